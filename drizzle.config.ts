@@ -5,5 +5,5 @@ export default defineConfig({
   dialect: 'sqlite',
   schema: './db/schema.ts',
   out: './db/migrations',
-  dbCredentials: { url: process.env.DATABASE_URL?.replace(/^file:/, '') ?? './data/signalcast.db' },
+  dbCredentials: { url: './data/signalcast.db' },
 });

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseRate } from './config';
+
+describe('loadConfig', () => {
+  it('starts with defaults and no settings at all, in sandbox mode', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(8080);
+    expect(c.databaseUrl).toBe('file:./data/signalcast.db');
+    expect(c.sandbox).toBe(true);
+    expect(c.delivery.maxAttempts).toBe(8);
+  });
+
+  it('names the setting and what is expected', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: .*number/i);
+    expect(() => loadConfig({ PUBLIC_URL: 'not a url' })).toThrow(/PUBLIC_URL: expected a URL/);
+    expect(() => loadConfig({ TELEGRAM_RATE_OVERALL: 'fast' })).toThrow(/TELEGRAM_RATE_OVERALL: expected "<count>\/<window>"/);
+  });
+
+  it('lists every wrong setting at once', () => {
+    expect(() => loadConfig({ PORT: '-1', LOG_LEVEL: 'loud' })).toThrow(/PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/);
+  });
+
+  it('never echoes a secret in its error', () => {
+    const secret = 'sk_nope_this-is-secret-value';
+    let message = '';
+    try {
+      loadConfig({ STRIPE_SECRET_KEY: secret });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/STRIPE_SECRET_KEY: expected a Stripe secret key/);
+    expect(message).not.toContain(secret);
+  });
+
+  it('leaves sandbox mode when a platform token is set', () => {
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' }).sandbox).toBe(false);
+  });
+
+  it('reads rate overrides per platform', () => {
+    const c = loadConfig({ TESTCHAT_RATE_OVERALL: '1000/1s', TESTCHAT_RATE_PER_CHAT: '1/1s' });
+    expect(c.rateOverrides.testchat).toEqual({ overall: { limit: 1000, windowMs: 1000 }, perChat: { limit: 1, windowMs: 1000 } });
+  });
+
+  it('strips a trailing slash from base URLs', () => {
+    expect(loadConfig({ TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/' }).telegram.apiRoot).toBe('http://127.0.0.1:8081');
+  });
+});
+
+describe('parseRate', () => {
+  it('reads counts per window', () => {
+    expect(parseRate('20/60s')).toEqual({ limit: 20, windowMs: 60_000 });
+    expect(parseRate('5/500ms')).toEqual({ limit: 5, windowMs: 500 });
+    expect(parseRate('100/1m')).toEqual({ limit: 100, windowMs: 60_000 });
+  });
+});

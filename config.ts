@@ -1,0 +1,201 @@
+// The only reader of process.env: every setting, validated once at start with zod.
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+import type { PlatformLimits, RateWindow } from './core/delivery/chat-platform';
+import { SignalcastError } from './core/errors';
+import type { PlatformName } from './core/types';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** "30/1s", "20/60s", "1000/1s", "5/500ms": at most N sends per window. */
+export function parseRate(text: string): RateWindow {
+  const m = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*(ms|s|m)\s*$/.exec(text);
+  if (!m) throw new Error('expected "<count>/<window>", for example "30/1s", "20/60s" or "5/500ms"');
+  const limit = Number(m[1]);
+  const unit = m[3] === 'ms' ? 1 : m[3] === 's' ? 1000 : 60_000;
+  const windowMs = Math.round(Number(m[2]) * unit);
+  if (limit < 1 || windowMs < 1) throw new Error('count and window must be positive');
+  return { limit, windowMs };
+}
+
+const optionalText = z.string().trim().min(1).optional();
+const url = (example: string) =>
+  z.string().trim().url(`expected a URL such as ${example}`).transform((u) => u.replace(/\/+$/, '')).optional();
+const rate = z.string().transform((v, ctx) => {
+  try {
+    return parseRate(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+}).optional();
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const idList = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/** Settings whose values are secrets: never echoed back in an error. */
+export const SECRET_SETTINGS = new Set([
+  'INGEST_SIGNING_SECRET', 'ADMIN_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DISCORD_BOT_TOKEN',
+  'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'OPENAI_API_KEY',
+]);
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.string().trim().min(1).default('file:./data/signalcast.db'),
+  PUBLIC_URL: url('https://signals.example.com'),
+  PLANS_FILE: optionalText,
+  INGEST_SIGNING_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
+  BAND_A_MIN: z.coerce.number().min(0).max(1).default(0.8),
+  BAND_B_MIN: z.coerce.number().min(0).max(1).default(0.6),
+  OPERATOR_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'expected an IANA time zone such as Europe/London'),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'expected a token from BotFather, like 123456:ABC-DEF...').optional(),
+  TELEGRAM_API_ROOT: url('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters A-Z, a-z, 0-9, _ or -').optional(),
+  TELEGRAM_OPERATOR_IDS: idList.optional(),
+  TELEGRAM_RATE_OVERALL: rate,
+  TELEGRAM_RATE_PER_CHAT: rate,
+  TELEGRAM_RATE_PER_GROUP: rate,
+
+  DISCORD_BOT_TOKEN: optionalText,
+  DISCORD_API_URL: url('https://discord.com/api'),
+  DISCORD_RATE_OVERALL: rate,
+  DISCORD_RATE_PER_CHAT: rate,
+  DISCORD_RATE_PER_GROUP: rate,
+
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_API_URL: url('https://slack.com/api/'),
+  SLACK_RATE_OVERALL: rate,
+  SLACK_RATE_PER_CHAT: rate,
+  SLACK_RATE_PER_GROUP: rate,
+
+  WHATSAPP_ENABLED: bool.default(false),
+  CHROMIUM_PATH: optionalText,
+
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'expected a Stripe secret key (sk_test_..., sk_live_... or rk_...)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, 'expected a webhook signing secret (whsec_...)').optional(),
+  STRIPE_API_BASE: url('https://api.stripe.com'),
+
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: url('https://api.openai.com/v1'),
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+
+  /** A generic HTTP chat service (the sandbox's test platform, or anything that speaks its small protocol). */
+  TESTCHAT_URL: url('http://127.0.0.1:9999'),
+  TESTCHAT_RATE_OVERALL: rate,
+  TESTCHAT_RATE_PER_CHAT: rate,
+  TESTCHAT_RATE_PER_GROUP: rate,
+});
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  publicUrl: string | undefined;
+  plansFile: string | undefined;
+  ingest: { signingSecret: string | undefined; ratePerMinute: number };
+  adminToken: string | undefined;
+  log: { level: (typeof LOG_LEVELS)[number]; format: 'auto' | 'pretty' | 'json' };
+  bands: { aMin: number; bMin: number };
+  operatorTimeZone: string;
+  delivery: { maxAttempts: number; concurrency: number; shutdownTimeoutMs: number };
+  /** Settings that override a platform's default limits. */
+  rateOverrides: Partial<Record<PlatformName, Partial<PlatformLimits>>>;
+  telegram: { token: string | undefined; apiRoot: string | undefined; webhookSecret: string | undefined; operatorIds: string[] };
+  discord: { token: string | undefined; apiUrl: string | undefined };
+  slack: { botToken: string | undefined; signingSecret: string | undefined; apiUrl: string | undefined };
+  whatsapp: { enabled: boolean; chromiumPath: string };
+  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
+  openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
+  testchat: { url: string | undefined };
+  /** No platform tokens at all: start the local emulators instead (see DESIGN.md, Sandbox). */
+  sandbox: boolean;
+}
+
+/** Reads a .env file into a plain object; the real environment wins over it. */
+export function readDotenv(path: string): Record<string, string> {
+  return existsSync(path) ? parseDotenv(readFileSync(path)) : {};
+}
+
+/**
+ * Validates the environment. Throws a SignalcastError('config_invalid') that
+ * names every wrong setting and what is expected, never echoing a secret.
+ */
+export function loadConfig(env: Record<string, string | undefined> = { ...readDotenv('.env'), ...process.env }): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '(settings)');
+      const shown = SECRET_SETTINGS.has(name) || cleaned[name] === undefined ? '' : ` (got "${String(cleaned[name]).slice(0, 80)}")`;
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new SignalcastError('config_invalid', `Invalid settings:\n${lines.join('\n')}`);
+  }
+  return toConfig(parsed.data);
+}
+
+function rates(e: Env, prefix: 'TELEGRAM' | 'DISCORD' | 'SLACK' | 'TESTCHAT'): Partial<PlatformLimits> {
+  const out: Partial<PlatformLimits> = {};
+  const overall = e[`${prefix}_RATE_OVERALL`];
+  const perChat = e[`${prefix}_RATE_PER_CHAT`];
+  const perGroup = e[`${prefix}_RATE_PER_GROUP`];
+  if (overall) out.overall = overall;
+  if (perChat) out.perChat = perChat;
+  if (perGroup) out.perGroup = perGroup;
+  return out;
+}
+
+function toConfig(e: Env): Config {
+  if (e.BAND_B_MIN > e.BAND_A_MIN) {
+    throw new SignalcastError('config_invalid', `Invalid settings:\n  BAND_B_MIN: must not be above BAND_A_MIN (${e.BAND_A_MIN})`);
+  }
+  const sandbox = !e.TELEGRAM_BOT_TOKEN && !e.DISCORD_BOT_TOKEN && !e.SLACK_BOT_TOKEN && !e.WHATSAPP_ENABLED;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    publicUrl: e.PUBLIC_URL,
+    plansFile: e.PLANS_FILE,
+    ingest: { signingSecret: e.INGEST_SIGNING_SECRET, ratePerMinute: e.INGEST_RATE_PER_MINUTE },
+    adminToken: e.ADMIN_TOKEN,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    bands: { aMin: e.BAND_A_MIN, bMin: e.BAND_B_MIN },
+    operatorTimeZone: e.OPERATOR_TIME_ZONE,
+    delivery: { maxAttempts: e.DELIVERY_MAX_ATTEMPTS, concurrency: e.DELIVERY_CONCURRENCY, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    rateOverrides: {
+      telegram: rates(e, 'TELEGRAM'),
+      discord: rates(e, 'DISCORD'),
+      slack: rates(e, 'SLACK'),
+      testchat: rates(e, 'TESTCHAT'),
+    },
+    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, operatorIds: e.TELEGRAM_OPERATOR_IDS ?? [] },
+    discord: { token: e.DISCORD_BOT_TOKEN, apiUrl: e.DISCORD_API_URL },
+    slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL },
+    whatsapp: { enabled: e.WHATSAPP_ENABLED, chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
+    testchat: { url: e.TESTCHAT_URL },
+    sandbox,
+  };
+}

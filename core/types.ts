@@ -1,0 +1,99 @@
+// The neutral domain language shared by every part of Signalcast.
+
+export const PLATFORM_NAMES = ['telegram', 'discord', 'slack', 'whatsapp', 'testchat'] as const;
+export type PlatformName = (typeof PLATFORM_NAMES)[number];
+
+export const SIDES = ['long', 'short', 'close'] as const;
+export type Side = (typeof SIDES)[number];
+
+/** Conviction bands, A highest. */
+export const BANDS = ['A', 'B', 'C'] as const;
+export type Band = (typeof BANDS)[number];
+
+/** What a signal source sends. */
+export interface SignalInput {
+  /** The publisher's own id for this signal: the idempotency key. */
+  publisherId: string;
+  symbol: string;
+  market: string;
+  side: Side;
+  /** 0..1 */
+  conviction: number;
+  reasons: string[];
+  persona?: string | undefined;
+  entry?: number | undefined;
+  stop?: number | undefined;
+  targets?: number[] | undefined;
+  horizon?: string | undefined;
+}
+
+/** A stored signal. */
+export interface Signal extends SignalInput {
+  id: string;
+  band: Band;
+  createdAt: Date;
+}
+
+export const SIGNAL_UPDATE_KINDS = ['target_hit', 'stopped', 'closed'] as const;
+export type SignalUpdateKind = (typeof SIGNAL_UPDATE_KINDS)[number];
+
+export interface SignalUpdateInput {
+  kind: SignalUpdateKind;
+  /** Which target was hit (1-based), for target_hit. */
+  targetIndex?: number | undefined;
+  price?: number | undefined;
+  /** Result in percent, for closed (and optionally the others). */
+  resultPct?: number | undefined;
+  note?: string | undefined;
+  /** The publisher's own id for this update: the idempotency key. */
+  publisherUpdateId?: string | undefined;
+}
+
+export interface SignalUpdate extends SignalUpdateInput {
+  id: string;
+  signalId: string;
+  createdAt: Date;
+}
+
+/**
+ * Where a message goes, one variant per platform. Each variant carries only
+ * what its platform needs to address a chat.
+ */
+export type Recipient =
+  | { platform: 'telegram'; chatId: string }
+  | { platform: 'discord'; channelId: string }
+  | { platform: 'discord'; userId: string }
+  | { platform: 'slack'; teamId: string; channelId: string }
+  | { platform: 'whatsapp'; chatId: string }
+  | { platform: 'testchat'; chatId: string };
+
+/** A stable string for a recipient: the per-chat rate-limit key and the destination's unique key. */
+export function recipientKey(r: Recipient): string {
+  switch (r.platform) {
+    case 'telegram':
+    case 'whatsapp':
+    case 'testchat':
+      return `${r.platform}:${r.chatId}`;
+    case 'discord':
+      return 'channelId' in r ? `discord:channel:${r.channelId}` : `discord:user:${r.userId}`;
+    case 'slack':
+      return `slack:${r.teamId}:${r.channelId}`;
+  }
+}
+
+/** The kinds of content a destination can receive. */
+export const CONTENT_KINDS = ['alert', 'rationale', 'snapshot', 'notice'] as const;
+export type ContentKind = (typeof CONTENT_KINDS)[number];
+
+/** A link shown as a button where the platform has buttons, as a plain link elsewhere. */
+export interface LinkButton {
+  label: string;
+  url: string;
+}
+
+/** What the core asks a platform to send; each platform renders it its own way. */
+export type OutboundMessage =
+  | { kind: 'alert'; signal: Signal; delayedMinutes?: number | undefined }
+  | { kind: 'rationale'; signal: Signal; text: string; replyToMessageId?: string | undefined }
+  | { kind: 'snapshot'; title: string; text: string; imagePng?: Uint8Array | undefined }
+  | { kind: 'notice'; text: string; buttons?: LinkButton[] | undefined };

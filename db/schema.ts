@@ -1,0 +1,192 @@
+// The database schema (drizzle-orm, SQLite). Times are integer milliseconds since the epoch.
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const signals = sqliteTable('signals', {
+  id: text('id').primaryKey(),
+  publisherId: text('publisher_id').notNull().unique(),
+  symbol: text('symbol').notNull(),
+  market: text('market').notNull(),
+  side: text('side', { enum: ['long', 'short', 'close'] }).notNull(),
+  conviction: real('conviction').notNull(),
+  band: text('band', { enum: ['A', 'B', 'C'] }).notNull(),
+  persona: text('persona'),
+  reasons: text('reasons', { mode: 'json' }).$type<string[]>().notNull(),
+  entry: real('entry'),
+  stop: real('stop'),
+  targets: text('targets', { mode: 'json' }).$type<number[]>(),
+  horizon: text('horizon'),
+  /** The API key (or "cli", "chat:<identity>") that published it. */
+  publishedBy: text('published_by'),
+  rationaleText: text('rationale_text'),
+  rationaleModel: text('rationale_model'),
+  rationaleLatencyMs: integer('rationale_latency_ms'),
+  rationaleAt: integer('rationale_at', { mode: 'timestamp_ms' }),
+  createdAt: createdAt(),
+}, (t) => [index('signals_created_at_idx').on(t.createdAt)]);
+
+export const signalUpdates = sqliteTable('signal_updates', {
+  id: text('id').primaryKey(),
+  signalId: text('signal_id').notNull().references(() => signals.id),
+  publisherUpdateId: text('publisher_update_id').unique(),
+  kind: text('kind', { enum: ['target_hit', 'stopped', 'closed'] }).notNull(),
+  targetIndex: integer('target_index'),
+  price: real('price'),
+  resultPct: real('result_pct'),
+  note: text('note'),
+  createdAt: createdAt(),
+}, (t) => [index('signal_updates_signal_idx').on(t.signalId)]);
+
+export const accounts = sqliteTable('accounts', {
+  id: text('id').primaryKey(),
+  displayName: text('display_name'),
+  stripeCustomerId: text('stripe_customer_id').unique(),
+  referralCode: text('referral_code').unique(),
+  referredBy: text('referred_by'),
+  /** Symbols this account wants; null means all. */
+  symbolFilter: text('symbol_filter', { mode: 'json' }).$type<string[]>(),
+  /** Lowest band this account wants (A is highest); null means all. */
+  minBand: text('min_band', { enum: ['A', 'B', 'C'] }),
+  /** Sides this account wants; null means all. */
+  sideFilter: text('side_filter', { mode: 'json' }).$type<('long' | 'short' | 'close')[]>(),
+  directMessages: integer('direct_messages', { mode: 'boolean' }).notNull().default(true),
+  /** Quiet hours as "HH:MM" in the account's time zone; both null means none. */
+  quietStart: text('quiet_start'),
+  quietEnd: text('quiet_end'),
+  timeZone: text('time_zone').notNull().default('UTC'),
+  /** Set by /stop: no direct messages until /resume. */
+  paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const identities = sqliteTable('identities', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  platform: text('platform').notNull(),
+  platformUserId: text('platform_user_id').notNull(),
+  username: text('username'),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('identities_platform_user_idx').on(t.platform, t.platformUserId),
+  index('identities_account_idx').on(t.accountId),
+]);
+
+export const subscriptions = sqliteTable('subscriptions', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  /** Null for grants made by an operator. */
+  stripeSubscriptionId: text('stripe_subscription_id').unique(),
+  planId: text('plan_id').notNull(),
+  /** Stripe's status, as Stripe spells it (also 'active' for operator grants). */
+  status: text('status').notNull(),
+  currentPeriodEnd: integer('current_period_end', { mode: 'timestamp_ms' }),
+  cancelAtPeriodEnd: integer('cancel_at_period_end', { mode: 'boolean' }).notNull().default(false),
+  trialEnd: integer('trial_end', { mode: 'timestamp_ms' }),
+  /** When the subscription entered past_due; the grace period counts from here. */
+  pastDueSince: integer('past_due_since', { mode: 'timestamp_ms' }),
+  source: text('source', { enum: ['stripe', 'grant'] }).notNull().default('stripe'),
+  createdAt: createdAt(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+}, (t) => [index('subscriptions_account_idx').on(t.accountId)]);
+
+export const destinations = sqliteTable('destinations', {
+  id: text('id').primaryKey(),
+  platform: text('platform').notNull(),
+  kind: text('kind', { enum: ['channel', 'direct'] }).notNull(),
+  /** The Recipient, as JSON. */
+  address: text('address', { mode: 'json' }).notNull(),
+  recipientKey: text('recipient_key').notNull().unique(),
+  /** Direct destinations belong to one identity and its account. */
+  identityId: text('identity_id').references(() => identities.id),
+  accountId: text('account_id').references(() => accounts.id),
+  /** Channel destinations carry the plan whose content they get. */
+  planId: text('plan_id'),
+  contentKinds: text('content_kinds', { mode: 'json' }).$type<string[]>().notNull(),
+  /** Group chats have their own, lower, rate limit. */
+  isGroup: integer('is_group', { mode: 'boolean' }).notNull().default(false),
+  label: text('label'),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  disabledReason: text('disabled_reason'),
+  disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
+  createdAt: createdAt(),
+}, (t) => [
+  index('destinations_account_idx').on(t.accountId),
+  index('destinations_enabled_idx').on(t.enabled, t.kind),
+]);
+
+export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'dead', 'skipped'] as const;
+
+export const deliveries = sqliteTable('deliveries', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** 'signal' or 'snapshot' or 'notice'; with contentId it names what is delivered. */
+  contentType: text('content_type').notNull(),
+  contentId: text('content_id').notNull(),
+  kind: text('kind', { enum: ['alert', 'rationale', 'snapshot', 'notice'] }).notNull(),
+  destinationId: text('destination_id').notNull().references(() => destinations.id),
+  accountId: text('account_id'),
+  platform: text('platform').notNull(),
+  recipientKey: text('recipient_key').notNull(),
+  /** Lower goes first: 0 paid real-time, 10 delayed, 20 snapshots. */
+  priority: integer('priority').notNull(),
+  dueAt: integer('due_at').notNull(),
+  /** The UTC day (YYYY-MM-DD) the daily cap counts this delivery against. */
+  utcDay: text('utc_day').notNull(),
+  state: text('state', { enum: DELIVERY_STATES }).notNull(),
+  /** Why a delivery was skipped at planning (e.g. daily_cap). */
+  skipReason: text('skip_reason'),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+  lastErrorCode: text('last_error_code'),
+  platformMessageId: text('platform_message_id'),
+  claimedAt: integer('claimed_at'),
+  sentAt: integer('sent_at'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [
+  uniqueIndex('deliveries_content_destination_kind_idx').on(t.contentId, t.destinationId, t.kind),
+  index('deliveries_due_idx').on(t.state, t.priority, t.dueAt),
+  index('deliveries_account_day_idx').on(t.accountId, t.utcDay),
+]);
+
+export const auditEvents = sqliteTable('audit_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  /** Who did it: 'system', 'api-key:<id>', 'cli', 'operator:<identity>', 'stripe'. */
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  subjectType: text('subject_type').notNull(),
+  subjectId: text('subject_id').notNull(),
+  reason: text('reason'),
+  data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
+}, (t) => [index('audit_subject_idx').on(t.subjectType, t.subjectId)]);
+
+export const stripeEvents = sqliteTable('stripe_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
+  outcome: text('outcome'),
+});
+
+export const apiKeys = sqliteTable('api_keys', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** The first characters of the key, shown in lists so a person can tell keys apart. */
+  prefix: text('prefix').notNull(),
+  /** SHA-256 of the whole key, hex. The key itself is never stored. */
+  hash: text('hash').notNull().unique(),
+  createdAt: createdAt(),
+  lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+  revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+});
+
+export type SignalRow = typeof signals.$inferSelect;
+export type SignalUpdateRow = typeof signalUpdates.$inferSelect;
+export type AccountRow = typeof accounts.$inferSelect;
+export type IdentityRow = typeof identities.$inferSelect;
+export type SubscriptionRow = typeof subscriptions.$inferSelect;
+export type DestinationRow = typeof destinations.$inferSelect;
+export type DeliveryRow = typeof deliveries.$inferSelect;
+export type AuditEventRow = typeof auditEvents.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
