@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EmulatorServer } from './emulator';
+
+function makeEmulator(): EmulatorServer {
+  const emu = new EmulatorServer({
+    name: 'demo',
+    renderFault: (fault) =>
+      fault.kind === 'rate_limit'
+        ? { status: 429, headers: { 'retry-after': String(fault.retryAfterSeconds) }, body: { error: 'slow down' } }
+        : fault.kind === 'server_error'
+          ? { status: fault.status ?? 500, body: { error: 'boom' } }
+          : { status: fault.status, body: { error: fault.description } },
+  });
+  emu.route('POST', '/bot:token/:method', (req) => ({ body: { token: req.params.token, method: req.params.method, got: req.body } }));
+  return emu;
+}
+
+describe('EmulatorServer', () => {
+  let emu: EmulatorServer;
+  afterEach(async () => emu.stop());
+
+  it('routes with parameters, answers JSON and records the request', async () => {
+    emu = makeEmulator();
+    const base = await emu.start();
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${base}/bot123:abc/sendMessage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"chat_id":1}' });
+    expect(await res.json()).toEqual({ token: '123:abc', method: 'sendMessage', got: { chat_id: 1 } });
+    expect(emu.requests).toHaveLength(1);
+    expect(emu.requests[0]).toMatchObject({ method: 'POST', path: '/bot123:abc/sendMessage', body: { chat_id: 1 }, status: 200 });
+  });
+
+  it('answers the next calls with an injected fault, then normally again', async () => {
+    emu = makeEmulator();
+    const base = await emu.start();
+    emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 3 }, { count: 2 });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${base}/botx/getMe`, { method: 'POST' })).status);
+    expect(statuses).toEqual([429, 429, 200]);
+  });
+
+  it('injects a fault only into matching requests', async () => {
+    emu = makeEmulator();
+    const base = await emu.start();
+    emu.failNext({ kind: 'platform_error', status: 403, description: 'Forbidden' }, { match: (r) => r.path.endsWith('/sendMessage') });
+    expect((await fetch(`${base}/botx/getMe`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(`${base}/botx/sendMessage`, { method: 'POST' })).status).toBe(403);
+  });
+
+  it('hangs a request until the time given, then drops it', async () => {
+    emu = makeEmulator();
+    const base = await emu.start();
+    emu.failNext({ kind: 'hang', ms: 50 });
+    await expect(fetch(`${base}/botx/getMe`, { method: 'POST' })).rejects.toThrow();
+  });
+
+  it('answers 404 for an unknown route and resets its records', async () => {
+    emu = makeEmulator();
+    const base = await emu.start();
+    expect((await fetch(`${base}/nowhere`)).status).toBe(404);
+    emu.resetBase();
+    expect(emu.requests).toHaveLength(0);
+  });
+});
