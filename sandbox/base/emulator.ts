@@ -20,6 +20,8 @@ export interface RecordedRequest {
 
 export interface EmulatorRequest extends RecordedRequest {
   params: Record<string, string>;
+  /** Aborted when the client goes away (or the server stops) before the answer is written. */
+  signal: AbortSignal;
 }
 
 export interface EmulatorResponse {
@@ -27,6 +29,8 @@ export interface EmulatorResponse {
   headers?: Record<string, string>;
   /** Serialised as JSON unless it is a string or a Buffer. */
   body?: unknown;
+  /** Closes the connection instead of answering: the work was done but the client never hears back. */
+  drop?: boolean;
 }
 
 export type Fault =
@@ -174,6 +178,10 @@ export class EmulatorServer {
       body: parseBody(rawBody, req.headers['content-type']),
     };
     this.requests.push(recorded);
+    const aborter = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) aborter.abort();
+    });
 
     const fault = this.takeFault(recorded);
     if (fault?.kind === 'hang') {
@@ -184,7 +192,7 @@ export class EmulatorServer {
     }
     let answer: EmulatorResponse;
     try {
-      answer = fault ? this.options.renderFault(fault, recorded) : await this.dispatch(recorded);
+      answer = fault ? this.options.renderFault(fault, recorded) : await this.dispatch(recorded, aborter.signal);
     } catch (err) {
       answer = { status: 500, body: { error: `${this.name} emulator failed: ${(err as Error).message}` } };
     }
@@ -192,7 +200,7 @@ export class EmulatorServer {
     this.write(res, answer);
   }
 
-  private async dispatch(req: RecordedRequest): Promise<EmulatorResponse> {
+  private async dispatch(req: RecordedRequest, signal: AbortSignal): Promise<EmulatorResponse> {
     for (const route of this.routes) {
       if (route.method !== req.method && route.method !== '*') continue;
       const m = route.pattern.exec(req.path);
@@ -201,12 +209,18 @@ export class EmulatorServer {
       route.keys.forEach((key, i) => {
         params[key] = decodeURIComponent(m[i + 1] ?? '');
       });
-      return route.handler({ ...req, params });
+      return route.handler({ ...req, params, signal });
     }
     return { status: 404, body: { error: `${this.name} emulator has no route ${req.method} ${req.path}` } };
   }
 
   private write(res: ServerResponse, answer: EmulatorResponse): void {
+    // A long-polling client may have gone away while its answer was pending.
+    if (res.destroyed || res.writableEnded) return;
+    if (answer.drop) {
+      res.destroy();
+      return;
+    }
     const headers: Record<string, string> = { ...(answer.headers ?? {}) };
     let payload: string | Buffer = '';
     if (Buffer.isBuffer(answer.body) || typeof answer.body === 'string') {

@@ -1,0 +1,30 @@
+# Production image: dependencies (better-sqlite3 compiled) in a build stage, a slim non-root runtime stage.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 builds from source when no prebuilt binary fits.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+# tsx is a runtime dependency: the service runs its TypeScript directly, with no build step.
+ENV PUPPETEER_SKIP_DOWNLOAD=true
+RUN npm ci --omit=dev && npm cache clean --force
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    PORT=8080 \
+    HOST=0.0.0.0 \
+    DATABASE_URL=file:/app/data/signalcast.db \
+    LOG_FORMAT=json
+WORKDIR /app
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --chown=node:node . .
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+VOLUME /app/data
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# tsx runs main.ts in this process, so SIGTERM reaches Signalcast itself and it drains before exiting.
+CMD ["node", "--import", "tsx", "main.ts", "start"]

@@ -1,0 +1,157 @@
+// The `signalcast` command line (commander): every command is a function of its dependencies.
+import { Command, CommanderError, Option } from 'commander';
+import type { AuditLog } from '../core/audit';
+import type { Clock } from '../core/clock';
+import type { Config } from '../config';
+import type { Db } from '../db/client';
+import { createScrubber, secretValues } from '../logging';
+import type { SignalPublisher } from '../server/routes/ingest';
+import { deliveriesDead, deliveriesRetry, type DeadLetterAdmin } from './commands/deliveries';
+import { keysCreate, keysList, keysRevoke, type ApiKeyAdmin } from './commands/keys';
+import { migrateDatabase } from './commands/migrate';
+import { plansCheck } from './commands/plans';
+import { signalPublish, type PublishFlags } from './commands/signal';
+import { EXIT, exitCodeOf, type CliIo, type ExitCode } from './io';
+
+/** The stores the commands use, built on an open database. */
+export interface CliContext {
+  clock: Clock;
+  apiKeys: ApiKeyAdmin;
+  audit: AuditLog;
+  signals: SignalPublisher;
+  deliveries: DeadLetterAdmin;
+}
+
+/** Everything the CLI needs from the outside; main.ts supplies the real ones, tests their own. */
+export interface CliDeps {
+  io: CliIo;
+  /** Reads and validates the settings; throws config_invalid (exit 78). */
+  loadConfig(): Config;
+  openDatabase(config: Config, options: { migrate: boolean }): Db;
+  /** Builds the stores on `db`. */
+  createContext(config: Config, db: Db): CliContext;
+  /** Closes what openDatabase opened. */
+  closeDatabase(db: Db): void;
+  /** Runs the service until SIGTERM/SIGINT. */
+  start(config: Config): Promise<void>;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}`;
+}
+
+/** Builds a fresh program: commander keeps state, so one per run. */
+export function buildProgram(deps: CliDeps, state: { config?: Config }): Command {
+  const config = () => (state.config ??= deps.loadConfig());
+  /** Opens the database (applying migrations), runs `fn` with the stores, and always closes it. */
+  async function withContext<T>(fn: (ctx: CliContext, db: Db) => T | Promise<T>): Promise<T> {
+    const cfg = config();
+    const db = deps.openDatabase(cfg, { migrate: true });
+    try {
+      return await fn(deps.createContext(cfg, db), db);
+    } finally {
+      deps.closeDatabase(db);
+    }
+  }
+
+  const program = new Command('signalcast')
+    .description('Signalcast: sell and deliver trading signals inside chat apps.')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => deps.io.out(s.replace(/\n$/, '')),
+      writeErr: (s) => deps.io.err(s.replace(/\n$/, '')),
+    })
+    .addHelpText('after', examples('signalcast start', 'signalcast keys create "quant engine"', 'signalcast signal publish --symbol BTCUSDT --market crypto --side long --conviction 0.82 --reason "Breakout on volume"'));
+
+  program.command('start')
+    .description('start the service: HTTP API, delivery engine and, without platform tokens, the sandbox')
+    .addHelpText('after', examples('signalcast start', 'PORT=9090 LOG_FORMAT=json signalcast start'))
+    .action(async () => deps.start(config()));
+
+  program.command('migrate')
+    .description('apply database migrations (start also does this)')
+    .addHelpText('after', examples('DATABASE_URL=file:./data/signalcast.db signalcast migrate'))
+    .action(() => {
+      const db = deps.openDatabase(config(), { migrate: false });
+      try {
+        migrateDatabase({ db, io: deps.io });
+      } finally {
+        deps.closeDatabase(db);
+      }
+    });
+
+  const keys = program.command('keys').description('API keys for the ingest API').addHelpText('after', examples('signalcast keys create "quant engine"', 'signalcast keys list', 'signalcast keys revoke sc_AbCd1234'));
+  keys.command('create <name>').description('make a key; it is printed once and only its hash is stored')
+    .addHelpText('after', examples('signalcast keys create "quant engine"'))
+    .action((name: string) => withContext((ctx) => void keysCreate({ apiKeys: ctx.apiKeys, audit: ctx.audit, io: deps.io }, name)));
+  keys.command('list').description('list keys (never the keys themselves)').option('--json', 'print JSON')
+    .addHelpText('after', examples('signalcast keys list', 'signalcast keys list --json'))
+    .action((opts: { json?: boolean }) => withContext((ctx) => void keysList({ apiKeys: ctx.apiKeys, io: deps.io }, opts)));
+  keys.command('revoke <id>').description('revoke a key by its id or its prefix')
+    .addHelpText('after', examples('signalcast keys revoke key_0mhc2x4ab000f3a9c1d2e4b5a6978', 'signalcast keys revoke sc_AbCd1234'))
+    .action((id: string) => withContext((ctx) => void keysRevoke({ apiKeys: ctx.apiKeys, audit: ctx.audit, io: deps.io }, id)));
+
+  const signal = program.command('signal').description('signals');
+  signal.command('publish').description('publish a signal (stored once per publisher id, then planned for delivery)')
+    .option('--file <path>', 'read the signal from a JSON file (the same body as POST /v1/signals)')
+    .option('--publisher-id <id>', 'your id for this signal: publishing it twice creates nothing new (default: a new random id)')
+    .option('--symbol <symbol>', 'ticker, e.g. BTCUSDT')
+    .option('--market <market>', 'market, e.g. crypto, us-equities')
+    .addOption(new Option('--side <side>', 'direction').choices(['long', 'short', 'close']))
+    .option('--conviction <0..1>', 'conviction score from 0 to 1')
+    .option('--reason <text>', 'a short reason (repeat for several)', collect, [])
+    .option('--persona <name>', 'the analyst persona')
+    .option('--entry <price>', 'entry price')
+    .option('--stop <price>', 'stop price')
+    .option('--target <price>', 'a target price (repeat for several)', collect, [])
+    .option('--horizon <text>', 'time horizon, e.g. 1d, swing')
+    .addHelpText('after', examples(
+      'signalcast signal publish --publisher-id sig-42 --symbol BTCUSDT --market crypto --side long --conviction 0.82 \\\n      --reason "Breakout above range" --reason "Funding reset" --entry 64000 --stop 62500 --target 67000 --target 70000 --horizon 3d',
+      'signalcast signal publish --file signal.json',
+    ))
+    .action((flags: PublishFlags) => withContext(async (ctx) => void (await signalPublish({ signals: ctx.signals, io: deps.io }, flags))));
+
+  const deliveries = program.command('deliveries').description('the delivery outbox');
+  deliveries.command('dead').description('list dead deliveries (out of attempts)')
+    .option('--limit <n>', 'at most this many (default 50)')
+    .option('--platform <name>', 'only this platform')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('signalcast deliveries dead', 'signalcast deliveries dead --platform telegram --limit 20'))
+    .action((opts: { limit?: string; platform?: string; json?: boolean }) => withContext(async (ctx) => void (await deliveriesDead({ deliveries: ctx.deliveries, io: deps.io }, opts))));
+  deliveries.command('retry [ids...]').description('queue dead deliveries again, due now')
+    .option('--all', 'every dead delivery')
+    .addHelpText('after', examples('signalcast deliveries retry 17 18', 'signalcast deliveries retry --all'))
+    .action((ids: string[], opts: { all?: boolean }) => withContext(async (ctx) => void (await deliveriesRetry({ deliveries: ctx.deliveries, clock: ctx.clock, io: deps.io }, ids, opts))));
+
+  const plans = program.command('plans').description('the plans file');
+  plans.command('check [file]').description('validate a plans file (default: PLANS_FILE, else the built-in plans) and describe it')
+    .addHelpText('after', examples('signalcast plans check plans.example.yaml', 'PLANS_FILE=plans.yaml signalcast plans check'))
+    .action((file: string | undefined) => plansCheck({ io: deps.io, plansFile: file === undefined ? config().plansFile : undefined }, file));
+
+  return program;
+}
+
+/** Runs one command line (without "node main.ts") and returns the exit code; never throws. */
+export async function runCli(args: string[], deps: CliDeps): Promise<ExitCode> {
+  const state: { config?: Config } = {};
+  const program = buildProgram(deps, state);
+  try {
+    if (args.length === 0) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    await program.parseAsync(args, { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const scrub = createScrubber(state.config ? secretValues(state.config) : []);
+    const debug = state.config?.log.level === 'debug' || state.config?.log.level === 'trace';
+    const message = err instanceof Error ? err.message : String(err);
+    deps.io.err(scrub(`error: ${message}`));
+    if (debug && err instanceof Error && err.stack) deps.io.err(scrub(err.stack));
+    return exitCodeOf(err);
+  }
+}

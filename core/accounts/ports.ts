@@ -1,0 +1,64 @@
+// The account store the rest of the app uses (onboarding, billing, settings, tests); db/stores/account-store.ts implements it.
+import type { Instant } from '../entitlement';
+import type { ContentKind, PlatformName, Recipient } from '../types';
+import type { Account, AccountSettings, Destination, DestinationKind, Identity, Subscription } from './types';
+
+export interface NewAccount {
+  displayName?: string | null;
+  stripeCustomerId?: string | null;
+  referralCode?: string | null;
+  referredBy?: string | null;
+  /** Validated like updateSettings. */
+  settings?: Partial<AccountSettings>;
+}
+
+/** A subscription to insert or update; matched by `stripeSubscriptionId` when set, else by `id`. */
+export interface SubscriptionUpsert {
+  id?: string;
+  accountId: string;
+  stripeSubscriptionId?: string | null;
+  planId: string;
+  status: string;
+  currentPeriodEnd?: Instant | null;
+  cancelAtPeriodEnd?: boolean;
+  trialEnd?: Instant | null;
+  pastDueSince?: Instant | null;
+  source?: 'stripe' | 'grant';
+}
+
+export interface NewDestination {
+  kind: DestinationKind;
+  recipient: Recipient;
+  accountId?: string | null;
+  identityId?: string | null;
+  /** For channel destinations: the plan whose content it gets (null: the free plan's). */
+  planId?: string | null;
+  contentKinds: ContentKind[];
+  isGroup?: boolean;
+  label?: string | null;
+}
+
+/**
+ * Accounts, their identities, subscriptions and destinations. Async so that a PostgreSQL
+ * store can implement it later; the SQLite one answers at once.
+ */
+export interface AccountStore {
+  createAccount(fields?: NewAccount): Promise<Account>;
+  getAccount(id: string): Promise<Account | null>;
+  /** Links a platform identity to an account; a conflict if it already belongs to one. */
+  addIdentity(accountId: string, platform: PlatformName, platformUserId: string, username?: string | null): Promise<Identity>;
+  findIdentity(platform: PlatformName, platformUserId: string): Promise<Identity | null>;
+  findAccountByIdentity(platform: PlatformName, platformUserId: string): Promise<Account | null>;
+  findAccountByStripeCustomer(stripeCustomerId: string): Promise<Account | null>;
+  /** Validates the change (formats, time zone, bands, sides, quiet hours as a pair) and applies it. */
+  updateSettings(accountId: string, changes: unknown): Promise<Account>;
+  upsertSubscription(row: SubscriptionUpsert): Promise<Subscription>;
+  listSubscriptions(accountId: string): Promise<Subscription[]>;
+  /** A conflict when a destination already exists for this recipient. */
+  addDestination(fields: NewDestination): Promise<Destination>;
+  getDestination(id: string): Promise<Destination | null>;
+  findDestinationByRecipient(recipient: Recipient): Promise<Destination | null>;
+  listDestinations(filter?: { accountId?: string; kind?: DestinationKind; enabled?: boolean }): Promise<Destination[]>;
+  disableDestination(id: string, reason: string): Promise<void>;
+  enableDestination(id: string): Promise<void>;
+}

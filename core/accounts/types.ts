@@ -1,0 +1,73 @@
+// Accounts as the core sees them: settings, identities, subscriptions and destinations.
+import type { SubscriptionState } from '../entitlement';
+import type { Band, ContentKind, PlatformName, Recipient, Side } from '../types';
+
+/** What a subscriber chooses with /settings and /stop. */
+export interface AccountSettings {
+  /** Symbols wanted (compared case-insensitively); null means all. */
+  symbolFilter: string[] | null;
+  /** Lowest band wanted (A is highest); null means all. */
+  minBand: Band | null;
+  /** Sides wanted; null means all. */
+  sideFilter: Side[] | null;
+  directMessages: boolean;
+  /** "HH:MM" in timeZone; both null means no quiet hours. May wrap midnight (22:00-07:00). */
+  quietStart: string | null;
+  quietEnd: string | null;
+  /** An IANA time zone, e.g. "Europe/London". */
+  timeZone: string;
+  /** Set by /stop: no direct messages until /resume. */
+  paused: boolean;
+}
+
+export interface Account extends AccountSettings {
+  id: string;
+  displayName: string | null;
+  stripeCustomerId: string | null;
+  referralCode: string | null;
+  referredBy: string | null;
+  createdAt: Date;
+}
+
+/** One person on one platform; each identity belongs to exactly one account. */
+export interface Identity {
+  id: string;
+  accountId: string;
+  platform: PlatformName;
+  platformUserId: string;
+  username: string | null;
+  createdAt: Date;
+}
+
+/** A stored subscription: Stripe's mirror, or an operator grant. */
+export interface Subscription extends SubscriptionState {
+  accountId: string;
+  stripeSubscriptionId: string | null;
+  currentPeriodEnd: Date | null;
+  trialEnd: Date | null;
+  pastDueSince: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type DestinationKind = 'channel' | 'direct';
+
+/** Where content goes: a channel or group with a plan, or direct messages to one identity. */
+export interface Destination {
+  id: string;
+  kind: DestinationKind;
+  platform: PlatformName;
+  recipient: Recipient;
+  recipientKey: string;
+  identityId: string | null;
+  accountId: string | null;
+  /** Channel destinations get the content of this plan; null means the free plan's. */
+  planId: string | null;
+  contentKinds: ContentKind[];
+  isGroup: boolean;
+  label: string | null;
+  enabled: boolean;
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  createdAt: Date;
+}

@@ -1,0 +1,124 @@
+// The delivery outbox as the engine sees it; db/stores/delivery-store.ts implements it on SQLite.
+import type { PermanentReason } from '../errors';
+import type { ContentKind, PlatformName, Recipient } from '../types';
+
+/** A store call's result, now or later (SQLite answers at once; a networked database would not). */
+export type MaybePromise<T> = T | Promise<T>;
+
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'dead' | 'skipped';
+
+/** A due delivery with what is needed to send it: its destination's address and whether it is a group. */
+export interface DueDelivery {
+  id: number;
+  contentType: string;
+  contentId: string;
+  kind: ContentKind;
+  destinationId: string;
+  accountId: string | null;
+  platform: PlatformName;
+  recipientKey: string;
+  recipient: Recipient;
+  isGroup: boolean;
+  priority: number;
+  dueAt: number;
+  attempts: number;
+}
+
+/** Where a page of due deliveries ends, to read the next page after it. */
+export interface DueCursor {
+  priority: number;
+  dueAt: number;
+  id: number;
+}
+
+export interface DueQuery {
+  now: number;
+  /** Only these platforms (those with an adapter and not paused). */
+  platforms: readonly PlatformName[];
+  limit: number;
+  after?: DueCursor | undefined;
+}
+
+/** The outcome of one send, written by `recordResults`. `at` is when it was known. */
+export type DeliveryResult =
+  | { type: 'sent'; id: number; at: number; platformMessageId: string }
+  /** A temporary failure: pending again at `dueAt` with `attempts`. */
+  | { type: 'retry'; id: number; at: number; dueAt: number; attempts: number; error: string; errorCode: string }
+  /** The platform asked to wait: pending again at `dueAt`, attempts unchanged. */
+  | { type: 'rate_limited'; id: number; at: number; dueAt: number; error: string; errorCode: string }
+  /** Out of attempts, or content that cannot be sent. */
+  | { type: 'dead'; id: number; at: number; attempts: number; error: string; errorCode: string }
+  /** The platform will never accept it: the delivery is dead and its destination disabled. */
+  | {
+      type: 'permanent';
+      id: number;
+      at: number;
+      attempts: number;
+      destinationId: string;
+      platform: PlatformName;
+      recipientKey: string;
+      reason: PermanentReason;
+      error: string;
+      errorCode: string;
+    };
+
+/** A delivery found in 'sending' at start: it may have reached the platform already. */
+export interface RecoveredDelivery {
+  id: number;
+  platform: string;
+  recipientKey: string;
+  contentId: string;
+  kind: string;
+  claimedAt: number | null;
+}
+
+export interface DeadDelivery {
+  id: number;
+  platform: string;
+  recipientKey: string;
+  destinationId: string;
+  destinationEnabled: boolean;
+  contentType: string;
+  contentId: string;
+  kind: string;
+  attempts: number;
+  lastError: string | null;
+  lastErrorCode: string | null;
+  /** When it died. */
+  updatedAt: number;
+}
+
+export interface RetryDeadResult {
+  /** Deliveries put back to pending. */
+  retried: number;
+  /** Of those, how many belong to a disabled destination: they wait until it is enabled again. */
+  disabledDestination: number;
+}
+
+export interface QueueCount {
+  platform: string;
+  state: DeliveryState;
+  count: number;
+}
+
+/**
+ * The outbox. Claiming marks rows 'sending' and commits before anything is
+ * sent; results are written in batches. A row is 'sent' only after the
+ * platform accepted it.
+ */
+export interface DeliveryStore {
+  /** Pending deliveries due by `now` whose destination is enabled, by priority, due time, id. Reads only. */
+  findDue(query: DueQuery): MaybePromise<DueDelivery[]>;
+  /** Marks these pending rows 'sending' and commits; returns the ids it claimed. */
+  claim(ids: readonly number[], now: number): MaybePromise<number[]>;
+  /** The earliest due time of a pending delivery for these platforms with an enabled destination. */
+  nextDueAt(platforms: readonly PlatformName[]): MaybePromise<number | undefined>;
+  /** Writes a batch of outcomes in one transaction. */
+  recordResults(results: readonly DeliveryResult[]): MaybePromise<void>;
+  /** Puts rows left in 'sending' by a crash back to pending and returns them (each may be a duplicate). */
+  recoverInFlight(now: number): MaybePromise<RecoveredDelivery[]>;
+  listDead(options: { limit: number; platform?: PlatformName | undefined }): MaybePromise<DeadDelivery[]>;
+  /** Dead deliveries back to pending, attempts 0, due now. */
+  retryDead(ids: readonly number[] | 'all', now: number): MaybePromise<RetryDeadResult>;
+  countByPlatformAndState(): MaybePromise<QueueCount[]>;
+}

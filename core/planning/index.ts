@@ -1,0 +1,6 @@
+// Planning: pure decisions about who gets a signal, when and at which priority.
+export { checkRecipients } from './check';
+export { directExclusion, filterExclusion } from './filters';
+export { deferPastQuietHours, isInQuietHours, isTimeZone, parseHourMinute, zoneOffsetMs, type QuietHours } from './quiet-hours';
+export * from './types';
+export { utcDayOf, utcDayStart } from './utc-day';

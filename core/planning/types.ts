@@ -1,0 +1,115 @@
+// The planner's language: candidate destinations in, checked recipients (EntitledRecipient) out.
+import type { AccountSettings } from '../accounts/types';
+import type { SubscriptionState } from '../entitlement';
+import type { PlansConfig } from '../plans/schema';
+import type { Band, PlatformName, Side } from '../types';
+
+/** Lower goes first: paid real-time, then delayed, then snapshots. */
+export const DELIVERY_PRIORITY = { paidRealtime: 0, delayed: 10, snapshot: 20 } as const;
+
+/** What planning needs to know about the signal. */
+export interface PlanningSignal {
+  id: string;
+  symbol: string;
+  side: Side;
+  band: Band;
+}
+
+/** An account as planning sees it: its settings and every subscription it has. */
+export interface PlanningAccount extends AccountSettings {
+  id: string;
+  subscriptions: readonly SubscriptionState[];
+}
+
+interface CandidateBase {
+  destinationId: string;
+  platform: PlatformName;
+  recipientKey: string;
+}
+
+/** A channel or group: gets the content of its plan (null: the free plan). */
+export interface ChannelCandidate extends CandidateBase {
+  kind: 'channel';
+  planId: string | null;
+}
+
+/** Direct messages to one identity; the account's entitlement and settings decide. */
+export interface DirectCandidate extends CandidateBase {
+  kind: 'direct';
+  /** The same object for every destination of one account. Null: an orphan destination. */
+  account: PlanningAccount | null;
+}
+
+export type Candidate = ChannelCandidate | DirectCandidate;
+
+export interface PlanningContext {
+  plans: PlansConfig;
+  /** Milliseconds since the epoch: the publish time. */
+  now: number;
+  /**
+   * Distinct signals already planned (not skipped) for this account on the UTC day of `now`.
+   * Asked only for accounts whose plan has a daily cap, once per account.
+   */
+  usageToday(accountId: string): number;
+}
+
+/** Why a candidate gets nothing and no row is written. */
+export type ExclusionReason =
+  | 'no_account'
+  | 'unknown_plan'
+  | 'plan_no_direct_messages'
+  | 'platform_not_in_plan'
+  | 'direct_messages_off'
+  | 'paused'
+  | 'symbol_filter'
+  | 'min_band'
+  | 'side_filter';
+
+export interface Exclusion {
+  destinationId: string;
+  accountId: string | null;
+  reason: ExclusionReason;
+}
+
+/** Why a written delivery is skipped at planning. */
+export type PlannedSkipReason = 'daily_cap';
+
+declare const checked: unique symbol;
+
+/**
+ * A destination that passed the entitlement check for one signal, with its due time and priority
+ * (or, over the daily cap, a skipped row to be written so that it is counted). Only
+ * `checkRecipients` makes these; the fan-out accepts nothing else.
+ */
+export type EntitledRecipient = {
+  readonly destinationId: string;
+  readonly platform: PlatformName;
+  readonly recipientKey: string;
+  readonly accountId: string | null;
+  readonly planId: string;
+  readonly paid: boolean;
+  readonly priority: number;
+  readonly dueAt: number;
+  readonly state: 'pending' | 'skipped';
+  readonly skipReason: PlannedSkipReason | null;
+  /** The due time was moved to the end of the account's quiet hours. */
+  readonly deferred: boolean;
+} & { readonly [checked]: true };
+
+/** A subscription the operator must look at (unknown status or plan): delivery went on at the kept plan. */
+export interface OperatorAlert {
+  accountId: string;
+  subscriptionId: string;
+  status: string;
+  reason: string;
+}
+
+export interface RecipientCheck {
+  recipients: readonly EntitledRecipient[];
+  excluded: readonly Exclusion[];
+  /** Recipients in state pending. */
+  planned: number;
+  /** Recipients in state skipped (daily cap). */
+  skipped: number;
+  operatorAlerts: readonly OperatorAlert[];
+}

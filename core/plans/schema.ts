@@ -1,0 +1,77 @@
+// The plans file's shape (zod): each plan's price and entitlements, and the file-level grace period.
+import { z } from 'zod';
+import { PLATFORM_NAMES, type PlatformName } from '../types';
+
+const flag = z.boolean();
+const idList = (what: string) =>
+  z.array(z.string().trim().min(1, `expected ${what} ids as quoted strings`)).default([]);
+
+/**
+ * Telegram chat ids fit in a double, so a bare YAML number is accepted and turned into a string.
+ * Discord snowflakes do not (precision is lost), so those must be quoted strings.
+ */
+const telegramChatId = z.union([z.string().trim().regex(/^-?\d+$|^@\w+$/, 'expected a chat id such as "-1001234567890" or "@channelname"'), z.number().int().safe()])
+  .transform((v) => String(v));
+
+export const planSchema = z.strictObject({
+  /** Short, used in commands: `/subscribe pro`. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected a short lowercase id such as "pro" (a-z, 0-9, _ and -)'),
+  name: z.string().trim().min(1).max(64),
+  /** Higher means more; an account with several plans gets the highest it is entitled to. */
+  level: z.number().int().min(0),
+  /** The Stripe price; null for the free plan, and only for it. */
+  stripePriceId: z.string().trim().min(1).nullable(),
+  priceCents: z.number().int().min(0),
+  currency: z.string().regex(/^[a-zA-Z]{3}$/, 'expected a three-letter currency code such as "usd"').transform((c) => c.toLowerCase()).default('usd'),
+  interval: z.enum(['month', 'year']).default('month'),
+  /** 0 means real-time; otherwise alerts are due this many minutes after publishing. */
+  delayMinutes: z.number().int().min(0).max(10_080).default(0),
+  /** Alerts per account per UTC day; null means no cap. */
+  dailyCap: z.number().int().min(1).nullable().default(null),
+  rationale: flag.default(false),
+  snapshot: flag.default(false),
+  directMessages: flag.default(false),
+  platforms: z.array(z.enum(PLATFORM_NAMES)).default([...PLATFORM_NAMES]),
+  discordRoleIds: idList('Discord role'),
+  telegramChatIds: z.array(telegramChatId).default([]),
+  slackEnterprise: flag.default(false),
+  apiAccess: flag.default(false),
+  trialDays: z.number().int().min(0).max(730).default(0),
+});
+
+export const plansFileSchema = z.strictObject({
+  /** Days a past_due subscription keeps access, counted from when it became past_due. */
+  graceDays: z.number().int().min(0).max(60).default(3),
+  plans: z.array(planSchema).min(1),
+});
+
+/** One plan: its price and what it entitles to. */
+export interface Plan {
+  id: string;
+  name: string;
+  level: number;
+  stripePriceId: string | null;
+  priceCents: number;
+  currency: string;
+  interval: 'month' | 'year';
+  delayMinutes: number;
+  dailyCap: number | null;
+  rationale: boolean;
+  snapshot: boolean;
+  directMessages: boolean;
+  platforms: PlatformName[];
+  discordRoleIds: string[];
+  telegramChatIds: string[];
+  slackEnterprise: boolean;
+  apiAccess: boolean;
+  trialDays: number;
+}
+
+/** A validated plans file. Exactly one plan (the free one) has no Stripe price. */
+export interface PlansConfig {
+  graceDays: number;
+  plans: Plan[];
+}
+
+/** Plan fields as a file may write them: the optional ones take the defaults above. */
+export type PlanInput = z.input<typeof planSchema>;

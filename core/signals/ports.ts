@@ -1,0 +1,38 @@
+// The signal service the rest of the app uses (ingest API, CLI, chat /publish); db/stores/signal-store.ts implements it.
+import type { Signal, SignalInput, SignalUpdate, SignalUpdateInput } from '../types';
+
+export interface PublishMeta {
+  /** Who published: 'api-key:<id>', 'cli', 'chat:<identity>'. Recorded on the signal and in the audit trail. */
+  publishedBy: string;
+}
+
+/** What a publish did. The promise resolves only after the signal and its deliveries are committed. */
+export interface PublishOutcome {
+  signal: Signal;
+  /** The publisher id was seen before: this is the first result, and nothing was created. */
+  duplicate: boolean;
+  /** Deliveries written as pending. */
+  planned: number;
+  /** Deliveries written as skipped (over a daily cap). */
+  skipped: number;
+}
+
+export interface UpdateOutcome {
+  update: SignalUpdate;
+  /** The publisherUpdateId was seen before: this is the first update, and nothing was created. */
+  duplicate: boolean;
+}
+
+/**
+ * Stores signals once per publisher id and plans their deliveries in the same transaction.
+ * Async so that a PostgreSQL store can implement it later.
+ */
+export interface SignalService {
+  publish(input: SignalInput, meta: PublishMeta): Promise<PublishOutcome>;
+  /** Idempotent on publisherUpdateId. Throws SignalcastError('not_found') for an unknown signal id. */
+  addUpdate(signalId: string, input: SignalUpdateInput, meta?: PublishMeta): Promise<UpdateOutcome>;
+  getSignal(id: string): Promise<Signal | null>;
+  /** Newest first. */
+  listRecent(limit: number): Promise<Signal[]>;
+  listUpdates(signalId: string): Promise<SignalUpdate[]>;
+}

@@ -1,0 +1,92 @@
+// Validation of signal and update input, shared by the HTTP API and the CLI.
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+import { SIDES, SIGNAL_UPDATE_KINDS, type SignalInput, type SignalUpdateInput } from '../types';
+import { toFieldIssues } from './field-issues';
+
+/** A list with a length rule that still reports each bad item (zod's .max would hide them). */
+function listOf<T extends z.ZodType>(item: T, min: number, max: number) {
+  return z.array(item).superRefine((list, ctx) => {
+    if (list.length < min) ctx.addIssue({ code: 'custom', message: `expected at least ${min} item${min === 1 ? '' : 's'}` });
+    if (list.length > max) ctx.addIssue({ code: 'custom', message: `expected at most ${max} items` });
+  });
+}
+
+const text = (max: number) => z.string().min(1).max(max);
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+const positive = z.number().positive();
+/** JSON clients often send null for "absent": treat it so. */
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
+export const signalInputSchema = z.strictObject({
+  publisherId: text(128),
+  /** Trimmed, otherwise kept as given: tickers may hold `_`, `<` or `&`. */
+  symbol: trimmed(32),
+  market: trimmed(32),
+  side: z.enum(SIDES),
+  conviction: z.number().min(0).max(1),
+  reasons: listOf(trimmed(280), 1, 10),
+  persona: optional(trimmed(64)),
+  entry: optional(positive),
+  stop: optional(positive),
+  targets: optional(listOf(positive, 0, 10)),
+  horizon: optional(trimmed(32)),
+});
+
+export const signalUpdateInputSchema = z
+  .strictObject({
+    kind: z.enum(SIGNAL_UPDATE_KINDS),
+    targetIndex: optional(z.number().int().min(1).max(10)),
+    price: optional(positive),
+    resultPct: optional(z.number().min(-100_000).max(100_000)),
+    note: optional(trimmed(500)),
+    publisherUpdateId: optional(text(128)),
+  })
+  .superRefine((u, ctx) => {
+    if (u.kind === 'target_hit' && u.targetIndex === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['targetIndex'], message: 'required for target_hit: which target (1-based)' });
+    }
+    if (u.kind === 'closed' && u.resultPct === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['resultPct'], message: 'required for closed: the result in percent' });
+    }
+  });
+
+function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ValidationError([{ field: '(input)', message: 'expected a JSON object' }]);
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(toFieldIssues(result.error, input));
+  return result.data;
+}
+
+/** Validates a signal; throws a ValidationError naming every bad or unknown field. */
+export function parseSignalInput(input: unknown): SignalInput {
+  const s = parseWith(signalInputSchema, input);
+  const out: SignalInput = {
+    publisherId: s.publisherId,
+    symbol: s.symbol,
+    market: s.market,
+    side: s.side,
+    conviction: s.conviction,
+    reasons: s.reasons,
+  };
+  if (s.persona !== undefined) out.persona = s.persona;
+  if (s.entry !== undefined) out.entry = s.entry;
+  if (s.stop !== undefined) out.stop = s.stop;
+  if (s.targets !== undefined && s.targets.length > 0) out.targets = s.targets;
+  if (s.horizon !== undefined) out.horizon = s.horizon;
+  return out;
+}
+
+/** Validates a signal update (target hit, stopped, closed); same error rules as signals. */
+export function parseSignalUpdateInput(input: unknown): SignalUpdateInput {
+  const u = parseWith(signalUpdateInputSchema, input);
+  const out: SignalUpdateInput = { kind: u.kind };
+  if (u.targetIndex !== undefined) out.targetIndex = u.targetIndex;
+  if (u.price !== undefined) out.price = u.price;
+  if (u.resultPct !== undefined) out.resultPct = u.resultPct;
+  if (u.note !== undefined) out.note = u.note;
+  if (u.publisherUpdateId !== undefined) out.publisherUpdateId = u.publisherUpdateId;
+  return out;
+}

@@ -1,0 +1,225 @@
+// Accounts, identities, subscriptions and destinations in SQLite (drizzle): the AccountStore port.
+import { and, eq, type SQL } from 'drizzle-orm';
+import type { AccountStore, NewAccount, NewDestination, SubscriptionUpsert } from '../../core/accounts/ports';
+import { checkSettings, DEFAULT_SETTINGS, parseSettingsUpdate } from '../../core/accounts/settings';
+import type { Account, AccountSettings, Destination, Identity, Subscription } from '../../core/accounts/types';
+import type { Clock } from '../../core/clock';
+import type { Instant } from '../../core/entitlement';
+import { SignalcastError, ValidationError } from '../../core/errors';
+import { newId } from '../../core/ids';
+import { recipientKey, type ContentKind, type PlatformName, type Recipient } from '../../core/types';
+import type { Db } from '../client';
+import { accounts, destinations, identities, subscriptions, type AccountRow, type DestinationRow, type IdentityRow, type SubscriptionRow } from '../schema';
+
+const toDate = (t: Instant | null | undefined): Date | null => (t === null || t === undefined ? null : new Date(t));
+
+export function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    displayName: row.displayName,
+    stripeCustomerId: row.stripeCustomerId,
+    referralCode: row.referralCode,
+    referredBy: row.referredBy,
+    symbolFilter: row.symbolFilter,
+    minBand: row.minBand,
+    sideFilter: row.sideFilter,
+    directMessages: row.directMessages,
+    quietStart: row.quietStart,
+    quietEnd: row.quietEnd,
+    timeZone: row.timeZone,
+    paused: row.paused,
+    createdAt: row.createdAt,
+  };
+}
+
+function toIdentity(row: IdentityRow): Identity {
+  return { ...row, platform: row.platform as PlatformName };
+}
+
+export function toSubscription(row: SubscriptionRow): Subscription {
+  return { ...row };
+}
+
+export function toDestination(row: DestinationRow): Destination {
+  return {
+    id: row.id,
+    kind: row.kind,
+    platform: row.platform as PlatformName,
+    recipient: row.address as Recipient,
+    recipientKey: row.recipientKey,
+    identityId: row.identityId,
+    accountId: row.accountId,
+    planId: row.planId,
+    contentKinds: row.contentKinds as ContentKind[],
+    isGroup: row.isGroup,
+    label: row.label,
+    enabled: row.enabled,
+    disabledReason: row.disabledReason,
+    disabledAt: row.disabledAt,
+    createdAt: row.createdAt,
+  };
+}
+
+function settingsOf(account: Account): AccountSettings {
+  const { symbolFilter, minBand, sideFilter, directMessages, quietStart, quietEnd, timeZone, paused } = account;
+  return { symbolFilter, minBand, sideFilter, directMessages, quietStart, quietEnd, timeZone, paused };
+}
+
+export class SqliteAccountStore implements AccountStore {
+  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+
+  private get db(): Db {
+    return this.deps.db;
+  }
+
+  async createAccount(fields: NewAccount = {}): Promise<Account> {
+    const settings = { ...DEFAULT_SETTINGS, ...parseSettingsUpdate(fields.settings ?? {}) };
+    checkSettings(settings);
+    const row = this.db.insert(accounts).values({
+      id: newId('acc'),
+      displayName: fields.displayName ?? null,
+      stripeCustomerId: fields.stripeCustomerId ?? null,
+      referralCode: fields.referralCode ?? null,
+      referredBy: fields.referredBy ?? null,
+      ...settings,
+      createdAt: new Date(this.deps.clock.now()),
+    }).returning().get();
+    return toAccount(row);
+  }
+
+  async getAccount(id: string): Promise<Account | null> {
+    const row = this.db.select().from(accounts).where(eq(accounts.id, id)).get();
+    return row ? toAccount(row) : null;
+  }
+
+  private requireAccount(id: string): Account {
+    const row = this.db.select().from(accounts).where(eq(accounts.id, id)).get();
+    if (!row) throw new SignalcastError('not_found', `account ${id} not found`);
+    return toAccount(row);
+  }
+
+  async addIdentity(accountId: string, platform: PlatformName, platformUserId: string, username: string | null = null): Promise<Identity> {
+    this.requireAccount(accountId);
+    const existing = await this.findIdentity(platform, platformUserId);
+    if (existing) {
+      throw new SignalcastError('conflict', `${platform} user ${platformUserId} already belongs to account ${existing.accountId}`);
+    }
+    const row = this.db.insert(identities).values({
+      id: newId('idn'), accountId, platform, platformUserId, username, createdAt: new Date(this.deps.clock.now()),
+    }).returning().get();
+    return toIdentity(row);
+  }
+
+  async findIdentity(platform: PlatformName, platformUserId: string): Promise<Identity | null> {
+    const row = this.db.select().from(identities)
+      .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId))).get();
+    return row ? toIdentity(row) : null;
+  }
+
+  async findAccountByIdentity(platform: PlatformName, platformUserId: string): Promise<Account | null> {
+    const row = this.db.select({ account: accounts }).from(identities)
+      .innerJoin(accounts, eq(accounts.id, identities.accountId))
+      .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId))).get();
+    return row ? toAccount(row.account) : null;
+  }
+
+  async findAccountByStripeCustomer(stripeCustomerId: string): Promise<Account | null> {
+    const row = this.db.select().from(accounts).where(eq(accounts.stripeCustomerId, stripeCustomerId)).get();
+    return row ? toAccount(row) : null;
+  }
+
+  async updateSettings(accountId: string, changes: unknown): Promise<Account> {
+    const update = parseSettingsUpdate(changes);
+    const current = this.requireAccount(accountId);
+    checkSettings({ ...settingsOf(current), ...update });
+    if (Object.keys(update).length === 0) return current;
+    const row = this.db.update(accounts).set(update).where(eq(accounts.id, accountId)).returning().get();
+    return toAccount(row as AccountRow);
+  }
+
+  async upsertSubscription(sub: SubscriptionUpsert): Promise<Subscription> {
+    this.requireAccount(sub.accountId);
+    const now = new Date(this.deps.clock.now());
+    const fields = {
+      accountId: sub.accountId,
+      stripeSubscriptionId: sub.stripeSubscriptionId ?? null,
+      planId: sub.planId,
+      status: sub.status,
+      currentPeriodEnd: toDate(sub.currentPeriodEnd),
+      cancelAtPeriodEnd: sub.cancelAtPeriodEnd ?? false,
+      trialEnd: toDate(sub.trialEnd),
+      pastDueSince: toDate(sub.pastDueSince),
+      source: sub.source ?? 'stripe',
+      updatedAt: now,
+    };
+    const match = sub.stripeSubscriptionId
+      ? eq(subscriptions.stripeSubscriptionId, sub.stripeSubscriptionId)
+      : sub.id ? eq(subscriptions.id, sub.id) : undefined;
+    const existing = match ? this.db.select().from(subscriptions).where(match).get() : undefined;
+    const row = existing
+      ? this.db.update(subscriptions).set(fields).where(eq(subscriptions.id, existing.id)).returning().get()
+      : this.db.insert(subscriptions).values({ id: sub.id ?? newId('sub'), ...fields, createdAt: now }).returning().get();
+    return toSubscription(row as SubscriptionRow);
+  }
+
+  async listSubscriptions(accountId: string): Promise<Subscription[]> {
+    return this.db.select().from(subscriptions).where(eq(subscriptions.accountId, accountId)).all().map(toSubscription);
+  }
+
+  async addDestination(fields: NewDestination): Promise<Destination> {
+    const key = recipientKey(fields.recipient);
+    const existing = this.db.select({ id: destinations.id }).from(destinations).where(eq(destinations.recipientKey, key)).get();
+    if (existing) throw new SignalcastError('conflict', `a destination for ${key} already exists (${existing.id})`);
+    if (fields.kind === 'direct' && !fields.accountId) {
+      throw new ValidationError([{ field: 'accountId', message: 'a direct destination needs the account it belongs to' }]);
+    }
+    if (fields.contentKinds.length === 0) throw new ValidationError([{ field: 'contentKinds', message: 'expected at least one kind' }]);
+    const row = this.db.insert(destinations).values({
+      id: newId('dst'),
+      platform: fields.recipient.platform,
+      kind: fields.kind,
+      address: fields.recipient,
+      recipientKey: key,
+      identityId: fields.identityId ?? null,
+      accountId: fields.accountId ?? null,
+      planId: fields.planId ?? null,
+      contentKinds: [...new Set(fields.contentKinds)],
+      isGroup: fields.isGroup ?? false,
+      label: fields.label ?? null,
+      createdAt: new Date(this.deps.clock.now()),
+    }).returning().get();
+    return toDestination(row);
+  }
+
+  async getDestination(id: string): Promise<Destination | null> {
+    const row = this.db.select().from(destinations).where(eq(destinations.id, id)).get();
+    return row ? toDestination(row) : null;
+  }
+
+  async findDestinationByRecipient(recipient: Recipient): Promise<Destination | null> {
+    const row = this.db.select().from(destinations).where(eq(destinations.recipientKey, recipientKey(recipient))).get();
+    return row ? toDestination(row) : null;
+  }
+
+  async listDestinations(filter: { accountId?: string; kind?: 'channel' | 'direct'; enabled?: boolean } = {}): Promise<Destination[]> {
+    const where: SQL[] = [];
+    if (filter.accountId !== undefined) where.push(eq(destinations.accountId, filter.accountId));
+    if (filter.kind !== undefined) where.push(eq(destinations.kind, filter.kind));
+    if (filter.enabled !== undefined) where.push(eq(destinations.enabled, filter.enabled));
+    return this.db.select().from(destinations).where(and(...where)).orderBy(destinations.createdAt, destinations.id).all().map(toDestination);
+  }
+
+  async disableDestination(id: string, reason: string): Promise<void> {
+    const changed = this.db.update(destinations)
+      .set({ enabled: false, disabledReason: reason, disabledAt: new Date(this.deps.clock.now()) })
+      .where(eq(destinations.id, id)).run().changes;
+    if (changed === 0) throw new SignalcastError('not_found', `destination ${id} not found`);
+  }
+
+  async enableDestination(id: string): Promise<void> {
+    const changed = this.db.update(destinations)
+      .set({ enabled: true, disabledReason: null, disabledAt: null })
+      .where(eq(destinations.id, id)).run().changes;
+    if (changed === 0) throw new SignalcastError('not_found', `destination ${id} not found`);
+  }
+}

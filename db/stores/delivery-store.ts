@@ -1,0 +1,256 @@
+// The delivery outbox on SQLite: claim due rows, record send results in batches, recover, dead letters.
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import type { AuditLog } from '../../core/audit';
+import type { Clock } from '../../core/clock';
+import type {
+  DeadDelivery,
+  DeliveryResult,
+  DeliveryState,
+  DeliveryStore,
+  DueDelivery,
+  DueQuery,
+  QueueCount,
+  RecoveredDelivery,
+  RetryDeadResult,
+} from '../../core/delivery/ports';
+import type { ContentKind, PlatformName, Recipient } from '../../core/types';
+import type { Db } from '../client';
+import { deliveries, destinations } from '../schema';
+import { SqliteAuditLog } from './audit-store';
+
+interface DueRow {
+  id: number;
+  content_type: string;
+  content_id: string;
+  kind: ContentKind;
+  destination_id: string;
+  account_id: string | null;
+  platform: PlatformName;
+  recipient_key: string;
+  priority: number;
+  due_at: number;
+  attempts: number;
+  address: string;
+  is_group: number;
+}
+
+const DUE_COLUMNS = `d.id, d.content_type, d.content_id, d.kind, d.destination_id, d.account_id, d.platform,
+  d.recipient_key, d.priority, d.due_at, d.attempts, dest.address, dest.is_group`;
+
+/**
+ * The hot paths (find, claim, record) use prepared statements on the
+ * better-sqlite3 handle: they run hundreds of times a second. Queries go one
+ * priority at a time so that each is a range scan of deliveries_due_idx
+ * (state, priority, due_at) and never walks rows that are not yet due.
+ */
+export class SqliteDeliveryStore implements DeliveryStore {
+  private readonly sqlite: Database.Database;
+  private readonly audit: AuditLog;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly deps: { db: Db; clock: Clock; audit?: AuditLog }) {
+    this.sqlite = deps.db.$client;
+    this.audit = deps.audit ?? new SqliteAuditLog({ db: deps.db, clock: deps.clock });
+  }
+
+  findDue(query: DueQuery): DueDelivery[] {
+    if (query.platforms.length === 0 || query.limit <= 0) return [];
+    const out: DueDelivery[] = [];
+    const after = query.after;
+    for (const priority of this.pendingPriorities(after?.priority)) {
+      const remaining = query.limit - out.length;
+      const rows = after && priority === after.priority
+        ? this.stmt(`due-after-${query.platforms.length}`, `SELECT ${DUE_COLUMNS}
+            FROM deliveries d JOIN destinations dest ON dest.id = d.destination_id
+            WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ?
+              AND (d.due_at > ? OR (d.due_at = ? AND d.id > ?))
+              AND d.platform IN (${placeholders(query.platforms.length)}) AND dest.enabled = 1
+            ORDER BY d.due_at, d.id LIMIT ?`)
+            .all(priority, query.now, after.dueAt, after.dueAt, after.id, ...query.platforms, remaining)
+        : this.stmt(`due-${query.platforms.length}`, `SELECT ${DUE_COLUMNS}
+            FROM deliveries d JOIN destinations dest ON dest.id = d.destination_id
+            WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ?
+              AND d.platform IN (${placeholders(query.platforms.length)}) AND dest.enabled = 1
+            ORDER BY d.due_at, d.id LIMIT ?`)
+            .all(priority, query.now, ...query.platforms, remaining);
+      for (const row of rows as DueRow[]) out.push(toDue(row));
+      if (out.length >= query.limit) break;
+    }
+    return out;
+  }
+
+  claim(ids: readonly number[], now: number): number[] {
+    const update = this.stmt('claim', `UPDATE deliveries SET state = 'sending', claimed_at = ?, updated_at = ? WHERE id = ? AND state = 'pending'`);
+    return this.sqlite.transaction(() => ids.filter((id) => update.run(now, now, id).changes === 1))();
+  }
+
+  nextDueAt(platforms: readonly PlatformName[]): number | undefined {
+    if (platforms.length === 0) return undefined;
+    const first = this.stmt(`next-${platforms.length}`, `SELECT d.due_at AS due_at
+      FROM deliveries d JOIN destinations dest ON dest.id = d.destination_id
+      WHERE d.state = 'pending' AND d.priority = ? AND d.platform IN (${placeholders(platforms.length)}) AND dest.enabled = 1
+      ORDER BY d.due_at LIMIT 1`);
+    let best: number | undefined;
+    for (const priority of this.pendingPriorities(undefined)) {
+      const row = first.get(priority, ...platforms) as { due_at: number } | undefined;
+      if (row && (best === undefined || row.due_at < best)) best = row.due_at;
+    }
+    return best;
+  }
+
+  recordResults(results: readonly DeliveryResult[]): void {
+    if (results.length === 0) return;
+    this.sqlite.transaction(() => {
+      for (const r of results) this.recordOne(r);
+    })();
+  }
+
+  recoverInFlight(now: number): RecoveredDelivery[] {
+    return this.sqlite.transaction(() => {
+      const rows = this.sqlite.prepare(`SELECT id, platform, recipient_key, content_id, kind, claimed_at FROM deliveries WHERE state = 'sending' ORDER BY id`)
+        .all() as { id: number; platform: string; recipient_key: string; content_id: string; kind: string; claimed_at: number | null }[];
+      this.sqlite.prepare(`UPDATE deliveries SET state = 'pending', claimed_at = NULL, updated_at = ? WHERE state = 'sending'`).run(now);
+      return rows.map((r) => ({ id: r.id, platform: r.platform, recipientKey: r.recipient_key, contentId: r.content_id, kind: r.kind, claimedAt: r.claimed_at }));
+    })();
+  }
+
+  listDead(options: { limit: number; platform?: PlatformName | undefined }): DeadDelivery[] {
+    const where = [eq(deliveries.state, 'dead')];
+    if (options.platform) where.push(eq(deliveries.platform, options.platform));
+    return this.deps.db
+      .select({
+        id: deliveries.id,
+        platform: deliveries.platform,
+        recipientKey: deliveries.recipientKey,
+        destinationId: deliveries.destinationId,
+        destinationEnabled: destinations.enabled,
+        contentType: deliveries.contentType,
+        contentId: deliveries.contentId,
+        kind: deliveries.kind,
+        attempts: deliveries.attempts,
+        lastError: deliveries.lastError,
+        lastErrorCode: deliveries.lastErrorCode,
+        updatedAt: deliveries.updatedAt,
+      })
+      .from(deliveries)
+      .innerJoin(destinations, eq(destinations.id, deliveries.destinationId))
+      .where(and(...where))
+      .orderBy(desc(deliveries.updatedAt), desc(deliveries.id))
+      .limit(options.limit)
+      .all();
+  }
+
+  retryDead(ids: readonly number[] | 'all', now: number): RetryDeadResult {
+    const chosen = ids === 'all' ? sql`1` : sql`d.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+    return this.deps.db.transaction((tx) => {
+      const counts = tx.get<{ retried: number; disabled: number }>(sql`
+        SELECT count(*) AS retried, coalesce(sum(CASE WHEN dest.enabled = 1 THEN 0 ELSE 1 END), 0) AS disabled
+        FROM deliveries d JOIN destinations dest ON dest.id = d.destination_id
+        WHERE d.state = 'dead' AND ${chosen}`);
+      tx.run(sql`UPDATE deliveries AS d SET state = 'pending', attempts = 0, due_at = ${now}, claimed_at = NULL, updated_at = ${now}
+        WHERE d.state = 'dead' AND ${chosen}`);
+      return { retried: counts.retried, disabledDestination: counts.disabled };
+    });
+  }
+
+  countByPlatformAndState(): QueueCount[] {
+    return this.deps.db
+      .select({ platform: deliveries.platform, state: deliveries.state, count: sql<number>`count(*)` })
+      .from(deliveries)
+      .groupBy(deliveries.platform, deliveries.state)
+      .all() as { platform: string; state: DeliveryState; count: number }[];
+  }
+
+  private recordOne(r: DeliveryResult): void {
+    switch (r.type) {
+      case 'sent':
+        this.stmt('sent', `UPDATE deliveries SET state = 'sent', platform_message_id = ?, sent_at = ?, attempts = attempts + 1,
+            claimed_at = NULL, updated_at = ? WHERE id = ? AND state = 'sending'`)
+          .run(r.platformMessageId, r.at, r.at, r.id);
+        return;
+      case 'retry':
+        this.stmt('retry', `UPDATE deliveries SET state = 'pending', attempts = ?, due_at = ?, last_error = ?, last_error_code = ?,
+            claimed_at = NULL, updated_at = ? WHERE id = ? AND state = 'sending'`)
+          .run(r.attempts, r.dueAt, r.error, r.errorCode, r.at, r.id);
+        return;
+      case 'rate_limited':
+        this.stmt('rate-limited', `UPDATE deliveries SET state = 'pending', due_at = ?, last_error = ?, last_error_code = ?,
+            claimed_at = NULL, updated_at = ? WHERE id = ? AND state = 'sending'`)
+          .run(r.dueAt, r.error, r.errorCode, r.at, r.id);
+        return;
+      case 'dead':
+        this.markDead(r.id, r.attempts, r.error, r.errorCode, r.at);
+        return;
+      case 'permanent':
+        this.markDead(r.id, r.attempts, r.error, r.errorCode, r.at);
+        this.disableDestination(r);
+        return;
+    }
+  }
+
+  private markDead(id: number, attempts: number, error: string, errorCode: string, at: number): void {
+    this.stmt('dead', `UPDATE deliveries SET state = 'dead', attempts = ?, last_error = ?, last_error_code = ?,
+        claimed_at = NULL, updated_at = ? WHERE id = ? AND state = 'sending'`)
+      .run(attempts, error, errorCode, at, id);
+  }
+
+  /** Disables the destination (once), skips its other pending deliveries and records why. */
+  private disableDestination(r: Extract<DeliveryResult, { type: 'permanent' }>): void {
+    const disabled = this.stmt('disable', `UPDATE destinations SET enabled = 0, disabled_reason = ?, disabled_at = ? WHERE id = ? AND enabled = 1`)
+      .run(r.reason, r.at, r.destinationId).changes === 1;
+    const skipped = this.stmt('skip-destination', `UPDATE deliveries SET state = 'skipped', skip_reason = 'destination_disabled', updated_at = ?
+        WHERE destination_id = ? AND state = 'pending'`)
+      .run(r.at, r.destinationId).changes;
+    if (!disabled) return;
+    this.audit.record({
+      actor: 'system',
+      action: 'destination.disabled',
+      subjectType: 'destination',
+      subjectId: r.destinationId,
+      reason: r.reason,
+      data: { platform: r.platform, recipientKey: r.recipientKey, deliveryId: r.id, answer: r.error, platformCode: r.errorCode, skippedDeliveries: skipped },
+    });
+  }
+
+  /** The distinct priorities of pending rows, ascending, from `from` on: one index probe each. */
+  private pendingPriorities(from: number | undefined): number[] {
+    const rows = this.stmt('priorities', `WITH RECURSIVE p(v) AS (
+        SELECT (SELECT min(priority) FROM deliveries WHERE state = 'pending' AND priority >= ?)
+        UNION ALL
+        SELECT (SELECT min(priority) FROM deliveries WHERE state = 'pending' AND priority > p.v) FROM p WHERE p.v IS NOT NULL
+      ) SELECT v FROM p WHERE v IS NOT NULL`).all(from ?? -2_147_483_648) as { v: number }[];
+    return rows.map((r) => r.v);
+  }
+
+  private stmt(key: string, source: string): Database.Statement {
+    let s = this.statements.get(key);
+    if (!s) {
+      s = this.sqlite.prepare(source);
+      this.statements.set(key, s);
+    }
+    return s;
+  }
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+function toDue(row: DueRow): DueDelivery {
+  return {
+    id: row.id,
+    contentType: row.content_type,
+    contentId: row.content_id,
+    kind: row.kind,
+    destinationId: row.destination_id,
+    accountId: row.account_id,
+    platform: row.platform,
+    recipientKey: row.recipient_key,
+    recipient: JSON.parse(row.address) as Recipient,
+    isGroup: row.is_group === 1,
+    priority: row.priority,
+    dueAt: row.due_at,
+    attempts: row.attempts,
+  };
+}

@@ -1,0 +1,103 @@
+// The process logger (pino): pretty in a terminal, JSON otherwise, and never a token, key or secret.
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
+import type { Config } from './config';
+
+export type { PinoLogger };
+
+/** Field names whose values are dropped from every log line, wherever they appear (two levels deep). */
+const SECRET_FIELDS = [
+  'authorization', 'cookie', 'token', 'botToken', 'apiKey', 'secret', 'secretKey', 'signingSecret', 'webhookSecret',
+  'adminToken', 'password', 'signature',
+];
+const SECRET_HEADERS = ['authorization', 'x-signalcast-signature', 'cookie', 'stripe-signature', 'x-slack-signature'];
+
+export const REDACT_PATHS = [
+  ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`]),
+  ...SECRET_HEADERS.flatMap((h) => [`headers["${h}"]`, `*.headers["${h}"]`]),
+];
+
+/** Secret shapes recognised even when their value is not known (keys made by the CLI, tokens inside URLs). */
+const SECRET_PATTERNS: [RegExp, string][] = [
+  [/\bsc_[0-9A-Za-z]{32,}/g, 'sc_[REDACTED]'],
+  [/\bbot\d+:[A-Za-z0-9_-]{20,}/g, 'bot[REDACTED]'],
+  [/\b(sk|rk|pk)_(test|live)_[0-9A-Za-z]+/g, '$1_$2_[REDACTED]'],
+  [/\bwhsec_[0-9A-Za-z]+/g, 'whsec_[REDACTED]'],
+  [/\b(Bearer|Bot)\s+[A-Za-z0-9._~+/=-]{20,}/g, '$1 [REDACTED]'],
+];
+
+/** Values shorter than this are not scrubbed by value: they would blank out ordinary words and numbers. */
+const MIN_SECRET_LENGTH = 6;
+
+/** Every secret value in the settings, for the scrubber. */
+export function secretValues(config: Config): string[] {
+  const values = [
+    config.ingest.signingSecret, config.adminToken, config.telegram.token, config.telegram.webhookSecret, config.discord.token,
+    config.slack.botToken, config.slack.signingSecret, config.stripe.secretKey, config.stripe.webhookSecret, config.openai.apiKey,
+  ];
+  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A function that replaces every known secret value (as written, and as JSON
+ * escapes it) and every recognisable secret shape with "[REDACTED]".
+ */
+export function createScrubber(secrets: readonly string[]): (text: string) => string {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (s.length < MIN_SECRET_LENGTH) continue;
+    forms.add(s);
+    forms.add(JSON.stringify(s).slice(1, -1));
+    forms.add(encodeURIComponent(s));
+  }
+  const byValue = forms.size
+    ? new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g')
+    : undefined;
+  return (text) => {
+    let out = byValue ? text.replace(byValue, '[REDACTED]') : text;
+    for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+    return out;
+  };
+}
+
+export interface LoggingOptions {
+  level: Config['log']['level'];
+  format: Config['log']['format'];
+  /** Secret values to scrub from every line (see secretValues). */
+  secrets?: readonly string[];
+  /** Where lines go; standard output by default. */
+  destination?: DestinationStream | NodeJS.WritableStream;
+  /** Whether output is a terminal, for format "auto"; process.stdout.isTTY by default. */
+  isTty?: boolean;
+}
+
+/** Whether a given format setting means pretty output. */
+export function usesPretty(format: LoggingOptions['format'], isTty: boolean): boolean {
+  return format === 'pretty' || (format === 'auto' && isTty);
+}
+
+export function createLogger(options: LoggingOptions): PinoLogger {
+  const isTty = options.isTty ?? Boolean(process.stdout.isTTY);
+  const scrub = createScrubber(options.secrets ?? []);
+  const destination = usesPretty(options.format, isTty)
+    ? PinoPretty({
+      destination: options.destination ?? 1,
+      sync: true,
+      colorize: isTty && !options.destination,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+    })
+    : options.destination ?? pino.destination({ dest: 1, sync: true });
+  return pino({
+    level: options.level,
+    base: { pid: process.pid },
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    // Runs on the finished JSON line, so a secret inside an error message or a URL is caught too.
+    hooks: { streamWrite: scrub },
+  }, destination as DestinationStream);
+}

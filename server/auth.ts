@@ -1,0 +1,54 @@
+// Who is calling the ingest API: an API key (Authorization: Bearer) or a signed body (X-Signalcast-Signature).
+import type { Clock } from '../core/clock';
+import { SIGNATURE_HEADER, verifySignature } from './signature';
+
+/** What the server needs from the API key store. */
+export interface ApiKeyVerifier {
+  /** The key's record when it is a live key, else null. */
+  verify(key: string): { id: string; name: string } | null;
+}
+
+/** An authenticated caller. */
+export interface Caller {
+  /** The rate-limit bucket and audit actor: "api-key:<id>" or "signature". */
+  id: string;
+  via: 'api-key' | 'signature';
+}
+
+export interface IngestAuthOptions {
+  apiKeys: ApiKeyVerifier;
+  /** When set, a body signed with it is accepted as well as an API key. */
+  signingSecret?: string | undefined;
+  clock: Clock;
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? undefined : value;
+}
+
+/**
+ * The caller, or null. Every credential presented must hold: a good signature
+ * does not excuse a bad key, nor the other way round. Why a request failed is
+ * never told to the caller.
+ */
+export function authenticate(headers: Headers, rawBody: Buffer, options: IngestAuthOptions): Caller | null {
+  const authorization = headers.authorization;
+  const signature = options.signingSecret ? headers[SIGNATURE_HEADER] : undefined;
+  if (authorization === undefined && signature === undefined) return null;
+
+  let caller: Caller | null = null;
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(single(authorization) ?? '');
+    const key = match?.[1] ? options.apiKeys.verify(match[1]) : null;
+    if (!key) return null;
+    caller = { id: `api-key:${key.id}`, via: 'api-key' };
+  }
+  if (signature !== undefined && options.signingSecret) {
+    const header = single(signature);
+    if (!header || !verifySignature(header, rawBody, options.signingSecret, options.clock.now()).ok) return null;
+    caller ??= { id: 'signature', via: 'signature' };
+  }
+  return caller;
+}

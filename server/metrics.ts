@@ -1,0 +1,77 @@
+// Prometheus metrics (prom-client): the core's Metrics interface, plus queue depth read at scrape time.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DeliveryOutcome, IngestOutcome, Metrics } from '../core/metrics';
+import type { PlatformName } from '../core/types';
+
+/** One row of the outbox's size: how many deliveries a platform has in a state. */
+export interface QueueDepthRow {
+  platform: string;
+  state: string;
+  count: number;
+}
+
+export interface PromMetricsOptions {
+  /** Read at every scrape (for example the delivery store's countByPlatformAndState). */
+  queueDepth?: () => QueueDepthRow[] | Promise<QueueDepthRow[]>;
+  /** Process metrics (CPU, memory, event loop); on by default. */
+  defaultMetrics?: boolean;
+}
+
+const SEND_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+
+export class PromMetrics implements Metrics {
+  readonly registry = new Registry();
+  private readonly deliveries: Counter<'platform' | 'outcome'>;
+  private readonly sendSeconds: Histogram<'platform'>;
+  private readonly lagSeconds: Histogram<'platform'>;
+  private readonly ingestTotal: Counter<'outcome'>;
+  private readonly planned: Counter;
+  private readonly skipped: Counter;
+
+  constructor(options: PromMetricsOptions = {}) {
+    const registers = [this.registry];
+    this.deliveries = new Counter({ name: 'signalcast_deliveries_total', help: 'Send attempts by platform and outcome', labelNames: ['platform', 'outcome'], registers });
+    this.sendSeconds = new Histogram({ name: 'signalcast_delivery_send_seconds', help: 'Duration of the platform send call', labelNames: ['platform'], buckets: SEND_BUCKETS, registers });
+    this.lagSeconds = new Histogram({ name: 'signalcast_delivery_lag_seconds', help: 'Time from a delivery being due to it being sent', labelNames: ['platform'], buckets: LAG_BUCKETS, registers });
+    this.ingestTotal = new Counter({ name: 'signalcast_ingest_total', help: 'Ingest API requests by outcome', labelNames: ['outcome'], registers });
+    this.planned = new Counter({ name: 'signalcast_deliveries_planned_total', help: 'Deliveries written at planning', registers });
+    this.skipped = new Counter({ name: 'signalcast_deliveries_skipped_total', help: 'Deliveries skipped at planning (daily cap, filters)', registers });
+    const queueDepth = options.queueDepth;
+    new Gauge({
+      name: 'signalcast_queue_depth',
+      help: 'Deliveries in the outbox by platform and state, read at scrape time',
+      labelNames: ['platform', 'state'],
+      registers,
+      async collect() {
+        const rows = (await queueDepth?.()) ?? [];
+        this.reset();
+        for (const row of rows) this.set({ platform: row.platform, state: row.state }, row.count);
+      },
+    });
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  deliveryAttempt(platform: PlatformName, outcome: DeliveryOutcome, latencyMs: number): void {
+    this.deliveries.inc({ platform, outcome });
+    this.sendSeconds.observe({ platform }, latencyMs / 1000);
+  }
+
+  deliveryLag(platform: PlatformName, lagMs: number): void {
+    this.lagSeconds.observe({ platform }, Math.max(0, lagMs) / 1000);
+  }
+
+  ingest(outcome: IngestOutcome): void {
+    this.ingestTotal.inc({ outcome });
+  }
+
+  deliveriesPlanned(count: number, skipped: number): void {
+    if (count > 0) this.planned.inc(count);
+    if (skipped > 0) this.skipped.inc(skipped);
+  }
+
+  /** The text exposition format, and its content type. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,74 @@
+// Builds the HTTP server (fastify): ingest API, health and metrics, one error boundary for every route.
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { Metrics } from '../core/metrics';
+import type { ApiKeyVerifier } from './auth';
+import { createErrorHandler, errorBody } from './http-errors';
+import type { Readiness } from './readiness';
+import { registerHealthRoutes } from './routes/health';
+import type { PublishOutcome } from '../core/signals/ports';
+import { registerIngestRoutes, type SignalPublisher } from './routes/ingest';
+
+/** Bodies above this are refused with 413 before they are read in full. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ServerDeps {
+  signals: SignalPublisher;
+  apiKeys: ApiKeyVerifier;
+  auth: { signingSecret: string | undefined };
+  rateLimit: { perMinute: number };
+  clock: Clock;
+  metrics: Metrics & { render(): Promise<{ contentType: string; body: string }> };
+  logger: Logger;
+  readiness: Readiness;
+  /** Called after a new signal is committed: the dispatcher's poke, so the first send is immediate. */
+  onPublished?: (outcome: PublishOutcome) => void;
+}
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    // One line per response, written below, instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_BODY_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+  });
+
+  // The raw bytes are kept: the signature is computed over them, not over re-serialised JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const line = { reqId: request.id, method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (request.url.startsWith('/v1/')) deps.logger.info(line, 'request');
+    else deps.logger.debug(line, 'request');
+  });
+
+  app.setErrorHandler(createErrorHandler({
+    logger: deps.logger,
+    onIngestOutcome: (outcome, request) => {
+      if (request.url.startsWith('/v1/')) deps.metrics.ingest(outcome);
+    },
+  }));
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('not_found', 'no such route')));
+
+  registerIngestRoutes(app, {
+    signals: deps.signals,
+    apiKeys: deps.apiKeys,
+    signingSecret: deps.auth.signingSecret,
+    ratePerMinute: deps.rateLimit.perMinute,
+    clock: deps.clock,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    onPublished: deps.onPublished,
+  });
+  registerHealthRoutes(app, { readiness: deps.readiness, renderMetrics: () => deps.metrics.render() });
+  return app;
+}

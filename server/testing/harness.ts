@@ -1,0 +1,94 @@
+// Test harness for the HTTP server: the real stores on in-memory SQLite, a fake clock, a recording logger.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { FakeClock } from '../../core/clock';
+import type { Logger } from '../../core/logger';
+import { DEFAULT_PLANS } from '../../core/plans';
+import type { PublishOutcome } from '../../core/signals/ports';
+import { openMemoryDatabase, type Db } from '../../db/client';
+import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
+import { SqliteSignalStore } from '../../db/stores/signal-store';
+import { PromMetrics, type QueueDepthRow } from '../metrics';
+import { createReadiness, databaseCheck, type Readiness } from '../readiness';
+import { buildServer } from '../server';
+import { signBody } from '../signature';
+
+export interface LogRecord {
+  level: string;
+  obj: Record<string, unknown>;
+  msg: string | undefined;
+}
+
+/** A Logger that keeps every call, for asserting what was logged. */
+export function recordingLogger(records: LogRecord[] = [], bindings: Record<string, unknown> = {}): Logger & { records: LogRecord[] } {
+  const at = (level: string) => (objOrMsg: object | string, msg?: string) => {
+    if (typeof objOrMsg === 'string') records.push({ level, obj: { ...bindings }, msg: objOrMsg });
+    else records.push({ level, obj: { ...bindings, ...(objOrMsg as Record<string, unknown>) }, msg });
+  };
+  return {
+    records,
+    trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'),
+    child: (more) => recordingLogger(records, { ...bindings, ...more }),
+  };
+}
+
+export interface HarnessOptions {
+  signingSecret?: string;
+  ratePerMinute?: number;
+  db?: Db;
+  queueDepth?: () => QueueDepthRow[];
+  onPublished?: (outcome: PublishOutcome) => void;
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  db: Db;
+  clock: FakeClock;
+  keys: SqliteApiKeyStore;
+  signals: SqliteSignalStore;
+  metrics: PromMetrics;
+  readiness: Readiness;
+  logger: ReturnType<typeof recordingLogger>;
+  /** A live API key. */
+  key: string;
+  post(url: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  sign(raw: string, secret?: string, atMs?: number): string;
+}
+
+export const TEST_SECRET = 'test-signing-secret-0123456789';
+
+export function validSignal(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { publisherId: 'pub-1', symbol: 'BTCUSDT', market: 'crypto', side: 'long', conviction: 0.82, reasons: ['Breakout on volume'], ...overrides };
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const db = options.db ?? openMemoryDatabase();
+  const clock = new FakeClock(Date.now());
+  const logger = recordingLogger();
+  const metrics = new PromMetrics({ defaultMetrics: false, ...(options.queueDepth ? { queueDepth: options.queueDepth } : {}) });
+  const keys = new SqliteApiKeyStore({ db, clock });
+  const signals = new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, logger, metrics });
+  const readiness = createReadiness({ database: databaseCheck(db) });
+  const app = buildServer({
+    signals,
+    apiKeys: keys,
+    auth: { signingSecret: options.signingSecret },
+    rateLimit: { perMinute: options.ratePerMinute ?? 1000 },
+    clock,
+    metrics,
+    logger,
+    readiness,
+    ...(options.onPublished ? { onPublished: options.onPublished } : {}),
+  });
+  await app.ready();
+  const key = keys.create('test').key;
+  return {
+    app, db, clock, keys, signals, metrics, readiness, logger, key,
+    post: (url, body, headers = { authorization: `Bearer ${key}` }) => app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: typeof body === 'string' ? body : JSON.stringify(body),
+    }),
+    sign: (raw, secret = TEST_SECRET, atMs = clock.now()) => signBody(secret, raw, atMs),
+  };
+}
