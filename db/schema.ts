@@ -190,3 +190,55 @@ export type DestinationRow = typeof destinations.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/** Who is in a gated chat or holds a gated role, as tracked from the platform's member updates. */
+export const accessMemberships = sqliteTable('access_memberships', {
+  id: text('id').primaryKey(),
+  platform: text('platform').notNull(),
+  /** The gated resource, e.g. "telegram:chat:-1001234" or "discord:role:<guild>:<role>". */
+  resourceKey: text('resource_key').notNull(),
+  platformUserId: text('platform_user_id').notNull(),
+  /** 'member' (in), 'requested' (join request waiting), 'left', 'removed' (by us). */
+  state: text('state', { enum: ['member', 'requested', 'left', 'removed'] }).notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+}, (t) => [
+  uniqueIndex('access_memberships_resource_user_idx').on(t.platform, t.resourceKey, t.platformUserId),
+  index('access_memberships_user_idx').on(t.platform, t.platformUserId),
+]);
+
+/** Personal invite links handed out on a grant; revoked on a lapse or once used. */
+export const inviteLinks = sqliteTable('invite_links', {
+  id: text('id').primaryKey(),
+  platform: text('platform').notNull(),
+  resourceKey: text('resource_key').notNull(),
+  link: text('link').notNull().unique(),
+  accountId: text('account_id').references(() => accounts.id),
+  platformUserId: text('platform_user_id').notNull(),
+  state: text('state', { enum: ['active', 'used', 'revoked', 'expired'] }).notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+  createdAt: createdAt(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+}, (t) => [index('invite_links_user_idx').on(t.platform, t.platformUserId, t.state)]);
+
+/** Credits given to referrers; one per referred account, so a replayed event pays once. */
+export const referralCredits = sqliteTable('referral_credits', {
+  id: text('id').primaryKey(),
+  referrerAccountId: text('referrer_account_id').notNull().references(() => accounts.id),
+  referredAccountId: text('referred_account_id').notNull().unique().references(() => accounts.id),
+  amountCents: integer('amount_cents').notNull(),
+  currency: text('currency').notNull(),
+  stripeBalanceTransactionId: text('stripe_balance_transaction_id'),
+  createdAt: createdAt(),
+});
+
+/** One-time codes that link a second platform identity to an existing account (/link). */
+export const linkCodes = sqliteTable('link_codes', {
+  code: text('code').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+});
+
+export type AccessMembershipRow = typeof accessMemberships.$inferSelect;
+export type InviteLinkRow = typeof inviteLinks.$inferSelect;
+export type ReferralCreditRow = typeof referralCredits.$inferSelect;

@@ -1,3 +1,14 @@
+CREATE TABLE `access_memberships` (
+	`id` text PRIMARY KEY NOT NULL,
+	`platform` text NOT NULL,
+	`resource_key` text NOT NULL,
+	`platform_user_id` text NOT NULL,
+	`state` text NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `access_memberships_resource_user_idx` ON `access_memberships` (`platform`,`resource_key`,`platform_user_id`);--> statement-breakpoint
+CREATE INDEX `access_memberships_user_idx` ON `access_memberships` (`platform`,`platform_user_id`);--> statement-breakpoint
 CREATE TABLE `accounts` (
 	`id` text PRIMARY KEY NOT NULL,
 	`display_name` text,
@@ -103,6 +114,43 @@ CREATE TABLE `identities` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `identities_platform_user_idx` ON `identities` (`platform`,`platform_user_id`);--> statement-breakpoint
 CREATE INDEX `identities_account_idx` ON `identities` (`account_id`);--> statement-breakpoint
+CREATE TABLE `invite_links` (
+	`id` text PRIMARY KEY NOT NULL,
+	`platform` text NOT NULL,
+	`resource_key` text NOT NULL,
+	`link` text NOT NULL,
+	`account_id` text,
+	`platform_user_id` text NOT NULL,
+	`state` text NOT NULL,
+	`expires_at` integer,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `invite_links_link_unique` ON `invite_links` (`link`);--> statement-breakpoint
+CREATE INDEX `invite_links_user_idx` ON `invite_links` (`platform`,`platform_user_id`,`state`);--> statement-breakpoint
+CREATE TABLE `link_codes` (
+	`code` text PRIMARY KEY NOT NULL,
+	`account_id` text NOT NULL,
+	`expires_at` integer NOT NULL,
+	`used_at` integer,
+	FOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE TABLE `referral_credits` (
+	`id` text PRIMARY KEY NOT NULL,
+	`referrer_account_id` text NOT NULL,
+	`referred_account_id` text NOT NULL,
+	`amount_cents` integer NOT NULL,
+	`currency` text NOT NULL,
+	`stripe_balance_transaction_id` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`referrer_account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`referred_account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `referral_credits_referred_account_id_unique` ON `referral_credits` (`referred_account_id`);--> statement-breakpoint
 CREATE TABLE `signal_updates` (
 	`id` text PRIMARY KEY NOT NULL,
 	`signal_id` text NOT NULL,

@@ -90,7 +90,7 @@ function toUpdate(row: SignalUpdateRow): SignalUpdate {
 const parseList = <T>(json: string | null): T[] | null => (json === null ? null : (JSON.parse(json) as T[]));
 
 /** Turns the candidate rows into candidates; one PlanningAccount object per account, subscriptions deduplicated. */
-function toCandidates(rows: CandidateRow[]): Candidate[] {
+export function toCandidates(rows: CandidateRow[]): Candidate[] {
   const byDestination = new Map<string, Candidate>();
   const byAccount = new Map<string, PlanningAccount & { subscriptions: PlanningAccount['subscriptions'][number][] }>();
   for (const r of rows) {

@@ -1,6 +1,6 @@
 // Drivers: the outside world acting on the emulator (users write, press buttons, join with links,
 // block the bot, leave; the owner creates a channel), each producing the updates Telegram would.
-import type { CallbackQuery, Message, MessageEntity } from 'grammy/types';
+import type { CallbackQuery, Message, MessageEntity, Update } from 'grammy/types';
 import type { JoinOutcome } from './membership';
 import { toChat, toChatMember, toUser } from './objects';
 import type { ChatRecord, UserRecord } from './state';
@@ -67,7 +67,7 @@ export function userSends(world: TelegramWorld, userId: number, text: string, op
     text,
     ...(entities.length > 0 ? { entities } : {}),
   }) as Message);
-  world.updates.emit('message', message);
+  world.updates.emit('message', message as NonNullable<Update['message']>);
   return message;
 }
 

@@ -1,7 +1,7 @@
 // Membership of supergroups and channels as real state: invite links with their limits, join
 // requests, bans and unbans, and the chat_member / chat_join_request updates Telegram emits.
 import { randomBytes } from 'node:crypto';
-import type { ChatInviteLink } from 'grammy/types';
+import type { ChatInviteLink, Message, Update } from 'grammy/types';
 import type { Clock } from '../../core/clock';
 import { badRequest } from './errors';
 import { compact, toChat, toChatMember, toInviteLink, toUser } from './objects';
@@ -92,8 +92,8 @@ export class Membership {
       chat: toChat(this.state, chat),
       date: this.nowSec(),
       ...(joined ? { new_chat_members: [toUser(user)] } : { left_chat_member: toUser(user) }),
-    }) as never);
-    this.updates.emit('message', message);
+    }) as Message);
+    this.updates.emit('message', message as NonNullable<Update['message']>);
   }
 
   createLink(chat: ChatRecord, init: Omit<InviteLinkRecord, 'link' | 'chatId' | 'isRevoked'>): InviteLinkRecord {

@@ -73,6 +73,7 @@ export function toChatMember(chat: ChatRecord, user: UserRecord, member: MemberR
     case 'creator':
       return { status: 'creator', user: u, is_anonymous: false };
     case 'administrator':
+      // Shaped by the Bot API spec in ../shared/specs; grammy's types name a field the spec does not have.
       return {
         status: 'administrator',
         user: u,
@@ -80,7 +81,7 @@ export function toChatMember(chat: ChatRecord, user: UserRecord, member: MemberR
         can_be_edited: false,
         ...ADMIN_RIGHTS,
         ...(chat.type === 'channel' ? { can_post_messages: true, can_edit_messages: true } : { can_pin_messages: true }),
-      };
+      } as unknown as ChatMember;
     case 'member':
       return { status: 'member', user: u };
     case 'kicked':

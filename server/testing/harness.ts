@@ -8,6 +8,7 @@ import { openMemoryDatabase, type Db } from '../../db/client';
 import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
 import { SqliteSignalStore } from '../../db/stores/signal-store';
 import { PromMetrics, type QueueDepthRow } from '../metrics';
+import type { SignalPublisher } from '../routes/ingest';
 import { createReadiness, databaseCheck, type Readiness } from '../readiness';
 import { buildServer } from '../server';
 import { signBody } from '../signature';
@@ -37,6 +38,8 @@ export interface HarnessOptions {
   db?: Db;
   queueDepth?: () => QueueDepthRow[];
   onPublished?: (outcome: PublishOutcome) => void;
+  /** Instead of the real signal store (which needs the migrated tables). */
+  signals?: SignalPublisher;
 }
 
 export interface Harness {
@@ -44,7 +47,7 @@ export interface Harness {
   db: Db;
   clock: FakeClock;
   keys: SqliteApiKeyStore;
-  signals: SqliteSignalStore;
+  signals: SignalPublisher;
   metrics: PromMetrics;
   readiness: Readiness;
   logger: ReturnType<typeof recordingLogger>;
@@ -66,7 +69,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const logger = recordingLogger();
   const metrics = new PromMetrics({ defaultMetrics: false, ...(options.queueDepth ? { queueDepth: options.queueDepth } : {}) });
   const keys = new SqliteApiKeyStore({ db, clock });
-  const signals = new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, logger, metrics });
+  const signals = options.signals ?? new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, logger, metrics });
   const readiness = createReadiness({ database: databaseCheck(db) });
   const app = buildServer({
     signals,

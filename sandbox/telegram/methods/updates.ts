@@ -58,7 +58,7 @@ function setWebhook(call: MethodCall): Described {
 function getWebhookInfo({ world }: MethodCall): WebhookInfo {
   const settings = world.webhook.settings;
   const allowed = world.updates.allowedUpdates;
-  return compact({
+  return compact<Record<string, unknown>>({
     url: settings?.url ?? '',
     has_custom_certificate: false,
     pending_update_count: world.updates.pendingCount,
@@ -67,7 +67,7 @@ function getWebhookInfo({ world }: MethodCall): WebhookInfo {
     last_error_message: settings ? world.webhook.lastError?.message : undefined,
     max_connections: settings?.maxConnections,
     allowed_updates: settings && allowed.length > 0 ? allowed : undefined,
-  });
+  }) as unknown as WebhookInfo;
 }
 
 export const updateMethods: MethodTable = { getUpdates, setWebhook, deleteWebhook: removeWebhook, getWebhookInfo };

@@ -1,0 +1,43 @@
+// Gated access (a private Telegram channel, a Discord role): what each platform adapter does to grant and revoke it.
+import type { PlatformName } from '../types';
+
+/** Something an entitled account holds on a platform. One variant per kind of gate. */
+export type AccessResource =
+  | { platform: 'telegram'; kind: 'chat'; chatId: string }
+  | { platform: 'discord'; kind: 'role'; guildId: string; roleId: string };
+
+/** A stable string for a resource, e.g. "telegram:chat:-1001234". */
+export function resourceKey(r: AccessResource): string {
+  switch (r.platform) {
+    case 'telegram':
+      return `telegram:chat:${r.chatId}`;
+    case 'discord':
+      return `discord:role:${r.guildId}:${r.roleId}`;
+  }
+}
+
+/** The person on the platform the access is for. */
+export interface AccessHolder {
+  accountId: string;
+  platform: PlatformName;
+  platformUserId: string;
+}
+
+/** What the platform did, for the audit trail. */
+export interface AccessOutcome {
+  /**
+   * granted: holds it now; invited: was sent a personal invite link; approved: a join request was approved;
+   * revoked: removed now; noop: nothing to do; failed: the platform refused (see detail).
+   */
+  result: 'granted' | 'invited' | 'approved' | 'revoked' | 'noop' | 'failed';
+  /** The platform's answer or our reason, short and free of secrets. */
+  detail?: string;
+  inviteLink?: string;
+}
+
+/** A platform's side of access control. Errors are reported as outcomes, not thrown. */
+export interface AccessGate {
+  readonly platform: PlatformName;
+  grant(holder: AccessHolder, resource: AccessResource, reason: string): Promise<AccessOutcome>;
+  revoke(holder: AccessHolder, resource: AccessResource, reason: string): Promise<AccessOutcome>;
+}

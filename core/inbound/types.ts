@@ -1,0 +1,38 @@
+// What a person does in a chat, in one neutral shape for every platform, and what the bot answers.
+import type { AccessResource } from '../access/ports';
+import type { LinkButton, PlatformName, Recipient } from '../types';
+
+/** Who did it on the platform. */
+export interface Actor {
+  platform: PlatformName;
+  platformUserId: string;
+  username?: string | undefined;
+  displayName?: string | undefined;
+}
+
+/** A button that comes back to the bot as a `button` event carrying `data`. */
+export interface ActionButton {
+  label: string;
+  data: string;
+}
+
+export type ReplyButton = LinkButton | ActionButton;
+
+/** One answer from a command handler. Platforms render it their own way. */
+export interface Reply {
+  text: string;
+  /** Rows of buttons. */
+  buttons?: ReplyButton[][] | undefined;
+  /** When set, the answer replaces the message the pressed button was on. */
+  editMessageId?: string | undefined;
+}
+
+export type InboundEvent =
+  | { type: 'command'; actor: Actor; chat: Recipient; isPrivate: boolean; command: string; args: string }
+  | { type: 'button'; actor: Actor; chat: Recipient; isPrivate: boolean; data: string; messageId: string }
+  | { type: 'join_request'; actor: Actor; resource: AccessResource }
+  | { type: 'membership'; actor: Actor; resource: AccessResource; state: 'member' | 'left' | 'removed' };
+
+export function isActionButton(b: ReplyButton): b is ActionButton {
+  return 'data' in b;
+}

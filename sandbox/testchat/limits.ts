@@ -1,0 +1,94 @@
+// The test platform's own view of its limits: windows measured at arrival, retry_after penalties, violations.
+import type { PlatformLimits, RateWindow } from '../../core/delivery/chat-platform';
+
+/** Why a request broke the platform's rules. */
+export type ViolationKind = 'retry_after' | 'overall' | 'per_chat' | 'per_group';
+
+/** A refusal: answer 429 with this retry_after (seconds), for this chat or for everyone. */
+export interface Refusal {
+  violation: ViolationKind;
+  retryAfterSeconds: number;
+  global: boolean;
+}
+
+/** Arrival times within one window, oldest first. */
+class ArrivalLog {
+  private times: number[] = [];
+  private head = 0;
+
+  /** How many arrivals fall in (now - windowMs, now]. */
+  count(now: number, windowMs: number): number {
+    while (this.head < this.times.length && (this.times[this.head] as number) <= now - windowMs) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+    return this.times.length - this.head;
+  }
+
+  /** Milliseconds until one more fits, when `limit` already count. */
+  waitMs(now: number, window: RateWindow): number {
+    const oldest = this.times[this.times.length - window.limit] ?? now;
+    return oldest + window.windowMs - now;
+  }
+
+  add(at: number): void {
+    this.times.push(at);
+  }
+
+  get newest(): number {
+    return this.times[this.times.length - 1] ?? -Infinity;
+  }
+}
+
+/**
+ * Judges each arriving send: inside a retry_after it was given, or over a
+ * window (overall, per chat, per group for chat ids starting with '-'), is a
+ * violation and gets a 429. Only sends that pass are counted in the windows.
+ */
+export class ArrivalJudge {
+  private readonly overall = new ArrivalLog();
+  private readonly chats = new Map<string, { chat: ArrivalLog; group: ArrivalLog }>();
+  private readonly penalties = new Map<string, number>();
+  private globalPenaltyUntil = -Infinity;
+
+  constructor(private readonly limits: Partial<PlatformLimits>) {}
+
+  judge(chatId: string, now: number): Refusal | undefined {
+    const penalty = Math.max(this.globalPenaltyUntil, this.penalties.get(chatId) ?? -Infinity);
+    if (now < penalty) {
+      return { violation: 'retry_after', retryAfterSeconds: Math.max(1, Math.ceil((penalty - now) / 1000)), global: now < this.globalPenaltyUntil };
+    }
+    const logs = this.logsFor(chatId);
+    const checks: [ArrivalLog, RateWindow | undefined, ViolationKind][] = [
+      [this.overall, this.limits.overall, 'overall'],
+      [logs.chat, this.limits.perChat, 'per_chat'],
+      [logs.group, chatId.startsWith('-') ? this.limits.perGroup : undefined, 'per_group'],
+    ];
+    for (const [log, window, kind] of checks) {
+      if (!window || log.count(now, window.windowMs) < window.limit) continue;
+      const retryAfterSeconds = Math.max(1, Math.ceil(log.waitMs(now, window) / 1000));
+      this.penalize(chatId, kind === 'overall', now + retryAfterSeconds * 1000);
+      return { violation: kind, retryAfterSeconds, global: kind === 'overall' };
+    }
+    this.overall.add(now);
+    logs.chat.add(now);
+    logs.group.add(now);
+    return undefined;
+  }
+
+  /** A 429 was answered: nothing may arrive for this chat (or anyone, when global) before `untilMs`. */
+  penalize(chatId: string | undefined, global: boolean, untilMs: number): void {
+    if (global || chatId === undefined) this.globalPenaltyUntil = Math.max(this.globalPenaltyUntil, untilMs);
+    else this.penalties.set(chatId, Math.max(this.penalties.get(chatId) ?? -Infinity, untilMs));
+  }
+
+  private logsFor(chatId: string): { chat: ArrivalLog; group: ArrivalLog } {
+    let logs = this.chats.get(chatId);
+    if (!logs) {
+      logs = { chat: new ArrivalLog(), group: new ArrivalLog() };
+      this.chats.set(chatId, logs);
+    }
+    return logs;
+  }
+}
