@@ -36,7 +36,7 @@ const idList = z.string().transform((v) => v.split(',').map((s) => s.trim()).fil
 /** Settings whose values are secrets: never echoed back in an error. */
 export const SECRET_SETTINGS = new Set([
   'INGEST_SIGNING_SECRET', 'ADMIN_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DISCORD_BOT_TOKEN',
-  'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'OPENAI_API_KEY',
+  'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'OPENAI_API_KEY', 'TESTCHAT_TOKEN',
 ]);
 
 const schema = z.object({
@@ -91,6 +91,7 @@ const schema = z.object({
 
   /** A generic HTTP chat service (the sandbox's test platform, or anything that speaks its small protocol). */
   TESTCHAT_URL: url('http://127.0.0.1:9999'),
+  TESTCHAT_TOKEN: optionalText,
   TESTCHAT_RATE_OVERALL: rate,
   TESTCHAT_RATE_PER_CHAT: rate,
   TESTCHAT_RATE_PER_GROUP: rate,
@@ -127,7 +128,7 @@ export interface Config {
   whatsapp: { enabled: boolean; chromiumPath: string };
   stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
   openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
-  testchat: { url: string | undefined };
+  testchat: { url: string | undefined; token: string | undefined };
   /** No platform tokens at all: start the local emulators instead (see DESIGN.md, Sandbox). */
   sandbox: boolean;
 }
@@ -195,7 +196,7 @@ function toConfig(e: Env): Config {
     whatsapp: { enabled: e.WHATSAPP_ENABLED, chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium' },
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
-    testchat: { url: e.TESTCHAT_URL },
+    testchat: { url: e.TESTCHAT_URL, token: e.TESTCHAT_TOKEN },
     sandbox,
   };
 }

@@ -94,7 +94,8 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
     .addHelpText('after', examples('signalcast keys revoke key_0mhc2x4ab000f3a9c1d2e4b5a6978', 'signalcast keys revoke sc_AbCd1234'))
     .action((id: string) => withContext((ctx) => void keysRevoke({ apiKeys: ctx.apiKeys, audit: ctx.audit, io: deps.io }, id)));
 
-  const signal = program.command('signal').description('signals');
+  const signal = program.command('signal').description('signals')
+    .addHelpText('after', examples('signalcast signal publish --symbol BTCUSDT --market crypto --side long --conviction 0.82 --reason "Breakout"', 'signalcast signal publish --file signal.json'));
   signal.command('publish').description('publish a signal (stored once per publisher id, then planned for delivery)')
     .option('--file <path>', 'read the signal from a JSON file (the same body as POST /v1/signals)')
     .option('--publisher-id <id>', 'your id for this signal: publishing it twice creates nothing new (default: a new random id)')
@@ -114,7 +115,8 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
     ))
     .action((flags: PublishFlags) => withContext(async (ctx) => void (await signalPublish({ signals: ctx.signals, io: deps.io }, flags))));
 
-  const deliveries = program.command('deliveries').description('the delivery outbox');
+  const deliveries = program.command('deliveries').description('the delivery outbox')
+    .addHelpText('after', examples('signalcast deliveries dead', 'signalcast deliveries retry --all'));
   deliveries.command('dead').description('list dead deliveries (out of attempts)')
     .option('--limit <n>', 'at most this many (default 50)')
     .option('--platform <name>', 'only this platform')
@@ -126,7 +128,8 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
     .addHelpText('after', examples('signalcast deliveries retry 17 18', 'signalcast deliveries retry --all'))
     .action((ids: string[], opts: { all?: boolean }) => withContext(async (ctx) => void (await deliveriesRetry({ deliveries: ctx.deliveries, clock: ctx.clock, io: deps.io }, ids, opts))));
 
-  const plans = program.command('plans').description('the plans file');
+  const plans = program.command('plans').description('the plans file')
+    .addHelpText('after', examples('signalcast plans check plans.example.yaml'));
   plans.command('check [file]').description('validate a plans file (default: PLANS_FILE, else the built-in plans) and describe it')
     .addHelpText('after', examples('signalcast plans check plans.example.yaml', 'PLANS_FILE=plans.yaml signalcast plans check'))
     .action((file: string | undefined) => plansCheck({ io: deps.io, plansFile: file === undefined ? config().plansFile : undefined }, file));

@@ -79,39 +79,40 @@ function ms(t: Instant | null): number | null {
   return t === null ? null : typeof t === 'number' ? t : t.getTime();
 }
 
+function verdict(sub: SubscriptionState, decision: SubscriptionDecision, reason: EntitlementReason, until: number | null = null, alertOperator = false): SubscriptionVerdict {
+  return { subscriptionId: sub.id, planId: sub.planId, status: sub.status, decision, reason, until, alertOperator };
+}
+
 /** The decision for one subscription at `now`, following DESIGN.md's access policy. */
 export function subscriptionVerdict(plans: PlansConfig, sub: SubscriptionState, now: number, graceDays: number): SubscriptionVerdict {
-  const verdict = (decision: SubscriptionDecision, reason: EntitlementReason, until: number | null = null, alertOperator = false): SubscriptionVerdict => ({
-    subscriptionId: sub.id, planId: sub.planId, status: sub.status, decision, reason, until, alertOperator,
-  });
-  if (!planById(plans, sub.planId)) return verdict('deny', 'unknown_plan', null, true);
+  if (!planById(plans, sub.planId)) return verdict(sub, 'deny', 'unknown_plan', null, true);
 
   const periodEnd = ms(sub.currentPeriodEnd);
   const status = sub.status;
   if (status !== 'trialing' && status !== 'active' && status !== 'past_due') {
-    if ((DENYING_STATUSES as readonly string[]).includes(status)) return verdict('deny', status as EntitlementReason);
-    return verdict('keep', 'unknown_status', null, true);
+    if ((DENYING_STATUSES as readonly string[]).includes(status)) return verdict(sub, 'deny', status as EntitlementReason);
+    return verdict(sub, 'keep', 'unknown_status', null, true);
   }
   const cancelEnd = sub.cancelAtPeriodEnd ? periodEnd : null;
-  if (cancelEnd !== null && now >= cancelEnd) return verdict('deny', 'canceled_at_period_end');
+  if (cancelEnd !== null && now >= cancelEnd) return verdict(sub, 'deny', 'canceled_at_period_end');
 
   if (status === 'trialing') {
     const trialEnd = ms(sub.trialEnd);
-    if (trialEnd !== null && now >= trialEnd) return verdict('deny', 'trial_ended');
-    return verdict('grant', 'trialing', earliest(trialEnd, cancelEnd));
+    if (trialEnd !== null && now >= trialEnd) return verdict(sub, 'deny', 'trial_ended');
+    return verdict(sub, 'grant', 'trialing', earliest(trialEnd, cancelEnd));
   }
   if (status === 'past_due') {
     const since = ms(sub.pastDueSince) ?? periodEnd;
-    if (since === null) return verdict('grant', 'past_due_grace', cancelEnd);
+    if (since === null) return verdict(sub, 'grant', 'past_due_grace', cancelEnd);
     const graceEnd = since + graceDays * DAY_MS;
-    if (now >= graceEnd) return verdict('deny', 'grace_ended');
-    return verdict('grant', 'past_due_grace', earliest(graceEnd, cancelEnd));
+    if (now >= graceEnd) return verdict(sub, 'deny', 'grace_ended');
+    return verdict(sub, 'grant', 'past_due_grace', earliest(graceEnd, cancelEnd));
   }
   if (sub.source === 'grant') {
-    if (periodEnd !== null && now >= periodEnd) return verdict('deny', 'grant_expired');
-    return verdict('grant', 'grant', periodEnd);
+    if (periodEnd !== null && now >= periodEnd) return verdict(sub, 'deny', 'grant_expired');
+    return verdict(sub, 'grant', 'grant', periodEnd);
   }
-  return verdict('grant', 'active', cancelEnd);
+  return verdict(sub, 'grant', 'active', cancelEnd);
 }
 
 function earliest(a: number | null, b: number | null): number | null {
@@ -132,8 +133,13 @@ export function entitlementOf(
 ): Entitlement {
   const at = ms(now) as number;
   const subs: readonly SubscriptionState[] = Array.isArray(subscriptions) ? subscriptions : [subscriptions as SubscriptionState];
-  const verdicts = subs.map((s) => subscriptionVerdict(plans, s, at, graceDays));
-  const alertOperator = verdicts.some((v) => v.alertOperator);
+  const verdicts: SubscriptionVerdict[] = [];
+  let alertOperator = false;
+  for (const sub of subs) {
+    const v = subscriptionVerdict(plans, sub, at, graceDays);
+    verdicts.push(v);
+    if (v.alertOperator) alertOperator = true;
+  }
 
   let best: { verdict: SubscriptionVerdict; plan: Plan } | undefined;
   let lapsed: { verdict: SubscriptionVerdict; level: number } | undefined;

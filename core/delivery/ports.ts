@@ -111,8 +111,8 @@ export interface DeliveryStore {
   findDue(query: DueQuery): MaybePromise<DueDelivery[]>;
   /** Marks these pending rows 'sending' and commits; returns the ids it claimed. */
   claim(ids: readonly number[], now: number): MaybePromise<number[]>;
-  /** The earliest due time of a pending delivery for these platforms with an enabled destination. */
-  nextDueAt(platforms: readonly PlatformName[]): MaybePromise<number | undefined>;
+  /** The earliest due time after `after` of a pending delivery for these platforms with an enabled destination. */
+  nextDueAt(platforms: readonly PlatformName[], after: number): MaybePromise<number | undefined>;
   /** Writes a batch of outcomes in one transaction. */
   recordResults(results: readonly DeliveryResult[]): MaybePromise<void>;
   /** Puts rows left in 'sending' by a crash back to pending and returns them (each may be a duplicate). */

@@ -106,6 +106,11 @@ export class RateLimiter {
     this.platformPenaltyUntil = Math.max(this.platformPenaltyUntil, untilMs);
   }
 
+  /** Milliseconds left of the penalties (platform or chat) that hold this chat; 0 when none. */
+  penaltyWaitMs(key: string, now: number): number {
+    return Math.max(0, this.platformPenaltyUntil - now, (this.chats.get(key)?.penaltyUntil ?? -Infinity) - now);
+  }
+
   /** How many chats the limiter currently remembers. */
   get trackedChats(): number {
     return this.chats.size;

@@ -1,5 +1,5 @@
 // The entitlement check for one signal: which candidate destinations get it, when, at which priority, or why not.
-import { entitlementOf, type Entitlement } from '../entitlement';
+import { entitlementOf } from '../entitlement';
 import { freePlan, isPaid, planById } from '../plans/lookup';
 import type { Plan } from '../plans/schema';
 import { directExclusion } from './filters';
@@ -9,6 +9,7 @@ import {
   type Candidate,
   type EntitledRecipient,
   type Exclusion,
+  type ExclusionReason,
   type OperatorAlert,
   type PlanningAccount,
   type PlanningContext,
@@ -17,6 +18,19 @@ import {
 } from './types';
 
 const MINUTE_MS = 60_000;
+
+/** What one batch of candidates came to. */
+export interface RecipientBatch {
+  recipients: EntitledRecipient[];
+  excluded: Exclusion[];
+}
+
+/** The plan an account has for this signal, and whether it is over its daily cap; decided once per account. */
+interface AccountDecision {
+  plan: Plan;
+  paid: boolean;
+  overCap: boolean | undefined;
+}
 
 function priorityOf(plan: Plan, paid: boolean): number {
   return paid && plan.delayMinutes === 0 ? DELIVERY_PRIORITY.paidRealtime : DELIVERY_PRIORITY.delayed;
@@ -27,84 +41,118 @@ function quietDue(account: PlanningAccount, dueAt: number): number {
   return deferPastQuietHours(dueAt, { start: account.quietStart, end: account.quietEnd, timeZone: account.timeZone });
 }
 
+function entitled(c: Candidate, accountId: string | null, plan: Plan, paid: boolean, dueAt: number, capped: boolean, deferred: boolean): EntitledRecipient {
+  return {
+    destinationId: c.destinationId,
+    platform: c.platform,
+    recipientKey: c.recipientKey,
+    accountId,
+    planId: plan.id,
+    paid,
+    priority: priorityOf(plan, paid),
+    dueAt,
+    state: capped ? 'skipped' : 'pending',
+    skipReason: capped ? 'daily_cap' : null,
+    deferred,
+  } as EntitledRecipient;
+}
+
 /**
- * Decides, for every candidate, whether it gets the signal. Channels follow their plan's delay.
- * Direct destinations follow their account's entitlement (free plan when lapsed), the plan's
- * direct-message and platform rights, the account's settings and filters, the daily cap (one
- * decision per account per signal; over the cap, a skipped recipient is returned so that it is
- * written and counted) and quiet hours (the due time moves to their end, after any delay).
+ * Checks the candidates of one signal, in as many batches as the caller likes (so that 100,000
+ * subscribers need not sit in memory at once); what it learns about each account (its plan, its
+ * daily cap) holds across batches.
+ *
+ * Channels follow their plan's delay. Direct destinations follow their account's entitlement (the
+ * free plan when lapsed), the plan's direct-message and platform rights, the account's settings and
+ * filters, the daily cap (one decision per account per signal; over the cap, a skipped recipient is
+ * returned so that it is written and counted) and quiet hours (the due time moves to their end,
+ * after any delay).
  */
-export function checkRecipients(signal: PlanningSignal, candidates: Iterable<Candidate>, ctx: PlanningContext): RecipientCheck {
-  const { plans, now } = ctx;
-  const free = freePlan(plans);
-  const recipients: EntitledRecipient[] = [];
-  const excluded: Exclusion[] = [];
-  const operatorAlerts: OperatorAlert[] = [];
-  const entitlements = new Map<string, Entitlement>();
-  const overCap = new Map<string, boolean>();
-  let planned = 0;
-  let skipped = 0;
+export class RecipientChecker {
+  planned = 0;
+  skipped = 0;
+  readonly excludedBy = new Map<ExclusionReason, number>();
+  readonly operatorAlerts: OperatorAlert[] = [];
+  private readonly free: Plan;
+  private readonly accounts = new Map<string, AccountDecision>();
 
-  const accept = (c: Candidate, accountId: string | null, plan: Plan, paid: boolean, dueAt: number, capped: boolean, deferred: boolean) => {
-    recipients.push({
-      destinationId: c.destinationId,
-      platform: c.platform,
-      recipientKey: c.recipientKey,
-      accountId,
-      planId: plan.id,
-      paid,
-      priority: priorityOf(plan, paid),
-      dueAt,
-      state: capped ? 'skipped' : 'pending',
-      skipReason: capped ? 'daily_cap' : null,
-      deferred,
-    } as EntitledRecipient);
-    if (capped) skipped++;
-    else planned++;
-  };
+  constructor(private readonly signal: PlanningSignal, private readonly ctx: PlanningContext) {
+    this.free = freePlan(ctx.plans);
+  }
 
-  for (const c of candidates) {
-    if (c.kind === 'channel') {
-      const plan = c.planId === null ? free : planById(plans, c.planId);
-      if (!plan) {
-        excluded.push({ destinationId: c.destinationId, accountId: null, reason: 'unknown_plan' });
+  check(candidates: Iterable<Candidate>): RecipientBatch {
+    const { now, plans } = this.ctx;
+    const recipients: EntitledRecipient[] = [];
+    const excluded: Exclusion[] = [];
+    const exclude = (destinationId: string, accountId: string | null, reason: ExclusionReason) => {
+      excluded.push({ destinationId, accountId, reason });
+      this.excludedBy.set(reason, (this.excludedBy.get(reason) ?? 0) + 1);
+    };
+
+    for (const c of candidates) {
+      if (c.kind === 'channel') {
+        const plan = c.planId === null ? this.free : planById(plans, c.planId);
+        if (!plan) {
+          exclude(c.destinationId, null, 'unknown_plan');
+          continue;
+        }
+        recipients.push(entitled(c, null, plan, isPaid(plan), now + plan.delayMinutes * MINUTE_MS, false, false));
+        this.planned++;
         continue;
       }
-      accept(c, null, plan, isPaid(plan), now + plan.delayMinutes * MINUTE_MS, false, false);
-      continue;
-    }
 
-    const account = c.account;
-    if (!account) {
-      excluded.push({ destinationId: c.destinationId, accountId: null, reason: 'no_account' });
-      continue;
-    }
-    let entitlement = entitlements.get(account.id);
-    if (!entitlement) {
-      entitlement = entitlementOf(plans, account.subscriptions, now);
-      entitlements.set(account.id, entitlement);
-      for (const v of entitlement.verdicts) {
-        if (v.alertOperator) operatorAlerts.push({ accountId: account.id, subscriptionId: v.subscriptionId, status: v.status, reason: v.reason });
+      const account = c.account;
+      if (!account) {
+        exclude(c.destinationId, null, 'no_account');
+        continue;
       }
-    }
-    const plan = entitlement.plan;
-    const reason = directExclusion(plan, c.platform, account, signal);
-    if (reason) {
-      excluded.push({ destinationId: c.destinationId, accountId: account.id, reason });
-      continue;
-    }
-    let capped = false;
-    if (plan.dailyCap !== null) {
-      let over = overCap.get(account.id);
-      if (over === undefined) {
-        over = ctx.usageToday(account.id) >= plan.dailyCap;
-        overCap.set(account.id, over);
+      const decision = this.decide(account);
+      const plan = decision.plan;
+      const reason = directExclusion(plan, c.platform, account, this.signal);
+      if (reason) {
+        exclude(c.destinationId, account.id, reason);
+        continue;
       }
-      capped = over;
+      let capped = false;
+      if (plan.dailyCap !== null) {
+        decision.overCap ??= this.ctx.usageToday(account.id) >= plan.dailyCap;
+        capped = decision.overCap;
+      }
+      const due = now + plan.delayMinutes * MINUTE_MS;
+      const dueAt = capped ? due : quietDue(account, due);
+      recipients.push(entitled(c, account.id, plan, decision.paid, dueAt, capped, dueAt !== due));
+      if (capped) this.skipped++;
+      else this.planned++;
     }
-    const due = now + plan.delayMinutes * MINUTE_MS;
-    const dueAt = capped ? due : quietDue(account, due);
-    accept(c, account.id, plan, entitlement.paid, dueAt, capped, dueAt !== due);
+    return { recipients, excluded };
   }
-  return { recipients, excluded, planned, skipped, operatorAlerts };
+
+  /** Excluded candidates so far, all reasons together. */
+  get excludedCount(): number {
+    let n = 0;
+    for (const count of this.excludedBy.values()) n += count;
+    return n;
+  }
+
+  private decide(account: PlanningAccount): AccountDecision {
+    let decision = this.accounts.get(account.id);
+    if (!decision) {
+      const entitlement = entitlementOf(this.ctx.plans, account.subscriptions, this.ctx.now);
+      if (entitlement.alertOperator) {
+        for (const v of entitlement.verdicts) {
+          if (v.alertOperator) this.operatorAlerts.push({ accountId: account.id, subscriptionId: v.subscriptionId, status: v.status, reason: v.reason });
+        }
+      }
+      decision = { plan: entitlement.plan, paid: entitlement.paid, overCap: undefined };
+      this.accounts.set(account.id, decision);
+    }
+    return decision;
+  }
+}
+
+/** Checks every candidate of one signal at once; see RecipientChecker. */
+export function checkRecipients(signal: PlanningSignal, candidates: Iterable<Candidate>, ctx: PlanningContext): RecipientCheck {
+  const checker = new RecipientChecker(signal, ctx);
+  const { recipients, excluded } = checker.check(candidates);
+  return { recipients, excluded, planned: checker.planned, skipped: checker.skipped, operatorAlerts: checker.operatorAlerts };
 }

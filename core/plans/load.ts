@@ -20,12 +20,12 @@ function parseText(text: string, filename: string): { value?: unknown; errors: s
     }
   }
   if (ext === '.yaml' || ext === '.yml') {
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0) {
       return {
         errors: doc.errors.map((e) => {
           const at = e.linePos?.[0];
-          return `${filename}${at ? `:${at.line}:${at.col}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`;
+          return `${filename}${at ? `:${at.line}:${at.col}` : ''}: not valid YAML: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`;
         }),
       };
     }

@@ -77,9 +77,11 @@ export function toFieldIssues(error: z.ZodError, input: unknown, prefix: Path = 
       case 'too_big':
         out.push({ field: formatPath(path), message: bound(issue, issue.maximum, 'max') });
         break;
-      case 'invalid_value':
-        out.push({ field: formatPath(path), message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` });
+      case 'invalid_value': {
+        const missing = valueAt(input, issue.path) === undefined;
+        out.push({ field: formatPath(path), message: `${missing ? 'required: ' : 'expected '}one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` });
         break;
+      }
       default:
         out.push({ field: formatPath(path), message: issue.message });
     }

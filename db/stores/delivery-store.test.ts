@@ -72,13 +72,15 @@ describe('SqliteDeliveryStore', () => {
   });
 
   it('says when the next pending delivery is due, ignoring disabled destinations', () => {
-    expect(store.nextDueAt(['testchat'])).toBeUndefined();
+    expect(store.nextDueAt(['testchat'], T0)).toBeUndefined();
+    insertDelivery(db, { ...dest(3), priority: 0, dueAt: T0 });
     insertDelivery(db, { ...dest(0), priority: 10, dueAt: T0 + 60_000 });
     insertDelivery(db, { ...dest(1), priority: 0, dueAt: T0 + 90_000 });
     insertDelivery(db, { ...dest(2), priority: 20, dueAt: T0 + 1_000 });
     db.update(destinations).set({ enabled: false }).where(eq(destinations.id, people.destinationIds[2]!)).run();
-    expect(store.nextDueAt(['testchat'])).toBe(T0 + 60_000);
-    expect(store.nextDueAt(['telegram'])).toBeUndefined();
+    expect(store.nextDueAt(['testchat'], T0)).toBe(T0 + 60_000);
+    expect(store.nextDueAt(['testchat'], T0 - 1)).toBe(T0);
+    expect(store.nextDueAt(['telegram'], T0)).toBeUndefined();
   });
 
   it('records sent, retried, rate-limited and dead results in one batch', () => {

@@ -85,15 +85,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return this.sqlite.transaction(() => ids.filter((id) => update.run(now, now, id).changes === 1))();
   }
 
-  nextDueAt(platforms: readonly PlatformName[]): number | undefined {
+  nextDueAt(platforms: readonly PlatformName[], after: number): number | undefined {
     if (platforms.length === 0) return undefined;
     const first = this.stmt(`next-${platforms.length}`, `SELECT d.due_at AS due_at
       FROM deliveries d JOIN destinations dest ON dest.id = d.destination_id
-      WHERE d.state = 'pending' AND d.priority = ? AND d.platform IN (${placeholders(platforms.length)}) AND dest.enabled = 1
+      WHERE d.state = 'pending' AND d.priority = ? AND d.due_at > ? AND d.platform IN (${placeholders(platforms.length)}) AND dest.enabled = 1
       ORDER BY d.due_at LIMIT 1`);
     let best: number | undefined;
     for (const priority of this.pendingPriorities(undefined)) {
-      const row = first.get(priority, ...platforms) as { due_at: number } | undefined;
+      const row = first.get(priority, after, ...platforms) as { due_at: number } | undefined;
       if (row && (best === undefined || row.due_at < best)) best = row.due_at;
     }
     return best;

@@ -68,15 +68,17 @@ export function seedSubscribers(db: Db, options: SeedSubscribersOptions): Seeded
     settings.quietStart, settings.quietEnd, settings.timeZone, bool(settings.paused)] as const;
   sqlite.transaction(() => {
     for (let i = 0; i < options.count; i++) {
-      const accountId = `acc_seed_${run}_${i}`;
-      const identityId = `idn_seed_${run}_${i}`;
-      const destinationId = `dst_seed_${run}_${i}`;
+      // Zero-padded so that ids sort in creation order, as newId's do.
+      const n = String(i).padStart(8, '0');
+      const accountId = `acc_seed_${run}_${n}`;
+      const identityId = `idn_seed_${run}_${n}`;
+      const destinationId = `dst_seed_${run}_${n}`;
       const chatId = String(nextNumber++);
       const recipient: Recipient = { platform, chatId };
       insertAccount.run(accountId, ...accountSettings, now);
       insertIdentity.run(identityId, accountId, platform, chatId, now);
       if (options.planId) {
-        insertSubscription.run(`sub_seed_${run}_${i}`, accountId, options.planId, options.status ?? 'active', periodEnd, bool(sub.cancelAtPeriodEnd ?? false),
+        insertSubscription.run(`sub_seed_${run}_${n}`, accountId, options.planId, options.status ?? 'active', periodEnd, bool(sub.cancelAtPeriodEnd ?? false),
           sub.trialEnd ?? null, sub.pastDueSince ?? null, sub.source ?? 'stripe', now, now);
       }
       insertDestination.run(destinationId, platform, JSON.stringify(recipient), recipientKey(recipient), identityId, accountId, kinds, now);

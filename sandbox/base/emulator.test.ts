@@ -53,6 +53,25 @@ describe('EmulatorServer', () => {
     await expect(fetch(`${base}/botx/getMe`, { method: 'POST' })).rejects.toThrow();
   });
 
+  it('tells a handler, through its signal, that the client went away', async () => {
+    emu = makeEmulator();
+    let sawAbort!: () => void;
+    const aborted = new Promise<void>((resolve) => (sawAbort = resolve));
+    emu.route('POST', '/slow', (req) => new Promise((resolve) => {
+      req.signal.addEventListener('abort', () => {
+        sawAbort();
+        resolve({ body: 'too late' });
+      });
+    }));
+    const base = await emu.start();
+    const client = new AbortController();
+    const call = fetch(`${base}/slow`, { method: 'POST', signal: client.signal }).catch(() => 'gone');
+    while (emu.requests.length === 0) await new Promise((r) => setImmediate(r));
+    client.abort();
+    expect(await call).toBe('gone');
+    await aborted;
+  });
+
   it('answers 404 for an unknown route and resets its records', async () => {
     emu = makeEmulator();
     const base = await emu.start();

@@ -56,7 +56,10 @@ function expandAt(world: StripeWorld, node: unknown, parts: string[], full: stri
     value = snapshot(included);
     holder[field] = value;
   } else if (Array.isArray(value) && rest.length === 0) {
-    holder[field] = value.map((v) => (typeof v === 'string' ? (snapshot(resolve(world, field.replace(/s$/, ''), v)) ?? v) : v));
+    holder[field] = value.map((v) => {
+      const found = typeof v === 'string' ? resolve(world, field.replace(/s$/, ''), v) : undefined;
+      return found === undefined ? v : snapshot(found);
+    });
     return;
   }
   if (rest.length > 0) expandAt(world, value, rest, full);

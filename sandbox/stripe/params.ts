@@ -62,7 +62,9 @@ function toStripeError(issue: z.core.$ZodIssue, raw: FormObject): StripeApiError
 export function parseParams<S extends z.ZodType>(schema: S, raw: FormObject): z.output<S> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  // Stripe names an unknown parameter before anything else that is wrong.
+  const issues = result.error.issues;
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
   if (!issue) throw invalidParam('', 'Invalid request');
   throw toStripeError(issue, raw);
 }

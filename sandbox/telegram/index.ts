@@ -6,3 +6,5 @@ export { defaultTelegramLimits } from './limits';
 export type { LimitStats, TelegramLimits } from './limits';
 export type { JoinOutcome } from './membership';
 export type { MemberStatus } from './state';
+export { loadBotApiSpec, SpecValidator } from './spec-validator';
+export { rawClient, type RawAnswer, type RawCall } from './test-client';

@@ -88,24 +88,27 @@ export class UpdateQueue {
 
   /** getUpdates: answers at once when updates wait, else when one arrives or `timeoutSeconds` pass. */
   async poll(args: { offset?: number | undefined; limit: number; timeoutSeconds: number; signal: AbortSignal }): Promise<Update[]> {
+    // Like Telegram, a newer getUpdates ends the one still waiting.
+    this.cancelPolls(conflict('terminated by other getUpdates request; make sure that only one bot instance is running'));
     this.confirm(args.offset);
     const ready = this.peek(args.limit);
     if (ready.length > 0 || args.timeoutSeconds <= 0 || args.signal.aborted) return ready;
-    // Like Telegram, a newer getUpdates ends the one still waiting.
-    this.cancelPolls(conflict('terminated by other getUpdates request; make sure that only one bot instance is running'));
     const result = await new Promise<Update[] | TelegramApiError>((resolve) => {
+      // Ends the timeout's sleep once the poll is answered, so no timer outlives it.
+      const timeout = new AbortController();
       const waiter: Waiter = {
         limit: args.limit,
         finish: (r) => {
           if (!this.waiters.delete(waiter)) return;
           args.signal.removeEventListener('abort', onAbort);
+          timeout.abort();
           resolve(r);
         },
       };
       const onAbort = (): void => waiter.finish([]);
       this.waiters.add(waiter);
       args.signal.addEventListener('abort', onAbort, { once: true });
-      void this.clock.sleep(args.timeoutSeconds * 1000).then(() => waiter.finish(this.peek(args.limit)));
+      void this.clock.sleep(args.timeoutSeconds * 1000, timeout.signal).then(() => waiter.finish(this.peek(args.limit)));
     });
     if (result instanceof Error) throw result;
     return result;

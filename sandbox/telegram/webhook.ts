@@ -26,6 +26,7 @@ export class WebhookDeliverer {
   private retryScheduled = false;
   private stopped = false;
   private inFlight: AbortController | undefined;
+  private retryWait = new AbortController();
 
   constructor(
     private readonly updates: UpdateQueue,
@@ -47,17 +48,22 @@ export class WebhookDeliverer {
 
   /** Resolves when the current delivery pass ends (delivered all, or one failed and waits to retry). */
   async settled(): Promise<void> {
-    await this.running;
+    // Let updates emitted just before start their delivery first.
+    await Promise.resolve();
+    while (this.running) await this.running;
   }
 
   stop(): void {
     this.stopped = true;
     this.inFlight?.abort();
+    this.retryWait.abort();
   }
 
   clear(): void {
     this.delete();
     this.attempts.length = 0;
+    this.retryWait.abort();
+    this.retryWait = new AbortController();
   }
 
   private kick(): void {
@@ -81,9 +87,10 @@ export class WebhookDeliverer {
       }
       this.lastError = { date: Math.floor(this.clock.now() / 1000), message: failure };
       this.retryScheduled = true;
-      void this.clock.sleep(this.retryMs).then(() => {
+      const wait = this.retryWait.signal;
+      void this.clock.sleep(this.retryMs, wait).then(() => {
         this.retryScheduled = false;
-        this.kick();
+        if (!wait.aborted) this.kick();
       });
       return;
     }

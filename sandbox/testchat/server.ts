@@ -74,7 +74,7 @@ export class TestchatEmulator {
     this.clock = options.clock ?? systemClock;
     this.judge = new ArrivalJudge(options.limits ?? {});
     this.random = seededRandom(options.inject429?.seed ?? 1);
-    this.server = new EmulatorServer({ name: 'testchat', port: options.port ?? 0, renderFault: (fault, req) => this.renderFault(fault, req.body) });
+    this.server = new EmulatorServer({ name: 'testchat', port: options.port ?? 0, renderFault: (fault, req) => this.renderFault(fault, req.path, req.body) });
     this.server.route('POST', '/bot:token/:method', (req) => this.handleMethod(req));
     this.server.route('GET', '/__control/stats', () => ({ body: this.stats() }));
     this.server.route('GET', '/__control/messages', () => ({ body: { messages: this.messages } }));
@@ -206,7 +206,8 @@ export class TestchatEmulator {
   }
 
   /** Faults injected with failNext, in the platform's shape; an injected 429 is a real penalty. */
-  private renderFault(fault: Exclude<Fault, { kind: 'hang' }>, body: unknown): EmulatorResponse {
+  private renderFault(fault: Exclude<Fault, { kind: 'hang' }>, path: string, body: unknown): EmulatorResponse {
+    if (path.endsWith('/sendMessage')) this.counters.requests++;
     switch (fault.kind) {
       case 'rate_limit':
         this.counters.injected429++;

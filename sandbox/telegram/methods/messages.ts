@@ -90,7 +90,7 @@ function storePhoto(call: MethodCall, data: Buffer): FileRecord[] {
   const { width, height } = size;
   if (width + height > 10_000 || Math.max(width, height) / Math.min(width, height) > 20) throw badRequest('PHOTO_INVALID_DIMENSIONS');
   const longest = Math.max(width, height);
-  const sides = [90, 320, 800, 1280].filter((side) => side < longest);
+  const sides = [90, 320, 800].filter((side) => side < longest);
   sides.push(Math.min(longest, 1280));
   return sides.map((side) => {
     const scale = side / longest;

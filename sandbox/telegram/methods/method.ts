@@ -51,6 +51,11 @@ export function knownUser({ world, params }: MethodCall, name = 'user_id'): User
   return user;
 }
 
+function hasJoinRequest(world: TelegramWorld, userId: number): boolean {
+  for (const chat of world.state.chats.values()) if (chat.joinRequests.has(userId)) return true;
+  return false;
+}
+
 function chatKind(chat: ChatRecord): string {
   return chat.type === 'channel' ? 'channel' : chat.type === 'supergroup' ? 'supergroup' : 'group';
 }
@@ -65,8 +70,7 @@ export function sendableChat({ world, params }: MethodCall): ChatRecord {
     if (user.deactivated) throw forbidden('user is deactivated');
     if (user.blockedBot) throw forbidden('bot was blocked by the user');
     // A join request lets the bot write to the requester first (see ChatJoinRequest.user_chat_id).
-    const requested = [...world.state.chats.values()].some((c) => c.joinRequests.has(user.id));
-    if (!user.startedBot && !requested) throw forbidden("bot can't initiate conversation with a user");
+    if (!user.startedBot && !hasJoinRequest(world, user.id)) throw forbidden("bot can't initiate conversation with a user");
     return world.state.ensurePrivateChat(user.id);
   }
   const chat = world.state.findChat(ref);

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { Signal } from '../../core/types';
+import { renderText } from './render';
+
+const signal: Signal = {
+  id: 'sig_1', publisherId: 'p1', symbol: 'BTC_USDT', market: 'crypto', side: 'long', conviction: 0.8234, band: 'A',
+  reasons: ['Breakout <above> range', 'Funding & basis flipped'], entry: 100, stop: 95, targets: [110, 120], horizon: '3d',
+  createdAt: new Date(0),
+};
+
+describe('renderText', () => {
+  it('shows an alert with its levels, reasons and id, text kept as written', () => {
+    expect(renderText({ kind: 'alert', signal })).toBe([
+      'LONG BTC_USDT (crypto) · conviction 0.82 (band A)',
+      'entry 100 · stop 95 · targets 110, 120',
+      'horizon 3d',
+      '- Breakout <above> range',
+      '- Funding & basis flipped',
+      '#sig_1',
+    ].join('\n'));
+  });
+
+  it('says how late a delayed alert is', () => {
+    expect(renderText({ kind: 'alert', signal: { ...signal, targets: undefined, entry: undefined, stop: undefined }, delayedMinutes: 15 })).toContain('(delayed 15 min)');
+  });
+
+  it('renders rationales, snapshots and notices with their links', () => {
+    expect(renderText({ kind: 'rationale', signal, text: 'Momentum.' })).toBe('Why BTC_USDT: Momentum.\n#sig_1');
+    expect(renderText({ kind: 'snapshot', title: 'Daily', text: '3 signals' })).toBe('Daily\n\n3 signals');
+    expect(renderText({ kind: 'notice', text: 'Pay here', buttons: [{ label: 'Checkout', url: 'http://127.0.0.1/pay' }] })).toBe('Pay here\nCheckout: http://127.0.0.1/pay');
+  });
+});

@@ -1,0 +1,322 @@
+// The delivery loop: claims due work in priority order as the limits allow, sends with bounded concurrency, records results.
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { PlatformName } from '../types';
+import type { ChatPlatform } from './chat-platform';
+import type { ContentResolver } from './content';
+import { resolveLimits, type RateOverrides } from './default-limits';
+import { failureOutcome } from './failure';
+import type { DeliveryResult, DeliveryStore, DueCursor, DueDelivery } from './ports';
+import { RateLimiter, type Grant, type RateLimiterOptions } from './rate-limiter';
+import { ResultBuffer } from './result-buffer';
+import type { RetryPolicy } from './retry-policy';
+import { Wakeup } from './wake';
+
+export interface DispatcherOptions {
+  store: DeliveryStore;
+  /** The platforms with an adapter; deliveries for any other platform stay pending. */
+  platforms: ReadonlyMap<PlatformName, ChatPlatform>;
+  content: ContentResolver;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  retryPolicy: RetryPolicy;
+  /** Sends in flight at most (DELIVERY_CONCURRENCY). */
+  concurrency: number;
+  /** Windows that replace the platforms' default limits (config.rateOverrides). */
+  limits?: RateOverrides;
+  /** The limiter's safety margin. */
+  limiter?: RateLimiterOptions;
+  /** How long stop() waits for sends in flight (SHUTDOWN_TIMEOUT_MS). Default 15 s. */
+  shutdownTimeoutMs?: number;
+  /** Results wait at most this long before they are written. Default 10 ms. */
+  flushIntervalMs?: number;
+  /** ...or are written as soon as this many wait. Default 200. */
+  flushMaxResults?: number;
+  /** The longest sleep without a poke, to pick up rows other processes wrote (the CLI). Default 5 s. */
+  idleRecheckMs?: number;
+}
+
+interface Job {
+  row: DueDelivery;
+  grant: Grant;
+  limiter: RateLimiter;
+  platform: ChatPlatform;
+}
+
+/**
+ * Sends due deliveries: paid real-time first, then delayed, then snapshots.
+ * It sleeps until the next due time, the next opening of a limit, a finished
+ * send when all slots were busy, or a poke (the ingest API pokes after each
+ * commit): no polling interval adds latency and nothing spins.
+ */
+export class Dispatcher {
+  private readonly limiters = new Map<PlatformName, RateLimiter>();
+  private readonly results: ResultBuffer;
+  private readonly wake: Wakeup;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Destinations disabled by a result not yet written: their other rows are about to be skipped. */
+  private readonly disabling = new Set<string>();
+  private readonly lowWater: number;
+  private waitingForSlots = false;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private loopEnded = false;
+  private closed = false;
+  private flushes = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly o: DispatcherOptions) {
+    if (!Number.isInteger(o.concurrency) || o.concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+    for (const [name, platform] of o.platforms) {
+      this.limiters.set(name, new RateLimiter(resolveLimits(platform.defaultLimits, o.limits?.[name]), o.limiter));
+    }
+    this.lowWater = Math.floor(o.concurrency / 2);
+    this.wake = new Wakeup(o.clock);
+    this.results = new ResultBuffer({
+      store: o.store,
+      logger: o.logger,
+      intervalMs: o.flushIntervalMs ?? 10,
+      maxResults: o.flushMaxResults ?? 200,
+      onFlushed: (batch) => this.afterFlush(batch),
+    });
+  }
+
+  /** Sends in flight now. */
+  get sending(): number {
+    return this.inFlight.size;
+  }
+
+  /** Puts rows a crash left in 'sending' back to pending (logging each as a possible duplicate) and starts the loop. */
+  async start(): Promise<void> {
+    if (this.loop) return;
+    const { store, clock, logger, metrics } = this.o;
+    for (const r of await store.recoverInFlight(clock.now())) {
+      logger.warn({ deliveryId: r.id, recipientKey: r.recipientKey, platform: r.platform, contentId: r.contentId, kind: r.kind },
+        'delivery was being sent when the process stopped: sending it again, it may arrive twice');
+      metrics.deliveryAttempt(r.platform as PlatformName, 'duplicate_risk', 0);
+    }
+    for (const q of await store.countByPlatformAndState()) {
+      if (q.state === 'pending' && !this.o.platforms.has(q.platform as PlatformName)) {
+        logger.warn({ platform: q.platform, pending: q.count }, 'deliveries wait for a platform that is not configured; they stay pending');
+      }
+    }
+    this.loop = this.run();
+  }
+
+  /** New work was committed: look now instead of at the next planned wake-up. */
+  poke(): void {
+    this.wake.poke();
+  }
+
+  /** Resolves once nothing is due, in flight or unwritten (for tests and benchmarks). */
+  idle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.checkIdle();
+    });
+  }
+
+  /** Takes no new work, waits for sends in flight (up to the shutdown timeout), writes their results. */
+  async stop(): Promise<void> {
+    if (!this.loop || this.stopping) return;
+    this.stopping = true;
+    this.wake.poke();
+    await this.loop;
+    if (this.inFlight.size > 0) {
+      const timeout = new AbortController();
+      const timedOut = this.o.clock.sleep(this.o.shutdownTimeoutMs ?? 15_000, timeout.signal).then(() => true);
+      const finished = Promise.allSettled([...this.inFlight]).then(() => false);
+      if (await Promise.race([finished, timedOut])) {
+        this.o.logger.warn({ inFlight: this.inFlight.size }, 'shutdown timeout: sends still in flight stay claimed and are retried at the next start');
+      }
+      timeout.abort();
+    }
+    this.closed = true;
+    await this.results.flush();
+    this.results.close();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const flushesBefore = this.flushes;
+      let sleepMs: number;
+      try {
+        sleepMs = await this.tick();
+      } catch (err) {
+        this.o.logger.error({ err }, 'delivery loop failed; trying again shortly');
+        sleepMs = 1_000;
+      }
+      if (this.stopping) break;
+      if (this.flushes !== flushesBefore) {
+        // A batch written during the tick may have rescheduled rows the tick did not see: look again.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      const sleeping = this.wake.sleep(sleepMs);
+      this.checkIdle();
+      await sleeping;
+    }
+    this.loopEnded = true;
+  }
+
+  /** Claims and starts what may go now; returns how long to sleep. */
+  private async tick(): Promise<number> {
+    const { clock, store } = this.o;
+    const idleRecheckMs = this.o.idleRecheckMs ?? 5_000;
+    const now = clock.now();
+    const slots = this.o.concurrency - this.inFlight.size;
+    this.waitingForSlots = slots <= 0;
+    if (slots <= 0) return idleRecheckMs;
+
+    let wakeAt = now + idleRecheckMs;
+    const active = new Set<PlatformName>();
+    for (const [name, limiter] of this.limiters) {
+      const wait = limiter.platformWaitMs(now);
+      if (wait === 0) active.add(name);
+      else wakeAt = Math.min(wakeAt, now + wait);
+    }
+
+    const jobs: Job[] = [];
+    let cursor: DueCursor | undefined;
+    let exhausted = false;
+    while (jobs.length < slots && active.size > 0) {
+      const page = slots - jobs.length + 16;
+      const rows = await store.findDue({ now, platforms: [...active], limit: page, after: cursor });
+      for (const row of rows) {
+        cursor = row;
+        if (jobs.length >= slots) break;
+        if (!active.has(row.platform) || this.disabling.has(row.destinationId)) continue;
+        const limiter = this.limiters.get(row.platform) as RateLimiter;
+        const admission = limiter.tryAcquire(row.recipientKey, row.isGroup, now);
+        if (admission.ok) {
+          jobs.push({ row, grant: admission.grant, limiter, platform: this.o.platforms.get(row.platform) as ChatPlatform });
+          continue;
+        }
+        if (admission.scope === 'platform') active.delete(row.platform);
+        wakeAt = Math.min(wakeAt, now + admission.waitMs);
+      }
+      if (rows.length < page) {
+        exhausted = true;
+        break;
+      }
+    }
+
+    if (jobs.length > 0) {
+      const claimed = new Set(await store.claim(jobs.map((j) => j.row.id), now));
+      for (const job of jobs) if (claimed.has(job.row.id)) this.launch(job);
+    }
+    if (this.inFlight.size >= this.o.concurrency) {
+      this.waitingForSlots = true;
+      return idleRecheckMs;
+    }
+    if (exhausted && active.size > 0) {
+      const next = await store.nextDueAt([...active], now);
+      if (next !== undefined) wakeAt = Math.min(wakeAt, next);
+    } else if (!exhausted && active.size > 0) {
+      // Stopped early with slots left (rows were all blocked): look again soon.
+      wakeAt = Math.min(wakeAt, now + 1);
+    }
+    return Math.max(1, wakeAt - clock.now());
+  }
+
+  private launch(job: Job): void {
+    const task = this.send(job).catch((err: unknown) => {
+      this.o.logger.error({ err, deliveryId: job.row.id }, 'delivery send failed unexpectedly');
+    });
+    this.inFlight.add(task);
+    void task.finally(() => {
+      this.inFlight.delete(task);
+      if (this.inFlight.size === 0) void this.results.flush();
+      if (this.waitingForSlots && this.inFlight.size <= this.lowWater) {
+        this.waitingForSlots = false;
+        this.wake.poke();
+      }
+      this.checkIdle();
+    });
+  }
+
+  private async send({ row, grant, limiter, platform }: Job): Promise<void> {
+    const { clock, metrics } = this.o;
+    let message;
+    try {
+      message = await this.o.content.resolve(row, clock.now());
+    } catch (err) {
+      this.fail(row, err, limiter, clock.now());
+      return;
+    }
+    const startedAt = clock.now();
+    if (!grant.start(startedAt)) {
+      // A retry_after arrived between the claim and now: honour it, it is not an attempt.
+      const dueAt = startedAt + Math.max(1, limiter.penaltyWaitMs(row.recipientKey, startedAt));
+      this.record({ type: 'rate_limited', id: row.id, at: startedAt, dueAt, error: 'held back by a retry_after', errorCode: 'penalty' });
+      return;
+    }
+    try {
+      const sent = await platform.send(row.recipient, message);
+      const at = clock.now();
+      metrics.deliveryAttempt(row.platform, 'sent', at - startedAt);
+      metrics.deliveryLag(row.platform, at - row.dueAt);
+      this.record({ type: 'sent', id: row.id, at, platformMessageId: sent.messageId });
+    } catch (err) {
+      const at = clock.now();
+      this.fail(row, err, limiter, at, at - startedAt);
+    }
+  }
+
+  private fail(row: DueDelivery, err: unknown, limiter: RateLimiter, at: number, latencyMs = 0): void {
+    const { logger, metrics } = this.o;
+    const { result, outcome, penalty } = failureOutcome(row, err, at, this.o.retryPolicy);
+    metrics.deliveryAttempt(row.platform, outcome, latencyMs);
+    if (penalty?.scope === 'platform') limiter.penalizePlatform(penalty.untilMs);
+    else if (penalty) limiter.penalizeChat(row.recipientKey, penalty.untilMs);
+    const ids = { deliveryId: row.id, destinationId: row.destinationId, recipientKey: row.recipientKey, platform: row.platform };
+    switch (result.type) {
+      case 'permanent':
+        this.disabling.add(row.destinationId);
+        logger.warn({ ...ids, reason: result.reason, answer: result.error }, 'destination disabled: the platform refuses it for good');
+        break;
+      case 'dead':
+        logger.warn({ ...ids, attempts: result.attempts, error: result.error }, 'delivery is dead: no attempts left');
+        break;
+      case 'retry':
+        logger.info({ ...ids, attempts: result.attempts, retryAt: result.dueAt, error: result.error }, 'send failed; retrying later');
+        break;
+      case 'rate_limited':
+        logger.debug({ ...ids, scope: penalty?.scope, retryAt: result.dueAt }, 'rate limited by the platform');
+        break;
+    }
+    this.record(result);
+  }
+
+  private record(result: DeliveryResult): void {
+    if (this.closed) {
+      this.o.logger.warn({ deliveryId: result.id, result: result.type }, 'send finished after shutdown; the delivery stays claimed and is retried at the next start');
+      return;
+    }
+    this.results.push(result);
+  }
+
+  private afterFlush(batch: readonly DeliveryResult[]): void {
+    this.flushes++;
+    let earliest = Infinity;
+    for (const r of batch) {
+      if (r.type === 'permanent') this.disabling.delete(r.destinationId);
+      if (r.type === 'retry' || r.type === 'rate_limited') earliest = Math.min(earliest, r.dueAt);
+    }
+    if (earliest < this.wake.sleepingUntil) this.wake.poke();
+    this.checkIdle();
+  }
+
+  /** Idle: the loop sleeps until a later time (or is not running), with no poke, send or result pending. */
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0) return;
+    const until = this.wake.sleepingUntil;
+    const asleep = !this.loop || this.loopEnded || (until !== Infinity && until > this.o.clock.now());
+    if (!asleep || this.wake.pokePending || this.inFlight.size > 0 || !this.results.drained) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

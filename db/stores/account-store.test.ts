@@ -1,0 +1,127 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../core/clock';
+import { SignalcastError, ValidationError } from '../../core/errors';
+import { openMemoryDatabase, type Db } from '../client';
+import { SqliteAccountStore } from './account-store';
+
+let db: Db;
+let clock: FakeClock;
+let store: SqliteAccountStore;
+
+beforeEach(() => {
+  db = openMemoryDatabase();
+  clock = new FakeClock();
+  store = new SqliteAccountStore({ db, clock });
+});
+
+describe('accounts and identities', () => {
+  it('creates an account with default settings and finds it by identity', async () => {
+    const account = await store.createAccount({ displayName: 'Ada' });
+    expect(account).toMatchObject({ displayName: 'Ada', directMessages: true, paused: false, timeZone: 'UTC', symbolFilter: null, minBand: null });
+    const identity = await store.addIdentity(account.id, 'telegram', '1001', 'ada');
+    expect(identity).toMatchObject({ accountId: account.id, platform: 'telegram', platformUserId: '1001', username: 'ada' });
+    expect((await store.findAccountByIdentity('telegram', '1001'))?.id).toBe(account.id);
+    expect(await store.findAccountByIdentity('discord', '1001')).toBeNull();
+  });
+
+  it('refuses an identity that already belongs to an account', async () => {
+    const a = await store.createAccount();
+    const b = await store.createAccount();
+    await store.addIdentity(a.id, 'telegram', '7');
+    await expect(store.addIdentity(b.id, 'telegram', '7')).rejects.toMatchObject({ code: 'conflict' });
+    await expect(store.addIdentity('acc_missing', 'telegram', '8')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('finds an account by its Stripe customer', async () => {
+    const a = await store.createAccount({ stripeCustomerId: 'cus_1' });
+    expect((await store.findAccountByStripeCustomer('cus_1'))?.id).toBe(a.id);
+  });
+});
+
+describe('updateSettings', () => {
+  it('applies a valid change and keeps the rest', async () => {
+    const a = await store.createAccount();
+    const updated = await store.updateSettings(a.id, { symbolFilter: ['BTC', 'eth'], minBand: 'B', sideFilter: ['long'], quietStart: '22:00', quietEnd: '07:00', timeZone: 'Europe/Paris' });
+    expect(updated).toMatchObject({ symbolFilter: ['BTC', 'eth'], minBand: 'B', sideFilter: ['long'], quietStart: '22:00', quietEnd: '07:00', timeZone: 'Europe/Paris', directMessages: true });
+    expect(await store.getAccount(a.id)).toEqual(updated);
+    expect(await store.updateSettings(a.id, { paused: true })).toMatchObject({ paused: true, minBand: 'B' });
+  });
+
+  it('names every bad setting and changes nothing', async () => {
+    const a = await store.createAccount();
+    const err = await store.updateSettings(a.id, { quietStart: '25:00', timeZone: 'Mars/Base', minBand: 'D', sideFilter: ['up'], colour: 'red' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues.map((i) => i.field).sort()).toEqual(['colour', 'minBand', 'quietStart', 'sideFilter[0]', 'timeZone']);
+    expect(await store.getAccount(a.id)).toEqual(a);
+  });
+
+  it('needs quiet hours as a pair of different times', async () => {
+    const a = await store.createAccount();
+    await expect(store.updateSettings(a.id, { quietStart: '22:00' })).rejects.toThrow('quietEnd: quiet hours need both quietStart and quietEnd (or neither)');
+    await expect(store.updateSettings(a.id, { quietStart: '22:00', quietEnd: '22:00' })).rejects.toThrow('quietEnd: expected a time different from quietStart');
+    await store.updateSettings(a.id, { quietStart: '22:00', quietEnd: '06:00' });
+    expect(await store.updateSettings(a.id, { quietStart: null, quietEnd: null })).toMatchObject({ quietStart: null, quietEnd: null });
+  });
+
+  it('stores empty filter lists as no filter', async () => {
+    const a = await store.createAccount({ settings: { symbolFilter: ['BTC'] } });
+    expect(await store.updateSettings(a.id, { symbolFilter: [] })).toMatchObject({ symbolFilter: null });
+  });
+
+  it('says so for an unknown account', async () => {
+    await expect(store.updateSettings('acc_nope', { paused: true })).rejects.toBeInstanceOf(SignalcastError);
+  });
+});
+
+describe('subscriptions', () => {
+  it('inserts, then updates by Stripe subscription id', async () => {
+    const a = await store.createAccount();
+    const first = await store.upsertSubscription({ accountId: a.id, stripeSubscriptionId: 'sub_s1', planId: 'pro', status: 'trialing', trialEnd: clock.now() + 1000 });
+    clock.set(clock.now() + 5000);
+    const second = await store.upsertSubscription({ accountId: a.id, stripeSubscriptionId: 'sub_s1', planId: 'pro', status: 'past_due', pastDueSince: clock.now(), currentPeriodEnd: clock.now() });
+    expect(second.id).toBe(first.id);
+    expect(second).toMatchObject({ status: 'past_due', pastDueSince: new Date(clock.now()), trialEnd: null, updatedAt: new Date(clock.now()), source: 'stripe' });
+    expect(await store.listSubscriptions(a.id)).toEqual([second]);
+  });
+
+  it('records operator grants by id', async () => {
+    const a = await store.createAccount();
+    const grant = await store.upsertSubscription({ id: 'grant_1', accountId: a.id, planId: 'vip', status: 'active', source: 'grant', currentPeriodEnd: new Date(clock.now() + 86_400_000) });
+    expect(grant).toMatchObject({ id: 'grant_1', stripeSubscriptionId: null, source: 'grant' });
+    await store.upsertSubscription({ id: 'grant_1', accountId: a.id, planId: 'vip', status: 'canceled', source: 'grant' });
+    expect((await store.listSubscriptions(a.id)).map((s) => s.status)).toEqual(['canceled']);
+  });
+});
+
+describe('destinations', () => {
+  it('adds, finds, disables and enables a direct destination', async () => {
+    const a = await store.createAccount();
+    const idn = await store.addIdentity(a.id, 'telegram', '42');
+    const d = await store.addDestination({ kind: 'direct', recipient: { platform: 'telegram', chatId: '42' }, accountId: a.id, identityId: idn.id, contentKinds: ['alert', 'alert', 'rationale'] });
+    expect(d).toMatchObject({ kind: 'direct', platform: 'telegram', recipientKey: 'telegram:42', contentKinds: ['alert', 'rationale'], enabled: true, isGroup: false });
+    expect((await store.findDestinationByRecipient({ platform: 'telegram', chatId: '42' }))?.id).toBe(d.id);
+
+    clock.set(clock.now() + 1);
+    await store.disableDestination(d.id, 'blocked');
+    expect(await store.getDestination(d.id)).toMatchObject({ enabled: false, disabledReason: 'blocked', disabledAt: new Date(clock.now()) });
+    expect(await store.listDestinations({ accountId: a.id, enabled: true })).toEqual([]);
+    await store.enableDestination(d.id);
+    expect(await store.getDestination(d.id)).toMatchObject({ enabled: true, disabledReason: null, disabledAt: null });
+  });
+
+  it('adds a channel with its plan and refuses a second destination for the same chat', async () => {
+    const c = await store.addDestination({ kind: 'channel', recipient: { platform: 'slack', teamId: 'T1', channelId: 'C1' }, planId: 'enterprise', contentKinds: ['alert'], isGroup: true, label: '#alerts' });
+    expect(c).toMatchObject({ planId: 'enterprise', recipient: { platform: 'slack', teamId: 'T1', channelId: 'C1' }, recipientKey: 'slack:T1:C1', isGroup: true, label: '#alerts' });
+    await expect(store.addDestination({ kind: 'channel', recipient: { platform: 'slack', teamId: 'T1', channelId: 'C1' }, contentKinds: ['alert'] })).rejects.toMatchObject({ code: 'conflict' });
+    expect((await store.listDestinations({ kind: 'channel' })).map((d) => d.id)).toEqual([c.id]);
+  });
+
+  it('needs an account for a direct destination and at least one content kind', async () => {
+    await expect(store.addDestination({ kind: 'direct', recipient: { platform: 'testchat', chatId: '1' }, contentKinds: ['alert'] })).rejects.toThrow('accountId: a direct destination needs the account it belongs to');
+    await expect(store.addDestination({ kind: 'channel', recipient: { platform: 'testchat', chatId: '-1' }, contentKinds: [] })).rejects.toThrow('contentKinds: expected at least one kind');
+  });
+
+  it('says so when disabling an unknown destination', async () => {
+    await expect(store.disableDestination('dst_nope', 'gone')).rejects.toMatchObject({ code: 'not_found' });
+  });
+});

@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from './db/client';
+import { seedSubscribers } from './db/testing/seed';
+import { startTestchat } from './sandbox/testchat/server';
+import { signBody } from './server/signature';
+
+const MAIN = resolve('main.ts');
+const TSX = createRequire(import.meta.url).resolve('tsx');
+const SECRET = 'main-test-signing-secret-value';
+const TOKEN = 'main-test-token';
+
+interface Running {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  stderr: string[];
+  /** Resolves with the first log line matching, or rejects when the process ends first. */
+  waitFor(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+/** `npm start`, minus npm: node with the tsx loader runs main.ts start, in a directory of its own. */
+function start(env: Record<string, string>): Running {
+  const cwd = mkdtempSync(join(tmpdir(), 'sc-main-'));
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'start'], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, LOG_FORMAT: 'json', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const lines: Record<string, unknown>[] = [];
+  const stderr: string[] = [];
+  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
+  let buffer = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const parts = buffer.split('\n');
+    buffer = parts.pop() ?? '';
+    for (const part of parts.filter(Boolean)) {
+      const line = JSON.parse(part) as Record<string, unknown>;
+      lines.push(line);
+      for (const w of [...waiters]) {
+        if (w.match(line)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      }
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
+    child.on('exit', (code, signal) => {
+      for (const w of waiters.splice(0)) w.reject(new Error(`exited (${code}) before the line came; stderr: ${stderr.join('')}`));
+      done({ code, signal });
+    });
+  });
+  return {
+    child, lines, stderr, exited,
+    waitFor: (match) => {
+      const found = lines.find(match);
+      if (found) return Promise.resolve(found);
+      return new Promise((res, rej) => waiters.push({ match, resolve: res, reject: rej }));
+    },
+  };
+}
+
+/** Polls until `check` holds: waiting for an arrival, not measuring time. */
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('signalcast start', () => {
+  it('starts, takes a signal, delivers it, and on SIGTERM finishes the sends in flight and exits 0', async () => {
+    const testchat = await startTestchat({ token: TOKEN });
+    const dir = mkdtempSync(join(tmpdir(), 'sc-main-db-'));
+    const databaseUrl = `file:${join(dir, 'signalcast.db')}`;
+    const seedDb = openDatabase(databaseUrl);
+    const seeded = seedSubscribers(seedDb, { count: 3, planId: 'pro' });
+    seedDb.$client.close();
+
+    try {
+      const run = start({ DATABASE_URL: databaseUrl, INGEST_SIGNING_SECRET: SECRET, TESTCHAT_URL: testchat.url, TESTCHAT_TOKEN: TOKEN });
+      const listening = await run.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('Signalcast listening on'));
+      const url = listening.url as string;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      await run.waitFor((l) => String(l.msg).startsWith('sandbox mode'));
+
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+
+      // Sends arrive at the platform but are not answered: they are in flight when SIGTERM comes.
+      const release = testchat.emulator.holdAnswers();
+      const body = JSON.stringify({ publisherId: 'main-1', symbol: 'BTCUSDT', market: 'crypto', side: 'long', conviction: 0.9, reasons: ['Breakout'] });
+      const res = await fetch(`${url}/v1/signals`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-signalcast-signature': signBody(SECRET, body, Date.now()) },
+        body,
+      });
+      expect(res.status).toBe(202);
+      expect(await res.json()).toMatchObject({ duplicate: false, planned: 3, skipped: 0 });
+      await until(() => testchat.emulator.stats().requests === 3, 'three sends to arrive');
+
+      run.child.kill('SIGTERM');
+      await run.waitFor((l) => String(l.msg).startsWith('shutting down'));
+      release();
+      const exit = await run.exited;
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(run.lines.at(-1)?.msg).toBe('stopped');
+
+      expect(testchat.emulator.messages.map((m) => m.chatId).sort()).toEqual([...seeded.chatIds].sort());
+      const db = openDatabase(databaseUrl);
+      expect(db.$client.prepare('select state, count(*) as n from deliveries group by state').all()).toEqual([{ state: 'sent', n: 3 }]);
+      db.$client.close();
+      expect(run.stderr.join('')).toBe('');
+    } finally {
+      await testchat.emulator.stop();
+    }
+  });
+
+  it('exits 78 naming the setting when a setting is wrong', async () => {
+    const run = start({ PORT: 'eighty' });
+    expect((await run.exited).code).toBe(78);
+    expect(run.stderr.join('')).toMatch(/^error: Invalid settings:\n\s+PORT: /);
+  });
+
+  it('exits 78 naming TESTCHAT_TOKEN when TESTCHAT_URL is set without it', async () => {
+    const run = start({ TESTCHAT_URL: 'http://127.0.0.1:9' });
+    expect((await run.exited).code).toBe(78);
+    expect(run.stderr.join('')).toContain('TESTCHAT_TOKEN');
+  });
+});
