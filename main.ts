@@ -32,14 +32,17 @@ function createPlatforms(config: Config): Map<PlatformName, ChatPlatform> {
   return platforms;
 }
 
-/** The stores the CLI commands use. */
+/** The stores the CLI commands use. The plans file is read only by the commands that plan (signal publish). */
 function createContext(config: Config, db: Db, clock: Clock = systemClock): CliContext {
   const audit = new SqliteAuditLog({ db, clock });
+  let signals: SqliteSignalStore | undefined;
   return {
     clock,
     audit,
     apiKeys: new SqliteApiKeyStore({ db, clock }),
-    signals: new SqliteSignalStore({ db, clock, plans: loadPlans(config.plansFile), bands: config.bands }),
+    get signals() {
+      return (signals ??= new SqliteSignalStore({ db, clock, plans: loadPlans(config.plansFile), bands: config.bands }));
+    },
     deliveries: new SqliteDeliveryStore({ db, clock, audit }),
   };
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/client';
 import { seedSubscribers } from '../db/testing/seed';
+import { PromMetrics } from './metrics';
 import { databaseCheck } from './readiness';
 import { createHarness, validSignal, type Harness } from './testing/harness';
 
@@ -90,6 +91,22 @@ describe('GET /metrics', () => {
     const text = (await h.app.inject('/metrics')).body;
     expect(text).toContain('signalcast_ingest_total{outcome="rate_limited"} 1');
     expect(text).toContain('signalcast_ingest_total{outcome="too_large"} 1');
+  });
+});
+
+describe('PromMetrics', () => {
+  it('includes the process metrics by default', async () => {
+    const text = (await new PromMetrics().render()).body;
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).toContain('nodejs_eventloop_lag_seconds');
+  });
+
+  it('counts a recovered in-flight delivery without timing a send', async () => {
+    const metrics = new PromMetrics({ defaultMetrics: false });
+    metrics.deliveryAttempt('testchat', 'duplicate_risk', 0);
+    const text = (await metrics.render()).body;
+    expect(text).toContain('signalcast_deliveries_total{platform="testchat",outcome="duplicate_risk"} 1');
+    expect(text).not.toContain('signalcast_delivery_send_seconds_count{platform="testchat"}');
   });
 });
 

@@ -54,7 +54,8 @@ export class PromMetrics implements Metrics {
 
   deliveryAttempt(platform: PlatformName, outcome: DeliveryOutcome, latencyMs: number): void {
     this.deliveries.inc({ platform, outcome });
-    this.sendSeconds.observe({ platform }, latencyMs / 1000);
+    // A recovered in-flight delivery made no call in this process: nothing to time.
+    if (outcome !== 'duplicate_risk') this.sendSeconds.observe({ platform }, latencyMs / 1000);
   }
 
   deliveryLag(platform: PlatformName, lagMs: number): void {

@@ -35,16 +35,21 @@ export class TestchatPlatform implements ChatPlatform {
     if (message.kind === 'rationale' && message.replyToMessageId) body.reply_to_message_id = Number(message.replyToMessageId);
     let res: Response;
     let answer: unknown;
+    // A plain timer: AbortSignal.timeout costs noticeably more at hundreds of sends a second.
+    const aborter = new AbortController();
+    const timer = setTimeout(() => aborter.abort(new DOMException('send timed out', 'TimeoutError')), this.timeoutMs);
     try {
       res = await this.fetch(this.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: aborter.signal,
       });
       answer = await res.json().catch(() => undefined);
     } catch (err) {
-      throw networkError(err);
+      throw networkError(aborter.signal.aborted ? aborter.signal.reason : err);
+    } finally {
+      clearTimeout(timer);
     }
     const result = (answer as { ok?: boolean; result?: { message_id?: number } } | undefined);
     if (res.ok && result?.ok === true && result.result?.message_id !== undefined) return { messageId: String(result.result.message_id) };

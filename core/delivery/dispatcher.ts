@@ -30,7 +30,7 @@ export interface DispatcherOptions {
   limiter?: RateLimiterOptions;
   /** How long stop() waits for sends in flight (SHUTDOWN_TIMEOUT_MS). Default 15 s. */
   shutdownTimeoutMs?: number;
-  /** Results wait at most this long before they are written. Default 10 ms. */
+  /** Results wait at most this long before they are written (or go with the next claim). Default 20 ms. */
   flushIntervalMs?: number;
   /** ...or are written as soon as this many wait. Default 200. */
   flushMaxResults?: number;
@@ -77,7 +77,7 @@ export class Dispatcher {
     this.results = new ResultBuffer({
       store: o.store,
       logger: o.logger,
-      intervalMs: o.flushIntervalMs ?? 10,
+      intervalMs: o.flushIntervalMs ?? 20,
       maxResults: o.flushMaxResults ?? 200,
       onFlushed: (batch) => this.afterFlush(batch),
     });
@@ -204,7 +204,8 @@ export class Dispatcher {
     }
 
     if (jobs.length > 0) {
-      const claimed = new Set(await store.claim(jobs.map((j) => j.row.id), now));
+      const ids = jobs.map((j) => j.row.id);
+      const claimed = new Set(await this.results.commitWith((batch) => store.claim(ids, now, batch)));
       for (const job of jobs) if (claimed.has(job.row.id)) this.launch(job);
     }
     if (this.inFlight.size >= this.o.concurrency) {

@@ -109,8 +109,12 @@ export interface QueueCount {
 export interface DeliveryStore {
   /** Pending deliveries due by `now` whose destination is enabled, by priority, due time, id. Reads only. */
   findDue(query: DueQuery): MaybePromise<DueDelivery[]>;
-  /** Marks these pending rows 'sending' and commits; returns the ids it claimed. */
-  claim(ids: readonly number[], now: number): MaybePromise<number[]>;
+  /**
+   * Marks these pending rows 'sending' and commits before anything is sent;
+   * returns the ids it claimed. `results` waiting to be written go in the
+   * same transaction (one commit instead of two).
+   */
+  claim(ids: readonly number[], now: number, results?: readonly DeliveryResult[]): MaybePromise<number[]>;
   /** The earliest due time after `after` of a pending delivery for these platforms with an enabled destination. */
   nextDueAt(platforms: readonly PlatformName[], after: number): MaybePromise<number | undefined>;
   /** Writes a batch of outcomes in one transaction. */

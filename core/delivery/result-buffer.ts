@@ -42,35 +42,46 @@ export class ResultBuffer {
     else this.timer ??= setTimeout(() => void this.flush(), this.options.intervalMs);
   }
 
-  /** Writes everything waiting now; resolves when it is committed (or has failed and been kept). */
+  /** Writes everything waiting now; resolves when it is committed (or has failed and been kept for later). */
   flush(): Promise<void> {
-    this.writing = this.writing.then(() => this.writeBatch());
-    return this.writing;
+    return this.commitWith((batch) => (batch.length > 0 ? this.options.store.recordResults(batch) : undefined)).catch((err: unknown) => {
+      this.options.logger.error({ err }, 'could not record delivery results; will try again');
+    });
+  }
+
+  /**
+   * Runs `commit` with everything waiting, so that the results share a
+   * transaction with other writes (the next claim). Writes never overlap.
+   * If `commit` fails the batch is kept, a retry is scheduled and the error
+   * is passed on.
+   */
+  commitWith<T>(commit: (batch: readonly DeliveryResult[]) => T | Promise<T>): Promise<T> {
+    const run = this.writing.then(async () => {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      const batch = this.waiting;
+      this.waiting = [];
+      this.busy = true;
+      let out: T;
+      try {
+        out = await commit(batch);
+      } catch (err) {
+        this.waiting = [...batch, ...this.waiting];
+        if (this.waiting.length > 0) this.timer ??= setTimeout(() => void this.flush(), Math.max(this.options.intervalMs, 1_000));
+        throw err;
+      } finally {
+        this.busy = false;
+      }
+      if (batch.length > 0) this.options.onFlushed(batch);
+      return out;
+    });
+    this.writing = run.then(() => undefined, () => undefined);
+    return run;
   }
 
   /** Stops the timer; results still waiting stay until the next flush. */
   close(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-  }
-
-  private async writeBatch(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.waiting.length === 0) return;
-    const batch = this.waiting;
-    this.waiting = [];
-    this.busy = true;
-    try {
-      await this.options.store.recordResults(batch);
-    } catch (err) {
-      this.options.logger.error({ err, results: batch.length }, 'could not record delivery results; will try again');
-      this.waiting = [...batch, ...this.waiting];
-      this.timer ??= setTimeout(() => void this.flush(), Math.max(this.options.intervalMs, 1_000));
-      return;
-    } finally {
-      this.busy = false;
-    }
-    this.options.onFlushed(batch);
   }
 }

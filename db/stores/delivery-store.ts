@@ -80,9 +80,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return out;
   }
 
-  claim(ids: readonly number[], now: number): number[] {
+  claim(ids: readonly number[], now: number, results: readonly DeliveryResult[] = []): number[] {
     const update = this.stmt('claim', `UPDATE deliveries SET state = 'sending', claimed_at = ?, updated_at = ? WHERE id = ? AND state = 'pending'`);
-    return this.sqlite.transaction(() => ids.filter((id) => update.run(now, now, id).changes === 1))();
+    return this.sqlite.transaction(() => {
+      for (const r of results) this.recordOne(r);
+      return ids.filter((id) => update.run(now, now, id).changes === 1);
+    })();
   }
 
   nextDueAt(platforms: readonly PlatformName[], after: number): number | undefined {

@@ -118,7 +118,8 @@ export class StripeApi {
     } catch (err) {
       if (err instanceof FormDecodeError) return { status: 400, body: invalidParam(err.param, err.message).toResponse().body };
       if (err instanceof StripeApiError) return { status: err.status, body: err.toResponse().body };
-      throw err;
+      // A bug in the emulator still answers in Stripe's shape, with the cause in the message.
+      return { status: 500, body: { error: { type: 'api_error', message: `The Stripe emulator failed: ${(err as Error).message}` } } };
     }
   }
 }

@@ -47,6 +47,24 @@ describe('customers', () => {
   });
 });
 
+describe('products and prices', () => {
+  it("has the plans' products and prices from the start, and creates more through the API", async () => {
+    const seeded = await stripe.prices.retrieve('price_pro_monthly', { expand: ['product'] });
+    expect(seeded).toMatchObject({ unit_amount: 2900, currency: 'usd', type: 'recurring', recurring: { interval: 'month', trial_period_days: 7 }, lookup_key: 'pro' });
+    expect((seeded.product as Stripe.Product).name).toBe('Pro');
+    expect((await stripe.prices.list({ lookup_keys: ['elite'] })).data.map((p) => p.id)).toEqual(['price_elite_monthly']);
+
+    const product = await stripe.products.create({ name: 'Desk', metadata: { planId: 'desk' } });
+    const yearly = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 99000, recurring: { interval: 'year' } });
+    const inline = await stripe.prices.create({ currency: 'eur', unit_amount: 500, product_data: { name: 'Tip jar' } });
+    expect(yearly).toMatchObject({ product: product.id, recurring: { interval: 'year', interval_count: 1 } });
+    expect(inline).toMatchObject({ type: 'one_time', recurring: null });
+    expect((await stripe.products.retrieve(product.id)).default_price).toBe(yearly.id);
+    expect((await stripe.prices.list({ product: product.id })).data.map((p) => p.id)).toEqual([yearly.id]);
+    expect(emu.calls('POST', '/v1/prices')[1]?.form).toEqual({ currency: 'eur', unit_amount: '500', product_data: { name: 'Tip jar' } });
+  });
+});
+
 describe('checkout sessions', () => {
   it('creates a subscription session with every option Signalcast sends and sends it all on the wire', async () => {
     const customer = await stripe.customers.create({ email: 'ann@example.com' });

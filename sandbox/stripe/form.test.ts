@@ -1,6 +1,6 @@
 // Bracket-key form decoding and the parameter errors built on it.
 import { describe, expect, it } from 'vitest';
-import { StripeApiError } from './errors';
+import type { StripeApiError } from './errors';
 import { decodeForm, FormDecodeError, paramName } from './form';
 import { p, parseParams } from './params';
 

@@ -3,7 +3,7 @@
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/clock';
-import { startStripeEmulator, stripeClientOptions, type StripeEmulator, type StripeEmulatorOptions } from './index';
+import { DriverError, startStripeEmulator, stripeClientOptions, type StripeEmulator, type StripeEmulatorOptions } from './index';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -155,6 +155,13 @@ describe('endings', () => {
     const ended = await emu.periodEnds(sub.id);
     expect(ended).toMatchObject({ status: 'canceled', ended_at: periodEnd(sub), cancellation_details: { reason: 'cancellation_requested' } });
     expect(emu.events('invoice.created')).toHaveLength(1);
+  });
+
+  it('refuses a driver step the subscription cannot take', async () => {
+    const sub = await checkout();
+    await stripe.subscriptions.cancel(sub.id);
+    await expect(emu.renewalSucceeds(sub.id)).rejects.toBeInstanceOf(DriverError);
+    await expect(emu.trialEnds(sub.id, { paid: true })).rejects.toThrow(/not trialing/);
   });
 
   it('expires an incomplete subscription after 23 hours', async () => {

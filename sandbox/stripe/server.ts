@@ -42,7 +42,7 @@ export interface StripeEmulatorOptions {
   retry?: Partial<RetrySchedule>;
   checkoutTtlSeconds?: number;
   apiVersion?: string;
-  webhooks?: Partial<WebhookBehaviour> & { retryDelaysMs?: number[]; timeoutMs?: number; sleep?: (ms: number) => Promise<void> };
+  webhooks?: Partial<WebhookBehaviour> & { retryDelaysMs?: number[]; timeoutMs?: number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void> };
   /** When set, applies due work (renewals, expiries) on this real-time interval, for the sandbox app. */
   tickIntervalMs?: number;
 }
@@ -109,7 +109,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     ...(options.webhooks?.timeoutMs ? { timeoutMs: options.webhooks.timeoutMs } : {}),
     ...(options.webhooks?.sleep ? { sleep: options.webhooks.sleep } : {}),
     signatureClock: options.signatureClock ?? systemClock,
-    behaviour: options.webhooks,
+    behaviour: { duplicate: options.webhooks?.duplicate, delayMs: options.webhooks?.delayMs, order: options.webhooks?.order },
   });
   const clock = new EmulatorClock(options.clock ?? systemClock);
   const world = new StripeWorld(

@@ -24,8 +24,8 @@ export interface WebhookOptions {
   timeoutMs: number;
   /** Signs with this clock's time (Stripe signs with wall time, whatever a test clock says). */
   signatureClock: Clock;
-  /** How delays and retry waits pass (real timers by default). */
-  sleep: (ms: number) => Promise<void>;
+  /** How delays and retry waits pass (real timers by default); resolves early when `signal` aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   behaviour?: Partial<WebhookBehaviour> | undefined;
 }
 
@@ -95,10 +95,12 @@ export class WebhookDispatcher {
   private outstanding = 0;
   private stopped = false;
   private waiters: (() => void)[] = [];
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: WebhookOptions) {
     this.url = options.url === undefined ? undefined : checkLoopbackUrl(options.url);
-    this.behaviour = { duplicate: false, delayMs: 0, order: 'created', ...options.behaviour };
+    const given = options.behaviour ?? {};
+    this.behaviour = { duplicate: given.duplicate ?? false, delayMs: given.delayMs ?? 0, order: given.order ?? 'created' };
   }
 
   get endpointCount(): number {
@@ -156,6 +158,7 @@ export class WebhookDispatcher {
 
   stop(): void {
     this.stopped = true;
+    this.stopping.abort();
     this.queue.length = 0;
     this.held = [];
     this.settle(this.outstanding);
@@ -176,7 +179,7 @@ export class WebhookDispatcher {
       void this.pump();
       return;
     }
-    void this.options.sleep(delayMs).then(() => {
+    void this.options.sleep(delayMs, this.stopping.signal).then(() => {
       if (this.stopped) return;
       this.queue.push(task);
       void this.pump();
@@ -232,5 +235,5 @@ export const defaultWebhookOptions = {
   retryDelaysMs: [1_000, 5_000, 30_000, 120_000],
   timeoutMs: 10_000,
   signatureClock: systemClock,
-  sleep: (ms: number) => systemClock.sleep(ms),
+  sleep: (ms: number, signal?: AbortSignal) => systemClock.sleep(ms, signal),
 };

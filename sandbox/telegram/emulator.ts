@@ -61,6 +61,11 @@ function methodOf(path: string): string {
   return (path.split('/').pop() ?? '').toLowerCase();
 }
 
+/**
+ * One emulated bot and its world. Point grammy at `apiRoot` with `token`; act as users with the
+ * drivers (userSends, userPressesButton, userJoinsWithLink, ...); read what happened with the
+ * inspection methods (sentMessages, members, inviteLinks, stats, ...).
+ */
 export class TelegramEmulator {
   readonly token: string;
   readonly botId: number;
@@ -291,6 +296,7 @@ export class TelegramEmulator {
   }
 }
 
+/** Starts an emulator on a free loopback port (or `options.port`). */
 export async function startTelegramEmulator(options: TelegramEmulatorOptions = {}): Promise<TelegramEmulator> {
   return new TelegramEmulator(options).start();
 }

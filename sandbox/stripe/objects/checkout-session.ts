@@ -47,7 +47,7 @@ export function buildCheckoutSession(f: CheckoutSessionFields): Stripe.Checkout.
     custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
     customer: f.customer,
     customer_account: null,
-    customer_creation: f.customer ? null : 'always',
+    customer_creation: null,
     customer_details: null,
     customer_email: f.customerEmail,
     discounts: f.discounts,

@@ -94,7 +94,7 @@ export function seedPlans(world: StripeWorld, plans: PlanPrice[]): void {
         product: product.id,
         currency: plan.currency.toLowerCase(),
         unitAmount: plan.amountCents,
-        recurring: { interval: plan.interval, intervalCount: 1, trialPeriodDays: plan.trialDays ?? null },
+        recurring: { interval: plan.interval, intervalCount: 1, trialPeriodDays: plan.trialDays ? plan.trialDays : null },
         nickname: plan.name,
         lookupKey: plan.planId,
         active: true,
