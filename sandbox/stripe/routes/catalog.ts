@@ -19,6 +19,7 @@ export interface PlanPrice {
   amountCents: number;
   currency: string;
   interval: Interval;
+  /** Shown as the price's recurring.trial_period_days; 0 or absent means none. */
   trialDays?: number | null | undefined;
 }
 
