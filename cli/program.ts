@@ -1,11 +1,14 @@
 // The `signalcast` command line (commander): every command is a function of its dependencies.
 import { Command, CommanderError, Option } from 'commander';
+import type { AccessReconcile } from '../core/access/reconciler';
 import type { AuditLog } from '../core/audit';
 import type { Clock } from '../core/clock';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 import { createScrubber, secretValues } from '../logging';
 import type { SignalPublisher } from '../server/routes/ingest';
+import { billingReconcile, type BillingReconciler } from './commands/billing';
+import { accessReconcile } from './commands/access';
 import { deliveriesDead, deliveriesRetry, type DeadLetterAdmin } from './commands/deliveries';
 import { keysCreate, keysList, keysRevoke, type ApiKeyAdmin } from './commands/keys';
 import { migrateDatabase } from './commands/migrate';
@@ -20,6 +23,10 @@ export interface CliContext {
   audit: AuditLog;
   signals: SignalPublisher;
   deliveries: DeadLetterAdmin;
+  /** The access reconciler; absent or null when no platform with gated access is configured. */
+  access?: AccessReconcile | null;
+  /** Stripe billing; absent when STRIPE_SECRET_KEY is not set. */
+  billing?: BillingReconciler | undefined;
 }
 
 /** Everything the CLI needs from the outside; main.ts supplies the real ones, tests their own. */
@@ -128,11 +135,28 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
     .addHelpText('after', examples('signalcast deliveries retry 17 18', 'signalcast deliveries retry --all'))
     .action((ids: string[], opts: { all?: boolean }) => withContext(async (ctx) => void (await deliveriesRetry({ deliveries: ctx.deliveries, clock: ctx.clock, io: deps.io }, ids, opts))));
 
+  const access = program.command('access').description('gated access: private channels and roles that follow the subscriptions')
+    .addHelpText('after', examples('signalcast access reconcile --dry-run', 'signalcast access reconcile'));
+  access.command('reconcile').description('grant access where it is missing and revoke it where the subscription no longer gives it')
+    .option('--dry-run', 'print the actions without doing anything')
+    .option('--account <id>', 'only this account')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('signalcast access reconcile --dry-run', 'signalcast access reconcile --account acc_0mhc2x4ab000f3a9c1d2e4b5a6978'))
+    .action((opts: { dryRun?: boolean; account?: string; json?: boolean }) => withContext(async (ctx) => void (await accessReconcile({ access: ctx.access ?? null, io: deps.io }, opts))));
+
   const plans = program.command('plans').description('the plans file')
     .addHelpText('after', examples('signalcast plans check plans.example.yaml'));
   plans.command('check [file]').description('validate a plans file (default: PLANS_FILE, else the built-in plans) and describe it')
     .addHelpText('after', examples('signalcast plans check plans.example.yaml', 'PLANS_FILE=plans.yaml signalcast plans check'))
     .action((file: string | undefined) => plansCheck({ io: deps.io, plansFile: file === undefined ? config().plansFile : undefined }, file));
+
+  const billing = program.command('billing').description('Stripe billing')
+    .addHelpText('after', examples('signalcast billing reconcile --dry-run', 'signalcast billing reconcile'));
+  billing.command('reconcile').description("compare Stripe's subscriptions with the local mirror and repair drift (a missed webhook)")
+    .option('--dry-run', 'print what would change, change nothing')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('signalcast billing reconcile --dry-run', 'signalcast billing reconcile --json'))
+    .action((opts: { dryRun?: boolean; json?: boolean }) => withContext(async (ctx) => void (await billingReconcile({ billing: ctx.billing, io: deps.io }, opts))));
 
   return program;
 }

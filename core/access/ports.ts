@@ -23,6 +23,14 @@ export interface AccessHolder {
   platformUserId: string;
 }
 
+/** Someone on a platform who may have no account: a stranger found in a gated chat, or asking to join it. */
+export interface AccessPerson {
+  /** Null when the platform identity belongs to no account. */
+  accountId: string | null;
+  platform: PlatformName;
+  platformUserId: string;
+}
+
 /** What the platform did, for the audit trail. */
 export interface AccessOutcome {
   /**
@@ -33,11 +41,25 @@ export interface AccessOutcome {
   /** The platform's answer or our reason, short and free of secrets. */
   detail?: string;
   inviteLink?: string;
+  /** After the call, whether the person holds the resource (in the chat, has the role), when the platform said. */
+  holds?: boolean;
 }
 
 /** A platform's side of access control. Errors are reported as outcomes, not thrown. */
 export interface AccessGate {
   readonly platform: PlatformName;
   grant(holder: AccessHolder, resource: AccessResource, reason: string): Promise<AccessOutcome>;
-  revoke(holder: AccessHolder, resource: AccessResource, reason: string): Promise<AccessOutcome>;
+  /** Also takes people without an account (`AccessPerson`), so strangers can be removed from a gated chat. */
+  revoke(holder: AccessHolder | AccessPerson, resource: AccessResource, reason: string): Promise<AccessOutcome>;
+  /** Platforms with join requests (Telegram): let a pending requester in. */
+  approveJoinRequest?(holder: AccessHolder, resource: AccessResource, reason: string): Promise<AccessOutcome>;
+  /** Platforms with join requests: turn a requester away (and tell them how to get in). */
+  declineJoinRequest?(person: AccessPerson, resource: AccessResource, reason: string): Promise<AccessOutcome>;
+  /** Platforms with invite links: revoke one on the platform (e.g. once it has been used). */
+  revokeInviteLink?(resource: AccessResource, link: string): Promise<AccessOutcome>;
+  /** A short direct message about access (welcome, lapse). Never throws. */
+  notify?(person: AccessPerson, text: string): Promise<NotifyResult>;
 }
+
+/** Whether a direct message reached the person; if not, the platform's answer. */
+export type NotifyResult = { sent: true } | { sent: false; detail: string };

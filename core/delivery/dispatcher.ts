@@ -206,7 +206,10 @@ export class Dispatcher {
     if (jobs.length > 0) {
       const ids = jobs.map((j) => j.row.id);
       const claimed = new Set(await this.results.commitWith((batch) => store.claim(ids, now, batch)));
-      for (const job of jobs) if (claimed.has(job.row.id)) this.launch(job);
+      for (const job of jobs) {
+        if (claimed.has(job.row.id)) this.launch(job);
+        else this.release(job.grant.cancel());
+      }
     }
     if (this.inFlight.size >= this.o.concurrency) {
       this.waitingForSlots = true;
@@ -244,26 +247,36 @@ export class Dispatcher {
     try {
       message = await this.o.content.resolve(row, clock.now());
     } catch (err) {
+      this.release(grant.cancel());
       this.fail(row, err, limiter, clock.now());
       return;
     }
     const startedAt = clock.now();
     if (!grant.start(startedAt)) {
       // A retry_after arrived between the claim and now: honour it, it is not an attempt.
+      this.release(grant.cancel());
       const dueAt = startedAt + Math.max(1, limiter.penaltyWaitMs(row.recipientKey, startedAt));
       this.record({ type: 'rate_limited', id: row.id, at: startedAt, dueAt, error: 'held back by a retry_after', errorCode: 'penalty' });
       return;
     }
+    let answeredAt = startedAt;
     try {
       const sent = await platform.send(row.recipient, message);
-      const at = clock.now();
-      metrics.deliveryAttempt(row.platform, 'sent', at - startedAt);
-      metrics.deliveryLag(row.platform, at - row.dueAt);
-      this.record({ type: 'sent', id: row.id, at, platformMessageId: sent.messageId });
+      answeredAt = clock.now();
+      metrics.deliveryAttempt(row.platform, 'sent', answeredAt - startedAt);
+      metrics.deliveryLag(row.platform, answeredAt - row.dueAt);
+      this.record({ type: 'sent', id: row.id, at: answeredAt, platformMessageId: sent.messageId });
     } catch (err) {
-      const at = clock.now();
-      this.fail(row, err, limiter, at, at - startedAt);
+      answeredAt = clock.now();
+      this.fail(row, err, limiter, answeredAt, answeredAt - startedAt);
+    } finally {
+      this.release(grant.finish(answeredAt));
     }
+  }
+
+  /** A slot came free that a refused send was waiting for: look again now. */
+  private release(someoneWaits: boolean): void {
+    if (someoneWaits) this.wake.poke();
   }
 
   private fail(row: DueDelivery, err: unknown, limiter: RateLimiter, at: number, latencyMs = 0): void {

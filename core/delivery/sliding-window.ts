@@ -1,65 +1,77 @@
-// An exact sliding window: the start times of the last `limit` sends, oldest first.
+// One exact sliding window: sends in flight hold a slot; finished sends keep it for the window's span.
 import type { RateWindow } from './chat-platform';
 
 /**
- * Allows a send at `now` only when fewer than `limit` sends started in
- * (now - spanMs, now]. Keeping the last `limit` start times is enough: the
- * oldest of them says when the window opens again. Memory is O(limit).
+ * At most `limit` sends in any window, measured where the platform measures:
+ * at arrival, which lies somewhere between a send's start and its answer.
+ * A send holds a slot from admission until its answer; then it is stamped
+ * at max(start, answer - margin) and keeps the slot for windowMs + margin.
+ * A later send therefore starts at least windowMs after the earlier one can
+ * have arrived, whatever the network did in between. Memory is O(limit).
  */
 export class SlidingWindow {
+  /** Stamps of the last `limit` finished sends, oldest first, as a ring. */
   private readonly times: number[] = [];
   private head = 0;
+  private inFlight = 0;
+  readonly spanMs: number;
 
   constructor(
     readonly limit: number,
-    /** The window plus the safety margin. */
-    readonly spanMs: number,
-  ) {}
-
-  /** Milliseconds until one more send may start; 0 when it may start now. */
-  waitMs(now: number): number {
-    if (this.times.length < this.limit) return 0;
-    const opensAt = (this.times[this.head] as number) + this.spanMs;
-    return opensAt > now ? opensAt - now : 0;
-  }
-
-  /** Records a send that starts at `at` (never earlier than the last one recorded). */
-  push(at: number): void {
-    const t = Math.max(at, this.newest());
-    if (this.times.length < this.limit) {
-      this.times.push(t);
-      return;
-    }
-    this.times[this.head] = t;
-    this.head = (this.head + 1) % this.limit;
+    readonly windowMs: number,
+    readonly marginMs: number,
+  ) {
+    this.spanMs = windowMs + marginMs;
   }
 
   /**
-   * Moves the most recent start times that are at or after `from` to `to`.
-   * Used when a send granted at `from` actually starts later: a later start
-   * time only makes the window stricter, so this is always safe.
+   * Milliseconds until one more send may start: 0 when it may now, undefined
+   * when sends in flight hold every slot (it opens only after one finishes).
    */
-  restamp(from: number, to: number): void {
-    const n = this.times.length;
-    for (let i = 1; i <= n; i++) {
-      const idx = (this.head - i + n) % n;
-      const t = this.times[idx] as number;
-      if (t < from) break;
-      // Mapping [from, to) to `to` keeps the times in order.
-      if (t < to) this.times[idx] = to;
+  waitMs(now: number): number | undefined {
+    const free = this.limit - this.inFlight;
+    if (free <= 0) return undefined;
+    if (this.times.length < free) return 0;
+    // Free when the free-th newest finished send has left the window.
+    const opensAt = this.nthNewest(free) + this.spanMs;
+    return opensAt > now ? opensAt - now : 0;
+  }
+
+  admit(): void {
+    this.inFlight++;
+  }
+
+  /** A send admitted earlier got its answer (or failed) at `answeredAt`. */
+  finish(startedAt: number, answeredAt: number): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    // Kept in order: a stamp later than the truth only makes the window stricter.
+    const stamp = Math.max(startedAt, answeredAt - this.marginMs, this.newest());
+    if (this.times.length < this.limit) {
+      this.times.push(stamp);
+      return;
     }
+    this.times[this.head] = stamp;
+    this.head = (this.head + 1) % this.limit;
   }
 
-  /** The latest start time recorded, or -Infinity. */
-  newest(): number {
-    const n = this.times.length;
-    if (n === 0) return -Infinity;
-    return this.times[(this.head - 1 + n) % n] as number;
+  /** A send admitted earlier never went out. */
+  cancel(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
   }
 
-  /** True when every recorded send has left the window at `now`. */
+  /** True when nothing is in flight and every finished send has left the window. */
   isClear(now: number): boolean {
-    return this.newest() + this.spanMs <= now;
+    return this.inFlight === 0 && this.newest() + this.spanMs <= now;
+  }
+
+  private newest(): number {
+    return this.times.length === 0 ? -Infinity : this.nthNewest(1);
+  }
+
+  /** k = 1 is the newest; k <= times.length. */
+  private nthNewest(k: number): number {
+    const n = this.times.length;
+    return this.times[(this.head + n - k) % n] as number;
   }
 }
 

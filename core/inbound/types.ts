@@ -28,7 +28,8 @@ export interface Reply {
 }
 
 export type InboundEvent =
-  | { type: 'command'; actor: Actor; chat: Recipient; isPrivate: boolean; command: string; args: string }
+  /** `messageId`, when the platform has one, makes a retried update recognisable (e.g. /publish's idempotency key). */
+  | { type: 'command'; actor: Actor; chat: Recipient; isPrivate: boolean; command: string; args: string; messageId?: string | undefined }
   | { type: 'button'; actor: Actor; chat: Recipient; isPrivate: boolean; data: string; messageId: string }
   | { type: 'join_request'; actor: Actor; resource: AccessResource }
   | { type: 'membership'; actor: Actor; resource: AccessResource; state: 'member' | 'left' | 'removed' };

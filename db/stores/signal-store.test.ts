@@ -183,6 +183,25 @@ describe('daily cap', () => {
     expect(await store.publish(signalInput(), { publishedBy: 'cli' })).toMatchObject({ planned: 1, skipped: 0 });
   });
 
+  it('plans thousands of subscribers read in several batches, one cap decision per account across them', async () => {
+    const accounts = new SqliteAccountStore({ db, clock });
+    const early = seedSubscribers(db, { count: 1 });
+    const crowd = seedSubscribers(db, { count: 12_000, planId: 'pro' });
+    const accountId = early.accountIds[0] as string;
+    await accounts.addDestination({ kind: 'direct', recipient: { platform: 'telegram', chatId: '777' }, accountId, contentKinds: ['alert'] });
+    for (let i = 0; i < 2; i++) await store.publish(signalInput(), { publishedBy: 'cli' });
+
+    // The third signal is under the cap for both destinations, though the first batch is written before the last is read.
+    const third = await store.publish(signalInput(), { publishedBy: 'cli' });
+    expect(rowsOf(third.signal.id).filter((r) => r.accountId === accountId).map((r) => r.state)).toEqual(['pending', 'pending']);
+    const out = await store.publish(signalInput(), { publishedBy: 'cli' });
+    expect(out).toMatchObject({ planned: 12_000, skipped: 2 });
+    const rows = rowsOf(out.signal.id);
+    expect(new Set(rows.map((r) => r.destinationId)).size).toBe(12_002);
+    expect(rows.filter((r) => r.accountId === accountId).map((r) => r.skipReason)).toEqual(['daily_cap', 'daily_cap']);
+    expect(rows.find((r) => r.destinationId === crowd.destinationIds[11_999])).toMatchObject({ state: 'pending', priority: 0 });
+  });
+
   it('leaves paid plans without a cap alone', async () => {
     seedSubscribers(db, { count: 1, planId: 'pro' });
     for (let i = 0; i < 5; i++) expect((await store.publish(signalInput(), { publishedBy: 'cli' })).planned).toBe(1);

@@ -1,0 +1,48 @@
+// The operators' /publish SYMBOL SIDE CONVICTION reason; another reason: a signal from chat, like the API's.
+import { ValidationError } from '../../core/errors';
+import { newId } from '../../core/ids';
+import type { Reply } from '../../core/inbound/types';
+import { parseSignalInput } from '../../core/signals/validate';
+import { recipientKey } from '../../core/types';
+import { chatActor } from './contact';
+import type { CommandCall } from './deps';
+
+const USAGE = 'Usage: /publish SYMBOL SIDE CONVICTION reason; another reason (for example: /publish BTCUSDT long 0.82 Breakout above range; funding flipped)';
+
+/** The publisher id of a chat publish: the message itself when known, so a redelivered update publishes once. */
+function publisherIdOf(call: CommandCall): string {
+  const { event } = call;
+  const messageId = event.type === 'command' ? event.messageId : undefined;
+  return messageId ? `chat:${recipientKey(event.chat)}:${messageId}` : newId('chat');
+}
+
+export async function publish(call: CommandCall): Promise<Reply[]> {
+  const { deps, event } = call;
+  const m = /^(\S+)\s+(\S+)\s+(\S+)\s*(.*)$/s.exec(call.args);
+  if (!m) return [{ text: `Nothing was published. ${USAGE}` }];
+  const [, symbol = '', sideText = '', convictionText = '', rest = ''] = m;
+  const conviction = Number(convictionText.replace(/%$/, '')) / (convictionText.endsWith('%') ? 100 : 1);
+  const reasons = rest.split(/[;\n]/).map((r) => r.trim()).filter(Boolean);
+  const input = {
+    publisherId: publisherIdOf(call),
+    symbol,
+    market: deps.publishMarket ?? 'crypto',
+    side: sideText.toLowerCase(),
+    conviction: convictionText.trim() === '' || Number.isNaN(conviction) ? convictionText : conviction,
+    reasons,
+  };
+  let outcome;
+  try {
+    outcome = await deps.signals.publish(parseSignalInput(input), { publishedBy: chatActor(event.actor) });
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const problems = err.issues.map((i) => `${i.field.replace(/\[\d+\]$/, '')}: ${i.message}`);
+    return [{ text: `Nothing was published. ${[...new Set(problems)].join('; ')}.\n${USAGE}` }];
+  }
+  const { signal } = outcome;
+  if (outcome.duplicate) return [{ text: `Already published as ${signal.id}; nothing new was sent.` }];
+  deps.onPublished?.(outcome);
+  return [{
+    text: `Published ${signal.side} ${signal.symbol} (conviction ${signal.conviction.toFixed(2)}, band ${signal.band}) as ${signal.id}: ${outcome.planned} deliveries planned${outcome.skipped ? `, ${outcome.skipped} over a daily cap` : ''}.`,
+  }];
+}

@@ -1,0 +1,153 @@
+import { GrammyError, HttpError } from 'grammy';
+import { afterEach, describe, expect, it } from 'vitest';
+import { describeTelegramError } from './access';
+import { startAccessWorld, type AccessWorld } from './access.fixtures';
+
+const HOUR = 3_600_000;
+
+describe('Telegram access gate', () => {
+  let w: AccessWorld;
+  afterEach(async () => w?.close());
+
+  const linkIn = (text: string | undefined) => text?.match(/https:\/\/t\.me\/\+\S+/)?.[0];
+
+  it('sends an entitled account a personal link in its DM; they join with it, and the link then admits nobody else', async () => {
+    w = await startAccessWorld();
+    const vip = await w.subscriber(101, 'vip');
+
+    const report = await w.reconciler.reconcile({ accountId: vip.accountId });
+    expect(report.actions.map((a) => [a.kind, a.outcome?.result])).toEqual([['grant', 'invited']]);
+
+    const dm = w.emu.sentMessages(101).at(-1);
+    const link = linkIn(dm?.text);
+    expect(link).toBeDefined();
+    expect(dm?.reply_markup?.inline_keyboard[0]?.[0]).toMatchObject({ url: link });
+    const [created] = w.emu.inviteLinks(w.channel.id);
+    expect(created).toMatchObject({ invite_link: link, member_limit: 1, name: vip.accountId.slice(0, 32), expire_date: Math.floor((w.clock.now() + 24 * HOUR) / 1000) });
+    expect(await w.store.listActiveInviteLinks({ now: w.clock.now(), platformUserId: '101' })).toEqual([expect.objectContaining({ link, accountId: vip.accountId })]);
+
+    expect(w.emu.userJoinsWithLink(101, link!)).toBe('joined');
+    await w.pumpUpdates();
+    expect(await w.store.getMembership('telegram', `telegram:chat:${w.channel.id}`, '101')).toMatchObject({ state: 'member' });
+    // The used link is marked and revoked, so a forwarded copy is worthless.
+    expect(await w.store.listActiveInviteLinks({ now: w.clock.now() })).toEqual([]);
+    expect(w.emu.inviteLinks(w.channel.id)[0]?.is_revoked).toBe(true);
+    expect(w.emu.userJoinsWithLink(202, link!)).toBe('revoked');
+    expect(w.emu.isMember(w.channel.id, 202)).toBe(false);
+  });
+
+  it('on a lapse bans then unbans, DMs the way back, and the old link no longer admits them; paying again brings them back', async () => {
+    w = await startAccessWorld();
+    const vip = await w.subscriber(101, 'vip');
+    await w.reconciler.reconcile({ accountId: vip.accountId });
+    const oldLink = linkIn(w.emu.sentMessages(101).at(-1)?.text)!;
+    expect(w.emu.userJoinsWithLink(101, oldLink)).toBe('joined');
+    await w.pumpUpdates();
+
+    const callsBefore = w.emu.requests.length;
+    await w.setStatus(vip, 'unpaid');
+    const methods = w.emu.requests.slice(callsBefore).map((r) => r.path.split('/').pop());
+    expect(methods.filter((m) => m === 'banChatMember' || m === 'unbanChatMember')).toEqual(['banChatMember', 'unbanChatMember']);
+    expect(w.emu.memberStatus(w.channel.id, 101)).toBe('left');
+    const lapse = w.emu.sentMessages(101).at(-1)?.text ?? '';
+    expect(lapse).toContain('removed');
+    expect(lapse).toContain('/subscribe');
+    expect(w.emu.userJoinsWithLink(101, oldLink)).toBe('revoked');
+    await w.pumpUpdates();
+    expect(await w.store.listMembers('telegram', `telegram:chat:${w.channel.id}`)).toEqual([]);
+
+    await w.setStatus(vip, 'active');
+    const newLink = linkIn(w.emu.sentMessages(101).at(-1)?.text);
+    expect(newLink).toBeDefined();
+    expect(newLink).not.toBe(oldLink);
+    expect(w.emu.userJoinsWithLink(101, newLink!)).toBe('joined');
+
+    const audit = w.auditRows().filter((r) => r.action.startsWith('access.'));
+    expect(audit.map((r) => [r.action, r.reason])).toEqual([
+      ['access.granted', 'entitled (active, plan vip)'],
+      ['access.revoked', 'not entitled (unpaid, plan free)'],
+      ['access.granted', 'entitled (active, plan vip)'],
+    ]);
+    expect(audit[1]?.data).toMatchObject({ trigger: 'subscription', result: 'revoked', platformUserId: '101' });
+    expect(String(audit[1]?.data?.detail)).toContain('removed (ban, then unban)');
+  });
+
+  it('revokes an unused link when access lapses before the person joined', async () => {
+    w = await startAccessWorld();
+    const vip = await w.subscriber(101, 'vip');
+    await w.reconciler.reconcile({ accountId: vip.accountId });
+    const link = linkIn(w.emu.sentMessages(101).at(-1)?.text)!;
+
+    await w.setStatus(vip, 'canceled');
+    expect(w.emu.calls('banChatMember')).toHaveLength(0);
+    expect(w.emu.sentMessages(101).at(-1)?.text).toContain('withdrawn');
+    expect(w.emu.userJoinsWithLink(101, link)).toBe('revoked');
+    expect(await w.store.listActiveInviteLinks({ now: w.clock.now() })).toEqual([]);
+  });
+
+  it('leaves an administrator of the chat alone', async () => {
+    w = await startAccessWorld();
+    // The channel's owner (user 1) is tracked as a member but has no account.
+    await w.store.setMembership({ platform: 'telegram', resourceKey: `telegram:chat:${w.channel.id}`, platformUserId: '1', state: 'member' });
+    const report = await w.reconciler.reconcile();
+    expect(report.actions.map((a) => [a.kind, a.outcome?.result, a.reason])).toEqual([['revoke', 'noop', 'no account']]);
+    expect(w.emu.calls('banChatMember')).toHaveLength(0);
+    expect(w.emu.memberStatus(w.channel.id, 1)).toBe('creator');
+  });
+
+  it('reports a missing chat and a bot without rights as failed outcomes with the detail', async () => {
+    w = await startAccessWorld();
+    const vip = await w.subscriber(101, 'vip');
+    const holder = { accountId: vip.accountId, platform: 'telegram' as const, platformUserId: '101' };
+
+    const missing = await w.gate.grant(holder, { platform: 'telegram', kind: 'chat', chatId: '-1009999999999' }, 'test');
+    expect(missing).toMatchObject({ result: 'failed' });
+    expect(missing.detail).toContain('chat not found');
+
+    w.emu.failNext({ kind: 'platform_error', status: 400, description: 'Bad Request: not enough rights to manage chat invite links' }, { method: 'createChatInviteLink' });
+    const noRights = await w.gate.grant(holder, w.resource, 'test');
+    expect(noRights.result).toBe('failed');
+    expect(noRights.detail).toContain('not an administrator');
+    expect(w.emu.sentMessages(101)).toHaveLength(0);
+
+    const failedRevoke = await w.gate.revoke(holder, { platform: 'telegram', kind: 'chat', chatId: '-1009999999999' }, 'test');
+    expect(failedRevoke.result).toBe('failed');
+    expect(failedRevoke.detail).toContain('chat not found');
+  });
+
+  it('withdraws the link when the person cannot be sent a direct message', async () => {
+    w = await startAccessWorld();
+    const vip = await w.subscriber(101, 'vip');
+    w.emu.userBlocksBot(101);
+    const report = await w.reconciler.reconcile({ accountId: vip.accountId });
+    expect(report.actions[0]?.outcome?.result).toBe('failed');
+    expect(report.actions[0]?.outcome?.detail).toContain('blocked');
+    expect(w.emu.inviteLinks(w.channel.id)[0]?.is_revoked).toBe(true);
+    // Nothing is left waiting on that link: the next run tries again.
+    w.emu.userUnblocksBot(101);
+    const again = await w.reconciler.reconcile({ accountId: vip.accountId });
+    expect(again.actions.map((a) => a.outcome?.result)).toEqual(['invited']);
+  });
+});
+
+describe('describeTelegramError', () => {
+  const grammyError = (code: number, description: string, parameters = {}) =>
+    new GrammyError(`Call to 'banChatMember' failed! (${code}: ${description})`, { ok: false, error_code: code, description, parameters }, 'banChatMember', {});
+
+  it('names the usual refusals', () => {
+    expect(describeTelegramError(grammyError(400, 'Bad Request: chat not found'))).toMatch(/^chat not found/);
+    expect(describeTelegramError(grammyError(400, 'Bad Request: not enough rights to restrict/unrestrict chat member'))).toMatch(/not an administrator/);
+    expect(describeTelegramError(grammyError(400, 'Bad Request: PARTICIPANT_ID_INVALID'))).toMatch(/user is not in the chat/);
+    expect(describeTelegramError(grammyError(403, 'Forbidden: bot is not a member of the channel chat'))).toMatch(/bot is not in the chat/);
+    expect(describeTelegramError(grammyError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }))).toBe('rate limited by Telegram: retry after 7 s');
+    expect(describeTelegramError(grammyError(400, 'Bad Request: something new'))).toBe('banChatMember: Bad Request: something new');
+  });
+
+  it('never carries the bot token', () => {
+    const token = '7000000001:AAsecretsecretsecretsecret';
+    const err = new HttpError(`Network request for 'getChatMember' failed at https://api.telegram.org/bot${token}/getChatMember`, new Error('boom'));
+    const detail = describeTelegramError(err, token);
+    expect(detail).toContain('network error');
+    expect(detail).not.toContain(token);
+  });
+});

@@ -1,0 +1,258 @@
+// The Telegram access gate (grammy Api): personal invite links and join requests to grant, ban+unban to revoke.
+import { GrammyError, HttpError, type Api } from 'grammy';
+import { approvedText, declinedText, inviteText, removedText } from '../../core/access/messages';
+import { resourceKey, type AccessGate, type AccessHolder, type AccessOutcome, type AccessPerson, type AccessResource, type NotifyResult } from '../../core/access/ports';
+import type { AccessStore } from '../../core/access/store';
+import type { Clock } from '../../core/clock';
+import type { Logger } from '../../core/logger';
+
+const HOUR_MS = 3_600_000;
+
+export interface TelegramAccessGateOptions {
+  /** grammy's Api, pointed at Telegram or at the emulator. */
+  api: Api;
+  /** Where personal invite links are kept (and found again to revoke them). */
+  store: AccessStore;
+  clock: Clock;
+  logger?: Logger | undefined;
+  /** How long a personal invite link stays valid. Default 24 hours. */
+  linkTtlMs?: number | undefined;
+}
+
+type TelegramChat = Extract<AccessResource, { platform: 'telegram' }>;
+
+/** Where a user stands in a chat, in the terms access needs. */
+type Standing = 'admin' | 'member' | 'banned' | 'out';
+
+/** A chat id as the Bot API takes it: a number, or "@username". */
+function chatIdOf(resource: TelegramChat): number | string {
+  return /^-?\d+$/.test(resource.chatId) ? Number(resource.chatId) : resource.chatId;
+}
+
+const NO_REQUEST = /HIDE_REQUESTER_MISSING|no join request/i;
+const NOT_IN_CHAT = /user not found|PARTICIPANT_ID_INVALID|USER_NOT_PARTICIPANT|user is not a member/i;
+const LINK_GONE = /INVITE_HASH_EXPIRED|INVITE_HASH_INVALID/i;
+
+/** Turns a failed Bot API call into a short detail for the audit trail. Never carries the token. */
+export function describeTelegramError(err: unknown, token?: string): string {
+  let text: string;
+  if (err instanceof GrammyError) {
+    const d = err.description;
+    if (err.error_code === 429) text = `rate limited by Telegram: retry after ${err.parameters.retry_after ?? '?'} s`;
+    else if (/chat not found/i.test(d)) text = `chat not found (${d})`;
+    else if (/bot is not a member|bot was kicked/i.test(d)) text = `the bot is not in the chat (${d})`;
+    else if (/not enough rights|CHAT_ADMIN_REQUIRED|administrator rights/i.test(d)) text = `the bot is not an administrator of the chat with the right to manage members and invite links (${d})`;
+    else if (NOT_IN_CHAT.test(d)) text = `the user is not in the chat (${d})`;
+    else text = `${err.method}: ${d}`;
+  } else if (err instanceof HttpError) {
+    text = `network error calling Telegram (${err.message})`;
+  } else {
+    text = err instanceof Error ? err.message : String(err);
+  }
+  return token ? text.split(token).join('<token>') : text;
+}
+
+const matches = (err: unknown, pattern: RegExp) => err instanceof GrammyError && pattern.test(err.description);
+
+/**
+ * Grants a private channel or supergroup with a personal invite link (member_limit 1, expiring)
+ * sent by direct message, or by approving a pending join request; revokes with a ban followed by
+ * an unban, revoking the person's links, and tells them the way back. The bot must be an
+ * administrator of the chat with the rights to invite users and ban members. Failures come back
+ * as 'failed' outcomes whose detail says what Telegram answered.
+ */
+export class TelegramAccessGate implements AccessGate {
+  readonly platform = 'telegram' as const;
+  private readonly ttlMs: number;
+
+  constructor(private readonly options: TelegramAccessGateOptions) {
+    this.ttlMs = options.linkTtlMs ?? 24 * HOUR_MS;
+  }
+
+  private get api(): Api {
+    return this.options.api;
+  }
+
+  private failed(err: unknown, prefix = ''): AccessOutcome {
+    return { result: 'failed', detail: prefix + describeTelegramError(err, this.api.token) };
+  }
+
+  async grant(holder: AccessHolder, resource: AccessResource, _reason: string): Promise<AccessOutcome> {
+    if (resource.platform !== 'telegram') return { result: 'failed', detail: `not a Telegram resource: ${resourceKey(resource)}` };
+    try {
+      const standing = await this.standing(resource, holder.platformUserId);
+      if (standing === 'admin' || standing === 'member') return { result: 'granted', detail: 'already in the chat', holds: true };
+      // A ban left behind (by an admin, or an unban that failed) would turn the new link away.
+      if (standing === 'banned') await this.api.unbanChatMember(chatIdOf(resource), Number(holder.platformUserId), { only_if_banned: true });
+      const pending = await this.options.store.getMembership('telegram', resourceKey(resource), holder.platformUserId);
+      if (pending?.state === 'requested') {
+        const approved = await this.approve(resource, holder.platformUserId);
+        if (approved) return approved;
+      }
+      return await this.invite(holder, resource);
+    } catch (err) {
+      return this.failed(err);
+    }
+  }
+
+  async approveJoinRequest(holder: AccessHolder, resource: AccessResource, _reason: string): Promise<AccessOutcome> {
+    if (resource.platform !== 'telegram') return { result: 'failed', detail: `not a Telegram resource: ${resourceKey(resource)}` };
+    try {
+      return (await this.approve(resource, holder.platformUserId)) ?? (await this.invite(holder, resource));
+    } catch (err) {
+      return this.failed(err);
+    }
+  }
+
+  /** Approves a pending request; undefined when there is none (it was withdrawn, or answered elsewhere). */
+  private async approve(resource: TelegramChat, userId: string): Promise<AccessOutcome | undefined> {
+    try {
+      await this.api.approveChatJoinRequest(chatIdOf(resource), Number(userId));
+    } catch (err) {
+      if (matches(err, /USER_ALREADY_PARTICIPANT/)) return { result: 'granted', detail: 'already in the chat', holds: true };
+      if (matches(err, NO_REQUEST)) return undefined;
+      throw err;
+    }
+    await this.dm(userId, approvedText());
+    return { result: 'approved', detail: 'join request approved', holds: true };
+  }
+
+  private async invite(holder: AccessHolder, resource: TelegramChat): Promise<AccessOutcome> {
+    const expireDate = Math.floor((this.options.clock.now() + this.ttlMs) / 1000);
+    const created = await this.api.createChatInviteLink(chatIdOf(resource), {
+      // The name shows in the chat's link list, so an admin can tell whose link it is (Telegram allows 32 characters).
+      name: holder.accountId.slice(0, 32),
+      expire_date: expireDate,
+      member_limit: 1,
+    });
+    const link = created.invite_link;
+    await this.options.store.addInviteLink({
+      platform: 'telegram', resourceKey: resourceKey(resource), link, accountId: holder.accountId, platformUserId: holder.platformUserId, expiresAt: expireDate * 1000,
+    });
+    const hours = Math.round(this.ttlMs / HOUR_MS);
+    const sent = await this.dm(holder.platformUserId, inviteText(link, hours), { inline_keyboard: [[{ text: 'Join the channel', url: link }]] });
+    if (!sent.sent) {
+      // They never got it: withdraw the link, so the next run makes a fresh one instead of waiting for this one.
+      await this.retire(resource, link, 'revoked');
+      return { result: 'failed', detail: `invite link made but the direct message failed: ${sent.detail}; the link was revoked` };
+    }
+    return { result: 'invited', detail: `personal invite link sent by direct message (one person, ${hours} h)`, inviteLink: link };
+  }
+
+  async revoke(person: AccessHolder | AccessPerson, resource: AccessResource, _reason: string): Promise<AccessOutcome> {
+    if (resource.platform !== 'telegram') return { result: 'failed', detail: `not a Telegram resource: ${resourceKey(resource)}` };
+    let standing: Standing;
+    try {
+      standing = await this.standing(resource, person.platformUserId);
+      if (standing === 'member') {
+        // Telegram has no "kick": banning is what removes a member. The unban right after lifts the
+        // ban (they are then simply "left"), so that after paying again a new link lets them back in.
+        await this.api.banChatMember(chatIdOf(resource), Number(person.platformUserId));
+        await this.api.unbanChatMember(chatIdOf(resource), Number(person.platformUserId), { only_if_banned: true });
+      }
+    } catch (err) {
+      return this.failed(err);
+    }
+    const links = await this.revokeLinksOf(person.platformUserId, resource);
+    const linkNote = `${links.revoked} invite link${links.revoked === 1 ? '' : 's'} revoked`;
+    const problems = links.problems.length > 0 ? `; could not revoke: ${links.problems.join('; ')}` : '';
+    if (standing === 'admin') return { result: 'noop', detail: `an administrator of the chat: left alone; ${linkNote}${problems}`, holds: true };
+    const removed = standing === 'member';
+    if (!removed && links.revoked === 0 && links.problems.length === 0) return { result: 'noop', detail: 'not in the chat and no active invite link', holds: false };
+
+    const told = await this.dm(person.platformUserId, removedText(removed));
+    const parts = [removed ? 'removed (ban, then unban)' : 'was not in the chat', linkNote, told.sent ? 'told the way back' : `could not tell them: ${told.detail}`];
+    return { result: links.problems.length > 0 ? 'failed' : 'revoked', detail: parts.join('; ') + problems, holds: false };
+  }
+
+  async declineJoinRequest(person: AccessPerson, resource: AccessResource, _reason: string): Promise<AccessOutcome> {
+    if (resource.platform !== 'telegram') return { result: 'failed', detail: `not a Telegram resource: ${resourceKey(resource)}` };
+    // A requester can be written to only while the request is pending, so the message goes first.
+    const told = await this.dm(person.platformUserId, declinedText());
+    try {
+      await this.api.declineChatJoinRequest(chatIdOf(resource), Number(person.platformUserId));
+    } catch (err) {
+      if (matches(err, NO_REQUEST)) return { result: 'noop', detail: 'no pending join request', holds: false };
+      return this.failed(err);
+    }
+    return { result: 'revoked', detail: `join request declined; ${told.sent ? 'told how to subscribe' : `could not tell them: ${told.detail}`}`, holds: false };
+  }
+
+  async revokeInviteLink(resource: AccessResource, link: string): Promise<AccessOutcome> {
+    if (resource.platform !== 'telegram') return { result: 'failed', detail: `not a Telegram resource: ${resourceKey(resource)}` };
+    try {
+      await this.api.revokeChatInviteLink(chatIdOf(resource), link);
+      return { result: 'revoked', detail: 'invite link revoked' };
+    } catch (err) {
+      if (matches(err, LINK_GONE)) return { result: 'noop', detail: 'invite link already gone' };
+      return this.failed(err);
+    }
+  }
+
+  notify(person: AccessPerson, text: string): Promise<NotifyResult> {
+    return this.dm(person.platformUserId, text);
+  }
+
+  /** Where the user stands; a user Telegram does not know in this chat is 'out'. */
+  private async standing(resource: TelegramChat, userId: string): Promise<Standing> {
+    try {
+      const member = await this.api.getChatMember(chatIdOf(resource), Number(userId));
+      switch (member.status) {
+        case 'creator':
+        case 'administrator':
+          return 'admin';
+        case 'member':
+          return 'member';
+        case 'restricted':
+          return member.is_member ? 'member' : 'out';
+        case 'kicked':
+          return 'banned';
+        default:
+          return 'out';
+      }
+    } catch (err) {
+      if (matches(err, NOT_IN_CHAT)) return 'out';
+      throw err;
+    }
+  }
+
+  /** Revokes every active link of this user for this chat, on Telegram and in the store. */
+  private async revokeLinksOf(userId: string, resource: TelegramChat): Promise<{ revoked: number; problems: string[] }> {
+    const links = await this.options.store.listActiveInviteLinks({ now: this.options.clock.now(), platform: 'telegram', platformUserId: userId, resourceKey: resourceKey(resource) });
+    let revoked = 0;
+    const problems: string[] = [];
+    for (const { link } of links) {
+      const problem = await this.retire(resource, link, 'revoked');
+      if (problem) problems.push(problem);
+      else revoked += 1;
+    }
+    return { revoked, problems };
+  }
+
+  /** Revokes one link on Telegram and records it; returns what went wrong, if anything. */
+  private async retire(resource: TelegramChat, link: string, state: 'revoked' | 'used'): Promise<string | undefined> {
+    try {
+      await this.api.revokeChatInviteLink(chatIdOf(resource), link);
+      await this.options.store.setInviteLinkState(link, state);
+      return undefined;
+    } catch (err) {
+      if (matches(err, LINK_GONE)) {
+        await this.options.store.setInviteLinkState(link, 'expired');
+        return undefined;
+      }
+      return describeTelegramError(err, this.api.token);
+    }
+  }
+
+  /** A plain-text direct message; never throws. */
+  private async dm(userId: string, text: string, replyMarkup?: { inline_keyboard: { text: string; url: string }[][] }): Promise<NotifyResult> {
+    try {
+      await this.api.sendMessage(Number(userId), text, replyMarkup ? { reply_markup: replyMarkup } : {});
+      return { sent: true };
+    } catch (err) {
+      const detail = describeTelegramError(err, this.api.token);
+      this.options.logger?.info({ platformUserId: userId, detail }, 'could not send an access message');
+      return { sent: false, detail };
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAccessWorld, type AccessWorld } from '../../bots/telegram/access.fixtures';
+import { loadConfig } from '../../config';
+import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
+import { SqliteDeliveryStore } from '../../db/stores/delivery-store';
+import { SqliteSignalStore } from '../../db/stores/signal-store';
+import { captureIo } from '../io';
+import { runCli, type CliDeps } from '../program';
+
+describe('signalcast access reconcile', () => {
+  let w: AccessWorld;
+  afterEach(async () => w?.close());
+
+  function cli(withAccess = true) {
+    const io = captureIo();
+    const deps: CliDeps = {
+      io,
+      loadConfig: () => loadConfig({}),
+      openDatabase: () => w.db,
+      closeDatabase: () => {},
+      createContext: () => ({
+        clock: w.clock,
+        audit: w.audit,
+        apiKeys: new SqliteApiKeyStore({ db: w.db, clock: w.clock }),
+        signals: new SqliteSignalStore({ db: w.db, clock: w.clock, plans: w.plans, bands: { aMin: 0.8, bMin: 0.6 } }),
+        deliveries: new SqliteDeliveryStore({ db: w.db, clock: w.clock }),
+        access: withAccess ? w.reconciler : null,
+      }),
+      start: async () => {},
+    };
+    return { io, run: (...args: string[]) => runCli(args, deps) };
+  }
+
+  it('prints what a dry run would do as a table, and does none of it', async () => {
+    w = await startAccessWorld();
+    const vip = await w.subscriber(101, 'vip');
+    const requests = w.emu.requests.length;
+    const { io, run } = cli();
+
+    expect(await run('access', 'reconcile', '--dry-run')).toBe(0);
+    expect(io.stdout[0]).toMatch(/^ACTION\s+RESULT\s+ACCOUNT\s+USER\s+RESOURCE\s+REASON\s+DETAIL$/);
+    expect(io.stdout[1]).toMatch(new RegExp(`^would grant\\s+-\\s+${vip.accountId}\\s+telegram:101\\s+telegram:chat:${w.channel.id}\\s+entitled \\(active, plan vip\\)`));
+    expect(io.stdout.at(-1)).toBe('Dry run: 1 action planned, nothing changed.');
+    expect(w.emu.requests.length).toBe(requests);
+  });
+
+  it('acts, prints the platform\'s answers, and then finds nothing to do', async () => {
+    w = await startAccessWorld();
+    await w.subscriber(101, 'vip');
+    const first = cli();
+    expect(await first.run('access', 'reconcile')).toBe(0);
+    expect(first.io.stdout[1]).toMatch(/^grant\s+invited\s+/);
+    expect(first.io.stdout.at(-1)).toBe('1 action taken.');
+    expect(w.auditRows().find((r) => r.action === 'access.granted')?.data).toMatchObject({ trigger: 'cli' });
+
+    const second = cli();
+    expect(await second.run('access', 'reconcile')).toBe(0);
+    expect(second.io.stdout).toEqual(['Access matches the subscriptions: nothing to do.', '0 actions taken. 1 waiting on an unused invite link.']);
+  });
+
+  it('fails with exit 1 when the platform refuses a change', async () => {
+    w = await startAccessWorld();
+    await w.subscriber(101, 'vip');
+    w.emu.failNext({ kind: 'platform_error', status: 400, description: 'Bad Request: not enough rights to manage chat invite links' }, { method: 'createChatInviteLink' });
+    const { io, run } = cli();
+    expect(await run('access', 'reconcile')).toBe(1);
+    expect(io.stdout[1]).toMatch(/^grant\s+failed\s+.*not an administrator/);
+    expect(io.stderr.join('\n')).toContain('1 access change failed');
+  });
+
+  it('says which setting is missing when no platform gates access', async () => {
+    w = await startAccessWorld();
+    const { io, run } = cli(false);
+    expect(await run('access', 'reconcile', '--dry-run')).toBe(78);
+    expect(io.stderr.join('\n')).toContain('TELEGRAM_BOT_TOKEN');
+  });
+});

@@ -1,0 +1,105 @@
+// The reconciler's plan, a pure function: desired access beside tracked memberships and invite links, turned into actions.
+import type { Entitlement } from '../entitlement';
+import type { PlatformName } from '../types';
+import { desiredAccess, type DesiredAccessOptions, type DesiredGrant } from './desired';
+import type { AccessPerson, AccessResource } from './ports';
+import type { AccessAccount, InviteLinkRecord, MembershipRecord } from './store';
+
+/**
+ * grant: hand out access (a personal invite link, a role); approve: let a pending join request in;
+ * revoke: remove the person and their links; decline: turn a pending join request away.
+ */
+export type AccessActionKind = 'grant' | 'approve' | 'revoke' | 'decline';
+
+/** One thing the reconciler will do (or, in a dry run, would do). */
+export interface AccessAction {
+  kind: AccessActionKind;
+  person: AccessPerson;
+  resource: AccessResource;
+  resourceKey: string;
+  /** Why, for people: e.g. "entitled (active, plan vip)", "not entitled (grace_ended, plan free)", "no account". */
+  reason: string;
+  /** The plan that applies to the person's account; null for strangers. */
+  planId: string | null;
+}
+
+export interface AccessPlanInput {
+  /** The accounts in scope, each with its entitlement now. */
+  accounts: readonly { account: AccessAccount; entitlement: Pick<Entitlement, 'plan' | 'reason'> }[];
+  /** Tracked rows in scope (only 'member' and 'requested' matter). */
+  memberships: readonly MembershipRecord[];
+  /** Links still usable now, in scope. */
+  activeLinks: readonly InviteLinkRecord[];
+  /** Resources some plan gates (see managedResources); others are left alone. */
+  managed: ReadonlyMap<string, AccessResource>;
+  /** Platforms with a gate; access elsewhere cannot be acted on. */
+  platforms: readonly PlatformName[];
+  /** Also act on tracked people who belong to no account in scope (a full run); false for one account. */
+  includeStrangers: boolean;
+  options?: DesiredAccessOptions;
+}
+
+export interface AccessPlan {
+  actions: AccessAction[];
+  /** Desired access already on its way: an unused, unexpired invite link exists, so no new one is made. */
+  waiting: DesiredGrant[];
+}
+
+const personKey = (platform: string, userId: string, resource: string) => `${platform}|${userId}|${resource}`;
+
+/** Compares what should be with what is tracked, and lists the actions that close the gap. */
+export function planAccessActions(input: AccessPlanInput): AccessPlan {
+  const gated = new Set<string>(input.platforms);
+  const actions: AccessAction[] = [];
+  const waiting: DesiredGrant[] = [];
+
+  const membership = new Map<string, MembershipRecord>();
+  for (const m of input.memberships) membership.set(personKey(m.platform, m.platformUserId, m.resourceKey), m);
+  const linked = new Set(input.activeLinks.map((l) => personKey(l.platform, l.platformUserId, l.resourceKey)));
+
+  // Who belongs to which account in scope, and what each account should hold.
+  const owner = new Map<string, { accountId: string; entitlement: Pick<Entitlement, 'plan' | 'reason'> }>();
+  const desired = new Map<string, DesiredGrant>();
+  for (const { account, entitlement } of input.accounts) {
+    for (const id of account.identities) owner.set(`${id.platform}|${id.platformUserId}`, { accountId: account.accountId, entitlement });
+    for (const grant of desiredAccess(account, entitlement, input.options)) {
+      if (!gated.has(grant.holder.platform)) continue;
+      desired.set(personKey(grant.holder.platform, grant.holder.platformUserId, grant.resourceKey), grant);
+    }
+  }
+
+  for (const [key, grant] of desired) {
+    const state = membership.get(key)?.state;
+    if (state === 'member') continue;
+    const base = { person: grant.holder, resource: grant.resource, resourceKey: grant.resourceKey, planId: grant.planId, reason: `entitled (${grant.reason}, plan ${grant.planId})` };
+    if (state === 'requested') actions.push({ kind: 'approve', ...base });
+    else if (linked.has(key)) waiting.push(grant);
+    else actions.push({ kind: 'grant', ...base });
+  }
+
+  // Everyone tracked as in (or on the way in) who should not be.
+  const candidates = new Map<string, { platform: PlatformName; platformUserId: string; resourceKey: string; requested: boolean }>();
+  for (const m of input.memberships) {
+    if (m.state !== 'member' && m.state !== 'requested') continue;
+    candidates.set(personKey(m.platform, m.platformUserId, m.resourceKey), { platform: m.platform, platformUserId: m.platformUserId, resourceKey: m.resourceKey, requested: m.state === 'requested' });
+  }
+  for (const l of input.activeLinks) {
+    const key = personKey(l.platform, l.platformUserId, l.resourceKey);
+    if (!candidates.has(key)) candidates.set(key, { platform: l.platform, platformUserId: l.platformUserId, resourceKey: l.resourceKey, requested: false });
+  }
+  for (const [key, c] of candidates) {
+    if (desired.has(key) || !gated.has(c.platform)) continue;
+    const resource = input.managed.get(c.resourceKey);
+    if (!resource) continue;
+    const who = owner.get(`${c.platform}|${c.platformUserId}`);
+    if (!who && !input.includeStrangers) continue;
+    const person: AccessPerson = { accountId: who?.accountId ?? null, platform: c.platform, platformUserId: c.platformUserId };
+    const reason = who ? notEntitledReason(who.entitlement) : 'no account';
+    actions.push({ kind: c.requested ? 'decline' : 'revoke', person, resource, resourceKey: c.resourceKey, reason, planId: who?.entitlement.plan.id ?? null });
+  }
+  return { actions, waiting };
+}
+
+function notEntitledReason(entitlement: Pick<Entitlement, 'plan' | 'reason'>): string {
+  return `not entitled (${entitlement.reason}, plan ${entitlement.plan.id})`;
+}

@@ -1,0 +1,97 @@
+// Inbound access events, platform-neutral: answer join requests by entitlement, track memberships, retire used invite links.
+import type { AuditLog } from '../audit';
+import type { Clock } from '../clock';
+import { entitlementOf } from '../entitlement';
+import type { InboundEvent } from '../inbound/types';
+import type { Logger } from '../logger';
+import type { PlansConfig } from '../plans/schema';
+import { desiredAccess, managedResources, type DesiredAccessOptions } from './desired';
+import { applyOutcome, callGate, gatesByPlatform, type AccessGates } from './gates';
+import { resourceKey, type AccessOutcome, type AccessPerson } from './ports';
+import type { AccessStore } from './store';
+
+export type AccessEvent = Extract<InboundEvent, { type: 'join_request' | 'membership' }>;
+
+export function isAccessEvent(event: InboundEvent): event is AccessEvent {
+  return event.type === 'join_request' || event.type === 'membership';
+}
+
+export interface AccessEventDeps {
+  store: AccessStore;
+  gates: AccessGates;
+  plans: PlansConfig;
+  clock: Clock;
+  audit: AuditLog;
+  logger?: Logger | undefined;
+  options?: DesiredAccessOptions | undefined;
+}
+
+/**
+ * Handles one access event. A join request is approved when the person's account is entitled to
+ * that resource and declined otherwise (both audited); a join request for a chat no plan gates is
+ * left to the chat's admins. A membership change is tracked, and when someone comes in, their
+ * unused personal invite links for it are marked 'used' and revoked, so that a link admits one
+ * person once (after a ban and unban, Telegram would let a member_limit link admit again).
+ * Returns the gate's outcome for a join request, null otherwise.
+ */
+export async function handleAccessEvent(event: AccessEvent, deps: AccessEventDeps): Promise<AccessOutcome | null> {
+  return event.type === 'join_request' ? answerJoinRequest(event, deps) : trackMembership(event, deps);
+}
+
+async function answerJoinRequest(event: Extract<AccessEvent, { type: 'join_request' }>, deps: AccessEventDeps): Promise<AccessOutcome | null> {
+  const { platform, platformUserId } = event.actor;
+  const key = resourceKey(event.resource);
+  const gate = gatesByPlatform(deps.gates).get(platform);
+  if (!gate || !managedResources(deps.plans, [platform], deps.options).has(key)) return null;
+  await deps.store.setMembership({ platform, resourceKey: key, platformUserId, state: 'requested' });
+
+  const account = await deps.store.findAccessAccount(platform, platformUserId);
+  const entitlement = account ? entitlementOf(deps.plans, account.subscriptions, deps.clock.now()) : null;
+  const entitled = account && entitlement
+    ? desiredAccess(account, entitlement, deps.options).some((g) => g.resourceKey === key && g.holder.platform === platform && g.holder.platformUserId === platformUserId)
+    : false;
+  const person: AccessPerson = { accountId: account?.accountId ?? null, platform, platformUserId };
+  const planId = entitlement?.plan.id ?? null;
+  const ids = { accountId: person.accountId, platformUserId, resource: key };
+
+  if (entitled && account && entitlement) {
+    const holder = { ...person, accountId: account.accountId };
+    const reason = `entitled (${entitlement.reason}, plan ${entitlement.plan.id})`;
+    const outcome = await callGate(
+      () => (gate.approveJoinRequest ? gate.approveJoinRequest(holder, event.resource, reason) : gate.grant(holder, event.resource, reason)),
+      deps.logger, ids,
+    );
+    await applyOutcome(deps, { kind: 'approve', person, resourceKey: key, reason, planId, outcome, trigger: 'join_request', actor: 'system' });
+    return outcome;
+  }
+  const reason = entitlement ? `not entitled (${entitlement.reason}, plan ${entitlement.plan.id})` : 'no account';
+  const outcome = await callGate(
+    () => (gate.declineJoinRequest ? gate.declineJoinRequest(person, event.resource, reason) : Promise.resolve<AccessOutcome>({ result: 'noop', detail: 'this platform has no join requests' })),
+    deps.logger, ids,
+  );
+  await applyOutcome(deps, { kind: 'decline', person, resourceKey: key, reason, planId, outcome, trigger: 'join_request', actor: 'system' });
+  return outcome;
+}
+
+async function trackMembership(event: Extract<AccessEvent, { type: 'membership' }>, deps: AccessEventDeps): Promise<null> {
+  const { platform, platformUserId } = event.actor;
+  const key = resourceKey(event.resource);
+  await deps.store.setMembership({ platform, resourceKey: key, platformUserId, state: event.state });
+  if (event.state !== 'member') return null;
+
+  const gate = gatesByPlatform(deps.gates).get(platform);
+  const links = await deps.store.listActiveInviteLinks({ now: deps.clock.now(), platform, platformUserId, resourceKey: key });
+  for (const { link } of links) {
+    await deps.store.setInviteLinkState(link, 'used');
+    const revoke = gate?.revokeInviteLink?.bind(gate);
+    if (!revoke) continue;
+    const outcome = await callGate(() => revoke(event.resource, link), deps.logger, { platformUserId, resource: key });
+    if (outcome.result === 'failed') deps.logger?.warn({ platformUserId, resource: key, detail: outcome.detail }, 'could not revoke a used invite link');
+  }
+  return null;
+}
+
+/** The handler the bots call for join_request and membership events (ignores every other kind). */
+export function createAccessEventHandler(deps: AccessEventDeps): (event: InboundEvent) => Promise<AccessOutcome | null> {
+  return async (event) => (isAccessEvent(event) ? handleAccessEvent(event, deps) : null);
+}

@@ -1,0 +1,41 @@
+// What subscribers are told about their access: the invite, the removal, the turned-away request, welcome and lapse.
+import type { Plan } from '../plans/schema';
+
+/** The direct message carrying a personal invite link. */
+export function inviteText(link: string, validHours: number): string {
+  return [
+    'Welcome aboard! Here is your personal invite link to the private channel:',
+    link,
+    `It lets one person in (you) and expires in ${validHours} hours. Please do not share it.`,
+  ].join('\n');
+}
+
+/** After a removal (or, when they never joined, the withdrawal of their invite link): why, and the way back. */
+export function removedText(wasMember: boolean): string {
+  return [
+    wasMember
+      ? 'Your subscription no longer includes the private channel, so you have been removed from it.'
+      : 'Your subscription no longer includes the private channel, so your invite link to it was withdrawn.',
+    'Send /subscribe to come back: a new personal invite link arrives as soon as you pay.',
+  ].join('\n');
+}
+
+/** After a join request was approved. */
+export function approvedText(): string {
+  return 'Your request to join the private channel was approved. Welcome aboard!';
+}
+
+/** To someone whose request to join was turned away. */
+export function declinedText(): string {
+  return 'The private channel is for subscribers. Send /subscribe to join: a personal invite link arrives as soon as you pay.';
+}
+
+/** When an account's paid plan starts (or changes). */
+export function welcomeText(plan: Plan): string {
+  return `Welcome to ${plan.name}! Your subscription is active. Send /status to see what it includes, and /settings to choose what you get.`;
+}
+
+/** When an account's paid plan ends and it falls back to `now` (the free plan). */
+export function lapseText(lapsed: Plan, now: Plan): string {
+  return `Your ${lapsed.name} subscription has ended; you are on the ${now.name} plan now. Send /subscribe ${lapsed.id} to come back.`;
+}

@@ -1,0 +1,149 @@
+// The access reconciler: moves what each account holds (tracked memberships, invite links) towards what it should hold.
+import type { AuditLog } from '../audit';
+import type { Clock } from '../clock';
+import { entitlementOf } from '../entitlement';
+import type { Logger } from '../logger';
+import type { PlansConfig } from '../plans/schema';
+import type { PlatformName } from '../types';
+import { planAccessActions, type AccessAction } from './actions';
+import { managedResources, type DesiredAccessOptions, type DesiredGrant } from './desired';
+import { applyOutcome, callGate, gatesByPlatform, type AccessGates } from './gates';
+import type { AccessGate, AccessHolder, AccessOutcome } from './ports';
+import type { AccessStore, InviteLinkRecord, MembershipRecord } from './store';
+
+export interface AccessReconcilerDeps {
+  store: AccessStore;
+  gates: AccessGates;
+  plans: PlansConfig;
+  clock: Clock;
+  audit: AuditLog;
+  logger?: Logger | undefined;
+  options?: DesiredAccessOptions | undefined;
+}
+
+export interface ReconcileOptions {
+  /** Only this account (after a subscription change); absent: every account and every tracked member. */
+  accountId?: string | undefined;
+  /** Work out the actions and return them; call no platform and change nothing. */
+  dryRun?: boolean | undefined;
+  /** Who asked, for the audit trail: 'system' (default), 'cli', 'operator:<identity>'. */
+  actor?: string | undefined;
+  /** What set it off, for the audit trail (default 'reconcile'). */
+  trigger?: string | undefined;
+}
+
+/** An action and what the platform answered; `outcome` is null in a dry run. */
+export interface AccessActionResult extends AccessAction {
+  outcome: AccessOutcome | null;
+}
+
+export interface ReconcileReport {
+  dryRun: boolean;
+  /** 'all', or the account id. */
+  scope: string;
+  actions: AccessActionResult[];
+  /** Desired access with an unused, unexpired invite link already out: nothing to do until it is used or expires. */
+  waiting: DesiredGrant[];
+  /** Links found past their expiry and marked 'expired' (0 in a dry run). */
+  expiredLinks: number;
+  failed: number;
+}
+
+/** A reconcile run, as the CLI and the billing hook call it. */
+export interface AccessReconcile {
+  reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
+}
+
+/**
+ * Compares desired access (entitlements and plans) with tracked memberships and invite links and
+ * acts through the platforms' gates: grant where missing (no new link while an unused one is out),
+ * revoke where not entitled. Runs one at a time, so a billing hook and a scheduled run never race
+ * into two links for one person.
+ */
+export class AccessReconciler implements AccessReconcile {
+  private readonly gates: ReadonlyMap<PlatformName, AccessGate>;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: AccessReconcilerDeps) {
+    this.gates = gatesByPlatform(deps.gates);
+  }
+
+  reconcile(options: ReconcileOptions = {}): Promise<ReconcileReport> {
+    const run = this.queue.then(() => this.run(options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(options: ReconcileOptions): Promise<ReconcileReport> {
+    const { store, plans, clock } = this.deps;
+    const dryRun = options.dryRun ?? false;
+    const platforms = [...this.gates.keys()];
+    const now = clock.now();
+    const expiredLinks = dryRun ? 0 : await store.expireInviteLinks(now);
+
+    const accounts = await store.listAccessAccounts({ platforms, ...(options.accountId ? { accountId: options.accountId } : {}) });
+    const { memberships, activeLinks } = options.accountId
+      ? await this.trackedFor(accounts.flatMap((a) => a.identities).filter((i) => this.gates.has(i.platform)), now)
+      : { memberships: await store.listMemberships({ states: ['member', 'requested'] }), activeLinks: await store.listActiveInviteLinks({ now }) };
+
+    const plan = planAccessActions({
+      accounts: accounts.map((account) => ({ account, entitlement: entitlementOf(plans, account.subscriptions, now) })),
+      memberships,
+      activeLinks,
+      managed: managedResources(plans, platforms, this.deps.options),
+      platforms,
+      includeStrangers: !options.accountId,
+      options: this.deps.options,
+    });
+
+    const results: AccessActionResult[] = [];
+    for (const action of plan.actions) {
+      results.push({ ...action, outcome: dryRun ? null : await this.act(action, options) });
+    }
+    const failed = results.filter((r) => r.outcome?.result === 'failed').length;
+    this.deps.logger?.info({ scope: options.accountId ?? 'all', dryRun, actions: results.length, failed, waiting: plan.waiting.length, expiredLinks }, 'access reconciled');
+    return { dryRun, scope: options.accountId ?? 'all', actions: results, waiting: plan.waiting, expiredLinks, failed };
+  }
+
+  private async trackedFor(identities: { platform: PlatformName; platformUserId: string }[], now: number): Promise<{ memberships: MembershipRecord[]; activeLinks: InviteLinkRecord[] }> {
+    const memberships: MembershipRecord[] = [];
+    const activeLinks: InviteLinkRecord[] = [];
+    for (const id of identities) {
+      memberships.push(...await this.deps.store.listMemberships({ platform: id.platform, platformUserIds: [id.platformUserId], states: ['member', 'requested'] }));
+      activeLinks.push(...await this.deps.store.listActiveInviteLinks({ now, platform: id.platform, platformUserId: id.platformUserId }));
+    }
+    return { memberships, activeLinks };
+  }
+
+  private async act(action: AccessAction, options: ReconcileOptions): Promise<AccessOutcome> {
+    const gate = this.gates.get(action.person.platform);
+    const ids = { accountId: action.person.accountId, platformUserId: action.person.platformUserId, resource: action.resourceKey, kind: action.kind };
+    const outcome = !gate
+      ? { result: 'failed' as const, detail: `no access gate for ${action.person.platform}` }
+      : await callGate(() => this.call(gate, action), this.deps.logger, ids);
+    await applyOutcome(this.deps, {
+      ...action,
+      outcome,
+      trigger: options.trigger ?? 'reconcile',
+      actor: options.actor ?? 'system',
+    });
+    if (outcome.result === 'failed') this.deps.logger?.warn({ ...ids, detail: outcome.detail }, 'access change refused by the platform');
+    return outcome;
+  }
+
+  private call(gate: AccessGate, action: AccessAction): Promise<AccessOutcome> {
+    const holder = action.person as AccessHolder;
+    switch (action.kind) {
+      case 'grant':
+        return gate.grant(holder, action.resource, action.reason);
+      case 'approve':
+        return gate.approveJoinRequest ? gate.approveJoinRequest(holder, action.resource, action.reason) : gate.grant(holder, action.resource, action.reason);
+      case 'revoke':
+        return gate.revoke(action.person, action.resource, action.reason);
+      case 'decline':
+        return gate.declineJoinRequest
+          ? gate.declineJoinRequest(action.person, action.resource, action.reason)
+          : Promise.resolve({ result: 'noop', detail: 'this platform has no join requests' });
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// The access store port: tracked memberships, personal invite links, and who holds which account; db/stores/access-store.ts implements it.
+import type { SubscriptionState } from '../entitlement';
+import type { PlatformName } from '../types';
+
+/** 'member': in; 'requested': a join request is waiting; 'left': left on their own (or declined); 'removed': removed by us. */
+export type MembershipState = 'member' | 'requested' | 'left' | 'removed';
+
+/** One person's standing in one gated resource, as last seen in the platform's member updates (or set by us). */
+export interface MembershipRecord {
+  platform: PlatformName;
+  /** See resourceKey() in ports.ts. */
+  resourceKey: string;
+  platformUserId: string;
+  state: MembershipState;
+  /** Milliseconds since the epoch. */
+  updatedAt: number;
+}
+
+export type InviteLinkState = 'active' | 'used' | 'revoked' | 'expired';
+
+/** A personal invite link handed out on a grant. */
+export interface InviteLinkRecord {
+  id: string;
+  platform: PlatformName;
+  resourceKey: string;
+  link: string;
+  accountId: string | null;
+  platformUserId: string;
+  state: InviteLinkState;
+  /** Milliseconds since the epoch; null: never expires. */
+  expiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewInviteLink {
+  platform: PlatformName;
+  resourceKey: string;
+  link: string;
+  accountId: string | null;
+  platformUserId: string;
+  expiresAt: number | null;
+}
+
+/** A platform identity, as access needs it. */
+export interface IdentityRef {
+  platform: PlatformName;
+  platformUserId: string;
+}
+
+/** An account with what decides its access: its identities and its subscriptions. */
+export interface AccessAccount {
+  accountId: string;
+  identities: IdentityRef[];
+  subscriptions: SubscriptionState[];
+}
+
+/**
+ * Memberships, invite links, and the accounts behind platform identities. Async so that a
+ * PostgreSQL store can implement it later; the SQLite one answers at once.
+ */
+export interface AccessStore {
+  /** Inserts or updates the one row for (platform, resource, user). */
+  setMembership(m: Omit<MembershipRecord, 'updatedAt'>): Promise<void>;
+  getMembership(platform: PlatformName, resourceKey: string, platformUserId: string): Promise<MembershipRecord | null>;
+  /** Everyone tracked as in the resource (state 'member'). */
+  listMembers(platform: PlatformName, resourceKey: string): Promise<MembershipRecord[]>;
+  /** Rows matching every filter given; no filter: all rows. */
+  listMemberships(filter?: { platform?: PlatformName; resourceKey?: string; platformUserIds?: string[]; states?: MembershipState[] }): Promise<MembershipRecord[]>;
+
+  addInviteLink(link: NewInviteLink): Promise<InviteLinkRecord>;
+  /** Links still usable at `now`: state 'active' and not past expiresAt. */
+  listActiveInviteLinks(filter: { now: number; platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]>;
+  /** Moves a link out of 'active'; false when no such link is active. */
+  setInviteLinkState(link: string, state: Exclude<InviteLinkState, 'active'>): Promise<boolean>;
+  /** Marks every active link past its expiry 'expired'; returns how many. */
+  expireInviteLinks(now: number): Promise<number>;
+
+  /** The account a platform identity belongs to, with all its identities and subscriptions. */
+  findAccessAccount(platform: PlatformName, platformUserId: string): Promise<AccessAccount | null>;
+  /** Accounts with at least one identity on `platforms` (only `accountId`, when given). */
+  listAccessAccounts(filter: { platforms: PlatformName[]; accountId?: string }): Promise<AccessAccount[]>;
+}

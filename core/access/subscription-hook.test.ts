@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAccessWorld, type AccessWorld } from '../../bots/telegram/access.fixtures';
+
+const DAY = 86_400_000;
+
+describe('onSubscriptionChanged (Telegram emulator, real grammy, real SQLite)', () => {
+  let w: AccessWorld;
+  afterEach(async () => w?.close());
+
+  const texts = (userId: number) => w.emu.sentMessages(userId).map((m) => m.text ?? '');
+
+  it('welcomes a new subscriber of a plan without a channel, and says the way back when it lapses', async () => {
+    w = await startAccessWorld();
+    const pro = await w.subscriber(808, null);
+    const after = await w.accounts.upsertSubscription({ accountId: pro.accountId, planId: 'pro', status: 'active', currentPeriodEnd: w.clock.now() + 30 * DAY, stripeSubscriptionId: 'sub_808' });
+    pro.subscription = after;
+    const report = await w.onSubscriptionChanged(pro.accountId, { before: null, after });
+    expect(report.actions).toEqual([]);
+    expect(texts(808)).toEqual([expect.stringContaining('Welcome to Pro!')]);
+
+    await w.setStatus(pro, 'canceled');
+    expect(texts(808).at(-1)).toContain('Your Pro subscription has ended; you are on the Free plan now. Send /subscribe pro to come back.');
+    expect(w.emu.calls('createChatInviteLink')).toHaveLength(0);
+  });
+
+  it('sends a channel subscriber one message, the invite, rather than a welcome beside it', async () => {
+    w = await startAccessWorld();
+    const vip = await w.subscriber(909, null);
+    const after = await w.accounts.upsertSubscription({ accountId: vip.accountId, planId: 'vip', status: 'active', currentPeriodEnd: w.clock.now() + 30 * DAY });
+    await w.onSubscriptionChanged(vip.accountId, { before: null, after });
+    expect(texts(909)).toHaveLength(1);
+    expect(texts(909)[0]).toContain('personal invite link');
+  });
+
+  it('says nothing and changes nothing for a change the subscriber would not notice', async () => {
+    w = await startAccessWorld();
+    const vip = await w.subscriber(909, 'vip');
+    await w.reconciler.reconcile({ accountId: vip.accountId });
+    const link = texts(909)[0]?.match(/https:\/\/t\.me\/\+\S+/)?.[0];
+    expect(w.emu.userJoinsWithLink(909, link!)).toBe('joined');
+    await w.pumpUpdates();
+    const requests = w.emu.requests.length;
+
+    // A replayed event, then a failed renewal still inside the grace period.
+    await w.setStatus(vip, 'active');
+    await w.setStatus(vip, 'past_due');
+    expect(texts(909)).toHaveLength(1);
+    expect(w.emu.isMember(w.channel.id, 909)).toBe(true);
+    expect(w.emu.requests.length).toBe(requests);
+  });
+});

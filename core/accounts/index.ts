@@ -1,0 +1,4 @@
+// Accounts: domain types, settings validation and the store port.
+export type { AccountStore, NewAccount, NewDestination, SubscriptionUpsert } from './ports';
+export { checkSettings, DEFAULT_SETTINGS, parseSettingsUpdate, settingsUpdateSchema, type SettingsUpdate } from './settings';
+export type { Account, AccountSettings, Destination, DestinationKind, Identity, Subscription } from './types';

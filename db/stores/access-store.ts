@@ -1,0 +1,160 @@
+// Access in SQLite (drizzle): tracked memberships, personal invite links, and the accounts behind identities (the AccessStore port).
+import { and, eq, gt, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
+import type { AccessAccount, AccessStore, InviteLinkRecord, InviteLinkState, MembershipRecord, MembershipState, NewInviteLink } from '../../core/access/store';
+import type { Clock } from '../../core/clock';
+import { newId } from '../../core/ids';
+import type { PlatformName } from '../../core/types';
+import type { Db } from '../client';
+import { accessMemberships, identities, inviteLinks, subscriptions, type AccessMembershipRow, type InviteLinkRow } from '../schema';
+import { toSubscription } from './account-store';
+
+function toMembership(row: AccessMembershipRow): MembershipRecord {
+  return {
+    platform: row.platform as PlatformName,
+    resourceKey: row.resourceKey,
+    platformUserId: row.platformUserId,
+    state: row.state,
+    updatedAt: row.updatedAt.getTime(),
+  };
+}
+
+function toInviteLink(row: InviteLinkRow): InviteLinkRecord {
+  return {
+    id: row.id,
+    platform: row.platform as PlatformName,
+    resourceKey: row.resourceKey,
+    link: row.link,
+    accountId: row.accountId,
+    platformUserId: row.platformUserId,
+    state: row.state,
+    expiresAt: row.expiresAt?.getTime() ?? null,
+    createdAt: row.createdAt.getTime(),
+    updatedAt: row.updatedAt.getTime(),
+  };
+}
+
+export class SqliteAccessStore implements AccessStore {
+  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+
+  private get db(): Db {
+    return this.deps.db;
+  }
+
+  private now(): Date {
+    return new Date(this.deps.clock.now());
+  }
+
+  async setMembership(m: Omit<MembershipRecord, 'updatedAt'>): Promise<void> {
+    const updatedAt = this.now();
+    this.db.insert(accessMemberships)
+      .values({ id: newId('mbr'), platform: m.platform, resourceKey: m.resourceKey, platformUserId: m.platformUserId, state: m.state, updatedAt })
+      .onConflictDoUpdate({
+        target: [accessMemberships.platform, accessMemberships.resourceKey, accessMemberships.platformUserId],
+        set: { state: m.state, updatedAt },
+      })
+      .run();
+  }
+
+  async getMembership(platform: PlatformName, resourceKey: string, platformUserId: string): Promise<MembershipRecord | null> {
+    const row = this.db.select().from(accessMemberships).where(and(
+      eq(accessMemberships.platform, platform),
+      eq(accessMemberships.resourceKey, resourceKey),
+      eq(accessMemberships.platformUserId, platformUserId),
+    )).get();
+    return row ? toMembership(row) : null;
+  }
+
+  async listMembers(platform: PlatformName, resourceKey: string): Promise<MembershipRecord[]> {
+    return this.listMemberships({ platform, resourceKey, states: ['member'] });
+  }
+
+  async listMemberships(filter: { platform?: PlatformName; resourceKey?: string; platformUserIds?: string[]; states?: MembershipState[] } = {}): Promise<MembershipRecord[]> {
+    const where: SQL[] = [];
+    if (filter.platform) where.push(eq(accessMemberships.platform, filter.platform));
+    if (filter.resourceKey) where.push(eq(accessMemberships.resourceKey, filter.resourceKey));
+    if (filter.platformUserIds) {
+      if (filter.platformUserIds.length === 0) return [];
+      where.push(inArray(accessMemberships.platformUserId, filter.platformUserIds));
+    }
+    if (filter.states) {
+      if (filter.states.length === 0) return [];
+      where.push(inArray(accessMemberships.state, filter.states));
+    }
+    return this.db.select().from(accessMemberships).where(and(...where))
+      .orderBy(accessMemberships.resourceKey, accessMemberships.platformUserId).all().map(toMembership);
+  }
+
+  async addInviteLink(link: NewInviteLink): Promise<InviteLinkRecord> {
+    const now = this.now();
+    const row = this.db.insert(inviteLinks).values({
+      id: newId('inv'),
+      platform: link.platform,
+      resourceKey: link.resourceKey,
+      link: link.link,
+      accountId: link.accountId,
+      platformUserId: link.platformUserId,
+      state: 'active',
+      expiresAt: link.expiresAt === null ? null : new Date(link.expiresAt),
+      createdAt: now,
+      updatedAt: now,
+    }).returning().get();
+    return toInviteLink(row);
+  }
+
+  async listActiveInviteLinks(filter: { now: number; platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]> {
+    const where: (SQL | undefined)[] = [
+      eq(inviteLinks.state, 'active'),
+      or(isNull(inviteLinks.expiresAt), gt(inviteLinks.expiresAt, new Date(filter.now))),
+    ];
+    if (filter.platform) where.push(eq(inviteLinks.platform, filter.platform));
+    if (filter.platformUserId) where.push(eq(inviteLinks.platformUserId, filter.platformUserId));
+    if (filter.resourceKey) where.push(eq(inviteLinks.resourceKey, filter.resourceKey));
+    return this.db.select().from(inviteLinks).where(and(...where)).orderBy(inviteLinks.createdAt, inviteLinks.id).all().map(toInviteLink);
+  }
+
+  async setInviteLinkState(link: string, state: Exclude<InviteLinkState, 'active'>): Promise<boolean> {
+    const changed = this.db.update(inviteLinks).set({ state, updatedAt: this.now() })
+      .where(and(eq(inviteLinks.link, link), eq(inviteLinks.state, 'active'))).run();
+    return changed.changes > 0;
+  }
+
+  async expireInviteLinks(now: number): Promise<number> {
+    const changed = this.db.update(inviteLinks).set({ state: 'expired', updatedAt: this.now() })
+      .where(and(eq(inviteLinks.state, 'active'), lte(inviteLinks.expiresAt, new Date(now)))).run();
+    return changed.changes;
+  }
+
+  async findAccessAccount(platform: PlatformName, platformUserId: string): Promise<AccessAccount | null> {
+    const identity = this.db.select({ accountId: identities.accountId }).from(identities)
+      .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId))).get();
+    if (!identity) return null;
+    const [account] = this.accountsOf([identity.accountId]);
+    return account ?? null;
+  }
+
+  async listAccessAccounts(filter: { platforms: PlatformName[]; accountId?: string }): Promise<AccessAccount[]> {
+    if (filter.platforms.length === 0) return [];
+    const where: SQL[] = [inArray(identities.platform, filter.platforms)];
+    if (filter.accountId) where.push(eq(identities.accountId, filter.accountId));
+    const ids = this.db.selectDistinct({ accountId: identities.accountId }).from(identities).where(and(...where))
+      .orderBy(identities.accountId).all().map((r) => r.accountId);
+    return this.accountsOf(ids);
+  }
+
+  /** Each account with all of its identities and subscriptions, in the order given. */
+  private accountsOf(accountIds: string[]): AccessAccount[] {
+    if (accountIds.length === 0) return [];
+    const byAccount = new Map<string, AccessAccount>(accountIds.map((accountId) => [accountId, { accountId, identities: [], subscriptions: [] }]));
+    // SQLite caps the number of bound parameters: ask in chunks.
+    for (let i = 0; i < accountIds.length; i += 500) {
+      const chunk = accountIds.slice(i, i + 500);
+      for (const row of this.db.select().from(identities).where(inArray(identities.accountId, chunk)).orderBy(identities.createdAt, identities.id).all()) {
+        byAccount.get(row.accountId)?.identities.push({ platform: row.platform as PlatformName, platformUserId: row.platformUserId });
+      }
+      for (const row of this.db.select().from(subscriptions).where(inArray(subscriptions.accountId, chunk)).all()) {
+        byAccount.get(row.accountId)?.subscriptions.push(toSubscription(row));
+      }
+    }
+    return [...byAccount.values()];
+  }
+}
