@@ -1,0 +1,75 @@
+// Telegram's ChatPlatform: alerts, rationales, snapshots and notices through grammy's Api, errors mapped to DeliveryErrors.
+import { InputFile, type Api } from 'grammy';
+import type { Message } from 'grammy/types';
+import type { ChatPlatform, PlatformLimits, SendResult } from '../../core/delivery/chat-platform';
+import { DEFAULT_LIMITS } from '../../core/delivery/default-limits';
+import { DeliveryError } from '../../core/errors';
+import { silentLogger, type Logger } from '../../core/logger';
+import type { OutboundMessage, Recipient } from '../../core/types';
+import { describeForLog, isEntityParseError, toDeliveryError } from './errors';
+import { renderOutbound, type TelegramOutbound } from './render';
+
+export interface TelegramPlatformOptions {
+  /** grammy's Api, pointed at Telegram or at the emulator. */
+  api: Api;
+  logger?: Logger | undefined;
+}
+
+/** A chat id as the Bot API takes it: a number, or "@channelname". */
+export function toChatId(chatId: string): number | string {
+  return /^-?\d+$/.test(chatId) ? Number(chatId) : chatId;
+}
+
+/**
+ * Sends through the Bot API. Text goes as HTML with everything escaped; if Telegram still answers
+ * "can't parse entities", the same message goes again as plain text (a refused message was not
+ * delivered, so this cannot duplicate it). Snapshots with an image go as a photo with a caption.
+ */
+export class TelegramPlatform implements ChatPlatform {
+  readonly name = 'telegram' as const;
+  readonly defaultLimits: PlatformLimits = DEFAULT_LIMITS.telegram;
+  private readonly api: Api;
+  private readonly logger: Logger;
+
+  constructor(options: TelegramPlatformOptions) {
+    this.api = options.api;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  async send(to: Recipient, message: OutboundMessage): Promise<SendResult> {
+    if (to.platform !== 'telegram') throw DeliveryError.permanent(`a ${to.platform} recipient cannot be reached on telegram`, 'bad_request');
+    const chatId = toChatId(to.chatId);
+    const out = renderOutbound(message);
+    try {
+      const sent = await this.withPlainFallback(chatId, message.kind, (asHtml) => this.deliver(chatId, out, asHtml));
+      return { messageId: String(sent.message_id) };
+    } catch (err) {
+      throw toDeliveryError(err, this.api.token);
+    }
+  }
+
+  private deliver(chatId: number | string, out: TelegramOutbound, asHtml: boolean): Promise<Message> {
+    const format = asHtml ? { parse_mode: 'HTML' as const } : {};
+    const markup = out.keyboard ? { reply_markup: out.keyboard } : {};
+    if (out.photo) {
+      const file = new InputFile(Buffer.from(out.photo), 'snapshot.png');
+      return this.api.sendPhoto(chatId, file, { caption: asHtml ? out.html : out.plain, ...format, ...markup });
+    }
+    return this.api.sendMessage(chatId, asHtml ? out.html : out.plain, {
+      ...format,
+      ...markup,
+      link_preview_options: { is_disabled: true },
+      ...(out.replyTo !== undefined ? { reply_parameters: { message_id: out.replyTo, allow_sending_without_reply: true } } : {}),
+    });
+  }
+
+  private async withPlainFallback(chatId: number | string, kind: string, send: (asHtml: boolean) => Promise<Message>): Promise<Message> {
+    try {
+      return await send(true);
+    } catch (err) {
+      if (!isEntityParseError(err)) throw err;
+      this.logger.warn({ chatId: String(chatId), kind, error: describeForLog(err, this.api.token) }, 'Telegram refused the HTML; sending as plain text');
+      return send(false);
+    }
+  }
+}

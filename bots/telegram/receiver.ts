@@ -1,0 +1,117 @@
+// How updates reach the bot: long polling (the default) or a webhook (with PUBLIC_URL), behind one small interface.
+import { timingSafeEqual } from 'node:crypto';
+import type { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../../core/logger';
+import { describeForLog } from './errors';
+
+/** The updates Signalcast acts on; chat_member is only sent when asked for. */
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'chat_join_request', 'chat_member', 'my_chat_member'] as const;
+
+export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
+
+/** Starts and stops the flow of updates into a bot. */
+export interface TelegramReceiver {
+  readonly mode: 'polling' | 'webhook';
+  /** Resolves once updates flow (polling has begun, or the webhook is set). */
+  start(bot: Bot): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Long polling with grammy's bot.start: pending updates are kept (not dropped), so nothing sent
+ * while the service was down is lost. The loop runs until stop(); if it ends on its own (another
+ * instance polls with the same token: 409, or the token was revoked: 401) that is logged.
+ */
+export class PollingReceiver implements TelegramReceiver {
+  readonly mode = 'polling' as const;
+  private bot: Bot | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: { logger: Logger; token: string; timeoutSeconds?: number }) {}
+
+  async start(bot: Bot): Promise<void> {
+    this.bot = bot;
+    await new Promise<void>((resolve, reject) => {
+      this.loop = bot.start({
+        drop_pending_updates: false,
+        allowed_updates: [...ALLOWED_UPDATES],
+        timeout: this.options.timeoutSeconds ?? 30,
+        onStart: () => resolve(),
+      }).catch((err: unknown) => {
+        reject(err);
+        this.options.logger.error({ error: describeForLog(err, this.options.token) }, 'Telegram long polling stopped');
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.bot?.isRunning()) await this.bot.stop();
+    await this.loop;
+  }
+}
+
+/**
+ * A webhook at `${publicUrl}/webhooks/telegram`: setWebhook with the secret token, which Telegram
+ * sends back in X-Telegram-Bot-Api-Secret-Token. The route itself is registerTelegramWebhook's.
+ */
+export class WebhookReceiver implements TelegramReceiver {
+  readonly mode = 'webhook' as const;
+
+  constructor(private readonly options: { url: string; secret: string }) {}
+
+  async start(bot: Bot): Promise<void> {
+    await bot.init();
+    await bot.api.setWebhook(this.options.url, { secret_token: this.options.secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
+  }
+
+  /** The webhook stays set: Telegram keeps the updates until the next start. */
+  async stop(): Promise<void> {}
+}
+
+function sameSecret(given: unknown, secret: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** An update from the request body: fastify's parsed JSON, or the raw bytes main's server keeps. */
+function readUpdate(body: unknown): Update | undefined {
+  let value = body;
+  if (Buffer.isBuffer(value) || typeof value === 'string') {
+    try {
+      value = JSON.parse(value.toString());
+    } catch {
+      return undefined;
+    }
+  }
+  const id = (value as { update_id?: unknown } | null)?.update_id;
+  return typeof id === 'number' && Number.isInteger(id) ? (value as Update) : undefined;
+}
+
+/** What the webhook route needs of the bot. */
+export interface WebhookTarget {
+  /** False until start() has run (the bot needs to know itself to handle updates). */
+  readonly ready: boolean;
+  handleUpdate(update: Update): Promise<void>;
+}
+
+/**
+ * POST /webhooks/telegram: 401 unless X-Telegram-Bot-Api-Secret-Token matches, 400 for a body that
+ * is not an update, 503 before the bot has started (Telegram retries), else 200 once handled. A
+ * failure inside the bot is logged and still answered 200, so one bad update is not retried forever.
+ */
+export function registerTelegramWebhook(app: FastifyInstance, bot: WebhookTarget, secret: string): void {
+  app.post(TELEGRAM_WEBHOOK_PATH, async (request, reply) => {
+    if (!sameSecret(request.headers['x-telegram-bot-api-secret-token'], secret)) {
+      return reply.code(401).send({ error: { code: 'unauthorized', message: 'wrong or missing X-Telegram-Bot-Api-Secret-Token' } });
+    }
+    const update = readUpdate(request.body);
+    if (!update) return reply.code(400).send({ error: { code: 'validation_failed', message: 'expected a Telegram Update as JSON' } });
+    if (!bot.ready) return reply.code(503).send({ error: { code: 'not_ready', message: 'the bot is starting' } });
+    await bot.handleUpdate(update);
+    return reply.code(200).send({ ok: true });
+  });
+}
