@@ -10,7 +10,7 @@ import type { Logger } from '../core/logger';
 import type { PlansConfig } from '../core/plans';
 import { StripeBilling } from './checkout';
 import { registerBillingPages } from './pages-route';
-import { reconcileSubscriptions, type ReconcileReport } from './reconcile';
+import { reconcileSubscriptions, type ReconcileOptions, type ReconcileReport } from './reconcile';
 import { ReferralProgram, type Notify, type ReferralSettings } from './referrals';
 import { SubscriptionSync, type OnSubscriptionChanged } from './subscription-sync';
 import { StripeWebhook } from './webhook';
@@ -20,7 +20,7 @@ export { createStripeClient, stripeEndpoint, type StripeClientSettings } from '.
 export { StripeBilling, type StripeBillingDeps } from './checkout';
 export { BillingError, toBillingError } from './errors';
 export { BILLING_PAGES, registerBillingPages } from './pages-route';
-export { reconcileSubscriptions, type ReconcileChange, type ReconcileReport } from './reconcile';
+export { reconcileSubscriptions, type ReconcileChange, type ReconcileOptions, type ReconcileReport } from './reconcile';
 export { DEFAULT_REFERRAL_SETTINGS, ReferralProgram, type Notify, type ReferralSettings } from './referrals';
 export { SubscriptionSync, type OnSubscriptionChanged, type SubscriptionChange, type SyncResult } from './subscription-sync';
 export { toSubscriptionUpsert } from './subscription-mirror';
@@ -52,7 +52,7 @@ export interface BillingService {
   sync: SubscriptionSync;
   program: ReferralProgram;
   webhook: StripeWebhook | undefined;
-  reconcile(options?: { dryRun?: boolean }): Promise<ReconcileReport>;
+  reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
   /** The webhook (when a secret is set) and the return pages. */
   registerRoutes(app: FastifyInstance): void;
 }

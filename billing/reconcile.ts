@@ -40,6 +40,13 @@ export interface ReconcileReport {
   errors: { stripeSubscriptionId: string; message: string }[];
 }
 
+export interface ReconcileOptions {
+  /** Report what would change, change nothing. */
+  dryRun?: boolean;
+  /** Subscriptions per page of Stripe's list (1-100, default 100). */
+  pageSize?: number;
+}
+
 export interface ReconcileDeps {
   stripe: Stripe;
   sync: SubscriptionSync;
@@ -58,12 +65,12 @@ function stateOf(row: { planId: string; status: string; currentPeriodEnd?: Insta
  * `dryRun`, repairs each difference through the webhook's own path (fresh fetch, audit, hook).
  * One subscription failing does not stop the others; failing to list at all throws.
  */
-export async function reconcileSubscriptions(deps: ReconcileDeps, options: { dryRun?: boolean } = {}): Promise<ReconcileReport> {
+export async function reconcileSubscriptions(deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileReport> {
   const dryRun = options.dryRun ?? false;
   const report: ReconcileReport = { dryRun, checked: 0, changes: [], unknown: [], orphans: [], errors: [] };
   const listed = new Set<string>();
   try {
-    for await (const sub of deps.stripe.subscriptions.list({ status: 'all', limit: 100 })) {
+    for await (const sub of deps.stripe.subscriptions.list({ status: 'all', limit: options.pageSize ?? 100 })) {
       report.checked += 1;
       listed.add(sub.id);
       try {

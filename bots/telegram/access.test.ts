@@ -93,6 +93,7 @@ describe('Telegram access gate', () => {
     expect(report.actions.map((a) => [a.kind, a.outcome?.result, a.reason])).toEqual([['revoke', 'noop', 'no account']]);
     expect(w.emu.calls('banChatMember')).toHaveLength(0);
     expect(w.emu.memberStatus(w.channel.id, 1)).toBe('creator');
+    expect(w.auditRows()).toEqual([]);
   });
 
   it('reports a missing chat and a bot without rights as failed outcomes with the detail', async () => {

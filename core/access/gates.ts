@@ -31,12 +31,10 @@ const VERBS: Record<AccessActionKind, { done: string; verb: string }> = {
   decline: { done: 'declined', verb: 'decline' },
 };
 
-/** 'access.granted', 'access.revoked', 'access.declined'; '..._failed' when the platform refused, '..._skipped' for a no-op. */
+/** 'access.granted', 'access.revoked', 'access.declined'; '..._failed' when the platform refused. */
 export function auditAction(kind: AccessActionKind, outcome: AccessOutcome): string {
   const { done, verb } = VERBS[kind];
-  if (outcome.result === 'failed') return `access.${verb}_failed`;
-  if (outcome.result === 'noop') return `access.${verb}_skipped`;
-  return `access.${done}`;
+  return outcome.result === 'failed' ? `access.${verb}_failed` : `access.${done}`;
 }
 
 export interface AccessRecord {
@@ -88,9 +86,13 @@ export function membershipAfter(kind: AccessActionKind, outcome: AccessOutcome):
   }
 }
 
-/** Records the outcome in the audit trail and moves the tracked membership accordingly. */
+/**
+ * Moves the tracked membership as the outcome implies and records the change in the audit trail.
+ * A no-op (an administrator left alone, nobody to remove) changed nothing, so it is not recorded:
+ * a scheduled run would otherwise repeat it every time.
+ */
 export async function applyOutcome(deps: { store: AccessStore; audit: AuditLog }, r: AccessRecord): Promise<void> {
   const state = membershipAfter(r.kind, r.outcome);
   if (state) await deps.store.setMembership({ platform: r.person.platform, resourceKey: r.resourceKey, platformUserId: r.person.platformUserId, state });
-  recordAccess(deps.audit, r);
+  if (r.outcome.result !== 'noop') recordAccess(deps.audit, r);
 }

@@ -14,8 +14,7 @@ describe('onSubscriptionChanged (Telegram emulator, real grammy, real SQLite)', 
     const pro = await w.subscriber(808, null);
     const after = await w.accounts.upsertSubscription({ accountId: pro.accountId, planId: 'pro', status: 'active', currentPeriodEnd: w.clock.now() + 30 * DAY, stripeSubscriptionId: 'sub_808' });
     pro.subscription = after;
-    const report = await w.onSubscriptionChanged(pro.accountId, { before: null, after });
-    expect(report.actions).toEqual([]);
+    await w.onSubscriptionChanged(pro.accountId, { before: null, after });
     expect(texts(808)).toEqual([expect.stringContaining('Welcome to Pro!')]);
 
     await w.setStatus(pro, 'canceled');

@@ -15,7 +15,8 @@ export interface SubscriptionChange {
   after: SubscriptionState | null | undefined;
 }
 
-export type OnSubscriptionChanged = (accountId: string, change: SubscriptionChange) => Promise<ReconcileReport>;
+/** Billing's hook (see billing/subscription-sync.ts), called after each subscription change is saved. */
+export type OnSubscriptionChanged = (accountId: string, change: SubscriptionChange) => Promise<void>;
 
 export interface SubscriptionHookDeps {
   reconciler: AccessReconcile;
@@ -43,35 +44,42 @@ function subscriptionsBefore(current: readonly SubscriptionState[], change: Subs
 
 /**
  * Builds `onSubscriptionChanged(accountId, { before, after })` for billing to call after each
- * subscription change. It reconciles the account (grants arrive as invite links, lapses as
- * removals, each with its own message) and, when the paid plan began or ended, tells every
- * identity that did not already hear about it from an access change.
+ * subscription change: see reconcileSubscriptionChange.
  */
 export function createSubscriptionHook(deps: SubscriptionHookDeps): OnSubscriptionChanged {
-  const gates = gatesByPlatform(deps.gates);
   return async (accountId, change) => {
-    const report = await deps.reconciler.reconcile({ accountId, trigger: 'subscription' });
-    const platforms = [...gates.values()].filter((g) => g.notify).map((g) => g.platform);
-    const [account] = platforms.length === 0 ? [] : await deps.store.listAccessAccounts({ platforms, accountId });
-    if (!account) return report;
-
-    const now = deps.clock.now();
-    const after = entitlementOf(deps.plans, account.subscriptions, now);
-    const before = entitlementOf(deps.plans, subscriptionsBefore(account.subscriptions, change), now);
-    const news = subscriptionNews(before, after);
-    if (!news) return report;
-
-    const told = new Set(report.actions
-      .filter((a) => a.outcome && (news.kind === 'welcome' ? ['invited', 'approved', 'granted'] : ['revoked']).includes(a.outcome.result))
-      .map((a) => `${a.person.platform}|${a.person.platformUserId}`));
-    for (const identity of account.identities) {
-      const gate = gates.get(identity.platform);
-      const notify = gate?.notify?.bind(gate);
-      if (!notify || told.has(`${identity.platform}|${identity.platformUserId}`)) continue;
-      const person = { accountId, platform: identity.platform, platformUserId: identity.platformUserId };
-      const result = await notify(person, news.text).catch((err: unknown): NotifyResult => ({ sent: false, detail: err instanceof Error ? err.message : String(err) }));
-      if (!result.sent) deps.logger?.warn({ accountId, platform: identity.platform, detail: result.detail }, `could not send the ${news.kind} message`);
-    }
-    return report;
+    await reconcileSubscriptionChange(deps, accountId, change);
   };
+}
+
+/**
+ * Reconciles the account after a subscription change (grants arrive as invite links, lapses as
+ * removals, each with its own message) and, when the paid plan began or ended, tells every
+ * identity that did not already hear about it from an access change. Returns what was done.
+ */
+export async function reconcileSubscriptionChange(deps: SubscriptionHookDeps, accountId: string, change: SubscriptionChange): Promise<ReconcileReport> {
+  const gates = gatesByPlatform(deps.gates);
+  const report = await deps.reconciler.reconcile({ accountId, trigger: 'subscription' });
+  const platforms = [...gates.values()].filter((g) => g.notify).map((g) => g.platform);
+  const [account] = platforms.length === 0 ? [] : await deps.store.listAccessAccounts({ platforms, accountId });
+  if (!account) return report;
+
+  const now = deps.clock.now();
+  const after = entitlementOf(deps.plans, account.subscriptions, now);
+  const before = entitlementOf(deps.plans, subscriptionsBefore(account.subscriptions, change), now);
+  const news = subscriptionNews(before, after);
+  if (!news) return report;
+
+  const told = new Set(report.actions
+    .filter((a) => a.outcome && (news.kind === 'welcome' ? ['invited', 'approved'] : ['revoked']).includes(a.outcome.result))
+    .map((a) => `${a.person.platform}|${a.person.platformUserId}`));
+  for (const identity of account.identities) {
+    const gate = gates.get(identity.platform);
+    const notify = gate?.notify?.bind(gate);
+    if (!notify || told.has(`${identity.platform}|${identity.platformUserId}`)) continue;
+    const person = { accountId, platform: identity.platform, platformUserId: identity.platformUserId };
+    const result = await notify(person, news.text).catch((err: unknown): NotifyResult => ({ sent: false, detail: err instanceof Error ? err.message : String(err) }));
+    if (!result.sent) deps.logger?.warn({ accountId, platform: identity.platform, detail: result.detail }, `could not send the ${news.kind} message`);
+  }
+  return report;
 }

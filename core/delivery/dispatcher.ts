@@ -6,11 +6,11 @@ import type { PlatformName } from '../types';
 import type { ChatPlatform } from './chat-platform';
 import type { ContentResolver } from './content';
 import { resolveLimits, type RateOverrides } from './default-limits';
-import { failureOutcome } from './failure';
-import type { DeliveryResult, DeliveryStore, DueCursor, DueDelivery } from './ports';
-import { RateLimiter, type Grant, type RateLimiterOptions } from './rate-limiter';
+import type { DeliveryResult, DeliveryStore, DueCursor } from './ports';
+import { RateLimiter, type RateLimiterOptions } from './rate-limiter';
 import { ResultBuffer } from './result-buffer';
 import type { RetryPolicy } from './retry-policy';
+import { sendDelivery, type SendJob, type SenderDeps } from './sender';
 import { Wakeup } from './wake';
 
 export interface DispatcherOptions {
@@ -38,13 +38,6 @@ export interface DispatcherOptions {
   idleRecheckMs?: number;
 }
 
-interface Job {
-  row: DueDelivery;
-  grant: Grant;
-  limiter: RateLimiter;
-  platform: ChatPlatform;
-}
-
 /**
  * Sends due deliveries: paid real-time first, then delayed, then snapshots.
  * It sleeps until the next due time, the next opening of a limit, a finished
@@ -66,6 +59,7 @@ export class Dispatcher {
   private closed = false;
   private flushes = 0;
   private idleWaiters: (() => void)[] = [];
+  private readonly sender: SenderDeps;
 
   constructor(private readonly o: DispatcherOptions) {
     if (!Number.isInteger(o.concurrency) || o.concurrency < 1) throw new RangeError('concurrency must be a positive integer');
@@ -81,6 +75,16 @@ export class Dispatcher {
       maxResults: o.flushMaxResults ?? 200,
       onFlushed: (batch) => this.afterFlush(batch),
     });
+    this.sender = {
+      content: o.content,
+      clock: o.clock,
+      metrics: o.metrics,
+      logger: o.logger,
+      retryPolicy: o.retryPolicy,
+      record: (result) => this.record(result),
+      slotFreed: () => this.wake.poke(),
+      disabling: (destinationId) => this.disabling.add(destinationId),
+    };
   }
 
   /** Sends in flight now. */
@@ -178,7 +182,7 @@ export class Dispatcher {
       else wakeAt = Math.min(wakeAt, now + wait);
     }
 
-    const jobs: Job[] = [];
+    const jobs: SendJob[] = [];
     let cursor: DueCursor | undefined;
     let exhausted = false;
     while (jobs.length < slots && active.size > 0) {
@@ -208,7 +212,7 @@ export class Dispatcher {
       const claimed = new Set(await this.results.commitWith((batch) => store.claim(ids, now, batch)));
       for (const job of jobs) {
         if (claimed.has(job.row.id)) this.launch(job);
-        else this.release(job.grant.cancel());
+        else if (job.grant.cancel()) this.wake.poke();
       }
     }
     if (this.inFlight.size >= this.o.concurrency) {
@@ -225,8 +229,8 @@ export class Dispatcher {
     return Math.max(1, wakeAt - clock.now());
   }
 
-  private launch(job: Job): void {
-    const task = this.send(job).catch((err: unknown) => {
+  private launch(job: SendJob): void {
+    const task = sendDelivery(job, this.sender).catch((err: unknown) => {
       this.o.logger.error({ err, deliveryId: job.row.id }, 'delivery send failed unexpectedly');
     });
     this.inFlight.add(task);
@@ -239,69 +243,6 @@ export class Dispatcher {
       }
       this.checkIdle();
     });
-  }
-
-  private async send({ row, grant, limiter, platform }: Job): Promise<void> {
-    const { clock, metrics } = this.o;
-    let message;
-    try {
-      message = await this.o.content.resolve(row, clock.now());
-    } catch (err) {
-      this.release(grant.cancel());
-      this.fail(row, err, limiter, clock.now());
-      return;
-    }
-    const startedAt = clock.now();
-    if (!grant.start(startedAt)) {
-      // A retry_after arrived between the claim and now: honour it, it is not an attempt.
-      this.release(grant.cancel());
-      const dueAt = startedAt + Math.max(1, limiter.penaltyWaitMs(row.recipientKey, startedAt));
-      this.record({ type: 'rate_limited', id: row.id, at: startedAt, dueAt, error: 'held back by a retry_after', errorCode: 'penalty' });
-      return;
-    }
-    let answeredAt = startedAt;
-    try {
-      const sent = await platform.send(row.recipient, message);
-      answeredAt = clock.now();
-      metrics.deliveryAttempt(row.platform, 'sent', answeredAt - startedAt);
-      metrics.deliveryLag(row.platform, answeredAt - row.dueAt);
-      this.record({ type: 'sent', id: row.id, at: answeredAt, platformMessageId: sent.messageId });
-    } catch (err) {
-      answeredAt = clock.now();
-      this.fail(row, err, limiter, answeredAt, answeredAt - startedAt);
-    } finally {
-      this.release(grant.finish(answeredAt));
-    }
-  }
-
-  /** A slot came free that a refused send was waiting for: look again now. */
-  private release(someoneWaits: boolean): void {
-    if (someoneWaits) this.wake.poke();
-  }
-
-  private fail(row: DueDelivery, err: unknown, limiter: RateLimiter, at: number, latencyMs = 0): void {
-    const { logger, metrics } = this.o;
-    const { result, outcome, penalty } = failureOutcome(row, err, at, this.o.retryPolicy);
-    metrics.deliveryAttempt(row.platform, outcome, latencyMs);
-    if (penalty?.scope === 'platform') limiter.penalizePlatform(penalty.untilMs);
-    else if (penalty) limiter.penalizeChat(row.recipientKey, penalty.untilMs);
-    const ids = { deliveryId: row.id, destinationId: row.destinationId, recipientKey: row.recipientKey, platform: row.platform };
-    switch (result.type) {
-      case 'permanent':
-        this.disabling.add(row.destinationId);
-        logger.warn({ ...ids, reason: result.reason, answer: result.error }, 'destination disabled: the platform refuses it for good');
-        break;
-      case 'dead':
-        logger.warn({ ...ids, attempts: result.attempts, error: result.error }, 'delivery is dead: no attempts left');
-        break;
-      case 'retry':
-        logger.info({ ...ids, attempts: result.attempts, retryAt: result.dueAt, error: result.error }, 'send failed; retrying later');
-        break;
-      case 'rate_limited':
-        logger.debug({ ...ids, scope: penalty?.scope, retryAt: result.dueAt }, 'rate limited by the platform');
-        break;
-    }
-    this.record(result);
   }
 
   private record(result: DeliveryResult): void {

@@ -1,0 +1,96 @@
+// The behaviour every ChatPlatform must have, written once and run against each adapter with its emulator.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatPlatform } from '../../core/delivery/chat-platform';
+import { DeliveryError } from '../../core/errors';
+import type { Recipient, Signal } from '../../core/types';
+
+/** What a platform's test gives the suite: the adapter, chats in known states, and hooks into its emulator. */
+export interface ContractHarness {
+  platform: ChatPlatform;
+  /** A chat the platform can reach, made reachable by the harness. The suite passes small numeric ids ("101", "102", ...), one per test. */
+  recipient(chatId: string): Recipient;
+  /** A person who blocked the bot. */
+  blockedRecipient: Recipient;
+  /** A chat that does not exist. */
+  missingRecipient: Recipient;
+  /** The next send is answered with a rate limit carrying this retry_after. */
+  injectRateLimit(retryAfterSeconds: number): void;
+  /** The next send is answered with this 5xx status. */
+  injectServerError(status: number): void;
+  /** The texts the chat received, as a person sees them (markup applied, not shown). */
+  received(recipient: Recipient): string[] | Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+const signal = (fields: Partial<Signal> = {}): Signal => ({
+  id: 'sig_contract', publisherId: 'contract-1', symbol: 'ETHUSDT', market: 'crypto', side: 'short', conviction: 0.71, band: 'B',
+  reasons: ['Lower highs on the daily'], createdAt: new Date(Date.UTC(2026, 0, 5)), ...fields,
+});
+
+async function failure(promise: Promise<unknown>): Promise<DeliveryError> {
+  const err = await promise.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(DeliveryError);
+  return err as DeliveryError;
+}
+
+/** Runs the ChatPlatform contract against one adapter; `setup` starts a fresh emulator for each test. */
+export function describeChatPlatformContract(name: string, setup: () => Promise<ContractHarness>): void {
+  describe(`ChatPlatform contract: ${name}`, () => {
+    let h: ContractHarness;
+    beforeEach(async () => {
+      h = await setup();
+    });
+    afterEach(async () => h.stop());
+
+    it('sends an alert, and the chat received it with the symbol and the reasons', async () => {
+      const to = h.recipient('101');
+      const result = await h.platform.send(to, { kind: 'alert', signal: signal() });
+      expect(result.messageId).toMatch(/\S/);
+      const texts = await h.received(to);
+      expect(texts).toHaveLength(1);
+      expect(texts[0]).toContain('ETHUSDT');
+      expect(texts[0]).toContain('Lower highs on the daily');
+    });
+
+    it('escapes markup characters: a ticker and reasons full of them arrive as written', async () => {
+      const to = h.recipient('102');
+      const reasons = ['Broke <b>above</b> the range & held', '</i> *not bold* _nor this_ [x](y) `z`'];
+      await h.platform.send(to, { kind: 'alert', signal: signal({ symbol: 'BTC_USD<&>', reasons, persona: 'A&B <quant>' }) });
+      const [text] = await h.received(to);
+      expect(text).toContain('BTC_USD<&>');
+      for (const reason of reasons) expect(text).toContain(reason);
+      expect(text).toContain('A&B <quant>');
+    });
+
+    it("reports a person who blocked the bot as permanent 'blocked'", async () => {
+      const err = await failure(h.platform.send(h.blockedRecipient, { kind: 'alert', signal: signal() }));
+      expect(err).toMatchObject({ kind: 'permanent', reason: 'blocked' });
+    });
+
+    it('reports a missing chat as permanent', async () => {
+      const err = await failure(h.platform.send(h.missingRecipient, { kind: 'alert', signal: signal() }));
+      expect(err).toMatchObject({ kind: 'permanent', reason: 'chat_not_found' });
+    });
+
+    it('turns a rate limit into rate_limited with the retry_after in milliseconds', async () => {
+      h.injectRateLimit(3);
+      const to = h.recipient('103');
+      const err = await failure(h.platform.send(to, { kind: 'alert', signal: signal() }));
+      expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3_000 });
+      expect(await h.received(to)).toEqual([]);
+    });
+
+    it('turns a server error into temporary', async () => {
+      h.injectServerError(502);
+      const err = await failure(h.platform.send(h.recipient('104'), { kind: 'alert', signal: signal() }));
+      expect(err.kind).toBe('temporary');
+    });
+
+    it('sends a notice with its link', async () => {
+      const to = h.recipient('105');
+      await h.platform.send(to, { kind: 'notice', text: 'Your access ends soon <renew>', buttons: [{ label: 'Renew', url: 'http://127.0.0.1:1/renew' }] });
+      const [text] = await h.received(to);
+      expect(text).toContain('Your access ends soon <renew>');
+    });
+  });
+}

@@ -1,0 +1,149 @@
+// The Telegram bot on grammy: built and checked from its settings, with a ChatPlatform for sending and a receiver for updates.
+import { randomBytes } from 'node:crypto';
+import { Api, Bot } from 'grammy';
+import type { BotCommand, Update } from 'grammy/types';
+import { SignalcastError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { OPERATOR_COMMANDS, PUBLIC_COMMANDS, type CommandInfo } from '../commands/help';
+import { describeForLog } from './errors';
+import { installInbound, type EventHandler } from './inbound';
+import { TelegramPlatform } from './platform';
+import { PollingReceiver, TELEGRAM_WEBHOOK_PATH, WebhookReceiver, type TelegramReceiver, type WebhookTarget } from './receiver';
+
+export { TelegramPlatform, toChatId, type TelegramPlatformOptions } from './platform';
+export { toDeliveryError, scrubToken } from './errors';
+export { escapeHtml, renderAlert, renderOutbound } from './render';
+export { toInboundEvent, type EventHandler } from './inbound';
+export { ALLOWED_UPDATES, registerTelegramWebhook, TELEGRAM_WEBHOOK_PATH, type WebhookTarget } from './receiver';
+
+export interface TelegramBotOptions {
+  /** TELEGRAM_BOT_TOKEN. */
+  token: string;
+  /** TELEGRAM_API_ROOT: Telegram by default, or the emulator. */
+  apiRoot?: string | undefined;
+  /** Webhook mode (PUBLIC_URL set): the public base URL, and the secret Telegram echoes (random when absent). */
+  webhook?: { publicUrl: string; secret?: string | undefined } | undefined;
+  /** Telegram user ids of the operators: their command menu also lists the operator commands. */
+  operatorIds?: readonly string[] | undefined;
+  logger: Logger;
+  /** Every command, button press, join request and membership change; commands and buttons get the replies sent back. */
+  onEvent: EventHandler;
+  /** Long-poll timeout. Default 30 s. */
+  pollingTimeoutSeconds?: number | undefined;
+  /** How long one sending call may take before it counts as a (temporary) failure. Default 15 s. */
+  sendTimeoutSeconds?: number | undefined;
+}
+
+export interface TelegramBot extends WebhookTarget {
+  /** For the delivery engine. */
+  readonly platform: TelegramPlatform;
+  /** grammy's Api, for the access gate. */
+  readonly api: Api;
+  readonly mode: 'polling' | 'webhook';
+  /** In webhook mode: where the route listens and the secret it checks (give both to registerTelegramWebhook). */
+  readonly webhook: { path: string; url: string; secret: string } | undefined;
+  /** The bot's @username, once started. */
+  readonly username: string | undefined;
+  /** https://t.me/<bot>?start=<payload>, once started. */
+  deepLink(payload: string): string | undefined;
+  /** Learns who the bot is, registers the command menu, and starts receiving updates. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const TOKEN = /^\d+:[A-Za-z0-9_-]{20,}$/;
+const SECRET = /^[A-Za-z0-9_-]{1,256}$/;
+
+function checkUrl(setting: string, value: string, example: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SignalcastError('config_invalid', `${setting}: expected a URL such as ${example}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SignalcastError('config_invalid', `${setting}: expected an http:// or https:// URL`);
+  return value.replace(/\/+$/, '');
+}
+
+const toMenu = (commands: readonly CommandInfo[]): BotCommand[] => commands.map((c) => ({ command: c.command, description: c.description }));
+
+/** Fails at construction, naming the setting, when the token, API root or webhook settings are unusable. */
+export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
+  if (!TOKEN.test(options.token)) throw new SignalcastError('config_invalid', 'TELEGRAM_BOT_TOKEN: expected a token from BotFather, like 123456:ABC-DEF...');
+  const apiRoot = options.apiRoot ? checkUrl('TELEGRAM_API_ROOT', options.apiRoot, 'https://api.telegram.org') : undefined;
+  const client = apiRoot ? { apiRoot } : {};
+  const logger = options.logger;
+  const token = options.token;
+
+  let webhook: TelegramBot['webhook'];
+  if (options.webhook) {
+    const base = checkUrl('PUBLIC_URL', options.webhook.publicUrl, 'https://signals.example.com');
+    const secret = options.webhook.secret ?? randomBytes(24).toString('base64url');
+    if (!SECRET.test(secret)) throw new SignalcastError('config_invalid', 'TELEGRAM_WEBHOOK_SECRET: expected 1-256 characters A-Z, a-z, 0-9, _ or -');
+    webhook = { path: TELEGRAM_WEBHOOK_PATH, url: `${base}${TELEGRAM_WEBHOOK_PATH}`, secret };
+  }
+
+  // The long poll waits up to its timeout, so the client's own timeout must be longer.
+  const bot = new Bot(token, { client: { ...client, timeoutSeconds: (options.pollingTimeoutSeconds ?? 30) + 30 } });
+  const sendApi = new Api(token, { ...client, timeoutSeconds: options.sendTimeoutSeconds ?? 15 });
+  const platform = new TelegramPlatform({ api: sendApi, logger: logger.child({ component: 'telegram-platform' }) });
+  const receiver: TelegramReceiver = webhook
+    ? new WebhookReceiver({ url: webhook.url, secret: webhook.secret })
+    : new PollingReceiver({ logger, token, timeoutSeconds: options.pollingTimeoutSeconds });
+
+  // One error boundary per update: log with its id, never the token, and carry on.
+  bot.catch((err) => logger.error({ updateId: err.ctx.update.update_id, error: describeForLog(err.error, token) }, 'Telegram update failed'));
+  installInbound(bot, { onEvent: options.onEvent, logger, token });
+
+  let ready = false;
+
+  async function registerMenus(): Promise<void> {
+    await bot.api.setMyCommands(toMenu(PUBLIC_COMMANDS));
+    for (const id of options.operatorIds ?? []) {
+      if (!/^\d+$/.test(id)) continue;
+      // Only works once the operator has written to the bot: a "chat not found" is not worth failing the start for.
+      await bot.api.setMyCommands(toMenu([...PUBLIC_COMMANDS, ...OPERATOR_COMMANDS]), { scope: { type: 'chat', chat_id: Number(id) } })
+        .catch((err: unknown) => logger.warn({ operatorId: id, error: describeForLog(err, token) }, 'could not set the operator command menu'));
+    }
+  }
+
+  return {
+    platform,
+    api: bot.api,
+    mode: receiver.mode,
+    webhook,
+    get ready() {
+      return ready;
+    },
+    get username() {
+      return bot.isInited() ? bot.botInfo.username : undefined;
+    },
+    deepLink(payload) {
+      return bot.isInited() ? `https://t.me/${bot.botInfo.username}?start=${encodeURIComponent(payload)}` : undefined;
+    },
+    async start() {
+      try {
+        await bot.init();
+        await registerMenus();
+        ready = true;
+        await receiver.start(bot);
+      } catch (err) {
+        ready = false;
+        throw new SignalcastError('internal', `Telegram bot could not start: ${describeForLog(err, token).message}`);
+      }
+      logger.info({ username: bot.botInfo.username, mode: receiver.mode }, `Telegram bot @${bot.botInfo.username} started (${receiver.mode})`);
+    },
+    async stop() {
+      ready = false;
+      await receiver.stop();
+    },
+    async handleUpdate(update: Update) {
+      try {
+        await bot.handleUpdate(update);
+      } catch (err) {
+        const inner = (err as { error?: unknown }).error ?? err;
+        logger.error({ updateId: update.update_id, error: describeForLog(inner, token) }, 'Telegram update failed');
+      }
+    },
+  };
+}

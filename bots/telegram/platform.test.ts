@@ -1,0 +1,95 @@
+import { Api } from 'grammy';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../core/clock';
+import { DeliveryError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import type { Signal } from '../../core/types';
+import { startTelegramEmulator, type TelegramEmulator } from '../../sandbox/telegram';
+import { tinyPng } from '../../sandbox/telegram/test-client';
+import { TelegramPlatform } from './platform';
+
+const signal: Signal = {
+  id: 'sig_9', publisherId: 'p9', symbol: 'BTC_USD<&>', market: 'crypto', side: 'long', conviction: 0.9, band: 'A',
+  reasons: ['Range <break> & retest'], createdAt: new Date(0),
+};
+
+function recordingLogger(lines: unknown[]): Logger {
+  const log = (obj: unknown, msg?: string) => void lines.push({ obj, msg });
+  const logger: Logger = { trace: log, debug: log, info: log, warn: log, error: log, fatal: log, child: () => logger };
+  return logger;
+}
+
+describe('Telegram platform', () => {
+  let emu: TelegramEmulator;
+  let platform: TelegramPlatform;
+  let clock: FakeClock;
+  const logs: unknown[] = [];
+
+  beforeEach(async () => {
+    logs.length = 0;
+    clock = new FakeClock();
+    emu = await startTelegramEmulator({ clock });
+    for (const id of [1, 2, 3, 4, 5]) emu.addUser(id, { startedBot: true });
+    platform = new TelegramPlatform({ api: new Api(emu.token, { apiRoot: emu.apiRoot }), logger: recordingLogger(logs) });
+  });
+  afterEach(async () => emu.stop());
+
+  it('sends an alert as HTML in one call, bold where we meant it and nowhere else', async () => {
+    const result = await platform.send({ platform: 'telegram', chatId: '1' }, { kind: 'alert', signal });
+    const [message] = emu.sentMessages(1);
+    expect(result).toEqual({ messageId: String(message?.message_id) });
+    expect(emu.calls('sendMessage')).toHaveLength(1);
+    expect(emu.calls('sendMessage')[0]?.body).toMatchObject({ chat_id: 1, parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+    expect(message?.text).toContain('LONG BTC_USD<&>');
+    expect(message?.text).toContain('• Range <break> & retest');
+    expect(message?.entities?.map((e) => e.type)).toEqual(['bold', 'code']);
+  });
+
+  it("sends the alert again as plain text when Telegram still answers can't parse entities", async () => {
+    emu.failNext({ kind: 'platform_error', status: 400, description: "Bad Request: can't parse entities: Unexpected end tag at byte offset 12" }, { method: 'sendMessage' });
+    await platform.send({ platform: 'telegram', chatId: '2' }, { kind: 'alert', signal });
+    const calls = emu.calls('sendMessage');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.body).not.toHaveProperty('parse_mode');
+    expect(emu.sentMessages(2)[0]?.text).toContain('LONG BTC_USD<&>');
+    expect(emu.sentMessages(2)[0]?.entities).toBeUndefined();
+    expect(logs).toEqual([expect.objectContaining({ msg: 'Telegram refused the HTML; sending as plain text' })]);
+  });
+
+  it('sends a snapshot with an image as a photo with its caption, and a notice with its link buttons', async () => {
+    await platform.send({ platform: 'telegram', chatId: '4' }, { kind: 'snapshot', title: 'Daily <3>', text: '2 signals & 1 close', imagePng: tinyPng(320, 200) });
+    const [photo] = emu.sentMessages(4);
+    expect(photo?.caption).toBe('Daily <3>\n\n2 signals & 1 close');
+    expect(photo?.photo?.at(-1)).toMatchObject({ width: 320, height: 200 });
+    expect(emu.calls('sendPhoto')[0]?.headers['content-type']).toMatch(/^multipart\/form-data/);
+    await platform.send({ platform: 'telegram', chatId: '5' }, { kind: 'notice', text: 'Pay', buttons: [{ label: 'Checkout', url: 'http://127.0.0.1:1/c' }] });
+    expect(emu.sentMessages(5)[0]?.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Checkout', url: 'http://127.0.0.1:1/c' }]] });
+  });
+
+  it('sends the rationale as a reply to the alert', async () => {
+    const alert = await platform.send({ platform: 'telegram', chatId: '3' }, { kind: 'alert', signal });
+    // A second message in the same second would break Telegram's 1/s per chat.
+    await clock.advance(1_000);
+    await platform.send({ platform: 'telegram', chatId: '3' }, { kind: 'rationale', signal, text: 'Because <momentum>', replyToMessageId: alert.messageId });
+    const [, rationale] = emu.sentMessages(3);
+    expect(rationale?.reply_to_message?.message_id).toBe(Number(alert.messageId));
+    expect(rationale?.text).toBe('Why long BTC_USD<&>\nBecause <momentum>');
+  });
+
+  it('refuses a recipient of another platform as permanent', async () => {
+    const err = await platform.send({ platform: 'testchat', chatId: '1' }, { kind: 'alert', signal }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'permanent', reason: 'bad_request' });
+  });
+
+  it('reports a connection that breaks, or an emulator that is gone, as temporary without the token', async () => {
+    emu.failNext({ kind: 'hang', ms: 5 }, { method: 'sendMessage' });
+    const broken = await platform.send({ platform: 'telegram', chatId: '1' }, { kind: 'alert', signal }).catch((e: unknown) => e);
+    expect(broken).toBeInstanceOf(DeliveryError);
+    expect(broken).toMatchObject({ kind: 'temporary', platformCode: 'network' });
+    await emu.stop();
+    const gone = await platform.send({ platform: 'telegram', chatId: '1' }, { kind: 'alert', signal }).catch((e: unknown) => e) as DeliveryError;
+    expect(gone).toMatchObject({ kind: 'temporary', message: 'network error: ECONNREFUSED' });
+    const secret = emu.token.split(':')[1] as string;
+    expect(JSON.stringify({ m: gone.message, s: gone.stack, c: String(gone.cause) })).not.toContain(secret);
+  });
+});

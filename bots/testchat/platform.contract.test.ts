@@ -1,0 +1,19 @@
+import { startTestchat } from '../../sandbox/testchat/server';
+import { describeChatPlatformContract } from '../contract/chat-platform-contract';
+import { createTestchatPlatform } from './index';
+
+describeChatPlatformContract('testchat', async () => {
+  const { emulator, url, token } = await startTestchat();
+  emulator.blockChat('900');
+  emulator.removeChat('404');
+  return {
+    platform: createTestchatPlatform({ url, token }),
+    recipient: (chatId) => ({ platform: 'testchat', chatId }),
+    blockedRecipient: { platform: 'testchat', chatId: '900' },
+    missingRecipient: { platform: 'testchat', chatId: '404' },
+    injectRateLimit: (seconds) => emulator.failNext({ kind: 'rate_limit', retryAfterSeconds: seconds }),
+    injectServerError: (status) => emulator.failNext({ kind: 'server_error', status }),
+    received: (to) => emulator.messages.filter((m) => to.platform === 'testchat' && m.chatId === to.chatId).map((m) => m.text),
+    stop: () => emulator.stop(),
+  };
+});
