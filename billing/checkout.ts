@@ -11,6 +11,7 @@ import { toBillingError } from './errors';
 import { BILLING_PAGES } from './pages-route';
 import type { ReferralProgram } from './referrals';
 
+/** What the checkout and portal links need. */
 export interface StripeBillingDeps {
   stripe: Stripe;
   accounts: AccountStore;

@@ -27,6 +27,7 @@ export { toSubscriptionUpsert } from './subscription-mirror';
 export { StripeWebhook, WebhookSignatureError, type WebhookResult } from './webhook';
 export { registerStripeWebhook, STRIPE_WEBHOOK_PATH } from './webhook-route';
 
+/** Everything billing needs, built once by main.ts. */
 export interface BillingServiceDeps {
   stripe: Stripe;
   /** STRIPE_WEBHOOK_SECRET; without it no webhook route is registered (reconciliation still repairs). */

@@ -16,6 +16,7 @@ export interface MirrorState {
   cancelAtPeriodEnd: boolean;
 }
 
+/** One subscription whose mirror differed from Stripe. */
 export interface ReconcileChange {
   stripeSubscriptionId: string;
   accountId: string;
@@ -28,6 +29,7 @@ export interface ReconcileChange {
   applied: boolean;
 }
 
+/** What a run found and (unless a dry run) repaired. */
 export interface ReconcileReport {
   dryRun: boolean;
   /** Subscriptions Stripe listed. */
@@ -47,6 +49,7 @@ export interface ReconcileOptions {
   pageSize?: number;
 }
 
+/** What reconciliation needs: the client to list with, and the sync that repairs (the webhook's own path). */
 export interface ReconcileDeps {
   stripe: Stripe;
   sync: SubscriptionSync;

@@ -11,6 +11,7 @@ import { isResourceMissing, isStripeError, toBillingError } from './errors';
 /** Tells an account something in the chat it uses (the bots implement it). */
 export type Notify = (accountId: string, text: string) => Promise<void> | void;
 
+/** The referral programme's terms. */
 export interface ReferralSettings {
   /** The coupon a referred subscriber's first checkout carries; created when missing. Default "referral-20". */
   couponId: string;
@@ -28,6 +29,7 @@ export const DEFAULT_REFERRAL_SETTINGS: ReferralSettings = { couponId: 'referral
 
 export type CreditResult = 'credited' | 'already_credited' | 'not_referred' | 'failed';
 
+/** The referral programme's dependencies; `notify` tells the referrer about the credit. */
 export interface ReferralProgramDeps {
   stripe: Stripe;
   accounts: AccountStore;

@@ -35,6 +35,7 @@ export function planIdOf(sub: Stripe.Subscription, plans: PlansConfig): string {
   return `price:${item?.price.id ?? 'none'}`;
 }
 
+/** What mapping one subscription needs besides Stripe's object. */
 export interface MirrorContext {
   accountId: string;
   plans: PlansConfig;

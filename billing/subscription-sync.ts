@@ -39,6 +39,7 @@ export interface SyncCause {
   accountId?: string | null | undefined;
 }
 
+/** What mirroring needs: Stripe to fetch from, the stores to write, the audit trail and the hook. */
 export interface SubscriptionSyncDeps {
   stripe: Stripe;
   accounts: AccountStore;

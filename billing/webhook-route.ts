@@ -9,6 +9,7 @@ export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
 /** Stripe's events are a few KiB; this leaves room without accepting anything huge. */
 const WEBHOOK_BODY_LIMIT = 512 * 1024;
 
+/** The processor behind the route, a logger, and the path (default /webhooks/stripe). */
 export interface StripeWebhookRouteDeps {
   webhook: StripeWebhook;
   logger: Logger;

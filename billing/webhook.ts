@@ -23,6 +23,7 @@ export interface WebhookResult {
   outcome: StripeEventOutcome | 'duplicate';
 }
 
+/** The webhook's dependencies; `referrals` is optional (no referral credits without it). */
 export interface StripeWebhookDeps {
   stripe: Stripe;
   /** STRIPE_WEBHOOK_SECRET (whsec_...); the whole string is the HMAC key. */

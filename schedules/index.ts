@@ -14,6 +14,7 @@ export interface ScheduledJob {
 /** The part of node-cron used here; tests pass their own. */
 export type Cron = Pick<NodeCron, 'schedule' | 'validate'>;
 
+/** node-cron (or a test's stand-in), the jobs, the operator's time zone, and the logger. */
 export interface SchedulesDeps {
   cron: Cron;
   jobs: ScheduledJob[];
@@ -22,6 +23,7 @@ export interface SchedulesDeps {
   logger: Logger;
 }
 
+/** The scheduled tasks, and a way to stop them all at shutdown. */
 export interface Schedules {
   tasks: ScheduledTask[];
   stop(): Promise<void>;

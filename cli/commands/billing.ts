@@ -7,6 +7,7 @@ export interface BillingReconciler {
   reconcile(options: { dryRun: boolean }): Promise<ReconcileReport>;
 }
 
+/** The command's dependencies: billing (absent without Stripe settings) and where to print. */
 export interface BillingDeps {
   billing: BillingReconciler | undefined;
   io: CliIo;

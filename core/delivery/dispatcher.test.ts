@@ -339,6 +339,25 @@ describe('Dispatcher', () => {
     expect(h.logs.filter((l) => l.obj.platform === 'telegram')).toEqual([expect.objectContaining({ level: 'warn', obj: { platform: 'telegram', pending: 1 } })]);
   });
 
+  it('keeps going after the database fails for a moment, without losing a slot', async () => {
+    const h = await harness();
+    const person = seedSubscribers(h.db, { count: 1, now: T0 });
+    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, recipientKey: `testchat:${person.chatIds[0]}`, contentId: h.signalId, dueAt: T0 });
+    const claim = h.store.claim.bind(h.store);
+    let failures = 1;
+    h.store.claim = (ids, now, results) => {
+      if (failures-- > 0) throw new Error('database is locked');
+      return claim(ids, now, results);
+    };
+    await h.dispatcher.start();
+    await h.settle();
+    await h.advance(1_000);
+    expect(h.logs).toEqual([expect.objectContaining({ level: 'error', msg: expect.stringMatching(/delivery loop failed/) })]);
+    // Sent on the next look: the slot taken before the failed claim was given back.
+    expect(getDelivery(h.db, id)).toMatchObject({ state: 'sent', attempts: 1 });
+    expect(h.emulator.stats()).toMatchObject({ accepted: 1, violations: 0 });
+  });
+
   it('honours the per-group window for group chats', async () => {
     const h = await harness({
       emulator: { limits: { ...TESTCHAT_LIMITS, perGroup: { limit: 2, windowMs: 60_000 } } },

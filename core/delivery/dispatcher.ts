@@ -183,37 +183,20 @@ export class Dispatcher {
     }
 
     const jobs: SendJob[] = [];
-    let cursor: DueCursor | undefined;
     let exhausted = false;
-    while (jobs.length < slots && active.size > 0) {
-      const page = slots - jobs.length + 16;
-      const rows = await store.findDue({ now, platforms: [...active], limit: page, after: cursor });
-      for (const row of rows) {
-        cursor = row;
-        if (jobs.length >= slots) break;
-        if (!active.has(row.platform) || this.disabling.has(row.destinationId)) continue;
-        const limiter = this.limiters.get(row.platform) as RateLimiter;
-        const admission = limiter.tryAcquire(row.recipientKey, row.isGroup, now);
-        if (admission.ok) {
-          jobs.push({ row, grant: admission.grant, limiter, platform: this.o.platforms.get(row.platform) as ChatPlatform });
-          continue;
+    try {
+      exhausted = await this.select(now, slots, active, jobs, (waitMs) => (wakeAt = Math.min(wakeAt, now + waitMs)));
+      if (jobs.length > 0) {
+        const ids = jobs.map((j) => j.row.id);
+        const claimed = new Set(await this.results.commitWith((batch) => store.claim(ids, now, batch)));
+        for (const job of jobs.splice(0)) {
+          if (claimed.has(job.row.id)) this.launch(job);
+          else if (job.grant.cancel()) this.wake.poke();
         }
-        if (admission.scope === 'platform') active.delete(row.platform);
-        wakeAt = Math.min(wakeAt, now + admission.waitMs);
       }
-      if (rows.length < page) {
-        exhausted = true;
-        break;
-      }
-    }
-
-    if (jobs.length > 0) {
-      const ids = jobs.map((j) => j.row.id);
-      const claimed = new Set(await this.results.commitWith((batch) => store.claim(ids, now, batch)));
-      for (const job of jobs) {
-        if (claimed.has(job.row.id)) this.launch(job);
-        else if (job.grant.cancel()) this.wake.poke();
-      }
+    } finally {
+      // Nothing was claimed (the database failed): give the slots back.
+      for (const job of jobs) job.grant.cancel();
     }
     if (this.inFlight.size >= this.o.concurrency) {
       this.waitingForSlots = true;
@@ -223,10 +206,38 @@ export class Dispatcher {
       const next = await store.nextDueAt([...active], now);
       if (next !== undefined) wakeAt = Math.min(wakeAt, next);
     } else if (!exhausted && active.size > 0) {
-      // Stopped early with slots left (rows were all blocked): look again soon.
+      // Due rows are left although slots are free (a claim was lost to another writer): look again soon.
       wakeAt = Math.min(wakeAt, now + 1);
     }
     return Math.max(1, wakeAt - clock.now());
+  }
+
+  /**
+   * Walks due rows in priority order and takes a limiter slot for each that
+   * may go now, until `slots` are filled. Platforms whose overall window is
+   * full drop out; blocked rows report their wait. True when no due row is left.
+   */
+  private async select(now: number, slots: number, active: Set<PlatformName>, jobs: SendJob[], blocked: (waitMs: number) => void): Promise<boolean> {
+    let cursor: DueCursor | undefined;
+    while (jobs.length < slots && active.size > 0) {
+      const page = slots - jobs.length + 16;
+      const rows = await this.o.store.findDue({ now, platforms: [...active], limit: page, after: cursor });
+      for (const row of rows) {
+        if (jobs.length >= slots) return false;
+        cursor = row;
+        if (!active.has(row.platform) || this.disabling.has(row.destinationId)) continue;
+        const limiter = this.limiters.get(row.platform) as RateLimiter;
+        const admission = limiter.tryAcquire(row.recipientKey, row.isGroup, now);
+        if (admission.ok) {
+          jobs.push({ row, grant: admission.grant, limiter, platform: this.o.platforms.get(row.platform) as ChatPlatform });
+          continue;
+        }
+        if (admission.scope === 'platform') active.delete(row.platform);
+        blocked(admission.waitMs);
+      }
+      if (rows.length < page) return true;
+    }
+    return false;
   }
 
   private launch(job: SendJob): void {

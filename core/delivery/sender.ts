@@ -81,7 +81,8 @@ function fail(row: DueDelivery, err: unknown, limiter: RateLimiter, at: number, 
       logger.warn({ ...ids, reason: result.reason, answer: result.error }, 'destination disabled: the platform refuses it for good');
       break;
     case 'dead':
-      logger.warn({ ...ids, attempts: result.attempts, error: result.error }, 'delivery is dead: no attempts left');
+      logger.warn({ ...ids, attempts: result.attempts, error: result.error },
+        result.errorCode === 'content_not_found' ? 'delivery is dead: its content no longer exists' : 'delivery is dead: no attempts left');
       break;
     case 'retry':
       logger.info({ ...ids, attempts: result.attempts, retryAt: result.dueAt, error: result.error }, 'send failed; retrying later');

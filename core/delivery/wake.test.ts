@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock';
+import { FakeClock, systemClock } from '../clock';
 import { Wakeup } from './wake';
 
 describe('Wakeup', () => {
@@ -40,5 +40,30 @@ describe('Wakeup', () => {
     expect(woke).toBe(false);
     await clock.advance(10);
     await sleeping;
+  });
+
+  it('ends a long sleep on the system clock when poked', async () => {
+    const wake = new Wakeup(systemClock);
+    const sleeping = wake.sleep(3_600_000);
+    wake.poke();
+    await sleeping;
+    expect(wake.sleepingUntil).toBe(Infinity);
+  });
+
+  it('leaves no abort listener behind after sleeps that end on time', async () => {
+    const clock = new FakeClock(0);
+    const controller = new AbortController();
+    let listeners = 0;
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof add>) => (listeners++, add(...args))) as typeof add;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => (listeners--, remove(...args))) as typeof remove;
+    for (let i = 0; i < 3; i++) {
+      const sleeping = clock.sleep(10, signal);
+      await clock.advance(10);
+      await sleeping;
+    }
+    expect(listeners).toBe(0);
   });
 });

@@ -1,0 +1,42 @@
+// `npm run bench [-- scenario ...]`: runs the benchmark scenarios one after another, prints a table and, last, one JSON line.
+import { runFanout } from './fanout';
+import { runLatency } from './latency';
+import { renderJson, renderTable, type ScenarioResult, type TimedResult } from './report';
+import { runScale } from './scale';
+import { load1 } from './support';
+import { runTelegram } from './telegram';
+
+const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
+  fanout: () => runFanout(),
+  latency: () => runLatency(),
+  scale: () => runScale(),
+  telegram: () => runTelegram(),
+};
+
+async function timed(name: string, run: () => Promise<ScenarioResult>): Promise<TimedResult> {
+  const before = load1();
+  const started = Date.now();
+  let result: ScenarioResult;
+  try {
+    result = await run();
+  } catch (err) {
+    result = { scenario: name, title: name, setup: '', figures: [], data: {}, pending: `failed: ${(err as Error).stack ?? String(err)}` };
+  }
+  return { ...result, elapsedMs: Date.now() - started, load: { before, after: load1() } };
+}
+
+const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = asked.filter((a) => !(a in SCENARIOS));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown scenario: ${unknown.join(', ')}; choose from ${Object.keys(SCENARIOS).join(', ')}\n`);
+  process.exit(2);
+}
+const startedAt = new Date();
+const results: TimedResult[] = [];
+for (const name of asked.length > 0 ? asked : Object.keys(SCENARIOS)) {
+  process.stderr.write(`running ${name}...\n`);
+  results.push(await timed(name, SCENARIOS[name] as () => Promise<ScenarioResult>));
+}
+process.stdout.write(`${renderTable(results)}\n\n`);
+process.stdout.write(`${renderJson(results, startedAt)}\n`);
+process.exit(results.some((r) => r.pending?.startsWith('failed')) ? 1 : 0);

@@ -1,0 +1,94 @@
+// What every benchmark scenario shares: a temporary database with seeded subscribers, signed publishes, waiting, percentiles.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openDatabase, type Db } from '../db/client';
+import { seedSubscribers } from '../db/testing/seed';
+import { signBody } from '../server/signature';
+
+export const BENCH_SECRET = 'bench-signing-secret-0123456789';
+
+/** A database file in a fresh temporary folder, removed by `remove`. */
+export interface BenchDatabase {
+  url: string;
+  remove(): void;
+}
+
+export function tempDatabase(prefix: string): BenchDatabase {
+  const dir = mkdtempSync(join(tmpdir(), `sc-bench-${prefix}-`));
+  return { url: `file:${join(dir, 'signalcast.db')}`, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Creates the schema and `count` subscribers on the pro plan (real-time alerts), then closes. Returns their chat ids. */
+export function seedDatabase(url: string, count: number, platform: 'testchat' | 'telegram' = 'testchat'): string[] {
+  const db = openDatabase(url);
+  try {
+    return seedSubscribers(db, { count, planId: 'pro', platform }).chatIds;
+  } finally {
+    db.$client.close();
+  }
+}
+
+/** A second connection to a service's database, for reading the outbox (WAL: it never blocks the service). */
+export function openOutbox(url: string): Db {
+  return openDatabase(url, { migrate: false });
+}
+
+/** Delivery counts by state. */
+export function countByState(db: Db, contentId?: string): Record<string, number> {
+  const rows = contentId
+    ? db.$client.prepare('SELECT state, count(*) AS n FROM deliveries WHERE content_id = ? GROUP BY state').all(contentId)
+    : db.$client.prepare('SELECT state, count(*) AS n FROM deliveries GROUP BY state').all();
+  return Object.fromEntries((rows as { state: string; n: number }[]).map((r) => [r.state, r.n]));
+}
+
+export function signalBody(publisherId: string, symbol = 'BTCUSDT'): string {
+  return JSON.stringify({ publisherId, symbol, market: 'crypto', side: 'long', conviction: 0.86, reasons: ['Breakout above the range on volume'] });
+}
+
+export interface PublishAnswer {
+  status: number;
+  body: { id?: string; planned?: number; skipped?: number; duplicate?: boolean; error?: unknown };
+  /** From just before the request to the complete answer, in ms (fractional). */
+  ms: number;
+  /** Date.now() just before the request went out. */
+  sentAt: number;
+}
+
+/** POST /v1/signals, signed, through the global fetch (undici, keep-alive). */
+export async function publish(baseUrl: string, body: string): Promise<PublishAnswer> {
+  const sentAt = Date.now();
+  const started = performance.now();
+  const res = await fetch(`${baseUrl}/v1/signals`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signalcast-signature': signBody(BENCH_SECRET, body, sentAt) },
+    body,
+  });
+  const answer = (await res.json()) as PublishAnswer['body'];
+  return { status: res.status, body: answer, ms: performance.now() - started, sentAt };
+}
+
+/** Polls until `check` holds; false when `deadline` (Date.now() ms) passes first. */
+export async function until(check: () => boolean | Promise<boolean>, deadline: number, everyMs = 20): Promise<boolean> {
+  while (!(await check())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return true;
+}
+
+/** Nearest-rank percentile of `values` (p in 0..100). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] as number;
+}
+
+export const round = (n: number, digits = 1): number => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);
+
+/** The 1-minute load average: above the core count, other work competed with the benchmark. */
+export function load1(): number {
+  return round(loadavg()[0] ?? 0, 2);
+}

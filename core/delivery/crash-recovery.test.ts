@@ -1,0 +1,131 @@
+// The crash test: the real service is SIGKILLed mid fan-out and restarted; every alert arrives, only in-flight ones twice.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnService, type ServiceProcess } from '../../bench/service-process';
+import { openDatabase } from '../../db/client';
+import { seedSubscribers } from '../../db/testing/seed';
+import { startTestchat, type TestchatEmulator } from '../../sandbox/testchat/server';
+import { signBody } from '../../server/signature';
+
+const SUBSCRIBERS = 3_000;
+const CONCURRENCY = 32;
+const SECRET = 'crash-test-signing-secret';
+const TOKEN = 'crash-test-token';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Polls until `check` holds: waiting for something to happen, never measuring time. */
+async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Reads the outbox from the test process (WAL: readers never block the service). */
+function outbox(databaseUrl: string) {
+  const db = openDatabase(databaseUrl, { migrate: false });
+  cleanups.push(() => db.$client.close());
+  const countBy = db.$client.prepare<[], { state: string; n: number }>('SELECT state, count(*) AS n FROM deliveries GROUP BY state');
+  const sending = db.$client.prepare<[], { recipient_key: string }>("SELECT recipient_key FROM deliveries WHERE state = 'sending' ORDER BY recipient_key");
+  return {
+    counts: (): Record<string, number> => Object.fromEntries(countBy.all().map((r) => [r.state, r.n])),
+    sendingKeys: (): string[] => sending.all().map((r) => r.recipient_key),
+  };
+}
+
+function chatCounts(emulator: TestchatEmulator): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of emulator.messages) counts.set(m.chatId, (counts.get(m.chatId) ?? 0) + 1);
+  return counts;
+}
+
+describe('crash recovery of the real service', () => {
+  it('after a SIGKILL mid fan-out, a restart delivers every alert, and only the sends in flight at the kill arrive twice', async () => {
+    const { url: testchatUrl, emulator } = await startTestchat({
+      token: TOKEN,
+      limits: { overall: { limit: 1000, windowMs: 1000 }, perChat: { limit: 1, windowMs: 1000 } },
+    });
+    cleanups.push(() => emulator.stop());
+    const dir = mkdtempSync(join(tmpdir(), 'sc-crash-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const databaseUrl = `file:${join(dir, 'signalcast.db')}`;
+    const seedDb = openDatabase(databaseUrl);
+    const { chatIds } = seedSubscribers(seedDb, { count: SUBSCRIBERS, planId: 'pro' });
+    seedDb.$client.close();
+
+    const env = {
+      DATABASE_URL: databaseUrl,
+      INGEST_SIGNING_SECRET: SECRET,
+      TESTCHAT_URL: testchatUrl,
+      TESTCHAT_TOKEN: TOKEN,
+      TESTCHAT_RATE_OVERALL: '1000/1s',
+      TESTCHAT_RATE_PER_CHAT: '1/1s',
+      DELIVERY_CONCURRENCY: String(CONCURRENCY),
+    };
+    const services: ServiceProcess[] = [];
+    cleanups.push(() => Promise.all(services.map((s) => s.stop('SIGKILL'))));
+    const first = await spawnService({ env });
+    services.push(first);
+
+    const body = JSON.stringify({ publisherId: 'crash-1', symbol: 'BTCUSDT', market: 'crypto', side: 'long', conviction: 0.9, reasons: ['Breakout'] });
+    const res = await fetch(`${first.url}/v1/signals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signalcast-signature': signBody(SECRET, body, Date.now()) },
+      body,
+    });
+    expect(res.status).toBe(202);
+    const published = (await res.json()) as { id: string; planned: number };
+    expect(published.planned).toBe(SUBSCRIBERS);
+
+    // Mid-way, the platform goes on accepting sends but stops answering: every slot fills with a
+    // send the platform has taken and the service has not heard back about. Then the kill.
+    await until(() => emulator.messages.length >= SUBSCRIBERS * 0.4, '40% of the alerts to arrive');
+    const release = emulator.holdAnswers();
+    cleanups.push(release);
+    const acceptedBeforeHold = emulator.messages.length;
+    expect(acceptedBeforeHold).toBeLessThan(SUBSCRIBERS * 0.7);
+    const db = outbox(databaseUrl);
+    await until(() => emulator.messages.length - acceptedBeforeHold === CONCURRENCY && db.counts().sending === CONCURRENCY,
+      'every slot to hold an unanswered send, and every answered one to be recorded');
+    const held = emulator.messages.slice(acceptedBeforeHold).map((m) => `testchat:${m.chatId}`).sort();
+
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    const sendingAtKill = db.sendingKeys();
+    expect(sendingAtKill).toEqual(held);
+    const atKill = db.counts();
+    expect(atKill.pending).toBeGreaterThan(0);
+    expect(atKill.sent).toBe(acceptedBeforeHold);
+    release();
+
+    const second = await spawnService({ env });
+    services.push(second);
+    const recovered = second.lines
+      .filter((l) => String(l.msg).startsWith('delivery was being sent when the process stopped'))
+      .map((l) => String(l.recipientKey))
+      .sort();
+    expect(recovered).toEqual(sendingAtKill);
+
+    await until(() => db.counts().sent === SUBSCRIBERS, 'every delivery to be sent after the restart');
+    expect((await second.stop('SIGTERM')).code).toBe(0);
+    expect(db.counts()).toEqual({ sent: SUBSCRIBERS });
+
+    // What the platform actually received: everyone at least once, twice only those in flight at the kill.
+    const counts = chatCounts(emulator);
+    expect(chatIds.filter((id) => !counts.has(id))).toEqual([]);
+    const twice = [...counts].filter(([, n]) => n > 1);
+    expect(twice.every(([, n]) => n === 2)).toBe(true);
+    expect(twice.map(([id]) => `testchat:${id}`).sort()).toEqual(sendingAtKill);
+    expect(twice.length).toBeLessThanOrEqual(CONCURRENCY);
+    expect(emulator.messages.length).toBe(SUBSCRIBERS + sendingAtKill.length);
+    expect(emulator.messages.every((m) => m.text.includes(`#${published.id}`))).toBe(true);
+    expect(first.stderr.join('') + second.stderr.join('')).toBe('');
+  }, 60_000);
+});
