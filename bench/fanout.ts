@@ -2,7 +2,7 @@
 import { startTestchat, type AcceptedMessage } from '../sandbox/testchat/server';
 import type { ScenarioResult } from './report';
 import { spawnService } from './service-process';
-import { BENCH_SECRET, countByState, load1, openOutbox, publish, round, seedDatabase, signalBody, tempDatabase, until } from './support';
+import { BENCH_SECRET, countByState, load1, openOutbox, publish, round, seedDatabase, sendLatency, signalBody, tempDatabase, until } from './support';
 
 export interface FanoutOptions {
   recipients: number;
@@ -59,6 +59,7 @@ export async function runFanout(options: Partial<FanoutOptions> = {}): Promise<S
     // The last results are written in batches: wait for the outbox to say so too.
     await until(() => (countByState(outbox).sent ?? 0) >= o.recipients, Math.min(deadline, Date.now() + 5_000), 20);
     const memory = service.memory();
+    const latency = sendLatency(await (await fetch(`${service.url}/metrics`)).text(), 'testchat');
     const cpuAfter = service.cpuMs();
     const ownCpu = process.cpuUsage(ownCpuBefore);
     const serviceCpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : NaN;
@@ -99,6 +100,7 @@ export async function runFanout(options: Partial<FanoutOptions> = {}): Promise<S
         { name: 'injected 429s', value: stats.injected429 },
         { name: 'outbox after', value: JSON.stringify(states) },
         { name: 'service CPU per send', value: round(serviceCpuMs / stats.requests, 3), unit: `ms (${round((serviceCpuMs / spanMs) * 100, 0)}% of a core)` },
+        { name: 'send call, mean / share over 25 ms', value: `${latency.meanMs} ms / ${latency.over25msPct}%` },
         { name: 'emulator process CPU', value: round((emulatorCpuMs / spanMs) * 100, 0), unit: '% of a core' },
         { name: 'service peak RSS', value: memory ? round(memory.peakRss / 2 ** 20, 0) : null, unit: 'MiB' },
       ],
@@ -108,7 +110,7 @@ export async function runFanout(options: Partial<FanoutOptions> = {}): Promise<S
         windowUseRate: round(windowUse, 1), ceilingRate: round(ceiling, 1), spanMs, publishToFirstSendMs: first - answer.sentAt, publishMs: round(answer.ms, 2),
         lost, duplicates: stats.duplicates, requests: stats.requests, accepted: stats.accepted, injected429: stats.injected429,
         violations: stats.violations, violationsByKind: stats.violationsByKind, outbox: states,
-        serviceCpuMs, serviceCpuPerSendMs: round(serviceCpuMs / stats.requests, 3), emulatorCpuMs: round(emulatorCpuMs, 0),
+        sendLatency: latency, serviceCpuMs, serviceCpuPerSendMs: round(serviceCpuMs / stats.requests, 3), emulatorCpuMs: round(emulatorCpuMs, 0),
         servicePeakRssMiB: memory ? round(memory.peakRss / 2 ** 20, 0) : null, loadDuring: load1(),
       },
       notes: [

@@ -1,5 +1,84 @@
-// stub
+// Scale benchmark: planning one signal for 100,000 subscribers, and the service's memory, in a fresh child process.
+import { performance } from 'node:perf_hooks';
+import { startTestchat } from '../sandbox/testchat/server';
 import type { ScenarioResult } from './report';
-export async function runScale(): Promise<ScenarioResult> {
-  return { scenario: 'scale', title: 'scale', setup: '', figures: [], data: {}, pending: 'not written yet' };
+import { spawnService } from './service-process';
+import { BENCH_SECRET, countByState, openOutbox, publish, round, seedDatabase, signalBody, tempDatabase } from './support';
+
+export interface ScaleOptions {
+  subscribers: number;
+  /** How long to let the dispatcher send after the publish before reading memory. */
+  sendForMs: number;
+}
+
+export const SCALE_DEFAULTS: ScaleOptions = { subscribers: 100_000, sendForMs: 3_000 };
+
+const mib = (bytes: number | undefined) => (bytes === undefined ? null : round(bytes / 2 ** 20, 0));
+
+/**
+ * A fresh service process (`main.ts start`) on a database of 100,000
+ * subscribers; one signed publish plans the signal for all of them in one
+ * transaction. The dispatcher then sends to the test platform (in this
+ * process) for a few seconds, and the service's RSS is read from /proc:
+ * now, and at its peak (VmHWM) since it started.
+ */
+export async function runScale(options: Partial<ScaleOptions> = {}): Promise<ScenarioResult> {
+  const o = { ...SCALE_DEFAULTS, ...options };
+  const { url, token, emulator } = await startTestchat({
+    limits: { overall: { limit: 1000, windowMs: 1000 }, perChat: { limit: 1, windowMs: 1000 } },
+  });
+  const database = tempDatabase('scale');
+  const seedStarted = performance.now();
+  seedDatabase(database.url, o.subscribers);
+  const seedMs = performance.now() - seedStarted;
+  const service = await spawnService({
+    env: {
+      DATABASE_URL: database.url,
+      INGEST_SIGNING_SECRET: BENCH_SECRET,
+      TESTCHAT_URL: url,
+      TESTCHAT_TOKEN: token,
+      TESTCHAT_RATE_OVERALL: '1000/1s',
+      TESTCHAT_RATE_PER_CHAT: '1/1s',
+    },
+  });
+  const outbox = openOutbox(database.url);
+  try {
+    const atStart = service.memory();
+    const answer = await publish(service.url, signalBody('bench-scale-1'));
+    if (answer.status !== 202) throw new Error(`publish answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const afterPublish = service.memory();
+    const logged = await service.waitFor((l) => l.msg === 'request' && l.route === '/v1/signals', 5_000);
+    await new Promise((resolve) => setTimeout(resolve, o.sendForMs));
+    const afterSending = service.memory();
+    const states = countByState(outbox);
+    const planned = answer.body.planned ?? 0;
+    const peak = mib(afterSending?.peakRss);
+    return {
+      scenario: 'scale',
+      title: `Scale: planning 1 signal for ${o.subscribers.toLocaleString('en-US')} subscribers`,
+      setup: `fresh service child process (main.ts start) on a database seeded with ${o.subscribers.toLocaleString('en-US')} pro subscribers; `
+        + `one signed POST /v1/signals; then ${o.sendForMs / 1000} s of sending to the testchat emulator (in the bench process, 1000/1s)`,
+      figures: [
+        { name: 'publish (POST to 202, planning in it)', value: round(answer.ms, 0), unit: 'ms', target: '< 2000 ms', ok: answer.ms < 2000 },
+        { name: 'server time (fastify)', value: Number(logged.ms), unit: 'ms' },
+        { name: 'deliveries planned', value: planned, target: String(o.subscribers), ok: planned === o.subscribers },
+        { name: 'RSS at start', value: mib(atStart?.rss), unit: 'MiB' },
+        { name: 'RSS after publish', value: mib(afterPublish?.rss), unit: 'MiB' },
+        { name: `RSS after ${o.sendForMs / 1000} s of sending`, value: mib(afterSending?.rss), unit: 'MiB' },
+        { name: 'peak RSS (VmHWM)', value: peak, unit: 'MiB', target: '< 300 MiB', ok: peak !== null && peak < 300 },
+        { name: 'sent meanwhile', value: emulator.stats().accepted },
+        { name: 'seeding (bench side, not measured)', value: round(seedMs, 0), unit: 'ms' },
+      ],
+      data: {
+        subscribers: o.subscribers, publishMs: round(answer.ms, 1), serverMs: Number(logged.ms), planned,
+        rssStartMiB: mib(atStart?.rss), rssAfterPublishMiB: mib(afterPublish?.rss), rssAfterSendingMiB: mib(afterSending?.rss), peakRssMiB: peak,
+        sentMeanwhile: emulator.stats().accepted, outbox: states, seedMs: round(seedMs, 0),
+      },
+    };
+  } finally {
+    outbox.$client.close();
+    await service.stop('SIGTERM');
+    await emulator.stop();
+    database.remove();
+  }
 }

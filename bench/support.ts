@@ -92,3 +92,16 @@ export const round = (n: number, digits = 1): number => (Number.isFinite(n) ? Ma
 export function load1(): number {
   return round(loadavg()[0] ?? 0, 2);
 }
+
+/** Send-call durations from the Prometheus text: how many, their mean, and the share slower than 25 ms. */
+export function sendLatency(metricsText: string, platform: string): { count: number; meanMs: number; over25msPct: number } {
+  const value = (name: string, le?: string): number => {
+    const labels = le === undefined ? `platform="${platform}"` : `le="${le}",platform="${platform}"`;
+    const line = metricsText.split('\n').find((l) => l.startsWith(`signalcast_delivery_send_seconds_${name}{${labels}}`));
+    return Number(line?.split(' ').pop() ?? NaN);
+  };
+  const count = value('count');
+  const sum = value('sum');
+  const within25 = value('bucket', '0.025');
+  return { count, meanMs: round((sum / count) * 1000, 2), over25msPct: round(((count - within25) / count) * 100, 1) };
+}

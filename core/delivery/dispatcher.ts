@@ -40,6 +40,8 @@ export interface DispatcherOptions {
 
 /**
  * Sends due deliveries: paid real-time first, then delayed, then snapshots.
+ * Build it with plain parameters (see main.ts), `start()` it, `poke()` it
+ * after each commit that adds due work, and `stop()` it on SIGTERM.
  * It sleeps until the next due time, the next opening of a limit, a finished
  * send when all slots were busy, or a poke (the ingest API pokes after each
  * commit): no polling interval adds latency and nothing spins.
@@ -114,7 +116,11 @@ export class Dispatcher {
     this.wake.poke();
   }
 
-  /** Resolves once nothing is due, in flight or unwritten (for tests and benchmarks). */
+  /**
+   * Resolves the next time the loop sleeps until a later time with no poke,
+   * send or unwritten result pending: nothing more happens until the clock
+   * moves or someone pokes (for tests and benchmarks).
+   */
   idle(): Promise<void> {
     return new Promise((resolve) => {
       this.idleWaiters.push(resolve);

@@ -23,6 +23,8 @@ export interface CreateChannelOptions {
   username?: string;
   /** The owner's user id (created when new). */
   ownerId?: number;
+  /** A fixed chat id such as -1001000000001 (a plan's telegramChatIds); the next free one when absent. */
+  id?: number;
 }
 
 const COMMAND_AT_START = /^\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?/;
@@ -138,7 +140,8 @@ export function userLeaves(world: TelegramWorld, userId: number, chatId: number)
 export function createChannel(world: TelegramWorld, options: CreateChannelOptions): ChatRecord {
   const isPrivate = options.private ?? true;
   const username = isPrivate ? undefined : (options.username ?? options.title.toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 32));
-  const chat = world.state.addChat({ type: options.type ?? 'channel', title: options.title, username });
+  if (options.id !== undefined && world.state.chats.has(options.id)) throw new Error(`chat ${options.id} exists already`);
+  const chat = world.state.addChat({ id: options.id, type: options.type ?? 'channel', title: options.title, username });
   const owner = world.state.ensureUser(options.ownerId ?? 1, options.ownerId ? {} : { firstName: 'Channel Owner' });
   chat.members.set(owner.id, { status: 'creator', untilDate: 0 });
   world.membership.change(chat, world.state.bot, { status: 'administrator', untilDate: 0 }, owner);

@@ -1,0 +1,27 @@
+// Billing for the running service: Stripe when STRIPE_SECRET_KEY is set, else a stand-in that says payments are off.
+import type { Billing } from '../core/billing/ports';
+import { SignalcastError } from '../core/errors';
+import { createBillingService, createStripeClient, type BillingService, type BillingServiceDeps } from '../billing';
+import type { Config } from '../config';
+
+/** The answer every billing call gets when Stripe is not configured. */
+export const PAYMENTS_OFF_MESSAGE = 'payments are not configured (STRIPE_SECRET_KEY)';
+
+/** A Billing whose every call fails with a clear error naming the missing setting. */
+export const unconfiguredBilling: Billing = {
+  createCheckoutLink: () => Promise.reject(new SignalcastError('internal', PAYMENTS_OFF_MESSAGE)),
+  createPortalLink: () => Promise.reject(new SignalcastError('internal', PAYMENTS_OFF_MESSAGE)),
+};
+
+/** What billing needs besides the Stripe settings (the stores, the hooks, the clock and logger). */
+export type BillingWiring = Omit<BillingServiceDeps, 'stripe' | 'webhookSecret'>;
+
+/**
+ * Builds Stripe billing on the settings, or returns null when STRIPE_SECRET_KEY is not set.
+ * Without STRIPE_WEBHOOK_SECRET there is no webhook route and only reconciliation repairs.
+ */
+export function createBilling(settings: Config['stripe'], wiring: BillingWiring): BillingService | null {
+  if (!settings.secretKey) return null;
+  const stripe = createStripeClient({ secretKey: settings.secretKey, apiBase: settings.apiBase });
+  return createBillingService({ ...wiring, stripe, webhookSecret: settings.webhookSecret });
+}

@@ -1,0 +1,64 @@
+// The chat commands for the running service: their dependencies, and one handler that routes access events apart.
+import { handleEvent, type CommandDeps } from '../bots/commands';
+import type { EventHandler } from '../bots/telegram';
+import type { AuditLog } from '../core/audit';
+import type { Billing } from '../core/billing/ports';
+import type { Clock } from '../core/clock';
+import { isAccessEvent } from '../core/access/inbound';
+import type { Logger } from '../core/logger';
+import type { PlansConfig } from '../core/plans';
+import type { PublishOutcome, SignalService } from '../core/signals/ports';
+import type { PlatformName } from '../core/types';
+import type { Db } from '../db/client';
+import { SqliteAccountDirectory } from '../db/stores/account-directory';
+import type { SqliteAccountStore } from '../db/stores/account-store';
+import { SqliteLinkCodeStore } from '../db/stores/link-code-store';
+import { SqliteReferralStore } from '../db/stores/referral-store';
+import { SqliteOperatorStats } from '../db/stores/stats-store';
+
+export interface CommandWiringDeps {
+  db: Db;
+  accounts: SqliteAccountStore;
+  billing: Billing;
+  plans: PlansConfig;
+  signals: Pick<SignalService, 'publish'>;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  operatorIds: Partial<Record<PlatformName, readonly string[]>>;
+  deepLinks?: CommandDeps['deepLinks'];
+  onEntitlementChanged?: CommandDeps['onEntitlementChanged'];
+  onPublished?: ((outcome: PublishOutcome) => void) | undefined;
+}
+
+export function createCommandDeps(deps: CommandWiringDeps): CommandDeps {
+  const { db, clock } = deps;
+  return {
+    accounts: deps.accounts,
+    directory: new SqliteAccountDirectory({ db }),
+    referrals: new SqliteReferralStore({ db, clock }),
+    linkCodes: new SqliteLinkCodeStore({ db }),
+    billing: deps.billing,
+    plans: deps.plans,
+    signals: deps.signals,
+    stats: new SqliteOperatorStats({ db }),
+    audit: deps.audit,
+    clock,
+    logger: deps.logger.child({ component: 'commands' }),
+    operatorIds: deps.operatorIds,
+    deepLinks: deps.deepLinks,
+    onEntitlementChanged: deps.onEntitlementChanged,
+    onPublished: deps.onPublished,
+  };
+}
+
+/** What a bot calls with each event: join requests and membership changes go to access (no reply), the rest to the commands. */
+export function routeEvents(commands: CommandDeps, onAccessEvent: ((event: Parameters<EventHandler>[0]) => Promise<unknown>) | undefined): EventHandler {
+  return async (event) => {
+    if (isAccessEvent(event)) {
+      if (onAccessEvent) await onAccessEvent(event);
+      return [];
+    }
+    return handleEvent(event, commands);
+  };
+}

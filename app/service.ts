@@ -1,0 +1,188 @@
+// Composes the running service from its settings: stores, platforms, dispatcher, HTTP, the Telegram bot, billing, access and schedules.
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { BillingService } from '../billing';
+import { registerTelegramWebhook, type EventHandler, type TelegramBot } from '../bots/telegram';
+import type { Config } from '../config';
+import { systemClock, type Clock } from '../core/clock';
+import { Dispatcher } from '../core/delivery/dispatcher';
+import { createRetryPolicy } from '../core/delivery/retry-policy';
+import type { Logger } from '../core/logger';
+import { loadPlans, type PlansConfig } from '../core/plans';
+import { openDatabase, type Db } from '../db/client';
+import { SqliteAccountStore } from '../db/stores/account-store';
+import { SqliteApiKeyStore } from '../db/stores/api-key-store';
+import { SqliteAuditLog } from '../db/stores/audit-store';
+import { SqliteContentResolver } from '../db/stores/delivery-content';
+import { SqliteDeliveryStore } from '../db/stores/delivery-store';
+import { SqliteReferralStore } from '../db/stores/referral-store';
+import { SqliteSignalStore } from '../db/stores/signal-store';
+import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
+import type { Cron, Schedules } from '../schedules';
+import { PromMetrics } from '../server/metrics';
+import { createReadiness, databaseCheck } from '../server/readiness';
+import { buildServer } from '../server/server';
+import { createAccess, type AccessWiring } from './access';
+import { createBilling, unconfiguredBilling } from './billing';
+import { ensurePlanChannels } from './channels';
+import { createCommandDeps, routeEvents } from './commands';
+import { createSendingPlatforms, createTelegram } from './platforms';
+import { startSchedules } from './schedules';
+
+export interface ServiceOptions {
+  config: Config;
+  logger: Logger;
+  /** The system clock unless a test gives a FakeClock. */
+  clock?: Clock | undefined;
+  /** An open database (tests: openMemoryDatabase()); else DATABASE_URL is opened, and closed at stop. */
+  db?: Db | undefined;
+  /** The plans; else PLANS_FILE (or the built-in plans). */
+  plans?: PlansConfig | undefined;
+  /** node-cron unless a test gives its own. */
+  cron?: Cron | undefined;
+}
+
+/** The running service's parts, for main and for tests that drive it. */
+export interface Service {
+  readonly app: FastifyInstance;
+  readonly db: Db;
+  readonly plans: PlansConfig;
+  readonly dispatcher: Dispatcher;
+  readonly telegram: TelegramBot | null;
+  readonly billing: BillingService | null;
+  readonly access: AccessWiring | null;
+  /** The server's own URL (loopback when listening on every interface), once started. */
+  readonly url: string | undefined;
+  /** Starts sending, listens, starts the bot (after listening: a webhook needs the route) and the schedules; returns the URL. */
+  start(): Promise<string>;
+  /** Readiness 503, schedules off, the bot stops receiving, HTTP closes, sends in flight finish, the database closes (when opened here). */
+  stop(): Promise<void>;
+}
+
+/** Builds every part; nothing is contacted and nothing listens until `start()`. */
+export function createService(options: ServiceOptions): Service {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const plans = options.plans ?? loadPlans(config.plansFile);
+  const ownsDb = !options.db;
+  const db = options.db ?? openDatabase(config.databaseUrl);
+  try {
+    return compose({ ...options, clock, plans, db }, ownsDb);
+  } catch (err) {
+    if (ownsDb) db.$client.close();
+    throw err;
+  }
+}
+
+function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; db: Db }, ownsDb: boolean): Service {
+  const { config, logger, clock, plans, db } = options;
+  const audit = new SqliteAuditLog({ db, clock });
+  const accounts = new SqliteAccountStore({ db, clock });
+  const deliveries = new SqliteDeliveryStore({ db, clock, audit });
+  const metrics = new PromMetrics({ queueDepth: () => deliveries.countByPlatformAndState() });
+  const signals = new SqliteSignalStore({ db, clock, plans, bands: config.bands, logger: logger.child({ component: 'signals' }), metrics });
+
+  // The bot needs its event handler now; the handler needs billing and access, which need the bot's Api.
+  let onEvent: EventHandler = async () => [];
+  const telegram = createTelegram(config, { logger, onEvent: (event) => onEvent(event) });
+  const platforms = createSendingPlatforms(config);
+  if (telegram) platforms.set('telegram', telegram.platform);
+
+  const dispatcher = new Dispatcher({
+    store: deliveries,
+    platforms,
+    content: new SqliteContentResolver({ db }),
+    clock,
+    logger: logger.child({ component: 'dispatcher' }),
+    metrics,
+    retryPolicy: createRetryPolicy({ maxAttempts: config.delivery.maxAttempts }),
+    concurrency: config.delivery.concurrency,
+    limits: config.rateOverrides,
+    shutdownTimeoutMs: config.delivery.shutdownTimeoutMs,
+  });
+  const readiness = createReadiness({ database: databaseCheck(db) });
+  const app = buildServer({
+    signals,
+    apiKeys: new SqliteApiKeyStore({ db, clock }),
+    auth: { signingSecret: config.ingest.signingSecret },
+    rateLimit: { perMinute: config.ingest.ratePerMinute },
+    clock,
+    metrics,
+    logger: logger.child({ component: 'http' }),
+    readiness,
+    onPublished: () => dispatcher.poke(),
+  });
+
+  const access = telegram ? createAccess({ db, api: telegram.api, plans, clock, audit, logger }) : null;
+  let url: string | undefined;
+  const billing = createBilling(config.stripe, {
+    accounts,
+    events: new SqliteStripeEventStore({ db, clock }),
+    referrals: new SqliteReferralStore({ db, clock }),
+    audit,
+    plans,
+    clock,
+    logger: logger.child({ component: 'billing' }),
+    publicUrl: config.publicUrl ?? (() => url ?? `http://127.0.0.1:${config.port}`),
+    onSubscriptionChanged: access?.onSubscriptionChanged,
+    notify: async (accountId, text) => {
+      if (!access || !(await access.notify(accountId, text))) logger.warn({ accountId }, 'a billing notice could not be sent: the account has no chat that takes it');
+    },
+  });
+  if (billing) billing.registerRoutes(app);
+  if (telegram?.webhook) registerTelegramWebhook(app, telegram, telegram.webhook.secret);
+
+  const commands = createCommandDeps({
+    db,
+    accounts,
+    billing: billing?.billing ?? unconfiguredBilling,
+    plans,
+    signals,
+    audit,
+    clock,
+    logger,
+    operatorIds: { telegram: config.telegram.operatorIds },
+    deepLinks: telegram ? { telegram: (payload) => telegram.deepLink(payload) ?? '' } : undefined,
+    onEntitlementChanged: access?.onEntitlementChanged,
+    onPublished: () => dispatcher.poke(),
+  });
+  onEvent = routeEvents(commands, access?.onAccessEvent);
+
+  let schedules: Schedules | null = null;
+  let started = false;
+
+  return {
+    app, db, plans, dispatcher, telegram, billing, access,
+    get url() {
+      return url;
+    },
+    async start() {
+      if (telegram) await ensurePlanChannels({ accounts, plans, logger });
+      await dispatcher.start();
+      started = true;
+      const listened = await app.listen({ port: config.port, host: config.host });
+      // Listening on every interface: the loopback address is the one the emulators may call.
+      url = config.host === '0.0.0.0' || config.host === '::' ? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` : listened;
+      if (telegram) await telegram.start();
+      schedules = startSchedules({
+        billing: billing ? (o) => billing.reconcile(o) : undefined,
+        access: access?.reconciler,
+        timeZone: config.operatorTimeZone,
+        logger,
+        cron: options.cron,
+      });
+      return url;
+    },
+    async stop() {
+      try {
+        readiness.markShuttingDown();
+        await schedules?.stop();
+        await telegram?.stop();
+        await app.close();
+        if (started) await dispatcher.stop();
+      } finally {
+        if (ownsDb) db.$client.close();
+      }
+    },
+  };
+}

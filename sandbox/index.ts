@@ -1,0 +1,90 @@
+// Sandbox mode: without platform tokens or a Stripe key, start the emulators on loopback and point the real clients at them.
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config';
+import { systemClock, type Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { PlansConfig } from '../core/plans';
+import { createPlanChannels, stripePlanPrices } from './register';
+import { startStripeEmulator, type StripeEmulator } from './stripe';
+import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } from './telegram';
+
+export { createPlanChannels, stripePlanPrices } from './register';
+
+/** The path the service takes Stripe's webhooks on (billing/webhook-route.ts). */
+const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
+
+export interface SandboxOptions {
+  config: Config;
+  plans: PlansConfig;
+  logger: Logger;
+  /** Simulated time for both emulators; the system clock by default. */
+  clock?: Clock | undefined;
+  telegramLimits?: Partial<TelegramLimits> | undefined;
+}
+
+/** The emulators started, and the settings that point the real clients at them. */
+export interface Sandbox {
+  /** The settings with the emulators' token, keys and URLs filled in. */
+  readonly config: Config;
+  readonly telegram: TelegramEmulator | null;
+  readonly stripe: StripeEmulator | null;
+  /** Once the service listens: Stripe's webhooks go to `<serviceUrl>/webhooks/stripe`. */
+  attach(serviceUrl: string): void;
+  stop(): Promise<void>;
+}
+
+/** Which emulators these settings call for: Telegram without any platform token, Stripe without STRIPE_SECRET_KEY. */
+export function sandboxNeeds(config: Config): { telegram: boolean; stripe: boolean } {
+  return { telegram: config.sandbox && !config.telegram.token, stripe: !config.stripe.secretKey };
+}
+
+/**
+ * Starts the emulators the settings call for (see sandboxNeeds), creates the plans' private
+ * channels with the bot as administrator, and returns settings that point grammy and stripe-node
+ * at them, with a fresh webhook signing secret. Everything listens on 127.0.0.1 only.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const { plans } = options;
+  const logger = options.logger.child({ component: 'sandbox' });
+  const clock = options.clock ?? systemClock;
+  const needs = sandboxNeeds(options.config);
+  let config = options.config;
+  let telegram: TelegramEmulator | null = null;
+  let stripe: StripeEmulator | null = null;
+  try {
+    if (needs.telegram) {
+      telegram = await startTelegramEmulator({ clock, limits: options.telegramLimits });
+      const channels = createPlanChannels(telegram, plans);
+      config = { ...config, telegram: { ...config.telegram, token: telegram.token, apiRoot: telegram.apiRoot } };
+      logger.info({ telegram: telegram.apiRoot, channels }, `sandbox: Telegram emulator at ${telegram.apiRoot} (bot @signalcast_bot${channels.length ? `, private channels ${channels.map((c) => c.chatId).join(', ')}` : ''})`);
+    }
+    if (needs.stripe) {
+      stripe = await startStripeEmulator({
+        clock,
+        plans: stripePlanPrices(plans),
+        webhookSecret: `whsec_${randomBytes(24).toString('hex')}`,
+        ...(clock === systemClock ? { tickIntervalMs: 5_000 } : { signatureClock: clock }),
+      });
+      config = { ...config, stripe: { secretKey: stripe.secretKey, apiBase: stripe.url, webhookSecret: stripe.webhookSecret } };
+      const why = options.config.sandbox ? '' : ' (STRIPE_SECRET_KEY is not set: payments go to the emulator and no money moves)';
+      logger.info({ stripe: stripe.url }, `sandbox: Stripe emulator at ${stripe.url}; its checkout and portal pages are there${why}`);
+    }
+  } catch (err) {
+    await Promise.allSettled([telegram?.stop(), stripe?.stop()]);
+    throw err;
+  }
+  const started = { telegram, stripe };
+  return {
+    config,
+    ...started,
+    attach(serviceUrl) {
+      if (!stripe) return;
+      const webhookUrl = `${serviceUrl.replace(/\/+$/, '')}${STRIPE_WEBHOOK_PATH}`;
+      stripe.setWebhookUrl(webhookUrl);
+      logger.info({ webhookUrl }, `sandbox: the Stripe emulator sends its webhooks to ${webhookUrl}`);
+    },
+    async stop() {
+      await Promise.allSettled([telegram?.stop(), stripe?.stop()]);
+    },
+  };
+}
