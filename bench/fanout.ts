@@ -5,6 +5,8 @@ import { spawnService } from './service-process';
 import { BENCH_SECRET, countByState, load1, openOutbox, publish, round, seedDatabase, sendLatency, signalBody, tempDatabase, until } from './support';
 
 export interface FanoutOptions {
+  /** Extra node flags for the service process (e.g. --cpu-prof). */
+  nodeArgs?: string[];
   recipients: number;
   /** Sends per second, overall, on both sides. */
   ratePerSecond: number;
@@ -38,6 +40,7 @@ export async function runFanout(options: Partial<FanoutOptions> = {}): Promise<S
   const database = tempDatabase('fanout');
   const chatIds = seedDatabase(database.url, o.recipients);
   const service = await spawnService({
+    nodeArgs: o.nodeArgs,
     env: {
       DATABASE_URL: database.url,
       INGEST_SIGNING_SECRET: BENCH_SECRET,

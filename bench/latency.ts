@@ -5,6 +5,8 @@ import { spawnService, type LogLine } from './service-process';
 import { BENCH_SECRET, countByState, openOutbox, percentile, publish, round, seedDatabase, signalBody, tempDatabase, until } from './support';
 
 export interface LatencyOptions {
+  /** Extra node flags for the service process (e.g. --cpu-prof). */
+  nodeArgs?: string[];
   subscribers: number;
   /** Measured publishes. */
   samples: number;
@@ -37,6 +39,7 @@ export async function runLatency(options: Partial<LatencyOptions> = {}): Promise
   const database = tempDatabase('latency');
   seedDatabase(database.url, o.subscribers);
   const service = await spawnService({
+    nodeArgs: o.nodeArgs,
     env: {
       DATABASE_URL: database.url,
       INGEST_SIGNING_SECRET: BENCH_SECRET,

@@ -6,6 +6,8 @@ import { spawnService } from './service-process';
 import { BENCH_SECRET, countByState, openOutbox, publish, round, seedDatabase, signalBody, tempDatabase } from './support';
 
 export interface ScaleOptions {
+  /** Extra node flags for the service process (e.g. --cpu-prof). */
+  nodeArgs?: string[];
   subscribers: number;
   /** How long to let the dispatcher send after the publish before reading memory. */
   sendForMs: number;
@@ -32,6 +34,7 @@ export async function runScale(options: Partial<ScaleOptions> = {}): Promise<Sce
   seedDatabase(database.url, o.subscribers);
   const seedMs = performance.now() - seedStarted;
   const service = await spawnService({
+    nodeArgs: o.nodeArgs,
     env: {
       DATABASE_URL: database.url,
       INGEST_SIGNING_SECRET: BENCH_SECRET,

@@ -1,5 +1,6 @@
 // Sandbox mode: without platform tokens or a Stripe key, start the emulators on loopback and point the real clients at them.
 import { randomBytes } from 'node:crypto';
+import { STRIPE_WEBHOOK_PATH } from '../billing/webhook-route';
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
@@ -9,9 +10,6 @@ import { startStripeEmulator, type StripeEmulator } from './stripe';
 import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } from './telegram';
 
 export { createPlanChannels, stripePlanPrices } from './register';
-
-/** The path the service takes Stripe's webhooks on (billing/webhook-route.ts). */
-const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
 
 export interface SandboxOptions {
   config: Config;

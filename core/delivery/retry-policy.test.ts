@@ -44,6 +44,16 @@ describe('retry policy', () => {
     expect(policy.decide(DeliveryError.permanent('Forbidden: bot was blocked by the user', 'blocked'), 0)).toEqual({ action: 'disable', attempts: 1, reason: 'blocked' });
   });
 
+  it('lets a message the platform refuses die alone, keeping its destination', () => {
+    const policy = createRetryPolicy({ maxAttempts: 8 });
+    expect(policy.decide(DeliveryError.permanent("Bad Request: can't parse entities", 'bad_request'), 0)).toEqual({ action: 'dead', attempts: 1 });
+  });
+
+  it('retries a refused token instead of disabling every destination', () => {
+    const policy = createRetryPolicy({ maxAttempts: 8, random: () => 0.5 });
+    expect(policy.decide(DeliveryError.permanent('Unauthorized', 'unauthorized'), 0)).toEqual({ action: 'retry', delayMs: 500, attempts: 1 });
+  });
+
   it('treats an error no adapter classified as temporary', () => {
     const policy = createRetryPolicy({ maxAttempts: 8, random: () => 0.25 });
     expect(policy.decide(new TypeError('fetch failed'), 0)).toEqual({ action: 'retry', delayMs: 250, attempts: 1 });

@@ -37,6 +37,9 @@ export function backoffMs(attempt: number, options: { baseMs: number; capMs: num
   return Math.floor(options.random() * ceiling);
 }
 
+/** Permanent failures that mean the recipient can never be reached: the destination is disabled. */
+const DISABLING_REASONS: ReadonlySet<PermanentReason> = new Set(['blocked', 'chat_not_found', 'forbidden']);
+
 export function createRetryPolicy(options: RetryPolicyOptions): RetryPolicy {
   const backoff = { baseMs: options.baseMs ?? 1_000, capMs: options.capMs ?? 300_000, random: options.random ?? Math.random };
   const maxAttempts = options.maxAttempts;
@@ -49,7 +52,12 @@ export function createRetryPolicy(options: RetryPolicyOptions): RetryPolicy {
       }
       const attempts = attemptsBefore + 1;
       if (isDeliveryError(error) && error.kind === 'permanent') {
-        return { action: 'disable', attempts, reason: error.reason ?? 'bad_request' };
+        const reason = error.reason ?? 'bad_request';
+        // Only the recipient being gone or closed to us disables the destination. A message the platform
+        // refuses (bad_request) is this delivery's fault: it dies alone. A refused token (unauthorized)
+        // is the whole platform's problem: retry, so fixing the token recovers without re-enabling anyone.
+        if (DISABLING_REASONS.has(reason)) return { action: 'disable', attempts, reason };
+        if (reason === 'bad_request') return { action: 'dead', attempts };
       }
       // Temporary errors, and anything an adapter failed to classify, count as attempts.
       if (attempts >= maxAttempts) return { action: 'dead', attempts };
