@@ -110,7 +110,8 @@ describe('signalcast start', () => {
         body,
       });
       expect(res.status).toBe(202);
-      expect(await res.json()).toMatchObject({ duplicate: false, planned: 3, skipped: 0 });
+      // Three seeded subscribers, and the sandbox's VIP channel (the plan's private channel on the Telegram emulator).
+      expect(await res.json()).toMatchObject({ duplicate: false, planned: 4, skipped: 0 });
       await until(() => testchat.emulator.stats().requests === 3, 'three sends to arrive');
 
       run.child.kill('SIGTERM');
@@ -122,12 +123,34 @@ describe('signalcast start', () => {
 
       expect(testchat.emulator.messages.map((m) => m.chatId).sort()).toEqual([...seeded.chatIds].sort());
       const db = openDatabase(databaseUrl);
-      expect(db.$client.prepare('select state, count(*) as n from deliveries group by state').all()).toEqual([{ state: 'sent', n: 3 }]);
+      expect(db.$client.prepare('select platform, state, count(*) as n from deliveries group by platform, state order by platform').all())
+        .toEqual([{ platform: 'telegram', state: 'sent', n: 1 }, { platform: 'testchat', state: 'sent', n: 3 }]);
       db.$client.close();
       expect(run.stderr.join('')).toBe('');
     } finally {
       await testchat.emulator.stop();
     }
+  });
+
+  it('in sandbox mode starts the Telegram and Stripe emulators on loopback, logs their URLs, answers /healthz and stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sc-main-db-'));
+    const run = start({ DATABASE_URL: `file:${join(dir, 'signalcast.db')}` });
+    const sandbox = await run.waitFor((l) => String(l.msg).startsWith('sandbox mode'));
+    expect(sandbox.telegram).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(sandbox.stripe).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const listening = run.lines.find((l) => String(l.msg).startsWith('Signalcast listening on'));
+    expect(listening).toMatchObject({ platforms: ['telegram'], billing: 'stripe' });
+    expect(run.lines.some((l) => l.msg === `sandbox: the Stripe emulator sends its webhooks to ${String(listening?.url)}/webhooks/stripe`)).toBe(true);
+    expect(run.lines.some((l) => String(l.msg).startsWith('Telegram bot @signalcast_bot started (polling)'))).toBe(true);
+
+    expect((await fetch(`${String(listening?.url)}/healthz`)).status).toBe(200);
+
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(run.lines.at(-1)?.msg).toBe('stopped');
+    expect(run.stderr.join('')).toBe('');
+    // The emulators stopped with the service.
+    await expect(fetch(`${String(sandbox.telegram)}/`)).rejects.toThrow();
   });
 
   it('exits 78 naming the setting when a setting is wrong', async () => {

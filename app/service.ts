@@ -61,7 +61,7 @@ export interface Service {
 
 /** Builds every part; nothing is contacted and nothing listens until `start()`. */
 export function createService(options: ServiceOptions): Service {
-  const { config, logger } = options;
+  const { config } = options;
   const clock = options.clock ?? systemClock;
   const plans = options.plans ?? loadPlans(config.plansFile);
   const ownsDb = !options.db;

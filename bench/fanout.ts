@@ -1,12 +1,14 @@
 // Fan-out benchmark: one signal to 10,000 direct messages through the test platform at 1,000/s with 5% injected 429s.
 import { startTestchat, type AcceptedMessage } from '../sandbox/testchat/server';
 import type { ScenarioResult } from './report';
-import { spawnService } from './service-process';
-import { BENCH_SECRET, countByState, load1, openOutbox, publish, round, seedDatabase, sendLatency, signalBody, tempDatabase, until } from './support';
+import { startBenchService } from './bench-service';
+import { countByState, load1, openOutbox, publish, round, seedDatabase, sendLatency, signalBody, tempDatabase, until } from './support';
 
 export interface FanoutOptions {
   /** Extra node flags for the service process (e.g. --cpu-prof). */
-  nodeArgs?: string[];
+  nodeArgs?: string[] | undefined;
+  /** Runs a compiled build (node <entry> start) instead of tsx main.ts. */
+  entry?: string[] | undefined;
   recipients: number;
   /** Sends per second, overall, on both sides. */
   ratePerSecond: number;
@@ -39,17 +41,18 @@ export async function runFanout(options: Partial<FanoutOptions> = {}): Promise<S
   });
   const database = tempDatabase('fanout');
   const chatIds = seedDatabase(database.url, o.recipients);
-  const service = await spawnService({
+  const bench = await startBenchService({
+    databaseUrl: database.url,
     nodeArgs: o.nodeArgs,
+    entry: o.entry,
     env: {
-      DATABASE_URL: database.url,
-      INGEST_SIGNING_SECRET: BENCH_SECRET,
       TESTCHAT_URL: url,
       TESTCHAT_TOKEN: token,
       TESTCHAT_RATE_OVERALL: `${o.ratePerSecond}/1s`,
       TESTCHAT_RATE_PER_CHAT: '1/1s',
     },
   });
+  const service = bench.service;
   const outbox = openOutbox(database.url);
   try {
     const answer = await publish(service.url, signalBody('bench-fanout-1'));
@@ -123,7 +126,7 @@ export async function runFanout(options: Partial<FanoutOptions> = {}): Promise<S
     };
   } finally {
     outbox.$client.close();
-    await service.stop('SIGTERM');
+    await bench.stop();
     await emulator.stop();
     database.remove();
   }

@@ -1,4 +1,4 @@
-// `npm run bench [-- scenario ...] [--profile-dir=DIR]`: runs the scenarios one after another, prints a table and, last, one JSON line.
+// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE]`: runs the scenarios one after another, prints a table and, last, one JSON line.
 import { runFanout } from './fanout';
 import { runLatency } from './latency';
 import { renderJson, renderTable, type ScenarioResult, type TimedResult } from './report';
@@ -6,15 +6,19 @@ import { runScale } from './scale';
 import { load1 } from './support';
 import { runTelegram } from './telegram';
 
+const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 // --profile-dir=DIR writes a V8 CPU profile of each service child process there (open it in Chrome DevTools).
-const profileDir = process.argv.find((a) => a.startsWith('--profile-dir='))?.slice('--profile-dir='.length);
+const profileDir = flag('profile-dir');
 const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : undefined;
+// --service-entry=FILE runs a compiled build's entry (node FILE start) instead of tsx main.ts.
+const serviceEntry = flag('service-entry');
+const entry = serviceEntry ? [serviceEntry] : undefined;
 
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
-  fanout: () => runFanout({ nodeArgs }),
-  latency: () => runLatency({ nodeArgs }),
-  scale: () => runScale({ nodeArgs }),
-  telegram: () => runTelegram(),
+  fanout: () => runFanout({ nodeArgs, entry }),
+  latency: () => runLatency({ nodeArgs, entry }),
+  scale: () => runScale({ nodeArgs, entry }),
+  telegram: () => runTelegram({ nodeArgs, entry }),
 };
 
 async function timed(name: string, run: () => Promise<ScenarioResult>): Promise<TimedResult> {

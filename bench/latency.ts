@@ -1,12 +1,15 @@
 // Latency benchmark with 10,000 subscribers: POST /v1/signals to 202, and to the first send the platform receives.
 import { startTestchat } from '../sandbox/testchat/server';
 import type { ScenarioResult } from './report';
-import { spawnService, type LogLine } from './service-process';
-import { BENCH_SECRET, countByState, openOutbox, percentile, publish, round, seedDatabase, signalBody, tempDatabase, until } from './support';
+import { startBenchService } from './bench-service';
+import type { LogLine } from './service-process';
+import { countByState, openOutbox, percentile, publish, round, seedDatabase, signalBody, tempDatabase, until } from './support';
 
 export interface LatencyOptions {
   /** Extra node flags for the service process (e.g. --cpu-prof). */
-  nodeArgs?: string[];
+  nodeArgs?: string[] | undefined;
+  /** Runs a compiled build (node <entry> start) instead of tsx main.ts. */
+  entry?: string[] | undefined;
   subscribers: number;
   /** Measured publishes. */
   samples: number;
@@ -38,11 +41,11 @@ export async function runLatency(options: Partial<LatencyOptions> = {}): Promise
   });
   const database = tempDatabase('latency');
   seedDatabase(database.url, o.subscribers);
-  const service = await spawnService({
+  const bench = await startBenchService({
+    databaseUrl: database.url,
     nodeArgs: o.nodeArgs,
+    entry: o.entry,
     env: {
-      DATABASE_URL: database.url,
-      INGEST_SIGNING_SECRET: BENCH_SECRET,
       INGEST_RATE_PER_MINUTE: '1000000',
       TESTCHAT_URL: url,
       TESTCHAT_TOKEN: token,
@@ -50,6 +53,7 @@ export async function runLatency(options: Partial<LatencyOptions> = {}): Promise
       TESTCHAT_RATE_PER_CHAT: '1/1s',
     },
   });
+  const service = bench.service;
   const outbox = openOutbox(database.url);
   const drain = outbox.$client.prepare(`UPDATE deliveries SET state = 'skipped', skip_reason = 'bench_drained', updated_at = ? WHERE content_id = ? AND state = 'pending'`);
   const accepted: number[] = [];
@@ -120,7 +124,7 @@ export async function runLatency(options: Partial<LatencyOptions> = {}): Promise
     };
   } finally {
     outbox.$client.close();
-    await service.stop('SIGTERM');
+    await bench.stop();
     await emulator.stop();
     database.remove();
   }

@@ -2,12 +2,14 @@
 import { performance } from 'node:perf_hooks';
 import { startTestchat } from '../sandbox/testchat/server';
 import type { ScenarioResult } from './report';
-import { spawnService } from './service-process';
-import { BENCH_SECRET, countByState, openOutbox, publish, round, seedDatabase, signalBody, tempDatabase } from './support';
+import { startBenchService } from './bench-service';
+import { countByState, openOutbox, publish, round, seedDatabase, signalBody, tempDatabase } from './support';
 
 export interface ScaleOptions {
   /** Extra node flags for the service process (e.g. --cpu-prof). */
-  nodeArgs?: string[];
+  nodeArgs?: string[] | undefined;
+  /** Runs a compiled build (node <entry> start) instead of tsx main.ts. */
+  entry?: string[] | undefined;
   subscribers: number;
   /** How long to let the dispatcher send after the publish before reading memory. */
   sendForMs: number;
@@ -33,17 +35,18 @@ export async function runScale(options: Partial<ScaleOptions> = {}): Promise<Sce
   const seedStarted = performance.now();
   seedDatabase(database.url, o.subscribers);
   const seedMs = performance.now() - seedStarted;
-  const service = await spawnService({
+  const bench = await startBenchService({
+    databaseUrl: database.url,
     nodeArgs: o.nodeArgs,
+    entry: o.entry,
     env: {
-      DATABASE_URL: database.url,
-      INGEST_SIGNING_SECRET: BENCH_SECRET,
       TESTCHAT_URL: url,
       TESTCHAT_TOKEN: token,
       TESTCHAT_RATE_OVERALL: '1000/1s',
       TESTCHAT_RATE_PER_CHAT: '1/1s',
     },
   });
+  const service = bench.service;
   const outbox = openOutbox(database.url);
   try {
     const atStart = service.memory();
@@ -80,7 +83,7 @@ export async function runScale(options: Partial<ScaleOptions> = {}): Promise<Sce
     };
   } finally {
     outbox.$client.close();
-    await service.stop('SIGTERM');
+    await bench.stop();
     await emulator.stop();
     database.remove();
   }

@@ -38,7 +38,9 @@ export interface SpawnServiceOptions {
   /** How long to wait for "Signalcast listening". Default 30 s. */
   startTimeoutMs?: number;
   /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] to profile the service. */
-  nodeArgs?: string[];
+  nodeArgs?: string[] | undefined;
+  /** What node runs, before `start`: by default the tsx loader and main.ts; a compiled build's entry file instead. */
+  entry?: string[] | undefined;
 }
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,7 +54,7 @@ const TSX = createRequire(import.meta.url).resolve('tsx');
  */
 export async function spawnService(options: SpawnServiceOptions): Promise<ServiceProcess> {
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'sc-service-'));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', TSX, MAIN, 'start'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(options.entry ?? ['--import', TSX, MAIN]), 'start'], {
     cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, LOG_FORMAT: 'json', HOST: '127.0.0.1', PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

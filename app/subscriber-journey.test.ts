@@ -1,0 +1,222 @@
+// The whole subscriber path through the real wiring, driving the Telegram and Stripe emulators as a user would.
+import cron from 'node-cron';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Message } from 'grammy/types';
+import { loadConfig } from '../config';
+import { FakeClock } from '../core/clock';
+import { DEFAULT_PLANS, type PlansConfig } from '../core/plans';
+import { openMemoryDatabase } from '../db/client';
+import type { Cron } from '../schedules';
+import { createPlanChannels, stripePlanPrices } from '../sandbox';
+import { startStripeEmulator, type StripeEmulator } from '../sandbox/stripe';
+import { startTelegramEmulator, type TelegramEmulator } from '../sandbox/telegram';
+import { signBody } from '../server/signature';
+import { recordingLogger } from '../server/testing/harness';
+import { createService, type Service } from './service';
+
+const SECRET = 'journey-signing-secret-value';
+const USER = 4242;
+const VIP_CHANNEL = -1001000000001;
+const CARD_OK = '4242 4242 4242 4242';
+/** The built-in plans, VIP without a trial, so the first payment is at checkout. */
+const PLANS: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, trialDays: 0 } : p)) };
+/** The limits are not what this test is about: high enough that a fake clock never waits on them. */
+const WIDE = { limit: 10_000, windowMs: 1000 };
+
+/**
+ * A FakeClock whose advance jumps: every sleeper due by the new time wakes once, and sleepers they
+ * add wait for the next move. Stepping through a month of long polls and idle rechecks one by one
+ * would take hours; nothing in the journey depends on the steps between.
+ */
+class JumpingClock extends FakeClock {
+  private readonly waiting = new Set<{ at: number; wake: () => void }>();
+
+  override sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const sleeper = { at: this.now() + Math.max(0, ms), wake: () => {
+        this.waiting.delete(sleeper);
+        signal?.removeEventListener('abort', sleeper.wake);
+        resolve();
+      } };
+      this.waiting.add(sleeper);
+      signal?.addEventListener('abort', sleeper.wake, { once: true });
+    });
+  }
+
+  override async advance(ms: number): Promise<void> {
+    this.set(this.now() + Math.max(0, ms));
+    for (const sleeper of [...this.waiting]) if (sleeper.at <= this.now()) sleeper.wake();
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** A cron that schedules nothing: the journey runs reconciles only when billing or a user sets them off. */
+const idleCron: Cron = {
+  validate: (expression) => cron.validate(expression),
+  schedule: (() => ({ stop: () => undefined })) as unknown as Cron['schedule'],
+};
+
+/** Polls until `check` holds: waiting for an arrival, not measuring time. */
+async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+interface World {
+  clock: FakeClock;
+  tg: TelegramEmulator;
+  stripe: StripeEmulator;
+  service: Service;
+  url: string;
+}
+
+const running: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of running.splice(0).reverse()) await stop();
+});
+
+async function startWorld(): Promise<World> {
+  const clock = new JumpingClock(Date.UTC(2026, 2, 2, 9, 0, 0));
+  const tg = await startTelegramEmulator({ clock, limits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
+  running.push(() => tg.stop());
+  createPlanChannels(tg, PLANS);
+  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(PLANS), webhooks: { retryDelaysMs: [] } });
+  running.push(() => stripe.stop());
+  const config = loadConfig({
+    PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: SECRET, LOG_LEVEL: 'silent',
+    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_OPERATOR_IDS: '900',
+    TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s',
+    STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+  });
+  const service = createService({ config, logger: recordingLogger(), clock, db: openMemoryDatabase(), plans: PLANS, cron: idleCron });
+  running.push(async () => {
+    await service.stop();
+    service.db.$client.close();
+  });
+  const url = await service.start();
+  stripe.setWebhookUrl(`${url}/webhooks/stripe`);
+  return { clock, tg, stripe, service, url };
+}
+
+const texts = (messages: Message[]) => messages.map((m) => ('text' in m ? m.text : m.caption) ?? '');
+
+/** The user writes to the bot and the bot answers: the new messages it sent to the user. */
+async function say(w: World, text: string): Promise<Message[]> {
+  const before = w.tg.sentMessages(USER).length;
+  w.tg.userSends(USER, text, { profile: { firstName: 'Ada', username: 'ada' } });
+  return until(() => w.tg.sentMessages(USER).length > before && w.tg.sentMessages(USER).slice(before), `an answer to ${text}`);
+}
+
+/** Pays on the hosted checkout page as a browser would: GET the page, POST its form. */
+async function payAt(checkoutUrl: string): Promise<Response> {
+  const page = await fetch(checkoutUrl);
+  expect(page.status).toBe(200);
+  const action = /<form method="post" action="([^"]+)"/.exec(await page.text())?.[1];
+  expect(action).toBeDefined();
+  const body = new URLSearchParams({ email: 'ada@example.com', card_number: CARD_OK, card_expiry: '12 / 34', card_cvc: '123', name: 'Ada' });
+  return fetch(new URL(action ?? '', checkoutUrl), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString(), redirect: 'manual' });
+}
+
+/** The personal invite link the bot sent the user, newest first. */
+function linkInDm(w: World, after: number): string | undefined {
+  return texts(w.tg.sentMessages(USER).slice(after)).map((t) => /https:\/\/t\.me\/\+\S+/.exec(t)?.[0]).find(Boolean);
+}
+
+function mirrorStatus(w: World): string | undefined {
+  const row = w.service.db.$client.prepare("select status from subscriptions where source = 'stripe'").get() as { status: string } | undefined;
+  return row?.status;
+}
+
+async function publish(w: World, symbol: string): Promise<Response> {
+  const body = JSON.stringify({ publisherId: `journey-${symbol}`, symbol, market: 'crypto', side: 'long', conviction: 0.9, reasons: ['Breakout on volume'] });
+  return fetch(`${w.url}/v1/signals`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signalcast-signature': signBody(SECRET, body, w.clock.now()) },
+    body,
+  });
+}
+
+describe('the subscriber journey on Telegram and Stripe', () => {
+  it('pays, joins the VIP channel, gets alerts, loses the channel when payment lapses, and is back in after paying again', async () => {
+    const w = await startWorld();
+    const { tg, stripe } = w;
+
+    // /start, then /subscribe vip: a button to the hosted checkout on the Stripe emulator.
+    expect(tg.commands().map((c) => c.command)).toContain('subscribe');
+    const hello = await say(w, '/start');
+    expect(hello).toHaveLength(1);
+    const offer = await say(w, '/subscribe vip');
+    const button = offer.flatMap((m) => m.reply_markup?.inline_keyboard.flat() ?? []).find((b) => 'url' in b);
+    const checkoutUrl = button && 'url' in button ? button.url : '';
+    expect(checkoutUrl.startsWith(`${stripe.url}/`)).toBe(true);
+    expect(stripe.calls('POST', '/v1/checkout/sessions')).toHaveLength(1);
+
+    // Pay with the test card: the page redirects to our own success page, and the webhook arrives.
+    const sentBeforePay = tg.sentMessages(USER).length;
+    const paid = await payAt(checkoutUrl);
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')?.startsWith(w.url)).toBe(true);
+    await stripe.whenWebhooksDelivered();
+    expect(stripe.webhooks.attempts.length).toBeGreaterThan(0);
+    expect(stripe.webhooks.attempts.every((a) => a.status === 200)).toBe(true);
+    expect(mirrorStatus(w)).toBe('active');
+
+    // The invite link arrives by DM: personal, one person, expiring; the user joins with it.
+    const link = await until(() => linkInDm(w, sentBeforePay), 'an invite link in the DM');
+    const created = tg.inviteLinks(VIP_CHANNEL).find((l) => l.invite_link === link);
+    expect(created).toMatchObject({ member_limit: 1, is_revoked: false });
+    expect(created?.expire_date).toBeGreaterThan(w.clock.now() / 1000);
+    expect(tg.userJoinsWithLink(USER, link)).toBe('joined');
+    expect(tg.isMember(VIP_CHANNEL, USER)).toBe(true);
+    // The bot saw the user come in and retired the used link.
+    await until(() => tg.inviteLinks(VIP_CHANNEL).find((l) => l.invite_link === link)?.is_revoked, 'the used link to be revoked');
+
+    // A signal: the alert arrives in the VIP channel and in the user's DM.
+    const dmBeforeSignal = tg.sentMessages(USER).length;
+    expect((await publish(w, 'ETHUSDT')).status).toBe(202);
+    const inChannel = await until(() => texts(tg.sentMessages(VIP_CHANNEL)).find((t) => t.includes('ETHUSDT')), 'the alert in the channel');
+    expect(inChannel).toContain('ETHUSDT');
+    await until(() => texts(tg.sentMessages(USER).slice(dmBeforeSignal)).find((t) => t.includes('ETHUSDT')), 'the alert by DM');
+
+    // The renewal fails: past_due, still in the channel within the grace period.
+    const subscriptionId = [...stripe.store.subscriptions.keys()][0] ?? '';
+    expect((await stripe.renewalFails(subscriptionId)).status).toBe('past_due');
+    await stripe.whenWebhooksDelivered();
+    await until(() => mirrorStatus(w) === 'past_due', 'the mirror to be past_due');
+    expect(tg.isMember(VIP_CHANNEL, USER)).toBe(true);
+    expect(tg.calls('banChatMember')).toHaveLength(0);
+
+    // The retry fails too: unpaid. The user is removed (ban, then unban so they can come back), links revoked, told why.
+    const dmBeforeLapse = tg.sentMessages(USER).length;
+    expect((await stripe.renewalFails(subscriptionId)).status).toBe('unpaid');
+    await stripe.whenWebhooksDelivered();
+    await until(() => !tg.isMember(VIP_CHANNEL, USER), 'the user to be removed');
+    expect(tg.memberStatus(VIP_CHANNEL, USER)).toBe('left');
+    expect(tg.calls('banChatMember')).toHaveLength(1);
+    expect(tg.calls('unbanChatMember')).toHaveLength(1);
+    expect(tg.inviteLinks(VIP_CHANNEL).filter((l) => !l.is_revoked && l.name !== undefined)).toEqual([]);
+    await until(() => tg.sentMessages(USER).length > dmBeforeLapse, 'the lapse message');
+    expect(tg.userJoinsWithLink(USER, link)).not.toBe('joined');
+    expect(tg.isMember(VIP_CHANNEL, USER)).toBe(false);
+
+    // Pays again: active, a new personal link, and back in.
+    const dmBeforeReturn = tg.sentMessages(USER).length;
+    expect((await stripe.renewalSucceeds(subscriptionId)).status).toBe('active');
+    await stripe.whenWebhooksDelivered();
+    await until(() => mirrorStatus(w) === 'active', 'the mirror to be active again');
+    const second = await until(() => linkInDm(w, dmBeforeReturn), 'a new invite link');
+    expect(second).not.toBe(link);
+    expect(tg.userJoinsWithLink(USER, second)).toBe('joined');
+    expect(tg.isMember(VIP_CHANNEL, USER)).toBe(true);
+
+    // The audit trail has each grant and revoke.
+    const actions = (w.service.db.$client.prepare('select action from audit_events order by rowid').all() as { action: string }[]).map((r) => r.action);
+    expect(actions.filter((a) => a.startsWith('access.'))).toEqual(['access.granted', 'access.revoked', 'access.granted']);
+  });
+});
