@@ -49,3 +49,9 @@ export async function startBenchService(options: BenchServiceOptions): Promise<B
     throw err;
   }
 }
+
+/** How the service ran, for the scenarios' setup line. */
+export function serviceLabel(entry: string[] | undefined): string {
+  const command = entry ? `node ${entry.join(' ')} start` : 'tsx main.ts start';
+  return `service child process (${command}; its Telegram bot and Stripe client point at emulators in another child process)`;
+}

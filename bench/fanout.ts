@@ -1,7 +1,7 @@
 // Fan-out benchmark: one signal to 10,000 direct messages through the test platform at 1,000/s with 5% injected 429s.
 import { startTestchat, type AcceptedMessage } from '../sandbox/testchat/server';
 import type { ScenarioResult } from './report';
-import { startBenchService } from './bench-service';
+import { serviceLabel, startBenchService } from './bench-service';
 import { countByState, load1, openOutbox, publish, round, seedDatabase, sendLatency, signalBody, tempDatabase, until } from './support';
 
 export interface FanoutOptions {
@@ -29,8 +29,8 @@ function rateBetween(sorted: readonly AcceptedMessage[], from: number, to: numbe
 }
 
 /**
- * The service runs as a child process (`main.ts start`, the engine alone on
- * its core); the test platform runs here, in the benchmark's process.
+ * The service runs as a child process (see bench-service.ts), so the engine
+ * has a core to itself; the test platform runs here, in the benchmark's process.
  */
 export async function runFanout(options: Partial<FanoutOptions> = {}): Promise<ScenarioResult> {
   const o = { ...FANOUT_DEFAULTS, ...options };
@@ -64,10 +64,10 @@ export async function runFanout(options: Partial<FanoutOptions> = {}): Promise<S
     const allArrived = await until(() => emulator.stats().accepted - emulator.stats().duplicates >= o.recipients, deadline, 50);
     // The last results are written in batches: wait for the outbox to say so too.
     await until(() => (countByState(outbox).sent ?? 0) >= o.recipients, Math.min(deadline, Date.now() + 5_000), 20);
-    const memory = service.memory();
-    const latency = sendLatency(await (await fetch(`${service.url}/metrics`)).text(), 'testchat');
     const cpuAfter = service.cpuMs();
     const ownCpu = process.cpuUsage(ownCpuBefore);
+    const memory = service.memory();
+    const latency = sendLatency(await (await fetch(`${service.url}/metrics`)).text(), 'testchat');
     const serviceCpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : NaN;
     const emulatorCpuMs = (ownCpu.user + ownCpu.system) / 1000;
     const stats = emulator.stats();
@@ -90,7 +90,7 @@ export async function runFanout(options: Partial<FanoutOptions> = {}): Promise<S
     return {
       scenario: 'fanout',
       title: `Fan-out: 1 signal to ${o.recipients.toLocaleString('en-US')} direct messages`,
-      setup: `service child process (main.ts start) -> testchat emulator in the bench process; both sides ${o.ratePerSecond}/1s overall, 1/1s per chat; `
+      setup: `${serviceLabel(o.entry)} -> testchat emulator in the bench process; both sides ${o.ratePerSecond}/1s overall, 1/1s per chat; `
         + `${o.inject429 * 100}% of sends answered 429 retry_after 1 s (seed ${o.seed})`,
       figures: [
         { name: 'rate, first to last send', value: round(rate, 0), unit: `msg/s (${pct(rate)}%)`, target: '>= 95%', ok: pct(rate) >= 95 },

@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { startTestchat } from '../sandbox/testchat/server';
 import type { ScenarioResult } from './report';
-import { startBenchService } from './bench-service';
+import { serviceLabel, startBenchService } from './bench-service';
 import { countByState, openOutbox, publish, round, seedDatabase, signalBody, tempDatabase } from './support';
 
 export interface ScaleOptions {
@@ -53,7 +53,6 @@ export async function runScale(options: Partial<ScaleOptions> = {}): Promise<Sce
     const answer = await publish(service.url, signalBody('bench-scale-1'));
     if (answer.status !== 202) throw new Error(`publish answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     const afterPublish = service.memory();
-    const logged = await service.waitFor((l) => l.msg === 'request' && l.route === '/v1/signals', 5_000);
     await new Promise((resolve) => setTimeout(resolve, o.sendForMs));
     const afterSending = service.memory();
     const states = countByState(outbox);
@@ -62,24 +61,27 @@ export async function runScale(options: Partial<ScaleOptions> = {}): Promise<Sce
     return {
       scenario: 'scale',
       title: `Scale: planning 1 signal for ${o.subscribers.toLocaleString('en-US')} subscribers`,
-      setup: `fresh service child process (main.ts start) on a database seeded with ${o.subscribers.toLocaleString('en-US')} pro subscribers; `
+      setup: `fresh ${serviceLabel(o.entry)} on a database seeded with ${o.subscribers.toLocaleString('en-US')} pro subscribers; `
         + `one signed POST /v1/signals; then ${o.sendForMs / 1000} s of sending to the testchat emulator (in the bench process, 1000/1s)`,
       figures: [
         { name: 'publish (POST to 202, planning in it)', value: round(answer.ms, 0), unit: 'ms', target: '< 2000 ms', ok: answer.ms < 2000 },
-        { name: 'server time (fastify)', value: Number(logged.ms), unit: 'ms' },
-        { name: 'deliveries planned', value: planned, target: String(o.subscribers), ok: planned === o.subscribers },
+        { name: 'deliveries planned', value: planned, target: `>= ${o.subscribers}`, ok: planned >= o.subscribers },
         { name: 'RSS at start', value: mib(atStart?.rss), unit: 'MiB' },
-        { name: 'RSS after publish', value: mib(afterPublish?.rss), unit: 'MiB' },
+        { name: 'RSS after publish / peak so far', value: `${mib(afterPublish?.rss)} / ${mib(afterPublish?.peakRss)}`, unit: 'MiB' },
         { name: `RSS after ${o.sendForMs / 1000} s of sending`, value: mib(afterSending?.rss), unit: 'MiB' },
         { name: 'peak RSS (VmHWM)', value: peak, unit: 'MiB', target: '< 300 MiB', ok: peak !== null && peak < 300 },
         { name: 'sent meanwhile', value: emulator.stats().accepted },
         { name: 'seeding (bench side, not measured)', value: round(seedMs, 0), unit: 'ms' },
       ],
       data: {
-        subscribers: o.subscribers, publishMs: round(answer.ms, 1), serverMs: Number(logged.ms), planned,
-        rssStartMiB: mib(atStart?.rss), rssAfterPublishMiB: mib(afterPublish?.rss), rssAfterSendingMiB: mib(afterSending?.rss), peakRssMiB: peak,
+        subscribers: o.subscribers, publishMs: round(answer.ms, 1), planned,
+        rssStartMiB: mib(atStart?.rss), rssAfterPublishMiB: mib(afterPublish?.rss), peakRssAfterPublishMiB: mib(afterPublish?.peakRss), rssAfterSendingMiB: mib(afterSending?.rss), peakRssMiB: peak,
         sentMeanwhile: emulator.stats().accepted, outbox: states, seedMs: round(seedMs, 0),
       },
+      notes: [
+        ...(planned > o.subscribers ? [`${planned - o.subscribers} of the deliveries go to the built-in plans' Telegram channel(s)`] : []),
+        'the first publish on an empty outbox: later publishes are slower while the outbox grows (see the latency scenario)',
+      ],
     };
   } finally {
     outbox.$client.close();

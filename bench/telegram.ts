@@ -1,5 +1,5 @@
 // Telegram benchmark: one alert to 10,000 subscribers by DM through the Telegram emulator at 1,000/s (paid-broadcast style).
-import { startBenchService } from './bench-service';
+import { serviceLabel, startBenchService } from './bench-service';
 import type { ScenarioResult } from './report';
 import { countByState, openOutbox, publish, round, seedDatabase, sendLatency, signalBody, tempDatabase, until } from './support';
 
@@ -69,7 +69,7 @@ export async function runTelegram(options: Partial<TelegramOptions> = {}): Promi
     return {
       scenario: 'telegram',
       title: `Telegram: 1 alert to ${o.recipients.toLocaleString('en-US')} subscribers by DM`,
-      setup: `service child process (main.ts start with a bot token: grammy bot + bots/telegram ChatPlatform) -> Telegram emulator in another child process; `
+      setup: `${serviceLabel(o.entry)}: grammy bot + bots/telegram ChatPlatform -> the Telegram emulator; `
         + `both ${o.ratePerSecond}/1s overall (paid-broadcast style) and 1/1s per chat; `
         + (o.inject429 > 0 ? `${o.inject429 * 100}% of sends answered 429 retry_after 1 s (seed ${o.seed})` : 'no injected 429s'),
       figures: [
