@@ -133,6 +133,8 @@ export const deliveries = sqliteTable('deliveries', {
   dueAt: integer('due_at').notNull(),
   /** The UTC day (YYYY-MM-DD) the daily cap counts this delivery against. */
   utcDay: text('utc_day').notNull(),
+  /** The UTC day again, but only on rows that count toward a daily cap (pending alerts of a capped plan); else null. */
+  capDay: text('cap_day'),
   state: text('state', { enum: DELIVERY_STATES }).notNull(),
   /** Why a delivery was skipped at planning (e.g. daily_cap). */
   skipReason: text('skip_reason'),
@@ -147,7 +149,8 @@ export const deliveries = sqliteTable('deliveries', {
 }, (t) => [
   uniqueIndex('deliveries_content_destination_kind_idx').on(t.contentId, t.destinationId, t.kind),
   index('deliveries_due_idx').on(t.state, t.priority, t.dueAt),
-  index('deliveries_account_day_idx').on(t.accountId, t.utcDay),
+  // Partial: only capped plans' rows are counted, so paid fan-outs add nothing to this index.
+  index('deliveries_cap_day_idx').on(t.accountId, t.capDay).where(sql`cap_day IS NOT NULL`),
 ]);
 
 export const auditEvents = sqliteTable('audit_events', {

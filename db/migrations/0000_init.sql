@@ -63,6 +63,7 @@ CREATE TABLE `deliveries` (
 	`priority` integer NOT NULL,
 	`due_at` integer NOT NULL,
 	`utc_day` text NOT NULL,
+	`cap_day` text,
 	`state` text NOT NULL,
 	`skip_reason` text,
 	`attempts` integer DEFAULT 0 NOT NULL,
@@ -78,7 +79,7 @@ CREATE TABLE `deliveries` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `deliveries_content_destination_kind_idx` ON `deliveries` (`content_id`,`destination_id`,`kind`);--> statement-breakpoint
 CREATE INDEX `deliveries_due_idx` ON `deliveries` (`state`,`priority`,`due_at`);--> statement-breakpoint
-CREATE INDEX `deliveries_account_day_idx` ON `deliveries` (`account_id`,`utc_day`);--> statement-breakpoint
+CREATE INDEX `deliveries_cap_day_idx` ON `deliveries` (`account_id`,`cap_day`) WHERE cap_day IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `destinations` (
 	`id` text PRIMARY KEY NOT NULL,
 	`platform` text NOT NULL,

@@ -61,15 +61,15 @@ type SettingsTuple = [string[] | null, Band | null, Side[] | null, 0 | 1, string
 
 const USAGE_SQL = `
   SELECT COUNT(DISTINCT content_id) FROM deliveries
-  WHERE account_id = ? AND utc_day = ? AND kind = 'alert' AND content_type = 'signal' AND state <> 'skipped'`;
+  WHERE account_id = ? AND cap_day = ? AND kind = 'alert' AND content_type = 'signal' AND state <> 'skipped'`;
 
 // Deliveries go in INSERT_CHUNK rows per statement, measurably faster than one row per statement.
 const INSERT_CHUNK = 100;
-const DELIVERY_PARAMS = 8;
+const DELIVERY_PARAMS = 9;
 const insertDeliveriesSql = (rows: number) => `
   INSERT INTO deliveries (content_type, content_id, kind, destination_id, account_id, platform, recipient_key,
-                          priority, due_at, utc_day, state, skip_reason, attempts, created_at, updated_at)
-  VALUES ${Array.from({ length: rows }, () => "('signal', @signalId, 'alert', ?, ?, ?, ?, ?, ?, @utcDay, ?, ?, 0, @now, @now)").join(', ')}`;
+                          priority, due_at, utc_day, cap_day, state, skip_reason, attempts, created_at, updated_at)
+  VALUES ${Array.from({ length: rows }, () => "('signal', @signalId, 'alert', ?, ?, ?, ?, ?, ?, @utcDay, ?, ?, ?, 0, @now, @now)").join(', ')}`;
 
 const PLANNED_COUNTS_SQL = `
   SELECT SUM(state <> 'skipped'), SUM(state = 'skipped') FROM deliveries WHERE content_id = ? AND kind = 'alert'`;
@@ -148,11 +148,14 @@ export class SqliteSignalStore implements SignalService {
   private readonly insertOne: Statement;
   private readonly insertChunk: Statement;
   private readonly countsStmt: Statement<[string], [number | null, number | null]>;
+  /** Plans with a daily cap: only their deliveries are counted (and indexed) for it. */
+  private readonly cappedPlans: ReadonlySet<string>;
 
   constructor(private readonly deps: SignalStoreDeps) {
     this.audit = new SqliteAuditLog({ db: deps.db, clock: deps.clock });
     this.logger = deps.logger ?? silentLogger;
     this.metrics = deps.metrics ?? noopMetrics;
+    this.cappedPlans = new Set(deps.plans.plans.filter((p) => p.dailyCap !== null).map((p) => p.id));
     const sqlite = deps.db.$client;
     this.candidatesStmt = sqlite.prepare<[number, number], CandidateRow>(CANDIDATES_SQL).raw(true);
     this.maxRowidStmt = sqlite.prepare<[], number | null>('SELECT MAX(rowid) FROM destinations').pluck(true);
@@ -231,7 +234,8 @@ export class SqliteSignalStore implements SignalService {
     const named = { signalId, utcDay, now };
     const params: unknown[] = [];
     for (const r of recipients) {
-      params.push(r.destinationId, r.accountId, r.platform, r.recipientKey, r.priority, r.dueAt, r.state, r.skipReason);
+      const capDay = r.state === 'pending' && this.cappedPlans.has(r.planId) ? utcDay : null;
+      params.push(r.destinationId, r.accountId, r.platform, r.recipientKey, r.priority, r.dueAt, capDay, r.state, r.skipReason);
       if (params.length === INSERT_CHUNK * DELIVERY_PARAMS) {
         this.insertChunk.run(named, params);
         params.length = 0;
