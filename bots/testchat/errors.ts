@@ -41,7 +41,7 @@ export function toDeliveryError(status: number, body: unknown): DeliveryError {
 
 /** A send that got no answer (refused connection, reset, timeout): temporary. Never carries the URL, which holds the token. */
 export function networkError(err: unknown): DeliveryError {
-  const e = err as { name?: string; cause?: { code?: string } } | undefined;
-  const reason = e?.name === 'TimeoutError' || e?.name === 'AbortError' ? 'timed out' : (e?.cause?.code ?? 'failed');
+  const e = err as { name?: string; code?: string; cause?: { code?: string } } | undefined;
+  const reason = e?.name === 'TimeoutError' || e?.name === 'AbortError' ? 'timed out' : (e?.cause?.code ?? e?.code ?? 'failed');
   return DeliveryError.temporary(`network error: ${reason}`, { platformCode: 'network', cause: err });
 }
