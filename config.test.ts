@@ -11,7 +11,9 @@ describe('loadConfig', () => {
   });
 
   it('names the setting and what is expected', () => {
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: .*number/i);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: expected a whole number from 0 to 65535/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: expected a whole number from 0 to 65535/);
+    expect(() => loadConfig({ BAND_A_MIN: 'high' })).toThrow(/BAND_A_MIN: expected a number from 0 to 1/);
     expect(() => loadConfig({ PUBLIC_URL: 'not a url' })).toThrow(/PUBLIC_URL: expected a URL/);
     expect(() => loadConfig({ TELEGRAM_RATE_OVERALL: 'fast' })).toThrow(/TELEGRAM_RATE_OVERALL: expected "<count>\/<window>"/);
   });

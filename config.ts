@@ -20,6 +20,11 @@ export function parseRate(text: string): RateWindow {
 }
 
 const optionalText = z.string().trim().min(1).optional();
+/** A whole number from min to max, with a message that says so. */
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number({ error: `expected a whole number from ${min} to ${max}` })
+    .int(`expected a whole number from ${min} to ${max}`).min(min, `expected a whole number from ${min} to ${max}`).max(max, `expected a whole number from ${min} to ${max}`);
+const fraction = () => z.coerce.number({ error: 'expected a number from 0 to 1' }).min(0, 'expected a number from 0 to 1').max(1, 'expected a number from 0 to 1');
 const url = (example: string) =>
   z.string().trim().url(`expected a URL such as ${example}`).transform((u) => u.replace(/\/+$/, '')).optional();
 const rate = z.string().transform((v, ctx) => {
@@ -40,22 +45,22 @@ export const SECRET_SETTINGS = new Set([
 ]);
 
 const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: int(0, 65535).default(8080),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   DATABASE_URL: z.string().trim().min(1).default('file:./data/signalcast.db'),
   PUBLIC_URL: url('https://signals.example.com'),
   PLANS_FILE: optionalText,
   INGEST_SIGNING_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
-  INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  INGEST_RATE_PER_MINUTE: int(1, 1_000_000).default(120),
   ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
-  BAND_A_MIN: z.coerce.number().min(0).max(1).default(0.8),
-  BAND_B_MIN: z.coerce.number().min(0).max(1).default(0.6),
+  BAND_A_MIN: fraction().default(0.8),
+  BAND_B_MIN: fraction().default(0.6),
   OPERATOR_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'expected an IANA time zone such as Europe/London'),
-  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
-  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+  DELIVERY_MAX_ATTEMPTS: int(1, 100).default(8),
+  DELIVERY_CONCURRENCY: int(1, 1000).default(64),
+  SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(15_000),
 
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'expected a token from BotFather, like 123456:ABC-DEF...').optional(),
   TELEGRAM_API_ROOT: url('https://api.telegram.org'),
