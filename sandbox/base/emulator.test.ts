@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmulatorServer } from './emulator';
 
@@ -78,5 +79,20 @@ describe('EmulatorServer', () => {
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
     emu.resetBase();
     expect(emu.requests).toHaveLength(0);
+  });
+
+  it('answers 400 to a request target it cannot read, and keeps serving', async () => {
+    emu = makeEmulator();
+    const base = await emu.start();
+    const { port } = new URL(base);
+    // "//" is not a path the URL parser accepts: the emulator must answer, not reject unhandled.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '//', method: 'GET' }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      }).on('error', reject).end();
+    });
+    expect(status).toBe(400);
+    expect((await fetch(`${base}/botx/getMe`, { method: 'POST' })).status).toBe(200);
   });
 });

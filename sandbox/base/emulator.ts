@@ -133,7 +133,13 @@ export class EmulatorServer {
   }
 
   async start(): Promise<string> {
-    const server = createServer((req, res) => void this.handle(req, res));
+    const server = createServer((req, res) => {
+      // A request it cannot even read (a target URL cannot parse, a body cut off) is answered 400, never left unhandled.
+      this.handle(req, res).catch(() => {
+        if (res.headersSent) res.destroy();
+        else this.write(res, { status: 400, body: { error: `${this.name} emulator could not read the request` } });
+      });
+    });
     server.keepAliveTimeout = 60_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
