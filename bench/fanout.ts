@@ -2,7 +2,7 @@
 import { startTestchat, type AcceptedMessage } from '../sandbox/testchat/server';
 import type { ScenarioResult } from './report';
 import { serviceLabel, startBenchService } from './bench-service';
-import { countByState, load1, openOutbox, publish, round, seedDatabase, sendLatency, signalBody, tempDatabase, until } from './support';
+import { countByState, load1, openOutbox, publishAccepted, round, seedDatabase, sendLatency, signalBody, tempDatabase, testchatEnv, until } from './support';
 
 export interface FanoutOptions {
   /** Extra node flags for the service process (e.g. --cpu-prof). */
@@ -45,18 +45,12 @@ export async function runFanout(options: Partial<FanoutOptions> = {}): Promise<S
     databaseUrl: database.url,
     nodeArgs: o.nodeArgs,
     entry: o.entry,
-    env: {
-      TESTCHAT_URL: url,
-      TESTCHAT_TOKEN: token,
-      TESTCHAT_RATE_OVERALL: `${o.ratePerSecond}/1s`,
-      TESTCHAT_RATE_PER_CHAT: '1/1s',
-    },
+    env: testchatEnv(url, token, o.ratePerSecond),
   });
   const service = bench.service;
   const outbox = openOutbox(database.url);
   try {
-    const answer = await publish(service.url, signalBody('bench-fanout-1'));
-    if (answer.status !== 202) throw new Error(`publish answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const answer = await publishAccepted(service.url, signalBody('bench-fanout-1'));
     // CPU from here on is the sending, not the planning.
     const cpuBefore = service.cpuMs();
     const ownCpuBefore = process.cpuUsage();

@@ -2,7 +2,7 @@
 import { startTestchat } from '../sandbox/testchat/server';
 import type { ScenarioResult } from './report';
 import { serviceLabel, startBenchService } from './bench-service';
-import { countByState, openOutbox, percentile, publish, round, seedDatabase, signalBody, tempDatabase, until } from './support';
+import { countByState, openOutbox, percentile, publish, round, seedDatabase, signalBody, tempDatabase, testchatEnv, until } from './support';
 
 export interface LatencyOptions {
   /** Extra node flags for the service process (e.g. --cpu-prof). */
@@ -46,10 +46,7 @@ export async function runLatency(options: Partial<LatencyOptions> = {}): Promise
     entry: o.entry,
     env: {
       INGEST_RATE_PER_MINUTE: '1000000',
-      TESTCHAT_URL: url,
-      TESTCHAT_TOKEN: token,
-      TESTCHAT_RATE_OVERALL: '1000/1s',
-      TESTCHAT_RATE_PER_CHAT: '1/1s',
+      ...testchatEnv(url, token),
     },
   });
   const service = bench.service;

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { startTestchat } from '../sandbox/testchat/server';
 import type { ScenarioResult } from './report';
 import { serviceLabel, startBenchService } from './bench-service';
-import { countByState, openOutbox, publish, round, seedDatabase, signalBody, tempDatabase } from './support';
+import { countByState, openOutbox, publishAccepted, round, seedDatabase, signalBody, tempDatabase, testchatEnv } from './support';
 
 export interface ScaleOptions {
   /** Extra node flags for the service process (e.g. --cpu-prof). */
@@ -39,19 +39,13 @@ export async function runScale(options: Partial<ScaleOptions> = {}): Promise<Sce
     databaseUrl: database.url,
     nodeArgs: o.nodeArgs,
     entry: o.entry,
-    env: {
-      TESTCHAT_URL: url,
-      TESTCHAT_TOKEN: token,
-      TESTCHAT_RATE_OVERALL: '1000/1s',
-      TESTCHAT_RATE_PER_CHAT: '1/1s',
-    },
+    env: testchatEnv(url, token),
   });
   const service = bench.service;
   const outbox = openOutbox(database.url);
   try {
     const atStart = service.memory();
-    const answer = await publish(service.url, signalBody('bench-scale-1'));
-    if (answer.status !== 202) throw new Error(`publish answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const answer = await publishAccepted(service.url, signalBody('bench-scale-1'));
     const afterPublish = service.memory();
     await new Promise((resolve) => setTimeout(resolve, o.sendForMs));
     const afterSending = service.memory();

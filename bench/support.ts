@@ -69,6 +69,18 @@ export async function publish(baseUrl: string, body: string): Promise<PublishAns
   return { status: res.status, body: answer, ms: performance.now() - started, sentAt };
 }
 
+/** Like publish, but a scenario cannot go on without the 202: anything else throws with the answer. */
+export async function publishAccepted(baseUrl: string, body: string): Promise<PublishAnswer> {
+  const answer = await publish(baseUrl, body);
+  if (answer.status !== 202) throw new Error(`publish answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer;
+}
+
+/** The service settings that point it at the testchat emulator, at `ratePerSecond` overall and 1/s per chat. */
+export function testchatEnv(url: string, token: string, ratePerSecond = 1000): Record<string, string> {
+  return { TESTCHAT_URL: url, TESTCHAT_TOKEN: token, TESTCHAT_RATE_OVERALL: `${ratePerSecond}/1s`, TESTCHAT_RATE_PER_CHAT: '1/1s' };
+}
+
 /** Polls until `check` holds; false when `deadline` (Date.now() ms) passes first. */
 export async function until(check: () => boolean | Promise<boolean>, deadline: number, everyMs = 20): Promise<boolean> {
   while (!(await check())) {

@@ -1,7 +1,7 @@
 // Telegram benchmark: one alert to 10,000 subscribers by DM through the Telegram emulator at 1,000/s (paid-broadcast style).
 import { serviceLabel, startBenchService } from './bench-service';
 import type { ScenarioResult } from './report';
-import { countByState, openOutbox, publish, round, seedDatabase, sendLatency, signalBody, tempDatabase, until } from './support';
+import { countByState, openOutbox, publishAccepted, round, seedDatabase, sendLatency, signalBody, tempDatabase, until } from './support';
 
 export interface TelegramOptions {
   recipients: number;
@@ -43,8 +43,7 @@ export async function runTelegram(options: Partial<TelegramOptions> = {}): Promi
   const { service, emulators } = bench;
   const outbox = openOutbox(database.url);
   try {
-    const answer = await publish(service.url, signalBody('bench-telegram-1', 'BTC_USDT<&>'));
-    if (answer.status !== 202) throw new Error(`publish answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const answer = await publishAccepted(service.url, signalBody('bench-telegram-1', 'BTC_USDT<&>'));
     const cpuBefore = service.cpuMs();
     const planned = answer.body.planned ?? 0;
     const done = await until(() => (countByState(outbox).sent ?? 0) >= planned, answer.sentAt + o.timeoutMs, 100);

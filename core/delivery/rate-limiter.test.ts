@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlatformLimits } from './chat-platform';
+import { seededRandom } from '../../sandbox/testchat/random';
 import { RateLimiter, type Grant } from './rate-limiter';
 
 const limits: PlatformLimits = {
@@ -7,18 +8,6 @@ const limits: PlatformLimits = {
   perChat: { limit: 1, windowMs: 1_000 },
   perGroup: { limit: 20, windowMs: 60_000 },
 };
-
-/** A small deterministic random source (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The most times that fall in any half-open interval [x, x + windowMs). */
 function maxInAnyWindow(times: number[], windowMs: number): number {
@@ -46,7 +35,7 @@ function send(limiter: RateLimiter, key: string, isGroup: boolean, now: number, 
 
 describe('RateLimiter', () => {
   it('never lets more than a window allows arrive in any interval, whatever the latency, under bursty input', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     const limiter = new RateLimiter(limits);
     const arrivals: { key: string; at: number; start: number }[] = [];
     const inFlight: { grant: Grant; answerAt: number }[] = [];

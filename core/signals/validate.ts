@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { SIDES, SIGNAL_UPDATE_KINDS, type SignalInput, type SignalUpdateInput } from '../types';
 import { toFieldIssues } from './field-issues';
+import { setFields } from './set-fields';
 
 /** A list with a length rule that still reports each bad item (zod's .max would hide them). */
 function listOf<T extends z.ZodType>(item: T, min: number, max: number) {
@@ -63,30 +64,19 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
 /** Validates a signal; throws a ValidationError naming every bad or unknown field. */
 export function parseSignalInput(input: unknown): SignalInput {
   const s = parseWith(signalInputSchema, input);
-  const out: SignalInput = {
+  return {
     publisherId: s.publisherId,
     symbol: s.symbol,
     market: s.market,
     side: s.side,
     conviction: s.conviction,
     reasons: s.reasons,
+    ...setFields({ persona: s.persona, entry: s.entry, stop: s.stop, targets: s.targets, horizon: s.horizon }),
   };
-  if (s.persona !== undefined) out.persona = s.persona;
-  if (s.entry !== undefined) out.entry = s.entry;
-  if (s.stop !== undefined) out.stop = s.stop;
-  if (s.targets !== undefined && s.targets.length > 0) out.targets = s.targets;
-  if (s.horizon !== undefined) out.horizon = s.horizon;
-  return out;
 }
 
 /** Validates a signal update (target hit, stopped, closed); same error rules as signals. */
 export function parseSignalUpdateInput(input: unknown): SignalUpdateInput {
   const u = parseWith(signalUpdateInputSchema, input);
-  const out: SignalUpdateInput = { kind: u.kind };
-  if (u.targetIndex !== undefined) out.targetIndex = u.targetIndex;
-  if (u.price !== undefined) out.price = u.price;
-  if (u.resultPct !== undefined) out.resultPct = u.resultPct;
-  if (u.note !== undefined) out.note = u.note;
-  if (u.publisherUpdateId !== undefined) out.publisherUpdateId = u.publisherUpdateId;
-  return out;
+  return { kind: u.kind, ...setFields({ targetIndex: u.targetIndex, price: u.price, resultPct: u.resultPct, note: u.note, publisherUpdateId: u.publisherUpdateId }) };
 }

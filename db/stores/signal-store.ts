@@ -12,6 +12,7 @@ import type { Candidate, EntitledRecipient, OperatorAlert, PlanningAccount } fro
 import { utcDayOf } from '../../core/planning/utc-day';
 import type { PlansConfig } from '../../core/plans/schema';
 import { bandOf, type BandThresholds } from '../../core/signals/band';
+import { setFields } from '../../core/signals/set-fields';
 import type { PublishMeta, PublishOutcome, SignalService, UpdateOutcome } from '../../core/signals/ports';
 import { parseSignalInput, parseSignalUpdateInput } from '../../core/signals/validate';
 import type { Band, PlatformName, Side, Signal, SignalInput, SignalUpdate, SignalUpdateInput } from '../../core/types';
@@ -75,7 +76,7 @@ const PLANNED_COUNTS_SQL = `
   SELECT SUM(state <> 'skipped'), SUM(state = 'skipped') FROM deliveries WHERE content_id = ? AND kind = 'alert'`;
 
 export function toSignal(row: SignalRow): Signal {
-  const signal: Signal = {
+  return {
     id: row.id,
     publisherId: row.publisherId,
     symbol: row.symbol,
@@ -85,23 +86,18 @@ export function toSignal(row: SignalRow): Signal {
     band: row.band,
     reasons: row.reasons,
     createdAt: row.createdAt,
+    ...setFields({ persona: row.persona, entry: row.entry, stop: row.stop, targets: row.targets, horizon: row.horizon }),
   };
-  if (row.persona !== null) signal.persona = row.persona;
-  if (row.entry !== null) signal.entry = row.entry;
-  if (row.stop !== null) signal.stop = row.stop;
-  if (row.targets !== null && row.targets.length > 0) signal.targets = row.targets;
-  if (row.horizon !== null) signal.horizon = row.horizon;
-  return signal;
 }
 
 function toUpdate(row: SignalUpdateRow): SignalUpdate {
-  const update: SignalUpdate = { id: row.id, signalId: row.signalId, kind: row.kind, createdAt: row.createdAt };
-  if (row.targetIndex !== null) update.targetIndex = row.targetIndex;
-  if (row.price !== null) update.price = row.price;
-  if (row.resultPct !== null) update.resultPct = row.resultPct;
-  if (row.note !== null) update.note = row.note;
-  if (row.publisherUpdateId !== null) update.publisherUpdateId = row.publisherUpdateId;
-  return update;
+  return {
+    id: row.id,
+    signalId: row.signalId,
+    kind: row.kind,
+    createdAt: row.createdAt,
+    ...setFields({ targetIndex: row.targetIndex, price: row.price, resultPct: row.resultPct, note: row.note, publisherUpdateId: row.publisherUpdateId }),
+  };
 }
 
 function toAccount(id: string, settings: string | null): PlanningAccount & { subscriptions: SubscriptionState[] } {

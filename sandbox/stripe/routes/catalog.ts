@@ -5,7 +5,7 @@ import type { Interval } from '../clock';
 import { invalidParam, missingParam } from '../errors';
 import { stripeId } from '../ids';
 import { paginate } from '../objects/list';
-import { buildPrice } from '../objects/price';
+import { buildPrice, type PriceFields } from '../objects/price';
 import { buildProduct } from '../objects/product';
 import { exclusive, listShape, mergeMetadata, p, parseParams } from '../params';
 import { StripeStore } from '../store';
@@ -62,17 +62,7 @@ function addProduct(world: StripeWorld, f: { id?: string | undefined; name: stri
   return product;
 }
 
-interface NewPrice {
-  id?: string;
-  product: string;
-  currency: string;
-  unitAmount: number;
-  recurring: { interval: Interval; intervalCount: number; trialPeriodDays: number | null } | null;
-  nickname: string | null;
-  lookupKey: string | null;
-  active: boolean;
-  metadata: Record<string, string>;
-}
+type NewPrice = Omit<PriceFields, 'id' | 'created'> & { id?: string };
 
 function addPrice(world: StripeWorld, f: NewPrice, emit = true): Stripe.Price {
   const price = buildPrice({ ...f, id: f.id ?? stripeId('price'), created: world.now() });
