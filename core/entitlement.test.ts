@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entitlementOf, type SubscriptionState } from './entitlement';
+import { DENYING_STATUSES, entitlementOf, GRANTING_STATUSES, plainPlanOf, type SubscriptionState } from './entitlement';
 import { DEFAULT_PLANS } from './plans/default-plans';
 
 const DAY = 86_400_000;
@@ -150,5 +150,38 @@ describe('entitlementOf', () => {
     const e = entitlementOf(plans, sub({ planId: 'gold' }), NOW);
     expect(e).toMatchObject({ decision: 'deny', reason: 'unknown_plan', alertOperator: true });
     expect(e.plan.id).toBe('free');
+  });
+});
+
+describe('plainPlanOf (the fast path planning takes for every subscriber)', () => {
+  const since = NOW - DAY;
+  const cases: [string, SubscriptionState[]][] = [
+    ['no subscription', []],
+    ...[...GRANTING_STATUSES, ...DENYING_STATUSES, 'frozen'].map((status): [string, SubscriptionState[]] => [status, [sub({ status })]]),
+    ['trialing, trial over', [sub({ status: 'trialing', trialEnd: NOW })]],
+    ['trialing, trial running', [sub({ status: 'trialing', trialEnd: NOW + DAY })]],
+    ['past_due in its grace period', [sub({ status: 'past_due', pastDueSince: since })]],
+    ['past_due after its grace period', [sub({ status: 'past_due', pastDueSince: NOW - 3 * DAY })]],
+    ['past_due with no dates', [sub({ status: 'past_due', pastDueSince: null, currentPeriodEnd: null })]],
+    ['cancel at period end, before it', [sub({ cancelAtPeriodEnd: true, currentPeriodEnd: NOW + 1 })]],
+    ['cancel at period end, after it', [sub({ cancelAtPeriodEnd: true, currentPeriodEnd: NOW })]],
+    ['a grant', [sub({ source: 'grant', planId: 'vip', currentPeriodEnd: null })]],
+    ['an expired grant', [sub({ source: 'grant', planId: 'vip', currentPeriodEnd: NOW })]],
+    ['a plan the file no longer has', [sub({ planId: 'gold' })]],
+    ['an unknown plan with an unknown status', [sub({ planId: 'gold', status: 'frozen' })]],
+    ['several subscriptions', [sub({ id: 'a' }), sub({ id: 'b', planId: 'vip', status: 'trialing', trialEnd: NOW + DAY })]],
+  ];
+
+  it.each(cases)('gives the plan entitlementOf gives, or leaves it to entitlementOf: %s', (_, subs) => {
+    const full = entitlementOf(plans, subs, NOW);
+    const plain = plainPlanOf(plans, subs, NOW);
+    if (subs.length > 1 || full.alertOperator) expect(plain).toBeUndefined();
+    else expect(plain).toBe(full.plan);
+  });
+
+  it('uses the graceDays it is given', () => {
+    const s = [sub({ status: 'past_due', pastDueSince: since })];
+    expect(plainPlanOf(plans, s, NOW, 0)?.id).toBe('free');
+    expect(plainPlanOf(plans, s, NOW, 2)?.id).toBe('pro');
   });
 });

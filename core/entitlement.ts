@@ -86,7 +86,11 @@ function verdict(sub: SubscriptionState, decision: SubscriptionDecision, reason:
 /** The decision for one subscription at `now`, following DESIGN.md's access policy. */
 export function subscriptionVerdict(plans: PlansConfig, sub: SubscriptionState, now: number, graceDays: number): SubscriptionVerdict {
   if (!planById(plans, sub.planId)) return verdict(sub, 'deny', 'unknown_plan', null, true);
+  return knownPlanVerdict(sub, now, graceDays);
+}
 
+/** subscriptionVerdict for a subscription whose plan is in the plans file. */
+function knownPlanVerdict(sub: SubscriptionState, now: number, graceDays: number): SubscriptionVerdict {
   const periodEnd = ms(sub.currentPeriodEnd);
   const status = sub.status;
   if (status !== 'trialing' && status !== 'active' && status !== 'past_due') {
@@ -119,6 +123,23 @@ function earliest(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   if (b === null) return a;
   return Math.min(a, b);
+}
+
+/**
+ * The plan entitlementOf would give, for the common cases only: no subscription, or one whose
+ * verdict asks nothing of the operator. Undefined for anything else (several subscriptions, an
+ * unknown status or plan): ask entitlementOf. Planning calls this for every subscriber of every
+ * signal, so it builds no verdict list and no Entitlement.
+ */
+export function plainPlanOf(plans: PlansConfig, subscriptions: readonly SubscriptionState[], now: number, graceDays: number = plans.graceDays): Plan | undefined {
+  if (subscriptions.length === 0) return freePlan(plans);
+  if (subscriptions.length !== 1) return undefined;
+  const sub = subscriptions[0] as SubscriptionState;
+  const plan = planById(plans, sub.planId);
+  if (!plan) return undefined; // unknown_plan: the operator is alerted
+  const v = knownPlanVerdict(sub, now, graceDays);
+  if (v.alertOperator) return undefined; // unknown_status
+  return v.decision === 'grant' ? plan : freePlan(plans);
 }
 
 /**

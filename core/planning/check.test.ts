@@ -76,6 +76,20 @@ describe('direct destinations', () => {
     expect(check.operatorAlerts).toEqual([{ accountId: 'a1', subscriptionId: 'sub_vip', status: 'frozen', reason: 'unknown_status' }]);
   });
 
+  it('report an unknown status once per account, however many destinations and batches it has', () => {
+    const acc = account('a1', { subscriptions: [subscription('vip', { status: 'frozen' })] });
+    const checker = new RecipientChecker(signal, context());
+    checker.check([direct('d1', acc), direct('d2', acc, 'whatsapp')]);
+    const second = checker.check([direct('d3', acc, 'telegram')]);
+    expect(second.recipients[0]).toMatchObject({ planId: 'vip', priority: 0 });
+    expect(checker.operatorAlerts).toEqual([{ accountId: 'a1', subscriptionId: 'sub_vip', status: 'frozen', reason: 'unknown_status' }]);
+  });
+
+  it('get the best plan among several subscriptions', () => {
+    const acc = account('a1', { subscriptions: [subscription('pro'), subscription('vip', { status: 'canceled' }), subscription('enterprise', { status: 'trialing', trialEnd: NOW + DAY })] });
+    expect(only([direct('d1', acc, 'slack')])).toMatchObject({ planId: 'enterprise', paid: true, priority: 0 });
+  });
+
   it('need a plan that allows direct messages on that platform', () => {
     const noDirect: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'free' ? { ...p, directMessages: false } : p)) };
     expect(exclusion(direct('d1', account('a1')), context({}, noDirect))).toBe('plan_no_direct_messages');

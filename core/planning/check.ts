@@ -1,5 +1,5 @@
 // The entitlement check for one signal: which candidate destinations get it, when, at which priority, or why not.
-import { entitlementOf } from '../entitlement';
+import { entitlementOf, plainPlanOf } from '../entitlement';
 import { freePlan, isPaid, planById } from '../plans/lookup';
 import type { Plan } from '../plans/schema';
 import { directExclusion } from './filters';
@@ -23,13 +23,6 @@ const MINUTE_MS = 60_000;
 export interface RecipientBatch {
   recipients: EntitledRecipient[];
   excluded: Exclusion[];
-}
-
-/** The plan an account has for this signal, and whether it is over its daily cap; decided once per account. */
-interface AccountDecision {
-  plan: Plan;
-  paid: boolean;
-  overCap: boolean | undefined;
 }
 
 function priorityOf(plan: Plan, paid: boolean): number {
@@ -74,7 +67,10 @@ export class RecipientChecker {
   readonly excludedBy = new Map<ExclusionReason, number>();
   readonly operatorAlerts: OperatorAlert[] = [];
   private readonly free: Plan;
-  private readonly accounts = new Map<string, AccountDecision>();
+  /** Plans of the accounts entitlementOf had to decide (see planOf). */
+  private readonly decided = new Map<string, Plan>();
+  /** Whether each account with a capped plan is over its cap: asked once per account. */
+  private readonly overCap = new Map<string, boolean>();
 
   constructor(private readonly signal: PlanningSignal, private readonly ctx: PlanningContext) {
     this.free = freePlan(ctx.plans);
@@ -106,21 +102,16 @@ export class RecipientChecker {
         exclude(c.destinationId, null, 'no_account');
         continue;
       }
-      const decision = this.decide(account);
-      const plan = decision.plan;
+      const plan = this.planOf(account);
       const reason = directExclusion(plan, c.platform, account, this.signal);
       if (reason) {
         exclude(c.destinationId, account.id, reason);
         continue;
       }
-      let capped = false;
-      if (plan.dailyCap !== null) {
-        decision.overCap ??= this.ctx.usageToday(account.id) >= plan.dailyCap;
-        capped = decision.overCap;
-      }
+      const capped = plan.dailyCap !== null && this.isOverCap(account.id, plan.dailyCap);
       const due = now + plan.delayMinutes * MINUTE_MS;
       const dueAt = capped ? due : quietDue(account, due);
-      recipients.push(entitled(c, account.id, plan, decision.paid, dueAt, capped, dueAt !== due));
+      recipients.push(entitled(c, account.id, plan, isPaid(plan), dueAt, capped, dueAt !== due));
       if (capped) this.skipped++;
       else this.planned++;
     }
@@ -134,19 +125,35 @@ export class RecipientChecker {
     return n;
   }
 
-  private decide(account: PlanningAccount): AccountDecision {
-    let decision = this.accounts.get(account.id);
-    if (!decision) {
+  /**
+   * The account's plan for this signal. The plain cases (see plainPlanOf) are pure and cheap, so
+   * they are simply worked out again for each destination; the others go through entitlementOf once
+   * per account, and their operator alerts are reported once.
+   */
+  private planOf(account: PlanningAccount): Plan {
+    const plain = plainPlanOf(this.ctx.plans, account.subscriptions, this.ctx.now);
+    if (plain) return plain;
+    let plan = this.decided.get(account.id);
+    if (!plan) {
       const entitlement = entitlementOf(this.ctx.plans, account.subscriptions, this.ctx.now);
       if (entitlement.alertOperator) {
         for (const v of entitlement.verdicts) {
           if (v.alertOperator) this.operatorAlerts.push({ accountId: account.id, subscriptionId: v.subscriptionId, status: v.status, reason: v.reason });
         }
       }
-      decision = { plan: entitlement.plan, paid: entitlement.paid, overCap: undefined };
-      this.accounts.set(account.id, decision);
+      plan = entitlement.plan;
+      this.decided.set(account.id, plan);
     }
-    return decision;
+    return plan;
+  }
+
+  private isOverCap(accountId: string, cap: number): boolean {
+    let over = this.overCap.get(accountId);
+    if (over === undefined) {
+      over = this.ctx.usageToday(accountId) >= cap;
+      this.overCap.set(accountId, over);
+    }
+    return over;
   }
 }
 

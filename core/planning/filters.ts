@@ -17,11 +17,18 @@ export function directExclusion(plan: Plan, platform: PlatformName, account: Pla
 export function filterExclusion(account: Pick<PlanningAccount, 'symbolFilter' | 'minBand' | 'sideFilter'>, signal: PlanningSignal): ExclusionReason | null {
   const symbols = account.symbolFilter;
   if (symbols && symbols.length > 0) {
-    const wanted = signal.symbol.toUpperCase();
-    if (!symbols.some((s) => s.toUpperCase() === wanted)) return 'symbol_filter';
+    if (!hasSymbol(symbols, signal.symbol.toUpperCase())) return 'symbol_filter';
   }
   if (account.minBand && !bandAtLeast(signal.band, account.minBand)) return 'min_band';
   const sides = account.sideFilter;
   if (sides && sides.length > 0 && !sides.includes(signal.side)) return 'side_filter';
   return null;
+}
+
+/** Whether `symbols` holds `wanted` (upper-case) in any case; only same-length entries are upper-cased. */
+function hasSymbol(symbols: readonly string[], wanted: string): boolean {
+  for (const s of symbols) {
+    if (s.length === wanted.length && s.toUpperCase() === wanted) return true;
+  }
+  return false;
 }

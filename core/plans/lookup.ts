@@ -8,10 +8,13 @@ interface PlanIndex {
   free: Plan;
 }
 
-// Planning looks plans up once per subscriber: index each config once.
+// Planning looks plans up once per subscriber: index each config once. A process has one config
+// in practice, so the last one used is kept aside as well (a WeakMap lookup costs more than the Map's).
 const indexes = new WeakMap<PlansConfig, PlanIndex>();
+let last: { plans: PlansConfig; index: PlanIndex } | undefined;
 
 function indexOf(plans: PlansConfig): PlanIndex {
+  if (last?.plans === plans) return last.index;
   let index = indexes.get(plans);
   if (!index) {
     const free = plans.plans.find((p) => p.stripePriceId === null);
@@ -23,6 +26,7 @@ function indexOf(plans: PlansConfig): PlanIndex {
     };
     indexes.set(plans, index);
   }
+  last = { plans, index };
   return index;
 }
 
