@@ -123,7 +123,8 @@ describe('signalcast start', () => {
 
       expect(testchat.emulator.messages.map((m) => m.chatId).sort()).toEqual([...seeded.chatIds].sort());
       const db = openDatabase(databaseUrl);
-      expect(db.$client.prepare('select platform, state, count(*) as n from deliveries group by platform, state order by platform').all())
+      expect(db.$client.prepare(`select dest.platform, d.state, count(*) as n from deliveries d join destinations dest on dest.ref = d.destination_ref
+        group by dest.platform, d.state order by dest.platform`).all())
         .toEqual([{ platform: 'telegram', state: 'sent', n: 1 }, { platform: 'testchat', state: 'sent', n: 3 }]);
       db.$client.close();
       expect(run.stderr.join('')).toBe('');

@@ -59,6 +59,9 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** How often the planner's in-memory candidates take in changes between publishes. */
+const CANDIDATE_REFRESH_MS = 2_000;
+
 /** Builds every part; nothing is contacted and nothing listens until `start()`. */
 export function createService(options: ServiceOptions): Service {
   const { config } = options;
@@ -150,6 +153,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
 
   let schedules: Schedules | null = null;
   let started = false;
+  let keepWarm: NodeJS.Timeout | undefined;
 
   return {
     app, db, plans, dispatcher, telegram, billing, access,
@@ -158,6 +162,15 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     },
     async start() {
       if (telegram) await ensurePlanChannels({ accounts, plans, logger });
+      // Read the candidates before the first publish, and keep patching them between publishes.
+      signals.refreshCandidates();
+      keepWarm = setInterval(() => {
+        try {
+          signals.refreshCandidates();
+        } catch (err) {
+          logger.warn({ err }, 'could not refresh the planning candidates; the next publish reads them');
+        }
+      }, CANDIDATE_REFRESH_MS).unref();
       await dispatcher.start();
       started = true;
       const listened = await app.listen({ port: config.port, host: config.host });
@@ -176,6 +189,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     async stop() {
       try {
         readiness.markShuttingDown();
+        clearInterval(keepWarm);
         await schedules?.stop();
         await telegram?.stop();
         await app.close();

@@ -92,7 +92,9 @@ export const subscriptions = sqliteTable('subscriptions', {
 }, (t) => [index('subscriptions_account_idx').on(t.accountId)]);
 
 export const destinations = sqliteTable('destinations', {
-  id: text('id').primaryKey(),
+  /** The compact internal key deliveries point at (the rowid); `id` is the public one. */
+  ref: integer('ref').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull().unique(),
   platform: text('platform').notNull(),
   kind: text('kind', { enum: ['channel', 'direct'] }).notNull(),
   /** The Recipient, as JSON. */
@@ -114,26 +116,26 @@ export const destinations = sqliteTable('destinations', {
 }, (t) => [
   index('destinations_account_idx').on(t.accountId),
   index('destinations_enabled_idx').on(t.enabled, t.kind),
+  index('destinations_identity_idx').on(t.identityId),
 ]);
 
 export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'dead', 'skipped'] as const;
 
 export const deliveries = sqliteTable('deliveries', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
+  // No AUTOINCREMENT: nothing deletes deliveries, so an id is never reused, and each insert saves a sqlite_sequence write.
+  id: integer('id').primaryKey(),
   /** 'signal' or 'snapshot' or 'notice'; with contentId it names what is delivered. */
   contentType: text('content_type').notNull(),
   contentId: text('content_id').notNull(),
   kind: text('kind', { enum: ['alert', 'rationale', 'snapshot', 'notice'] }).notNull(),
-  destinationId: text('destination_id').notNull().references(() => destinations.id),
-  accountId: text('account_id'),
-  platform: text('platform').notNull(),
-  recipientKey: text('recipient_key').notNull(),
+  /** destinations.ref; the platform, recipient key and account are read from the destination. */
+  destinationRef: integer('destination_ref').notNull().references(() => destinations.ref),
+  /** The account whose daily cap counts this row; set exactly when capDay is. */
+  capAccountId: text('cap_account_id'),
   /** Lower goes first: 0 paid real-time, 10 delayed, 20 snapshots. */
   priority: integer('priority').notNull(),
   dueAt: integer('due_at').notNull(),
-  /** The UTC day (YYYY-MM-DD) the daily cap counts this delivery against. */
-  utcDay: text('utc_day').notNull(),
-  /** The UTC day again, but only on rows that count toward a daily cap (pending alerts of a capped plan); else null. */
+  /** The UTC day (YYYY-MM-DD), only on rows that count toward a daily cap (pending alerts of a capped plan to an account); else null. */
   capDay: text('cap_day'),
   state: text('state', { enum: DELIVERY_STATES }).notNull(),
   /** Why a delivery was skipped at planning (e.g. daily_cap). */
@@ -147,10 +149,10 @@ export const deliveries = sqliteTable('deliveries', {
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [
-  uniqueIndex('deliveries_content_destination_kind_idx').on(t.contentId, t.destinationId, t.kind),
+  uniqueIndex('deliveries_content_destination_kind_idx').on(t.contentId, t.destinationRef, t.kind),
   index('deliveries_due_idx').on(t.state, t.priority, t.dueAt),
   // Partial: only capped plans' rows are counted, so paid fan-outs add nothing to this index.
-  index('deliveries_cap_day_idx').on(t.accountId, t.capDay).where(sql`cap_day IS NOT NULL`),
+  index('deliveries_cap_day_idx').on(t.capAccountId, t.capDay).where(sql`cap_day IS NOT NULL`),
 ]);
 
 export const auditEvents = sqliteTable('audit_events', {
@@ -183,6 +185,20 @@ export const apiKeys = sqliteTable('api_keys', {
   lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
   revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
 });
+
+/**
+ * What may have changed for planning: triggers (written in migration 0002, not modelled by drizzle)
+ * log each destination and account whose candidates changed, from any process, so that the
+ * in-memory candidate cache (db/stores/candidate-cache.ts) re-reads only those. Pruned after an hour.
+ * A migration that recreates destinations, identities, accounts or subscriptions must recreate
+ * their planning_* triggers (db/stores/candidate-cache.test.ts checks they exist).
+ */
+export const planningChanges = sqliteTable('planning_changes', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  destinationId: text('destination_id'),
+  accountId: text('account_id'),
+  at: integer('at').notNull().default(sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`),
+}, (t) => [index('planning_changes_at_idx').on(t.at)]);
 
 export type SignalRow = typeof signals.$inferSelect;
 export type SignalUpdateRow = typeof signalUpdates.$inferSelect;

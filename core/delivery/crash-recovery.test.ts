@@ -33,8 +33,9 @@ function outbox(databaseUrl: string) {
   const db = openDatabase(databaseUrl, { migrate: false });
   cleanups.push(() => db.$client.close());
   const countBy = db.$client.prepare<[string], { state: string; n: number }>(
-    "SELECT state, count(*) AS n FROM deliveries WHERE platform LIKE ? GROUP BY state");
-  const sending = db.$client.prepare<[], { recipient_key: string }>("SELECT recipient_key FROM deliveries WHERE state = 'sending' ORDER BY recipient_key");
+    'SELECT d.state, count(*) AS n FROM deliveries d JOIN destinations dest ON dest.ref = d.destination_ref WHERE dest.platform LIKE ? GROUP BY d.state');
+  const sending = db.$client.prepare<[], { recipient_key: string }>(`SELECT dest.recipient_key FROM deliveries d JOIN destinations dest ON dest.ref = d.destination_ref
+    WHERE d.state = 'sending' ORDER BY dest.recipient_key`);
   return {
     /** By state; only the test platform's rows, or every row with platform '%'. */
     counts: (platform = 'testchat'): Record<string, number> => Object.fromEntries(countBy.all(platform).map((r) => [r.state, r.n])),

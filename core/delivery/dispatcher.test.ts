@@ -105,8 +105,8 @@ describe('Dispatcher', () => {
   it('sends every due delivery exactly once, within the limits, and records the message ids', async () => {
     const h = await harness();
     const people = seedSubscribers(h.db, { count: 45, now: T0 });
-    const ids = people.destinationIds.map((destinationId, i) =>
-      insertDelivery(h.db, { destinationId, recipientKey: `testchat:${people.chatIds[i]}`, contentId: h.signalId, dueAt: T0 }));
+    const ids = people.destinationIds.map((destinationId) =>
+      insertDelivery(h.db, { destinationId, contentId: h.signalId, dueAt: T0 }));
     await h.dispatcher.start();
     await h.settle();
     // 30 per second overall: the first 30 now, the rest when the window (plus its margin) opens.
@@ -125,7 +125,7 @@ describe('Dispatcher', () => {
     const h = await harness({ dispatcher: { concurrency: 1 } });
     const people = seedSubscribers(h.db, { count: 3, now: T0 });
     const d = (i: number, priority: number) => insertDelivery(h.db, {
-      destinationId: people.destinationIds[i]!, recipientKey: `testchat:${people.chatIds[i]}`, contentId: h.signalId, priority, dueAt: T0 - 60_000 + i,
+      destinationId: people.destinationIds[i]!, contentId: h.signalId, priority, dueAt: T0 - 60_000 + i,
     });
     d(0, 20);
     d(1, 10);
@@ -138,7 +138,7 @@ describe('Dispatcher', () => {
   it('sleeps until a delivery is due and sends it then', async () => {
     const h = await harness();
     const [person] = [seedSubscribers(h.db, { count: 1, now: T0 })];
-    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, recipientKey: `testchat:${person.chatIds[0]}`, contentId: h.signalId, dueAt: T0 + 60_000 });
+    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, contentId: h.signalId, dueAt: T0 + 60_000 });
     await h.dispatcher.start();
     await h.settle();
     await h.advance(59_999);
@@ -154,7 +154,7 @@ describe('Dispatcher', () => {
     const person = seedSubscribers(h.db, { count: 1, now: T0 });
     await h.dispatcher.start();
     await h.settle();
-    insertDelivery(h.db, { destinationId: person.destinationIds[0]!, recipientKey: `testchat:${person.chatIds[0]}`, contentId: h.signalId, dueAt: T0 });
+    insertDelivery(h.db, { destinationId: person.destinationIds[0]!, contentId: h.signalId, dueAt: T0 });
     await h.settle();
     expect(h.emulator.messages).toHaveLength(1);
     expect(h.emulator.messages[0]!.at).toBe(T0);
@@ -163,7 +163,7 @@ describe('Dispatcher', () => {
   it('retries a temporary error with backoff, counting the attempt', async () => {
     const h = await harness(loosePerChat);
     const person = seedSubscribers(h.db, { count: 1, now: T0 });
-    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, recipientKey: `testchat:${person.chatIds[0]}`, contentId: h.signalId, dueAt: T0 });
+    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, contentId: h.signalId, dueAt: T0 });
     h.emulator.failNext({ kind: 'server_error', status: 502 }, { count: 2 });
     await h.dispatcher.start();
     await h.settle();
@@ -212,8 +212,8 @@ describe('Dispatcher', () => {
   it('pauses the whole platform when the platform says the limit is global', async () => {
     const h = await harness({ dispatcher: { concurrency: 1 } });
     const people = seedSubscribers(h.db, { count: 3, now: T0 });
-    people.destinationIds.forEach((destinationId, i) =>
-      insertDelivery(h.db, { destinationId, recipientKey: `testchat:${people.chatIds[i]}`, contentId: h.signalId, dueAt: T0 }));
+    people.destinationIds.forEach((destinationId) =>
+      insertDelivery(h.db, { destinationId, contentId: h.signalId, dueAt: T0 }));
     h.emulator.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, global: true });
     await h.dispatcher.start();
     await h.settle();
@@ -232,7 +232,7 @@ describe('Dispatcher', () => {
     h.emulator.blockChat(people.chatIds[0]!);
     const failing = insertDelivery(h.db, { ...blocked, contentId: h.signalId, dueAt: T0 });
     const queued = insertDelivery(h.db, { ...blocked, contentId: insertSignal(h.db), dueAt: T0 + 30_000 });
-    const fine = insertDelivery(h.db, { destinationId: people.destinationIds[1]!, recipientKey: `testchat:${people.chatIds[1]}`, contentId: h.signalId, dueAt: T0 });
+    const fine = insertDelivery(h.db, { destinationId: people.destinationIds[1]!, contentId: h.signalId, dueAt: T0 });
     await h.dispatcher.start();
     await h.settle();
     await h.advance(60_000);
@@ -250,7 +250,7 @@ describe('Dispatcher', () => {
   it('dead-letters a delivery after its last attempt, and retryDead brings it back', async () => {
     const h = await harness({ ...loosePerChat, maxAttempts: 3 });
     const person = seedSubscribers(h.db, { count: 1, now: T0 });
-    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, recipientKey: `testchat:${person.chatIds[0]}`, contentId: h.signalId, dueAt: T0 });
+    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, contentId: h.signalId, dueAt: T0 });
     h.emulator.failNext({ kind: 'server_error', status: 500 }, { count: 3 });
     await h.dispatcher.start();
     await h.settle();
@@ -271,7 +271,7 @@ describe('Dispatcher', () => {
   it('dead-letters a delivery whose content is gone, without blaming the destination', async () => {
     const h = await harness();
     const person = seedSubscribers(h.db, { count: 1, now: T0 });
-    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, recipientKey: `testchat:${person.chatIds[0]}`, contentId: 'sig_deleted', dueAt: T0 });
+    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, contentId: 'sig_deleted', dueAt: T0 });
     await h.dispatcher.start();
     await h.settle();
     expect(getDelivery(h.db, id)).toMatchObject({ state: 'dead', lastErrorCode: 'content_not_found' });
@@ -282,8 +282,8 @@ describe('Dispatcher', () => {
   it('stop() takes no new work, finishes the sends in flight and records them', async () => {
     const h = await harness();
     const people = seedSubscribers(h.db, { count: 3, now: T0 });
-    const ids = people.destinationIds.map((destinationId, i) =>
-      insertDelivery(h.db, { destinationId, recipientKey: `testchat:${people.chatIds[i]}`, contentId: h.signalId, dueAt: T0 }));
+    const ids = people.destinationIds.map((destinationId) =>
+      insertDelivery(h.db, { destinationId, contentId: h.signalId, dueAt: T0 }));
     const release = h.emulator.holdAnswers();
     await h.dispatcher.start();
     h.dispatcher.poke();
@@ -291,7 +291,7 @@ describe('Dispatcher', () => {
     expect(h.dispatcher.sending).toBe(3);
     let stopped = false;
     const stopping = h.dispatcher.stop().then(() => (stopped = true));
-    const late = insertDelivery(h.db, { destinationId: people.destinationIds[0]!, recipientKey: `testchat:${people.chatIds[0]}`, contentId: insertSignal(h.db), dueAt: T0 });
+    const late = insertDelivery(h.db, { destinationId: people.destinationIds[0]!, contentId: insertSignal(h.db), dueAt: T0 });
     h.dispatcher.poke();
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     expect(stopped).toBe(false);
@@ -307,7 +307,7 @@ describe('Dispatcher', () => {
     const h = await harness();
     const person = seedSubscribers(h.db, { count: 1, now: T0 });
     const recipientKey = `testchat:${person.chatIds[0]}`;
-    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, recipientKey, contentId: h.signalId, dueAt: T0 });
+    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, contentId: h.signalId, dueAt: T0 });
     h.store.claim([id], T0 - 5);
     await h.dispatcher.start();
     expect(h.logs.filter((l) => l.level === 'warn' && l.obj.deliveryId === id)).toEqual([
@@ -322,7 +322,7 @@ describe('Dispatcher', () => {
   it('leaves deliveries for a platform without an adapter pending, says so once, and does not spin', async () => {
     const h = await harness();
     const channel = seedChannel(h.db, { recipient: { platform: 'telegram', chatId: '-100' }, now: T0 });
-    const id = insertDelivery(h.db, { destinationId: channel.destinationId, recipientKey: channel.recipientKey, contentId: h.signalId, dueAt: T0 });
+    const id = insertDelivery(h.db, { destinationId: channel.destinationId, contentId: h.signalId, dueAt: T0 });
     let finds = 0;
     const findDue = h.store.findDue.bind(h.store);
     h.store.findDue = (q) => {
@@ -342,7 +342,7 @@ describe('Dispatcher', () => {
   it('keeps going after the database fails for a moment, without losing a slot', async () => {
     const h = await harness();
     const person = seedSubscribers(h.db, { count: 1, now: T0 });
-    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, recipientKey: `testchat:${person.chatIds[0]}`, contentId: h.signalId, dueAt: T0 });
+    const id = insertDelivery(h.db, { destinationId: person.destinationIds[0]!, contentId: h.signalId, dueAt: T0 });
     const claim = h.store.claim.bind(h.store);
     let failures = 1;
     h.store.claim = (ids, now, results) => {
@@ -364,7 +364,7 @@ describe('Dispatcher', () => {
       dispatcher: { limits: { testchat: { ...TESTCHAT_LIMITS, perGroup: { limit: 2, windowMs: 60_000 } } } },
     });
     const group = seedChannel(h.db, { now: T0 });
-    const ids = [0, 1, 2].map(() => insertDelivery(h.db, { destinationId: group.destinationId, recipientKey: group.recipientKey, contentId: insertSignal(h.db), dueAt: T0 }));
+    const ids = [0, 1, 2].map(() => insertDelivery(h.db, { destinationId: group.destinationId, contentId: insertSignal(h.db), dueAt: T0 }));
     await h.dispatcher.start();
     await h.settle();
     await h.advance(5_000);
@@ -377,8 +377,8 @@ describe('Dispatcher', () => {
   it('delivers a fan-out with injected 429s exactly once and never breaks a window', async () => {
     const h = await harness({ emulator: { inject429: { rate: 0.05, retryAfterSeconds: 1, seed: 3 } }, dispatcher: { concurrency: 16 } });
     const people = seedSubscribers(h.db, { count: 200, now: T0 });
-    people.destinationIds.forEach((destinationId, i) =>
-      insertDelivery(h.db, { destinationId, recipientKey: `testchat:${people.chatIds[i]}`, contentId: h.signalId, dueAt: T0 }));
+    people.destinationIds.forEach((destinationId) =>
+      insertDelivery(h.db, { destinationId, contentId: h.signalId, dueAt: T0 }));
     await h.dispatcher.start();
     await h.settle();
     for (let i = 0; i < 120 && h.emulator.messages.length < 200; i++) await h.advance(100);

@@ -57,7 +57,7 @@ describe('SqliteContentResolver', () => {
 
   it('sends a rationale as a reply to the alert already sent to that destination', () => {
     const id = insertSignal(db, { rationaleText: 'Momentum and positioning agree.' });
-    const alert = insertDelivery(db, { destinationId: base.destinationId, recipientKey: base.recipientKey, contentId: id, dueAt: T0 });
+    const alert = insertDelivery(db, { destinationId: base.destinationId, contentId: id, dueAt: T0 });
     const store = new SqliteDeliveryStore({ db, clock: new FakeClock(T0) });
     store.claim([alert], T0);
     store.recordResults([{ type: 'sent', id: alert, at: T0, platformMessageId: '77' }]);

@@ -6,7 +6,7 @@ import { SignalcastError } from '../../core/errors';
 import { DELIVERY_PRIORITY } from '../../core/planning/types';
 import type { OutboundMessage, Signal } from '../../core/types';
 import type { Db } from '../client';
-import { deliveries, signals } from '../schema';
+import { deliveries, destinations, signals } from '../schema';
 import { toSignal } from './signal-store';
 
 const MINUTE_MS = 60_000;
@@ -67,7 +67,8 @@ export class SqliteContentResolver implements ContentResolver {
 
   private alertMessageId(delivery: DueDelivery): string | undefined {
     const row = this.deps.db.select({ messageId: deliveries.platformMessageId }).from(deliveries)
-      .where(and(eq(deliveries.contentId, delivery.contentId), eq(deliveries.destinationId, delivery.destinationId), eq(deliveries.kind, 'alert')))
+      .innerJoin(destinations, eq(destinations.ref, deliveries.destinationRef))
+      .where(and(eq(deliveries.contentId, delivery.contentId), eq(destinations.id, delivery.destinationId), eq(deliveries.kind, 'alert')))
       .get();
     return row?.messageId ?? undefined;
   }

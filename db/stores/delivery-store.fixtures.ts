@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import type { ContentKind } from '../../core/types';
 import type { Db } from '../client';
-import { deliveries, signals, type DeliveryRow } from '../schema';
+import { deliveries, destinations, signals, type DeliveryRow } from '../schema';
 
 let counter = 0;
 
@@ -29,9 +29,8 @@ export function insertSignal(db: Db, fields: { id?: string; symbol?: string; cre
 }
 
 export interface DeliveryFields {
+  /** The destination's public id; the row stores the destination's ref. */
   destinationId: string;
-  recipientKey: string;
-  platform?: string;
   contentId?: string;
   contentType?: string;
   kind?: ContentKind;
@@ -39,22 +38,24 @@ export interface DeliveryFields {
   dueAt: number;
   state?: DeliveryRow['state'];
   attempts?: number;
-  accountId?: string | null;
+  /** Both set: the row counts toward this account's daily cap on that UTC day. */
+  capAccountId?: string | null;
+  capDay?: string | null;
 }
 
 /** Inserts a delivery row and returns its id. */
 export function insertDelivery(db: Db, f: DeliveryFields): number {
+  const ref = db.select({ ref: destinations.ref }).from(destinations).where(eq(destinations.id, f.destinationId)).get()?.ref;
+  if (ref === undefined) throw new Error(`no destination ${f.destinationId}`);
   const row = db.insert(deliveries).values({
     contentType: f.contentType ?? 'signal',
     contentId: f.contentId ?? `sig_missing_${++counter}`,
     kind: f.kind ?? 'alert',
-    destinationId: f.destinationId,
-    accountId: f.accountId ?? null,
-    platform: f.platform ?? f.recipientKey.split(':')[0]!,
-    recipientKey: f.recipientKey,
+    destinationRef: ref,
+    capAccountId: f.capAccountId ?? null,
+    capDay: f.capDay ?? null,
     priority: f.priority ?? 0,
     dueAt: f.dueAt,
-    utcDay: new Date(f.dueAt).toISOString().slice(0, 10),
     state: f.state ?? 'pending',
     attempts: f.attempts ?? 0,
     createdAt: f.dueAt,

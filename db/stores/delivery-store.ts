@@ -35,8 +35,13 @@ interface DueRow {
   is_group: number;
 }
 
-const DUE_COLUMNS = `d.id, d.content_type, d.content_id, d.kind, d.destination_id, d.account_id, d.platform,
-  d.recipient_key, d.priority, d.due_at, d.attempts, dest.address, dest.is_group`;
+// The platform, recipient key and account are the destination's: a delivery row carries only its ref.
+const DUE_COLUMNS = `d.id, d.content_type, d.content_id, d.kind, dest.id AS destination_id, dest.account_id, dest.platform,
+  dest.recipient_key, d.priority, d.due_at, d.attempts, dest.address, dest.is_group`;
+
+// CROSS JOIN keeps deliveries the outer loop, so every query below reads a range of deliveries_due_idx and
+// looks each destination up by its primary key, whatever the planner would guess from destinations' indexes.
+const WITH_DESTINATION = 'deliveries d CROSS JOIN destinations dest ON dest.ref = d.destination_ref';
 
 /**
  * The hot paths (find, claim, record) use prepared statements on the
@@ -62,16 +67,16 @@ export class SqliteDeliveryStore implements DeliveryStore {
       const remaining = query.limit - out.length;
       const rows = after && priority === after.priority
         ? this.stmt(`due-after-${query.platforms.length}`, `SELECT ${DUE_COLUMNS}
-            FROM deliveries d JOIN destinations dest ON dest.id = d.destination_id
+            FROM ${WITH_DESTINATION}
             WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ?
               AND (d.due_at > ? OR (d.due_at = ? AND d.id > ?))
-              AND d.platform IN (${placeholders(query.platforms.length)}) AND dest.enabled = 1
+              AND dest.platform IN (${placeholders(query.platforms.length)}) AND dest.enabled = 1
             ORDER BY d.due_at, d.id LIMIT ?`)
             .all(priority, query.now, after.dueAt, after.dueAt, after.id, ...query.platforms, remaining)
         : this.stmt(`due-${query.platforms.length}`, `SELECT ${DUE_COLUMNS}
-            FROM deliveries d JOIN destinations dest ON dest.id = d.destination_id
+            FROM ${WITH_DESTINATION}
             WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ?
-              AND d.platform IN (${placeholders(query.platforms.length)}) AND dest.enabled = 1
+              AND dest.platform IN (${placeholders(query.platforms.length)}) AND dest.enabled = 1
             ORDER BY d.due_at, d.id LIMIT ?`)
             .all(priority, query.now, ...query.platforms, remaining);
       for (const row of rows as DueRow[]) out.push(toDue(row));
@@ -91,8 +96,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
   nextDueAt(platforms: readonly PlatformName[], after: number): number | undefined {
     if (platforms.length === 0) return undefined;
     const first = this.stmt(`next-${platforms.length}`, `SELECT d.due_at AS due_at
-      FROM deliveries d JOIN destinations dest ON dest.id = d.destination_id
-      WHERE d.state = 'pending' AND d.priority = ? AND d.due_at > ? AND d.platform IN (${placeholders(platforms.length)}) AND dest.enabled = 1
+      FROM ${WITH_DESTINATION}
+      WHERE d.state = 'pending' AND d.priority = ? AND d.due_at > ? AND dest.platform IN (${placeholders(platforms.length)}) AND dest.enabled = 1
       ORDER BY d.due_at LIMIT 1`);
     let best: number | undefined;
     for (const priority of this.pendingPriorities(undefined)) {
@@ -111,7 +116,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   recoverInFlight(now: number): RecoveredDelivery[] {
     return this.sqlite.transaction(() => {
-      const rows = this.sqlite.prepare(`SELECT id, platform, recipient_key, content_id, kind, claimed_at FROM deliveries WHERE state = 'sending' ORDER BY id`)
+      const rows = this.sqlite.prepare(`SELECT d.id, dest.platform, dest.recipient_key, d.content_id, d.kind, d.claimed_at
+          FROM ${WITH_DESTINATION} WHERE d.state = 'sending' ORDER BY d.id`)
         .all() as { id: number; platform: string; recipient_key: string; content_id: string; kind: string; claimed_at: number | null }[];
       this.sqlite.prepare(`UPDATE deliveries SET state = 'pending', claimed_at = NULL, updated_at = ? WHERE state = 'sending'`).run(now);
       return rows.map((r) => ({ id: r.id, platform: r.platform, recipientKey: r.recipient_key, contentId: r.content_id, kind: r.kind, claimedAt: r.claimed_at }));
@@ -120,13 +126,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   listDead(options: { limit: number; platform?: PlatformName | undefined }): DeadDelivery[] {
     const where = [eq(deliveries.state, 'dead')];
-    if (options.platform) where.push(eq(deliveries.platform, options.platform));
+    if (options.platform) where.push(eq(destinations.platform, options.platform));
     return this.deps.db
       .select({
         id: deliveries.id,
-        platform: deliveries.platform,
-        recipientKey: deliveries.recipientKey,
-        destinationId: deliveries.destinationId,
+        platform: destinations.platform,
+        recipientKey: destinations.recipientKey,
+        destinationId: destinations.id,
         destinationEnabled: destinations.enabled,
         contentType: deliveries.contentType,
         contentId: deliveries.contentId,
@@ -137,7 +143,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         updatedAt: deliveries.updatedAt,
       })
       .from(deliveries)
-      .innerJoin(destinations, eq(destinations.id, deliveries.destinationId))
+      .innerJoin(destinations, eq(destinations.ref, deliveries.destinationRef))
       .where(and(...where))
       .orderBy(desc(deliveries.updatedAt), desc(deliveries.id))
       .limit(options.limit)
@@ -149,7 +155,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return this.deps.db.transaction((tx) => {
       const counts = tx.get<{ retried: number; disabled: number }>(sql`
         SELECT count(*) AS retried, coalesce(sum(CASE WHEN dest.enabled = 1 THEN 0 ELSE 1 END), 0) AS disabled
-        FROM deliveries d JOIN destinations dest ON dest.id = d.destination_id
+        FROM ${sql.raw(WITH_DESTINATION)}
         WHERE d.state = 'dead' AND ${chosen}`);
       tx.run(sql`UPDATE deliveries AS d SET state = 'pending', attempts = 0, due_at = ${now}, claimed_at = NULL, updated_at = ${now}
         WHERE d.state = 'dead' AND ${chosen}`);
@@ -159,9 +165,10 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   countByPlatformAndState(): QueueCount[] {
     return this.deps.db
-      .select({ platform: deliveries.platform, state: deliveries.state, count: sql<number>`count(*)` })
+      .select({ platform: destinations.platform, state: deliveries.state, count: sql<number>`count(*)` })
       .from(deliveries)
-      .groupBy(deliveries.platform, deliveries.state)
+      .innerJoin(destinations, eq(destinations.ref, deliveries.destinationRef))
+      .groupBy(destinations.platform, deliveries.state)
       .all() as { platform: string; state: DeliveryState; count: number }[];
   }
 
@@ -203,7 +210,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     const disabled = this.stmt('disable', `UPDATE destinations SET enabled = 0, disabled_reason = ?, disabled_at = ? WHERE id = ? AND enabled = 1`)
       .run(r.reason, r.at, r.destinationId).changes === 1;
     const skipped = this.stmt('skip-destination', `UPDATE deliveries SET state = 'skipped', skip_reason = 'destination_disabled', updated_at = ?
-        WHERE destination_id = ? AND state = 'pending'`)
+        WHERE destination_ref = (SELECT ref FROM destinations WHERE id = ?) AND state = 'pending'`)
       .run(r.at, r.destinationId).changes;
     if (!disabled) return;
     this.audit.record({

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, getTableColumns } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/clock';
 import { ValidationError } from '../../core/errors';
@@ -50,7 +50,14 @@ function signalInput(fields: Partial<SignalInput> = {}): SignalInput {
   return { publisherId: `pub-${++counter}`, symbol: 'BTC_USDT', market: 'crypto', side: 'long', conviction: 0.85, reasons: ['breakout'], ...fields };
 }
 
-const rowsOf = (signalId: string) => db.select().from(deliveries).where(eq(deliveries.contentId, signalId)).orderBy(deliveries.id).all();
+/** A signal's delivery rows, with what they read from their destination. */
+const rowsOf = (signalId: string) => db
+  .select({
+    ...getTableColumns(deliveries),
+    destinationId: destinations.id, platform: destinations.platform, recipientKey: destinations.recipientKey, accountId: destinations.accountId,
+  })
+  .from(deliveries).innerJoin(destinations, eq(destinations.ref, deliveries.destinationRef))
+  .where(eq(deliveries.contentId, signalId)).orderBy(deliveries.id).all();
 const count = (table: typeof signals | typeof deliveries) => db.$count(table);
 
 describe('publish', () => {
@@ -65,9 +72,16 @@ describe('publish', () => {
 
     const rows = rowsOf(out.signal.id);
     const byDestination = new Map(rows.map((r) => [r.destinationId, r]));
-    for (const id of pro.destinationIds) expect(byDestination.get(id)).toMatchObject({ state: 'pending', priority: 0, dueAt: NOON, kind: 'alert', contentType: 'signal', platform: 'testchat', utcDay: '2026-01-15', attempts: 0 });
-    for (const id of free.destinationIds) expect(byDestination.get(id)).toMatchObject({ state: 'pending', priority: 10, dueAt: NOON + 15 * MIN });
-    expect(byDestination.get(vipRoom.destinationId)).toMatchObject({ priority: 0, dueAt: NOON, accountId: null, recipientKey: vipRoom.recipientKey });
+    for (const id of pro.destinationIds) {
+      expect(byDestination.get(id)).toMatchObject({
+        state: 'pending', priority: 0, dueAt: NOON, kind: 'alert', contentType: 'signal', platform: 'testchat', capAccountId: null, capDay: null, attempts: 0,
+      });
+    }
+    // Only the free plan has a daily cap: only its rows carry the account and the UTC day it counts them on.
+    free.destinationIds.forEach((id, i) => expect(byDestination.get(id)).toMatchObject({
+      state: 'pending', priority: 10, dueAt: NOON + 15 * MIN, capAccountId: free.accountIds[i], capDay: '2026-01-15',
+    }));
+    expect(byDestination.get(vipRoom.destinationId)).toMatchObject({ priority: 0, dueAt: NOON, accountId: null, recipientKey: vipRoom.recipientKey, capDay: null });
     expect(byDestination.get(pro.destinationIds[0] as string)).toMatchObject({ accountId: pro.accountIds[0], recipientKey: `testchat:${pro.chatIds[0]}`, createdAt: NOON, updatedAt: NOON });
 
     const audit = db.select().from(auditEvents).where(eq(auditEvents.subjectId, out.signal.id)).all();
@@ -98,7 +112,7 @@ describe('publish', () => {
 
     db.$client.exec('DROP TRIGGER fail_audit');
     const { destinationIds } = seedSubscribers(db, { count: 1, planId: 'pro' });
-    db.$client.exec(`CREATE TRIGGER fail_one BEFORE INSERT ON deliveries WHEN NEW.destination_id = '${destinationIds[0]}' BEGIN SELECT RAISE(ABORT, 'no room'); END`);
+    db.$client.exec(`CREATE TRIGGER fail_one BEFORE INSERT ON deliveries WHEN NEW.destination_ref = (SELECT ref FROM destinations WHERE id = '${destinationIds[0]}') BEGIN SELECT RAISE(ABORT, 'no room'); END`);
     await expect(store.publish(signalInput(), { publishedBy: 'cli' })).rejects.toThrow('no room');
     expect(await count(signals)).toBe(0);
     expect(await count(deliveries)).toBe(0);
@@ -124,7 +138,8 @@ describe('publish', () => {
     const { identityIds } = seedSubscribers(db, { count: 1 });
     db.update(identities).set({ accountId: paying.id }).where(eq(identities.id, identityIds[0] as string)).run();
     const out = await store.publish(signalInput(), { publishedBy: 'cli' });
-    expect(rowsOf(out.signal.id)).toEqual([expect.objectContaining({ accountId: paying.id, priority: 0, dueAt: NOON })]);
+    // Priority 0 is the paying account's pro plan: the identity's first account is on the free plan (10).
+    expect(rowsOf(out.signal.id)).toEqual([expect.objectContaining({ priority: 0, dueAt: NOON, capAccountId: null })]);
   });
 
   it('keeps delivering at the plan of a subscription with an unknown status, and warns the operator', async () => {
@@ -155,16 +170,25 @@ describe('publish', () => {
 
 describe('daily cap', () => {
   it('counts distinct signals per account per UTC day and writes a skipped row over the cap', async () => {
-    const { destinationIds } = seedSubscribers(db, { count: 1 }); // free: 3 a day
+    const { destinationIds, accountIds } = seedSubscribers(db, { count: 1 }); // free: 3 a day
     for (let i = 0; i < 3; i++) expect(await store.publish(signalInput(), { publishedBy: 'cli' })).toMatchObject({ planned: 1, skipped: 0 });
     const fourth = await store.publish(signalInput(), { publishedBy: 'cli' });
     expect(fourth).toMatchObject({ planned: 0, skipped: 1 });
-    expect(rowsOf(fourth.signal.id)).toEqual([expect.objectContaining({ destinationId: destinationIds[0], state: 'skipped', skipReason: 'daily_cap' })]);
+    expect(rowsOf(fourth.signal.id)).toEqual([expect.objectContaining({ destinationId: destinationIds[0], state: 'skipped', skipReason: 'daily_cap', capDay: null })]);
     expect((await store.publish(signalInput(), { publishedBy: 'cli' })).skipped).toBe(1);
 
     clock.set(Date.UTC(2026, 0, 16, 0, 0, 0));
     const nextDay = await store.publish(signalInput(), { publishedBy: 'cli' });
-    expect(rowsOf(nextDay.signal.id)).toEqual([expect.objectContaining({ state: 'pending', utcDay: '2026-01-16' })]);
+    expect(rowsOf(nextDay.signal.id)).toEqual([expect.objectContaining({ state: 'pending', capAccountId: accountIds[0], capDay: '2026-01-16' })]);
+  });
+
+  it('counts nothing for a free channel: its rows carry no account and no day', async () => {
+    const room = seedChannel(db, { planId: null, now: NOON });
+    for (let i = 0; i < 4; i++) expect(await store.publish(signalInput(), { publishedBy: 'cli' })).toMatchObject({ skipped: 0 });
+    const rows = db.select().from(deliveries).all();
+    expect(rows).toHaveLength(4);
+    expect(rows.every((r) => r.capAccountId === null && r.capDay === null && r.state === 'pending')).toBe(true);
+    expect(rowsOf(rows[0]!.contentId)).toEqual([expect.objectContaining({ destinationId: room.destinationId, priority: 10 })]);
   });
 
   it('counts a signal once for an account with two direct destinations', async () => {

@@ -1,4 +1,5 @@
-// Signals in SQLite: publish stores a signal once per publisher id and writes its planned deliveries in the same transaction.
+// Signals in SQLite: publish stores a signal once per publisher id and writes its planned deliveries in the same transaction,
+// planning against candidates kept in memory (candidate-cache.ts).
 import { desc, eq } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { Clock } from '../../core/clock';
@@ -7,18 +8,18 @@ import { newId } from '../../core/ids';
 import { silentLogger, type Logger } from '../../core/logger';
 import { noopMetrics, type Metrics } from '../../core/metrics';
 import { RecipientChecker } from '../../core/planning/check';
-import type { SubscriptionState } from '../../core/entitlement';
-import type { Candidate, EntitledRecipient, OperatorAlert, PlanningAccount } from '../../core/planning/types';
+import type { EntitledRecipient, OperatorAlert } from '../../core/planning/types';
 import { utcDayOf } from '../../core/planning/utc-day';
 import type { PlansConfig } from '../../core/plans/schema';
 import { bandOf, type BandThresholds } from '../../core/signals/band';
 import { setFields } from '../../core/signals/set-fields';
 import type { PublishMeta, PublishOutcome, SignalService, UpdateOutcome } from '../../core/signals/ports';
 import { parseSignalInput, parseSignalUpdateInput } from '../../core/signals/validate';
-import type { Band, PlatformName, Side, Signal, SignalInput, SignalUpdate, SignalUpdateInput } from '../../core/types';
+import type { Signal, SignalInput, SignalUpdate, SignalUpdateInput } from '../../core/types';
 import type { Db } from '../client';
 import { signals, signalUpdates, type SignalRow, type SignalUpdateRow } from '../schema';
 import { SqliteAuditLog } from './audit-store';
+import { CandidateCache } from './candidate-cache';
 
 export interface SignalStoreDeps {
   db: Db;
@@ -29,48 +30,19 @@ export interface SignalStoreDeps {
   metrics?: Metrics;
 }
 
-// One query for the candidates: enabled destinations taking alerts, with the account (through the
-// identity when there is one, since /link may have moved it) and each of its subscriptions, one row
-// per subscription. It runs over a range of destination rowids at a time, so that memory stays
-// bounded, ordered by rowid (free: the primary key), so that the rows of one destination are
-// adjacent. Reading values out is most of its cost at 100,000 subscribers, so default account
-// settings fold into one NULL and flags come as integers.
-const CANDIDATES_SQL = `
-  SELECT d.id, d.kind = 'direct', d.platform, d.recipient_key, d.plan_id, a.id,
-         CASE WHEN a.symbol_filter IS NULL AND a.min_band IS NULL AND a.side_filter IS NULL AND a.direct_messages = 1
-                   AND a.paused = 0 AND (a.quiet_start IS NULL OR a.quiet_end IS NULL) THEN NULL
-              ELSE json_array(json(a.symbol_filter), a.min_band, json(a.side_filter), a.direct_messages, a.quiet_start, a.quiet_end, a.time_zone, a.paused)
-         END,
-         s.id, s.plan_id, s.status, s.current_period_end, s.cancel_at_period_end, s.trial_end, s.past_due_since, s.source = 'grant'
-  FROM destinations d NOT INDEXED
-  LEFT JOIN identities i ON i.id = d.identity_id
-  LEFT JOIN accounts a ON a.id = COALESCE(i.account_id, d.account_id)
-  LEFT JOIN subscriptions s ON s.account_id = a.id
-  WHERE d.rowid > ? AND d.rowid <= ? AND d.enabled = 1 AND instr(d.content_kinds, '"alert"') > 0
-  ORDER BY d.rowid`;
-
-/** Destination rowids per candidate query. */
-const CANDIDATE_BATCH = 5_000;
-
-type CandidateRow = [
-  destinationId: string, direct: 0 | 1, platform: string, recipientKey: string, planId: string | null, accountId: string | null, settings: string | null,
-  subId: string | null, subPlanId: string | null, status: string | null, periodEnd: number | null, cancelAtPeriodEnd: 0 | 1 | null,
-  trialEnd: number | null, pastDueSince: number | null, grant: 0 | 1 | null,
-];
-
-type SettingsTuple = [string[] | null, Band | null, Side[] | null, 0 | 1, string | null, string | null, string, 0 | 1];
-
-const USAGE_SQL = `
+/** How many distinct signals count toward an account's daily cap on a UTC day (exported for its query-plan test). */
+export const USAGE_SQL = `
   SELECT COUNT(DISTINCT content_id) FROM deliveries
-  WHERE account_id = ? AND cap_day = ? AND kind = 'alert' AND content_type = 'signal' AND state <> 'skipped'`;
+  WHERE cap_account_id = ? AND cap_day = ? AND kind = 'alert' AND content_type = 'signal' AND state <> 'skipped'`;
 
 // Deliveries go in INSERT_CHUNK rows per statement, measurably faster than one row per statement.
-const INSERT_CHUNK = 100;
-const DELIVERY_PARAMS = 9;
+const INSERT_CHUNK = 500;
+const DELIVERY_PARAMS = 7;
+// A row names its destination by ref; for now the ref is looked up by the destination's id.
 const insertDeliveriesSql = (rows: number) => `
-  INSERT INTO deliveries (content_type, content_id, kind, destination_id, account_id, platform, recipient_key,
-                          priority, due_at, utc_day, cap_day, state, skip_reason, attempts, created_at, updated_at)
-  VALUES ${Array.from({ length: rows }, () => "('signal', @signalId, 'alert', ?, ?, ?, ?, ?, ?, @utcDay, ?, ?, ?, 0, @now, @now)").join(', ')}`;
+  INSERT INTO deliveries (content_type, content_id, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state, skip_reason,
+                          attempts, created_at, updated_at)
+  VALUES ${Array.from({ length: rows }, () => "('signal', @signalId, 'alert', ?, ?, ?, ?, ?, ?, ?, 0, @now, @now)").join(', ')}`;
 
 const PLANNED_COUNTS_SQL = `
   SELECT SUM(state <> 'skipped'), SUM(state = 'skipped') FROM deliveries WHERE content_id = ? AND kind = 'alert'`;
@@ -100,46 +72,11 @@ function toUpdate(row: SignalUpdateRow): SignalUpdate {
   };
 }
 
-function toAccount(id: string, settings: string | null): PlanningAccount & { subscriptions: SubscriptionState[] } {
-  if (settings === null) {
-    return { id, symbolFilter: null, minBand: null, sideFilter: null, directMessages: true, quietStart: null, quietEnd: null, timeZone: 'UTC', paused: false, subscriptions: [] };
-  }
-  const [symbolFilter, minBand, sideFilter, directMessages, quietStart, quietEnd, timeZone, paused] = JSON.parse(settings) as SettingsTuple;
-  return { id, symbolFilter, minBand, sideFilter, directMessages: directMessages === 1, quietStart, quietEnd, timeZone, paused: paused === 1, subscriptions: [] };
-}
-
-/** Reads the candidate rows into candidates; the rows of one destination are adjacent (one per subscription). */
-export function readCandidates(rows: Iterable<CandidateRow>): Candidate[] {
-  const out: Candidate[] = [];
-  let lastId: string | null = null;
-  let account: (PlanningAccount & { subscriptions: SubscriptionState[] }) | null = null;
-  for (const r of rows) {
-    if (r[0] !== lastId) {
-      lastId = r[0];
-      if (r[1] === 1) {
-        account = r[5] === null ? null : toAccount(r[5], r[6]);
-        out.push({ kind: 'direct', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], account });
-      } else {
-        account = null;
-        out.push({ kind: 'channel', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], planId: r[4] });
-      }
-    }
-    if (account !== null && r[7] !== null) {
-      account.subscriptions.push({
-        id: r[7], planId: r[8] as string, status: r[9] as string, currentPeriodEnd: r[10], cancelAtPeriodEnd: r[11] === 1,
-        trialEnd: r[12], pastDueSince: r[13], source: r[14] === 1 ? 'grant' : 'stripe',
-      });
-    }
-  }
-  return out;
-}
-
 export class SqliteSignalStore implements SignalService {
   private readonly audit: SqliteAuditLog;
   private readonly logger: Logger;
   private readonly metrics: Metrics;
-  private readonly candidatesStmt: Statement<[number, number], CandidateRow>;
-  private readonly maxRowidStmt: Statement<[], number | null>;
+  private readonly candidates: CandidateCache;
   private readonly usageStmt: Statement<[string, string], number>;
   private readonly insertOne: Statement;
   private readonly insertChunk: Statement;
@@ -153,12 +90,16 @@ export class SqliteSignalStore implements SignalService {
     this.metrics = deps.metrics ?? noopMetrics;
     this.cappedPlans = new Set(deps.plans.plans.filter((p) => p.dailyCap !== null).map((p) => p.id));
     const sqlite = deps.db.$client;
-    this.candidatesStmt = sqlite.prepare<[number, number], CandidateRow>(CANDIDATES_SQL).raw(true);
-    this.maxRowidStmt = sqlite.prepare<[], number | null>('SELECT MAX(rowid) FROM destinations').pluck(true);
+    this.candidates = new CandidateCache(sqlite, { now: () => deps.clock.now() });
     this.usageStmt = sqlite.prepare<[string, string], number>(USAGE_SQL).pluck(true);
     this.insertOne = sqlite.prepare(insertDeliveriesSql(1));
     this.insertChunk = sqlite.prepare(insertDeliveriesSql(INSERT_CHUNK));
     this.countsStmt = sqlite.prepare<[string], [number | null, number | null]>(PLANNED_COUNTS_SQL).raw(true);
+  }
+
+  /** Brings the in-memory candidates up to date now, so that the next publish has less to read. */
+  refreshCandidates(): void {
+    this.candidates.refresh();
   }
 
   async publish(input: SignalInput, meta: PublishMeta): Promise<PublishOutcome> {
@@ -197,12 +138,7 @@ export class SqliteSignalStore implements SignalService {
         now,
         usageToday: (accountId) => this.usageStmt.get(accountId, utcDay) ?? 0,
       });
-      const maxRowid = this.maxRowidStmt.get() ?? 0;
-      for (let from = 0; from < maxRowid; from += CANDIDATE_BATCH) {
-        // Read the batch completely first: better-sqlite3 runs nothing else while an iterator is open.
-        const batch = checker.check(readCandidates(this.candidatesStmt.iterate(from, from + CANDIDATE_BATCH)));
-        this.insertDeliveries(row.id, batch.recipients, now, utcDay);
-      }
+      this.insertDeliveries(row.id, checker.check(this.candidates.candidates()).recipients, now, utcDay);
       this.audit.record({
         actor: meta.publishedBy,
         action: 'signal.published',
@@ -227,11 +163,14 @@ export class SqliteSignalStore implements SignalService {
 
   /** The fan-out: writes one delivery row per checked recipient. Accepts nothing but EntitledRecipient. */
   private insertDeliveries(signalId: string, recipients: readonly EntitledRecipient[], now: number, utcDay: string): void {
-    const named = { signalId, utcDay, now };
+    const named = { signalId, now };
     const params: unknown[] = [];
     for (const r of recipients) {
-      const capDay = r.state === 'pending' && this.cappedPlans.has(r.planId) ? utcDay : null;
-      params.push(r.destinationId, r.accountId, r.platform, r.recipientKey, r.priority, r.dueAt, capDay, r.state, r.skipReason);
+      // Only an account's pending alerts of a capped plan count toward its daily cap: they alone carry the account and day.
+      const counted = r.state === 'pending' && r.accountId !== null && this.cappedPlans.has(r.planId);
+      const ref = this.candidates.refOf(r.destinationId);
+      if (ref === undefined) throw new SignalcastError('internal', `destination ${r.destinationId} was planned but is not a candidate`);
+      params.push(ref, counted ? r.accountId : null, r.priority, r.dueAt, counted ? utcDay : null, r.state, r.skipReason);
       if (params.length === INSERT_CHUNK * DELIVERY_PARAMS) {
         this.insertChunk.run(named, params);
         params.length = 0;

@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Candidate, DirectCandidate } from '../../core/planning/types';
+import { openDatabase, openMemoryDatabase, type Db } from '../client';
+import { seedChannel, seedSubscribers } from '../testing/seed';
+import { CandidateCache } from './candidate-cache';
+
+const direct = (c: Candidate | undefined): DirectCandidate => {
+  if (c?.kind !== 'direct') throw new Error(`expected a direct candidate, got ${JSON.stringify(c)}`);
+  return c;
+};
+
+function byId(cache: CandidateCache): Map<string, Candidate> {
+  return new Map([...cache.candidates()].map((c) => [c.destinationId, c]));
+}
+
+describe('CandidateCache', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const f of cleanups.splice(0)) f();
+  });
+
+  function setup(): { db: Db; cache: CandidateCache; seeded: ReturnType<typeof seedSubscribers> } {
+    const db = openMemoryDatabase();
+    const seeded = seedSubscribers(db, { count: 3, planId: 'pro' });
+    return { db, cache: new CandidateCache(db.$client), seeded };
+  }
+
+  it('reads every destination that takes alerts, with its account and subscriptions, on first use', () => {
+    const db = openMemoryDatabase();
+    const seeded = seedSubscribers(db, { count: 3, planId: 'pro' });
+    const channel = seedChannel(db, { planId: 'vip' });
+    seedChannel(db, { contentKinds: ['snapshot'] });
+    const cache = new CandidateCache(db.$client);
+
+    const all = [...cache.candidates()];
+    expect(all.map((c) => c.destinationId)).toEqual([...seeded.destinationIds, channel.destinationId]);
+    const first = direct(all[0]);
+    expect(first.account?.id).toBe(seeded.accountIds[0]);
+    expect(first.account?.subscriptions.map((s) => [s.planId, s.status])).toEqual([['pro', 'active']]);
+    expect(all[3]).toMatchObject({ kind: 'channel', planId: 'vip' });
+    expect(cache.refOf(channel.destinationId)).toEqual(expect.any(Number));
+    expect(cache.stats.rebuilds).toBe(1);
+  });
+
+  it('sees a new subscription by re-reading only that account', () => {
+    const { db, cache, seeded } = setup();
+    cache.refresh();
+    db.$client.prepare(`INSERT INTO subscriptions (id, account_id, plan_id, status, source, created_at, updated_at) VALUES ('sub_x', ?, 'vip', 'trialing', 'stripe', 1, 1)`)
+      .run(seeded.accountIds[1]);
+
+    const after = byId(cache);
+    expect(direct(after.get(seeded.destinationIds[1] as string)).account?.subscriptions.map((s) => s.planId).sort()).toEqual(['pro', 'vip']);
+    expect(direct(after.get(seeded.destinationIds[0] as string)).account?.subscriptions.map((s) => s.planId)).toEqual(['pro']);
+    expect(cache.stats).toEqual({ rebuilds: 1, patched: 1 });
+  });
+
+  it('drops a destination once it is disabled or stops taking alerts, and takes it back when re-enabled', () => {
+    const { db, cache, seeded } = setup();
+    const [a, b] = seeded.destinationIds as [string, string];
+    cache.refresh();
+    db.$client.prepare('UPDATE destinations SET enabled = 0 WHERE id = ?').run(a);
+    db.$client.prepare(`UPDATE destinations SET content_kinds = '["snapshot"]' WHERE id = ?`).run(b);
+    expect([...byId(cache).keys()]).toEqual([seeded.destinationIds[2]]);
+
+    db.$client.prepare('UPDATE destinations SET enabled = 1 WHERE id = ?').run(a);
+    expect([...byId(cache).keys()].sort()).toEqual([a, seeded.destinationIds[2]].sort());
+    expect(cache.stats.rebuilds).toBe(1);
+  });
+
+  it('sees changed account settings and a cancelled subscription', () => {
+    const { db, cache, seeded } = setup();
+    cache.refresh();
+    db.$client.prepare(`UPDATE accounts SET paused = 1, min_band = 'A' WHERE id = ?`).run(seeded.accountIds[0]);
+    db.$client.prepare(`UPDATE subscriptions SET status = 'canceled' WHERE account_id = ?`).run(seeded.accountIds[2]);
+
+    const after = byId(cache);
+    expect(direct(after.get(seeded.destinationIds[0] as string)).account).toMatchObject({ paused: true, minBand: 'A' });
+    expect(direct(after.get(seeded.destinationIds[2] as string)).account?.subscriptions[0]?.status).toBe('canceled');
+  });
+
+  it('moves a destination whose identity was linked to another account, sharing that account object', () => {
+    const { db, cache, seeded } = setup();
+    const [from, to] = seeded.accountIds as [string, string];
+    cache.refresh();
+    db.$client.prepare('UPDATE identities SET account_id = ? WHERE id = ?').run(to, seeded.identityIds[0]);
+
+    const after = byId(cache);
+    const moved = direct(after.get(seeded.destinationIds[0] as string)).account;
+    const sibling = direct(after.get(seeded.destinationIds[1] as string)).account;
+    expect(moved?.id).toBe(to);
+    expect(moved).toBe(sibling);
+    expect(moved?.id).not.toBe(from);
+  });
+
+  it('sees a destination deleted and one added', () => {
+    const { db, cache, seeded } = setup();
+    cache.refresh();
+    db.$client.prepare('DELETE FROM destinations WHERE id = ?').run(seeded.destinationIds[2]);
+    const channel = seedChannel(db);
+    expect([...byId(cache).keys()]).toEqual([seeded.destinationIds[0], seeded.destinationIds[1], channel.destinationId]);
+  });
+
+  it('sees changes committed by another connection to the same file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signalcast-cache-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const url = `file:${join(dir, 'x.db')}`;
+    const mine = openDatabase(url);
+    const other = openDatabase(url, { migrate: false });
+    cleanups.push(() => {
+      mine.$client.close();
+      other.$client.close();
+    });
+    const seeded = seedSubscribers(mine, { count: 2, planId: 'pro' });
+    const cache = new CandidateCache(mine.$client);
+    expect(cache.size).toBe(0);
+    cache.refresh();
+    seedSubscribers(other, { count: 1, planId: 'vip' });
+    other.$client.prepare('UPDATE destinations SET enabled = 0 WHERE id = ?').run(seeded.destinationIds[0]);
+
+    const after = [...cache.candidates()];
+    expect(after).toHaveLength(2);
+    expect(after.map((c) => direct(c).account?.subscriptions[0]?.planId)).toEqual(['pro', 'vip']);
+  });
+
+  it('rebuilds, with every change in, when another reader pruned log rows it had not seen', () => {
+    const db = openMemoryDatabase();
+    seedSubscribers(db, { count: 2, planId: 'pro' });
+    const cache = new CandidateCache(db.$client);
+    cache.refresh();
+    const later = seedSubscribers(db, { count: 2, planId: 'vip' });
+    // A reader whose clock is two hours ahead prunes every row but the newest.
+    new CandidateCache(db.$client, { now: () => Date.now() + 7_200_000 }).refresh();
+    expect(db.$client.prepare('SELECT COUNT(*) FROM planning_changes').pluck().get()).toBe(1);
+
+    const after = byId(cache);
+    expect(after.size).toBe(4);
+    expect(direct(after.get(later.destinationIds[0] as string)).account?.subscriptions[0]?.planId).toBe('vip');
+    expect(cache.stats.rebuilds).toBe(2);
+  });
+
+  it('rebuilds instead of patching when more changed than it patches', () => {
+    const db = openMemoryDatabase();
+    seedSubscribers(db, { count: 2, planId: 'pro' });
+    const cache = new CandidateCache(db.$client, { maxPatch: 5 });
+    cache.refresh();
+    seedSubscribers(db, { count: 1, planId: 'pro' });
+    expect(cache.size).toBe(2);
+    cache.refresh();
+    expect(cache.stats).toEqual({ rebuilds: 1, patched: 1 });
+    seedSubscribers(db, { count: 10, planId: 'pro' });
+    expect([...cache.candidates()]).toHaveLength(13);
+    expect(cache.stats.rebuilds).toBe(2);
+  });
+
+  it('is kept up to date by triggers that the migrations create', () => {
+    const db = openMemoryDatabase();
+    const triggers = db.$client.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'planning_%' ORDER BY name`).pluck().all();
+    expect(triggers).toEqual([
+      'planning_account_deleted', 'planning_account_updated', 'planning_destination_deleted', 'planning_destination_inserted',
+      'planning_destination_updated', 'planning_identity_deleted', 'planning_identity_updated', 'planning_subscription_deleted',
+      'planning_subscription_inserted', 'planning_subscription_updated',
+    ]);
+  });
+});

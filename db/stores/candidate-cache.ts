@@ -1,0 +1,221 @@
+// The planner's candidates, kept in memory and brought up to date from the planning_changes log before each use.
+import type Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import type { SubscriptionState } from '../../core/entitlement';
+import type { Candidate, PlanningAccount } from '../../core/planning/types';
+import type { Band, PlatformName, Side } from '../../core/types';
+
+// Enabled destinations taking alerts, with the account (through the identity when there is one,
+// since /link may have moved it) and each of its subscriptions, one row per subscription, so that
+// the rows of one destination are adjacent. Reading values out is most of the cost of a rebuild,
+// so default account settings fold into one NULL and flags come as integers.
+const CANDIDATE_COLUMNS = `
+  d.id, d.kind = 'direct', d.platform, d.recipient_key, d.plan_id, a.id,
+  CASE WHEN a.symbol_filter IS NULL AND a.min_band IS NULL AND a.side_filter IS NULL AND a.direct_messages = 1
+            AND a.paused = 0 AND (a.quiet_start IS NULL OR a.quiet_end IS NULL) THEN NULL
+       ELSE json_array(json(a.symbol_filter), a.min_band, json(a.side_filter), a.direct_messages, a.quiet_start, a.quiet_end, a.time_zone, a.paused)
+  END,
+  s.id, s.plan_id, s.status, s.current_period_end, s.cancel_at_period_end, s.trial_end, s.past_due_since, s.source = 'grant',
+  d.rowid`;
+const CANDIDATE_JOINS = `
+  LEFT JOIN identities i ON i.id = d.identity_id
+  LEFT JOIN accounts a ON a.id = COALESCE(i.account_id, d.account_id)
+  LEFT JOIN subscriptions s ON s.account_id = a.id`;
+const TAKES_ALERTS = `d.enabled = 1 AND instr(d.content_kinds, '"alert"') > 0`;
+
+const ALL_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d NOT INDEXED ${CANDIDATE_JOINS} WHERE ${TAKES_ALERTS} ORDER BY d.rowid`;
+const SOME_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d ${CANDIDATE_JOINS}
+  WHERE d.id IN (SELECT value FROM json_each(?)) AND ${TAKES_ALERTS} ORDER BY d.rowid`;
+/** The accounts the given destinations belong to now. */
+const ACCOUNTS_OF_SQL = `SELECT DISTINCT COALESCE(i.account_id, d.account_id) FROM destinations d LEFT JOIN identities i ON i.id = d.identity_id
+  WHERE d.id IN (SELECT value FROM json_each(?)) AND COALESCE(i.account_id, d.account_id) IS NOT NULL`;
+/** Every destination of the given accounts, directly or through an identity. */
+const DESTINATIONS_OF_SQL = `
+  SELECT d.id FROM destinations d WHERE d.account_id IN (SELECT value FROM json_each(@ids))
+  UNION
+  SELECT d.id FROM identities i JOIN destinations d ON d.identity_id = i.id WHERE i.account_id IN (SELECT value FROM json_each(@ids))`;
+const CHANGES_SQL = 'SELECT seq, destination_id, account_id FROM planning_changes WHERE seq > ? ORDER BY seq LIMIT ?';
+// Two subqueries, so that each is one step down the primary key (MIN and MAX together would scan the table).
+const LAST_SEQ_SQL = 'SELECT COALESCE((SELECT MAX(seq) FROM planning_changes), 0), COALESCE((SELECT MIN(seq) FROM planning_changes), 1)';
+// Keeps the newest row, so that MIN(seq) always tells a reader whether rows it has not seen were pruned.
+const PRUNE_SQL = `DELETE FROM planning_changes WHERE at < ? AND seq < (SELECT MAX(seq) FROM planning_changes)`;
+
+type CandidateRow = [
+  destinationId: string, direct: 0 | 1, platform: string, recipientKey: string, planId: string | null, accountId: string | null, settings: string | null,
+  subId: string | null, subPlanId: string | null, status: string | null, periodEnd: number | null, cancelAtPeriodEnd: 0 | 1 | null,
+  trialEnd: number | null, pastDueSince: number | null, grant: 0 | 1 | null, ref: number,
+];
+
+type SettingsTuple = [string[] | null, Band | null, Side[] | null, 0 | 1, string | null, string | null, string, 0 | 1];
+type ChangeRow = [seq: number, destinationId: string | null, accountId: string | null];
+
+/** A candidate and the destination's integer key, which delivery rows refer to. */
+export interface CachedCandidate {
+  ref: number;
+  candidate: Candidate;
+}
+
+export interface CandidateCacheOptions {
+  /** More pending changes than this and the cache is rebuilt instead of patched. */
+  maxPatch?: number;
+  /** Change-log rows older than this are pruned (by whichever process reads the log). */
+  keepChangesMs?: number;
+  /** Milliseconds since the epoch, for pruning. */
+  now?: () => number;
+}
+
+const DEFAULTS = { maxPatch: 2_000, keepChangesMs: 3_600_000 };
+
+function toAccount(id: string, settings: string | null): PlanningAccount & { subscriptions: SubscriptionState[] } {
+  if (settings === null) {
+    return { id, symbolFilter: null, minBand: null, sideFilter: null, directMessages: true, quietStart: null, quietEnd: null, timeZone: 'UTC', paused: false, subscriptions: [] };
+  }
+  const [symbolFilter, minBand, sideFilter, directMessages, quietStart, quietEnd, timeZone, paused] = JSON.parse(settings) as SettingsTuple;
+  return { id, symbolFilter, minBand, sideFilter, directMessages: directMessages === 1, quietStart, quietEnd, timeZone, paused: paused === 1, subscriptions: [] };
+}
+
+/** Reads candidate rows (the rows of one destination adjacent, one per subscription); one account object per account. */
+export function readCandidates(rows: Iterable<CandidateRow>): CachedCandidate[] {
+  const out: CachedCandidate[] = [];
+  const accounts = new Map<string, PlanningAccount & { subscriptions: SubscriptionState[] }>();
+  let lastId: string | null = null;
+  let account: (PlanningAccount & { subscriptions: SubscriptionState[] }) | null = null;
+  let fresh = false;
+  for (const r of rows) {
+    if (r[0] !== lastId) {
+      lastId = r[0];
+      if (r[1] === 1) {
+        account = r[5] === null ? null : (accounts.get(r[5]) ?? null);
+        fresh = account === null && r[5] !== null;
+        if (fresh && r[5] !== null) {
+          account = toAccount(r[5], r[6]);
+          accounts.set(r[5], account);
+        }
+        out.push({ ref: r[15], candidate: { kind: 'direct', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], account } });
+      } else {
+        account = null;
+        fresh = false;
+        out.push({ ref: r[15], candidate: { kind: 'channel', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], planId: r[4] } });
+      }
+    }
+    // An account seen before (a second destination of it) already has its subscriptions.
+    if (fresh && account !== null && r[7] !== null) {
+      account.subscriptions.push({
+        id: r[7], planId: r[8] as string, status: r[9] as string, currentPeriodEnd: r[10], cancelAtPeriodEnd: r[11] === 1,
+        trialEnd: r[12], pastDueSince: r[13], source: r[14] === 1 ? 'grant' : 'stripe',
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The candidates of every signal, in memory. Triggers on destinations, identities, accounts and
+ * subscriptions log what changed in planning_changes (from any process); before each use the cache
+ * re-reads the destinations and accounts named there since its last look, or rebuilds when many
+ * changed or the log was pruned past it. Read inside the publishing transaction, it is exactly
+ * what is committed.
+ */
+export class CandidateCache {
+  private readonly byId = new Map<string, Candidate>();
+  private readonly refs = new Map<string, number>();
+  private seenSeq = -1;
+  private lastPrune = 0;
+  private readonly options: typeof DEFAULTS & { now: () => number };
+  private readonly allStmt: Statement<[], CandidateRow>;
+  private readonly someStmt: Statement<[string], CandidateRow>;
+  private readonly accountsOfStmt: Statement<[string], string>;
+  private readonly destinationsOfStmt: Statement<[{ ids: string }], string>;
+  private readonly changesStmt: Statement<[number, number], ChangeRow>;
+  private readonly lastSeqStmt: Statement<[], [number, number]>;
+  private readonly pruneStmt: Statement<[number]>;
+  /** How often the cache was rebuilt, and how many destinations it re-read by patching. */
+  readonly stats = { rebuilds: 0, patched: 0 };
+
+  constructor(private readonly sqlite: Database.Database, options: CandidateCacheOptions = {}) {
+    this.options = { ...DEFAULTS, now: Date.now, ...options };
+    this.allStmt = sqlite.prepare<[], CandidateRow>(ALL_SQL).raw(true);
+    this.someStmt = sqlite.prepare<[string], CandidateRow>(SOME_SQL).raw(true);
+    this.accountsOfStmt = sqlite.prepare<[string], string>(ACCOUNTS_OF_SQL).pluck(true);
+    this.destinationsOfStmt = sqlite.prepare<[{ ids: string }], string>(DESTINATIONS_OF_SQL).pluck(true);
+    this.changesStmt = sqlite.prepare<[number, number], ChangeRow>(CHANGES_SQL).raw(true);
+    this.lastSeqStmt = sqlite.prepare<[], [number, number]>(LAST_SEQ_SQL).raw(true);
+    this.pruneStmt = sqlite.prepare<[number]>(PRUNE_SQL);
+  }
+
+  /** The candidates as committed now, in destination order. Call inside the transaction that uses them. */
+  candidates(): IterableIterator<Candidate> {
+    this.refresh();
+    return this.byId.values();
+  }
+
+  /** The integer key of a destination among the candidates. */
+  refOf(destinationId: string): number | undefined {
+    return this.refs.get(destinationId);
+  }
+
+  /** How many candidates the cache holds. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Applies the logged changes since the last look, or rebuilds. */
+  refresh(): void {
+    const [lastSeq, firstSeq] = this.lastSeqStmt.get() ?? [0, 1];
+    if (this.seenSeq < 0 || firstSeq > this.seenSeq + 1 || lastSeq - this.seenSeq > this.options.maxPatch) {
+      this.rebuild(lastSeq);
+    } else if (lastSeq > this.seenSeq) {
+      this.patch(this.changesStmt.all(this.seenSeq, this.options.maxPatch + 1));
+      this.seenSeq = lastSeq;
+    }
+    this.pruneNow();
+  }
+
+  private rebuild(lastSeq: number): void {
+    this.byId.clear();
+    this.refs.clear();
+    for (const { ref, candidate } of readCandidates(this.allStmt.iterate())) this.put(ref, candidate);
+    this.seenSeq = lastSeq;
+    this.stats.rebuilds++;
+  }
+
+  private patch(changes: readonly ChangeRow[]): void {
+    const destinationIds = new Set<string>();
+    const accountIds = new Set<string>();
+    for (const [, destinationId, accountId] of changes) {
+      if (destinationId !== null) destinationIds.add(destinationId);
+      if (accountId !== null) accountIds.add(accountId);
+    }
+    // A changed destination brings its account, before and after, so one account stays one object.
+    for (const id of destinationIds) {
+      const cached = this.byId.get(id);
+      if (cached?.kind === 'direct' && cached.account) accountIds.add(cached.account.id);
+    }
+    for (const id of this.accountsOfStmt.all(JSON.stringify([...destinationIds]))) accountIds.add(id);
+    for (const id of this.destinationsOfStmt.all({ ids: JSON.stringify([...accountIds]) })) destinationIds.add(id);
+    // Re-read in place (a Map keeps a key's position), then drop those no longer candidates.
+    const still = new Set<string>();
+    for (const { ref, candidate } of readCandidates(this.someStmt.iterate(JSON.stringify([...destinationIds])))) {
+      this.put(ref, candidate);
+      still.add(candidate.destinationId);
+    }
+    for (const id of destinationIds) {
+      if (still.has(id)) continue;
+      this.byId.delete(id);
+      this.refs.delete(id);
+    }
+    this.stats.patched += destinationIds.size;
+  }
+
+  private put(ref: number, candidate: Candidate): void {
+    this.byId.set(candidate.destinationId, candidate);
+    this.refs.set(candidate.destinationId, ref);
+  }
+
+  private pruneNow(): void {
+    const now = this.options.now();
+    if (now - this.lastPrune < this.options.keepChangesMs / 4) return;
+    this.lastPrune = now;
+    this.pruneStmt.run(now - this.options.keepChangesMs);
+  }
+}

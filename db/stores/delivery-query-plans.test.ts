@@ -1,0 +1,125 @@
+// The outbox's queries, as the stores really run them, each use an index: none walks the deliveries table.
+import type Database from 'better-sqlite3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../core/clock';
+import { openMemoryDatabase, type Db } from '../client';
+import { seedChannel, seedSubscribers } from '../testing/seed';
+import { SqliteDeliveryStore } from './delivery-store';
+import { insertDelivery, insertSignal } from './delivery-store.fixtures';
+import { USAGE_SQL } from './signal-store';
+
+const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
+
+interface Executed {
+  source: string;
+  args: unknown[];
+}
+
+/**
+ * Wraps the handle's `prepare` so that every statement run through it (by the store's own SQL or
+ * by drizzle) is recorded with its arguments; `explain` gives the plan SQLite chose for one.
+ */
+function recordStatements(sqlite: Database.Database): { executed: Executed[]; explain: (e: Executed) => string } {
+  const executed: Executed[] = [];
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    const statement = prepare(source);
+    const proxy: Database.Statement = new Proxy(statement, {
+      get(target, key) {
+        const value: unknown = Reflect.get(target, key, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (key === 'run' || key === 'get' || key === 'all' || key === 'iterate') executed.push({ source, args });
+          const out: unknown = value.apply(target, args);
+          return out === target ? proxy : out;
+        };
+      },
+    });
+    return proxy;
+  }) as typeof sqlite.prepare;
+  const explain = (e: Executed) => (prepare(`EXPLAIN QUERY PLAN ${e.source}`).all(...e.args) as { detail: string }[]).map((r) => r.detail).join('\n');
+  return { executed, explain };
+}
+
+const WALKS_DELIVERIES = /\bSCAN (d|deliveries)\b/;
+
+describe('delivery query plans', () => {
+  let db: Db;
+  let people: ReturnType<typeof seedSubscribers>;
+
+  beforeEach(() => {
+    db = openMemoryDatabase();
+    people = seedSubscribers(db, { count: 4, now: T0 });
+    const channel = seedChannel(db, { recipient: { platform: 'telegram', chatId: '-100' }, now: T0 });
+    const signalId = insertSignal(db, { createdAt: T0 });
+    people.destinationIds.forEach((destinationId, i) => insertDelivery(db, { destinationId, contentId: signalId, priority: i % 2 === 0 ? 0 : 10, dueAt: T0 + i }));
+    insertDelivery(db, { destinationId: channel.destinationId, contentId: signalId, priority: 10, dueAt: T0 + 60_000 });
+    insertDelivery(db, { destinationId: people.destinationIds[0]!, contentId: 'sig_old', dueAt: T0, state: 'dead', capAccountId: people.accountIds[0]!, capDay: '2026-01-15' });
+  });
+
+  it('reads due rows as a range of the due index, the destination by its ref, and claims by id', () => {
+    const { executed, explain } = recordStatements(db.$client);
+    const store = new SqliteDeliveryStore({ db, clock: new FakeClock(T0) });
+    const first = store.findDue({ now: T0 + 10, platforms: ['testchat', 'telegram'], limit: 2 });
+    expect(first).toHaveLength(2);
+    const last = first[1]!;
+    expect(store.findDue({ now: T0 + 10, platforms: ['testchat'], limit: 5, after: { priority: last.priority, dueAt: last.dueAt, id: last.id } })).toHaveLength(2);
+    expect(store.nextDueAt(['testchat', 'telegram'], T0 + 10)).toBe(T0 + 60_000);
+    expect(store.claim(first.map((d) => d.id), T0 + 10)).toHaveLength(2);
+
+    const due = executed.filter((e) => e.source.includes('dest.address'));
+    expect(due).not.toHaveLength(0);
+    for (const e of due) {
+      const plan = explain(e);
+      expect(plan).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND priority=\? AND due_at[<>]\?\)/);
+      expect(plan).toMatch(/SEARCH dest USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    }
+    const next = executed.filter((e) => e.source.includes('due_at > ?') && !e.source.includes('dest.address'));
+    expect(next).not.toHaveLength(0);
+    for (const e of next) expect(explain(e)).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND priority=\? AND due_at>\?\)/);
+    const claim = executed.filter((e) => e.source.startsWith("UPDATE deliveries SET state = 'sending'"));
+    expect(claim).toHaveLength(2);
+    for (const e of claim) expect(explain(e)).toMatch(/SEARCH deliveries USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    for (const e of executed) expect(explain(e)).not.toMatch(WALKS_DELIVERIES);
+  });
+
+  it('records results, recovers, lists and retries dead letters without walking the table', () => {
+    const { executed, explain } = recordStatements(db.$client);
+    const store = new SqliteDeliveryStore({ db, clock: new FakeClock(T0) });
+    const ids = store.findDue({ now: T0 + 10, platforms: ['testchat'], limit: 4 }).map((d) => d.id);
+    store.claim(ids, T0 + 10);
+    const [sent, retry, dead, permanent] = ids as [number, number, number, number];
+    store.recordResults([
+      { type: 'sent', id: sent, at: T0 + 11, platformMessageId: 'm-1' },
+      { type: 'retry', id: retry, at: T0 + 11, dueAt: T0 + 1_000, attempts: 1, error: 'Bad Gateway', errorCode: '502' },
+      { type: 'dead', id: dead, at: T0 + 11, attempts: 8, error: 'Bad Gateway', errorCode: '502' },
+      {
+        type: 'permanent', id: permanent, at: T0 + 11, attempts: 1, destinationId: people.destinationIds[3]!, platform: 'testchat',
+        recipientKey: `testchat:${people.chatIds[3]}`, reason: 'blocked', error: 'Forbidden', errorCode: '403',
+      },
+    ]);
+    expect(store.recoverInFlight(T0 + 12)).toEqual([]);
+    expect(store.listDead({ limit: 10 }).map((d) => d.id)).toEqual(expect.arrayContaining([dead, permanent]));
+    expect(store.listDead({ limit: 10, platform: 'telegram' })).toEqual([]);
+    expect(store.retryDead([dead], T0 + 13).retried).toBe(1);
+    expect(store.retryDead('all', T0 + 14).retried).toBe(2);
+
+    const list = executed.filter((e) => /select .*from "deliveries" inner join "destinations"/i.test(e.source));
+    expect(list).toHaveLength(2);
+    for (const e of list) {
+      const plan = explain(e);
+      expect(plan).toMatch(/SEARCH deliveries USING INDEX deliveries_due_idx \(state=\?\)/);
+      expect(plan).toMatch(/SEARCH destinations USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    }
+    expect(executed.length).toBeGreaterThan(10);
+    for (const e of executed) expect(explain(e), e.source).not.toMatch(WALKS_DELIVERIES);
+  });
+
+  it('counts an account\'s day toward its cap from the partial cap index alone', () => {
+    const { explain } = recordStatements(db.$client);
+    const usage: Executed = { source: USAGE_SQL, args: [people.accountIds[0], '2026-01-15'] };
+    expect(explain(usage)).toMatch(/SEARCH deliveries USING INDEX deliveries_cap_day_idx \(cap_account_id=\? AND cap_day=\?\)/);
+    expect(db.$client.prepare(USAGE_SQL).pluck().get(people.accountIds[0], '2026-01-15')).toBe(1);
+    expect(db.$client.prepare(USAGE_SQL).pluck().get(people.accountIds[1], '2026-01-15')).toBe(0);
+  });
+});
