@@ -9,7 +9,8 @@ import { Dispatcher } from '../core/delivery/dispatcher';
 import { createRetryPolicy } from '../core/delivery/retry-policy';
 import type { Logger } from '../core/logger';
 import { loadPlans, type PlansConfig } from '../core/plans';
-import { openDatabase, type Db } from '../db/client';
+import { startCheckpointer, type Checkpointer } from '../db/checkpointer';
+import { openDatabase, toSqlitePath, type Db } from '../db/client';
 import { SqliteAccountStore } from '../db/stores/account-store';
 import { SqliteApiKeyStore } from '../db/stores/api-key-store';
 import { SqliteAuditLog } from '../db/stores/audit-store';
@@ -154,6 +155,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   let schedules: Schedules | null = null;
   let started = false;
   let keepWarm: NodeJS.Timeout | undefined;
+  let checkpointer: Checkpointer | undefined;
 
   return {
     app, db, plans, dispatcher, telegram, billing, access,
@@ -162,6 +164,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     },
     async start() {
       if (telegram) await ensurePlanChannels({ accounts, plans, logger });
+      // The service's own database file is checkpointed from a worker thread, off the publish path.
+      const path = toSqlitePath(config.databaseUrl);
+      if (ownsDb && path !== ':memory:') checkpointer = startCheckpointer({ path, connection: db.$client, logger: logger.child({ component: 'checkpoint' }) });
       // Read the candidates before the first publish, and keep patching them between publishes.
       signals.refreshCandidates();
       keepWarm = setInterval(() => {
@@ -195,6 +200,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         await app.close();
         if (started) await dispatcher.stop();
       } finally {
+        await checkpointer?.stop();
         if (ownsDb) db.$client.close();
       }
     },

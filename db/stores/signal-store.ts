@@ -18,6 +18,7 @@ import { parseSignalInput, parseSignalUpdateInput } from '../../core/signals/val
 import type { Signal, SignalInput, SignalUpdate, SignalUpdateInput } from '../../core/types';
 import type { Db } from '../client';
 import { signals, signalUpdates, type SignalRow, type SignalUpdateRow } from '../schema';
+import { AlertWriter } from './alert-writer';
 import { SqliteAuditLog } from './audit-store';
 import { CandidateCache } from './candidate-cache';
 
@@ -34,15 +35,6 @@ export interface SignalStoreDeps {
 export const USAGE_SQL = `
   SELECT COUNT(DISTINCT content_id) FROM deliveries
   WHERE cap_account_id = ? AND cap_day = ? AND kind = 'alert' AND content_type = 'signal' AND state <> 'skipped'`;
-
-// Deliveries go in INSERT_CHUNK rows per statement, measurably faster than one row per statement.
-const INSERT_CHUNK = 500;
-const DELIVERY_PARAMS = 7;
-// A row names its destination by ref; for now the ref is looked up by the destination's id.
-const insertDeliveriesSql = (rows: number) => `
-  INSERT INTO deliveries (content_type, content_id, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state, skip_reason,
-                          attempts, created_at, updated_at)
-  VALUES ${Array.from({ length: rows }, () => "('signal', @signalId, 'alert', ?, ?, ?, ?, ?, ?, ?, 0, @now, @now)").join(', ')}`;
 
 const PLANNED_COUNTS_SQL = `
   SELECT SUM(state <> 'skipped'), SUM(state = 'skipped') FROM deliveries WHERE content_id = ? AND kind = 'alert'`;
@@ -78,8 +70,7 @@ export class SqliteSignalStore implements SignalService {
   private readonly metrics: Metrics;
   private readonly candidates: CandidateCache;
   private readonly usageStmt: Statement<[string, string], number>;
-  private readonly insertOne: Statement;
-  private readonly insertChunk: Statement;
+  private readonly alerts: AlertWriter;
   private readonly countsStmt: Statement<[string], [number | null, number | null]>;
   /** Plans with a daily cap: only their deliveries are counted (and indexed) for it. */
   private readonly cappedPlans: ReadonlySet<string>;
@@ -92,8 +83,7 @@ export class SqliteSignalStore implements SignalService {
     const sqlite = deps.db.$client;
     this.candidates = new CandidateCache(sqlite, { now: () => deps.clock.now() });
     this.usageStmt = sqlite.prepare<[string, string], number>(USAGE_SQL).pluck(true);
-    this.insertOne = sqlite.prepare(insertDeliveriesSql(1));
-    this.insertChunk = sqlite.prepare(insertDeliveriesSql(INSERT_CHUNK));
+    this.alerts = new AlertWriter(sqlite);
     this.countsStmt = sqlite.prepare<[string], [number | null, number | null]>(PLANNED_COUNTS_SQL).raw(true);
   }
 
@@ -163,20 +153,18 @@ export class SqliteSignalStore implements SignalService {
 
   /** The fan-out: writes one delivery row per checked recipient. Accepts nothing but EntitledRecipient. */
   private insertDeliveries(signalId: string, recipients: readonly EntitledRecipient[], now: number, utcDay: string): void {
-    const named = { signalId, now };
-    const params: unknown[] = [];
-    for (const r of recipients) {
-      // Only an account's pending alerts of a capped plan count toward its daily cap: they alone carry the account and day.
-      const counted = r.state === 'pending' && r.accountId !== null && this.cappedPlans.has(r.planId);
-      const ref = this.candidates.refOf(r.destinationId);
-      if (ref === undefined) throw new SignalcastError('internal', `destination ${r.destinationId} was planned but is not a candidate`);
-      params.push(ref, counted ? r.accountId : null, r.priority, r.dueAt, counted ? utcDay : null, r.state, r.skipReason);
-      if (params.length === INSERT_CHUNK * DELIVERY_PARAMS) {
-        this.insertChunk.run(named, params);
-        params.length = 0;
-      }
-    }
-    for (let i = 0; i < params.length; i += DELIVERY_PARAMS) this.insertOne.run(named, params.slice(i, i + DELIVERY_PARAMS));
+    this.alerts.write({
+      signalId,
+      recipients,
+      refOf: (destinationId) => {
+        const ref = this.candidates.refOf(destinationId);
+        if (ref === undefined) throw new SignalcastError('internal', `destination ${destinationId} was planned but is not a candidate`);
+        return ref;
+      },
+      capped: (planId) => this.cappedPlans.has(planId),
+      now,
+      utcDay,
+    });
   }
 
   /** The counts a publish reported, from its audit event (rows may have moved on since); else counted. */

@@ -1,0 +1,81 @@
+// Checkpoints the write-ahead log from a worker thread, so that a publish's commit never pays for copying the log into the database.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import type { Logger } from '../core/logger';
+
+export interface CheckpointerOptions {
+  /** The database file (not ':memory:'). */
+  path: string;
+  /** The service's own connection: its automatic checkpoints are turned off while the worker runs, and back on if it stops. */
+  connection: Database.Database;
+  /** How often the worker checkpoints. Default 500 ms. */
+  everyMs?: number;
+  logger: Logger;
+}
+
+export interface Checkpointer {
+  /** Checkpoints once more, closes the worker's connection and turns the service's automatic checkpoints back on. */
+  stop(): Promise<void>;
+}
+
+// CommonJS, run with eval: a worker needs no loader for it. PASSIVE never waits for, nor blocks,
+// a reader or the writer; whatever it could not copy now it copies next time.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { fileMustExist: true });
+db.pragma('synchronous = FULL');
+const checkpoint = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (err) {
+    parentPort.postMessage({ error: String(err && err.message) });
+  }
+};
+const timer = setInterval(checkpoint, workerData.everyMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  checkpoint();
+  db.close();
+  parentPort.close();
+});
+`;
+
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+
+/** Starts the worker and turns off the connection's automatic checkpoints; if the worker fails, they come back on. */
+export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
+  const { connection, logger } = options;
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path: options.path, everyMs: options.everyMs ?? 500 } });
+  let stopped = false;
+  const restoreAuto = () => {
+    if (connection.open) connection.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+  };
+  connection.pragma('wal_autocheckpoint = 0');
+  worker.on('message', (message: { error?: string }) => {
+    if (message.error) logger.warn({ error: message.error }, 'a background checkpoint failed; the next one retries');
+  });
+  worker.on('error', (err) => {
+    logger.error({ err }, 'the checkpoint worker failed; the service checkpoints on its own connection again');
+    restoreAuto();
+  });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => {
+    if (!stopped) {
+      logger.warn('the checkpoint worker stopped; the service checkpoints on its own connection again');
+      restoreAuto();
+    }
+    resolve();
+  }));
+  worker.unref();
+  return {
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      worker.postMessage('stop');
+      await exited;
+      restoreAuto();
+    },
+  };
+}
