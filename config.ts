@@ -61,6 +61,7 @@ const schema = z.object({
   DELIVERY_MAX_ATTEMPTS: int(1, 100).default(8),
   DELIVERY_CONCURRENCY: int(1, 1000).default(64),
   SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(15_000),
+  PLANNING_CACHE_SIZE: int(0, 10_000_000).default(50_000),
 
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'expected a token from BotFather, like 123456:ABC-DEF...').optional(),
   TELEGRAM_API_ROOT: url('https://api.telegram.org'),
@@ -125,6 +126,8 @@ export interface Config {
   bands: { aMin: number; bMin: number };
   operatorTimeZone: string;
   delivery: { maxAttempts: number; concurrency: number; shutdownTimeoutMs: number };
+  /** The most planning candidates kept in memory; above it each publish reads them from the database. */
+  planningCacheSize: number;
   /** Settings that override a platform's default limits. */
   rateOverrides: Partial<Record<PlatformName, Partial<PlatformLimits>>>;
   telegram: { token: string | undefined; apiRoot: string | undefined; webhookSecret: string | undefined; operatorIds: string[] };
@@ -189,6 +192,7 @@ function toConfig(e: Env): Config {
     bands: { aMin: e.BAND_A_MIN, bMin: e.BAND_B_MIN },
     operatorTimeZone: e.OPERATOR_TIME_ZONE,
     delivery: { maxAttempts: e.DELIVERY_MAX_ATTEMPTS, concurrency: e.DELIVERY_CONCURRENCY, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    planningCacheSize: e.PLANNING_CACHE_SIZE,
     rateOverrides: {
       telegram: rates(e, 'TELEGRAM'),
       discord: rates(e, 'DISCORD'),

@@ -84,7 +84,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const accounts = new SqliteAccountStore({ db, clock });
   const deliveries = new SqliteDeliveryStore({ db, clock, audit });
   const metrics = new PromMetrics({ queueDepth: () => deliveries.countByPlatformAndState() });
-  const signals = new SqliteSignalStore({ db, clock, plans, bands: config.bands, logger: logger.child({ component: 'signals' }), metrics });
+  const signals = new SqliteSignalStore({
+    db, clock, plans, bands: config.bands, logger: logger.child({ component: 'signals' }), metrics, maxCachedCandidates: config.planningCacheSize,
+  });
 
   // The bot needs its event handler now; the handler needs billing and access, which need the bot's Api.
   let onEvent: EventHandler = async () => [];

@@ -75,6 +75,7 @@ export async function runScale(options: Partial<ScaleOptions> = {}): Promise<Sce
       notes: [
         ...(planned > o.subscribers ? [`${planned - o.subscribers} of the deliveries go to the built-in plans' Telegram channel(s)`] : []),
         'the first publish on an empty outbox: later publishes are slower while the outbox grows (see the latency scenario)',
+        'more subscribers than PLANNING_CACHE_SIZE (default 50,000): the publish reads their planning data from the database in batches, with flat memory',
       ],
     };
   } finally {

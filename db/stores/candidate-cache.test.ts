@@ -13,7 +13,7 @@ const direct = (c: Candidate | undefined): DirectCandidate => {
 };
 
 function byId(cache: CandidateCache): Map<string, Candidate> {
-  return new Map([...cache.candidates()].map((c) => [c.destinationId, c]));
+  return new Map(cache.candidates().map((c) => [c.destinationId, c]));
 }
 
 describe('CandidateCache', () => {
@@ -35,13 +35,15 @@ describe('CandidateCache', () => {
     seedChannel(db, { contentKinds: ['snapshot'] });
     const cache = new CandidateCache(db.$client);
 
-    const all = [...cache.candidates()];
+    const all = cache.candidates();
     expect(all.map((c) => c.destinationId)).toEqual([...seeded.destinationIds, channel.destinationId]);
     const first = direct(all[0]);
     expect(first.account?.id).toBe(seeded.accountIds[0]);
     expect(first.account?.subscriptions.map((s) => [s.planId, s.status])).toEqual([['pro', 'active']]);
     expect(all[3]).toMatchObject({ kind: 'channel', planId: 'vip' });
-    expect(cache.refOf(channel.destinationId)).toEqual(expect.any(Number));
+    const [batch] = [...cache.batches()];
+    const ref = db.$client.prepare('SELECT ref FROM destinations WHERE id = ?').pluck().get(channel.destinationId);
+    expect(batch?.refOf(channel.destinationId)).toBe(ref);
     expect(cache.stats.rebuilds).toBe(1);
   });
 
@@ -120,7 +122,7 @@ describe('CandidateCache', () => {
     seedSubscribers(other, { count: 1, planId: 'vip' });
     other.$client.prepare('UPDATE destinations SET enabled = 0 WHERE id = ?').run(seeded.destinationIds[0]);
 
-    const after = [...cache.candidates()];
+    const after = cache.candidates();
     expect(after).toHaveLength(2);
     expect(after.map((c) => direct(c).account?.subscriptions[0]?.planId)).toEqual(['pro', 'vip']);
   });
@@ -151,8 +153,42 @@ describe('CandidateCache', () => {
     cache.refresh();
     expect(cache.stats).toEqual({ rebuilds: 1, patched: 1 });
     seedSubscribers(db, { count: 10, planId: 'pro' });
-    expect([...cache.candidates()]).toHaveLength(13);
+    expect(cache.candidates()).toHaveLength(13);
     expect(cache.stats.rebuilds).toBe(2);
+  });
+
+  it('keeps nothing above maxCached and reads the same candidates in batches, then keeps them again once they fit', () => {
+    const db = openMemoryDatabase();
+    const seeded = seedSubscribers(db, { count: 7, planId: 'pro' });
+    const kept = new CandidateCache(db.$client).candidates();
+    const cache = new CandidateCache(db.$client, { maxCached: 5, batchSize: 3 });
+
+    const batches = [...cache.batches()].map((b) => [...b.candidates]);
+    expect(cache.readsEachTime).toBe(true);
+    expect(cache.size).toBe(0);
+    expect(batches.map((b) => b.length)).toEqual([3, 3, 1]);
+    expect(batches.flat()).toEqual(kept);
+    const refs = db.$client.prepare('SELECT id, ref FROM destinations').raw().all() as [string, number][];
+    for (const batch of cache.batches()) {
+      for (const c of batch.candidates) expect(batch.refOf(c.destinationId)).toBe(refs.find(([id]) => id === c.destinationId)?.[1]);
+    }
+
+    db.$client.prepare('UPDATE destinations SET enabled = 0 WHERE id IN (?, ?, ?)').run(...seeded.destinationIds.slice(0, 3));
+    expect(cache.candidates()).toHaveLength(4);
+    expect(cache.readsEachTime).toBe(false);
+    expect(cache.size).toBe(4);
+  });
+
+  it('stops keeping candidates when changes take it over maxCached', () => {
+    const db = openMemoryDatabase();
+    seedSubscribers(db, { count: 4, planId: 'pro' });
+    const cache = new CandidateCache(db.$client, { maxCached: 5 });
+    expect(cache.candidates()).toHaveLength(4);
+    expect(cache.size).toBe(4);
+    seedSubscribers(db, { count: 2, planId: 'pro' });
+    expect(cache.candidates()).toHaveLength(6);
+    expect(cache.readsEachTime).toBe(true);
+    expect(cache.size).toBe(0);
   });
 
   it('is kept up to date by triggers that the migrations create', () => {

@@ -24,6 +24,9 @@ const CANDIDATE_JOINS = `
 const TAKES_ALERTS = `d.enabled = 1 AND instr(d.content_kinds, '"alert"') > 0`;
 
 const ALL_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d NOT INDEXED ${CANDIDATE_JOINS} WHERE ${TAKES_ALERTS} ORDER BY d.rowid`;
+const RANGE_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d ${CANDIDATE_JOINS} WHERE d.rowid > ? AND d.rowid <= ? AND ${TAKES_ALERTS} ORDER BY d.rowid`;
+const COUNT_SQL = `SELECT COUNT(*) FROM destinations d NOT INDEXED WHERE ${TAKES_ALERTS}`;
+const MAX_ROWID_SQL = 'SELECT COALESCE(MAX(rowid), 0) FROM destinations';
 const SOME_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d ${CANDIDATE_JOINS}
   WHERE d.id IN (SELECT value FROM json_each(?)) AND ${TAKES_ALERTS} ORDER BY d.rowid`;
 /** The accounts the given destinations belong to now. */
@@ -55,7 +58,20 @@ export interface CachedCandidate {
   candidate: Candidate;
 }
 
+/** Some of the candidates, and the integer key of each. */
+export interface CandidateBatch {
+  candidates: Iterable<Candidate>;
+  refOf(destinationId: string): number | undefined;
+}
+
 export interface CandidateCacheOptions {
+  /**
+   * The most candidates kept in memory (about 0.8 KB each). With more, nothing is kept and every
+   * use reads them from the database in batches of `batchSize` destinations: slower, but memory stays flat.
+   */
+  maxCached?: number;
+  /** Destination rowids per batch when reading from the database. */
+  batchSize?: number;
   /** More pending changes than this and the cache is rebuilt instead of patched. */
   maxPatch?: number;
   /** Change-log rows older than this are pruned (by whichever process reads the log). */
@@ -64,19 +80,31 @@ export interface CandidateCacheOptions {
   now?: () => number;
 }
 
-const DEFAULTS = { maxPatch: 2_000, keepChangesMs: 3_600_000 };
+const DEFAULTS = { maxCached: 50_000, batchSize: 5_000, maxPatch: 2_000, keepChangesMs: 3_600_000 };
 
-function toAccount(id: string, settings: string | null): PlanningAccount & { subscriptions: SubscriptionState[] } {
+function toAccount(id: string, settings: string | null, intern: (s: string) => string): PlanningAccount & { subscriptions: SubscriptionState[] } {
   if (settings === null) {
     return { id, symbolFilter: null, minBand: null, sideFilter: null, directMessages: true, quietStart: null, quietEnd: null, timeZone: 'UTC', paused: false, subscriptions: [] };
   }
   const [symbolFilter, minBand, sideFilter, directMessages, quietStart, quietEnd, timeZone, paused] = JSON.parse(settings) as SettingsTuple;
-  return { id, symbolFilter, minBand, sideFilter, directMessages: directMessages === 1, quietStart, quietEnd, timeZone, paused: paused === 1, subscriptions: [] };
+  return { id, symbolFilter, minBand, sideFilter, directMessages: directMessages === 1, quietStart, quietEnd, timeZone: intern(timeZone), paused: paused === 1, subscriptions: [] };
+}
+
+/** One copy of each of the few values that repeat on every row (platform, plan, status, time zone): each row brings its own. */
+function interner(): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    const known = seen.get(s);
+    if (known !== undefined) return known;
+    seen.set(s, s);
+    return s;
+  };
 }
 
 /** Reads candidate rows (the rows of one destination adjacent, one per subscription); one account object per account. */
 export function readCandidates(rows: Iterable<CandidateRow>): CachedCandidate[] {
   const out: CachedCandidate[] = [];
+  const intern = interner();
   const accounts = new Map<string, PlanningAccount & { subscriptions: SubscriptionState[] }>();
   let lastId: string | null = null;
   let account: (PlanningAccount & { subscriptions: SubscriptionState[] }) | null = null;
@@ -88,20 +116,20 @@ export function readCandidates(rows: Iterable<CandidateRow>): CachedCandidate[] 
         account = r[5] === null ? null : (accounts.get(r[5]) ?? null);
         fresh = account === null && r[5] !== null;
         if (fresh && r[5] !== null) {
-          account = toAccount(r[5], r[6]);
+          account = toAccount(r[5], r[6], intern);
           accounts.set(r[5], account);
         }
-        out.push({ ref: r[15], candidate: { kind: 'direct', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], account } });
+        out.push({ ref: r[15], candidate: { kind: 'direct', destinationId: r[0], platform: intern(r[2]) as PlatformName, recipientKey: r[3], account } });
       } else {
         account = null;
         fresh = false;
-        out.push({ ref: r[15], candidate: { kind: 'channel', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], planId: r[4] } });
+        out.push({ ref: r[15], candidate: { kind: 'channel', destinationId: r[0], platform: intern(r[2]) as PlatformName, recipientKey: r[3], planId: r[4] === null ? null : intern(r[4]) } });
       }
     }
     // An account seen before (a second destination of it) already has its subscriptions.
     if (fresh && account !== null && r[7] !== null) {
       account.subscriptions.push({
-        id: r[7], planId: r[8] as string, status: r[9] as string, currentPeriodEnd: r[10], cancelAtPeriodEnd: r[11] === 1,
+        id: r[7], planId: intern(r[8] as string), status: intern(r[9] as string), currentPeriodEnd: r[10], cancelAtPeriodEnd: r[11] === 1,
         trialEnd: r[12], pastDueSince: r[13], source: r[14] === 1 ? 'grant' : 'stripe',
       });
     }
@@ -114,15 +142,20 @@ export function readCandidates(rows: Iterable<CandidateRow>): CachedCandidate[] 
  * subscriptions log what changed in planning_changes (from any process); before each use the cache
  * re-reads the destinations and accounts named there since its last look, or rebuilds when many
  * changed or the log was pruned past it. Read inside the publishing transaction, it is exactly
- * what is committed.
+ * what is committed. Above `maxCached` candidates it keeps nothing and reads them in batches.
  */
 export class CandidateCache {
   private readonly byId = new Map<string, Candidate>();
   private readonly refs = new Map<string, number>();
   private seenSeq = -1;
+  /** Too many candidates to keep: each use reads them from the database. */
+  private streaming = false;
   private lastPrune = 0;
   private readonly options: typeof DEFAULTS & { now: () => number };
   private readonly allStmt: Statement<[], CandidateRow>;
+  private readonly rangeStmt: Statement<[number, number], CandidateRow>;
+  private readonly countStmt: Statement<[], number>;
+  private readonly maxRowidStmt: Statement<[], number>;
   private readonly someStmt: Statement<[string], CandidateRow>;
   private readonly accountsOfStmt: Statement<[string], string>;
   private readonly destinationsOfStmt: Statement<[{ ids: string }], string>;
@@ -135,6 +168,9 @@ export class CandidateCache {
   constructor(private readonly sqlite: Database.Database, options: CandidateCacheOptions = {}) {
     this.options = { ...DEFAULTS, now: Date.now, ...options };
     this.allStmt = sqlite.prepare<[], CandidateRow>(ALL_SQL).raw(true);
+    this.rangeStmt = sqlite.prepare<[number, number], CandidateRow>(RANGE_SQL).raw(true);
+    this.countStmt = sqlite.prepare<[], number>(COUNT_SQL).pluck(true);
+    this.maxRowidStmt = sqlite.prepare<[], number>(MAX_ROWID_SQL).pluck(true);
     this.someStmt = sqlite.prepare<[string], CandidateRow>(SOME_SQL).raw(true);
     this.accountsOfStmt = sqlite.prepare<[string], string>(ACCOUNTS_OF_SQL).pluck(true);
     this.destinationsOfStmt = sqlite.prepare<[{ ids: string }], string>(DESTINATIONS_OF_SQL).pluck(true);
@@ -143,40 +179,76 @@ export class CandidateCache {
     this.pruneStmt = sqlite.prepare<[number]>(PRUNE_SQL);
   }
 
-  /** The candidates as committed now, in destination order. Call inside the transaction that uses them. */
-  candidates(): IterableIterator<Candidate> {
+  /**
+   * The candidates as committed now, in destination order: one batch when they are kept in memory,
+   * else batches read one after another. Use inside the transaction that relies on them, and use
+   * each batch before asking for the next.
+   */
+  *batches(): Generator<CandidateBatch> {
     this.refresh();
-    return this.byId.values();
+    if (!this.streaming) {
+      yield { candidates: this.byId.values(), refOf: (id) => this.refs.get(id) };
+      return;
+    }
+    const last = this.maxRowidStmt.get() ?? 0;
+    for (let from = 0; from < last; from += this.options.batchSize) {
+      // Read whole: better-sqlite3 runs nothing else while an iterator is open, and the caller runs statements.
+      const batch = readCandidates(this.rangeStmt.all(from, from + this.options.batchSize));
+      const refs = new Map(batch.map((c) => [c.candidate.destinationId, c.ref]));
+      yield { candidates: batch.map((c) => c.candidate), refOf: (id) => refs.get(id) };
+    }
   }
 
-  /** The integer key of a destination among the candidates. */
-  refOf(destinationId: string): number | undefined {
-    return this.refs.get(destinationId);
+  /** Every candidate as committed now (for tests and tools; publishing goes through batches). */
+  candidates(): Candidate[] {
+    const out: Candidate[] = [];
+    for (const batch of this.batches()) for (const c of batch.candidates) out.push(c);
+    return out;
   }
 
-  /** How many candidates the cache holds. */
+  /** How many candidates the cache holds (0 when they are too many to keep). */
   get size(): number {
     return this.byId.size;
+  }
+
+  /** Whether the candidates are too many to keep, and each use reads them. */
+  get readsEachTime(): boolean {
+    return this.streaming;
   }
 
   /** Applies the logged changes since the last look, or rebuilds. */
   refresh(): void {
     const [lastSeq, firstSeq] = this.lastSeqStmt.get() ?? [0, 1];
-    if (this.seenSeq < 0 || firstSeq > this.seenSeq + 1 || lastSeq - this.seenSeq > this.options.maxPatch) {
+    if (this.streaming) {
+      // Whether they fit again is worth a count only when something changed.
+      if (lastSeq !== this.seenSeq) this.rebuild(lastSeq);
+    } else if (this.seenSeq < 0 || firstSeq > this.seenSeq + 1 || lastSeq - this.seenSeq > this.options.maxPatch) {
       this.rebuild(lastSeq);
     } else if (lastSeq > this.seenSeq) {
       this.patch(this.changesStmt.all(this.seenSeq, this.options.maxPatch + 1));
       this.seenSeq = lastSeq;
+      if (this.byId.size > this.options.maxCached) this.stopKeeping();
     }
     this.pruneNow();
   }
 
   private rebuild(lastSeq: number): void {
+    this.seenSeq = lastSeq;
+    if ((this.countStmt.get() ?? 0) > this.options.maxCached) {
+      this.stopKeeping();
+      return;
+    }
+    this.streaming = false;
     this.byId.clear();
     this.refs.clear();
     for (const { ref, candidate } of readCandidates(this.allStmt.iterate())) this.put(ref, candidate);
-    this.seenSeq = lastSeq;
     this.stats.rebuilds++;
+  }
+
+  private stopKeeping(): void {
+    this.streaming = true;
+    this.byId.clear();
+    this.refs.clear();
   }
 
   private patch(changes: readonly ChangeRow[]): void {

@@ -208,6 +208,8 @@ describe('daily cap', () => {
   });
 
   it('plans thousands of subscribers read in several batches, one cap decision per account across them', async () => {
+    // More candidates than it keeps in memory: each publish reads them in batches of 5,000 destinations.
+    const store = new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, maxCachedCandidates: 1_000 });
     const accounts = new SqliteAccountStore({ db, clock });
     const early = seedSubscribers(db, { count: 1 });
     const crowd = seedSubscribers(db, { count: 12_000, planId: 'pro' });
@@ -224,6 +226,21 @@ describe('daily cap', () => {
     expect(new Set(rows.map((r) => r.destinationId)).size).toBe(12_002);
     expect(rows.filter((r) => r.accountId === accountId).map((r) => r.skipReason)).toEqual(['daily_cap', 'daily_cap']);
     expect(rows.find((r) => r.destinationId === crowd.destinationIds[11_999])).toMatchObject({ state: 'pending', priority: 0 });
+  });
+
+  it('plans the same rows whether the candidates are kept in memory or read at each publish', async () => {
+    const reading = new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, maxCachedCandidates: 0 });
+    seedSubscribers(db, { count: 30, planId: 'pro' });
+    seedSubscribers(db, { count: 20 });
+    seedSubscribers(db, { count: 10, planId: 'vip', settings: { quietStart: '11:00', quietEnd: '13:00', timeZone: 'UTC' } });
+    seedChannel(db, { planId: 'pro' });
+    const shape = (signalId: string) => rowsOf(signalId).map((r) => [r.destinationId, r.state, r.priority, r.dueAt, r.capDay, r.capAccountId, r.skipReason]);
+
+    const kept = await store.publish(signalInput(), { publishedBy: 'cli' });
+    const read = await reading.publish(signalInput(), { publishedBy: 'cli' });
+    expect(read).toMatchObject({ planned: kept.planned, skipped: kept.skipped });
+    expect(shape(read.signal.id)).toEqual(shape(kept.signal.id));
+    expect(shape(kept.signal.id)).toHaveLength(61);
   });
 
   it('leaves paid plans without a cap alone', async () => {

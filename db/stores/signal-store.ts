@@ -20,7 +20,7 @@ import type { Db } from '../client';
 import { signals, signalUpdates, type SignalRow, type SignalUpdateRow } from '../schema';
 import { AlertWriter } from './alert-writer';
 import { SqliteAuditLog } from './audit-store';
-import { CandidateCache } from './candidate-cache';
+import { CandidateCache, type CandidateBatch } from './candidate-cache';
 
 export interface SignalStoreDeps {
   db: Db;
@@ -29,6 +29,8 @@ export interface SignalStoreDeps {
   bands: BandThresholds;
   logger?: Logger;
   metrics?: Metrics;
+  /** The most candidates kept in memory (CandidateCache's maxCached). */
+  maxCachedCandidates?: number;
 }
 
 /** How many distinct signals count toward an account's daily cap on a UTC day (exported for its query-plan test). */
@@ -81,7 +83,7 @@ export class SqliteSignalStore implements SignalService {
     this.metrics = deps.metrics ?? noopMetrics;
     this.cappedPlans = new Set(deps.plans.plans.filter((p) => p.dailyCap !== null).map((p) => p.id));
     const sqlite = deps.db.$client;
-    this.candidates = new CandidateCache(sqlite, { now: () => deps.clock.now() });
+    this.candidates = new CandidateCache(sqlite, { now: () => deps.clock.now(), ...(deps.maxCachedCandidates === undefined ? {} : { maxCached: deps.maxCachedCandidates }) });
     this.usageStmt = sqlite.prepare<[string, string], number>(USAGE_SQL).pluck(true);
     this.alerts = new AlertWriter(sqlite);
     this.countsStmt = sqlite.prepare<[string], [number | null, number | null]>(PLANNED_COUNTS_SQL).raw(true);
@@ -128,7 +130,9 @@ export class SqliteSignalStore implements SignalService {
         now,
         usageToday: (accountId) => this.usageStmt.get(accountId, utcDay) ?? 0,
       });
-      this.insertDeliveries(row.id, checker.check(this.candidates.candidates()).recipients, now, utcDay);
+      for (const batch of this.candidates.batches()) {
+        this.insertDeliveries(row.id, checker.check(batch.candidates).recipients, batch, now, utcDay);
+      }
       this.audit.record({
         actor: meta.publishedBy,
         action: 'signal.published',
@@ -152,12 +156,12 @@ export class SqliteSignalStore implements SignalService {
   }
 
   /** The fan-out: writes one delivery row per checked recipient. Accepts nothing but EntitledRecipient. */
-  private insertDeliveries(signalId: string, recipients: readonly EntitledRecipient[], now: number, utcDay: string): void {
+  private insertDeliveries(signalId: string, recipients: readonly EntitledRecipient[], batch: CandidateBatch, now: number, utcDay: string): void {
     this.alerts.write({
       signalId,
       recipients,
       refOf: (destinationId) => {
-        const ref = this.candidates.refOf(destinationId);
+        const ref = batch.refOf(destinationId);
         if (ref === undefined) throw new SignalcastError('internal', `destination ${destinationId} was planned but is not a candidate`);
         return ref;
       },
