@@ -51,7 +51,8 @@ export async function runLatency(options: Partial<LatencyOptions> = {}): Promise
   });
   const service = bench.service;
   const outbox = openOutbox(database.url);
-  const drain = outbox.$client.prepare(`UPDATE deliveries SET state = 'skipped', skip_reason = 'bench_drained', updated_at = ? WHERE content_id = ? AND state = 'pending'`);
+  const drain = outbox.$client.prepare(`UPDATE deliveries SET state = 'skipped', skip_reason = 'bench_drained', updated_at = ?
+    WHERE content_type = 'signal' AND content_ref = (SELECT ref FROM signals WHERE id = ?) AND state = 'pending'`);
   const accepted: number[] = [];
   const firstSend: number[] = [];
   const planned = new Set<number>();

@@ -35,10 +35,11 @@ export function openOutbox(url: string): Db {
   return openDatabase(url, { migrate: false });
 }
 
-/** Delivery counts by state. */
-export function countByState(db: Db, contentId?: string): Record<string, number> {
-  const rows = contentId
-    ? db.$client.prepare('SELECT state, count(*) AS n FROM deliveries WHERE content_id = ? GROUP BY state').all(contentId)
+/** Delivery counts by state, of one signal (by its public id; rows name it by ref) or of all. */
+export function countByState(db: Db, signalId?: string): Record<string, number> {
+  const rows = signalId
+    ? db.$client.prepare(`SELECT state, count(*) AS n FROM deliveries
+        WHERE content_type = 'signal' AND content_ref = (SELECT ref FROM signals WHERE id = ?) GROUP BY state`).all(signalId)
     : db.$client.prepare('SELECT state, count(*) AS n FROM deliveries GROUP BY state').all();
   return Object.fromEntries((rows as { state: string; n: number }[]).map((r) => [r.state, r.n]));
 }

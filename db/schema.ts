@@ -5,7 +5,9 @@ import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-or
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
 export const signals = sqliteTable('signals', {
-  id: text('id').primaryKey(),
+  /** The compact internal key deliveries point at (the rowid); `id` is the public one. */
+  ref: integer('ref').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull().unique(),
   publisherId: text('publisher_id').notNull().unique(),
   symbol: text('symbol').notNull(),
   market: text('market').notNull(),
@@ -124,9 +126,13 @@ export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'dead', 'skipped']
 export const deliveries = sqliteTable('deliveries', {
   // No AUTOINCREMENT: nothing deletes deliveries, so an id is never reused, and each insert saves a sqlite_sequence write.
   id: integer('id').primaryKey(),
-  /** 'signal' or 'snapshot' or 'notice'; with contentId it names what is delivered. */
+  /** 'signal' or 'snapshot' or 'notice'; with contentRef it names what is delivered. */
   contentType: text('content_type').notNull(),
-  contentId: text('content_id').notNull(),
+  /**
+   * The integer key of the content in contentType's table: signals.ref for 'signal'. No foreign key:
+   * it names a row of another table for each content type.
+   */
+  contentRef: integer('content_ref').notNull(),
   kind: text('kind', { enum: ['alert', 'rationale', 'snapshot', 'notice'] }).notNull(),
   /** destinations.ref; the platform, recipient key and account are read from the destination. */
   destinationRef: integer('destination_ref').notNull().references(() => destinations.ref),
@@ -149,7 +155,7 @@ export const deliveries = sqliteTable('deliveries', {
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [
-  uniqueIndex('deliveries_content_destination_kind_idx').on(t.contentId, t.destinationRef, t.kind),
+  uniqueIndex('deliveries_content_destination_kind_idx').on(t.contentRef, t.destinationRef, t.kind),
   index('deliveries_due_idx').on(t.state, t.priority, t.dueAt),
   // Partial: only capped plans' rows are counted, so paid fan-outs add nothing to this index.
   index('deliveries_cap_day_idx').on(t.capAccountId, t.capDay).where(sql`cap_day IS NOT NULL`),

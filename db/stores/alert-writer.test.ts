@@ -26,16 +26,16 @@ describe('AlertWriter', () => {
     }) as unknown as EntitledRecipient);
 
     new AlertWriter(db.$client).write({
-      signalId: 'sig_1', recipients, now: NOW, utcDay: DAY,
+      signalRef: 7, recipients, now: NOW, utcDay: DAY,
       refOf: (id) => refOf.get(id) as number,
       capped: (planId) => planId === 'free',
     });
 
-    const rows = db.$client.prepare(`SELECT destination_ref, cap_account_id, priority, due_at, cap_day, state, skip_reason, content_id, kind, created_at
+    const rows = db.$client.prepare(`SELECT destination_ref, cap_account_id, priority, due_at, cap_day, state, skip_reason, content_ref, kind, created_at
       FROM deliveries ORDER BY destination_ref`).raw().all();
     const expected = recipients.map((r) => {
       const counted = r.planId === 'free' && r.state === 'pending';
-      return [refOf.get(r.destinationId), counted ? r.accountId : null, r.priority, r.dueAt, counted ? DAY : null, r.state, r.skipReason, 'sig_1', 'alert', NOW];
+      return [refOf.get(r.destinationId), counted ? r.accountId : null, r.priority, r.dueAt, counted ? DAY : null, r.state, r.skipReason, 7, 'alert', NOW];
     }).sort((a, b) => (a[0] as number) - (b[0] as number));
     expect(rows).toEqual(expected);
     const byState = db.$client.prepare('SELECT state, COUNT(*), COUNT(cap_day) FROM deliveries GROUP BY state ORDER BY state').raw().all();

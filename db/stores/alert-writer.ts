@@ -22,7 +22,8 @@ interface Group extends Shared {
 }
 
 export interface AlertWrite {
-  signalId: string;
+  /** The signal's integer ref. */
+  signalRef: number;
   recipients: readonly EntitledRecipient[];
   /** The destination's integer ref. */
   refOf(destinationId: string): number;
@@ -33,7 +34,7 @@ export interface AlertWrite {
 }
 
 const rowSql = (counted: boolean) =>
-  `('signal', @signalId, 'alert', ?, ${counted ? '?' : 'NULL'}, @priority, @dueAt, ${counted ? '@utcDay' : 'NULL'}, @state, @skipReason, 0, @now, @now)`;
+  `('signal', @signalRef, 'alert', ?, ${counted ? '?' : 'NULL'}, @priority, @dueAt, ${counted ? '@utcDay' : 'NULL'}, @state, @skipReason, 0, @now, @now)`;
 
 /**
  * Binding values is a good part of the cost of writing 10,000 rows, and nearly all rows of one
@@ -66,7 +67,7 @@ export class AlertWriter {
   }
 
   private writeGroup(g: Group, w: AlertWrite): void {
-    const named = { signalId: w.signalId, priority: g.priority, dueAt: g.dueAt, state: g.state, skipReason: g.skipReason, utcDay: w.utcDay, now: w.now };
+    const named = { signalRef: w.signalRef, priority: g.priority, dueAt: g.dueAt, state: g.state, skipReason: g.skipReason, utcDay: w.utcDay, now: w.now };
     const perRow = g.counted ? 2 : 1;
     const step = CHUNK * perRow;
     for (let i = 0; i < g.values.length; i += step) {
@@ -79,7 +80,7 @@ export class AlertWriter {
     const key = `${counted ? 'c' : 'n'}${rows}`;
     let stmt = this.statements.get(key);
     if (!stmt) {
-      stmt = this.sqlite.prepare(`INSERT INTO deliveries (content_type, content_id, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
+      stmt = this.sqlite.prepare(`INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
         skip_reason, attempts, created_at, updated_at) VALUES ${Array.from({ length: rows }, () => rowSql(counted)).join(', ')}`);
       this.statements.set(key, stmt);
     }

@@ -1,15 +1,22 @@
 // Builds the message for a delivery from the database: signals loaded once and kept in a small cache.
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
 import type { ContentResolver } from '../../core/delivery/content';
 import type { DueDelivery } from '../../core/delivery/ports';
 import { SignalcastError } from '../../core/errors';
 import { DELIVERY_PRIORITY } from '../../core/planning/types';
 import type { OutboundMessage, Signal } from '../../core/types';
 import type { Db } from '../client';
-import { deliveries, destinations, signals } from '../schema';
+import { signals } from '../schema';
 import { toSignal } from './signal-store';
 
 const MINUTE_MS = 60_000;
+
+/** A loaded signal and its ref, the integer key its deliveries point at. */
+interface CachedSignal {
+  signal: Signal;
+  ref: number;
+}
 
 /**
  * Resolves signal deliveries: alerts (with how late a delayed plan's alert
@@ -17,18 +24,25 @@ const MINUTE_MS = 60_000;
  * to thousands of recipients loads its signal once.
  */
 export class SqliteContentResolver implements ContentResolver {
-  private readonly cache = new Map<string, Signal>();
+  private readonly cache = new Map<string, CachedSignal>();
   private readonly cacheSize: number;
+  private readonly rationaleStmt: Statement<[number], string | null>;
+  private readonly alertMessageStmt: Statement<[number, string], string | null>;
 
   constructor(private readonly deps: { db: Db; cacheSize?: number }) {
     this.cacheSize = deps.cacheSize ?? 256;
+    const sqlite = deps.db.$client;
+    this.rationaleStmt = sqlite.prepare<[number], string | null>('SELECT rationale_text FROM signals WHERE ref = ?').pluck(true);
+    // One probe of deliveries_content_destination_kind_idx (content_ref, destination_ref, kind).
+    this.alertMessageStmt = sqlite.prepare<[number, string], string | null>(`SELECT platform_message_id FROM deliveries
+      WHERE content_ref = ? AND destination_ref = (SELECT ref FROM destinations WHERE id = ?) AND kind = 'alert'`).pluck(true);
   }
 
   resolve(delivery: DueDelivery, now: number): OutboundMessage {
     if (delivery.contentType !== 'signal') {
       throw new SignalcastError('not_found', `no content resolver for ${delivery.contentType} deliveries`);
     }
-    const signal = this.signal(delivery.contentId);
+    const { signal, ref } = this.signal(delivery.contentId);
     switch (delivery.kind) {
       case 'alert': {
         const late = Math.floor((now - signal.createdAt.getTime()) / MINUTE_MS);
@@ -36,13 +50,13 @@ export class SqliteContentResolver implements ContentResolver {
         return { kind: 'alert', signal, delayedMinutes: delayed && late > 0 ? late : undefined };
       }
       case 'rationale':
-        return { kind: 'rationale', signal, text: this.rationale(signal.id), replyToMessageId: this.alertMessageId(delivery) };
+        return { kind: 'rationale', signal, text: this.rationale(signal.id, ref), replyToMessageId: this.alertMessageId(ref, delivery.destinationId) };
       default:
         throw new SignalcastError('not_found', `signals have no ${delivery.kind} content`);
     }
   }
 
-  private signal(id: string): Signal {
+  private signal(id: string): CachedSignal {
     const cached = this.cache.get(id);
     if (cached) {
       // Refresh its place: the cache drops the least recently used.
@@ -52,24 +66,21 @@ export class SqliteContentResolver implements ContentResolver {
     }
     const row = this.deps.db.select().from(signals).where(eq(signals.id, id)).get();
     if (!row) throw new SignalcastError('not_found', `signal ${id} does not exist`);
-    const signal = toSignal(row);
-    this.cache.set(id, signal);
+    const loaded = { signal: toSignal(row), ref: row.ref };
+    this.cache.set(id, loaded);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
-    return signal;
+    return loaded;
   }
 
-  /** Read fresh each time: the rationale is written after the signal, often after it was cached. */
-  private rationale(signalId: string): string {
-    const row = this.deps.db.select({ text: signals.rationaleText }).from(signals).where(eq(signals.id, signalId)).get();
-    if (!row?.text) throw new SignalcastError('conflict', `the rationale of signal ${signalId} is not written yet`);
-    return row.text;
+  /** Read fresh each time, by ref: the rationale is written after the signal, often after it was cached. */
+  private rationale(signalId: string, ref: number): string {
+    const text = this.rationaleStmt.get(ref);
+    if (!text) throw new SignalcastError('conflict', `the rationale of signal ${signalId} is not written yet`);
+    return text;
   }
 
-  private alertMessageId(delivery: DueDelivery): string | undefined {
-    const row = this.deps.db.select({ messageId: deliveries.platformMessageId }).from(deliveries)
-      .innerJoin(destinations, eq(destinations.ref, deliveries.destinationRef))
-      .where(and(eq(deliveries.contentId, delivery.contentId), eq(destinations.id, delivery.destinationId), eq(deliveries.kind, 'alert')))
-      .get();
-    return row?.messageId ?? undefined;
+  /** The platform's id of the signal's alert at that destination, if one was sent. */
+  private alertMessageId(ref: number, destinationId: string): string | undefined {
+    return this.alertMessageStmt.get(ref, destinationId) ?? undefined;
   }
 }

@@ -4,9 +4,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/clock';
 import { openMemoryDatabase, type Db } from '../client';
 import { seedChannel, seedSubscribers } from '../testing/seed';
+import { SqliteContentResolver } from './delivery-content';
 import { SqliteDeliveryStore } from './delivery-store';
 import { insertDelivery, insertSignal } from './delivery-store.fixtures';
-import { USAGE_SQL } from './signal-store';
+import { PLANNED_COUNTS_SQL, USAGE_SQL } from './signal-store';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 
@@ -42,16 +43,19 @@ function recordStatements(sqlite: Database.Database): { executed: Executed[]; ex
 }
 
 const WALKS_DELIVERIES = /\bSCAN (d|deliveries)\b/;
+/** A row names its signal by ref: the signal's public id is one primary-key probe per row. */
+const SIGNAL_BY_REF = /SEARCH s USING INTEGER PRIMARY KEY \(rowid=\?\)/;
 
 describe('delivery query plans', () => {
   let db: Db;
   let people: ReturnType<typeof seedSubscribers>;
+  let signalId: string;
 
   beforeEach(() => {
     db = openMemoryDatabase();
     people = seedSubscribers(db, { count: 4, now: T0 });
     const channel = seedChannel(db, { recipient: { platform: 'telegram', chatId: '-100' }, now: T0 });
-    const signalId = insertSignal(db, { createdAt: T0 });
+    signalId = insertSignal(db, { createdAt: T0, rationaleText: 'Momentum and positioning agree.' });
     people.destinationIds.forEach((destinationId, i) => insertDelivery(db, { destinationId, contentId: signalId, priority: i % 2 === 0 ? 0 : 10, dueAt: T0 + i }));
     insertDelivery(db, { destinationId: channel.destinationId, contentId: signalId, priority: 10, dueAt: T0 + 60_000 });
     insertDelivery(db, { destinationId: people.destinationIds[0]!, contentId: 'sig_old', dueAt: T0, state: 'dead', capAccountId: people.accountIds[0]!, capDay: '2026-01-15' });
@@ -73,7 +77,9 @@ describe('delivery query plans', () => {
       const plan = explain(e);
       expect(plan).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND priority=\? AND due_at[<>]\?\)/);
       expect(plan).toMatch(/SEARCH dest USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(plan).toMatch(SIGNAL_BY_REF);
     }
+    expect(first.map((d) => d.contentId)).toEqual([signalId, signalId]);
     const next = executed.filter((e) => e.source.includes('due_at > ?') && !e.source.includes('dest.address'));
     expect(next).not.toHaveLength(0);
     for (const e of next) expect(explain(e)).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND priority=\? AND due_at>\?\)/);
@@ -110,7 +116,11 @@ describe('delivery query plans', () => {
       const plan = explain(e);
       expect(plan).toMatch(/SEARCH deliveries USING INDEX deliveries_due_idx \(state=\?\)/);
       expect(plan).toMatch(/SEARCH destinations USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(plan).toMatch(SIGNAL_BY_REF);
     }
+    const recover = executed.filter((e) => e.source.includes("WHERE d.state = 'sending'"));
+    expect(recover).toHaveLength(1);
+    expect(explain(recover[0]!)).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\?\)[\s\S]*SEARCH s USING INTEGER PRIMARY KEY/);
     expect(executed.length).toBeGreaterThan(10);
     for (const e of executed) expect(explain(e), e.source).not.toMatch(WALKS_DELIVERIES);
   });
@@ -121,5 +131,27 @@ describe('delivery query plans', () => {
     expect(explain(usage)).toMatch(/SEARCH deliveries USING INDEX deliveries_cap_day_idx \(cap_account_id=\? AND cap_day=\?\)/);
     expect(db.$client.prepare(USAGE_SQL).pluck().get(people.accountIds[0], '2026-01-15')).toBe(1);
     expect(db.$client.prepare(USAGE_SQL).pluck().get(people.accountIds[1], '2026-01-15')).toBe(0);
+  });
+
+  it('finds a signal\'s rows, and the alert a rationale replies to, through the content index', () => {
+    const { executed, explain } = recordStatements(db.$client);
+    const counts: Executed = { source: PLANNED_COUNTS_SQL, args: [signalId] };
+    expect(explain(counts)).toMatch(/SEARCH deliveries USING INDEX deliveries_content_destination_kind_idx \(content_ref=\?\)/);
+    expect(explain(counts)).toMatch(/SEARCH signals USING COVERING INDEX signals_id_unique \(id=\?\)/);
+    expect(db.$client.prepare(PLANNED_COUNTS_SQL).raw().get(signalId)).toEqual([5, 0]);
+
+    const store = new SqliteDeliveryStore({ db, clock: new FakeClock(T0) });
+    const [alert] = store.findDue({ now: T0, platforms: ['testchat'], limit: 1 });
+    store.claim([alert!.id], T0);
+    store.recordResults([{ type: 'sent', id: alert!.id, at: T0, platformMessageId: 'm-9' }]);
+    const message = new SqliteContentResolver({ db }).resolve({ ...alert!, kind: 'rationale' }, T0);
+    expect(message).toMatchObject({ kind: 'rationale', replyToMessageId: 'm-9' });
+    const reply = executed.filter((e) => e.source.includes('SELECT platform_message_id FROM deliveries'));
+    expect(reply).toHaveLength(1);
+    expect(explain(reply[0]!)).toMatch(/SEARCH deliveries USING INDEX deliveries_content_destination_kind_idx \(content_ref=\? AND destination_ref=\? AND kind=\?\)/);
+    const rationale = executed.filter((e) => e.source.includes('SELECT rationale_text FROM signals'));
+    expect(rationale).toHaveLength(1);
+    expect(explain(rationale[0]!)).toMatch(/SEARCH signals USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    for (const e of executed) expect(explain(e), e.source).not.toMatch(WALKS_DELIVERIES);
   });
 });

@@ -5,6 +5,8 @@ import type { Db } from '../client';
 import { deliveries, destinations, signals, type DeliveryRow } from '../schema';
 
 let counter = 0;
+/** Made-up refs of signals that do not exist: negative, so no real signal (refs count up from 1) has one. */
+const missingRefs = new Map<string, number>();
 
 /** Inserts a signal and returns its id. */
 export function insertSignal(db: Db, fields: { id?: string; symbol?: string; createdAt?: number; rationaleText?: string } = {}): string {
@@ -31,6 +33,7 @@ export function insertSignal(db: Db, fields: { id?: string; symbol?: string; cre
 export interface DeliveryFields {
   /** The destination's public id; the row stores the destination's ref. */
   destinationId: string;
+  /** The signal's public id; the row stores its ref. An id no signal has stands for content that is gone. Default: such an id. */
   contentId?: string;
   contentType?: string;
   kind?: ContentKind;
@@ -49,7 +52,7 @@ export function insertDelivery(db: Db, f: DeliveryFields): number {
   if (ref === undefined) throw new Error(`no destination ${f.destinationId}`);
   const row = db.insert(deliveries).values({
     contentType: f.contentType ?? 'signal',
-    contentId: f.contentId ?? `sig_missing_${++counter}`,
+    contentRef: signalRef(db, f.contentId ?? `sig_missing_${++counter}`),
     kind: f.kind ?? 'alert',
     destinationRef: ref,
     capAccountId: f.capAccountId ?? null,
@@ -62,6 +65,18 @@ export function insertDelivery(db: Db, f: DeliveryFields): number {
     updatedAt: f.dueAt,
   }).returning({ id: deliveries.id }).get();
   return row.id;
+}
+
+/** The ref of the signal with this public id; for an id no signal has, a made-up ref no signal has (the same for the same id). */
+export function signalRef(db: Db, signalId: string): number {
+  const ref = db.select({ ref: signals.ref }).from(signals).where(eq(signals.id, signalId)).get()?.ref;
+  if (ref !== undefined) return ref;
+  let missing = missingRefs.get(signalId);
+  if (missing === undefined) {
+    missing = -(missingRefs.size + 1);
+    missingRefs.set(signalId, missing);
+  }
+  return missing;
 }
 
 export function getDelivery(db: Db, id: number): DeliveryRow {

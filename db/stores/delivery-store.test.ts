@@ -5,7 +5,7 @@ import { openMemoryDatabase, type Db } from '../client';
 import { auditEvents, destinations } from '../schema';
 import { seedChannel, seedSubscribers } from '../testing/seed';
 import { SqliteDeliveryStore } from './delivery-store';
-import { getDelivery, insertDelivery } from './delivery-store.fixtures';
+import { getDelivery, insertDelivery, insertSignal } from './delivery-store.fixtures';
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 
@@ -39,6 +39,21 @@ describe('SqliteDeliveryStore', () => {
       attempts: 0,
       kind: 'alert',
     });
+  });
+
+  it('gives each row its signal\'s public id, and names content that is gone by its type and ref', () => {
+    const signalId = insertSignal(db);
+    const live = insertDelivery(db, { ...dest(0), contentId: signalId, dueAt: T0 });
+    const gone = insertDelivery(db, { ...dest(1), contentId: 'sig_deleted', dueAt: T0 });
+    const goneRef = getDelivery(db, gone).contentRef;
+    expect(getDelivery(db, live).contentRef).not.toBe(goneRef);
+    expect(store.findDue({ now: T0, platforms: ['testchat'], limit: 10 }).map((d) => [d.id, d.contentType, d.contentId])).toEqual([
+      [live, 'signal', signalId], [gone, 'signal', `signal#${goneRef}`],
+    ]);
+    store.claim([live, gone], T0);
+    store.recordResults([{ type: 'dead', id: gone, at: T0 + 1, attempts: 1, error: 'gone', errorCode: 'content_not_found' }]);
+    expect(store.listDead({ limit: 10 }).map((d) => [d.id, d.contentId])).toEqual([[gone, `signal#${goneRef}`]]);
+    expect(store.recoverInFlight(T0 + 2).map((d) => [d.id, d.contentId])).toEqual([[live, signalId]]);
   });
 
   it('reads the next page after a cursor, across priorities', () => {

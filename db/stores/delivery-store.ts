@@ -35,8 +35,16 @@ interface DueRow {
   is_group: number;
 }
 
+/**
+ * The public id of a delivery's content (alias: the deliveries table's name in the query): a row carries only
+ * content_ref, the integer key of its content, so a signal's text id is read from signals by its ref (one
+ * primary-key probe). Content that is gone (or of a type with no table yet) is named by type and ref, "signal#12".
+ */
+const contentIdSql = (alias: string) => `coalesce((SELECT s.id FROM signals s WHERE ${alias}.content_type = 'signal' AND s.ref = ${alias}.content_ref), `
+  + `${alias}.content_type || '#' || ${alias}.content_ref)`;
+
 // The platform, recipient key and account are the destination's: a delivery row carries only its ref.
-const DUE_COLUMNS = `d.id, d.content_type, d.content_id, d.kind, dest.id AS destination_id, dest.account_id, dest.platform,
+const DUE_COLUMNS = `d.id, d.content_type, ${contentIdSql('d')} AS content_id, d.kind, dest.id AS destination_id, dest.account_id, dest.platform,
   dest.recipient_key, d.priority, d.due_at, d.attempts, dest.address, dest.is_group`;
 
 // CROSS JOIN keeps deliveries the outer loop, so every query below reads a range of deliveries_due_idx and
@@ -116,7 +124,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   recoverInFlight(now: number): RecoveredDelivery[] {
     return this.sqlite.transaction(() => {
-      const rows = this.sqlite.prepare(`SELECT d.id, dest.platform, dest.recipient_key, d.content_id, d.kind, d.claimed_at
+      const rows = this.sqlite.prepare(`SELECT d.id, dest.platform, dest.recipient_key, ${contentIdSql('d')} AS content_id, d.kind, d.claimed_at
           FROM ${WITH_DESTINATION} WHERE d.state = 'sending' ORDER BY d.id`)
         .all() as { id: number; platform: string; recipient_key: string; content_id: string; kind: string; claimed_at: number | null }[];
       this.sqlite.prepare(`UPDATE deliveries SET state = 'pending', claimed_at = NULL, updated_at = ? WHERE state = 'sending'`).run(now);
@@ -135,7 +143,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         destinationId: destinations.id,
         destinationEnabled: destinations.enabled,
         contentType: deliveries.contentType,
-        contentId: deliveries.contentId,
+        contentId: sql<string>`${sql.raw(contentIdSql('"deliveries"'))}`,
         kind: deliveries.kind,
         attempts: deliveries.attempts,
         lastError: deliveries.lastError,

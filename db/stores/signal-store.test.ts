@@ -50,14 +50,15 @@ function signalInput(fields: Partial<SignalInput> = {}): SignalInput {
   return { publisherId: `pub-${++counter}`, symbol: 'BTC_USDT', market: 'crypto', side: 'long', conviction: 0.85, reasons: ['breakout'], ...fields };
 }
 
-/** A signal's delivery rows, with what they read from their destination. */
+/** A signal's delivery rows (found through its ref), with what they read from their destination. */
 const rowsOf = (signalId: string) => db
   .select({
     ...getTableColumns(deliveries),
     destinationId: destinations.id, platform: destinations.platform, recipientKey: destinations.recipientKey, accountId: destinations.accountId,
   })
   .from(deliveries).innerJoin(destinations, eq(destinations.ref, deliveries.destinationRef))
-  .where(eq(deliveries.contentId, signalId)).orderBy(deliveries.id).all();
+  .innerJoin(signals, eq(signals.ref, deliveries.contentRef))
+  .where(eq(signals.id, signalId)).orderBy(deliveries.id).all();
 const count = (table: typeof signals | typeof deliveries) => db.$count(table);
 
 describe('publish', () => {
@@ -188,7 +189,8 @@ describe('daily cap', () => {
     const rows = db.select().from(deliveries).all();
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.capAccountId === null && r.capDay === null && r.state === 'pending')).toBe(true);
-    expect(rowsOf(rows[0]!.contentId)).toEqual([expect.objectContaining({ destinationId: room.destinationId, priority: 10 })]);
+    const first = db.select({ id: signals.id }).from(signals).where(eq(signals.ref, rows[0]!.contentRef)).get()!;
+    expect(rowsOf(first.id)).toEqual([expect.objectContaining({ destinationId: room.destinationId, priority: 10 })]);
   });
 
   it('counts a signal once for an account with two direct destinations', async () => {

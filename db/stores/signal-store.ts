@@ -35,11 +35,13 @@ export interface SignalStoreDeps {
 
 /** How many distinct signals count toward an account's daily cap on a UTC day (exported for its query-plan test). */
 export const USAGE_SQL = `
-  SELECT COUNT(DISTINCT content_id) FROM deliveries
+  SELECT COUNT(DISTINCT content_ref) FROM deliveries
   WHERE cap_account_id = ? AND cap_day = ? AND kind = 'alert' AND content_type = 'signal' AND state <> 'skipped'`;
 
-const PLANNED_COUNTS_SQL = `
-  SELECT SUM(state <> 'skipped'), SUM(state = 'skipped') FROM deliveries WHERE content_id = ? AND kind = 'alert'`;
+/** A signal's alert rows, planned and skipped, by its public id (exported for its query-plan test). */
+export const PLANNED_COUNTS_SQL = `
+  SELECT SUM(state <> 'skipped'), SUM(state = 'skipped') FROM deliveries
+  WHERE content_type = 'signal' AND content_ref = (SELECT ref FROM signals WHERE id = ?) AND kind = 'alert'`;
 
 export function toSignal(row: SignalRow): Signal {
   return {
@@ -131,7 +133,7 @@ export class SqliteSignalStore implements SignalService {
         usageToday: (accountId) => this.usageStmt.get(accountId, utcDay) ?? 0,
       });
       for (const batch of this.candidates.batches()) {
-        this.insertDeliveries(row.id, checker.check(batch.candidates).recipients, batch, now, utcDay);
+        this.insertDeliveries(row.ref, checker.check(batch.candidates).recipients, batch, now, utcDay);
       }
       this.audit.record({
         actor: meta.publishedBy,
@@ -156,9 +158,9 @@ export class SqliteSignalStore implements SignalService {
   }
 
   /** The fan-out: writes one delivery row per checked recipient. Accepts nothing but EntitledRecipient. */
-  private insertDeliveries(signalId: string, recipients: readonly EntitledRecipient[], batch: CandidateBatch, now: number, utcDay: string): void {
+  private insertDeliveries(signalRef: number, recipients: readonly EntitledRecipient[], batch: CandidateBatch, now: number, utcDay: string): void {
     this.alerts.write({
-      signalId,
+      signalRef,
       recipients,
       refOf: (destinationId) => {
         const ref = batch.refOf(destinationId);
