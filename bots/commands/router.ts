@@ -2,6 +2,7 @@
 import { ValidationError } from '../../core/errors';
 import type { InboundEvent, Reply } from '../../core/inbound/types';
 import { grant, revoke, stats } from './admin';
+import { followBlock } from './blocked';
 import { isOperator } from './contact';
 import type { CommandCall, CommandDeps, CommandHandler } from './deps';
 import { help } from './help';
@@ -56,10 +57,14 @@ function route(event: Extract<InboundEvent, { type: 'command' | 'button' }>): { 
 }
 
 /**
- * Answers a command or a button press. Join requests and membership changes are the access
- * reconciler's, so they get no reply here. Never throws: a failure is logged and answered.
+ * Answers a command or a button press, and follows a block of the bot (no reply: nothing reaches a
+ * person who blocked it). Join requests and membership changes are the access reconciler's. Never throws: a failure is logged and answered.
  */
 export async function handleEvent(event: InboundEvent, deps: CommandDeps): Promise<Reply[]> {
+  if (event.type === 'bot_blocked') {
+    await followBlock(event, deps);
+    return [];
+  }
   if (event.type !== 'command' && event.type !== 'button') return [];
   const { route: found, name, args } = route(event);
   if (!found) {

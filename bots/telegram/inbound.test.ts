@@ -42,4 +42,18 @@ describe('toInboundEvent', () => {
     expect(toInboundEvent(change('left'), 'b')).toMatchObject({ state: 'left' });
     expect(toInboundEvent(change('restricted', { is_member: false }), 'b')).toMatchObject({ state: 'left' });
   });
+
+  it('turns the bot blocked or unblocked in a private chat into a bot_blocked event, and ignores the bot\'s own changes in groups', () => {
+    const bot = { id: 7, is_bot: true, first_name: 'Signalcast' };
+    const mine = (chat: object, status: string) => ({
+      update_id: 5,
+      my_chat_member: { chat, from, date: 0, old_chat_member: { status: 'member', user: bot }, new_chat_member: { status, user: bot, ...(status === 'kicked' ? { until_date: 0 } : {}) } },
+    }) as Update;
+    expect(toInboundEvent(mine(privateChat, 'kicked'), 'b')).toEqual({
+      type: 'bot_blocked', actor: expect.objectContaining({ platformUserId: '42' }), chat: { platform: 'telegram', chatId: '42' }, blocked: true,
+    });
+    expect(toInboundEvent(mine(privateChat, 'member'), 'b')).toMatchObject({ type: 'bot_blocked', blocked: false });
+    expect(toInboundEvent(mine(group, 'kicked'), 'b')).toBeUndefined();
+    expect(toInboundEvent(mine(group, 'administrator'), 'b')).toBeUndefined();
+  });
 });

@@ -61,6 +61,12 @@ export function toInboundEvent(update: Update, botUsername: string | undefined):
   }
   const request = update.chat_join_request;
   if (request) return { type: 'join_request', actor: toActor(request.from), resource: { platform: 'telegram', kind: 'chat', chatId: String(request.chat.id) } };
+  const mine = update.my_chat_member;
+  if (mine && mine.chat.type === 'private') {
+    const status = mine.new_chat_member.status;
+    if (status !== 'kicked' && status !== 'member') return undefined;
+    return { type: 'bot_blocked', actor: toActor(mine.from), chat: { platform: 'telegram', chatId: String(mine.chat.id) }, blocked: status === 'kicked' };
+  }
   const change = update.chat_member;
   if (change) {
     return {

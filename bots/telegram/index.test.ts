@@ -5,6 +5,7 @@ import { botWorld, OPERATOR, type BotWorld } from './bot.fixtures';
 import { createTelegramBot } from './index';
 import { silentLogger } from '../../core/logger';
 import { startTelegramEmulator } from '../../sandbox/telegram';
+import { recipientKey } from '../../core/types';
 
 describe('Telegram bot (real grammy, long polling, against the emulator)', () => {
   let w: BotWorld;
@@ -85,6 +86,20 @@ describe('Telegram bot (real grammy, long polling, against the emulator)', () =>
       { type: 'join_request', actor: expect.objectContaining({ platformUserId: '42' }), resource: { platform: 'telegram', kind: 'chat', chatId: String(channel.id) } },
       { type: 'membership', actor: expect.objectContaining({ platformUserId: '43' }), resource: { platform: 'telegram', kind: 'chat', chatId: String(channel.id) }, state: 'member' },
     ]);
+  });
+
+  it('stops delivering to a person who blocks the bot at once, and starts again when they unblock it', async () => {
+    w = await botWorld();
+    await w.say(42, '/start');
+    const read = w.commands.db.$client.prepare('SELECT enabled, disabled_reason FROM destinations WHERE recipient_key = ?');
+    const destination = () => read.get(recipientKey({ platform: 'telegram', chatId: '42' })) as { enabled: number; disabled_reason: string | null };
+    expect(destination()).toEqual({ enabled: 1, disabled_reason: null });
+    w.emu.userBlocksBot(42);
+    await until(() => destination().enabled === 0, 'the destination disabled');
+    expect(destination()).toEqual({ enabled: 0, disabled_reason: 'blocked' });
+    w.emu.userUnblocksBot(42);
+    await until(() => destination().enabled === 1, 'the destination enabled again');
+    expect(w.commands.actions().slice(-2)).toEqual(['destination.disabled', 'destination.enabled']);
   });
 
   it('logs a failing update without the token and keeps answering', async () => {

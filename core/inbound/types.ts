@@ -32,7 +32,9 @@ export type InboundEvent =
   | { type: 'command'; actor: Actor; chat: Recipient; isPrivate: boolean; command: string; args: string; messageId?: string | undefined }
   | { type: 'button'; actor: Actor; chat: Recipient; isPrivate: boolean; data: string; messageId: string }
   | { type: 'join_request'; actor: Actor; resource: AccessResource }
-  | { type: 'membership'; actor: Actor; resource: AccessResource; state: 'member' | 'left' | 'removed' };
+  | { type: 'membership'; actor: Actor; resource: AccessResource; state: 'member' | 'left' | 'removed' }
+  /** The person blocked the bot in their private chat (nothing can reach them there), or unblocked it. */
+  | { type: 'bot_blocked'; actor: Actor; chat: Recipient; blocked: boolean };
 
 export function isActionButton(b: ReplyButton): b is ActionButton {
   return 'data' in b;
