@@ -139,6 +139,9 @@ describe('signalcast start', () => {
     const sandbox = await run.waitFor((l) => String(l.msg).startsWith('sandbox mode'));
     expect(sandbox.telegram).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sandbox.stripe).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(sandbox.console).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(String(sandbox.msg)).toContain(`act as a subscriber at ${String(sandbox.console)}`);
+    expect((await fetch(String(sandbox.console))).status).toBe(200);
     const listening = run.lines.find((l) => String(l.msg).startsWith('Signalcast listening on'));
     expect(listening).toMatchObject({ platforms: ['telegram'], billing: 'stripe' });
     expect(run.lines.some((l) => l.msg === `sandbox: the Stripe emulator sends its webhooks to ${String(listening?.url)}/webhooks/stripe`)).toBe(true);
@@ -152,6 +155,7 @@ describe('signalcast start', () => {
     expect(run.stderr.join('')).toBe('');
     // The emulators stopped with the service.
     await expect(fetch(`${String(sandbox.telegram)}/`)).rejects.toThrow();
+    await expect(fetch(String(sandbox.console))).rejects.toThrow();
   });
 
   it('exits 78 naming the setting when a setting is wrong', async () => {

@@ -48,8 +48,9 @@ export async function startService(config: Config): Promise<void> {
     const platforms = [...new Set([...(service.telegram ? ['telegram'] : []), ...(config.testchat.url ? ['testchat'] : [])])];
     logger.info({ url, platforms, plans: plans.plans.map((p) => p.id), billing: service.billing ? 'stripe' : 'off' }, `Signalcast listening on ${url}`);
     if (config.sandbox) {
-      logger.info({ telegram: sandbox?.telegram?.apiRoot ?? null, stripe: sandbox?.stripe?.url ?? null, testchat: config.testchat.url ?? null },
-        'sandbox mode: no platform tokens are set, so no real chat app is contacted (the Telegram and Stripe emulators run on loopback); set TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN or SLACK_BOT_TOKEN to go live');
+      const consoleUrl = sandbox?.consoleUrl ?? null;
+      logger.info({ telegram: sandbox?.telegram?.apiRoot ?? null, stripe: sandbox?.stripe?.url ?? null, testchat: config.testchat.url ?? null, console: consoleUrl },
+        `sandbox mode: no platform tokens are set, so no real chat app is contacted (the Telegram and Stripe emulators run on loopback)${consoleUrl ? `; act as a subscriber at ${consoleUrl}` : ''}; set TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN or SLACK_BOT_TOKEN to go live`);
     } else if (sandbox?.stripe) {
       logger.warn({ stripe: sandbox.stripe.url }, 'STRIPE_SECRET_KEY is not set: checkout uses the local Stripe emulator, so nobody can really pay; set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take payments');
     }

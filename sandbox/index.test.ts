@@ -30,6 +30,19 @@ describe('sandbox mode', () => {
     expect(sandbox.stripe?.webhooks.endpointCount).toBe(0);
     sandbox.attach('http://127.0.0.1:4321/');
     expect(sandbox.stripe?.webhooks.endpointCount).toBe(1);
+
+    // The console page, with the plan's channel, and the service's URL once attached.
+    expect(sandbox.consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await (await fetch(sandbox.consoleUrl ?? '')).text();
+    expect(page).toContain('<strong>VIP signals</strong> <code>-1001000000001</code>');
+    expect(page).toContain('curl -sS -X POST http://127.0.0.1:4321/v1/signals');
+  });
+
+  it('stops the console with the emulators', async () => {
+    const sandbox = await startSandbox({ config: loadConfig({}), plans: DEFAULT_PLANS, logger: silentLogger });
+    expect((await fetch(sandbox.consoleUrl ?? '')).status).toBe(200);
+    await sandbox.stop();
+    await expect(fetch(sandbox.consoleUrl ?? '')).rejects.toThrow();
   });
 
   it('with a real Telegram token and no Stripe key starts the Stripe emulator only', async () => {
@@ -38,6 +51,7 @@ describe('sandbox mode', () => {
     const sandbox = await startSandbox({ config, plans: DEFAULT_PLANS, logger: silentLogger });
     started.push(sandbox);
     expect(sandbox.telegram).toBeNull();
+    expect(sandbox.consoleUrl).toBeNull();
     expect(sandbox.config.telegram.token).toBe('123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ');
     expect(sandbox.config.telegram.apiRoot).toBeUndefined();
     expect(sandbox.config.stripe.apiBase).toBe(sandbox.stripe?.url);

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { PlansConfig } from '../core/plans';
+import { startConsole, TelegramSection, type SandboxConsole } from './console';
 import { createPlanChannels, stripePlanPrices } from './register';
 import { startStripeEmulator, type StripeEmulator } from './stripe';
 import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } from './telegram';
@@ -26,7 +27,11 @@ export interface Sandbox {
   readonly config: Config;
   readonly telegram: TelegramEmulator | null;
   readonly stripe: StripeEmulator | null;
-  /** Once the service listens: Stripe's webhooks go to `<serviceUrl>/webhooks/stripe`. */
+  /** The console page where a person acts as a subscriber (runs with the Telegram emulator). */
+  readonly console: SandboxConsole | null;
+  /** `http://127.0.0.1:<port>/`, or null without the Telegram emulator. */
+  readonly consoleUrl: string | null;
+  /** Once the service listens: Stripe's webhooks go to `<serviceUrl>/webhooks/stripe`, and the console shows how to publish to it. */
   attach(serviceUrl: string): void;
   stop(): Promise<void>;
 }
@@ -49,12 +54,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let config = options.config;
   let telegram: TelegramEmulator | null = null;
   let stripe: StripeEmulator | null = null;
+  let consolePage: SandboxConsole | null = null;
   try {
     if (needs.telegram) {
       telegram = await startTelegramEmulator({ clock, limits: options.telegramLimits });
       const channels = createPlanChannels(telegram, plans);
       config = { ...config, telegram: { ...config.telegram, token: telegram.token, apiRoot: telegram.apiRoot } };
       logger.info({ telegram: telegram.apiRoot, channels }, `sandbox: Telegram emulator at ${telegram.apiRoot} (bot @signalcast_bot${channels.length ? `, private channels ${channels.map((c) => c.chatId).join(', ')}` : ''})`);
+      const titled = channels.map((c) => ({ chatId: Number(c.chatId), title: `${plans.plans.find((p) => p.id === c.planId)?.name ?? c.planId} signals` }));
+      consolePage = await startConsole({ sections: [new TelegramSection({ emulator: telegram, channels: titled })] });
+      logger.info({ console: `${consolePage.url}/` }, `sandbox: console at ${consolePage.url}/`);
     }
     if (needs.stripe) {
       stripe = await startStripeEmulator({
@@ -68,21 +77,22 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       logger.info({ stripe: stripe.url }, `sandbox: Stripe emulator at ${stripe.url}; its checkout and portal pages are there${why}`);
     }
   } catch (err) {
-    await Promise.allSettled([telegram?.stop(), stripe?.stop()]);
+    await Promise.allSettled([consolePage?.stop(), telegram?.stop(), stripe?.stop()]);
     throw err;
   }
-  const started = { telegram, stripe };
+  const started = { telegram, stripe, console: consolePage, consoleUrl: consolePage ? `${consolePage.url}/` : null };
   return {
     config,
     ...started,
     attach(serviceUrl) {
+      consolePage?.setServiceUrl(serviceUrl);
       if (!stripe) return;
       const webhookUrl = `${serviceUrl.replace(/\/+$/, '')}${STRIPE_WEBHOOK_PATH}`;
       stripe.setWebhookUrl(webhookUrl);
       logger.info({ webhookUrl }, `sandbox: the Stripe emulator sends its webhooks to ${webhookUrl}`);
     },
     async stop() {
-      await Promise.allSettled([telegram?.stop(), stripe?.stop()]);
+      await Promise.allSettled([consolePage?.stop(), telegram?.stop(), stripe?.stop()]);
     },
   };
 }
