@@ -102,6 +102,19 @@ describe('Telegram bot (real grammy, long polling, against the emulator)', () =>
     expect(w.commands.actions().slice(-2)).toEqual(['destination.disabled', 'destination.enabled']);
   });
 
+  it('sends a reply refused for flooding again after the retry_after, instead of dropping it', async () => {
+    w = await botWorld();
+    w.emu.userSends(42, '/start');
+    w.emu.userSends(42, '/help');
+    // Two answers to one chat within a second: the emulator refuses the second with retry_after 1.
+    await until(() => w.emu.stats.rateLimited > 0, 'a reply refused for flooding');
+    await w.clock.advance(1000);
+    await until(() => w.emu.sentMessages(42).length >= 2, 'both answers');
+    expect(w.emu.sentMessages(42).map((m) => m.text.split('\n')[0])).toEqual([expect.stringMatching(/^Welcome!/), 'What I can do:']);
+    expect(w.emu.stats.violations).toBe(0);
+    expect(w.logger.records.filter((r) => r.msg === 'could not send a reply')).toEqual([]);
+  });
+
   it('logs a failing update without the token and keeps answering', async () => {
     let calls = 0;
     w = await botWorld({
