@@ -219,4 +219,26 @@ describe('the subscriber journey on Telegram and Stripe', () => {
     const actions = (w.service.db.$client.prepare('select action from audit_events order by rowid').all() as { action: string }[]).map((r) => r.action);
     expect(actions.filter((a) => a.startsWith('access.'))).toEqual(['access.granted', 'access.revoked', 'access.granted']);
   });
+
+  it('sends an access message refused for flooding again after its retry_after, instead of losing it', async () => {
+    const w = await startWorld();
+    const { tg } = w;
+    await say(w, '/start');
+    tg.userSends(900, '/start', { profile: { firstName: 'Op' } });
+    await until(() => tg.sentMessages(900).length > 0, 'the operator greeted');
+    const before = tg.sentMessages(USER).length;
+    // The next message to the user (the invite that comes with the grant) is refused once with retry_after 1.
+    tg.failNext({ kind: 'rate_limit', retryAfterSeconds: 1 }, { method: 'sendMessage', match: (req) => (req.body as { chat_id?: unknown }).chat_id === USER });
+    tg.userSends(900, '/grant @ada vip 30');
+
+    const refused = () => tg.calls('sendMessage').filter((r) => r.status === 429);
+    await until(() => refused().length > 0, 'the invite refused for flooding');
+    // The emulator keeps time by the test's clock: let the retry_after pass there too.
+    await w.clock.advance(1_000);
+    const link = await until(() => linkInDm(w, before), 'the invite link in the DM, sent again');
+    expect(link).toMatch(/^https:\/\/t\.me\/\+/);
+    const toUser = tg.calls('sendMessage').filter((r) => (r.body as { chat_id?: unknown }).chat_id === USER);
+    expect(toUser.map((r) => r.status)).toEqual([200, 429, 200]);
+    expect(refused()).toHaveLength(1);
+  });
 });

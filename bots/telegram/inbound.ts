@@ -1,5 +1,4 @@
 // Telegram updates in, neutral InboundEvents out; and the command handlers' Replies back out as Telegram messages.
-import { autoRetry } from '@grammyjs/auto-retry';
 import type { Api, Bot, Context } from 'grammy';
 import type { ChatMember, Update, User } from 'grammy/types';
 import type { Actor, InboundEvent, Reply } from '../../core/inbound/types';
@@ -112,17 +111,10 @@ export interface InboundOptions {
 }
 
 /**
- * A reply refused with "too many requests" (two commands within a second hit the per-chat limit)
- * waits the retry_after Telegram gives, up to this long, and is sent again. Only this update's
- * calls retry: deliveries go through the dispatcher, which keeps its own account of the limits.
- */
-export const REPLY_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 5 } as const;
-
-/**
  * Installs the one middleware that turns every update into an event, hands it to `onEvent` and
  * sends the replies. A button press is answered at once (so the spinner stops) before it is handled.
- * A reply refused for flooding is retried (REPLY_RETRY); one that still cannot be sent is logged,
- * and the update still counts as handled.
+ * A reply refused for flooding is retried (the bot's Api retries, see FLOOD_RETRY in index.ts); one
+ * that still cannot be sent is logged, and the update still counts as handled.
  */
 export function installInbound(bot: Bot, options: InboundOptions): void {
   const { logger, token } = options;
@@ -133,8 +125,6 @@ export function installInbound(bot: Bot, options: InboundOptions): void {
       await ctx.answerCallbackQuery().catch((err: unknown) => logger.debug({ error: describeForLog(err, token) }, 'could not answer a button press'));
     }
     const replies = (await options.onEvent(event)) ?? [];
-    // ctx.api is this update's own Api: the retry does not reach the bot's shared one.
-    ctx.api.config.use(autoRetry(REPLY_RETRY));
     const chatId = ctx.chat?.id;
     if (replies.length === 0 || chatId === undefined) return;
     for (const reply of replies) {

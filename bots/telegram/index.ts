@@ -1,5 +1,6 @@
 // The Telegram bot on grammy: built and checked from its settings, with a ChatPlatform for sending and a receiver for updates.
 import { randomBytes } from 'node:crypto';
+import { autoRetry } from '@grammyjs/auto-retry';
 import { Api, Bot } from 'grammy';
 import type { BotCommand, Update } from 'grammy/types';
 import { SignalcastError } from '../../core/errors';
@@ -65,6 +66,12 @@ function checkUrl(setting: string, value: string, example: string): string {
   return value.replace(/\/+$/, '');
 }
 
+/**
+ * A call refused with "too many requests" (two replies to one chat within a second hit the per-chat
+ * limit) waits the retry_after Telegram gives, if it is this short, and is made again.
+ */
+export const FLOOD_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 5 } as const;
+
 const toMenu = (commands: readonly CommandInfo[]): BotCommand[] => commands.map((c) => ({ command: c.command, description: c.description }));
 
 /** Fails at construction, naming the setting, when the token, API root or webhook settings are unusable. */
@@ -85,6 +92,9 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
 
   // The long poll waits up to its timeout, so the client's own timeout must be longer.
   const bot = new Bot(token, { client: { ...client, timeoutSeconds: (options.pollingTimeoutSeconds ?? 30) + 30 } });
+  // Replies, access messages and chat administration wait out a flood limit; deliveries use sendApi,
+  // whose limits the dispatcher keeps (each update's ctx.api inherits this transformer).
+  bot.api.config.use(autoRetry(FLOOD_RETRY));
   const sendApi = new Api(token, { ...client, timeoutSeconds: options.sendTimeoutSeconds ?? 15 });
   const platform = new TelegramPlatform({ api: sendApi, logger: logger.child({ component: 'telegram-platform' }) });
   const receiver: TelegramReceiver = webhook
