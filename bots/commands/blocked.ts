@@ -1,10 +1,11 @@
 // A person blocked the bot (or unblocked it): their direct destination stops (or starts) taking deliveries at once, not at the next failed send.
+import type { PermanentReason } from '../../core/errors';
 import type { InboundEvent } from '../../core/inbound/types';
 import { chatActor } from './contact';
 import type { CommandDeps } from './deps';
 
-/** The reason a destination is disabled with when its person blocks the bot; the dispatcher uses the same one. */
-export const BLOCKED_REASON = 'blocked';
+/** The reason a destination is disabled with when its person blocks the bot: the one a send refused for a block gives. */
+const BLOCKED_REASON: PermanentReason = 'blocked';
 
 /**
  * Blocked: the direct destination of that chat is disabled (its pending deliveries wait, and are

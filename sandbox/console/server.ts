@@ -83,7 +83,7 @@ ${parts.join('\n')}`;
   private act(req: EmulatorRequest): EmulatorResponse {
     // A page on another site may not drive the console (browsers send Origin on a cross-site form post).
     const origin = req.headers.origin;
-    if (typeof origin === 'string' && origin !== this.url) return this.error(new ConsoleInputError('Forms from another site are refused.', 403), req.query);
+    if (typeof origin === 'string' && !this.isOwnOrigin(origin)) return this.error(new ConsoleInputError('Forms from another site are refused.', 403), req.query);
     const section = this.options.sections.find((s) => s.id === req.params.section);
     if (!section) return this.error(new ConsoleInputError(`There is no section ${JSON.stringify(req.params.section)}.`, 404), req.query);
     const form = req.body instanceof URLSearchParams ? req.body : new URLSearchParams(req.rawBody.toString('utf8'));
@@ -103,12 +103,25 @@ ${parts.join('\n')}`;
     }
   }
 
+  /** This console's own page, whichever loopback name the browser used for it (127.0.0.1, localhost, [::1]). */
+  private isOwnOrigin(origin: string): boolean {
+    if (origin === this.url) return true;
+    try {
+      const from = new URL(origin);
+      return LOOPBACK_NAMES.has(from.hostname) && from.port === new URL(this.url).port;
+    } catch {
+      return false;
+    }
+  }
+
   private error(err: ConsoleInputError, query: URLSearchParams): EmulatorResponse {
     const nonce = randomBytes(12).toString('base64url');
     const body = `<h1>That did not work</h1><p class="error" role="alert">${escapeHtml(err.message)}</p><p><a href="/${escapeHtml(pageQuery(withoutNotice(query)))}">Back to the console</a></p>`;
     return html(consolePage({ title: 'Signalcast sandbox console: error', body, nonce }), nonce, err.status);
   }
 }
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function withoutNotice(query: URLSearchParams): URLSearchParams {
   const copy = new URLSearchParams(query);

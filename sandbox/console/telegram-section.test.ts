@@ -179,5 +179,10 @@ describe('the console page for Telegram', () => {
     expect(res.status).toBe(403);
     expect(tg.messages(ADA)).toEqual([]);
     expect((await post('/telegram/send', { text: 'hi' }, { origin: consolePage.url })).status).toBe(303);
+    // The same page opened as localhost, but not another port on this machine.
+    const port = new URL(consolePage.url).port;
+    expect((await post('/telegram/send', { text: 'hi again' }, { origin: `http://localhost:${port}` })).status).toBe(303);
+    expect((await post('/telegram/send', { text: 'no' }, { origin: `http://localhost:${Number(port) + 1}` })).status).toBe(403);
+    expect(tg.messages(ADA).map((m) => m.text)).toEqual(['hi', 'hi again']);
   });
 });
