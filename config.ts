@@ -40,7 +40,7 @@ const idList = z.string().transform((v) => v.split(',').map((s) => s.trim()).fil
 
 /** Settings whose values are secrets: never echoed back in an error. */
 export const SECRET_SETTINGS = new Set([
-  'INGEST_SIGNING_SECRET', 'ADMIN_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DISCORD_BOT_TOKEN',
+  'INGEST_SIGNING_SECRET', 'ADMIN_TOKEN', 'METRICS_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DISCORD_BOT_TOKEN',
   'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'OPENAI_API_KEY', 'TESTCHAT_TOKEN',
 ]);
 
@@ -53,6 +53,7 @@ const schema = z.object({
   INGEST_SIGNING_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   INGEST_RATE_PER_MINUTE: int(1, 1_000_000).default(120),
   ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   BAND_A_MIN: fraction().default(0.8),
@@ -122,6 +123,8 @@ export interface Config {
   plansFile: string | undefined;
   ingest: { signingSecret: string | undefined; ratePerMinute: number };
   adminToken: string | undefined;
+  /** When set, GET /metrics wants `Authorization: Bearer <it>`. */
+  metricsToken: string | undefined;
   log: { level: (typeof LOG_LEVELS)[number]; format: 'auto' | 'pretty' | 'json' };
   bands: { aMin: number; bMin: number };
   operatorTimeZone: string;
@@ -188,6 +191,7 @@ function toConfig(e: Env): Config {
     plansFile: e.PLANS_FILE,
     ingest: { signingSecret: e.INGEST_SIGNING_SECRET, ratePerMinute: e.INGEST_RATE_PER_MINUTE },
     adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     bands: { aMin: e.BAND_A_MIN, bMin: e.BAND_B_MIN },
     operatorTimeZone: e.OPERATOR_TIME_ZONE,

@@ -116,6 +116,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     metrics,
     logger: logger.child({ component: 'http' }),
     readiness,
+    metricsToken: config.metricsToken,
     onPublished: () => dispatcher.poke(),
   });
 

@@ -52,6 +52,23 @@ describe('GET /healthz and /readyz', () => {
 });
 
 describe('GET /metrics', () => {
+  it('wants the bearer token when METRICS_TOKEN is set, and answers 401 without it or with another', async () => {
+    const token = 'metrics-token-0123456789';
+    h = await createHarness({ metricsToken: token });
+    const none = await h.app.inject('/metrics');
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+    expect(none.json()).toEqual({ error: { code: 'unauthorized', message: 'GET /metrics wants Authorization: Bearer <METRICS_TOKEN>' } });
+    expect((await h.app.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-token-wrong-000' } })).statusCode).toBe(401);
+    expect((await h.app.inject({ url: '/metrics', headers: { authorization: `Basic ${token}` } })).statusCode).toBe(401);
+    const ok = await h.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('signalcast_');
+    // Health and readiness stay open for the orchestrator.
+    expect((await h.app.inject('/healthz')).statusCode).toBe(200);
+  });
+
+
   it('exposes ingest counts, delivery metrics and the queue depth read at scrape time', async () => {
     let depth = [{ platform: 'testchat', state: 'pending', count: 7 }];
     h = await createHarness({ queueDepth: () => depth });

@@ -23,6 +23,8 @@ export interface ServerDeps {
   metrics: Metrics & { render(): Promise<{ contentType: string; body: string }> };
   logger: Logger;
   readiness: Readiness;
+  /** When set, GET /metrics wants `Authorization: Bearer <it>`. */
+  metricsToken?: string | undefined;
   /** Called after a new signal is committed: the dispatcher's poke, so the first send is immediate. */
   onPublished?: (outcome: PublishOutcome) => void;
 }
@@ -69,6 +71,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     logger: deps.logger,
     onPublished: deps.onPublished,
   });
-  registerHealthRoutes(app, { readiness: deps.readiness, renderMetrics: () => deps.metrics.render() });
+  registerHealthRoutes(app, { readiness: deps.readiness, renderMetrics: () => deps.metrics.render(), metricsToken: deps.metricsToken });
   return app;
 }

@@ -1,11 +1,23 @@
 // Liveness, readiness and Prometheus metrics: GET /healthz, /readyz, /metrics.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../http-errors';
 import type { Readiness } from '../readiness';
 
 export interface HealthDeps {
   readiness: Readiness;
   /** The Prometheus exposition text (PromMetrics.render). */
   renderMetrics: () => Promise<{ contentType: string; body: string }>;
+  /** When set, /metrics wants `Authorization: Bearer <token>`. */
+  metricsToken?: string | undefined;
+}
+
+/** Compares in constant time, so that the answer's timing tells nothing about the token. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '';
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(token).digest();
+  return timingSafeEqual(a, b);
 }
 
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): void {
@@ -17,7 +29,10 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
     return reply.code(report.ready ? 200 : 503).send({ status: report.ready ? 'ready' : 'not_ready', checks: report.checks });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    if (deps.metricsToken && !bearerMatches(request.headers.authorization, deps.metricsToken)) {
+      throw new HttpError(401, 'unauthorized', 'GET /metrics wants Authorization: Bearer <METRICS_TOKEN>', { 'www-authenticate': 'Bearer realm="metrics"' });
+    }
     const { contentType, body } = await deps.renderMetrics();
     return reply.code(200).header('content-type', contentType).send(body);
   });

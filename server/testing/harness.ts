@@ -40,6 +40,7 @@ export interface HarnessOptions {
   onPublished?: (outcome: PublishOutcome) => void;
   /** Instead of the real signal store (which needs the migrated tables). */
   signals?: SignalPublisher;
+  metricsToken?: string;
 }
 
 export interface Harness {
@@ -81,6 +82,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     logger,
     readiness,
     ...(options.onPublished ? { onPublished: options.onPublished } : {}),
+    metricsToken: options.metricsToken,
   });
   await app.ready();
   const key = keys.create('test').key;
