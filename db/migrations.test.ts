@@ -162,7 +162,7 @@ describe('migrations from the first release', () => {
     seedOldShape(db);
     runMigrations(db);
     const described = schemaOf(await openFromSchemaFile());
-    expect(described.map((r) => r.name)).toEqual(expect.arrayContaining(['deliveries', 'destinations', 'destinations_id_unique', 'deliveries_cap_day_idx']));
+    expect(described.map((r) => r.name)).toEqual(expect.arrayContaining(['deliveries', 'destinations', 'destinations_id_unique', 'deliveries_cap_usage_idx']));
     expect(schemaOf(db)).toEqual(described);
     expect(schemaOf(openMemoryDatabase())).toEqual(described);
     expect(all(db, 'PRAGMA foreign_key_check')).toEqual([]);
@@ -171,7 +171,7 @@ describe('migrations from the first release', () => {
     const indexes = all(db, `SELECT il.name, il."unique", il.partial, group_concat(ii.name) AS columns
       FROM pragma_index_list('deliveries') il, pragma_index_info(il.name) ii GROUP BY il.name ORDER BY il.name`);
     expect(indexes).toEqual([
-      { name: 'deliveries_cap_day_idx', unique: 0, partial: 1, columns: 'cap_account_id,cap_day' },
+      { name: 'deliveries_cap_usage_idx', unique: 0, partial: 1, columns: 'cap_day,cap_account_id,content_ref' },
       { name: 'deliveries_content_destination_kind_idx', unique: 1, partial: 0, columns: 'content_ref,destination_ref,kind' },
       { name: 'deliveries_due_idx', unique: 0, partial: 0, columns: 'state,priority,due_at' },
     ]);
@@ -306,7 +306,7 @@ describe('migration 0003 (signal refs) from a database at 0002', () => {
     ]);
     expect(all(db, 'SELECT d.id, s.id AS content_id FROM deliveries d JOIN signals s ON s.ref = d.content_ref ORDER BY d.id')).toEqual(contents);
     // The daily cap counts the same distinct signals.
-    expect(db.$client.prepare(USAGE_SQL).pluck().get('acc_free', DAY)).toBe(2);
+    expect(new Map(db.$client.prepare(USAGE_SQL).raw().all(DAY) as [string, number][]).get('acc_free')).toBe(2);
     // The unique index now holds the ref; new rows continue after the highest id.
     const insert = (contentRef: number) => db.$client.exec(`INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, priority, due_at, state, created_at, updated_at)
       VALUES ('signal', ${contentRef}, 'alert', 2, 0, ${T0}, 'pending', ${T0}, ${T0})`);
@@ -373,5 +373,33 @@ describe('migration 0003 (signal refs) from a database at 0002', () => {
     expect(columnsOf(db, 'deliveries')).toContain('content_id');
     expect(all(db, 'SELECT count(*) AS n FROM deliveries')).toEqual([{ n: 7 }]);
     expect(all(db, 'SELECT count(*) AS n FROM signals')).toEqual([{ n: 3 }]);
+  });
+});
+
+describe('migration 0004 (cap usage index) from a database at 0003', () => {
+  it('takes the cap fields off rows skipped after planning, so that only counted rows carry them, and counts by day from the new index', () => {
+    const throughSignalRefs = migrationsThrough('0003_signal_refs');
+    try {
+      const db = openWith(throughSignalRefs);
+      db.$client.exec(`
+        INSERT INTO accounts (id) VALUES ('acc_free');
+        INSERT INTO destinations (id, platform, kind, address, recipient_key, account_id, content_kinds, created_at) VALUES
+          ('dst_1', 'testchat', 'direct', '{"platform":"testchat","chatId":"1"}', 'testchat:1', 'acc_free', '["alert"]', ${T0});
+        INSERT INTO deliveries (id, content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state, skip_reason, created_at, updated_at) VALUES
+          (1, 'signal', 1, 'alert', 1, 'acc_free', 10, ${T0}, '${DAY}', 'sent', NULL, ${T0}, ${T0}),
+          (2, 'signal', 2, 'alert', 1, 'acc_free', 10, ${T0}, '${DAY}', 'skipped', 'destination_disabled', ${T0}, ${T0}),
+          (3, 'signal', 3, 'alert', 1, NULL, 10, ${T0}, NULL, 'skipped', 'daily_cap', ${T0}, ${T0});
+      `);
+      runMigrations(db);
+      expect(all(db, 'SELECT id, state, cap_account_id, cap_day FROM deliveries ORDER BY id')).toEqual([
+        { id: 1, state: 'sent', cap_account_id: 'acc_free', cap_day: DAY },
+        { id: 2, state: 'skipped', cap_account_id: null, cap_day: null },
+        { id: 3, state: 'skipped', cap_account_id: null, cap_day: null },
+      ]);
+      expect(db.$client.prepare(USAGE_SQL).raw().all(DAY)).toEqual([['acc_free', 1]]);
+      expect(all(db, "SELECT name FROM sqlite_master WHERE name LIKE 'deliveries_cap%'")).toEqual([{ name: 'deliveries_cap_usage_idx' }]);
+    } finally {
+      rmSync(throughSignalRefs, { recursive: true, force: true });
+    }
   });
 });

@@ -141,7 +141,7 @@ export const deliveries = sqliteTable('deliveries', {
   /** Lower goes first: 0 paid real-time, 10 delayed, 20 snapshots. */
   priority: integer('priority').notNull(),
   dueAt: integer('due_at').notNull(),
-  /** The UTC day (YYYY-MM-DD), only on rows that count toward a daily cap (pending alerts of a capped plan to an account); else null. */
+  /** The UTC day (YYYY-MM-DD), only while the row counts toward a daily cap (an account's alert of a capped plan, not skipped); else null. */
   capDay: text('cap_day'),
   state: text('state', { enum: DELIVERY_STATES }).notNull(),
   /** Why a delivery was skipped at planning (e.g. daily_cap). */
@@ -158,7 +158,8 @@ export const deliveries = sqliteTable('deliveries', {
   uniqueIndex('deliveries_content_destination_kind_idx').on(t.contentRef, t.destinationRef, t.kind),
   index('deliveries_due_idx').on(t.state, t.priority, t.dueAt),
   // Partial: only capped plans' rows are counted, so paid fan-outs add nothing to this index.
-  index('deliveries_cap_day_idx').on(t.capAccountId, t.capDay).where(sql`cap_day IS NOT NULL`),
+  // Covering: one range of it gives every account's count of signals on a day.
+  index('deliveries_cap_usage_idx').on(t.capDay, t.capAccountId, t.contentRef).where(sql`cap_day IS NOT NULL`),
 ]);
 
 export const auditEvents = sqliteTable('audit_events', {

@@ -116,7 +116,7 @@ describe('SqliteDeliveryStore', () => {
 
   it('disables the destination on a permanent failure, skips its other deliveries and audits it, once', () => {
     const failing = insertDelivery(db, { ...dest(0), contentId: 'sig_1', dueAt: T0 });
-    const other = insertDelivery(db, { ...dest(0), contentId: 'sig_2', dueAt: T0 + 60_000 });
+    const other = insertDelivery(db, { ...dest(0), contentId: 'sig_2', dueAt: T0 + 60_000, capAccountId: people.accountIds[0]!, capDay: '2026-01-15' });
     const elsewhere = insertDelivery(db, { ...dest(1), contentId: 'sig_1', dueAt: T0 });
     store.claim([failing], T0);
     const permanent = {
@@ -125,7 +125,8 @@ describe('SqliteDeliveryStore', () => {
     };
     store.recordResults([permanent]);
     expect(getDelivery(db, failing)).toMatchObject({ state: 'dead', lastErrorCode: '403', attempts: 1 });
-    expect(getDelivery(db, other)).toMatchObject({ state: 'skipped', skipReason: 'destination_disabled' });
+    // Skipped, it no longer counts toward the account's daily cap.
+    expect(getDelivery(db, other)).toMatchObject({ state: 'skipped', skipReason: 'destination_disabled', capDay: null, capAccountId: null });
     expect(getDelivery(db, elsewhere).state).toBe('pending');
     const destination = db.select().from(destinations).where(eq(destinations.id, people.destinationIds[0]!)).get()!;
     expect(destination).toMatchObject({ enabled: false, disabledReason: 'blocked' });

@@ -217,7 +217,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
   private disableDestination(r: Extract<DeliveryResult, { type: 'permanent' }>): void {
     const disabled = this.stmt('disable', `UPDATE destinations SET enabled = 0, disabled_reason = ?, disabled_at = ? WHERE id = ? AND enabled = 1`)
       .run(r.reason, r.at, r.destinationId).changes === 1;
-    const skipped = this.stmt('skip-destination', `UPDATE deliveries SET state = 'skipped', skip_reason = 'destination_disabled', updated_at = ?
+    // A skipped row no longer counts toward a daily cap: it loses its cap fields.
+    const skipped = this.stmt('skip-destination', `UPDATE deliveries SET state = 'skipped', skip_reason = 'destination_disabled', cap_day = NULL, cap_account_id = NULL, updated_at = ?
         WHERE destination_ref = (SELECT ref FROM destinations WHERE id = ?) AND state = 'pending'`)
       .run(r.at, r.destinationId).changes;
     if (!disabled) return;

@@ -33,10 +33,13 @@ export interface SignalStoreDeps {
   maxCachedCandidates?: number;
 }
 
-/** How many distinct signals count toward an account's daily cap on a UTC day (exported for its query-plan test). */
+/**
+ * Every account's count of distinct signals toward its daily cap on a UTC day: one range of the
+ * covering index deliveries_cap_usage_idx (only counted rows carry cap_day). Exported for its
+ * query-plan test.
+ */
 export const USAGE_SQL = `
-  SELECT COUNT(DISTINCT content_ref) FROM deliveries
-  WHERE cap_account_id = ? AND cap_day = ? AND kind = 'alert' AND content_type = 'signal' AND state <> 'skipped'`;
+  SELECT cap_account_id, COUNT(DISTINCT content_ref) FROM deliveries WHERE cap_day = ? GROUP BY cap_account_id`;
 
 /** A signal's alert rows, planned and skipped, by its public id (exported for its query-plan test). */
 export const PLANNED_COUNTS_SQL = `
@@ -73,7 +76,7 @@ export class SqliteSignalStore implements SignalService {
   private readonly logger: Logger;
   private readonly metrics: Metrics;
   private readonly candidates: CandidateCache;
-  private readonly usageStmt: Statement<[string, string], number>;
+  private readonly usageStmt: Statement<[string], [string, number]>;
   private readonly alerts: AlertWriter;
   private readonly countsStmt: Statement<[string], [number | null, number | null]>;
   /** Plans with a daily cap: only their deliveries are counted (and indexed) for it. */
@@ -86,7 +89,7 @@ export class SqliteSignalStore implements SignalService {
     this.cappedPlans = new Set(deps.plans.plans.filter((p) => p.dailyCap !== null).map((p) => p.id));
     const sqlite = deps.db.$client;
     this.candidates = new CandidateCache(sqlite, { now: () => deps.clock.now(), ...(deps.maxCachedCandidates === undefined ? {} : { maxCached: deps.maxCachedCandidates }) });
-    this.usageStmt = sqlite.prepare<[string, string], number>(USAGE_SQL).pluck(true);
+    this.usageStmt = sqlite.prepare<[string], [string, number]>(USAGE_SQL).raw(true);
     this.alerts = new AlertWriter(sqlite);
     this.countsStmt = sqlite.prepare<[string], [number | null, number | null]>(PLANNED_COUNTS_SQL).raw(true);
   }
@@ -127,10 +130,12 @@ export class SqliteSignalStore implements SignalService {
         createdAt: new Date(now),
       }).returning().get();
       const utcDay = utcDayOf(now);
+      let usage: Map<string, number> | undefined;
       const checker = new RecipientChecker(row, {
         plans,
         now,
-        usageToday: (accountId) => this.usageStmt.get(accountId, utcDay) ?? 0,
+        // Read for every account at the first capped one, inside this transaction.
+        usageToday: (accountId) => (usage ??= new Map(this.usageStmt.all(utcDay))).get(accountId) ?? 0,
       });
       for (const batch of this.candidates.batches()) {
         this.insertDeliveries(row.ref, checker.check(batch.candidates).recipients, batch, now, utcDay);
