@@ -1,6 +1,7 @@
 // `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE]`: runs the scenarios one after another, prints a table and, last, one JSON line.
 import { runFanout } from './fanout';
 import { runLatency } from './latency';
+import { runLatencyFree } from './latency-free';
 import { renderJson, renderTable, type ScenarioResult, type TimedResult } from './report';
 import { runScale } from './scale';
 import { load1 } from './support';
@@ -17,6 +18,7 @@ const entry = serviceEntry ? [serviceEntry] : undefined;
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   fanout: () => runFanout({ nodeArgs, entry }),
   latency: () => runLatency({ nodeArgs, entry }),
+  'latency-free': () => runLatencyFree({ nodeArgs, entry }),
   scale: () => runScale({ nodeArgs, entry }),
   telegram: () => runTelegram({ nodeArgs, entry }),
 };

@@ -19,7 +19,7 @@ export interface LatencyOptions {
 
 export const LATENCY_DEFAULTS: LatencyOptions = { subscribers: 10_000, samples: 200, warmup: 5, timeoutMs: 150_000 };
 
-const stats = (values: readonly number[]) => ({
+export const stats = (values: readonly number[]) => ({
   p50: round(percentile(values, 50), 1),
   p99: round(percentile(values, 99), 1),
   max: round(Math.max(...values), 1),

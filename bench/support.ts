@@ -20,11 +20,11 @@ export function tempDatabase(prefix: string): BenchDatabase {
   return { url: `file:${join(dir, 'signalcast.db')}`, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Creates the schema and `count` subscribers on the pro plan (real-time alerts), then closes. Returns their chat ids. */
-export function seedDatabase(url: string, count: number, platform: 'testchat' | 'telegram' = 'testchat'): string[] {
+/** Creates the schema and `count` subscribers on a plan (default pro: real-time alerts; null: free), then closes. Returns their chat ids. */
+export function seedDatabase(url: string, count: number, platform: 'testchat' | 'telegram' = 'testchat', planId: string | null = 'pro'): string[] {
   const db = openDatabase(url);
   try {
-    return seedSubscribers(db, { count, planId: 'pro', platform }).chatIds;
+    return seedSubscribers(db, { count, planId, platform }).chatIds;
   } finally {
     db.$client.close();
   }
