@@ -8,6 +8,7 @@ import { openDatabase } from './db/client';
 import { seedSubscribers } from './db/testing/seed';
 import { startTestchat } from './sandbox/testchat/server';
 import { signBody } from './server/signature';
+import { until } from './core/testing/until';
 
 const MAIN = resolve('main.ts');
 const TSX = createRequire(import.meta.url).resolve('tsx');
@@ -73,15 +74,6 @@ function start(env: Record<string, string>): Running {
   };
 }
 
-/** Polls until `check` holds: waiting for an arrival, not measuring time. */
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('signalcast start', () => {
   it('starts, takes a signal, delivers it, and on SIGTERM finishes the sends in flight and exits 0', async () => {
     const testchat = await startTestchat({ token: TOKEN });
@@ -112,7 +104,7 @@ describe('signalcast start', () => {
       expect(res.status).toBe(202);
       // Three seeded subscribers, and the sandbox's VIP channel (the plan's private channel on the Telegram emulator).
       expect(await res.json()).toMatchObject({ duplicate: false, planned: 4, skipped: 0 });
-      await until(() => testchat.emulator.stats().requests === 3, 'three sends to arrive');
+      await until(() => testchat.emulator.stats().requests === 3, 'three sends to arrive', { timeoutMs: 15_000, everyMs: 20 });
 
       run.child.kill('SIGTERM');
       await run.waitFor((l) => String(l.msg).startsWith('shutting down'));

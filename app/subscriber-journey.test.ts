@@ -13,6 +13,7 @@ import { startTelegramEmulator, type TelegramEmulator } from '../sandbox/telegra
 import { signBody } from '../server/signature';
 import { recordingLogger } from '../server/testing/harness';
 import { createService, type Service } from './service';
+import { until } from '../core/testing/until';
 
 const SECRET = 'journey-signing-secret-value';
 const USER = 4242;
@@ -56,17 +57,6 @@ const idleCron: Cron = {
   validate: (expression) => cron.validate(expression),
   schedule: (() => ({ stop: () => undefined })) as unknown as Cron['schedule'],
 };
-
-/** Polls until `check` holds: waiting for an arrival, not measuring time. */
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 interface World {
   clock: FakeClock;

@@ -5,15 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger';
 import { openDatabase, type Db } from './client';
 import { startCheckpointer } from './checkpointer';
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return check();
-}
+import { until } from '../core/testing/until';
 
 describe('startCheckpointer', () => {
   const cleanups: (() => void)[] = [];
@@ -44,7 +36,7 @@ describe('startCheckpointer', () => {
     expect(db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     writeMegabytes(db, 8);
 
-    expect(await until(() => statSync(path).size >= 8 * 1024 * 1024)).toBe(true);
+    expect(await until(() => statSync(path).size >= 8 * 1024 * 1024, 'the pages copied into the database file')).toBe(true);
     await checkpointer.stop();
     expect(db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
   });
@@ -62,7 +54,7 @@ describe('startCheckpointer', () => {
     const warnings: string[] = [];
     const logger = { ...silentLogger, error: (_: unknown, msg?: string) => warnings.push(String(msg)), warn: (_: unknown, msg?: string) => warnings.push(String(msg)) };
     startCheckpointer({ path: `${path}.missing`, connection: db.$client, everyMs: 20, logger: logger as typeof silentLogger });
-    expect(await until(() => db.$client.pragma('wal_autocheckpoint', { simple: true }) === 1000)).toBe(true);
+    expect(await until(() => db.$client.pragma('wal_autocheckpoint', { simple: true }) === 1000, 'automatic checkpoints back on')).toBe(true);
     expect(warnings.join('\n')).toMatch(/checkpoint worker/);
   });
 });

@@ -8,6 +8,7 @@ import { openDatabase } from '../../db/client';
 import { seedSubscribers } from '../../db/testing/seed';
 import { startTestchat, type TestchatEmulator } from '../../sandbox/testchat/server';
 import { signBody } from '../../server/signature';
+import { until } from '../testing/until';
 
 const SUBSCRIBERS = 3_000;
 const CONCURRENCY = 32;
@@ -18,15 +19,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Polls until `check` holds: waiting for something to happen, never measuring time. */
-async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Reads the outbox from the test process (WAL: readers never block the service). */
 function outbox(databaseUrl: string) {
@@ -94,13 +86,13 @@ describe('crash recovery of the real service', () => {
 
     // Mid-way, the platform goes on accepting sends but stops answering: every slot fills with a
     // send the platform has taken and the service has not heard back about. Then the kill.
-    await until(() => emulator.messages.length >= SUBSCRIBERS * 0.4, '40% of the alerts to arrive');
+    await until(() => emulator.messages.length >= SUBSCRIBERS * 0.4, '40% of the alerts to arrive', { timeoutMs: 30_000, everyMs: 5 });
     const release = emulator.holdAnswers();
     cleanups.push(release);
     const acceptedBeforeHold = emulator.messages.length;
     expect(acceptedBeforeHold).toBeLessThan(SUBSCRIBERS * 0.7);
     await until(() => emulator.messages.length - acceptedBeforeHold === CONCURRENCY && db.counts().sending === CONCURRENCY,
-      'every slot to hold an unanswered send, and every answered one to be recorded');
+      'every slot to hold an unanswered send, and every answered one to be recorded', { timeoutMs: 30_000, everyMs: 5 });
     const held = emulator.messages.slice(acceptedBeforeHold).map((m) => `testchat:${m.chatId}`).sort();
 
     first.child.kill('SIGKILL');
@@ -120,7 +112,7 @@ describe('crash recovery of the real service', () => {
       .sort();
     expect(recovered).toEqual(sendingAtKill);
 
-    await until(() => db.counts('%').sent === published.planned, 'every delivery to be sent after the restart');
+    await until(() => db.counts('%').sent === published.planned, 'every delivery to be sent after the restart', { timeoutMs: 30_000, everyMs: 5 });
     expect((await second.stop('SIGTERM')).code).toBe(0);
     expect(db.counts('%')).toEqual({ sent: published.planned });
 

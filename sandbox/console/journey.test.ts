@@ -9,6 +9,7 @@ import type { Cron } from '../../schedules';
 import { signBody } from '../../server/signature';
 import { recordingLogger } from '../../server/testing/harness';
 import { startSandbox } from '../index';
+import { until } from '../../core/testing/until';
 
 const SECRET = 'console-journey-signing-secret';
 /** Flood limits are not what this test is about: a script types faster than Telegram's 1 message/s per chat allows. */
@@ -24,17 +25,6 @@ const running: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const stop of running.splice(0).reverse()) await stop();
 });
-
-/** Polls until `check` holds: waiting for an arrival, not measuring time. */
-async function until<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Submits a form as a browser does, and follows the 303 back to the page. */
 async function submit(url: string, fields: Record<string, string>): Promise<{ status: number; location: string | null }> {
@@ -71,10 +61,10 @@ describe('the sandbox console, end to end', () => {
 
     // /start and /subscribe vip, typed into the console; the bot's answer carries the checkout link.
     expect(await submit(`${consoleUrl}telegram/send`, { text: '/start' })).toEqual({ status: 303, location: '/' });
-    await until(async () => (await page()).includes('class="bot"'), 'the answer to /start');
+    await until(async () => (await page()).includes('class="bot"'), 'the answer to /start', { timeoutMs: 8_000, everyMs: 25 });
     await submit(`${consoleUrl}telegram/send`, { text: '/subscribe vip' });
     const stripeUrl = sandbox.stripe?.url ?? '';
-    const checkoutUrl = await until(async () => new RegExp(`href="(${stripeUrl}/c/pay/[^"]+)" target="_blank"`).exec(await page())?.[1], 'the checkout link');
+    const checkoutUrl = await until(async () => new RegExp(`href="(${stripeUrl}/c/pay/[^"]+)" target="_blank"`).exec(await page())?.[1], 'the checkout link', { timeoutMs: 8_000, everyMs: 25 });
 
     // Pay on the Stripe emulator's hosted page as a browser does: GET the page, POST its form.
     const checkout = await (await fetch(checkoutUrl)).text();
@@ -88,7 +78,7 @@ describe('the sandbox console, end to end', () => {
     expect(paid.status).toBe(303);
 
     // The invite link arrives in the chat on the console, with a Join button; press it.
-    const invite = await until(async () => JOIN_FORM.exec(await page()), 'the invite link');
+    const invite = await until(async () => JOIN_FORM.exec(await page()), 'the invite link', { timeoutMs: 8_000, everyMs: 25 });
     expect(await submit(new URL(invite[1] ?? '', consoleUrl).href, { link: invite[2] ?? '' })).toEqual({ status: 303, location: '/?notice=You+joined+the+channel.' });
     expect(await page()).toContain('you are <strong>a member</strong>');
 
@@ -104,7 +94,7 @@ describe('the sandbox console, end to end', () => {
       const html = await page();
       const channel = html.slice(html.indexOf('<h3>Plan channels</h3>'));
       return channel.includes('SOLUSDT') && html.indexOf('SOLUSDT') < html.indexOf('<h3>Plan channels</h3>') && html;
-    }, 'the alert in the channel and in the chat');
+    }, 'the alert in the channel and in the chat', { timeoutMs: 8_000, everyMs: 25 });
     expect(withAlert).toContain('Breakout &lt;above&gt; range');
   }, 20_000);
 });
