@@ -57,10 +57,8 @@ export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
   worker.on('message', (message: { error?: string }) => {
     if (message.error) logger.warn({ error: message.error }, 'a background checkpoint failed; the next one retries');
   });
-  worker.on('error', (err) => {
-    logger.error({ err }, 'the checkpoint worker failed; the service checkpoints on its own connection again');
-    restoreAuto();
-  });
+  // An error ends the worker: the exit below turns the connection's own checkpoints back on.
+  worker.on('error', (err) => logger.error({ err }, 'the checkpoint worker failed'));
   const exited = new Promise<void>((resolve) => worker.once('exit', () => {
     if (!stopped) {
       logger.warn('the checkpoint worker stopped; the service checkpoints on its own connection again');

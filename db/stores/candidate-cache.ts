@@ -82,29 +82,17 @@ export interface CandidateCacheOptions {
 
 const DEFAULTS = { maxCached: 50_000, batchSize: 5_000, maxPatch: 2_000, keepChangesMs: 3_600_000 };
 
-function toAccount(id: string, settings: string | null, intern: (s: string) => string): PlanningAccount & { subscriptions: SubscriptionState[] } {
+function toAccount(id: string, settings: string | null): PlanningAccount & { subscriptions: SubscriptionState[] } {
   if (settings === null) {
     return { id, symbolFilter: null, minBand: null, sideFilter: null, directMessages: true, quietStart: null, quietEnd: null, timeZone: 'UTC', paused: false, subscriptions: [] };
   }
   const [symbolFilter, minBand, sideFilter, directMessages, quietStart, quietEnd, timeZone, paused] = JSON.parse(settings) as SettingsTuple;
-  return { id, symbolFilter, minBand, sideFilter, directMessages: directMessages === 1, quietStart, quietEnd, timeZone: intern(timeZone), paused: paused === 1, subscriptions: [] };
-}
-
-/** One copy of each of the few values that repeat on every row (platform, plan, status, time zone): each row brings its own. */
-function interner(): (s: string) => string {
-  const seen = new Map<string, string>();
-  return (s) => {
-    const known = seen.get(s);
-    if (known !== undefined) return known;
-    seen.set(s, s);
-    return s;
-  };
+  return { id, symbolFilter, minBand, sideFilter, directMessages: directMessages === 1, quietStart, quietEnd, timeZone, paused: paused === 1, subscriptions: [] };
 }
 
 /** Reads candidate rows (the rows of one destination adjacent, one per subscription); one account object per account. */
-export function readCandidates(rows: Iterable<CandidateRow>): CachedCandidate[] {
+function readCandidates(rows: Iterable<CandidateRow>): CachedCandidate[] {
   const out: CachedCandidate[] = [];
-  const intern = interner();
   const accounts = new Map<string, PlanningAccount & { subscriptions: SubscriptionState[] }>();
   let lastId: string | null = null;
   let account: (PlanningAccount & { subscriptions: SubscriptionState[] }) | null = null;
@@ -116,20 +104,20 @@ export function readCandidates(rows: Iterable<CandidateRow>): CachedCandidate[] 
         account = r[5] === null ? null : (accounts.get(r[5]) ?? null);
         fresh = account === null && r[5] !== null;
         if (fresh && r[5] !== null) {
-          account = toAccount(r[5], r[6], intern);
+          account = toAccount(r[5], r[6]);
           accounts.set(r[5], account);
         }
-        out.push({ ref: r[15], candidate: { kind: 'direct', destinationId: r[0], platform: intern(r[2]) as PlatformName, recipientKey: r[3], account } });
+        out.push({ ref: r[15], candidate: { kind: 'direct', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], account } });
       } else {
         account = null;
         fresh = false;
-        out.push({ ref: r[15], candidate: { kind: 'channel', destinationId: r[0], platform: intern(r[2]) as PlatformName, recipientKey: r[3], planId: r[4] === null ? null : intern(r[4]) } });
+        out.push({ ref: r[15], candidate: { kind: 'channel', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], planId: r[4] } });
       }
     }
     // An account seen before (a second destination of it) already has its subscriptions.
     if (fresh && account !== null && r[7] !== null) {
       account.subscriptions.push({
-        id: r[7], planId: intern(r[8] as string), status: intern(r[9] as string), currentPeriodEnd: r[10], cancelAtPeriodEnd: r[11] === 1,
+        id: r[7], planId: r[8] as string, status: r[9] as string, currentPeriodEnd: r[10], cancelAtPeriodEnd: r[11] === 1,
         trialEnd: r[12], pastDueSince: r[13], source: r[14] === 1 ? 'grant' : 'stripe',
       });
     }

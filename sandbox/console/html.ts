@@ -1,8 +1,8 @@
 // HTML helpers for the sandbox console: escaping, safe links, small forms and the page frame.
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../base/html';
+
+export { escapeHtml };
 
 /** Only http(s) addresses become links: a `javascript:` URL in a message stays text. */
 export function isWebUrl(url: string): boolean {

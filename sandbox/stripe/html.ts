@@ -1,8 +1,8 @@
 // Small HTML helpers for the hosted pages: escaping and a shared page frame.
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../base/html';
+
+export { escapeHtml };
 
 export function formatMoney(cents: number, currency: string): string {
   const amount = (cents / 100).toFixed(2);
