@@ -28,6 +28,11 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? undefined : value;
 }
 
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(single(header) ?? '')?.[1];
+}
+
 /**
  * The caller, or null. Every credential presented must hold: a good signature
  * does not excuse a bad key, nor the other way round. Why a request failed is
@@ -40,8 +45,8 @@ export function authenticate(headers: Headers, rawBody: Buffer, options: IngestA
 
   let caller: Caller | null = null;
   if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(single(authorization) ?? '');
-    const key = match?.[1] ? options.apiKeys.verify(match[1]) : null;
+    const token = bearerToken(authorization);
+    const key = token ? options.apiKeys.verify(token) : null;
     if (!key) return null;
     caller = { id: `api-key:${key.id}`, via: 'api-key' };
   }

@@ -1,6 +1,7 @@
 // Liveness, readiness and Prometheus metrics: GET /healthz, /readyz, /metrics.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { bearerToken } from '../auth';
 import { HttpError } from '../http-errors';
 import type { Readiness } from '../readiness';
 
@@ -14,7 +15,7 @@ export interface HealthDeps {
 
 /** Compares in constant time, so that the answer's timing tells nothing about the token. */
 function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '';
+  const given = bearerToken(header) ?? '';
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(token).digest();
   return timingSafeEqual(a, b);
