@@ -94,7 +94,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   const bot = new Bot(token, { client: { ...client, timeoutSeconds: (options.pollingTimeoutSeconds ?? 30) + 30 } });
   // Replies, access messages and chat administration wait out a flood limit; deliveries use sendApi,
   // whose limits the dispatcher keeps (each update's ctx.api inherits this transformer).
-  bot.api.config.use(autoRetry(FLOOD_RETRY));
+  bot.api.config.use(autoRetry({ ...FLOOD_RETRY, rethrowHttpErrors: true }));
   const sendApi = new Api(token, { ...client, timeoutSeconds: options.sendTimeoutSeconds ?? 15 });
   const platform = new TelegramPlatform({ api: sendApi, logger: logger.child({ component: 'telegram-platform' }) });
   const receiver: TelegramReceiver = webhook
