@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -269,6 +269,16 @@ describe('signalcast (general)', () => {
     expect(await s.run('frobnicate')).toBe(2);
     expect(s.io.stderr.join('\n')).toContain("unknown command 'frobnicate'");
     expect(await s.run()).toBe(2);
+  });
+
+  it("prints package.json's version for --version and -V (exit 0), without reading the settings", async () => {
+    const s = setup({ env: { PORT: 'not a port' } });
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(pkg.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await s.run('--version')).toBe(0);
+    expect(await s.run('-V')).toBe(0);
+    expect(s.io.stdout).toEqual([pkg.version, pkg.version]);
+    expect(s.io.stderr).toEqual([]);
   });
 
   it('prints one line without a stack for a runtime failure, and the stack with LOG_LEVEL=debug', async () => {

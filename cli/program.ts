@@ -1,4 +1,5 @@
 // The `signalcast` command line (commander): every command is a function of its dependencies.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { AccessReconcile } from '../core/access/reconciler';
 import type { AuditLog } from '../core/audit';
@@ -49,6 +50,12 @@ function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}`;
 }
 
+/** The version in the project's package.json, as `signalcast --version` prints it. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
 /** Builds a fresh program: commander keeps state, so one per run. */
 export function buildProgram(deps: CliDeps, state: { config?: Config }): Command {
   const config = () => (state.config ??= deps.loadConfig());
@@ -65,6 +72,7 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
 
   const program = new Command('signalcast')
     .description('Signalcast: sell and deliver trading signals inside chat apps.')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({
