@@ -1,12 +1,12 @@
 // The emulator's objects, as the real client receives them, against Stripe's API fixtures
-// (../shared/specs/stripe-fixtures3.json): the same top-level keys for every resource type, and the
+// (sandbox/specs/stripe-fixtures3.json): the same top-level keys for every resource type, and the
 // same keys inside nested objects wherever both sides have an object.
 import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeEmulator, stripeClientOptions, type StripeEmulator } from './index';
 
-const fixtures = (JSON.parse(readFileSync(new URL('../../../shared/specs/stripe-fixtures3.json', import.meta.url), 'utf8')) as { resources: Record<string, unknown> }).resources;
+const fixtures = (JSON.parse(readFileSync(new URL('../specs/stripe-fixtures3.json', import.meta.url), 'utf8')) as { resources: Record<string, unknown> }).resources;
 
 /**
  * Keys stripe-node's types require that this version of the fixtures does not show yet; the

@@ -73,7 +73,7 @@ export function toChatMember(chat: ChatRecord, user: UserRecord, member: MemberR
     case 'creator':
       return { status: 'creator', user: u, is_anonymous: false };
     case 'administrator':
-      // Shaped by the Bot API spec in ../shared/specs; grammy's types name a field the spec does not have.
+      // Shaped by the Bot API spec in sandbox/specs; grammy's types name a field the spec does not have.
       return {
         status: 'administrator',
         user: u,

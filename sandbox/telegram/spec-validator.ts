@@ -1,4 +1,4 @@
-// Checks Bot API objects against the machine-readable spec (../shared/specs/telegram-bot-api.json):
+// Checks Bot API objects against the machine-readable spec (sandbox/specs/telegram-bot-api.json):
 // field names, JSON types, required fields and the constant values ("always \"member\"").
 import { readFileSync } from 'node:fs';
 
@@ -27,8 +27,8 @@ export interface BotApiSpec {
   types: Record<string, SpecType>;
 }
 
-/** Where the spec sits beside the repository. */
-export const botApiSpecPath = new URL('../../../shared/specs/telegram-bot-api.json', import.meta.url);
+/** The vendored spec (sandbox/specs, with its licence beside it). */
+export const botApiSpecPath = new URL('../specs/telegram-bot-api.json', import.meta.url);
 
 export function loadBotApiSpec(path: string | URL = botApiSpecPath): BotApiSpec {
   return JSON.parse(readFileSync(path, 'utf8')) as BotApiSpec;
