@@ -16,6 +16,24 @@ function capture() {
   return { lines, destination, text: () => lines.join('\n') };
 }
 
+/** The top-level keys of a raw JSON object text, in order and with repeats (JSON.parse would hide them). */
+function rawTopLevelKeys(line: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === '"') {
+      let end = i + 1;
+      while (line[end] !== '"') end += line[end] === '\\' ? 2 : 1;
+      if (depth === 1 && line[end + 1] === ':') keys.push(JSON.parse(line.slice(i, end + 1)) as string);
+      i = end;
+    }
+  }
+  return keys;
+}
+
 describe('createLogger', () => {
   it('never writes the bot token, even inside an error message and its stack', () => {
     const config = loadConfig({ TELEGRAM_BOT_TOKEN: BOT_TOKEN });
@@ -62,6 +80,24 @@ describe('createLogger', () => {
     expect(out.text()).toContain('calling with [REDACTED]');
     expect(out.text()).not.toContain('openai-key-value-123');
     expect(() => JSON.parse(out.lines[0]!)).toThrow();
+  });
+
+  it("writes a key bound again by a child logger once, with the child's value", () => {
+    const out = capture();
+    const log = createLogger({ level: 'info', format: 'json', destination: out.destination });
+    const telegram = log.child({ component: 'telegram', platform: 'telegram' });
+    const platform = telegram.child({ component: 'telegram-platform', note: 'quote " and {brace}' });
+    platform.info({ chatId: 7 }, 'sent');
+    platform.child({ component: 'deeper' }).warn('again');
+    telegram.info('parent unchanged');
+    expect(out.lines).toHaveLength(3);
+    for (const line of out.lines) {
+      const keys = rawTopLevelKeys(line);
+      expect(keys.filter((k, i) => keys.indexOf(k) !== i), line).toEqual([]);
+    }
+    expect(rawTopLevelKeys(out.lines[0]!)).toEqual(expect.arrayContaining(['component', 'platform', 'note', 'chatId', 'msg']));
+    expect(out.lines.map((l) => (JSON.parse(l) as { component: string }).component)).toEqual(['telegram-platform', 'deeper', 'telegram']);
+    expect((JSON.parse(out.lines[0]!) as { note: string }).note).toBe('quote " and {brace}');
   });
 
   it('respects the level', () => {

@@ -80,6 +80,20 @@ export function usesPretty(format: LoggingOptions['format'], isTty: boolean): bo
   return format === 'pretty' || (format === 'auto' && isTty);
 }
 
+/**
+ * pino appends a child's bindings to its parent's, so `logger.child({ component: 'a' }).child({
+ * component: 'b' })` would write "component" twice in one line. Called for every new child: a key
+ * bound again replaces the parent's value (JSON.parse keeps the last value, at the first position).
+ */
+function replaceRepeatedBindings(child: PinoLogger): void {
+  const holder = child as unknown as Record<symbol, string>;
+  const chindings = holder[pino.symbols.chindingsSym];
+  if (!chindings) return;
+  const bound = JSON.parse(`{${chindings.slice(1)}}`) as Record<string, unknown>;
+  const rebuilt = JSON.stringify(bound).slice(1, -1);
+  if (rebuilt.length + 1 < chindings.length) holder[pino.symbols.chindingsSym] = `,${rebuilt}`;
+}
+
 export function createLogger(options: LoggingOptions): PinoLogger {
   const isTty = options.isTty ?? Boolean(process.stdout.isTTY);
   const scrub = createScrubber(options.secrets ?? []);
@@ -99,5 +113,6 @@ export function createLogger(options: LoggingOptions): PinoLogger {
     serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     // Runs on the finished JSON line, so a secret inside an error message or a URL is caught too.
     hooks: { streamWrite: scrub },
+    onChild: replaceRepeatedBindings,
   }, destination as DestinationStream);
 }
