@@ -30,7 +30,7 @@ export function describeSettings(s: AccountSettings): string[] {
 
 const HOW_TO_TYPE = [
   'To change what the buttons cannot, send:',
-  '/settings symbols BTC,ETH (or all)',
+  '/settings symbols BTC,ETH (or all): BTC also takes BTCUSDT, BTC-PERP, BTC/USDT',
   '/settings quiet 22:00-07:00 Europe/London (or off)',
   '/settings timezone Europe/London',
   '/settings sides long,short (or all)',

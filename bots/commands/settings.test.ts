@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { filterExclusion } from '../../core/planning/filters';
 import { commandWorld, only, type CommandWorld } from './commands.fixtures';
 import { SETTINGS_BUTTONS } from './settings-view';
 
@@ -54,6 +55,16 @@ describe('/settings', () => {
     expect(await accountOf(w)).toMatchObject({
       symbolFilter: ['BTC_USD', 'ETH', 'SOL'], quietStart: '22:00', quietEnd: '07:00', timeZone: 'Europe/London', sideFilter: ['long', 'short'], minBand: 'B',
     });
+  });
+
+  it('keeps its example true: "symbols BTC,ETH" lets BTCUSDT and ETH-PERP through, not SOLUSDT or BTCDOWNUSDT', async () => {
+    const w = commandWorld();
+    const reply = only(await w.send('42', '/settings symbols BTC,ETH'));
+    expect(reply.text).toContain('/settings symbols BTC,ETH (or all): BTC also takes BTCUSDT, BTC-PERP, BTC/USDT');
+    const account = await accountOf(w);
+    const passes = (symbol: string) => filterExclusion(account, { id: `sig_${symbol}`, symbol, side: 'long', band: 'A' }) === null;
+    expect(['BTCUSDT', 'ETH-PERP', 'BTC/USDT', 'ETHUSD'].filter(passes)).toEqual(['BTCUSDT', 'ETH-PERP', 'BTC/USDT', 'ETHUSD']);
+    expect(['SOLUSDT', 'BTCDOWNUSDT'].filter(passes)).toEqual([]);
   });
 
   it('names what is wrong with bad input and changes nothing', async () => {

@@ -2,7 +2,27 @@
 import type { Plan } from '../plans/schema';
 import { bandAtLeast } from '../signals/band';
 import type { PlatformName } from '../types';
+import { filterTakes, symbolFilterSet, symbolForms } from './symbols';
 import type { ExclusionReason, PlanningAccount, PlanningSignal } from './types';
+
+// The planner checks every candidate of a signal: the filter's set is made once per account's list
+// (the candidate cache keeps account objects across signals), the symbol's forms once per signal.
+const filterSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+const signalForms = new WeakMap<PlanningSignal, { symbol: string; forms: readonly string[] }>();
+
+function filterSetOf(entries: readonly string[]): ReadonlySet<string> {
+  let set = filterSets.get(entries);
+  if (!set) filterSets.set(entries, (set = symbolFilterSet(entries)));
+  return set;
+}
+
+function formsOf(signal: PlanningSignal): readonly string[] {
+  const known = signalForms.get(signal);
+  if (known && known.symbol === signal.symbol) return known.forms;
+  const forms = symbolForms(signal.symbol);
+  signalForms.set(signal, { symbol: signal.symbol, forms });
+  return forms;
+}
 
 /** Null when the account gets direct messages of this signal, else why not. */
 export function directExclusion(plan: Plan, platform: PlatformName, account: PlanningAccount, signal: PlanningSignal): ExclusionReason | null {
@@ -13,22 +33,18 @@ export function directExclusion(plan: Plan, platform: PlatformName, account: Pla
   return filterExclusion(account, signal);
 }
 
-/** The account's own filters: symbols (case-insensitive), minimum band, sides. Empty lists filter nothing. */
+/**
+ * The account's own filters: symbols, minimum band, sides. Empty lists filter nothing. A symbol entry
+ * matches the exact symbol, or a base asset followed by a known quote (core/planning/symbols.ts), in
+ * any case and with any separator: "BTC" takes BTCUSDT, BTC-PERP and BTC/USDT, not BTCDOWNUSDT.
+ */
 export function filterExclusion(account: Pick<PlanningAccount, 'symbolFilter' | 'minBand' | 'sideFilter'>, signal: PlanningSignal): ExclusionReason | null {
   const symbols = account.symbolFilter;
   if (symbols && symbols.length > 0) {
-    if (!hasSymbol(symbols, signal.symbol.toUpperCase())) return 'symbol_filter';
+    if (!filterTakes(filterSetOf(symbols), formsOf(signal))) return 'symbol_filter';
   }
   if (account.minBand && !bandAtLeast(signal.band, account.minBand)) return 'min_band';
   const sides = account.sideFilter;
   if (sides && sides.length > 0 && !sides.includes(signal.side)) return 'side_filter';
   return null;
-}
-
-/** Whether `symbols` holds `wanted` (upper-case) in any case; only same-length entries are upper-cased. */
-function hasSymbol(symbols: readonly string[], wanted: string): boolean {
-  for (const s of symbols) {
-    if (s.length === wanted.length && s.toUpperCase() === wanted) return true;
-  }
-  return false;
 }
