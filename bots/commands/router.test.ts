@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reply } from '../../core/inbound/types';
-import { handleEvent } from './router';
+import { FREE_TEXT_HELP, handleEvent } from './router';
 import { commandWorld, only, OPERATOR_ID } from './commands.fixtures';
 import { OPERATOR_COMMANDS, PUBLIC_COMMANDS } from './help';
 
@@ -22,6 +22,18 @@ describe('handleEvent', () => {
     expect(only(await w.send('42', '/frobnicate')).text).toBe("I don't know /frobnicate. Send /help to see what I can do.");
     expect(await w.send('42', '/frobnicate', { group: true })).toEqual([]);
     expect(only(await w.press('42', 'zap:1')).text).toContain('out of date');
+  });
+
+  it('answers free text with a short help in a private chat only, and changes nothing', async () => {
+    const w = commandWorld();
+    const actor = { platform: 'testchat', platformUserId: '42' } as const;
+    const text = (isPrivate: boolean) => ({ type: 'text', actor, chat: { platform: 'testchat', chatId: isPrivate ? '42' : '-7' }, isPrivate, text: 'hi there' }) as const;
+    const [reply] = await handleEvent(text(true), w.deps);
+    expect(reply?.text).toBe(FREE_TEXT_HELP);
+    expect(reply?.text).toContain('/help');
+    expect(reply?.text.split('\n').length).toBeLessThanOrEqual(3);
+    expect(await handleEvent(text(false), w.deps)).toEqual([]);
+    expect(w.actions()).toEqual([]);
   });
 
   it('leaves join requests and membership changes to the access reconciler', async () => {

@@ -45,6 +45,13 @@ const BUTTONS: Record<string, Route> = {
   set: { handler: settingsButton, privateOnly: true },
 };
 
+/** The answer to a message that is not a command, in a private chat. */
+export const FREE_TEXT_HELP = [
+  'I only understand commands. Try:',
+  '/plans to see the plans, /subscribe to subscribe, /status for your plan, /settings for what you get.',
+  'Send /help for every command.',
+].join('\n');
+
 const SORRY = 'Sorry, something went wrong on our side. Nothing was changed; please try again in a minute.';
 
 function route(event: Extract<InboundEvent, { type: 'command' | 'button' }>): { route: Route | undefined; name: string; args: string } {
@@ -57,7 +64,7 @@ function route(event: Extract<InboundEvent, { type: 'command' | 'button' }>): { 
 }
 
 /**
- * Answers a command or a button press, and follows a block of the bot (no reply: nothing reaches a
+ * Answers a command, a button press or free text in a private chat (a short help), and follows a block of the bot (no reply: nothing reaches a
  * person who blocked it). Join requests and membership changes are the access reconciler's. Never throws: a failure is logged and answered.
  */
 export async function handleEvent(event: InboundEvent, deps: CommandDeps): Promise<Reply[]> {
@@ -65,6 +72,7 @@ export async function handleEvent(event: InboundEvent, deps: CommandDeps): Promi
     await followBlock(event, deps);
     return [];
   }
+  if (event.type === 'text') return event.isPrivate ? [{ text: FREE_TEXT_HELP }] : [];
   if (event.type !== 'command' && event.type !== 'button') return [];
   const { route: found, name, args } = route(event);
   if (!found) {

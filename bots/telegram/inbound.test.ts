@@ -19,10 +19,18 @@ describe('toInboundEvent', () => {
     });
   });
 
-  it('takes commands addressed to this bot and ignores those for another bot, and plain text', () => {
+  it('takes commands addressed to this bot and ignores those for another bot, and text in a group', () => {
     expect(toInboundEvent(command('/start@Signalcast_Bot ref_AB', group), 'signalcast_bot')).toMatchObject({ command: 'start', args: 'ref_AB', isPrivate: false, chat: { chatId: '-100123' } });
     expect(toInboundEvent(command('/start@other_bot', group), 'signalcast_bot')).toBeUndefined();
-    expect(toInboundEvent(command('hello /start'), 'signalcast_bot')).toBeUndefined();
+    expect(toInboundEvent(command('hello /start', group), 'signalcast_bot')).toBeUndefined();
+  });
+
+  it('turns free text in a private chat into a text event, and ignores it in a group', () => {
+    expect(toInboundEvent(command('hello /start'), 'signalcast_bot')).toEqual({
+      type: 'text', text: 'hello /start', isPrivate: true,
+      actor: { platform: 'telegram', platformUserId: '42', username: 'ada', displayName: 'Ada L' }, chat: { platform: 'telegram', chatId: '42' },
+    });
+    expect(toInboundEvent(command('anyone long BTC?', group), 'signalcast_bot')).toBeUndefined();
   });
 
   it('turns a button press into a button event on its message', () => {

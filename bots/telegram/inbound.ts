@@ -44,7 +44,11 @@ export function toInboundEvent(update: Update, botUsername: string | undefined):
   const message = update.message;
   if (message?.text && message.from && !message.from.is_bot) {
     const entity = message.entities?.[0];
-    if (entity?.type !== 'bot_command' || entity.offset !== 0) return undefined;
+    if (entity?.type !== 'bot_command' || entity.offset !== 0) {
+      // Free text: only a private chat gets an answer (in a group it is people talking to each other).
+      if (message.chat.type !== 'private') return undefined;
+      return { type: 'text', actor: toActor(message.from), chat: { platform: 'telegram', chatId: String(message.chat.id) }, isPrivate: true, text: message.text };
+    }
     const parsed = parseCommand(message.text, entity.length, botUsername);
     if (!parsed) return undefined;
     return {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../sandbox/telegram/test-client';
 import { OPERATOR_COMMANDS, PUBLIC_COMMANDS } from '../commands/help';
+import { FREE_TEXT_HELP } from '../commands/router';
 import { botWorld, OPERATOR, type BotWorld } from './bot.fixtures';
 import { createTelegramBot } from './index';
 import { silentLogger } from '../../core/logger';
@@ -62,6 +63,23 @@ describe('Telegram bot (real grammy, long polling, against the emulator)', () =>
     expect(w.emu.sentMessages(42).at(-1)?.entities ?? []).toEqual([]);
     // Escaped, so Telegram took the HTML at the first try: no plain-text resend was needed.
     expect(w.emu.calls('sendMessage').map((c) => (c.body as { parse_mode?: string }).parse_mode)).toEqual(['HTML']);
+  });
+
+  it('answers free text in a private chat with a short help, and ignores it in a group', async () => {
+    w = await botWorld();
+    await w.say(42, 'hello, how do I get the alerts?');
+    expect(w.lastText(42)).toBe(FREE_TEXT_HELP);
+    expect(w.events.at(-1)).toMatchObject({ type: 'text', isPrivate: true, text: 'hello, how do I get the alerts?' });
+
+    const group = w.emu.createChannel({ title: 'Traders', type: 'supergroup' });
+    const invite = await w.bot.api.createChatInviteLink(group.id, {});
+    w.emu.userJoinsWithLink(43, invite.invite_link);
+    w.emu.userSends(43, 'anyone long BTC?', { chatId: group.id });
+    w.emu.userSends(43, '/help', { chatId: group.id });
+    // Updates are handled in order: once /help is answered, the text before it was seen and ignored.
+    await until(() => w.emu.sentMessages(group.id).length >= 1, 'the answer to /help in the group');
+    expect(w.emu.sentMessages(group.id).map((m) => m.text?.split('\n')[0])).toEqual(['What I can do:']);
+    expect(w.events.some((e) => e.type === 'text' && !e.isPrivate)).toBe(false);
   });
 
   it('refuses operator commands to others, and changes nothing', async () => {

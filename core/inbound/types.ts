@@ -31,6 +31,8 @@ export type InboundEvent =
   /** `messageId`, when the platform has one, makes a retried update recognisable (e.g. /publish's idempotency key). */
   | { type: 'command'; actor: Actor; chat: Recipient; isPrivate: boolean; command: string; args: string; messageId?: string | undefined }
   | { type: 'button'; actor: Actor; chat: Recipient; isPrivate: boolean; data: string; messageId: string }
+  /** A message that is not a command (people often write "hi" or a question): answered only in a private chat. */
+  | { type: 'text'; actor: Actor; chat: Recipient; isPrivate: boolean; text: string }
   | { type: 'join_request'; actor: Actor; resource: AccessResource }
   | { type: 'membership'; actor: Actor; resource: AccessResource; state: 'member' | 'left' | 'removed' }
   /** The person blocked the bot in their private chat (nothing can reach them there), or unblocked it. */
