@@ -13,9 +13,18 @@ export interface AccountDirectory {
   setUsername(identityId: string, username: string | null): Promise<void>;
   /**
    * Moves an identity, and the direct-message destinations it owns, to another account
-   * (in one transaction). The account it leaves keeps everything else.
+   * (in one transaction). The account it leaves keeps everything else. Throws PlatformTakenError,
+   * changing nothing, when the target already holds an identity on the same platform.
    */
   moveIdentity(identityId: string, toAccountId: string): Promise<Identity>;
+  /**
+   * Unlinks an identity: moves it, and its direct-message destinations, to a new account of its own
+   * with default settings and no subscription (in one transaction). Refuses (a conflict) to detach
+   * the last identity of an account.
+   */
+  detachIdentity(identityId: string, at: number): Promise<{ identity: Identity; fromAccountId: string }>;
+  /** The account's identities, oldest first. */
+  listIdentities(accountId: string): Promise<Identity[]>;
   holdings(accountId: string): Promise<AccountHoldings>;
 }
 

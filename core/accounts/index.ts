@@ -2,3 +2,4 @@
 export type { AccountStore, NewAccount, NewDestination, SubscriptionUpsert } from './ports';
 export { checkSettings, DEFAULT_SETTINGS, parseSettingsUpdate, settingsUpdateSchema, type SettingsUpdate } from './settings';
 export type { Account, AccountSettings, Destination, DestinationKind, Identity, Subscription } from './types';
+export { PlatformTakenError } from './errors';

@@ -45,7 +45,10 @@ export interface NewDestination {
 export interface AccountStore {
   createAccount(fields?: NewAccount): Promise<Account>;
   getAccount(id: string): Promise<Account | null>;
-  /** Links a platform identity to an account; a conflict if it already belongs to one. */
+  /**
+   * Links a platform identity to an account; a conflict if it already belongs to one, and a
+   * PlatformTakenError if the account already holds an identity on that platform (one per platform).
+   */
   addIdentity(accountId: string, platform: PlatformName, platformUserId: string, username?: string | null): Promise<Identity>;
   findIdentity(platform: PlatformName, platformUserId: string): Promise<Identity | null>;
   findAccountByIdentity(platform: PlatformName, platformUserId: string): Promise<Account | null>;

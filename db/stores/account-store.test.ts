@@ -1,7 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/clock';
 import { SignalcastError, ValidationError } from '../../core/errors';
-import { openMemoryDatabase, type Db } from '../client';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PlatformTakenError } from '../../core/accounts/errors';
+import { openDatabase, openMemoryDatabase, type Db } from '../client';
 import { SqliteAccountStore } from './account-store';
 
 let db: Db;
@@ -30,6 +34,33 @@ describe('accounts and identities', () => {
     await store.addIdentity(a.id, 'telegram', '7');
     await expect(store.addIdentity(b.id, 'telegram', '7')).rejects.toMatchObject({ code: 'conflict' });
     await expect(store.addIdentity('acc_missing', 'telegram', '8')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('holds one identity per platform: a second Telegram user is refused, another platform is not', async () => {
+    const a = await store.createAccount();
+    const first = await store.addIdentity(a.id, 'telegram', '7', 'payer');
+    const err = await store.addIdentity(a.id, 'telegram', '8', 'friend').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PlatformTakenError);
+    expect(err).toMatchObject({ code: 'conflict', accountId: a.id, platform: 'telegram', heldBy: { identityId: first.id, username: 'payer' } });
+    expect(await store.findIdentity('telegram', '8')).toBeNull();
+    await store.addIdentity(a.id, 'testchat', '8');
+    expect(db.$client.prepare('SELECT platform FROM identities WHERE account_id = ? ORDER BY platform').all(a.id)).toEqual([{ platform: 'telegram' }, { platform: 'testchat' }]);
+  });
+
+  it('refuses the second identity from another connection to the same database file too', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'signalcast-ids-')), 'db.sqlite');
+    const one = openDatabase(path, { migrate: true });
+    const two = openDatabase(path);
+    try {
+      const storeOne = new SqliteAccountStore({ db: one, clock });
+      const storeTwo = new SqliteAccountStore({ db: two, clock });
+      const a = await storeOne.createAccount();
+      await storeOne.addIdentity(a.id, 'telegram', '7');
+      await expect(storeTwo.addIdentity(a.id, 'telegram', '8')).rejects.toBeInstanceOf(PlatformTakenError);
+    } finally {
+      one.$client.close();
+      two.$client.close();
+    }
   });
 
   it('finds an account by its Stripe customer', async () => {

@@ -1,5 +1,6 @@
 // Accounts, identities, subscriptions and destinations in SQLite (drizzle): the AccountStore port.
 import { and, eq, type SQL } from 'drizzle-orm';
+import { PlatformTakenError } from '../../core/accounts/errors';
 import type { AccountStore, NewAccount, NewDestination, SubscriptionUpsert } from '../../core/accounts/ports';
 import { checkSettings, DEFAULT_SETTINGS, parseSettingsUpdate } from '../../core/accounts/settings';
 import type { Account, AccountSettings, Destination, Identity, Subscription } from '../../core/accounts/types';
@@ -99,15 +100,23 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async addIdentity(accountId: string, platform: PlatformName, platformUserId: string, username: string | null = null): Promise<Identity> {
-    this.requireAccount(accountId);
-    const existing = await this.findIdentity(platform, platformUserId);
-    if (existing) {
-      throw new SignalcastError('conflict', `${platform} user ${platformUserId} already belongs to account ${existing.accountId}`);
-    }
-    const row = this.db.insert(identities).values({
-      id: newId('idn'), accountId, platform, platformUserId, username, createdAt: new Date(this.deps.clock.now()),
-    }).returning().get();
-    return toIdentity(row);
+    // Immediate: the check and the insert hold the write lock together, so another process cannot link in between.
+    return this.db.transaction((tx) => {
+      if (!tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).get()) {
+        throw new SignalcastError('not_found', `account ${accountId} not found`);
+      }
+      const existing = tx.select().from(identities)
+        .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId))).get();
+      if (existing) {
+        throw new SignalcastError('conflict', `${platform} user ${platformUserId} already belongs to account ${existing.accountId}`);
+      }
+      const held = tx.select().from(identities).where(and(eq(identities.accountId, accountId), eq(identities.platform, platform))).get();
+      if (held) throw new PlatformTakenError(accountId, platform, { identityId: held.id, username: held.username });
+      const row = tx.insert(identities).values({
+        id: newId('idn'), accountId, platform, platformUserId, username, createdAt: new Date(this.deps.clock.now()),
+      }).returning().get();
+      return toIdentity(row);
+    }, { behavior: 'immediate' });
   }
 
   async findIdentity(platform: PlatformName, platformUserId: string): Promise<Identity | null> {
