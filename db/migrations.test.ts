@@ -118,7 +118,8 @@ describe('migrations from the first release', () => {
     expect(after).toEqual(before.map(({ old_rowid, ...row }) => ({ ref: old_rowid, ...row })));
     expect(all(db, 'SELECT rowid AS r, ref FROM destinations').every((r) => r.r === r.ref)).toBe(true);
     // AUTOINCREMENT's counters moved with the renames; the old deliveries' counter went with their table.
-    expect(all(db, 'SELECT name, seq FROM sqlite_sequence ORDER BY name')).toEqual([{ name: 'destinations', seq: 4 }, { name: 'signals', seq: 2 }]);
+    // (A later migration's statements that insert nothing still leave counters at 0: not counted here.)
+    expect(all(db, 'SELECT name, seq FROM sqlite_sequence WHERE seq > 0 ORDER BY name')).toEqual([{ name: 'destinations', seq: 4 }, { name: 'signals', seq: 2 }]);
     // New destinations continue after the highest ref, and the public id stays unique.
     db.$client.exec(`INSERT INTO destinations (id, platform, kind, address, recipient_key, content_kinds)
       VALUES ('dst_new', 'testchat', 'direct', '{"platform":"testchat","chatId":"9"}', 'testchat:9', '["alert"]')`);

@@ -73,6 +73,8 @@ export const identities = sqliteTable('identities', {
 }, (t) => [
   uniqueIndex('identities_platform_user_idx').on(t.platform, t.platformUserId),
   index('identities_account_idx').on(t.accountId),
+  // One identity per platform per account, so that two people on one platform never share a subscription.
+  uniqueIndex('identities_account_platform_idx').on(t.accountId, t.platform),
 ]);
 
 export const subscriptions = sqliteTable('subscriptions', {

@@ -87,7 +87,8 @@ describe('CandidateCache', () => {
     const { db, cache, seeded } = setup();
     const [from, to] = seeded.accountIds as [string, string];
     cache.refresh();
-    db.$client.prepare('UPDATE identities SET account_id = ? WHERE id = ?').run(to, seeded.identityIds[0]);
+    // Another platform's user (an account holds one identity per platform).
+    db.$client.prepare("UPDATE identities SET account_id = ?, platform = 'telegram' WHERE id = ?").run(to, seeded.identityIds[0]);
 
     const after = byId(cache);
     const moved = direct(after.get(seeded.destinationIds[0] as string)).account;
