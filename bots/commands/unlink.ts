@@ -21,7 +21,8 @@ export function describeIdentity(identity: Pick<Identity, 'platform' | 'username
 export function platformTakenMessage(err: PlatformTakenError): string {
   const app = APP_NAMES[err.platform];
   return [
-    `Nothing changed: that account already has a ${app} user linked${err.heldBy.username ? ` (@${err.heldBy.username})` : ''}, and an account holds one user per app, so one subscription is never shared.`,
+    // Not naming that user: whoever holds the code need not learn who pays.
+    `Nothing changed: that account already has a ${app} user linked, and an account holds one user per app, so one subscription is never shared.`,
     `To link this ${app} user instead, the account's owner first sends /link remove ${err.platform} (from any app linked to the account), then /link for a new code.`,
   ].join('\n');
 }
