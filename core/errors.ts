@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'conflict'
   | 'rate_limited'
+  | 'unavailable'
   | 'delivery_rate_limited'
   | 'delivery_temporary'
   | 'delivery_permanent'

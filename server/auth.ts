@@ -6,6 +6,8 @@ import { SIGNATURE_HEADER, verifySignature } from './signature';
 export interface ApiKeyVerifier {
   /** The key's record when it is a live key, else null. */
   verify(key: string): { id: string; name: string } | null;
+  /** Writes the last uses verify() remembered; the server calls it periodically and at close. */
+  flushLastUsed?(): number;
 }
 
 /** An authenticated caller. */
