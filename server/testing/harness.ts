@@ -7,6 +7,7 @@ import type { PublishOutcome } from '../../core/signals/ports';
 import { openMemoryDatabase, type Db } from '../../db/client';
 import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
 import { SqliteSignalStore } from '../../db/stores/signal-store';
+import type { HttpLimits } from '../connections';
 import { PromMetrics, type QueueDepthRow } from '../metrics';
 import type { SignalPublisher } from '../routes/ingest';
 import { createReadiness, databaseCheck, type Readiness } from '../readiness';
@@ -41,6 +42,8 @@ export interface HarnessOptions {
   /** Instead of the real signal store (which needs the migrated tables). */
   signals?: SignalPublisher;
   metricsToken?: string;
+  /** Timeouts and the connection cap (the server's defaults when absent). */
+  http?: HttpLimits;
 }
 
 export interface Harness {
@@ -83,6 +86,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     readiness,
     ...(options.onPublished ? { onPublished: options.onPublished } : {}),
     metricsToken: options.metricsToken,
+    ...(options.http ? { http: options.http } : {}),
   });
   await app.ready();
   const key = keys.create('test').key;
