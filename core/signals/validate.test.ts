@@ -126,3 +126,28 @@ describe('bands', () => {
     expect(bandAtLeast('C', 'B')).toBe(false);
   });
 });
+
+describe('input hygiene', () => {
+  it('refuses a symbol made only of invisible characters, naming the field', () => {
+    expect(issuesOf(() => parseSignalInput({ ...valid, symbol: '\u200B\u200D\uFEFF' }))).toEqual({ symbol: 'expected visible characters, not only spaces or invisible ones' });
+    expect(issuesOf(() => parseSignalInput({ ...valid, symbol: ' \u2060 ' }))).toEqual({ symbol: 'expected visible characters, not only spaces or invisible ones' });
+  });
+
+  it('refuses a whitespace-only publisherId', () => {
+    expect(issuesOf(() => parseSignalInput({ ...valid, publisherId: '   \t ' }))).toEqual({ publisherId: 'expected visible characters, not only spaces or invisible ones' });
+  });
+
+  it('refuses NUL characters and lone surrogates wherever text is taken', () => {
+    expect(issuesOf(() => parseSignalInput(JSON.parse('{"publisherId":"p\\u0000","symbol":"BTC","market":"crypto","side":"long","conviction":0.5,"reasons":["a\\ud800b"]}')))).toEqual({
+      publisherId: 'contains a NUL character',
+      'reasons[0]': 'contains a lone surrogate (\\ud800-\\udfff without its pair): not valid Unicode text',
+    });
+    expect(issuesOf(() => parseSignalUpdateInput({ kind: 'stopped', note: 'x\udc00' }))).toEqual({ note: expect.stringContaining('lone surrogate') });
+  });
+
+  it('keeps text with emoji (surrogate pairs), accents and line breaks', () => {
+    const s = parseSignalInput({ ...valid, symbol: 'ÉTH🚀', reasons: ['line one\nline two'] });
+    expect(s.symbol).toBe('ÉTH🚀');
+    expect(s.reasons).toEqual(['line one\nline two']);
+  });
+});

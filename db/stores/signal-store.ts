@@ -13,7 +13,7 @@ import { utcDayOf } from '../../core/planning/utc-day';
 import type { PlansConfig } from '../../core/plans/schema';
 import { bandOf, type BandThresholds } from '../../core/signals/band';
 import { setFields } from '../../core/signals/set-fields';
-import type { PublishMeta, PublishOutcome, SignalService, UpdateOutcome } from '../../core/signals/ports';
+import type { PublishMeta, PublishOutcome, SignalRef, SignalService, UpdateOutcome } from '../../core/signals/ports';
 import { parseSignalInput, parseSignalUpdateInput } from '../../core/signals/validate';
 import type { Signal, SignalInput, SignalUpdate, SignalUpdateInput } from '../../core/types';
 import type { Db } from '../client';
@@ -211,17 +211,22 @@ export class SqliteSignalStore implements SignalService {
     }
   }
 
-  async addUpdate(signalId: string, input: SignalUpdateInput, meta?: PublishMeta): Promise<UpdateOutcome> {
-    return this.addUpdateNow(signalId, input, meta);
+  async addUpdate(signal: SignalRef, input: SignalUpdateInput, meta?: PublishMeta): Promise<UpdateOutcome> {
+    return this.addUpdateNow(signal, input, meta);
   }
 
-  /** Records an outcome for a signal; idempotent on publisherUpdateId. */
-  addUpdateNow(signalId: string, input: SignalUpdateInput, meta: PublishMeta = { publishedBy: 'system' }): UpdateOutcome {
+  /** Records an outcome for a signal (by id or publisher id); idempotent on publisherUpdateId. */
+  addUpdateNow(ref: SignalRef, input: SignalUpdateInput, meta: PublishMeta = { publishedBy: 'system' }): UpdateOutcome {
     const update = parseSignalUpdateInput(input);
     const { db, clock } = this.deps;
     return this.writes.run(() => db.$client.transaction((): UpdateOutcome => {
-      const signal = db.select({ id: signals.id }).from(signals).where(eq(signals.id, signalId)).get();
-      if (!signal) throw new SignalcastError('not_found', `signal ${signalId} not found`);
+      const found = typeof ref === 'string'
+        ? db.select({ id: signals.id }).from(signals).where(eq(signals.id, ref)).get()
+        : db.select({ id: signals.id }).from(signals).where(eq(signals.publisherId, ref.publisherId)).get();
+      if (!found) {
+        throw new SignalcastError('not_found', typeof ref === 'string' ? `signal ${ref} not found` : `no signal with publisher id ${JSON.stringify(ref.publisherId)}`);
+      }
+      const signalId = found.id;
       if (update.publisherUpdateId !== undefined) {
         const existing = db.select().from(signalUpdates).where(eq(signalUpdates.publisherUpdateId, update.publisherUpdateId)).get();
         if (existing && existing.signalId !== signalId) {

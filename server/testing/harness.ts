@@ -12,7 +12,7 @@ import { PromMetrics, type QueueDepthRow } from '../metrics';
 import type { SignalPublisher } from '../routes/ingest';
 import { createReadiness, databaseCheck, type Readiness } from '../readiness';
 import { buildServer } from '../server';
-import { signBody } from '../signature';
+import { signBody, signRequest } from '../signature';
 
 export interface LogRecord {
   level: string;
@@ -58,7 +58,10 @@ export interface Harness {
   /** A live API key. */
   key: string;
   post(url: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  /** A v1 (body-only) signature header. */
   sign(raw: string, secret?: string, atMs?: number): string;
+  /** A v2 signature header, bound to POST and `path`. */
+  signFor(path: string, raw: string, atMs?: number): string;
 }
 
 export const TEST_SECRET = 'test-signing-secret-0123456789';
@@ -99,5 +102,6 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       payload: typeof body === 'string' ? body : JSON.stringify(body),
     }),
     sign: (raw, secret = TEST_SECRET, atMs = clock.now()) => signBody(secret, raw, atMs),
+    signFor: (path, raw, atMs = clock.now()) => signRequest(TEST_SECRET, { method: 'POST', path, rawBody: raw }, atMs),
   };
 }
