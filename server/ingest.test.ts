@@ -264,3 +264,21 @@ describe('POST /v1/signals/:id/updates', () => {
     expect((await h.post(`/v1/signals/${id}/updates`, { kind: 'stopped' }, {})).statusCode).toBe(401);
   });
 });
+
+describe('POST /v1/signals/by-publisher-id/:publisherId/updates', () => {
+  it('records an update for the signal with that publisher id', async () => {
+    h = await createHarness();
+    const { id } = (await h.post('/v1/signals', validSignal({ publisherId: 'engine/2026 #7' }))).json<{ id: string }>();
+    const res = await h.post(`/v1/signals/by-publisher-id/${encodeURIComponent('engine/2026 #7')}/updates`, { kind: 'closed', resultPct: 3.5, publisherUpdateId: 'u-7' });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ id: expect.stringMatching(/^upd_/), signalId: id, duplicate: false });
+    expect(h.db.$client.prepare('select signal_id as s, kind from signal_updates').all()).toEqual([{ s: id, kind: 'closed' }]);
+  });
+
+  it('answers 404 naming the publisher id it does not know', async () => {
+    h = await createHarness();
+    const res = await h.post('/v1/signals/by-publisher-id/nope/updates', { kind: 'stopped' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: 'not_found', message: 'no signal with publisher id "nope"' } });
+  });
+});
