@@ -51,7 +51,13 @@ interface Mapped {
   outcome?: IngestOutcome;
 }
 
-function toAnswer(err: unknown): Mapped | undefined {
+/** "64 KiB", "512 KiB", "1.5 MiB": a body limit as people read it. */
+function describeBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MiB`;
+  return bytes >= 1024 ? `${Number((bytes / 1024).toFixed(1))} KiB` : `${bytes} bytes`;
+}
+
+function toAnswer(err: unknown, request: FastifyRequest): Mapped | undefined {
   if (err instanceof HttpError) {
     return { status: err.status, body: errorBody(err.code, err.message), headers: err.headers, ...(err.ingestOutcome ? { outcome: err.ingestOutcome } : {}) };
   }
@@ -67,7 +73,9 @@ function toAnswer(err: unknown): Mapped | undefined {
   if (err instanceof SignalcastError && err.code === 'conflict') return { status: 409, body: errorBody('conflict', err.message), outcome: 'invalid' };
   const fastifyError = err as Partial<FastifyError>;
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return { status: 413, body: errorBody('too_large', 'the body is larger than 64 KiB'), outcome: 'too_large' };
+    // Each route states its own limit (the ingest API's 64 KiB, the Stripe webhook's larger one).
+    const limit = request.routeOptions.bodyLimit;
+    return { status: 413, body: errorBody('too_large', `the body is larger than ${describeBytes(limit)}`), outcome: 'too_large' };
   }
   if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return { status: 415, body: errorBody('unsupported_media_type', 'expected Content-Type: application/json'), outcome: 'invalid' };
@@ -85,7 +93,7 @@ function toAnswer(err: unknown): Mapped | undefined {
  */
 export function createErrorHandler(deps: { logger: Logger; onIngestOutcome?: (outcome: IngestOutcome, request: FastifyRequest) => void }) {
   return function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    const answer = toAnswer(err);
+    const answer = toAnswer(err, request);
     if (!answer) {
       deps.logger.error({ err, reqId: request.id, method: request.method, route: request.routeOptions.url }, 'request failed');
       return reply.code(500).send(errorBody('internal'));

@@ -117,7 +117,7 @@ describe('POST /v1/signals', () => {
     const big = JSON.stringify(validSignal({ persona: 'x'.repeat(70_000) }));
     const res = await h.post('/v1/signals', big);
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toMatchObject({ error: { code: 'too_large' } });
+    expect(res.json()).toEqual({ error: { code: 'too_large', message: 'the body is larger than 64 KiB' } });
 
     const base = JSON.stringify(validSignal());
     const padded = base.slice(0, -1) + ' '.repeat(64 * 1024 - base.length) + '}';
