@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors';
 import { bandAtLeast, bandOf } from './band';
+import { limitIssues } from './field-issues';
 import { parseSignalInput, parseSignalUpdateInput } from './validate';
 
 const valid = {
@@ -149,5 +150,25 @@ describe('input hygiene', () => {
     const s = parseSignalInput({ ...valid, symbol: 'ÉTH🚀', reasons: ['line one\nline two'] });
     expect(s.symbol).toBe('ÉTH🚀');
     expect(s.reasons).toEqual(['line one\nline two']);
+  });
+});
+
+describe('bounded problem lists', () => {
+  it('keeps every issue on the error but spells out only the first 25 in its message', () => {
+    let error: ValidationError | undefined;
+    try {
+      parseSignalInput({ ...valid, reasons: Array(1_000).fill('') });
+    } catch (err) {
+      error = err as ValidationError;
+    }
+    expect(error?.issues).toHaveLength(1_001);
+    expect(error?.message.split('; ')).toHaveLength(26);
+    expect(error?.message).toMatch(/; and 976 more$/);
+  });
+
+  it('limitIssues lists the first ones and counts the rest', () => {
+    const issues = Array.from({ length: 30 }, (_, i) => ({ field: `f${i}`, message: 'bad' }));
+    expect(limitIssues(issues)).toEqual({ listed: issues.slice(0, 25), more: 5 });
+    expect(limitIssues(issues.slice(0, 3))).toEqual({ listed: issues.slice(0, 3), more: 0 });
   });
 });
