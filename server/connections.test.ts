@@ -71,7 +71,8 @@ describe('slow and idle connections', () => {
   });
 
   it('refuses connections above the cap, and answers again once the hanging ones time out', async () => {
-    h = await createHarness({ http: { ...SHORT, maxConnections: 5 } });
+    // Long enough that the hanging ones are surely still open when the sixth connection arrives.
+    h = await createHarness({ http: { headersTimeoutMs: 2_000, requestTimeoutMs: 2_000, keepAliveTimeoutMs: 200, maxConnections: 5 } });
     const { url, port } = await listen(h);
     const slow = await Promise.all(Array.from({ length: 5 }, () => openSlow(port, 'GET /healthz HTTP/1.1\r\n')));
     await until(async () => (await connections(h!)) === 5, 'five open connections');
@@ -84,7 +85,8 @@ describe('slow and idle connections', () => {
   });
 
   it('closes an idle keep-alive connection after the keep-alive timeout', async () => {
-    h = await createHarness({ http: SHORT });
+    // The other timeouts are far longer than the test's own, so only the keep-alive one can close it.
+    h = await createHarness({ http: { headersTimeoutMs: 60_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 200, maxConnections: 30 } });
     const { port } = await listen(h);
     const idle = await openSlow(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
     const answer = await idle.closed;
