@@ -40,13 +40,19 @@ export function toDatabaseFault(err: unknown): DatabaseFaultKind | undefined {
   return undefined;
 }
 
+/** `err` as a DatabaseUnavailableError when it is (or is caused by) a passing database fault, else undefined. */
+export function toUnavailable(err: unknown): DatabaseUnavailableError | undefined {
+  if (err instanceof DatabaseUnavailableError) return err;
+  const kind = toDatabaseFault(err);
+  return kind ? new DatabaseUnavailableError(kind, { cause: err }) : undefined;
+}
+
 /** Runs `fn`; a passing database fault is rethrown as DatabaseUnavailableError, anything else as it was. */
 export function mapDatabaseFaults<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    const kind = toDatabaseFault(err);
-    throw kind ? new DatabaseUnavailableError(kind, { cause: err }) : err;
+    throw toUnavailable(err) ?? err;
   }
 }
 

@@ -49,6 +49,7 @@ describe('ingest and /readyz when the database cannot take a write', () => {
     // A second request while the lock is still held fails the same way (fast: no busy wait after the first).
     expect((await h.post('/v1/signals/sig_x/updates', { kind: 'stopped' })).statusCode).toBe(503);
     expect(await readyz(h)).toEqual({ status: 503, database: 'the database is busy (another connection holds the write lock)' });
+    expect(h.logger.records.filter((r) => r.msg === 'database unavailable; answered 503')).toHaveLength(2);
 
     other.exec('ROLLBACK');
     expect(count(db, 'signals')).toBe(0);

@@ -2,7 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { SignalcastError, ValidationError, type FieldIssue } from '../core/errors';
 import { limitIssues } from '../core/signals/field-issues';
-import { DatabaseUnavailableError, toDatabaseFault } from '../db/faults';
+import { toUnavailable } from '../db/faults';
 import type { Logger } from '../core/logger';
 import type { IngestOutcome } from '../core/metrics';
 
@@ -65,7 +65,7 @@ function toAnswer(err: unknown, request: FastifyRequest): Mapped | undefined {
     return { status: 400, body: errorBody('validation_failed', invalidFieldsMessage(err.issues), err.issues), outcome: 'invalid' };
   }
   // Busy, full or unwritable: nothing was stored; the client sends the same request again later.
-  const fault = err instanceof DatabaseUnavailableError ? err : toDatabaseFault(err) ? new DatabaseUnavailableError(toDatabaseFault(err)!, { cause: err }) : undefined;
+  const fault = toUnavailable(err);
   if (fault) {
     return { status: 503, body: errorBody('unavailable', fault.message), headers: { 'retry-after': String(fault.retryAfterSeconds) }, outcome: 'unavailable' };
   }
@@ -98,6 +98,7 @@ export function createErrorHandler(deps: { logger: Logger; onIngestOutcome?: (ou
       deps.logger.error({ err, reqId: request.id, method: request.method, route: request.routeOptions.url }, 'request failed');
       return reply.code(500).send(errorBody('internal'));
     }
+    if (answer.status === 503) deps.logger.warn({ reqId: request.id, route: request.routeOptions.url, reason: answer.body.error.message }, 'database unavailable; answered 503');
     if (answer.outcome) deps.onIngestOutcome?.(answer.outcome, request);
     return reply.code(answer.status).headers(answer.headers ?? {}).send(answer.body);
   };
