@@ -78,6 +78,7 @@ describe('slow and idle connections', () => {
     await until(async () => (await connections(h!)) === 5, 'five open connections');
 
     await expect(ingest(url, h.key, 'over-the-cap')).rejects.toThrow();
+    await until(() => h!.logger.records.find((r) => r.msg === 'connections refused: HTTP_MAX_CONNECTIONS reached'), 'the refusal to be logged');
 
     await Promise.all(slow.map((s) => s.closed));
     await until(async () => (await connections(h!)) === 0, 'the hanging connections to close');

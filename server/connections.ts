@@ -1,8 +1,10 @@
 // Connection hygiene for a server that may face the internet directly: timeouts, a connection cap,
 // and answers in our error shape for requests node or fastify refuse before any route runs.
 import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { FastifyServerOptions } from 'fastify';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
 import { errorBody } from './http-errors';
 
 /** Time and count limits for client connections. */
@@ -52,4 +54,24 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): v
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
   }
   socket.destroy();
+}
+
+/** How often, at most, refused connections are reported. */
+const DROP_REPORT_EVERY_MS = 60_000;
+
+/**
+ * Logs connections refused over the cap: the first at once, then a count at most once a minute,
+ * so a flood is visible without flooding the log.
+ */
+export function reportDroppedConnections(server: Server, deps: { logger: Logger; clock: Clock; maxConnections: number }): void {
+  let dropped = 0;
+  let lastReport = Number.NEGATIVE_INFINITY;
+  server.on('drop', () => {
+    dropped++;
+    const now = deps.clock.now();
+    if (now - lastReport < DROP_REPORT_EVERY_MS) return;
+    deps.logger.warn({ dropped, maxConnections: deps.maxConnections }, 'connections refused: HTTP_MAX_CONNECTIONS reached');
+    dropped = 0;
+    lastReport = now;
+  });
 }

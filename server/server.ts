@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { ApiKeyVerifier } from './auth';
-import { connectionOptions, DEFAULT_HTTP_LIMITS, type HttpLimits } from './connections';
+import { connectionOptions, DEFAULT_HTTP_LIMITS, reportDroppedConnections, type HttpLimits } from './connections';
 import { answerFrameworkError, createErrorHandler, errorBody } from './http-errors';
 import type { Readiness } from './readiness';
 import { registerHealthRoutes } from './routes/health';
@@ -84,6 +84,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   // The cap is a property of node's server; connections above it are closed as they arrive.
   app.server.maxConnections = limits.maxConnections;
+  reportDroppedConnections(app.server, { logger: deps.logger, clock: deps.clock, maxConnections: limits.maxConnections });
   keepLastUsedFlushed(app, deps.apiKeys, deps.logger);
   registerHealthRoutes(app, { readiness: deps.readiness, renderMetrics: () => deps.metrics.render(), metricsToken: deps.metricsToken });
   return app;
