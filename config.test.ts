@@ -18,6 +18,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TELEGRAM_RATE_OVERALL: 'fast' })).toThrow(/TELEGRAM_RATE_OVERALL: expected "<count>\/<window>"/);
   });
 
+  it('sets HTTP timeouts and the connection cap, and refuses a header timeout above the request timeout', () => {
+    expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 500 });
+    expect(loadConfig({ HTTP_MAX_CONNECTIONS: '50' }).http.maxConnections).toBe(50);
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '60000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS: must not be above HTTP_REQUEST_TIMEOUT_MS \(30000\)/);
+    expect(() => loadConfig({ HTTP_MAX_CONNECTIONS: '0' })).toThrow(/HTTP_MAX_CONNECTIONS: expected a whole number from 1/);
+  });
+
   it('lists every wrong setting at once', () => {
     expect(() => loadConfig({ PORT: '-1', LOG_LEVEL: 'loud' })).toThrow(/PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/);
   });

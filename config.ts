@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { PlatformLimits, RateWindow } from './core/delivery/chat-platform';
 import { SignalcastError } from './core/errors';
 import type { PlatformName } from './core/types';
+import type { HttpLimits } from './server/connections';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -63,6 +64,10 @@ const schema = z.object({
   DELIVERY_CONCURRENCY: int(1, 1000).default(64),
   SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(15_000),
   PLANNING_CACHE_SIZE: int(0, 10_000_000).default(50_000),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(5_000),
+  HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(500),
 
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'expected a token from BotFather, like 123456:ABC-DEF...').optional(),
   TELEGRAM_API_ROOT: url('https://api.telegram.org'),
@@ -131,6 +136,8 @@ export interface Config {
   delivery: { maxAttempts: number; concurrency: number; shutdownTimeoutMs: number };
   /** The most planning candidates kept in memory; above it each publish reads them from the database. */
   planningCacheSize: number;
+  /** HTTP timeouts and the connection cap. */
+  http: HttpLimits;
   /** Settings that override a platform's default limits. */
   rateOverrides: Partial<Record<PlatformName, Partial<PlatformLimits>>>;
   telegram: { token: string | undefined; apiRoot: string | undefined; webhookSecret: string | undefined; operatorIds: string[] };
@@ -182,6 +189,9 @@ function toConfig(e: Env): Config {
   if (e.BAND_B_MIN > e.BAND_A_MIN) {
     throw new SignalcastError('config_invalid', `Invalid settings:\n  BAND_B_MIN: must not be above BAND_A_MIN (${e.BAND_A_MIN})`);
   }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new SignalcastError('config_invalid', `Invalid settings:\n  HTTP_HEADERS_TIMEOUT_MS: must not be above HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS})`);
+  }
   const sandbox = !e.TELEGRAM_BOT_TOKEN && !e.DISCORD_BOT_TOKEN && !e.SLACK_BOT_TOKEN && !e.WHATSAPP_ENABLED;
   return {
     port: e.PORT,
@@ -197,6 +207,12 @@ function toConfig(e: Env): Config {
     operatorTimeZone: e.OPERATOR_TIME_ZONE,
     delivery: { maxAttempts: e.DELIVERY_MAX_ATTEMPTS, concurrency: e.DELIVERY_CONCURRENCY, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     planningCacheSize: e.PLANNING_CACHE_SIZE,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
     rateOverrides: {
       telegram: rates(e, 'TELEGRAM'),
       discord: rates(e, 'DISCORD'),

@@ -27,17 +27,22 @@ describe('README', () => {
     expect(lines).toEqual(['set -euo pipefail', 'export PUPPETEER_SKIP_DOWNLOAD=true', 'npm ci', 'npm test']);
   });
 
-  it('has a signed curl example that a live server accepts', async () => {
-    const script = /<!-- signed-curl-example[^>]*-->\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(script).toContain('openssl dgst');
+  it('has signed curl examples (a publish, then an update by publisher id) that a live server accepts', async () => {
+    const block = (name: string) => new RegExp(`<!-- ${name}[^>]*-->\\n\`\`\`sh\\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1];
+    const publish = block('signed-curl-example');
+    const update = block('signed-update-example');
+    expect(publish).toContain('openssl dgst');
+    expect(update).toContain('v2=');
     const h = await createHarness({ signingSecret: TEST_SECRET });
     try {
       const url = await h.app.listen({ port: 0, host: '127.0.0.1' });
-      const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script!], {
+      const run = async (script: string) => JSON.parse((await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], {
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', SIGNALCAST_SECRET: TEST_SECRET, SIGNALCAST_URL: url },
-      });
-      expect(JSON.parse(stdout)).toEqual({ id: expect.stringMatching(/^sig_/), duplicate: false, planned: 0, skipped: 0 });
+      })).stdout) as unknown;
+      const published = await run(publish!);
+      expect(published).toEqual({ id: expect.stringMatching(/^sig_/), duplicate: false, planned: 0, skipped: 0 });
       expect(h.db.$client.prepare('select publisher_id as p from signals').all()).toEqual([{ p: 'sig-2026-0002' }]);
+      expect(await run(update!)).toEqual({ id: expect.stringMatching(/^upd_/), signalId: (published as { id: string }).id, duplicate: false });
     } finally {
       await h.app.close();
     }

@@ -73,6 +73,12 @@ describe('POST /webhooks/stripe in the server', () => {
     expect(res.statusCode).toBe(200);
   });
 
+  it('answers 413 stating its own limit, not the ingest API\'s', async () => {
+    const res = await post(JSON.stringify(event({ description: 'x'.repeat(600 * 1024) })));
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({ error: { code: 'too_large', message: 'the body is larger than 512 KiB' } });
+  });
+
   it('answers 400 to a body that is not JSON even when signed', async () => {
     const res = await post('not json');
     expect(res.statusCode).toBe(400);

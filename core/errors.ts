@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'conflict'
   | 'rate_limited'
+  | 'unavailable'
   | 'delivery_rate_limited'
   | 'delivery_temporary'
   | 'delivery_permanent'
@@ -28,11 +29,20 @@ export interface FieldIssue {
   message: string;
 }
 
-/** Bad input: names every bad field. */
+/** The most issues a ValidationError's message spells out; the rest are counted. */
+const MAX_ISSUES_IN_MESSAGE = 25;
+
+function describeIssues(issues: readonly FieldIssue[]): string {
+  const listed = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((i) => `${i.field}: ${i.message}`).join('; ');
+  const more = issues.length - MAX_ISSUES_IN_MESSAGE;
+  return more > 0 ? `${listed}; and ${more} more` : listed;
+}
+
+/** Bad input: names every bad field (the message spells out the first 25). */
 export class ValidationError extends SignalcastError {
   readonly issues: FieldIssue[];
   constructor(issues: FieldIssue[], message?: string) {
-    super('validation_failed', message ?? issues.map((i) => `${i.field}: ${i.message}`).join('; '));
+    super('validation_failed', message ?? describeIssues(issues));
     this.name = 'ValidationError';
     this.issues = issues;
   }

@@ -2,7 +2,7 @@
 import type { PlatformName } from './types';
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'rate_limited' | 'permanent' | 'dead' | 'duplicate_risk';
-export type IngestOutcome = 'accepted' | 'duplicate' | 'invalid' | 'unauthorized' | 'rate_limited' | 'too_large';
+export type IngestOutcome = 'accepted' | 'duplicate' | 'invalid' | 'unauthorized' | 'rate_limited' | 'too_large' | 'unavailable';
 
 export interface Metrics {
   /** One send attempt finished; `latencyMs` is the platform call's duration. */

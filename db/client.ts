@@ -24,17 +24,24 @@ export function toSqlitePath(url: string): string {
 }
 
 /**
+ * How long a write waits for another connection's write lock before failing with SQLITE_BUSY.
+ * Short, because better-sqlite3 waits on the event loop: a request answers 503 rather than
+ * stalling every other request.
+ */
+export const BUSY_TIMEOUT_MS = 200;
+
+/**
  * Opens the database: WAL journal with synchronous=FULL, so a committed
  * delivery survives a power cut and not only a crash; foreign keys on.
  */
-export function openDatabase(url: string, options: { migrate?: boolean } = {}): Db {
+export function openDatabase(url: string, options: { migrate?: boolean; busyTimeoutMs?: number } = {}): Db {
   const path = toSqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
   const db = drizzle(sqlite, { schema }) as Db;
   if (options.migrate ?? true) runMigrations(db);
   return db;

@@ -117,7 +117,7 @@ describe('POST /v1/signals', () => {
     const big = JSON.stringify(validSignal({ persona: 'x'.repeat(70_000) }));
     const res = await h.post('/v1/signals', big);
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toMatchObject({ error: { code: 'too_large' } });
+    expect(res.json()).toEqual({ error: { code: 'too_large', message: 'the body is larger than 64 KiB' } });
 
     const base = JSON.stringify(validSignal());
     const padded = base.slice(0, -1) + ' '.repeat(64 * 1024 - base.length) + '}';
@@ -262,5 +262,23 @@ describe('POST /v1/signals/:id/updates', () => {
     h = await createHarness();
     const { id } = (await h.post('/v1/signals', validSignal())).json<{ id: string }>();
     expect((await h.post(`/v1/signals/${id}/updates`, { kind: 'stopped' }, {})).statusCode).toBe(401);
+  });
+});
+
+describe('POST /v1/signals/by-publisher-id/:publisherId/updates', () => {
+  it('records an update for the signal with that publisher id', async () => {
+    h = await createHarness();
+    const { id } = (await h.post('/v1/signals', validSignal({ publisherId: 'engine/2026 #7' }))).json<{ id: string }>();
+    const res = await h.post(`/v1/signals/by-publisher-id/${encodeURIComponent('engine/2026 #7')}/updates`, { kind: 'closed', resultPct: 3.5, publisherUpdateId: 'u-7' });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ id: expect.stringMatching(/^upd_/), signalId: id, duplicate: false });
+    expect(h.db.$client.prepare('select signal_id as s, kind from signal_updates').all()).toEqual([{ s: id, kind: 'closed' }]);
+  });
+
+  it('answers 404 naming the publisher id it does not know', async () => {
+    h = await createHarness();
+    const res = await h.post('/v1/signals/by-publisher-id/nope/updates', { kind: 'stopped' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: 'not_found', message: 'no signal with publisher id "nope"' } });
   });
 });

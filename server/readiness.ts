@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/client';
 import { MIGRATIONS_FOLDER } from '../db/client';
+import { probeWritable } from '../db/faults';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -44,7 +45,10 @@ function expectedMigrations(folder: string): number {
   return journal.entries.length;
 }
 
-/** The database answers a query and has applied every committed migration. */
+/**
+ * The database answers a query, has applied every committed migration, and could take a write
+ * now (not busy, full or read-only); else the reason, e.g. "the database is busy (...)".
+ */
 export function databaseCheck(db: Db, migrationsFolder = MIGRATIONS_FOLDER): ReadinessCheck {
   const expected = expectedMigrations(migrationsFolder);
   return () => {
@@ -52,6 +56,7 @@ export function databaseCheck(db: Db, migrationsFolder = MIGRATIONS_FOLDER): Rea
     const exists = db.$client.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
     if (!exists) return 'migrations not applied';
     const row = db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
-    return row.n >= expected ? 'ok' : `migrations pending (${row.n} of ${expected} applied)`;
+    if (row.n < expected) return `migrations pending (${row.n} of ${expected} applied)`;
+    return probeWritable(db.$client);
   };
 }

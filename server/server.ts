@@ -5,7 +5,8 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { ApiKeyVerifier } from './auth';
-import { createErrorHandler, errorBody } from './http-errors';
+import { connectionOptions, DEFAULT_HTTP_LIMITS, reportDroppedConnections, type HttpLimits } from './connections';
+import { answerFrameworkError, createErrorHandler, errorBody } from './http-errors';
 import type { Readiness } from './readiness';
 import { registerHealthRoutes } from './routes/health';
 import type { PublishOutcome } from '../core/signals/ports';
@@ -13,6 +14,10 @@ import { registerIngestRoutes, type SignalPublisher } from './routes/ingest';
 
 /** Bodies above this are refused with 413 before they are read in full. */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** The longest path parameter (a publisher id of 128 characters, percent-encoded); longer ones answer 414. */
+export const MAX_PARAM_LENGTH = 400;
+/** How often API keys' last uses are written (and once more at close). */
+const LAST_USED_FLUSH_MS = 15_000;
 
 export interface ServerDeps {
   signals: SignalPublisher;
@@ -27,10 +32,16 @@ export interface ServerDeps {
   metricsToken?: string | undefined;
   /** Called after a new signal is committed: the dispatcher's poke, so the first send is immediate. */
   onPublished?: (outcome: PublishOutcome) => void;
+  /** Timeouts and the connection cap (DEFAULT_HTTP_LIMITS when absent). */
+  http?: HttpLimits;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
+  const limits = deps.http ?? DEFAULT_HTTP_LIMITS;
   const app = Fastify({
+    ...connectionOptions(limits),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: answerFrameworkError,
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     // One line per response, written below, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -71,6 +82,28 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     logger: deps.logger,
     onPublished: deps.onPublished,
   });
+  // The cap is a property of node's server; connections above it are closed as they arrive.
+  app.server.maxConnections = limits.maxConnections;
+  reportDroppedConnections(app.server, { logger: deps.logger, clock: deps.clock, maxConnections: limits.maxConnections });
+  keepLastUsedFlushed(app, deps.apiKeys, deps.logger);
   registerHealthRoutes(app, { readiness: deps.readiness, renderMetrics: () => deps.metrics.render(), metricsToken: deps.metricsToken });
   return app;
+}
+
+/** Writes the API keys' last uses every LAST_USED_FLUSH_MS and at close; a failed write is retried at the next. */
+function keepLastUsedFlushed(app: FastifyInstance, apiKeys: ApiKeyVerifier, logger: Logger): void {
+  const flush = apiKeys.flushLastUsed?.bind(apiKeys);
+  if (!flush) return;
+  const run = () => {
+    try {
+      flush();
+    } catch (err) {
+      logger.warn({ err }, 'could not record API keys\' last use; retrying at the next flush');
+    }
+  };
+  const timer = setInterval(run, LAST_USED_FLUSH_MS).unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    run();
+  });
 }

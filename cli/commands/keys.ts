@@ -1,13 +1,13 @@
 // `signalcast keys create|list|revoke`: API keys for the ingest API.
 import type { AuditLog } from '../../core/audit';
-import type { ApiKeyInfo, CreatedApiKey } from '../../db/stores/api-key-store';
+import type { ApiKeyInfo, CreatedApiKey, RevokedApiKey } from '../../db/stores/api-key-store';
 import { formatTable, type CliIo } from '../io';
 
 /** What the keys commands need from the API key store. */
 export interface ApiKeyAdmin {
   create(name: string): CreatedApiKey;
   list(): ApiKeyInfo[];
-  revoke(idOrPrefix: string): ApiKeyInfo;
+  revoke(idOrPrefix: string): RevokedApiKey;
 }
 
 export interface KeysDeps {
@@ -42,8 +42,13 @@ export function keysList(deps: Omit<KeysDeps, 'audit'>, options: { json?: boolea
   return keys;
 }
 
-export function keysRevoke(deps: KeysDeps, idOrPrefix: string): ApiKeyInfo {
+/** Revokes a key; a key revoked before is reported as such (exit 0) and audited once only. */
+export function keysRevoke(deps: KeysDeps, idOrPrefix: string): RevokedApiKey {
   const revoked = deps.apiKeys.revoke(idOrPrefix);
+  if (revoked.alreadyRevoked) {
+    deps.io.out(`API key ${revoked.id} "${revoked.name}" (${revoked.prefix}...) was already revoked on ${when(revoked.revokedAt)}; nothing changed.`);
+    return revoked;
+  }
   deps.audit.record({ actor: 'cli', action: 'api_key.revoked', subjectType: 'api_key', subjectId: revoked.id, data: { name: revoked.name, prefix: revoked.prefix } });
   deps.io.out(`Revoked API key ${revoked.id} "${revoked.name}" (${revoked.prefix}...).`);
   return revoked;

@@ -88,3 +88,11 @@ export function toFieldIssues(error: z.ZodError, input: unknown, prefix: Path = 
   }
   return out;
 }
+
+/** The most problems an error answer lists; the rest are counted. */
+export const MAX_LISTED_ISSUES = 25;
+
+/** The first `max` issues and how many more there were, so an error answer stays small whatever the input. */
+export function limitIssues(issues: readonly FieldIssue[], max = MAX_LISTED_ISSUES): { listed: FieldIssue[]; more: number } {
+  return { listed: issues.slice(0, max), more: Math.max(0, issues.length - max) };
+}

@@ -17,6 +17,9 @@ export interface PublishOutcome {
   skipped: number;
 }
 
+/** A signal by our id (`sig_...`) or by the id its publisher gave it. */
+export type SignalRef = string | { publisherId: string };
+
 export interface UpdateOutcome {
   update: SignalUpdate;
   /** The publisherUpdateId was seen before: this is the first update, and nothing was created. */
@@ -29,8 +32,11 @@ export interface UpdateOutcome {
  */
 export interface SignalService {
   publish(input: SignalInput, meta: PublishMeta): Promise<PublishOutcome>;
-  /** Idempotent on publisherUpdateId. Throws SignalcastError('not_found') for an unknown signal id. */
-  addUpdate(signalId: string, input: SignalUpdateInput, meta?: PublishMeta): Promise<UpdateOutcome>;
+  /**
+   * Records an update of the signal with this id, or with this publisher id. Idempotent on
+   * publisherUpdateId. Throws SignalcastError('not_found') for an unknown signal.
+   */
+  addUpdate(signal: SignalRef, input: SignalUpdateInput, meta?: PublishMeta): Promise<UpdateOutcome>;
   getSignal(id: string): Promise<Signal | null>;
   /** Newest first. */
   listRecent(limit: number): Promise<Signal[]>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors';
 import { bandAtLeast, bandOf } from './band';
+import { limitIssues } from './field-issues';
 import { parseSignalInput, parseSignalUpdateInput } from './validate';
 
 const valid = {
@@ -124,5 +125,50 @@ describe('bands', () => {
     expect(bandAtLeast('A', 'B')).toBe(true);
     expect(bandAtLeast('B', 'B')).toBe(true);
     expect(bandAtLeast('C', 'B')).toBe(false);
+  });
+});
+
+describe('input hygiene', () => {
+  it('refuses a symbol made only of invisible characters, naming the field', () => {
+    expect(issuesOf(() => parseSignalInput({ ...valid, symbol: '\u200B\u200D\uFEFF' }))).toEqual({ symbol: 'expected visible characters, not only spaces or invisible ones' });
+    expect(issuesOf(() => parseSignalInput({ ...valid, symbol: ' \u2060 ' }))).toEqual({ symbol: 'expected visible characters, not only spaces or invisible ones' });
+  });
+
+  it('refuses a whitespace-only publisherId', () => {
+    expect(issuesOf(() => parseSignalInput({ ...valid, publisherId: '   \t ' }))).toEqual({ publisherId: 'expected visible characters, not only spaces or invisible ones' });
+  });
+
+  it('refuses NUL characters and lone surrogates wherever text is taken', () => {
+    expect(issuesOf(() => parseSignalInput(JSON.parse('{"publisherId":"p\\u0000","symbol":"BTC","market":"crypto","side":"long","conviction":0.5,"reasons":["a\\ud800b"]}')))).toEqual({
+      publisherId: 'contains a NUL character',
+      'reasons[0]': 'contains a lone surrogate (\\ud800-\\udfff without its pair): not valid Unicode text',
+    });
+    expect(issuesOf(() => parseSignalUpdateInput({ kind: 'stopped', note: 'x\udc00' }))).toEqual({ note: expect.stringContaining('lone surrogate') });
+  });
+
+  it('keeps text with emoji (surrogate pairs), accents and line breaks', () => {
+    const s = parseSignalInput({ ...valid, symbol: 'ÉTH🚀', reasons: ['line one\nline two'] });
+    expect(s.symbol).toBe('ÉTH🚀');
+    expect(s.reasons).toEqual(['line one\nline two']);
+  });
+});
+
+describe('bounded problem lists', () => {
+  it('keeps every issue on the error but spells out only the first 25 in its message', () => {
+    let error: ValidationError | undefined;
+    try {
+      parseSignalInput({ ...valid, reasons: Array(1_000).fill('') });
+    } catch (err) {
+      error = err as ValidationError;
+    }
+    expect(error?.issues).toHaveLength(1_001);
+    expect(error?.message.split('; ')).toHaveLength(26);
+    expect(error?.message).toMatch(/; and 976 more$/);
+  });
+
+  it('limitIssues lists the first ones and counts the rest', () => {
+    const issues = Array.from({ length: 30 }, (_, i) => ({ field: `f${i}`, message: 'bad' }));
+    expect(limitIssues(issues)).toEqual({ listed: issues.slice(0, 25), more: 5 });
+    expect(limitIssues(issues.slice(0, 3))).toEqual({ listed: issues.slice(0, 3), more: 0 });
   });
 });

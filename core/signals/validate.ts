@@ -13,8 +13,24 @@ function listOf<T extends z.ZodType>(item: T, min: number, max: number) {
   });
 }
 
-const text = (max: number) => z.string().min(1).max(max);
-const trimmed = (max: number) => z.string().trim().min(1).max(max);
+/** A UTF-16 half without its other half: what a `\ud800` escape in JSON decodes to. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** NUL and the other control characters, except tab, line feed and carriage return. */
+const CONTROL = /(?![\t\n\r])\p{Cc}/u;
+/** A character that shows: not a space, a control or a format character (zero-width space, joiners, BOM...). */
+const VISIBLE = /[^\s\p{Cc}\p{Cf}\p{Z}]/u;
+
+/** Text that can be stored and shown: well-formed, free of control characters, with something visible in it. */
+function clean(value: string, ctx: z.core.$RefinementCtx<string>): void {
+  if (value.length === 0) return; // the length rule says so already
+  if (value.includes('\u0000')) ctx.addIssue({ code: 'custom', message: 'contains a NUL character' });
+  else if (CONTROL.test(value)) ctx.addIssue({ code: 'custom', message: 'contains a control character' });
+  if (LONE_SURROGATE.test(value)) ctx.addIssue({ code: 'custom', message: 'contains a lone surrogate (\\ud800-\\udfff without its pair): not valid Unicode text' });
+  if (!VISIBLE.test(value)) ctx.addIssue({ code: 'custom', message: 'expected visible characters, not only spaces or invisible ones' });
+}
+
+const text = (max: number) => z.string().min(1).max(max).superRefine(clean);
+const trimmed = (max: number) => z.string().trim().min(1).max(max).superRefine(clean);
 const positive = z.number().positive();
 /** JSON clients often send null for "absent": treat it so. */
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);

@@ -34,14 +34,42 @@ describe('SqliteApiKeyStore', () => {
     expect(() => keys.create('  ')).toThrow(/name/);
   });
 
-  it('verifies a live key and records when it was last used', async () => {
-    const { keys, clock } = setup();
+  it('verifies a live key and records when it was last used at the next flush, not per request', async () => {
+    const { db, keys, clock } = setup();
     const created = keys.create('engine');
     await clock.advance(60_000);
+    const changesBefore = db.$client.prepare('select total_changes() as n').get() as { n: number };
     const found = keys.verify(created.key);
+    expect(keys.verify(created.key)?.id).toBe(created.id);
     expect(found?.id).toBe(created.id);
     expect(found?.lastUsedAt?.getTime()).toBe(clock.now());
+    expect(db.$client.prepare('select total_changes() as n').get()).toEqual(changesBefore);
+    expect(keys.list()[0]!.lastUsedAt).toBeNull();
+    expect(keys.flushLastUsed()).toBe(1);
     expect(keys.list()[0]!.lastUsedAt?.getTime()).toBe(clock.now());
+    expect(keys.flushLastUsed()).toBe(0);
+  });
+
+  it('keeps last uses in memory when a flush fails, and writes them at the next one', async () => {
+    const { db, keys, clock } = setup();
+    const created = keys.create('engine');
+    await clock.advance(1_000);
+    keys.verify(created.key);
+    db.$client.pragma('query_only = ON');
+    expect(() => keys.flushLastUsed()).toThrow();
+    db.$client.pragma('query_only = OFF');
+    expect(keys.flushLastUsed()).toBe(1);
+    expect(keys.list()[0]!.lastUsedAt?.getTime()).toBe(clock.now());
+  });
+
+  it('never moves last use backwards when another process wrote a later one', async () => {
+    const { db, keys, clock } = setup();
+    const created = keys.create('engine');
+    keys.verify(created.key);
+    const later = clock.now() + 60_000;
+    db.$client.prepare('update api_keys set last_used_at = ?').run(later);
+    keys.flushLastUsed();
+    expect(keys.list()[0]!.lastUsedAt?.getTime()).toBe(later);
   });
 
   it('rejects an unknown key, a near miss and a malformed one', () => {
@@ -71,6 +99,17 @@ describe('SqliteApiKeyStore', () => {
     expect(keys.verify(a.key)).toBeNull();
     expect(keys.verify(b.key)).toBeNull();
     expect(keys.list().every((k) => k.revokedAt !== null)).toBe(true);
+  });
+
+  it('leaves an already revoked key as it was and says so', async () => {
+    const { keys, clock } = setup();
+    const a = keys.create('a');
+    const first = keys.revoke(a.id);
+    await clock.advance(60_000);
+    const again = keys.revoke(a.prefix);
+    expect(first.alreadyRevoked).toBe(false);
+    expect(again).toEqual(expect.objectContaining({ id: a.id, alreadyRevoked: true, revokedAt: first.revokedAt }));
+    expect(keys.list()[0]!.revokedAt).toEqual(first.revokedAt);
   });
 
   it('says which key it cannot find', () => {

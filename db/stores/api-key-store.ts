@@ -1,6 +1,6 @@
 // API keys for the ingest API: only a SHA-256 of each key and a short prefix are stored.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq, or, desc } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Clock } from '../../core/clock';
 import { SignalcastError, ValidationError } from '../../core/errors';
 import { newId } from '../../core/ids';
@@ -21,6 +21,12 @@ export interface ApiKeyInfo {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+}
+
+/** What a revoke did: `alreadyRevoked` when the key was revoked before (nothing was changed). */
+export interface RevokedApiKey extends ApiKeyInfo {
+  revokedAt: Date;
+  alreadyRevoked: boolean;
 }
 
 /** A newly made key: `key` is shown once and cannot be recovered later. */
@@ -48,6 +54,9 @@ function toInfo(row: ApiKeyRow): ApiKeyInfo {
 }
 
 export class SqliteApiKeyStore {
+  /** Last use per key id, kept in memory and written by flushLastUsed(): no write per request. */
+  private readonly pendingLastUsed = new Map<string, Date>();
+
   constructor(private readonly deps: { db: Db; clock: Clock }) {}
 
   /** Makes a key named `name`. The returned `key` is the only copy there will ever be. */
@@ -70,20 +79,25 @@ export class SqliteApiKeyStore {
     return this.deps.db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).all().map(toInfo);
   }
 
-  /** Revokes the key with this id or prefix. Throws not_found, or conflict when a prefix matches several keys. */
-  revoke(idOrPrefix: string): ApiKeyInfo {
+  /**
+   * Revokes the key with this id or prefix; a key revoked before is left as it is
+   * (`alreadyRevoked`). Throws not_found, or conflict when a prefix matches several keys.
+   */
+  revoke(idOrPrefix: string): RevokedApiKey {
     const matches = this.deps.db.select().from(apiKeys).where(or(eq(apiKeys.id, idOrPrefix), eq(apiKeys.prefix, idOrPrefix))).all();
     const [match] = matches;
     if (!match) throw new SignalcastError('not_found', `no API key with id or prefix "${idOrPrefix}"`);
     if (matches.length > 1) throw new SignalcastError('conflict', `prefix "${idOrPrefix}" matches ${matches.length} keys; use the id`);
-    if (match.revokedAt) return toInfo(match);
-    const row = this.deps.db.update(apiKeys).set({ revokedAt: new Date(this.deps.clock.now()) }).where(eq(apiKeys.id, match.id)).returning().get();
-    return toInfo(row ?? match);
+    if (match.revokedAt) return { ...toInfo(match), revokedAt: match.revokedAt, alreadyRevoked: true };
+    const revokedAt = new Date(this.deps.clock.now());
+    const row = this.deps.db.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, match.id)).returning().get();
+    return { ...toInfo(row ?? match), revokedAt, alreadyRevoked: false };
   }
 
   /**
    * The key's record when `key` is a live key, else null. The lookup goes by the
    * key's hash (an attacker cannot steer it), and the stored hash is compared in constant time.
+   * Nothing is written: the use is remembered in memory until flushLastUsed().
    */
   verify(key: string): ApiKeyInfo | null {
     if (!KEY_FORMAT.test(key)) return null;
@@ -92,7 +106,23 @@ export class SqliteApiKeyStore {
     if (!row || row.revokedAt) return null;
     if (!timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
     const lastUsedAt = new Date(this.deps.clock.now());
-    this.deps.db.update(apiKeys).set({ lastUsedAt }).where(eq(apiKeys.id, row.id)).run();
+    this.pendingLastUsed.set(row.id, lastUsedAt);
     return { ...toInfo(row), lastUsedAt };
+  }
+
+  /**
+   * Writes the remembered last uses in one transaction; returns how many keys it wrote.
+   * On failure (the database busy or full) they stay in memory for the next flush.
+   */
+  flushLastUsed(): number {
+    if (this.pendingLastUsed.size === 0) return 0;
+    const pending = [...this.pendingLastUsed];
+    this.deps.db.$client.transaction(() => {
+      for (const [id, at] of pending) {
+        this.deps.db.update(apiKeys).set({ lastUsedAt: at }).where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, at)))).run();
+      }
+    }).immediate();
+    this.pendingLastUsed.clear();
+    return pending.length;
   }
 }

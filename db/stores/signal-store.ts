@@ -13,10 +13,11 @@ import { utcDayOf } from '../../core/planning/utc-day';
 import type { PlansConfig } from '../../core/plans/schema';
 import { bandOf, type BandThresholds } from '../../core/signals/band';
 import { setFields } from '../../core/signals/set-fields';
-import type { PublishMeta, PublishOutcome, SignalService, UpdateOutcome } from '../../core/signals/ports';
+import type { PublishMeta, PublishOutcome, SignalRef, SignalService, UpdateOutcome } from '../../core/signals/ports';
 import { parseSignalInput, parseSignalUpdateInput } from '../../core/signals/validate';
 import type { Signal, SignalInput, SignalUpdate, SignalUpdateInput } from '../../core/types';
 import type { Db } from '../client';
+import { BusyGate } from '../faults';
 import { signals, signalUpdates, type SignalRow, type SignalUpdateRow } from '../schema';
 import { AlertWriter } from './alert-writer';
 import { SqliteAuditLog } from './audit-store';
@@ -81,6 +82,8 @@ export class SqliteSignalStore implements SignalService {
   private readonly countsStmt: Statement<[string], [number | null, number | null]>;
   /** Plans with a daily cap: only their deliveries are counted (and indexed) for it. */
   private readonly cappedPlans: ReadonlySet<string>;
+  /** Busy, full or unwritable database: DatabaseUnavailableError (503), failing fast while busy. */
+  private readonly writes: BusyGate;
 
   constructor(private readonly deps: SignalStoreDeps) {
     this.audit = new SqliteAuditLog({ db: deps.db, clock: deps.clock });
@@ -88,6 +91,7 @@ export class SqliteSignalStore implements SignalService {
     this.metrics = deps.metrics ?? noopMetrics;
     this.cappedPlans = new Set(deps.plans.plans.filter((p) => p.dailyCap !== null).map((p) => p.id));
     const sqlite = deps.db.$client;
+    this.writes = new BusyGate(sqlite, () => deps.clock.now());
     this.candidates = new CandidateCache(sqlite, { now: () => deps.clock.now(), ...(deps.maxCachedCandidates === undefined ? {} : { maxCached: deps.maxCachedCandidates }) });
     this.usageStmt = sqlite.prepare<[string], [string, number]>(USAGE_SQL).raw(true);
     this.alerts = new AlertWriter(sqlite);
@@ -112,7 +116,7 @@ export class SqliteSignalStore implements SignalService {
     const signalInput = parseSignalInput(input);
     const { db, clock, plans, bands } = this.deps;
     let alerts: readonly OperatorAlert[] = [];
-    const outcome = db.$client.transaction((): PublishOutcome => {
+    const outcome = this.writes.run(() => db.$client.transaction((): PublishOutcome => {
       const existing = db.select().from(signals).where(eq(signals.publisherId, signalInput.publisherId)).get();
       if (existing) return { signal: toSignal(existing), duplicate: true, ...this.plannedCounts(existing.id) };
 
@@ -152,7 +156,7 @@ export class SqliteSignalStore implements SignalService {
       });
       alerts = checker.operatorAlerts;
       return { signal: toSignal(row), duplicate: false, planned: checker.planned, skipped: checker.skipped };
-    }).immediate();
+    }).immediate());
 
     if (!outcome.duplicate) {
       this.metrics.deliveriesPlanned(outcome.planned, outcome.skipped);
@@ -207,17 +211,22 @@ export class SqliteSignalStore implements SignalService {
     }
   }
 
-  async addUpdate(signalId: string, input: SignalUpdateInput, meta?: PublishMeta): Promise<UpdateOutcome> {
-    return this.addUpdateNow(signalId, input, meta);
+  async addUpdate(signal: SignalRef, input: SignalUpdateInput, meta?: PublishMeta): Promise<UpdateOutcome> {
+    return this.addUpdateNow(signal, input, meta);
   }
 
-  /** Records an outcome for a signal; idempotent on publisherUpdateId. */
-  addUpdateNow(signalId: string, input: SignalUpdateInput, meta: PublishMeta = { publishedBy: 'system' }): UpdateOutcome {
+  /** Records an outcome for a signal (by id or publisher id); idempotent on publisherUpdateId. */
+  addUpdateNow(ref: SignalRef, input: SignalUpdateInput, meta: PublishMeta = { publishedBy: 'system' }): UpdateOutcome {
     const update = parseSignalUpdateInput(input);
     const { db, clock } = this.deps;
-    return db.$client.transaction((): UpdateOutcome => {
-      const signal = db.select({ id: signals.id }).from(signals).where(eq(signals.id, signalId)).get();
-      if (!signal) throw new SignalcastError('not_found', `signal ${signalId} not found`);
+    return this.writes.run(() => db.$client.transaction((): UpdateOutcome => {
+      const found = typeof ref === 'string'
+        ? db.select({ id: signals.id }).from(signals).where(eq(signals.id, ref)).get()
+        : db.select({ id: signals.id }).from(signals).where(eq(signals.publisherId, ref.publisherId)).get();
+      if (!found) {
+        throw new SignalcastError('not_found', typeof ref === 'string' ? `signal ${ref} not found` : `no signal with publisher id ${JSON.stringify(ref.publisherId)}`);
+      }
+      const signalId = found.id;
       if (update.publisherUpdateId !== undefined) {
         const existing = db.select().from(signalUpdates).where(eq(signalUpdates.publisherUpdateId, update.publisherUpdateId)).get();
         if (existing && existing.signalId !== signalId) {
@@ -238,7 +247,7 @@ export class SqliteSignalStore implements SignalService {
       }).returning().get();
       this.audit.record({ actor: meta.publishedBy, action: 'signal.updated', subjectType: 'signal', subjectId: signalId, data: { updateId: row.id, kind: row.kind } });
       return { update: toUpdate(row), duplicate: false };
-    }).immediate();
+    }).immediate());
   }
 
   async getSignal(id: string): Promise<Signal | null> {

@@ -1,4 +1,4 @@
-// The ingest API: POST /v1/signals and POST /v1/signals/:id/updates.
+// The ingest API: POST /v1/signals, POST /v1/signals/:id/updates and POST /v1/signals/by-publisher-id/:publisherId/updates.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/clock';
 import { ValidationError } from '../../core/errors';
@@ -9,6 +9,8 @@ import { parseSignalInput, parseSignalUpdateInput } from '../../core/signals/val
 import { authenticate, type ApiKeyVerifier, type Caller } from '../auth';
 import { HttpError } from '../http-errors';
 import { TokenBucketLimiter } from '../rate-limiter';
+import { ReplayGuard } from '../replay-guard';
+import { SIGNATURE_TOLERANCE_MS } from '../signature';
 
 /** What the ingest routes need from the signal service. */
 export type SignalPublisher = Pick<SignalService, 'publish' | 'addUpdate'>;
@@ -25,37 +27,59 @@ export interface IngestDeps {
   onPublished?: ((outcome: PublishOutcome) => void) | undefined;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function parseJson(raw: Buffer): unknown {
+  let text: string;
   try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
+    text = utf8.decode(raw);
+  } catch {
+    throw new ValidationError([{ field: '(input)', message: 'the body is not valid UTF-8' }]);
+  }
+  if (text.includes('\u0000')) throw new ValidationError([{ field: '(input)', message: 'the body contains a NUL byte' }]);
+  try {
+    return JSON.parse(text) as unknown;
   } catch {
     throw new ValidationError([{ field: '(input)', message: 'expected a JSON object; the body is not valid JSON' }]);
   }
 }
 
+const unauthorized = () => new HttpError(401, 'unauthorized', 'missing or invalid credentials', { 'www-authenticate': 'Bearer' }, 'unauthorized');
+
 export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): void {
   const limiter = new TokenBucketLimiter({ perMinute: deps.ratePerMinute, clock: deps.clock });
+  const replays = new ReplayGuard({ clock: deps.clock, windowMs: SIGNATURE_TOLERANCE_MS });
 
-  /** Authenticates, rate-limits and reads the JSON body, in that order: strangers learn nothing about the body. */
-  function admit(request: FastifyRequest): { caller: Caller; body: unknown } {
+  /**
+   * Authenticates (a signature once only), rate-limits and reads the JSON body, in that order:
+   * strangers learn nothing about the body. Then runs `handle`; if it fails, the signature is
+   * given back, so that the sender may retry a request that stored nothing.
+   */
+  async function admitted<T>(request: FastifyRequest, options: { allowV1: boolean }, handle: (admitted: { caller: Caller; body: unknown }) => Promise<T>): Promise<T> {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const caller = authenticate(request.headers, raw, { apiKeys: deps.apiKeys, signingSecret: deps.signingSecret, clock: deps.clock });
-    if (!caller) {
-      throw new HttpError(401, 'unauthorized', 'missing or invalid credentials', { 'www-authenticate': 'Bearer' }, 'unauthorized');
+    const caller = authenticate(request.headers, { method: request.method, path: request.url, rawBody: raw }, {
+      apiKeys: deps.apiKeys, signingSecret: deps.signingSecret, clock: deps.clock, allowV1: options.allowV1,
+    });
+    if (!caller) throw unauthorized();
+    if (caller.signature && !replays.claim(caller.signature.id, caller.signature.signedAtMs)) throw unauthorized();
+    try {
+      const decision = limiter.take(caller.id);
+      if (!decision.allowed) {
+        const seconds = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+        throw new HttpError(429, 'rate_limited', `too many requests; retry after ${seconds} s`, { 'retry-after': seconds }, 'rate_limited');
+      }
+      if (!Buffer.isBuffer(request.body)) {
+        throw new HttpError(415, 'unsupported_media_type', 'expected Content-Type: application/json', {}, 'invalid');
+      }
+      return await handle({ caller, body: parseJson(raw) });
+    } catch (err) {
+      if (caller.signature) replays.release(caller.signature.id);
+      throw err;
     }
-    const decision = limiter.take(caller.id);
-    if (!decision.allowed) {
-      const seconds = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
-      throw new HttpError(429, 'rate_limited', `too many requests; retry after ${seconds} s`, { 'retry-after': seconds }, 'rate_limited');
-    }
-    if (!Buffer.isBuffer(request.body)) {
-      throw new HttpError(415, 'unsupported_media_type', 'expected Content-Type: application/json', {}, 'invalid');
-    }
-    return { caller, body: parseJson(raw) };
   }
 
-  app.post('/v1/signals', async (request, reply) => {
-    const { caller, body } = admit(request);
+  // v1 (body-only) signatures are enough here: the body carries its own publisherId, and no other route takes it.
+  app.post('/v1/signals', (request, reply) => admitted(request, { allowV1: true }, async ({ caller, body }) => {
     const input = parseSignalInput(body);
     const outcome = await deps.signals.publish(input, { publishedBy: caller.id });
     deps.metrics.ingest(outcome.duplicate ? 'duplicate' : 'accepted');
@@ -68,13 +92,20 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
       }
     }
     return reply.code(202).send({ id: outcome.signal.id, duplicate: outcome.duplicate, planned: outcome.planned, skipped: outcome.skipped });
-  });
+  }));
 
-  app.post<{ Params: { id: string } }>('/v1/signals/:id/updates', async (request, reply) => {
-    const { body } = admit(request);
+  // An update body names no signal: only a v2 signature (bound to the path) is accepted for it.
+  app.post<{ Params: { id: string } }>('/v1/signals/:id/updates', (request, reply) => admitted(request, { allowV1: false }, async ({ caller, body }) => {
     const input = parseSignalUpdateInput(body);
-    const { update, duplicate } = await deps.signals.addUpdate(request.params.id, input);
+    const { update, duplicate } = await deps.signals.addUpdate(request.params.id, input, { publishedBy: caller.id });
     deps.metrics.ingest(duplicate ? 'duplicate' : 'accepted');
     return reply.code(202).send({ id: update.id, signalId: update.signalId, duplicate });
-  });
+  }));
+
+  app.post<{ Params: { publisherId: string } }>('/v1/signals/by-publisher-id/:publisherId/updates', (request, reply) => admitted(request, { allowV1: false }, async ({ caller, body }) => {
+    const input = parseSignalUpdateInput(body);
+    const { update, duplicate } = await deps.signals.addUpdate({ publisherId: request.params.publisherId }, input, { publishedBy: caller.id });
+    deps.metrics.ingest(duplicate ? 'duplicate' : 'accepted');
+    return reply.code(202).send({ id: update.id, signalId: update.signalId, duplicate });
+  }));
 }

@@ -7,11 +7,12 @@ import type { PublishOutcome } from '../../core/signals/ports';
 import { openMemoryDatabase, type Db } from '../../db/client';
 import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
 import { SqliteSignalStore } from '../../db/stores/signal-store';
+import type { HttpLimits } from '../connections';
 import { PromMetrics, type QueueDepthRow } from '../metrics';
 import type { SignalPublisher } from '../routes/ingest';
 import { createReadiness, databaseCheck, type Readiness } from '../readiness';
 import { buildServer } from '../server';
-import { signBody } from '../signature';
+import { signBody, signRequest } from '../signature';
 
 export interface LogRecord {
   level: string;
@@ -41,6 +42,8 @@ export interface HarnessOptions {
   /** Instead of the real signal store (which needs the migrated tables). */
   signals?: SignalPublisher;
   metricsToken?: string;
+  /** Timeouts and the connection cap (the server's defaults when absent). */
+  http?: HttpLimits;
 }
 
 export interface Harness {
@@ -55,7 +58,10 @@ export interface Harness {
   /** A live API key. */
   key: string;
   post(url: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  /** A v1 (body-only) signature header. */
   sign(raw: string, secret?: string, atMs?: number): string;
+  /** A v2 signature header, bound to POST and `path`. */
+  signFor(path: string, raw: string, atMs?: number): string;
 }
 
 export const TEST_SECRET = 'test-signing-secret-0123456789';
@@ -83,6 +89,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     readiness,
     ...(options.onPublished ? { onPublished: options.onPublished } : {}),
     metricsToken: options.metricsToken,
+    ...(options.http ? { http: options.http } : {}),
   });
   await app.ready();
   const key = keys.create('test').key;
@@ -95,5 +102,6 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       payload: typeof body === 'string' ? body : JSON.stringify(body),
     }),
     sign: (raw, secret = TEST_SECRET, atMs = clock.now()) => signBody(secret, raw, atMs),
+    signFor: (path, raw, atMs = clock.now()) => signRequest(TEST_SECRET, { method: 'POST', path, rawBody: raw }, atMs),
   };
 }
