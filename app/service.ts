@@ -118,6 +118,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     readiness,
     metricsToken: config.metricsToken,
     onPublished: () => dispatcher.poke(),
+    consolePort: config.sandbox ? config.consolePort : undefined,
   });
 
   const access = telegram ? createAccess({ db, api: telegram.api, plans, clock, audit, logger }) : null;

@@ -10,6 +10,7 @@ import type { Readiness } from './readiness';
 import { registerHealthRoutes } from './routes/health';
 import type { PublishOutcome } from '../core/signals/ports';
 import { registerIngestRoutes, type SignalPublisher } from './routes/ingest';
+import { registerRootRoute } from './routes/root';
 
 /** Bodies above this are refused with 413 before they are read in full. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -27,6 +28,8 @@ export interface ServerDeps {
   metricsToken?: string | undefined;
   /** Called after a new signal is committed: the dispatcher's poke, so the first send is immediate. */
   onPublished?: (outcome: PublishOutcome) => void;
+  /** In sandbox mode, the console's port: GET / leads there. */
+  consolePort?: number | undefined;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -72,5 +75,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     onPublished: deps.onPublished,
   });
   registerHealthRoutes(app, { readiness: deps.readiness, renderMetrics: () => deps.metrics.render(), metricsToken: deps.metricsToken });
+  registerRootRoute(app, { consolePort: deps.consolePort });
   return app;
 }
