@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
+import cron from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureIo } from '../cli/io';
 import { runCli, type CliDeps } from '../cli/program';
@@ -12,6 +13,10 @@ import { DEFAULT_PLANS } from '../core/plans';
 import { openDatabase } from '../db/client';
 import { seedSubscribers } from '../db/testing/seed';
 import { startSandbox, type Sandbox } from '../sandbox';
+import type { Cron } from '../schedules';
+import { recordingLogger } from '../server/testing/harness';
+import { until } from '../core/testing/until';
+import { createService } from './service';
 import { createCliContext } from './sandbox-cli';
 
 const running: Sandbox[] = [];
@@ -117,5 +122,70 @@ describe('the CLI beside a running sandbox', () => {
     const billing = await cli(config, 'billing', 'reconcile');
     expect(billing.code).toBe(78);
     expect(billing.stderr).toMatch(/the sandbox that wrote .*sandbox\.json \(process 4194304\) is not running any more: start the service first/);
+  });
+});
+
+/** A cron that schedules nothing: no reconcile runs but the ones the test starts. */
+const idleCron: Cron = {
+  validate: (expression) => cron.validate(expression),
+  schedule: (() => ({ stop: () => undefined })) as unknown as Cron['schedule'],
+};
+const WIDE = { limit: 10_000, windowMs: 1000 };
+const ADA = 100001;
+const VIP_CHANNEL = -1001000000001;
+
+describe('a restarted sandbox', () => {
+  it('resets the accounts its new emulators do not know, says so, and reconcile finds no drift', async () => {
+    const { config } = sandboxSettings({ TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s' });
+    const logger = recordingLogger();
+
+    // First run: Ada subscribes to VIP, pays on the Stripe emulator's checkout, and joins the channel.
+    const first = await startSandbox({ config, plans: DEFAULT_PLANS, logger, useDataFolder: true, telegramLimits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
+    running.push(first);
+    const service = createService({ config: first.config, logger, plans: DEFAULT_PLANS, cron: idleCron });
+    try {
+      first.attach(await service.start());
+      const tg = first.telegram!;
+      const stripe = first.stripe!;
+      tg.userSends(ADA, '/start', { profile: { firstName: 'Ada', username: 'ada' } });
+      await until(() => tg.sentMessages(ADA).length > 0, 'the welcome');
+      tg.userSends(ADA, '/subscribe vip');
+      const sessionId = await until(() => [...stripe.store.sessions.keys()][0], 'a checkout session');
+      expect(stripe.completeCheckout(sessionId, { card: '4242 4242 4242 4242', email: 'ada@example.com' }).ok).toBe(true);
+      await stripe.whenWebhooksDelivered();
+      const link = await until(() => tg.sentMessages(ADA).map((m) => ('text' in m ? /https:\/\/t\.me\/\+\S+/.exec(m.text)?.[0] : undefined)).find(Boolean), 'the invite link');
+      expect(tg.userJoinsWithLink(ADA, link)).toBe('joined');
+      await until(() => service.db.$client.prepare("select 1 from access_memberships where state = 'member'").get(), 'the membership to be recorded');
+      expect(service.db.$client.prepare('select status from subscriptions').all()).toEqual([{ status: 'trialing' }]);
+    } finally {
+      await service.stop();
+    }
+    await first.stop();
+    running.splice(0);
+
+    // Second run: new, empty emulators; the database is reset to match, and the log says so.
+    const second = await startSandbox({ config, plans: DEFAULT_PLANS, logger, useDataFolder: true });
+    running.push(second);
+    const line = logger.records.findLast((r) => r.msg?.includes("the sandbox's accounts were reset"));
+    expect(line?.msg).toContain('cleared 1 subscription, 1 channel membership, 1 invite link, 1 Stripe customer');
+    expect(line?.msg).toContain('the Telegram emulator knows the 1 Telegram user again');
+    const db = openDatabase(config.databaseUrl);
+    try {
+      expect(db.$client.prepare('select count(*) as n from subscriptions').get()).toEqual({ n: 0 });
+      expect(db.$client.prepare('select count(*) as n from access_memberships').get()).toEqual({ n: 0 });
+      expect(db.$client.prepare('select count(*) as n from accounts where stripe_customer_id is not null').get()).toEqual({ n: 0 });
+      expect(db.$client.prepare("select count(*) as n from identities where platform_user_id = ?").get(String(ADA))).toEqual({ n: 1 });
+      expect(db.$client.prepare("select action from audit_events where action = 'sandbox.reset'").all()).toHaveLength(2);
+    } finally {
+      db.$client.close();
+    }
+    // Ada's private chat exists again, so alerts to her do not fail; she is not in the channel.
+    expect(second.telegram?.sentMessages(ADA)).toEqual([]);
+    expect(second.telegram?.isMember(VIP_CHANNEL, ADA)).toBe(false);
+
+    const billing = await cli(config, 'billing', 'reconcile', '--dry-run');
+    expect(billing.stdout).toBe('Checked 0 Stripe subscriptions (dry run: nothing changed).\nNo drift: the local mirror matches Stripe.');
+    const access = await cli(config, 'access', 'reconcile', '--dry-run');
+    expect(access.stdout).toContain('Access matches the subscriptions: nothing to do.');
   });
 });
