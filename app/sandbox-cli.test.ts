@@ -153,7 +153,7 @@ describe('a restarted sandbox', () => {
       const sessionId = await until(() => [...stripe.store.sessions.keys()][0], 'a checkout session');
       expect(stripe.completeCheckout(sessionId, { card: '4242 4242 4242 4242', email: 'ada@example.com' }).ok).toBe(true);
       await stripe.whenWebhooksDelivered();
-      const link = await until(() => tg.sentMessages(ADA).map((m) => ('text' in m ? /https:\/\/t\.me\/\+\S+/.exec(m.text)?.[0] : undefined)).find(Boolean), 'the invite link');
+      const link = await until(() => tg.sentMessages(ADA).map((m) => ('text' in m ? /https:\/\/t\.me\/\+\S+/.exec(m.text ?? '')?.[0] ?? '' : '')).find((l) => l !== ''), 'the invite link');
       expect(tg.userJoinsWithLink(ADA, link)).toBe('joined');
       await until(() => service.db.$client.prepare("select 1 from access_memberships where state = 'member'").get(), 'the membership to be recorded');
       expect(service.db.$client.prepare('select status from subscriptions').all()).toEqual([{ status: 'trialing' }]);
