@@ -1,5 +1,5 @@
 // At each sandbox start the emulators are new and empty: clear what the database mirrors of them, so the two agree.
-import { eq, isNotNull } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/client';
 import { accessMemberships, accounts, identities, inviteLinks, referralCredits, subscriptions } from '../db/schema';
@@ -18,7 +18,7 @@ export interface SandboxResetReport {
 
 /**
  * Resets the sandbox's accounts to match emulators that start empty. With the Stripe emulator: every
- * Stripe subscription, Stripe customer id and referral credit. With the Telegram emulator: every
+ * subscription with a Stripe id, every Stripe customer id and referral credit. With the Telegram emulator: every
  * Telegram channel membership and invite link, and the operator grants (their members are no longer
  * in the channels). Accounts, identities, their settings, signals, deliveries and API keys stay.
  * One transaction, with an audit event. Only for emulators that replace a real service.
@@ -29,7 +29,8 @@ export function resetSandboxAccounts(db: Db, clock: Clock, emulators: { telegram
   return db.transaction((tx) => {
     const report: SandboxResetReport = { subscriptions: 0, memberships: 0, inviteLinks: 0, stripeCustomers: 0, referralCredits: 0, telegramUsers: [] };
     if (emulators.stripe) {
-      report.subscriptions += tx.delete(subscriptions).where(eq(subscriptions.source, 'stripe')).run().changes;
+      // Only those Stripe made: a row without a Stripe id was never Stripe's (seeded or imported), and no reconcile compares it.
+      report.subscriptions += tx.delete(subscriptions).where(and(eq(subscriptions.source, 'stripe'), isNotNull(subscriptions.stripeSubscriptionId))).run().changes;
       report.stripeCustomers = tx.update(accounts).set({ stripeCustomerId: null }).where(isNotNull(accounts.stripeCustomerId)).run().changes;
       report.referralCredits = tx.delete(referralCredits).run().changes;
     }
