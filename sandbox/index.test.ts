@@ -41,6 +41,7 @@ describe('sandbox mode', () => {
     const page = await (await fetch(sandbox.consoleUrl ?? '')).text();
     expect(page).toContain('<strong>VIP signals</strong> <code>-1001000000001</code>');
     expect(page).toContain('curl -sS -X POST http://127.0.0.1:4321/v1/signals');
+    expect(page).toContain('<code>npm run cli -- billing reconcile --dry-run</code>');
   });
 
   it('stops the console with the emulators', async () => {
