@@ -62,3 +62,15 @@ describe('parseRate', () => {
     expect(parseRate('100/1m')).toEqual({ limit: 100, windowMs: 60_000 });
   });
 });
+
+describe('CONSOLE_PORT', () => {
+  it('is the port beside PORT unless set, a free one when PORT is 0, and checked like PORT', () => {
+    expect(loadConfig({}).consolePort).toBe(8081);
+    expect(loadConfig({ PORT: '3000' }).consolePort).toBe(3001);
+    expect(loadConfig({ PORT: '0' }).consolePort).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).consolePort).toBe(0);
+    expect(loadConfig({ PORT: '3000', CONSOLE_PORT: '9000' }).consolePort).toBe(9000);
+    expect(loadConfig({ CONSOLE_PORT: '0' }).consolePort).toBe(0);
+    expect(() => loadConfig({ CONSOLE_PORT: '80000' })).toThrow(/CONSOLE_PORT: expected a whole number from 0 to 65535 \(got "80000"\)/);
+  });
+});

@@ -48,6 +48,8 @@ export const SECRET_SETTINGS = new Set([
 const schema = z.object({
   PORT: int(0, 65535).default(8080),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
+  /** The sandbox console's port, on HOST; PORT + 1 when absent. */
+  CONSOLE_PORT: int(0, 65535).optional(),
   DATABASE_URL: z.string().trim().min(1).default('file:./data/signalcast.db'),
   PUBLIC_URL: url('https://signals.example.com'),
   PLANS_FILE: optionalText,
@@ -123,6 +125,8 @@ type Env = z.infer<typeof schema>;
 export interface Config {
   port: number;
   host: string;
+  /** The sandbox console's port (on `host`): CONSOLE_PORT, else PORT + 1; 0 picks a free one. */
+  consolePort: number;
   databaseUrl: string;
   publicUrl: string | undefined;
   plansFile: string | undefined;
@@ -185,6 +189,11 @@ function rates(e: Env, prefix: 'TELEGRAM' | 'DISCORD' | 'SLACK' | 'TESTCHAT'): P
   return out;
 }
 
+/** The port beside the service's: PORT + 1, or a free one when PORT is 0 (any) or the last port. */
+function consolePortBeside(port: number): number {
+  return port === 0 || port === 65535 ? 0 : port + 1;
+}
+
 function toConfig(e: Env): Config {
   if (e.BAND_B_MIN > e.BAND_A_MIN) {
     throw new SignalcastError('config_invalid', `Invalid settings:\n  BAND_B_MIN: must not be above BAND_A_MIN (${e.BAND_A_MIN})`);
@@ -196,6 +205,7 @@ function toConfig(e: Env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
+    consolePort: e.CONSOLE_PORT ?? consolePortBeside(e.PORT),
     databaseUrl: e.DATABASE_URL,
     publicUrl: e.PUBLIC_URL,
     plansFile: e.PLANS_FILE,

@@ -1,7 +1,7 @@
 // The entry point: the CLI, and `start`, which runs the service composed in app/ (with the sandbox's emulators when no tokens are set).
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { createContext } from './app/context';
+import { createCliContext } from './app/sandbox-cli';
 import { createService, type Service } from './app/service';
 import { runCli, type CliDeps } from './cli/program';
 import type { CliIo } from './cli/io';
@@ -35,7 +35,7 @@ export async function startService(config: Config): Promise<void> {
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: secretValues(config) });
   const plans = loadPlans(config.plansFile);
   const needs = sandboxNeeds(config);
-  const sandbox = needs.telegram || needs.stripe ? await startSandbox({ config, plans, logger }) : null;
+  const sandbox = needs.telegram || needs.stripe ? await startSandbox({ config, plans, logger, useDataFolder: true }) : null;
   let service: Service | undefined;
   // A failure outside every route, job and send: log it and keep serving (see STYLE.md, error boundaries).
   const onUnhandled = (err: unknown) => logger.error({ err }, 'unhandled rejection');
@@ -79,7 +79,8 @@ export function main(args: string[], io: CliIo = processIo): Promise<number> {
     loadConfig: () => loadConfig(),
     openDatabase: (config, options) => openDatabase(config.databaseUrl, options),
     closeDatabase: (db) => db.$client.close(),
-    createContext: (config, db) => createContext(config, db),
+    // In sandbox mode, access and billing reach the running sandbox's emulators (data/sandbox.json).
+    createContext: (config, db) => createCliContext(config, db, io),
     start: startService,
   };
   return runCli(args, deps);

@@ -119,6 +119,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     metricsToken: config.metricsToken,
     onPublished: () => dispatcher.poke(),
     http: config.http,
+    consolePort: config.sandbox ? config.consolePort : undefined,
   });
 
   const access = telegram ? createAccess({ db, api: telegram.api, plans, clock, audit, logger }) : null;

@@ -3,10 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { STRIPE_WEBHOOK_PATH } from '../billing/webhook-route';
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
+import { SignalcastError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { PlansConfig } from '../core/plans';
+import { openDatabase } from '../db/client';
 import { startConsole, TelegramSection, type SandboxConsole } from './console';
 import { createPlanChannels, stripePlanPrices } from './register';
+import { resetSandboxAccounts } from './reset';
+import { removeSandboxState, sandboxStatePath, shownPath, writeSandboxState } from './state-file';
 import { startStripeEmulator, type StripeEmulator } from './stripe';
 import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } from './telegram';
 
@@ -19,6 +23,12 @@ export interface SandboxOptions {
   /** Simulated time for both emulators; the system clock by default. */
   clock?: Clock | undefined;
   telegramLimits?: Partial<TelegramLimits> | undefined;
+  /**
+   * The service's own sandbox (main.ts), not a test's: writes the emulators' addresses and
+   * credentials to `sandbox.json` beside the database for the CLI (0600, removed at stop), and
+   * resets the database's accounts to match the new, empty emulators (see reset.ts).
+   */
+  useDataFolder?: boolean | undefined;
 }
 
 /** The emulators started, and the settings that point the real clients at them. */
@@ -29,7 +39,7 @@ export interface Sandbox {
   readonly stripe: StripeEmulator | null;
   /** The console page where a person acts as a subscriber (runs with the Telegram emulator). */
   readonly console: SandboxConsole | null;
-  /** `http://127.0.0.1:<port>/`, or null without the Telegram emulator. */
+  /** `http://<HOST>:<CONSOLE_PORT>/` (127.0.0.1 when HOST is every address), or null without the Telegram emulator. */
   readonly consoleUrl: string | null;
   /** Once the service listens: Stripe's webhooks go to `<serviceUrl>/webhooks/stripe`, and the console shows how to publish to it. */
   attach(serviceUrl: string): void;
@@ -62,7 +72,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       config = { ...config, telegram: { ...config.telegram, token: telegram.token, apiRoot: telegram.apiRoot } };
       logger.info({ telegram: telegram.apiRoot, channels }, `sandbox: Telegram emulator at ${telegram.apiRoot} (bot @signalcast_bot${channels.length ? `, private channels ${channels.map((c) => c.chatId).join(', ')}` : ''})`);
       const titled = channels.map((c) => ({ chatId: Number(c.chatId), title: `${plans.plans.find((p) => p.id === c.planId)?.name ?? c.planId} signals` }));
-      consolePage = await startConsole({ sections: [new TelegramSection({ emulator: telegram, channels: titled })] });
+      consolePage = await startConsole({ sections: [new TelegramSection({ emulator: telegram, channels: titled })], host: config.host, port: config.consolePort })
+        .catch((err: unknown) => {
+          if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+          throw new SignalcastError('config_invalid', `CONSOLE_PORT: port ${options.config.consolePort} on ${options.config.host} is in use (the sandbox console's port, PORT + 1 unless set): set CONSOLE_PORT to a free port, or 0 for any`, { cause: err });
+        });
+      config = { ...config, consolePort: consolePage.port };
       logger.info({ console: `${consolePage.url}/` }, `sandbox: console at ${consolePage.url}/`);
     }
     if (needs.stripe) {
@@ -76,10 +91,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const why = options.config.sandbox ? '' : ' (STRIPE_SECRET_KEY is not set: payments go to the emulator and no money moves)';
       logger.info({ stripe: stripe.url }, `sandbox: Stripe emulator at ${stripe.url}; its checkout and portal pages are there${why}`);
     }
+    if (options.useDataFolder) useDataFolder({ config, telegram, stripe, consoleUrl: consolePage ? `${consolePage.url}/` : null, clock, logger });
   } catch (err) {
     await Promise.allSettled([consolePage?.stop(), telegram?.stop(), stripe?.stop()]);
     throw err;
   }
+  const statePath = options.useDataFolder ? sandboxStatePath(config) : null;
   const started = { telegram, stripe, console: consolePage, consoleUrl: consolePage ? `${consolePage.url}/` : null };
   return {
     config,
@@ -92,7 +109,41 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       logger.info({ webhookUrl }, `sandbox: the Stripe emulator sends its webhooks to ${webhookUrl}`);
     },
     async stop() {
+      if (statePath) removeSandboxState(statePath);
       await Promise.allSettled([consolePage?.stop(), telegram?.stop(), stripe?.stop()]);
     },
   };
+}
+
+/**
+ * Resets the database's sandbox accounts to match the new emulators (which start empty), tells the
+ * Telegram emulator about the users the database knows, and writes sandbox.json for the CLI.
+ */
+function useDataFolder(args: { config: Config; telegram: TelegramEmulator | null; stripe: StripeEmulator | null; consoleUrl: string | null; clock: Clock; logger: Logger }): void {
+  const { config, telegram, stripe, logger } = args;
+  const path = sandboxStatePath(config);
+  if (!path) return; // An in-memory database starts empty too, and no CLI can reach it.
+  const db = openDatabase(config.databaseUrl);
+  try {
+    const report = resetSandboxAccounts(db, args.clock, { telegram: telegram !== null, stripe: stripe !== null });
+    for (const user of report.telegramUsers) telegram?.addUser(user.id, { username: user.username, startedBot: true });
+    const { telegramUsers, ...cleared } = report;
+    const parts = [
+      `${cleared.subscriptions} subscription${cleared.subscriptions === 1 ? '' : 's'}`,
+      ...(telegram ? [`${cleared.memberships} channel membership${cleared.memberships === 1 ? '' : 's'}`, `${cleared.inviteLinks} invite link${cleared.inviteLinks === 1 ? '' : 's'}`] : []),
+      ...(stripe ? [`${cleared.stripeCustomers} Stripe customer${cleared.stripeCustomers === 1 ? '' : 's'}`] : []),
+    ];
+    logger.info({ reset: cleared, telegramUsers: telegramUsers.length },
+      `sandbox: the emulators start empty and keep nothing across restarts, so the sandbox's accounts were reset to match: cleared ${parts.join(', ')}; accounts, signals and API keys are kept${telegram && telegramUsers.length > 0 ? ` (the Telegram emulator knows the ${telegramUsers.length} Telegram user${telegramUsers.length === 1 ? '' : 's'} again)` : ''}`);
+  } finally {
+    db.$client.close();
+  }
+  writeSandboxState(path, {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    telegram: telegram ? { token: telegram.token, apiRoot: telegram.apiRoot } : null,
+    stripe: stripe ? { secretKey: stripe.secretKey, apiBase: stripe.url, webhookSecret: stripe.webhookSecret } : null,
+    console: args.consoleUrl,
+  });
+  logger.info({ file: path }, `sandbox: the emulators' addresses are in ${shownPath(path)} (readable by you only), for \`signalcast access reconcile\` and \`billing reconcile\``);
 }

@@ -11,6 +11,7 @@ import type { Readiness } from './readiness';
 import { registerHealthRoutes } from './routes/health';
 import type { PublishOutcome } from '../core/signals/ports';
 import { registerIngestRoutes, type SignalPublisher } from './routes/ingest';
+import { registerRootRoute } from './routes/root';
 
 /** Bodies above this are refused with 413 before they are read in full. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -34,6 +35,8 @@ export interface ServerDeps {
   onPublished?: (outcome: PublishOutcome) => void;
   /** Timeouts and the connection cap (DEFAULT_HTTP_LIMITS when absent). */
   http?: HttpLimits;
+  /** In sandbox mode, the console's port: GET / leads there. */
+  consolePort?: number | undefined;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -87,6 +90,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   reportDroppedConnections(app.server, { logger: deps.logger, clock: deps.clock, maxConnections: limits.maxConnections });
   keepLastUsedFlushed(app, deps.apiKeys, deps.logger);
   registerHealthRoutes(app, { readiness: deps.readiness, renderMetrics: () => deps.metrics.render(), metricsToken: deps.metricsToken });
+  registerRootRoute(app, { consolePort: deps.consolePort });
   return app;
 }
 

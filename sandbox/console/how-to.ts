@@ -1,4 +1,4 @@
-// The console's "how to" box: the subscriber path in four steps, and how to publish a signal to the running service.
+// The console's "how to" box: the subscriber path in four steps, how to publish a signal to the running service, and how to check for drift.
 import { escapeHtml } from './html';
 
 const SIGNAL = `{"publisherId":"console-'$(date +%s)'","symbol":"BTCUSDT","market":"crypto","side":"long","conviction":0.9,"reasons":["Breakout on volume"]}`;
@@ -21,5 +21,7 @@ ${publishCommands(serviceUrl).map((c) => `<pre>${escapeHtml(c)}</pre>`).join('\n
 (any future expiry and CVC; <code>4000 0000 0000 0002</code> is declined); an invite link arrives here: press <em>Join</em>.
 Then publish a signal and watch the alert arrive in the channel and in the chat.</p>
 ${publish}
+<p>See whether the database and the emulators agree (the command uses this sandbox's emulators): <code>npm run cli -- billing reconcile --dry-run</code>
+and <code>npm run cli -- access reconcile --dry-run</code>. A restart resets the subscriptions, as the emulators start empty.</p>
 </details>`;
 }

@@ -10,6 +10,8 @@ export interface ConsoleOptions {
   sections: ConsoleSection[];
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** The address to listen on: 127.0.0.1 by default; the service's HOST in the sandbox (0.0.0.0 reaches it from outside a container). */
+  host?: string;
   /** How often the page reloads itself when JavaScript runs; 0 turns it off. Default 3000 ms. */
   refreshMs?: number;
 }
@@ -40,6 +42,7 @@ export class SandboxConsole {
     this.server = new EmulatorServer({
       name: 'console',
       port: options.port ?? 0,
+      host: options.host ?? '127.0.0.1',
       renderFault: () => ({ status: 500, body: 'injected fault' }),
     });
     this.server.route('GET', '/', (req) => this.render(req.query));
@@ -47,8 +50,16 @@ export class SandboxConsole {
     this.server.route('*', '/*', (req) => this.error(new ConsoleInputError(`There is no page ${req.method} ${req.path}.`, 404), req.query));
   }
 
+  /** `http://<host>:<port>` to open it on this machine (127.0.0.1 when it listens on every address). */
   get url(): string {
-    return this.server.url;
+    const host = this.options.host ?? '127.0.0.1';
+    const shown = ANY_ADDRESS.has(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    return `http://${shown}:${this.port}`;
+  }
+
+  /** The port it listens on. */
+  get port(): number {
+    return Number(/:(\d+)$/.exec(this.server.url)?.[1]);
   }
 
   /** The service's own URL, once it listens: the how-to shows how to publish a signal to it. */
@@ -83,7 +94,7 @@ ${parts.join('\n')}`;
   private act(req: EmulatorRequest): EmulatorResponse {
     // A page on another site may not drive the console (browsers send Origin on a cross-site form post).
     const origin = req.headers.origin;
-    if (typeof origin === 'string' && !this.isOwnOrigin(origin)) return this.error(new ConsoleInputError('Forms from another site are refused.', 403), req.query);
+    if (typeof origin === 'string' && !this.isOwnOrigin(origin, req.headers.host)) return this.error(new ConsoleInputError('Forms from another site are refused.', 403), req.query);
     const section = this.options.sections.find((s) => s.id === req.params.section);
     if (!section) return this.error(new ConsoleInputError(`There is no section ${JSON.stringify(req.params.section)}.`, 404), req.query);
     const form = req.body instanceof URLSearchParams ? req.body : new URLSearchParams(req.rawBody.toString('utf8'));
@@ -103,12 +114,19 @@ ${parts.join('\n')}`;
     }
   }
 
-  /** This console's own page, whichever loopback name the browser used for it (127.0.0.1, localhost, [::1]). */
-  private isOwnOrigin(origin: string): boolean {
+  /**
+   * This console's own page, whichever loopback name the browser used for it (127.0.0.1, localhost,
+   * [::1]), or the name it was reached by from elsewhere (a Docker host, another machine): the form's
+   * Origin is the address the request itself went to.
+   */
+  private isOwnOrigin(origin: string, host: string | string[] | undefined): boolean {
     if (origin === this.url) return true;
     try {
       const from = new URL(origin);
-      return LOOPBACK_NAMES.has(from.hostname) && from.port === new URL(this.url).port;
+      // Only when it listens beyond loopback: on loopback alone, a page on another name is never the console.
+      const beyondLoopback = !LOOPBACK_HOSTS.has(this.options.host ?? '127.0.0.1');
+      if (beyondLoopback && typeof host === 'string' && from.protocol === 'http:' && from.host === host.toLowerCase()) return true;
+      return LOOPBACK_NAMES.has(from.hostname) && from.port === String(this.port);
     } catch {
       return false;
     }
@@ -122,6 +140,8 @@ ${parts.join('\n')}`;
 }
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+const ANY_ADDRESS = new Set(['0.0.0.0', '::', '[::]']);
 
 function withoutNotice(query: URLSearchParams): URLSearchParams {
   const copy = new URLSearchParams(query);

@@ -1,0 +1,86 @@
+// `npm start` in sandbox mode and the `signalcast` command in the same folder, as two processes, as a newcomer runs them.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const MAIN = resolve('main.ts');
+const TSX = createRequire(import.meta.url).resolve('tsx');
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+function env(cwd: string): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, LOG_FORMAT: 'json', HOST: '127.0.0.1', PORT: '0' };
+}
+
+/** `npm start` in `cwd`; resolves with the "sandbox mode" log line, plus the service's URL, once the service listens. */
+function startService(cwd: string): { child: ChildProcess; ready: Promise<Record<string, unknown>>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'start'], { cwd, env: env(cwd), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let buffer = '';
+  let url: unknown;
+  const ready = new Promise<Record<string, unknown>>((done, fail) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const parts = buffer.split('\n');
+      buffer = parts.pop() ?? '';
+      for (const part of parts.filter(Boolean)) {
+        const line = JSON.parse(part) as Record<string, unknown>;
+        if (String(line.msg).startsWith('Signalcast listening on')) url = line.url;
+        if (String(line.msg).startsWith('sandbox mode')) done({ ...line, url });
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`the service exited (${code}) before it was ready`)));
+  });
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  return { child, ready, exited };
+}
+
+/** `signalcast <args>` in `cwd`. */
+function signalcast(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env: env(cwd) }, (err, stdout, stderr) => {
+      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('npm start and the signalcast command in sandbox mode', () => {
+  it('the command uses the running sandbox (saying so), / of the service leads to the console, and after stopping the command says to start it', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sc-sandbox-process-'));
+    const service = startService(cwd);
+    const ready = await service.ready;
+    const file = join(cwd, 'data', 'sandbox.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    const billing = await signalcast(cwd, 'billing', 'reconcile', '--dry-run');
+    expect(billing).toEqual({
+      code: 0,
+      stdout: 'Checked 0 Stripe subscriptions (dry run: nothing changed).\nNo drift: the local mirror matches Stripe.\n',
+      stderr: "using the running sandbox's emulators (data/sandbox.json)\n",
+    });
+    const access = await signalcast(cwd, 'access', 'reconcile', '--dry-run');
+    expect(access.stderr).toBe("using the running sandbox's emulators (data/sandbox.json)\n");
+    expect(access.stdout).toContain('Access matches the subscriptions: nothing to do.');
+    expect(access.code).toBe(0);
+
+    // GET / of the service leads to the console, which answers there.
+    const consoleUrl = String(ready.console);
+    const root = await fetch(`${String(ready.url ?? '')}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe(consoleUrl);
+    expect((await fetch(consoleUrl)).status).toBe(200);
+
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+    expect(existsSync(file)).toBe(false);
+    const stopped = await signalcast(cwd, 'access', 'reconcile');
+    expect(stopped.code).toBe(78);
+    expect(stopped.stderr).toContain('access reconcile: no sandbox is running (there is no data/sandbox.json): start the service first (npm start) or set TELEGRAM_BOT_TOKEN');
+  });
+});

@@ -1,0 +1,95 @@
+// The running sandbox's emulators (addresses and credentials) in data/sandbox.json, so that the CLI can reach them.
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { z } from 'zod';
+import type { Config } from '../config';
+import { toSqlitePath } from '../db/client';
+
+const fileSchema = z.object({
+  pid: z.number().int().positive(),
+  startedAt: z.string(),
+  telegram: z.object({ token: z.string().min(1), apiRoot: z.string().url() }).nullable(),
+  stripe: z.object({ secretKey: z.string().min(1), apiBase: z.string().url(), webhookSecret: z.string().min(1) }).nullable(),
+  console: z.string().nullable(),
+});
+
+/** What the sandbox writes: the process that runs it, and how to reach each emulator it started. */
+export type SandboxStateFile = z.infer<typeof fileSchema>;
+
+/** What the CLI finds: the running sandbox, or why there is none. */
+export type RunningSandbox =
+  | { running: true; path: string; state: SandboxStateFile }
+  | { running: false; path: string; why: string };
+
+/** `sandbox.json` in the database's folder (`data/` by default); null for an in-memory database. */
+export function sandboxStatePath(config: Pick<Config, 'databaseUrl'>): string | null {
+  const db = toSqlitePath(config.databaseUrl);
+  return db === ':memory:' ? null : join(dirname(resolve(db)), 'sandbox.json');
+}
+
+/** The path as a person would type it from here ("data/sandbox.json"). */
+export function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+/** Writes the file readable by its owner only (0600), whole or not at all. */
+export function writeSandboxState(path: string, state: SandboxStateFile): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(temp, 0o600);
+  renameSync(temp, path);
+}
+
+/** Removes the file if this process wrote it (another sandbox may have started on the same folder since). */
+export function removeSandboxState(path: string, pid = process.pid): void {
+  try {
+    const written = JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown };
+    if (written.pid === pid) rmSync(path, { force: true });
+  } catch {
+    // Gone already, or not ours to read: nothing to remove.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, as another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Reads the file and checks that the process that wrote it still runs. */
+export function readSandboxState(path: string): RunningSandbox {
+  if (!existsSync(path)) return { running: false, path, why: `no sandbox is running (there is no ${shownPath(path)})` };
+  let parsed: SandboxStateFile;
+  try {
+    const result = fileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    if (!result.success) return { running: false, path, why: `${shownPath(path)} is not a sandbox state file` };
+    parsed = result.data;
+  } catch {
+    return { running: false, path, why: `${shownPath(path)} cannot be read` };
+  }
+  if (!isAlive(parsed.pid)) return { running: false, path, why: `the sandbox that wrote ${shownPath(path)} (process ${parsed.pid}) is not running any more` };
+  return { running: true, path, state: parsed };
+}
+
+/**
+ * The settings with the running sandbox's emulators filled in where no real platform token or
+ * Stripe key is set: what the service itself runs with. `used` says which emulators were filled in.
+ */
+export function withSandboxEmulators(config: Config, state: SandboxStateFile): { config: Config; used: ('telegram' | 'stripe')[] } {
+  let next = config;
+  const used: ('telegram' | 'stripe')[] = [];
+  if (!config.telegram.token && config.sandbox && state.telegram) {
+    next = { ...next, telegram: { ...next.telegram, token: state.telegram.token, apiRoot: state.telegram.apiRoot } };
+    used.push('telegram');
+  }
+  if (!config.stripe.secretKey && state.stripe) {
+    next = { ...next, stripe: { secretKey: state.stripe.secretKey, apiBase: state.stripe.apiBase, webhookSecret: state.stripe.webhookSecret } };
+    used.push('stripe');
+  }
+  return { config: next, used };
+}
