@@ -141,4 +141,46 @@ describe('return pages', () => {
     expect(await page.text()).toContain('Payment received, return to the chat');
     expect(await (await fetch(`${h.baseUrl}/billing/cancel`)).text()).toContain('Nothing was charged');
   });
+
+  it('says the trial has started for a $0 trial checkout, checked with Stripe', async () => {
+    const account = await h.newAccount();
+    const link = await h.checkout(account, 'vip');
+    const paid = await h.pay(link.url, CARD_OK);
+    const page = await fetch(paid.headers.get('location') as string);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('Your trial has started');
+    expect(html).toContain('until 2026-01-22');
+    expect(html).not.toContain('Payment received');
+    expect(h.emu.calls('GET', `/v1/checkout/sessions/${link.sessionId}`).length).toBeGreaterThan(0);
+  });
+
+  it('never says "Payment received" for an unknown, made-up or unpaid session', async () => {
+    const account = await h.newAccount();
+    const open = await h.checkout(account, 'pro');
+    const cases: [string, number, string][] = [
+      [`?session_id=${open.sessionId}`, 200, 'Payment not finished'],
+      ['?session_id=cs_test_a1doesnotexist', 404, 'Payment not found'],
+      ['?session_id=<script>', 404, 'Payment not found'],
+      ['', 404, 'Payment not found'],
+    ];
+    for (const [query, status, title] of cases) {
+      const res = await fetch(`${h.baseUrl}/billing/success${query}`);
+      const html = await res.text();
+      expect([query, res.status]).toEqual([query, status]);
+      expect(html).toContain(title);
+      expect(html).not.toContain('Payment received');
+      expect(html).not.toContain('<script>');
+    }
+  });
+
+  it('says it could not check the payment when Stripe fails, without claiming it was received', async () => {
+    const account = await h.newAccount();
+    const link = await h.checkout(account, 'pro');
+    const paid = await h.pay(link.url, CARD_OK);
+    h.emu.failNext({ kind: 'server_error', status: 500 }, { match: (req) => req.path.startsWith('/v1/checkout/sessions/') });
+    const res = await fetch(paid.headers.get('location') as string);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain('Payment not confirmed yet');
+  });
 });

@@ -80,7 +80,7 @@ export function createBillingService(deps: BillingServiceDeps): BillingService {
     refunds,
     reconcile: (options = {}) => reconcileSubscriptions({ stripe: deps.stripe, sync, events: deps.events, logger: logger.child({ component: 'billing-reconcile' }) }, options),
     registerRoutes: (app) => {
-      registerBillingPages(app);
+      registerBillingPages(app, { stripe: deps.stripe, logger: logger.child({ component: 'billing-pages' }) });
       if (webhook) registerStripeWebhook(app, { webhook, logger: logger.child({ component: 'stripe-webhook' }) });
     },
   };

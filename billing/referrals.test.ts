@@ -122,7 +122,7 @@ describe('referral credits', () => {
     delete bare.data.object.subscription;
     const payload = JSON.stringify(bare);
     expect((await h.postWebhook(payload, h.emu.signWebhook(payload))).body).toMatchObject({ outcome: 'applied' });
-    expect(h.emu.calls('GET', `/v1/invoices/${paid.data.object.id as string}`).length).toBeGreaterThanOrEqual(2);
+    expect(h.emu.calls('GET', `/v1/invoices/${(paid.data.object as Stripe.Invoice).id}`).length).toBeGreaterThanOrEqual(2);
     expect((await h.mirror(friend.id))?.status).toBe('active');
     expect((await balanceOf(referrer.id)).customer.balance).toBe(-500);
   });
