@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SignalcastError } from '../core/errors';
 import { paidPlans } from '../core/plans';
+import { sendCommand, telegramUserOf } from './testing/commands';
 import { CARD_OK, startBillingHarness, type BillingHarness } from './testing/harness';
 
 let h: BillingHarness;
@@ -73,6 +74,28 @@ describe('checkout links', () => {
     expect(h.emu.calls('POST', '/v1/coupons')).toHaveLength(1);
     expect(await h.stripe.coupons.retrieve('referral-20')).toMatchObject({ percent_off: 20, duration: 'once' });
     expect((await h.accounts.getAccount(referred.id))?.referredBy).toBe(referrer.id);
+  });
+
+  it('shows the referral discount where the payer looks: the /subscribe answer and the hosted checkout page', async () => {
+    const referrer = await h.newAccount();
+    const code = await h.referrals.ensureReferralCode(referrer.id);
+    const friend = await h.newAccount({ referredBy: referrer.id });
+    const userId = telegramUserOf(h, friend.id);
+    const answer = await sendCommand(h, userId, '/subscribe pro');
+    expect(answer.text).toContain('Referral discount: 20% off your first payment, $23.20 instead of $29.00.');
+    const page = await (await fetch(answer.urls[0] as string)).text();
+    expect(page).toContain('-$5.80');
+    expect(page).toContain('Due today: <strong>$23.20</strong>');
+
+    const trial = await h.service.billing.createCheckoutLink({ accountId: (await h.newAccount()).id, planId: 'vip', identity: { platform: 'telegram', platformUserId: '1' }, referralCode: code });
+    expect(trial.discount).toMatchObject({ label: '20% off', afterTrial: true, regularCents: 14900, firstPaymentCents: 11920 });
+  });
+
+  it('says nothing about a discount to someone who was not referred', async () => {
+    const account = await h.newAccount();
+    const answer = await sendCommand(h, telegramUserOf(h, account.id), '/subscribe pro');
+    expect(answer.urls).toHaveLength(1);
+    expect(answer.text).not.toContain('discount');
   });
 
   it('ignores an unknown referral code and the account\'s own code', async () => {

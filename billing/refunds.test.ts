@@ -1,13 +1,8 @@
 // Refunds and disputes through the webhook: the emulator refunds or disputes a real payment, signs the events as Stripe does, and access is held.
 import type Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handleEvent } from '../bots/commands/router';
-import type { CommandDeps } from '../bots/commands/deps';
 import { entitlementOf } from '../core/entitlement';
-import { SqliteAccountDirectory } from '../db/stores/account-directory';
-import { SqliteLinkCodeStore } from '../db/stores/link-code-store';
-import { SqliteSignalStore } from '../db/stores/signal-store';
-import { SqliteOperatorStats } from '../db/stores/stats-store';
+import { OPERATOR, sendCommand, telegramUserOf } from './testing/commands';
 import { CARD_OK, startBillingHarness, type BillingHarness, type HarnessOptions } from './testing/harness';
 
 let h: BillingHarness;
@@ -24,25 +19,15 @@ async function subscribe(planId = 'pro'): Promise<{ accountId: string; subscript
   expect((await h.pay(link.url, CARD_OK)).status).toBe(303);
   await h.settle();
   const session = await h.stripe.checkout.sessions.retrieve(link.sessionId);
-  const userId = h.rows(`select platform_user_id as id from identities where account_id = '${account.id}'`)[0]?.id as string;
-  return { accountId: account.id, subscriptionId: session.subscription as string, userId };
+  return { accountId: account.id, subscriptionId: session.subscription as string, userId: telegramUserOf(h, account.id) };
 }
 
 const entitlement = async (accountId: string) => entitlementOf(h.plans, await h.accounts.listSubscriptions(accountId), h.clock.now());
 const auditOf = (accountId: string, action: string) => h.audit.list({ subjectType: 'account', subjectId: accountId }).filter((a) => a.action === action);
 
-/** The operator's /grant, as typed in the bot, against the harness's database. */
+/** The operator's /grant, as typed in the bot. */
 async function grant(userId: string, planId: string, days: number): Promise<string> {
-  const deps: CommandDeps = {
-    accounts: h.accounts, directory: new SqliteAccountDirectory({ db: h.db }), referrals: h.referrals, linkCodes: new SqliteLinkCodeStore({ db: h.db }),
-    billing: h.service.billing, plans: h.plans, signals: new SqliteSignalStore({ db: h.db, clock: h.clock, plans: h.plans, bands: { aMin: 0.8, bMin: 0.6 } }),
-    stats: new SqliteOperatorStats({ db: h.db }), audit: h.audit, clock: h.clock, logger: h.logger, operatorIds: { telegram: ['900'] },
-  };
-  const replies = await handleEvent({
-    type: 'command', actor: { platform: 'telegram', platformUserId: '900' }, chat: { platform: 'telegram', chatId: '900' }, isPrivate: true,
-    command: 'grant', args: `${userId} ${planId} ${days}`,
-  }, deps);
-  return replies.map((r) => r.text).join('\n');
+  return (await sendCommand(h, OPERATOR, `/grant ${userId} ${planId} ${days}`)).text;
 }
 
 describe('refunds', () => {
