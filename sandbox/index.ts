@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { PlansConfig } from '../core/plans';
 import { startConsole, TelegramSection, type SandboxConsole } from './console';
+import { StripeSection } from './console/stripe-section';
 import { createPlanChannels, stripePlanPrices } from './register';
 import { startStripeEmulator, type StripeEmulator } from './stripe';
 import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } from './telegram';
@@ -62,7 +63,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       config = { ...config, telegram: { ...config.telegram, token: telegram.token, apiRoot: telegram.apiRoot } };
       logger.info({ telegram: telegram.apiRoot, channels }, `sandbox: Telegram emulator at ${telegram.apiRoot} (bot @signalcast_bot${channels.length ? `, private channels ${channels.map((c) => c.chatId).join(', ')}` : ''})`);
       const titled = channels.map((c) => ({ chatId: Number(c.chatId), title: `${plans.plans.find((p) => p.id === c.planId)?.name ?? c.planId} signals` }));
-      consolePage = await startConsole({ sections: [new TelegramSection({ emulator: telegram, channels: titled })] });
+      consolePage = await startConsole({ sections: [new TelegramSection({ emulator: telegram, channels: titled }), new StripeSection({ emulator: () => stripe })] });
       logger.info({ console: `${consolePage.url}/` }, `sandbox: console at ${consolePage.url}/`);
     }
     if (needs.stripe) {

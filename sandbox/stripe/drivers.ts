@@ -4,7 +4,7 @@
 import type Stripe from 'stripe';
 import { closeDispute, latestCharge, openDispute, refundCharge } from './charges';
 import { completeSession, type CheckoutPayment, type CheckoutResult } from './checkout';
-import { periodEnd, processDue, retryPayment } from './lifecycle';
+import { periodEnd, processDue, retryPayment, setCancelAtPeriodEnd } from './lifecycle';
 import type { PaymentOutcome, SubscriptionRecord } from './store';
 import { snapshot, type StripeWorld } from './world';
 
@@ -22,6 +22,8 @@ export interface InstantDrivers {
   renewalFails(subscriptionId: string): Stripe.Subscription;
   trialEnds(subscriptionId: string, options: { paid: boolean }): Stripe.Subscription;
   periodEnds(subscriptionId: string): Stripe.Subscription;
+  /** The customer cancels at period end (as in the portal): customer.subscription.updated. */
+  cancelAtPeriodEnd(subscriptionId: string): Stripe.Subscription;
 }
 
 /** When a driver's payment happens: at a moment in simulated time, or now. */
@@ -41,6 +43,12 @@ export class StripeDrivers {
       renewalFails: (id) => jump(id, (rec) => this.nextPayment(rec, 'fail')),
       trialEnds: (id, options) => jump(id, (rec) => this.trialEnd(rec, options)),
       periodEnds: (id) => jump(id, (rec) => ({ outcomes: [], atSec: periodEnd(rec.sub) })),
+      cancelAtPeriodEnd: (id) => {
+        const rec = this.record(id);
+        if (rec.sub.status === 'canceled' || rec.sub.status === 'incomplete_expired') throw new DriverError(`subscription ${id} has ended already`);
+        this.world.run(() => setCancelAtPeriodEnd(this.world, rec, true));
+        return snapshot(rec.sub);
+      },
     };
   }
 

@@ -79,6 +79,8 @@ export interface StripeEmulator {
   dispute(subscriptionId: string, reason?: string): Stripe.Dispute;
   /** Closes a dispute, won (for the merchant) or lost: charge.dispute.closed. */
   closeDispute(disputeId: string, outcome: 'won' | 'lost'): Stripe.Dispute;
+  /** Simulated time now, in milliseconds (ahead of the real clock once the console's drivers jumped it). */
+  clockMs(): number;
   /** The time drivers applied at once, simulated time jumping like a test clock (for the console's buttons). */
   readonly instant: InstantDrivers;
   /** The events emitted so far, oldest first, optionally of one type. */
@@ -191,6 +193,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     dispute: (id, reason) => drivers.dispute(id, reason),
     closeDispute: (id, outcome) => drivers.closeDispute(id, outcome),
     instant: drivers.instant,
+    clockMs: () => clock.nowMs(),
     events: (type) => [...world.store.events.values()].filter((e) => type === undefined || e.type === type),
     subscription: (id) => snapshot(world.store.subscription(id).sub),
     whenWebhooksDelivered: () => webhooks.whenDelivered(),
