@@ -91,6 +91,7 @@ describe('subscriptions', () => {
     await store.upsertSubscription({ id: 'grant_1', accountId: a.id, planId: 'vip', status: 'canceled', source: 'grant' });
     expect((await store.listSubscriptions(a.id)).map((s) => s.status)).toEqual(['canceled']);
   });
+
   it('holds a subscription once, and later upserts from Stripe keep the hold', async () => {
     const a = await store.createAccount();
     const sub = await store.upsertSubscription({ accountId: a.id, stripeSubscriptionId: 'sub_h1', planId: 'pro', status: 'active' });
