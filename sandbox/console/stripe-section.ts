@@ -47,7 +47,7 @@ export class StripeSection implements ConsoleSection {
     if (!emu) return '<p>Stripe is not emulated here: a real Stripe key is set.</p>';
     const aheadDays = Math.round((emu.clockMs() - Date.now()) / 86_400_000);
     const clock = `<p class="meta">Stripe's clock: ${escapeHtml(new Date(emu.clockMs()).toISOString().slice(0, 16).replace('T', ' '))} UTC${aheadDays > 0 ? ` (${aheadDays} days ahead: the buttons move it like a Stripe test clock)` : ''}.</p>`;
-    const howTo = `<p>Watch a subscriber lose and regain access: <em>Fail next renewal</em> (past_due: access kept for the grace period), <em>Fail next renewal</em> again (unpaid: removed from the channel), then <em>Next payment succeeds</em> (active: back in). Each button sends the webhooks Stripe would.</p>`;
+    const howTo = `<p>Watch a subscriber lose and regain access: <em>Fail next renewal</em> (or, during a trial, <em>End trial (payment fails)</em>): past_due, access kept for the grace period; <em>Fail next renewal</em> again: unpaid, removed from the channel; then <em>Next payment succeeds</em>: active, back in. Each button sends the webhooks Stripe would.</p>`;
     const subs = [...emu.store.subscriptions.values()].map((r) => r.sub).reverse();
     if (subs.length === 0) return `${clock}<p>No subscriptions yet: send <code>/subscribe</code> to the bot above and pay on the checkout page.</p>`;
     return `${clock}${howTo}<ul class="subscriptions">${subs.map((sub) => `<li>${this.row(emu, sub, actionUrl)}</li>`).join('')}</ul>`;
