@@ -106,6 +106,8 @@ describe('referral credits', () => {
     expect(invoice.parent).toBeUndefined();
     expect(invoice.subscription).toMatch(/^sub_/);
     expect(h.rows("select outcome from stripe_events where type = 'invoice.paid'")).toEqual([{ outcome: 'unchanged' }]);
+    // Read from the payload: the one fetch of the invoice is the referral's own check that it was paid.
+    expect(h.emu.calls('GET', `/v1/invoices/${invoice.id as string}`)).toHaveLength(1);
     expect((await balanceOf(referrerId)).customer.balance).toBe(-500);
     expect(h.rows('select referred_account_id as id from referral_credits')).toEqual([{ id: referredId }]);
   });
