@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SignalcastError } from '../core/errors';
 import { paidPlans } from '../core/plans';
+import { sendCommand, telegramUserOf } from './testing/commands';
 import { CARD_OK, startBillingHarness, type BillingHarness } from './testing/harness';
 
 let h: BillingHarness;
@@ -75,6 +76,28 @@ describe('checkout links', () => {
     expect((await h.accounts.getAccount(referred.id))?.referredBy).toBe(referrer.id);
   });
 
+  it('shows the referral discount where the payer looks: the /subscribe answer and the hosted checkout page', async () => {
+    const referrer = await h.newAccount();
+    const code = await h.referrals.ensureReferralCode(referrer.id);
+    const friend = await h.newAccount({ referredBy: referrer.id });
+    const userId = telegramUserOf(h, friend.id);
+    const answer = await sendCommand(h, userId, '/subscribe pro');
+    expect(answer.text).toContain('Referral discount: 20% off your first payment, $23.20 instead of $29.00.');
+    const page = await (await fetch(answer.urls[0] as string)).text();
+    expect(page).toContain('-$5.80');
+    expect(page).toContain('Due today: <strong>$23.20</strong>');
+
+    const trial = await h.service.billing.createCheckoutLink({ accountId: (await h.newAccount()).id, planId: 'vip', identity: { platform: 'telegram', platformUserId: '1' }, referralCode: code });
+    expect(trial.discount).toMatchObject({ label: '20% off', afterTrial: true, regularCents: 14900, firstPaymentCents: 11920 });
+  });
+
+  it('says nothing about a discount to someone who was not referred', async () => {
+    const account = await h.newAccount();
+    const answer = await sendCommand(h, telegramUserOf(h, account.id), '/subscribe pro');
+    expect(answer.urls).toHaveLength(1);
+    expect(answer.text).not.toContain('discount');
+  });
+
   it('ignores an unknown referral code and the account\'s own code', async () => {
     const account = await h.newAccount();
     const own = await h.referrals.ensureReferralCode(account.id);
@@ -140,5 +163,47 @@ describe('return pages', () => {
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('Payment received, return to the chat');
     expect(await (await fetch(`${h.baseUrl}/billing/cancel`)).text()).toContain('Nothing was charged');
+  });
+
+  it('says the trial has started for a $0 trial checkout, checked with Stripe', async () => {
+    const account = await h.newAccount();
+    const link = await h.checkout(account, 'vip');
+    const paid = await h.pay(link.url, CARD_OK);
+    const page = await fetch(paid.headers.get('location') as string);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('Your trial has started');
+    expect(html).toContain('until 2026-01-22');
+    expect(html).not.toContain('Payment received');
+    expect(h.emu.calls('GET', `/v1/checkout/sessions/${link.sessionId}`).length).toBeGreaterThan(0);
+  });
+
+  it('never says "Payment received" for an unknown, made-up or unpaid session', async () => {
+    const account = await h.newAccount();
+    const open = await h.checkout(account, 'pro');
+    const cases: [string, number, string][] = [
+      [`?session_id=${open.sessionId}`, 200, 'Payment not finished'],
+      ['?session_id=cs_test_a1doesnotexist', 404, 'Payment not found'],
+      ['?session_id=<script>', 404, 'Payment not found'],
+      ['', 404, 'Payment not found'],
+    ];
+    for (const [query, status, title] of cases) {
+      const res = await fetch(`${h.baseUrl}/billing/success${query}`);
+      const html = await res.text();
+      expect([query, res.status]).toEqual([query, status]);
+      expect(html).toContain(title);
+      expect(html).not.toContain('Payment received');
+      expect(html).not.toContain('<script>');
+    }
+  });
+
+  it('says it could not check the payment when Stripe fails, without claiming it was received', async () => {
+    const account = await h.newAccount();
+    const link = await h.checkout(account, 'pro');
+    const paid = await h.pay(link.url, CARD_OK);
+    h.emu.failNext({ kind: 'server_error', status: 500 }, { match: (req) => req.path.startsWith('/v1/checkout/sessions/') });
+    const res = await fetch(paid.headers.get('location') as string);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain('Payment not confirmed yet');
   });
 });

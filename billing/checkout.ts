@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { AccountStore } from '../core/accounts/ports';
 import type { Account, Subscription } from '../core/accounts/types';
 import type { ReferralStore } from '../core/billing/referrals';
-import type { Billing, CheckoutRequest } from '../core/billing/ports';
+import type { Billing, CheckoutDiscount, CheckoutRequest } from '../core/billing/ports';
 import { SignalcastError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { isPaid, planById, type Plan, type PlansConfig } from '../core/plans';
@@ -33,7 +33,7 @@ export class StripeBilling implements Billing {
     return url.replace(/\/+$/, '');
   }
 
-  async createCheckoutLink(request: CheckoutRequest): Promise<{ url: string; sessionId: string }> {
+  async createCheckoutLink(request: CheckoutRequest): Promise<{ url: string; sessionId: string; discount?: CheckoutDiscount | undefined }> {
     const plan = this.paidPlan(request.planId);
     const account = await this.deps.accounts.getAccount(request.accountId);
     if (!account) throw new SignalcastError('not_found', `account ${request.accountId} not found`);
@@ -67,7 +67,24 @@ export class StripeBilling implements Billing {
     }
     if (!session.url) throw new SignalcastError('internal', `Stripe returned checkout session ${session.id} without a URL`);
     this.deps.logger.info({ accountId: account.id, planId: plan.id, sessionId: session.id, trialDays: trialDays ?? 0, referral: coupon !== undefined }, 'checkout session created');
-    return { url: session.url, sessionId: session.id };
+    const discount = coupon ? await this.discountOf(coupon, plan, trialDays !== undefined) : undefined;
+    return { url: session.url, sessionId: session.id, ...(discount ? { discount } : {}) };
+  }
+
+  /** What the coupon takes off the plan's first payment, as Checkout will show it; undefined when Stripe cannot say (the link works all the same). */
+  private async discountOf(couponId: string, plan: Plan, afterTrial: boolean): Promise<CheckoutDiscount | undefined> {
+    let coupon: Stripe.Coupon;
+    try {
+      coupon = await this.deps.stripe.coupons.retrieve(couponId);
+    } catch (err) {
+      this.deps.logger.warn({ couponId, err: (err as Error).message }, 'could not read the referral coupon to show its discount');
+      return undefined;
+    }
+    const regular = plan.priceCents;
+    const off = coupon.percent_off !== null ? Math.round((regular * coupon.percent_off) / 100) : Math.min(coupon.amount_off ?? 0, regular);
+    if (off <= 0) return undefined;
+    const label = coupon.percent_off !== null ? `${coupon.percent_off}% off` : `${money(coupon.amount_off ?? 0, plan.currency)} off`;
+    return { label, firstPaymentCents: regular - off, regularCents: regular, currency: plan.currency, afterTrial };
   }
 
   async createPortalLink(accountId: string): Promise<{ url: string }> {
@@ -97,6 +114,10 @@ export class StripeBilling implements Billing {
     if (!owner || owner.id === account.id) return null;
     return (await this.deps.referrals.setReferredBy(account.id, owner.id)) ? owner.id : null;
   }
+}
+
+function money(cents: number, currency: string): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100);
 }
 
 /** A second live subscription would charge twice: changes go through the portal. */

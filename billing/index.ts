@@ -11,6 +11,7 @@ import type { PlansConfig } from '../core/plans';
 import { StripeBilling } from './checkout';
 import { registerBillingPages } from './pages-route';
 import { reconcileSubscriptions, type ReconcileOptions, type ReconcileReport } from './reconcile';
+import { RefundHolds } from './refunds';
 import { ReferralProgram, type Notify, type ReferralSettings } from './referrals';
 import { SubscriptionSync, type OnSubscriptionChanged } from './subscription-sync';
 import { StripeWebhook } from './webhook';
@@ -21,10 +22,12 @@ export { StripeBilling, type StripeBillingDeps } from './checkout';
 export { BillingError, toBillingError } from './errors';
 export { BILLING_PAGES, registerBillingPages } from './pages-route';
 export { reconcileSubscriptions, type ReconcileChange, type ReconcileOptions, type ReconcileReport } from './reconcile';
+export { CHARGE_EVENTS, RefundHolds, type RefundHoldsDeps } from './refunds';
+export { subscriptionOfInvoice } from './invoice-subscription';
 export { DEFAULT_REFERRAL_SETTINGS, ReferralProgram, type Notify, type ReferralSettings } from './referrals';
 export { SubscriptionSync, type OnSubscriptionChanged, type SubscriptionChange, type SyncResult } from './subscription-sync';
 export { toSubscriptionUpsert } from './subscription-mirror';
-export { StripeWebhook, WebhookSignatureError, type WebhookResult } from './webhook';
+export { StripeWebhook, WebhookEventError, WebhookSignatureError, type WebhookResult } from './webhook';
 export { registerStripeWebhook, STRIPE_WEBHOOK_PATH } from './webhook-route';
 
 /** Everything billing needs, built once by main.ts. */
@@ -53,6 +56,8 @@ export interface BillingService {
   sync: SubscriptionSync;
   program: ReferralProgram;
   webhook: StripeWebhook | undefined;
+  /** Full refunds and disputes: the local hold on the subscription they paid for. */
+  refunds: RefundHolds;
   reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
   /** The webhook (when a secret is set) and the return pages. */
   registerRoutes(app: FastifyInstance): void;
@@ -63,17 +68,19 @@ export function createBillingService(deps: BillingServiceDeps): BillingService {
   const sync = new SubscriptionSync({ ...deps, logger: logger.child({ component: 'billing-sync' }) });
   const program = new ReferralProgram({ ...deps, settings: deps.referral ?? {}, logger: logger.child({ component: 'referrals' }) });
   const billing = new StripeBilling({ ...deps, program, logger: logger.child({ component: 'checkout' }) });
+  const refunds = new RefundHolds({ ...deps, logger: logger.child({ component: 'billing-refunds' }) });
   const webhook = deps.webhookSecret
-    ? new StripeWebhook({ stripe: deps.stripe, webhookSecret: deps.webhookSecret, sync, events: deps.events, referrals: program, clock: deps.clock, logger: logger.child({ component: 'stripe-webhook' }) })
+    ? new StripeWebhook({ stripe: deps.stripe, webhookSecret: deps.webhookSecret, sync, events: deps.events, referrals: program, refunds, clock: deps.clock, logger: logger.child({ component: 'stripe-webhook' }) })
     : undefined;
   return {
     billing,
     sync,
     program,
     webhook,
+    refunds,
     reconcile: (options = {}) => reconcileSubscriptions({ stripe: deps.stripe, sync, events: deps.events, logger: logger.child({ component: 'billing-reconcile' }) }, options),
     registerRoutes: (app) => {
-      registerBillingPages(app);
+      registerBillingPages(app, { stripe: deps.stripe, logger: logger.child({ component: 'billing-pages' }) });
       if (webhook) registerStripeWebhook(app, { webhook, logger: logger.child({ component: 'stripe-webhook' }) });
     },
   };

@@ -98,6 +98,37 @@ describe('referral credits', () => {
     expect((await balanceOf(referrer.id)).customer.balance).toBe(-500);
   });
 
+  it('credits the referrer when the endpoint is on an API version older than 2025-03-31 (invoice.subscription, no parent)', async () => {
+    h.emu.setWebhookUrl(h.webhookUrl, { apiVersion: '2024-06-20' });
+    const { referrerId, referredId } = await referredSubscriber();
+    const delivered = h.emu.webhooks.attempts.find((a) => a.type === 'invoice.paid');
+    const invoice = JSON.parse(delivered?.payload ?? '{}').data.object as Record<string, unknown>;
+    expect(invoice.parent).toBeUndefined();
+    expect(invoice.subscription).toMatch(/^sub_/);
+    expect(h.rows("select outcome from stripe_events where type = 'invoice.paid'")).toEqual([{ outcome: 'unchanged' }]);
+    // Read from the payload: the one fetch of the invoice is the referral's own check that it was paid.
+    expect(h.emu.calls('GET', `/v1/invoices/${invoice.id as string}`)).toHaveLength(1);
+    expect((await balanceOf(referrerId)).customer.balance).toBe(-500);
+    expect(h.rows('select referred_account_id as id from referral_credits')).toEqual([{ id: referredId }]);
+  });
+
+  it('fetches the invoice when the payload names no subscription at all, and still credits the referrer', async () => {
+    h.emu.setWebhookUrl(undefined);
+    const referrer = await h.newAccount();
+    const code = await h.referrals.ensureReferralCode(referrer.id);
+    const friend = await h.newAccount();
+    await h.pay((await h.checkout(friend, 'pro', code)).url, CARD_OK);
+    const paid = h.emu.events('invoice.paid')[0] as Stripe.Event;
+    const bare = JSON.parse(JSON.stringify(paid)) as { data: { object: Record<string, unknown> } };
+    delete bare.data.object.parent;
+    delete bare.data.object.subscription;
+    const payload = JSON.stringify(bare);
+    expect((await h.postWebhook(payload, h.emu.signWebhook(payload))).body).toMatchObject({ outcome: 'applied' });
+    expect(h.emu.calls('GET', `/v1/invoices/${(paid.data.object as Stripe.Invoice).id}`).length).toBeGreaterThanOrEqual(2);
+    expect((await h.mirror(friend.id))?.status).toBe('active');
+    expect((await balanceOf(referrer.id)).customer.balance).toBe(-500);
+  });
+
   it('credits nobody for a subscriber who was not referred', async () => {
     const account = await h.newAccount();
     await h.pay((await h.checkout(account, 'pro')).url, CARD_OK);

@@ -62,7 +62,7 @@ describe('toSubscriptionUpsert', () => {
 describe('changedFields', () => {
   const row = (fields: Partial<Subscription> = {}): Subscription => ({
     id: 'x', accountId: 'acc_1', stripeSubscriptionId: 'sub_1', planId: 'pro', status: 'active', currentPeriodEnd: new Date(PERIOD_END),
-    cancelAtPeriodEnd: false, trialEnd: null, pastDueSince: null, source: 'stripe', createdAt: new Date(0), updatedAt: new Date(0), ...fields,
+    cancelAtPeriodEnd: false, trialEnd: null, pastDueSince: null, source: 'stripe', accessRevokedAt: null, accessRevokedReason: null, createdAt: new Date(0), updatedAt: new Date(0), ...fields,
   });
 
   it('finds nothing when the row already matches, comparing dates by time', () => {

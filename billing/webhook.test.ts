@@ -169,6 +169,34 @@ describe('webhook verification', () => {
     expect(await h.mirror(accountId)).toMatchObject({ status: 'active' });
   });
 
+  it('refuses a signature dated more than five minutes ahead, and accepts one within them', async () => {
+    await start();
+    const { accountId, payload } = await undeliveredEvent();
+    const nowSec = Math.floor(h.clock.now() / 1000);
+    const ahead = await h.postWebhook(payload, h.emu.signWebhook(payload, nowSec + 301));
+    expect(ahead.status).toBe(400);
+    expect(String((ahead.body.error as { message: string }).message)).toContain('301 s in the future');
+    expect(await h.mirror(accountId)).toBeUndefined();
+    expect(h.rows('select * from stripe_events')).toHaveLength(0);
+    expect((await h.postWebhook(payload, h.emu.signWebhook(payload, nowSec + 299))).status).toBe(200);
+    expect(await h.mirror(accountId)).toMatchObject({ status: 'active' });
+  });
+
+  it.each([
+    ['no id', (e: Record<string, unknown>) => ({ ...e, id: undefined }), 'has no id'],
+    ['no data', (e: Record<string, unknown>) => ({ ...e, data: undefined }), 'has no data.object'],
+    ['no type', (e: Record<string, unknown>) => ({ ...e, type: '' }), 'has no type'],
+    ['not an object', () => [1, 2], 'not a Stripe event object'],
+  ])('answers 400, not 500, to a correctly signed event with %s, and records nothing', async (_, mangle, says) => {
+    await start();
+    const { event } = await undeliveredEvent();
+    const payload = JSON.stringify(mangle(event as unknown as Record<string, unknown>));
+    const res = await h.postWebhook(payload, h.emu.signWebhook(payload));
+    expect(res.status).toBe(400);
+    expect(String((res.body.error as { message: string }).message)).toContain(says);
+    expect(h.rows('select * from stripe_events')).toHaveLength(0);
+  });
+
   it('answers 500 when Stripe fails while processing, leaving the event unrecorded so the retry applies it', async () => {
     await start();
     const { accountId, payload, event } = await undeliveredEvent();

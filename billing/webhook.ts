@@ -5,6 +5,8 @@ import type { Clock } from '../core/clock';
 import { SignalcastError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { isResourceMissing, toBillingError } from './errors';
+import { idOf, subscriptionOfInvoice } from './invoice-subscription';
+import { CHARGE_EVENTS, type RefundHolds } from './refunds';
 import type { ReferralProgram } from './referrals';
 import type { SubscriptionSync, SyncResult } from './subscription-sync';
 
@@ -13,6 +15,14 @@ export class WebhookSignatureError extends SignalcastError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('unauthorized', message, options);
     this.name = 'WebhookSignatureError';
+  }
+}
+
+/** A correctly signed body that is not a usable event (no id, type or data): 400, since a retry would not help. */
+export class WebhookEventError extends WebhookSignatureError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebhookEventError';
   }
 }
 
@@ -31,9 +41,11 @@ export interface StripeWebhookDeps {
   sync: SubscriptionSync;
   events: StripeEventStore;
   referrals?: ReferralProgram | undefined;
+  /** Full refunds and disputes hold access (billing/refunds.ts); without it charge events are recorded and ignored. */
+  refunds?: RefundHolds | undefined;
   clock: Clock;
   logger: Logger;
-  /** How old a signature may be, in seconds (Stripe's default: 300). */
+  /** How old a signature may be, and how far ahead of this clock, in seconds (Stripe's default: 300). */
   toleranceSeconds?: number;
 }
 
@@ -41,23 +53,34 @@ export interface StripeWebhookDeps {
 export const SUBSCRIPTION_EVENTS = new Set(['checkout.session.completed', 'invoice.paid', 'invoice.payment_failed']);
 const isSubscriptionEvent = (type: string): boolean => SUBSCRIPTION_EVENTS.has(type) || type.startsWith('customer.subscription.');
 
-const idOf = (value: string | { id: string } | null | undefined): string | null => (value === null || value === undefined ? null : typeof value === 'string' ? value : value.id);
-
 export class StripeWebhook {
   constructor(private readonly deps: StripeWebhookDeps) {
     if (!deps.webhookSecret.startsWith('whsec_')) throw new SignalcastError('config_invalid', 'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_...)');
   }
 
-  /** Checks `Stripe-Signature` against the raw body, with this service's clock for the age check. */
+  /**
+   * Checks `Stripe-Signature` against the raw body, with this service's clock: refused when older
+   * than the tolerance (stripe-node's check) or dated further ahead than it (stripe-node accepts any
+   * future time), and when the signed body is not an event with an id, a type and data.
+   */
   verify(rawBody: Buffer, signature: string | string[] | undefined): Stripe.Event {
     const header = Array.isArray(signature) ? signature[0] : signature;
     if (!header) throw new WebhookSignatureError('missing Stripe-Signature header');
+    const tolerance = this.deps.toleranceSeconds ?? 300;
+    let event: Stripe.Event;
     try {
-      return this.deps.stripe.webhooks.constructEvent(rawBody, header, this.deps.webhookSecret, this.deps.toleranceSeconds ?? 300, undefined, this.deps.clock.now());
+      event = this.deps.stripe.webhooks.constructEvent(rawBody, header, this.deps.webhookSecret, tolerance, undefined, this.deps.clock.now());
     } catch (err) {
       const message = err instanceof Stripe.errors.StripeSignatureVerificationError ? err.message : 'the body is not a Stripe event';
       throw new WebhookSignatureError(`bad Stripe signature: ${message}`, { cause: err });
     }
+    const signedAt = Number(/(?:^|,)\s*t=(\d+)/.exec(header)?.[1]);
+    const aheadSeconds = signedAt - Math.floor(this.deps.clock.now() / 1000);
+    if (!Number.isFinite(signedAt) || aheadSeconds > tolerance) {
+      throw new WebhookSignatureError(`bad Stripe signature: the timestamp is ${aheadSeconds} s in the future (at most ${tolerance} s allowed)`);
+    }
+    checkEventShape(event);
+    return event;
   }
 
   /**
@@ -68,7 +91,9 @@ export class StripeWebhook {
   async handle(event: Stripe.Event): Promise<WebhookResult> {
     const { events, logger } = this.deps;
     if (await events.hasEvent(event.id)) return { eventId: event.id, type: event.type, outcome: 'duplicate' };
-    const outcome = isSubscriptionEvent(event.type) ? await this.apply(event) : 'ignored';
+    const outcome = isSubscriptionEvent(event.type) ? await this.apply(event)
+      : CHARGE_EVENTS.has(event.type) && this.deps.refunds ? await this.deps.refunds.handle(event)
+      : 'ignored';
     const fresh = await events.recordEvent({ id: event.id, type: event.type, outcome });
     if (!fresh) return { eventId: event.id, type: event.type, outcome: 'duplicate' };
     if (outcome === 'unknown_customer') logger.warn({ eventId: event.id, type: event.type }, 'Stripe event for a customer no account knows: recorded and ignored');
@@ -88,7 +113,8 @@ export class StripeWebhook {
       }
       case 'invoice.paid':
       case 'invoice.payment_failed': {
-        const subscriptionId = idOf(event.data.object.parent?.subscription_details?.subscription);
+        // 2025-03-31 and later name the subscription in invoice.parent, older versions in invoice.subscription.
+        const subscriptionId = await subscriptionOfInvoice(this.deps.stripe, event.data.object);
         if (!subscriptionId) return 'ignored';
         const result = await this.deps.sync.syncById(subscriptionId, cause);
         if (event.type === 'invoice.paid' && (result.outcome === 'applied' || result.outcome === 'unchanged')) {
@@ -126,6 +152,17 @@ export class StripeWebhook {
     if (invoice.status !== 'paid' || invoice.amount_paid <= 0 || !invoice.id) return 'not_paid';
     return this.deps.referrals.creditReferrer(accountId, { id: invoice.id, currency: invoice.currency });
   }
+}
+
+/** A signed body must still be an event: an id, a type and an object in data (else 400: a retry cannot fix it). */
+function checkEventShape(event: unknown): asserts event is Stripe.Event {
+  const e = event as { id?: unknown; type?: unknown; data?: { object?: unknown } } | null;
+  const problems: string[] = [];
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new WebhookEventError('the signed body is not a Stripe event object');
+  if (typeof e.id !== 'string' || e.id === '') problems.push('id');
+  if (typeof e.type !== 'string' || e.type === '') problems.push('type');
+  if (typeof e.data !== 'object' || e.data === null || typeof e.data.object !== 'object' || e.data.object === null) problems.push('data.object');
+  if (problems.length > 0) throw new WebhookEventError(`the signed event has no ${problems.join(', ')}`);
 }
 
 function outcomeOf(result: SyncResult): StripeEventOutcome {

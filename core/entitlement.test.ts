@@ -151,7 +151,18 @@ describe('entitlementOf', () => {
     expect(e).toMatchObject({ decision: 'deny', reason: 'unknown_plan', alertOperator: true });
     expect(e.plan.id).toBe('free');
   });
+  it.each(['active', 'trialing', 'past_due'])('denies a %s subscription held after a refund or dispute, whatever Stripe says', (status) => {
+    const e = entitlementOf(plans, sub({ status, trialEnd: NOW + DAY, pastDueSince: NOW, accessRevokedAt: NOW - DAY }), NOW);
+    expect(e).toMatchObject({ decision: 'deny', reason: 'access_revoked', paid: false, subscriptionId: 'sub_1' });
+    expect(e.plan.id).toBe('free');
+  });
+
+  it('lets an operator grant beat a held subscription', () => {
+    const e = entitlementOf(plans, [sub({ accessRevokedAt: NOW - DAY }), sub({ id: 'grant_1', source: 'grant', currentPeriodEnd: NOW + 5 * DAY })], NOW);
+    expect(e).toMatchObject({ decision: 'grant', reason: 'grant', paid: true, subscriptionId: 'grant_1' });
+  });
 });
+
 
 describe('plainPlanOf (the fast path planning takes for every subscriber)', () => {
   const since = NOW - DAY;
@@ -169,6 +180,7 @@ describe('plainPlanOf (the fast path planning takes for every subscriber)', () =
     ['an expired grant', [sub({ source: 'grant', planId: 'vip', currentPeriodEnd: NOW })]],
     ['a plan the file no longer has', [sub({ planId: 'gold' })]],
     ['an unknown plan with an unknown status', [sub({ planId: 'gold', status: 'frozen' })]],
+    ['active but held after a refund', [sub({ accessRevokedAt: NOW - DAY })]],
     ['several subscriptions', [sub({ id: 'a' }), sub({ id: 'b', planId: 'vip', status: 'trialing', trialEnd: NOW + DAY })]],
   ];
 

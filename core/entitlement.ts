@@ -20,6 +20,8 @@ export interface SubscriptionState {
   pastDueSince: Instant | null;
   /** 'grant': made by an operator; currentPeriodEnd is when the grant expires (null: never). */
   source: 'stripe' | 'grant';
+  /** A local hold (full refund, dispute): denied whatever the status says. Absent or null: no hold. */
+  accessRevokedAt?: Instant | null | undefined;
 }
 
 export const GRANTING_STATUSES = ['trialing', 'active', 'past_due'] as const;
@@ -39,6 +41,8 @@ export type EntitlementReason =
   | 'canceled_at_period_end'
   | 'grant_expired'
   | 'grace_ended'
+  /** The payment was refunded in full or disputed: held locally until an operator decides. */
+  | 'access_revoked'
   /** The subscription names a plan the plans file no longer has. */
   | 'unknown_plan'
   | (typeof DENYING_STATUSES)[number];
@@ -91,6 +95,7 @@ export function subscriptionVerdict(plans: PlansConfig, sub: SubscriptionState, 
 
 /** subscriptionVerdict for a subscription whose plan is in the plans file. */
 function knownPlanVerdict(sub: SubscriptionState, now: number, graceDays: number): SubscriptionVerdict {
+  if (sub.accessRevokedAt !== undefined && sub.accessRevokedAt !== null) return verdict(sub, 'deny', 'access_revoked');
   const periodEnd = ms(sub.currentPeriodEnd);
   const status = sub.status;
   if (status !== 'trialing' && status !== 'active' && status !== 'past_due') {

@@ -93,6 +93,10 @@ export const subscriptions = sqliteTable('subscriptions', {
   source: text('source', { enum: ['stripe', 'grant'] }).notNull().default('stripe'),
   createdAt: createdAt(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  /** A local hold after a full refund or a dispute: no access whatever Stripe's status says; mirroring keeps it. */
+  accessRevokedAt: integer('access_revoked_at', { mode: 'timestamp_ms' }),
+  /** Why the hold was set, e.g. "charge.refunded ch_..." or "charge.dispute.created dp_...". */
+  accessRevokedReason: text('access_revoked_reason'),
 }, (t) => [index('subscriptions_account_idx').on(t.accountId)]);
 
 export const destinations = sqliteTable('destinations', {

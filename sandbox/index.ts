@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger';
 import type { PlansConfig } from '../core/plans';
 import { openDatabase } from '../db/client';
 import { startConsole, TelegramSection, type SandboxConsole } from './console';
+import { StripeSection } from './console/stripe-section';
 import { createPlanChannels, stripePlanPrices } from './register';
 import { resetSandboxAccounts } from './reset';
 import { removeSandboxState, sandboxStatePath, shownPath, writeSandboxState } from './state-file';
@@ -72,7 +73,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       config = { ...config, telegram: { ...config.telegram, token: telegram.token, apiRoot: telegram.apiRoot } };
       logger.info({ telegram: telegram.apiRoot, channels }, `sandbox: Telegram emulator at ${telegram.apiRoot} (bot @signalcast_bot${channels.length ? `, private channels ${channels.map((c) => c.chatId).join(', ')}` : ''})`);
       const titled = channels.map((c) => ({ chatId: Number(c.chatId), title: `${plans.plans.find((p) => p.id === c.planId)?.name ?? c.planId} signals` }));
-      consolePage = await startConsole({ sections: [new TelegramSection({ emulator: telegram, channels: titled })], host: config.host, port: config.consolePort })
+      consolePage = await startConsole({ sections: [new TelegramSection({ emulator: telegram, channels: titled }), new StripeSection({ emulator: () => stripe })], host: config.host, port: config.consolePort })
         .catch((err: unknown) => {
           if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
           throw new SignalcastError('config_invalid', `CONSOLE_PORT: port ${options.config.consolePort} on ${options.config.host} is in use (the sandbox console's port, PORT + 1 unless set): set CONSOLE_PORT to a free port, or 0 for any`, { cause: err });

@@ -40,6 +40,7 @@ const LAPSE_WORDS: Partial<Record<Entitlement['reason'], string>> = {
   grace_ended: 'is unpaid',
   unknown_plan: 'is for a plan that no longer exists',
   canceled: 'was cancelled',
+  access_revoked: 'was refunded or disputed',
 };
 
 function statusWord(entitlement: Entitlement, sub: Subscription | undefined, plans: PlansConfig): string {

@@ -1,4 +1,5 @@
 // /plans (what each plan gives, a Subscribe button per paid plan) and /subscribe [plan] (a button to Checkout).
+import type { CheckoutDiscount } from '../../core/billing/ports';
 import { entitlementOf } from '../../core/entitlement';
 import { SignalcastError } from '../../core/errors';
 import type { Reply, ReplyButton } from '../../core/inbound/types';
@@ -40,8 +41,9 @@ async function checkout(call: CommandCall, plan: Plan, editMessageId: string | u
   }
   const referrer = account.referredBy ? await deps.accounts.getAccount(account.referredBy) : null;
   let url: string;
+  let discount: CheckoutDiscount | undefined;
   try {
-    ({ url } = await deps.billing.createCheckoutLink({
+    ({ url, discount } = await deps.billing.createCheckoutLink({
       accountId: account.id,
       planId: plan.id,
       identity: { platform: event.actor.platform, platformUserId: event.actor.platformUserId },
@@ -53,9 +55,15 @@ async function checkout(call: CommandCall, plan: Plan, editMessageId: string | u
     if (err instanceof SignalcastError && err.code === 'conflict') return [{ text: 'You already have a subscription. To change or cancel it, use /billing.' }];
     throw err;
   }
-  const lines = [`${planLine(plan)}.`, 'Tap the button to pay on the secure checkout page. The link is for you only.'];
+  const lines = [`${planLine(plan)}.`, ...(discount ? [discountLine(discount)] : []), 'Tap the button to pay on the secure checkout page. The link is for you only.'];
   if (entitlement.paid) lines.push(`You have ${entitlement.plan.name} now; to change plans without paying twice, use /billing instead.`);
   return [{ text: lines.join('\n'), buttons: [[{ label: `Pay for ${plan.name}`, url }]], ...(editMessageId ? { editMessageId } : {}) }];
+}
+
+/** e.g. "Referral discount: 20% off your first payment, $23.20 instead of $29.00." */
+function discountLine(d: CheckoutDiscount): string {
+  const money = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: d.currency.toUpperCase() }).format(cents / 100);
+  return `Referral discount: ${d.label} your first payment${d.afterTrial ? ' after the trial' : ''}, ${money(d.firstPaymentCents)} instead of ${money(d.regularCents)}.`;
 }
 
 /** /subscribe [plan]; also the Subscribe buttons, whose `args` is the plan id. */

@@ -56,6 +56,11 @@ export interface AccountStore {
   /** Validates the change (formats, time zone, bands, sides, quiet hours as a pair) and applies it. */
   updateSettings(accountId: string, changes: unknown): Promise<Account>;
   upsertSubscription(row: SubscriptionUpsert): Promise<Subscription>;
+  /**
+   * Holds a subscription (a full refund, a dispute): entitlement denies it whatever its status, and
+   * upsertSubscription keeps the hold. Sets nothing when it is already held; null for an unknown id.
+   */
+  holdSubscription(id: string, hold: { at: number; reason: string }): Promise<Subscription | null>;
   listSubscriptions(accountId: string): Promise<Subscription[]>;
   /** A conflict when a destination already exists for this recipient. */
   addDestination(fields: NewDestination): Promise<Destination>;

@@ -46,6 +46,8 @@ export interface Subscription extends SubscriptionState {
   currentPeriodEnd: Date | null;
   trialEnd: Date | null;
   pastDueSince: Date | null;
+  accessRevokedAt: Date | null;
+  accessRevokedReason: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

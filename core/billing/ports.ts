@@ -10,9 +10,21 @@ export interface CheckoutRequest {
   referralCode?: string | undefined;
 }
 
+/** A discount a checkout carries (the referral discount), so the chat can say what the payer will see. */
+export interface CheckoutDiscount {
+  /** e.g. "20% off" or "$5.00 off". */
+  label: string;
+  /** The first payment with the discount, and without it, in the plan's currency. */
+  firstPaymentCents: number;
+  regularCents: number;
+  currency: string;
+  /** The first payment comes when the trial ends (nothing is due today). */
+  afterTrial: boolean;
+}
+
 export interface Billing {
   /** A Stripe Checkout link for this plan; throws SignalcastError('not_found') for an unknown or free plan. */
-  createCheckoutLink(request: CheckoutRequest): Promise<{ url: string; sessionId: string }>;
+  createCheckoutLink(request: CheckoutRequest): Promise<{ url: string; sessionId: string; discount?: CheckoutDiscount | undefined }>;
   /** A customer portal link; throws SignalcastError('not_found') when the account has never paid. */
   createPortalLink(accountId: string): Promise<{ url: string }>;
 }

@@ -122,6 +122,19 @@ describe('subscriptions', () => {
     await store.upsertSubscription({ id: 'grant_1', accountId: a.id, planId: 'vip', status: 'canceled', source: 'grant' });
     expect((await store.listSubscriptions(a.id)).map((s) => s.status)).toEqual(['canceled']);
   });
+
+  it('holds a subscription once, and later upserts from Stripe keep the hold', async () => {
+    const a = await store.createAccount();
+    const sub = await store.upsertSubscription({ accountId: a.id, stripeSubscriptionId: 'sub_h1', planId: 'pro', status: 'active' });
+    expect(sub).toMatchObject({ accessRevokedAt: null, accessRevokedReason: null });
+    const held = await store.holdSubscription(sub.id, { at: clock.now(), reason: 'charge.refunded ch_1' });
+    expect(held).toMatchObject({ accessRevokedAt: new Date(clock.now()), accessRevokedReason: 'charge.refunded ch_1' });
+    await clock.advance(1000);
+    expect(await store.holdSubscription(sub.id, { at: clock.now(), reason: 'charge.dispute.created dp_1' })).toMatchObject({ accessRevokedReason: 'charge.refunded ch_1' });
+    await store.upsertSubscription({ accountId: a.id, stripeSubscriptionId: 'sub_h1', planId: 'pro', status: 'active', cancelAtPeriodEnd: true });
+    expect((await store.listSubscriptions(a.id))[0]).toMatchObject({ cancelAtPeriodEnd: true, accessRevokedReason: 'charge.refunded ch_1' });
+    expect(await store.holdSubscription('sub_unknown', { at: clock.now(), reason: 'x' })).toBeNull();
+  });
 });
 
 describe('destinations', () => {

@@ -1,5 +1,5 @@
 // Accounts, identities, subscriptions and destinations in SQLite (drizzle): the AccountStore port.
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import { PlatformTakenError } from '../../core/accounts/errors';
 import type { AccountStore, NewAccount, NewDestination, SubscriptionUpsert } from '../../core/accounts/ports';
 import { checkSettings, DEFAULT_SETTINGS, parseSettingsUpdate } from '../../core/accounts/settings';
@@ -169,6 +169,15 @@ export class SqliteAccountStore implements AccountStore {
       ? this.db.update(subscriptions).set(fields).where(eq(subscriptions.id, existing.id)).returning().get()
       : this.db.insert(subscriptions).values({ id: sub.id ?? newId('sub'), ...fields, createdAt: now }).returning().get();
     return toSubscription(row as SubscriptionRow);
+  }
+
+  async holdSubscription(id: string, hold: { at: number; reason: string }): Promise<Subscription | null> {
+    const row = this.db.update(subscriptions)
+      .set({ accessRevokedAt: new Date(hold.at), accessRevokedReason: hold.reason, updatedAt: new Date(this.deps.clock.now()) })
+      .where(and(eq(subscriptions.id, id), isNull(subscriptions.accessRevokedAt))).returning().get();
+    if (row) return toSubscription(row);
+    const existing = this.db.select().from(subscriptions).where(eq(subscriptions.id, id)).get();
+    return existing ? toSubscription(existing) : null;
   }
 
   async listSubscriptions(accountId: string): Promise<Subscription[]> {

@@ -83,6 +83,15 @@ describe('CandidateCache', () => {
     expect(direct(after.get(seeded.destinationIds[2] as string)).account?.subscriptions[0]?.status).toBe('canceled');
   });
 
+  it('carries a refund or dispute hold, so planning denies the held subscription', () => {
+    const { db, cache, seeded } = setup();
+    cache.refresh();
+    db.$client.prepare(`UPDATE subscriptions SET access_revoked_at = 5000, access_revoked_reason = 'charge.refunded ch_1' WHERE account_id = ?`).run(seeded.accountIds[1]);
+    const after = byId(cache);
+    expect(direct(after.get(seeded.destinationIds[1] as string)).account?.subscriptions[0]).toMatchObject({ status: 'active', accessRevokedAt: 5000 });
+    expect(direct(after.get(seeded.destinationIds[0] as string)).account?.subscriptions[0]?.accessRevokedAt).toBeNull();
+  });
+
   it('moves a destination whose identity was linked to another account, sharing that account object', () => {
     const { db, cache, seeded } = setup();
     const [from, to] = seeded.accountIds as [string, string];

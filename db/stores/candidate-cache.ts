@@ -16,7 +16,7 @@ const CANDIDATE_COLUMNS = `
        ELSE json_array(json(a.symbol_filter), a.min_band, json(a.side_filter), a.direct_messages, a.quiet_start, a.quiet_end, a.time_zone, a.paused)
   END,
   s.id, s.plan_id, s.status, s.current_period_end, s.cancel_at_period_end, s.trial_end, s.past_due_since, s.source = 'grant',
-  d.rowid`;
+  d.rowid, s.access_revoked_at`;
 const CANDIDATE_JOINS = `
   LEFT JOIN identities i ON i.id = d.identity_id
   LEFT JOIN accounts a ON a.id = COALESCE(i.account_id, d.account_id)
@@ -46,7 +46,7 @@ const PRUNE_SQL = `DELETE FROM planning_changes WHERE at < ? AND seq < (SELECT M
 type CandidateRow = [
   destinationId: string, direct: 0 | 1, platform: string, recipientKey: string, planId: string | null, accountId: string | null, settings: string | null,
   subId: string | null, subPlanId: string | null, status: string | null, periodEnd: number | null, cancelAtPeriodEnd: 0 | 1 | null,
-  trialEnd: number | null, pastDueSince: number | null, grant: 0 | 1 | null, ref: number,
+  trialEnd: number | null, pastDueSince: number | null, grant: 0 | 1 | null, ref: number, accessRevokedAt: number | null,
 ];
 
 type SettingsTuple = [string[] | null, Band | null, Side[] | null, 0 | 1, string | null, string | null, string, 0 | 1];
@@ -118,7 +118,7 @@ function readCandidates(rows: Iterable<CandidateRow>): CachedCandidate[] {
     if (fresh && account !== null && r[7] !== null) {
       account.subscriptions.push({
         id: r[7], planId: r[8] as string, status: r[9] as string, currentPeriodEnd: r[10], cancelAtPeriodEnd: r[11] === 1,
-        trialEnd: r[12], pastDueSince: r[13], source: r[14] === 1 ? 'grant' : 'stripe',
+        trialEnd: r[12], pastDueSince: r[13], source: r[14] === 1 ? 'grant' : 'stripe', accessRevokedAt: r[16],
       });
     }
   }

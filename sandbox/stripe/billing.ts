@@ -2,6 +2,7 @@
 // customer balance applied), and payment attempts against the saved card or a driver's forced outcome.
 import type Stripe from 'stripe';
 import { cardBehaviour } from './cards';
+import { recordCharge } from './charges';
 import { invalidParam } from './errors';
 import { stripeId } from './ids';
 import { buildBalanceTransaction } from './objects/balance-transaction';
@@ -185,6 +186,7 @@ export function markPaid(world: StripeWorld, invoice: Stripe.Invoice): void {
   invoice.status_transitions.paid_at = now;
   const customer = world.store.customers.get(invoice.customer as string)?.customer;
   if (customer) customer.delinquent = false;
+  recordCharge(world, invoice);
   world.emit('invoice.paid', invoice);
   world.emit('invoice.payment_succeeded', invoice);
 }

@@ -104,3 +104,28 @@ describe('hosted checkout page', () => {
     expect(result).toMatchObject({ ok: false, code: 'session_not_open' });
   });
 });
+
+describe('a checkout that carries a discount', () => {
+  it('shows the discount line and the discounted total, as Stripe does when discounts are set', async () => {
+    const coupon = await stripe.coupons.create({ id: 'referral-20', percent_off: 20, duration: 'once', name: 'Referral 20% off' });
+    const session = await openSession({ discounts: [{ coupon: coupon.id }] });
+    const html = await (await fetch(session.url as string)).text();
+    expect(html).toContain('Discount: Referral 20% off (20% off) on the first payment: <strong>-$5.80</strong>');
+    expect(html).toContain('Total: <strong>$23.20</strong> <s>$29.00</s>');
+    expect(html).toContain('Due today: <strong>$23.20</strong>');
+  });
+
+  it('shows what the first payment after a trial will be, with nothing due today', async () => {
+    const coupon = await stripe.coupons.create({ percent_off: 20, duration: 'once' });
+    const session = await openSession({ discounts: [{ coupon: coupon.id }], subscription_data: { trial_period_days: 7 } });
+    const html = await (await fetch(session.url as string)).text();
+    expect(html).toContain('Discount: 20% off on the first payment: <strong>-$5.80</strong>');
+    expect(html).toContain('First payment after the trial: <strong>$23.20</strong>');
+    expect(html).toContain('Due today: <strong>$0.00</strong>');
+  });
+
+  it('shows no discount line without one', async () => {
+    const html = await (await fetch((await openSession()).url as string)).text();
+    expect(html).not.toContain('Discount:');
+  });
+});

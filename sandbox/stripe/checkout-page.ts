@@ -1,6 +1,7 @@
 // The hosted payment page at a Checkout Session's `url`: a real form (email, card) that POSTs back;
 // 4242 4242 4242 4242 pays and redirects to success_url, 4000 0000 0000 0002 shows "Your card was declined".
 import type { EmulatorResponse, EmulatorServer } from '../base/emulator';
+import { discountAmount } from './billing';
 import type { StripeDrivers } from './drivers';
 import { decodeForm } from './form';
 import { escapeHtml, formatMoney, htmlResponse, page } from './html';
@@ -20,7 +21,7 @@ function renderForm(world: StripeWorld, rec: SessionRecord, values: { email?: st
   const interval = price?.recurring?.interval ?? 'month';
   const amount = price ? formatMoney((price.unit_amount ?? 0) * rec.quantity, price.currency) : '';
   const trial = rec.trialDays !== null ? `<p>${rec.trialDays}-day free trial, then ${escapeHtml(amount)} / ${escapeHtml(interval)}.</p>` : `<p>${escapeHtml(amount)} / ${escapeHtml(interval)}</p>`;
-  const dueToday = `<p>Due today: <strong>${escapeHtml(formatMoney(s.amount_total ?? 0, s.currency ?? 'usd'))}</strong></p>`;
+  const dueToday = `${discountLines(world, rec)}<p>Due today: <strong>${escapeHtml(formatMoney(s.amount_total ?? 0, s.currency ?? 'usd'))}</strong></p>`;
   const fixedEmail = s.customer_email ?? (s.customer ? world.store.customers.get(s.customer as string)?.customer.email : null) ?? null;
   const email = fixedEmail
     ? `<label for="email">Email</label><input id="email" name="email" type="email" value="${escapeHtml(fixedEmail)}" readonly>`
@@ -45,6 +46,22 @@ ${promo}
 </form>
 ${cancel}`,
   );
+}
+
+/** The discount the session carries, as Stripe's page shows it: the coupon's name and what it takes off, and the total. */
+function discountLines(world: StripeWorld, rec: SessionRecord): string {
+  const coupon = rec.discount ? world.store.coupons.get(rec.discount.coupon) : undefined;
+  const price = world.store.prices.get(rec.price);
+  if (!coupon || !price) return '';
+  const currency = price.currency;
+  const full = (price.unit_amount ?? 0) * rec.quantity;
+  const off = discountAmount(coupon, full);
+  const what = coupon.percent_off !== null ? `${coupon.percent_off}% off` : `${formatMoney(coupon.amount_off ?? 0, currency)} off`;
+  const label = coupon.name && coupon.name !== what ? `${coupon.name} (${what})` : what;
+  const when = coupon.duration === 'once' ? ' on the first payment' : coupon.duration === 'repeating' ? ` for ${coupon.duration_in_months ?? 1} months` : '';
+  const first = rec.trialDays !== null ? 'First payment after the trial' : 'Total';
+  return `<p class="discount">Discount: ${escapeHtml(label)}${escapeHtml(when)}: <strong>-${escapeHtml(formatMoney(off, currency))}</strong></p>
+<p>${first}: <strong>${escapeHtml(formatMoney(full - off, currency))}</strong> <s>${escapeHtml(formatMoney(full, currency))}</s></p>`;
 }
 
 function renderClosed(rec: SessionRecord): string {

@@ -227,3 +227,21 @@ describe('portal, coupons and balance', () => {
     expect(emu.calls('POST', `/v1/customers/${customer.id}/balance_transactions`)[0]?.form).toEqual({ amount: '-500', currency: 'usd', description: 'Referral credit' });
   });
 });
+
+describe('charges, invoice payments and disputes (refunds and disputes)', () => {
+  it('follows a charge to its invoice through the invoice payment, as billing/refunds.ts does', async () => {
+    const customer = await stripe.customers.create({ email: 'cat@example.com' });
+    const sub = await subscribe(customer.id);
+    const charge = emu.refund(sub.id);
+    const fetched = await stripe.charges.retrieve(charge.id);
+    expect(fetched).toMatchObject({ id: charge.id, object: 'charge', refunded: true, amount_refunded: 9900, customer: customer.id });
+    const payments = await stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: fetched.payment_intent as string }, limit: 1 });
+    expect(payments).toMatchObject({ object: 'list', data: [{ object: 'invoice_payment', invoice: sub.latest_invoice, status: 'paid' }] });
+    expect(emu.calls('GET', '/v1/invoice_payments')[0]?.form).toEqual({ payment: { type: 'payment_intent', payment_intent: fetched.payment_intent }, limit: '1' });
+    expect((await stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: 'pi_unknown' } })).data).toEqual([]);
+    await expect(stripe.charges.retrieve('ch_unknown')).rejects.toMatchObject({ type: 'StripeInvalidRequestError', code: 'resource_missing' });
+
+    const dispute = emu.dispute(sub.id);
+    expect(await stripe.disputes.retrieve(dispute.id)).toMatchObject({ id: dispute.id, charge: charge.id, status: 'needs_response' });
+  });
+});

@@ -30,6 +30,10 @@ const SHAPES = {
   pi: 24,
   evt: 24,
   li: 24,
+  ch: 24,
+  re: 24,
+  dp: 24,
+  inpay: 24,
 } as const;
 
 export type IdKind = keyof typeof SHAPES;

@@ -214,3 +214,61 @@ describe('money', () => {
     ]);
   });
 });
+
+describe('refunds and disputes', () => {
+  it('leaves a charge behind each paid invoice, found from the charge through the invoice payment', async () => {
+    const sub = await checkout();
+    const invoiceId = (await stripe.subscriptions.retrieve(sub.id)).latest_invoice as string;
+    const [rec] = [...emu.store.charges.values()];
+    const charge = await stripe.charges.retrieve(rec?.charge.id as string);
+    expect(charge).toMatchObject({ object: 'charge', amount: 3000, amount_refunded: 0, refunded: false, customer: sub.customer, paid: true });
+    expect(charge).not.toHaveProperty('invoice');
+    const payments = await stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: charge.payment_intent as string } });
+    expect(payments.data.map((p) => p.invoice)).toEqual([invoiceId]);
+  });
+
+  it('charges nothing for a trial, so there is nothing to refund until the first payment', async () => {
+    const sub = await checkout({ trialDays: 7 });
+    expect(emu.store.charges.size).toBe(0);
+    expect(() => emu.refund(sub.id)).toThrow(DriverError);
+    await emu.trialEnds(sub.id, { paid: true });
+    expect(emu.refund(sub.id)).toMatchObject({ refunded: true, amount_refunded: 3000 });
+  });
+
+  it('refunds in part then in full, with charge.refunded each time and the subscription left as it is', async () => {
+    const sub = await checkout();
+    expect(emu.refund(sub.id, { amount: 1000 })).toMatchObject({ refunded: false, amount_refunded: 1000 });
+    expect(emu.refund(sub.id)).toMatchObject({ refunded: true, amount_refunded: 3000 });
+    const events = emu.events('charge.refunded');
+    expect(events.map((e) => (e.data.object as Stripe.Charge).amount_refunded)).toEqual([1000, 3000]);
+    expect(events[1]?.data.previous_attributes).toMatchObject({ amount_refunded: 1000, refunded: false });
+    expect(emu.subscription(sub.id).status).toBe('active');
+    expect(() => emu.refund(sub.id)).toThrow(/has 0 left to refund/);
+  });
+
+  it('opens a dispute with charge.dispute.created and closes it once with charge.dispute.closed', async () => {
+    const sub = await checkout();
+    const dispute = emu.dispute(sub.id);
+    expect(dispute).toMatchObject({ object: 'dispute', status: 'needs_response', amount: 3000, reason: 'fraudulent' });
+    expect((await stripe.charges.retrieve(dispute.charge as string)).disputed).toBe(true);
+    expect(emu.closeDispute(dispute.id, 'won').status).toBe('won');
+    expect(emu.events('charge.dispute.closed')[0]?.data.previous_attributes).toEqual({ status: 'needs_response' });
+    expect(() => emu.closeDispute(dispute.id, 'lost')).toThrow(/already won/);
+    expect((await stripe.disputes.retrieve(dispute.id)).status).toBe('won');
+  });
+});
+
+describe('instant drivers (the console\'s)', () => {
+  it('apply a renewal failure at once, jumping Stripe\'s clock like a test clock and leaving the shared clock alone', async () => {
+    const sub = await checkout();
+    const before = clock.now();
+    expect(emu.instant.renewalFails(sub.id).status).toBe('past_due');
+    expect(clock.now()).toBe(before);
+    expect(emu.clockMs()).toBe(periodEnd(sub) * 1000);
+    expect(emu.instant.renewalFails(sub.id).status).toBe('unpaid');
+    expect(emu.instant.renewalSucceeds(sub.id).status).toBe('active');
+    expect(emu.instant.cancelAtPeriodEnd(sub.id).cancel_at_period_end).toBe(true);
+    expect(emu.instant.periodEnds(sub.id).status).toBe('canceled');
+    expect(() => emu.instant.cancelAtPeriodEnd(sub.id)).toThrow(DriverError);
+  });
+});

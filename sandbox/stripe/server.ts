@@ -8,11 +8,12 @@ import { StripeApi } from './api';
 import { registerCheckoutPage } from './checkout-page';
 import type { CheckoutPayment, CheckoutResult } from './checkout';
 import { EmulatorClock } from './clock';
-import { StripeDrivers } from './drivers';
+import { StripeDrivers, type InstantDrivers } from './drivers';
 import { renderStripeFault } from './errors';
 import { decodeForm, type FormObject } from './form';
 import { registerPortalPage } from './portal-page';
 import { registerCatalogRoutes, seedPlans, type PlanPrice } from './routes/catalog';
+import { registerChargeRoutes } from './routes/charges';
 import { registerCheckoutRoutes } from './routes/checkout';
 import { registerCouponRoutes } from './routes/coupons';
 import { registerCustomerRoutes } from './routes/customers';
@@ -20,6 +21,7 @@ import { registerEventRoutes } from './routes/events';
 import { registerPortalRoutes } from './routes/portal';
 import { registerSubscriptionRoutes } from './routes/subscriptions';
 import type { StripeStore } from './store';
+import { renderEvent } from './versions';
 import { defaultWebhookOptions, WebhookDispatcher, type WebhookBehaviour } from './webhooks';
 import { snapshot, StripeWorld, type RetrySchedule } from './world';
 
@@ -71,11 +73,22 @@ export interface StripeEmulator {
   renewalFails(subscriptionId: string): Promise<Stripe.Subscription>;
   trialEnds(subscriptionId: string, options: { paid: boolean }): Promise<Stripe.Subscription>;
   periodEnds(subscriptionId: string): Promise<Stripe.Subscription>;
+  /** Refunds the subscription's latest payment (in full, or `amount` of it): charge.refunded. */
+  refund(subscriptionId: string, options?: { amount?: number }): Stripe.Charge;
+  /** Disputes the subscription's latest payment: charge.dispute.created. */
+  dispute(subscriptionId: string, reason?: string): Stripe.Dispute;
+  /** Closes a dispute, won (for the merchant) or lost: charge.dispute.closed. */
+  closeDispute(disputeId: string, outcome: 'won' | 'lost'): Stripe.Dispute;
+  /** Simulated time now, in milliseconds (ahead of the real clock once the console's drivers jumped it). */
+  clockMs(): number;
+  /** The time drivers applied at once, simulated time jumping like a test clock (for the console's buttons). */
+  readonly instant: InstantDrivers;
   /** The events emitted so far, oldest first, optionally of one type. */
   events(type?: string): Stripe.Event[];
   subscription(id: string): Stripe.Subscription;
   whenWebhooksDelivered(): Promise<void>;
-  setWebhookUrl(url: string | undefined): void;
+  /** Where events go; `apiVersion` renders them as an endpoint pinned to that (older) API version receives them. */
+  setWebhookUrl(url: string | undefined, options?: { apiVersion?: string }): void;
   /** A `Stripe-Signature` header for a payload, as webhook deliveries carry (for crafted test events). */
   signWebhook(payload: string, timestampSec?: number): string;
 
@@ -101,7 +114,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const apiVersion = options.apiVersion ?? Stripe.API_VERSION;
 
   const server = new EmulatorServer({ name: 'stripe', port: options.port ?? 0, renderFault: renderStripeFault });
-  const webhooks = new WebhookDispatcher({
+  const webhooks: WebhookDispatcher = new WebhookDispatcher({
     ...defaultWebhookOptions,
     secret: webhookSecret,
     url: options.webhookUrl,
@@ -110,9 +123,10 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     ...(options.webhooks?.sleep ? { sleep: options.webhooks.sleep } : {}),
     signatureClock: options.signatureClock ?? systemClock,
     behaviour: { duplicate: options.webhooks?.duplicate, delayMs: options.webhooks?.delayMs, order: options.webhooks?.order },
+    render: (event: Stripe.Event, version: string): Stripe.Event => renderEvent(world, event, version),
   });
   const clock = new EmulatorClock(options.clock ?? systemClock);
-  const world = new StripeWorld(
+  const world: StripeWorld = new StripeWorld(
     clock,
     {
       apiVersion,
@@ -142,6 +156,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   registerCouponRoutes(api, world);
   registerPortalRoutes(api, world);
   registerEventRoutes(api, world);
+  registerChargeRoutes(api, world);
   api.fallback();
   registerCheckoutPage(server, world, drivers);
   registerPortalPage(server, world, drivers);
@@ -174,10 +189,15 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     renewalFails: (id) => drivers.renewalFails(id),
     trialEnds: (id, o) => drivers.trialEnds(id, o),
     periodEnds: (id) => drivers.periodEnds(id),
+    refund: (id, o) => drivers.refund(id, o),
+    dispute: (id, reason) => drivers.dispute(id, reason),
+    closeDispute: (id, outcome) => drivers.closeDispute(id, outcome),
+    instant: drivers.instant,
+    clockMs: () => clock.nowMs(),
     events: (type) => [...world.store.events.values()].filter((e) => type === undefined || e.type === type),
     subscription: (id) => snapshot(world.store.subscription(id).sub),
     whenWebhooksDelivered: () => webhooks.whenDelivered(),
-    setWebhookUrl: (next) => webhooks.setUrl(next),
+    setWebhookUrl: (next, o) => webhooks.setUrl(next, o?.apiVersion),
     signWebhook: (payload, timestampSec) => webhooks.sign(payload, timestampSec),
     failNext: (fault, o) => server.failNext(fault, o),
     loseNextAnswer: (match = () => true) => {

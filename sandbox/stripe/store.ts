@@ -45,6 +45,12 @@ export interface SubscriptionRecord {
   discountSpent: boolean;
 }
 
+/** A charge that paid an invoice. */
+export interface ChargeRecord {
+  charge: Stripe.Charge;
+  invoice: string;
+}
+
 export interface PortalRecord {
   session: Stripe.BillingPortal.Session;
   token: string;
@@ -78,6 +84,9 @@ export class StripeStore {
   readonly discounts = new Map<string, Stripe.Discount>();
   readonly portalSessions = new Map<string, PortalRecord>();
   readonly balanceTransactions = new Map<string, Stripe.CustomerBalanceTransaction>();
+  readonly charges = new Map<string, ChargeRecord>();
+  readonly invoicePayments = new Map<string, Stripe.InvoicePayment>();
+  readonly disputes = new Map<string, Stripe.Dispute>();
   readonly events = new Map<string, Stripe.Event>();
   readonly idempotency = new Map<string, IdempotentAnswer>();
 
@@ -115,6 +124,14 @@ export class StripeStore {
     return mustGet(this.promotionCodes, 'promotion_code', id, param);
   }
 
+  charge(id: string, param?: string): ChargeRecord {
+    return mustGet(this.charges, 'charge', id, param);
+  }
+
+  dispute(id: string, param?: string): Stripe.Dispute {
+    return mustGet(this.disputes, 'dispute', id, param);
+  }
+
   event(id: string): Stripe.Event {
     return mustGet(this.events, 'event', id);
   }
@@ -143,6 +160,9 @@ export class StripeStore {
       this.discounts,
       this.portalSessions,
       this.balanceTransactions,
+      this.charges,
+      this.invoicePayments,
+      this.disputes,
       this.events,
       this.idempotency,
     ] as Map<string, unknown>[]) {

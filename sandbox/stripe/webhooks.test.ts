@@ -167,3 +167,34 @@ describe('events API', () => {
     expect(family.data).toHaveLength(2);
   });
 });
+
+describe('an endpoint pinned to an older API version', () => {
+  const bodyOf = (type: string) => JSON.parse(receiver.received.find((r) => r.type === type)?.rawBody ?? '{}') as { api_version: string; data: { object: Record<string, unknown> } };
+
+  it('gets invoices with invoice.subscription and no parent, subscriptions with their period, charges with their invoice', async () => {
+    await start();
+    emu.setWebhookUrl(receiver.url, { apiVersion: '2024-06-20' });
+    const sub = await paidCheckout();
+    emu.refund(sub.id);
+    await emu.whenWebhooksDelivered();
+    const invoice = bodyOf('invoice.paid');
+    expect(invoice.api_version).toBe('2024-06-20');
+    expect(invoice.data.object).toMatchObject({ object: 'invoice', subscription: sub.id });
+    expect(invoice.data.object).not.toHaveProperty('parent');
+    expect(bodyOf('customer.subscription.created').data.object).toMatchObject({ current_period_end: sub.items.data[0]?.current_period_end });
+    expect(bodyOf('charge.refunded').data.object).toMatchObject({ object: 'charge', invoice: (await stripe.subscriptions.retrieve(sub.id)).latest_invoice });
+    // Signed over the rendered body, and the events the API lists stay in the account's version.
+    for (const delivery of receiver.received) expect(stripe.webhooks.constructEvent(delivery.rawBody, delivery.signature ?? '', emu.webhookSecret).id).toBe(delivery.id);
+    expect((await stripe.events.list({ type: 'invoice.paid' })).data[0]?.data.object).toHaveProperty('parent');
+  });
+
+  it('gets the account\'s version unchanged by default, with parent and no charge invoice', async () => {
+    await start();
+    const sub = await paidCheckout();
+    emu.refund(sub.id);
+    await emu.whenWebhooksDelivered();
+    expect(bodyOf('invoice.paid').api_version).toBe(Stripe.API_VERSION);
+    expect(bodyOf('invoice.paid').data.object).toMatchObject({ parent: { subscription_details: { subscription: sub.id } } });
+    expect(bodyOf('charge.refunded').data.object).not.toHaveProperty('invoice');
+  });
+});

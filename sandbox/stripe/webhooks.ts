@@ -27,6 +27,8 @@ export interface WebhookOptions {
   /** How delays and retry waits pass (real timers by default); resolves early when `signal` aborts. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   behaviour?: Partial<WebhookBehaviour> | undefined;
+  /** Renders an event for an endpoint pinned to another API version (see versions.ts). */
+  render?: ((event: Stripe.Event, apiVersion: string) => Stripe.Event) | undefined;
 }
 
 /** One attempt to deliver one event, as the emulator saw it. */
@@ -87,6 +89,8 @@ function arrange<T>(items: T[], order: WebhookBehaviour['order']): T[] {
 export class WebhookDispatcher {
   readonly attempts: WebhookAttempt[] = [];
   private url: string | undefined;
+  /** The endpoint's API version, when it is pinned to one other than the account's. */
+  private apiVersion: string | undefined;
   private behaviour: WebhookBehaviour;
   private readonly queue: Task[] = [];
   private held: Task[] = [];
@@ -107,8 +111,10 @@ export class WebhookDispatcher {
     return this.url ? 1 : 0;
   }
 
-  setUrl(url: string | undefined): void {
+  /** Sets the endpoint; `apiVersion` pins it to that API version (its events are rendered in it). */
+  setUrl(url: string | undefined, apiVersion?: string): void {
     this.url = url === undefined ? undefined : checkLoopbackUrl(url);
+    this.apiVersion = apiVersion;
   }
 
   configure(behaviour: Partial<WebhookBehaviour>): void {
@@ -125,7 +131,8 @@ export class WebhookDispatcher {
     if (!url || this.stopped) return;
     const tasks: Task[] = [];
     for (const event of arrange(events, this.behaviour.order)) {
-      const task = { event, url, payload: JSON.stringify(event, null, 2), attempt: 0 };
+      const rendered = this.apiVersion && this.options.render ? this.options.render(event, this.apiVersion) : event;
+      const task = { event, url, payload: JSON.stringify(rendered, null, 2), attempt: 0 };
       tasks.push(task);
       if (this.behaviour.duplicate) tasks.push({ ...task });
     }
