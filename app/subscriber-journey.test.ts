@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
 import { loadConfig } from '../config';
 import { FakeClock } from '../core/clock';
+import { JumpingClock } from '../core/testing/jumping-clock';
 import { DEFAULT_PLANS, type PlansConfig } from '../core/plans';
 import { openMemoryDatabase } from '../db/client';
 import type { Cron } from '../schedules';
@@ -23,34 +24,6 @@ const CARD_OK = '4242 4242 4242 4242';
 const PLANS: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, trialDays: 0 } : p)) };
 /** The limits are not what this test is about: high enough that a fake clock never waits on them. */
 const WIDE = { limit: 10_000, windowMs: 1000 };
-
-/**
- * A FakeClock whose advance jumps: every sleeper due by the new time wakes once, and sleepers they
- * add wait for the next move. Stepping through a month of long polls and idle rechecks one by one
- * would take hours; nothing in the journey depends on the steps between.
- */
-class JumpingClock extends FakeClock {
-  private readonly waiting = new Set<{ at: number; wake: () => void }>();
-
-  override sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const sleeper = { at: this.now() + Math.max(0, ms), wake: () => {
-        this.waiting.delete(sleeper);
-        signal?.removeEventListener('abort', sleeper.wake);
-        resolve();
-      } };
-      this.waiting.add(sleeper);
-      signal?.addEventListener('abort', sleeper.wake, { once: true });
-    });
-  }
-
-  override async advance(ms: number): Promise<void> {
-    this.set(this.now() + Math.max(0, ms));
-    for (const sleeper of [...this.waiting]) if (sleeper.at <= this.now()) sleeper.wake();
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 /** A cron that schedules nothing: the journey runs reconciles only when billing or a user sets them off. */
 const idleCron: Cron = {
