@@ -3,7 +3,7 @@ import cron from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
 import { loadConfig } from '../config';
-import { FakeClock } from '../core/clock';
+import type { FakeClock } from '../core/clock';
 import { JumpingClock } from '../core/testing/jumping-clock';
 import { DEFAULT_PLANS, type PlansConfig } from '../core/plans';
 import { openMemoryDatabase } from '../db/client';
