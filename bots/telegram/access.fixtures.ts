@@ -50,6 +50,8 @@ export interface AccessWorld {
   gate: TelegramAccessGate;
   reconciler: AccessReconciler;
   jobs: SqliteAccessJobStore;
+  /** The job runner, not started: runJobs() runs what is due (3 attempts, a 1 s deadline, 5 s doubling backoff). */
+  runner: AccessJobRunner;
   outbox: SqliteNoticeOutbox;
   /** The real dispatcher sending the outbox's notices (started). */
   dispatcher: Dispatcher;
@@ -139,7 +141,7 @@ export async function startAccessWorld(): Promise<AccessWorld> {
   };
   const gate = new TelegramAccessGate({ api, store, clock, notices });
   const reconciler = new AccessReconciler({ store, gates: [gate], plans, clock, audit });
-  const runner = new AccessJobRunner({ jobs, reconciler, clock, maxAttempts: 1 });
+  const runner = new AccessJobRunner({ jobs, reconciler, clock, maxAttempts: 3, jobTimeoutMs: 1_000 });
   const followUp = createSubscriptionHook({ jobs, outbox, plans, clock, platforms: ['telegram'], account: (id) => store.accessAccountNow(id) });
   const writer = new SqliteSubscriptionWriter({ db, clock });
   const runJobs = async () => {
@@ -157,7 +159,7 @@ export async function startAccessWorld(): Promise<AccessWorld> {
   await api.getUpdates({ timeout: 0, allowed_updates: ['message', 'callback_query', 'chat_member', 'chat_join_request', 'my_chat_member'] });
 
   return {
-    clock, emu, channel, resource, plans, db, audit, accounts, store, api, gate, reconciler, jobs, outbox, dispatcher, notices, deliver, onSubscriptionChanged, runJobs, onEvent,
+    clock, emu, channel, resource, plans, db, audit, accounts, store, api, gate, reconciler, jobs, runner, outbox, dispatcher, notices, deliver, onSubscriptionChanged, runJobs, onEvent,
     async subscriber(userId, planId, status = 'active') {
       const account = await accounts.createAccount({ displayName: `user ${userId}` });
       await accounts.addIdentity(account.id, 'telegram', String(userId));
