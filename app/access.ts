@@ -89,9 +89,9 @@ export function describeJob(job: AccessJob | null): string {
 export function createAccess(deps: AccessWiringDeps): AccessWiring {
   const { db, api, plans, clock, audit } = deps;
   const logger = deps.logger.child({ component: 'access' });
-  let runner: AccessJobRunner | undefined;
+  // Called only after everything below is built (by a subscription change or a queued notice).
   const poke = () => {
-    runner?.poke();
+    runner.poke();
     deps.pokeDispatcher?.();
   };
   const queue = createAccessQueue({ db, plans, clock, platforms: ['telegram'], poke });
@@ -100,10 +100,10 @@ export function createAccess(deps: AccessWiringDeps): AccessWiring {
   const gate = new TelegramAccessGate({ api, store, clock, logger, notices });
   const gates = [gate];
   const reconciler = new AccessReconciler({ store, gates, plans, clock, audit, logger });
-  runner = new AccessJobRunner({ ...deps.jobs, jobs, reconciler, clock, logger: logger.child({ component: 'access-jobs' }) });
+  const runner = new AccessJobRunner({ ...deps.jobs, jobs, reconciler, clock, logger: logger.child({ component: 'access-jobs' }) });
   const enqueue = (accountId: string, trigger: string, actor: string, reason?: string): EnqueuedJob => {
     const enqueued = jobs.enqueue({ accountId, trigger, actor, reason }, clock.now());
-    runner?.poke();
+    runner.poke();
     return enqueued;
   };
   const waitMs = deps.commandWaitMs ?? 3_000;
