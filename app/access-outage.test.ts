@@ -15,6 +15,7 @@ import { recordingLogger } from '../server/testing/harness';
 import { createService, type Service } from './service';
 
 const USER = 4242;
+const OPERATOR = 900;
 const VIP_CHANNEL = -1001000000001;
 const PLANS: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, trialDays: 0 } : p)) };
 const WIDE = { limit: 10_000, windowMs: 1000 };
@@ -50,13 +51,13 @@ async function startWorld(): Promise<World> {
   running.push(() => stripe.stop());
   const config = loadConfig({
     PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: 'outage-signing-secret-value', LOG_LEVEL: 'silent',
-    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot,
+    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_OPERATOR_IDS: String(OPERATOR),
     TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s',
     STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
     SHUTDOWN_TIMEOUT_MS: '3000',
   });
-  // A platform call that hangs counts as failed after 300 ms (real time), so the test need not wait out the default 30 s.
-  const service = createService({ config, logger: recordingLogger(), clock, db: openMemoryDatabase(), plans: PLANS, cron: idleCron, accessJobs: { jobTimeoutMs: 300 } });
+  // A platform call that hangs counts as failed after 2 s (real time), so the test need not wait out the default 30 s.
+  const service = createService({ config, logger: recordingLogger(), clock, db: openMemoryDatabase(), plans: PLANS, cron: idleCron, accessJobs: { jobTimeoutMs: 2_000 } });
   running.push(async () => {
     await service.stop();
     service.db.$client.close();
@@ -145,5 +146,33 @@ describe('a Telegram outage while a payment arrives', () => {
     expect(w.tg.inviteLinks(VIP_CHANNEL).find((l) => l.invite_link === link)).toMatchObject({ member_limit: 1, is_revoked: false });
     expect(job(w).state).toBe('done');
     expect(w.tg.userJoinsWithLink(USER, link)).toBe('joined');
+  });
+});
+
+describe('/grant', () => {
+  /** The operator sends a command; the bot's answer to it. */
+  async function operatorSays(w: World, text: string): Promise<string> {
+    const before = w.tg.sentMessages(OPERATOR).length;
+    w.tg.userSends(OPERATOR, text);
+    const [answer] = await until(() => w.tg.sentMessages(OPERATOR).length > before && w.tg.sentMessages(OPERATOR).slice(before), `an answer to ${text}`);
+    return texts([answer!])[0] ?? '';
+  }
+
+  it('says the invite link is on its way when the access job went through, and that access will follow when Telegram refused it', async () => {
+    const w = await startWorld();
+    w.tg.userSends(USER, '/start', { profile: { firstName: 'Ada', username: 'ada' } });
+    w.tg.userSends(OPERATOR, '/start', { profile: { firstName: 'Op' } });
+    await until(() => w.tg.sentMessages(USER).length > 0 && w.tg.sentMessages(OPERATOR).length > 0, 'both greeted');
+
+    const granted = await operatorSays(w, '/grant @ada vip 30');
+    expect(granted).toMatch(/^Granted VIP to @ada until .+\. The invite link is on its way to them\.$/);
+    await until(() => linkInDm(w, 0), 'the invite link in the DM');
+
+    // Another subscriber, and Telegram refuses to make their link: the grant stands, access follows.
+    w.tg.userSends(5151, '/start', { profile: { firstName: 'Bo', username: 'bo' } });
+    await until(() => w.tg.sentMessages(5151).length > 0, 'Bo greeted');
+    w.tg.failNext({ kind: 'platform_error', status: 400, description: 'Bad Request: not enough rights to manage chat invite links' }, { method: 'createChatInviteLink' });
+    const queued = await operatorSays(w, '/grant @bo vip 30');
+    expect(queued).toMatch(/^Granted VIP to @bo until .+\. Access will follow: the change is queued and retried until the platform answers \(last try: .*not an administrator of the chat.*\) \(job ajb_\w+\)\.$/);
   });
 });
