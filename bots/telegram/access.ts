@@ -162,6 +162,8 @@ export class TelegramAccessGate implements AccessGate {
     if (standing === 'admin') return { result: 'noop', detail: `an administrator of the chat: left alone; ${linkNote}${problems}`, holds: true };
     const removed = standing === 'member';
     if (!removed && links.revoked === 0 && links.problems.length === 0) return { result: 'noop', detail: 'not in the chat and no active invite link', holds: false };
+    // A retry that only finishes revoking used links (they were removed and told already) says nothing more.
+    if (!removed && links.unused === 0) return { result: links.problems.length > 0 ? 'failed' : 'revoked', detail: `was not in the chat; ${linkNote}${problems}`, holds: false };
 
     const told = await this.tell(person.platformUserId, { topic: 'removed', text: removedText(removed) }, person.accountId);
     const parts = [removed ? 'removed (ban, then unban)' : 'was not in the chat', linkNote, told.sent ? 'told the way back' : `could not tell them: ${told.detail}`];
@@ -224,16 +226,18 @@ export class TelegramAccessGate implements AccessGate {
    * or used, whatever its expiry), on Telegram and in the store. A failed revoke is reported, so the
    * access job retries until Telegram confirms.
    */
-  private async revokeLinksOf(userId: string, resource: TelegramChat): Promise<{ revoked: number; problems: string[] }> {
+  private async revokeLinksOf(userId: string, resource: TelegramChat): Promise<{ revoked: number; unused: number; problems: string[] }> {
     const links = await this.options.store.listUnrevokedInviteLinks({ platform: 'telegram', platformUserId: userId, resourceKey: resourceKey(resource) });
     let revoked = 0;
+    let unused = 0;
     const problems: string[] = [];
-    for (const { link } of links) {
+    for (const { link, state } of links) {
       const problem = await this.retire(resource, link);
       if (problem) problems.push(problem);
       else revoked += 1;
+      if (state === 'active') unused += 1;
     }
-    return { revoked, problems };
+    return { revoked, unused, problems };
   }
 
   /** Revokes one link on Telegram and records it once Telegram confirmed; returns what went wrong, if anything. */

@@ -45,6 +45,8 @@ describe('the access job runner (Telegram emulator, real grammy, real SQLite)', 
     expect(w.emu.userJoinsWithLink(101, link)).toBe('revoked');
     expect(w.emu.isMember(w.channel.id, 101)).toBe(false);
     expect(await w.store.listUnrevokedInviteLinks({ platformUserId: '101' })).toEqual([]);
+    // Told once, at the removal: the retry that finished the revoke said nothing more.
+    expect(w.emu.sentMessages(101).filter((m) => /removed|withdrawn/.test(m.text ?? ''))).toHaveLength(1);
   });
 
   it('dead-letters a job after its last attempt, with the platform\'s answer', async () => {

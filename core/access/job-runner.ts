@@ -128,18 +128,18 @@ export class AccessJobRunner {
     let error: string | null;
     let outcome = 'no answer';
     try {
+      // Ends at the deadline, or at once when the runner stops: the platform call may go on, the runner does not wait for it.
       const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => {
-          deadline.abort();
-          resolve('timeout');
-        }, this.o.jobTimeoutMs);
+        deadline.signal.addEventListener('abort', () => resolve('timeout'), { once: true });
+        timer = setTimeout(() => deadline.abort(), this.o.jobTimeoutMs);
         timer.unref();
       });
       const report = await Promise.race([
         this.o.reconciler.reconcile({ accountId: job.accountId, trigger: job.trigger, actor: job.actor, signal: deadline.signal }),
         timedOut,
       ]);
-      error = report === 'timeout' ? `timed out after ${this.o.jobTimeoutMs} ms (a platform did not answer)` : failureOf(report);
+      const stopped = this.stopping.signal.aborted;
+      error = report === 'timeout' ? (stopped ? 'interrupted by a stop' : `timed out after ${this.o.jobTimeoutMs} ms (a platform did not answer)`) : failureOf(report);
       outcome = outcomeOf(report === 'timeout' ? null : report);
       if (report !== 'timeout' && report.aborted && !error) error = 'stopped before every action ran';
     } catch (err) {
