@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAccessWorld, type AccessWorld } from '../../bots/telegram/access.fixtures';
-import { jobBackoffMs } from './job-runner';
+import { until } from '../testing/until';
+import { AccessJobRunner, jobBackoffMs } from './job-runner';
 
 const linkIn = (text: string | undefined) => text?.match(/https:\/\/t\.me\/\+\S+/)?.[0];
 
@@ -76,5 +77,18 @@ describe('the access job runner (Telegram emulator, real grammy, real SQLite)', 
     expect(w.jobs.get(first.job.id)).toMatchObject({ state: 'pending', lastError: expect.stringContaining('timed out') });
     expect(w.jobs.get(second.job.id)).toMatchObject({ state: 'done' });
     expect(linkIn(w.emu.sentMessages(202).at(-1)?.text)).toBeDefined();
+  });
+
+  it('stops without waiting for a platform call that hangs, leaving the job to run again', async () => {
+    w = await startAccessWorld();
+    const vip = await w.subscriber(101, 'vip');
+    w.emu.failNext({ kind: 'hang' }, { method: 'getChatMember' });
+    // A deadline far beyond the test's own timeout: only stop() can end this job.
+    const runner = new AccessJobRunner({ jobs: w.jobs, reconciler: w.reconciler, clock: w.clock, jobTimeoutMs: 600_000 });
+    const { job } = w.jobs.enqueue({ accountId: vip.accountId, trigger: 'subscription', actor: 'stripe' }, w.clock.now());
+    runner.start();
+    await until(() => w.emu.calls('getChatMember').length > 0, 'the hanging call');
+    await runner.stop();
+    expect(w.jobs.get(job.id)).toMatchObject({ state: 'pending', lastError: 'interrupted by a stop' });
   });
 });
