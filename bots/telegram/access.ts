@@ -187,11 +187,14 @@ export class TelegramAccessGate implements AccessGate {
     if (resource.platform !== 'telegram') return { result: 'failed', detail: `not a Telegram resource: ${resourceKey(resource)}` };
     try {
       await this.api.revokeChatInviteLink(chatIdOf(resource), link);
-      return { result: 'revoked', detail: 'invite link revoked' };
     } catch (err) {
-      if (matches(err, LINK_GONE)) return { result: 'noop', detail: 'invite link already gone' };
-      return this.failed(err);
+      if (!matches(err, LINK_GONE)) return this.failed(err);
+      await this.options.store.confirmInviteLinkGone(link, 'expired');
+      return { result: 'noop', detail: 'invite link already gone' };
     }
+    // Confirmed dead on Telegram: a later lapse need not revoke it again.
+    await this.options.store.confirmInviteLinkGone(link, 'revoked');
+    return { result: 'revoked', detail: 'invite link revoked' };
   }
 
   notify(person: AccessPerson, text: string): Promise<NotifyResult> {
