@@ -133,10 +133,12 @@ export async function startAccessWorld(): Promise<AccessWorld> {
     dispatcher.poke();
     await dispatcher.idle();
   };
-  const queued = outboxNoticeSink({ outbox, clock });
+  // The real sink: a refusal waits until the dispatcher has sent its message before the gate declines.
+  const queued = outboxNoticeSink({ outbox, clock, poke: () => dispatcher.poke() });
   const notices: NoticeSink = async (person, notice) => {
     const result = await queued(person, notice);
-    await deliver();
+    // A notice the sink itself waits for is left to it: the gate's order of message and action is what is tested.
+    if (!notice.sendBeforeReturning) await deliver();
     return result;
   };
   const gate = new TelegramAccessGate({ api, store, clock, notices });

@@ -173,7 +173,7 @@ export class TelegramAccessGate implements AccessGate {
   async declineJoinRequest(person: AccessPerson, resource: AccessResource, _reason: string): Promise<AccessOutcome> {
     if (resource.platform !== 'telegram') return { result: 'failed', detail: `not a Telegram resource: ${resourceKey(resource)}` };
     // A requester can be written to only while the request is pending, so the message goes first.
-    const told = await this.tell(person.platformUserId, { topic: 'declined', text: declinedText() }, person.accountId);
+    const told = await this.tell(person.platformUserId, { topic: 'declined', text: declinedText(), sendBeforeReturning: true }, person.accountId);
     try {
       await this.api.declineChatJoinRequest(chatIdOf(resource), Number(person.platformUserId));
     } catch (err) {

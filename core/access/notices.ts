@@ -9,6 +9,11 @@ export interface AccessNotice {
   topic: string;
   text: string;
   button?: { label: string; url: string } | undefined;
+  /**
+   * The caller acts right after and the message must arrive first (Telegram lets a bot write to a
+   * join requester only while the request is pending): the sink waits, briefly, until it is sent.
+   */
+  sendBeforeReturning?: boolean | undefined;
 }
 
 /** Where a notice went: queued in the outbox, or why not (no way to reach the person on that platform). */
@@ -21,18 +26,31 @@ export type QueuedNotice = { queued: true; deliveryId: number } | { queued: fals
  */
 export interface NoticeOutbox {
   enqueue(person: AccessPerson, notice: AccessNotice, now: number): QueuedNotice;
+  /** The delivery's state ('pending', 'sending', 'sent', 'dead', 'skipped'); null when there is no such delivery. */
+  deliveryState(deliveryId: number): string | null;
 }
 
 /** What a gate calls to tell a person something; resolves once the notice is durably queued (or could not be). */
 export type NoticeSink = (person: AccessPerson, notice: AccessNotice) => Promise<NotifyResult>;
 
-/** A sink onto the outbox: queue, then wake the dispatcher. */
-export function outboxNoticeSink(deps: { outbox: NoticeOutbox; clock: { now(): number }; poke?: (() => void) | undefined }): NoticeSink {
+/**
+ * A sink onto the outbox: queue, then wake the dispatcher. A notice marked sendBeforeReturning is
+ * waited for (real time, at most `waitMs`, default 5 s) until the dispatcher has sent it or given up.
+ */
+export function outboxNoticeSink(deps: { outbox: NoticeOutbox; clock: { now(): number }; poke?: (() => void) | undefined; waitMs?: number | undefined }): NoticeSink {
   return async (person, notice) => {
     const queued = deps.outbox.enqueue(person, notice, deps.clock.now());
     if (!queued.queued) return { sent: false, detail: queued.detail };
     deps.poke?.();
-    return { sent: true };
+    if (!notice.sendBeforeReturning) return { sent: true };
+    const deadline = Date.now() + (deps.waitMs ?? 5_000);
+    for (;;) {
+      const state = deps.outbox.deliveryState(queued.deliveryId);
+      if (state === 'sent') return { sent: true };
+      if (state !== 'pending' && state !== 'sending') return { sent: false, detail: `the message was not delivered (${state ?? 'gone'}; see signalcast deliveries dead)` };
+      if (Date.now() > deadline) return { sent: false, detail: 'the message is queued but not sent yet' };
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   };
 }
 

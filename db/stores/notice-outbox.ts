@@ -49,4 +49,8 @@ export class SqliteNoticeOutbox implements NoticeOutbox {
       return { queued: true, deliveryId: id };
     });
   }
+
+  deliveryState(deliveryId: number): string | null {
+    return this.deps.db.select({ state: deliveries.state }).from(deliveries).where(eq(deliveries.id, deliveryId)).get()?.state ?? null;
+  }
 }
