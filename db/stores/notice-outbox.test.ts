@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { outboxNoticeSink } from '../../core/access/notices';
 import { FakeClock } from '../../core/clock';
 import { openMemoryDatabase } from '../client';
 import { SqliteAccountStore } from './account-store';
@@ -55,5 +56,19 @@ describe('access notices in the outbox', () => {
     const resolver = new SqliteContentResolver({ db: openMemoryDatabase() });
     const due = { id: 1, contentType: 'notice', contentId: 'notice#99', kind: 'notice' as const, destinationId: 'dst_x', accountId: null, platform: 'telegram' as const, recipientKey: 'telegram:1', recipient: { platform: 'telegram' as const, chatId: '1' }, isGroup: false, priority: 0, dueAt: T0, attempts: 0 };
     expect(() => resolver.resolve(due, T0)).toThrow(expect.objectContaining({ code: 'not_found' }));
+  });
+
+  it('waits for a notice that must be sent before the caller acts, and says when it was not', async () => {
+    const w = await world();
+    const person = { accountId: w.account.id, platform: 'telegram' as const, platformUserId: '4242' };
+    // Stands in for the dispatcher: marks each new notice delivery sent (or dead) when poked.
+    let outcome = 'sent';
+    const poke = () => setTimeout(() => w.db.$client.prepare("update deliveries set state = ? where state = 'pending'").run(outcome), 30);
+    const sink = outboxNoticeSink({ outbox: w.outbox, clock: w.clock, poke, waitMs: 1_000 });
+    expect(await sink(person, { topic: 'declined', text: 'subscribe first', sendBeforeReturning: true })).toEqual({ sent: true });
+    outcome = 'dead';
+    expect(await sink(person, { topic: 'declined', text: 'subscribe first', sendBeforeReturning: true })).toEqual({ sent: false, detail: 'the message was not delivered (dead; see signalcast deliveries dead)' });
+    const patient = outboxNoticeSink({ outbox: w.outbox, clock: w.clock, waitMs: 50 });
+    expect(await patient(person, { topic: 'declined', text: 'subscribe first', sendBeforeReturning: true })).toEqual({ sent: false, detail: 'the message is queued but not sent yet' });
   });
 });
