@@ -1,7 +1,10 @@
-// Access on Telegram for the running service: one store, the gate on the bot's Api, the reconciler, the billing hook and the event handler.
+// Access on Telegram for the running service: the stores, the gate on the bot's Api, the reconciler, the job runner, the billing follow-up and the event handler.
 import type { Api } from 'grammy';
 import { TelegramAccessGate } from '../bots/telegram/access';
 import { createAccessEventHandler } from '../core/access/inbound';
+import { AccessJobRunner, type AccessJobRunnerOptions } from '../core/access/job-runner';
+import type { AccessJob, EnqueuedJob } from '../core/access/jobs';
+import { outboxNoticeSink } from '../core/access/notices';
 import { AccessReconciler } from '../core/access/reconciler';
 import { createSubscriptionHook, type OnSubscriptionChanged } from '../core/access/subscription-hook';
 import type { AuditLog } from '../core/audit';
@@ -9,8 +12,34 @@ import type { Clock } from '../core/clock';
 import type { InboundEvent } from '../core/inbound/types';
 import type { Logger } from '../core/logger';
 import type { PlansConfig } from '../core/plans';
+import type { PlatformName } from '../core/types';
 import type { Db } from '../db/client';
+import { SqliteAccessJobStore } from '../db/stores/access-job-store';
 import { SqliteAccessStore } from '../db/stores/access-store';
+import { SqliteNoticeOutbox } from '../db/stores/notice-outbox';
+import { SqliteSubscriptionWriter } from '../db/stores/subscription-writer';
+
+/** The durable side of access, without any platform client: what billing writes in its transactions. */
+export interface AccessQueue {
+  store: SqliteAccessStore;
+  jobs: SqliteAccessJobStore;
+  outbox: SqliteNoticeOutbox;
+  /** Billing's transactional writer and follow-up: the subscription change, its access job and its message commit together. */
+  writer: SqliteSubscriptionWriter;
+  followUp: OnSubscriptionChanged;
+}
+
+/** Builds the access job queue on the database; `poke` wakes whoever carries the jobs and notices out (nobody in the CLI). */
+export function createAccessQueue(deps: { db: Db; plans: PlansConfig; clock: Clock; platforms: readonly PlatformName[]; poke?: (() => void) | undefined }): AccessQueue {
+  const { db, plans, clock } = deps;
+  const store = new SqliteAccessStore({ db, clock });
+  const jobs = new SqliteAccessJobStore({ db });
+  const outbox = new SqliteNoticeOutbox({ db });
+  const followUp = createSubscriptionHook({
+    jobs, outbox, plans, clock, platforms: deps.platforms, poke: deps.poke, account: (accountId) => store.accessAccountNow(accountId),
+  });
+  return { store, jobs, outbox, writer: new SqliteSubscriptionWriter({ db, clock }), followUp };
+}
 
 export interface AccessWiringDeps {
   db: Db;
@@ -20,46 +49,89 @@ export interface AccessWiringDeps {
   clock: Clock;
   audit: AuditLog;
   logger: Logger;
+  /** Wakes the dispatcher after a notice is queued. */
+  pokeDispatcher?: (() => void) | undefined;
+  /** The runner's deadline, backoff and limits (defaults: 30 s, 5 s doubling to 5 min, 10 attempts). */
+  jobs?: Omit<AccessJobRunnerOptions, 'jobs' | 'reconciler' | 'clock' | 'logger'> | undefined;
+  /** How long /grant waits to say what became of the access (default 3 s). */
+  commandWaitMs?: number | undefined;
 }
 
 /** Everything access offers the rest of the wiring. */
-export interface AccessWiring {
-  store: SqliteAccessStore;
+export interface AccessWiring extends AccessQueue {
   gate: TelegramAccessGate;
   reconciler: AccessReconciler;
-  /** Billing's onSubscriptionChanged: reconcile the account, then the welcome or lapse message. */
-  onSubscriptionChanged: OnSubscriptionChanged;
+  runner: AccessJobRunner;
   /** Join requests and membership changes from the bot. */
   onAccessEvent: (event: InboundEvent) => Promise<unknown>;
-  /** Commands' onEntitlementChanged (/grant, /revoke). */
-  onEntitlementChanged: (accountId: string, reason: string) => Promise<void>;
-  /** Sends `text` to every Telegram identity of the account, by direct message; false when none took it. */
+  /** Commands' onEntitlementChanged (/grant, /revoke): queues the access job, waits a moment, and says what became of it. */
+  onEntitlementChanged: (accountId: string, reason: string) => Promise<string>;
+  /** Queues an access job for the account and wakes the runner. */
+  enqueue(accountId: string, trigger: string, actor: string, reason?: string): EnqueuedJob;
+  /** Queues `text` for every Telegram identity of the account, by direct message; false when none can take it. */
   notify(accountId: string, text: string): Promise<boolean>;
+}
+
+/** A sentence for the operator about an access job they set off. */
+export function describeJob(job: AccessJob | null): string {
+  if (!job) return 'Access will follow shortly.';
+  if (job.state === 'done') {
+    if (job.outcome?.includes('invited')) return 'The invite link is on its way to them.';
+    if (job.outcome?.includes('revoked')) return 'They were removed from the gated chats.';
+    if (job.outcome?.includes('approved') || job.outcome?.includes('granted')) return 'They have access now.';
+    return 'Their access already matched.';
+  }
+  if (job.state === 'dead') return `Access could not be changed: ${job.lastError ?? 'unknown error'} (job ${job.id}: signalcast access retry ${job.id}).`;
+  const why = job.lastError ? ` (last try: ${job.lastError.slice(0, 200)})` : '';
+  return `Access will follow: the change is queued and retried until the platform answers${why} (job ${job.id}).`;
 }
 
 export function createAccess(deps: AccessWiringDeps): AccessWiring {
   const { db, api, plans, clock, audit } = deps;
   const logger = deps.logger.child({ component: 'access' });
-  const store = new SqliteAccessStore({ db, clock });
-  const gate = new TelegramAccessGate({ api, store, clock, logger });
+  // Called only after everything below is built (by a subscription change or a queued notice).
+  const poke = () => {
+    runner.poke();
+    deps.pokeDispatcher?.();
+  };
+  const queue = createAccessQueue({ db, plans, clock, platforms: ['telegram'], poke });
+  const { store, jobs, outbox } = queue;
+  const notices = outboxNoticeSink({ outbox, clock, poke: deps.pokeDispatcher });
+  const gate = new TelegramAccessGate({ api, store, clock, logger, notices });
   const gates = [gate];
   const reconciler = new AccessReconciler({ store, gates, plans, clock, audit, logger });
+  const runner = new AccessJobRunner({ ...deps.jobs, jobs, reconciler, clock, logger: logger.child({ component: 'access-jobs' }) });
+  const enqueue = (accountId: string, trigger: string, actor: string, reason?: string): EnqueuedJob => {
+    const enqueued = jobs.enqueue({ accountId, trigger, actor, reason }, clock.now());
+    runner.poke();
+    return enqueued;
+  };
+  const waitMs = deps.commandWaitMs ?? 3_000;
   return {
-    store,
+    ...queue,
     gate,
     reconciler,
-    onSubscriptionChanged: createSubscriptionHook({ reconciler, store, gates, plans, clock, logger }),
+    runner,
+    enqueue,
     onAccessEvent: createAccessEventHandler({ store, gates, plans, clock, audit, logger }),
     onEntitlementChanged: async (accountId, reason) => {
-      await reconciler.reconcile({ accountId, trigger: reason });
+      const { job } = enqueue(accountId, reason, 'operator', `entitlement changed: ${reason}`);
+      // Wait a moment (real time: this is a person waiting for an answer) to say what really happened.
+      const started = Date.now();
+      let current = jobs.get(job.id);
+      while (current && (current.state === 'pending' && current.attempts === 0 || current.state === 'running') && Date.now() - started < waitMs) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        current = jobs.get(job.id);
+      }
+      return describeJob(current);
     },
     async notify(accountId, text) {
       const [account] = await store.listAccessAccounts({ platforms: ['telegram'], accountId });
       let sent = false;
       for (const identity of account?.identities ?? []) {
-        const result = await gate.notify({ accountId, platform: identity.platform, platformUserId: identity.platformUserId }, text);
+        const result = await notices({ accountId, platform: identity.platform, platformUserId: identity.platformUserId }, { topic: 'billing', text });
         if (result.sent) sent = true;
-        else logger.warn({ accountId, detail: result.detail }, 'could not send a notice');
+        else logger.warn({ accountId, detail: result.detail }, 'could not queue a notice');
       }
       return sent;
     },

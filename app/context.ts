@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../core/clock';
 import { silentLogger, type Logger } from '../core/logger';
 import { loadPlans, type PlansConfig } from '../core/plans';
 import type { Db } from '../db/client';
+import { SqliteAccessJobStore } from '../db/stores/access-job-store';
 import { SqliteAccountStore } from '../db/stores/account-store';
 import { SqliteApiKeyStore } from '../db/stores/api-key-store';
 import { SqliteAuditLog } from '../db/stores/audit-store';
@@ -14,7 +15,7 @@ import { SqliteDeliveryStore } from '../db/stores/delivery-store';
 import { SqliteReferralStore } from '../db/stores/referral-store';
 import { SqliteSignalStore } from '../db/stores/signal-store';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
-import { createAccess, type AccessWiring } from './access';
+import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } from './access';
 
 /**
  * The stores the CLI commands use. The plans file is read only by the commands that need it, and
@@ -29,6 +30,9 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
   const { secretKey, apiBase, webhookSecret } = config.stripe;
   let access: AccessWiring | undefined;
   const getAccess = (api: Api) => (access ??= createAccess({ db, api, plans: getPlans(), clock, audit, logger }));
+  // Jobs written here are carried out by the running service (it looks for new ones every 30 s).
+  let queue: AccessQueue | undefined;
+  const getQueue = () => (queue ??= createAccessQueue({ db, plans: getPlans(), clock, platforms: token ? ['telegram'] : [] }));
   return {
     clock,
     audit,
@@ -40,6 +44,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
     access: token
       ? { reconcile: (options) => getAccess(new Api(token, apiRoot ? { apiRoot } : {})).reconciler.reconcile({ actor: 'cli', ...options }) }
       : null,
+    accessJobs: token ? new SqliteAccessJobStore({ db }) : null,
     billing: secretKey
       ? {
           reconcile: (options) => createBillingService({
@@ -53,8 +58,9 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
             clock,
             logger,
             publicUrl: config.publicUrl ?? `http://127.0.0.1:${config.port}`,
-            // A repaired subscription moves access too, as the webhook would have.
-            onSubscriptionChanged: token ? getAccess(new Api(token, apiRoot ? { apiRoot } : {})).onSubscriptionChanged : undefined,
+            // A repaired subscription moves access too, as the webhook would have: its access job commits with it.
+            writer: getQueue().writer,
+            followUp: token ? getQueue().followUp : undefined,
           }).reconcile(options),
         }
       : undefined,

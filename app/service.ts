@@ -23,7 +23,7 @@ import type { Cron, Schedules } from '../schedules';
 import { PromMetrics } from '../server/metrics';
 import { createReadiness, databaseCheck } from '../server/readiness';
 import { buildServer } from '../server/server';
-import { createAccess, type AccessWiring } from './access';
+import { createAccess, type AccessWiring, type AccessWiringDeps } from './access';
 import { createBilling, unconfiguredBilling } from './billing';
 import { ensurePlanChannels } from './channels';
 import { createCommandDeps, routeEvents } from './commands';
@@ -41,6 +41,8 @@ export interface ServiceOptions {
   plans?: PlansConfig | undefined;
   /** node-cron unless a test gives its own. */
   cron?: Cron | undefined;
+  /** The access job runner's deadline and backoff (see AccessJobRunnerOptions); defaults otherwise. */
+  accessJobs?: AccessWiringDeps['jobs'];
 }
 
 /** The running service's parts, for main and for tests that drive it. */
@@ -122,7 +124,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     consolePort: config.sandbox ? config.consolePort : undefined,
   });
 
-  const access = telegram ? createAccess({ db, api: telegram.api, plans, clock, audit, logger }) : null;
+  const access = telegram
+    ? createAccess({ db, api: telegram.api, plans, clock, audit, logger, pokeDispatcher: () => dispatcher.poke(), jobs: { stopTimeoutMs: Math.min(2_000, config.delivery.shutdownTimeoutMs / 3), ...options.accessJobs } })
+    : null;
   let url: string | undefined;
   const billing = createBilling(config.stripe, {
     accounts,
@@ -133,7 +137,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     clock,
     logger: logger.child({ component: 'billing' }),
     publicUrl: config.publicUrl ?? (() => url ?? `http://127.0.0.1:${config.port}`),
-    onSubscriptionChanged: access?.onSubscriptionChanged,
+    // The subscription change, its access job and its welcome or lapse message commit in one transaction.
+    writer: access?.writer,
+    followUp: access?.followUp,
     notify: async (accountId, text) => {
       if (!access || !(await access.notify(accountId, text))) logger.warn({ accountId }, 'a billing notice could not be sent: the account has no chat that takes it');
     },
@@ -182,6 +188,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         }
       }, CANDIDATE_REFRESH_MS).unref();
       await dispatcher.start();
+      access?.runner.start();
       started = true;
       const listened = await app.listen({ port: config.port, host: config.host });
       // Listening on every interface: the loopback address is the one the emulators may call.
@@ -203,6 +210,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         await schedules?.stop();
         await telegram?.stop();
         await app.close();
+        await access?.runner.stop();
         if (started) await dispatcher.stop();
       } finally {
         await checkpointer?.stop();

@@ -13,7 +13,7 @@ import { registerBillingPages } from './pages-route';
 import { reconcileSubscriptions, type ReconcileOptions, type ReconcileReport } from './reconcile';
 import { RefundHolds } from './refunds';
 import { ReferralProgram, type Notify, type ReferralSettings } from './referrals';
-import { SubscriptionSync, type OnSubscriptionChanged } from './subscription-sync';
+import { SubscriptionSync, type OnSubscriptionChanged, type SubscriptionFollowUp, type SubscriptionWriter } from './subscription-sync';
 import { StripeWebhook } from './webhook';
 import { registerStripeWebhook } from './webhook-route';
 
@@ -25,7 +25,7 @@ export { reconcileSubscriptions, type ReconcileChange, type ReconcileOptions, ty
 export { CHARGE_EVENTS, RefundHolds, type RefundHoldsDeps } from './refunds';
 export { subscriptionOfInvoice } from './invoice-subscription';
 export { DEFAULT_REFERRAL_SETTINGS, ReferralProgram, type Notify, type ReferralSettings } from './referrals';
-export { SubscriptionSync, type OnSubscriptionChanged, type SubscriptionChange, type SyncResult } from './subscription-sync';
+export { SubscriptionSync, type OnSubscriptionChanged, type SubscriptionChange, type SubscriptionFollowUp, type SubscriptionWriter, type SyncResult } from './subscription-sync';
 export { toSubscriptionUpsert } from './subscription-mirror';
 export { StripeWebhook, WebhookEventError, WebhookSignatureError, type WebhookResult } from './webhook';
 export { registerStripeWebhook, STRIPE_WEBHOOK_PATH } from './webhook-route';
@@ -45,6 +45,9 @@ export interface BillingServiceDeps {
   /** PUBLIC_URL, or (a function, as it is known once listening) the server's own URL in the sandbox. */
   publicUrl: string | (() => string);
   onSubscriptionChanged?: OnSubscriptionChanged | undefined;
+  /** The transactional writer and follow-up (the access job): see SubscriptionSyncDeps. */
+  writer?: SubscriptionWriter | undefined;
+  followUp?: SubscriptionFollowUp | undefined;
   /** Tells an account something in its chat (the referral credit). */
   notify?: Notify | undefined;
   referral?: Partial<ReferralSettings>;

@@ -1,6 +1,6 @@
-// Brings one local subscription in line with Stripe: fetch the current object, find the account, upsert, audit, tell the hook.
+// Brings one local subscription in line with Stripe: fetch the current object, find the account, then upsert, audit and queue what follows in one transaction.
 import type Stripe from 'stripe';
-import type { AccountStore } from '../core/accounts/ports';
+import type { AccountStore, SubscriptionUpsert } from '../core/accounts/ports';
 import type { Account, Subscription } from '../core/accounts/types';
 import type { AuditLog } from '../core/audit';
 import type { StripeEventStore } from '../core/billing/store';
@@ -20,6 +20,17 @@ export interface SubscriptionChange {
 
 /** Called after each change is saved: the access reconciler and the welcome and lapse messages hang on it. */
 export type OnSubscriptionChanged = (accountId: string, change: SubscriptionChange) => Promise<void> | void;
+
+/**
+ * Called inside the transaction that saves the change, synchronously: what it writes (the access job,
+ * the welcome or lapse message) commits with the change or not at all. It must not call anything outside.
+ */
+export type SubscriptionFollowUp = (accountId: string, change: SubscriptionChange) => void;
+
+/** Saves a subscription and, in the same database transaction, whatever `then` writes; returns the saved row. */
+export interface SubscriptionWriter {
+  save(next: SubscriptionUpsert, then: (after: Subscription) => void): Subscription;
+}
 
 export type SyncResult =
   | { outcome: 'applied'; accountId: string; change: SubscriptionChange; fields: MirroredField[] }
@@ -48,6 +59,11 @@ export interface SubscriptionSyncDeps {
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
+  /** Saves the change with its audit event and follow-up in one transaction; without it they are written one after another. */
+  writer?: SubscriptionWriter | undefined;
+  /** Written in the change's transaction (needs `writer`): the durable access job and messages. */
+  followUp?: SubscriptionFollowUp | undefined;
+  /** Called after the change is committed (kept for callers without a follow-up). */
   onSubscriptionChanged?: OnSubscriptionChanged | undefined;
 }
 
@@ -87,8 +103,7 @@ export class SubscriptionSync {
     await this.linkCustomer(account, customerId(sub));
     if (fields.length === 0 && before) return { outcome: 'unchanged', accountId: account.id, subscription: before };
 
-    const after = await this.deps.accounts.upsertSubscription(next);
-    this.deps.audit.record({
+    const record = (after: Subscription): void => this.deps.audit.record({
       actor: cause.actor,
       action: before ? 'subscription.changed' : 'subscription.created',
       subjectType: 'account',
@@ -103,6 +118,19 @@ export class SubscriptionSync {
         ...(cause.eventId ? { eventId: cause.eventId } : {}),
       },
     });
+    const { writer, followUp } = this.deps;
+    let after: Subscription;
+    if (writer) {
+      // One transaction: the mirror, its audit event and the access job (with the welcome or lapse message).
+      // Nothing outside is called here, so a webhook answers once this commits, whatever the platforms do.
+      after = writer.save(next, (saved) => {
+        record(saved);
+        followUp?.(account.id, { before, after: saved });
+      });
+    } else {
+      after = await this.deps.accounts.upsertSubscription(next);
+      record(after);
+    }
     const change = { before, after };
     await this.notify(account.id, change, cause);
     return { outcome: 'applied', accountId: account.id, change, fields };

@@ -9,7 +9,7 @@ import type { Db } from '../db/client';
 import { createScrubber, secretValues } from '../logging';
 import type { SignalPublisher } from '../server/routes/ingest';
 import { billingReconcile, type BillingReconciler } from './commands/billing';
-import { accessReconcile } from './commands/access';
+import { accessJobsList, accessJobsRetry, accessReconcile, type AccessJobAdmin } from './commands/access';
 import { deliveriesDead, deliveriesRetry, type DeadLetterAdmin } from './commands/deliveries';
 import { keysCreate, keysList, keysRevoke, type ApiKeyAdmin } from './commands/keys';
 import { migrateDatabase } from './commands/migrate';
@@ -26,6 +26,8 @@ export interface CliContext {
   deliveries: DeadLetterAdmin;
   /** The access reconciler; absent or null when no platform with gated access is configured. */
   access?: AccessReconcile | null;
+  /** The access jobs; absent or null when no platform with gated access is configured. */
+  accessJobs?: AccessJobAdmin | null;
   /** Stripe billing; absent when STRIPE_SECRET_KEY is not set. */
   billing?: BillingReconciler | undefined;
 }
@@ -144,13 +146,24 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
     .action((ids: string[], opts: { all?: boolean }) => withContext(async (ctx) => void (await deliveriesRetry({ deliveries: ctx.deliveries, clock: ctx.clock, io: deps.io }, ids, opts))));
 
   const access = program.command('access').description('gated access: private channels and roles that follow the subscriptions')
-    .addHelpText('after', examples('signalcast access reconcile --dry-run', 'signalcast access reconcile'));
+    .addHelpText('after', examples('signalcast access reconcile --dry-run', 'signalcast access reconcile', 'signalcast access jobs --dead', 'signalcast access retry --all'));
   access.command('reconcile').description('grant access where it is missing and revoke it where the subscription no longer gives it')
     .option('--dry-run', 'print the actions without doing anything')
     .option('--account <id>', 'only this account')
     .option('--json', 'print JSON')
     .addHelpText('after', examples('signalcast access reconcile --dry-run', 'signalcast access reconcile --account acc_0mhc2x4ab000f3a9c1d2e4b5a6978'))
     .action((opts: { dryRun?: boolean; account?: string; json?: boolean }) => withContext(async (ctx) => void (await accessReconcile({ access: ctx.access ?? null, io: deps.io }, opts))));
+  access.command('jobs').description('list access jobs waiting, retrying or dead (access changes carried out by the running service)')
+    .option('--dead', 'only dead jobs (out of attempts)')
+    .option('--all', 'every job, done ones too')
+    .option('--limit <n>', 'at most this many (default 50)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('signalcast access jobs', 'signalcast access jobs --dead --json'))
+    .action((opts: { dead?: boolean; all?: boolean; limit?: string; json?: boolean }) => withContext(async (ctx) => void (await accessJobsList({ jobs: ctx.accessJobs ?? null, clock: ctx.clock, io: deps.io }, opts))));
+  access.command('retry [ids...]').description('queue dead access jobs again, due now')
+    .option('--all', 'every dead access job')
+    .addHelpText('after', examples('signalcast access retry ajb_0mhc2x4ab000f3a9c1d2e4b5a6978', 'signalcast access retry --all'))
+    .action((ids: string[], opts: { all?: boolean }) => withContext(async (ctx) => void (await accessJobsRetry({ jobs: ctx.accessJobs ?? null, clock: ctx.clock, io: deps.io }, ids, opts))));
 
   const plans = program.command('plans').description('the plans file')
     .addHelpText('after', examples('signalcast plans check plans.example.yaml'));

@@ -274,3 +274,48 @@ export const linkCodes = sqliteTable('link_codes', {
 export type AccessMembershipRow = typeof accessMemberships.$inferSelect;
 export type InviteLinkRow = typeof inviteLinks.$inferSelect;
 export type ReferralCreditRow = typeof referralCredits.$inferSelect;
+
+export const ACCESS_JOB_STATES = ['pending', 'running', 'done', 'dead'] as const;
+
+/**
+ * Durable access work: "bring this account's access in line with its subscriptions", written in the
+ * same transaction as the change that calls for it and carried out by the access job runner. At most
+ * one pending job per account: a second change before it runs joins it.
+ */
+export const accessJobs = sqliteTable('access_jobs', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  /** What set it off: 'subscription', 'grant', 'revoke', 'billing_reconcile', ... */
+  trigger: text('trigger').notNull(),
+  /** Who: 'stripe', 'system', 'cli', 'operator:<identity>'. */
+  actor: text('actor').notNull(),
+  reason: text('reason'),
+  state: text('state', { enum: ACCESS_JOB_STATES }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  dueAt: integer('due_at').notNull(),
+  lastError: text('last_error'),
+  /** What the last run did, e.g. "invited telegram:42 to telegram:chat:-1001" (no invite link: it is a key). */
+  outcome: text('outcome'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  finishedAt: integer('finished_at'),
+}, (t) => [
+  uniqueIndex('access_jobs_pending_account_idx').on(t.accountId).where(sql`state = 'pending'`),
+  index('access_jobs_due_idx').on(t.state, t.dueAt),
+]);
+
+/** Access messages (welcome, lapse, invite link, removal, ...) delivered through the outbox: deliveries.content_ref points here for content_type 'notice'. */
+export const notices = sqliteTable('notices', {
+  ref: integer('ref').primaryKey({ autoIncrement: true }),
+  /** The account it is about; null for someone without one (a turned-away join request). */
+  accountId: text('account_id'),
+  /** What it is: 'welcome', 'lapse', 'invite', 'removed', 'approved', 'declined', 'billing'. */
+  topic: text('topic').notNull(),
+  text: text('text').notNull(),
+  buttonLabel: text('button_label'),
+  buttonUrl: text('button_url'),
+  createdAt: integer('created_at').notNull(),
+});
+
+export type AccessJobRow = typeof accessJobs.$inferSelect;
+export type NoticeRow = typeof notices.$inferSelect;

@@ -47,12 +47,15 @@ function isLiveGrant(sub: Subscription, now: number): boolean {
   return sub.source === 'grant' && sub.status === 'active' && (sub.currentPeriodEnd === null || sub.currentPeriodEnd.getTime() > now);
 }
 
-async function entitlementChanged(call: CommandCall, accountId: string, reason: string): Promise<void> {
+/** Queues the access change; returns what became of it, to add to the reply (nothing when access is not managed here). */
+async function entitlementChanged(call: CommandCall, accountId: string, reason: string): Promise<string> {
   try {
-    await call.deps.onEntitlementChanged?.(accountId, reason);
+    const note = await call.deps.onEntitlementChanged?.(accountId, reason);
+    return note ? ` ${note}` : '';
   } catch (err) {
     // The change is committed; access catches up at the next reconciliation.
     call.deps.logger.warn({ err, accountId }, 'entitlement change hook failed');
+    return ' Access could not be queued; the next scheduled access reconcile applies it.';
   }
 }
 
@@ -82,8 +85,8 @@ export async function grant(call: CommandCall): Promise<Reply[]> {
     reason: `granted by an operator in chat for ${days} days`,
     data: { subscriptionId: sub.id, planId: plan.id, days, until, identityId: identity.id },
   });
-  await entitlementChanged(call, identity.accountId, 'grant');
-  return [{ text: `Granted ${plan.name} to ${userLabel(who, identity)} until ${formatDate(until, 'UTC')}.` }];
+  const note = await entitlementChanged(call, identity.accountId, 'grant');
+  return [{ text: `Granted ${plan.name} to ${userLabel(who, identity)} until ${formatDate(until, 'UTC')}.${note}` }];
 }
 
 export async function revoke(call: CommandCall): Promise<Reply[]> {
@@ -104,7 +107,7 @@ export async function revoke(call: CommandCall): Promise<Reply[]> {
       reason: 'revoked by an operator in chat', data: { subscriptionId: sub.id, planId: sub.planId, identityId: identity.id },
     });
   }
-  await entitlementChanged(call, identity.accountId, 'revoke');
+  const note = await entitlementChanged(call, identity.accountId, 'revoke');
   const names = grants.map((g) => planById(deps.plans, g.planId)?.name ?? g.planId);
-  return [{ text: `Revoked ${joinWords([...new Set(names)])} from ${userLabel(who, identity)}.` }];
+  return [{ text: `Revoked ${joinWords([...new Set(names)])} from ${userLabel(who, identity)}.${note}` }];
 }

@@ -34,8 +34,11 @@ export interface CommandDeps {
   deepLinks?: Partial<Record<PlatformName, (payload: string) => string>> | undefined;
   /** The market /publish gives its signals. Default "crypto". */
   publishMarket?: string | undefined;
-  /** After /grant or /revoke changed what an account is entitled to: e.g. run the access reconciler for it. */
-  onEntitlementChanged?: ((accountId: string, reason: string) => void | Promise<void>) | undefined;
+  /**
+   * After /grant or /revoke changed what an account is entitled to: queues the account's access job.
+   * May answer a sentence saying what became of the access (added to the operator's reply).
+   */
+  onEntitlementChanged?: ((accountId: string, reason: string) => void | string | Promise<void | string>) | undefined;
   /** After /publish committed a new signal: e.g. the dispatcher's poke. */
   onPublished?: ((outcome: PublishOutcome) => void) | undefined;
 }

@@ -1,20 +1,32 @@
-// Test fixture for access on Telegram: the emulator with a private channel, real grammy Api, real SQLite stores, the gate and the reconciler.
+// Test fixture for access on Telegram: the emulator with a private channel, real grammy Api, real SQLite stores, the gate, the reconciler and the outbox its messages go through.
 import { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import { createAccessEventHandler } from '../../core/access/inbound';
 import type { AccessResource } from '../../core/access/ports';
 import { AccessReconciler } from '../../core/access/reconciler';
-import { createSubscriptionHook, type OnSubscriptionChanged } from '../../core/access/subscription-hook';
+import { AccessJobRunner } from '../../core/access/job-runner';
+import { outboxNoticeSink, type NoticeSink } from '../../core/access/notices';
+import { createSubscriptionHook, type SubscriptionChange } from '../../core/access/subscription-hook';
 import type { Subscription } from '../../core/accounts/types';
 import { FakeClock } from '../../core/clock';
+import { Dispatcher } from '../../core/delivery/dispatcher';
+import { createRetryPolicy } from '../../core/delivery/retry-policy';
+import { silentLogger } from '../../core/logger';
+import { noopMetrics } from '../../core/metrics';
 import type { InboundEvent } from '../../core/inbound/types';
 import { DEFAULT_PLANS, type PlansConfig } from '../../core/plans';
 import { openMemoryDatabase, type Db } from '../../db/client';
 import { SqliteAccessStore } from '../../db/stores/access-store';
 import { SqliteAccountStore } from '../../db/stores/account-store';
+import { SqliteAccessJobStore } from '../../db/stores/access-job-store';
 import { SqliteAuditLog } from '../../db/stores/audit-store';
+import { SqliteContentResolver } from '../../db/stores/delivery-content';
+import { SqliteDeliveryStore } from '../../db/stores/delivery-store';
+import { SqliteNoticeOutbox } from '../../db/stores/notice-outbox';
+import { SqliteSubscriptionWriter } from '../../db/stores/subscription-writer';
 import { startTelegramEmulator, type ChannelView, type TelegramEmulator } from '../../sandbox/telegram';
 import { TelegramAccessGate } from './access';
+import { TelegramPlatform } from './platform';
 
 const DAY_MS = 86_400_000;
 
@@ -37,7 +49,23 @@ export interface AccessWorld {
   api: Api;
   gate: TelegramAccessGate;
   reconciler: AccessReconciler;
-  onSubscriptionChanged: OnSubscriptionChanged;
+  jobs: SqliteAccessJobStore;
+  /** The job runner, not started: runJobs() runs what is due (3 attempts, a 1 s deadline, 5 s doubling backoff). */
+  runner: AccessJobRunner;
+  outbox: SqliteNoticeOutbox;
+  /** The real dispatcher sending the outbox's notices (started). */
+  dispatcher: Dispatcher;
+  /** The gate's sink: queues in the outbox, then waits until the dispatcher has sent what is due, so tests read the emulator at once. */
+  notices: NoticeSink;
+  /** Sends what is due in the outbox and waits until the dispatcher is idle. */
+  deliver(): Promise<void>;
+  /**
+   * As billing does: saves nothing itself (the caller did), but writes the access job and the
+   * welcome or lapse message in a transaction, then runs the due jobs and sends the notices.
+   */
+  onSubscriptionChanged(accountId: string, change: SubscriptionChange): Promise<void>;
+  /** Runs the due access jobs once (as the runner would), then sends the notices. */
+  runJobs(): Promise<void>;
   onEvent: (event: InboundEvent) => Promise<unknown>;
   /** An account with a Telegram identity that has started the bot, and a subscription to `planId` (none when null). */
   subscriber(userId: number, planId: string | null, status?: string): Promise<Subscriber>;
@@ -85,16 +113,55 @@ export async function startAccessWorld(): Promise<AccessWorld> {
   const accounts = new SqliteAccountStore({ db, clock });
   const store = new SqliteAccessStore({ db, clock });
   const api = new Api(emu.token, { apiRoot: emu.apiRoot });
-  const gate = new TelegramAccessGate({ api, store, clock });
+  const outbox = new SqliteNoticeOutbox({ db });
+  const jobs = new SqliteAccessJobStore({ db });
+  // Wide limits: the emulator's own (on the fake clock) are what the tests meet.
+  const wide = { limit: 10_000, windowMs: 1_000 };
+  const dispatcher = new Dispatcher({
+    store: new SqliteDeliveryStore({ db, clock, audit }),
+    platforms: new Map([['telegram', new TelegramPlatform({ api })]]),
+    content: new SqliteContentResolver({ db }),
+    clock,
+    logger: silentLogger,
+    metrics: noopMetrics,
+    retryPolicy: createRetryPolicy({ maxAttempts: 3 }),
+    concurrency: 4,
+    limits: { telegram: { overall: wide, perChat: wide, perGroup: wide } },
+  });
+  await dispatcher.start();
+  const deliver = async () => {
+    dispatcher.poke();
+    await dispatcher.idle();
+  };
+  // The real sink: a refusal waits until the dispatcher has sent its message before the gate declines.
+  const queued = outboxNoticeSink({ outbox, clock, poke: () => dispatcher.poke() });
+  const notices: NoticeSink = async (person, notice) => {
+    const result = await queued(person, notice);
+    // A notice the sink itself waits for is left to it: the gate's order of message and action is what is tested.
+    if (!notice.sendBeforeReturning) await deliver();
+    return result;
+  };
+  const gate = new TelegramAccessGate({ api, store, clock, notices });
   const reconciler = new AccessReconciler({ store, gates: [gate], plans, clock, audit });
-  const onSubscriptionChanged = createSubscriptionHook({ reconciler, store, gates: [gate], plans, clock });
+  const runner = new AccessJobRunner({ jobs, reconciler, clock, maxAttempts: 3, jobTimeoutMs: 1_000 });
+  const followUp = createSubscriptionHook({ jobs, outbox, plans, clock, platforms: ['telegram'], account: (id) => store.accessAccountNow(id) });
+  const writer = new SqliteSubscriptionWriter({ db, clock });
+  const runJobs = async () => {
+    await runner.runDue();
+    await deliver();
+  };
+  const onSubscriptionChanged = async (accountId: string, change: SubscriptionChange) => {
+    db.transaction(() => followUp(accountId, change));
+    await deliver();
+    await runJobs();
+  };
   const onEvent = createAccessEventHandler({ store, gates: [gate], plans, clock, audit });
   // Opt in to chat_member updates, as the bot does, before anything happens in the channel.
   let offset = 0;
   await api.getUpdates({ timeout: 0, allowed_updates: ['message', 'callback_query', 'chat_member', 'chat_join_request', 'my_chat_member'] });
 
   return {
-    clock, emu, channel, resource, plans, db, audit, accounts, store, api, gate, reconciler, onSubscriptionChanged, onEvent,
+    clock, emu, channel, resource, plans, db, audit, accounts, store, api, gate, reconciler, jobs, runner, outbox, dispatcher, notices, deliver, onSubscriptionChanged, runJobs, onEvent,
     async subscriber(userId, planId, status = 'active') {
       const account = await accounts.createAccount({ displayName: `user ${userId}` });
       await accounts.addIdentity(account.id, 'telegram', String(userId));
@@ -108,9 +175,11 @@ export async function startAccessWorld(): Promise<AccessWorld> {
       if (!sub.subscription) throw new Error('no subscription to change');
       await clock.advance(60_000);
       const before = sub.subscription;
-      const after = await accounts.upsertSubscription({ ...before, status, pastDueSince: null });
+      // As billing saves it: the change, its access job and its message in one transaction.
+      const after = writer.save({ ...before, status, pastDueSince: null }, (saved) => void followUp(sub.accountId, { before, after: saved }));
       sub.subscription = after;
-      await onSubscriptionChanged(sub.accountId, { before, after });
+      await deliver();
+      await runJobs();
     },
     async pumpUpdates() {
       const updates = await api.getUpdates({ offset, timeout: 0 });
@@ -132,6 +201,7 @@ export async function startAccessWorld(): Promise<AccessWorld> {
         });
     },
     async close() {
+      await dispatcher.stop();
       await emu.stop();
       db.$client.close();
     },

@@ -116,18 +116,23 @@ describe('Telegram access gate', () => {
     expect(failedRevoke.detail).toContain('chat not found');
   });
 
-  it('withdraws the link when the person cannot be sent a direct message', async () => {
+  it('withdraws the link when the person has blocked the bot, and invites again once they write to it', async () => {
     w = await startAccessWorld();
     const vip = await w.subscriber(101, 'vip');
     w.emu.userBlocksBot(101);
+    // An earlier message found the block: the dispatcher disabled their direct messages.
+    await w.notices({ accountId: vip.accountId, platform: 'telegram', platformUserId: '101' }, { topic: 'notice', text: 'hello' });
     const report = await w.reconciler.reconcile({ accountId: vip.accountId });
     expect(report.actions[0]?.outcome?.result).toBe('failed');
     expect(report.actions[0]?.outcome?.detail).toContain('blocked');
     expect(w.emu.inviteLinks(w.channel.id)[0]?.is_revoked).toBe(true);
-    // Nothing is left waiting on that link: the next run tries again.
+    // Nothing is left waiting on that link: once they write to the bot again (their direct messages are on), the next run invites.
     w.emu.userUnblocksBot(101);
+    const destination = await w.accounts.findDestinationByRecipient({ platform: 'telegram', chatId: '101' });
+    await w.accounts.enableDestination(destination!.id);
     const again = await w.reconciler.reconcile({ accountId: vip.accountId });
     expect(again.actions.map((a) => a.outcome?.result)).toEqual(['invited']);
+    expect(w.emu.sentMessages(101).at(-1)?.text).toContain('personal invite link');
   });
 });
 

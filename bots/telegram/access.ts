@@ -1,6 +1,7 @@
 // The Telegram access gate (grammy Api): personal invite links and join requests to grant, ban+unban to revoke.
 import { GrammyError, HttpError, type Api } from 'grammy';
 import { approvedText, declinedText, inviteText, removedText } from '../../core/access/messages';
+import type { AccessNotice, NoticeSink } from '../../core/access/notices';
 import { resourceKey, type AccessGate, type AccessHolder, type AccessOutcome, type AccessPerson, type AccessResource, type NotifyResult } from '../../core/access/ports';
 import type { AccessStore } from '../../core/access/store';
 import type { Clock } from '../../core/clock';
@@ -13,6 +14,8 @@ export interface TelegramAccessGateOptions {
   api: Api;
   /** Where personal invite links are kept (and found again to revoke them). */
   store: AccessStore;
+  /** Where the gate's messages to people go (the outbox in the service): it never sends them itself. */
+  notices: NoticeSink;
   clock: Clock;
   logger?: Logger | undefined;
   /** How long a personal invite link stays valid. Default 24 hours. */
@@ -113,7 +116,7 @@ export class TelegramAccessGate implements AccessGate {
       if (matches(err, NO_REQUEST)) return undefined;
       throw err;
     }
-    await this.dm(userId, approvedText());
+    await this.tell(userId, { topic: 'approved', text: approvedText() });
     return { result: 'approved', detail: 'join request approved', holds: true };
   }
 
@@ -130,13 +133,13 @@ export class TelegramAccessGate implements AccessGate {
       platform: 'telegram', resourceKey: resourceKey(resource), link, accountId: holder.accountId, platformUserId: holder.platformUserId, expiresAt: expireDate * 1000,
     });
     const hours = Math.round(this.ttlMs / HOUR_MS);
-    const sent = await this.dm(holder.platformUserId, inviteText(link, hours), { inline_keyboard: [[{ text: 'Join the channel', url: link }]] });
+    const sent = await this.tell(holder.platformUserId, { topic: 'invite', text: inviteText(link, hours), button: { label: 'Join the channel', url: link } }, holder.accountId);
     if (!sent.sent) {
       // They never got it: withdraw the link, so the next run makes a fresh one instead of waiting for this one.
-      await this.retire(resource, link, 'revoked');
-      return { result: 'failed', detail: `invite link made but the direct message failed: ${sent.detail}; the link was revoked` };
+      await this.retire(resource, link);
+      return { result: 'failed', detail: `invite link made but the direct message could not be queued: ${sent.detail}; the link was revoked` };
     }
-    return { result: 'invited', detail: `personal invite link sent by direct message (one person, ${hours} h)`, inviteLink: link };
+    return { result: 'invited', detail: `personal invite link queued for a direct message (one person, ${hours} h)`, inviteLink: link };
   }
 
   async revoke(person: AccessHolder | AccessPerson, resource: AccessResource, _reason: string): Promise<AccessOutcome> {
@@ -159,8 +162,10 @@ export class TelegramAccessGate implements AccessGate {
     if (standing === 'admin') return { result: 'noop', detail: `an administrator of the chat: left alone; ${linkNote}${problems}`, holds: true };
     const removed = standing === 'member';
     if (!removed && links.revoked === 0 && links.problems.length === 0) return { result: 'noop', detail: 'not in the chat and no active invite link', holds: false };
+    // A retry that only finishes revoking used links (they were removed and told already) says nothing more.
+    if (!removed && links.unused === 0) return { result: links.problems.length > 0 ? 'failed' : 'revoked', detail: `was not in the chat; ${linkNote}${problems}`, holds: false };
 
-    const told = await this.dm(person.platformUserId, removedText(removed));
+    const told = await this.tell(person.platformUserId, { topic: 'removed', text: removedText(removed) }, person.accountId);
     const parts = [removed ? 'removed (ban, then unban)' : 'was not in the chat', linkNote, told.sent ? 'told the way back' : `could not tell them: ${told.detail}`];
     return { result: links.problems.length > 0 ? 'failed' : 'revoked', detail: parts.join('; ') + problems, holds: false };
   }
@@ -168,7 +173,7 @@ export class TelegramAccessGate implements AccessGate {
   async declineJoinRequest(person: AccessPerson, resource: AccessResource, _reason: string): Promise<AccessOutcome> {
     if (resource.platform !== 'telegram') return { result: 'failed', detail: `not a Telegram resource: ${resourceKey(resource)}` };
     // A requester can be written to only while the request is pending, so the message goes first.
-    const told = await this.dm(person.platformUserId, declinedText());
+    const told = await this.tell(person.platformUserId, { topic: 'declined', text: declinedText(), sendBeforeReturning: true }, person.accountId);
     try {
       await this.api.declineChatJoinRequest(chatIdOf(resource), Number(person.platformUserId));
     } catch (err) {
@@ -182,15 +187,18 @@ export class TelegramAccessGate implements AccessGate {
     if (resource.platform !== 'telegram') return { result: 'failed', detail: `not a Telegram resource: ${resourceKey(resource)}` };
     try {
       await this.api.revokeChatInviteLink(chatIdOf(resource), link);
-      return { result: 'revoked', detail: 'invite link revoked' };
     } catch (err) {
-      if (matches(err, LINK_GONE)) return { result: 'noop', detail: 'invite link already gone' };
-      return this.failed(err);
+      if (!matches(err, LINK_GONE)) return this.failed(err);
+      await this.options.store.confirmInviteLinkGone(link, 'expired');
+      return { result: 'noop', detail: 'invite link already gone' };
     }
+    // Confirmed dead on Telegram: a later lapse need not revoke it again.
+    await this.options.store.confirmInviteLinkGone(link, 'revoked');
+    return { result: 'revoked', detail: 'invite link revoked' };
   }
 
   notify(person: AccessPerson, text: string): Promise<NotifyResult> {
-    return this.dm(person.platformUserId, text);
+    return this.tell(person.platformUserId, { topic: 'notice', text }, person.accountId);
   }
 
   /** Where the user stands; a user Telegram does not know in this chat is 'out'. */
@@ -216,42 +224,49 @@ export class TelegramAccessGate implements AccessGate {
     }
   }
 
-  /** Revokes every active link of this user for this chat, on Telegram and in the store. */
-  private async revokeLinksOf(userId: string, resource: TelegramChat): Promise<{ revoked: number; problems: string[] }> {
-    const links = await this.options.store.listActiveInviteLinks({ now: this.options.clock.now(), platform: 'telegram', platformUserId: userId, resourceKey: resourceKey(resource) });
+  /**
+   * Revokes every link ever made for this user and chat that Telegram has not confirmed dead (active
+   * or used, whatever its expiry), on Telegram and in the store. A failed revoke is reported, so the
+   * access job retries until Telegram confirms.
+   */
+  private async revokeLinksOf(userId: string, resource: TelegramChat): Promise<{ revoked: number; unused: number; problems: string[] }> {
+    const links = await this.options.store.listUnrevokedInviteLinks({ platform: 'telegram', platformUserId: userId, resourceKey: resourceKey(resource) });
     let revoked = 0;
+    let unused = 0;
     const problems: string[] = [];
-    for (const { link } of links) {
-      const problem = await this.retire(resource, link, 'revoked');
+    for (const { link, state } of links) {
+      const problem = await this.retire(resource, link);
       if (problem) problems.push(problem);
       else revoked += 1;
+      if (state === 'active') unused += 1;
     }
-    return { revoked, problems };
+    return { revoked, unused, problems };
   }
 
-  /** Revokes one link on Telegram and records it; returns what went wrong, if anything. */
-  private async retire(resource: TelegramChat, link: string, state: 'revoked' | 'used'): Promise<string | undefined> {
+  /** Revokes one link on Telegram and records it once Telegram confirmed; returns what went wrong, if anything. */
+  private async retire(resource: TelegramChat, link: string): Promise<string | undefined> {
     try {
       await this.api.revokeChatInviteLink(chatIdOf(resource), link);
-      await this.options.store.setInviteLinkState(link, state);
+      await this.options.store.confirmInviteLinkGone(link, 'revoked');
       return undefined;
     } catch (err) {
       if (matches(err, LINK_GONE)) {
-        await this.options.store.setInviteLinkState(link, 'expired');
+        await this.options.store.confirmInviteLinkGone(link, 'expired');
         return undefined;
       }
       return describeTelegramError(err, this.api.token);
     }
   }
 
-  /** A plain-text direct message; never throws. */
-  private async dm(userId: string, text: string, replyMarkup?: { inline_keyboard: { text: string; url: string }[][] }): Promise<NotifyResult> {
+  /** Hands a message for the user to the notice sink (the outbox); never throws. */
+  private async tell(userId: string, notice: AccessNotice, accountId: string | null = null): Promise<NotifyResult> {
     try {
-      await this.api.sendMessage(Number(userId), text, replyMarkup ? { reply_markup: replyMarkup } : {});
-      return { sent: true };
+      const result = await this.options.notices({ accountId, platform: 'telegram', platformUserId: userId }, notice);
+      if (!result.sent) this.options.logger?.info({ platformUserId: userId, topic: notice.topic, detail: result.detail }, 'could not queue an access message');
+      return result;
     } catch (err) {
-      const detail = describeTelegramError(err, this.api.token);
-      this.options.logger?.info({ platformUserId: userId, detail }, 'could not send an access message');
+      const detail = err instanceof Error ? err.message : String(err);
+      this.options.logger?.warn({ platformUserId: userId, topic: notice.topic, detail }, 'could not queue an access message');
       return { sent: false, detail };
     }
   }

@@ -25,6 +25,7 @@ describe('signalcast access reconcile', () => {
         signals: new SqliteSignalStore({ db: w.db, clock: w.clock, plans: w.plans, bands: { aMin: 0.8, bMin: 0.6 } }),
         deliveries: new SqliteDeliveryStore({ db: w.db, clock: w.clock }),
         access: withAccess ? w.reconciler : null,
+        accessJobs: withAccess ? w.jobs : null,
       }),
       start: async () => {},
     };
@@ -73,5 +74,72 @@ describe('signalcast access reconcile', () => {
     const { io, run } = cli(false);
     expect(await run('access', 'reconcile', '--dry-run')).toBe(78);
     expect(io.stderr.join('\n')).toContain('TELEGRAM_BOT_TOKEN');
+  });
+});
+
+describe('signalcast access jobs and access retry', () => {
+  let w: AccessWorld;
+  afterEach(async () => w?.close());
+
+  function cli() {
+    const io = captureIo();
+    const deps: CliDeps = {
+      io,
+      loadConfig: () => loadConfig({}),
+      openDatabase: () => w.db,
+      closeDatabase: () => {},
+      createContext: () => ({
+        clock: w.clock,
+        audit: w.audit,
+        apiKeys: new SqliteApiKeyStore({ db: w.db, clock: w.clock }),
+        signals: new SqliteSignalStore({ db: w.db, clock: w.clock, plans: w.plans, bands: { aMin: 0.8, bMin: 0.6 } }),
+        deliveries: new SqliteDeliveryStore({ db: w.db, clock: w.clock }),
+        access: w.reconciler,
+        accessJobs: w.jobs,
+      }),
+      start: async () => {},
+    };
+    return { io, run: (...args: string[]) => runCli(args, deps) };
+  }
+
+  it('lists a dead job with its error, retries it from the command line, and the runner then carries it out', async () => {
+    w = await startAccessWorld();
+    const vip = await w.subscriber(101, 'vip');
+    w.emu.failNext({ kind: 'server_error' }, { method: 'createChatInviteLink', count: 3 });
+    const { job } = w.jobs.enqueue({ accountId: vip.accountId, trigger: 'subscription', actor: 'stripe' }, w.clock.now());
+    for (const wait of [0, 5_000, 10_000]) {
+      await w.clock.advance(wait);
+      await w.runJobs();
+    }
+
+    const list = cli();
+    expect(await list.run('access', 'jobs', '--dead')).toBe(0);
+    expect(list.io.stdout[0]).toMatch(/^ID\s+STATE\s+ACCOUNT\s+TRIGGER\s+ATTEMPTS/);
+    expect(list.io.stdout[1]).toMatch(new RegExp(`^${job.id}\\s+dead\\s+${vip.accountId}\\s+subscription\\s+3\\s+.*createChatInviteLink`));
+    expect(list.io.stdout.at(-1)).toBe('1 dead. Retry with: signalcast access retry <id...> or --all');
+    const json = cli();
+    expect(await json.run('access', 'jobs', '--dead', '--json')).toBe(0);
+    expect(JSON.parse(json.io.stdout[0] ?? '[]')).toEqual([expect.objectContaining({ id: job.id, state: 'dead', attempts: 3 })]);
+
+    const retry = cli();
+    expect(await retry.run('access', 'retry', job.id)).toBe(0);
+    expect(retry.io.stdout).toEqual(['1 access job queued again, due now (the running service carries them out).']);
+    await w.runJobs();
+    expect(w.jobs.get(job.id)).toMatchObject({ state: 'done', attempts: 1 });
+    expect(w.emu.sentMessages(101).at(-1)?.text).toMatch(/https:\/\/t\.me\/\+/);
+
+    const none = cli();
+    expect(await none.run('access', 'jobs', '--dead')).toBe(0);
+    expect(none.io.stdout).toEqual(['No dead access jobs.']);
+  });
+
+  it('refuses a retry without ids or with something that is not a job id, and changes nothing', async () => {
+    w = await startAccessWorld();
+    const bare = cli();
+    expect(await bare.run('access', 'retry')).toBe(2);
+    expect(bare.io.stderr.join('\n')).toContain('give the access job ids to retry, or --all');
+    const bad = cli();
+    expect(await bad.run('access', 'retry', '17')).toBe(2);
+    expect(bad.io.stderr.join('\n')).toContain('"17" is not an access job id');
   });
 });

@@ -1,6 +1,9 @@
-// `signalcast access reconcile [--dry-run]`: repairs access (channel memberships, invite links) and prints the actions as a table.
+// `signalcast access reconcile|jobs|retry`: repairs access (channel memberships, invite links) now, and shows and retries the access jobs.
+import type { AccessJob, AccessJobState, AccessJobStore } from '../../core/access/jobs';
 import type { AccessReconcile, ReconcileReport } from '../../core/access/reconciler';
+import type { Clock } from '../../core/clock';
 import { CliError, EXIT, formatTable, type CliIo } from '../io';
+import { parseLimit } from './deliveries';
 
 export interface AccessReconcileDeps {
   /** Null when no platform with gated access is configured (no TELEGRAM_BOT_TOKEN). */
@@ -49,4 +52,51 @@ export async function accessReconcile(deps: AccessReconcileDeps, flags: AccessRe
   if (report.dryRun && notes.length > 0) deps.io.out(`${notes.join('; ')}.`);
   if (report.failed > 0) throw new CliError(`${report.failed} access change${report.failed === 1 ? '' : 's'} failed`, EXIT.failure);
   return report;
+}
+
+/** What `access jobs` and `access retry` need from the job store. */
+export type AccessJobAdmin = Pick<AccessJobStore, 'list' | 'retryDead'>;
+
+export interface AccessJobsDeps {
+  /** Null when no platform with gated access is configured. */
+  jobs: AccessJobAdmin | null;
+  clock: Clock;
+  io: CliIo;
+}
+
+function requireJobs(deps: AccessJobsDeps): AccessJobAdmin {
+  if (!deps.jobs) throw new CliError('access jobs need a platform with gated access: set TELEGRAM_BOT_TOKEN', EXIT.config);
+  return deps.jobs;
+}
+
+/** Lists access jobs, newest first: pending and dead by default, only dead with --dead, every state with --all. */
+export async function accessJobsList(deps: AccessJobsDeps, flags: { dead?: boolean; all?: boolean; json?: boolean; limit?: string } = {}): Promise<AccessJob[]> {
+  const states: AccessJobState[] | undefined = flags.dead ? ['dead'] : flags.all ? undefined : ['pending', 'running', 'dead'];
+  const jobs = requireJobs(deps).list({ ...(states ? { states } : {}), limit: parseLimit(flags.limit) });
+  if (flags.json) {
+    deps.io.out(JSON.stringify(jobs));
+    return jobs;
+  }
+  if (jobs.length === 0) {
+    deps.io.out(flags.dead ? 'No dead access jobs.' : 'No access jobs waiting or dead.');
+    return jobs;
+  }
+  const rows = jobs.map((j) => [
+    j.id, j.state, j.accountId, j.trigger, String(j.attempts), new Date(j.state === 'pending' ? j.dueAt : j.updatedAt).toISOString(), (j.lastError ?? j.outcome ?? '-').slice(0, 100),
+  ]);
+  for (const line of formatTable(['ID', 'STATE', 'ACCOUNT', 'TRIGGER', 'ATTEMPTS', 'DUE/UPDATED', 'LAST ERROR/OUTCOME'], rows)) deps.io.out(line);
+  const dead = jobs.filter((j) => j.state === 'dead').length;
+  if (dead > 0) deps.io.out(`${dead} dead. Retry with: signalcast access retry <id...> or --all`);
+  return jobs;
+}
+
+/** Dead access jobs back to pending, due now; the running service picks them up. */
+export async function accessJobsRetry(deps: AccessJobsDeps, ids: string[], flags: { all?: boolean } = {}): Promise<number> {
+  if (flags.all && ids.length > 0) throw new CliError('give job ids or --all, not both', EXIT.usage);
+  if (!flags.all && ids.length === 0) throw new CliError('give the access job ids to retry, or --all', EXIT.usage);
+  for (const id of ids) if (!/^ajb_[A-Za-z0-9]+$/.test(id)) throw new CliError(`"${id}" is not an access job id (ajb_...)`, EXIT.usage);
+  const count = requireJobs(deps).retryDead(flags.all ? 'all' : ids, deps.clock.now());
+  deps.io.out(`${count} access job${count === 1 ? '' : 's'} queued again, due now (the running service carries them out).`);
+  if (!flags.all && count < ids.length) deps.io.out(`${ids.length - count} of the ids given were not dead access jobs and were left alone.`);
+  return count;
 }

@@ -30,6 +30,11 @@ export interface AccessPlanInput {
   memberships: readonly MembershipRecord[];
   /** Links still usable now, in scope. */
   activeLinks: readonly InviteLinkRecord[];
+  /**
+   * Links not yet confirmed revoked on the platform (active or used, whatever their expiry), in
+   * scope: someone not entitled who holds one is revoked until the platform confirms. Default: activeLinks.
+   */
+  liveLinks?: readonly InviteLinkRecord[] | undefined;
   /** Resources some plan gates (see managedResources); others are left alone. */
   managed: ReadonlyMap<string, AccessResource>;
   /** Platforms with a gate; access elsewhere cannot be acted on. */
@@ -83,7 +88,7 @@ export function planAccessActions(input: AccessPlanInput): AccessPlan {
     if (m.state !== 'member' && m.state !== 'requested') continue;
     candidates.set(personKey(m.platform, m.platformUserId, m.resourceKey), { platform: m.platform, platformUserId: m.platformUserId, resourceKey: m.resourceKey, requested: m.state === 'requested' });
   }
-  for (const l of input.activeLinks) {
+  for (const l of input.liveLinks ?? input.activeLinks) {
     const key = personKey(l.platform, l.platformUserId, l.resourceKey);
     if (!candidates.has(key)) candidates.set(key, { platform: l.platform, platformUserId: l.platformUserId, resourceKey: l.resourceKey, requested: false });
   }

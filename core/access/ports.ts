@@ -57,7 +57,7 @@ export interface AccessGate {
   declineJoinRequest?(person: AccessPerson, resource: AccessResource, reason: string): Promise<AccessOutcome>;
   /** Platforms with invite links: revoke one on the platform (e.g. once it has been used). */
   revokeInviteLink?(resource: AccessResource, link: string): Promise<AccessOutcome>;
-  /** A short direct message about access (welcome, lapse). Never throws. */
+  /** Queues a short direct message about access (welcome, lapse) in the outbox; sent: true once queued. Never throws. */
   notify?(person: AccessPerson, text: string): Promise<NotifyResult>;
 }
 

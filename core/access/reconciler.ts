@@ -30,6 +30,8 @@ export interface ReconcileOptions {
   actor?: string | undefined;
   /** What set it off, for the audit trail (default 'reconcile'). */
   trigger?: string | undefined;
+  /** Aborted (a job's deadline passed, the service stops): no further action is started, and the next run need not wait for this one. */
+  signal?: AbortSignal | undefined;
 }
 
 /** An action and what the platform answered; `outcome` is null in a dry run. */
@@ -47,6 +49,8 @@ export interface ReconcileReport {
   /** Links found past their expiry and marked 'expired' (0 in a dry run). */
   expiredLinks: number;
   failed: number;
+  /** The run was aborted (see ReconcileOptions.signal) before every action ran. */
+  aborted: boolean;
 }
 
 /** A reconcile run, as the CLI and the billing hook call it. */
@@ -70,7 +74,10 @@ export class AccessReconciler implements AccessReconcile {
 
   reconcile(options: ReconcileOptions = {}): Promise<ReconcileReport> {
     const run = this.queue.then(() => this.run(options));
-    this.queue = run.catch(() => undefined);
+    const settled = run.catch(() => undefined);
+    // A run whose caller gave up on it (a platform call hanging) stops holding the queue.
+    const signal = options.signal;
+    this.queue = signal ? Promise.race([settled, new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))]) : settled;
     return run;
   }
 
@@ -82,14 +89,19 @@ export class AccessReconciler implements AccessReconcile {
     const expiredLinks = dryRun ? 0 : await store.expireInviteLinks(now);
 
     const accounts = await store.listAccessAccounts({ platforms, ...(options.accountId ? { accountId: options.accountId } : {}) });
-    const { memberships, activeLinks } = options.accountId
+    const { memberships, activeLinks, liveLinks } = options.accountId
       ? await this.trackedFor(accounts.flatMap((a) => a.identities).filter((i) => this.gates.has(i.platform)), now)
-      : { memberships: await store.listMemberships({ states: ['member', 'requested'] }), activeLinks: await store.listActiveInviteLinks({ now }) };
+      : {
+          memberships: await store.listMemberships({ states: ['member', 'requested'] }),
+          activeLinks: await store.listActiveInviteLinks({ now }),
+          liveLinks: await store.listUnrevokedInviteLinks({}),
+        };
 
     const plan = planAccessActions({
       accounts: accounts.map((account) => ({ account, entitlement: entitlementOf(plans, account.subscriptions, now) })),
       memberships,
       activeLinks,
+      liveLinks,
       managed: managedResources(plans, platforms, this.deps.options),
       platforms,
       includeStrangers: !options.accountId,
@@ -97,22 +109,29 @@ export class AccessReconciler implements AccessReconcile {
     });
 
     const results: AccessActionResult[] = [];
+    let aborted = false;
     for (const action of plan.actions) {
+      if (options.signal?.aborted) {
+        aborted = true;
+        break;
+      }
       results.push({ ...action, outcome: dryRun ? null : await this.act(action, options) });
     }
     const failed = results.filter((r) => r.outcome?.result === 'failed').length;
-    this.deps.logger?.info({ scope: options.accountId ?? 'all', dryRun, actions: results.length, failed, waiting: plan.waiting.length, expiredLinks }, 'access reconciled');
-    return { dryRun, scope: options.accountId ?? 'all', actions: results, waiting: plan.waiting, expiredLinks, failed };
+    this.deps.logger?.info({ scope: options.accountId ?? 'all', dryRun, actions: results.length, failed, waiting: plan.waiting.length, expiredLinks, aborted }, 'access reconciled');
+    return { dryRun, scope: options.accountId ?? 'all', actions: results, waiting: plan.waiting, expiredLinks, failed, aborted };
   }
 
-  private async trackedFor(identities: { platform: PlatformName; platformUserId: string }[], now: number): Promise<{ memberships: MembershipRecord[]; activeLinks: InviteLinkRecord[] }> {
+  private async trackedFor(identities: { platform: PlatformName; platformUserId: string }[], now: number): Promise<{ memberships: MembershipRecord[]; activeLinks: InviteLinkRecord[]; liveLinks: InviteLinkRecord[] }> {
     const memberships: MembershipRecord[] = [];
     const activeLinks: InviteLinkRecord[] = [];
+    const liveLinks: InviteLinkRecord[] = [];
     for (const id of identities) {
       memberships.push(...await this.deps.store.listMemberships({ platform: id.platform, platformUserIds: [id.platformUserId], states: ['member', 'requested'] }));
       activeLinks.push(...await this.deps.store.listActiveInviteLinks({ now, platform: id.platform, platformUserId: id.platformUserId }));
+      liveLinks.push(...await this.deps.store.listUnrevokedInviteLinks({ platform: id.platform, platformUserId: id.platformUserId }));
     }
-    return { memberships, activeLinks };
+    return { memberships, activeLinks, liveLinks };
   }
 
   private async act(action: AccessAction, options: ReconcileOptions): Promise<AccessOutcome> {

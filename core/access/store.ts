@@ -71,6 +71,13 @@ export interface AccessStore {
   addInviteLink(link: NewInviteLink): Promise<InviteLinkRecord>;
   /** Links still usable at `now`: state 'active' and not past expiresAt. */
   listActiveInviteLinks(filter: { now: number; platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]>;
+  /**
+   * Links not confirmed revoked on the platform: 'active' or 'used' (a used link that could not be
+   * revoked may still admit someone), whatever their expiry. A lapse revokes each of these.
+   */
+  listUnrevokedInviteLinks(filter: { platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]>;
+  /** Records that the platform confirmed the link dead: 'revoked' (we revoked it) or 'expired' (it said the link is gone), from any state. */
+  confirmInviteLinkGone(link: string, state: 'revoked' | 'expired'): Promise<void>;
   /** Moves a link out of 'active'; false when no such link is active. */
   setInviteLinkState(link: string, state: Exclude<InviteLinkState, 'active'>): Promise<boolean>;
   /** Marks every active link past its expiry 'expired'; returns how many. */

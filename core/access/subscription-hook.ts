@@ -1,13 +1,14 @@
-// The billing hook: after a subscription changes, reconcile the account's access and send the welcome or the lapse message.
+// The billing follow-up: inside the subscription change's transaction, queue the account's access job and the welcome or lapse message.
 import type { Clock } from '../clock';
 import { entitlementOf, type Entitlement, type SubscriptionState } from '../entitlement';
-import type { Logger } from '../logger';
-import type { PlansConfig } from '../plans/schema';
-import { gatesByPlatform, type AccessGates } from './gates';
+import type { Plan, PlansConfig } from '../plans/schema';
+import type { PlatformName } from '../types';
+import { planResources, type DesiredAccessOptions } from './desired';
+import type { AccessJobStore, EnqueuedJob } from './jobs';
 import { lapseText, welcomeText } from './messages';
-import type { NotifyResult } from './ports';
-import type { AccessReconcile, ReconcileReport } from './reconciler';
-import type { AccessStore } from './store';
+import type { NoticeOutbox } from './notices';
+import { resourceKey } from './ports';
+import type { AccessAccount } from './store';
 
 /** One subscription before and after a change; null before a new one, or after one that is gone. */
 export interface SubscriptionChange {
@@ -15,17 +16,25 @@ export interface SubscriptionChange {
   after: SubscriptionState | null | undefined;
 }
 
-/** Billing's hook (see billing/subscription-sync.ts), called after each subscription change is saved. */
-export type OnSubscriptionChanged = (accountId: string, change: SubscriptionChange) => Promise<void>;
+/**
+ * Billing's follow-up (see billing/subscription-sync.ts), called synchronously inside the
+ * transaction that saves each subscription change: it only writes (the job, the message), so the
+ * webhook answers as soon as the change commits, whatever the platforms do.
+ */
+export type OnSubscriptionChanged = (accountId: string, change: SubscriptionChange) => EnqueuedJob | null;
 
 export interface SubscriptionHookDeps {
-  reconciler: AccessReconcile;
-  store: AccessStore;
-  /** Gates whose `notify` sends the welcome and lapse messages. */
-  gates: AccessGates;
+  jobs: AccessJobStore;
+  outbox: NoticeOutbox;
+  /** The account with its identities and subscriptions, read at once (inside the transaction). */
+  account: (accountId: string) => AccessAccount | null;
   plans: PlansConfig;
   clock: Clock;
-  logger?: Logger | undefined;
+  /** Platforms with an access gate: the account's identities there are given access and told about it. */
+  platforms: readonly PlatformName[];
+  options?: DesiredAccessOptions | undefined;
+  /** Wakes the job runner and the dispatcher; they run after the caller's transaction commits. */
+  poke?: (() => void) | undefined;
 }
 
 /** What the change means to the person: a paid plan began (or changed), ended, or nothing they would notice. */
@@ -43,43 +52,42 @@ function subscriptionsBefore(current: readonly SubscriptionState[], change: Subs
 }
 
 /**
- * Builds `onSubscriptionChanged(accountId, { before, after })` for billing to call after each
- * subscription change: see reconcileSubscriptionChange.
+ * Whether the access job's own message will tell this identity already: the invite (or approval)
+ * that comes with a plan that has a gated chat there, or the removal from one the new plan lacks.
  */
-export function createSubscriptionHook(deps: SubscriptionHookDeps): OnSubscriptionChanged {
-  return async (accountId, change) => {
-    await reconcileSubscriptionChange(deps, accountId, change);
-  };
+function toldByAccess(kind: 'welcome' | 'lapse', platform: PlatformName, before: Plan, after: Plan, options: DesiredAccessOptions | undefined): boolean {
+  const keys = (plan: Plan) => new Set(planResources(plan, platform, options).map(resourceKey));
+  if (kind === 'welcome') return keys(after).size > 0;
+  const kept = keys(after);
+  return [...keys(before)].some((k) => !kept.has(k));
 }
 
 /**
- * Reconciles the account after a subscription change (grants arrive as invite links, lapses as
- * removals, each with its own message) and, when the paid plan began or ended, tells every
- * identity that did not already hear about it from an access change. Returns what was done.
+ * Queues the account's access job (one pending per account: it joins a pending one) and, when the
+ * paid plan began or ended, the welcome or lapse message to each identity the job's own message
+ * will not reach. Returns the job, or null when the account has no identity on a gated platform.
  */
-export async function reconcileSubscriptionChange(deps: SubscriptionHookDeps, accountId: string, change: SubscriptionChange): Promise<ReconcileReport> {
-  const gates = gatesByPlatform(deps.gates);
-  const report = await deps.reconciler.reconcile({ accountId, trigger: 'subscription' });
-  const platforms = [...gates.values()].filter((g) => g.notify).map((g) => g.platform);
-  const [account] = platforms.length === 0 ? [] : await deps.store.listAccessAccounts({ platforms, accountId });
-  if (!account) return report;
-
+export function queueSubscriptionChange(deps: SubscriptionHookDeps, accountId: string, change: SubscriptionChange): EnqueuedJob | null {
+  const account = deps.account(accountId);
+  const identities = (account?.identities ?? []).filter((i) => deps.platforms.includes(i.platform));
+  if (!account || identities.length === 0) return null;
   const now = deps.clock.now();
+  const enqueued = deps.jobs.enqueue({ accountId, trigger: 'subscription', actor: 'system', reason: `subscription ${change.after?.status ?? 'gone'}` }, now);
+
   const after = entitlementOf(deps.plans, account.subscriptions, now);
   const before = entitlementOf(deps.plans, subscriptionsBefore(account.subscriptions, change), now);
   const news = subscriptionNews(before, after);
-  if (!news) return report;
-
-  const told = new Set(report.actions
-    .filter((a) => a.outcome && (news.kind === 'welcome' ? ['invited', 'approved'] : ['revoked']).includes(a.outcome.result))
-    .map((a) => `${a.person.platform}|${a.person.platformUserId}`));
-  for (const identity of account.identities) {
-    const gate = gates.get(identity.platform);
-    const notify = gate?.notify?.bind(gate);
-    if (!notify || told.has(`${identity.platform}|${identity.platformUserId}`)) continue;
-    const person = { accountId, platform: identity.platform, platformUserId: identity.platformUserId };
-    const result = await notify(person, news.text).catch((err: unknown): NotifyResult => ({ sent: false, detail: err instanceof Error ? err.message : String(err) }));
-    if (!result.sent) deps.logger?.warn({ accountId, platform: identity.platform, detail: result.detail }, `could not send the ${news.kind} message`);
+  if (news) {
+    for (const identity of identities) {
+      if (toldByAccess(news.kind, identity.platform, before.plan, after.plan, deps.options)) continue;
+      deps.outbox.enqueue({ accountId, platform: identity.platform, platformUserId: identity.platformUserId }, { topic: news.kind, text: news.text }, now);
+    }
   }
-  return report;
+  deps.poke?.();
+  return enqueued;
+}
+
+/** Builds billing's follow-up: see queueSubscriptionChange. */
+export function createSubscriptionHook(deps: SubscriptionHookDeps): OnSubscriptionChanged {
+  return (accountId, change) => queueSubscriptionChange(deps, accountId, change);
 }

@@ -1,5 +1,5 @@
 // Access in SQLite (drizzle): tracked memberships, personal invite links, and the accounts behind identities (the AccessStore port).
-import { and, eq, gt, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { AccessAccount, AccessStore, InviteLinkRecord, InviteLinkState, MembershipRecord, MembershipState, NewInviteLink } from '../../core/access/store';
 import type { Clock } from '../../core/clock';
 import { newId } from '../../core/ids';
@@ -112,6 +112,18 @@ export class SqliteAccessStore implements AccessStore {
     return this.db.select().from(inviteLinks).where(and(...where)).orderBy(inviteLinks.createdAt, inviteLinks.id).all().map(toInviteLink);
   }
 
+  async listUnrevokedInviteLinks(filter: { platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]> {
+    const where: SQL[] = [inArray(inviteLinks.state, ['active', 'used'])];
+    if (filter.platform) where.push(eq(inviteLinks.platform, filter.platform));
+    if (filter.platformUserId) where.push(eq(inviteLinks.platformUserId, filter.platformUserId));
+    if (filter.resourceKey) where.push(eq(inviteLinks.resourceKey, filter.resourceKey));
+    return this.db.select().from(inviteLinks).where(and(...where)).orderBy(inviteLinks.createdAt, inviteLinks.id).all().map(toInviteLink);
+  }
+
+  async confirmInviteLinkGone(link: string, state: 'revoked' | 'expired'): Promise<void> {
+    this.db.update(inviteLinks).set({ state, updatedAt: this.now() }).where(and(eq(inviteLinks.link, link), ne(inviteLinks.state, state))).run();
+  }
+
   async setInviteLinkState(link: string, state: Exclude<InviteLinkState, 'active'>): Promise<boolean> {
     const changed = this.db.update(inviteLinks).set({ state, updatedAt: this.now() })
       .where(and(eq(inviteLinks.link, link), eq(inviteLinks.state, 'active'))).run();
@@ -139,6 +151,11 @@ export class SqliteAccessStore implements AccessStore {
     const ids = this.db.selectDistinct({ accountId: identities.accountId }).from(identities).where(and(...where))
       .orderBy(identities.accountId).all().map((r) => r.accountId);
     return this.accountsOf(ids);
+  }
+
+  /** The account with its identities and subscriptions, read at once (for use inside a transaction). */
+  accessAccountNow(accountId: string): AccessAccount | null {
+    return this.accountsOf([accountId]).find((a) => a.identities.length > 0 || a.subscriptions.length > 0) ?? null;
   }
 
   /** Each account with all of its identities and subscriptions, in the order given. */

@@ -148,27 +148,7 @@ export class SqliteAccountStore implements AccountStore {
 
   async upsertSubscription(sub: SubscriptionUpsert): Promise<Subscription> {
     this.requireAccount(sub.accountId);
-    const now = new Date(this.deps.clock.now());
-    const fields = {
-      accountId: sub.accountId,
-      stripeSubscriptionId: sub.stripeSubscriptionId ?? null,
-      planId: sub.planId,
-      status: sub.status,
-      currentPeriodEnd: toDate(sub.currentPeriodEnd),
-      cancelAtPeriodEnd: sub.cancelAtPeriodEnd ?? false,
-      trialEnd: toDate(sub.trialEnd),
-      pastDueSince: toDate(sub.pastDueSince),
-      source: sub.source ?? 'stripe',
-      updatedAt: now,
-    };
-    const match = sub.stripeSubscriptionId
-      ? eq(subscriptions.stripeSubscriptionId, sub.stripeSubscriptionId)
-      : sub.id ? eq(subscriptions.id, sub.id) : undefined;
-    const existing = match ? this.db.select().from(subscriptions).where(match).get() : undefined;
-    const row = existing
-      ? this.db.update(subscriptions).set(fields).where(eq(subscriptions.id, existing.id)).returning().get()
-      : this.db.insert(subscriptions).values({ id: sub.id ?? newId('sub'), ...fields, createdAt: now }).returning().get();
-    return toSubscription(row as SubscriptionRow);
+    return writeSubscription(this.db, new Date(this.deps.clock.now()), sub);
   }
 
   async holdSubscription(id: string, hold: { at: number; reason: string }): Promise<Subscription | null> {
@@ -240,4 +220,28 @@ export class SqliteAccountStore implements AccountStore {
       .where(eq(destinations.id, id)).run().changes;
     if (changed === 0) throw new SignalcastError('not_found', `destination ${id} not found`);
   }
+}
+
+/** Inserts or updates one subscription, synchronously (so it can run inside a caller's transaction); the account must exist. */
+export function writeSubscription(db: Db, now: Date, sub: SubscriptionUpsert): Subscription {
+  const fields = {
+    accountId: sub.accountId,
+    stripeSubscriptionId: sub.stripeSubscriptionId ?? null,
+    planId: sub.planId,
+    status: sub.status,
+    currentPeriodEnd: toDate(sub.currentPeriodEnd),
+    cancelAtPeriodEnd: sub.cancelAtPeriodEnd ?? false,
+    trialEnd: toDate(sub.trialEnd),
+    pastDueSince: toDate(sub.pastDueSince),
+    source: sub.source ?? 'stripe',
+    updatedAt: now,
+  };
+  const match = sub.stripeSubscriptionId
+    ? eq(subscriptions.stripeSubscriptionId, sub.stripeSubscriptionId)
+    : sub.id ? eq(subscriptions.id, sub.id) : undefined;
+  const existing = match ? db.select().from(subscriptions).where(match).get() : undefined;
+  const row = existing
+    ? db.update(subscriptions).set(fields).where(eq(subscriptions.id, existing.id)).returning().get()
+    : db.insert(subscriptions).values({ id: sub.id ?? newId('sub'), ...fields, createdAt: now }).returning().get();
+  return toSubscription(row as SubscriptionRow);
 }

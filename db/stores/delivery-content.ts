@@ -1,4 +1,4 @@
-// Builds the message for a delivery from the database: signals loaded once and kept in a small cache.
+// Builds the message for a delivery from the database: signals loaded once and kept in a small cache, access notices by their ref.
 import { eq } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { ContentResolver } from '../../core/delivery/content';
@@ -28,6 +28,7 @@ export class SqliteContentResolver implements ContentResolver {
   private readonly cacheSize: number;
   private readonly rationaleStmt: Statement<[number], string | null>;
   private readonly alertMessageStmt: Statement<[number, string], string | null>;
+  private readonly noticeStmt: Statement<[number], { text: string; button_label: string | null; button_url: string | null }>;
 
   constructor(private readonly deps: { db: Db; cacheSize?: number }) {
     this.cacheSize = deps.cacheSize ?? 256;
@@ -36,9 +37,11 @@ export class SqliteContentResolver implements ContentResolver {
     // One probe of deliveries_content_destination_kind_idx (content_ref, destination_ref, kind).
     this.alertMessageStmt = sqlite.prepare<[number, string], string | null>(`SELECT platform_message_id FROM deliveries
       WHERE content_ref = ? AND destination_ref = (SELECT ref FROM destinations WHERE id = ?) AND kind = 'alert'`).pluck(true);
+    this.noticeStmt = sqlite.prepare('SELECT text, button_label, button_url FROM notices WHERE ref = ?');
   }
 
   resolve(delivery: DueDelivery, now: number): OutboundMessage {
+    if (delivery.contentType === 'notice') return this.notice(delivery.contentId);
     if (delivery.contentType !== 'signal') {
       throw new SignalcastError('not_found', `no content resolver for ${delivery.contentType} deliveries`);
     }
@@ -54,6 +57,15 @@ export class SqliteContentResolver implements ContentResolver {
       default:
         throw new SignalcastError('not_found', `signals have no ${delivery.kind} content`);
     }
+  }
+
+  /** An access notice (welcome, lapse, invite link, ...); its content id is "notice#<ref>". */
+  private notice(contentId: string): OutboundMessage {
+    const ref = Number(/^notice#(\d+)$/.exec(contentId)?.[1]);
+    const row = Number.isInteger(ref) ? this.noticeStmt.get(ref) : undefined;
+    if (!row) throw new SignalcastError('not_found', `notice ${contentId} does not exist`);
+    const buttons = row.button_label && row.button_url ? [{ label: row.button_label, url: row.button_url }] : undefined;
+    return { kind: 'notice', text: row.text, buttons };
   }
 
   private signal(id: string): CachedSignal {

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../core/testing/until';
 import { EmulatorServer } from './emulator';
 
 function makeEmulator(): EmulatorServer {
@@ -45,6 +46,32 @@ describe('EmulatorServer', () => {
     emu.failNext({ kind: 'platform_error', status: 403, description: 'Forbidden' }, { match: (r) => r.path.endsWith('/sendMessage') });
     expect((await fetch(`${base}/botx/getMe`, { method: 'POST' })).status).toBe(200);
     expect((await fetch(`${base}/botx/sendMessage`, { method: 'POST' })).status).toBe(403);
+  });
+
+  it('refuses connections while paused and answers again on the same address after resume, keeping its records', async () => {
+    emu = makeEmulator();
+    const base = await emu.start();
+    expect((await fetch(`${base}/botx/getMe`, { method: 'POST' })).status).toBe(200);
+    await emu.pause();
+    expect(emu.paused).toBe(true);
+    const refused = await fetch(`${base}/botx/getMe`, { method: 'POST' }).catch((err: Error) => err);
+    expect(refused).toBeInstanceOf(Error);
+    expect(String((refused as Error & { cause?: { code?: string } }).cause?.code)).toBe('ECONNREFUSED');
+    await emu.resume();
+    expect(emu.url).toBe(base);
+    expect((await fetch(`${base}/botx/getMe`, { method: 'POST' })).status).toBe(200);
+    expect(emu.requests).toHaveLength(2);
+  });
+
+  it('ends hanging requests when its faults are cleared', async () => {
+    emu = makeEmulator();
+    const base = await emu.start();
+    emu.failNext({ kind: 'hang' }, { count: 10 });
+    const hung = fetch(`${base}/botx/getMe`, { method: 'POST' }).then(() => 'answered', () => 'dropped');
+    await until(() => emu.requests.length === 1, 'the request to arrive');
+    emu.clearFaults();
+    expect(await hung).toBe('dropped');
+    expect((await fetch(`${base}/botx/getMe`, { method: 'POST' })).status).toBe(200);
   });
 
   it('hangs a request until the time given, then drops it', async () => {

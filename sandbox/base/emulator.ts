@@ -1,5 +1,5 @@
 // The base every emulator stands on: a loopback HTTP server that records each request,
-// injects faults on demand (rate limit, server error, hang, platform error) and can be reset.
+// injects faults on demand (rate limit, server error, hang, platform error), can be paused (connections refused) and reset.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -121,6 +121,38 @@ export class EmulatorServer {
     this.faults.push({ fault, remaining: options.count ?? 1, match: options.match });
   }
 
+  /** Drops pending faults and ends the requests held by a 'hang' fault (their connections close unanswered). */
+  clearFaults(): void {
+    this.faults = [];
+    for (const res of this.hangs) res.destroy();
+    this.hangs.clear();
+  }
+
+  /**
+   * Stops listening, as an outage would: new connections are refused and open ones are closed,
+   * while the emulator keeps its state and its address. `resume()` listens on the same port again.
+   */
+  async pause(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    for (const res of this.hangs) res.destroy();
+    this.hangs.clear();
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Listens again on the port it had before `pause()`. */
+  async resume(): Promise<void> {
+    if (this.server) return;
+    if (!this.baseUrl) throw new Error(`${this.name} emulator was never started`);
+    await this.listen(Number(new URL(this.baseUrl).port));
+  }
+
+  get paused(): boolean {
+    return this.baseUrl !== '' && !this.server;
+  }
+
   /** Forgets recorded requests and pending faults (emulator state is the subclass's to reset). */
   resetBase(): void {
     this.requests.length = 0;
@@ -133,6 +165,11 @@ export class EmulatorServer {
   }
 
   async start(): Promise<string> {
+    await this.listen(this.options.port ?? 0);
+    return this.baseUrl;
+  }
+
+  private async listen(port: number): Promise<void> {
     const server = createServer((req, res) => {
       // A request it cannot even read (a target URL cannot parse, a body cut off) is answered 400, never left unhandled.
       this.handle(req, res).catch(() => {
@@ -144,11 +181,10 @@ export class EmulatorServer {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+      server.listen(port, this.options.host ?? '127.0.0.1', () => resolve());
     });
-    const { address, port } = server.address() as AddressInfo;
-    this.baseUrl = `http://${address}:${port}`;
-    return this.baseUrl;
+    const address = server.address() as AddressInfo;
+    this.baseUrl = `http://${address.address}:${address.port}`;
   }
 
   async stop(): Promise<void> {

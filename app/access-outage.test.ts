@@ -1,0 +1,178 @@
+// A Telegram outage while a payment's webhooks arrive: every webhook is answered at once, and the invite follows when Telegram is back.
+import cron from 'node-cron';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Message } from 'grammy/types';
+import { loadConfig } from '../config';
+import { DEFAULT_PLANS, type PlansConfig } from '../core/plans';
+import { JumpingClock } from '../core/testing/jumping-clock';
+import { until } from '../core/testing/until';
+import { openMemoryDatabase } from '../db/client';
+import type { Cron } from '../schedules';
+import { createPlanChannels, stripePlanPrices } from '../sandbox';
+import { startStripeEmulator, type StripeEmulator } from '../sandbox/stripe';
+import { startTelegramEmulator, type TelegramEmulator } from '../sandbox/telegram';
+import { recordingLogger } from '../server/testing/harness';
+import { createService, type Service } from './service';
+
+const USER = 4242;
+const OPERATOR = 900;
+const VIP_CHANNEL = -1001000000001;
+const PLANS: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, trialDays: 0 } : p)) };
+const WIDE = { limit: 10_000, windowMs: 1000 };
+/** Stripe counts an answer slower than this as a failed delivery (it waits longer; this test asks for 1 s). */
+const WEBHOOK_TIMEOUT_MS = 1_000;
+/** The job runner's first wait after a failure (its default). */
+const FIRST_RETRY_MS = 5_000;
+
+const idleCron: Cron = {
+  validate: (expression) => cron.validate(expression),
+  schedule: (() => ({ stop: () => undefined })) as unknown as Cron['schedule'],
+};
+
+interface World {
+  clock: JumpingClock;
+  tg: TelegramEmulator;
+  stripe: StripeEmulator;
+  service: Service;
+}
+
+const running: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of running.splice(0).reverse()) await stop();
+});
+
+async function startWorld(): Promise<World> {
+  const clock = new JumpingClock(Date.UTC(2026, 2, 2, 9, 0, 0));
+  const tg = await startTelegramEmulator({ clock, limits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
+  running.push(() => tg.stop());
+  createPlanChannels(tg, PLANS);
+  // No redelivery: a webhook not answered 2xx within the timeout stays failed, and the test sees it.
+  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(PLANS), webhooks: { retryDelaysMs: [], timeoutMs: WEBHOOK_TIMEOUT_MS } });
+  running.push(() => stripe.stop());
+  const config = loadConfig({
+    PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: 'outage-signing-secret-value', LOG_LEVEL: 'silent',
+    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_OPERATOR_IDS: String(OPERATOR),
+    TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s',
+    STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    SHUTDOWN_TIMEOUT_MS: '3000',
+  });
+  // A platform call that hangs counts as failed after 2 s (real time), so the test need not wait out the default 30 s.
+  const service = createService({ config, logger: recordingLogger(), clock, db: openMemoryDatabase(), plans: PLANS, cron: idleCron, accessJobs: { jobTimeoutMs: 2_000 } });
+  running.push(async () => {
+    await service.stop();
+    service.db.$client.close();
+  });
+  // Whatever happens in the test, the outage ends before the service stops.
+  running.push(async () => {
+    tg.server.clearFaults();
+    await tg.server.resume();
+  });
+  const url = await service.start();
+  stripe.setWebhookUrl(`${url}/webhooks/stripe`);
+  return { clock, tg, stripe, service };
+}
+
+const texts = (messages: Message[]) => messages.map((m) => ('text' in m ? m.text : m.caption) ?? '');
+
+function linkInDm(w: World, after: number): string | undefined {
+  return texts(w.tg.sentMessages(USER).slice(after)).map((t) => /https:\/\/t\.me\/\+\S+/.exec(t)?.[0]).find(Boolean);
+}
+
+/** The user's checkout link, from /start and /subscribe vip while Telegram still works. */
+async function checkoutLink(w: World): Promise<string> {
+  w.tg.userSends(USER, '/start', { profile: { firstName: 'Ada', username: 'ada' } });
+  await until(() => w.tg.sentMessages(USER).length > 0, 'the greeting');
+  const before = w.tg.sentMessages(USER).length;
+  w.tg.userSends(USER, '/subscribe vip');
+  const offer = await until(() => w.tg.sentMessages(USER).length > before && w.tg.sentMessages(USER).slice(before), 'the checkout button');
+  const button = offer.flatMap((m) => m.reply_markup?.inline_keyboard.flat() ?? []).find((b) => 'url' in b);
+  return button && 'url' in button ? button.url : '';
+}
+
+async function pay(checkoutUrl: string): Promise<void> {
+  const page = await fetch(checkoutUrl);
+  const action = /<form method="post" action="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const body = new URLSearchParams({ email: 'ada@example.com', card_number: '4242 4242 4242 4242', card_expiry: '12 / 34', card_cvc: '123', name: 'Ada' });
+  const paid = await fetch(new URL(action, checkoutUrl), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString(), redirect: 'manual' });
+  expect(paid.status).toBe(303);
+}
+
+function job(w: World): { state: string; attempts: number; due_at: number; last_error: string | null } {
+  return w.service.db.$client.prepare('select state, attempts, due_at, last_error from access_jobs order by rowid desc limit 1').get() as never;
+}
+
+describe('a Telegram outage while a payment arrives', () => {
+  it('answers every Stripe webhook within 1 s while Telegram refuses connections and then hangs, and sends the invite once Telegram answers again', async () => {
+    const w = await startWorld();
+    const checkout = await checkoutLink(w);
+    const dmBefore = w.tg.sentMessages(USER).length;
+
+    // Telegram refuses connections while the payment's webhooks arrive.
+    await w.tg.server.pause();
+    await pay(checkout);
+    await w.stripe.whenWebhooksDelivered();
+    const mirrored = w.service.db.$client.prepare("select status from subscriptions where source = 'stripe'").get() as { status: string } | undefined;
+    expect(mirrored?.status).toBe('active');
+    // The access job was committed with the change, tried once against the refused connection, and waits to retry.
+    await until(() => job(w).attempts >= 1 && job(w).state === 'pending', 'the access job to fail once and wait');
+    expect(job(w).last_error).toMatch(/network error calling Telegram/);
+
+    // Telegram comes back but hangs every call; a renewal's webhooks arrive meanwhile.
+    await w.tg.server.resume();
+    w.tg.server.failNext({ kind: 'hang' }, { count: 10_000 });
+    const subscriptionId = [...w.stripe.store.subscriptions.keys()][0] ?? '';
+    expect((await w.stripe.renewalSucceeds(subscriptionId)).status).toBe('active');
+    await w.stripe.whenWebhooksDelivered();
+    // The account's job runs into the hang and gives up at its deadline, so the runner is free again.
+    await until(async () => {
+      if (/timed out/.test(job(w).last_error ?? '') && job(w).state === 'pending') return true;
+      await w.clock.advance(Math.max(0, job(w).due_at - w.clock.now()));
+      return false;
+    }, 'a try to time out on the hanging Telegram');
+
+    // Every webhook of the payment and the renewal was answered 2xx within the timeout (Stripe's emulator would have recorded a failure).
+    const attempts = w.stripe.webhooks.attempts;
+    expect(attempts.length).toBeGreaterThanOrEqual(4);
+    expect(attempts.filter((a) => a.status !== 200)).toEqual([]);
+    expect(linkInDm(w, dmBefore)).toBeUndefined();
+
+    // Telegram answers again: within the job's retry interval the invite arrives through the outbox.
+    w.tg.server.clearFaults();
+    const interval = job(w).due_at - w.clock.now();
+    expect(interval).toBeGreaterThan(0);
+    expect(interval).toBeLessThanOrEqual(2 * FIRST_RETRY_MS);
+    await w.clock.advance(interval);
+    const link = await until(() => linkInDm(w, dmBefore), 'the invite link in the DM');
+    expect(w.tg.inviteLinks(VIP_CHANNEL).find((l) => l.invite_link === link)).toMatchObject({ member_limit: 1, is_revoked: false });
+    expect(job(w).state).toBe('done');
+    expect(w.tg.userJoinsWithLink(USER, link)).toBe('joined');
+  });
+});
+
+describe('/grant', () => {
+  /** The operator sends a command; the bot's answer to it. */
+  async function operatorSays(w: World, text: string): Promise<string> {
+    const before = w.tg.sentMessages(OPERATOR).length;
+    w.tg.userSends(OPERATOR, text);
+    const [answer] = await until(() => w.tg.sentMessages(OPERATOR).length > before && w.tg.sentMessages(OPERATOR).slice(before), `an answer to ${text}`);
+    return texts([answer!])[0] ?? '';
+  }
+
+  it('says the invite link is on its way when the access job went through, and that access will follow when Telegram refused it', async () => {
+    const w = await startWorld();
+    w.tg.userSends(USER, '/start', { profile: { firstName: 'Ada', username: 'ada' } });
+    w.tg.userSends(OPERATOR, '/start', { profile: { firstName: 'Op' } });
+    await until(() => w.tg.sentMessages(USER).length > 0 && w.tg.sentMessages(OPERATOR).length > 0, 'both greeted');
+
+    const granted = await operatorSays(w, '/grant @ada vip 30');
+    expect(granted).toMatch(/^Granted VIP to @ada until .+\. The invite link is on its way to them\.$/);
+    await until(() => linkInDm(w, 0), 'the invite link in the DM');
+
+    // Another subscriber, and Telegram refuses to make their link: the grant stands, access follows.
+    w.tg.userSends(5151, '/start', { profile: { firstName: 'Bo', username: 'bo' } });
+    await until(() => w.tg.sentMessages(5151).length > 0, 'Bo greeted');
+    w.tg.failNext({ kind: 'platform_error', status: 400, description: 'Bad Request: not enough rights to manage chat invite links' }, { method: 'createChatInviteLink' });
+    const queued = await operatorSays(w, '/grant @bo vip 30');
+    expect(queued).toMatch(/^Granted VIP to @bo until .+\. Access will follow: the change is queued and retried until the platform answers \(last try: .*not an administrator of the chat.*\) \(job ajb_\w+\)\.$/);
+  });
+});
