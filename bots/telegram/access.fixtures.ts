@@ -1,7 +1,7 @@
 // Test fixture for access on Telegram: the emulator with a private channel, real grammy Api, real SQLite stores, the gate and the reconciler.
 import { Api } from 'grammy';
 import type { Update } from 'grammy/types';
-import { createAccessEventHandler } from '../../core/access/inbound';
+import { createAccessEventHandler, isAccessEvent } from '../../core/access/inbound';
 import type { AccessResource } from '../../core/access/ports';
 import { AccessReconciler } from '../../core/access/reconciler';
 import { createSubscriptionHook, type OnSubscriptionChanged } from '../../core/access/subscription-hook';
@@ -13,8 +13,9 @@ import { openMemoryDatabase, type Db } from '../../db/client';
 import { SqliteAccessStore } from '../../db/stores/access-store';
 import { SqliteAccountStore } from '../../db/stores/account-store';
 import { SqliteAuditLog } from '../../db/stores/audit-store';
-import { startTelegramEmulator, type ChannelView, type TelegramEmulator } from '../../sandbox/telegram';
-import { TelegramAccessGate } from './access';
+import { startTelegramEmulator, type ChannelView, type JoinOutcome, type TelegramEmulator } from '../../sandbox/telegram';
+import { TelegramAccessGate, type InviteMode } from './access';
+import { toInboundEvent } from './inbound';
 
 const DAY_MS = 86_400_000;
 
@@ -47,6 +48,12 @@ export interface AccessWorld {
    * message per second per chat, and the hook's messages would otherwise be refused.
    */
   setStatus(sub: Subscriber, status: string): Promise<void>;
+  /**
+   * `userId` opens `link`, as the person would; when it asks to join, the bot's pending updates are
+   * handled (pumpUpdates) so the request is answered. 'joined' when they are in the chat afterwards,
+   * 'declined' when their request was turned away, else what the emulator answered.
+   */
+  joinWithLink(userId: number, link: string): Promise<JoinOutcome | 'declined'>;
   /** Fetches the bot's pending updates and hands chat_member and chat_join_request ones to the access handler, as the bot does. */
   pumpUpdates(): Promise<InboundEvent[]>;
   /** Audit rows, oldest first. */
@@ -59,22 +66,14 @@ export function plansWithChannel(chatId: string): PlansConfig {
   return { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, telegramChatIds: [chatId] } : p)) };
 }
 
-/** Turns a chat_member or chat_join_request update into the neutral event the bot would hand over. */
+/** Turns a chat_member or chat_join_request update into the neutral event the bot hands over (the bot's own translation). */
 export function toAccessEvent(update: Update): InboundEvent | null {
-  if (update.chat_member) {
-    const { chat, new_chat_member: m } = update.chat_member;
-    const inside = m.status === 'member' || m.status === 'administrator' || m.status === 'creator' || (m.status === 'restricted' && m.is_member);
-    const state = inside ? 'member' : m.status === 'kicked' ? 'removed' : 'left';
-    return { type: 'membership', actor: { platform: 'telegram', platformUserId: String(m.user.id) }, resource: { platform: 'telegram', kind: 'chat', chatId: String(chat.id) }, state };
-  }
-  if (update.chat_join_request) {
-    const { chat, from } = update.chat_join_request;
-    return { type: 'join_request', actor: { platform: 'telegram', platformUserId: String(from.id) }, resource: { platform: 'telegram', kind: 'chat', chatId: String(chat.id) } };
-  }
-  return null;
+  const event = toInboundEvent(update, undefined);
+  return event && isAccessEvent(event) ? event : null;
 }
 
-export async function startAccessWorld(): Promise<AccessWorld> {
+/** `inviteMode`: how the gate's personal links admit (the gate's default, join requests, when absent). */
+export async function startAccessWorld(options: { inviteMode?: InviteMode } = {}): Promise<AccessWorld> {
   const clock = new FakeClock();
   const emu = await startTelegramEmulator({ clock });
   const channel = emu.createChannel({ title: 'VIP room' });
@@ -85,13 +84,26 @@ export async function startAccessWorld(): Promise<AccessWorld> {
   const accounts = new SqliteAccountStore({ db, clock });
   const store = new SqliteAccessStore({ db, clock });
   const api = new Api(emu.token, { apiRoot: emu.apiRoot });
-  const gate = new TelegramAccessGate({ api, store, clock });
+  const gate = new TelegramAccessGate({ api, store, clock, inviteMode: options.inviteMode });
   const reconciler = new AccessReconciler({ store, gates: [gate], plans, clock, audit });
   const onSubscriptionChanged = createSubscriptionHook({ reconciler, store, gates: [gate], plans, clock });
   const onEvent = createAccessEventHandler({ store, gates: [gate], plans, clock, audit });
   // Opt in to chat_member updates, as the bot does, before anything happens in the channel.
   let offset = 0;
   await api.getUpdates({ timeout: 0, allowed_updates: ['message', 'callback_query', 'chat_member', 'chat_join_request', 'my_chat_member'] });
+
+  async function pumpUpdates(): Promise<InboundEvent[]> {
+    const updates = await api.getUpdates({ offset, timeout: 0 });
+    const events: InboundEvent[] = [];
+    for (const update of updates) {
+      offset = update.update_id + 1;
+      const event = toAccessEvent(update);
+      if (!event) continue;
+      events.push(event);
+      await onEvent(event);
+    }
+    return events;
+  }
 
   return {
     clock, emu, channel, resource, plans, db, audit, accounts, store, api, gate, reconciler, onSubscriptionChanged, onEvent,
@@ -112,18 +124,15 @@ export async function startAccessWorld(): Promise<AccessWorld> {
       sub.subscription = after;
       await onSubscriptionChanged(sub.accountId, { before, after });
     },
-    async pumpUpdates() {
-      const updates = await api.getUpdates({ offset, timeout: 0 });
-      const events: InboundEvent[] = [];
-      for (const update of updates) {
-        offset = update.update_id + 1;
-        const event = toAccessEvent(update);
-        if (!event) continue;
-        events.push(event);
-        await onEvent(event);
-      }
-      return events;
+    async joinWithLink(userId, link) {
+      const opened = emu.userJoinsWithLink(userId, link);
+      await pumpUpdates();
+      if (opened !== 'requested') return opened;
+      // The approval's chat_member update, handled as the bot would.
+      await pumpUpdates();
+      return emu.isMember(channel.id, userId) ? 'joined' : 'declined';
     },
+    pumpUpdates,
     auditRows() {
       return db.$client.prepare('select action, subject_id as subjectId, reason, data from audit_events order by id').all()
         .map((r) => {

@@ -71,6 +71,8 @@ export interface AccessStore {
   addInviteLink(link: NewInviteLink): Promise<InviteLinkRecord>;
   /** Links still usable at `now`: state 'active' and not past expiresAt. */
   listActiveInviteLinks(filter: { now: number; platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]>;
+  /** The personal link with this exact URL, whatever its state (whose it is); null when we never made it. */
+  findInviteLink(platform: PlatformName, link: string): Promise<InviteLinkRecord | null>;
   /** Moves a link out of 'active'; false when no such link is active. */
   setInviteLinkState(link: string, state: Exclude<InviteLinkState, 'active'>): Promise<boolean>;
   /** Marks every active link past its expiry 'expired'; returns how many. */

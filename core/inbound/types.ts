@@ -31,8 +31,10 @@ export type InboundEvent =
   /** `messageId`, when the platform has one, makes a retried update recognisable (e.g. /publish's idempotency key). */
   | { type: 'command'; actor: Actor; chat: Recipient; isPrivate: boolean; command: string; args: string; messageId?: string | undefined }
   | { type: 'button'; actor: Actor; chat: Recipient; isPrivate: boolean; data: string; messageId: string }
-  | { type: 'join_request'; actor: Actor; resource: AccessResource }
-  | { type: 'membership'; actor: Actor; resource: AccessResource; state: 'member' | 'left' | 'removed' }
+  /** `inviteLink`: the link the request came through, when the platform says (Telegram does for the bot's own links). */
+  | { type: 'join_request'; actor: Actor; resource: AccessResource; inviteLink?: string | undefined }
+  /** `inviteLink`: the link someone came in with, when the platform says. */
+  | { type: 'membership'; actor: Actor; resource: AccessResource; state: 'member' | 'left' | 'removed'; inviteLink?: string | undefined }
   /** The person blocked the bot in their private chat (nothing can reach them there), or unblocked it. */
   | { type: 'bot_blocked'; actor: Actor; chat: Recipient; blocked: boolean };
 
