@@ -1,6 +1,6 @@
 // Access on Telegram for the running service: one store, the gate on the bot's Api, the reconciler, the billing hook and the event handler.
 import type { Api } from 'grammy';
-import { TelegramAccessGate } from '../bots/telegram/access';
+import { TelegramAccessGate, type InviteMode } from '../bots/telegram/access';
 import { createAccessEventHandler } from '../core/access/inbound';
 import { AccessReconciler } from '../core/access/reconciler';
 import { createSubscriptionHook, type OnSubscriptionChanged } from '../core/access/subscription-hook';
@@ -20,6 +20,8 @@ export interface AccessWiringDeps {
   clock: Clock;
   audit: AuditLog;
   logger: Logger;
+  /** How personal invite links admit (TELEGRAM_INVITE_MODE). Default: join requests. */
+  inviteMode?: InviteMode | undefined;
 }
 
 /** Everything access offers the rest of the wiring. */
@@ -41,7 +43,7 @@ export function createAccess(deps: AccessWiringDeps): AccessWiring {
   const { db, api, plans, clock, audit } = deps;
   const logger = deps.logger.child({ component: 'access' });
   const store = new SqliteAccessStore({ db, clock });
-  const gate = new TelegramAccessGate({ api, store, clock, logger });
+  const gate = new TelegramAccessGate({ api, store, clock, logger, inviteMode: deps.inviteMode });
   const gates = [gate];
   const reconciler = new AccessReconciler({ store, gates, plans, clock, audit, logger });
   return {

@@ -28,7 +28,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
   const { token, apiRoot } = config.telegram;
   const { secretKey, apiBase, webhookSecret } = config.stripe;
   let access: AccessWiring | undefined;
-  const getAccess = (api: Api) => (access ??= createAccess({ db, api, plans: getPlans(), clock, audit, logger }));
+  const getAccess = (api: Api) => (access ??= createAccess({ db, api, plans: getPlans(), clock, audit, logger, inviteMode: config.telegram.inviteMode }));
   return {
     clock,
     audit,

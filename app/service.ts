@@ -120,7 +120,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     onPublished: () => dispatcher.poke(),
   });
 
-  const access = telegram ? createAccess({ db, api: telegram.api, plans, clock, audit, logger }) : null;
+  const access = telegram ? createAccess({ db, api: telegram.api, plans, clock, audit, logger, inviteMode: config.telegram.inviteMode }) : null;
   let url: string | undefined;
   const billing = createBilling(config.stripe, {
     accounts,

@@ -157,13 +157,13 @@ describe('the subscriber journey on Telegram and Stripe', () => {
     expect(stripe.webhooks.attempts.every((a) => a.status === 200)).toBe(true);
     expect(mirrorStatus(w)).toBe('active');
 
-    // The invite link arrives by DM: personal, one person, expiring; the user joins with it.
+    // The invite link arrives by DM: personal, asking to join, expiring; the user opens it and the bot approves them.
     const link = await until(() => linkInDm(w, sentBeforePay), 'an invite link in the DM');
     const created = tg.inviteLinks(VIP_CHANNEL).find((l) => l.invite_link === link);
-    expect(created).toMatchObject({ member_limit: 1, is_revoked: false });
+    expect(created).toMatchObject({ creates_join_request: true, is_revoked: false });
     expect(created?.expire_date).toBeGreaterThan(w.clock.now() / 1000);
-    expect(tg.userJoinsWithLink(USER, link)).toBe('joined');
-    expect(tg.isMember(VIP_CHANNEL, USER)).toBe(true);
+    expect(tg.userJoinsWithLink(USER, link)).toBe('requested');
+    await until(() => tg.isMember(VIP_CHANNEL, USER), 'the join request approved');
     // The bot saw the user come in and retired the used link.
     await until(() => tg.inviteLinks(VIP_CHANNEL).find((l) => l.invite_link === link)?.is_revoked, 'the used link to be revoked');
 
@@ -202,12 +202,12 @@ describe('the subscriber journey on Telegram and Stripe', () => {
     await until(() => mirrorStatus(w) === 'active', 'the mirror to be active again');
     const second = await until(() => linkInDm(w, dmBeforeReturn), 'a new invite link');
     expect(second).not.toBe(link);
-    expect(tg.userJoinsWithLink(USER, second)).toBe('joined');
-    expect(tg.isMember(VIP_CHANNEL, USER)).toBe(true);
+    expect(tg.userJoinsWithLink(USER, second)).toBe('requested');
+    await until(() => tg.isMember(VIP_CHANNEL, USER), 'the join request approved again');
 
-    // The audit trail has each grant and revoke.
+    // The audit trail has each grant (the link, then the approval) and revoke.
     const actions = (w.service.db.$client.prepare('select action from audit_events order by rowid').all() as { action: string }[]).map((r) => r.action);
-    expect(actions.filter((a) => a.startsWith('access.'))).toEqual(['access.granted', 'access.revoked', 'access.granted']);
+    expect(actions.filter((a) => a.startsWith('access.'))).toEqual(['access.granted', 'access.granted', 'access.revoked', 'access.granted', 'access.granted']);
   });
 
   it('sends an access message refused for flooding again after its retry_after, instead of losing it', async () => {
