@@ -2,6 +2,7 @@
 import type { Api } from 'grammy';
 import { TelegramAccessGate, type InviteMode } from '../bots/telegram/access';
 import { createAccessEventHandler } from '../core/access/inbound';
+import { sendNewInviteLinks, type NewLinksReport } from '../core/access/new-links';
 import { AccessReconciler } from '../core/access/reconciler';
 import { createSubscriptionHook, type OnSubscriptionChanged } from '../core/access/subscription-hook';
 import type { AuditLog } from '../core/audit';
@@ -9,6 +10,7 @@ import type { Clock } from '../core/clock';
 import type { InboundEvent } from '../core/inbound/types';
 import type { Logger } from '../core/logger';
 import type { PlansConfig } from '../core/plans';
+import type { PlatformName } from '../core/types';
 import type { Db } from '../db/client';
 import { SqliteAccessStore } from '../db/stores/access-store';
 
@@ -35,6 +37,8 @@ export interface AccessWiring {
   onAccessEvent: (event: InboundEvent) => Promise<unknown>;
   /** Commands' onEntitlementChanged (/grant, /revoke). */
   onEntitlementChanged: (accountId: string, reason: string) => Promise<void>;
+  /** /join: revokes the person's unused invite links and sends new ones while entitled. */
+  newInviteLinks: (person: { platform: PlatformName; platformUserId: string }) => Promise<NewLinksReport>;
   /** Sends `text` to every Telegram identity of the account, by direct message; false when none took it. */
   notify(accountId: string, text: string): Promise<boolean>;
 }
@@ -52,6 +56,7 @@ export function createAccess(deps: AccessWiringDeps): AccessWiring {
     reconciler,
     onSubscriptionChanged: createSubscriptionHook({ reconciler, store, gates, plans, clock, logger }),
     onAccessEvent: createAccessEventHandler({ store, gates, plans, clock, audit, logger }),
+    newInviteLinks: (person) => sendNewInviteLinks(person, { store, gates, plans, clock, audit, logger }),
     onEntitlementChanged: async (accountId, reason) => {
       await reconciler.reconcile({ accountId, trigger: reason });
     },

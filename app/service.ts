@@ -151,6 +151,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     operatorIds: { telegram: config.telegram.operatorIds },
     deepLinks: telegram ? { telegram: (payload) => telegram.deepLink(payload) ?? '' } : undefined,
     onEntitlementChanged: access?.onEntitlementChanged,
+    newInviteLinks: access?.newInviteLinks,
     onPublished: () => dispatcher.poke(),
   });
   onEvent = routeEvents(commands, access?.onAccessEvent);
