@@ -170,9 +170,14 @@ describe('the subscriber journey on Telegram and Stripe', () => {
     // A signal: the alert arrives in the VIP channel and in the user's DM.
     const dmBeforeSignal = tg.sentMessages(USER).length;
     expect((await publish(w, 'ETHUSDT')).status).toBe(202);
-    const inChannel = await until(() => texts(tg.sentMessages(VIP_CHANNEL)).find((t) => t.includes('ETHUSDT')), 'the alert in the channel');
-    expect(inChannel).toContain('ETHUSDT');
-    await until(() => texts(tg.sentMessages(USER).slice(dmBeforeSignal)).find((t) => t.includes('ETHUSDT')), 'the alert by DM');
+    const inChannel = await until(() => tg.sentMessages(VIP_CHANNEL).find((m) => m.text?.includes('ETHUSDT')), 'the alert in the channel');
+    const byDm = await until(() => tg.sentMessages(USER).slice(dmBeforeSignal).find((m) => m.text?.includes('ETHUSDT')), 'the alert by DM');
+    // VIP protects its content: neither copy can be forwarded or saved.
+    expect([inChannel.has_protected_content, byDm.has_protected_content]).toEqual([true, true]);
+    const forward = await fetch(`${tg.apiRoot}/bot${tg.token}/forwardMessage`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat_id: USER, from_chat_id: VIP_CHANNEL, message_id: inChannel.message_id }),
+    });
+    expect(await forward.json()).toEqual({ ok: false, error_code: 400, description: "Bad Request: message can't be forwarded" });
 
     // The renewal fails: past_due, still in the channel within the grace period.
     const subscriptionId = [...stripe.store.subscriptions.keys()][0] ?? '';
