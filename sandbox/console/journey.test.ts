@@ -97,5 +97,8 @@ describe('the sandbox console, end to end', () => {
       return channel.includes('SOLUSDT') && html.indexOf('SOLUSDT') < html.indexOf('<h3>Plan channels</h3>') && html;
     }, 'the alert in the channel and in the chat', { timeoutMs: 8_000, everyMs: 25 });
     expect(withAlert).toContain('Breakout &lt;above&gt; range');
+    // VIP's alerts go with protect_content: the console marks them, in the channel as in the chat.
+    const channelPart = withAlert.slice(withAlert.indexOf('<h3>Plan channels</h3>'));
+    expect(channelPart).toMatch(/<span class="meta">[^<]* · protected<\/span>\n[^<]*SOLUSDT/);
   }, 20_000);
 });
