@@ -1,4 +1,5 @@
 // /join (and the button under /status): a new personal invite link to the plan's private channel, the old one revoked.
+import { planResources } from '../../core/access/desired';
 import type { NewLinksReport } from '../../core/access/new-links';
 import type { Reply } from '../../core/inbound/types';
 import type { Plan } from '../../core/plans/schema';
@@ -8,10 +9,9 @@ import type { CommandCall } from './deps';
 /** The button data that asks for a new link (see the router's BUTTONS). */
 export const JOIN_BUTTON = 'join';
 
-/** Whether a plan gives a private channel (or role) on this platform: then /status offers a new link. */
+/** Whether a plan gives a private channel on this platform: then /status offers a new link. */
 export function planGatesOn(plan: Plan, platform: PlatformName): boolean {
-  if (!plan.platforms.includes(platform)) return false;
-  return platform === 'telegram' ? plan.telegramChatIds.length > 0 : platform === 'discord' ? plan.discordRoleIds.length > 0 : false;
+  return planResources(plan, platform).length > 0;
 }
 
 function answer(report: NewLinksReport): Reply[] {
