@@ -25,6 +25,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HTTP_MAX_CONNECTIONS: '0' })).toThrow(/HTTP_MAX_CONNECTIONS: expected a whole number from 1/);
   });
 
+  it('makes personal invite links ask to join unless TELEGRAM_INVITE_MODE says member_limit', () => {
+    expect(loadConfig({}).telegram.inviteMode).toBe('join_request');
+    expect(loadConfig({ TELEGRAM_INVITE_MODE: 'member_limit' }).telegram.inviteMode).toBe('member_limit');
+    expect(() => loadConfig({ TELEGRAM_INVITE_MODE: 'bearer' })).toThrow(/TELEGRAM_INVITE_MODE: .*"join_request"\|"member_limit"/);
+  });
+
   it('lists every wrong setting at once', () => {
     expect(() => loadConfig({ PORT: '-1', LOG_LEVEL: 'loud' })).toThrow(/PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/);
   });

@@ -75,6 +75,7 @@ const schema = z.object({
   TELEGRAM_API_ROOT: url('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters A-Z, a-z, 0-9, _ or -').optional(),
   TELEGRAM_OPERATOR_IDS: idList.optional(),
+  TELEGRAM_INVITE_MODE: z.enum(['join_request', 'member_limit']).default('join_request'),
   TELEGRAM_RATE_OVERALL: rate,
   TELEGRAM_RATE_PER_CHAT: rate,
   TELEGRAM_RATE_PER_GROUP: rate,
@@ -144,7 +145,8 @@ export interface Config {
   http: HttpLimits;
   /** Settings that override a platform's default limits. */
   rateOverrides: Partial<Record<PlatformName, Partial<PlatformLimits>>>;
-  telegram: { token: string | undefined; apiRoot: string | undefined; webhookSecret: string | undefined; operatorIds: string[] };
+  /** inviteMode: how personal invite links admit (bots/telegram/access.ts InviteMode). */
+  telegram: { token: string | undefined; apiRoot: string | undefined; webhookSecret: string | undefined; operatorIds: string[]; inviteMode: 'join_request' | 'member_limit' };
   discord: { token: string | undefined; apiUrl: string | undefined };
   slack: { botToken: string | undefined; signingSecret: string | undefined; apiUrl: string | undefined };
   whatsapp: { enabled: boolean; chromiumPath: string };
@@ -229,7 +231,7 @@ function toConfig(e: Env): Config {
       slack: rates(e, 'SLACK'),
       testchat: rates(e, 'TESTCHAT'),
     },
-    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, operatorIds: e.TELEGRAM_OPERATOR_IDS ?? [] },
+    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, operatorIds: e.TELEGRAM_OPERATOR_IDS ?? [], inviteMode: e.TELEGRAM_INVITE_MODE },
     discord: { token: e.DISCORD_BOT_TOKEN, apiUrl: e.DISCORD_API_URL },
     slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL },
     whatsapp: { enabled: e.WHATSAPP_ENABLED, chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium' },

@@ -1,10 +1,11 @@
 // Access on Telegram for the running service: the stores, the gate on the bot's Api, the reconciler, the job runner, the billing follow-up and the event handler.
 import type { Api } from 'grammy';
-import { TelegramAccessGate } from '../bots/telegram/access';
+import { TelegramAccessGate, type InviteMode } from '../bots/telegram/access';
 import { createAccessEventHandler } from '../core/access/inbound';
 import { AccessJobRunner, type AccessJobRunnerOptions } from '../core/access/job-runner';
 import type { AccessJob, EnqueuedJob } from '../core/access/jobs';
 import { outboxNoticeSink } from '../core/access/notices';
+import { sendNewInviteLinks, type NewLinksReport } from '../core/access/new-links';
 import { AccessReconciler } from '../core/access/reconciler';
 import { createSubscriptionHook, type OnSubscriptionChanged } from '../core/access/subscription-hook';
 import type { AuditLog } from '../core/audit';
@@ -55,6 +56,8 @@ export interface AccessWiringDeps {
   jobs?: Omit<AccessJobRunnerOptions, 'jobs' | 'reconciler' | 'clock' | 'logger'> | undefined;
   /** How long /grant waits to say what became of the access (default 3 s). */
   commandWaitMs?: number | undefined;
+  /** How personal invite links admit (TELEGRAM_INVITE_MODE). Default: join requests. */
+  inviteMode?: InviteMode | undefined;
 }
 
 /** Everything access offers the rest of the wiring. */
@@ -68,6 +71,8 @@ export interface AccessWiring extends AccessQueue {
   onEntitlementChanged: (accountId: string, reason: string) => Promise<string>;
   /** Queues an access job for the account and wakes the runner. */
   enqueue(accountId: string, trigger: string, actor: string, reason?: string): EnqueuedJob;
+  /** /join: revokes the person's unused invite links and sends new ones while entitled. */
+  newInviteLinks: (person: { platform: PlatformName; platformUserId: string }) => Promise<NewLinksReport>;
   /** Queues `text` for every Telegram identity of the account, by direct message; false when none can take it. */
   notify(accountId: string, text: string): Promise<boolean>;
 }
@@ -97,7 +102,7 @@ export function createAccess(deps: AccessWiringDeps): AccessWiring {
   const queue = createAccessQueue({ db, plans, clock, platforms: ['telegram'], poke });
   const { store, jobs, outbox } = queue;
   const notices = outboxNoticeSink({ outbox, clock, poke: deps.pokeDispatcher });
-  const gate = new TelegramAccessGate({ api, store, clock, logger, notices });
+  const gate = new TelegramAccessGate({ api, store, clock, logger, notices, inviteMode: deps.inviteMode });
   const gates = [gate];
   const reconciler = new AccessReconciler({ store, gates, plans, clock, audit, logger });
   const runner = new AccessJobRunner({ ...deps.jobs, jobs, reconciler, clock, logger: logger.child({ component: 'access-jobs' }) });
@@ -114,6 +119,7 @@ export function createAccess(deps: AccessWiringDeps): AccessWiring {
     runner,
     enqueue,
     onAccessEvent: createAccessEventHandler({ store, gates, plans, clock, audit, logger }),
+    newInviteLinks: (person) => sendNewInviteLinks(person, { store, gates, plans, clock, audit, logger }),
     onEntitlementChanged: async (accountId, reason) => {
       const { job } = enqueue(accountId, reason, 'operator', `entitlement changed: ${reason}`);
       // Wait a moment (real time: this is a person waiting for an answer) to say what really happened.

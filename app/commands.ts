@@ -28,6 +28,7 @@ export interface CommandWiringDeps {
   operatorIds: Partial<Record<PlatformName, readonly string[]>>;
   deepLinks?: CommandDeps['deepLinks'];
   onEntitlementChanged?: CommandDeps['onEntitlementChanged'];
+  newInviteLinks?: CommandDeps['newInviteLinks'];
   onPublished?: ((outcome: PublishOutcome) => void) | undefined;
 }
 
@@ -48,6 +49,7 @@ export function createCommandDeps(deps: CommandWiringDeps): CommandDeps {
     operatorIds: deps.operatorIds,
     deepLinks: deps.deepLinks,
     onEntitlementChanged: deps.onEntitlementChanged,
+    newInviteLinks: deps.newInviteLinks,
     onPublished: deps.onPublished,
   };
 }

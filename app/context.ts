@@ -29,7 +29,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
   const { token, apiRoot } = config.telegram;
   const { secretKey, apiBase, webhookSecret } = config.stripe;
   let access: AccessWiring | undefined;
-  const getAccess = (api: Api) => (access ??= createAccess({ db, api, plans: getPlans(), clock, audit, logger }));
+  const getAccess = (api: Api) => (access ??= createAccess({ db, api, plans: getPlans(), clock, audit, logger, inviteMode: config.telegram.inviteMode }));
   // Jobs written here are carried out by the running service (it looks for new ones every 30 s).
   let queue: AccessQueue | undefined;
   const getQueue = () => (queue ??= createAccessQueue({ db, plans: getPlans(), clock, platforms: token ? ['telegram'] : [] }));

@@ -125,7 +125,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   });
 
   const access = telegram
-    ? createAccess({ db, api: telegram.api, plans, clock, audit, logger, pokeDispatcher: () => dispatcher.poke(), jobs: { stopTimeoutMs: Math.min(2_000, config.delivery.shutdownTimeoutMs / 3), ...options.accessJobs } })
+    ? createAccess({ db, api: telegram.api, plans, clock, audit, logger, inviteMode: config.telegram.inviteMode, pokeDispatcher: () => dispatcher.poke(), jobs: { stopTimeoutMs: Math.min(2_000, config.delivery.shutdownTimeoutMs / 3), ...options.accessJobs } })
     : null;
   let url: string | undefined;
   const billing = createBilling(config.stripe, {
@@ -159,6 +159,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     operatorIds: { telegram: config.telegram.operatorIds },
     deepLinks: telegram ? { telegram: (payload) => telegram.deepLink(payload) ?? '' } : undefined,
     onEntitlementChanged: access?.onEntitlementChanged,
+    newInviteLinks: access?.newInviteLinks,
     onPublished: () => dispatcher.poke(),
   });
   onEvent = routeEvents(commands, access?.onAccessEvent);

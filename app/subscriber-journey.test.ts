@@ -130,22 +130,27 @@ describe('the subscriber journey on Telegram and Stripe', () => {
     expect(stripe.webhooks.attempts.every((a) => a.status === 200)).toBe(true);
     expect(mirrorStatus(w)).toBe('active');
 
-    // The invite link arrives by DM: personal, one person, expiring; the user joins with it.
+    // The invite link arrives by DM: personal, asking to join, expiring; the user opens it and the bot approves them.
     const link = await until(() => linkInDm(w, sentBeforePay), 'an invite link in the DM');
     const created = tg.inviteLinks(VIP_CHANNEL).find((l) => l.invite_link === link);
-    expect(created).toMatchObject({ member_limit: 1, is_revoked: false });
+    expect(created).toMatchObject({ creates_join_request: true, is_revoked: false });
     expect(created?.expire_date).toBeGreaterThan(w.clock.now() / 1000);
-    expect(tg.userJoinsWithLink(USER, link)).toBe('joined');
-    expect(tg.isMember(VIP_CHANNEL, USER)).toBe(true);
+    expect(tg.userJoinsWithLink(USER, link)).toBe('requested');
+    await until(() => tg.isMember(VIP_CHANNEL, USER), 'the join request approved');
     // The bot saw the user come in and retired the used link.
     await until(() => tg.inviteLinks(VIP_CHANNEL).find((l) => l.invite_link === link)?.is_revoked, 'the used link to be revoked');
 
     // A signal: the alert arrives in the VIP channel and in the user's DM.
     const dmBeforeSignal = tg.sentMessages(USER).length;
     expect((await publish(w, 'ETHUSDT')).status).toBe(202);
-    const inChannel = await until(() => texts(tg.sentMessages(VIP_CHANNEL)).find((t) => t.includes('ETHUSDT')), 'the alert in the channel');
-    expect(inChannel).toContain('ETHUSDT');
-    await until(() => texts(tg.sentMessages(USER).slice(dmBeforeSignal)).find((t) => t.includes('ETHUSDT')), 'the alert by DM');
+    const inChannel = await until(() => tg.sentMessages(VIP_CHANNEL).find((m) => m.text?.includes('ETHUSDT')), 'the alert in the channel');
+    const byDm = await until(() => tg.sentMessages(USER).slice(dmBeforeSignal).find((m) => m.text?.includes('ETHUSDT')), 'the alert by DM');
+    // VIP protects its content: neither copy can be forwarded or saved.
+    expect([inChannel.has_protected_content, byDm.has_protected_content]).toEqual([true, true]);
+    const forward = await fetch(`${tg.apiRoot}/bot${tg.token}/forwardMessage`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat_id: USER, from_chat_id: VIP_CHANNEL, message_id: inChannel.message_id }),
+    });
+    expect(await forward.json()).toEqual({ ok: false, error_code: 400, description: "Bad Request: message can't be forwarded" });
 
     // The renewal fails: past_due, still in the channel within the grace period.
     const subscriptionId = [...stripe.store.subscriptions.keys()][0] ?? '';
@@ -175,12 +180,14 @@ describe('the subscriber journey on Telegram and Stripe', () => {
     await until(() => mirrorStatus(w) === 'active', 'the mirror to be active again');
     const second = await until(() => linkInDm(w, dmBeforeReturn), 'a new invite link');
     expect(second).not.toBe(link);
-    expect(tg.userJoinsWithLink(USER, second)).toBe('joined');
-    expect(tg.isMember(VIP_CHANNEL, USER)).toBe(true);
+    expect(tg.userJoinsWithLink(USER, second)).toBe('requested');
+    await until(() => tg.isMember(VIP_CHANNEL, USER), 'the join request approved again');
 
-    // The audit trail has each grant and revoke.
-    const actions = (w.service.db.$client.prepare('select action from audit_events order by rowid').all() as { action: string }[]).map((r) => r.action);
-    expect(actions.filter((a) => a.startsWith('access.'))).toEqual(['access.granted', 'access.revoked', 'access.granted']);
+    // The audit trail has each grant (the link, then the approval: recorded once Telegram answered it) and revoke.
+    const accessActions = () => (w.service.db.$client.prepare('select action from audit_events order by rowid').all() as { action: string }[])
+      .map((r) => r.action).filter((a) => a.startsWith('access.'));
+    await until(() => accessActions().length >= 5, 'the approval in the audit trail');
+    expect(accessActions()).toEqual(['access.granted', 'access.granted', 'access.revoked', 'access.granted', 'access.granted']);
   });
 
   it('sends an access message refused for flooding again after its retry_after (through the outbox), instead of losing it', async () => {

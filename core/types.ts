@@ -93,7 +93,8 @@ export interface LinkButton {
 
 /** What the core asks a platform to send; each platform renders it its own way. */
 export type OutboundMessage =
-  | { kind: 'alert'; signal: Signal; delayedMinutes?: number | undefined }
-  | { kind: 'rationale'; signal: Signal; text: string; replyToMessageId?: string | undefined }
+  /** `protectContent`: the platform should stop forwarding and saving it, where it can (Telegram's protect_content). */
+  | { kind: 'alert'; signal: Signal; delayedMinutes?: number | undefined; protectContent?: boolean | undefined }
+  | { kind: 'rationale'; signal: Signal; text: string; replyToMessageId?: string | undefined; protectContent?: boolean | undefined }
   | { kind: 'snapshot'; title: string; text: string; imagePng?: Uint8Array | undefined }
   | { kind: 'notice'; text: string; buttons?: LinkButton[] | undefined };

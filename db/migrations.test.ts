@@ -141,7 +141,10 @@ describe('migrations from the first release', () => {
     expect(columnsOf(db, 'deliveries')).toEqual([
       'id', 'content_type', 'content_ref', 'kind', 'destination_ref', 'cap_account_id', 'priority', 'due_at', 'cap_day', 'state', 'skip_reason',
       'attempts', 'last_error', 'last_error_code', 'platform_message_id', 'claimed_at', 'sent_at', 'created_at', 'updated_at',
+      // 0005: rows planned before it are sent unprotected, as they were planned.
+      'protect_content',
     ]);
+    expect(all(db, 'SELECT DISTINCT protect_content FROM deliveries')).toEqual([{ protect_content: 0 }]);
     expect(all(db, `SELECT ${kept.join(', ')} FROM deliveries ORDER BY id`)).toEqual(before);
     expect(all(db, 'SELECT d.id, s.id AS content_id FROM deliveries d JOIN signals s ON s.ref = d.content_ref ORDER BY d.id')).toEqual(contents);
     expect(all(db, `SELECT d.id, dest.id AS destination, d.destination_ref, d.cap_account_id, d.cap_day
@@ -300,7 +303,7 @@ describe('migration 0003 (signal refs) from a database at 0002', () => {
 
     runMigrations(db);
 
-    expect(columnsOf(db, 'deliveries')).toEqual(['id', 'content_type', 'content_ref', ...kept.slice(2)]);
+    expect(columnsOf(db, 'deliveries')).toEqual(['id', 'content_type', 'content_ref', ...kept.slice(2), 'protect_content']);
     expect(all(db, `SELECT ${kept.join(', ')} FROM deliveries ORDER BY id`)).toEqual(before);
     expect(all(db, 'SELECT id, content_ref FROM deliveries ORDER BY id')).toEqual([
       { id: 10, content_ref: 1 }, { id: 11, content_ref: 1 }, { id: 12, content_ref: 3 }, { id: 13, content_ref: 4 }, { id: 14, content_ref: 3 }, { id: 16, content_ref: 4 },

@@ -160,6 +160,8 @@ export const deliveries = sqliteTable('deliveries', {
   sentAt: integer('sent_at'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
+  /** Sent so that it cannot be forwarded or saved (the plan's protectContent, decided at planning). */
+  protectContent: integer('protect_content', { mode: 'boolean' }).notNull().default(false),
 }, (t) => [
   uniqueIndex('deliveries_content_destination_kind_idx').on(t.contentRef, t.destinationRef, t.kind),
   index('deliveries_due_idx').on(t.state, t.priority, t.dueAt),

@@ -1,4 +1,5 @@
 // What the platform-neutral command handlers need, passed in by main (or a test), never imported.
+import type { NewLinksReport } from '../../core/access/new-links';
 import type { AccountDirectory } from '../../core/accounts/directory';
 import type { LinkCodeStore } from '../../core/accounts/link-codes';
 import type { AccountStore } from '../../core/accounts/ports';
@@ -39,6 +40,8 @@ export interface CommandDeps {
    * May answer a sentence saying what became of the access (added to the operator's reply).
    */
   onEntitlementChanged?: ((accountId: string, reason: string) => void | string | Promise<void | string>) | undefined;
+  /** /join: revoke the person's unused invite links and send new ones (absent: no platform gates access). */
+  newInviteLinks?: ((person: { platform: PlatformName; platformUserId: string }) => Promise<NewLinksReport>) | undefined;
   /** After /publish committed a new signal: e.g. the dispatcher's poke. */
   onPublished?: ((outcome: PublishOutcome) => void) | undefined;
 }

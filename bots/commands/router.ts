@@ -6,6 +6,7 @@ import { followBlock } from './blocked';
 import { isOperator } from './contact';
 import type { CommandCall, CommandDeps, CommandHandler } from './deps';
 import { help } from './help';
+import { join, JOIN_BUTTON } from './join';
 import { link, refer } from './link';
 import { publish } from './publish';
 import { resume, settings, settingsButton, stop } from './settings';
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, Route> = {
   subscribe: { handler: subscribe, privateOnly: true },
   status: { handler: status, privateOnly: true },
   billing: { handler: billing, privateOnly: true },
+  join: { handler: join, privateOnly: true },
   settings: { handler: settings, privateOnly: true },
   link: { handler: link, privateOnly: true },
   refer: { handler: refer, privateOnly: true },
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, Route> = {
 const BUTTONS: Record<string, Route> = {
   sub: { handler: subscribe, privateOnly: true },
   set: { handler: settingsButton, privateOnly: true },
+  [JOIN_BUTTON]: { handler: join, privateOnly: true },
 };
 
 /** The answer to a message that is not a command, in a private chat. */

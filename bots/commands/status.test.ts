@@ -59,6 +59,38 @@ describe('/status', () => {
   });
 });
 
+describe('/status and a new invite link', () => {
+  /** A Telegram user with `planId` (none when null), where the access gate runs (newInviteLinks is wired). */
+  async function telegramSubscriber(planId: string | null): Promise<CommandWorld> {
+    // /status never calls it: it only needs to know the gate runs.
+    const w = commandWorld({ newInviteLinks: async () => ({ status: 'no_gate' }) });
+    await w.send('42', '/start', { platform: 'telegram' });
+    const account = await w.accounts.findAccountByIdentity('telegram', '42');
+    if (planId) await w.accounts.upsertSubscription({ accountId: account!.id, planId, status: 'active', stripeSubscriptionId: 'sub_1', currentPeriodEnd: w.clock.now() + 30 * DAY });
+    return w;
+  }
+
+  it('offers a New invite link button to a plan with a private channel, and to no other', async () => {
+    const vip = only(await (await telegramSubscriber('vip')).send('42', '/status', { platform: 'telegram' }));
+    expect(vip.text).toContain('Send /join');
+    expect(vip.buttons).toEqual([[{ label: 'New invite link', data: 'join' }]]);
+    for (const plan of ['pro', null]) {
+      const other = only(await (await telegramSubscriber(plan)).send('42', '/status', { platform: 'telegram' }));
+      expect(other.buttons, String(plan)).toBeUndefined();
+      expect(other.text).not.toContain('/join');
+    }
+  });
+
+  it('offers no button where no access gate runs', async () => {
+    const w = commandWorld();
+    await w.send('42', '/start', { platform: 'telegram' });
+    const account = await w.accounts.findAccountByIdentity('telegram', '42');
+    await w.accounts.upsertSubscription({ accountId: account!.id, planId: 'vip', status: 'active', stripeSubscriptionId: 'sub_1', currentPeriodEnd: w.clock.now() + 30 * DAY });
+    expect(only(await w.send('42', '/status', { platform: 'telegram' })).buttons).toBeUndefined();
+    expect(only(await w.send('42', '/join', { platform: 'telegram' })).text).toBe('There is no private channel to join here.');
+  });
+});
+
 describe('/billing', () => {
   it('says clearly that there is nothing to manage for someone who never paid', async () => {
     const w = commandWorld();

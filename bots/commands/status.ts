@@ -8,6 +8,7 @@ import type { PlansConfig } from '../../core/plans/schema';
 import { ensureContact } from './contact';
 import type { CommandCall } from './deps';
 import { formatDate, planBenefits } from './format';
+import { JOIN_BUTTON, planGatesOn } from './join';
 
 /** The sentence about how long the current plan lasts, from the subscription that decided it. */
 function periodLine(entitlement: Entitlement, sub: Subscription | undefined, timeZone: string): string | undefined {
@@ -71,7 +72,10 @@ export async function status(call: CommandCall): Promise<Reply[]> {
   lines.push(`Access: ${planBenefits(entitlement.plan).join('; ')}.`);
   lines.push(directMessagesLine(account, entitlement.plan.directMessages));
   if (!entitlement.paid) lines.push('Send /plans to see the paid plans.');
-  return [{ text: lines.join('\n') }];
+  // A way in that always works: a new personal link, the old one revoked.
+  const gated = deps.newInviteLinks !== undefined && planGatesOn(entitlement.plan, call.event.actor.platform);
+  if (gated) lines.push('Lost your invite link, or it expired? Send /join (or tap the button) for a new one.');
+  return [{ text: lines.join('\n'), ...(gated ? { buttons: [[{ label: 'New invite link', data: JOIN_BUTTON }]] } : {}) }];
 }
 
 export async function billing(call: CommandCall): Promise<Reply[]> {

@@ -1,7 +1,7 @@
 // Test fixture for access on Telegram: the emulator with a private channel, real grammy Api, real SQLite stores, the gate, the reconciler and the outbox its messages go through.
 import { Api } from 'grammy';
 import type { Update } from 'grammy/types';
-import { createAccessEventHandler } from '../../core/access/inbound';
+import { createAccessEventHandler, isAccessEvent } from '../../core/access/inbound';
 import type { AccessResource } from '../../core/access/ports';
 import { AccessReconciler } from '../../core/access/reconciler';
 import { AccessJobRunner } from '../../core/access/job-runner';
@@ -24,8 +24,9 @@ import { SqliteContentResolver } from '../../db/stores/delivery-content';
 import { SqliteDeliveryStore } from '../../db/stores/delivery-store';
 import { SqliteNoticeOutbox } from '../../db/stores/notice-outbox';
 import { SqliteSubscriptionWriter } from '../../db/stores/subscription-writer';
-import { startTelegramEmulator, type ChannelView, type TelegramEmulator } from '../../sandbox/telegram';
-import { TelegramAccessGate } from './access';
+import { startTelegramEmulator, type ChannelView, type JoinOutcome, type TelegramEmulator } from '../../sandbox/telegram';
+import { TelegramAccessGate, type InviteMode } from './access';
+import { toInboundEvent } from './inbound';
 import { TelegramPlatform } from './platform';
 
 const DAY_MS = 86_400_000;
@@ -75,6 +76,12 @@ export interface AccessWorld {
    * message per second per chat, and the hook's messages would otherwise be refused.
    */
   setStatus(sub: Subscriber, status: string): Promise<void>;
+  /**
+   * `userId` opens `link`, as the person would; when it asks to join, the bot's pending updates are
+   * handled (pumpUpdates) so the request is answered. 'joined' when they are in the chat afterwards,
+   * 'declined' when their request was turned away, else what the emulator answered.
+   */
+  joinWithLink(userId: number, link: string): Promise<JoinOutcome | 'declined'>;
   /** Fetches the bot's pending updates and hands chat_member and chat_join_request ones to the access handler, as the bot does. */
   pumpUpdates(): Promise<InboundEvent[]>;
   /** Audit rows, oldest first. */
@@ -87,22 +94,14 @@ export function plansWithChannel(chatId: string): PlansConfig {
   return { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, telegramChatIds: [chatId] } : p)) };
 }
 
-/** Turns a chat_member or chat_join_request update into the neutral event the bot would hand over. */
+/** Turns a chat_member or chat_join_request update into the neutral event the bot hands over (the bot's own translation). */
 export function toAccessEvent(update: Update): InboundEvent | null {
-  if (update.chat_member) {
-    const { chat, new_chat_member: m } = update.chat_member;
-    const inside = m.status === 'member' || m.status === 'administrator' || m.status === 'creator' || (m.status === 'restricted' && m.is_member);
-    const state = inside ? 'member' : m.status === 'kicked' ? 'removed' : 'left';
-    return { type: 'membership', actor: { platform: 'telegram', platformUserId: String(m.user.id) }, resource: { platform: 'telegram', kind: 'chat', chatId: String(chat.id) }, state };
-  }
-  if (update.chat_join_request) {
-    const { chat, from } = update.chat_join_request;
-    return { type: 'join_request', actor: { platform: 'telegram', platformUserId: String(from.id) }, resource: { platform: 'telegram', kind: 'chat', chatId: String(chat.id) } };
-  }
-  return null;
+  const event = toInboundEvent(update, undefined);
+  return event && isAccessEvent(event) ? event : null;
 }
 
-export async function startAccessWorld(): Promise<AccessWorld> {
+/** `inviteMode`: how the gate's personal links admit (the gate's default, join requests, when absent). */
+export async function startAccessWorld(options: { inviteMode?: InviteMode } = {}): Promise<AccessWorld> {
   const clock = new FakeClock();
   const emu = await startTelegramEmulator({ clock });
   const channel = emu.createChannel({ title: 'VIP room' });
@@ -141,7 +140,7 @@ export async function startAccessWorld(): Promise<AccessWorld> {
     if (!notice.sendBeforeReturning) await deliver();
     return result;
   };
-  const gate = new TelegramAccessGate({ api, store, clock, notices });
+  const gate = new TelegramAccessGate({ api, store, clock, notices, inviteMode: options.inviteMode });
   const reconciler = new AccessReconciler({ store, gates: [gate], plans, clock, audit });
   const runner = new AccessJobRunner({ jobs, reconciler, clock, maxAttempts: 3, jobTimeoutMs: 1_000 });
   const followUp = createSubscriptionHook({ jobs, outbox, plans, clock, platforms: ['telegram'], account: (id) => store.accessAccountNow(id) });
@@ -159,6 +158,19 @@ export async function startAccessWorld(): Promise<AccessWorld> {
   // Opt in to chat_member updates, as the bot does, before anything happens in the channel.
   let offset = 0;
   await api.getUpdates({ timeout: 0, allowed_updates: ['message', 'callback_query', 'chat_member', 'chat_join_request', 'my_chat_member'] });
+
+  async function pumpUpdates(): Promise<InboundEvent[]> {
+    const updates = await api.getUpdates({ offset, timeout: 0 });
+    const events: InboundEvent[] = [];
+    for (const update of updates) {
+      offset = update.update_id + 1;
+      const event = toAccessEvent(update);
+      if (!event) continue;
+      events.push(event);
+      await onEvent(event);
+    }
+    return events;
+  }
 
   return {
     clock, emu, channel, resource, plans, db, audit, accounts, store, api, gate, reconciler, jobs, runner, outbox, dispatcher, notices, deliver, onSubscriptionChanged, runJobs, onEvent,
@@ -181,18 +193,15 @@ export async function startAccessWorld(): Promise<AccessWorld> {
       await deliver();
       await runJobs();
     },
-    async pumpUpdates() {
-      const updates = await api.getUpdates({ offset, timeout: 0 });
-      const events: InboundEvent[] = [];
-      for (const update of updates) {
-        offset = update.update_id + 1;
-        const event = toAccessEvent(update);
-        if (!event) continue;
-        events.push(event);
-        await onEvent(event);
-      }
-      return events;
+    async joinWithLink(userId, link) {
+      const opened = emu.userJoinsWithLink(userId, link);
+      await pumpUpdates();
+      if (opened !== 'requested') return opened;
+      // The approval's chat_member update, handled as the bot would.
+      await pumpUpdates();
+      return emu.isMember(channel.id, userId) ? 'joined' : 'declined';
     },
+    pumpUpdates,
     auditRows() {
       return db.$client.prepare('select action, subject_id as subjectId, reason, data from audit_events order by id').all()
         .map((r) => {

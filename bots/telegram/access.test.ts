@@ -11,7 +11,7 @@ describe('Telegram access gate', () => {
 
   const linkIn = (text: string | undefined) => text?.match(/https:\/\/t\.me\/\+\S+/)?.[0];
 
-  it('sends an entitled account a personal link in its DM; they join with it, and the link then admits nobody else', async () => {
+  it('sends an entitled account a personal link that asks to join; their request is approved, and the link is then spent', async () => {
     w = await startAccessWorld();
     const vip = await w.subscriber(101, 'vip');
 
@@ -21,13 +21,16 @@ describe('Telegram access gate', () => {
     const dm = w.emu.sentMessages(101).at(-1);
     const link = linkIn(dm?.text);
     expect(link).toBeDefined();
+    expect(dm?.text).toContain('/join');
     expect(dm?.reply_markup?.inline_keyboard[0]?.[0]).toMatchObject({ url: link });
     const [created] = w.emu.inviteLinks(w.channel.id);
-    expect(created).toMatchObject({ invite_link: link, member_limit: 1, name: vip.accountId.slice(0, 32), expire_date: Math.floor((w.clock.now() + 24 * HOUR) / 1000) });
+    expect(created).toMatchObject({ invite_link: link, creates_join_request: true, name: vip.accountId.slice(0, 32), expire_date: Math.floor((w.clock.now() + 24 * HOUR) / 1000) });
+    expect(created?.member_limit).toBeUndefined();
     expect(await w.store.listActiveInviteLinks({ now: w.clock.now(), platformUserId: '101' })).toEqual([expect.objectContaining({ link, accountId: vip.accountId })]);
 
-    expect(w.emu.userJoinsWithLink(101, link!)).toBe('joined');
-    await w.pumpUpdates();
+    await w.clock.advance(60_000);
+    expect(await w.joinWithLink(101, link!)).toBe('joined');
+    expect(w.emu.sentMessages(101).at(-1)?.text).toContain('approved');
     expect(await w.store.getMembership('telegram', `telegram:chat:${w.channel.id}`, '101')).toMatchObject({ state: 'member' });
     // The used link is marked and revoked, so a forwarded copy is worthless.
     expect(await w.store.listActiveInviteLinks({ now: w.clock.now() })).toEqual([]);
@@ -36,13 +39,25 @@ describe('Telegram access gate', () => {
     expect(w.emu.isMember(w.channel.id, 202)).toBe(false);
   });
 
+  it('in member_limit mode sends a link that admits one person; they join with it, and the link then admits nobody else', async () => {
+    w = await startAccessWorld({ inviteMode: 'member_limit' });
+    const vip = await w.subscriber(101, 'vip');
+    await w.reconciler.reconcile({ accountId: vip.accountId });
+    const link = linkIn(w.emu.sentMessages(101).at(-1)?.text);
+    expect(w.emu.inviteLinks(w.channel.id)[0]).toMatchObject({ invite_link: link, member_limit: 1 });
+    expect(w.emu.inviteLinks(w.channel.id)[0]?.creates_join_request).toBeFalsy();
+
+    expect(await w.joinWithLink(101, link!)).toBe('joined');
+    expect(await w.store.listActiveInviteLinks({ now: w.clock.now() })).toEqual([]);
+    expect(w.emu.userJoinsWithLink(202, link!)).toBe('revoked');
+  });
+
   it('on a lapse bans then unbans, DMs the way back, and the old link no longer admits them; paying again brings them back', async () => {
     w = await startAccessWorld();
     const vip = await w.subscriber(101, 'vip');
     await w.reconciler.reconcile({ accountId: vip.accountId });
     const oldLink = linkIn(w.emu.sentMessages(101).at(-1)?.text)!;
-    expect(w.emu.userJoinsWithLink(101, oldLink)).toBe('joined');
-    await w.pumpUpdates();
+    expect(await w.joinWithLink(101, oldLink)).toBe('joined');
 
     const callsBefore = w.emu.requests.length;
     await w.setStatus(vip, 'unpaid');
@@ -51,6 +66,8 @@ describe('Telegram access gate', () => {
     expect(w.emu.memberStatus(w.channel.id, 101)).toBe('left');
     const lapse = w.emu.sentMessages(101).at(-1)?.text ?? '';
     expect(lapse).toContain('removed');
+    // The way back works whether or not they still pay: /join for a subscriber, /subscribe otherwise.
+    expect(lapse).toContain('/join');
     expect(lapse).toContain('/subscribe');
     expect(w.emu.userJoinsWithLink(101, oldLink)).toBe('revoked');
     await w.pumpUpdates();
@@ -60,16 +77,19 @@ describe('Telegram access gate', () => {
     const newLink = linkIn(w.emu.sentMessages(101).at(-1)?.text);
     expect(newLink).toBeDefined();
     expect(newLink).not.toBe(oldLink);
-    expect(w.emu.userJoinsWithLink(101, newLink!)).toBe('joined');
+    expect(await w.joinWithLink(101, newLink!)).toBe('joined');
 
     const audit = w.auditRows().filter((r) => r.action.startsWith('access.'));
-    expect(audit.map((r) => [r.action, r.reason])).toEqual([
-      ['access.granted', 'entitled (active, plan vip)'],
-      ['access.revoked', 'not entitled (unpaid, plan free)'],
-      ['access.granted', 'entitled (active, plan vip)'],
+    // Each grant is the link (result invited), then the approval of their request (approved).
+    expect(audit.map((r) => [r.action, r.reason, r.data?.result])).toEqual([
+      ['access.granted', 'entitled (active, plan vip)', 'invited'],
+      ['access.granted', 'entitled (active, plan vip)', 'approved'],
+      ['access.revoked', 'not entitled (unpaid, plan free)', 'revoked'],
+      ['access.granted', 'entitled (active, plan vip)', 'invited'],
+      ['access.granted', 'entitled (active, plan vip)', 'approved'],
     ]);
-    expect(audit[1]?.data).toMatchObject({ trigger: 'subscription', result: 'revoked', platformUserId: '101' });
-    expect(String(audit[1]?.data?.detail)).toContain('removed (ban, then unban)');
+    expect(audit[2]?.data).toMatchObject({ trigger: 'subscription', result: 'revoked', platformUserId: '101' });
+    expect(String(audit[2]?.data?.detail)).toContain('removed (ban, then unban)');
   });
 
   it('revokes an unused link when access lapses before the person joined', async () => {

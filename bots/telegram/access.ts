@@ -1,6 +1,6 @@
 // The Telegram access gate (grammy Api): personal invite links and join requests to grant, ban+unban to revoke.
 import { GrammyError, HttpError, type Api } from 'grammy';
-import { approvedText, declinedText, inviteText, removedText } from '../../core/access/messages';
+import { approvedText, declinedText, intruderText, inviteText, removedText } from '../../core/access/messages';
 import type { AccessNotice, NoticeSink } from '../../core/access/notices';
 import { resourceKey, type AccessGate, type AccessHolder, type AccessOutcome, type AccessPerson, type AccessResource, type NotifyResult } from '../../core/access/ports';
 import type { AccessStore } from '../../core/access/store';
@@ -8,6 +8,14 @@ import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * How personal invite links admit: 'join_request' (the default) makes links that ask to join, and
+ * only the person the link was made for is approved; 'member_limit' makes links that admit the first
+ * person who opens them, and anyone else who gets in with one is removed at once.
+ */
+export type InviteMode = 'join_request' | 'member_limit';
+export const INVITE_MODES: readonly InviteMode[] = ['join_request', 'member_limit'];
 
 export interface TelegramAccessGateOptions {
   /** grammy's Api, pointed at Telegram or at the emulator. */
@@ -20,6 +28,8 @@ export interface TelegramAccessGateOptions {
   logger?: Logger | undefined;
   /** How long a personal invite link stays valid. Default 24 hours. */
   linkTtlMs?: number | undefined;
+  /** See InviteMode. Default 'join_request'. */
+  inviteMode?: InviteMode | undefined;
 }
 
 type TelegramChat = Extract<AccessResource, { platform: 'telegram' }>;
@@ -58,8 +68,9 @@ export function describeTelegramError(err: unknown, token?: string): string {
 const matches = (err: unknown, pattern: RegExp) => err instanceof GrammyError && pattern.test(err.description);
 
 /**
- * Grants a private channel or supergroup with a personal invite link (member_limit 1, expiring)
- * sent by direct message, or by approving a pending join request; revokes with a ban followed by
+ * Grants a private channel or supergroup with a personal invite link sent by direct message (one
+ * that asks to join, or one that admits one person: see InviteMode), or by approving a pending join
+ * request; removes whoever got in with someone else's link; revokes with a ban followed by
  * an unban, revoking the person's links, and tells them the way back. The bot must be an
  * administrator of the chat with the rights to invite users and ban members. Failures come back
  * as 'failed' outcomes whose detail says what Telegram answered.
@@ -67,9 +78,11 @@ const matches = (err: unknown, pattern: RegExp) => err instanceof GrammyError &&
 export class TelegramAccessGate implements AccessGate {
   readonly platform = 'telegram' as const;
   private readonly ttlMs: number;
+  readonly inviteMode: InviteMode;
 
   constructor(private readonly options: TelegramAccessGateOptions) {
     this.ttlMs = options.linkTtlMs ?? 24 * HOUR_MS;
+    this.inviteMode = options.inviteMode ?? 'join_request';
   }
 
   private get api(): Api {
@@ -126,20 +139,52 @@ export class TelegramAccessGate implements AccessGate {
       // The name shows in the chat's link list, so an admin can tell whose link it is (Telegram allows 32 characters).
       name: holder.accountId.slice(0, 32),
       expire_date: expireDate,
-      member_limit: 1,
+      // Telegram refuses member_limit on a link that asks to join: the approval is what limits it.
+      ...(this.inviteMode === 'join_request' ? { creates_join_request: true } : { member_limit: 1 }),
     });
     const link = created.invite_link;
     await this.options.store.addInviteLink({
       platform: 'telegram', resourceKey: resourceKey(resource), link, accountId: holder.accountId, platformUserId: holder.platformUserId, expiresAt: expireDate * 1000,
     });
     const hours = Math.round(this.ttlMs / HOUR_MS);
-    const sent = await this.tell(holder.platformUserId, { topic: 'invite', text: inviteText(link, hours), button: { label: 'Join the channel', url: link } }, holder.accountId);
+    const byRequest = this.inviteMode === 'join_request';
+    const sent = await this.tell(holder.platformUserId, { topic: 'invite', text: inviteText(link, hours, byRequest), button: { label: 'Join the channel', url: link } }, holder.accountId);
     if (!sent.sent) {
       // They never got it: withdraw the link, so the next run makes a fresh one instead of waiting for this one.
       await this.retire(resource, link);
       return { result: 'failed', detail: `invite link made but the direct message could not be queued: ${sent.detail}; the link was revoked` };
     }
-    return { result: 'invited', detail: `personal invite link queued for a direct message (one person, ${hours} h)`, inviteLink: link };
+    const admits = byRequest ? 'asks to join, approved for them only' : 'one person';
+    return { result: 'invited', detail: `personal invite link queued for a direct message (${admits}, ${hours} h)`, inviteLink: link };
+  }
+
+  /**
+   * Someone came in with another person's link (member_limit links admit the first comer): removes
+   * them at once (ban, then unban, so they may come back the right way), revokes the link, and tells
+   * them how to subscribe. Sending the owner a fresh link is the caller's (it knows the entitlement).
+   */
+  async removeIntruder(intruder: AccessPerson, resource: AccessResource, link: string): Promise<AccessOutcome> {
+    if (resource.platform !== 'telegram') return { result: 'failed', detail: `not a Telegram resource: ${resourceKey(resource)}` };
+    let standing: Standing;
+    try {
+      standing = await this.standing(resource, intruder.platformUserId);
+      if (standing === 'member') {
+        await this.api.banChatMember(chatIdOf(resource), Number(intruder.platformUserId));
+        await this.api.unbanChatMember(chatIdOf(resource), Number(intruder.platformUserId), { only_if_banned: true });
+      }
+    } catch (err) {
+      // Still withdraw the link: it must not admit anyone else meanwhile.
+      const problem = await this.retire(resource, link);
+      return this.failed(err, `could not remove them${problem ? ` nor revoke the link (${problem})` : '; the link was revoked'}: `);
+    }
+    const problem = await this.retire(resource, link);
+    const parts = [standing === 'member' ? 'removed (ban, then unban)' : standing === 'admin' ? 'an administrator: left in' : 'already gone'];
+    parts.push(problem ? `could not revoke the link: ${problem}` : 'the link was revoked');
+    if (standing !== 'admin') {
+      const told = await this.tell(intruder.platformUserId, { topic: 'intruder', text: intruderText() }, intruder.accountId);
+      parts.push(told.sent ? 'told how to subscribe' : `could not tell them: ${told.detail}`);
+    }
+    return { result: problem ? 'failed' : standing === 'member' ? 'revoked' : 'noop', detail: parts.join('; '), holds: standing === 'admin' };
   }
 
   async revoke(person: AccessHolder | AccessPerson, resource: AccessResource, _reason: string): Promise<AccessOutcome> {

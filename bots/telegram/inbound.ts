@@ -64,7 +64,12 @@ export function toInboundEvent(update: Update, botUsername: string | undefined):
     };
   }
   const request = update.chat_join_request;
-  if (request) return { type: 'join_request', actor: toActor(request.from), resource: { platform: 'telegram', kind: 'chat', chatId: String(request.chat.id) } };
+  if (request) {
+    return {
+      type: 'join_request', actor: toActor(request.from), resource: { platform: 'telegram', kind: 'chat', chatId: String(request.chat.id) },
+      inviteLink: request.invite_link?.invite_link,
+    };
+  }
   const mine = update.my_chat_member;
   if (mine && mine.chat.type === 'private') {
     const status = mine.new_chat_member.status;
@@ -75,7 +80,7 @@ export function toInboundEvent(update: Update, botUsername: string | undefined):
   if (change) {
     return {
       type: 'membership', actor: toActor(change.new_chat_member.user), resource: { platform: 'telegram', kind: 'chat', chatId: String(change.chat.id) },
-      state: membershipState(change.new_chat_member),
+      state: membershipState(change.new_chat_member), inviteLink: change.invite_link?.invite_link,
     };
   }
   return undefined;

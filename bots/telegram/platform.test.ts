@@ -45,6 +45,19 @@ describe('Telegram platform', () => {
     expect(message?.entities?.map((e) => e.type)).toEqual(['bold', 'code']);
   });
 
+  it('sends a paid plan\'s alert with protect_content, so it cannot be forwarded, and a free one without', async () => {
+    const api = new Api(emu.token, { apiRoot: emu.apiRoot });
+    await platform.send({ platform: 'telegram', chatId: '1' }, { kind: 'alert', signal, protectContent: true });
+    await platform.send({ platform: 'telegram', chatId: '2' }, { kind: 'alert', signal });
+    expect(emu.calls('sendMessage').map((c) => (c.body as { protect_content?: boolean }).protect_content)).toEqual([true, undefined]);
+    const [paid] = emu.sentMessages(1);
+    const [free] = emu.sentMessages(2);
+    expect(paid?.has_protected_content).toBe(true);
+    expect(free?.has_protected_content).toBeUndefined();
+    await expect(api.forwardMessage(3, 1, paid!.message_id)).rejects.toMatchObject({ error_code: 400, description: "Bad Request: message can't be forwarded" });
+    expect((await api.forwardMessage(3, 2, free!.message_id)).text).toContain('LONG BTC_USD<&>');
+  });
+
   it("sends the alert again as plain text when Telegram still answers can't parse entities", async () => {
     emu.failNext({ kind: 'platform_error', status: 400, description: "Bad Request: can't parse entities: Unexpected end tag at byte offset 12" }, { method: 'sendMessage' });
     await platform.send({ platform: 'telegram', chatId: '2' }, { kind: 'alert', signal });

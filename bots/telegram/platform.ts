@@ -51,13 +51,16 @@ export class TelegramPlatform implements ChatPlatform {
   private deliver(chatId: number | string, out: TelegramOutbound, asHtml: boolean): Promise<Message> {
     const format = asHtml ? { parse_mode: 'HTML' as const } : {};
     const markup = out.keyboard ? { reply_markup: out.keyboard } : {};
+    // A paid plan's alert: Telegram stops forwarding, copying and saving it.
+    const protect = out.protect ? { protect_content: true } : {};
     if (out.photo) {
       const file = new InputFile(Buffer.from(out.photo), 'snapshot.png');
-      return this.api.sendPhoto(chatId, file, { caption: asHtml ? out.html : out.plain, ...format, ...markup });
+      return this.api.sendPhoto(chatId, file, { caption: asHtml ? out.html : out.plain, ...format, ...markup, ...protect });
     }
     return this.api.sendMessage(chatId, asHtml ? out.html : out.plain, {
       ...format,
       ...markup,
+      ...protect,
       link_preview_options: { is_disabled: true },
       ...(out.replyTo !== undefined ? { reply_parameters: { message_id: out.replyTo, allow_sending_without_reply: true } } : {}),
     });

@@ -101,15 +101,17 @@ export interface TelegramOutbound extends Rendered {
   replyTo?: number | undefined;
   /** Sent as a photo with the text as its caption. */
   photo?: Uint8Array | undefined;
+  /** Sent with protect_content: it cannot be forwarded or saved. */
+  protect?: boolean | undefined;
 }
 
 export function renderOutbound(message: OutboundMessage): TelegramOutbound {
   switch (message.kind) {
     case 'alert':
-      return renderAlert(message.signal, message.delayedMinutes);
+      return { ...renderAlert(message.signal, message.delayedMinutes), protect: message.protectContent };
     case 'rationale': {
       const replyTo = message.replyToMessageId !== undefined && /^\d+$/.test(message.replyToMessageId) ? Number(message.replyToMessageId) : undefined;
-      return { ...renderRationale(message.signal, message.text), replyTo };
+      return { ...renderRationale(message.signal, message.text), replyTo, protect: message.protectContent };
     }
     case 'snapshot':
       return { ...renderSnapshot(message.title, message.text, message.imagePng !== undefined), photo: message.imagePng };

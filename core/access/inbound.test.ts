@@ -68,7 +68,7 @@ describe('access events (Telegram emulator, real grammy, real SQLite)', () => {
     const vip = await w.subscriber(707, 'vip');
     await w.reconciler.reconcile({ accountId: vip.accountId });
     const link = w.emu.sentMessages(707).at(-1)?.text?.match(/https:\/\/t\.me\/\+\S+/)?.[0];
-    expect(w.emu.userJoinsWithLink(707, link!)).toBe('joined');
+    expect(await w.joinWithLink(707, link!)).toBe('joined');
     w.emu.userLeaves(707, w.channel.id);
     await w.pumpUpdates();
     expect(await w.store.getMembership('telegram', `telegram:chat:${w.channel.id}`, '707')).toMatchObject({ state: 'left' });

@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import type { PlansConfig } from '../plans/schema';
 import { desiredAccess, managedResources, type DesiredAccessOptions } from './desired';
 import { applyOutcome, callGate, gatesByPlatform, type AccessGates } from './gates';
+import { intrusionReason, recordIntrusion, removeIntruder, someoneElsesLink } from './intrusion';
 import { resourceKey, type AccessOutcome, type AccessPerson } from './ports';
 import type { AccessStore } from './store';
 
@@ -28,10 +29,12 @@ export interface AccessEventDeps {
 
 /**
  * Handles one access event. A join request is approved when the person's account is entitled to
- * that resource and declined otherwise (both audited); a join request for a chat no plan gates is
- * left to the chat's admins. A membership change is tracked, and when someone comes in, their
- * unused personal invite links for it are marked 'used' and revoked, so that a link admits one
- * person once (after a ban and unban, Telegram would let a member_limit link admit again).
+ * that resource and, when it came through a personal invite link, the link is theirs; it is
+ * declined otherwise (both audited, someone else's link as an intrusion too); a join request for a
+ * chat no plan gates is left to the chat's admins. A membership change is tracked, and when someone
+ * comes in, their unused personal invite links for it are marked 'used' and revoked, so that a link
+ * admits one person once (after a ban and unban, Telegram would let a member_limit link admit
+ * again); someone who came in with another person's link is removed (see removeIntruder).
  * Returns the gate's outcome for a join request, null otherwise.
  */
 export async function handleAccessEvent(event: AccessEvent, deps: AccessEventDeps): Promise<AccessOutcome | null> {
@@ -53,8 +56,10 @@ async function answerJoinRequest(event: Extract<AccessEvent, { type: 'join_reque
   const person: AccessPerson = { accountId: account?.accountId ?? null, platform, platformUserId };
   const planId = entitlement?.plan.id ?? null;
   const ids = { accountId: person.accountId, platformUserId, resource: key };
+  // A personal link is for the person it was made for: a forwarded one admits nobody else.
+  const othersLink = await someoneElsesLink(deps, person, event.inviteLink);
 
-  if (entitled && account && entitlement) {
+  if (entitled && account && entitlement && !othersLink) {
     const holder = { ...person, accountId: account.accountId };
     const reason = `entitled (${entitlement.reason}, plan ${entitlement.plan.id})`;
     const outcome = await callGate(
@@ -64,18 +69,25 @@ async function answerJoinRequest(event: Extract<AccessEvent, { type: 'join_reque
     await applyOutcome(deps, { kind: 'approve', person, resourceKey: key, reason, planId, outcome, trigger: 'join_request', actor: 'system' });
     return outcome;
   }
-  const reason = entitlement ? `not entitled (${entitlement.reason}, plan ${entitlement.plan.id})` : 'no account';
+  const reason = othersLink ? intrusionReason(othersLink) : entitlement ? `not entitled (${entitlement.reason}, plan ${entitlement.plan.id})` : 'no account';
   const outcome = await callGate(
     () => (gate.declineJoinRequest ? gate.declineJoinRequest(person, event.resource, reason) : Promise.resolve<AccessOutcome>({ result: 'noop', detail: 'this platform has no join requests' })),
     deps.logger, ids,
   );
   await applyOutcome(deps, { kind: 'decline', person, resourceKey: key, reason, planId, outcome, trigger: 'join_request', actor: 'system' });
+  if (othersLink) recordIntrusion(deps.audit, { kind: 'declined', intruder: person, owner: othersLink, resourceKey: key, outcome });
   return outcome;
 }
 
 async function trackMembership(event: Extract<AccessEvent, { type: 'membership' }>, deps: AccessEventDeps): Promise<null> {
   const { platform, platformUserId } = event.actor;
   const key = resourceKey(event.resource);
+  const othersLink = event.state === 'member' ? await someoneElsesLink(deps, event.actor, event.inviteLink) : null;
+  if (othersLink && managedResources(deps.plans, [platform], deps.options).has(key)) {
+    const account = await deps.store.findAccessAccount(platform, platformUserId);
+    await removeIntruder({ accountId: account?.accountId ?? null, platform, platformUserId }, event.resource, othersLink, deps);
+    return null;
+  }
   await deps.store.setMembership({ platform, resourceKey: key, platformUserId, state: event.state });
   if (event.state !== 'member') return null;
 

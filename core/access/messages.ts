@@ -1,12 +1,18 @@
 // What subscribers are told about their access: the invite, the removal, the turned-away request, welcome and lapse.
 import type { Plan } from '../plans/schema';
 
-/** The direct message carrying a personal invite link. */
-export function inviteText(link: string, validHours: number): string {
+/**
+ * The direct message carrying a personal invite link. `byRequest`: the link asks to join and only
+ * its owner is approved; otherwise it admits the first person who opens it.
+ */
+export function inviteText(link: string, validHours: number, byRequest = false): string {
   return [
     'Welcome aboard! Here is your personal invite link to the private channel:',
     link,
-    `It lets one person in (you) and expires in ${validHours} hours. Please do not share it.`,
+    byRequest
+      ? `Open it and tap "Request to join": I let you in at once. It works for you only (anyone else is turned away) and expires in ${validHours} hours.`
+      : `It lets one person in (you) and expires in ${validHours} hours. Please do not share it: anyone else who uses it is removed.`,
+    'Lost it, or it expired? Send /join for a new one.',
   ].join('\n');
 }
 
@@ -16,7 +22,7 @@ export function removedText(wasMember: boolean): string {
     wasMember
       ? 'Your subscription no longer includes the private channel, so you have been removed from it.'
       : 'Your subscription no longer includes the private channel, so your invite link to it was withdrawn.',
-    'Send /subscribe to come back: a new personal invite link arrives as soon as you pay.',
+    'Still subscribed (say, the payment went through since)? Send /join for a new personal invite link. Otherwise send /subscribe: a new link arrives as soon as you pay.',
   ].join('\n');
 }
 
@@ -27,7 +33,18 @@ export function approvedText(): string {
 
 /** To someone whose request to join was turned away. */
 export function declinedText(): string {
-  return 'The private channel is for subscribers. Send /subscribe to join: a personal invite link arrives as soon as you pay.';
+  return [
+    'The private channel is for subscribers, each with their own invite link.',
+    'Send /subscribe to choose a plan: your personal invite link arrives as soon as you pay. Already subscribed? Send /join for your own link.',
+  ].join('\n');
+}
+
+/** To someone removed because they came in with another person's personal invite link. */
+export function intruderText(): string {
+  return [
+    'That invite link was made for someone else, so you have been removed from the private channel.',
+    'Send /subscribe to choose a plan: your own invite link arrives as soon as you pay. Already subscribed? Send /join for your own link.',
+  ].join('\n');
 }
 
 /** When an account's paid plan starts (or changes). */

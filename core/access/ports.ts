@@ -57,6 +57,11 @@ export interface AccessGate {
   declineJoinRequest?(person: AccessPerson, resource: AccessResource, reason: string): Promise<AccessOutcome>;
   /** Platforms with invite links: revoke one on the platform (e.g. once it has been used). */
   revokeInviteLink?(resource: AccessResource, link: string): Promise<AccessOutcome>;
+  /**
+   * Platforms whose links can admit the wrong person: remove `person`, who came in with `link`
+   * (someone else's personal link), and revoke that link.
+   */
+  removeIntruder?(person: AccessPerson, resource: AccessResource, link: string): Promise<AccessOutcome>;
   /** Queues a short direct message about access (welcome, lapse) in the outbox; sent: true once queued. Never throws. */
   notify?(person: AccessPerson, text: string): Promise<NotifyResult>;
 }

@@ -78,6 +78,8 @@ export interface AccessStore {
   listUnrevokedInviteLinks(filter: { platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]>;
   /** Records that the platform confirmed the link dead: 'revoked' (we revoked it) or 'expired' (it said the link is gone), from any state. */
   confirmInviteLinkGone(link: string, state: 'revoked' | 'expired'): Promise<void>;
+  /** The personal link with this exact URL, whatever its state (whose it is); null when we never made it. */
+  findInviteLink(platform: PlatformName, link: string): Promise<InviteLinkRecord | null>;
   /** Moves a link out of 'active'; false when no such link is active. */
   setInviteLinkState(link: string, state: Exclude<InviteLinkState, 'active'>): Promise<boolean>;
   /** Marks every active link past its expiry 'expired'; returns how many. */

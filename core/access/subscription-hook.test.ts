@@ -36,7 +36,7 @@ describe('onSubscriptionChanged (Telegram emulator, real grammy, real SQLite)', 
     const vip = await w.subscriber(909, 'vip');
     await w.reconciler.reconcile({ accountId: vip.accountId });
     const link = texts(909)[0]?.match(/https:\/\/t\.me\/\+\S+/)?.[0];
-    expect(w.emu.userJoinsWithLink(909, link!)).toBe('joined');
+    expect(await w.joinWithLink(909, link!)).toBe('joined');
     await w.pumpUpdates();
     const requests = w.emu.requests.length;
 

@@ -22,6 +22,8 @@ export interface DueDelivery {
   priority: number;
   dueAt: number;
   attempts: number;
+  /** Send it protected from forwarding and saving (the plan's protectContent); absent: false. */
+  protectContent?: boolean | undefined;
 }
 
 /** Where a page of due deliveries ends, to read the next page after it. */

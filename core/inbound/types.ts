@@ -33,8 +33,10 @@ export type InboundEvent =
   | { type: 'button'; actor: Actor; chat: Recipient; isPrivate: boolean; data: string; messageId: string }
   /** A message that is not a command (people often write "hi" or a question): answered only in a private chat. */
   | { type: 'text'; actor: Actor; chat: Recipient; isPrivate: boolean; text: string }
-  | { type: 'join_request'; actor: Actor; resource: AccessResource }
-  | { type: 'membership'; actor: Actor; resource: AccessResource; state: 'member' | 'left' | 'removed' }
+  /** `inviteLink`: the link the request came through, when the platform says (Telegram does for the bot's own links). */
+  | { type: 'join_request'; actor: Actor; resource: AccessResource; inviteLink?: string | undefined }
+  /** `inviteLink`: the link someone came in with, when the platform says. */
+  | { type: 'membership'; actor: Actor; resource: AccessResource; state: 'member' | 'left' | 'removed'; inviteLink?: string | undefined }
   /** The person blocked the bot in their private chat (nothing can reach them there), or unblocked it. */
   | { type: 'bot_blocked'; actor: Actor; chat: Recipient; blocked: boolean };
 

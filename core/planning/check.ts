@@ -44,6 +44,7 @@ function entitled(c: Candidate, accountId: string | null, plan: Plan, paid: bool
     paid,
     priority: priorityOf(plan, paid),
     dueAt,
+    protectContent: plan.protectContent,
     state: capped ? 'skipped' : 'pending',
     skipReason: capped ? 'daily_cap' : null,
     deferred,

@@ -90,6 +90,8 @@ export type EntitledRecipient = {
   readonly paid: boolean;
   readonly priority: number;
   readonly dueAt: number;
+  /** The plan's protectContent: sent so that it cannot be forwarded or saved. */
+  readonly protectContent: boolean;
   readonly state: 'pending' | 'skipped';
   readonly skipReason: PlannedSkipReason | null;
   /** The due time was moved to the end of the account's quiet hours. */

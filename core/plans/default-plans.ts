@@ -25,6 +25,7 @@ export const DEFAULT_PLANS: PlansConfig = {
       slackEnterprise: false,
       apiAccess: false,
       trialDays: 0,
+      protectContent: false,
     },
     {
       id: 'pro',
@@ -45,6 +46,7 @@ export const DEFAULT_PLANS: PlansConfig = {
       slackEnterprise: false,
       apiAccess: false,
       trialDays: 7,
+      protectContent: true,
     },
     {
       id: 'vip',
@@ -65,6 +67,7 @@ export const DEFAULT_PLANS: PlansConfig = {
       slackEnterprise: false,
       apiAccess: true,
       trialDays: 7,
+      protectContent: true,
     },
     {
       id: 'enterprise',
@@ -85,6 +88,7 @@ export const DEFAULT_PLANS: PlansConfig = {
       slackEnterprise: true,
       apiAccess: true,
       trialDays: 0,
+      protectContent: true,
     },
   ],
 };

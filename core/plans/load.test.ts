@@ -54,6 +54,14 @@ describe('plans file', () => {
     expect(planById(yaml, 'pro')).toMatchObject({ currency: 'usd', interval: 'month', delayMinutes: 0, dailyCap: null, trialDays: 0, discordRoleIds: [] });
   });
 
+  it('protects the content of paid plans and not of the free one, unless the file says otherwise', () => {
+    const defaults = parsePlans(minimal(FREE + PRO), 'plans.yml');
+    expect([planById(defaults, 'free')?.protectContent, planById(defaults, 'pro')?.protectContent]).toEqual([false, true]);
+    const chosen = parsePlans(minimal(FREE.replace(' }', ', protectContent: true }') + PRO.replace(' }', ', protectContent: false }')), 'plans.yml');
+    expect([planById(chosen, 'free')?.protectContent, planById(chosen, 'pro')?.protectContent]).toEqual([true, false]);
+    expect(errorsOf(minimal(FREE + PRO.replace(' }', ', protectContent: sometimes }')))).toEqual(['plans.yaml: plans[1].protectContent: expected a boolean']);
+  });
+
   it('names the file and the path of a bad field', () => {
     const errors = errorsOf(minimal(FREE + PRO + '  - { id: vip, name: VIP, level: 20, stripePriceId: price_vip, priceCents: 100, delayMinutes: -5 }\n'));
     expect(errors).toEqual(['plans.yaml: plans[2].delayMinutes: expected a number >= 0']);

@@ -37,7 +37,9 @@ export const planSchema = z.strictObject({
   slackEnterprise: flag.default(false),
   apiAccess: flag.default(false),
   trialDays: z.number().int().min(0).max(730).default(0),
-});
+  /** Telegram's protect_content on the plan's alerts: no forwarding or saving. Default: on for paid plans, off for the free one. */
+  protectContent: flag.optional(),
+}).transform((p) => ({ ...p, protectContent: p.protectContent ?? p.stripePriceId !== null }));
 
 export const plansFileSchema = z.strictObject({
   /** Days a past_due subscription keeps access, counted from when it became past_due. */
@@ -65,6 +67,8 @@ export interface Plan {
   slackEnterprise: boolean;
   apiAccess: boolean;
   trialDays: number;
+  /** Alerts (and their rationales) of this plan cannot be forwarded or saved where the platform can stop it (Telegram). */
+  protectContent: boolean;
 }
 
 /** A validated plans file. Exactly one plan (the free one) has no Stripe price. */

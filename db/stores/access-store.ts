@@ -124,6 +124,11 @@ export class SqliteAccessStore implements AccessStore {
     this.db.update(inviteLinks).set({ state, updatedAt: this.now() }).where(and(eq(inviteLinks.link, link), ne(inviteLinks.state, state))).run();
   }
 
+  async findInviteLink(platform: PlatformName, link: string): Promise<InviteLinkRecord | null> {
+    const row = this.db.select().from(inviteLinks).where(and(eq(inviteLinks.platform, platform), eq(inviteLinks.link, link))).get();
+    return row ? toInviteLink(row) : null;
+  }
+
   async setInviteLinkState(link: string, state: Exclude<InviteLinkState, 'active'>): Promise<boolean> {
     const changed = this.db.update(inviteLinks).set({ state, updatedAt: this.now() })
       .where(and(eq(inviteLinks.link, link), eq(inviteLinks.state, 'active'))).run();

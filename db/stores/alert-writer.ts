@@ -12,6 +12,8 @@ interface Shared {
   dueAt: number;
   state: string;
   skipReason: string | null;
+  /** Sent protected from forwarding and saving (0 or 1, as SQLite stores it). */
+  protect: number;
   /** Counted toward the account's daily cap: the row carries the account and the day. */
   counted: boolean;
 }
@@ -34,7 +36,7 @@ export interface AlertWrite {
 }
 
 const rowSql = (counted: boolean) =>
-  `('signal', @signalRef, 'alert', ?, ${counted ? '?' : 'NULL'}, @priority, @dueAt, ${counted ? '@utcDay' : 'NULL'}, @state, @skipReason, 0, @now, @now)`;
+  `('signal', @signalRef, 'alert', ?, ${counted ? '?' : 'NULL'}, @priority, @dueAt, ${counted ? '@utcDay' : 'NULL'}, @state, @skipReason, @protect, 0, @now, @now)`;
 
 /**
  * Binding values is a good part of the cost of writing 10,000 rows, and nearly all rows of one
@@ -53,10 +55,10 @@ export class AlertWriter {
     for (const r of w.recipients) {
       const counted = r.state === 'pending' && r.accountId !== null && w.capped(r.planId);
       if (!last || !sameShared(last, r, counted)) {
-        const key = `${r.priority}|${r.dueAt}|${r.state}|${r.skipReason ?? ''}|${counted}`;
+        const key = `${r.priority}|${r.dueAt}|${r.state}|${r.skipReason ?? ''}|${counted}|${r.protectContent}`;
         last = groups.get(key);
         if (!last) {
-          last = { priority: r.priority, dueAt: r.dueAt, state: r.state, skipReason: r.skipReason, counted, values: [] };
+          last = { priority: r.priority, dueAt: r.dueAt, state: r.state, skipReason: r.skipReason, protect: r.protectContent ? 1 : 0, counted, values: [] };
           groups.set(key, last);
         }
       }
@@ -67,7 +69,7 @@ export class AlertWriter {
   }
 
   private writeGroup(g: Group, w: AlertWrite): void {
-    const named = { signalRef: w.signalRef, priority: g.priority, dueAt: g.dueAt, state: g.state, skipReason: g.skipReason, utcDay: w.utcDay, now: w.now };
+    const named = { signalRef: w.signalRef, priority: g.priority, dueAt: g.dueAt, state: g.state, skipReason: g.skipReason, protect: g.protect, utcDay: w.utcDay, now: w.now };
     const perRow = g.counted ? 2 : 1;
     const step = CHUNK * perRow;
     for (let i = 0; i < g.values.length; i += step) {
@@ -81,7 +83,7 @@ export class AlertWriter {
     let stmt = this.statements.get(key);
     if (!stmt) {
       stmt = this.sqlite.prepare(`INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
-        skip_reason, attempts, created_at, updated_at) VALUES ${Array.from({ length: rows }, () => rowSql(counted)).join(', ')}`);
+        skip_reason, protect_content, attempts, created_at, updated_at) VALUES ${Array.from({ length: rows }, () => rowSql(counted)).join(', ')}`);
       this.statements.set(key, stmt);
     }
     return stmt;
@@ -89,5 +91,6 @@ export class AlertWriter {
 }
 
 function sameShared(g: Shared, r: EntitledRecipient, counted: boolean): boolean {
-  return g.priority === r.priority && g.dueAt === r.dueAt && g.state === r.state && g.skipReason === r.skipReason && g.counted === counted;
+  return g.priority === r.priority && g.dueAt === r.dueAt && g.state === r.state && g.skipReason === r.skipReason && g.counted === counted
+    && g.protect === (r.protectContent ? 1 : 0);
 }

@@ -12,6 +12,9 @@ import { toSignal } from './signal-store';
 
 const MINUTE_MS = 60_000;
 
+/** The plan's protectContent, as planned into the delivery (left out when off). */
+const protect = (delivery: DueDelivery) => (delivery.protectContent ? { protectContent: true } : {});
+
 /** A loaded signal and its ref, the integer key its deliveries point at. */
 interface CachedSignal {
   signal: Signal;
@@ -50,10 +53,10 @@ export class SqliteContentResolver implements ContentResolver {
       case 'alert': {
         const late = Math.floor((now - signal.createdAt.getTime()) / MINUTE_MS);
         const delayed = delivery.priority >= DELIVERY_PRIORITY.delayed && delivery.priority < DELIVERY_PRIORITY.snapshot;
-        return { kind: 'alert', signal, delayedMinutes: delayed && late > 0 ? late : undefined };
+        return { kind: 'alert', signal, delayedMinutes: delayed && late > 0 ? late : undefined, ...protect(delivery) };
       }
       case 'rationale':
-        return { kind: 'rationale', signal, text: this.rationale(signal.id, ref), replyToMessageId: this.alertMessageId(ref, delivery.destinationId) };
+        return { kind: 'rationale', signal, text: this.rationale(signal.id, ref), replyToMessageId: this.alertMessageId(ref, delivery.destinationId), ...protect(delivery) };
       default:
         throw new SignalcastError('not_found', `signals have no ${delivery.kind} content`);
     }

@@ -33,6 +33,7 @@ interface DueRow {
   attempts: number;
   address: string;
   is_group: number;
+  protect_content: number;
 }
 
 /**
@@ -45,7 +46,7 @@ const contentIdSql = (alias: string) => `coalesce((SELECT s.id FROM signals s WH
 
 // The platform, recipient key and account are the destination's: a delivery row carries only its ref.
 const DUE_COLUMNS = `d.id, d.content_type, ${contentIdSql('d')} AS content_id, d.kind, dest.id AS destination_id, dest.account_id, dest.platform,
-  dest.recipient_key, d.priority, d.due_at, d.attempts, dest.address, dest.is_group`;
+  dest.recipient_key, d.priority, d.due_at, d.attempts, dest.address, dest.is_group, d.protect_content`;
 
 // CROSS JOIN keeps deliveries the outer loop, so every query below reads a range of deliveries_due_idx and
 // looks each destination up by its primary key, whatever the planner would guess from destinations' indexes.
@@ -271,5 +272,6 @@ function toDue(row: DueRow): DueDelivery {
     priority: row.priority,
     dueAt: row.due_at,
     attempts: row.attempts,
+    protectContent: row.protect_content === 1,
   };
 }

@@ -79,8 +79,9 @@ describe('the sandbox console, end to end', () => {
 
     // The invite link arrives in the chat on the console, with a Join button; press it.
     const invite = await until(async () => JOIN_FORM.exec(await page()), 'the invite link', { timeoutMs: 8_000, everyMs: 25 });
-    expect(await submit(new URL(invite[1] ?? '', consoleUrl).href, { link: invite[2] ?? '' })).toEqual({ status: 303, location: '/?notice=You+joined+the+channel.' });
-    expect(await page()).toContain('you are <strong>a member</strong>');
+    // The personal link asks to join; the bot approves the person it was made for.
+    expect(await submit(new URL(invite[1] ?? '', consoleUrl).href, { link: invite[2] ?? '' })).toEqual({ status: 303, location: '/?notice=You+asked+to+join%3A+the+bot+decides.' });
+    await until(async () => (await page()).includes('you are <strong>a member</strong>'), 'the join request approved', { timeoutMs: 8_000, everyMs: 25 });
 
     // A signal through the ingest API: the alert shows on the console, in the VIP channel and in the chat.
     const body = JSON.stringify({ publisherId: 'console-journey-1', symbol: 'SOLUSDT', market: 'crypto', side: 'long', conviction: 0.91, reasons: ['Breakout <above> range'] });
@@ -96,5 +97,8 @@ describe('the sandbox console, end to end', () => {
       return channel.includes('SOLUSDT') && html.indexOf('SOLUSDT') < html.indexOf('<h3>Plan channels</h3>') && html;
     }, 'the alert in the channel and in the chat', { timeoutMs: 8_000, everyMs: 25 });
     expect(withAlert).toContain('Breakout &lt;above&gt; range');
+    // VIP's alerts go with protect_content: the console marks them, in the channel as in the chat.
+    const channelPart = withAlert.slice(withAlert.indexOf('<h3>Plan channels</h3>'));
+    expect(channelPart).toMatch(/<span class="meta">[^<]* · protected<\/span>\n[^<]*SOLUSDT/);
   }, 20_000);
 });

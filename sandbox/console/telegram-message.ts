@@ -43,6 +43,11 @@ export function messageHtml(message: Message): string {
   return out + linkify(text.slice(at));
 }
 
+/** " · protected" for a message sent with protect_content (it cannot be forwarded or saved), else nothing. */
+export function protectedNote(message: Message): string {
+  return message.has_protected_content ? ' · protected' : '';
+}
+
 export function keyboardOf(message: Message): InlineKeyboardButton[][] {
   return message.reply_markup?.inline_keyboard ?? [];
 }

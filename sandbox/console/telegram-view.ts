@@ -2,7 +2,7 @@
 import type { BotCommand, InlineKeyboardButton, Message } from 'grammy/types';
 import type { MemberStatus } from '../telegram';
 import { buttonForm, escapeHtml, externalLink } from './html';
-import { inviteLinksIn, isInviteLink, keyboardOf, messageHtml } from './telegram-message';
+import { inviteLinksIn, isInviteLink, keyboardOf, messageHtml, protectedNote } from './telegram-message';
 
 type ActionUrl = (action: string) => string;
 
@@ -47,7 +47,7 @@ export function renderChatMessage(actionUrl: ActionUrl, message: Message, botId:
     .join('');
   const buttonUrls = new Set(keyboardOf(message).flat().flatMap((b) => ('url' in b && b.url ? [b.url] : [])));
   const joins = inviteLinksIn(message).filter((l) => !buttonUrls.has(l)).map((l) => `<div>${joinForm(actionUrl, l)}</div>`).join('');
-  return `<li class="${fromBot ? 'bot' : 'user'}" id="m${message.message_id}"><span class="meta">${sender} · ${escapeHtml(time(message))} · #${message.message_id}</span>
+  return `<li class="${fromBot ? 'bot' : 'user'}" id="m${message.message_id}"><span class="meta">${sender} · ${escapeHtml(time(message))} · #${message.message_id}${protectedNote(message)}</span>
 ${messageHtml(message)}${keyboard || joins ? `<div class="keyboard">${keyboard}${joins}</div>` : ''}</li>`;
 }
 
@@ -88,7 +88,7 @@ export function renderChannels(actionUrl: ActionUrl, channels: TelegramChannelVi
     const member = c.status === 'member' || c.status === 'administrator' || c.status === 'creator';
     const leave = member ? buttonForm(actionUrl('leave'), 'Leave', { chat_id: c.chatId }) : '';
     const recent = c.recent.length
-      ? `<ol class="chat">${c.recent.map((m) => `<li class="${m.from?.id === botId || m.sender_chat ? 'bot' : 'user'}"><span class="meta">${escapeHtml(time(m))}</span>\n${messageHtml(m)}</li>`).join('\n')}</ol>`
+      ? `<ol class="chat">${c.recent.map((m) => `<li class="${m.from?.id === botId || m.sender_chat ? 'bot' : 'user'}"><span class="meta">${escapeHtml(time(m))}${protectedNote(m)}</span>\n${messageHtml(m)}</li>`).join('\n')}</ol>`
       : '<p class="meta">Nothing posted yet.</p>';
     return `<li><strong>${escapeHtml(c.title)}</strong> <code>${c.chatId}</code>: you are <strong>${member ? 'a member' : escapeHtml(c.status === 'kicked' ? 'banned' : 'not a member')}</strong> ${leave}
 ${recent}</li>`;

@@ -73,8 +73,13 @@ describe('Telegram emulator: conformance to the Bot API spec', () => {
     form.set('parse_mode', 'HTML');
     form.set('photo', new Blob([tinyPng(400, 300)]), 'chart.png');
     await call('sendPhoto', form);
-    await call('sendMessage', { chat_id: channel.id, text: 'channel post' });
+    const post = await call<Message>('sendMessage', { chat_id: channel.id, text: 'channel post' });
     await call('sendMessage', { chat_id: `@${group.username}`, text: 'group post' });
+    await next();
+    await call('forwardMessage', { chat_id: 42, from_chat_id: channel.id, message_id: post.message_id });
+    await next();
+    await call('copyMessage', { chat_id: 42, from_chat_id: channel.id, message_id: post.message_id });
+    await next();
 
     const personal = await call<ChatInviteLink>('createChatInviteLink', { chat_id: channel.id, name: 'for 5', member_limit: 1, expire_date: Math.floor(clock.now() / 1000) + 3600 });
     const gated = await call<ChatInviteLink>('createChatInviteLink', { chat_id: channel.id, creates_join_request: true });
@@ -107,6 +112,9 @@ describe('Telegram emulator: conformance to the Bot API spec', () => {
     await call('sendMessage', { chat_id: 42, text: 'one' });
     await call('sendMessage', { chat_id: 42, text: 'two' });
     await call('getChat', { chat_id: 42 });
+    await next();
+    const paidPost = await call<Message>('sendMessage', { chat_id: channel.id, text: 'VIP alert', protect_content: true });
+    await call('forwardMessage', { chat_id: 42, from_chat_id: channel.id, message_id: paidPost.message_id });
 
     const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
     await call('setWebhook', { url: hookUrl, secret_token: 'abc' });
@@ -129,7 +137,7 @@ describe('Telegram emulator: conformance to the Bot API spec', () => {
 
   it('answers errors in Telegram shape: error_code equal to the HTTP status, a description, parameters when any', () => {
     const errors = seen.filter((s) => !s.answer.body.ok);
-    expect(errors.map((e) => e.answer.status)).toEqual([403, 400, 400, 429]);
+    expect(errors.map((e) => e.answer.status)).toEqual([403, 400, 400, 429, 400]);
     for (const { answer } of errors) {
       const { ok: okFlag, error_code, description, parameters, ...rest } = answer.body;
       expect(rest).toEqual({});
@@ -152,7 +160,7 @@ describe('Telegram emulator: conformance to the Bot API spec', () => {
     const updates = seen.filter((s) => s.method === 'getUpdates').flatMap((s) => (s.answer.body.result as Update[]) ?? []);
     const kinds = new Set(updates.map((u) => Object.keys(u).find((k) => k !== 'update_id')));
     expect([...kinds].sort()).toEqual(['callback_query', 'chat_join_request', 'chat_member', 'message', 'my_chat_member']);
-    for (const type of ['ChatMemberOwner', 'ChatMemberAdministrator', 'ChatMemberMember', 'ChatMemberLeft', 'ChatMemberBanned', 'ChatInviteLink', 'ChatFullInfo', 'WebhookInfo', 'PhotoSize', 'MessageEntity', 'InlineKeyboardMarkup', 'LinkPreviewOptions', 'CallbackQuery', 'ChatJoinRequest', 'ChatMemberUpdated', 'BotCommand']) {
+    for (const type of ['MessageOriginChannel', 'MessageId', 'ChatMemberOwner', 'ChatMemberAdministrator', 'ChatMemberMember', 'ChatMemberLeft', 'ChatMemberBanned', 'ChatInviteLink', 'ChatFullInfo', 'WebhookInfo', 'PhotoSize', 'MessageEntity', 'InlineKeyboardMarkup', 'LinkPreviewOptions', 'CallbackQuery', 'ChatJoinRequest', 'ChatMemberUpdated', 'BotCommand']) {
       expect(validator.seen.has(type), type).toBe(true);
     }
   });

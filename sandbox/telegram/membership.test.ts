@@ -139,7 +139,9 @@ describe('Telegram emulator: channel membership', () => {
     expect(await ok(call('declineChatJoinRequest', { chat_id: channel.id, user_id: 6 }))).toBe(true);
     expect(emu.isMember(channel.id, 5)).toBe(true);
     expect(emu.isMember(channel.id, 6)).toBe(false);
-    expect((await updates()).map((u) => u.chat_member?.new_chat_member)).toMatchObject([{ status: 'member', user: { id: 5 } }]);
+    const approved = await updates();
+    expect(approved.map((u) => u.chat_member?.new_chat_member)).toMatchObject([{ status: 'member', user: { id: 5 } }]);
+    expect(approved[0]?.chat_member).toMatchObject({ via_join_request: true, invite_link: { invite_link: gated.invite_link } });
     expect(await call('approveChatJoinRequest', { chat_id: channel.id, user_id: 6 })).toEqual({
       status: 400,
       body: { ok: false, error_code: 400, description: 'Bad Request: HIDE_REQUESTER_MISSING' },

@@ -138,7 +138,8 @@ export class Membership {
     chat.joinRequests.delete(user.id);
     if (this.isMember(chat, user.id)) throw badRequest('USER_ALREADY_PARTICIPANT');
     const link = request.link ? this.state.links.get(request.link) : undefined;
-    this.change(chat, user, { status: 'member', untilDate: 0, joinedVia: link?.link }, user, link ? { link } : { viaJoinRequest: true });
+    // Telegram names both: the request was approved, and the link it came through.
+    this.change(chat, user, { status: 'member', untilDate: 0, joinedVia: link?.link }, user, { ...(link ? { link } : {}), viaJoinRequest: true });
   }
 
   decline(chat: ChatRecord, user: UserRecord): void {

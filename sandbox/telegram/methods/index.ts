@@ -1,12 +1,13 @@
 // Every Bot API method the emulator answers, looked up case-insensitively as Telegram does.
 import { botMethods } from './bot';
 import { chatMethods } from './chats';
+import { forwardMethods } from './forward';
 import { inviteMethods } from './invites';
 import type { MethodHandler, MethodTable } from './method';
 import { messageMethods } from './messages';
 import { updateMethods } from './updates';
 
-export const telegramMethods: MethodTable = { ...botMethods, ...updateMethods, ...messageMethods, ...chatMethods, ...inviteMethods };
+export const telegramMethods: MethodTable = { ...botMethods, ...updateMethods, ...messageMethods, ...forwardMethods, ...chatMethods, ...inviteMethods };
 
 const byLowerName = new Map(Object.entries(telegramMethods).map(([name, handler]) => [name.toLowerCase(), handler]));
 

@@ -14,7 +14,7 @@ const MAX_CAPTION = 1024;
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 /** Counts the send against Telegram's limits, or answers 429 with retry_after. */
-function takeSendSlot({ world, params }: MethodCall, chat: ChatRecord): void {
+export function takeSendSlot({ world, params }: MethodCall, chat: ChatRecord): void {
   const decision = world.limiter.take(chat.id, { group: chat.type !== 'private', paid: params.boolean('allow_paid_broadcast') });
   if (!decision.ok) throw tooManyRequests(decision.retryAfter);
 }
@@ -31,7 +31,7 @@ function replyTarget({ params }: MethodCall, chat: ChatRecord): Message | undefi
 }
 
 /** The parts every message the bot sends shares: who sent it, where, when. */
-function envelope(call: MethodCall, chat: ChatRecord, messageId: number): Record<string, unknown> {
+export function envelope(call: MethodCall, chat: ChatRecord, messageId: number): Record<string, unknown> {
   const { world, params } = call;
   const chatObject = toChat(world.state, chat);
   return compact({
@@ -45,7 +45,7 @@ function envelope(call: MethodCall, chat: ChatRecord, messageId: number): Record
   });
 }
 
-function recordSent(call: MethodCall, chat: ChatRecord, build: (messageId: number) => Message): Message {
+export function recordSent(call: MethodCall, chat: ChatRecord, build: (messageId: number) => Message): Message {
   const message = call.world.state.addMessage(chat, build);
   call.world.state.sentLog.push({ chatId: chat.id, messageId: message.message_id });
   return message;

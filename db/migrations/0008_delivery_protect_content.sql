@@ -1,0 +1,1 @@
+ALTER TABLE `deliveries` ADD `protect_content` integer DEFAULT false NOT NULL;
