@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccessEventDeps } from '../../core/access/inbound';
 import { sendNewInviteLinks } from '../../core/access/new-links';
+import type { NoticeSink } from '../../core/access/notices';
 import { until } from '../../core/testing/until';
 import { SqliteAccessStore } from '../../db/stores/access-store';
 import { TelegramAccessGate } from './access';
@@ -58,7 +59,13 @@ describe('a new personal invite link on request', () => {
     const w = b;
     w.emu.createChannel({ title: 'VIP room', id: CHANNEL });
     const store = new SqliteAccessStore({ db: w.commands.db, clock: w.clock });
-    late.deps = { store, gates: [new TelegramAccessGate({ api: w.bot.api, store, clock: w.clock })], plans, clock: w.clock, audit: w.commands.audit };
+    // Notices go straight to the emulator here (the outbox path is tested in access.fixtures and notice-outbox tests).
+    const notices: NoticeSink = async (person, notice) => {
+      const markup = notice.button ? { reply_markup: { inline_keyboard: [[{ text: notice.button.label, url: notice.button.url }]] } } : {};
+      await w.bot.api.sendMessage(Number(person.platformUserId), notice.text, markup);
+      return { sent: true };
+    };
+    late.deps = { store, gates: [new TelegramAccessGate({ api: w.bot.api, store, clock: w.clock, notices })], plans, clock: w.clock, audit: w.commands.audit };
 
     await w.say(42, '/start');
     await w.clock.advance(60_000);

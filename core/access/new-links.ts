@@ -50,8 +50,10 @@ export async function sendNewInviteLinks(person: Pick<AccessPerson, 'platform' |
       if (answer.result === 'failed') {
         // Kept 'active' in the store, so a later revoke (a lapse revokes every active link) tries again.
         deps.logger?.warn({ ...ids, detail: answer.detail }, 'could not revoke an old invite link');
-      } else if (await deps.store.setInviteLinkState(link, 'revoked')) {
-        revoked += 1;
+      } else {
+        // A gate that confirms revokes records them itself; otherwise the store is told here.
+        const recorded = await deps.store.setInviteLinkState(link, 'revoked');
+        if (answer.result === 'revoked' || recorded) revoked += 1;
       }
     }
     const reason = `asked for a new link; entitled (${entitlement.reason}, plan ${entitlement.plan.id})`;
