@@ -17,7 +17,7 @@ export function createSendingPlatforms(config: Config): Map<PlatformName, ChatPl
 
 /**
  * The Telegram bot when TELEGRAM_BOT_TOKEN is set (or the sandbox gave one), else null: long
- * polling, or a webhook at PUBLIC_URL/webhooks/telegram when PUBLIC_URL is set.
+ * polling, or with TELEGRAM_MODE=webhook a webhook at PUBLIC_URL/webhooks/telegram.
  */
 export function createTelegram(config: Config, deps: { logger: Logger; onEvent: EventHandler }): TelegramBot | null {
   const { token, apiRoot, webhookSecret, operatorIds } = config.telegram;
@@ -25,7 +25,7 @@ export function createTelegram(config: Config, deps: { logger: Logger; onEvent: 
   return createTelegramBot({
     token,
     apiRoot,
-    webhook: config.publicUrl ? { publicUrl: config.publicUrl, secret: webhookSecret } : undefined,
+    webhook: config.telegram.mode === 'webhook' && config.publicUrl ? { publicUrl: config.publicUrl, secret: webhookSecret } : undefined,
     operatorIds,
     logger: deps.logger.child({ component: 'telegram' }),
     onEvent: deps.onEvent,

@@ -2,9 +2,10 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { BillingService } from '../billing';
-import { registerTelegramWebhook, type EventHandler, type TelegramBot } from '../bots/telegram';
+import { registerTelegramWebhook, toTelegramFailure, type EventHandler, type TelegramBot } from '../bots/telegram';
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
+import { SignalcastError } from '../core/errors';
 import { Dispatcher } from '../core/delivery/dispatcher';
 import { createRetryPolicy } from '../core/delivery/retry-policy';
 import type { Logger } from '../core/logger';
@@ -27,7 +28,9 @@ import { createAccess, type AccessWiring } from './access';
 import { createBilling, unconfiguredBilling } from './billing';
 import { ensurePlanChannels } from './channels';
 import { createCommandDeps, routeEvents } from './commands';
+import { createPlatformStarter, type PlatformStarter } from './platform-starter';
 import { createSendingPlatforms, createTelegram } from './platforms';
+import { withDeadline } from './deadline';
 import { startSchedules } from './schedules';
 
 export interface ServiceOptions {
@@ -58,6 +61,15 @@ export interface Service {
   start(): Promise<string>;
   /** Readiness 503, schedules off, the bot stops receiving, HTTP closes, sends in flight finish, the database closes (when opened here). */
   stop(): Promise<void>;
+}
+
+/** A listen failure in words: "port 8080 is in use". */
+function toListenError(err: unknown, config: Config): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') return new SignalcastError('internal', `port ${config.port} is in use on ${config.host}: stop the other program or set PORT`, { cause: err });
+  if (code === 'EACCES') return new SignalcastError('internal', `port ${config.port} on ${config.host} needs privileges this user lacks: set PORT above 1023`, { cause: err });
+  if (code === 'EADDRNOTAVAIL') return new SignalcastError('config_invalid', `HOST: ${config.host} is not an address of this machine`, { cause: err });
+  return err;
 }
 
 /** How often the planner's in-memory candidates take in changes between publishes. */
@@ -106,7 +118,17 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     limits: config.rateOverrides,
     shutdownTimeoutMs: config.delivery.shutdownTimeoutMs,
   });
-  const readiness = createReadiness({ database: databaseCheck(db) });
+  // Telegram starts in the background when it cannot be reached at first: /readyz names it until it works.
+  const telegramStarter: PlatformStarter | null = telegram ? createPlatformStarter({
+    name: 'telegram',
+    attempt: (signal) => telegram.start(signal),
+    classify: (err) => {
+      const failure = toTelegramFailure(err);
+      return { permanent: failure.tokenRefused, cause: failure.cause };
+    },
+    logger: logger.child({ component: 'telegram' }),
+  }) : null;
+  const readiness = createReadiness({ database: databaseCheck(db), ...(telegramStarter ? { telegram: () => telegramStarter.status() } : {}) });
   const app = buildServer({
     signals,
     apiKeys: new SqliteApiKeyStore({ db, clock }),
@@ -181,10 +203,13 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       }, CANDIDATE_REFRESH_MS).unref();
       await dispatcher.start();
       started = true;
-      const listened = await app.listen({ port: config.port, host: config.host });
+      const listened = await app.listen({ port: config.port, host: config.host }).catch((err: unknown) => {
+        throw toListenError(err, config);
+      });
       // Listening on every interface: the loopback address is the one the emulators may call.
       url = config.host === '0.0.0.0' || config.host === '::' ? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` : listened;
-      if (telegram) await telegram.start();
+      // A refused token fails the start (it cannot fix itself); an unreachable Telegram is retried in the background.
+      await telegramStarter?.start();
       schedules = startSchedules({
         billing: billing ? (o) => billing.reconcile(o) : undefined,
         access: access?.reconciler,
@@ -195,15 +220,24 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       return url;
     },
     async stop() {
+      // Every step waits at most what is left of SHUTDOWN_TIMEOUT_MS, whatever the outside services do.
+      const deadline = Date.now() + config.delivery.shutdownTimeoutMs;
+      const step = (what: string, work: () => Promise<unknown> | undefined) =>
+        withDeadline(
+          Promise.resolve().then(work).catch((err: unknown) => logger.error({ err, step: what }, `stopping: ${what} failed; carrying on`)),
+          deadline,
+          () => logger.warn({ step: what }, `stopping: gave up waiting for ${what} (SHUTDOWN_TIMEOUT_MS)`),
+        );
       try {
         readiness.markShuttingDown();
         clearInterval(keepWarm);
-        await schedules?.stop();
-        await telegram?.stop();
-        await app.close();
-        if (started) await dispatcher.stop();
+        await step('the schedules', () => schedules?.stop());
+        await step('the Telegram start under way', () => telegramStarter?.stop());
+        await step('the Telegram bot', () => telegram?.stop());
+        await step('the HTTP server', () => app.close());
+        if (started) await step('the sends in flight', () => dispatcher.stop());
       } finally {
-        await checkpointer?.stop();
+        await checkpointer?.stop({ timeoutMs: Math.max(1_000, deadline - Date.now()) });
         if (ownsDb) db.$client.close();
       }
     },

@@ -5,6 +5,7 @@ import type { Update } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../core/logger';
 import { describeForLog } from './errors';
+import { toApiSignal } from './network';
 
 /** The updates Signalcast acts on; chat_member is only sent when asked for. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'chat_join_request', 'chat_member', 'my_chat_member'] as const;
@@ -14,8 +15,8 @@ export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
 /** Starts and stops the flow of updates into a bot. */
 export interface TelegramReceiver {
   readonly mode: 'polling' | 'webhook';
-  /** Resolves once updates flow (polling has begun, or the webhook is set). */
-  start(bot: Bot): Promise<void>;
+  /** Resolves once updates flow (polling has begun, or the webhook is set); `signal` abandons it. */
+  start(bot: Bot, signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,8 +32,10 @@ export class PollingReceiver implements TelegramReceiver {
 
   constructor(private readonly options: { logger: Logger; token: string; timeoutSeconds?: number }) {}
 
-  async start(bot: Bot): Promise<void> {
+  async start(bot: Bot, signal?: AbortSignal): Promise<void> {
     this.bot = bot;
+    // bot.start() also deletes the webhook, but retries a network error for ever: this call is bounded.
+    await bot.api.deleteWebhook({ drop_pending_updates: false }, toApiSignal(signal));
     await new Promise<void>((resolve, reject) => {
       this.loop = bot.start({
         drop_pending_updates: false,
@@ -46,9 +49,10 @@ export class PollingReceiver implements TelegramReceiver {
     });
   }
 
+  /** Ends the long poll; the last getUpdates (which confirms the offset) is bounded by the Api's call timeout. */
   async stop(): Promise<void> {
-    if (this.bot?.isRunning()) await this.bot.stop();
-    await this.loop;
+    if (this.bot?.isRunning()) await this.bot.stop().catch((err: unknown) => this.options.logger.warn({ error: describeForLog(err, this.options.token) }, 'could not confirm the last Telegram updates; they come again at the next start'));
+    await this.loop?.catch(() => undefined);
   }
 }
 
@@ -61,9 +65,8 @@ export class WebhookReceiver implements TelegramReceiver {
 
   constructor(private readonly options: { url: string; secret: string }) {}
 
-  async start(bot: Bot): Promise<void> {
-    await bot.init();
-    await bot.api.setWebhook(this.options.url, { secret_token: this.options.secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
+  async start(bot: Bot, signal?: AbortSignal): Promise<void> {
+    await bot.api.setWebhook(this.options.url, { secret_token: this.options.secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false }, toApiSignal(signal));
   }
 
   /** The webhook stays set: Telegram keeps the updates until the next start. */
