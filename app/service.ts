@@ -5,6 +5,7 @@ import type { BillingService } from '../billing';
 import { registerTelegramWebhook, toTelegramFailure, type EventHandler, type TelegramBot } from '../bots/telegram';
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
+import { currentCapabilities, type Capabilities } from '../core/capabilities';
 import { SignalcastError } from '../core/errors';
 import { Dispatcher } from '../core/delivery/dispatcher';
 import { createRetryPolicy } from '../core/delivery/retry-policy';
@@ -55,6 +56,8 @@ export interface Service {
   readonly telegram: TelegramBot | null;
   readonly billing: BillingService | null;
   readonly access: AccessWiring | null;
+  /** What this service delivers (and so what the plans tell subscribers they get). */
+  readonly capabilities: Capabilities;
   /** The server's own URL (loopback when listening on every interface), once started. */
   readonly url: string | undefined;
   /** Starts sending, listens, starts the bot (after listening: a webhook needs the route) and the schedules; returns the URL. */
@@ -161,11 +164,14 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   if (billing) billing.registerRoutes(app);
   if (telegram?.webhook) registerTelegramWebhook(app, telegram, telegram.webhook.secret);
 
+  // What the plans may promise: the platforms running here, payments if Stripe is set (see core/capabilities.ts).
+  const capabilities = currentCapabilities([...platforms.keys()], billing !== null);
   const commands = createCommandDeps({
     db,
     accounts,
     billing: billing?.billing ?? unconfiguredBilling,
     plans,
+    capabilities,
     signals,
     audit,
     clock,
@@ -183,7 +189,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   let checkpointer: Checkpointer | undefined;
 
   return {
-    app, db, plans, dispatcher, telegram, billing, access,
+    app, db, plans, dispatcher, telegram, billing, access, capabilities,
     get url() {
       return url;
     },
