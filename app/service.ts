@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { BillingService } from '../billing';
-import { registerTelegramWebhook, toTelegramFailure, type EventHandler, type TelegramBot } from '../bots/telegram';
+import { registerTelegramWebhook, TelegramStartError, toTelegramFailure, type EventHandler, type TelegramBot } from '../bots/telegram';
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
 import { currentCapabilities, type Capabilities } from '../core/capabilities';
@@ -126,7 +126,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     name: 'telegram',
     attempt: (signal) => telegram.start(signal),
     classify: (err) => {
-      const failure = toTelegramFailure(err);
+      const failure = err instanceof TelegramStartError ? err.failure : toTelegramFailure(err);
       return { permanent: failure.tokenRefused, cause: failure.cause };
     },
     logger: logger.child({ component: 'telegram' }),
@@ -185,6 +185,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
 
   let schedules: Schedules | null = null;
   let started = false;
+  let stopping = false;
   let keepWarm: NodeJS.Timeout | undefined;
   let checkpointer: Checkpointer | undefined;
 
@@ -216,6 +217,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       url = config.host === '0.0.0.0' || config.host === '::' ? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` : listened;
       // A refused token fails the start (it cannot fix itself); an unreachable Telegram is retried in the background.
       await telegramStarter?.start();
+      // A stop that came during the first attempt at Telegram: start nothing more.
+      if (stopping) return url;
       schedules = startSchedules({
         billing: billing ? (o) => billing.reconcile(o) : undefined,
         access: access?.reconciler,
@@ -235,6 +238,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
           () => logger.warn({ step: what }, `stopping: gave up waiting for ${what} (SHUTDOWN_TIMEOUT_MS)`),
         );
       try {
+        stopping = true;
         readiness.markShuttingDown();
         clearInterval(keepWarm);
         await step('the schedules', () => schedules?.stop());
