@@ -119,6 +119,20 @@ describe('signalcast start outside sandbox mode', () => {
     expectClosedDatabase(w.databasePath);
   });
 
+  it('with Telegram hanging on every call, SIGTERM still exits 0 within SHUTDOWN_TIMEOUT_MS', async () => {
+    const w = await world();
+    const service = await startLive(w.env);
+    await service.waitFor((l) => String(l.msg).startsWith('Telegram bot @signalcast_bot started (polling)'));
+    w.telegram.failNext({ kind: 'hang' }, { count: 1000 });
+    const before = Date.now();
+    expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(Date.now() - before).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 1_000);
+    // Telegram never confirmed the last updates: the stop went on without it.
+    expect(service.lines.some((l) => l.msg === 'stopping: gave up waiting for the Telegram bot (SHUTDOWN_TIMEOUT_MS)')).toBe(true);
+    expect(service.lines.at(-1)?.msg).toBe('stopped');
+    expectClosedDatabase(w.databasePath);
+  });
+
   it('once Telegram answers again, starts the bot by itself and /readyz turns 200', async () => {
     const w = await world();
     const port = Number(new URL(w.telegram.apiRoot).port);
