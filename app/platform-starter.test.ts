@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTelegramBot, TelegramStartError, type TelegramBot } from '../bots/telegram';
+import type { TelegramStartError} from '../bots/telegram';
+import { createTelegramBot, type TelegramBot } from '../bots/telegram';
 import { loadConfig } from '../config';
 import { silentLogger } from '../core/logger';
 import { until } from '../core/testing/until';
