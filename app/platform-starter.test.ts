@@ -74,4 +74,18 @@ describe('createTelegram', () => {
     expect(createTelegram(loadConfig(env), deps)?.mode).toBe('polling');
     expect(createTelegram(loadConfig({ ...env, TELEGRAM_MODE: 'webhook' }), deps)?.webhook?.url).toBe('https://signals.example.com/webhooks/telegram');
   });
+
+  it('registers a menu without /link when Telegram is the only chat app', async () => {
+    const emu = await startTelegramEmulator();
+    try {
+      const bot = createTelegram(loadConfig({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot }), { logger: silentLogger, onEvent: async () => [] });
+      await bot?.start();
+      await bot?.stop();
+      const menu = emu.commands().map((c) => c.command);
+      expect(menu).toContain('subscribe');
+      expect(menu).not.toContain('link');
+    } finally {
+      await emu.stop();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 // The chat platforms the settings configure: the test platform and the Telegram bot (its sending side goes to the dispatcher).
+import { publicCommands } from '../bots/commands/help';
 import { createTestchatPlatform } from '../bots/testchat';
 import { createTelegramBot, type EventHandler, type TelegramBot } from '../bots/telegram';
 import type { Config } from '../config';
@@ -27,6 +28,8 @@ export function createTelegram(config: Config, deps: { logger: Logger; onEvent: 
     apiRoot,
     webhook: config.telegram.mode === 'webhook' && config.publicUrl ? { publicUrl: config.publicUrl, secret: webhookSecret } : undefined,
     operatorIds,
+    // The same commands /help lists: /link only with a second chat app (TESTCHAT_URL) to link with.
+    menu: publicCommands({ platforms: config.testchat.url ? ['telegram', 'testchat'] : ['telegram'] }),
     logger: deps.logger.child({ component: 'telegram' }),
     onEvent: deps.onEvent,
   });

@@ -38,6 +38,8 @@ export interface TelegramBotOptions {
   apiRoot?: string | undefined;
   /** Webhook mode (PUBLIC_URL set): the public base URL, and the secret Telegram echoes (random when absent). */
   webhook?: { publicUrl: string; secret?: string | undefined } | undefined;
+  /** The public command menu; all of PUBLIC_COMMANDS by default. */
+  menu?: readonly CommandInfo[] | undefined;
   /** Telegram user ids of the operators: their command menu also lists the operator commands. */
   operatorIds?: readonly string[] | undefined;
   logger: Logger;
@@ -135,11 +137,12 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
 
   async function registerMenus(abort: AbortSignal | undefined): Promise<void> {
     const signal = toApiSignal(abort);
-    await bot.api.setMyCommands(toMenu(PUBLIC_COMMANDS), {}, signal);
+    const menu = options.menu ?? PUBLIC_COMMANDS;
+    await bot.api.setMyCommands(toMenu(menu), {}, signal);
     for (const id of options.operatorIds ?? []) {
       if (!/^\d+$/.test(id)) continue;
       // Only works once the operator has written to the bot: a "chat not found" is not worth failing the start for.
-      await bot.api.setMyCommands(toMenu([...PUBLIC_COMMANDS, ...OPERATOR_COMMANDS]), { scope: { type: 'chat', chat_id: Number(id) } }, signal)
+      await bot.api.setMyCommands(toMenu([...menu, ...OPERATOR_COMMANDS]), { scope: { type: 'chat', chat_id: Number(id) } }, signal)
         .catch((err: unknown) => logger.warn({ operatorId: id, error: describeForLog(err, token) }, 'could not set the operator command menu'));
     }
   }
