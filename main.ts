@@ -26,7 +26,7 @@ function shutdownSignal(logger: Logger): Promise<NodeJS.Signals> {
 }
 
 /** Warnings about settings that work but will surprise: no payments, a live key without a public address, a key nothing uses. */
-function warnAboutSettings(config: Config, logger: Logger): void {
+export function warnAboutSettings(config: Config, logger: Logger): void {
   const key = config.stripe.secretKey;
   if (!config.sandbox && !key) {
     logger.warn('STRIPE_SECRET_KEY is not set: paid plans cannot be bought (/subscribe answers that payments are not set up); set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take payments');
