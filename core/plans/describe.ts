@@ -28,9 +28,24 @@ export function describePlan(plan: Plan): string {
   return `${plan.id} (${plan.name}, level ${plan.level}): ${parts.join('; ')}`;
 }
 
-/** Every plan, lowest level first, then the grace period. */
+/** Plan features this version cannot deliver on any platform; subscribers are not shown them (see subscriberFeatures). */
+function undeliverable(plans: PlansConfig): string[] {
+  const used = (f: (p: Plan) => boolean) => plans.plans.some(f);
+  return [
+    used((p) => p.rationale) ? 'rationale' : '',
+    used((p) => p.snapshot) ? 'snapshot' : '',
+    used((p) => p.slackEnterprise) ? 'Slack enterprise' : '',
+    used((p) => p.apiAccess) ? 'API access' : '',
+    used((p) => p.discordRoleIds.length > 0) ? 'Discord roles' : '',
+  ].filter(Boolean);
+}
+
+/** Every plan, lowest level first, what this version does not deliver yet, then the grace period. */
 export function describePlans(plans: PlansConfig): string[] {
-  return [...plans.plans].sort((a, b) => a.level - b.level).map(describePlan).concat(`past_due grace period: ${plans.graceDays} days`);
+  const lines = [...plans.plans].sort((a, b) => a.level - b.level).map(describePlan);
+  const missing = undeliverable(plans);
+  if (missing.length > 0) lines.push(`not delivered by this version, so not shown to subscribers: ${missing.join(', ')}`);
+  return lines.concat(`past_due grace period: ${plans.graceDays} days`);
 }
 
 /**
