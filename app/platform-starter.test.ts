@@ -53,6 +53,21 @@ describe('starting Telegram without letting its outage block the service', () =>
     expect(emu.calls('getMe')).toHaveLength(1);
   });
 
+  it('gives up on an attempt Telegram never answers after the call timeout, and says so', async () => {
+    const emu = await startTelegramEmulator();
+    emulators.push(emu);
+    emu.failNext({ kind: 'hang' }, { method: 'getMe' });
+    const bot = createTelegramBot({ token: emu.token, apiRoot: emu.apiRoot, logger: silentLogger, onEvent: async () => [], callTimeoutMs: 200 });
+    bots.push(bot);
+    const logger = recordingLogger();
+    const starter = createPlatformStarter({ name: 'telegram', attempt: (signal) => bot.start(signal), classify, logger, backoffMs: [20] });
+    await starter.start();
+    expect(starter.status()).toBe('unreachable: timed out');
+    expect(logger.records.find((r) => r.level === 'error')?.msg).toMatch(/^telegram could not be started: timed out/);
+    await until(() => starter.status() === 'ok', 'the next attempt, answered');
+    await starter.stop();
+  });
+
   it('stops at once while Telegram hangs on an attempt', async () => {
     const emu = await startTelegramEmulator();
     emulators.push(emu);

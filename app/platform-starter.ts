@@ -34,6 +34,9 @@ export interface PlatformStarter {
   stop(): Promise<void>;
 }
 
+/** After this long without an answer, the first attempt is logged as slow. */
+const SLOW_START_MS = 2_000;
+
 const DEFAULT_BACKOFF_MS = [1_000, 2_000, 5_000, 15_000, 30_000, 60_000];
 
 export function createPlatformStarter(options: PlatformStarterOptions): PlatformStarter {
@@ -87,7 +90,13 @@ export function createPlatformStarter(options: PlatformStarterOptions): Platform
     status: () => (stopped ? 'stopped' : state),
     async start() {
       state = 'starting';
-      if (!(await once(0))) retryLater(1);
+      // A platform that does not answer holds the first attempt until its call timeout: say so meanwhile.
+      const slow = setTimeout(() => logger.warn({ platform: name }, `${name} has not answered yet; waiting for it (the HTTP server is already serving)`), SLOW_START_MS);
+      try {
+        if (!(await once(0))) retryLater(1);
+      } finally {
+        clearTimeout(slow);
+      }
     },
     async stop() {
       stopped = true;
