@@ -175,11 +175,16 @@ describe('warnings at start', () => {
   const token = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
   it('warns when a live Stripe key is set without PUBLIC_URL, since Checkout would return payers to 127.0.0.1', () => {
-    expect(warnings({ TELEGRAM_BOT_TOKEN: token, STRIPE_SECRET_KEY: 'sk_live_abc' })).toEqual([
+    const hook = { STRIPE_WEBHOOK_SECRET: 'whsec_abc' };
+    expect(warnings({ TELEGRAM_BOT_TOKEN: token, STRIPE_SECRET_KEY: 'sk_live_abc', ...hook })).toEqual([
       'a live Stripe key is set without PUBLIC_URL: Checkout would send payers back to http://127.0.0.1:8080; set PUBLIC_URL to this service\'s public https:// address',
     ]);
-    expect(warnings({ TELEGRAM_BOT_TOKEN: token, STRIPE_SECRET_KEY: 'rk_live_abc', PUBLIC_URL: 'https://signals.example.com' })).toEqual([]);
-    expect(warnings({ TELEGRAM_BOT_TOKEN: token, STRIPE_SECRET_KEY: 'sk_test_abc' })).toEqual([]);
+    expect(warnings({ TELEGRAM_BOT_TOKEN: token, STRIPE_SECRET_KEY: 'rk_live_abc', PUBLIC_URL: 'https://signals.example.com', ...hook })).toEqual([]);
+    expect(warnings({ TELEGRAM_BOT_TOKEN: token, STRIPE_SECRET_KEY: 'sk_test_abc', ...hook })).toEqual([]);
+  });
+
+  it('warns when a Stripe key is set without STRIPE_WEBHOOK_SECRET, since no webhook is taken', () => {
+    expect(warnings({ TELEGRAM_BOT_TOKEN: token, STRIPE_SECRET_KEY: 'sk_test_abc' })).toEqual([expect.stringMatching(/^STRIPE_WEBHOOK_SECRET is not set: \/webhooks\/stripe is off/)]);
   });
 
   it('warns outside sandbox mode without a Stripe key that paid plans cannot be bought, and that OPENAI_API_KEY is ignored', () => {

@@ -31,6 +31,9 @@ export function warnAboutSettings(config: Config, logger: Logger): void {
   if (!config.sandbox && !key) {
     logger.warn('STRIPE_SECRET_KEY is not set: paid plans cannot be bought (/subscribe answers that payments are not set up); set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take payments');
   }
+  if (key && !config.stripe.webhookSecret) {
+    logger.warn('STRIPE_WEBHOOK_SECRET is not set: /webhooks/stripe is off, so a payment opens access only at the daily billing reconciliation; set it to the endpoint\'s whsec_ secret');
+  }
   if (key && /^(sk|rk)_live_/.test(key) && !config.publicUrl) {
     logger.warn(`a live Stripe key is set without PUBLIC_URL: Checkout would send payers back to http://127.0.0.1:${config.port}; set PUBLIC_URL to this service's public https:// address`);
   }
