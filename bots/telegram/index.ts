@@ -36,7 +36,7 @@ export interface TelegramBotOptions {
   token: string;
   /** TELEGRAM_API_ROOT: Telegram by default, or the emulator. */
   apiRoot?: string | undefined;
-  /** Webhook mode (PUBLIC_URL set): the public base URL, and the secret Telegram echoes (random when absent). */
+  /** Webhook mode (TELEGRAM_MODE=webhook): PUBLIC_URL, and the secret Telegram echoes (random when absent). */
   webhook?: { publicUrl: string; secret?: string | undefined } | undefined;
   /** The public command menu; all of PUBLIC_COMMANDS by default. */
   menu?: readonly CommandInfo[] | undefined;

@@ -1,4 +1,4 @@
-// How updates reach the bot: long polling (the default) or a webhook (with PUBLIC_URL), behind one small interface.
+// How updates reach the bot: long polling (the default) or a webhook (TELEGRAM_MODE=webhook, at PUBLIC_URL), behind one small interface.
 import { timingSafeEqual } from 'node:crypto';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
