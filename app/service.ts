@@ -131,7 +131,11 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     },
     logger: logger.child({ component: 'telegram' }),
   }) : null;
-  const readiness = createReadiness({ database: databaseCheck(db), ...(telegramStarter ? { telegram: () => telegramStarter.status() } : {}) });
+  const telegramCheck = () => {
+    const status = telegramStarter?.status() ?? 'ok';
+    return status === 'ok' && telegram?.receiveFailure ? telegram.receiveFailure : status;
+  };
+  const readiness = createReadiness({ database: databaseCheck(db), ...(telegramStarter ? { telegram: telegramCheck } : {}) });
   const app = buildServer({
     signals,
     apiKeys: new SqliteApiKeyStore({ db, clock }),

@@ -63,6 +63,8 @@ export interface TelegramBot extends WebhookTarget {
   readonly mode: 'polling' | 'webhook';
   /** In webhook mode: where the route listens and the secret it checks (give both to registerTelegramWebhook). */
   readonly webhook: { path: string; url: string; secret: string } | undefined;
+  /** Why updates stopped flowing after a successful start (e.g. "long polling stopped: getUpdates: Conflict ..."), else undefined. */
+  readonly receiveFailure: string | undefined;
   /** The bot's @username, once started. */
   readonly username: string | undefined;
   /** https://t.me/<bot>?start=<payload>, once started. */
@@ -154,6 +156,9 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
     webhook,
     get ready() {
       return ready;
+    },
+    get receiveFailure() {
+      return receiver.failure;
     },
     get username() {
       return bot.isInited() ? bot.botInfo.username : undefined;

@@ -17,6 +17,8 @@ export interface TelegramReceiver {
   readonly mode: 'polling' | 'webhook';
   /** Resolves once updates flow (polling has begun, or the webhook is set); `signal` abandons it. */
   start(bot: Bot, signal?: AbortSignal): Promise<void>;
+  /** Why updates stopped flowing on their own after the start (long polling refused with 401 or 409), if they did. */
+  readonly failure: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -29,11 +31,13 @@ export class PollingReceiver implements TelegramReceiver {
   readonly mode = 'polling' as const;
   private bot: Bot | undefined;
   private loop: Promise<void> | undefined;
+  failure: string | undefined;
 
   constructor(private readonly options: { logger: Logger; token: string; timeoutSeconds?: number }) {}
 
   async start(bot: Bot, signal?: AbortSignal): Promise<void> {
     this.bot = bot;
+    this.failure = undefined;
     // bot.start() also deletes the webhook, but retries a network error for ever: this call is bounded.
     await bot.api.deleteWebhook({ drop_pending_updates: false }, toApiSignal(signal));
     await new Promise<void>((resolve, reject) => {
@@ -44,7 +48,9 @@ export class PollingReceiver implements TelegramReceiver {
         onStart: () => resolve(),
       }).catch((err: unknown) => {
         reject(err);
-        this.options.logger.error({ error: describeForLog(err, this.options.token) }, 'Telegram long polling stopped');
+        const error = describeForLog(err, this.options.token);
+        this.failure = `long polling stopped: ${error.message}`;
+        this.options.logger.error({ error }, 'Telegram long polling stopped');
       });
     });
   }
@@ -62,6 +68,7 @@ export class PollingReceiver implements TelegramReceiver {
  */
 export class WebhookReceiver implements TelegramReceiver {
   readonly mode = 'webhook' as const;
+  readonly failure = undefined;
 
   constructor(private readonly options: { url: string; secret: string }) {}
 
