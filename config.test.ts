@@ -51,6 +51,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' }).sandbox).toBe(false);
   });
 
+  it('stops the start naming each platform that is not supported yet, and the settings given for it', () => {
+    expect(() => loadConfig({ DISCORD_BOT_TOKEN: 'anything' })).toThrow(/DISCORD_BOT_TOKEN: Discord is not supported yet \(only Telegram is\); unset it to start/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abc' })).toThrow(/SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET: Slack is not supported yet/);
+    expect(() => loadConfig({ WHATSAPP_ENABLED: 'true' })).toThrow(/WHATSAPP_ENABLED: WhatsApp is not supported yet/);
+    expect(() => loadConfig({ DISCORD_RATE_OVERALL: '5/1s' })).toThrow(expect.objectContaining({ code: 'config_invalid' }));
+    // Asking for nothing is fine, and the token never appears in the message.
+    expect(loadConfig({ WHATSAPP_ENABLED: 'false' }).sandbox).toBe(true);
+    expect(() => loadConfig({ DISCORD_BOT_TOKEN: 'secret-discord-token' })).not.toThrow(/secret-discord-token/);
+  });
+
+  it('takes Telegram updates by long polling unless TELEGRAM_MODE=webhook, which needs PUBLIC_URL', () => {
+    const token = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, PUBLIC_URL: 'https://signals.example.com' }).telegram.mode).toBe('polling');
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_MODE: 'webhook', PUBLIC_URL: 'https://signals.example.com' }).telegram.mode).toBe('webhook');
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_MODE: 'webhook' })).toThrow(/TELEGRAM_MODE: webhook needs PUBLIC_URL/);
+    expect(() => loadConfig({ TELEGRAM_MODE: 'push' })).toThrow(/TELEGRAM_MODE: expected polling or webhook/);
+  });
+
   it('reads rate overrides per platform', () => {
     const c = loadConfig({ TESTCHAT_RATE_OVERALL: '1000/1s', TESTCHAT_RATE_PER_CHAT: '1/1s' });
     expect(c.rateOverrides.testchat).toEqual({ overall: { limit: 1000, windowMs: 1000 }, perChat: { limit: 1, windowMs: 1000 } });

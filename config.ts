@@ -36,14 +36,35 @@ const rate = z.string().transform((v, ctx) => {
     return z.NEVER;
   }
 }).optional();
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 const idList = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 /** Settings whose values are secrets: never echoed back in an error. */
 export const SECRET_SETTINGS = new Set([
   'INGEST_SIGNING_SECRET', 'ADMIN_TOKEN', 'METRICS_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DISCORD_BOT_TOKEN',
-  'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'OPENAI_API_KEY', 'TESTCHAT_TOKEN',
+  'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'OPENAI_API_KEY', 'TESTCHAT_TOKEN',
 ]);
+
+/**
+ * Settings of the chat platforms that have no adapter yet. Setting any of them stops the start
+ * (exit 78) instead of being ignored: an operator who sets DISCORD_BOT_TOKEN expects a Discord bot.
+ */
+export const UNSUPPORTED_PLATFORM_SETTINGS: Readonly<Record<string, { platform: string; settings: readonly string[] }>> = {
+  discord: { platform: 'Discord', settings: ['DISCORD_BOT_TOKEN', 'DISCORD_API_URL', 'DISCORD_RATE_OVERALL', 'DISCORD_RATE_PER_CHAT', 'DISCORD_RATE_PER_GROUP'] },
+  slack: { platform: 'Slack', settings: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'SLACK_RATE_OVERALL', 'SLACK_RATE_PER_CHAT', 'SLACK_RATE_PER_GROUP'] },
+  whatsapp: { platform: 'WhatsApp', settings: ['WHATSAPP_ENABLED', 'CHROMIUM_PATH'] },
+};
+
+/** "DISCORD_BOT_TOKEN: Discord is not supported yet ..." for each unsupported platform with a setting given. */
+function unsupportedSettings(env: Record<string, string | undefined>): string[] {
+  const lines: string[] = [];
+  for (const { platform, settings } of Object.values(UNSUPPORTED_PLATFORM_SETTINGS)) {
+    // WHATSAPP_ENABLED=false asks for nothing.
+    const given = settings.filter((name) => env[name] !== undefined && !(name === 'WHATSAPP_ENABLED' && /^(false|0|no|off)$/i.test(env[name] ?? '')));
+    if (given.length === 0) continue;
+    lines.push(`  ${given.join(', ')}: ${platform} is not supported yet (only Telegram is); unset ${given.length === 1 ? 'it' : 'them'} to start`);
+  }
+  return lines;
+}
 
 const schema = z.object({
   PORT: int(0, 65535).default(8080),
@@ -71,6 +92,7 @@ const schema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(5_000),
   HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(500),
 
+  TELEGRAM_MODE: z.enum(['polling', 'webhook'], { error: 'expected polling or webhook' }).default('polling'),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'expected a token from BotFather, like 123456:ABC-DEF...').optional(),
   TELEGRAM_API_ROOT: url('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters A-Z, a-z, 0-9, _ or -').optional(),
@@ -79,22 +101,6 @@ const schema = z.object({
   TELEGRAM_RATE_OVERALL: rate,
   TELEGRAM_RATE_PER_CHAT: rate,
   TELEGRAM_RATE_PER_GROUP: rate,
-
-  DISCORD_BOT_TOKEN: optionalText,
-  DISCORD_API_URL: url('https://discord.com/api'),
-  DISCORD_RATE_OVERALL: rate,
-  DISCORD_RATE_PER_CHAT: rate,
-  DISCORD_RATE_PER_GROUP: rate,
-
-  SLACK_BOT_TOKEN: optionalText,
-  SLACK_SIGNING_SECRET: optionalText,
-  SLACK_API_URL: url('https://slack.com/api/'),
-  SLACK_RATE_OVERALL: rate,
-  SLACK_RATE_PER_CHAT: rate,
-  SLACK_RATE_PER_GROUP: rate,
-
-  WHATSAPP_ENABLED: bool.default(false),
-  CHROMIUM_PATH: optionalText,
 
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'expected a Stripe secret key (sk_test_..., sk_live_... or rk_...)').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, 'expected a webhook signing secret (whsec_...)').optional(),
@@ -145,15 +151,12 @@ export interface Config {
   http: HttpLimits;
   /** Settings that override a platform's default limits. */
   rateOverrides: Partial<Record<PlatformName, Partial<PlatformLimits>>>;
-  /** inviteMode: how personal invite links admit (bots/telegram/access.ts InviteMode). */
-  telegram: { token: string | undefined; apiRoot: string | undefined; webhookSecret: string | undefined; operatorIds: string[]; inviteMode: 'join_request' | 'member_limit' };
-  discord: { token: string | undefined; apiUrl: string | undefined };
-  slack: { botToken: string | undefined; signingSecret: string | undefined; apiUrl: string | undefined };
-  whatsapp: { enabled: boolean; chromiumPath: string };
+  /** `mode`: how updates arrive (TELEGRAM_MODE): long polling, or a webhook at PUBLIC_URL/webhooks/telegram. inviteMode: how personal invite links admit (bots/telegram/access.ts InviteMode). */
+  telegram: { token: string | undefined; apiRoot: string | undefined; mode: 'polling' | 'webhook'; webhookSecret: string | undefined; operatorIds: string[]; inviteMode: 'join_request' | 'member_limit' };
   stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
   openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
   testchat: { url: string | undefined; token: string | undefined };
-  /** No platform tokens at all: start the local emulators instead (see DESIGN.md, Sandbox). */
+  /** No platform token (TELEGRAM_BOT_TOKEN): start the local emulators instead (see DESIGN.md, Sandbox). */
   sandbox: boolean;
 }
 
@@ -169,18 +172,19 @@ export function readDotenv(path: string): Record<string, string> {
 export function loadConfig(env: Record<string, string | undefined> = { ...readDotenv('.env'), ...process.env }): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
+  const unsupported = unsupportedSettings(cleaned);
+  if (!parsed.success || unsupported.length > 0) {
+    const lines = unsupported.concat((parsed.error?.issues ?? []).map((issue) => {
       const name = String(issue.path[0] ?? '(settings)');
       const shown = SECRET_SETTINGS.has(name) || cleaned[name] === undefined ? '' : ` (got "${String(cleaned[name]).slice(0, 80)}")`;
       return `  ${name}: ${issue.message}${shown}`;
-    });
+    }));
     throw new SignalcastError('config_invalid', `Invalid settings:\n${lines.join('\n')}`);
   }
-  return toConfig(parsed.data);
+  return toConfig(parsed.data as Env);
 }
 
-function rates(e: Env, prefix: 'TELEGRAM' | 'DISCORD' | 'SLACK' | 'TESTCHAT'): Partial<PlatformLimits> {
+function rates(e: Env, prefix: 'TELEGRAM' | 'TESTCHAT'): Partial<PlatformLimits> {
   const out: Partial<PlatformLimits> = {};
   const overall = e[`${prefix}_RATE_OVERALL`];
   const perChat = e[`${prefix}_RATE_PER_CHAT`];
@@ -203,7 +207,10 @@ function toConfig(e: Env): Config {
   if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
     throw new SignalcastError('config_invalid', `Invalid settings:\n  HTTP_HEADERS_TIMEOUT_MS: must not be above HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS})`);
   }
-  const sandbox = !e.TELEGRAM_BOT_TOKEN && !e.DISCORD_BOT_TOKEN && !e.SLACK_BOT_TOKEN && !e.WHATSAPP_ENABLED;
+  if (e.TELEGRAM_MODE === 'webhook' && !e.PUBLIC_URL) {
+    throw new SignalcastError('config_invalid', 'Invalid settings:\n  TELEGRAM_MODE: webhook needs PUBLIC_URL (the https:// address Telegram sends updates to); set it, or use TELEGRAM_MODE=polling');
+  }
+  const sandbox = !e.TELEGRAM_BOT_TOKEN;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -227,14 +234,9 @@ function toConfig(e: Env): Config {
     },
     rateOverrides: {
       telegram: rates(e, 'TELEGRAM'),
-      discord: rates(e, 'DISCORD'),
-      slack: rates(e, 'SLACK'),
       testchat: rates(e, 'TESTCHAT'),
     },
-    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, operatorIds: e.TELEGRAM_OPERATOR_IDS ?? [], inviteMode: e.TELEGRAM_INVITE_MODE },
-    discord: { token: e.DISCORD_BOT_TOKEN, apiUrl: e.DISCORD_API_URL },
-    slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL },
-    whatsapp: { enabled: e.WHATSAPP_ENABLED, chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, mode: e.TELEGRAM_MODE, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, operatorIds: e.TELEGRAM_OPERATOR_IDS ?? [], inviteMode: e.TELEGRAM_INVITE_MODE },
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
     testchat: { url: e.TESTCHAT_URL, token: e.TESTCHAT_TOKEN },

@@ -32,8 +32,8 @@ const MIN_SECRET_LENGTH = 6;
 /** Every secret value in the settings, for the scrubber. */
 export function secretValues(config: Config): string[] {
   const values = [
-    config.ingest.signingSecret, config.adminToken, config.metricsToken, config.telegram.token, config.telegram.webhookSecret, config.discord.token,
-    config.slack.botToken, config.slack.signingSecret, config.stripe.secretKey, config.stripe.webhookSecret, config.openai.apiKey, config.testchat.token,
+    config.ingest.signingSecret, config.adminToken, config.metricsToken, config.telegram.token, config.telegram.webhookSecret,
+    config.stripe.secretKey, config.stripe.webhookSecret, config.openai.apiKey, config.testchat.token,
   ];
   return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
 }

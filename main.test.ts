@@ -9,6 +9,9 @@ import { seedSubscribers } from './db/testing/seed';
 import { startTestchat } from './sandbox/testchat/server';
 import { signBody } from './server/signature';
 import { until } from './core/testing/until';
+import { loadConfig } from './config';
+import { warnAboutSettings } from './main';
+import { recordingLogger } from './server/testing/harness';
 
 const MAIN = resolve('main.ts');
 const TSX = createRequire(import.meta.url).resolve('tsx');
@@ -160,5 +163,33 @@ describe('signalcast start', () => {
     const run = start({ TESTCHAT_URL: 'http://127.0.0.1:9' });
     expect((await run.exited).code).toBe(78);
     expect(run.stderr.join('')).toContain('TESTCHAT_TOKEN');
+  });
+});
+
+describe('warnings at start', () => {
+  const warnings = (env: Record<string, string>) => {
+    const logger = recordingLogger();
+    warnAboutSettings(loadConfig(env), logger);
+    return logger.records.filter((r) => r.level === 'warn').map((r) => r.msg);
+  };
+  const token = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+  it('warns when a live Stripe key is set without PUBLIC_URL, since Checkout would return payers to 127.0.0.1', () => {
+    const hook = { STRIPE_WEBHOOK_SECRET: 'whsec_abc' };
+    expect(warnings({ TELEGRAM_BOT_TOKEN: token, STRIPE_SECRET_KEY: 'sk_live_abc', ...hook })).toEqual([
+      'a live Stripe key is set without PUBLIC_URL: Checkout would send payers back to http://127.0.0.1:8080; set PUBLIC_URL to this service\'s public https:// address',
+    ]);
+    expect(warnings({ TELEGRAM_BOT_TOKEN: token, STRIPE_SECRET_KEY: 'rk_live_abc', PUBLIC_URL: 'https://signals.example.com', ...hook })).toEqual([]);
+    expect(warnings({ TELEGRAM_BOT_TOKEN: token, STRIPE_SECRET_KEY: 'sk_test_abc', ...hook })).toEqual([]);
+  });
+
+  it('warns when a Stripe key is set without STRIPE_WEBHOOK_SECRET, since no webhook is taken', () => {
+    expect(warnings({ TELEGRAM_BOT_TOKEN: token, STRIPE_SECRET_KEY: 'sk_test_abc' })).toEqual([expect.stringMatching(/^STRIPE_WEBHOOK_SECRET is not set: \/webhooks\/stripe is off/)]);
+  });
+
+  it('warns outside sandbox mode without a Stripe key that paid plans cannot be bought, and that OPENAI_API_KEY is ignored', () => {
+    expect(warnings({ TELEGRAM_BOT_TOKEN: token })).toEqual([expect.stringMatching(/^STRIPE_SECRET_KEY is not set: paid plans cannot be bought/)]);
+    expect(warnings({})).toEqual([]);
+    expect(warnings({ OPENAI_API_KEY: 'sk-openai-abc' })).toEqual(['OPENAI_API_KEY is set, but this version writes no rationales: the setting is ignored']);
   });
 });

@@ -25,11 +25,27 @@ function shutdownSignal(logger: Logger): Promise<NodeJS.Signals> {
   });
 }
 
+/** Warnings about settings that work but will surprise: no payments, a live key without a public address, a key nothing uses. */
+export function warnAboutSettings(config: Config, logger: Logger): void {
+  const key = config.stripe.secretKey;
+  if (!config.sandbox && !key) {
+    logger.warn('STRIPE_SECRET_KEY is not set: paid plans cannot be bought (/subscribe answers that payments are not set up); set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take payments');
+  }
+  if (key && !config.stripe.webhookSecret) {
+    logger.warn('STRIPE_WEBHOOK_SECRET is not set: /webhooks/stripe is off, so a payment opens access only at the daily billing reconciliation; set it to the endpoint\'s whsec_ secret');
+  }
+  if (key && /^(sk|rk)_live_/.test(key) && !config.publicUrl) {
+    logger.warn(`a live Stripe key is set without PUBLIC_URL: Checkout would send payers back to http://127.0.0.1:${config.port}; set PUBLIC_URL to this service's public https:// address`);
+  }
+  if (config.openai.apiKey) logger.warn('OPENAI_API_KEY is set, but this version writes no rationales: the setting is ignored');
+}
+
 /**
- * Runs the service until SIGTERM or SIGINT. Without platform tokens (or without a Stripe key) the
- * sandbox's emulators start first and the real clients are pointed at them. At the signal: /readyz
- * answers 503, the schedules stop, the bot stops receiving, the HTTP server finishes the requests
- * under way, the dispatcher finishes its sends in flight, the database closes, the emulators stop.
+ * Runs the service until SIGTERM or SIGINT. Without a platform token (sandbox mode) the sandbox's
+ * emulators start first and the real clients are pointed at them; with one, no emulator ever starts.
+ * At the signal: /readyz answers 503, the schedules stop, the bot stops receiving, the HTTP server
+ * finishes the requests under way, the dispatcher finishes its sends in flight (all within
+ * SHUTDOWN_TIMEOUT_MS), the database closes, the emulators stop.
  */
 export async function startService(config: Config): Promise<void> {
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: secretValues(config) });
@@ -43,22 +59,24 @@ export async function startService(config: Config): Promise<void> {
     service = createService({ config: sandbox?.config ?? config, logger, plans });
     process.on('unhandledRejection', onUnhandled);
     const stopping = shutdownSignal(logger);
-    const url = await service.start();
-    sandbox?.attach(url);
-    const platforms = [...new Set([...(service.telegram ? ['telegram'] : []), ...(config.testchat.url ? ['testchat'] : [])])];
-    logger.info({ url, platforms, plans: plans.plans.map((p) => p.id), billing: service.billing ? 'stripe' : 'off' }, `Signalcast listening on ${url}`);
-    if (config.sandbox) {
-      const consoleUrl = sandbox?.consoleUrl ?? null;
-      logger.info({ telegram: sandbox?.telegram?.apiRoot ?? null, stripe: sandbox?.stripe?.url ?? null, testchat: config.testchat.url ?? null, console: consoleUrl },
-        `sandbox mode: no platform tokens are set, so no real chat app is contacted (the Telegram and Stripe emulators run on loopback)${consoleUrl ? `; act as a subscriber at ${consoleUrl}` : ''}; set TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN or SLACK_BOT_TOKEN to go live`);
-    } else if (sandbox?.stripe) {
-      logger.warn({ stripe: sandbox.stripe.url }, 'STRIPE_SECRET_KEY is not set: checkout uses the local Stripe emulator, so nobody can really pay; set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take payments');
+    // A signal during the start (Telegram answering slowly) stops at once.
+    const url = await Promise.race([service.start(), stopping.then(() => null)]);
+    if (url !== null) {
+      sandbox?.attach(url);
+      const platforms = [...service.capabilities.platforms];
+      logger.info({ url, platforms, plans: plans.plans.map((p) => p.id), billing: service.billing ? 'stripe' : 'off' }, `Signalcast listening on ${url}`);
+      if (config.sandbox) {
+        const consoleUrl = sandbox?.consoleUrl ?? null;
+        logger.info({ telegram: sandbox?.telegram?.apiRoot ?? null, stripe: sandbox?.stripe?.url ?? null, testchat: config.testchat.url ?? null, console: consoleUrl },
+          `sandbox mode: no platform token is set, so no real chat app is contacted (the Telegram and Stripe emulators run on loopback)${consoleUrl ? `; act as a subscriber at ${consoleUrl}` : ''}; set TELEGRAM_BOT_TOKEN to go live`);
+      }
+      warnAboutSettings(config, logger);
+      if (platforms.length === 0) logger.warn('no chat platform is configured: deliveries are planned and wait until one is (TESTCHAT_URL)');
+      await stopping;
     }
-    if (platforms.length === 0) logger.warn('no chat platform is configured: deliveries are planned and wait until one is (TESTCHAT_URL)');
-
-    await stopping;
-    await service.stop();
+    const stopped = service;
     service = undefined;
+    await stopped.stop();
     logger.info('stopped');
   } finally {
     process.off('unhandledRejection', onUnhandled);

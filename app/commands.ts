@@ -21,6 +21,7 @@ export interface CommandWiringDeps {
   accounts: SqliteAccountStore;
   billing: Billing;
   plans: PlansConfig;
+  capabilities: CommandDeps['capabilities'];
   signals: Pick<SignalService, 'publish'>;
   audit: AuditLog;
   clock: Clock;
@@ -41,6 +42,7 @@ export function createCommandDeps(deps: CommandWiringDeps): CommandDeps {
     linkCodes: new SqliteLinkCodeStore({ db }),
     billing: deps.billing,
     plans: deps.plans,
+    capabilities: deps.capabilities,
     signals: deps.signals,
     stats: new SqliteOperatorStats({ db }),
     audit: deps.audit,

@@ -1,4 +1,5 @@
 // The chat platforms the settings configure: the test platform and the Telegram bot (its sending side goes to the dispatcher).
+import { publicCommands } from '../bots/commands/help';
 import { createTestchatPlatform } from '../bots/testchat';
 import { createTelegramBot, type EventHandler, type TelegramBot } from '../bots/telegram';
 import type { Config } from '../config';
@@ -17,7 +18,7 @@ export function createSendingPlatforms(config: Config): Map<PlatformName, ChatPl
 
 /**
  * The Telegram bot when TELEGRAM_BOT_TOKEN is set (or the sandbox gave one), else null: long
- * polling, or a webhook at PUBLIC_URL/webhooks/telegram when PUBLIC_URL is set.
+ * polling, or with TELEGRAM_MODE=webhook a webhook at PUBLIC_URL/webhooks/telegram.
  */
 export function createTelegram(config: Config, deps: { logger: Logger; onEvent: EventHandler }): TelegramBot | null {
   const { token, apiRoot, webhookSecret, operatorIds } = config.telegram;
@@ -25,8 +26,10 @@ export function createTelegram(config: Config, deps: { logger: Logger; onEvent: 
   return createTelegramBot({
     token,
     apiRoot,
-    webhook: config.publicUrl ? { publicUrl: config.publicUrl, secret: webhookSecret } : undefined,
+    webhook: config.telegram.mode === 'webhook' && config.publicUrl ? { publicUrl: config.publicUrl, secret: webhookSecret } : undefined,
     operatorIds,
+    // The same commands /help lists: /link only with a second chat app (TESTCHAT_URL) to link with.
+    menu: publicCommands({ platforms: config.testchat.url ? ['telegram', 'testchat'] : ['telegram'] }),
     logger: deps.logger.child({ component: 'telegram' }),
     onEvent: deps.onEvent,
   });

@@ -2,9 +2,11 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { BillingService } from '../billing';
-import { registerTelegramWebhook, type EventHandler, type TelegramBot } from '../bots/telegram';
+import { registerTelegramWebhook, TelegramStartError, toTelegramFailure, type EventHandler, type TelegramBot } from '../bots/telegram';
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
+import { currentCapabilities, type Capabilities } from '../core/capabilities';
+import { SignalcastError } from '../core/errors';
 import { Dispatcher } from '../core/delivery/dispatcher';
 import { createRetryPolicy } from '../core/delivery/retry-policy';
 import type { Logger } from '../core/logger';
@@ -27,7 +29,9 @@ import { createAccess, type AccessWiring, type AccessWiringDeps } from './access
 import { createBilling, unconfiguredBilling } from './billing';
 import { ensurePlanChannels } from './channels';
 import { createCommandDeps, routeEvents } from './commands';
+import { createPlatformStarter, type PlatformStarter } from './platform-starter';
 import { createSendingPlatforms, createTelegram } from './platforms';
+import { withDeadline } from './deadline';
 import { startSchedules } from './schedules';
 
 export interface ServiceOptions {
@@ -54,12 +58,23 @@ export interface Service {
   readonly telegram: TelegramBot | null;
   readonly billing: BillingService | null;
   readonly access: AccessWiring | null;
+  /** What this service delivers (and so what the plans tell subscribers they get). */
+  readonly capabilities: Capabilities;
   /** The server's own URL (loopback when listening on every interface), once started. */
   readonly url: string | undefined;
   /** Starts sending, listens, starts the bot (after listening: a webhook needs the route) and the schedules; returns the URL. */
   start(): Promise<string>;
   /** Readiness 503, schedules off, the bot stops receiving, HTTP closes, sends in flight finish, the database closes (when opened here). */
   stop(): Promise<void>;
+}
+
+/** A listen failure in words: "port 8080 is in use". */
+function toListenError(err: unknown, config: Config): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') return new SignalcastError('internal', `port ${config.port} is in use on ${config.host}: stop the other program or set PORT`, { cause: err });
+  if (code === 'EACCES') return new SignalcastError('internal', `port ${config.port} on ${config.host} needs privileges this user lacks: set PORT above 1023`, { cause: err });
+  if (code === 'EADDRNOTAVAIL') return new SignalcastError('config_invalid', `HOST: ${config.host} is not an address of this machine`, { cause: err });
+  return err;
 }
 
 /** How often the planner's in-memory candidates take in changes between publishes. */
@@ -108,7 +123,21 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     limits: config.rateOverrides,
     shutdownTimeoutMs: config.delivery.shutdownTimeoutMs,
   });
-  const readiness = createReadiness({ database: databaseCheck(db) });
+  // Telegram starts in the background when it cannot be reached at first: /readyz names it until it works.
+  const telegramStarter: PlatformStarter | null = telegram ? createPlatformStarter({
+    name: 'telegram',
+    attempt: (signal) => telegram.start(signal),
+    classify: (err) => {
+      const failure = err instanceof TelegramStartError ? err.failure : toTelegramFailure(err);
+      return { permanent: failure.tokenRefused, cause: failure.cause };
+    },
+    logger: logger.child({ component: 'telegram' }),
+  }) : null;
+  const telegramCheck = () => {
+    const status = telegramStarter?.status() ?? 'ok';
+    return status === 'ok' && telegram?.receiveFailure ? telegram.receiveFailure : status;
+  };
+  const readiness = createReadiness({ database: databaseCheck(db), ...(telegramStarter ? { telegram: telegramCheck } : {}) });
   const app = buildServer({
     signals,
     apiKeys: new SqliteApiKeyStore({ db, clock }),
@@ -147,11 +176,14 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   if (billing) billing.registerRoutes(app);
   if (telegram?.webhook) registerTelegramWebhook(app, telegram, telegram.webhook.secret);
 
+  // What the plans may promise: the platforms running here, payments if Stripe is set (see core/capabilities.ts).
+  const capabilities = currentCapabilities([...platforms.keys()], billing !== null);
   const commands = createCommandDeps({
     db,
     accounts,
     billing: billing?.billing ?? unconfiguredBilling,
     plans,
+    capabilities,
     signals,
     audit,
     clock,
@@ -166,11 +198,12 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
 
   let schedules: Schedules | null = null;
   let started = false;
+  let stopping = false;
   let keepWarm: NodeJS.Timeout | undefined;
   let checkpointer: Checkpointer | undefined;
 
   return {
-    app, db, plans, dispatcher, telegram, billing, access,
+    app, db, plans, dispatcher, telegram, billing, access, capabilities,
     get url() {
       return url;
     },
@@ -191,10 +224,15 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       await dispatcher.start();
       access?.runner.start();
       started = true;
-      const listened = await app.listen({ port: config.port, host: config.host });
+      const listened = await app.listen({ port: config.port, host: config.host }).catch((err: unknown) => {
+        throw toListenError(err, config);
+      });
       // Listening on every interface: the loopback address is the one the emulators may call.
       url = config.host === '0.0.0.0' || config.host === '::' ? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` : listened;
-      if (telegram) await telegram.start();
+      // A refused token fails the start (it cannot fix itself); an unreachable Telegram is retried in the background.
+      await telegramStarter?.start();
+      // A stop that came during the first attempt at Telegram: start nothing more.
+      if (stopping) return url;
       schedules = startSchedules({
         billing: billing ? (o) => billing.reconcile(o) : undefined,
         access: access?.reconciler,
@@ -205,16 +243,26 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       return url;
     },
     async stop() {
+      // Every step waits at most what is left of SHUTDOWN_TIMEOUT_MS, whatever the outside services do.
+      const deadline = Date.now() + config.delivery.shutdownTimeoutMs;
+      const step = (what: string, work: () => Promise<unknown> | undefined) =>
+        withDeadline(
+          Promise.resolve().then(work).catch((err: unknown) => logger.error({ err, step: what }, `stopping: ${what} failed; carrying on`)),
+          deadline,
+          () => logger.warn({ step: what }, `stopping: gave up waiting for ${what} (SHUTDOWN_TIMEOUT_MS)`),
+        );
       try {
+        stopping = true;
         readiness.markShuttingDown();
         clearInterval(keepWarm);
-        await schedules?.stop();
-        await telegram?.stop();
-        await app.close();
-        await access?.runner.stop();
-        if (started) await dispatcher.stop();
+        await step('the schedules', () => schedules?.stop());
+        await step('the Telegram start under way', () => telegramStarter?.stop());
+        await step('the Telegram bot', () => telegram?.stop());
+        await step('the HTTP server', () => app.close());
+        await step('the access jobs', () => access?.runner.stop());
+        if (started) await step('the sends in flight', () => dispatcher.stop());
       } finally {
-        await checkpointer?.stop();
+        await checkpointer?.stop({ timeoutMs: Math.max(1_000, deadline - Date.now()) });
         if (ownsDb) db.$client.close();
       }
     },

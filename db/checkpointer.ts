@@ -15,8 +15,12 @@ export interface CheckpointerOptions {
 }
 
 export interface Checkpointer {
-  /** Checkpoints once more, closes the worker's connection and turns the service's automatic checkpoints back on. */
-  stop(): Promise<void>;
+  /**
+   * Checkpoints once more, closes the worker's connection and turns the service's automatic
+   * checkpoints back on. The worker keeps the process alive while it finishes (it is unref'd only
+   * while running), and is terminated if it has not finished within `timeoutMs` (default 5 s).
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 // CommonJS, run with eval: a worker needs no loader for it. PASSIVE never waits for, nor blocks,
@@ -68,11 +72,22 @@ export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
   }));
   worker.unref();
   return {
-    async stop() {
+    async stop({ timeoutMs = 5_000 } = {}) {
       if (stopped) return;
       stopped = true;
+      // Unref'd, the worker would leave nothing keeping the event loop alive while it is awaited:
+      // once the server and the bot are closed, Node would end with exit code 13 before "stopped".
+      worker.ref();
       worker.postMessage('stop');
-      await exited;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), timeoutMs);
+      });
+      if ((await Promise.race([exited, late])) === 'late') {
+        logger.warn({ timeoutMs }, 'the checkpoint worker did not finish in time; it is stopped, and the service checkpoints on its own connection');
+        await worker.terminate();
+      }
+      clearTimeout(timer);
       restoreAuto();
     },
   };

@@ -51,16 +51,11 @@ describe('sandbox mode', () => {
     await expect(fetch(sandbox.consoleUrl ?? '')).rejects.toThrow();
   });
 
-  it('with a real Telegram token and no Stripe key starts the Stripe emulator only', async () => {
-    const config = loadConfig({ ...LOCAL, TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' });
-    expect(sandboxNeeds(config)).toEqual({ telegram: false, stripe: true });
-    const sandbox = await startSandbox({ config, plans: DEFAULT_PLANS, logger: silentLogger });
-    started.push(sandbox);
-    expect(sandbox.telegram).toBeNull();
-    expect(sandbox.consoleUrl).toBeNull();
-    expect(sandbox.config.telegram.token).toBe('123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ');
-    expect(sandbox.config.telegram.apiRoot).toBeUndefined();
-    expect(sandbox.config.stripe.apiBase).toBe(sandbox.stripe?.url);
+  it('never starts an emulator once a real platform token is set, even without a Stripe key', () => {
+    expect(sandboxNeeds(loadConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' }))).toEqual({ telegram: false, stripe: false });
+    // In sandbox mode a Stripe key of one's own replaces the Stripe emulator.
+    expect(sandboxNeeds(loadConfig({ STRIPE_SECRET_KEY: 'sk_test_abc' }))).toEqual({ telegram: true, stripe: false });
+    expect(sandboxNeeds(loadConfig({}))).toEqual({ telegram: true, stripe: true });
   });
 
   it('with every setting given needs no emulator', () => {

@@ -47,9 +47,14 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-/** Which emulators these settings call for: Telegram without any platform token, Stripe without STRIPE_SECRET_KEY. */
+/**
+ * Which emulators these settings call for: none once a real platform token is set (then a missing
+ * STRIPE_SECRET_KEY means payments are off, never a local Stripe real subscribers could be sent to);
+ * in sandbox mode Telegram, and Stripe unless STRIPE_SECRET_KEY is set.
+ */
 export function sandboxNeeds(config: Config): { telegram: boolean; stripe: boolean } {
-  return { telegram: config.sandbox && !config.telegram.token, stripe: !config.stripe.secretKey };
+  if (!config.sandbox) return { telegram: false, stripe: false };
+  return { telegram: !config.telegram.token, stripe: !config.stripe.secretKey };
 }
 
 /**

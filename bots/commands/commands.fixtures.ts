@@ -1,6 +1,7 @@
 // Test fixtures for the command handlers: real SQLite stores (with the real migrations), a fake clock, a recording Billing.
 import type { AccountStore } from '../../core/accounts/ports';
 import type { Billing, CheckoutRequest } from '../../core/billing/ports';
+import { currentCapabilities } from '../../core/capabilities';
 import { FakeClock } from '../../core/clock';
 import { SignalcastError } from '../../core/errors';
 import type { InboundEvent, Reply } from '../../core/inbound/types';
@@ -79,6 +80,8 @@ export function commandWorld(overrides: Partial<CommandDeps> & { logger?: Logger
     linkCodes: new SqliteLinkCodeStore({ db }),
     billing,
     plans: DEFAULT_PLANS,
+    // What a service running the test platform and Telegram, with Stripe, delivers today.
+    capabilities: currentCapabilities(['testchat', 'telegram'], true),
     signals: new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
     stats: new SqliteOperatorStats({ db }),
     audit,

@@ -5,6 +5,7 @@ import type { LinkCodeStore } from '../../core/accounts/link-codes';
 import type { AccountStore } from '../../core/accounts/ports';
 import type { AuditLog } from '../../core/audit';
 import type { Billing } from '../../core/billing/ports';
+import type { Capabilities } from '../../core/capabilities';
 import type { ReferralStore } from '../../core/billing/referrals';
 import type { Clock } from '../../core/clock';
 import type { InboundEvent, Reply } from '../../core/inbound/types';
@@ -23,6 +24,8 @@ export interface CommandDeps {
   linkCodes: LinkCodeStore;
   billing: Billing;
   plans: PlansConfig;
+  /** What this running service delivers: plans promise nothing else, and /subscribe needs `payments`. */
+  capabilities: Capabilities;
   /** For the operators' /publish. */
   signals: Pick<SignalService, 'publish'>;
   stats: OperatorStats;

@@ -1,5 +1,6 @@
 // Words shared by the command answers: dates, plan benefits, lists. Plain text; platforms escape it.
-import { formatPrice } from '../../core/plans/describe';
+import type { Capabilities } from '../../core/capabilities';
+import { formatPrice, subscriberFeatures } from '../../core/plans/describe';
 import type { Plan } from '../../core/plans/schema';
 
 /** "5 Feb 2026" in the account's time zone. */
@@ -13,22 +14,14 @@ export function formatDateTime(at: number | Date, timeZone: string): string {
   return `${formatDate(at, timeZone)}, ${time} ${timeZone}`;
 }
 
-/** What a plan gives, in words a subscriber reads (no platform names). */
-export function planBenefits(plan: Plan): string[] {
-  const out = [plan.delayMinutes === 0 ? 'real-time alerts' : `alerts ${plan.delayMinutes} min after publication`];
-  out.push(plan.dailyCap === null ? 'no daily limit' : `up to ${plan.dailyCap} alert${plan.dailyCap === 1 ? '' : 's'} a day`);
-  if (plan.rationale) out.push('the reasoning behind each alert');
-  if (plan.snapshot) out.push('a daily snapshot');
-  if (plan.directMessages) out.push('alerts by direct message');
-  if (plan.telegramChatIds.length > 0 || plan.discordRoleIds.length > 0) out.push('the members-only channel');
-  if (plan.slackEnterprise) out.push('alerts in your team workspace');
-  if (plan.apiAccess) out.push('API access');
-  return out;
+/** What a plan gives that this service can deliver, in words a subscriber reads (no platform names). */
+export function planBenefits(plan: Plan, capabilities: Capabilities): string[] {
+  return subscriberFeatures(plan, capabilities);
 }
 
 /** "Pro, $49.00/month: real-time alerts; ...; 7-day free trial". */
-export function planLine(plan: Plan): string {
-  const parts = planBenefits(plan);
+export function planLine(plan: Plan, capabilities: Capabilities): string {
+  const parts = planBenefits(plan, capabilities);
   if (plan.trialDays > 0) parts.push(`${plan.trialDays}-day free trial`);
   return `${plan.name}, ${formatPrice(plan)}: ${parts.join('; ')}`;
 }

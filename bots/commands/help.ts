@@ -1,4 +1,5 @@
 // The command list: /help's answer and the menu platforms register (public commands only).
+import type { Capabilities } from '../../core/capabilities';
 import type { Reply } from '../../core/inbound/types';
 import { isOperator } from './contact';
 import type { CommandCall } from './deps';
@@ -35,12 +36,17 @@ export const OPERATOR_COMMANDS: readonly CommandInfo[] = [
   { command: 'revoke', description: "End someone's granted plan", usage: '/revoke USER' },
 ];
 
+/** The public commands worth offering here: /link only where a second chat app runs to link with. */
+export function publicCommands(capabilities: Pick<Capabilities, 'platforms'>): CommandInfo[] {
+  return PUBLIC_COMMANDS.filter((c) => c.command !== 'link' || capabilities.platforms.length > 1);
+}
+
 function line(info: CommandInfo): string {
   return `${info.usage ?? `/${info.command}`}: ${info.description}`;
 }
 
 export async function help(call: CommandCall): Promise<Reply[]> {
-  const lines = ['What I can do:', ...PUBLIC_COMMANDS.map(line)];
+  const lines = ['What I can do:', ...publicCommands(call.deps.capabilities).map(line)];
   if (isOperator(call.deps, call.event.actor)) {
     lines.push('', 'Operator commands (USER is a user id or @username):', ...OPERATOR_COMMANDS.map(line));
   }

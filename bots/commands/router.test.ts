@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { currentCapabilities } from '../../core/capabilities';
 import type { Reply } from '../../core/inbound/types';
 import { FREE_TEXT_HELP, handleEvent } from './router';
 import { commandWorld, only, OPERATOR_ID } from './commands.fixtures';
@@ -15,6 +16,12 @@ describe('handleEvent', () => {
     const operator = only(await w.send(OPERATOR_ID, '/help')).text;
     for (const c of OPERATOR_COMMANDS) expect(operator).toContain(`/${c.command}`);
     expect(operator).toContain('/grant USER PLAN DAYS: Give someone a plan for some days');
+  });
+
+  it('offers /link only where a second chat app runs to link with', async () => {
+    const telegramOnly = commandWorld({ capabilities: currentCapabilities(['telegram'], true) });
+    expect(only(await telegramOnly.send('42', '/help')).text).not.toContain('/link');
+    expect(only(await commandWorld().send('42', '/help')).text).toContain('/link: Use the same account in another chat app');
   });
 
   it('says an unknown command is unknown in a private chat, and stays quiet in a group', async () => {

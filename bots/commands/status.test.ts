@@ -17,7 +17,7 @@ describe('/status', () => {
     await subscriber(w, null);
     expect(only(await w.send('42', '/status')).text.split('\n')).toEqual([
       'Plan: Free (no subscription).',
-      'Access: alerts 15 min after publication; up to 3 alerts a day; a daily snapshot; alerts by direct message.',
+      'Access: alerts 15 min after publication; up to 3 alerts a day; alerts by direct message.',
       'Direct messages: on.',
       'Send /plans to see the paid plans.',
     ]);
@@ -28,7 +28,7 @@ describe('/status', () => {
     await subscriber(w, { planId: 'pro', status: 'active', stripeSubscriptionId: 'sub_1', currentPeriodEnd: w.clock.now() + 31 * DAY });
     const text = only(await w.send('42', '/status')).text;
     expect(text).toContain('Plan: Pro (active).\nRenews on 5 Feb 2026.');
-    expect(text).toContain('Access: real-time alerts; no daily limit; the reasoning behind each alert');
+    expect(text).toContain('Access: real-time alerts; no daily limit; alerts by direct message.');
   });
 
   it('shows the end date of a cancelled plan, the end of a trial, a failed payment and a grant', async () => {

@@ -69,7 +69,7 @@ export async function status(call: CommandCall): Promise<Reply[]> {
   const lines = [`Plan: ${entitlement.plan.name} (${statusWord(entitlement, sub, deps.plans)}).`];
   const period = periodLine(entitlement, sub, account.timeZone);
   if (period) lines.push(period);
-  lines.push(`Access: ${planBenefits(entitlement.plan).join('; ')}.`);
+  lines.push(`Access: ${planBenefits(entitlement.plan, deps.capabilities).join('; ')}.`);
   lines.push(directMessagesLine(account, entitlement.plan.directMessages));
   if (!entitlement.paid) lines.push('Send /plans to see the paid plans.');
   // A way in that always works: a new personal link, the old one revoked.

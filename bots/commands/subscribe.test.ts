@@ -1,22 +1,42 @@
 import { describe, expect, it } from 'vitest';
+import { currentCapabilities } from '../../core/capabilities';
 import { commandWorld, only } from './commands.fixtures';
+import { PAYMENTS_NOT_SET_UP } from './subscribe';
 
 describe('/plans', () => {
-  it('lists each plan with its price and what it gives, and a Subscribe button per paid plan', async () => {
+  it('lists each plan with its price and only what this service delivers (no rationale, snapshot, Slack or API yet), and a Subscribe button per paid plan', async () => {
     const w = commandWorld();
     const reply = only(await w.send('42', '/plans'));
     expect(reply.text.split('\n')).toEqual([
       'The plans:',
-      'Free, free: alerts 15 min after publication; up to 3 alerts a day; a daily snapshot; alerts by direct message',
-      'Pro, $49.00/month: real-time alerts; no daily limit; the reasoning behind each alert; a daily snapshot; alerts by direct message; 7-day free trial',
-      'VIP, $149.00/month: real-time alerts; no daily limit; the reasoning behind each alert; a daily snapshot; alerts by direct message; the members-only channel; API access; 7-day free trial',
-      'Enterprise, $990.00/month: real-time alerts; no daily limit; the reasoning behind each alert; a daily snapshot; alerts by direct message; alerts in your team workspace; API access',
+      'Free, free: alerts 15 min after publication; up to 3 alerts a day; alerts by direct message',
+      'Pro, $49.00/month: real-time alerts; no daily limit; alerts by direct message; 7-day free trial',
+      'VIP, $149.00/month: real-time alerts; no daily limit; alerts by direct message; the members-only channel; 7-day free trial',
+      'Enterprise, $990.00/month: real-time alerts; no daily limit; alerts by direct message',
     ]);
+    expect(reply.text).not.toMatch(/reasoning|snapshot|team workspace|API access/);
     expect(reply.buttons).toEqual([
       [{ label: 'Subscribe to Pro ($49.00/month)', data: 'sub:pro' }],
       [{ label: 'Subscribe to VIP ($149.00/month)', data: 'sub:vip' }],
       [{ label: 'Subscribe to Enterprise ($990.00/month)', data: 'sub:enterprise' }],
     ]);
+  });
+
+  it('promises a feature only while what delivers it runs', async () => {
+    const everything = { platforms: ['testchat', 'telegram', 'slack'] as const, payments: true, rationale: true, snapshot: true, slackWorkspaces: true, subscriberApi: true };
+    const all = only(await commandWorld({ capabilities: everything }).send('42', '/plans')).text;
+    expect(all).toContain('VIP, $149.00/month: real-time alerts; no daily limit; the reasoning behind each alert; a daily snapshot; alerts by direct message; the members-only channel; API access');
+    expect(all).toContain('Enterprise, $990.00/month: real-time alerts; no daily limit; the reasoning behind each alert; a daily snapshot; alerts by direct message; alerts in your team workspace; API access');
+    // Without Telegram running, the VIP plan's Telegram channel cannot be given.
+    const noTelegram = only(await commandWorld({ capabilities: currentCapabilities(['testchat'], true) }).send('42', '/plans')).text;
+    expect(noTelegram).toContain('VIP, $149.00/month: real-time alerts; no daily limit; alerts by direct message; 7-day free trial');
+  });
+
+  it('without payments set up, offers no Subscribe button and says the paid plans cannot be bought', async () => {
+    const w = commandWorld({ capabilities: currentCapabilities(['testchat'], false) });
+    const reply = only(await w.send('42', '/plans'));
+    expect(reply.buttons).toBeUndefined();
+    expect(reply.text.split('\n').at(-1)).toBe(PAYMENTS_NOT_SET_UP);
   });
 
   it('marks the plan the subscriber has', async () => {
@@ -65,6 +85,14 @@ describe('/subscribe', () => {
     const account = await w.accounts.findAccountByIdentity('testchat', '42');
     await w.accounts.upsertSubscription({ accountId: account!.id, planId: 'pro', status: 'active', stripeSubscriptionId: 'sub_1', currentPeriodEnd: w.clock.now() + 86_400_000 });
     expect(only(await w.send('42', '/subscribe pro')).text).toContain('You already have Pro');
+    expect(w.billing.checkouts).toEqual([]);
+  });
+
+  it('answers that payments are not set up, and asks nothing of billing, when Stripe is not configured', async () => {
+    const w = commandWorld({ capabilities: currentCapabilities(['testchat'], false) });
+    expect(only(await w.send('42', '/subscribe pro')).text).toBe('Payments are not set up yet, so the paid plans cannot be bought right now. Please try again later.');
+    expect(only(await w.press('42', 'sub:vip')).text).toBe(PAYMENTS_NOT_SET_UP);
+    expect(only(await w.send('42', '/subscribe')).text).toBe(PAYMENTS_NOT_SET_UP);
     expect(w.billing.checkouts).toEqual([]);
   });
 

@@ -10,6 +10,9 @@ import { ensureContact, findContact } from './contact';
 import type { CommandCall } from './deps';
 import { joinWords, planLine } from './format';
 
+/** The answer while the service takes no payments (no STRIPE_SECRET_KEY). */
+export const PAYMENTS_NOT_SET_UP = 'Payments are not set up yet, so the paid plans cannot be bought right now. Please try again later.';
+
 /** Callback data of a plan's Subscribe button. */
 export const subscribeButtonData = (planId: string): string => `sub:${planId}`;
 
@@ -22,8 +25,9 @@ export async function listPlans(call: CommandCall): Promise<Reply[]> {
   const contact = await findContact(deps, event.actor);
   const current = contact ? entitlementOf(deps.plans, await deps.accounts.listSubscriptions(contact.account.id), now).plan : undefined;
   const ordered = [...deps.plans.plans].sort((a, b) => a.level - b.level);
-  const lines = ordered.map((plan) => `${planLine(plan)}${plan.id === current?.id ? ' (your plan)' : ''}`);
+  const lines = ordered.map((plan) => `${planLine(plan, deps.capabilities)}${plan.id === current?.id ? ' (your plan)' : ''}`);
   const paid = paidPlans(deps.plans);
+  if (!deps.capabilities.payments) return [{ text: ['The plans:', ...lines, '', PAYMENTS_NOT_SET_UP].join('\n') }];
   return [{ text: ['The plans:', ...lines].join('\n'), ...(event.isPrivate && paid.length > 0 ? { buttons: subscribeButtons(paid) } : {}) }];
 }
 
@@ -55,7 +59,7 @@ async function checkout(call: CommandCall, plan: Plan, editMessageId: string | u
     if (err instanceof SignalcastError && err.code === 'conflict') return [{ text: 'You already have a subscription. To change or cancel it, use /billing.' }];
     throw err;
   }
-  const lines = [`${planLine(plan)}.`, ...(discount ? [discountLine(discount)] : []), 'Tap the button to pay on the secure checkout page. The link is for you only.'];
+  const lines = [`${planLine(plan, deps.capabilities)}.`, ...(discount ? [discountLine(discount)] : []), 'Tap the button to pay on the secure checkout page. The link is for you only.'];
   if (entitlement.paid) lines.push(`You have ${entitlement.plan.name} now; to change plans without paying twice, use /billing instead.`);
   return [{ text: lines.join('\n'), buttons: [[{ label: `Pay for ${plan.name}`, url }]], ...(editMessageId ? { editMessageId } : {}) }];
 }
@@ -71,12 +75,14 @@ export async function subscribe(call: CommandCall): Promise<Reply[]> {
   const name = call.args.split(/\s+/)[0]?.toLowerCase() ?? '';
   const paid = paidPlans(call.deps.plans);
   if (name === '') {
+    if (paid.length > 0 && !call.deps.capabilities.payments) return [{ text: PAYMENTS_NOT_SET_UP }];
     if (paid.length === 0) return [{ text: 'There is no paid plan to subscribe to.' }];
     return [{ text: 'Which plan? Send /plans to compare them.', buttons: subscribeButtons(paid) }];
   }
   const plan = planById(call.deps.plans, name);
   if (!plan) return unknownPlan(call, name);
   if (plan.stripePriceId === null) return [{ text: `${plan.name} is free: you need no subscription for it.` }];
+  if (!call.deps.capabilities.payments) return [{ text: PAYMENTS_NOT_SET_UP }];
   const editMessageId = call.event.type === 'button' ? call.event.messageId : undefined;
   return checkout(call, plan, editMessageId);
 }

@@ -157,13 +157,17 @@ describe('Telegram bot (real grammy, long polling, against the emulator)', () =>
 describe('createTelegramBot settings', () => {
   const onEvent = async () => [];
 
-  it('fails to start with a token Telegram refuses, saying so without the token', async () => {
+  it('fails to start with a token Telegram refuses, naming TELEGRAM_BOT_TOKEN and never the token', async () => {
     const emu = await startTelegramEmulator();
     const token = '7000000001:AAwrongwrongwrongwrongwrongwrong';
     try {
       const bot = createTelegramBot({ token, apiRoot: emu.apiRoot, logger: silentLogger, onEvent });
       const err = await bot.start().catch((e: unknown) => e as Error);
-      expect(err).toMatchObject({ code: 'internal', message: 'Telegram bot could not start: getMe: Unauthorized' });
+      expect(err).toMatchObject({
+        code: 'config_invalid',
+        message: 'TELEGRAM_BOT_TOKEN: Telegram refused the token (401 Unauthorized); copy it again from @BotFather',
+        failure: { tokenRefused: true, cause: '401 Unauthorized' },
+      });
       expect(JSON.stringify({ m: err?.message, s: err?.stack })).not.toContain('AAwrong');
     } finally {
       await emu.stop();

@@ -6,8 +6,9 @@ import type { BotCommand, Update } from 'grammy/types';
 import { SignalcastError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { OPERATOR_COMMANDS, PUBLIC_COMMANDS, type CommandInfo } from '../commands/help';
-import { describeForLog } from './errors';
+import { describeForLog, scrubToken } from './errors';
 import { installInbound, type EventHandler } from './inbound';
+import { callTimeout, networkRetry, toApiSignal, toTelegramFailure, type TelegramFailure } from './network';
 import { TelegramPlatform } from './platform';
 import { PollingReceiver, TELEGRAM_WEBHOOK_PATH, WebhookReceiver, type TelegramReceiver, type WebhookTarget } from './receiver';
 
@@ -16,14 +17,29 @@ export { toDeliveryError, scrubToken } from './errors';
 export { escapeHtml, renderAlert, renderOutbound } from './render';
 export { toInboundEvent, type EventHandler } from './inbound';
 export { ALLOWED_UPDATES, registerTelegramWebhook, TELEGRAM_WEBHOOK_PATH, type WebhookTarget } from './receiver';
+export { CALL_TIMEOUT_MS, toTelegramFailure, type TelegramFailure } from './network';
+
+/** One attempt to start the bot failed: why, and whether trying again can help. */
+export class TelegramStartError extends SignalcastError {
+  readonly failure: TelegramFailure;
+  constructor(failure: TelegramFailure) {
+    super(failure.tokenRefused ? 'config_invalid' : 'internal', failure.tokenRefused
+      ? `TELEGRAM_BOT_TOKEN: Telegram refused the token (${failure.cause}); copy it again from @BotFather`
+      : `Telegram could not be reached: ${failure.cause}`);
+    this.name = 'TelegramStartError';
+    this.failure = failure;
+  }
+}
 
 export interface TelegramBotOptions {
   /** TELEGRAM_BOT_TOKEN. */
   token: string;
   /** TELEGRAM_API_ROOT: Telegram by default, or the emulator. */
   apiRoot?: string | undefined;
-  /** Webhook mode (PUBLIC_URL set): the public base URL, and the secret Telegram echoes (random when absent). */
+  /** Webhook mode (TELEGRAM_MODE=webhook): PUBLIC_URL, and the secret Telegram echoes (random when absent). */
   webhook?: { publicUrl: string; secret?: string | undefined } | undefined;
+  /** The public command menu; all of PUBLIC_COMMANDS by default. */
+  menu?: readonly CommandInfo[] | undefined;
   /** Telegram user ids of the operators: their command menu also lists the operator commands. */
   operatorIds?: readonly string[] | undefined;
   logger: Logger;
@@ -31,6 +47,10 @@ export interface TelegramBotOptions {
   onEvent: EventHandler;
   /** Long-poll timeout. Default 30 s. */
   pollingTimeoutSeconds?: number | undefined;
+  /** How long one call of the bot's own Api (not a long poll) may take. Default 10 s. */
+  callTimeoutMs?: number | undefined;
+  /** Waits before retrying a call that could not reach Telegram (refused, DNS). Default 0.5 s, 1 s. */
+  networkRetryWaitsMs?: readonly number[] | undefined;
   /** How long one sending call may take before it counts as a (temporary) failure. Default 15 s. */
   sendTimeoutSeconds?: number | undefined;
 }
@@ -43,12 +63,18 @@ export interface TelegramBot extends WebhookTarget {
   readonly mode: 'polling' | 'webhook';
   /** In webhook mode: where the route listens and the secret it checks (give both to registerTelegramWebhook). */
   readonly webhook: { path: string; url: string; secret: string } | undefined;
+  /** Why updates stopped flowing after a successful start (e.g. "long polling stopped: getUpdates: Conflict ..."), else undefined. */
+  readonly receiveFailure: string | undefined;
   /** The bot's @username, once started. */
   readonly username: string | undefined;
   /** https://t.me/<bot>?start=<payload>, once started. */
   deepLink(payload: string): string | undefined;
-  /** Learns who the bot is, registers the command menu, and starts receiving updates. */
-  start(): Promise<void>;
+  /**
+   * One attempt to learn who the bot is, register the command menu and start receiving updates.
+   * Throws a TelegramStartError naming the cause (its `failure.tokenRefused` says whether another
+   * attempt can help); `signal` abandons the attempt.
+   */
+  start(signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -94,7 +120,11 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   const bot = new Bot(token, { client: { ...client, timeoutSeconds: (options.pollingTimeoutSeconds ?? 30) + 30 } });
   // Replies, access messages and chat administration wait out a flood limit; deliveries use sendApi,
   // whose limits the dispatcher keeps (each update's ctx.api inherits this transformer).
+  // Innermost first: each try gets its own timeout, a flood limit is waited out, and a call that
+  // could not reach Telegram at all is tried again a bounded number of times.
+  bot.api.config.use(callTimeout(options.callTimeoutMs));
   bot.api.config.use(autoRetry({ ...FLOOD_RETRY, rethrowHttpErrors: true }));
+  bot.api.config.use(networkRetry(options.networkRetryWaitsMs));
   const sendApi = new Api(token, { ...client, timeoutSeconds: options.sendTimeoutSeconds ?? 15 });
   const platform = new TelegramPlatform({ api: sendApi, logger: logger.child({ component: 'telegram-platform' }) });
   const receiver: TelegramReceiver = webhook
@@ -107,12 +137,14 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
 
   let ready = false;
 
-  async function registerMenus(): Promise<void> {
-    await bot.api.setMyCommands(toMenu(PUBLIC_COMMANDS));
+  async function registerMenus(abort: AbortSignal | undefined): Promise<void> {
+    const signal = toApiSignal(abort);
+    const menu = options.menu ?? PUBLIC_COMMANDS;
+    await bot.api.setMyCommands(toMenu(menu), {}, signal);
     for (const id of options.operatorIds ?? []) {
       if (!/^\d+$/.test(id)) continue;
       // Only works once the operator has written to the bot: a "chat not found" is not worth failing the start for.
-      await bot.api.setMyCommands(toMenu([...PUBLIC_COMMANDS, ...OPERATOR_COMMANDS]), { scope: { type: 'chat', chat_id: Number(id) } })
+      await bot.api.setMyCommands(toMenu([...menu, ...OPERATOR_COMMANDS]), { scope: { type: 'chat', chat_id: Number(id) } }, signal)
         .catch((err: unknown) => logger.warn({ operatorId: id, error: describeForLog(err, token) }, 'could not set the operator command menu'));
     }
   }
@@ -125,21 +157,26 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
     get ready() {
       return ready;
     },
+    get receiveFailure() {
+      return receiver.failure;
+    },
     get username() {
       return bot.isInited() ? bot.botInfo.username : undefined;
     },
     deepLink(payload) {
       return bot.isInited() ? `https://t.me/${bot.botInfo.username}?start=${encodeURIComponent(payload)}` : undefined;
     },
-    async start() {
+    async start(signal) {
       try {
-        await bot.init();
-        await registerMenus();
+        // Not bot.init(): it retries a network error for ever.
+        if (!bot.isInited()) bot.botInfo = await bot.api.getMe(toApiSignal(signal));
+        await registerMenus(signal);
         ready = true;
-        await receiver.start(bot);
+        await receiver.start(bot, signal);
       } catch (err) {
         ready = false;
-        throw new SignalcastError('internal', `Telegram bot could not start: ${describeForLog(err, token).message}`);
+        const failure = toTelegramFailure(err);
+        throw new TelegramStartError({ ...failure, cause: scrubToken(failure.cause, token) });
       }
       logger.info({ username: bot.botInfo.username, mode: receiver.mode }, `Telegram bot @${bot.botInfo.username} started (${receiver.mode})`);
     },

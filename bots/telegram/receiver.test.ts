@@ -86,3 +86,21 @@ describe('Telegram webhook mode', () => {
     expect(await w.commands.accounts.findIdentity('telegram', '42')).not.toBeNull();
   });
 });
+
+describe('Telegram long polling', () => {
+  let w: BotWorld | undefined;
+  afterEach(async () => {
+    await w?.stop();
+    w = undefined;
+  });
+
+  it('says why updates stopped when Telegram ends the long poll (another instance polls: 409)', async () => {
+    w = await botWorld();
+    expect(w.bot.receiveFailure).toBeUndefined();
+    w.emu.failNext({ kind: 'platform_error', status: 409, description: 'Conflict: terminated by other getUpdates request' }, { method: 'getUpdates' });
+    w.emu.userSends(42, '/help');
+    await until(() => w!.bot.receiveFailure !== undefined, 'the long poll to end');
+    expect(w.bot.receiveFailure).toBe('long polling stopped: getUpdates: Conflict: terminated by other getUpdates request');
+    expect(w.logger.records.find((r) => r.msg === 'Telegram long polling stopped')?.level).toBe('error');
+  });
+});

@@ -1,10 +1,11 @@
-// How updates reach the bot: long polling (the default) or a webhook (with PUBLIC_URL), behind one small interface.
+// How updates reach the bot: long polling (the default) or a webhook (TELEGRAM_MODE=webhook, at PUBLIC_URL), behind one small interface.
 import { timingSafeEqual } from 'node:crypto';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../core/logger';
 import { describeForLog } from './errors';
+import { toApiSignal } from './network';
 
 /** The updates Signalcast acts on; chat_member is only sent when asked for. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'chat_join_request', 'chat_member', 'my_chat_member'] as const;
@@ -14,8 +15,10 @@ export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
 /** Starts and stops the flow of updates into a bot. */
 export interface TelegramReceiver {
   readonly mode: 'polling' | 'webhook';
-  /** Resolves once updates flow (polling has begun, or the webhook is set). */
-  start(bot: Bot): Promise<void>;
+  /** Resolves once updates flow (polling has begun, or the webhook is set); `signal` abandons it. */
+  start(bot: Bot, signal?: AbortSignal): Promise<void>;
+  /** Why updates stopped flowing on their own after the start (long polling refused with 401 or 409), if they did. */
+  readonly failure: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -28,11 +31,15 @@ export class PollingReceiver implements TelegramReceiver {
   readonly mode = 'polling' as const;
   private bot: Bot | undefined;
   private loop: Promise<void> | undefined;
+  failure: string | undefined;
 
   constructor(private readonly options: { logger: Logger; token: string; timeoutSeconds?: number }) {}
 
-  async start(bot: Bot): Promise<void> {
+  async start(bot: Bot, signal?: AbortSignal): Promise<void> {
     this.bot = bot;
+    this.failure = undefined;
+    // bot.start() also deletes the webhook, but retries a network error for ever: this call is bounded.
+    await bot.api.deleteWebhook({ drop_pending_updates: false }, toApiSignal(signal));
     await new Promise<void>((resolve, reject) => {
       this.loop = bot.start({
         drop_pending_updates: false,
@@ -41,14 +48,17 @@ export class PollingReceiver implements TelegramReceiver {
         onStart: () => resolve(),
       }).catch((err: unknown) => {
         reject(err);
-        this.options.logger.error({ error: describeForLog(err, this.options.token) }, 'Telegram long polling stopped');
+        const error = describeForLog(err, this.options.token);
+        this.failure = `long polling stopped: ${error.message}`;
+        this.options.logger.error({ error }, 'Telegram long polling stopped');
       });
     });
   }
 
+  /** Ends the long poll; the last getUpdates (which confirms the offset) is bounded by the Api's call timeout. */
   async stop(): Promise<void> {
-    if (this.bot?.isRunning()) await this.bot.stop();
-    await this.loop;
+    if (this.bot?.isRunning()) await this.bot.stop().catch((err: unknown) => this.options.logger.warn({ error: describeForLog(err, this.options.token) }, 'could not confirm the last Telegram updates; they come again at the next start'));
+    await this.loop?.catch(() => undefined);
   }
 }
 
@@ -58,12 +68,12 @@ export class PollingReceiver implements TelegramReceiver {
  */
 export class WebhookReceiver implements TelegramReceiver {
   readonly mode = 'webhook' as const;
+  readonly failure = undefined;
 
   constructor(private readonly options: { url: string; secret: string }) {}
 
-  async start(bot: Bot): Promise<void> {
-    await bot.init();
-    await bot.api.setWebhook(this.options.url, { secret_token: this.options.secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
+  async start(bot: Bot, signal?: AbortSignal): Promise<void> {
+    await bot.api.setWebhook(this.options.url, { secret_token: this.options.secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false }, toApiSignal(signal));
   }
 
   /** The webhook stays set: Telegram keeps the updates until the next start. */

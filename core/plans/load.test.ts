@@ -128,6 +128,7 @@ describe('plans file', () => {
     const lines = describePlans(loadPlans(EXAMPLE));
     expect(lines[0]).toBe('free (Free, level 0): free; 15 min delay; 3 alerts/day; snapshot; direct messages; on telegram, discord, whatsapp, testchat');
     expect(lines[1]).toContain('pro (Pro, level 10): $49.00/month; real-time; no daily cap; rationale');
+    expect(lines.at(-2)).toBe('not delivered by this version, so not shown to subscribers: rationale, snapshot, Slack enterprise, API access, Discord roles');
     expect(lines.at(-1)).toBe('past_due grace period: 3 days');
     expect(readFileSync(EXAMPLE, 'utf8')).toContain('graceDays: 3');
   });
