@@ -9,7 +9,7 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { isResourceMissing, toBillingError } from './errors';
 import { idOf, subscriptionOfInvoice } from './invoice-subscription';
-import type { OnSubscriptionChanged } from './subscription-sync';
+import type { OnSubscriptionChanged, SubscriptionFollowUp, SubscriptionWriter } from './subscription-sync';
 
 /** The charge events this module handles; the webhook sends them here. */
 export const CHARGE_EVENTS = new Set(['charge.refunded', 'charge.dispute.created', 'charge.dispute.closed']);
@@ -23,6 +23,9 @@ export interface RefundHoldsDeps {
   clock: Clock;
   logger: Logger;
   onSubscriptionChanged?: OnSubscriptionChanged | undefined;
+  /** The transactional writer and follow-up (the access job): the hold and its job commit together. */
+  writer?: SubscriptionWriter | undefined;
+  followUp?: SubscriptionFollowUp | undefined;
 }
 
 /** The Stripe ids one hold is about, for the audit trail. */
@@ -94,10 +97,8 @@ export class RefundHolds {
     let held = 0;
     for (const before of subscriptions) {
       if (before.accessRevokedAt) continue;
-      const after = await this.deps.accounts.holdSubscription(before.id, { at: this.deps.clock.now(), reason: `${event.type} ${disputeId ?? charge.id}` });
-      if (!after) continue;
-      held += 1;
-      this.deps.audit.record({
+      const hold = { at: this.deps.clock.now(), reason: `${event.type} ${disputeId ?? charge.id}` };
+      const record = () => this.deps.audit.record({
         actor: 'stripe',
         action: 'subscription.access_revoked',
         subjectType: 'account',
@@ -105,6 +106,22 @@ export class RefundHolds {
         reason: `Stripe event ${event.type}: ${why}`,
         data: { ...ids, stripeSubscriptionId: before.stripeSubscriptionId, subscriptionId: before.id, planId: before.planId, status: before.status, amount: charge.amount, amountRefunded: charge.amount_refunded },
       });
+      const { writer, followUp } = this.deps;
+      if (writer) {
+        // One transaction: the hold, its audit event and the access job that removes the access.
+        const after = writer.hold(before.id, hold, (saved) => {
+          record();
+          followUp?.(before.accountId, { before, after: saved });
+        });
+        if (!after) continue;
+        held += 1;
+        await this.notify(before.accountId, before, after, event.id);
+        continue;
+      }
+      const after = await this.deps.accounts.holdSubscription(before.id, hold);
+      if (!after) continue;
+      held += 1;
+      record();
       await this.notify(before.accountId, before, after, event.id);
     }
     return held > 0 ? 'applied' : 'unchanged';

@@ -30,6 +30,8 @@ export type SubscriptionFollowUp = (accountId: string, change: SubscriptionChang
 /** Saves a subscription and, in the same database transaction, whatever `then` writes; returns the saved row. */
 export interface SubscriptionWriter {
   save(next: SubscriptionUpsert, then: (after: Subscription) => void): Subscription;
+  /** Holds the subscription's access (a refund, a dispute) and runs `then` in the same transaction; null when unknown or already held. */
+  hold(id: string, hold: { at: number; reason: string }, then: (after: Subscription) => void): Subscription | null;
 }
 
 export type SyncResult =

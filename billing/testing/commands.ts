@@ -1,6 +1,7 @@
 // The bot's command handlers on the billing harness's database and real billing, for tests that go from a chat command to Stripe.
 import type { CommandDeps } from '../../bots/commands/deps';
 import { handleEvent } from '../../bots/commands/router';
+import { currentCapabilities } from '../../core/capabilities';
 import { SqliteAccountDirectory } from '../../db/stores/account-directory';
 import { SqliteLinkCodeStore } from '../../db/stores/link-code-store';
 import { SqliteSignalStore } from '../../db/stores/signal-store';
@@ -15,7 +16,7 @@ export async function sendCommand(h: BillingHarness, userId: string, text: strin
   const deps: CommandDeps = {
     accounts: h.accounts, directory: new SqliteAccountDirectory({ db: h.db }), referrals: h.referrals, linkCodes: new SqliteLinkCodeStore({ db: h.db }),
     billing: h.service.billing, plans: h.plans, signals: new SqliteSignalStore({ db: h.db, clock: h.clock, plans: h.plans, bands: { aMin: 0.8, bMin: 0.6 } }),
-    stats: new SqliteOperatorStats({ db: h.db }), audit: h.audit, clock: h.clock, logger: h.logger, operatorIds: { telegram: [OPERATOR] },
+    stats: new SqliteOperatorStats({ db: h.db }), audit: h.audit, clock: h.clock, logger: h.logger, operatorIds: { telegram: [OPERATOR] }, capabilities: currentCapabilities(['telegram'], true),
   };
   const m = /^\/(\w+)\s*(.*)$/s.exec(text);
   if (!m) throw new Error(`not a command: ${text}`);

@@ -152,10 +152,8 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async holdSubscription(id: string, hold: { at: number; reason: string }): Promise<Subscription | null> {
-    const row = this.db.update(subscriptions)
-      .set({ accessRevokedAt: new Date(hold.at), accessRevokedReason: hold.reason, updatedAt: new Date(this.deps.clock.now()) })
-      .where(and(eq(subscriptions.id, id), isNull(subscriptions.accessRevokedAt))).returning().get();
-    if (row) return toSubscription(row);
+    const held = holdSubscriptionRow(this.db, new Date(this.deps.clock.now()), id, hold);
+    if (held) return held;
     const existing = this.db.select().from(subscriptions).where(eq(subscriptions.id, id)).get();
     return existing ? toSubscription(existing) : null;
   }
@@ -244,4 +242,12 @@ export function writeSubscription(db: Db, now: Date, sub: SubscriptionUpsert): S
     ? db.update(subscriptions).set(fields).where(eq(subscriptions.id, existing.id)).returning().get()
     : db.insert(subscriptions).values({ id: sub.id ?? newId('sub'), ...fields, createdAt: now }).returning().get();
   return toSubscription(row as SubscriptionRow);
+}
+
+/** Holds a subscription's access (a refund, a dispute); the held row, or null when it is unknown or already held. Synchronous, for the caller's transaction. */
+export function holdSubscriptionRow(db: Db, now: Date, id: string, hold: { at: number; reason: string }): Subscription | null {
+  const row = db.update(subscriptions)
+    .set({ accessRevokedAt: new Date(hold.at), accessRevokedReason: hold.reason, updatedAt: now })
+    .where(and(eq(subscriptions.id, id), isNull(subscriptions.accessRevokedAt))).returning().get();
+  return row ? toSubscription(row) : null;
 }
