@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../core/clock';
 import { openMemoryDatabase, type Db } from '../db/client';
+import { SqliteAccessJobStore } from '../db/stores/access-job-store';
+import { SqliteNoticeOutbox } from '../db/stores/notice-outbox';
 import { seedSubscribers } from '../db/testing/seed';
 import { resetSandboxAccounts } from './reset';
 
@@ -18,6 +20,9 @@ function world(): { db: Db; paid: string; granted: string; seeded: string } {
     sql.prepare("insert into access_memberships (id, platform, resource_key, platform_user_id, state, updated_at) values (?, 'telegram', 'telegram:chat:-1001000000001', ?, 'member', 0)").run(`am_${user}`, user);
     sql.prepare("insert into invite_links (id, platform, resource_key, link, platform_user_id, state, updated_at) values (?, 'telegram', 'telegram:chat:-1001000000001', ?, ?, 'used', 0)").run(`il_${user}`, `https://t.me/+${user}`, user);
   }
+  // An access job and its invite message, made for the old emulators.
+  new SqliteAccessJobStore({ db }).enqueue({ accountId: paid.accountIds[0] ?? '', trigger: 'subscription', actor: 'stripe' }, 0);
+  new SqliteNoticeOutbox({ db }).enqueue({ accountId: paid.accountIds[0] ?? '', platform: 'telegram', platformUserId: paid.chatIds[0] ?? '' }, { topic: 'invite', text: 'https://t.me/+old' }, 0);
   return { db, paid: paid.accountIds[0] ?? '', granted: granted.accountIds[0] ?? '', seeded: seeded.accountIds[0] ?? '' };
 }
 
@@ -28,7 +33,9 @@ describe('resetting the sandbox accounts', () => {
   it('with both emulators new, clears Stripe subscriptions and customers, grants, memberships and links, and keeps rows Stripe never made', () => {
     const { db, seeded } = world();
     const report = resetSandboxAccounts(db, new FakeClock(0), { telegram: true, stripe: true });
-    expect(report).toMatchObject({ subscriptions: 2, memberships: 2, inviteLinks: 2, stripeCustomers: 1 });
+    expect(report).toMatchObject({ subscriptions: 2, memberships: 2, inviteLinks: 2, stripeCustomers: 1, accessJobs: 1, notices: 1 });
+    expect(count(db, 'access_jobs')).toBe(0);
+    expect(db.$client.prepare("select state, skip_reason as why from deliveries where content_type = 'notice'").all()).toEqual([{ state: 'skipped', why: 'sandbox_reset' }]);
     expect(report.telegramUsers).toHaveLength(2);
     expect(subscribers(db)).toEqual([seeded]);
     expect(count(db, 'access_memberships')).toBe(0);
