@@ -1,5 +1,4 @@
 // A Telegram outage while a payment's webhooks arrive: every webhook is answered at once, and the invite follows when Telegram is back.
-import cron from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
 import { loadConfig } from '../config';
@@ -7,7 +6,7 @@ import { DEFAULT_PLANS, type PlansConfig } from '../core/plans';
 import { JumpingClock } from '../core/testing/jumping-clock';
 import { until } from '../core/testing/until';
 import { openMemoryDatabase } from '../db/client';
-import type { Cron } from '../schedules';
+import { idleCron } from '../schedules/testing/idle-cron';
 import { createPlanChannels, stripePlanPrices } from '../sandbox';
 import { startStripeEmulator, type StripeEmulator } from '../sandbox/stripe';
 import { startTelegramEmulator, type TelegramEmulator } from '../sandbox/telegram';
@@ -24,10 +23,6 @@ const WEBHOOK_TIMEOUT_MS = 1_000;
 /** The job runner's first wait after a failure (its default). */
 const FIRST_RETRY_MS = 5_000;
 
-const idleCron: Cron = {
-  validate: (expression) => cron.validate(expression),
-  schedule: (() => ({ stop: () => undefined })) as unknown as Cron['schedule'],
-};
 
 interface World {
   clock: JumpingClock;

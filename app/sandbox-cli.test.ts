@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
-import cron from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureIo } from '../cli/io';
 import { runCli, type CliDeps } from '../cli/program';
@@ -13,7 +12,7 @@ import { DEFAULT_PLANS } from '../core/plans';
 import { openDatabase } from '../db/client';
 import { seedSubscribers } from '../db/testing/seed';
 import { startSandbox, type Sandbox } from '../sandbox';
-import type { Cron } from '../schedules';
+import { idleCron } from '../schedules/testing/idle-cron';
 import { recordingLogger } from '../server/testing/harness';
 import { until } from '../core/testing/until';
 import { createService } from './service';
@@ -129,11 +128,6 @@ describe('the CLI beside a running sandbox', () => {
   });
 });
 
-/** A cron that schedules nothing: no reconcile runs but the ones the test starts. */
-const idleCron: Cron = {
-  validate: (expression) => cron.validate(expression),
-  schedule: (() => ({ stop: () => undefined })) as unknown as Cron['schedule'],
-};
 const WIDE = { limit: 10_000, windowMs: 1000 };
 const ADA = 100001;
 const VIP_CHANNEL = -1001000000001;

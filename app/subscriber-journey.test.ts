@@ -1,5 +1,4 @@
 // The whole subscriber path through the real wiring, driving the Telegram and Stripe emulators as a user would.
-import cron from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
 import { loadConfig } from '../config';
@@ -7,7 +6,7 @@ import type { FakeClock } from '../core/clock';
 import { JumpingClock } from '../core/testing/jumping-clock';
 import { DEFAULT_PLANS, type PlansConfig } from '../core/plans';
 import { openMemoryDatabase } from '../db/client';
-import type { Cron } from '../schedules';
+import { idleCron } from '../schedules/testing/idle-cron';
 import { createPlanChannels, stripePlanPrices } from '../sandbox';
 import { startStripeEmulator, type StripeEmulator } from '../sandbox/stripe';
 import { startTelegramEmulator, type TelegramEmulator } from '../sandbox/telegram';
@@ -25,11 +24,6 @@ const PLANS: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p
 /** The limits are not what this test is about: high enough that a fake clock never waits on them. */
 const WIDE = { limit: 10_000, windowMs: 1000 };
 
-/** A cron that schedules nothing: the journey runs reconciles only when billing or a user sets them off. */
-const idleCron: Cron = {
-  validate: (expression) => cron.validate(expression),
-  schedule: (() => ({ stop: () => undefined })) as unknown as Cron['schedule'],
-};
 
 interface World {
   clock: FakeClock;

@@ -167,11 +167,7 @@ export class TelegramAccessGate implements AccessGate {
     if (resource.platform !== 'telegram') return { result: 'failed', detail: `not a Telegram resource: ${resourceKey(resource)}` };
     let standing: Standing;
     try {
-      standing = await this.standing(resource, intruder.platformUserId);
-      if (standing === 'member') {
-        await this.api.banChatMember(chatIdOf(resource), Number(intruder.platformUserId));
-        await this.api.unbanChatMember(chatIdOf(resource), Number(intruder.platformUserId), { only_if_banned: true });
-      }
+      standing = await this.removeMember(resource, intruder.platformUserId);
     } catch (err) {
       // Still withdraw the link: it must not admit anyone else meanwhile.
       const problem = await this.retire(resource, link);
@@ -191,13 +187,7 @@ export class TelegramAccessGate implements AccessGate {
     if (resource.platform !== 'telegram') return { result: 'failed', detail: `not a Telegram resource: ${resourceKey(resource)}` };
     let standing: Standing;
     try {
-      standing = await this.standing(resource, person.platformUserId);
-      if (standing === 'member') {
-        // Telegram has no "kick": banning is what removes a member. The unban right after lifts the
-        // ban (they are then simply "left"), so that after paying again a new link lets them back in.
-        await this.api.banChatMember(chatIdOf(resource), Number(person.platformUserId));
-        await this.api.unbanChatMember(chatIdOf(resource), Number(person.platformUserId), { only_if_banned: true });
-      }
+      standing = await this.removeMember(resource, person.platformUserId);
     } catch (err) {
       return this.failed(err);
     }
@@ -244,6 +234,18 @@ export class TelegramAccessGate implements AccessGate {
 
   notify(person: AccessPerson, text: string): Promise<NotifyResult> {
     return this.tell(person.platformUserId, { topic: 'notice', text }, person.accountId);
+  }
+
+  /** Removes the user when they are a member; returns where they stood before. */
+  private async removeMember(resource: TelegramChat, userId: string): Promise<Standing> {
+    const standing = await this.standing(resource, userId);
+    if (standing === 'member') {
+      // Telegram has no "kick": banning is what removes a member. The unban right after lifts the
+      // ban (they are then simply "left"), so that after paying again a new link lets them back in.
+      await this.api.banChatMember(chatIdOf(resource), Number(userId));
+      await this.api.unbanChatMember(chatIdOf(resource), Number(userId), { only_if_banned: true });
+    }
+    return standing;
   }
 
   /** Where the user stands; a user Telegram does not know in this chat is 'out'. */

@@ -1,11 +1,10 @@
 // End to end through the console: the service in sandbox mode, a person who only uses the console's forms and the Stripe checkout page.
-import cron from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createService } from '../../app/service';
 import { loadConfig } from '../../config';
 import { DEFAULT_PLANS } from '../../core/plans';
 import { openMemoryDatabase } from '../../db/client';
-import type { Cron } from '../../schedules';
+import { idleCron } from '../../schedules/testing/idle-cron';
 import { signBody } from '../../server/signature';
 import { recordingLogger } from '../../server/testing/harness';
 import { startSandbox } from '../index';
@@ -15,11 +14,6 @@ const SECRET = 'console-journey-signing-secret';
 /** Flood limits are not what this test is about: a script types faster than Telegram's 1 message/s per chat allows. */
 const WIDE = { limit: 10_000, windowMs: 1000 };
 
-/** A cron that schedules nothing: reconciles run when billing or the user sets them off. */
-const idleCron: Cron = {
-  validate: (expression) => cron.validate(expression),
-  schedule: (() => ({ stop: () => undefined })) as unknown as Cron['schedule'],
-};
 
 const running: (() => Promise<void>)[] = [];
 afterEach(async () => {

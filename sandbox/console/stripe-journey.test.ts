@@ -1,20 +1,18 @@
 // End to end in the sandbox: a subscriber joins the VIP channel, then the console's Stripe buttons take them through
 // past_due (kept), unpaid (removed), paying again (back in) and a refund (removed), as a newcomer would watch it.
-import cron from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createService } from '../../app/service';
 import { loadConfig } from '../../config';
 import { DEFAULT_PLANS } from '../../core/plans';
 import { until } from '../../core/testing/until';
 import { openMemoryDatabase } from '../../db/client';
-import type { Cron } from '../../schedules';
+import { idleCron } from '../../schedules/testing/idle-cron';
 import { recordingLogger } from '../../server/testing/harness';
 import { startSandbox } from '../index';
 
 const WIDE = { limit: 10_000, windowMs: 1000 };
 const ADA = 100001;
 const VIP_CHANNEL = -1001000000001;
-const idleCron: Cron = { validate: (e) => cron.validate(e), schedule: (() => ({ stop: () => undefined })) as unknown as Cron['schedule'] };
 const JOIN_FORM = /<form method="post" action="(\/telegram\/join)" class="inline"><input type="hidden" name="link" value="(https:\/\/t\.me\/\+[^"]+)">/g;
 
 const running: (() => Promise<void>)[] = [];
