@@ -23,8 +23,9 @@ COPY --chown=node:node . .
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME /app/data
-# 8080: the service; 8081: the sandbox console (CONSOLE_PORT, PORT + 1), served only in sandbox mode.
-EXPOSE 8080 8081
+# 8080: the service; in sandbox mode only, 8081: the console (CONSOLE_PORT, PORT + 1) and
+# 8082: the Stripe emulator's checkout and portal pages (SANDBOX_STRIPE_PORT, PORT + 2).
+EXPOSE 8080 8081 8082
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # tsx runs main.ts in this process, so SIGTERM reaches Signalcast itself and it drains before exiting.

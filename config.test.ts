@@ -98,3 +98,18 @@ describe('CONSOLE_PORT', () => {
     expect(() => loadConfig({ CONSOLE_PORT: '80000' })).toThrow(/CONSOLE_PORT: expected a whole number from 0 to 65535 \(got "80000"\)/);
   });
 });
+
+describe('SANDBOX_STRIPE_PORT', () => {
+  it('is two past PORT unless set, a free one when PORT is 0 or that is past the last port, and checked like PORT', () => {
+    expect(loadConfig({}).sandboxStripePort).toBe(8082);
+    expect(loadConfig({ PORT: '3000' }).sandboxStripePort).toBe(3002);
+    expect(loadConfig({ PORT: '0' }).sandboxStripePort).toBe(0);
+    expect(loadConfig({ PORT: '65533' }).sandboxStripePort).toBe(65535);
+    expect(loadConfig({ PORT: '65534' }).sandboxStripePort).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).sandboxStripePort).toBe(0);
+    expect(loadConfig({ PORT: '3000', SANDBOX_STRIPE_PORT: '9000' }).sandboxStripePort).toBe(9000);
+    expect(loadConfig({ SANDBOX_STRIPE_PORT: '0' }).sandboxStripePort).toBe(0);
+    expect(() => loadConfig({ SANDBOX_STRIPE_PORT: '80000' })).toThrow(/SANDBOX_STRIPE_PORT: expected a whole number from 0 to 65535 \(got "80000"\)/);
+    expect(() => loadConfig({ SANDBOX_STRIPE_PORT: 'stripe' })).toThrow(/SANDBOX_STRIPE_PORT: expected a whole number/);
+  });
+});

@@ -71,6 +71,8 @@ const schema = z.object({
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   /** The sandbox console's port, on HOST; PORT + 1 when absent. */
   CONSOLE_PORT: int(0, 65535).optional(),
+  /** The sandbox Stripe emulator's port (API, checkout and portal pages), on HOST; PORT + 2 when absent. */
+  SANDBOX_STRIPE_PORT: int(0, 65535).optional(),
   DATABASE_URL: z.string().trim().min(1).default('file:./data/signalcast.db'),
   PUBLIC_URL: url('https://signals.example.com'),
   PLANS_FILE: optionalText,
@@ -134,6 +136,8 @@ export interface Config {
   host: string;
   /** The sandbox console's port (on `host`): CONSOLE_PORT, else PORT + 1; 0 picks a free one. */
   consolePort: number;
+  /** The sandbox Stripe emulator's port (on `host`): SANDBOX_STRIPE_PORT, else PORT + 2; 0 picks a free one. */
+  sandboxStripePort: number;
   databaseUrl: string;
   publicUrl: string | undefined;
   plansFile: string | undefined;
@@ -195,9 +199,9 @@ function rates(e: Env, prefix: 'TELEGRAM' | 'TESTCHAT'): Partial<PlatformLimits>
   return out;
 }
 
-/** The port beside the service's: PORT + 1, or a free one when PORT is 0 (any) or the last port. */
-function consolePortBeside(port: number): number {
-  return port === 0 || port === 65535 ? 0 : port + 1;
+/** The port `offset` above the service's (PORT + 1, PORT + 2), or a free one when PORT is 0 (any) or that is past the last port. */
+function portBeside(port: number, offset: number): number {
+  return port === 0 || port + offset > 65535 ? 0 : port + offset;
 }
 
 function toConfig(e: Env): Config {
@@ -214,7 +218,8 @@ function toConfig(e: Env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    consolePort: e.CONSOLE_PORT ?? consolePortBeside(e.PORT),
+    consolePort: e.CONSOLE_PORT ?? portBeside(e.PORT, 1),
+    sandboxStripePort: e.SANDBOX_STRIPE_PORT ?? portBeside(e.PORT, 2),
     databaseUrl: e.DATABASE_URL,
     publicUrl: e.PUBLIC_URL,
     plansFile: e.PLANS_FILE,

@@ -1,19 +1,30 @@
 // Sandbox mode: which emulators start, and the settings that point the real clients at them.
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
+import cron from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createService } from '../app/service';
+import { createStripeClient } from '../billing/client';
 import { loadConfig } from '../config';
 import { silentLogger } from '../core/logger';
 import { DEFAULT_PLANS } from '../core/plans';
+import { until } from '../core/testing/until';
+import { openMemoryDatabase } from '../db/client';
+import type { Cron } from '../schedules';
 import { sandboxNeeds, startSandbox, type Sandbox } from './index';
 
 /** Loopback only, and the console on a free port, whatever runs beside the tests. */
 const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
 
 const started: Sandbox[] = [];
+const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
   for (const s of started.splice(0)) await s.stop();
 });
+
+/** Schedules nothing, so only what the test does runs. */
+const idleCron: Cron = { validate: (e) => cron.validate(e), schedule: (() => ({ stop: () => undefined })) as unknown as Cron['schedule'] };
 
 describe('sandbox mode', () => {
   it('with no tokens starts both emulators, makes the VIP channel, and points the settings at them', async () => {
@@ -99,6 +110,64 @@ describe('sandbox mode', () => {
   });
 });
 
+describe('the Stripe emulator in sandbox mode', () => {
+  it('listens on SANDBOX_STRIPE_PORT, on HOST, and the checkout link the bot hands out opens its page at that port', async () => {
+    const port = await freePort();
+    const sandbox = await startSandbox({ config: loadConfig({ ...LOCAL, SANDBOX_STRIPE_PORT: String(port), LOG_LEVEL: 'silent' }), plans: DEFAULT_PLANS, logger: silentLogger });
+    started.push(sandbox);
+    expect(sandbox.stripe?.listening()).toEqual({ address: '127.0.0.1', port });
+    expect(sandbox.stripe?.url).toBe(`http://127.0.0.1:${port}`);
+    expect(sandbox.config.sandboxStripePort).toBe(port);
+    expect(sandbox.config.stripe.apiBase).toBe(`http://127.0.0.1:${port}`);
+
+    const service = createService({ config: sandbox.config, logger: silentLogger, db: openMemoryDatabase(), plans: DEFAULT_PLANS, cron: idleCron });
+    stops.push(async () => {
+      await service.stop();
+      service.db.$client.close();
+    });
+    sandbox.attach(await service.start());
+    const consoleUrl = sandbox.consoleUrl ?? '';
+    await sendFromConsole(consoleUrl, '/start');
+    await sendFromConsole(consoleUrl, '/subscribe vip');
+    const link = await until(async () => /href="(http:\/\/[^"]+\/c\/pay\/[^"]+)" target="_blank"/.exec(await (await fetch(consoleUrl)).text())?.[1], 'the checkout link', { timeoutMs: 8_000, everyMs: 25 });
+    expect(link.startsWith(`http://127.0.0.1:${port}/c/pay/cs_`)).toBe(true);
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<h1>Subscribe to VIP');
+    const paid = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: 'ada@example.com', card_number: '4242 4242 4242 4242' }).toString(), redirect: 'manual' });
+    expect(paid.status).toBe(303);
+    expect([...(sandbox.stripe?.store.subscriptions.values() ?? [])].map((r) => r.sub.status)).toEqual(['trialing']);
+  }, 20_000);
+
+  it('refuses to start, naming SANDBOX_STRIPE_PORT, when its port is taken, and leaves the console stopped', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const consolePort = await freePort();
+    try {
+      await expect(startSandbox({ config: loadConfig({ ...LOCAL, CONSOLE_PORT: String(consolePort), SANDBOX_STRIPE_PORT: String(port) }), plans: DEFAULT_PLANS, logger: silentLogger }))
+        .rejects.toMatchObject({ code: 'config_invalid', message: expect.stringMatching(new RegExp(`^SANDBOX_STRIPE_PORT: port ${port} on 127\\.0\\.0\\.1 is in use .*set SANDBOX_STRIPE_PORT to a free port, or 0 for any$`)) });
+      // The console started before it was stopped again: its port is free.
+      await expect(fetch(`http://127.0.0.1:${consolePort}/`)).rejects.toThrow();
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('with HOST 0.0.0.0 listens on every address, and the service and its checkout links use 127.0.0.1', async () => {
+    const sandbox = await startSandbox({ config: loadConfig({ HOST: '0.0.0.0', PORT: '0' }), plans: DEFAULT_PLANS, logger: silentLogger });
+    started.push(sandbox);
+    const port = sandbox.stripe?.port ?? 0;
+    expect(sandbox.stripe?.listening()).toEqual({ address: '0.0.0.0', port });
+    expect(sandbox.stripe?.url).toBe(`http://127.0.0.1:${port}`);
+    // The service's own stripe client, from the settings the sandbox gives it.
+    const client = createStripeClient({ secretKey: sandbox.config.stripe.secretKey ?? '', apiBase: sandbox.config.stripe.apiBase });
+    const session = await client.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: 'price_vip_monthly', quantity: 1 }], success_url: 'http://127.0.0.1:8080/paid', cancel_url: 'http://127.0.0.1:8080/' });
+    expect(session.url).toBe(`http://127.0.0.1:${port}/c/pay/${session.id}`);
+    expect((await fetch(session.url ?? '')).status).toBe(200);
+  });
+});
+
 function freePort(): Promise<number> {
   const probe = createServer();
   return new Promise((resolve) => probe.listen(0, '127.0.0.1', () => {
@@ -118,4 +187,10 @@ function postForm(port: number, headers: { host: string; origin: string }): Prom
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Sends a message to the bot as Ada from the console's form. */
+async function sendFromConsole(consoleUrl: string, text: string): Promise<void> {
+  const res = await fetch(`${consoleUrl}telegram/send`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ text }).toString(), redirect: 'manual' });
+  expect(res.status).toBe(303);
 }

@@ -60,7 +60,10 @@ export function sandboxNeeds(config: Config): { telegram: boolean; stripe: boole
 /**
  * Starts the emulators the settings call for (see sandboxNeeds), creates the plans' private
  * channels with the bot as administrator, and returns settings that point grammy and stripe-node
- * at them, with a fresh webhook signing secret. Everything listens on 127.0.0.1 only.
+ * at them, with a fresh webhook signing secret. The Telegram emulator listens on 127.0.0.1 only; the
+ * console (CONSOLE_PORT) and the Stripe emulator (SANDBOX_STRIPE_PORT, its checkout and portal pages
+ * for a browser) listen on HOST; when HOST is every address (0.0.0.0), the service calls the Stripe
+ * emulator, and its checkout and portal links point, at 127.0.0.1.
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { plans } = options;
@@ -87,13 +90,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       logger.info({ console: `${consolePage.url}/` }, `sandbox: console at ${consolePage.url}/`);
     }
     if (needs.stripe) {
+      // On HOST like the console, so a browser outside a container opens its checkout and portal pages.
       stripe = await startStripeEmulator({
         clock,
+        host: config.host,
+        port: config.sandboxStripePort,
         plans: stripePlanPrices(plans),
         webhookSecret: `whsec_${randomBytes(24).toString('hex')}`,
         ...(clock === systemClock ? { tickIntervalMs: 5_000 } : { signatureClock: clock }),
+      }).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        throw new SignalcastError('config_invalid', `SANDBOX_STRIPE_PORT: port ${options.config.sandboxStripePort} on ${options.config.host} is in use (the sandbox Stripe emulator's port, PORT + 2 unless set): set SANDBOX_STRIPE_PORT to a free port, or 0 for any`, { cause: err });
       });
-      config = { ...config, stripe: { secretKey: stripe.secretKey, apiBase: stripe.url, webhookSecret: stripe.webhookSecret } };
+      config = { ...config, sandboxStripePort: stripe.port, stripe: { secretKey: stripe.secretKey, apiBase: stripe.url, webhookSecret: stripe.webhookSecret } };
       const why = options.config.sandbox ? '' : ' (STRIPE_SECRET_KEY is not set: payments go to the emulator and no money moves)';
       logger.info({ stripe: stripe.url }, `sandbox: Stripe emulator at ${stripe.url}; its checkout and portal pages are there${why}`);
     }

@@ -149,6 +149,11 @@ export class EmulatorServer {
     await this.listen(Number(new URL(this.baseUrl).port));
   }
 
+  /** The address and port it listens on as the system reports them (0.0.0.0 when every address), or null when not listening. */
+  get listening(): AddressInfo | null {
+    return (this.server?.address() as AddressInfo | null | undefined) ?? null;
+  }
+
   get paused(): boolean {
     return this.baseUrl !== '' && !this.server;
   }
@@ -184,7 +189,8 @@ export class EmulatorServer {
       server.listen(port, this.options.host ?? '127.0.0.1', () => resolve());
     });
     const address = server.address() as AddressInfo;
-    this.baseUrl = `http://${address.address}:${address.port}`;
+    // An IPv6 address (::1, or :: for every address) is bracketed in a URL.
+    this.baseUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   }
 
   async stop(): Promise<void> {

@@ -28,6 +28,12 @@ import { snapshot, StripeWorld, type RetrySchedule } from './world';
 export interface StripeEmulatorOptions {
   /** 0 or absent picks a free port. */
   port?: number;
+  /**
+   * The address to listen on: 127.0.0.1 by default; the service's HOST in the sandbox, so a browser
+   * outside a container reaches the checkout and portal pages. Its `url` (what clients call and the
+   * pages' links use) stays 127.0.0.1 when this is every address (0.0.0.0, ::).
+   */
+  host?: string;
   /** The key clients must send as `Authorization: Bearer ...`; a random sk_test_ key when absent. */
   secretKey?: string;
   /** The `whsec_...` secret webhooks are signed with; random when absent. */
@@ -51,9 +57,12 @@ export interface StripeEmulatorOptions {
 
 /** The emulator as tests and the sandbox see it. */
 export interface StripeEmulator {
+  /** Where clients call it and its checkout and portal links point: 127.0.0.1 when it listens on every address. */
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** The address and port it listens on, as the system reports them (0.0.0.0 when `host` was every address). */
+  listening(): { address: string; port: number } | null;
   readonly secretKey: string;
   readonly webhookSecret: string;
   /** Every request received (path, query, headers, raw body, status answered). */
@@ -106,6 +115,14 @@ function randomSecret(prefix: string): string {
   return `${prefix}${randomBytes(16).toString('hex')}`;
 }
 
+const ANY_ADDRESS = new Set(['0.0.0.0', '::', '[::]']);
+
+/** Where it is called and linked: on 127.0.0.1 when it listens on every address, else where it listens. */
+function reachableUrl(listening: string, host: string | undefined): string {
+  if (host === undefined || !ANY_ADDRESS.has(host)) return listening;
+  return `http://127.0.0.1:${new URL(listening).port}`;
+}
+
 export async function startStripeEmulator(options: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
   const secretKey = options.secretKey ?? randomSecret('sk_test_');
   if (!/^sk_test_\w+$/.test(secretKey)) throw new Error('secretKey must look like sk_test_... (letters, digits, underscore)');
@@ -113,7 +130,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   if (!webhookSecret.startsWith('whsec_')) throw new Error('webhookSecret must start with whsec_');
   const apiVersion = options.apiVersion ?? Stripe.API_VERSION;
 
-  const server = new EmulatorServer({ name: 'stripe', port: options.port ?? 0, renderFault: renderStripeFault });
+  const server = new EmulatorServer({ name: 'stripe', port: options.port ?? 0, host: options.host ?? '127.0.0.1', renderFault: renderStripeFault });
   const webhooks: WebhookDispatcher = new WebhookDispatcher({
     ...defaultWebhookOptions,
     secret: webhookSecret,
@@ -132,7 +149,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       apiVersion,
       retry: { ...DEFAULT_RETRY, ...options.retry },
       checkoutTtlSeconds: options.checkoutTtlSeconds ?? 86_400,
-      baseUrl: () => server.url,
+      baseUrl: () => url,
       endpointCount: () => webhooks.endpointCount,
     },
     (events) => webhooks.enqueue(events),
@@ -163,7 +180,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
 
   const plans = options.plans ?? [];
   seedPlans(world, plans);
-  const url = await server.start();
+  const url = reachableUrl(await server.start(), options.host);
   const { hostname, port } = new URL(url);
   const ticker = options.tickIntervalMs ? setInterval(() => drivers.tick(), options.tickIntervalMs) : undefined;
   ticker?.unref();
@@ -174,6 +191,10 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     port: Number(port),
     secretKey,
     webhookSecret,
+    listening: () => {
+      const at = server.listening;
+      return at ? { address: at.address, port: at.port } : null;
+    },
     requests: server.requests,
     store: world.store,
     webhooks,
