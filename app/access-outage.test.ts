@@ -1,7 +1,8 @@
-// A Telegram outage while a payment's webhooks arrive: every webhook is answered at once, and the invite follows when Telegram is back.
+// Telegram failing access calls: every Stripe webhook is answered at once during an outage and the invite follows; a used link Telegram would not revoke is withdrawn by the access job.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
 import { loadConfig } from '../config';
+import { approvedText } from '../core/access/messages';
 import { DEFAULT_PLANS, type PlansConfig } from '../core/plans';
 import { JumpingClock } from '../core/testing/jumping-clock';
 import { until } from '../core/testing/until';
@@ -170,5 +171,32 @@ describe('/grant', () => {
     w.tg.failNext({ kind: 'platform_error', status: 400, description: 'Bad Request: not enough rights to manage chat invite links' }, { method: 'createChatInviteLink' });
     const queued = await operatorSays(w, '/grant @bo vip 30');
     expect(queued).toMatch(/^Granted VIP to @bo until .+\. Access will follow: the change is queued and retried until the platform answers \(last try: .*not an administrator of the chat.*\) \(job ajb_\w+\)\.$/);
+  });
+});
+
+describe('a used invite link Telegram would not revoke', () => {
+  it('is withdrawn by the account\'s access job while the member stays in', async () => {
+    const w = await startWorld();
+    w.tg.userSends(USER, '/start', { profile: { firstName: 'Ada', username: 'ada' } });
+    w.tg.userSends(OPERATOR, '/start', { profile: { firstName: 'Op' } });
+    await until(() => w.tg.sentMessages(USER).length > 0 && w.tg.sentMessages(OPERATOR).length > 0, 'both greeted');
+    w.tg.userSends(OPERATOR, '/grant @ada vip 30');
+    const link = await until(() => linkInDm(w, 0), 'the invite link in the DM');
+    const told = w.tg.sentMessages(USER).length;
+
+    // The join is approved; retiring the used link is refused (a 500 grammy itself retries, so a refusal it does not),
+    // so the event handler queues the account's access job, and the running service's job withdraws the link.
+    w.tg.failNext({ kind: 'platform_error', status: 400, description: 'Bad Request: not enough rights to manage chat invite links' }, { method: 'revokeChatInviteLink' });
+    expect(w.tg.userJoinsWithLink(USER, link)).toBe('requested');
+    await until(() => w.tg.isMember(VIP_CHANNEL, USER), 'the join request approved');
+    const retried = () => w.service.db.$client.prepare("select state, outcome from access_jobs where trigger = 'link_revoke_failed'").all() as { state: string; outcome: string | null }[];
+    await until(() => retried()[0]?.state === 'done', 'the retrying job done');
+    expect(retried()).toEqual([{ state: 'done', outcome: `used link withdrawn from telegram:${USER} telegram:chat:${VIP_CHANNEL}` }]);
+    expect(w.tg.inviteLinks(VIP_CHANNEL).find((l) => l.invite_link === link)?.is_revoked).toBe(true);
+    expect(w.tg.calls('revokeChatInviteLink')).toHaveLength(2);
+    // Still in, and told nothing beyond the approval.
+    expect(w.tg.isMember(VIP_CHANNEL, USER)).toBe(true);
+    await until(() => w.tg.sentMessages(USER).length > told, 'the approval message');
+    expect(texts(w.tg.sentMessages(USER).slice(told))).toEqual([approvedText()]);
   });
 });

@@ -118,7 +118,7 @@ export function createAccess(deps: AccessWiringDeps): AccessWiring {
     reconciler,
     runner,
     enqueue,
-    onAccessEvent: createAccessEventHandler({ store, gates, plans, clock, audit, logger }),
+    onAccessEvent: createAccessEventHandler({ store, gates, plans, clock, audit, logger, enqueue }),
     newInviteLinks: (person) => sendNewInviteLinks(person, { store, gates, plans, clock, audit, logger }),
     onEntitlementChanged: async (accountId, reason) => {
       const { job } = enqueue(accountId, reason, 'operator', `entitlement changed: ${reason}`);

@@ -154,7 +154,9 @@ export async function startAccessWorld(options: { inviteMode?: InviteMode } = {}
     await deliver();
     await runJobs();
   };
-  const onEvent = createAccessEventHandler({ store, gates: [gate], plans, clock, audit });
+  // As the service wires it: a used link whose revoke failed queues the account's job (run by runJobs()).
+  const enqueue = (accountId: string, trigger: string, actor: string) => jobs.enqueue({ accountId, trigger, actor }, clock.now());
+  const onEvent = createAccessEventHandler({ store, gates: [gate], plans, clock, audit, enqueue });
   // Opt in to chat_member updates, as the bot does, before anything happens in the channel.
   let offset = 0;
   await api.getUpdates({ timeout: 0, allowed_updates: ['message', 'callback_query', 'chat_member', 'chat_join_request', 'my_chat_member'] });

@@ -45,6 +45,28 @@ describe('signalcast access reconcile', () => {
     expect(w.emu.requests.length).toBe(requests);
   });
 
+  it('lists a member\'s used link still live on Telegram as a link to revoke, readably, in a dry run', async () => {
+    w = await startAccessWorld({ inviteMode: 'member_limit' });
+    const vip = await w.subscriber(101, 'vip');
+    await w.reconciler.reconcile({ accountId: vip.accountId });
+    const link = w.emu.sentMessages(101).at(-1)?.text?.match(/https:\/\/t\.me\/\+\S+/)?.[0];
+    w.emu.failNext({ kind: 'server_error' }, { method: 'revokeChatInviteLink' });
+    expect(w.emu.userJoinsWithLink(101, link!)).toBe('joined');
+    await w.pumpUpdates();
+    const { io, run } = cli();
+
+    expect(await run('access', 'reconcile', '--dry-run')).toBe(0);
+    expect(io.stdout[1]).toMatch(new RegExp(`^would revoke used link\\s+-\\s+${vip.accountId}\\s+telegram:101\\s+telegram:chat:${w.channel.id}\\s+used invite link not confirmed revoked`));
+    expect(io.stdout.join('\n')).not.toContain(link!);
+    expect(w.emu.inviteLinks(w.channel.id)[0]?.is_revoked).toBe(false);
+
+    const real = cli();
+    expect(await real.run('access', 'reconcile')).toBe(0);
+    expect(real.io.stdout[1]).toMatch(/^revoke used link\s+revoked\s+/);
+    expect(w.emu.inviteLinks(w.channel.id)[0]?.is_revoked).toBe(true);
+    expect(w.emu.isMember(w.channel.id, 101)).toBe(true);
+  });
+
   it('acts, prints the platform\'s answers, and then finds nothing to do', async () => {
     w = await startAccessWorld();
     await w.subscriber(101, 'vip');

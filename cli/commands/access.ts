@@ -17,7 +17,8 @@ export interface AccessReconcileFlags {
   json?: boolean;
 }
 
-const WOULD: Record<string, string> = { grant: 'would grant', approve: 'would approve', revoke: 'would revoke', decline: 'would decline' };
+const WOULD: Record<string, string> = { grant: 'would grant', approve: 'would approve', revoke: 'would revoke', decline: 'would decline', revoke_link: 'would revoke used link' };
+const DID: Record<string, string> = { revoke_link: 'revoke used link' };
 
 /** Runs the reconciler once and prints what it did (or, with --dry-run, what it would do). */
 export async function accessReconcile(deps: AccessReconcileDeps, flags: AccessReconcileFlags = {}): Promise<ReconcileReport> {
@@ -33,7 +34,7 @@ export async function accessReconcile(deps: AccessReconcileDeps, flags: AccessRe
     deps.io.out('Access matches the subscriptions: nothing to do.');
   } else {
     const rows = report.actions.map((a) => [
-      report.dryRun ? (WOULD[a.kind] ?? a.kind) : a.kind,
+      report.dryRun ? (WOULD[a.kind] ?? a.kind) : (DID[a.kind] ?? a.kind),
       a.outcome?.result ?? '-',
       a.person.accountId ?? '(no account)',
       `${a.person.platform}:${a.person.platformUserId}`,

@@ -19,8 +19,8 @@ function account(id: string, userId: string, status: string | null): AccessAccou
 
 const member = (userId: string, state: MembershipRecord['state'] = 'member', resourceKey = CHAT): MembershipRecord =>
   ({ platform: 'telegram', resourceKey, platformUserId: userId, state, updatedAt: NOW });
-const link = (userId: string): InviteLinkRecord =>
-  ({ id: `inv_${userId}`, platform: 'telegram', resourceKey: CHAT, link: `https://t.me/+${userId}`, accountId: null, platformUserId: userId, state: 'active', expiresAt: NOW + 1000, createdAt: NOW, updatedAt: NOW });
+const link = (userId: string, state: InviteLinkRecord['state'] = 'active'): InviteLinkRecord =>
+  ({ id: `inv_${userId}`, platform: 'telegram', resourceKey: CHAT, link: `https://t.me/+${userId}`, accountId: null, platformUserId: userId, state, expiresAt: NOW + 1000, createdAt: NOW, updatedAt: NOW });
 
 function plan(input: Partial<Omit<AccessPlanInput, 'accounts'>> & { accounts: AccessAccount[] }) {
   return planAccessActions({
@@ -67,7 +67,28 @@ describe('planAccessActions', () => {
     expect(summary(plan({ accounts: [account('b', '2', null)], memberships }))).toEqual([['revoke', '9', 'no account']]);
   });
 
+  it('withdraws a paying member\'s used link the platform never confirmed revoked, and nothing else', () => {
+    const p = plan({ accounts: [account('a', '1', 'active')], memberships: [member('1')], liveLinks: [link('1', 'used')] });
+    expect(summary(p)).toEqual([['revoke_link', '1', 'used invite link not confirmed revoked']]);
+    expect(p.actions[0]).toMatchObject({ inviteLinkId: 'inv_1', resourceKey: CHAT, planId: 'vip', person: { accountId: 'a' } });
+    // Its unused link is theirs to use: left alone.
+    expect(plan({ accounts: [account('a', '1', 'active')], activeLinks: [link('1')], liveLinks: [link('1')] }).actions).toEqual([]);
+  });
+
+  it('leaves a lapsed member\'s used link to their revoke, which withdraws every link of theirs', () => {
+    const p = plan({ accounts: [account('b', '2', 'canceled')], memberships: [member('2')], liveLinks: [link('2', 'used')] });
+    expect(summary(p)).toEqual([['revoke', '2', 'not entitled (canceled, plan free)']]);
+  });
+
+  it('withdraws the used link of someone turned away at a join request; a stranger\'s goes with their revoke, in a full run only', () => {
+    const requested = plan({ accounts: [account('b', '2', null)], memberships: [member('2', 'requested')], liveLinks: [link('2', 'used')] });
+    expect(summary(requested).map(([kind]) => kind)).toEqual(['decline', 'revoke_link']);
+    expect(summary(plan({ accounts: [], liveLinks: [link('9', 'used')] }))).toEqual([['revoke', '9', 'no account']]);
+    expect(plan({ accounts: [], liveLinks: [link('9', 'used')], includeStrangers: false }).actions).toEqual([]);
+  });
+
   it('acts only on platforms with a gate', () => {
     expect(plan({ accounts: [account('a', '1', 'active')], platforms: [] }).actions).toEqual([]);
+    expect(plan({ accounts: [account('a', '1', 'active')], memberships: [member('1')], liveLinks: [link('1', 'used')], platforms: [] }).actions).toEqual([]);
   });
 });

@@ -7,9 +7,11 @@ import type { AccessAccount, InviteLinkRecord, MembershipRecord } from './store'
 
 /**
  * grant: hand out access (a personal invite link, a role); approve: let a pending join request in;
- * revoke: remove the person and their links; decline: turn a pending join request away.
+ * revoke: remove the person and their links; decline: turn a pending join request away;
+ * revoke_link: withdraw one used invite link the platform has not confirmed revoked (the person's
+ * membership is left as it is).
  */
-export type AccessActionKind = 'grant' | 'approve' | 'revoke' | 'decline';
+export type AccessActionKind = 'grant' | 'approve' | 'revoke' | 'decline' | 'revoke_link';
 
 /** One thing the reconciler will do (or, in a dry run, would do). */
 export interface AccessAction {
@@ -21,6 +23,8 @@ export interface AccessAction {
   reason: string;
   /** The plan that applies to the person's account; null for strangers. */
   planId: string | null;
+  /** revoke_link only: the id of the link to withdraw (the id, never the URL: the URL is a key to the chat). */
+  inviteLinkId?: string;
 }
 
 export interface AccessPlanInput {
@@ -101,6 +105,20 @@ export function planAccessActions(input: AccessPlanInput): AccessPlan {
     const person: AccessPerson = { accountId: who?.accountId ?? null, platform: c.platform, platformUserId: c.platformUserId };
     const reason = who ? notEntitledReason(who.entitlement) : 'no account';
     actions.push({ kind: c.requested ? 'decline' : 'revoke', person, resource, resourceKey: c.resourceKey, reason, planId: who?.entitlement.plan.id ?? null });
+  }
+
+  // Used links still live on the platform (their revoke at the join failed), of anyone not being
+  // revoked above (a revoke withdraws every link of theirs): withdrawn one by one until confirmed.
+  const revoking = new Set(actions.filter((a) => a.kind === 'revoke').map((a) => personKey(a.person.platform, a.person.platformUserId, a.resourceKey)));
+  for (const l of input.liveLinks ?? []) {
+    const key = personKey(l.platform, l.platformUserId, l.resourceKey);
+    if (l.state !== 'used' || revoking.has(key) || !gated.has(l.platform)) continue;
+    const resource = input.managed.get(l.resourceKey);
+    if (!resource) continue;
+    const who = owner.get(`${l.platform}|${l.platformUserId}`);
+    if (!who && !input.includeStrangers) continue;
+    const person: AccessPerson = { accountId: who?.accountId ?? null, platform: l.platform, platformUserId: l.platformUserId };
+    actions.push({ kind: 'revoke_link', person, resource, resourceKey: l.resourceKey, reason: 'used invite link not confirmed revoked', planId: who?.entitlement.plan.id ?? null, inviteLinkId: l.id });
   }
   return { actions, waiting };
 }

@@ -29,9 +29,13 @@ const VERBS: Record<AccessActionKind, { done: string; verb: string }> = {
   approve: { done: 'granted', verb: 'grant' },
   revoke: { done: 'revoked', verb: 'revoke' },
   decline: { done: 'declined', verb: 'decline' },
+  revoke_link: { done: 'invite_link_revoked', verb: 'invite_link_revoke' },
 };
 
-/** 'access.granted', 'access.revoked', 'access.declined'; '..._failed' when the platform refused. */
+/**
+ * 'access.granted', 'access.revoked', 'access.declined', 'access.invite_link_revoked' (a used link
+ * withdrawn; the membership is untouched); '..._failed' when the platform refused.
+ */
 export function auditAction(kind: AccessActionKind, outcome: AccessOutcome): string {
   const { done, verb } = VERBS[kind];
   return outcome.result === 'failed' ? `access.${verb}_failed` : `access.${done}`;
@@ -47,6 +51,8 @@ export interface AccessRecord {
   /** What set it off: 'reconcile', 'subscription', 'join_request', ... */
   trigger: string;
   actor: string;
+  /** revoke_link: the link's id (never its URL). */
+  inviteLinkId?: string | undefined;
 }
 
 /** Writes the audit event for one gate call. The invite link itself stays out of the trail: it is a key to the chat. */
@@ -66,13 +72,15 @@ export function recordAccess(audit: AuditLog, r: AccessRecord): void {
       resource: r.resourceKey,
       planId: r.planId,
       result: r.outcome.result,
+      ...(r.inviteLinkId ? { inviteLinkId: r.inviteLinkId } : {}),
       ...(r.outcome.detail ? { detail: r.outcome.detail } : {}),
     },
   });
 }
 
-/** The membership an outcome implies, when it implies one. */
+/** The membership an outcome implies, when it implies one; withdrawing a link implies none. */
 export function membershipAfter(kind: AccessActionKind, outcome: AccessOutcome): MembershipState | null {
+  if (kind === 'revoke_link') return null;
   if (outcome.holds === true) return 'member';
   if (outcome.holds === false) return kind === 'decline' ? 'left' : 'removed';
   switch (outcome.result) {

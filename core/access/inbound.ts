@@ -5,6 +5,7 @@ import { entitlementOf } from '../entitlement';
 import type { InboundEvent } from '../inbound/types';
 import type { Logger } from '../logger';
 import type { PlansConfig } from '../plans/schema';
+import type { PlatformName } from '../types';
 import { desiredAccess, managedResources, type DesiredAccessOptions } from './desired';
 import { applyOutcome, callGate, gatesByPlatform, type AccessGates } from './gates';
 import { intrusionReason, recordIntrusion, removeIntruder, someoneElsesLink } from './intrusion';
@@ -25,6 +26,11 @@ export interface AccessEventDeps {
   audit: AuditLog;
   logger?: Logger | undefined;
   options?: DesiredAccessOptions | undefined;
+  /**
+   * Queues an access job for the account (the durable, retried reconcile). Called when a used
+   * link's revoke fails, so the job withdraws it with backoff until the platform confirms.
+   */
+  enqueue?: ((accountId: string, trigger: string, actor: string) => unknown) | undefined;
 }
 
 /**
@@ -34,7 +40,8 @@ export interface AccessEventDeps {
  * chat no plan gates is left to the chat's admins. A membership change is tracked, and when someone
  * comes in, their unused personal invite links for it are marked 'used' and revoked, so that a link
  * admits one person once (after a ban and unban, Telegram would let a member_limit link admit
- * again); someone who came in with another person's link is removed (see removeIntruder).
+ * again); when that revoke fails, the account's access job (`enqueue`) retries it. Someone who
+ * came in with another person's link is removed (see removeIntruder).
  * Returns the gate's outcome for a join request, null otherwise.
  */
 export async function handleAccessEvent(event: AccessEvent, deps: AccessEventDeps): Promise<AccessOutcome | null> {
@@ -93,14 +100,31 @@ async function trackMembership(event: Extract<AccessEvent, { type: 'membership' 
 
   const gate = gatesByPlatform(deps.gates).get(platform);
   const links = await deps.store.listActiveInviteLinks({ now: deps.clock.now(), platform, platformUserId, resourceKey: key });
+  let failed = 0;
   for (const { link } of links) {
     await deps.store.setInviteLinkState(link, 'used');
     const revoke = gate?.revokeInviteLink?.bind(gate);
     if (!revoke) continue;
     const outcome = await callGate(() => revoke(event.resource, link), deps.logger, { platformUserId, resource: key });
-    if (outcome.result === 'failed') deps.logger?.warn({ platformUserId, resource: key, detail: outcome.detail }, 'could not revoke a used invite link');
+    if (outcome.result !== 'failed') continue;
+    failed += 1;
+    deps.logger?.warn({ platformUserId, resource: key, detail: outcome.detail }, 'could not revoke a used invite link; its account\'s access job retries it');
   }
+  if (failed > 0) await retryLinkRevokes(platform, platformUserId, deps);
   return null;
+}
+
+/** Queues the person's account's access job: the reconciler withdraws used links not confirmed revoked (revoke_link), retried with backoff. */
+async function retryLinkRevokes(platform: PlatformName, platformUserId: string, deps: AccessEventDeps): Promise<void> {
+  if (!deps.enqueue) return;
+  const account = await deps.store.findAccessAccount(platform, platformUserId);
+  // No account: the next full reconcile (which takes strangers too) withdraws it.
+  if (!account) return;
+  try {
+    deps.enqueue(account.accountId, 'link_revoke_failed', 'system');
+  } catch (err) {
+    deps.logger?.error({ err, accountId: account.accountId }, 'could not queue the access job that retries a used invite link\'s revoke');
+  }
 }
 
 /** The handler the bots call for join_request and membership events (ignores every other kind). */

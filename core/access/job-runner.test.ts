@@ -51,6 +51,46 @@ describe('the access job runner (Telegram emulator, real grammy, real SQLite)', 
     expect(w.emu.sentMessages(101).filter((m) => /have been removed|was withdrawn/.test(m.text ?? ''))).toHaveLength(1);
   });
 
+  it('withdraws a member\'s used link whose revoke failed at the join, retrying with backoff, and leaves them in untold', async () => {
+    w = await startAccessWorld({ inviteMode: 'member_limit' });
+    const vip = await w.subscriber(101, 'vip');
+    await w.reconciler.reconcile({ accountId: vip.accountId });
+    const link = linkIn(w.emu.sentMessages(101).at(-1)?.text)!;
+    const told = w.emu.sentMessages(101).length;
+
+    // They join; retiring the used link fails with a 500: it stays live on Telegram, and a job is queued.
+    w.emu.failNext({ kind: 'server_error' }, { method: 'revokeChatInviteLink' });
+    expect(w.emu.userJoinsWithLink(101, link)).toBe('joined');
+    await w.pumpUpdates();
+    expect(onlyJob()).toMatchObject({ state: 'pending', attempts: 0, accountId: vip.accountId, trigger: 'link_revoke_failed', dueAt: w.clock.now() });
+    expect(w.emu.inviteLinks(w.channel.id)[0]?.is_revoked).toBe(false);
+
+    // The job's first try meets another 500: pending again, due in 5 s.
+    w.emu.failNext({ kind: 'server_error' }, { method: 'revokeChatInviteLink' });
+    await w.runJobs();
+    expect(onlyJob()).toMatchObject({ state: 'pending', attempts: 1, dueAt: w.clock.now() + 5_000, lastError: expect.stringContaining('revokeChatInviteLink') });
+    expect(w.emu.inviteLinks(w.channel.id)[0]?.is_revoked).toBe(false);
+
+    await w.clock.advance(5_000);
+    await w.runJobs();
+    expect(onlyJob()).toMatchObject({ state: 'done', attempts: 2, lastError: null });
+    expect(w.emu.inviteLinks(w.channel.id)[0]?.is_revoked).toBe(true);
+    expect(await w.store.listUnrevokedInviteLinks({ platformUserId: '101' })).toEqual([]);
+    // Still entitled: still in, tracked as a member, and told nothing more.
+    expect(w.emu.isMember(w.channel.id, 101)).toBe(true);
+    expect(await w.store.getMembership('telegram', `telegram:chat:${w.channel.id}`, '101')).toMatchObject({ state: 'member' });
+    expect(w.emu.sentMessages(101)).toHaveLength(told);
+    expect(w.emu.calls('banChatMember')).toEqual([]);
+    // Audited as a link withdrawn, never as a removal; the forwarded link admits nobody else.
+    expect(w.auditRows().filter((r) => r.action.startsWith('access.')).map((r) => [r.action, r.data?.result])).toEqual([
+      ['access.granted', 'invited'],
+      ['access.invite_link_revoke_failed', 'failed'],
+      ['access.invite_link_revoked', 'revoked'],
+    ]);
+    expect(w.emu.userJoinsWithLink(202, link)).toBe('revoked');
+    expect((await w.reconciler.reconcile({ accountId: vip.accountId })).actions).toEqual([]);
+  });
+
   it('dead-letters a job after its last attempt, with the platform\'s answer', async () => {
     w = await startAccessWorld();
     const vip = await w.subscriber(101, 'vip');

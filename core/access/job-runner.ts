@@ -29,10 +29,16 @@ export function jobBackoffMs(attempts: number, options: { baseMs: number; capMs:
   return Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempts - 1));
 }
 
+/** A withdrawn used link is no removal: it reads "link withdrawn", never "revoked" (which means the person was removed). */
+function verbOf(a: ReconcileReport['actions'][number]): string {
+  if (a.kind !== 'revoke_link') return a.outcome?.result ?? a.kind;
+  return a.outcome?.result === 'revoked' ? 'used link withdrawn from' : `used link withdrawal ${a.outcome?.result ?? 'planned'} for`;
+}
+
 /** What a run did, in a few words: "invited telegram:42 to telegram:chat:-1001; revoke failed ..." or "nothing to do". */
 export function outcomeOf(report: ReconcileReport | null): string {
   if (!report) return 'no answer';
-  const parts = report.actions.map((a) => `${a.outcome?.result ?? a.kind} ${a.person.platform}:${a.person.platformUserId} ${a.resourceKey}`);
+  const parts = report.actions.map((a) => `${verbOf(a)} ${a.person.platform}:${a.person.platformUserId} ${a.resourceKey}`);
   if (report.waiting.length > 0) parts.push(`${report.waiting.length} waiting on an unused invite link`);
   return parts.length === 0 ? 'nothing to do' : parts.join('; ').slice(0, 500);
 }

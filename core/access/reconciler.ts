@@ -8,7 +8,7 @@ import type { PlatformName } from '../types';
 import { planAccessActions, type AccessAction } from './actions';
 import { managedResources, type DesiredAccessOptions, type DesiredGrant } from './desired';
 import { applyOutcome, callGate, gatesByPlatform, type AccessGates } from './gates';
-import type { AccessGate, AccessHolder, AccessOutcome } from './ports';
+import type { AccessGate, AccessHolder, AccessOutcome, AccessResource } from './ports';
 import type { AccessStore, InviteLinkRecord, MembershipRecord } from './store';
 
 export interface AccessReconcilerDeps {
@@ -61,8 +61,8 @@ export interface AccessReconcile {
 /**
  * Compares desired access (entitlements and plans) with tracked memberships and invite links and
  * acts through the platforms' gates: grant where missing (no new link while an unused one is out),
- * revoke where not entitled. Runs one at a time, so a billing hook and a scheduled run never race
- * into two links for one person.
+ * revoke where not entitled, withdraw used links the platform has not confirmed revoked. Runs one
+ * at a time, so a billing hook and a scheduled run never race into two links for one person.
  */
 export class AccessReconciler implements AccessReconcile {
   private readonly gates: ReadonlyMap<PlatformName, AccessGate>;
@@ -108,6 +108,8 @@ export class AccessReconciler implements AccessReconcile {
       options: this.deps.options,
     });
 
+    // revoke_link actions name a link by id; the URL goes only to the gate.
+    const linkUrls = new Map(liveLinks.map((l) => [l.id, l.link]));
     const results: AccessActionResult[] = [];
     let aborted = false;
     for (const action of plan.actions) {
@@ -115,7 +117,7 @@ export class AccessReconciler implements AccessReconcile {
         aborted = true;
         break;
       }
-      results.push({ ...action, outcome: dryRun ? null : await this.act(action, options) });
+      results.push({ ...action, outcome: dryRun ? null : await this.act(action, options, linkUrls) });
     }
     const failed = results.filter((r) => r.outcome?.result === 'failed').length;
     this.deps.logger?.info({ scope: options.accountId ?? 'all', dryRun, actions: results.length, failed, waiting: plan.waiting.length, expiredLinks, aborted }, 'access reconciled');
@@ -134,12 +136,12 @@ export class AccessReconciler implements AccessReconcile {
     return { memberships, activeLinks, liveLinks };
   }
 
-  private async act(action: AccessAction, options: ReconcileOptions): Promise<AccessOutcome> {
+  private async act(action: AccessAction, options: ReconcileOptions, linkUrls: ReadonlyMap<string, string>): Promise<AccessOutcome> {
     const gate = this.gates.get(action.person.platform);
     const ids = { accountId: action.person.accountId, platformUserId: action.person.platformUserId, resource: action.resourceKey, kind: action.kind };
     const outcome = !gate
       ? { result: 'failed' as const, detail: `no access gate for ${action.person.platform}` }
-      : await callGate(() => this.call(gate, action), this.deps.logger, ids);
+      : await callGate(() => this.call(gate, action, linkUrls), this.deps.logger, ids);
     await applyOutcome(this.deps, {
       ...action,
       outcome,
@@ -150,7 +152,14 @@ export class AccessReconciler implements AccessReconcile {
     return outcome;
   }
 
-  private call(gate: AccessGate, action: AccessAction): Promise<AccessOutcome> {
+  /** Withdraws one link; recorded revoked once the platform confirmed (the Telegram gate records it too). */
+  private async revokeLink(revoke: (resource: AccessResource, link: string) => Promise<AccessOutcome>, resource: AccessResource, link: string): Promise<AccessOutcome> {
+    const outcome = await revoke(resource, link);
+    if (outcome.result === 'revoked') await this.deps.store.confirmInviteLinkGone(link, 'revoked');
+    return outcome;
+  }
+
+  private call(gate: AccessGate, action: AccessAction, linkUrls: ReadonlyMap<string, string>): Promise<AccessOutcome> {
     const holder = action.person as AccessHolder;
     switch (action.kind) {
       case 'grant':
@@ -163,6 +172,12 @@ export class AccessReconciler implements AccessReconcile {
         return gate.declineJoinRequest
           ? gate.declineJoinRequest(action.person, action.resource, action.reason)
           : Promise.resolve({ result: 'noop', detail: 'this platform has no join requests' });
+      case 'revoke_link': {
+        // A failure fails the job, which retries with backoff until the platform confirms.
+        const link = action.inviteLinkId === undefined ? undefined : linkUrls.get(action.inviteLinkId);
+        if (!link || !gate.revokeInviteLink) return Promise.resolve({ result: 'noop', detail: link ? 'this platform has no invite links' : 'the invite link is no longer tracked' });
+        return this.revokeLink(gate.revokeInviteLink.bind(gate), action.resource, link);
+      }
     }
   }
 }
