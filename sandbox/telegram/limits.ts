@@ -2,6 +2,7 @@
 // answered with 429 and retry_after, and a count of requests that ignored a retry_after.
 import type { Clock } from '../../core/clock';
 import type { RateWindow } from '../../core/delivery/chat-platform';
+import { WindowLog } from '../base/window-log';
 
 /** The limits the emulator enforces on sends; every window is configurable. */
 export interface TelegramLimits {
@@ -35,31 +36,6 @@ export interface LimitStats {
 }
 
 export type LimitDecision = { ok: true } | { ok: false; retryAfter: number; scope: 'chat' | 'global' };
-
-/** Timestamps of accepted sends within one window, oldest first. */
-class WindowLog {
-  private times: number[] = [];
-  private head = 0;
-
-  count(now: number, windowMs: number): number {
-    while (this.head < this.times.length && (this.times[this.head] ?? 0) <= now - windowMs) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.times.length) {
-      this.times = this.times.slice(this.head);
-      this.head = 0;
-    }
-    return this.times.length - this.head;
-  }
-
-  /** Milliseconds until the window has room for one more, given it holds `limit` already. */
-  waitMs(now: number, window: RateWindow): number {
-    const oldestThatMatters = this.times[this.times.length - window.limit] ?? now;
-    return oldestThatMatters + window.windowMs - now;
-  }
-
-  add(now: number): void {
-    this.times.push(now);
-  }
-}
 
 export class SendLimiter {
   private readonly overall = new WindowLog();

@@ -1,5 +1,6 @@
 // The test platform's own view of its limits: windows measured at arrival, retry_after penalties, violations.
 import type { PlatformLimits, RateWindow } from '../../core/delivery/chat-platform';
+import { WindowLog } from '../base/window-log';
 
 /** Why a request broke the platform's rules. */
 export type ViolationKind = 'retry_after' | 'overall' | 'per_chat' | 'per_group';
@@ -11,44 +12,14 @@ export interface Refusal {
   global: boolean;
 }
 
-/** Arrival times within one window, oldest first. */
-class ArrivalLog {
-  private times: number[] = [];
-  private head = 0;
-
-  /** How many arrivals fall in (now - windowMs, now]. */
-  count(now: number, windowMs: number): number {
-    while (this.head < this.times.length && (this.times[this.head] as number) <= now - windowMs) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.times.length) {
-      this.times = this.times.slice(this.head);
-      this.head = 0;
-    }
-    return this.times.length - this.head;
-  }
-
-  /** Milliseconds until one more fits, when `limit` already count. */
-  waitMs(now: number, window: RateWindow): number {
-    const oldest = this.times[this.times.length - window.limit] ?? now;
-    return oldest + window.windowMs - now;
-  }
-
-  add(at: number): void {
-    this.times.push(at);
-  }
-
-  get newest(): number {
-    return this.times[this.times.length - 1] ?? -Infinity;
-  }
-}
-
 /**
  * Judges each arriving send: inside a retry_after it was given, or over a
  * window (overall, per chat, per group for chat ids starting with '-'), is a
  * violation and gets a 429. Only sends that pass are counted in the windows.
  */
 export class ArrivalJudge {
-  private readonly overall = new ArrivalLog();
-  private readonly chats = new Map<string, { chat: ArrivalLog; group: ArrivalLog }>();
+  private readonly overall = new WindowLog();
+  private readonly chats = new Map<string, { chat: WindowLog; group: WindowLog }>();
   private readonly penalties = new Map<string, number>();
   private globalPenaltyUntil = -Infinity;
 
@@ -60,7 +31,7 @@ export class ArrivalJudge {
       return { violation: 'retry_after', retryAfterSeconds: Math.max(1, Math.ceil((penalty - now) / 1000)), global: now < this.globalPenaltyUntil };
     }
     const logs = this.logsFor(chatId);
-    const checks: [ArrivalLog, RateWindow | undefined, ViolationKind][] = [
+    const checks: [WindowLog, RateWindow | undefined, ViolationKind][] = [
       [this.overall, this.limits.overall, 'overall'],
       [logs.chat, this.limits.perChat, 'per_chat'],
       [logs.group, chatId.startsWith('-') ? this.limits.perGroup : undefined, 'per_group'],
@@ -83,10 +54,10 @@ export class ArrivalJudge {
     else this.penalties.set(chatId, Math.max(this.penalties.get(chatId) ?? -Infinity, untilMs));
   }
 
-  private logsFor(chatId: string): { chat: ArrivalLog; group: ArrivalLog } {
+  private logsFor(chatId: string): { chat: WindowLog; group: WindowLog } {
     let logs = this.chats.get(chatId);
     if (!logs) {
-      logs = { chat: new ArrivalLog(), group: new ArrivalLog() };
+      logs = { chat: new WindowLog(), group: new WindowLog() };
       this.chats.set(chatId, logs);
     }
     return logs;
