@@ -275,7 +275,6 @@ export const linkCodes = sqliteTable('link_codes', {
 
 export type AccessMembershipRow = typeof accessMemberships.$inferSelect;
 export type InviteLinkRow = typeof inviteLinks.$inferSelect;
-export type ReferralCreditRow = typeof referralCredits.$inferSelect;
 
 export const ACCESS_JOB_STATES = ['pending', 'running', 'done', 'dead'] as const;
 

@@ -8,12 +8,6 @@ export function formatDate(at: number | Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(at);
 }
 
-/** "5 Feb 2026, 14:30 UTC" in the account's time zone. */
-export function formatDateTime(at: number | Date, timeZone: string): string {
-  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
-  return `${formatDate(at, timeZone)}, ${time} ${timeZone}`;
-}
-
 /** What a plan gives that this service can deliver, in words a subscriber reads (no platform names). */
 export function planBenefits(plan: Plan, capabilities: Capabilities): string[] {
   return subscriberFeatures(plan, capabilities);

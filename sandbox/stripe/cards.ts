@@ -55,10 +55,3 @@ export function cardBehaviour(input: string): CardBehaviour {
   }
   return SPECIAL[digits] ?? { atCheckout: OK, later: OK };
 }
-
-/** The brand and last four digits Stripe would show for a card. */
-export function cardSummary(input: string): { brand: string; last4: string } {
-  const digits = normaliseCardNumber(input);
-  const brand = digits.startsWith('4') ? 'visa' : /^5[1-5]/.test(digits) ? 'mastercard' : /^3[47]/.test(digits) ? 'amex' : 'unknown';
-  return { brand, last4: digits.slice(-4) };
-}
