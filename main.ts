@@ -1,6 +1,7 @@
-// The entry point: the CLI, and `start`, which runs the service composed in app/ (with the sandbox's emulators when no tokens are set).
+// The entry point: the CLI, and `start`, which runs the service composed in app/ (loading the sandbox's emulators only when no tokens are set).
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { sandboxNeeds } from './app/sandbox-needs';
 import { createCliContext } from './app/sandbox-cli';
 import { createService, type Service } from './app/service';
 import { runCli, type CliDeps } from './cli/program';
@@ -10,7 +11,7 @@ import type { Logger } from './core/logger';
 import { loadPlans } from './core/plans';
 import { openDatabase } from './db/client';
 import { createLogger, secretValues } from './logging';
-import { sandboxNeeds, startSandbox } from './sandbox';
+import type { Sandbox } from './sandbox';
 
 /** Resolves at the first SIGTERM or SIGINT; a second one ends the process at once. */
 function shutdownSignal(logger: Logger): Promise<NodeJS.Signals> {
@@ -42,7 +43,8 @@ export function warnAboutSettings(config: Config, logger: Logger): void {
 
 /**
  * Runs the service until SIGTERM or SIGINT. Without a platform token (sandbox mode) the sandbox's
- * emulators start first and the real clients are pointed at them; with one, no emulator ever starts.
+ * emulators start first and the real clients are pointed at them; with one, no emulator ever starts,
+ * and sandbox/ is never even loaded (a dynamic import, taken only when app/sandbox-needs.ts asks).
  * At the signal: /readyz answers 503, the schedules stop, the bot stops receiving, the HTTP server
  * finishes the requests under way, the dispatcher finishes its sends in flight (all within
  * SHUTDOWN_TIMEOUT_MS), the database closes, the emulators stop.
@@ -51,7 +53,9 @@ export async function startService(config: Config): Promise<void> {
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: secretValues(config) });
   const plans = loadPlans(config.plansFile);
   const needs = sandboxNeeds(config);
-  const sandbox = needs.telegram || needs.stripe ? await startSandbox({ config, plans, logger, useDataFolder: true }) : null;
+  const sandbox: Sandbox | null = needs.telegram || needs.stripe
+    ? await (await import('./sandbox')).startSandbox({ config, plans, logger, useDataFolder: true })
+    : null;
   let service: Service | undefined;
   // A failure outside every route, job and send: log it and keep serving (see STYLE.md, error boundaries).
   const onUnhandled = (err: unknown) => logger.error({ err }, 'unhandled rejection');

@@ -11,7 +11,7 @@ import { DEFAULT_PLANS } from '../core/plans';
 import { until } from '../core/testing/until';
 import { openMemoryDatabase } from '../db/client';
 import type { Cron } from '../schedules';
-import { sandboxNeeds, startSandbox, type Sandbox } from './index';
+import { startSandbox, type Sandbox } from './index';
 
 /** Loopback only, and the console on a free port, whatever runs beside the tests. */
 const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
@@ -60,18 +60,6 @@ describe('sandbox mode', () => {
     expect((await fetch(sandbox.consoleUrl ?? '')).status).toBe(200);
     await sandbox.stop();
     await expect(fetch(sandbox.consoleUrl ?? '')).rejects.toThrow();
-  });
-
-  it('never starts an emulator once a real platform token is set, even without a Stripe key', () => {
-    expect(sandboxNeeds(loadConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' }))).toEqual({ telegram: false, stripe: false });
-    // In sandbox mode a Stripe key of one's own replaces the Stripe emulator.
-    expect(sandboxNeeds(loadConfig({ STRIPE_SECRET_KEY: 'sk_test_abc' }))).toEqual({ telegram: true, stripe: false });
-    expect(sandboxNeeds(loadConfig({}))).toEqual({ telegram: true, stripe: true });
-  });
-
-  it('with every setting given needs no emulator', () => {
-    const config = loadConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', STRIPE_SECRET_KEY: 'sk_test_abc' });
-    expect(sandboxNeeds(config)).toEqual({ telegram: false, stripe: false });
   });
 
   it('puts the console on CONSOLE_PORT, on HOST, and gives the service its port', async () => {

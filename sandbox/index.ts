@@ -1,5 +1,6 @@
 // Sandbox mode: without platform tokens or a Stripe key, start the emulators on loopback and point the real clients at them.
 import { randomBytes } from 'node:crypto';
+import { sandboxNeeds } from '../app/sandbox-needs';
 import { STRIPE_WEBHOOK_PATH } from '../billing/webhook-route';
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
@@ -48,17 +49,7 @@ export interface Sandbox {
 }
 
 /**
- * Which emulators these settings call for: none once a real platform token is set (then a missing
- * STRIPE_SECRET_KEY means payments are off, never a local Stripe real subscribers could be sent to);
- * in sandbox mode Telegram, and Stripe unless STRIPE_SECRET_KEY is set.
- */
-export function sandboxNeeds(config: Config): { telegram: boolean; stripe: boolean } {
-  if (!config.sandbox) return { telegram: false, stripe: false };
-  return { telegram: !config.telegram.token, stripe: !config.stripe.secretKey };
-}
-
-/**
- * Starts the emulators the settings call for (see sandboxNeeds), creates the plans' private
+ * Starts the emulators the settings call for (see app/sandbox-needs.ts), creates the plans' private
  * channels with the bot as administrator, and returns settings that point grammy and stripe-node
  * at them, with a fresh webhook signing secret. The Telegram emulator listens on 127.0.0.1 only; the
  * console (CONSOLE_PORT) and the Stripe emulator (SANDBOX_STRIPE_PORT, its checkout and portal pages
