@@ -6,6 +6,7 @@ import { resourceKey, type AccessGate, type AccessHolder, type AccessOutcome, ty
 import type { AccessStore } from '../../core/access/store';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
+import { standingOf, type Standing } from './member-status';
 
 const HOUR_MS = 3_600_000;
 
@@ -33,9 +34,6 @@ export interface TelegramAccessGateOptions {
 }
 
 type TelegramChat = Extract<AccessResource, { platform: 'telegram' }>;
-
-/** Where a user stands in a chat, in the terms access needs. */
-type Standing = 'admin' | 'member' | 'banned' | 'out';
 
 /** A chat id as the Bot API takes it: a number, or "@username". */
 function chatIdOf(resource: TelegramChat): number | string {
@@ -251,20 +249,7 @@ export class TelegramAccessGate implements AccessGate {
   /** Where the user stands; a user Telegram does not know in this chat is 'out'. */
   private async standing(resource: TelegramChat, userId: string): Promise<Standing> {
     try {
-      const member = await this.api.getChatMember(chatIdOf(resource), Number(userId));
-      switch (member.status) {
-        case 'creator':
-        case 'administrator':
-          return 'admin';
-        case 'member':
-          return 'member';
-        case 'restricted':
-          return member.is_member ? 'member' : 'out';
-        case 'kicked':
-          return 'banned';
-        default:
-          return 'out';
-      }
+      return standingOf(await this.api.getChatMember(chatIdOf(resource), Number(userId)));
     } catch (err) {
       if (matches(err, NOT_IN_CHAT)) return 'out';
       throw err;

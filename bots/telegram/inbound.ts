@@ -4,6 +4,7 @@ import type { ChatMember, Update, User } from 'grammy/types';
 import type { Actor, InboundEvent, Reply } from '../../core/inbound/types';
 import type { Logger } from '../../core/logger';
 import { describeForLog, isEntityParseError, isNotModified } from './errors';
+import { standingOf } from './member-status';
 import { toChatId } from './platform';
 import { renderReplyText, toInlineKeyboard } from './render';
 
@@ -17,18 +18,8 @@ function toActor(user: User): Actor {
 
 /** A member's status in the terms of access: in, left on their own, or removed (banned). */
 function membershipState(member: ChatMember): 'member' | 'left' | 'removed' {
-  switch (member.status) {
-    case 'creator':
-    case 'administrator':
-    case 'member':
-      return 'member';
-    case 'restricted':
-      return member.is_member ? 'member' : 'left';
-    case 'kicked':
-      return 'removed';
-    case 'left':
-      return 'left';
-  }
+  const standing = standingOf(member);
+  return standing === 'banned' ? 'removed' : standing === 'out' ? 'left' : 'member';
 }
 
 /** "/start@signalcast_bot ref_x" -> { command: 'start', args: 'ref_x' }; undefined when it is not a command for this bot. */
