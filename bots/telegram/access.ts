@@ -6,6 +6,7 @@ import { resourceKey, type AccessGate, type AccessHolder, type AccessOutcome, ty
 import type { AccessStore } from '../../core/access/store';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
+import { scrubToken } from './errors';
 import { standingOf, type Standing } from './member-status';
 
 const HOUR_MS = 3_600_000;
@@ -60,7 +61,7 @@ export function describeTelegramError(err: unknown, token?: string): string {
   } else {
     text = err instanceof Error ? err.message : String(err);
   }
-  return token ? text.split(token).join('<token>') : text;
+  return scrubToken(text, token);
 }
 
 const matches = (err: unknown, pattern: RegExp) => err instanceof GrammyError && pattern.test(err.description);

@@ -1,14 +1,17 @@
 // Turns grammy's errors into DeliveryErrors the engine understands, and keeps the bot token out of every message.
 import { GrammyError, HttpError } from 'grammy';
 import { DeliveryError } from '../../core/errors';
+import { createScrubber } from '../../core/scrub';
 
 /** A bot token anywhere in a text: in grammy's URLs ("/bot123:ABC.../sendMessage") or on its own. */
 const TOKEN_SHAPE = /\d{5,}:[A-Za-z0-9_-]{20,}/g;
 
-/** Removes the token (the given one, and anything shaped like one) from a text. */
+/**
+ * Removes the token (the given one, and anything shaped like one) from a text, with the
+ * process-wide scrubber (core/scrub.ts) doing the known value and the other secret shapes.
+ */
 export function scrubToken(text: string, token?: string): string {
-  const known = token ? text.split(token).join('[REDACTED]') : text;
-  return known.replace(TOKEN_SHAPE, '[REDACTED]');
+  return createScrubber(token ? [token] : [])(text).replace(TOKEN_SHAPE, '[REDACTED]');
 }
 
 /** Telegram refused the HTML: the message can be sent again as plain text. */
