@@ -52,6 +52,13 @@ export function runMigrations(db: Db): void {
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 }
 
+/** How many migrations drizzle has recorded as applied; undefined when it has not made its table yet. */
+export function appliedMigrationCount(db: Db): number | undefined {
+  const table = db.$client.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
+  if (!table) return undefined;
+  return (db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n;
+}
+
 /** A fresh in-memory database with the real migrations, for tests. */
 export function openMemoryDatabase(): Db {
   return openDatabase(':memory:');

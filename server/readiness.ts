@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/client';
-import { MIGRATIONS_FOLDER } from '../db/client';
+import { appliedMigrationCount, MIGRATIONS_FOLDER } from '../db/client';
 import { probeWritable } from '../db/faults';
 
 export interface ReadinessReport {
@@ -53,10 +53,9 @@ export function databaseCheck(db: Db, migrationsFolder = MIGRATIONS_FOLDER): Rea
   const expected = expectedMigrations(migrationsFolder);
   return () => {
     db.$client.prepare('select 1').get();
-    const exists = db.$client.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
-    if (!exists) return 'migrations not applied';
-    const row = db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
-    if (row.n < expected) return `migrations pending (${row.n} of ${expected} applied)`;
+    const applied = appliedMigrationCount(db);
+    if (applied === undefined) return 'migrations not applied';
+    if (applied < expected) return `migrations pending (${applied} of ${expected} applied)`;
     return probeWritable(db.$client);
   };
 }
