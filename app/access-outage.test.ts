@@ -11,7 +11,7 @@ import { idleCron } from '../schedules/testing/idle-cron';
 import { createPlanChannels, stripePlanPrices } from '../sandbox';
 import { startStripeEmulator, type StripeEmulator } from '../sandbox/stripe';
 import { startTelegramEmulator, type TelegramEmulator } from '../sandbox/telegram';
-import { recordingLogger } from '../server/testing/harness';
+import { recordingLogger } from '../core/testing/logger';
 import { createService, type Service } from './service';
 
 const USER = 4242;

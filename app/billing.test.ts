@@ -1,7 +1,7 @@
 // Billing without Stripe: a stand-in whose every call names the missing setting.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
-import { silentLogger } from '../core/logger';
+import { recordingLogger } from '../core/testing/logger';
 import { handleEvent } from '../bots/commands';
 import { commandWorld } from '../bots/commands/commands.fixtures';
 import { createBilling, unconfiguredBilling } from './billing';
@@ -15,12 +15,11 @@ describe('billing without STRIPE_SECRET_KEY', () => {
   });
 
   it('makes /subscribe answer with an apology and log why', async () => {
-    const logged: string[] = [];
-    const logger = { ...silentLogger, error: (obj: unknown) => void logged.push(String((obj as { err?: Error }).err?.message)), child: () => logger };
+    const logger = recordingLogger();
     const world = commandWorld({ billing: unconfiguredBilling, logger });
     const replies = await handleEvent({ type: 'command', actor: { platform: 'testchat', platformUserId: '5' }, chat: { platform: 'testchat', chatId: '5' }, isPrivate: true, command: 'subscribe', args: 'pro' }, world.deps);
     expect(replies).toHaveLength(1);
     expect(replies[0]?.buttons).toBeUndefined();
-    expect(logged).toEqual(['payments are not configured (STRIPE_SECRET_KEY)']);
+    expect(logger.records.filter((r) => r.level === 'error').map((r) => String((r.obj.err as Error | undefined)?.message))).toEqual(['payments are not configured (STRIPE_SECRET_KEY)']);
   });
 });

@@ -5,7 +5,7 @@ import { loadConfig } from '../config';
 import { silentLogger } from '../core/logger';
 import { until } from '../core/testing/until';
 import { startTelegramEmulator, type TelegramEmulator } from '../sandbox/telegram';
-import { recordingLogger } from '../server/testing/harness';
+import { recordingLogger } from '../core/testing/logger';
 import { createPlatformStarter } from './platform-starter';
 import { createTelegram } from './platforms';
 

@@ -13,7 +13,7 @@ import { openDatabase } from '../db/client';
 import { seedSubscribers } from '../db/testing/seed';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { idleCron } from '../schedules/testing/idle-cron';
-import { recordingLogger } from '../server/testing/harness';
+import { recordingLogger } from '../core/testing/logger';
 import { until } from '../core/testing/until';
 import { createService } from './service';
 import { createCliContext } from './sandbox-cli';

@@ -11,7 +11,7 @@ import { createPlanChannels, stripePlanPrices } from '../sandbox';
 import { startStripeEmulator, type StripeEmulator } from '../sandbox/stripe';
 import { startTelegramEmulator, type TelegramEmulator } from '../sandbox/telegram';
 import { signBody } from '../server/signature';
-import { recordingLogger } from '../server/testing/harness';
+import { recordingLogger } from '../core/testing/logger';
 import { createService, type Service } from './service';
 import { until } from '../core/testing/until';
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger';
+import { recordingLogger } from '../core/testing/logger';
 import { openDatabase, type Db } from './client';
 import { startCheckpointer } from './checkpointer';
 import { until } from '../core/testing/until';
@@ -51,10 +52,9 @@ describe('startCheckpointer', () => {
 
   it('turns the connection\'s own checkpoints back on when the worker cannot open the database', async () => {
     const { db, path } = fileDb();
-    const warnings: string[] = [];
-    const logger = { ...silentLogger, error: (_: unknown, msg?: string) => warnings.push(String(msg)), warn: (_: unknown, msg?: string) => warnings.push(String(msg)) };
-    startCheckpointer({ path: `${path}.missing`, connection: db.$client, everyMs: 20, logger: logger as typeof silentLogger });
+    const logger = recordingLogger();
+    startCheckpointer({ path: `${path}.missing`, connection: db.$client, everyMs: 20, logger });
     expect(await until(() => db.$client.pragma('wal_autocheckpoint', { simple: true }) === 1000, 'automatic checkpoints back on')).toBe(true);
-    expect(warnings.join('\n')).toMatch(/checkpoint worker/);
+    expect(logger.records.filter((r) => r.level === 'warn' || r.level === 'error').map((r) => String(r.msg)).join('\n')).toMatch(/checkpoint worker/);
   });
 });

@@ -1,7 +1,7 @@
 // Cron registration: expressions checked at start, the operator's time zone used, a failing job logged and the process kept alive.
 import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
-import { recordingLogger } from '../server/testing/harness';
+import { recordingLogger } from '../core/testing/logger';
 import { billingReconcileJob, BILLING_RECONCILE_SCHEDULE } from './billing-reconcile';
 import { registerSchedules, type Cron, type ScheduledJob } from './index';
 

@@ -10,7 +10,7 @@ import { SqliteAuditLog } from '../../db/stores/audit-store';
 import { SqliteReferralStore } from '../../db/stores/referral-store';
 import { SqliteStripeEventStore } from '../../db/stores/stripe-event-store';
 import { startStripeEmulator, type PlanPrice, type StripeEmulator, type StripeEmulatorOptions } from '../../sandbox/stripe';
-import { recordingLogger } from '../../server/testing/harness';
+import { recordingLogger } from '../../core/testing/logger';
 import { createStripeClient } from '../client';
 import { createBillingService, type BillingService } from '../index';
 import type { SubscriptionChange } from '../subscription-sync';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { currentCapabilities } from '../../core/capabilities';
 import type { Reply } from '../../core/inbound/types';
+import { recordingLogger } from '../../core/testing/logger';
 import { FREE_TEXT_HELP, handleEvent } from './router';
 import { commandWorld, only, OPERATOR_ID } from './commands.fixtures';
 import { OPERATOR_COMMANDS, PUBLIC_COMMANDS } from './help';
@@ -53,13 +54,12 @@ describe('handleEvent', () => {
   });
 
   it('answers a failure with an apology and logs it, without the details', async () => {
-    const logged: unknown[] = [];
-    const logger = { trace() {}, debug() {}, info() {}, warn() {}, fatal() {}, error: (obj: unknown) => void logged.push(obj), child: () => logger };
-    const w = commandWorld({ logger: logger as never });
+    const logger = recordingLogger();
+    const w = commandWorld({ logger });
     w.billing.fail = new Error('connect ECONNREFUSED 10.0.0.1:443 sk_test_secret');
     const reply = only(await w.send('42', '/subscribe pro'));
     expect(reply.text).toBe('Sorry, something went wrong on our side. Nothing was changed; please try again in a minute.');
-    expect(logged).toEqual([expect.objectContaining({ platform: 'testchat', userId: '42', command: '/subscribe' })]);
+    expect(logger.records.filter((r) => r.level === 'error').map((r) => r.obj)).toEqual([expect.objectContaining({ platform: 'testchat', userId: '42', command: '/subscribe' })]);
   });
 
   it('never names a platform in what it says', async () => {

@@ -3,7 +3,7 @@ import { FakeClock } from '../../core/clock';
 import type { InboundEvent } from '../../core/inbound/types';
 import { startTelegramEmulator, type TelegramEmulator } from '../../sandbox/telegram';
 import { until } from '../../sandbox/telegram/test-client';
-import { recordingLogger } from '../../server/testing/harness';
+import { recordingLogger } from '../../core/testing/logger';
 import { commandWorld, type CommandWorld } from '../commands/commands.fixtures';
 import type { CommandDeps } from '../commands/deps';
 import { handleEvent } from '../commands/router';

@@ -2,7 +2,7 @@ import { Api } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/clock';
 import { DeliveryError } from '../../core/errors';
-import type { Logger } from '../../core/logger';
+import { recordingLogger, type LogRecord } from '../../core/testing/logger';
 import type { Signal } from '../../core/types';
 import { startTelegramEmulator, type TelegramEmulator } from '../../sandbox/telegram';
 import { tinyPng } from '../../sandbox/telegram/test-client';
@@ -13,17 +13,11 @@ const signal: Signal = {
   reasons: ['Range <break> & retest'], createdAt: new Date(0),
 };
 
-function recordingLogger(lines: unknown[]): Logger {
-  const log = (obj: unknown, msg?: string) => void lines.push({ obj, msg });
-  const logger: Logger = { trace: log, debug: log, info: log, warn: log, error: log, fatal: log, child: () => logger };
-  return logger;
-}
-
 describe('Telegram platform', () => {
   let emu: TelegramEmulator;
   let platform: TelegramPlatform;
   let clock: FakeClock;
-  const logs: unknown[] = [];
+  const logs: LogRecord[] = [];
 
   beforeEach(async () => {
     logs.length = 0;

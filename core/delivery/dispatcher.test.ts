@@ -9,8 +9,8 @@ import { getDelivery, insertDelivery, insertSignal } from '../../db/stores/deliv
 import { seedChannel, seedSubscribers } from '../../db/testing/seed';
 import { startTestchat, type TestchatEmulator, type TestchatOptions } from '../../sandbox/testchat/server';
 import { FakeClock } from '../clock';
-import type { Logger } from '../logger';
 import type { DeliveryOutcome, Metrics } from '../metrics';
+import { recordingLogger, type LogRecord } from '../testing/logger';
 import type { PlatformName } from '../types';
 import type { PlatformLimits } from './chat-platform';
 import { Dispatcher, type DispatcherOptions } from './dispatcher';
@@ -23,26 +23,13 @@ const TESTCHAT_LIMITS: PlatformLimits = {
   perGroup: { limit: 20, windowMs: 60_000 },
 };
 
-interface LogLine {
-  level: string;
-  obj: Record<string, unknown>;
-  msg: string | undefined;
-}
-
-function recordingLogger(lines: LogLine[]): Logger {
-  const at = (level: string) => (obj: object | string, msg?: string) =>
-    lines.push(typeof obj === 'string' ? { level, obj: {}, msg: obj } : { level, obj: obj as Record<string, unknown>, msg });
-  const logger: Logger = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'), child: () => logger };
-  return logger;
-}
-
 interface Harness {
   db: Db;
   clock: FakeClock;
   emulator: TestchatEmulator;
   store: SqliteDeliveryStore;
   dispatcher: Dispatcher;
-  logs: LogLine[];
+  logs: LogRecord[];
   outcomes: DeliveryOutcome[];
   signalId: string;
   /** Moves the fake clock and waits until the engine has nothing more to do at the new time. */
@@ -63,7 +50,7 @@ async function harness(options: { emulator?: TestchatOptions; dispatcher?: Parti
   const db = openMemoryDatabase();
   const { url, token, emulator } = await startTestchat({ clock, limits: TESTCHAT_LIMITS, ...options.emulator });
   const store = new SqliteDeliveryStore({ db, clock });
-  const logs: LogLine[] = [];
+  const logs: LogRecord[] = [];
   const outcomes: DeliveryOutcome[] = [];
   const metrics: Metrics = { deliveryAttempt: (_p, outcome) => outcomes.push(outcome), deliveryLag: () => {}, ingest: () => {}, deliveriesPlanned: () => {} };
   const dispatcher = new Dispatcher({

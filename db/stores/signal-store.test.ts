@@ -2,9 +2,9 @@ import { eq, getTableColumns } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/clock';
 import { ValidationError } from '../../core/errors';
-import type { Logger } from '../../core/logger';
 import { noopMetrics } from '../../core/metrics';
 import { DEFAULT_PLANS } from '../../core/plans/default-plans';
+import { recordingLogger, type LogRecord } from '../../core/testing/logger';
 import type { SignalInput } from '../../core/types';
 import { openMemoryDatabase, type Db } from '../client';
 import { auditEvents, deliveries, destinations, identities, signals, signalUpdates } from '../schema';
@@ -19,28 +19,16 @@ const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 let db: Db;
 let clock: FakeClock;
 let store: SqliteSignalStore;
-let warnings: { obj: object; msg: string | undefined }[];
+let logs: LogRecord[];
 let planned: [number, number][];
-
-function recordingLogger(): Logger {
-  const noop = () => {};
-  const logger: Logger = {
-    trace: noop, debug: noop, info: noop, error: noop, fatal: noop,
-    warn: ((obj: object, msg?: string) => {
-      warnings.push({ obj, msg });
-    }) as Logger['warn'],
-    child: () => logger,
-  };
-  return logger;
-}
 
 beforeEach(() => {
   db = openMemoryDatabase();
   clock = new FakeClock(NOON);
-  warnings = [];
+  logs = [];
   planned = [];
   store = new SqliteSignalStore({
-    db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, logger: recordingLogger(),
+    db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, logger: recordingLogger(logs),
     metrics: { ...noopMetrics, deliveriesPlanned: (p, s) => planned.push([p, s]) },
   });
 });
@@ -147,7 +135,7 @@ describe('publish', () => {
     const { accountIds } = seedSubscribers(db, { count: 2, planId: 'pro', status: 'suspended_by_bank' });
     const out = await store.publish(signalInput(), { publishedBy: 'cli' });
     expect(rowsOf(out.signal.id).map((r) => [r.state, r.priority, r.dueAt])).toEqual([['pending', 0, NOON], ['pending', 0, NOON]]);
-    expect(warnings).toEqual([{ obj: expect.objectContaining({ status: 'suspended_by_bank', accounts: 2, accountIds }), msg: expect.stringContaining('unknown status') }]);
+    expect(logs.filter((l) => l.level === 'warn')).toEqual([{ level: 'warn', obj: expect.objectContaining({ status: 'suspended_by_bank', accounts: 2, accountIds }), msg: expect.stringContaining('unknown status') }]);
   });
 
   it('defers direct messages due inside quiet hours to their end', async () => {

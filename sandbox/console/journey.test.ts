@@ -6,7 +6,7 @@ import { DEFAULT_PLANS } from '../../core/plans';
 import { openMemoryDatabase } from '../../db/client';
 import { idleCron } from '../../schedules/testing/idle-cron';
 import { signBody } from '../../server/signature';
-import { recordingLogger } from '../../server/testing/harness';
+import { recordingLogger } from '../../core/testing/logger';
 import { startSandbox } from '../index';
 import { until } from '../../core/testing/until';
 

@@ -7,7 +7,7 @@ import { DEFAULT_PLANS } from '../../core/plans';
 import { until } from '../../core/testing/until';
 import { openMemoryDatabase } from '../../db/client';
 import { idleCron } from '../../schedules/testing/idle-cron';
-import { recordingLogger } from '../../server/testing/harness';
+import { recordingLogger } from '../../core/testing/logger';
 import { startSandbox } from '../index';
 
 const WIDE = { limit: 10_000, windowMs: 1000 };

@@ -1,8 +1,8 @@
 // Test harness for the HTTP server: the real stores on in-memory SQLite, a fake clock, a recording logger.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { FakeClock } from '../../core/clock';
-import type { Logger } from '../../core/logger';
 import { DEFAULT_PLANS } from '../../core/plans';
+import { recordingLogger } from '../../core/testing/logger';
 import type { PublishOutcome } from '../../core/signals/ports';
 import { openMemoryDatabase, type Db } from '../../db/client';
 import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
@@ -14,24 +14,8 @@ import { createReadiness, databaseCheck, type Readiness } from '../readiness';
 import { buildServer } from '../server';
 import { signBody, signRequest } from '../signature';
 
-export interface LogRecord {
-  level: string;
-  obj: Record<string, unknown>;
-  msg: string | undefined;
-}
-
-/** A Logger that keeps every call, for asserting what was logged. */
-export function recordingLogger(records: LogRecord[] = [], bindings: Record<string, unknown> = {}): Logger & { records: LogRecord[] } {
-  const at = (level: string) => (objOrMsg: object | string, msg?: string) => {
-    if (typeof objOrMsg === 'string') records.push({ level, obj: { ...bindings }, msg: objOrMsg });
-    else records.push({ level, obj: { ...bindings, ...(objOrMsg as Record<string, unknown>) }, msg });
-  };
-  return {
-    records,
-    trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'),
-    child: (more) => recordingLogger(records, { ...bindings, ...more }),
-  };
-}
+// main.test.ts still takes the shared test logger from here.
+export { recordingLogger };
 
 export interface HarnessOptions {
   signingSecret?: string;
