@@ -1,16 +1,12 @@
 // Inbound access events, platform-neutral: answer join requests by entitlement, track memberships, retire used invite links.
-import type { AuditLog } from '../audit';
-import type { Clock } from '../clock';
 import { entitlementOf } from '../entitlement';
 import type { InboundEvent } from '../inbound/types';
-import type { Logger } from '../logger';
-import type { PlansConfig } from '../plans/schema';
 import type { PlatformName } from '../types';
-import { desiredAccess, managedResources, type DesiredAccessOptions } from './desired';
-import { applyOutcome, callGate, gatesByPlatform, type AccessGates } from './gates';
+import { desiredAccess, managedResources } from './desired';
+import { applyOutcome, callGate, gatesByPlatform } from './gates';
 import { intrusionReason, recordIntrusion, removeIntruder, someoneElsesLink } from './intrusion';
 import { resourceKey, type AccessOutcome, type AccessPerson } from './ports';
-import type { AccessStore } from './store';
+import type { AccessReconcilerDeps } from './reconciler';
 
 export type AccessEvent = Extract<InboundEvent, { type: 'join_request' | 'membership' }>;
 
@@ -18,14 +14,8 @@ export function isAccessEvent(event: InboundEvent): event is AccessEvent {
   return event.type === 'join_request' || event.type === 'membership';
 }
 
-export interface AccessEventDeps {
-  store: AccessStore;
-  gates: AccessGates;
-  plans: PlansConfig;
-  clock: Clock;
-  audit: AuditLog;
-  logger?: Logger | undefined;
-  options?: DesiredAccessOptions | undefined;
+/** What the reconciler needs, and a way to queue the account's access job. */
+export interface AccessEventDeps extends AccessReconcilerDeps {
   /**
    * Queues an access job for the account (the durable, retried reconcile). Called when a used
    * link's revoke fails, so the job withdraws it with backoff until the platform confirms.
