@@ -11,7 +11,7 @@ import { signBody } from './server/signature';
 import { until } from './core/testing/until';
 import { loadConfig } from './config';
 import { warnAboutSettings } from './main';
-import { recordingLogger } from './server/testing/harness';
+import { recordingLogger } from './core/testing/logger';
 
 const MAIN = resolve('main.ts');
 const TSX = createRequire(import.meta.url).resolve('tsx');

@@ -14,9 +14,6 @@ import { createReadiness, databaseCheck, type Readiness } from '../readiness';
 import { buildServer } from '../server';
 import { signBody, signRequest } from '../signature';
 
-// main.test.ts still takes the shared test logger from here.
-export { recordingLogger };
-
 export interface HarnessOptions {
   signingSecret?: string;
   ratePerMinute?: number;
