@@ -1,6 +1,6 @@
 // The chat commands for the running service: their dependencies, and one handler that routes access events apart.
 import { handleEvent, type CommandDeps } from '../bots/commands';
-import type { EventHandler } from '../bots/telegram';
+import type { EventHandler, InboundEvent } from '../core/inbound/types';
 import type { AuditLog } from '../core/audit';
 import type { Billing } from '../core/billing/ports';
 import type { Clock } from '../core/clock';
@@ -57,7 +57,7 @@ export function createCommandDeps(deps: CommandWiringDeps): CommandDeps {
 }
 
 /** What a bot calls with each event: join requests and membership changes go to access (no reply), the rest to the commands. */
-export function routeEvents(commands: CommandDeps, onAccessEvent: ((event: Parameters<EventHandler>[0]) => Promise<unknown>) | undefined): EventHandler {
+export function routeEvents(commands: CommandDeps, onAccessEvent: ((event: InboundEvent) => Promise<unknown>) | undefined): EventHandler {
   return async (event) => {
     if (isAccessEvent(event)) {
       if (onAccessEvent) await onAccessEvent(event);

@@ -1,7 +1,8 @@
 // The chat platforms the settings configure: the test platform and the Telegram bot (its sending side goes to the dispatcher).
 import { publicCommands } from '../bots/commands/help';
 import { createTestchatPlatform } from '../bots/testchat';
-import { createTelegramBot, type EventHandler, type TelegramBot } from '../bots/telegram';
+import { createTelegramBot, type TelegramBot } from '../bots/telegram';
+import type { EventHandler } from '../core/inbound/types';
 import type { Config } from '../config';
 import type { ChatPlatform } from '../core/delivery/chat-platform';
 import type { Logger } from '../core/logger';

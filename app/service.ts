@@ -2,7 +2,8 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { BillingService } from '../billing';
-import { registerTelegramWebhook, TelegramStartError, toTelegramFailure, type EventHandler, type TelegramBot } from '../bots/telegram';
+import { registerTelegramWebhook, TelegramStartError, toTelegramFailure, type TelegramBot } from '../bots/telegram';
+import type { EventHandler } from '../core/inbound/types';
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
 import { currentCapabilities, type Capabilities } from '../core/capabilities';

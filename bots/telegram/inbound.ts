@@ -1,15 +1,12 @@
 // Telegram updates in, neutral InboundEvents out; and the command handlers' Replies back out as Telegram messages.
 import type { Api, Bot, Context } from 'grammy';
 import type { ChatMember, Update, User } from 'grammy/types';
-import type { Actor, InboundEvent, Reply } from '../../core/inbound/types';
+import type { Actor, EventHandler, InboundEvent, Reply } from '../../core/inbound/types';
 import type { Logger } from '../../core/logger';
 import { describeForLog, isEntityParseError, isNotModified } from './errors';
 import { standingOf } from './member-status';
 import { toChatId } from './platform';
 import { renderReplyText, toInlineKeyboard } from './render';
-
-/** What the bot does with an event: the replies to send back to the chat (none for access events). */
-export type EventHandler = (event: InboundEvent) => Promise<readonly Reply[] | void | null | undefined>;
 
 function toActor(user: User): Actor {
   const displayName = [user.first_name, user.last_name].filter(Boolean).join(' ') || undefined;

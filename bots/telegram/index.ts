@@ -7,7 +7,8 @@ import { SignalcastError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { OPERATOR_COMMANDS, PUBLIC_COMMANDS, type CommandInfo } from '../commands/help';
 import { describeForLog, scrubToken } from './errors';
-import { installInbound, type EventHandler } from './inbound';
+import type { EventHandler } from '../../core/inbound/types';
+import { installInbound } from './inbound';
 import { callTimeout, networkRetry, toApiSignal, toTelegramFailure, type TelegramFailure } from './network';
 import { TelegramPlatform } from './platform';
 import { PollingReceiver, TELEGRAM_WEBHOOK_PATH, WebhookReceiver, type TelegramReceiver, type WebhookTarget } from './receiver';
@@ -15,7 +16,7 @@ import { PollingReceiver, TELEGRAM_WEBHOOK_PATH, WebhookReceiver, type TelegramR
 export { TelegramPlatform, toChatId, type TelegramPlatformOptions } from './platform';
 export { toDeliveryError, scrubToken } from './errors';
 export { escapeHtml, renderAlert, renderOutbound } from './render';
-export { toInboundEvent, type EventHandler } from './inbound';
+export { toInboundEvent } from './inbound';
 export { ALLOWED_UPDATES, registerTelegramWebhook, TELEGRAM_WEBHOOK_PATH, type WebhookTarget } from './receiver';
 export { CALL_TIMEOUT_MS, toTelegramFailure, type TelegramFailure } from './network';
 

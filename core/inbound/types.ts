@@ -40,6 +40,9 @@ export type InboundEvent =
   /** The person blocked the bot in their private chat (nothing can reach them there), or unblocked it. */
   | { type: 'bot_blocked'; actor: Actor; chat: Recipient; blocked: boolean };
 
+/** What a bot does with an event: the replies to send back to the chat (none for access events). Every platform's receiver calls one. */
+export type EventHandler = (event: InboundEvent) => Promise<readonly Reply[] | void | null | undefined>;
+
 export function isActionButton(b: ReplyButton): b is ActionButton {
   return 'data' in b;
 }
