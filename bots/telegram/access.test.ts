@@ -1,6 +1,6 @@
 import { GrammyError, HttpError } from 'grammy';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeTelegramError } from './access';
+import { describeTelegramError, telegramFailureCode } from './access';
 import { startAccessWorld, type AccessWorld } from './access.fixtures';
 
 const HOUR = 3_600_000;
@@ -122,18 +122,27 @@ describe('Telegram access gate', () => {
     const holder = { accountId: vip.accountId, platform: 'telegram' as const, platformUserId: '101' };
 
     const missing = await w.gate.grant(holder, { platform: 'telegram', kind: 'chat', chatId: '-1009999999999' }, 'test');
-    expect(missing).toMatchObject({ result: 'failed' });
+    expect(missing).toMatchObject({ result: 'failed', code: 'resource_not_found' });
     expect(missing.detail).toContain('chat not found');
 
     w.emu.failNext({ kind: 'platform_error', status: 400, description: 'Bad Request: not enough rights to manage chat invite links' }, { method: 'createChatInviteLink' });
     const noRights = await w.gate.grant(holder, w.resource, 'test');
-    expect(noRights.result).toBe('failed');
+    expect(noRights).toMatchObject({ result: 'failed', code: 'missing_permission' });
     expect(noRights.detail).toContain('not an administrator');
     expect(w.emu.sentMessages(101)).toHaveLength(0);
 
     const failedRevoke = await w.gate.revoke(holder, { platform: 'telegram', kind: 'chat', chatId: '-1009999999999' }, 'test');
     expect(failedRevoke.result).toBe('failed');
     expect(failedRevoke.detail).toContain('chat not found');
+  });
+
+  it('audits a refused grant with its stable code beside Telegram\'s words', async () => {
+    w = await startAccessWorld();
+    const vip = await w.subscriber(101, 'vip');
+    w.emu.failNext({ kind: 'platform_error', status: 400, description: 'Bad Request: not enough rights to manage chat invite links' }, { method: 'createChatInviteLink' });
+    await w.reconciler.reconcile({ accountId: vip.accountId });
+    const failed = w.auditRows().find((r) => r.action === 'access.grant_failed');
+    expect(failed?.data).toMatchObject({ code: 'missing_permission', detail: expect.stringContaining('not enough rights') });
   });
 
   it('withdraws the link when the person has blocked the bot, and invites again once they write to it', async () => {
@@ -167,6 +176,17 @@ describe('describeTelegramError', () => {
     expect(describeTelegramError(grammyError(403, 'Forbidden: bot is not a member of the channel chat'))).toMatch(/bot is not in the chat/);
     expect(describeTelegramError(grammyError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }))).toBe('rate limited by Telegram: retry after 7 s');
     expect(describeTelegramError(grammyError(400, 'Bad Request: something new'))).toBe('banChatMember: Bad Request: something new');
+  });
+
+  it('gives each refusal a stable code, the same on every platform', () => {
+    expect(telegramFailureCode(grammyError(400, 'Bad Request: chat not found'))).toBe('resource_not_found');
+    expect(telegramFailureCode(grammyError(400, 'Bad Request: not enough rights to restrict/unrestrict chat member'))).toBe('missing_permission');
+    expect(telegramFailureCode(grammyError(403, 'Forbidden: bot is not a member of the channel chat'))).toBe('missing_permission');
+    expect(telegramFailureCode(grammyError(400, 'Bad Request: PARTICIPANT_ID_INVALID'))).toBe('not_member');
+    expect(telegramFailureCode(grammyError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }))).toBe('rate_limited');
+    expect(telegramFailureCode(grammyError(500, 'Internal Server Error'))).toBe('platform_error');
+    expect(telegramFailureCode(new HttpError('Network request failed', new Error('ECONNREFUSED')))).toBe('platform_unreachable');
+    expect(telegramFailureCode(new Error('boom'))).toBe('unknown');
   });
 
   it('never carries the bot token', () => {

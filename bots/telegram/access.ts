@@ -2,7 +2,7 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
 import { approvedText, declinedText, intruderText, inviteText, removedText } from '../../core/access/messages';
 import type { AccessNotice, NoticeSink } from '../../core/access/notices';
-import { resourceKey, type AccessGate, type AccessHolder, type AccessOutcome, type AccessPerson, type AccessResource, type NotifyResult } from '../../core/access/ports';
+import { resourceKey, type AccessFailureCode, type AccessGate, type AccessHolder, type AccessOutcome, type AccessPerson, type AccessResource, type NotifyResult } from '../../core/access/ports';
 import type { AccessStore } from '../../core/access/store';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
@@ -64,6 +64,19 @@ export function describeTelegramError(err: unknown, token?: string): string {
   return scrubToken(text, token);
 }
 
+/** The stable code for a failed Bot API call (the detail keeps Telegram's own words). */
+export function telegramFailureCode(err: unknown): AccessFailureCode {
+  if (err instanceof GrammyError) {
+    const d = err.description;
+    if (err.error_code === 429) return 'rate_limited';
+    if (/chat not found/i.test(d)) return 'resource_not_found';
+    if (/bot is not a member|bot was kicked|not enough rights|CHAT_ADMIN_REQUIRED|administrator rights/i.test(d)) return 'missing_permission';
+    if (NOT_IN_CHAT.test(d)) return 'not_member';
+    return 'platform_error';
+  }
+  return err instanceof HttpError ? 'platform_unreachable' : 'unknown';
+}
+
 const matches = (err: unknown, pattern: RegExp) => err instanceof GrammyError && pattern.test(err.description);
 
 /**
@@ -89,7 +102,7 @@ export class TelegramAccessGate implements AccessGate {
   }
 
   private failed(err: unknown, prefix = ''): AccessOutcome {
-    return { result: 'failed', detail: prefix + describeTelegramError(err, this.api.token) };
+    return { result: 'failed', code: telegramFailureCode(err), detail: prefix + describeTelegramError(err, this.api.token) };
   }
 
   async grant(holder: AccessHolder, resource: AccessResource, _reason: string): Promise<AccessOutcome> {

@@ -74,6 +74,7 @@ export function recordAccess(audit: AuditLog, r: AccessRecord): void {
       result: r.outcome.result,
       ...(r.inviteLinkId ? { inviteLinkId: r.inviteLinkId } : {}),
       ...(r.outcome.detail ? { detail: r.outcome.detail } : {}),
+      ...(r.outcome.code ? { code: r.outcome.code } : {}),
     },
   });
 }

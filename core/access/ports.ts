@@ -31,6 +31,14 @@ export interface AccessPerson {
   platformUserId: string;
 }
 
+/**
+ * Why a platform refused an access change, the same on every platform: missing_permission (the bot
+ * lacks a right, or the role is above its own), resource_not_found (the chat or role is gone),
+ * not_member, rate_limited, platform_unreachable (no answer: network, timeout), platform_error
+ * (any other refusal), unknown. The platform's own words stay in `detail`.
+ */
+export type AccessFailureCode = 'missing_permission' | 'resource_not_found' | 'not_member' | 'rate_limited' | 'platform_unreachable' | 'platform_error' | 'unknown';
+
 /** What the platform did, for the audit trail. */
 export interface AccessOutcome {
   /**
@@ -40,6 +48,8 @@ export interface AccessOutcome {
   result: 'granted' | 'invited' | 'approved' | 'revoked' | 'noop' | 'failed';
   /** The platform's answer or our reason, short and free of secrets. */
   detail?: string;
+  /** Set when result is 'failed' and the platform said why. */
+  code?: AccessFailureCode | undefined;
   inviteLink?: string;
   /** After the call, whether the person holds the resource (in the chat, has the role), when the platform said. */
   holds?: boolean;
