@@ -1,36 +1,20 @@
 // Telegram failing access calls: every Stripe webhook is answered at once during an outage and the invite follows; a used link Telegram would not revoke is withdrawn by the access job.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
-import { loadConfig } from '../config';
 import { approvedText } from '../core/access/messages';
-import { DEFAULT_PLANS, type PlansConfig } from '../core/plans';
-import { JumpingClock } from '../core/testing/jumping-clock';
 import { until } from '../core/testing/until';
-import { openMemoryDatabase } from '../db/client';
-import { idleCron } from '../schedules/testing/idle-cron';
-import { createPlanChannels, stripePlanPrices } from '../sandbox';
-import { startStripeEmulator, type StripeEmulator } from '../sandbox/stripe';
-import { startTelegramEmulator, type TelegramEmulator } from '../sandbox/telegram';
-import { recordingLogger } from '../core/testing/logger';
-import { createService, type Service } from './service';
+import { startServiceWorld, WORLD_OPERATOR, type ServiceWorld } from './testing/service-world';
 
 const USER = 4242;
-const OPERATOR = 900;
+const OPERATOR = WORLD_OPERATOR;
 const VIP_CHANNEL = -1001000000001;
-const PLANS: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, trialDays: 0 } : p)) };
-const WIDE = { limit: 10_000, windowMs: 1000 };
 /** Stripe counts an answer slower than this as a failed delivery (it waits longer; this test asks for 1 s). */
 const WEBHOOK_TIMEOUT_MS = 1_000;
 /** The job runner's first wait after a failure (its default). */
 const FIRST_RETRY_MS = 5_000;
 
 
-interface World {
-  clock: JumpingClock;
-  tg: TelegramEmulator;
-  stripe: StripeEmulator;
-  service: Service;
-}
+type World = ServiceWorld;
 
 const running: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -38,34 +22,16 @@ afterEach(async () => {
 });
 
 async function startWorld(): Promise<World> {
-  const clock = new JumpingClock(Date.UTC(2026, 2, 2, 9, 0, 0));
-  const tg = await startTelegramEmulator({ clock, limits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
-  running.push(() => tg.stop());
-  createPlanChannels(tg, PLANS);
-  // No redelivery: a webhook not answered 2xx within the timeout stays failed, and the test sees it.
-  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(PLANS), webhooks: { retryDelaysMs: [], timeoutMs: WEBHOOK_TIMEOUT_MS } });
-  running.push(() => stripe.stop());
-  const config = loadConfig({
-    PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: 'outage-signing-secret-value', LOG_LEVEL: 'silent',
-    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_OPERATOR_IDS: String(OPERATOR),
-    TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s',
-    STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    SHUTDOWN_TIMEOUT_MS: '3000',
-  });
   // A platform call that hangs counts as failed after 2 s (real time), so the test need not wait out the default 30 s.
-  const service = createService({ config, logger: recordingLogger(), clock, db: openMemoryDatabase(), plans: PLANS, cron: idleCron, accessJobs: { jobTimeoutMs: 2_000 } });
-  running.push(async () => {
-    await service.stop();
-    service.db.$client.close();
+  const w = await startServiceWorld(running, {
+    signingSecret: 'outage-signing-secret-value', webhookTimeoutMs: WEBHOOK_TIMEOUT_MS, settings: { SHUTDOWN_TIMEOUT_MS: '3000' }, accessJobs: { jobTimeoutMs: 2_000 },
   });
   // Whatever happens in the test, the outage ends before the service stops.
   running.push(async () => {
-    tg.server.clearFaults();
-    await tg.server.resume();
+    w.tg.server.clearFaults();
+    await w.tg.server.resume();
   });
-  const url = await service.start();
-  stripe.setWebhookUrl(`${url}/webhooks/stripe`);
-  return { clock, tg, stripe, service };
+  return w;
 }
 
 const texts = (messages: Message[]) => messages.map((m) => ('text' in m ? m.text : m.caption) ?? '');

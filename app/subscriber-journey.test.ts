@@ -1,65 +1,24 @@
 // The whole subscriber path through the real wiring, driving the Telegram and Stripe emulators as a user would.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
-import { loadConfig } from '../config';
-import type { FakeClock } from '../core/clock';
-import { JumpingClock } from '../core/testing/jumping-clock';
-import { DEFAULT_PLANS, type PlansConfig } from '../core/plans';
-import { openMemoryDatabase } from '../db/client';
-import { idleCron } from '../schedules/testing/idle-cron';
-import { createPlanChannels, stripePlanPrices } from '../sandbox';
-import { startStripeEmulator, type StripeEmulator } from '../sandbox/stripe';
-import { startTelegramEmulator, type TelegramEmulator } from '../sandbox/telegram';
 import { signBody } from '../server/signature';
-import { recordingLogger } from '../core/testing/logger';
-import { createService, type Service } from './service';
 import { until } from '../core/testing/until';
+import { startServiceWorld, type ServiceWorld } from './testing/service-world';
 
 const SECRET = 'journey-signing-secret-value';
 const USER = 4242;
 const VIP_CHANNEL = -1001000000001;
 const CARD_OK = '4242 4242 4242 4242';
-/** The built-in plans, VIP without a trial, so the first payment is at checkout. */
-const PLANS: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, trialDays: 0 } : p)) };
-/** The limits are not what this test is about: high enough that a fake clock never waits on them. */
-const WIDE = { limit: 10_000, windowMs: 1000 };
 
 
-interface World {
-  clock: FakeClock;
-  tg: TelegramEmulator;
-  stripe: StripeEmulator;
-  service: Service;
-  url: string;
-}
+type World = ServiceWorld;
 
 const running: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const stop of running.splice(0).reverse()) await stop();
 });
 
-async function startWorld(): Promise<World> {
-  const clock = new JumpingClock(Date.UTC(2026, 2, 2, 9, 0, 0));
-  const tg = await startTelegramEmulator({ clock, limits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
-  running.push(() => tg.stop());
-  createPlanChannels(tg, PLANS);
-  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(PLANS), webhooks: { retryDelaysMs: [] } });
-  running.push(() => stripe.stop());
-  const config = loadConfig({
-    PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: SECRET, LOG_LEVEL: 'silent',
-    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_OPERATOR_IDS: '900',
-    TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s',
-    STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-  });
-  const service = createService({ config, logger: recordingLogger(), clock, db: openMemoryDatabase(), plans: PLANS, cron: idleCron });
-  running.push(async () => {
-    await service.stop();
-    service.db.$client.close();
-  });
-  const url = await service.start();
-  stripe.setWebhookUrl(`${url}/webhooks/stripe`);
-  return { clock, tg, stripe, service, url };
-}
+const startWorld = (): Promise<World> => startServiceWorld(running, { signingSecret: SECRET });
 
 const texts = (messages: Message[]) => messages.map((m) => ('text' in m ? m.text : m.caption) ?? '');
 

@@ -1,0 +1,64 @@
+// The whole service for tests: the real wiring on an in-memory database, its bot and Stripe client pointed at the Telegram and Stripe emulators.
+import { loadConfig } from '../../config';
+import { DEFAULT_PLANS, type PlansConfig } from '../../core/plans';
+import { JumpingClock } from '../../core/testing/jumping-clock';
+import { recordingLogger } from '../../core/testing/logger';
+import { openMemoryDatabase } from '../../db/client';
+import { idleCron } from '../../schedules/testing/idle-cron';
+import { createPlanChannels, stripePlanPrices } from '../../sandbox';
+import { startStripeEmulator, type StripeEmulator } from '../../sandbox/stripe';
+import { startTelegramEmulator, type TelegramEmulator } from '../../sandbox/telegram';
+import { createService, type Service, type ServiceOptions } from '../service';
+
+/** The built-in plans, VIP without a trial, so the first payment is at checkout. */
+export const WORLD_PLANS: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, trialDays: 0 } : p)) };
+/** The operator's Telegram user id. */
+export const WORLD_OPERATOR = 900;
+/** The limits are not what these tests are about: high enough that a fake clock never waits on them. */
+const WIDE = { limit: 10_000, windowMs: 1000 };
+
+export interface ServiceWorld {
+  clock: JumpingClock;
+  tg: TelegramEmulator;
+  stripe: StripeEmulator;
+  service: Service;
+  url: string;
+}
+
+export interface ServiceWorldOptions {
+  signingSecret: string;
+  /** How long the Stripe emulator waits for a webhook's answer before it counts as failed. */
+  webhookTimeoutMs?: number | undefined;
+  /** More settings, e.g. SHUTDOWN_TIMEOUT_MS. */
+  settings?: Record<string, string> | undefined;
+  accessJobs?: ServiceOptions['accessJobs'];
+}
+
+/**
+ * Starts both emulators and the service on them; each stop is pushed on `running` (run them in
+ * reverse). Stripe never redelivers a webhook, so a webhook answered late stays failed and a test sees it.
+ */
+export async function startServiceWorld(running: (() => Promise<void>)[], options: ServiceWorldOptions): Promise<ServiceWorld> {
+  const clock = new JumpingClock(Date.UTC(2026, 2, 2, 9, 0, 0));
+  const tg = await startTelegramEmulator({ clock, limits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
+  running.push(() => tg.stop());
+  createPlanChannels(tg, WORLD_PLANS);
+  const webhooks = { retryDelaysMs: [], ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) };
+  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(WORLD_PLANS), webhooks });
+  running.push(() => stripe.stop());
+  const config = loadConfig({
+    PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: options.signingSecret, LOG_LEVEL: 'silent',
+    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_OPERATOR_IDS: String(WORLD_OPERATOR),
+    TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s',
+    STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    ...options.settings,
+  });
+  const service = createService({ config, logger: recordingLogger(), clock, db: openMemoryDatabase(), plans: WORLD_PLANS, cron: idleCron, accessJobs: options.accessJobs });
+  running.push(async () => {
+    await service.stop();
+    service.db.$client.close();
+  });
+  const url = await service.start();
+  stripe.setWebhookUrl(`${url}/webhooks/stripe`);
+  return { clock, tg, stripe, service, url };
+}
