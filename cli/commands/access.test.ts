@@ -7,30 +7,33 @@ import { SqliteSignalStore } from '../../db/stores/signal-store';
 import { captureIo } from '../io';
 import { runCli, type CliDeps } from '../program';
 
+/** The CLI on the access world's database and reconciler (without access: as when no platform is configured). */
+function cliOn(w: AccessWorld, withAccess = true) {
+  const io = captureIo();
+  const deps: CliDeps = {
+    io,
+    loadConfig: () => loadConfig({}),
+    openDatabase: () => w.db,
+    closeDatabase: () => {},
+    createContext: () => ({
+      clock: w.clock,
+      audit: w.audit,
+      apiKeys: new SqliteApiKeyStore({ db: w.db, clock: w.clock }),
+      signals: new SqliteSignalStore({ db: w.db, clock: w.clock, plans: w.plans, bands: { aMin: 0.8, bMin: 0.6 } }),
+      deliveries: new SqliteDeliveryStore({ db: w.db, clock: w.clock }),
+      access: withAccess ? w.reconciler : null,
+      accessJobs: withAccess ? w.jobs : null,
+    }),
+    start: async () => {},
+  };
+  return { io, run: (...args: string[]) => runCli(args, deps) };
+}
+
 describe('signalcast access reconcile', () => {
   let w: AccessWorld;
   afterEach(async () => w?.close());
+  const cli = (withAccess = true) => cliOn(w, withAccess);
 
-  function cli(withAccess = true) {
-    const io = captureIo();
-    const deps: CliDeps = {
-      io,
-      loadConfig: () => loadConfig({}),
-      openDatabase: () => w.db,
-      closeDatabase: () => {},
-      createContext: () => ({
-        clock: w.clock,
-        audit: w.audit,
-        apiKeys: new SqliteApiKeyStore({ db: w.db, clock: w.clock }),
-        signals: new SqliteSignalStore({ db: w.db, clock: w.clock, plans: w.plans, bands: { aMin: 0.8, bMin: 0.6 } }),
-        deliveries: new SqliteDeliveryStore({ db: w.db, clock: w.clock }),
-        access: withAccess ? w.reconciler : null,
-        accessJobs: withAccess ? w.jobs : null,
-      }),
-      start: async () => {},
-    };
-    return { io, run: (...args: string[]) => runCli(args, deps) };
-  }
 
   it('prints what a dry run would do as a table, and does none of it', async () => {
     w = await startAccessWorld();
@@ -102,27 +105,8 @@ describe('signalcast access reconcile', () => {
 describe('signalcast access jobs and access retry', () => {
   let w: AccessWorld;
   afterEach(async () => w?.close());
+  const cli = (withAccess = true) => cliOn(w, withAccess);
 
-  function cli() {
-    const io = captureIo();
-    const deps: CliDeps = {
-      io,
-      loadConfig: () => loadConfig({}),
-      openDatabase: () => w.db,
-      closeDatabase: () => {},
-      createContext: () => ({
-        clock: w.clock,
-        audit: w.audit,
-        apiKeys: new SqliteApiKeyStore({ db: w.db, clock: w.clock }),
-        signals: new SqliteSignalStore({ db: w.db, clock: w.clock, plans: w.plans, bands: { aMin: 0.8, bMin: 0.6 } }),
-        deliveries: new SqliteDeliveryStore({ db: w.db, clock: w.clock }),
-        access: w.reconciler,
-        accessJobs: w.jobs,
-      }),
-      start: async () => {},
-    };
-    return { io, run: (...args: string[]) => runCli(args, deps) };
-  }
 
   it('lists a dead job with its error, retries it from the command line, and the runner then carries it out', async () => {
     w = await startAccessWorld();

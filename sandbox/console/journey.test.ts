@@ -9,6 +9,7 @@ import { signBody } from '../../server/signature';
 import { recordingLogger } from '../../core/testing/logger';
 import { startSandbox } from '../index';
 import { until } from '../../core/testing/until';
+import { submitForm } from './testing/submit';
 
 const SECRET = 'console-journey-signing-secret';
 /** Flood limits are not what this test is about: a script types faster than Telegram's 1 message/s per chat allows. */
@@ -20,11 +21,7 @@ afterEach(async () => {
   for (const stop of running.splice(0).reverse()) await stop();
 });
 
-/** Submits a form as a browser does, and follows the 303 back to the page. */
-async function submit(url: string, fields: Record<string, string>): Promise<{ status: number; location: string | null }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' });
-  return { status: res.status, location: res.headers.get('location') };
-}
+const submit = submitForm;
 
 /** The Join form beside an invite link in the chat: its action and the link. */
 const JOIN_FORM = /<form method="post" action="(\/telegram\/join)" class="inline"><input type="hidden" name="link" value="(https:\/\/t\.me\/\+[^"]+)">/;

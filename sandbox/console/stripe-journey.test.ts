@@ -9,6 +9,7 @@ import { openMemoryDatabase } from '../../db/client';
 import { idleCron } from '../../schedules/testing/idle-cron';
 import { recordingLogger } from '../../core/testing/logger';
 import { startSandbox } from '../index';
+import { submitForm } from './testing/submit';
 
 const WIDE = { limit: 10_000, windowMs: 1000 };
 const ADA = 100001;
@@ -20,10 +21,7 @@ afterEach(async () => {
   for (const stop of running.splice(0).reverse()) await stop();
 });
 
-async function submit(url: string, fields: Record<string, string>): Promise<{ status: number; location: string | null }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' });
-  return { status: res.status, location: res.headers.get('location') };
-}
+const submit = submitForm;
 
 describe('the console\'s Stripe buttons in the running sandbox', () => {
   it('shows past_due kept within grace, unpaid removed, paying again back in, and a refund removed again', async () => {
