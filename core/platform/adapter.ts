@@ -1,5 +1,5 @@
 // The one interface every chat platform adapter implements: what it can do, sending, access, receiving, its HTTP routes.
-import type { AccessGate } from '../access/ports';
+import type { AccessGate, AccessResource } from '../access/ports';
 import type { ChatPlatform } from '../delivery/chat-platform';
 import type { EventHandler } from '../inbound/types';
 import type { PlatformName } from '../types';
@@ -100,4 +100,15 @@ export interface PlatformAdapter {
   receiveFailure?(): string | undefined;
   /** A link that opens a private chat with the bot carrying `payload` (e.g. t.me/<bot>?start=...), once started. */
   deepLink(payload: string): string | undefined;
+}
+
+/**
+ * How one platform's entries in a plan's `access:` list read, e.g. `{ telegram: { chat: "-100…" } }`:
+ * given to the plans loader by the adapter table, so core never learns a platform's fields.
+ */
+export interface AccessSpec {
+  /** Checks one entry's settings (the object under the platform's name): the resource it gates, or an error naming the field. */
+  parse(settings: unknown): { ok: true; resource: AccessResource } | { ok: false; error: string };
+  /** An entry as the plans file writes it, for error messages and `plans check`: '{ telegram: { chat: "-1001234567890" } }'. */
+  example: string;
 }
