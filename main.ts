@@ -1,6 +1,7 @@
 // The entry point: the CLI, and `start`, which runs the service composed in app/ (loading the sandbox's emulators only when no tokens are set).
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { planLoadOptions } from './app/adapters/plan-catalog';
 import { sandboxNeeds } from './app/sandbox-needs';
 import { createCliContext } from './app/sandbox-cli';
 import { createService, type Service } from './app/service';
@@ -51,11 +52,13 @@ export function warnAboutSettings(config: Config, logger: Logger): void {
  */
 export async function startService(config: Config): Promise<void> {
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: secretValues(config) });
-  const plans = loadPlans(config.plansFile);
+  const loaded = loadPlans(config.plansFile, { ...planLoadOptions(), logger });
   const needs = sandboxNeeds(config);
   const sandbox: Sandbox | null = needs.telegram || needs.stripe
-    ? await (await import('./sandbox')).startSandbox({ config, plans, logger, useDataFolder: true })
+    ? await (await import('./sandbox')).startSandbox({ config, plans: loaded, logger, useDataFolder: true })
     : null;
+  // The sandbox's demo adds its channel to the built-in VIP plan.
+  const plans = sandbox?.plans ?? loaded;
   let service: Service | undefined;
   // A failure outside every route, job and send: log it and keep serving (see STYLE.md, error boundaries).
   const onUnhandled = (err: unknown) => logger.error({ err }, 'unhandled rejection');

@@ -15,6 +15,7 @@ import { SqliteDeliveryStore } from '../db/stores/delivery-store';
 import { SqliteReferralStore } from '../db/stores/referral-store';
 import { SqliteSignalStore } from '../db/stores/signal-store';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
+import { planLoadOptions } from './adapters/plan-catalog';
 import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } from './access';
 
 /**
@@ -24,7 +25,7 @@ import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } 
 export function createContext(config: Config, db: Db, clock: Clock = systemClock, logger: Logger = silentLogger): CliContext {
   const audit = new SqliteAuditLog({ db, clock });
   let plans: PlansConfig | undefined;
-  const getPlans = () => (plans ??= loadPlans(config.plansFile));
+  const getPlans = () => (plans ??= loadPlans(config.plansFile, { ...planLoadOptions(), logger }));
   let signals: SqliteSignalStore | undefined;
   const { token, apiRoot } = config.telegram;
   const { secretKey, apiBase, webhookSecret } = config.stripe;

@@ -140,7 +140,7 @@ describe('a restarted sandbox', () => {
     // First run: Ada subscribes to VIP, pays on the Stripe emulator's checkout, and joins the channel.
     const first = await startSandbox({ config, plans: DEFAULT_PLANS, logger, useDataFolder: true, telegramLimits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
     running.push(first);
-    const service = createService({ config: first.config, logger, plans: DEFAULT_PLANS, cron: idleCron });
+    const service = createService({ config: first.config, logger, plans: first.plans, cron: idleCron });
     try {
       first.attach(await service.start());
       const tg = first.telegram!;

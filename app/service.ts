@@ -28,6 +28,7 @@ import { createReadiness, databaseCheck } from '../server/readiness';
 import { buildServer } from '../server/server';
 import { createAccess, type AccessWiring, type AccessWiringDeps } from './access';
 import { createBilling, unconfiguredBilling } from './billing';
+import { planLoadOptions } from './adapters/plan-catalog';
 import { ensurePlanChannels } from './channels';
 import { createCommandDeps, routeEvents } from './commands';
 import { createPlatformStarter, type PlatformStarter } from './platform-starter';
@@ -85,7 +86,7 @@ const CANDIDATE_REFRESH_MS = 2_000;
 export function createService(options: ServiceOptions): Service {
   const { config } = options;
   const clock = options.clock ?? systemClock;
-  const plans = options.plans ?? loadPlans(config.plansFile);
+  const plans = options.plans ?? loadPlans(config.plansFile, { ...planLoadOptions(), logger: options.logger });
   const ownsDb = !options.db;
   const db = options.db ?? openDatabase(config.databaseUrl);
   try {
@@ -178,7 +179,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   if (telegram?.webhook) registerTelegramWebhook(app, telegram, telegram.webhook.secret);
 
   // What the plans may promise: the platforms running here, payments if Stripe is set (see core/capabilities.ts).
-  const capabilities = currentCapabilities([...platforms.keys()], billing !== null);
+  // Until the adapters declare their capabilities, the one with an access gate gives chats (the lead's adapter table replaces this).
+  const capabilities = currentCapabilities([...platforms.keys()].map((name) => (name === 'telegram' && access ? { name, capabilities: { access: ['chat', 'join_request', 'invite_link'] as const } } : name)), billing !== null);
   const commands = createCommandDeps({
     db,
     accounts,
@@ -209,7 +211,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       return url;
     },
     async start() {
-      if (telegram) await ensurePlanChannels({ accounts, plans, logger });
+      await ensurePlanChannels({ accounts, plans, platforms: [...platforms.keys()], logger });
       // The service's own database file is checkpointed from a worker thread, off the publish path.
       const path = toSqlitePath(config.databaseUrl);
       if (ownsDb && path !== ':memory:') checkpointer = startCheckpointer({ path, connection: db.$client, logger: logger.child({ component: 'checkpoint' }) });

@@ -1,23 +1,41 @@
-// What this running service can actually deliver: built in app/ from what is configured and running, so that no plan sells more.
+// What this running service can actually deliver: built in app/ from the running adapters' declared capabilities, so that no plan sells more.
+import type { AccessKind, PlatformCapabilities } from './platform/adapter';
 import type { PlatformName } from './types';
 
 /** The features a plan may list, and whether this running service delivers each. */
 export interface Capabilities {
   /** The chat platforms whose bot or sender runs now. */
   platforms: readonly PlatformName[];
+  /** The gated access each running platform's adapter supports (its `capabilities.access`); a platform not listed gates nothing. */
+  access: Readonly<Record<PlatformName, readonly AccessKind[]>>;
   /** Paid plans can be bought (Stripe is configured). */
   payments: boolean;
   /** A rationale writer runs: each alert is followed by its reasoning. */
   rationale: boolean;
   /** The daily snapshot job runs. */
   snapshot: boolean;
-  /** The Slack app runs, so an enterprise customer's workspace can get alerts. */
-  slackWorkspaces: boolean;
   /** Subscribers get their own API access. */
   subscriberApi: boolean;
 }
 
-/** What this version can deliver with the given platforms running and payments on or off: no rationales, snapshots, Slack or subscriber API yet. */
-export function currentCapabilities(platforms: readonly PlatformName[], payments: boolean): Capabilities {
-  return { platforms, payments, rationale: false, snapshot: false, slackWorkspaces: false, subscriberApi: false };
+/** A running adapter as capabilities need it: its name and the access kinds it declares. */
+export interface RunningPlatform {
+  name: PlatformName;
+  capabilities: Pick<PlatformCapabilities, 'access'>;
+}
+
+/**
+ * What this version can deliver with the given adapters running and payments on or off: no
+ * rationales, snapshots or subscriber API yet. A bare name is a running platform that gates nothing.
+ */
+export function currentCapabilities(running: readonly (RunningPlatform | PlatformName)[], payments: boolean): Capabilities {
+  const access: Record<PlatformName, readonly AccessKind[]> = {};
+  for (const p of running) if (typeof p !== 'string') access[p.name] = p.capabilities.access;
+  const platforms = running.map((p) => (typeof p === 'string' ? p : p.name));
+  return { platforms, access, payments, rationale: false, snapshot: false, subscriberApi: false };
+}
+
+/** Whether a running platform's adapter gives this kind of access. */
+export function supportsAccess(capabilities: Pick<Capabilities, 'platforms' | 'access'>, platform: PlatformName, kind: AccessKind): boolean {
+  return capabilities.platforms.includes(platform) && (capabilities.access[platform] ?? []).includes(kind);
 }

@@ -108,7 +108,7 @@ describe('the Stripe emulator in sandbox mode', () => {
     expect(sandbox.config.sandboxStripePort).toBe(port);
     expect(sandbox.config.stripe.apiBase).toBe(`http://127.0.0.1:${port}`);
 
-    const service = createService({ config: sandbox.config, logger: silentLogger, db: openMemoryDatabase(), plans: DEFAULT_PLANS, cron: idleCron });
+    const service = createService({ config: sandbox.config, logger: silentLogger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
     stops.push(async () => {
       await service.stop();
       service.db.$client.close();

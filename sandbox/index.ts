@@ -15,8 +15,10 @@ import { resetSandboxAccounts } from './reset';
 import { removeSandboxState, sandboxStatePath, shownPath, writeSandboxState } from './state-file';
 import { startStripeEmulator, type StripeEmulator } from './stripe';
 import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } from './telegram';
+import { withDemoChannel } from './telegram/demo-channel';
 
 export { createPlanChannels, stripePlanPrices } from './register';
+export { DEMO_CHANNEL_ID, withDemoChannel } from './telegram/demo-channel';
 
 export interface SandboxOptions {
   config: Config;
@@ -37,6 +39,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   /** The settings with the emulators' token, keys and URLs filled in. */
   readonly config: Config;
+  /** The plans to run the service with: with the built-in plans (PLANS_FILE unset) and the Telegram emulator, the VIP plan gates the demo channel. */
+  readonly plans: PlansConfig;
   readonly telegram: TelegramEmulator | null;
   readonly stripe: StripeEmulator | null;
   /** The console page where a person acts as a subscriber (runs with the Telegram emulator). */
@@ -57,10 +61,11 @@ export interface Sandbox {
  * emulator, and its checkout and portal links point, at 127.0.0.1.
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const { plans } = options;
   const logger = options.logger.child({ component: 'sandbox' });
   const clock = options.clock ?? systemClock;
   const needs = sandboxNeeds(options.config);
+  // The built-in plans gate nothing; the sandbox's demo gives the VIP plan its channel (a plans file says its own).
+  const plans = needs.telegram && options.config.plansFile === undefined ? withDemoChannel(options.plans) : options.plans;
   let config = options.config;
   let telegram: TelegramEmulator | null = null;
   let stripe: StripeEmulator | null = null;
@@ -106,6 +111,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const started = { telegram, stripe, console: consolePage, consoleUrl: consolePage ? `${consolePage.url}/` : null };
   return {
     config,
+    plans,
     ...started,
     attach(serviceUrl) {
       consolePage?.setServiceUrl(serviceUrl);

@@ -1,4 +1,4 @@
-// What the sandbox registers with the emulators from the plans: the paid plans as Stripe prices, the plans' Telegram chats as private channels.
+// What the sandbox registers with the emulators from the plans: the paid plans as Stripe prices, the plans' gated Telegram chats as private channels.
 import type { PlansConfig } from '../core/plans';
 import { paidPlans } from '../core/plans';
 import type { PlanPrice } from './stripe';
@@ -18,15 +18,15 @@ export function stripePlanPrices(plans: PlansConfig): PlanPrice[] {
 }
 
 /**
- * Creates a private channel, with the bot as administrator, for each numeric chat id in the plans'
- * telegramChatIds (an "@name" is a public chat and is skipped). Returns the channels made.
+ * Creates a private channel, with the bot as administrator, for each numeric Telegram chat id in the
+ * plans' access lists (an "@name" is a public chat and is skipped). Returns the channels made.
  */
 export function createPlanChannels(telegram: TelegramEmulator, plans: PlansConfig): { chatId: string; planId: string }[] {
   const made: { chatId: string; planId: string }[] = [];
   const seen = new Set<string>();
   for (const plan of plans.plans) {
-    for (const chatId of plan.telegramChatIds) {
-      if (!/^-\d+$/.test(chatId) || seen.has(chatId)) continue;
+    for (const { platform, kind, id: chatId } of plan.access) {
+      if (platform !== 'telegram' || kind !== 'chat' || !/^-\d+$/.test(chatId) || seen.has(chatId)) continue;
       seen.add(chatId);
       telegram.createChannel({ id: Number(chatId), title: `${plan.name} signals`, private: true });
       made.push({ chatId, planId: plan.id });

@@ -5,13 +5,13 @@ import { JumpingClock } from '../../core/testing/jumping-clock';
 import { recordingLogger } from '../../core/testing/logger';
 import { openMemoryDatabase } from '../../db/client';
 import { idleCron } from '../../schedules/testing/idle-cron';
-import { createPlanChannels, stripePlanPrices } from '../../sandbox';
+import { createPlanChannels, stripePlanPrices, withDemoChannel } from '../../sandbox';
 import { startStripeEmulator, type StripeEmulator } from '../../sandbox/stripe';
 import { startTelegramEmulator, type TelegramEmulator } from '../../sandbox/telegram';
 import { createService, type Service, type ServiceOptions } from '../service';
 
-/** The built-in plans, VIP without a trial, so the first payment is at checkout. */
-export const WORLD_PLANS: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, trialDays: 0 } : p)) };
+/** The built-in plans as the sandbox runs them (VIP gates the demo channel), VIP without a trial, so the first payment is at checkout. */
+export const WORLD_PLANS: PlansConfig = withDemoChannel({ ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, trialDays: 0 } : p)) });
 /** The operator's Telegram user id. */
 export const WORLD_OPERATOR = 900;
 /** The limits are not what these tests are about: high enough that a fake clock never waits on them. */

@@ -8,6 +8,7 @@ import type { InboundEvent, Reply } from '../../core/inbound/types';
 import type { Logger } from '../../core/logger';
 import { silentLogger } from '../../core/logger';
 import { DEFAULT_PLANS } from '../../core/plans/default-plans';
+import type { PlansConfig } from '../../core/plans/schema';
 import type { Recipient } from '../../core/types';
 import { openMemoryDatabase, type Db } from '../../db/client';
 import { SqliteAccountDirectory } from '../../db/stores/account-directory';
@@ -67,6 +68,16 @@ export interface CommandWorld {
   actions(): string[];
 }
 
+/** The built-in plans, the VIP plan gating a Telegram chat and the Enterprise plan a Slack workspace licence. */
+export const COMMAND_PLANS: PlansConfig = {
+  ...DEFAULT_PLANS,
+  plans: DEFAULT_PLANS.plans.map((p) => {
+    if (p.id === 'vip') return { ...p, access: [{ platform: 'telegram', kind: 'chat' as const, id: '-1001000000001' }] };
+    if (p.id === 'enterprise') return { ...p, access: [{ platform: 'slack', kind: 'workspace' as const, id: 'licence' }] };
+    return p;
+  }),
+};
+
 export function commandWorld(overrides: Partial<CommandDeps> & { logger?: Logger } = {}): CommandWorld {
   const db = openMemoryDatabase();
   const clock = new FakeClock();
@@ -79,9 +90,9 @@ export function commandWorld(overrides: Partial<CommandDeps> & { logger?: Logger
     referrals: new SqliteReferralStore({ db, clock }),
     linkCodes: new SqliteLinkCodeStore({ db }),
     billing,
-    plans: DEFAULT_PLANS,
-    // What a service running the test platform and Telegram, with Stripe, delivers today.
-    capabilities: currentCapabilities(['testchat', 'telegram'], true),
+    plans: COMMAND_PLANS,
+    // What a service running the test platform and Telegram (which gives chats), with Stripe, delivers today.
+    capabilities: currentCapabilities(['testchat', { name: 'telegram', capabilities: { access: ['chat'] } }], true),
     signals: new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
     stats: new SqliteOperatorStats({ db }),
     audit,

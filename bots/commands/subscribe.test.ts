@@ -23,7 +23,7 @@ describe('/plans', () => {
   });
 
   it('promises a feature only while what delivers it runs', async () => {
-    const everything = { platforms: ['testchat', 'telegram', 'slack'] as const, payments: true, rationale: true, snapshot: true, slackWorkspaces: true, subscriberApi: true };
+    const everything = { platforms: ['testchat', 'telegram', 'slack'], access: { telegram: ['chat' as const], slack: ['workspace' as const] }, payments: true, rationale: true, snapshot: true, subscriberApi: true };
     const all = only(await commandWorld({ capabilities: everything }).send('42', '/plans')).text;
     expect(all).toContain('VIP, $149.00/month: real-time alerts; no daily limit; the reasoning behind each alert; a daily snapshot; alerts by direct message; the members-only channel; API access');
     expect(all).toContain('Enterprise, $990.00/month: real-time alerts; no daily limit; the reasoning behind each alert; a daily snapshot; alerts by direct message; alerts in your team workspace; API access');

@@ -91,7 +91,7 @@ export interface AccessWorld {
 
 /** The plans with `chatId` as the VIP plan's (only) private channel. */
 export function plansWithChannel(chatId: string): PlansConfig {
-  return { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, telegramChatIds: [chatId] } : p)) };
+  return { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, access: [{ platform: 'telegram', kind: 'chat' as const, id: chatId }] } : p)) };
 }
 
 /** Turns a chat_member or chat_join_request update into the neutral event the bot hands over (the bot's own translation). */

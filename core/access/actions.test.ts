@@ -8,7 +8,7 @@ import type { AccessAccount, InviteLinkRecord, MembershipRecord } from './store'
 
 const NOW = Date.UTC(2026, 0, 15, 12);
 const CHAT = 'telegram:chat:-1001';
-const plans: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, telegramChatIds: ['-1001'] } : p)) };
+const plans: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, access: [{ platform: 'telegram', kind: 'chat' as const, id: '-1001' }] } : p)) };
 
 function account(id: string, userId: string, status: string | null): AccessAccount {
   const subscriptions: SubscriptionState[] = status === null ? [] : [{

@@ -1,7 +1,7 @@
 // The reconciler's plan, a pure function: desired access beside tracked memberships and invite links, turned into actions.
 import type { Entitlement } from '../entitlement';
 import type { PlatformName } from '../types';
-import { desiredAccess, type DesiredAccessOptions, type DesiredGrant } from './desired';
+import { desiredAccess, type DesiredGrant } from './desired';
 import type { AccessPerson, AccessResource } from './ports';
 import type { AccessAccount, InviteLinkRecord, MembershipRecord } from './store';
 
@@ -45,7 +45,6 @@ export interface AccessPlanInput {
   platforms: readonly PlatformName[];
   /** Also act on tracked people who belong to no account in scope (a full run); false for one account. */
   includeStrangers: boolean;
-  options?: DesiredAccessOptions;
 }
 
 export interface AccessPlan {
@@ -71,7 +70,7 @@ export function planAccessActions(input: AccessPlanInput): AccessPlan {
   const desired = new Map<string, DesiredGrant>();
   for (const { account, entitlement } of input.accounts) {
     for (const id of account.identities) owner.set(`${id.platform}|${id.platformUserId}`, { accountId: account.accountId, entitlement });
-    for (const grant of desiredAccess(account, entitlement, input.options)) {
+    for (const grant of desiredAccess(account, entitlement)) {
       if (!gated.has(grant.holder.platform)) continue;
       desired.set(personKey(grant.holder.platform, grant.holder.platformUserId, grant.resourceKey), grant);
     }

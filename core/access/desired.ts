@@ -6,12 +6,6 @@ import type { PlatformName } from '../types';
 import { resourceKey, type AccessHolder, type AccessResource } from './ports';
 import type { IdentityRef } from './store';
 
-/** Settings the plans file cannot say. */
-export interface DesiredAccessOptions {
-  /** The Discord server the plans' role ids belong to; without it no Discord roles are desired. */
-  discordGuildId?: string | undefined;
-}
-
 /** One resource one identity should hold, and why. */
 export interface DesiredGrant {
   holder: AccessHolder;
@@ -23,30 +17,20 @@ export interface DesiredGrant {
 }
 
 /** The gated resources a plan gives on one platform (none when the plan is not offered there). */
-export function planResources(plan: Plan, platform: PlatformName, options: DesiredAccessOptions = {}): AccessResource[] {
+export function planResources(plan: Plan, platform: PlatformName): AccessResource[] {
   if (!offersOn(plan, platform)) return [];
-  switch (platform) {
-    case 'telegram':
-      return plan.telegramChatIds.map((id) => ({ platform: 'telegram', kind: 'chat', id }));
-    case 'discord': {
-      const guildId = options.discordGuildId;
-      if (!guildId) return [];
-      return plan.discordRoleIds.map((roleId) => ({ platform: 'discord', kind: 'role', tenant: guildId, id: roleId }));
-    }
-    default:
-      return [];
-  }
+  return plan.access.filter((r) => r.platform === platform);
 }
 
 /**
  * Every resource some plan gates, by resource key. Access is managed only there: a chat no plan
  * names any more is left alone rather than emptied.
  */
-export function managedResources(plans: PlansConfig, platforms: readonly PlatformName[], options: DesiredAccessOptions = {}): Map<string, AccessResource> {
+export function managedResources(plans: PlansConfig, platforms: readonly PlatformName[]): Map<string, AccessResource> {
   const out = new Map<string, AccessResource>();
   for (const plan of plans.plans) {
     for (const platform of platforms) {
-      for (const resource of planResources(plan, platform, options)) out.set(resourceKey(resource), resource);
+      for (const resource of planResources(plan, platform)) out.set(resourceKey(resource), resource);
     }
   }
   return out;
@@ -59,12 +43,11 @@ export function managedResources(plans: PlansConfig, platforms: readonly Platfor
 export function desiredAccess(
   account: { accountId: string; identities: readonly IdentityRef[] },
   entitlement: Pick<Entitlement, 'plan' | 'reason'>,
-  options: DesiredAccessOptions = {},
 ): DesiredGrant[] {
   const out: DesiredGrant[] = [];
   const seen = new Set<string>();
   for (const identity of account.identities) {
-    for (const resource of planResources(entitlement.plan, identity.platform, options)) {
+    for (const resource of planResources(entitlement.plan, identity.platform)) {
       const key = resourceKey(resource);
       const unique = `${identity.platform}|${identity.platformUserId}|${key}`;
       if (seen.has(unique)) continue;

@@ -42,13 +42,13 @@ async function answerJoinRequest(event: Extract<AccessEvent, { type: 'join_reque
   const { platform, platformUserId } = event.actor;
   const key = resourceKey(event.resource);
   const gate = gatesByPlatform(deps.gates).get(platform);
-  if (!gate || !managedResources(deps.plans, [platform], deps.options).has(key)) return null;
+  if (!gate || !managedResources(deps.plans, [platform]).has(key)) return null;
   await deps.store.setMembership({ platform, resourceKey: key, platformUserId, state: 'requested' });
 
   const account = await deps.store.findAccessAccount(platform, platformUserId);
   const entitlement = account ? entitlementOf(deps.plans, account.subscriptions, deps.clock.now()) : null;
   const entitled = account && entitlement
-    ? desiredAccess(account, entitlement, deps.options).some((g) => g.resourceKey === key && g.holder.platform === platform && g.holder.platformUserId === platformUserId)
+    ? desiredAccess(account, entitlement).some((g) => g.resourceKey === key && g.holder.platform === platform && g.holder.platformUserId === platformUserId)
     : false;
   const person: AccessPerson = { accountId: account?.accountId ?? null, platform, platformUserId };
   const planId = entitlement?.plan.id ?? null;
@@ -80,7 +80,7 @@ async function trackMembership(event: Extract<AccessEvent, { type: 'membership' 
   const { platform, platformUserId } = event.actor;
   const key = resourceKey(event.resource);
   const othersLink = event.state === 'member' ? await someoneElsesLink(deps, event.actor, event.inviteLink) : null;
-  if (othersLink && managedResources(deps.plans, [platform], deps.options).has(key)) {
+  if (othersLink && managedResources(deps.plans, [platform]).has(key)) {
     const account = await deps.store.findAccessAccount(platform, platformUserId);
     await removeIntruder({ accountId: account?.accountId ?? null, platform, platformUserId }, event.resource, othersLink, deps);
     return null;

@@ -74,7 +74,7 @@ async function reissueToOwner(owner: InviteLinkRecord, resource: AccessResource,
   const membership = await deps.store.getMembership(owner.platform, key, owner.platformUserId);
   if (membership?.state === 'member') return;
   const entitlement = entitlementOf(deps.plans, account.subscriptions, deps.clock.now());
-  const grant = desiredAccess(account, entitlement, deps.options)
+  const grant = desiredAccess(account, entitlement)
     .find((g) => g.resourceKey === key && g.holder.platform === owner.platform && g.holder.platformUserId === owner.platformUserId);
   if (!grant) return;
   const reason = `entitled (${entitlement.reason}, plan ${entitlement.plan.id}); their link was used by someone else`;

@@ -10,7 +10,6 @@ import { SqliteAccountStore } from '../../db/stores/account-store';
 import { SqliteAuditLog } from '../../db/stores/audit-store';
 import { SqliteNoticeOutbox } from '../../db/stores/notice-outbox';
 import { SqliteSubscriptionWriter } from '../../db/stores/subscription-writer';
-import type { DesiredAccessOptions } from './desired';
 import { createAccessEventHandler } from './inbound';
 import { AccessJobRunner } from './job-runner';
 import type { AccessResource } from './ports';
@@ -21,8 +20,7 @@ import { MemoryAccessGate, recordingNoticeSink, type RecordedNotice } from './te
 export const DAY = 86_400_000;
 
 /**
- * The platform the memory gate stands in for. Desired access (planResources) knows resources only
- * on 'telegram' (chats) and 'discord' (roles), so a neutral gate borrows the role shape: no invite
+ * The platform the memory gate stands in for, with the role shape (a role in a tenant): no invite
  * links, no join requests, a grant holds at once.
  */
 const PLATFORM = 'discord';
@@ -68,9 +66,8 @@ export interface MemoryAccessWorld {
 export function startMemoryAccessWorld(): MemoryAccessWorld {
   const clock = new FakeClock();
   const db = openMemoryDatabase();
-  const plans: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, discordRoleIds: [VIP_ROLE] } : p)) };
-  const options: DesiredAccessOptions = { discordGuildId: GUILD };
   const resource: AccessResource = { platform: PLATFORM, kind: 'role', tenant: GUILD, id: VIP_ROLE };
+  const plans: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, access: [resource] } : p)) };
   const audit = new SqliteAuditLog({ db, clock });
   const accounts = new SqliteAccountStore({ db, clock });
   const store = new SqliteAccessStore({ db, clock });
@@ -79,10 +76,10 @@ export function startMemoryAccessWorld(): MemoryAccessWorld {
   const writer = new SqliteSubscriptionWriter({ db, clock });
   const sink = recordingNoticeSink();
   const gate = new MemoryAccessGate({ platform: PLATFORM, notices: sink });
-  const reconciler = new AccessReconciler({ store, gates: [gate], plans, clock, audit, options });
+  const reconciler = new AccessReconciler({ store, gates: [gate], plans, clock, audit });
   const runner = new AccessJobRunner({ jobs, reconciler, clock, maxAttempts: 3, jobTimeoutMs: 1_000 });
-  const followUp = createSubscriptionHook({ jobs, outbox, plans, clock, options, platforms: [PLATFORM], account: (id) => store.accessAccountNow(id) });
-  const onEvent = createAccessEventHandler({ store, gates: [gate], plans, clock, audit, options });
+  const followUp = createSubscriptionHook({ jobs, outbox, plans, clock, platforms: [PLATFORM], account: (id) => store.accessAccountNow(id) });
+  const onEvent = createAccessEventHandler({ store, gates: [gate], plans, clock, audit });
   const runJobs = () => runner.runDue();
 
   return {

@@ -36,7 +36,7 @@ export async function sendNewInviteLinks(person: Pick<AccessPerson, 'platform' |
   if (!account) return { status: 'not_entitled', planName: null };
   const now = deps.clock.now();
   const entitlement = entitlementOf(deps.plans, account.subscriptions, now);
-  const grants = desiredAccess(account, entitlement, deps.options)
+  const grants = desiredAccess(account, entitlement)
     .filter((g) => g.holder.platform === platform && g.holder.platformUserId === platformUserId);
   if (grants.length === 0) return { status: 'not_entitled', planName: entitlement.plan.name };
 

@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import type { PlansConfig } from '../plans/schema';
 import type { PlatformName } from '../types';
 import { planAccessActions, type AccessAction } from './actions';
-import { managedResources, type DesiredAccessOptions, type DesiredGrant } from './desired';
+import { managedResources, type DesiredGrant } from './desired';
 import { applyOutcome, callGate, gatesByPlatform, type AccessGates } from './gates';
 import type { AccessGate, AccessHolder, AccessOutcome, AccessResource } from './ports';
 import type { AccessStore, InviteLinkRecord, MembershipRecord } from './store';
@@ -18,7 +18,6 @@ export interface AccessReconcilerDeps {
   clock: Clock;
   audit: AuditLog;
   logger?: Logger | undefined;
-  options?: DesiredAccessOptions | undefined;
 }
 
 export interface ReconcileOptions {
@@ -102,10 +101,9 @@ export class AccessReconciler implements AccessReconcile {
       memberships,
       activeLinks,
       liveLinks,
-      managed: managedResources(plans, platforms, this.deps.options),
+      managed: managedResources(plans, platforms),
       platforms,
       includeStrangers: !options.accountId,
-      options: this.deps.options,
     });
 
     // revoke_link actions name a link by id; the URL goes only to the gate.

@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import { entitlementOf, type Entitlement, type SubscriptionState } from '../entitlement';
 import type { Plan, PlansConfig } from '../plans/schema';
 import type { PlatformName } from '../types';
-import { planResources, type DesiredAccessOptions } from './desired';
+import { planResources } from './desired';
 import type { AccessJobStore, EnqueuedJob } from './jobs';
 import { lapseText, welcomeText } from './messages';
 import type { NoticeOutbox } from './notices';
@@ -32,7 +32,6 @@ export interface SubscriptionHookDeps {
   clock: Clock;
   /** Platforms with an access gate: the account's identities there are given access and told about it. */
   platforms: readonly PlatformName[];
-  options?: DesiredAccessOptions | undefined;
   /** Wakes the job runner and the dispatcher; they run after the caller's transaction commits. */
   poke?: (() => void) | undefined;
 }
@@ -55,8 +54,8 @@ function subscriptionsBefore(current: readonly SubscriptionState[], change: Subs
  * Whether the access job's own message will tell this identity already: the invite (or approval)
  * that comes with a plan that has a gated chat there, or the removal from one the new plan lacks.
  */
-function toldByAccess(kind: 'welcome' | 'lapse', platform: PlatformName, before: Plan, after: Plan, options: DesiredAccessOptions | undefined): boolean {
-  const keys = (plan: Plan) => new Set(planResources(plan, platform, options).map(resourceKey));
+function toldByAccess(kind: 'welcome' | 'lapse', platform: PlatformName, before: Plan, after: Plan): boolean {
+  const keys = (plan: Plan) => new Set(planResources(plan, platform).map(resourceKey));
   if (kind === 'welcome') return keys(after).size > 0;
   const kept = keys(after);
   return [...keys(before)].some((k) => !kept.has(k));
@@ -79,7 +78,7 @@ export function queueSubscriptionChange(deps: SubscriptionHookDeps, accountId: s
   const news = subscriptionNews(before, after);
   if (news) {
     for (const identity of identities) {
-      if (toldByAccess(news.kind, identity.platform, before.plan, after.plan, deps.options)) continue;
+      if (toldByAccess(news.kind, identity.platform, before.plan, after.plan)) continue;
       deps.outbox.enqueue({ accountId, platform: identity.platform, platformUserId: identity.platformUserId }, { topic: news.kind, text: news.text }, now);
     }
   }

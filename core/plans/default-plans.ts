@@ -1,7 +1,5 @@
-// The built-in plans, used when PLANS_FILE is not set; plans.example.yaml at the repo root says the same.
+// The built-in plans, used when PLANS_FILE is not set; plans.example.yaml at the repo root says the same. They name no chat app and gate nothing.
 import type { PlansConfig } from './schema';
-
-const chatPlatforms = ['telegram', 'discord', 'whatsapp', 'testchat'] as const;
 
 export const DEFAULT_PLANS: PlansConfig = {
   graceDays: 3,
@@ -19,10 +17,8 @@ export const DEFAULT_PLANS: PlansConfig = {
       rationale: false,
       snapshot: true,
       directMessages: true,
-      platforms: [...chatPlatforms],
-      discordRoleIds: [],
-      telegramChatIds: [],
-      slackEnterprise: false,
+      platforms: null,
+      access: [],
       apiAccess: false,
       trialDays: 0,
       protectContent: false,
@@ -40,10 +36,8 @@ export const DEFAULT_PLANS: PlansConfig = {
       rationale: true,
       snapshot: true,
       directMessages: true,
-      platforms: [...chatPlatforms],
-      discordRoleIds: [],
-      telegramChatIds: [],
-      slackEnterprise: false,
+      platforms: null,
+      access: [],
       apiAccess: false,
       trialDays: 7,
       protectContent: true,
@@ -61,10 +55,8 @@ export const DEFAULT_PLANS: PlansConfig = {
       rationale: true,
       snapshot: true,
       directMessages: true,
-      platforms: [...chatPlatforms],
-      discordRoleIds: ['100000000000000001'],
-      telegramChatIds: ['-1001000000001'],
-      slackEnterprise: false,
+      platforms: null,
+      access: [],
       apiAccess: true,
       trialDays: 7,
       protectContent: true,
@@ -82,10 +74,8 @@ export const DEFAULT_PLANS: PlansConfig = {
       rationale: true,
       snapshot: true,
       directMessages: true,
-      platforms: ['slack', ...chatPlatforms],
-      discordRoleIds: [],
-      telegramChatIds: [],
-      slackEnterprise: true,
+      platforms: null,
+      access: [],
       apiAccess: true,
       trialDays: 0,
       protectContent: true,

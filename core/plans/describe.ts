@@ -1,6 +1,6 @@
 // Descriptions of plans: one line per plan for `signalcast plans check`, and what a subscriber is offered (only what this service can deliver).
-import type { Capabilities } from '../capabilities';
-import type { PlatformName } from '../types';
+import { supportsAccess, type Capabilities } from '../capabilities';
+import { describeResource } from './access';
 import { offersOn } from './lookup';
 import type { Plan, PlansConfig } from './schema';
 
@@ -21,9 +21,7 @@ export function describePlan(plan: Plan): string {
   if (plan.rationale) parts.push('rationale');
   if (plan.snapshot) parts.push('snapshot');
   if (plan.directMessages) parts.push('direct messages');
-  if (plan.discordRoleIds.length > 0) parts.push(`Discord roles ${plan.discordRoleIds.join(', ')}`);
-  if (plan.telegramChatIds.length > 0) parts.push(`Telegram chats ${plan.telegramChatIds.join(', ')}`);
-  if (plan.slackEnterprise) parts.push('Slack enterprise');
+  if (plan.access.length > 0) parts.push(`gates ${plan.access.map(describeResource).join(', ')}`);
   if (plan.apiAccess) parts.push('API access');
   if (plan.trialDays > 0) parts.push(`trial ${plan.trialDays} days`);
   parts.push(plan.platforms === null ? 'on every platform' : `on ${plan.platforms.join(', ')}`);
@@ -36,9 +34,7 @@ function undeliverable(plans: PlansConfig): string[] {
   return [
     used((p) => p.rationale) ? 'rationale' : '',
     used((p) => p.snapshot) ? 'snapshot' : '',
-    used((p) => p.slackEnterprise) ? 'Slack enterprise' : '',
     used((p) => p.apiAccess) ? 'API access' : '',
-    used((p) => p.discordRoleIds.length > 0) ? 'Discord roles' : '',
   ].filter(Boolean);
 }
 
@@ -52,18 +48,20 @@ export function describePlans(plans: PlansConfig): string[] {
 
 /**
  * What a plan gives, in words a subscriber reads (no platform names), limited to what `capabilities`
- * says this running service delivers: a rationale, a snapshot, Slack workspaces or a members-only
- * channel whose platform or job is not running is not promised.
+ * says this running service delivers: a rationale, a snapshot, or a gated place (a members-only chat
+ * or role, a workspace licence) whose job is not running, or whose platform is not running or does not
+ * declare that kind of access, is not promised.
  */
 export function subscriberFeatures(plan: Plan, capabilities: Capabilities): string[] {
-  const runs = (platform: PlatformName) => capabilities.platforms.includes(platform) && offersOn(plan, platform);
+  const gives = (kinds: readonly string[]) =>
+    plan.access.some((r) => kinds.includes(r.kind) && offersOn(plan, r.platform) && supportsAccess(capabilities, r.platform, r.kind));
   const out = [plan.delayMinutes === 0 ? 'real-time alerts' : `alerts ${plan.delayMinutes} min after publication`];
   out.push(plan.dailyCap === null ? 'no daily limit' : `up to ${plan.dailyCap} alert${plan.dailyCap === 1 ? '' : 's'} a day`);
   if (plan.rationale && capabilities.rationale) out.push('the reasoning behind each alert');
   if (plan.snapshot && capabilities.snapshot) out.push('a daily snapshot');
   if (plan.directMessages && capabilities.platforms.some((p) => offersOn(plan, p))) out.push('alerts by direct message');
-  if ((plan.telegramChatIds.length > 0 && runs('telegram')) || (plan.discordRoleIds.length > 0 && runs('discord'))) out.push('the members-only channel');
-  if (plan.slackEnterprise && capabilities.slackWorkspaces && runs('slack')) out.push('alerts in your team workspace');
+  if (gives(['chat', 'role'])) out.push('the members-only channel');
+  if (gives(['workspace'])) out.push('alerts in your team workspace');
   if (plan.apiAccess && capabilities.subscriberApi) out.push('API access');
   return out;
 }

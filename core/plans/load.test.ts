@@ -33,10 +33,8 @@ describe('plans file', () => {
     const free = freePlan(DEFAULT_PLANS);
     expect(free).toMatchObject({ id: 'free', delayMinutes: 15, dailyCap: 3, rationale: false, snapshot: true, directMessages: true, stripePriceId: null });
     expect(requirePlan(DEFAULT_PLANS, 'pro')).toMatchObject({ delayMinutes: 0, rationale: true, snapshot: true, directMessages: true, trialDays: 7 });
-    const vip = requirePlan(DEFAULT_PLANS, 'vip');
-    expect(vip.discordRoleIds.length).toBeGreaterThan(0);
-    expect(vip.telegramChatIds.length).toBeGreaterThan(0);
-    expect(requirePlan(DEFAULT_PLANS, 'enterprise').slackEnterprise).toBe(true);
+    // They name no chat app: offered on every platform that runs, gating nothing (the sandbox gives VIP its demo channel).
+    expect(DEFAULT_PLANS.plans.map((p) => [p.platforms, p.access])).toEqual(DEFAULT_PLANS.plans.map(() => [null, []]));
     expect(paidPlans(DEFAULT_PLANS).map((p) => p.id)).toEqual(['pro', 'vip', 'enterprise']);
     expect(planByPriceId(DEFAULT_PLANS, 'price_vip_monthly')?.id).toBe('vip');
   });
@@ -51,7 +49,7 @@ describe('plans file', () => {
     }), 'plans.json');
     expect(json).toEqual(yaml);
     expect(yaml.graceDays).toBe(3);
-    expect(planById(yaml, 'pro')).toMatchObject({ currency: 'usd', interval: 'month', delayMinutes: 0, dailyCap: null, trialDays: 0, discordRoleIds: [] });
+    expect(planById(yaml, 'pro')).toMatchObject({ currency: 'usd', interval: 'month', delayMinutes: 0, dailyCap: null, trialDays: 0, access: [] });
   });
 
   it('protects the content of paid plans and not of the free one, unless the file says otherwise', () => {
@@ -102,13 +100,6 @@ describe('plans file', () => {
     ]));
   });
 
-  it('refuses Discord role ids written as numbers, which lose precision, and accepts Telegram chat ids either way', () => {
-    const errors = errorsOf(minimal(FREE + '  - { id: pro, name: Pro, level: 10, stripePriceId: p, priceCents: 1, discordRoleIds: [123456789012345678] }\n'));
-    expect(errors).toEqual(['plans.yaml: plans[1].discordRoleIds[0]: expected a string']);
-    const ok = parsePlans(minimal(FREE + '  - { id: pro, name: Pro, level: 10, stripePriceId: p, priceCents: 1, telegramChatIds: [-1001234567890, "@vipchannel"] }\n'), 'p.yaml');
-    expect(planById(ok, 'pro')?.telegramChatIds).toEqual(['-1001234567890', '@vipchannel']);
-  });
-
   it('reports YAML and JSON syntax errors with the file name', () => {
     expect(errorsOf('plans: [\n  - id: free\n', 'bad.yaml')[0]).toMatch(/^bad\.yaml:\d+:\d+: not valid YAML/);
     expect(errorsOf('{ "plans": ', 'bad.json')[0]).toMatch(/^bad\.json: not valid JSON/);
@@ -126,9 +117,9 @@ describe('plans file', () => {
 
   it('describes each plan on one line for plans check', () => {
     const lines = describePlans(loadPlans(EXAMPLE));
-    expect(lines[0]).toBe('free (Free, level 0): free; 15 min delay; 3 alerts/day; snapshot; direct messages; on telegram, discord, whatsapp, testchat');
+    expect(lines[0]).toBe('free (Free, level 0): free; 15 min delay; 3 alerts/day; snapshot; direct messages; on every platform');
     expect(lines[1]).toContain('pro (Pro, level 10): $49.00/month; real-time; no daily cap; rationale');
-    expect(lines.at(-2)).toBe('not delivered by this version, so not shown to subscribers: rationale, snapshot, Slack enterprise, API access, Discord roles');
+    expect(lines.at(-2)).toBe('not delivered by this version, so not shown to subscribers: rationale, snapshot, API access');
     expect(lines.at(-1)).toBe('past_due grace period: 3 days');
     expect(readFileSync(EXAMPLE, 'utf8')).toContain('graceDays: 3');
   });

@@ -2,13 +2,21 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
+import type { AccessResource } from '../access/ports';
 import { SignalcastError } from '../errors';
+import type { Logger } from '../logger';
 import { toFieldIssues } from '../signals/field-issues';
+import { resolveAccess, type PlanLoadOptions } from './access';
 import { DEFAULT_PLANS } from './default-plans';
 import { plansFileSchema, type Plan, type PlansConfig } from './schema';
 
-/** What `signalcast plans check` reports: the plans, or every problem found. */
-export type PlansCheck = { ok: true; plans: PlansConfig } | { ok: false; errors: string[] };
+/** What `signalcast plans check` reports: the plans, or every problem found; and the warnings either way (older fields). */
+export type PlansCheck = { ok: true; plans: PlansConfig; warnings: string[] } | { ok: false; errors: string[]; warnings: string[] };
+
+/** The loader's options: the adapters' access specs and rewrite, and where warnings are logged. */
+export interface PlansFileOptions extends PlanLoadOptions {
+  logger?: Pick<Logger, 'warn'> | undefined;
+}
 
 function parseText(text: string, filename: string): { value?: unknown; errors: string[] } {
   const ext = extname(filename).toLowerCase();
@@ -35,7 +43,7 @@ function parseText(text: string, filename: string): { value?: unknown; errors: s
 }
 
 /** Rules across plans that a per-field schema cannot say. */
-function crossCheck(plans: Plan[]): { field: string; message: string }[] {
+function crossCheck(plans: Pick<Plan, 'id' | 'level' | 'stripePriceId' | 'priceCents' | 'trialDays'>[]): { field: string; message: string }[] {
   const issues: { field: string; message: string }[] = [];
   const seenId = new Map<string, number>();
   const seenPrice = new Map<string, number>();
@@ -74,28 +82,72 @@ function crossCheck(plans: Plan[]): { field: string; message: string }[] {
   return issues;
 }
 
-/** Validates a plans file's text. Never throws: the errors come back as lines naming file and path. */
-export function checkPlans(text: string, filename: string): PlansCheck {
-  const parsed = parseText(text, filename);
-  if (parsed.errors.length > 0) return { ok: false, errors: parsed.errors };
-  if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-    return { ok: false, errors: [`${filename}: expected a document with "graceDays" and a list of "plans"`] };
-  }
-  const result = plansFileSchema.safeParse(parsed.value);
-  const issues = result.success ? crossCheck(result.data.plans) : toFieldIssues(result.error, parsed.value);
-  if (issues.length > 0) return { ok: false, errors: issues.map((i) => `${filename}: ${i.field}: ${i.message}`) };
-  return { ok: true, plans: result.data as PlansConfig };
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Validates a plans file's text; throws SignalcastError('plans_invalid') listing every problem. */
-export function parsePlans(text: string, filename: string): PlansConfig {
-  const check = checkPlans(text, filename);
+/** `plans[2].access[1] (plan vip)`: the path, and the plan's id when it has one. */
+function planField(i: number, plan: unknown, field: string): string {
+  const id = isRecord(plan) && typeof plan.id === 'string' ? ` (plan ${plan.id})` : '';
+  return `plans[${i}].${field}${id}`;
+}
+
+/**
+ * Validates a plans file's text. Never throws: the errors come back as lines naming file and path.
+ * `options` gives the adapters' access specs (without them a plan's access entry is an error) and
+ * the rewrite of older fields, whose warnings come back too.
+ */
+export function checkPlans(text: string, filename: string, options: PlanLoadOptions = {}): PlansCheck {
+  const parsed = parseText(text, filename);
+  if (parsed.errors.length > 0) return { ok: false, errors: parsed.errors, warnings: [] };
+  if (!isRecord(parsed.value)) {
+    return { ok: false, errors: [`${filename}: expected a document with "graceDays" and a list of "plans"`], warnings: [] };
+  }
+  const doc: Record<string, unknown> = { ...parsed.value };
+  const issues: { field: string; message: string }[] = [];
+  const warnings: string[] = [];
+  const rewrite = options.rewrite;
+  if (rewrite && Array.isArray(doc.plans)) {
+    doc.plans = doc.plans.map((plan: unknown, i) => {
+      if (!isRecord(plan)) return plan;
+      const out = rewrite(plan);
+      for (const w of out.warnings) warnings.push(`${filename}: ${planField(i, plan, w.field)}: ${w.message}`);
+      for (const e of out.errors ?? []) issues.push({ field: planField(i, plan, e.field), message: e.message });
+      return out.plan;
+    });
+  }
+  // Each plan's access list is read by the adapters' specs, whatever else is wrong, so every problem is listed at once.
+  const catalog = options.access ?? new Map();
+  const access = new Map<number, AccessResource[]>();
+  if (Array.isArray(doc.plans)) {
+    doc.plans.forEach((plan: unknown, i) => {
+      if (!isRecord(plan) || !Array.isArray(plan.access)) return;
+      const read = resolveAccess(plan.access, catalog);
+      for (const e of read.errors) issues.push({ field: planField(i, plan, e.field), message: e.message });
+      access.set(i, read.resources);
+    });
+  }
+  const result = plansFileSchema.safeParse(doc);
+  if (!result.success) issues.unshift(...toFieldIssues(result.error, doc));
+  else if (issues.length === 0) issues.push(...crossCheck(result.data.plans));
+  if (issues.length > 0 || !result.success) return { ok: false, errors: issues.map((i) => `${filename}: ${i.field}: ${i.message}`), warnings };
+  const plans: Plan[] = result.data.plans.map((p, i) => ({ ...p, access: access.get(i) ?? [] }));
+  return { ok: true, plans: { graceDays: result.data.graceDays, plans }, warnings };
+}
+
+/** Validates a plans file's text; throws SignalcastError('plans_invalid') listing every problem. Warnings go to `options.logger`. */
+export function parsePlans(text: string, filename: string, options: PlansFileOptions = {}): PlansConfig {
+  const check = checkPlans(text, filename, options);
+  for (const line of check.warnings) options.logger?.warn({ plansFile: filename }, line);
   if (!check.ok) throw new SignalcastError('plans_invalid', `Invalid plans file ${filename}:\n  ${check.errors.join('\n  ')}`);
   return check.plans;
 }
 
-/** The plans file at `path`, or the built-in DEFAULT_PLANS when no file is configured (PLANS_FILE unset). */
-export function loadPlans(path: string | undefined): PlansConfig {
+/**
+ * The plans file at `path`, or the built-in DEFAULT_PLANS when no file is configured (PLANS_FILE
+ * unset; they gate nothing, so they need no access specs). Warnings (older fields) go to `options.logger`.
+ */
+export function loadPlans(path: string | undefined, options: PlansFileOptions = {}): PlansConfig {
   if (path === undefined) return DEFAULT_PLANS;
   let text: string;
   try {
@@ -104,5 +156,5 @@ export function loadPlans(path: string | undefined): PlansConfig {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
     throw new SignalcastError('plans_invalid', `PLANS_FILE ${path}: cannot read it (${reason})`, { cause: err });
   }
-  return parsePlans(text, path);
+  return parsePlans(text, path, options);
 }

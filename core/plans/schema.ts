@@ -1,17 +1,9 @@
 // The plans file's shape (zod): each plan's price and entitlements, and the file-level grace period.
 import { z } from 'zod';
+import type { AccessResource } from '../access/ports';
 import { PLATFORM_NAME_PATTERN, type PlatformName } from '../types';
 
 const flag = z.boolean();
-const idList = (what: string) =>
-  z.array(z.string().trim().min(1, `expected ${what} ids as quoted strings`)).default([]);
-
-/**
- * Telegram chat ids fit in a double, so a bare YAML number is accepted and turned into a string.
- * Discord snowflakes do not (precision is lost), so those must be quoted strings.
- */
-const telegramChatId = z.union([z.string().trim().regex(/^-?\d+$|^@\w+$/, 'expected a chat id such as "-1001234567890" or "@channelname"'), z.number().int().safe()])
-  .transform((v) => String(v));
 
 export const planSchema = z.strictObject({
   /** Short, used in commands: `/subscribe pro`. */
@@ -32,13 +24,15 @@ export const planSchema = z.strictObject({
   snapshot: flag.default(false),
   directMessages: flag.default(false),
   /** The chat apps the plan is offered on; left out, every app this service runs. */
-  platforms: z.array(z.string().regex(PLATFORM_NAME_PATTERN, 'expected a chat app name such as "telegram"')).nullable().default(null),
-  discordRoleIds: idList('Discord role'),
-  telegramChatIds: z.array(telegramChatId).default([]),
-  slackEnterprise: flag.default(false),
+  platforms: z.array(z.string().regex(PLATFORM_NAME_PATTERN, 'expected a chat app name in lowercase letters and digits')).nullable().default(null),
+  /**
+   * What the plan gates, one entry per place, each under its chat app's name: `{ <app>: { ... } }`.
+   * The entries are read by the adapters' access specs (see load.ts); here only the list is checked.
+   */
+  access: z.array(z.unknown()).default([]),
   apiAccess: flag.default(false),
   trialDays: z.number().int().min(0).max(730).default(0),
-  /** Telegram's protect_content on the plan's alerts: no forwarding or saving. Default: on for paid plans, off for the free one. */
+  /** No forwarding or saving of the plan's alerts where the platform can stop it. Default: on for paid plans, off for the free one. */
   protectContent: flag.optional(),
 }).transform((p) => ({ ...p, protectContent: p.protectContent ?? p.stripePriceId !== null }));
 
@@ -64,12 +58,11 @@ export interface Plan {
   directMessages: boolean;
   /** Null: offered on every platform the service runs (see offersOn). */
   platforms: PlatformName[] | null;
-  discordRoleIds: string[];
-  telegramChatIds: string[];
-  slackEnterprise: boolean;
+  /** The gated places the plan's subscribers hold (private chats, roles, workspace licences), as the adapters' specs read them. */
+  access: AccessResource[];
   apiAccess: boolean;
   trialDays: number;
-  /** Alerts (and their rationales) of this plan cannot be forwarded or saved where the platform can stop it (Telegram). */
+  /** Alerts (and their rationales) of this plan cannot be forwarded or saved where the platform can stop it. */
   protectContent: boolean;
 }
 

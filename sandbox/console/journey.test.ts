@@ -35,7 +35,7 @@ describe('the sandbox console, end to end', () => {
     });
     const sandbox = await startSandbox({ config, plans: DEFAULT_PLANS, logger, telegramLimits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
     running.push(() => sandbox.stop());
-    const service = createService({ config: sandbox.config, logger, db: openMemoryDatabase(), plans: DEFAULT_PLANS, cron: idleCron });
+    const service = createService({ config: sandbox.config, logger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
     running.push(async () => {
       await service.stop();
       service.db.$client.close();
