@@ -107,6 +107,7 @@ export function main(args: string[], io: CliIo = processIo): Promise<number> {
     // In sandbox mode, access and billing reach the running sandbox's emulators (data/sandbox.json).
     createContext: (config, db) => createCliContext(config, db, io),
     start: startService,
+    plans: planLoadOptions(),
   };
   return runCli(args, deps);
 }

@@ -5,6 +5,7 @@ import type { AccessReconcile } from '../core/access/reconciler';
 import type { AuditLog } from '../core/audit';
 import type { Clock } from '../core/clock';
 import type { Config } from '../config';
+import type { PlanLoadOptions } from '../core/plans';
 import type { Db } from '../db/client';
 import { createScrubber, secretValues } from '../logging';
 import type { SignalPublisher } from '../server/routes/ingest';
@@ -46,6 +47,8 @@ export interface CliDeps {
   closeDatabase(db: Db): void;
   /** Runs the service until SIGTERM/SIGINT. */
   start(config: Config): Promise<void>;
+  /** How the plans file's access entries and older fields read in this build (app/adapters/plan-catalog.ts), for `plans check`. */
+  plans?: PlanLoadOptions | undefined;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -171,7 +174,7 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
     .addHelpText('after', examples('signalcast plans check plans.example.yaml'));
   plans.command('check [file]').description('validate a plans file (default: PLANS_FILE, else the built-in plans) and describe it')
     .addHelpText('after', examples('signalcast plans check plans.example.yaml', 'PLANS_FILE=plans.yaml signalcast plans check'))
-    .action((file: string | undefined) => plansCheck({ io: deps.io, plansFile: file === undefined ? config().plansFile : undefined }, file));
+    .action((file: string | undefined) => plansCheck({ io: deps.io, plansFile: file === undefined ? config().plansFile : undefined, planOptions: deps.plans }, file));
 
   const billing = program.command('billing').description('Stripe billing')
     .addHelpText('after', examples('signalcast billing reconcile --dry-run', 'signalcast billing reconcile'));

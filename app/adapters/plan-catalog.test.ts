@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlans, parsePlans, requirePlan, type PlansCheck } from '../../core/plans';
-import { BUILT_IN_PLAN_ACCESS, accessForms, planLoadOptions } from './plan-catalog';
+import { accessForms, checkPlans, parsePlans, requirePlan, type PlansCheck } from '../../core/plans';
+import { BUILT_IN_PLAN_ACCESS, planLoadOptions } from './plan-catalog';
 
 const options = planLoadOptions(BUILT_IN_PLAN_ACCESS);
 const FREE = '  - { id: free, name: Free, level: 0, stripePriceId: null, priceCents: 0 }\n';

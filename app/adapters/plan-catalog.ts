@@ -24,8 +24,3 @@ export function planLoadOptions(rows: readonly PlanAccessRow[] = BUILT_IN_PLAN_A
   for (const row of rows) if (row.access) access.set(row.name, row.access);
   return { access, rewrite: legacyPlanFields(access) };
 }
-
-/** The forms of an access entry this build reads, for `plans check`. */
-export function accessForms(options: Pick<PlanLoadOptions, 'access'>): string[] {
-  return [...(options.access?.values() ?? [])].map((spec) => spec.example);
-}
