@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { planLoadOptions } from './app/adapters/plan-catalog';
 import { sandboxNeeds } from './app/sandbox-needs';
+import { sandboxPlans } from './app/sandbox-plans';
 import { createCliContext } from './app/sandbox-cli';
 import { createService, type Service } from './app/service';
 import { runCli, type CliDeps } from './cli/program';
@@ -52,13 +53,12 @@ export function warnAboutSettings(config: Config, logger: Logger): void {
  */
 export async function startService(config: Config): Promise<void> {
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: secretValues(config) });
-  const loaded = loadPlans(config.plansFile, { ...planLoadOptions(), logger });
+  // In sandbox mode the built-in VIP plan gates the Telegram emulator's demo channel.
+  const plans = sandboxPlans(config, loadPlans(config.plansFile, { ...planLoadOptions(), logger }));
   const needs = sandboxNeeds(config);
   const sandbox: Sandbox | null = needs.telegram || needs.stripe
-    ? await (await import('./sandbox')).startSandbox({ config, plans: loaded, logger, useDataFolder: true })
+    ? await (await import('./sandbox')).startSandbox({ config, plans, logger, useDataFolder: true })
     : null;
-  // The sandbox's demo adds its channel to the built-in VIP plan.
-  const plans = sandbox?.plans ?? loaded;
   let service: Service | undefined;
   // A failure outside every route, job and send: log it and keep serving (see STYLE.md, error boundaries).
   const onUnhandled = (err: unknown) => logger.error({ err }, 'unhandled rejection');

@@ -16,6 +16,7 @@ import { SqliteReferralStore } from '../db/stores/referral-store';
 import { SqliteSignalStore } from '../db/stores/signal-store';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
 import { planLoadOptions } from './adapters/plan-catalog';
+import { sandboxPlans } from './sandbox-plans';
 import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } from './access';
 
 /**
@@ -25,7 +26,8 @@ import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } 
 export function createContext(config: Config, db: Db, clock: Clock = systemClock, logger: Logger = silentLogger): CliContext {
   const audit = new SqliteAuditLog({ db, clock });
   let plans: PlansConfig | undefined;
-  const getPlans = () => (plans ??= loadPlans(config.plansFile, { ...planLoadOptions(), logger }));
+  // In sandbox mode the built-in VIP plan gates the demo channel, as in the running sandbox.
+  const getPlans = () => (plans ??= sandboxPlans(config, loadPlans(config.plansFile, { ...planLoadOptions(), logger })));
   let signals: SqliteSignalStore | undefined;
   const { token, apiRoot } = config.telegram;
   const { secretKey, apiBase, webhookSecret } = config.stripe;

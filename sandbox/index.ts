@@ -1,6 +1,7 @@
 // Sandbox mode: without platform tokens or a Stripe key, start the emulators on loopback and point the real clients at them.
 import { randomBytes } from 'node:crypto';
 import { sandboxNeeds } from '../app/sandbox-needs';
+import { withDemoChannel } from '../app/sandbox-plans';
 import { STRIPE_WEBHOOK_PATH } from '../billing/webhook-route';
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
@@ -15,10 +16,8 @@ import { resetSandboxAccounts } from './reset';
 import { removeSandboxState, sandboxStatePath, shownPath, writeSandboxState } from './state-file';
 import { startStripeEmulator, type StripeEmulator } from './stripe';
 import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } from './telegram';
-import { withDemoChannel } from './telegram/demo-channel';
 
 export { createPlanChannels, stripePlanPrices } from './register';
-export { DEMO_CHANNEL_ID, withDemoChannel } from './telegram/demo-channel';
 
 export interface SandboxOptions {
   config: Config;

@@ -93,7 +93,8 @@ describe('direct destinations', () => {
   it('need a plan that allows direct messages on that platform', () => {
     const noDirect: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'free' ? { ...p, directMessages: false } : p)) };
     expect(exclusion(direct('d1', account('a1')), context({}, noDirect))).toBe('plan_no_direct_messages');
-    expect(exclusion(direct('d2', account('a2', { subscriptions: [subscription('pro')] }), 'slack'))).toBe('platform_not_in_plan');
+    const proOnTelegram: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'pro' ? { ...p, platforms: ['telegram', 'testchat'] } : p)) };
+    expect(exclusion(direct('d2', account('a2', { subscriptions: [subscription('pro')] }), 'slack'), context({}, proOnTelegram))).toBe('platform_not_in_plan');
   });
 
   it('need direct messages on and the account not paused', () => {

@@ -1,7 +1,8 @@
-// The sandbox's demo channel: with the built-in plans (which gate nothing), the VIP plan gates one private channel in the Telegram emulator.
-import type { PlansConfig } from '../../core/plans';
+// The sandbox's demo channel: with the built-in plans (which gate nothing), in sandbox mode the VIP plan gates one private channel of the Telegram emulator.
+import type { Config } from '../config';
+import type { PlansConfig } from '../core/plans';
 
-/** The demo channel's chat id in the emulator. */
+/** The demo channel's chat id; the Telegram emulator creates it from the plans (sandbox/register.ts). */
 export const DEMO_CHANNEL_ID = '-1001000000001';
 
 /**
@@ -16,4 +17,12 @@ export function withDemoChannel(plans: PlansConfig, planId = 'vip'): PlansConfig
     ...plans,
     plans: plans.plans.map((p) => (p.id === planId ? { ...p, access: [...p.access, { platform: 'telegram', kind: 'chat' as const, id: DEMO_CHANNEL_ID }] } : p)),
   };
+}
+
+/**
+ * The plans the service, the sandbox and the CLI beside it run with: in sandbox mode (no platform
+ * token) with the built-in plans (PLANS_FILE unset), the demo channel is added; a plans file says its own.
+ */
+export function sandboxPlans(config: Pick<Config, 'sandbox' | 'plansFile'>, plans: PlansConfig): PlansConfig {
+  return config.sandbox && config.plansFile === undefined ? withDemoChannel(plans) : plans;
 }

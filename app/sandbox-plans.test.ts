@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config';
+import { DEFAULT_PLANS, requirePlan } from '../core/plans';
+import { DEMO_CHANNEL_ID, sandboxPlans, withDemoChannel } from './sandbox-plans';
+
+describe("the sandbox's demo channel", () => {
+  it('gates the demo channel in the built-in VIP plan in sandbox mode only, and only with the built-in plans', () => {
+    const demo = sandboxPlans(loadConfig({}), DEFAULT_PLANS);
+    expect(requirePlan(demo, 'vip').access).toEqual([{ platform: 'telegram', kind: 'chat', id: DEMO_CHANNEL_ID }]);
+    expect(demo.plans.filter((p) => p.access.length > 0).map((p) => p.id)).toEqual(['vip']);
+    expect(sandboxPlans({ sandbox: false, plansFile: undefined }, DEFAULT_PLANS)).toBe(DEFAULT_PLANS);
+    expect(sandboxPlans({ sandbox: true, plansFile: 'plans.yaml' }, DEFAULT_PLANS)).toBe(DEFAULT_PLANS);
+  });
+
+  it('adds the channel once, and leaves plans without a VIP plan alone', () => {
+    const once = withDemoChannel(DEFAULT_PLANS);
+    expect(withDemoChannel(once)).toBe(once);
+    const noVip = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.filter((p) => p.id !== 'vip') };
+    expect(withDemoChannel(noVip)).toBe(noVip);
+  });
+});
