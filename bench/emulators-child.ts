@@ -1,10 +1,11 @@
 // Child process entry: the Telegram and Stripe emulators on a core of their own, driven over IPC by bench/emulators-process.ts.
+import { planLoadOptions } from '../app/adapters/plan-catalog';
 import { loadPlans } from '../core/plans';
 import { createPlanChannels, stripePlanPrices } from '../sandbox';
 import { startStripeEmulator, type StripeEmulator } from '../sandbox/stripe';
 import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } from '../sandbox/telegram';
 import { seededRandom } from '../sandbox/testchat/random';
-import type { EmulatorCommand, EmulatorReply, SendSummary } from './emulators-process';
+import { BENCH_PLANS_FILE, type EmulatorCommand, type EmulatorReply, type SendSummary } from './emulators-process';
 
 let telegram: TelegramEmulator | undefined;
 let stripe: StripeEmulator | undefined;
@@ -21,8 +22,8 @@ function summarize(e: TelegramEmulator): SendSummary {
 async function handle(command: EmulatorCommand): Promise<EmulatorReply> {
   switch (command.type) {
     case 'start': {
-      // The built-in plans, as the service without PLANS_FILE uses them.
-      const plans = loadPlans(undefined);
+      // The plans the service runs with (bench/plans.yaml, PLANS_FILE in serviceEnv).
+      const plans = loadPlans(BENCH_PLANS_FILE, planLoadOptions());
       telegram = await startTelegramEmulator({ limits: command.telegramLimits as Partial<TelegramLimits> | undefined });
       createPlanChannels(telegram, plans);
       const inject = command.inject429;

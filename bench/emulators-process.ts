@@ -45,6 +45,8 @@ export interface EmulatorsProcess {
 }
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'emulators-child.ts');
+/** The plans the bench's service runs with (the built-in ones, VIP gating a channel); the emulators make its channel. */
+export const BENCH_PLANS_FILE = join(dirname(fileURLToPath(import.meta.url)), 'plans.yaml');
 const TSX = createRequire(import.meta.url).resolve('tsx');
 
 /**
@@ -83,6 +85,7 @@ export async function startEmulatorsProcess(start: Omit<EmulatorsStart, 'type'> 
       STRIPE_SECRET_KEY: started.stripe.secretKey,
       STRIPE_WEBHOOK_SECRET: started.stripe.webhookSecret,
       STRIPE_API_BASE: started.stripe.url,
+      PLANS_FILE: BENCH_PLANS_FILE,
     },
     addTelegramUsers: async (ids) => {
       await ask({ type: 'addTelegramUsers', ids });
