@@ -81,12 +81,12 @@ export function resolveAccess(entries: readonly unknown[], catalog: ReadonlyMap<
   return { resources, errors };
 }
 
-/** The forms of an access entry the options' specs read, for `plans check`: '{ telegram: { chat: "-1001234567890" } }', ... */
+/** The forms of an access entry the options' specs read, for `plans check`, each as its spec's `example`. */
 export function accessForms(options: Pick<PlanLoadOptions, 'access'>): string[] {
   return [...(options.access?.values() ?? [])].map((spec) => spec.example);
 }
 
-/** "telegram chat -1001234567890", "discord role 42 in 7": a resource in the words of `plans check`. */
+/** "roomchat chat r1", "guildchat role 42 in g1": a resource in the words of `plans check`. */
 export function describeResource(r: AccessResource): string {
   return `${r.platform} ${r.kind} ${r.id}${r.tenant ? ` in ${r.tenant}` : ''}`;
 }
