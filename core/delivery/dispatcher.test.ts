@@ -12,12 +12,12 @@ import { FakeClock } from '../clock';
 import type { DeliveryOutcome, Metrics } from '../metrics';
 import { recordingLogger, type LogRecord } from '../testing/logger';
 import type { PlatformName } from '../types';
-import type { PlatformLimits } from './chat-platform';
+import type { PlatformWindows } from './chat-platform';
 import { Dispatcher, type DispatcherOptions } from './dispatcher';
 import { createRetryPolicy } from './retry-policy';
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
-const TESTCHAT_LIMITS: PlatformLimits = {
+const TESTCHAT_LIMITS: PlatformWindows = {
   overall: { limit: 30, windowMs: 1_000 },
   perChat: { limit: 1, windowMs: 1_000 },
   perGroup: { limit: 20, windowMs: 60_000 },
@@ -42,7 +42,7 @@ interface Harness {
 let current: Harness | undefined;
 
 /** Per-chat limits loose enough that only the backoff decides when a retry goes out. */
-const LOOSE: PlatformLimits = { ...TESTCHAT_LIMITS, perChat: { limit: 10, windowMs: 1_000 } };
+const LOOSE: PlatformWindows = { ...TESTCHAT_LIMITS, perChat: { limit: 10, windowMs: 1_000 } };
 const loosePerChat = { emulator: { limits: LOOSE }, dispatcher: { limits: { testchat: LOOSE } } };
 
 async function harness(options: { emulator?: TestchatOptions; dispatcher?: Partial<DispatcherOptions>; maxAttempts?: number } = {}): Promise<Harness> {

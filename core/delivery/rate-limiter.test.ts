@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { PlatformLimits } from './chat-platform';
 import { seededRandom } from '../../sandbox/testchat/random';
-import { RateLimiter, type Grant } from './rate-limiter';
+import { RateLimiter, type Grant, type SendKey } from './rate-limiter';
 
 const limits: PlatformLimits = {
   overall: { limit: 30, windowMs: 1_000 },
   perChat: { limit: 1, windowMs: 1_000 },
   perGroup: { limit: 20, windowMs: 60_000 },
+  retryAfterScopes: ['chat', 'global'],
 };
+
+/** A send to chat `key` (a group when `isGroup`), with a tenant and a route bucket when given. */
+function k(key: string, isGroup = false, more: Omit<SendKey, 'chat' | 'isGroup'> = {}): SendKey {
+  return { chat: key, isGroup, ...more };
+}
 
 /** The most times that fall in any half-open interval [x, x + windowMs). */
 function maxInAnyWindow(times: number[], windowMs: number): number {
@@ -22,8 +28,8 @@ function maxInAnyWindow(times: number[], windowMs: number): number {
 }
 
 /** A send that starts at `now` and is answered at `answeredAt` (at once by default). */
-function send(limiter: RateLimiter, key: string, isGroup: boolean, now: number, answeredAt = now): boolean {
-  const a = limiter.tryAcquire(key, isGroup, now);
+function send(limiter: RateLimiter, key: string | SendKey, isGroup: boolean, now: number, answeredAt = now): boolean {
+  const a = limiter.tryAcquire(typeof key === 'string' ? k(key, isGroup) : key, now);
   if (!a.ok) return false;
   if (!a.grant.start(now)) {
     a.grant.cancel();
@@ -46,7 +52,7 @@ describe('RateLimiter', () => {
       for (const f of inFlight.filter((x) => x.answerAt <= now)) f.grant.finish(f.answerAt);
       inFlight.splice(0, inFlight.length, ...inFlight.filter((x) => x.answerAt > now));
       const chat = chats[Math.floor(random() * chats.length)]!;
-      const a = limiter.tryAcquire(chat.key, chat.isGroup, now);
+      const a = limiter.tryAcquire(k(chat.key, chat.isGroup), now);
       if (!a.ok || !a.grant.start(now)) continue;
       // Latency up to 300 ms; the platform sees the send anywhere between start and answer.
       const answerAt = now + Math.floor(random() * 300);
@@ -77,17 +83,17 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter({ ...limits, overall: { limit: 2, windowMs: 1_000 } }, { marginRatio: 0, minMarginMs: 0 });
     expect(send(limiter, 'a', false, 0)).toBe(true);
     expect(send(limiter, 'b', false, 300)).toBe(true);
-    expect(limiter.tryAcquire('c', false, 500)).toEqual({ ok: false, waitMs: 500, scope: 'platform' });
+    expect(limiter.tryAcquire(k('c', false), 500)).toEqual({ ok: false, waitMs: 500, scope: 'global' });
     expect(limiter.platformWaitMs(999)).toBe(1);
-    expect(limiter.check('a', false, 1_000)).toEqual({ ok: true });
+    expect(limiter.check(k('a', false), 1_000)).toEqual({ ok: true });
     expect(send(limiter, 'a', false, 1_000)).toBe(true);
-    expect(limiter.tryAcquire('a', false, 1_400)).toEqual({ ok: false, waitMs: 600, scope: 'chat' });
+    expect(limiter.tryAcquire(k('a', false), 1_400)).toEqual({ ok: false, waitMs: 600, scope: 'chat' });
   });
 
   it('adds a margin of 2% of the window, at least 5 ms, by default', () => {
-    const limiter = new RateLimiter({ overall: { limit: 100, windowMs: 100 }, perChat: { limit: 1, windowMs: 1_000 }, perGroup: limits.perGroup });
+    const limiter = new RateLimiter({ ...limits, overall: { limit: 100, windowMs: 100 }, perChat: { limit: 1, windowMs: 1_000 } });
     expect(send(limiter, 'a', false, 0)).toBe(true);
-    expect(limiter.check('a', false, 1_000)).toEqual({ ok: false, waitMs: 20, scope: 'chat' });
+    expect(limiter.check(k('a', false), 1_000)).toEqual({ ok: false, waitMs: 20, scope: 'chat' });
     for (let i = 0; i < 99; i++) send(limiter, `x${i}`, false, 0);
     expect(limiter.platformWaitMs(100)).toBe(5);
   });
@@ -95,34 +101,34 @@ describe('RateLimiter', () => {
   it('counts a slow send from its answer, less the margin, because it may have arrived that late', () => {
     const limiter = new RateLimiter(limits);
     expect(send(limiter, 'a', false, 0, 15)).toBe(true);
-    expect(limiter.check('a', false, 0)).toEqual({ ok: false, waitMs: 1_020, scope: 'chat' });
+    expect(limiter.check(k('a', false), 0)).toEqual({ ok: false, waitMs: 1_020, scope: 'chat' });
     expect(send(limiter, 'b', false, 0, 300)).toBe(true);
     // Stamped at 300 - 20 = 280: free again at 280 + 1020.
-    expect(limiter.check('b', false, 1_000)).toEqual({ ok: false, waitMs: 300, scope: 'chat' });
+    expect(limiter.check(k('b', false), 1_000)).toEqual({ ok: false, waitMs: 300, scope: 'chat' });
   });
 
   it('holds a slot while a send is in flight and says when a waiting send may look again', () => {
     const limiter = new RateLimiter(limits);
-    const first = limiter.tryAcquire('a', false, 0);
+    const first = limiter.tryAcquire(k('a', false), 0);
     expect(first.ok && first.grant.start(0)).toBe(true);
     // Only the answer can free the chat: a full span is the fallback, the finish says someone waits.
-    expect(limiter.tryAcquire('a', false, 5_000)).toEqual({ ok: false, waitMs: 1_020, scope: 'chat' });
+    expect(limiter.tryAcquire(k('a', false), 5_000)).toEqual({ ok: false, waitMs: 1_020, scope: 'chat' });
     expect(first.ok && first.grant.finish(5_010)).toBe(true);
-    expect(limiter.check('a', false, 5_010)).toEqual({ ok: false, waitMs: 1_000, scope: 'chat' });
+    expect(limiter.check(k('a', false), 5_010)).toEqual({ ok: false, waitMs: 1_000, scope: 'chat' });
   });
 
   it('frees the slot of a send that never went out', () => {
     const limiter = new RateLimiter(limits);
-    const a = limiter.tryAcquire('a', false, 0);
+    const a = limiter.tryAcquire(k('a', false), 0);
     expect(a.ok && a.grant.cancel()).toBe(false);
-    expect(limiter.check('a', false, 0)).toEqual({ ok: true });
+    expect(limiter.check(k('a', false), 0)).toEqual({ ok: true });
   });
 
   it('applies the group window on top of the per-chat window for group chats only', () => {
     const limiter = new RateLimiter({ ...limits, perChat: { limit: 5, windowMs: 1_000 }, perGroup: { limit: 2, windowMs: 10_000 } }, { marginRatio: 0, minMarginMs: 0 });
     expect(send(limiter, 'group', true, 0)).toBe(true);
     expect(send(limiter, 'group', true, 1)).toBe(true);
-    expect(limiter.tryAcquire('group', true, 2)).toEqual({ ok: false, waitMs: 9_998, scope: 'chat' });
+    expect(limiter.tryAcquire(k('group', true), 2)).toEqual({ ok: false, waitMs: 9_998, scope: 'chat' });
     expect(send(limiter, 'person', false, 2)).toBe(true);
     expect(send(limiter, 'person', false, 3)).toBe(true);
     expect(send(limiter, 'person', false, 4)).toBe(true);
@@ -130,42 +136,42 @@ describe('RateLimiter', () => {
 
   it('keeps a chat in penalty waiting without blocking other chats', () => {
     const limiter = new RateLimiter(limits);
-    limiter.penalizeChat('slow', 5_000);
-    expect(limiter.tryAcquire('slow', false, 1_000)).toEqual({ ok: false, waitMs: 4_000, scope: 'chat' });
+    limiter.penalize('chat', k('slow'), 5_000);
+    expect(limiter.tryAcquire(k('slow', false), 1_000)).toEqual({ ok: false, waitMs: 4_000, scope: 'chat' });
     expect(send(limiter, 'other', false, 1_000)).toBe(true);
     expect(send(limiter, 'slow', false, 5_000)).toBe(true);
   });
 
   it('pauses every chat while the platform is in penalty', () => {
     const limiter = new RateLimiter(limits);
-    limiter.penalizePlatform(3_000);
-    expect(limiter.tryAcquire('a', false, 1_000)).toEqual({ ok: false, waitMs: 2_000, scope: 'platform' });
-    expect(limiter.tryAcquire('b', true, 2_999)).toEqual({ ok: false, waitMs: 1, scope: 'platform' });
+    limiter.penalize('global', k('any'), 3_000);
+    expect(limiter.tryAcquire(k('a', false), 1_000)).toEqual({ ok: false, waitMs: 2_000, scope: 'global' });
+    expect(limiter.tryAcquire(k('b', true), 2_999)).toEqual({ ok: false, waitMs: 1, scope: 'global' });
     expect(send(limiter, 'a', false, 3_000)).toBe(true);
   });
 
   it('never shortens a penalty that is already longer', () => {
     const limiter = new RateLimiter(limits);
-    limiter.penalizeChat('a', 9_000);
-    limiter.penalizeChat('a', 2_000);
-    expect(limiter.check('a', false, 5_000)).toEqual({ ok: false, waitMs: 4_000, scope: 'chat' });
-    expect(limiter.penaltyWaitMs('a', 5_000)).toBe(4_000);
+    limiter.penalize('chat', k('a'), 9_000);
+    limiter.penalize('chat', k('a'), 2_000);
+    expect(limiter.check(k('a', false), 5_000)).toEqual({ ok: false, waitMs: 4_000, scope: 'chat' });
+    expect(limiter.penaltyWaitMs(k('a'), 5_000)).toBe(4_000);
   });
 
   it('refuses to start a granted send once a penalty covers it', () => {
     const limiter = new RateLimiter(limits);
-    const a = limiter.tryAcquire('a', false, 0);
-    limiter.penalizeChat('a', 1_000);
+    const a = limiter.tryAcquire(k('a', false), 0);
+    limiter.penalize('chat', k('a'), 1_000);
     expect(a.ok && a.grant.start(10)).toBe(false);
   });
 
   it('forgets chats whose windows have passed, but not those in flight or in penalty', () => {
     const limiter = new RateLimiter({ ...limits, overall: { limit: 100_000, windowMs: 1_000 } });
     for (let i = 0; i < 5_000; i++) send(limiter, `c${i}`, false, 0);
-    const hung = limiter.tryAcquire('hung', false, 0);
+    const hung = limiter.tryAcquire(k('hung', false), 0);
     expect(hung.ok).toBe(true);
     expect(limiter.trackedChats).toBe(5_001);
-    limiter.penalizeChat('penalised', 60_000);
+    limiter.penalize('chat', k('penalised'), 60_000);
     send(limiter, 'late', false, 5_000);
     expect(limiter.trackedChats).toBe(3);
   });
