@@ -212,6 +212,22 @@ describe('Dispatcher', () => {
     expect(h.emulator.stats()).toMatchObject({ violations: 0, injected429: 1 });
   });
 
+  it('pauses every send of a route bucket the platform names, which is every send when the adapter names no routes', async () => {
+    const h = await harness({ dispatcher: { concurrency: 1 } });
+    const people = seedSubscribers(h.db, { count: 3, now: T0 });
+    people.destinationIds.forEach((destinationId) =>
+      insertDelivery(h.db, { destinationId, contentId: h.signalId, dueAt: T0 }));
+    h.emulator.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'route', bucket: 'send-message' });
+    await h.dispatcher.start();
+    await h.settle();
+    expect(h.emulator.messages).toHaveLength(0);
+    await h.advance(1_999);
+    expect(h.emulator.messages).toHaveLength(0);
+    await h.advance(1);
+    expect(h.emulator.messages).toHaveLength(3);
+    expect(h.logs.some((l) => l.obj.scope === 'route' && l.obj.bucket === 'send-message')).toBe(true);
+  });
+
   it('disables a destination the platform refuses for good, skips its other deliveries and audits it', async () => {
     const h = await harness();
     const people = seedSubscribers(h.db, { count: 2, now: T0 });

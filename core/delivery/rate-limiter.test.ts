@@ -175,4 +175,105 @@ describe('RateLimiter', () => {
     send(limiter, 'late', false, 5_000);
     expect(limiter.trackedChats).toBe(3);
   });
+
+  it('a chat-scoped 429 pauses that chat only, not the rest of its tenant or its route bucket', () => {
+    const limiter = new RateLimiter(limits);
+    const route = { route: 'post', bucket: 'post@w1' };
+    limiter.penalize('chat', k('w1-a', false, { tenant: 'w1', route }), 5_000);
+    expect(limiter.tryAcquire(k('w1-a', false, { tenant: 'w1', route }), 1_000)).toEqual({ ok: false, waitMs: 4_000, scope: 'chat' });
+    expect(send(limiter, k('w1-b', false, { tenant: 'w1', route }), false, 1_000)).toBe(true);
+  });
+
+  it('a tenant-scoped 429 pauses every chat of that workspace and no other', () => {
+    const limiter = new RateLimiter(limits);
+    limiter.penalize('tenant', k('w1-a', false, { tenant: 'w1' }), 5_000);
+    expect(limiter.tryAcquire(k('w1-a', false, { tenant: 'w1' }), 1_000)).toEqual({ ok: false, waitMs: 4_000, scope: 'tenant' });
+    expect(limiter.tryAcquire(k('w1-group', true, { tenant: 'w1' }), 4_999)).toEqual({ ok: false, waitMs: 1, scope: 'tenant' });
+    expect(limiter.penaltyWaitMs(k('w1-b', false, { tenant: 'w1' }), 2_000)).toBe(3_000);
+    expect(send(limiter, k('w2-a', false, { tenant: 'w2' }), false, 1_000)).toBe(true);
+    expect(send(limiter, 'no-tenant', false, 1_000)).toBe(true);
+    expect(send(limiter, k('w1-b', false, { tenant: 'w1' }), false, 5_000)).toBe(true);
+  });
+
+  it('a tenant-scoped 429 for a recipient with no tenant pauses the whole platform, the safe side', () => {
+    const limiter = new RateLimiter(limits);
+    limiter.penalize('tenant', k('a'), 2_000);
+    expect(limiter.tryAcquire(k('b', false, { tenant: 'w2' }), 1_000)).toEqual({ ok: false, waitMs: 1_000, scope: 'global' });
+  });
+
+  it('a route-scoped 429 pauses every send through that bucket, in any chat, and no other bucket', () => {
+    const limiter = new RateLimiter(limits);
+    const w1 = { route: 'post', bucket: 'post@w1' };
+    limiter.penalize('route', k('a', false, { tenant: 'w1', route: w1 }), 3_000);
+    expect(limiter.tryAcquire(k('b', false, { tenant: 'w1', route: w1 }), 1_000)).toEqual({ ok: false, waitMs: 2_000, scope: 'route' });
+    expect(send(limiter, k('c', false, { tenant: 'w2', route: { route: 'post', bucket: 'post@w2' } }), false, 1_000)).toBe(true);
+    expect(send(limiter, k('d', false, { tenant: 'w1', route: { route: 'invite', bucket: 'invite@w1' } }), false, 1_000)).toBe(true);
+    expect(send(limiter, k('b', false, { tenant: 'w1', route: w1 }), false, 3_000)).toBe(true);
+  });
+
+  it('a route-scoped 429 also pauses the bucket it names, and pauses every send when the adapter names no routes', () => {
+    const limiter = new RateLimiter(limits);
+    limiter.penalize('route', k('a'), 3_000, 'learnt-bucket');
+    // Without a route of its own, every send is the platform's one default bucket.
+    expect(limiter.tryAcquire(k('b'), 1_000)).toEqual({ ok: false, waitMs: 2_000, scope: 'route' });
+    expect(limiter.tryAcquire(k('c', false, { route: { route: 'post', bucket: 'learnt-bucket' } }), 1_000)).toEqual({ ok: false, waitMs: 2_000, scope: 'route' });
+    expect(send(limiter, k('d', false, { route: { route: 'post', bucket: 'other' } }), false, 1_000)).toBe(true);
+  });
+
+  it('a global 429 pauses the whole platform, every tenant and bucket', () => {
+    const limiter = new RateLimiter(limits);
+    limiter.penalize('global', k('a', false, { tenant: 'w1' }), 2_000);
+    expect(limiter.tryAcquire(k('b', false, { tenant: 'w2', route: { route: 'post', bucket: 'p' } }), 1_500)).toEqual({ ok: false, waitMs: 500, scope: 'global' });
+    expect(limiter.platformWaitMs(1_500)).toBe(500);
+  });
+
+  it('refuses to start a granted send once a tenant or route penalty covers it', () => {
+    const limiter = new RateLimiter(limits);
+    const route = { route: 'post', bucket: 'post@w1' };
+    const a = limiter.tryAcquire(k('a', false, { tenant: 'w1' }), 0);
+    const b = limiter.tryAcquire(k('b', false, { route }), 0);
+    limiter.penalize('tenant', k('other', false, { tenant: 'w1' }), 1_000);
+    limiter.penalize('route', k('other', false, { route }), 1_000);
+    expect(a.ok && a.grant.start(10)).toBe(false);
+    expect(b.ok && b.grant.start(10)).toBe(false);
+  });
+
+  it('keeps each tenant and each route bucket under its declared window, under bursty input', () => {
+    const random = seededRandom(11);
+    const limiter = new RateLimiter(
+      { overall: { limit: 50, windowMs: 1_000 }, perTenant: { limit: 8, windowMs: 1_000 }, perChat: { limit: 5, windowMs: 5_000 }, perRoute: { post: { limit: 3, windowMs: 1_000 } }, retryAfterScopes: ['chat', 'tenant', 'route', 'global'] },
+    );
+    const arrivals: { tenant: string; bucket: string | undefined; at: number }[] = [];
+    let now = 0;
+    for (let step = 0; step < 4_000; step++) {
+      now += random() < 0.6 ? 0 : Math.floor(random() * 40);
+      const tenant = `w${Math.floor(random() * 4)}`;
+      const chat = `${tenant}-c${Math.floor(random() * 30)}`;
+      // Half of the sends go through a per-tenant 'post' bucket, the rest through a route with no window.
+      const route = random() < 0.5 ? { route: 'post', bucket: `post@${tenant}` } : { route: 'other', bucket: `other@${tenant}` };
+      const a = limiter.tryAcquire(k(chat, false, { tenant, route }), now);
+      if (!a.ok || !a.grant.start(now)) continue;
+      const answeredAt = now + Math.floor(random() * 100);
+      a.grant.finish(answeredAt);
+      arrivals.push({ tenant, bucket: route.route === 'post' ? route.bucket : undefined, at: now + Math.floor(random() * (answeredAt - now + 1)) });
+    }
+    expect(arrivals.length).toBeGreaterThan(300);
+    expect(maxInAnyWindow(arrivals.map((a) => a.at), 1_000)).toBeLessThanOrEqual(50);
+    for (const tenant of ['w0', 'w1', 'w2', 'w3']) {
+      expect(maxInAnyWindow(arrivals.filter((a) => a.tenant === tenant).map((a) => a.at), 1_000)).toBeLessThanOrEqual(8);
+      expect(maxInAnyWindow(arrivals.filter((a) => a.bucket === `post@${tenant}`).map((a) => a.at), 1_000)).toBeLessThanOrEqual(3);
+    }
+    // The tenant window, not the chats', is what holds: each tenant gets about its 8 a second.
+    expect(maxInAnyWindow(arrivals.filter((a) => a.tenant === 'w0').map((a) => a.at), 1_000)).toBe(8);
+  });
+
+  it('forgets tenants and route buckets whose windows have passed, but not those in penalty', () => {
+    const limiter = new RateLimiter({ ...limits, overall: { limit: 100_000, windowMs: 1_000 }, perTenant: { limit: 100, windowMs: 1_000 }, perRoute: { post: { limit: 100, windowMs: 1_000 } } });
+    for (let i = 0; i < 50; i++) send(limiter, k(`c${i}`, false, { tenant: `w${i}`, route: { route: 'post', bucket: `p${i}` } }), false, 0);
+    expect(limiter.trackedScopes).toEqual({ tenants: 50, routes: 50 });
+    limiter.penalize('tenant', k('x', false, { tenant: 'held' }), 60_000);
+    limiter.penalize('route', k('x', false, { route: { route: 'post', bucket: 'held' } }), 60_000);
+    send(limiter, 'late', false, 5_000);
+    expect(limiter.trackedScopes).toEqual({ tenants: 1, routes: 1 });
+  });
 });
