@@ -3,11 +3,13 @@ import type { PlatformLimits } from '../../core/delivery/chat-platform';
 
 /**
  * 30 messages/s overall, 1/s per chat, 20/min per group chat (ids starting with '-'). Its 429
- * carries `parameters.scope`: 'chat' for one chat, 'global' for the whole platform.
+ * carries a neutral `parameters.scope` (and `bucket` for a route), any of the four: its own limits
+ * give 'chat' and 'global'; 'tenant' and 'route' come from injected faults (its recipients have no
+ * tenant and it has one route, so the limiter pauses the whole platform for those).
  */
 export const TESTCHAT_LIMITS: PlatformLimits = {
   overall: { limit: 30, windowMs: 1_000 },
   perChat: { limit: 1, windowMs: 1_000 },
   perGroup: { limit: 20, windowMs: 60_000 },
-  retryAfterScopes: ['chat', 'global'],
+  retryAfterScopes: ['chat', 'tenant', 'route', 'global'],
 };

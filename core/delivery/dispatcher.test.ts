@@ -226,6 +226,7 @@ describe('Dispatcher', () => {
     await h.advance(1);
     expect(h.emulator.messages).toHaveLength(3);
     expect(h.logs.some((l) => l.obj.scope === 'route' && l.obj.bucket === 'send-message')).toBe(true);
+    expect(h.emulator.stats()).toMatchObject({ violations: 0, injected429: 1 });
   });
 
   it('disables a destination the platform refuses for good, skips its other deliveries and audits it', async () => {

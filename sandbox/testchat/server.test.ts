@@ -135,9 +135,12 @@ describe('testchat emulator', () => {
     expect((await send(1)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 1, scope: 'chat' } });
     emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'route', bucket: 'send-message' }, { chatId: '3' });
     expect((await send(3)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 2, scope: 'route', bucket: 'send-message' } });
+    // One route and no tenants: a route-scoped 429 holds every chat back.
+    expect((await send(5)).body).toMatchObject({ error_code: 429, parameters: { scope: 'global' } });
+    clock.set(T0 + 2_000);
     emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'tenant' }, { chatId: '4' });
     expect((await send(4)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 2, scope: 'tenant' } });
-    expect(emu.stats()).toMatchObject({ injected429: 2, violations: 1 });
+    expect(emu.stats()).toMatchObject({ injected429: 2, violations: 2 });
   });
 
   it('answers a blocked chat with 403 and a chat that is gone with 400', async () => {
