@@ -1,5 +1,5 @@
 // The test platform's own view of its limits: windows measured at arrival, retry_after penalties, violations.
-import type { PlatformLimits, RateWindow } from '../../core/delivery/chat-platform';
+import type { PlatformWindows, RateWindow } from '../../core/delivery/chat-platform';
 import { WindowLog } from '../base/window-log';
 
 /** Why a request broke the platform's rules. */
@@ -23,7 +23,7 @@ export class ArrivalJudge {
   private readonly penalties = new Map<string, number>();
   private globalPenaltyUntil = -Infinity;
 
-  constructor(private readonly limits: Partial<PlatformLimits>) {}
+  constructor(private readonly limits: PlatformWindows) {}
 
   judge(chatId: string, now: number): Refusal | undefined {
     const penalty = Math.max(this.globalPenaltyUntil, this.penalties.get(chatId) ?? -Infinity);

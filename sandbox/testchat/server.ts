@@ -1,7 +1,7 @@
 // The test platform: a tiny Telegram-shaped chat service on loopback that enforces limits and counts violations.
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock';
-import type { PlatformLimits, RateLimitScope } from '../../core/delivery/chat-platform';
+import type { PlatformWindows, RateLimitScope } from '../../core/delivery/chat-platform';
 import { EmulatorServer, type EmulatorRequest, type EmulatorResponse, type Fault } from '../base/emulator';
 import { ArrivalJudge, type ViolationKind } from './limits';
 import { seededRandom } from './random';
@@ -14,7 +14,7 @@ export interface TestchatOptions {
   /** Arrival times and penalties follow this clock. */
   clock?: Clock;
   /** Windows enforced with 429s (group chats are chat ids starting with '-'); none when absent. */
-  limits?: Partial<PlatformLimits>;
+  limits?: PlatformWindows;
   /** Answer a share of otherwise good sends with 429, from a seeded random source. */
   inject429?: { rate: number; retryAfterSeconds?: number; seed?: number };
 }
