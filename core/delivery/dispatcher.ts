@@ -297,11 +297,11 @@ export class Dispatcher {
 
 /** Who a delivery's send concerns in the limiter: its chat, its tenant (when the recipient has one) and its route bucket. */
 function sendKeyOf(row: DueDelivery, platform: ChatPlatform): SendKey {
-  const tenant = (row.recipient as { tenant?: unknown }).tenant;
+  const tenant = row.recipient.tenant;
   return {
     chat: row.recipientKey,
     isGroup: row.isGroup,
-    tenant: typeof tenant === 'string' && tenant !== '' ? tenant : undefined,
+    tenant: tenant === undefined || tenant === '' ? undefined : tenant,
     route: platform.routeOf?.(row.recipient),
   };
 }
