@@ -4,8 +4,8 @@ import type { PlatformLimits } from '../../core/delivery/chat-platform';
 /**
  * 30 messages/s overall, 1/s per chat, 20/min per group chat (ids starting with '-'). Its 429
  * carries a neutral `parameters.scope` (and `bucket` for a route), any of the four: its own limits
- * give 'chat' and 'global'; 'tenant' and 'route' come from injected faults (its recipients have no
- * tenant and it has one route, so the limiter pauses the whole platform for those).
+ * give 'chat' and 'global'; 'tenant' and 'route' come from injected faults (it has one route, so a
+ * route's 429 pauses every send; a tenant's pauses the chats of the recipient's tenant).
  */
 export const TESTCHAT_LIMITS: PlatformLimits = {
   overall: { limit: 30, windowMs: 1_000 },

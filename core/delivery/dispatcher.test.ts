@@ -11,7 +11,7 @@ import { startTestchat, type TestchatEmulator, type TestchatOptions } from '../.
 import { FakeClock } from '../clock';
 import type { DeliveryOutcome, Metrics } from '../metrics';
 import { recordingLogger, type LogRecord } from '../testing/logger';
-import type { PlatformName } from '../types';
+import { recipientKey, type PlatformName, type Recipient } from '../types';
 import type { PlatformWindows } from './chat-platform';
 import { Dispatcher, type DispatcherOptions } from './dispatcher';
 import { createRetryPolicy } from './retry-policy';
@@ -227,6 +227,27 @@ describe('Dispatcher', () => {
     expect(h.emulator.messages).toHaveLength(3);
     expect(h.logs.some((l) => l.obj.scope === 'route' && l.obj.bucket === 'send-message')).toBe(true);
     expect(h.emulator.stats()).toMatchObject({ violations: 0, injected429: 1 });
+  });
+
+  it('pauses every chat of the tenant a 429 names, and no other chat', async () => {
+    const h = await harness({ dispatcher: { concurrency: 1 } });
+    const people = seedSubscribers(h.db, { count: 4, now: T0 });
+    const tenants = ['w1', 'w1', 'w2', undefined];
+    people.destinationIds.forEach((destinationId, i) => {
+      const recipient: Recipient = { platform: 'testchat', chatId: people.chatIds[i]!, tenant: tenants[i] };
+      h.db.update(destinations).set({ address: recipient, recipientKey: recipientKey(recipient) }).where(eq(destinations.id, destinationId)).run();
+    });
+    const ids = people.destinationIds.map((destinationId) => insertDelivery(h.db, { destinationId, contentId: h.signalId, dueAt: T0 }));
+    h.emulator.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'tenant' }, { chatId: people.chatIds[0]! });
+    await h.dispatcher.start();
+    await h.settle();
+    expect(ids.map((id) => h.stateOf(id))).toEqual(['pending', 'pending', 'sent', 'sent']);
+    await h.advance(1_999);
+    expect(h.stateOf(ids[1]!)).toBe('pending');
+    await h.advance(1);
+    expect(ids.map((id) => getDelivery(h.db, id).state)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(getDelivery(h.db, ids[1]!).sentAt).toBe(T0 + 2_000);
+    expect(h.emulator.stats()).toMatchObject({ violations: 0, injected429: 1, accepted: 4 });
   });
 
   it('disables a destination the platform refuses for good, skips its other deliveries and audits it', async () => {

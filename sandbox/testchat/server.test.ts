@@ -140,7 +140,10 @@ describe('testchat emulator', () => {
     clock.set(T0 + 2_000);
     emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'tenant' }, { chatId: '4' });
     expect((await send(4)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 2, scope: 'tenant' } });
-    expect(emu.stats()).toMatchObject({ injected429: 2, violations: 2 });
+    // It knows no tenants: a tenant's 429 holds back only the chat it answered.
+    expect((await send(4)).status).toBe(429);
+    expect((await send(6)).status).toBe(200);
+    expect(emu.stats()).toMatchObject({ injected429: 2, violations: 3 });
   });
 
   it('answers a blocked chat with 403 and a chat that is gone with 400', async () => {

@@ -54,8 +54,8 @@ const telegramError = (status: number, description: string, parameters?: Record<
 
 /**
  * A fault for failNext: the shared ones, or a 429 naming its scope ('global' as the shared fault's
- * `global: true`). The platform has no tenants and one route, so a 'tenant' or 'route' 429 holds
- * every chat back, like a global one; a 'chat' 429 holds that chat only.
+ * `global: true`). The platform has one route, so a 'route' 429 holds every chat back, like a global
+ * one; it does not know tenants, so a 'tenant' 429 holds that chat only, as a 'chat' one does.
  */
 export type TestchatFault = Fault | { kind: 'rate_limit'; retryAfterSeconds: number; scope: RateLimitScope; bucket?: string };
 
@@ -226,7 +226,7 @@ export class TestchatEmulator {
       case 'rate_limit': {
         const { scope, bucket } = faultScope(fault);
         this.counters.injected429++;
-        this.judge.penalize(chatIdOf(body), scope !== 'chat', this.clock.now() + fault.retryAfterSeconds * 1000);
+        this.judge.penalize(chatIdOf(body), scope === 'route' || scope === 'global', this.clock.now() + fault.retryAfterSeconds * 1000);
         return tooManyRequests(fault.retryAfterSeconds, scope, bucket);
       }
       case 'server_error':
