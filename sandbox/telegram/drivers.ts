@@ -23,7 +23,7 @@ export interface CreateChannelOptions {
   username?: string;
   /** The owner's user id (created when new). */
   ownerId?: number;
-  /** A fixed chat id such as -1001000000001 (a plan's telegramChatIds); the next free one when absent. */
+  /** A fixed chat id such as -1001000000001 (a chat in a plan's access list); the next free one when absent. */
   id?: number;
 }
 
