@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { planLoadOptions } from './app/adapters/plan-catalog';
 import { sandboxNeeds } from './app/sandbox-needs';
-import { sandboxPlans } from './app/sandbox-plans';
+import { sandboxPlans } from './app/adapters/demo-channel';
 import { createCliContext } from './app/sandbox-cli';
 import { createService, type Service } from './app/service';
 import { runCli, type CliDeps } from './cli/program';

@@ -15,7 +15,7 @@ import { SqliteReferralStore } from '../db/stores/referral-store';
 import { SqliteSignalStore } from '../db/stores/signal-store';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
 import { planLoadOptions } from './adapters/plan-catalog';
-import { sandboxPlans } from './sandbox-plans';
+import { sandboxPlans } from './adapters/demo-channel';
 import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } from './access';
 import { buildAdapters } from './adapters/build';
 import { ADAPTERS, type AdapterRow } from './adapters/table';

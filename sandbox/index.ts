@@ -1,7 +1,7 @@
 // Sandbox mode: without platform tokens or a Stripe key, start the emulators on loopback and point the real clients at them.
 import { randomBytes } from 'node:crypto';
 import { sandboxNeeds } from '../app/sandbox-needs';
-import { withDemoChannel } from '../app/sandbox-plans';
+import { withDemoChannel } from '../app/adapters/demo-channel';
 import { STRIPE_WEBHOOK_PATH } from '../billing/webhook-route';
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';

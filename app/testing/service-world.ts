@@ -8,7 +8,7 @@ import { idleCron } from '../../schedules/testing/idle-cron';
 import { createPlanChannels, stripePlanPrices } from '../../sandbox';
 import { startStripeEmulator, type StripeEmulator } from '../../sandbox/stripe';
 import { startTelegramEmulator, type TelegramEmulator } from '../../sandbox/telegram';
-import { withDemoChannel } from '../sandbox-plans';
+import { withDemoChannel } from '../adapters/demo-channel';
 import { createService, type Service, type ServiceOptions } from '../service';
 
 /** The built-in plans as the sandbox runs them (VIP gates the demo channel), VIP without a trial, so the first payment is at checkout. */

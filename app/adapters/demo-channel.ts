@@ -1,6 +1,6 @@
-// The sandbox's demo channel: with the built-in plans (which gate nothing), in sandbox mode the VIP plan gates one private channel of the Telegram emulator.
-import type { Config } from '../config';
-import type { PlansConfig } from '../core/plans';
+// The sandbox's demo channel (in the adapter table's folder, as it names its app): with the built-in plans (which gate nothing), in sandbox mode the VIP plan gates one private channel of the Telegram emulator.
+import type { Config } from '../../config';
+import type { PlansConfig } from '../../core/plans';
 
 /** The demo channel's chat id; the Telegram emulator creates it from the plans (sandbox/register.ts). */
 export const DEMO_CHANNEL_ID = '-1001000000001';
