@@ -11,7 +11,7 @@ import { Dispatcher } from '../core/delivery/dispatcher';
 import { createRetryPolicy } from '../core/delivery/retry-policy';
 import type { Logger } from '../core/logger';
 import type { PlatformName } from '../core/types';
-import { loadPlans, type PlansConfig } from '../core/plans';
+import { accessNotGiven, loadPlans, type PlansConfig } from '../core/plans';
 import { startCheckpointer, type Checkpointer } from '../db/checkpointer';
 import { openDatabase, toSqlitePath, type Db } from '../db/client';
 import { SqliteAccountStore } from '../db/stores/account-store';
@@ -194,6 +194,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   // What the plans may promise: the platforms running here, payments if Stripe is set (see core/capabilities.ts).
   // Each running adapter's declared access kinds decide which gated places may be promised.
   const capabilities = currentCapabilities([...adapters.values()], billing !== null);
+  for (const line of accessNotGiven(plans, capabilities)) logger.warn(`${line}: not offered or granted until it is`);
   const commands = createCommandDeps({
     db,
     accounts,

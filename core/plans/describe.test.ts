@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { currentCapabilities, supportsAccess } from '../capabilities';
 import type { AccessResource } from '../access/ports';
 import { DEFAULT_PLANS } from './default-plans';
-import { describePlan, subscriberFeatures } from './describe';
+import { accessNotGiven, describePlan, subscriberFeatures } from './describe';
 import { requirePlan } from './lookup';
 import type { Plan } from './schema';
 
@@ -39,6 +39,16 @@ describe('what a subscriber is offered', () => {
     expect(features).toEqual(['real-time alerts', 'no daily limit', 'alerts by direct message', TEAM]);
     expect(subscriberFeatures(gating(licence), currentCapabilities([{ name: 'teamchat', capabilities: { access: ['chat'] } }], true))).not.toContain(TEAM);
     expect(subscriberFeatures(gating(chat), currentCapabilities([{ name: 'roomchat', capabilities: { access: ['chat', 'workspace'] } }], true))).not.toContain(TEAM);
+  });
+
+  it('names, for a warning at start, each gated place on a platform that does not run or whose adapter does not give that kind', () => {
+    const plans = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? gating(chat, role, licence) : p)) };
+    const running = currentCapabilities([{ name: 'roomchat', capabilities: { access: ['chat'] } }, { name: 'guildchat', capabilities: { access: ['chat'] } }], true);
+    expect(accessNotGiven(plans, running)).toEqual([
+      'plan vip gates guildchat role 42 in g1, but the guildchat adapter gives no role access',
+      'plan vip gates teamchat workspace licence, but teamchat is not running here',
+    ]);
+    expect(accessNotGiven(DEFAULT_PLANS, running)).toEqual([]);
   });
 
   it('describes what a plan gates for plans check', () => {

@@ -65,3 +65,19 @@ export function subscriberFeatures(plan: Plan, capabilities: Capabilities): stri
   if (plan.apiAccess && capabilities.subscriberApi) out.push('API access');
   return out;
 }
+
+/**
+ * What the plans gate that this running service cannot give, one line each, for a warning at start:
+ * a place on a platform that does not run, or whose adapter does not declare that kind of access.
+ * Such a place is neither promised to subscribers nor granted until it can be.
+ */
+export function accessNotGiven(plans: PlansConfig, capabilities: Pick<Capabilities, 'platforms' | 'access'>): string[] {
+  const out: string[] = [];
+  for (const plan of plans.plans) {
+    for (const r of plan.access) {
+      if (!capabilities.platforms.includes(r.platform)) out.push(`plan ${plan.id} gates ${describeResource(r)}, but ${r.platform} is not running here`);
+      else if (!supportsAccess(capabilities, r.platform, r.kind)) out.push(`plan ${plan.id} gates ${describeResource(r)}, but the ${r.platform} adapter gives no ${r.kind} access`);
+    }
+  }
+  return out;
+}

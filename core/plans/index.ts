@@ -1,6 +1,6 @@
 // Plans: the file's schema, the built-in default, loading and checking, and lookups.
 export { DEFAULT_PLANS } from './default-plans';
-export { describePlan, describePlans, formatPrice, subscriberFeatures } from './describe';
+export { accessNotGiven, describePlan, describePlans, formatPrice, subscriberFeatures } from './describe';
 export { accessForms, describeResource, resolveAccess, type PlanFieldNote, type PlanLoadOptions, type PlanRewrite } from './access';
 export { checkPlans, loadPlans, parsePlans, type PlansCheck, type PlansFileOptions } from './load';
 export { freePlan, isPaid, offersOn, paidPlans, planById, planByPriceId, requirePlan } from './lookup';
