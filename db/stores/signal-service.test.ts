@@ -10,7 +10,7 @@ import { openMemoryDatabase, type Db } from '../client';
 import { auditEvents, deliveries, destinations, identities, signals, signalUpdates } from '../schema';
 import { seedChannel, seedSubscribers } from '../testing/seed';
 import { SqliteAccountStore } from './account-store';
-import { SqliteSignalStore } from './signal-store';
+import { SqliteSignalService } from './signal-service';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -18,7 +18,7 @@ const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 let db: Db;
 let clock: FakeClock;
-let store: SqliteSignalStore;
+let store: SqliteSignalService;
 let logs: LogRecord[];
 let planned: [number, number][];
 
@@ -27,7 +27,7 @@ beforeEach(() => {
   clock = new FakeClock(NOON);
   logs = [];
   planned = [];
-  store = new SqliteSignalStore({
+  store = new SqliteSignalService({
     db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, logger: recordingLogger(logs),
     metrics: { ...noopMetrics, deliveriesPlanned: (p, s) => planned.push([p, s]) },
   });
@@ -200,7 +200,7 @@ describe('daily cap', () => {
 
   it('plans thousands of subscribers read in several batches, one cap decision per account across them', async () => {
     // More candidates than it keeps in memory: each publish reads them in batches of 5,000 destinations.
-    const store = new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, maxCachedCandidates: 1_000 });
+    const store = new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, maxCachedCandidates: 1_000 });
     const accounts = new SqliteAccountStore({ db, clock });
     const early = seedSubscribers(db, { count: 1 });
     const crowd = seedSubscribers(db, { count: 12_000, planId: 'pro' });
@@ -220,7 +220,7 @@ describe('daily cap', () => {
   });
 
   it('plans the same rows whether the candidates are kept in memory or read at each publish', async () => {
-    const reading = new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, maxCachedCandidates: 0 });
+    const reading = new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, maxCachedCandidates: 0 });
     seedSubscribers(db, { count: 30, planId: 'pro' });
     seedSubscribers(db, { count: 20 });
     seedSubscribers(db, { count: 10, planId: 'vip', settings: { quietStart: '11:00', quietEnd: '13:00', timeZone: 'UTC' } });
