@@ -27,32 +27,37 @@ export interface SignalServiceDeps {
   maxCachedCandidates?: number;
 }
 
+/** The publishing use cases' ports on SQLite, one set per process (the candidates are kept in memory). */
+export function sqlitePublishing(deps: SignalServiceDeps): PublishingDeps & { store: SqliteSignalStore } {
+  const { db, clock } = deps;
+  const sqlite = db.$client;
+  const now = () => clock.now();
+  return {
+    store: new SqliteSignalStore({ db, clock }),
+    candidates: new SqliteCandidateSource(sqlite, { now, maxCached: deps.maxCachedCandidates }),
+    outbox: new SqliteOutboxWriter(sqlite),
+    transaction: new SqliteTransaction(sqlite, now),
+    audit: new SqliteAuditLog({ db, clock }),
+    clock,
+    metrics: deps.metrics ?? noopMetrics,
+    logger: deps.logger ?? silentLogger,
+    plans: deps.plans,
+    bands: deps.bands,
+  };
+}
+
 /**
  * Publishes signals (publishSignal) and records their updates (publishSignalUpdate), each in one
  * immediate SQLite transaction; reads them back. One per process: it keeps the planner's
  * candidates in memory.
  */
 export class SqliteSignalService implements SignalService {
-  private readonly publishing: PublishingDeps;
+  private readonly publishing: PublishingDeps & { store: SqliteSignalStore };
   private readonly store: SqliteSignalStore;
 
   constructor(deps: SignalServiceDeps) {
-    const { db, clock } = deps;
-    const sqlite = db.$client;
-    const now = () => clock.now();
-    this.store = new SqliteSignalStore({ db, clock });
-    this.publishing = {
-      store: this.store,
-      candidates: new SqliteCandidateSource(sqlite, { now, maxCached: deps.maxCachedCandidates }),
-      outbox: new SqliteOutboxWriter(sqlite),
-      transaction: new SqliteTransaction(sqlite, now),
-      audit: new SqliteAuditLog({ db, clock }),
-      clock,
-      metrics: deps.metrics ?? noopMetrics,
-      logger: deps.logger ?? silentLogger,
-      plans: deps.plans,
-      bands: deps.bands,
-    };
+    this.publishing = sqlitePublishing(deps);
+    this.store = this.publishing.store;
   }
 
   /** Brings the in-memory candidates up to date now, so that the next publish has less to read. */
