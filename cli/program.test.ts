@@ -38,6 +38,7 @@ function setup(options: { env?: Record<string, string>; context?: (ctx: CliConte
         audit: new SqliteAuditLog({ db, clock }),
         signals: new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
         deliveries: new SqliteDeliveryStore({ db, clock }),
+        platforms: ['telegram', 'testchat'],
       };
       return options.context ? options.context(ctx) : ctx;
     },

@@ -24,6 +24,8 @@ export interface CliContext {
   audit: AuditLog;
   signals: SignalPublisher;
   deliveries: DeadLetterAdmin;
+  /** The chat apps this build has adapters for (app/adapters.ts), for --platform. */
+  platforms?: readonly string[] | undefined;
   /** The access reconciler; absent or null when no platform with gated access is configured. */
   access?: AccessReconcile | null;
   /** The access jobs; absent or null when no platform with gated access is configured. */
@@ -139,7 +141,7 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
     .option('--platform <name>', 'only this platform')
     .option('--json', 'print JSON')
     .addHelpText('after', examples('signalcast deliveries dead', 'signalcast deliveries dead --platform telegram --limit 20'))
-    .action((opts: { limit?: string; platform?: string; json?: boolean }) => withContext(async (ctx) => void (await deliveriesDead({ deliveries: ctx.deliveries, io: deps.io }, opts))));
+    .action((opts: { limit?: string; platform?: string; json?: boolean }) => withContext(async (ctx) => void (await deliveriesDead({ deliveries: ctx.deliveries, io: deps.io, platforms: ctx.platforms }, opts))));
   deliveries.command('retry [ids...]').description('queue dead deliveries again, due now')
     .option('--all', 'every dead delivery')
     .addHelpText('after', examples('signalcast deliveries retry 17 18', 'signalcast deliveries retry --all'))

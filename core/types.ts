@@ -1,7 +1,13 @@
 // The neutral domain language shared by every part of Signalcast.
 
-export const PLATFORM_NAMES = ['telegram', 'discord', 'slack', 'whatsapp', 'testchat'] as const;
-export type PlatformName = (typeof PLATFORM_NAMES)[number];
+/**
+ * A chat platform's name ("telegram", "testchat", ...): lower-case letters, as its adapter declares
+ * it. Which platforms exist is the adapter table's business (app/adapters.ts), not the core's.
+ */
+export type PlatformName = string;
+
+/** What a platform name looks like. */
+export const PLATFORM_NAME_PATTERN = /^[a-z][a-z0-9]{1,31}$/;
 
 export const SIDES = ['long', 'short', 'close'] as const;
 export type Side = (typeof SIDES)[number];
@@ -56,29 +62,23 @@ export interface SignalUpdate extends SignalUpdateInput {
 }
 
 /**
- * Where a message goes, one variant per platform. Each variant carries only
- * what its platform needs to address a chat.
+ * Where a message goes, the same shape on every platform: the platform's id of the chat, the tenant
+ * it lives in (a Discord server, a Slack workspace) where the platform has tenants, and whether it is
+ * a person's direct messages (then `chatId` is the person's id and the adapter opens the DM itself).
  */
-export type Recipient =
-  | { platform: 'telegram'; chatId: string }
-  | { platform: 'discord'; channelId: string }
-  | { platform: 'discord'; userId: string }
-  | { platform: 'slack'; teamId: string; channelId: string }
-  | { platform: 'whatsapp'; chatId: string }
-  | { platform: 'testchat'; chatId: string };
+export interface Recipient {
+  platform: PlatformName;
+  chatId: string;
+  tenant?: string | undefined;
+  direct?: boolean | undefined;
+}
 
-/** A stable string for a recipient: the per-chat rate-limit key and the destination's unique key. */
+/**
+ * A stable string for a recipient: the per-chat rate-limit key and the destination's unique key, e.g.
+ * "telegram:42" or "slack:T1:C1". `direct` is not part of it: platforms keep user and chat ids apart.
+ */
 export function recipientKey(r: Recipient): string {
-  switch (r.platform) {
-    case 'telegram':
-    case 'whatsapp':
-    case 'testchat':
-      return `${r.platform}:${r.chatId}`;
-    case 'discord':
-      return 'channelId' in r ? `discord:channel:${r.channelId}` : `discord:user:${r.userId}`;
-    case 'slack':
-      return `slack:${r.teamId}:${r.channelId}`;
-  }
+  return r.tenant ? `${r.platform}:${r.tenant}:${r.chatId}` : `${r.platform}:${r.chatId}`;
 }
 
 /** The kinds of content a destination can receive. */

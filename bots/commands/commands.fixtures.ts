@@ -88,6 +88,7 @@ export function commandWorld(overrides: Partial<CommandDeps> & { logger?: Logger
     clock,
     logger: silentLogger,
     operatorIds: { testchat: [OPERATOR_ID], telegram: [OPERATOR_ID] },
+    appLabels: { testchat: 'Test chat', telegram: 'Telegram', discord: 'Discord' },
     ...overrides,
   };
   const send: CommandWorld['send'] = (userId, text, options = {}) => {

@@ -36,6 +36,8 @@ export interface CommandDeps {
   operatorIds: Partial<Record<PlatformName, readonly string[]>>;
   /** A link that opens the bot with `/start <payload>` on a platform that has one (e.g. Telegram's t.me links). */
   deepLinks?: Partial<Record<PlatformName, (payload: string) => string>> | undefined;
+  /** Each running platform's name as people write it ("Telegram"), from its adapter. */
+  appLabels?: Readonly<Record<PlatformName, string>> | undefined;
   /** The market /publish gives its signals. Default "crypto". */
   publishMarket?: string | undefined;
   /**

@@ -27,7 +27,7 @@ export async function link(call: CommandCall): Promise<Reply[]> {
       'In the other chat app, send this to the bot:',
       `/start link_${code}`,
       'An account holds one user per app.',
-      ...(others.length > 0 ? [`Already linked: ${others.map(describeIdentity).join(', ')}. To unlink one: /link remove <app>.`] : []),
+      ...(others.length > 0 ? [`Already linked: ${others.map((i) => describeIdentity(i, deps.appLabels)).join(', ')}. To unlink one: /link remove <app>.`] : []),
     ].join('\n'),
   }];
 }
@@ -93,7 +93,7 @@ function refuseSecond(call: CommandCall, err: PlatformTakenError, accountId: str
     actor: chatActor(call.event.actor), action: 'identity.link_refused', subjectType: 'account', subjectId: accountId,
     reason: 'the account already has a user on this app', data: { platform: err.platform, heldByIdentityId: err.heldBy.identityId },
   });
-  return [{ text: platformTakenMessage(err) }];
+  return [{ text: platformTakenMessage(err, call.deps.appLabels) }];
 }
 
 export async function refer(call: CommandCall): Promise<Reply[]> {

@@ -46,7 +46,7 @@ describe('handleEvent', () => {
 
   it('leaves join requests and membership changes to the access reconciler', async () => {
     const w = commandWorld();
-    const resource = { platform: 'telegram', kind: 'chat', chatId: '-100' } as const;
+    const resource = { platform: 'telegram', kind: 'chat', id: '-100' } as const;
     const actor = { platform: 'telegram', platformUserId: '42' } as const;
     expect(await handleEvent({ type: 'join_request', actor, resource }, w.deps)).toEqual([]);
     expect(await handleEvent({ type: 'membership', actor, resource, state: 'member' }, w.deps)).toEqual([]);

@@ -121,7 +121,7 @@ describe('Telegram access gate', () => {
     const vip = await w.subscriber(101, 'vip');
     const holder = { accountId: vip.accountId, platform: 'telegram' as const, platformUserId: '101' };
 
-    const missing = await w.gate.grant(holder, { platform: 'telegram', kind: 'chat', chatId: '-1009999999999' }, 'test');
+    const missing = await w.gate.grant(holder, { platform: 'telegram', kind: 'chat', id: '-1009999999999' }, 'test');
     expect(missing).toMatchObject({ result: 'failed', code: 'resource_not_found' });
     expect(missing.detail).toContain('chat not found');
 
@@ -131,7 +131,7 @@ describe('Telegram access gate', () => {
     expect(noRights.detail).toContain('not an administrator');
     expect(w.emu.sentMessages(101)).toHaveLength(0);
 
-    const failedRevoke = await w.gate.revoke(holder, { platform: 'telegram', kind: 'chat', chatId: '-1009999999999' }, 'test');
+    const failedRevoke = await w.gate.revoke(holder, { platform: 'telegram', kind: 'chat', id: '-1009999999999' }, 'test');
     expect(failedRevoke.result).toBe('failed');
     expect(failedRevoke.detail).toContain('chat not found');
   });

@@ -34,11 +34,12 @@ export interface TelegramAccessGateOptions {
   inviteMode?: InviteMode | undefined;
 }
 
-type TelegramChat = Extract<AccessResource, { platform: 'telegram' }>;
+/** A gated Telegram chat: the only kind of access resource this gate handles. */
+type TelegramChat = AccessResource;
 
 /** A chat id as the Bot API takes it: a number, or "@username". */
 function chatIdOf(resource: TelegramChat): number | string {
-  return /^-?\d+$/.test(resource.chatId) ? Number(resource.chatId) : resource.chatId;
+  return /^-?\d+$/.test(resource.id) ? Number(resource.id) : resource.id;
 }
 
 const NO_REQUEST = /HIDE_REQUESTER_MISSING|no join request/i;

@@ -40,7 +40,7 @@ describe('toInboundEvent', () => {
 
   it('turns a join request and member changes into access events for the chat', () => {
     const request = { update_id: 3, chat_join_request: { chat: group, from, user_chat_id: 42, date: 0 } } as Update;
-    expect(toInboundEvent(request, 'b')).toEqual({ type: 'join_request', actor: expect.objectContaining({ platformUserId: '42' }), resource: { platform: 'telegram', kind: 'chat', chatId: '-100123' } });
+    expect(toInboundEvent(request, 'b')).toEqual({ type: 'join_request', actor: expect.objectContaining({ platformUserId: '42' }), resource: { platform: 'telegram', kind: 'chat', id: '-100123' } });
     const change = (status: string, extra: object = {}) => ({
       update_id: 4,
       chat_member: { chat: group, from: { id: 1, is_bot: false, first_name: 'Owner' }, date: 0, old_chat_member: { status: 'left', user: from }, new_chat_member: { status, user: from, ...extra } },

@@ -54,7 +54,7 @@ export function toInboundEvent(update: Update, botUsername: string | undefined):
   const request = update.chat_join_request;
   if (request) {
     return {
-      type: 'join_request', actor: toActor(request.from), resource: { platform: 'telegram', kind: 'chat', chatId: String(request.chat.id) },
+      type: 'join_request', actor: toActor(request.from), resource: { platform: 'telegram', kind: 'chat', id: String(request.chat.id) },
       inviteLink: request.invite_link?.invite_link,
     };
   }
@@ -67,7 +67,7 @@ export function toInboundEvent(update: Update, botUsername: string | undefined):
   const change = update.chat_member;
   if (change) {
     return {
-      type: 'membership', actor: toActor(change.new_chat_member.user), resource: { platform: 'telegram', kind: 'chat', chatId: String(change.chat.id) },
+      type: 'membership', actor: toActor(change.new_chat_member.user), resource: { platform: 'telegram', kind: 'chat', id: String(change.chat.id) },
       state: membershipState(change.new_chat_member), inviteLink: change.invite_link?.invite_link,
     };
   }

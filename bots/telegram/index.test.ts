@@ -102,8 +102,8 @@ describe('Telegram bot (real grammy, long polling, against the emulator)', () =>
     await until(() => w.events.length >= 2, 'two access events');
     expect(w.events).toEqual([
       // The link each came with rides along: a personal link admits only the person it was made for.
-      { type: 'join_request', actor: expect.objectContaining({ platformUserId: '42' }), resource: { platform: 'telegram', kind: 'chat', chatId: String(channel.id) }, inviteLink: requests.invite_link },
-      { type: 'membership', actor: expect.objectContaining({ platformUserId: '43' }), resource: { platform: 'telegram', kind: 'chat', chatId: String(channel.id) }, state: 'member', inviteLink: personal.invite_link },
+      { type: 'join_request', actor: expect.objectContaining({ platformUserId: '42' }), resource: { platform: 'telegram', kind: 'chat', id: String(channel.id) }, inviteLink: requests.invite_link },
+      { type: 'membership', actor: expect.objectContaining({ platformUserId: '43' }), resource: { platform: 'telegram', kind: 'chat', id: String(channel.id) }, state: 'member', inviteLink: personal.invite_link },
     ]);
   });
 

@@ -1,7 +1,7 @@
 // `signalcast deliveries dead|retry`: the dead-letter list, and sending dead deliveries again.
 import type { Clock } from '../../core/clock';
 import type { DeadDelivery, DeliveryStore, RetryDeadResult } from '../../core/delivery/ports';
-import { PLATFORM_NAMES, type PlatformName } from '../../core/types';
+import type { PlatformName } from '../../core/types';
 import { CliError, EXIT, formatTable, type CliIo } from '../io';
 
 /** What these commands need from the delivery store. */
@@ -11,12 +11,15 @@ export interface DeliveriesDeps {
   deliveries: DeadLetterAdmin;
   clock: Clock;
   io: CliIo;
+  /** The chat apps this build has adapters for, for --platform. */
+  platforms?: readonly PlatformName[] | undefined;
 }
 
-export function parsePlatform(value: string | undefined): PlatformName | undefined {
+/** `known`: the chat apps this build has adapters for. */
+export function parsePlatform(value: string | undefined, known: readonly PlatformName[] = []): PlatformName | undefined {
   if (value === undefined) return undefined;
-  if (!(PLATFORM_NAMES as readonly string[]).includes(value)) {
-    throw new CliError(`--platform: expected one of ${PLATFORM_NAMES.join(', ')}; got "${value}"`, EXIT.usage);
+  if (!known.includes(value)) {
+    throw new CliError(`--platform: expected one of ${known.join(', ')}; got "${value}"`, EXIT.usage);
   }
   return value as PlatformName;
 }
@@ -29,7 +32,7 @@ export function parseLimit(value: string | undefined, fallback = 50): number {
 }
 
 export async function deliveriesDead(deps: Omit<DeliveriesDeps, 'clock'>, options: { limit?: string; platform?: string; json?: boolean } = {}): Promise<DeadDelivery[]> {
-  const rows = await deps.deliveries.listDead({ limit: parseLimit(options.limit), platform: parsePlatform(options.platform) });
+  const rows = await deps.deliveries.listDead({ limit: parseLimit(options.limit), platform: parsePlatform(options.platform, deps.platforms) });
   if (options.json) {
     deps.io.out(JSON.stringify(rows));
   } else if (rows.length === 0) {

@@ -1,5 +1,6 @@
 // Desired access, a pure function: from an account's entitlement and the plans, what each of its identities should hold.
 import type { Entitlement } from '../entitlement';
+import { offersOn } from '../plans/lookup';
 import type { Plan, PlansConfig } from '../plans/schema';
 import type { PlatformName } from '../types';
 import { resourceKey, type AccessHolder, type AccessResource } from './ports';
@@ -23,14 +24,14 @@ export interface DesiredGrant {
 
 /** The gated resources a plan gives on one platform (none when the plan is not offered there). */
 export function planResources(plan: Plan, platform: PlatformName, options: DesiredAccessOptions = {}): AccessResource[] {
-  if (!plan.platforms.includes(platform)) return [];
+  if (!offersOn(plan, platform)) return [];
   switch (platform) {
     case 'telegram':
-      return plan.telegramChatIds.map((chatId) => ({ platform: 'telegram', kind: 'chat', chatId }));
+      return plan.telegramChatIds.map((id) => ({ platform: 'telegram', kind: 'chat', id }));
     case 'discord': {
       const guildId = options.discordGuildId;
       if (!guildId) return [];
-      return plan.discordRoleIds.map((roleId) => ({ platform: 'discord', kind: 'role', guildId, roleId }));
+      return plan.discordRoleIds.map((roleId) => ({ platform: 'discord', kind: 'role', tenant: guildId, id: roleId }));
     }
     default:
       return [];

@@ -70,7 +70,7 @@ export function startMemoryAccessWorld(): MemoryAccessWorld {
   const db = openMemoryDatabase();
   const plans: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, discordRoleIds: [VIP_ROLE] } : p)) };
   const options: DesiredAccessOptions = { discordGuildId: GUILD };
-  const resource: AccessResource = { platform: PLATFORM, kind: 'role', guildId: GUILD, roleId: VIP_ROLE };
+  const resource: AccessResource = { platform: PLATFORM, kind: 'role', tenant: GUILD, id: VIP_ROLE };
   const audit = new SqliteAuditLog({ db, clock });
   const accounts = new SqliteAccountStore({ db, clock });
   const store = new SqliteAccessStore({ db, clock });

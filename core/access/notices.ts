@@ -54,18 +54,9 @@ export function outboxNoticeSink(deps: { outbox: NoticeOutbox; clock: { now(): n
   };
 }
 
-/** The direct-message address of a person on their platform; null where the platform has none we can write to. */
-export function personalRecipient(person: Pick<AccessPerson, 'platform' | 'platformUserId'>): Recipient | null {
-  switch (person.platform) {
-    case 'telegram':
-    case 'testchat':
-      // A private chat's id is the user's id.
-      return { platform: person.platform, chatId: person.platformUserId };
-    case 'discord':
-      return { platform: 'discord', userId: person.platformUserId };
-    default:
-      return null;
-  }
+/** The direct-message address of a person: their user id, marked direct (the adapter opens the private chat). */
+export function personalRecipient(person: Pick<AccessPerson, 'platform' | 'platformUserId'>): Recipient {
+  return { platform: person.platform, chatId: person.platformUserId, direct: true };
 }
 
 /**
@@ -76,7 +67,7 @@ export function sendNowNoticeSink(platforms: ReadonlyMap<PlatformName, ChatPlatf
   return async (person, notice) => {
     const platform = platforms.get(person.platform);
     const to = personalRecipient(person);
-    if (!platform || !to) return { sent: false, detail: `no direct messages on ${person.platform}` };
+    if (!platform) return { sent: false, detail: `no direct messages on ${person.platform}` };
     try {
       await platform.send(to, { kind: 'notice', text: notice.text, buttons: notice.button ? [notice.button] : undefined });
       return { sent: true };

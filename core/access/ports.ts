@@ -1,19 +1,23 @@
 // Gated access (a private Telegram channel, a Discord role): what each platform adapter does to grant and revoke it.
 import type { PlatformName } from '../types';
 
-/** Something an entitled account holds on a platform. One variant per kind of gate. */
-export type AccessResource =
-  | { platform: 'telegram'; kind: 'chat'; chatId: string }
-  | { platform: 'discord'; kind: 'role'; guildId: string; roleId: string };
+/**
+ * Something an entitled account holds on a platform, the same shape on every platform: a private
+ * chat (`kind: 'chat'`, `id` the chat), a role in a tenant (`kind: 'role'`, `tenant` the Discord
+ * server), a licence for a whole workspace (`kind: 'workspace'`). `options` carries what the plan
+ * says about it that only its platform reads (e.g. whether a lapse removes the role or kicks).
+ */
+export interface AccessResource {
+  platform: PlatformName;
+  kind: 'chat' | 'role' | 'workspace';
+  id: string;
+  tenant?: string | undefined;
+  options?: Readonly<Record<string, string | boolean>> | undefined;
+}
 
-/** A stable string for a resource, e.g. "telegram:chat:-1001234". */
+/** A stable string for a resource, e.g. "telegram:chat:-1001234" or "discord:role:<guild>:<role>". */
 export function resourceKey(r: AccessResource): string {
-  switch (r.platform) {
-    case 'telegram':
-      return `telegram:chat:${r.chatId}`;
-    case 'discord':
-      return `discord:role:${r.guildId}:${r.roleId}`;
-  }
+  return r.tenant ? `${r.platform}:${r.kind}:${r.tenant}:${r.id}` : `${r.platform}:${r.kind}:${r.id}`;
 }
 
 /** The person on the platform the access is for. */

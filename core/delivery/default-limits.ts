@@ -9,7 +9,7 @@ export type RateOverrides = Partial<Record<PlatformName, Partial<PlatformLimits>
  * Defaults that stay under what each platform publishes.
  * Group limits apply to group chats on top of the per-chat limit.
  */
-export const DEFAULT_LIMITS: Readonly<Record<PlatformName, PlatformLimits>> = {
+export const DEFAULT_LIMITS = {
   // About 30 messages/s overall, 1/s per chat, 20/min per group.
   telegram: { overall: { limit: 30, windowMs: 1_000 }, perChat: { limit: 1, windowMs: 1_000 }, perGroup: { limit: 20, windowMs: 60_000 } },
   // 50 requests/s per bot; message routes allow 5 per 5 s per channel.
@@ -20,7 +20,7 @@ export const DEFAULT_LIMITS: Readonly<Record<PlatformName, PlatformLimits>> = {
   whatsapp: { overall: { limit: 1, windowMs: 2_000 }, perChat: { limit: 1, windowMs: 2_000 }, perGroup: { limit: 1, windowMs: 2_000 } },
   // The sandbox's test platform mirrors Telegram.
   testchat: { overall: { limit: 30, windowMs: 1_000 }, perChat: { limit: 1, windowMs: 1_000 }, perGroup: { limit: 20, windowMs: 60_000 } },
-};
+} satisfies Record<PlatformName, PlatformLimits>;
 
 /** A platform's limits: its adapter's defaults with any configured window replaced. */
 export function resolveLimits(defaults: PlatformLimits, overrides: Partial<PlatformLimits> | undefined): PlatformLimits {

@@ -1,4 +1,5 @@
 // Whether an account's settings and plan let a direct message through; the first failing rule names the reason.
+import { offersOn } from '../plans/lookup';
 import type { Plan } from '../plans/schema';
 import { bandAtLeast } from '../signals/band';
 import type { PlatformName } from '../types';
@@ -27,7 +28,7 @@ function formsOf(signal: PlanningSignal): readonly string[] {
 /** Null when the account gets direct messages of this signal, else why not. */
 export function directExclusion(plan: Plan, platform: PlatformName, account: PlanningAccount, signal: PlanningSignal): ExclusionReason | null {
   if (!plan.directMessages) return 'plan_no_direct_messages';
-  if (!plan.platforms.includes(platform)) return 'platform_not_in_plan';
+  if (!offersOn(plan, platform)) return 'platform_not_in_plan';
   if (!account.directMessages) return 'direct_messages_off';
   if (account.paused) return 'paused';
   return filterExclusion(account, signal);

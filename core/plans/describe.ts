@@ -1,5 +1,7 @@
 // Descriptions of plans: one line per plan for `signalcast plans check`, and what a subscriber is offered (only what this service can deliver).
 import type { Capabilities } from '../capabilities';
+import type { PlatformName } from '../types';
+import { offersOn } from './lookup';
 import type { Plan, PlansConfig } from './schema';
 
 /** "$49.00/month", "€490.00/year", "free". */
@@ -24,7 +26,7 @@ export function describePlan(plan: Plan): string {
   if (plan.slackEnterprise) parts.push('Slack enterprise');
   if (plan.apiAccess) parts.push('API access');
   if (plan.trialDays > 0) parts.push(`trial ${plan.trialDays} days`);
-  parts.push(`on ${plan.platforms.join(', ')}`);
+  parts.push(plan.platforms === null ? 'on every platform' : `on ${plan.platforms.join(', ')}`);
   return `${plan.id} (${plan.name}, level ${plan.level}): ${parts.join('; ')}`;
 }
 
@@ -54,12 +56,12 @@ export function describePlans(plans: PlansConfig): string[] {
  * channel whose platform or job is not running is not promised.
  */
 export function subscriberFeatures(plan: Plan, capabilities: Capabilities): string[] {
-  const runs = (platform: Plan['platforms'][number]) => capabilities.platforms.includes(platform) && plan.platforms.includes(platform);
+  const runs = (platform: PlatformName) => capabilities.platforms.includes(platform) && offersOn(plan, platform);
   const out = [plan.delayMinutes === 0 ? 'real-time alerts' : `alerts ${plan.delayMinutes} min after publication`];
   out.push(plan.dailyCap === null ? 'no daily limit' : `up to ${plan.dailyCap} alert${plan.dailyCap === 1 ? '' : 's'} a day`);
   if (plan.rationale && capabilities.rationale) out.push('the reasoning behind each alert');
   if (plan.snapshot && capabilities.snapshot) out.push('a daily snapshot');
-  if (plan.directMessages && capabilities.platforms.some((p) => plan.platforms.includes(p))) out.push('alerts by direct message');
+  if (plan.directMessages && capabilities.platforms.some((p) => offersOn(plan, p))) out.push('alerts by direct message');
   if ((plan.telegramChatIds.length > 0 && runs('telegram')) || (plan.discordRoleIds.length > 0 && runs('discord'))) out.push('the members-only channel');
   if (plan.slackEnterprise && capabilities.slackWorkspaces && runs('slack')) out.push('alerts in your team workspace');
   if (plan.apiAccess && capabilities.subscriberApi) out.push('API access');

@@ -2,5 +2,5 @@
 export { DEFAULT_PLANS } from './default-plans';
 export { describePlan, describePlans, formatPrice } from './describe';
 export { checkPlans, loadPlans, parsePlans, type PlansCheck } from './load';
-export { freePlan, isPaid, paidPlans, planById, planByPriceId, requirePlan } from './lookup';
+export { freePlan, isPaid, offersOn, paidPlans, planById, planByPriceId, requirePlan } from './lookup';
 export { planSchema, plansFileSchema, type Plan, type PlanInput, type PlansConfig } from './schema';

@@ -1,5 +1,6 @@
 // Finding plans in a validated PlansConfig: by id, by Stripe price, the free one.
 import { SignalcastError } from '../errors';
+import type { PlatformName } from '../types';
 import type { Plan, PlansConfig } from './schema';
 
 interface PlanIndex {
@@ -59,4 +60,9 @@ export function paidPlans(plans: PlansConfig): Plan[] {
 
 export function isPaid(plan: Plan): boolean {
   return plan.stripePriceId !== null;
+}
+
+/** Whether the plan is offered on the platform: it names it, or names none (every platform). */
+export function offersOn(plan: Pick<Plan, 'platforms'>, platform: PlatformName): boolean {
+  return plan.platforms === null || plan.platforms.includes(platform);
 }

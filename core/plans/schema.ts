@@ -1,6 +1,6 @@
 // The plans file's shape (zod): each plan's price and entitlements, and the file-level grace period.
 import { z } from 'zod';
-import { PLATFORM_NAMES, type PlatformName } from '../types';
+import { PLATFORM_NAME_PATTERN, type PlatformName } from '../types';
 
 const flag = z.boolean();
 const idList = (what: string) =>
@@ -31,7 +31,8 @@ export const planSchema = z.strictObject({
   rationale: flag.default(false),
   snapshot: flag.default(false),
   directMessages: flag.default(false),
-  platforms: z.array(z.enum(PLATFORM_NAMES)).default([...PLATFORM_NAMES]),
+  /** The chat apps the plan is offered on; left out, every app this service runs. */
+  platforms: z.array(z.string().regex(PLATFORM_NAME_PATTERN, 'expected a chat app name such as "telegram"')).nullable().default(null),
   discordRoleIds: idList('Discord role'),
   telegramChatIds: z.array(telegramChatId).default([]),
   slackEnterprise: flag.default(false),
@@ -61,7 +62,8 @@ export interface Plan {
   rationale: boolean;
   snapshot: boolean;
   directMessages: boolean;
-  platforms: PlatformName[];
+  /** Null: offered on every platform the service runs (see offersOn). */
+  platforms: PlatformName[] | null;
   discordRoleIds: string[];
   telegramChatIds: string[];
   slackEnterprise: boolean;

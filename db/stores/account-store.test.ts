@@ -154,9 +154,9 @@ describe('destinations', () => {
   });
 
   it('adds a channel with its plan and refuses a second destination for the same chat', async () => {
-    const c = await store.addDestination({ kind: 'channel', recipient: { platform: 'slack', teamId: 'T1', channelId: 'C1' }, planId: 'enterprise', contentKinds: ['alert'], isGroup: true, label: '#alerts' });
-    expect(c).toMatchObject({ planId: 'enterprise', recipient: { platform: 'slack', teamId: 'T1', channelId: 'C1' }, recipientKey: 'slack:T1:C1', isGroup: true, label: '#alerts' });
-    await expect(store.addDestination({ kind: 'channel', recipient: { platform: 'slack', teamId: 'T1', channelId: 'C1' }, contentKinds: ['alert'] })).rejects.toMatchObject({ code: 'conflict' });
+    const c = await store.addDestination({ kind: 'channel', recipient: { platform: 'slack', tenant: 'T1', chatId: 'C1' }, planId: 'enterprise', contentKinds: ['alert'], isGroup: true, label: '#alerts' });
+    expect(c).toMatchObject({ planId: 'enterprise', recipient: { platform: 'slack', tenant: 'T1', chatId: 'C1' }, recipientKey: 'slack:T1:C1', isGroup: true, label: '#alerts' });
+    await expect(store.addDestination({ kind: 'channel', recipient: { platform: 'slack', tenant: 'T1', chatId: 'C1' }, contentKinds: ['alert'] })).rejects.toMatchObject({ code: 'conflict' });
     expect((await store.listDestinations({ kind: 'channel' })).map((d) => d.id)).toEqual([c.id]);
   });
 

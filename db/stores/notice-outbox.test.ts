@@ -48,6 +48,7 @@ describe('access notices in the outbox', () => {
 
   it('says so for a platform without direct messages, and writes nothing', async () => {
     const w = await world();
+    w.outbox = new SqliteNoticeOutbox({ db: w.db, directMessages: (platform) => platform !== 'slack' });
     expect(w.outbox.enqueue({ accountId: w.account.id, platform: 'slack', platformUserId: 'U1' }, { topic: 'welcome', text: 'hi' }, T0)).toEqual({ queued: false, detail: 'no direct messages on slack' });
     expect(w.db.$client.prepare('select count(*) as n from notices').get()).toEqual({ n: 0 });
   });

@@ -4,7 +4,7 @@ import { personalRecipient, type AccessNotice, type NoticeOutbox, type QueuedNot
 import type { AccessPerson } from '../../core/access/ports';
 import { newId } from '../../core/ids';
 import { DELIVERY_PRIORITY } from '../../core/planning/types';
-import { recipientKey, type ContentKind } from '../../core/types';
+import { recipientKey, type ContentKind, type PlatformName } from '../../core/types';
 import type { Db } from '../client';
 import { deliveries, destinations, identities, notices } from '../schema';
 
@@ -18,11 +18,12 @@ const DIRECT_CONTENT: ContentKind[] = ['alert', 'rationale', 'snapshot', 'notice
  * only); a disabled one (they blocked the bot) takes nothing: the row is written 'skipped'.
  */
 export class SqliteNoticeOutbox implements NoticeOutbox {
-  constructor(private readonly deps: { db: Db }) {}
+  /** `directMessages`: whether a bot on the platform can write to a person (the adapters' capability); every platform by default. */
+  constructor(private readonly deps: { db: Db; directMessages?: ((platform: PlatformName) => boolean) | undefined }) {}
 
   enqueue(person: AccessPerson, notice: AccessNotice, now: number): QueuedNotice {
+    if (this.deps.directMessages && !this.deps.directMessages(person.platform)) return { queued: false, detail: `no direct messages on ${person.platform}` };
     const recipient = personalRecipient(person);
-    if (!recipient) return { queued: false, detail: `no direct messages on ${person.platform}` };
     return this.deps.db.transaction((tx) => {
       const key = recipientKey(recipient);
       let destination = tx.select({ ref: destinations.ref, enabled: destinations.enabled, reason: destinations.disabledReason }).from(destinations)
