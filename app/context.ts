@@ -12,7 +12,7 @@ import { SqliteApiKeyStore } from '../db/stores/api-key-store';
 import { SqliteAuditLog } from '../db/stores/audit-store';
 import { SqliteDeliveryStore } from '../db/stores/delivery-store';
 import { SqliteReferralStore } from '../db/stores/referral-store';
-import { SqliteSignalStore } from '../db/stores/signal-store';
+import { SqliteSignalService } from '../db/stores/signal-service';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
 import { planLoadOptions } from './adapters/plan-catalog';
 import { sandboxPlans } from './adapters/demo-channel';
@@ -29,7 +29,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
   let plans: PlansConfig | undefined;
   // In sandbox mode the built-in VIP plan gates the demo channel, as in the running sandbox.
   const getPlans = () => (plans ??= sandboxPlans(config, loadPlans(config.plansFile, { ...planLoadOptions(), logger })));
-  let signals: SqliteSignalStore | undefined;
+  let signals: SqliteSignalService | undefined;
   const { secretKey, apiBase, webhookSecret } = config.stripe;
   // Which configured platforms gate access: their rows say, without building anything.
   const configured = rows.filter((row) => row.settings(config) !== null);
@@ -51,7 +51,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
     audit,
     apiKeys: new SqliteApiKeyStore({ db, clock }),
     get signals() {
-      return (signals ??= new SqliteSignalStore({ db, clock, plans: getPlans(), bands: config.bands }));
+      return (signals ??= new SqliteSignalService({ db, clock, plans: getPlans(), bands: config.bands }));
     },
     deliveries: new SqliteDeliveryStore({ db, clock, audit }),
     platforms: rows.map((row) => row.name),

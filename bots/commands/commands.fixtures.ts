@@ -15,7 +15,7 @@ import { SqliteAccountDirectory } from '../../db/stores/account-directory';
 import { SqliteAccountStore } from '../../db/stores/account-store';
 import { SqliteAuditLog } from '../../db/stores/audit-store';
 import { SqliteLinkCodeStore } from '../../db/stores/link-code-store';
-import { SqliteSignalStore } from '../../db/stores/signal-store';
+import { SqliteSignalService } from '../../db/stores/signal-service';
 import { SqliteReferralStore } from '../../db/stores/referral-store';
 import { SqliteOperatorStats } from '../../db/stores/stats-store';
 import type { CommandDeps } from './deps';
@@ -93,7 +93,7 @@ export function commandWorld(overrides: Partial<CommandDeps> & { logger?: Logger
     plans: COMMAND_PLANS,
     // What a service running the test platform and Telegram (which gives chats), with Stripe, delivers today.
     capabilities: currentCapabilities(['testchat', { name: 'telegram', capabilities: { access: ['chat'] } }], true),
-    signals: new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
+    signals: new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
     stats: new SqliteOperatorStats({ db }),
     audit,
     clock,
