@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accessForms, checkPlans, parsePlans, requirePlan, type PlansCheck } from '../../core/plans';
+import { accessForms, checkPlans, loadPlans, parsePlans, requirePlan, type PlansCheck } from '../../core/plans';
+import { recordingLogger, type LogRecord } from '../../core/testing/logger';
 import { BUILT_IN_PLAN_ACCESS, planLoadOptions } from './plan-catalog';
 
 const options = planLoadOptions(BUILT_IN_PLAN_ACCESS);
@@ -82,5 +86,14 @@ describe('the older per-vendor plan fields, read for one release', () => {
       'plans.yaml: plans[1].telegramChatIds (plan vip): expected a list of chat ids (and this field is deprecated: write access: [{ telegram: { chat: "-1001234567890" } }])',
       'plans.yaml: plans[1].slackEnterprise (plan vip): expected a boolean (and this field is deprecated: write access: [{ slack: { workspaceLicence: true } }])',
     ]);
+  });
+
+  it('logs each warning at start, naming the plans file, when the service loads it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sc-legacy-')), 'plans.yaml');
+    writeFileSync(file, vip('telegramChatIds: ["-1001"]'));
+    const records: LogRecord[] = [];
+    const plans = loadPlans(file, { ...options, logger: recordingLogger(records) });
+    expect(requirePlan(plans, 'vip').access).toEqual([{ platform: 'telegram', kind: 'chat', id: '-1001' }]);
+    expect(records).toEqual([{ level: 'warn', obj: { plansFile: file }, msg: `${file}: plans[1].telegramChatIds (plan vip): deprecated (read for this release only): write access: [{ telegram: { chat: "-1001" } }] instead` }]);
   });
 });
