@@ -47,6 +47,25 @@ describe('loadConfig', () => {
     expect(message).not.toContain(secret);
   });
 
+  it('reads SECRETS_KEY as 32 bytes in hex or base64, and refuses any other key without echoing it', () => {
+    const bytes = Buffer.alloc(32, 7);
+    expect(Buffer.from(loadConfig({ SECRETS_KEY: bytes.toString('hex') }).secretsKey!)).toEqual(bytes);
+    expect(Buffer.from(loadConfig({ SECRETS_KEY: bytes.toString('base64') }).secretsKey!)).toEqual(bytes);
+    expect(Buffer.from(loadConfig({ SECRETS_KEY: bytes.toString('base64url') }).secretsKey!)).toEqual(bytes);
+    expect(loadConfig({}).secretsKey).toBeUndefined();
+    for (const bad of [Buffer.alloc(16, 7).toString('base64'), 'correct-horse-battery-staple-and-more-words!', bytes.toString('hex').slice(2)]) {
+      let message = '';
+      try {
+        loadConfig({ SECRETS_KEY: bad });
+      } catch (err) {
+        expect(err).toMatchObject({ code: 'config_invalid' });
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/SECRETS_KEY: expected 32 random bytes as 64 hex characters or as base64/);
+      expect(message).not.toContain(bad);
+    }
+  });
+
   it('leaves sandbox mode when a platform token is set', () => {
     expect(loadConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' }).sandbox).toBe(false);
   });
