@@ -4,11 +4,19 @@ import { networkError, toDeliveryError } from './errors';
 describe('toDeliveryError', () => {
   it('turns 429 into rate_limited with retry_after in milliseconds', () => {
     const err = toDeliveryError(429, { ok: false, error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } });
-    expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3_000, global: false, platformCode: '429', message: 'Too Many Requests: retry after 3' });
+    expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3_000, scope: 'chat', platformCode: '429', message: 'Too Many Requests: retry after 3' });
   });
 
-  it('marks a 429 global when the platform says so', () => {
-    expect(toDeliveryError(429, { error_code: 429, parameters: { retry_after: 1, global: true } })).toMatchObject({ kind: 'rate_limited', global: true });
+  it('gives a 429 the scope the platform names, with the bucket of a route', () => {
+    expect(toDeliveryError(429, { error_code: 429, parameters: { retry_after: 1, scope: 'global' } })).toMatchObject({ kind: 'rate_limited', scope: 'global' });
+    expect(toDeliveryError(429, { error_code: 429, parameters: { retry_after: 1, scope: 'tenant' } })).toMatchObject({ kind: 'rate_limited', scope: 'tenant', bucket: undefined });
+    expect(toDeliveryError(429, { error_code: 429, parameters: { retry_after: 1, scope: 'route', bucket: 'send-message' } }))
+      .toMatchObject({ kind: 'rate_limited', scope: 'route', bucket: 'send-message' });
+  });
+
+  it('treats a 429 with no scope, or one it does not know, as the chat\'s', () => {
+    expect(toDeliveryError(429, { error_code: 429, parameters: { retry_after: 1 } })).toMatchObject({ scope: 'chat' });
+    expect(toDeliveryError(429, { error_code: 429, parameters: { retry_after: 1, scope: 'planet' } })).toMatchObject({ scope: 'chat' });
   });
 
   it('turns a blocked bot into permanent "blocked" and other 403s into "forbidden"', () => {

@@ -1,12 +1,19 @@
 // Turns the test platform's answers and network failures into DeliveryErrors the engine understands.
-import { DeliveryError } from '../../core/errors';
+import { DeliveryError, type RateLimitScope } from '../../core/errors';
 
 /** The error half of a Telegram-shaped answer. */
 interface ErrorBody {
   ok?: boolean;
   error_code?: number;
   description?: string;
-  parameters?: { retry_after?: number; global?: boolean };
+  parameters?: { retry_after?: number; scope?: unknown; bucket?: unknown };
+}
+
+const SCOPES: ReadonlySet<string> = new Set<RateLimitScope>(['chat', 'tenant', 'route', 'global']);
+
+/** The scope a 429 names; a missing or unknown one is the chat's (the narrowest that still honours it for this send). */
+function scopeOf(scope: unknown): RateLimitScope {
+  return typeof scope === 'string' && SCOPES.has(scope) ? (scope as RateLimitScope) : 'chat';
 }
 
 function asErrorBody(body: unknown): ErrorBody {
@@ -14,8 +21,8 @@ function asErrorBody(body: unknown): ErrorBody {
 }
 
 /**
- * Maps an HTTP status and body: 429 to rate_limited with retry_after (global
- * when the platform says so); 403 and 400 "chat not found" to permanent; 5xx
+ * Maps an HTTP status and body: 429 to rate_limited with retry_after, in the
+ * scope `parameters.scope` names (and its `bucket` for a route); 403 and 400 "chat not found" to permanent; 5xx
  * and anything unexpected to temporary. A 401 is temporary too: a refused
  * token is the bot's problem, not the destination's, and must not disable it.
  */
@@ -25,7 +32,9 @@ export function toDeliveryError(status: number, body: unknown): DeliveryError {
   const description = typeof b.description === 'string' && b.description ? b.description : `HTTP ${status}`;
   if (status === 429) {
     const seconds = typeof b.parameters?.retry_after === 'number' ? b.parameters.retry_after : 1;
-    return DeliveryError.rateLimited(description, Math.max(0, seconds * 1000), { global: b.parameters?.global === true, platformCode: code });
+    const scope = scopeOf(b.parameters?.scope);
+    const bucket = scope === 'route' && typeof b.parameters?.bucket === 'string' ? b.parameters.bucket : undefined;
+    return DeliveryError.rateLimited(description, Math.max(0, seconds * 1000), { scope, bucket, platformCode: code });
   }
   if (status === 403) {
     const blocked = /blocked|kicked|deactivated/i.test(description);

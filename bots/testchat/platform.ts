@@ -1,10 +1,10 @@
 // The test platform's ChatPlatform: JSON POST /bot<token>/sendMessage, answers mapped to DeliveryErrors.
 import type { ChatPlatform, PlatformLimits, SendResult } from '../../core/delivery/chat-platform';
-import { DEFAULT_LIMITS } from '../../core/delivery/default-limits';
 import { DeliveryError } from '../../core/errors';
 import type { OutboundMessage, Recipient } from '../../core/types';
 import { networkError, toDeliveryError } from './errors';
 import { createJsonPoster, type JsonAnswer, type PostJson } from './http-client';
+import { TESTCHAT_LIMITS } from './limits';
 import { renderText } from './render';
 
 export interface TestchatPlatformOptions {
@@ -19,7 +19,7 @@ export interface TestchatPlatformOptions {
 
 export class TestchatPlatform implements ChatPlatform {
   readonly name = 'testchat' as const;
-  readonly defaultLimits: PlatformLimits = DEFAULT_LIMITS.testchat;
+  readonly defaultLimits: PlatformLimits = TESTCHAT_LIMITS;
   private readonly endpoint: string;
   private readonly post: PostJson;
 

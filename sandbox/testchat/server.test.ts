@@ -52,7 +52,7 @@ describe('testchat emulator', () => {
     const refused = await send(1);
     expect(refused).toEqual({
       status: 429,
-      body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } },
+      body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1, scope: 'chat' } },
     });
     expect((await send(2)).status).toBe(200);
     expect(emu.stats()).toMatchObject({ accepted: 2, violations: 1, violationsByKind: { per_chat: 1 }, injected429: 0 });
@@ -70,13 +70,13 @@ describe('testchat emulator', () => {
     expect(emu.stats().violationsByKind).toEqual({ retry_after: 1, overall: 0, per_chat: 1, per_group: 0 });
   });
 
-  it('holds every chat back after breaking the overall window, and marks that 429 global', async () => {
+  it('holds every chat back after breaking the overall window, and names that 429\'s scope global', async () => {
     const emu = await start({ limits: { overall: { limit: 2, windowMs: 1_000 } } });
     await send(1);
     await send(2);
     const refused = await send(3);
     expect(refused.status).toBe(429);
-    expect(refused.body.parameters).toEqual({ retry_after: 1, global: true });
+    expect(refused.body.parameters).toEqual({ retry_after: 1, scope: 'global' });
     clock.set(T0 + 999);
     expect((await send(4)).status).toBe(429);
     clock.set(T0 + 1_000);
@@ -124,9 +124,26 @@ describe('testchat emulator', () => {
   it('pauses every chat after an injected global 429', async () => {
     const emu = await start();
     emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 1, global: true });
-    expect((await send(1)).body).toMatchObject({ parameters: { retry_after: 1, global: true } });
+    expect((await send(1)).body).toMatchObject({ parameters: { retry_after: 1, scope: 'global' } });
     expect((await send(2)).status).toBe(429);
     expect(emu.stats().violations).toBe(1);
+  });
+
+  it('names the scope of a 429 in its parameters: the chat for a per-chat limit, and what an injected one says', async () => {
+    const emu = await start({ limits: { perChat: { limit: 1, windowMs: 1_000 } } });
+    await send(1);
+    expect((await send(1)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 1, scope: 'chat' } });
+    emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'route', bucket: 'send-message' }, { chatId: '3' });
+    expect((await send(3)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 2, scope: 'route', bucket: 'send-message' } });
+    // One route and no tenants: a route-scoped 429 holds every chat back.
+    expect((await send(5)).body).toMatchObject({ error_code: 429, parameters: { scope: 'global' } });
+    clock.set(T0 + 2_000);
+    emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'tenant' }, { chatId: '4' });
+    expect((await send(4)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 2, scope: 'tenant' } });
+    // It knows no tenants: a tenant's 429 holds back only the chat it answered.
+    expect((await send(4)).status).toBe(429);
+    expect((await send(6)).status).toBe(200);
+    expect(emu.stats()).toMatchObject({ injected429: 2, violations: 3 });
   });
 
   it('answers a blocked chat with 403 and a chat that is gone with 400', async () => {

@@ -1,7 +1,7 @@
 // The test platform: a tiny Telegram-shaped chat service on loopback that enforces limits and counts violations.
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock';
-import type { PlatformLimits } from '../../core/delivery/chat-platform';
+import type { PlatformWindows, RateLimitScope } from '../../core/delivery/chat-platform';
 import { EmulatorServer, type EmulatorRequest, type EmulatorResponse, type Fault } from '../base/emulator';
 import { ArrivalJudge, type ViolationKind } from './limits';
 import { seededRandom } from './random';
@@ -14,7 +14,7 @@ export interface TestchatOptions {
   /** Arrival times and penalties follow this clock. */
   clock?: Clock;
   /** Windows enforced with 429s (group chats are chat ids starting with '-'); none when absent. */
-  limits?: Partial<PlatformLimits>;
+  limits?: PlatformWindows;
   /** Answer a share of otherwise good sends with 429, from a seeded random source. */
   inject429?: { rate: number; retryAfterSeconds?: number; seed?: number };
 }
@@ -52,9 +52,23 @@ const telegramError = (status: number, description: string, parameters?: Record<
   body: { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) },
 });
 
-const tooManyRequests = (retryAfterSeconds: number, global: boolean): EmulatorResponse =>
-  // `global` is this platform's extension of Telegram's shape, so that a platform-wide limit can be told apart.
-  telegramError(429, `Too Many Requests: retry after ${retryAfterSeconds}`, { retry_after: retryAfterSeconds, ...(global ? { global: true } : {}) });
+/**
+ * A fault for failNext: the shared ones, or a 429 naming its scope ('global' as the shared fault's
+ * `global: true`). The platform has one route, so a 'route' 429 holds every chat back, like a global
+ * one; it does not know tenants, so a 'tenant' 429 holds that chat only, as a 'chat' one does.
+ */
+export type TestchatFault = Fault | { kind: 'rate_limit'; retryAfterSeconds: number; scope: RateLimitScope; bucket?: string };
+
+const tooManyRequests = (retryAfterSeconds: number, scope: RateLimitScope, bucket?: string): EmulatorResponse =>
+  // `scope` (and `bucket`) are this platform's neutral extension of the 429: who must wait.
+  telegramError(429, `Too Many Requests: retry after ${retryAfterSeconds}`, { retry_after: retryAfterSeconds, scope, ...(bucket === undefined ? {} : { bucket }) });
+
+/** The scope an injected 429 names. */
+function faultScope(fault: Extract<Fault, { kind: 'rate_limit' }>): { scope: RateLimitScope; bucket?: string } {
+  const named = fault as Extract<TestchatFault, { scope: RateLimitScope }>;
+  if (named.scope) return named.bucket === undefined ? { scope: named.scope } : { scope: named.scope, bucket: named.bucket };
+  return { scope: fault.global ? 'global' : 'chat' };
+}
 
 export class TestchatEmulator {
   readonly token: string;
@@ -129,7 +143,7 @@ export class TestchatEmulator {
   }
 
   /** The next `count` sends (to `chatId` when given) get `fault` instead of an answer. */
-  failNext(fault: Fault, options: { count?: number; chatId?: string } = {}): void {
+  failNext(fault: TestchatFault, options: { count?: number; chatId?: string } = {}): void {
     this.server.failNext(fault, {
       count: options.count ?? 1,
       match: (req) => req.path.endsWith('/sendMessage') && (options.chatId === undefined || chatIdOf(req.body) === options.chatId),
@@ -175,7 +189,7 @@ export class TestchatEmulator {
     if (refusal) {
       this.counters.violations++;
       this.counters.violationsByKind[refusal.violation]++;
-      return tooManyRequests(refusal.retryAfterSeconds, refusal.global);
+      return tooManyRequests(refusal.retryAfterSeconds, refusal.scope);
     }
     const status = this.chatStatus.get(chatId);
     if (status === 'blocked') {
@@ -191,7 +205,7 @@ export class TestchatEmulator {
       const seconds = inject.retryAfterSeconds ?? 1;
       this.counters.injected429++;
       this.judge.penalize(chatId, false, now + seconds * 1000);
-      return tooManyRequests(seconds, false);
+      return tooManyRequests(seconds, 'chat');
     }
 
     const message: AcceptedMessage = { messageId: this.nextMessageId++, chatId, text, at: now };
@@ -209,10 +223,12 @@ export class TestchatEmulator {
   private renderFault(fault: Exclude<Fault, { kind: 'hang' }>, path: string, body: unknown): EmulatorResponse {
     if (path.endsWith('/sendMessage')) this.counters.requests++;
     switch (fault.kind) {
-      case 'rate_limit':
+      case 'rate_limit': {
+        const { scope, bucket } = faultScope(fault);
         this.counters.injected429++;
-        this.judge.penalize(chatIdOf(body), fault.global ?? false, this.clock.now() + fault.retryAfterSeconds * 1000);
-        return tooManyRequests(fault.retryAfterSeconds, fault.global ?? false);
+        this.judge.penalize(chatIdOf(body), scope === 'route' || scope === 'global', this.clock.now() + fault.retryAfterSeconds * 1000);
+        return tooManyRequests(fault.retryAfterSeconds, scope, bucket);
+      }
       case 'server_error':
         return telegramError(fault.status ?? 500, 'Internal Server Error');
       case 'platform_error':
