@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseRate } from './config';
+import { loadConfig, parseRate, secretValues } from './config';
 
 describe('loadConfig', () => {
   it('starts with defaults and no settings at all, in sandbox mode', () => {
@@ -64,6 +64,12 @@ describe('loadConfig', () => {
       expect(message).toMatch(/SECRETS_KEY: expected 32 random bytes as 64 hex characters or as base64/);
       expect(message).not.toContain(bad);
     }
+  });
+
+  it('hands SECRETS_KEY to the log scrubber in each form it may be written in', () => {
+    const bytes = Buffer.alloc(32, 9);
+    const values = secretValues(loadConfig({ SECRETS_KEY: bytes.toString('base64') }));
+    expect(values).toEqual(expect.arrayContaining([bytes.toString('hex'), bytes.toString('base64'), bytes.toString('base64url')]));
   });
 
   it('leaves sandbox mode when a platform token is set', () => {

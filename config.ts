@@ -269,6 +269,8 @@ export function secretValues(config: Config): string[] {
   const values = [
     config.ingest.signingSecret, config.adminToken, config.metricsToken, config.telegram.token, config.telegram.webhookSecret,
     config.stripe.secretKey, config.stripe.webhookSecret, config.openai.apiKey, config.testchat.token,
+    // SECRETS_KEY in each form it may be written in.
+    ...(config.secretsKey ? (['hex', 'base64', 'base64url'] as const).map((f) => Buffer.from(config.secretsKey!).toString(f)) : []),
   ];
   return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
 }
