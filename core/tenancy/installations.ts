@@ -2,6 +2,9 @@
 import type { PlatformName } from '../types';
 import type { Secret } from './secret';
 
+/** Why a tenant's destinations were disabled when its installation was revoked; a reinstall enables exactly these again. */
+export const INSTALLATION_REVOKED = 'installation_revoked';
+
 /** The app installed in one tenant. Printing or logging it shows no token (`botToken` is a Secret). */
 export interface Installation {
   id: string;
@@ -56,13 +59,21 @@ export interface InstallationFilter {
  * needs no key, so an uninstall always takes effect.
  */
 export interface InstallationStore {
-  /** Stores an install; a reinstall in the same tenant replaces the token, scopes and installer, and clears the revocation. */
+  /**
+   * Stores an install; a reinstall in the same tenant replaces the token, scopes and installer,
+   * clears the revocation and, in the same transaction, enables again the tenant's destinations
+   * that the revocation disabled (none other).
+   */
   save(install: NewInstallation): Promise<Installation>;
   /** The tenant's installation, revoked or not; null when the app was never installed there. */
   get(platform: PlatformName, tenant: string): Promise<Installation | null>;
   /** Oldest install first. */
   list(filter?: InstallationFilter): Promise<Installation[]>;
-  /** Marks it revoked (uninstalled, token revoked); false when there is no active installation. */
+  /**
+   * Marks it revoked (uninstalled, token revoked) and, in the same transaction, disables every
+   * enabled destination of the tenant (reason INSTALLATION_REVOKED), so nothing is sent or retried
+   * with a dead token; false, changing nothing, when there is no active installation.
+   */
   markRevoked(platform: PlatformName, tenant: string, reason: string): Promise<boolean>;
   /** Links the tenant to the account it subscribes as; a not_found error when there is no installation. */
   setAccount(platform: PlatformName, tenant: string, accountId: string | null): Promise<Installation>;

@@ -4,11 +4,13 @@ import { Writable } from 'node:stream';
 import { format, inspect } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/clock';
+import { INSTALLATION_REVOKED } from '../../core/tenancy/installations';
 import { Secret } from '../../core/tenancy/secret';
 import { SecretBox, SecretsKeyMissingError, SecretUnreadableError } from '../../core/tenancy/secret-box';
 import { createLogger } from '../../logging';
 import { openMemoryDatabase, type Db } from '../client';
 import { SqliteAccountStore } from './account-store';
+import { CandidateCache } from './candidate-cache';
 import { SqliteInstallationStore } from './installation-store';
 
 const TOKEN = 'xoxb-1111-2222-3333-abcdefABCDEF';
@@ -74,6 +76,31 @@ describe('SqliteInstallationStore', () => {
     expect(await store.get('teamchat', 'T1')).toMatchObject({ revokedAt: new Date(clock.now()), revokedReason: 'tokens_revoked' });
     expect((await store.list({ platform: 'teamchat', active: true })).map((i) => i.tenant)).toEqual(['T2']);
     expect((await store.list({ active: false })).map((i) => i.tenant)).toEqual(['T1']);
+  });
+
+  it('disables the tenant\'s destinations with the revocation, and a reinstall enables exactly those again', async () => {
+    const accounts = new SqliteAccountStore({ db, clock });
+    const owner = await accounts.createAccount();
+    await accounts.upsertSubscription({ accountId: owner.id, stripeSubscriptionId: 'sub_1', planId: 'pro', status: 'active' });
+    const channel = (tenant: string, chatId: string) => accounts.addDestination({ kind: 'channel', recipient: { platform: 'teamchat', tenant, chatId }, accountId: owner.id, contentKinds: ['alert'] });
+    const [c1, c2, gone, elsewhere] = [await channel('T1', 'C1'), await channel('T1', 'C2'), await channel('T1', 'C3'), await channel('T2', 'C1')];
+    await accounts.disableDestination(gone!.id, 'chat_not_found');
+    const cache = new CandidateCache(db.$client);
+    expect(cache.candidates().map((c) => c.destinationId)).toEqual([c1!.id, c2!.id, elsewhere!.id]);
+    await store.save(install());
+
+    expect(await store.markRevoked('teamchat', 'T1', 'app_uninstalled')).toBe(true);
+    const state = async () => (await accounts.listDestinations({ platform: 'teamchat' })).map((d) => [d.recipientKey, d.enabled, d.disabledReason]);
+    expect(await state()).toEqual([
+      ['teamchat:T1:C1', false, INSTALLATION_REVOKED], ['teamchat:T1:C2', false, INSTALLATION_REVOKED], ['teamchat:T1:C3', false, 'chat_not_found'], ['teamchat:T2:C1', true, null],
+    ]);
+    expect(cache.candidates().map((c) => c.destinationId)).toEqual([elsewhere!.id]);
+
+    await store.save(install({ botToken: new Secret(NEW_TOKEN) }));
+    expect(await state()).toEqual([
+      ['teamchat:T1:C1', true, null], ['teamchat:T1:C2', true, null], ['teamchat:T1:C3', false, 'chat_not_found'], ['teamchat:T2:C1', true, null],
+    ]);
+    expect(cache.candidates().map((c) => c.destinationId).sort()).toEqual([c1!.id, c2!.id, elsewhere!.id].sort());
   });
 
   it('reads back a token stored under another key as a typed error, never as a wrong token', async () => {

@@ -3,16 +3,19 @@ import { and, asc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import type { Clock } from '../../core/clock';
 import { SignalcastError } from '../../core/errors';
 import { newId } from '../../core/ids';
-import type { Installation, InstallationFilter, InstallationStore, NewInstallation } from '../../core/tenancy/installations';
+import { INSTALLATION_REVOKED, type Installation, type InstallationFilter, type InstallationStore, type NewInstallation } from '../../core/tenancy/installations';
 import type { SecretBox } from '../../core/tenancy/secret-box';
 import type { PlatformName } from '../../core/types';
 import type { Db } from '../client';
-import { accounts, installations, type InstallationRow } from '../schema';
+import { accounts, destinations, installations, type InstallationRow } from '../schema';
 
 /** What a sealed token is bound to: it opens only in its own row. */
 const contextOf = (platform: string, tenant: string): string => `installation ${platform}:${tenant}`;
 
 const tenantIs = (platform: PlatformName, tenant: string): SQL | undefined => and(eq(installations.platform, platform), eq(installations.tenant, tenant));
+/** The tenant's destinations (isNotNull lets SQLite use the partial tenant index). */
+const destinationsOf = (platform: PlatformName, tenant: string): SQL | undefined =>
+  and(eq(destinations.platform, platform), eq(destinations.tenant, tenant), isNotNull(destinations.tenant));
 
 export class SqliteInstallationStore implements InstallationStore {
   constructor(private readonly deps: { db: Db; clock: Clock; secrets: SecretBox }) {}
@@ -49,6 +52,8 @@ export class SqliteInstallationStore implements InstallationStore {
     };
     const row = this.deps.db.transaction((tx) => {
       const existing = tx.select({ id: installations.id }).from(installations).where(tenantIs(install.platform, install.tenant)).get();
+      tx.update(destinations).set({ enabled: true, disabledReason: null, disabledAt: null })
+        .where(and(destinationsOf(install.platform, install.tenant), eq(destinations.disabledReason, INSTALLATION_REVOKED))).run();
       return existing
         ? tx.update(installations).set(fields).where(eq(installations.id, existing.id)).returning().get()
         : tx.insert(installations).values({ id: newId('ins'), platform: install.platform, tenant: install.tenant, accountId: null, ...fields }).returning().get();
@@ -72,8 +77,15 @@ export class SqliteInstallationStore implements InstallationStore {
 
   async markRevoked(platform: PlatformName, tenant: string, reason: string): Promise<boolean> {
     const now = new Date(this.deps.clock.now());
-    return this.deps.db.update(installations).set({ revokedAt: now, revokedReason: reason, updatedAt: now })
-      .where(and(tenantIs(platform, tenant), isNull(installations.revokedAt))).run().changes > 0;
+    return this.deps.db.transaction((tx) => {
+      const revoked = tx.update(installations).set({ revokedAt: now, revokedReason: reason, updatedAt: now })
+        .where(and(tenantIs(platform, tenant), isNull(installations.revokedAt))).run().changes > 0;
+      if (revoked) {
+        tx.update(destinations).set({ enabled: false, disabledReason: INSTALLATION_REVOKED, disabledAt: now })
+          .where(and(destinationsOf(platform, tenant), eq(destinations.enabled, true))).run();
+      }
+      return revoked;
+    }, { behavior: 'immediate' });
   }
 
   async setAccount(platform: PlatformName, tenant: string, accountId: string | null): Promise<Installation> {
