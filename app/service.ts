@@ -20,7 +20,7 @@ import { SqliteAuditLog } from '../db/stores/audit-store';
 import { SqliteContentResolver } from '../db/stores/delivery-content';
 import { SqliteDeliveryStore } from '../db/stores/delivery-store';
 import { SqliteReferralStore } from '../db/stores/referral-store';
-import { SqliteSignalStore } from '../db/stores/signal-store';
+import { SqliteSignalService } from '../db/stores/signal-service';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
 import type { Cron, Schedules } from '../schedules';
 import { PromMetrics } from '../server/metrics';
@@ -106,7 +106,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const accounts = new SqliteAccountStore({ db, clock });
   const deliveries = new SqliteDeliveryStore({ db, clock, audit });
   const metrics = new PromMetrics({ queueDepth: () => deliveries.countByPlatformAndState() });
-  const signals = new SqliteSignalStore({
+  const signals = new SqliteSignalService({
     db, clock, plans, bands: config.bands, logger: logger.child({ component: 'signals' }), metrics, maxCachedCandidates: config.planningCacheSize,
   });
 

@@ -13,7 +13,7 @@ import { SqliteAccountStore } from './stores/account-store';
 import { CandidateCache } from './stores/candidate-cache';
 import { SqliteContentResolver } from './stores/delivery-content';
 import { SqliteDeliveryStore } from './stores/delivery-store';
-import { USAGE_SQL } from './stores/signal-store';
+import { USAGE_SQL } from './stores/candidate-source';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const DAY = '2026-01-15';
