@@ -8,7 +8,7 @@ import { plansFileSchema, type PlansConfig } from '../../core/plans/schema';
 import { openMemoryDatabase, type Db } from '../client';
 import { SqliteAccountStore } from './account-store';
 import { CandidateCache } from './candidate-cache';
-import { SqliteSignalStore } from './signal-store';
+import { SqliteSignalService } from './signal-service';
 
 const MINUTE = 60_000;
 const SIGNAL: PlanningSignal = { id: 'sig_1', symbol: 'BTCUSDT', side: 'long', band: 'B' };
@@ -96,7 +96,7 @@ describe('channels an account owns', () => {
   });
 
   it('are written an alert row each when a signal is published, and none once the account lapses', async () => {
-    const store = new SqliteSignalStore({ db, clock, plans: plansWith(['testchat']), bands: { aMin: 0.8, bMin: 0.6 } });
+    const store = new SqliteSignalService({ db, clock, plans: plansWith(['testchat']), bands: { aMin: 0.8, bMin: 0.6 } });
     const input = { symbol: 'BTCUSDT', market: 'crypto', side: 'long' as const, conviction: 0.7, reasons: ['Breakout'] };
     const rowsFor = (signalId: string) => db.$client.prepare(`SELECT d.id FROM deliveries r JOIN destinations d ON d.ref = r.destination_ref
       WHERE r.content_ref = (SELECT ref FROM signals WHERE id = ?) AND r.kind = 'alert' AND r.state = 'pending' ORDER BY d.ref`).pluck().all(signalId);
