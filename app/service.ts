@@ -9,6 +9,7 @@ import { currentCapabilities, type Capabilities } from '../core/capabilities';
 import { SignalcastError } from '../core/errors';
 import { Dispatcher } from '../core/delivery/dispatcher';
 import { createRetryPolicy } from '../core/delivery/retry-policy';
+import { limitGate } from '../core/access/limited-gate';
 import type { Logger } from '../core/logger';
 import type { PlatformName } from '../core/types';
 import { loadPlans, type PlansConfig } from '../core/plans';
@@ -166,8 +167,13 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   });
 
   const directPlatforms = [...adapters.values()].filter((a) => a.capabilities.directMessages).map((a) => a.name);
+  // Access changes take their slots from the same per-platform limiter as the deliveries.
+  const limitedGates = gates.map((gate) => {
+    const limiter = dispatcher.limiterFor(gate.platform);
+    return limiter ? limitGate(gate, { limiter, clock, onSlotFreed: () => dispatcher.poke() }) : gate;
+  });
   access = gates.length > 0
-    ? createAccess({ queue, gates, directPlatforms, plans, clock, audit, logger, jobs: { stopTimeoutMs: Math.min(2_000, config.delivery.shutdownTimeoutMs / 3), ...options.accessJobs } })
+    ? createAccess({ queue, gates: limitedGates, directPlatforms, plans, clock, audit, logger, jobs: { stopTimeoutMs: Math.min(2_000, config.delivery.shutdownTimeoutMs / 3), ...options.accessJobs } })
     : null;
   let url: string | undefined;
   const billing = createBilling(config.stripe, {
