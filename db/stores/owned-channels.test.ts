@@ -4,7 +4,7 @@ import type { Destination } from '../../core/accounts/types';
 import { FakeClock } from '../../core/clock';
 import { checkRecipients } from '../../core/planning/check';
 import { DELIVERY_PRIORITY, type PlanningSignal } from '../../core/planning/types';
-import { plansFileSchema, type PlansConfig } from '../../core/plans/schema';
+import { parsePlans, type PlansConfig } from '../../core/plans';
 import { openMemoryDatabase, type Db } from '../client';
 import { SqliteAccountStore } from './account-store';
 import { CandidateCache } from './candidate-cache';
@@ -15,12 +15,12 @@ const SIGNAL: PlanningSignal = { id: 'sig_1', symbol: 'BTCUSDT', side: 'long', b
 
 /** A free plan offered on `freePlatforms` (null: everywhere), delayed 15 minutes, and a paid real-time plan offered everywhere. */
 function plansWith(freePlatforms: string[] | null, freeCap: number | null = null): PlansConfig {
-  return plansFileSchema.parse({
+  return parsePlans(JSON.stringify({
     plans: [
       { id: 'free', name: 'Free', level: 0, stripePriceId: null, priceCents: 0, delayMinutes: 15, dailyCap: freeCap, platforms: freePlatforms },
       { id: 'desk', name: 'Desk', level: 1, stripePriceId: 'price_desk', priceCents: 50_000 },
     ],
-  });
+  }), 'plans.json');
 }
 
 let db: Db;
