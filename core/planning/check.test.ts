@@ -76,7 +76,8 @@ describe('channels an account owns', () => {
   });
 
   it('get nothing on a platform their plan is not offered on, and keep the owner\'s filters but not their direct-message choices', () => {
-    expect(exclusion(owned('c1', account('acc_1'), 'teamchat'))).toBe('platform_not_in_plan');
+    const freeOnSome: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'free' ? { ...p, platforms: ['telegram', 'testchat'] } : p)) };
+    expect(exclusion(owned('c1', account('acc_1'), 'teamchat'), context({}, freeOnSome))).toBe('platform_not_in_plan');
     expect(exclusion(owned('c1', account('acc_1', { subscriptions: [subscription('pro')], sideFilter: ['short'] })))).toBe('side_filter');
     const quiet = account('acc_2', { subscriptions: [subscription('pro')], directMessages: false, paused: true, quietStart: '00:00', quietEnd: '23:59' });
     expect(only([owned('c2', quiet)])).toMatchObject({ dueAt: NOW, deferred: false });
