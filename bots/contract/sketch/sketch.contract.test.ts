@@ -11,6 +11,7 @@ const SCOPE_WORDS = { chat: 'channel', tenant: 'guild', route: 'route', global: 
 export const sketchContext = (): AdapterContext => ({
   logger: silentLogger, clock: new FakeClock(), publicUrl: undefined, platforms: [GUILDCHAT],
   access: { store: undefined as never, notices: async () => ({ sent: true }) },
+  installations: undefined as never,
 });
 
 describeChatPlatformContract('guildchat (the sketch adapter)', async () => {
