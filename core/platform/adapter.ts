@@ -1,5 +1,6 @@
 // The one interface every chat platform adapter implements: what it can do, sending, access, receiving, its HTTP routes.
 import type { AccessGate, AccessResource } from '../access/ports';
+import { SignalcastError } from '../errors';
 import type { ChatPlatform } from '../delivery/chat-platform';
 import type { EventHandler } from '../inbound/types';
 import type { PlatformName } from '../types';
@@ -67,6 +68,16 @@ export interface AdapterResponse {
 /** Where adapters register their routes: the service's HTTP server, without the adapter knowing it is fastify. */
 export interface RouteRegistrar {
   add(route: AdapterRoute): void;
+}
+
+/** One attempt to start an adapter failed: why, and whether another attempt can help (a refused token cannot). */
+export class AdapterStartError extends SignalcastError {
+  readonly permanent: boolean;
+  constructor(message: string, options: { permanent: boolean; cause?: unknown }) {
+    super(options.permanent ? 'config_invalid' : 'unavailable', message, { cause: options.cause });
+    this.name = 'AdapterStartError';
+    this.permanent = options.permanent;
+  }
 }
 
 /** How far an adapter's start got, for /readyz: 'ok', 'starting', or why it is not receiving. */
