@@ -14,10 +14,10 @@ describe('testchat emulator', () => {
     const started = await startTestchat({ clock, ...options });
     emulator = started.emulator;
     send = async (chatId, text = 'hello', token = started.token) => {
-      const res = await fetch(`${started.url}/bot${token}/sendMessage`, {
+      const res = await fetch(`${started.url}/v1/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ chat_id: chatId, text }),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ chat: String(chatId), text }),
       });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
@@ -29,19 +29,20 @@ describe('testchat emulator', () => {
     emulator = undefined;
   });
 
-  it('accepts a message, answers like Telegram and records it with its arrival time', async () => {
+  it('accepts a message, answers with its id and records it with its arrival time', async () => {
     const emu = await start();
     clock.set(T0 + 1_234);
     const res = await send(42, 'BTC long');
-    expect(res).toEqual({ status: 200, body: { ok: true, result: expect.objectContaining({ message_id: 1, text: 'BTC long' }) } });
+    expect(res).toEqual({ status: 200, body: { id: '1', chat: '42' } });
     expect(emu.messages).toEqual([{ messageId: 1, chatId: '42', text: 'BTC long', at: T0 + 1_234 }]);
     expect(emu.stats()).toMatchObject({ requests: 1, accepted: 1, violations: 0, firstAcceptedAt: T0 + 1_234 });
   });
 
   it('refuses a wrong token, an empty text and a missing chat', async () => {
     const emu = await start({ token: 'right-token' });
-    expect(await send(1, 'x', 'wrong')).toEqual({ status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } });
-    expect((await send(1, ' ')).body).toMatchObject({ error_code: 400, description: 'Bad Request: message text is empty' });
+    expect(await send(1, 'x', 'wrong')).toEqual({ status: 401, body: { error: { code: 'unauthorized', message: 'the token was refused' } } });
+    expect(await send(1, ' ')).toEqual({ status: 400, body: { error: { code: 'invalid_request', message: 'text is empty' } } });
+    expect((await send(1, 'x'.repeat(4001))).body).toMatchObject({ error: { code: 'invalid_request' } });
     expect(emu.messages).toEqual([]);
   });
 
@@ -52,7 +53,7 @@ describe('testchat emulator', () => {
     const refused = await send(1);
     expect(refused).toEqual({
       status: 429,
-      body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } },
+      body: { error: { code: 'rate_limited', message: 'too many messages to this chat: retry after 1 s', scope: 'chat', retry_after_ms: 1_000 } },
     });
     expect((await send(2)).status).toBe(200);
     expect(emu.stats()).toMatchObject({ accepted: 2, violations: 1, violationsByKind: { per_chat: 1 }, injected429: 0 });
@@ -70,13 +71,13 @@ describe('testchat emulator', () => {
     expect(emu.stats().violationsByKind).toEqual({ retry_after: 1, overall: 0, per_chat: 1, per_group: 0 });
   });
 
-  it('holds every chat back after breaking the overall window, and marks that 429 global', async () => {
+  it('holds every chat back after breaking the overall window, and gives that 429 the global scope', async () => {
     const emu = await start({ limits: { overall: { limit: 2, windowMs: 1_000 } } });
     await send(1);
     await send(2);
     const refused = await send(3);
     expect(refused.status).toBe(429);
-    expect(refused.body.parameters).toEqual({ retry_after: 1, global: true });
+    expect(refused.body.error).toMatchObject({ retry_after_ms: 1_000, scope: 'global' });
     clock.set(T0 + 999);
     expect((await send(4)).status).toBe(429);
     clock.set(T0 + 1_000);
@@ -89,7 +90,7 @@ describe('testchat emulator', () => {
     await send(-100);
     await send(5);
     await send(5);
-    expect((await send(-100)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 60 } });
+    expect((await send(-100)).body).toMatchObject({ error: { code: 'rate_limited', retry_after_ms: 60_000 } });
     expect(emu.stats()).toMatchObject({ accepted: 3, violationsByKind: { per_group: 1 } });
   });
 
@@ -114,7 +115,7 @@ describe('testchat emulator', () => {
   it('treats a send inside an injected retry_after as a violation', async () => {
     const emu = await start();
     emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 3 }, { chatId: '7' });
-    expect((await send(7)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 3 } });
+    expect((await send(7)).body).toMatchObject({ error: { code: 'rate_limited', retry_after_ms: 3_000 } });
     expect((await send(8)).status).toBe(200);
     clock.set(T0 + 2_000);
     expect((await send(7)).status).toBe(429);
@@ -124,17 +125,17 @@ describe('testchat emulator', () => {
   it('pauses every chat after an injected global 429', async () => {
     const emu = await start();
     emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 1, global: true });
-    expect((await send(1)).body).toMatchObject({ parameters: { retry_after: 1, global: true } });
+    expect((await send(1)).body).toMatchObject({ error: { retry_after_ms: 1_000, scope: 'global' } });
     expect((await send(2)).status).toBe(429);
     expect(emu.stats().violations).toBe(1);
   });
 
-  it('answers a blocked chat with 403 and a chat that is gone with 400', async () => {
+  it('answers a blocked chat with 403 blocked and a chat that is gone with 404 chat_not_found', async () => {
     const emu = await start();
     emu.blockChat('5');
     emu.removeChat('6');
-    expect((await send(5)).body).toEqual({ ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' });
-    expect((await send(6)).body).toEqual({ ok: false, error_code: 400, description: 'Bad Request: chat not found' });
+    expect(await send(5)).toEqual({ status: 403, body: { error: { code: 'blocked', message: 'the person blocked the bot' } } });
+    expect(await send(6)).toEqual({ status: 404, body: { error: { code: 'chat_not_found', message: 'no chat 6' } } });
     expect(emu.stats()).toMatchObject({ blocked: 1, notFound: 1, accepted: 0 });
   });
 
