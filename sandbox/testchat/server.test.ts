@@ -172,4 +172,49 @@ describe('testchat emulator', () => {
     expect((await pending).status).toBe(200);
     expect(emu.server.requests[0]?.status).toBe(200);
   });
+
+  it('edits a message, keeping what it said before, and refuses an edit of a message it does not have', async () => {
+    const emu = await start({ token: 't1' });
+    await send(1, 'first');
+    const patch = (id: string, text: string) => fetch(`${emu.url}/v1/messages/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: 'Bearer t1' }, body: JSON.stringify({ text }) });
+    expect((await patch('1', 'second')).status).toBe(200);
+    expect(emu.messages[0]).toMatchObject({ text: 'second', earlier: ['first'] });
+    expect(emu.transcript('1')).toEqual(['first', 'second']);
+    expect(await (await patch('99', 'x')).json()).toEqual({ error: { code: 'unknown_message', message: 'no message 99' } });
+  });
+
+  it('keeps buttons with a message, and without buttons refuses a message carrying some', async () => {
+    const post = (url: string, body: unknown) => fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t2' }, body: JSON.stringify(body) });
+    const withButtons = await start({ token: 't2' });
+    const buttons = [[{ label: 'Pay', url: 'http://127.0.0.1:1/pay' }, { label: 'VIP', data: 'plan:vip' }]];
+    expect((await post(withButtons.url, { chat: '1', text: 'Plans', buttons })).status).toBe(200);
+    expect(withButtons.messages[0]?.buttons).toEqual(buttons);
+    await expect(withButtons.pressButton('1', '1', 'plan:other')).rejects.toThrow(/no button plan:other/);
+    await withButtons.stop();
+    const plain = await start({ token: 't2', buttons: false });
+    const refused = await post(plain.url, { chat: '1', text: 'Plans', buttons });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: 'buttons_unsupported' } });
+    expect(plain.messages).toEqual([]);
+  });
+
+  it('lets the bot manage gated chats and roles below its own, refusing the rest with a code', async () => {
+    const emu = await start({ token: 't3' });
+    emu.access.createChat('vip');
+    emu.access.createTenant('g', { botPosition: 5 });
+    emu.access.setRole('g', 'low', 4);
+    emu.access.setRole('g', 'high', 5);
+    emu.access.addTenantMember('g', 'u1');
+    const call = async (method: string, path: string) => {
+      const res = await fetch(`${emu.url}${path}`, { method, headers: { authorization: 'Bearer t3' } });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    expect(await call('PUT', '/v1/chats/vip/members/u1')).toEqual({ status: 200, body: { member: true, changed: true } });
+    expect(await call('GET', '/v1/chats/vip/members/u1')).toEqual({ status: 200, body: { member: true, changed: false } });
+    expect(await call('PUT', '/v1/tenants/g/members/u1/roles/low')).toEqual({ status: 200, body: { has_role: true, changed: true } });
+    expect(await call('PUT', '/v1/tenants/g/members/u1/roles/high')).toMatchObject({ status: 403, body: { error: { code: 'hierarchy' } } });
+    expect(await call('PUT', '/v1/tenants/g/members/u2/roles/low')).toMatchObject({ status: 404, body: { error: { code: 'unknown_member' } } });
+    expect(await call('PUT', '/v1/chats/nope/members/u1')).toMatchObject({ status: 404, body: { error: { code: 'chat_not_found' } } });
+    expect(await call('GET', '/v1/tenants/g/members/u1')).toEqual({ status: 200, body: { roles: ['low'] } });
+  });
 });
