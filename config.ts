@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
-import type { PlatformLimits, RateWindow } from './core/delivery/chat-platform';
+import type { PlatformWindows, RateWindow } from './core/delivery/chat-platform';
 import { SignalcastError } from './core/errors';
 import type { PlatformName } from './core/types';
 import type { HttpLimits } from './server/connections';
@@ -153,8 +153,8 @@ export interface Config {
   planningCacheSize: number;
   /** HTTP timeouts and the connection cap. */
   http: HttpLimits;
-  /** Settings that override a platform's default limits. */
-  rateOverrides: Partial<Record<PlatformName, Partial<PlatformLimits>>>;
+  /** Settings that replace windows of the limits a platform's adapter declares (ChatPlatform.defaultLimits). */
+  rateOverrides: Partial<Record<PlatformName, PlatformWindows>>;
   /** `mode`: how updates arrive (TELEGRAM_MODE): long polling, or a webhook at PUBLIC_URL/webhooks/telegram. inviteMode: how personal invite links admit (bots/telegram/access.ts InviteMode). */
   telegram: { token: string | undefined; apiRoot: string | undefined; mode: 'polling' | 'webhook'; webhookSecret: string | undefined; operatorIds: string[]; inviteMode: 'join_request' | 'member_limit' };
   stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
@@ -188,8 +188,8 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
   return toConfig(parsed.data as Env);
 }
 
-function rates(e: Env, prefix: 'TELEGRAM' | 'TESTCHAT'): Partial<PlatformLimits> {
-  const out: Partial<PlatformLimits> = {};
+function rates(e: Env, prefix: 'TELEGRAM' | 'TESTCHAT'): PlatformWindows {
+  const out: PlatformWindows = {};
   const overall = e[`${prefix}_RATE_OVERALL`];
   const perChat = e[`${prefix}_RATE_PER_CHAT`];
   const perGroup = e[`${prefix}_RATE_PER_GROUP`];

@@ -1,10 +1,9 @@
-// Access on Telegram for the running service: the stores, the gate on the bot's Api, the reconciler, the job runner, the billing follow-up and the event handler.
-import type { Api } from 'grammy';
-import { TelegramAccessGate, type InviteMode } from '../bots/telegram/access';
+// Access for the running service: the stores, the adapters' gates, the reconciler, the job runner, the billing follow-up and the event handler.
 import { createAccessEventHandler } from '../core/access/inbound';
 import { AccessJobRunner, type AccessJobRunnerOptions } from '../core/access/job-runner';
 import type { AccessJob, EnqueuedJob } from '../core/access/jobs';
-import { outboxNoticeSink } from '../core/access/notices';
+import { outboxNoticeSink, type NoticeSink } from '../core/access/notices';
+import type { AccessGate } from '../core/access/ports';
 import { sendNewInviteLinks, type NewLinksReport } from '../core/access/new-links';
 import { AccessReconciler } from '../core/access/reconciler';
 import { createSubscriptionHook, type OnSubscriptionChanged } from '../core/access/subscription-hook';
@@ -28,41 +27,49 @@ export interface AccessQueue {
   /** Billing's transactional writer and follow-up: the subscription change, its access job and its message commit together. */
   writer: SqliteSubscriptionWriter;
   followUp: OnSubscriptionChanged;
+  /** Where gates' messages go: queued in the outbox, then the dispatcher is woken. */
+  notices: NoticeSink;
 }
 
-/** Builds the access job queue on the database; `poke` wakes whoever carries the jobs and notices out (nobody in the CLI). */
-export function createAccessQueue(deps: { db: Db; plans: PlansConfig; clock: Clock; platforms: readonly PlatformName[]; poke?: (() => void) | undefined }): AccessQueue {
+/**
+ * Builds the access job queue on the database for the gated `platforms`; `poke` wakes whoever
+ * carries the jobs and notices out (nobody in the CLI).
+ */
+export function createAccessQueue(deps: {
+  db: Db; plans: PlansConfig; clock: Clock; platforms: readonly PlatformName[];
+  poke?: (() => void) | undefined; pokeDispatcher?: (() => void) | undefined;
+  directMessages?: ((platform: PlatformName) => boolean) | undefined;
+}): AccessQueue {
   const { db, plans, clock } = deps;
   const store = new SqliteAccessStore({ db, clock });
   const jobs = new SqliteAccessJobStore({ db });
-  const outbox = new SqliteNoticeOutbox({ db });
+  const outbox = new SqliteNoticeOutbox({ db, directMessages: deps.directMessages });
   const followUp = createSubscriptionHook({
     jobs, outbox, plans, clock, platforms: deps.platforms, poke: deps.poke, account: (accountId) => store.accessAccountNow(accountId),
   });
-  return { store, jobs, outbox, writer: new SqliteSubscriptionWriter({ db, clock }), followUp };
+  const notices = outboxNoticeSink({ outbox, clock, poke: deps.pokeDispatcher });
+  return { store, jobs, outbox, writer: new SqliteSubscriptionWriter({ db, clock }), followUp, notices };
 }
 
 export interface AccessWiringDeps {
-  db: Db;
-  /** grammy's Api, pointed at Telegram or the emulator. */
-  api: Api;
+  /** The queue the gates were built on (their notices and tracked memberships). */
+  queue: AccessQueue;
+  /** The running adapters' gates, one per platform. */
+  gates: readonly AccessGate[];
+  /** The running platforms a person can be written to privately (billing notices). */
+  directPlatforms: readonly PlatformName[];
   plans: PlansConfig;
   clock: Clock;
   audit: AuditLog;
   logger: Logger;
-  /** Wakes the dispatcher after a notice is queued. */
-  pokeDispatcher?: (() => void) | undefined;
   /** The runner's deadline, backoff and limits (defaults: 30 s, 5 s doubling to 5 min, 10 attempts). */
   jobs?: Omit<AccessJobRunnerOptions, 'jobs' | 'reconciler' | 'clock' | 'logger'> | undefined;
   /** How long /grant waits to say what became of the access (default 3 s). */
   commandWaitMs?: number | undefined;
-  /** How personal invite links admit (TELEGRAM_INVITE_MODE). Default: join requests. */
-  inviteMode?: InviteMode | undefined;
 }
 
 /** Everything access offers the rest of the wiring. */
 export interface AccessWiring extends AccessQueue {
-  gate: TelegramAccessGate;
   reconciler: AccessReconciler;
   runner: AccessJobRunner;
   /** Join requests and membership changes from the bot. */
@@ -73,7 +80,7 @@ export interface AccessWiring extends AccessQueue {
   enqueue(accountId: string, trigger: string, actor: string, reason?: string): EnqueuedJob;
   /** /join: revokes the person's unused invite links and sends new ones while entitled. */
   newInviteLinks: (person: { platform: PlatformName; platformUserId: string }) => Promise<NewLinksReport>;
-  /** Queues `text` for every Telegram identity of the account, by direct message; false when none can take it. */
+  /** Queues `text` for every identity of the account on a running platform, by direct message; false when none can take it. */
   notify(accountId: string, text: string): Promise<boolean>;
 }
 
@@ -92,18 +99,9 @@ export function describeJob(job: AccessJob | null): string {
 }
 
 export function createAccess(deps: AccessWiringDeps): AccessWiring {
-  const { db, api, plans, clock, audit } = deps;
+  const { queue, gates, plans, clock, audit } = deps;
   const logger = deps.logger.child({ component: 'access' });
-  // Called only after everything below is built (by a subscription change or a queued notice).
-  const poke = () => {
-    runner.poke();
-    deps.pokeDispatcher?.();
-  };
-  const queue = createAccessQueue({ db, plans, clock, platforms: ['telegram'], poke });
-  const { store, jobs, outbox } = queue;
-  const notices = outboxNoticeSink({ outbox, clock, poke: deps.pokeDispatcher });
-  const gate = new TelegramAccessGate({ api, store, clock, logger, notices, inviteMode: deps.inviteMode });
-  const gates = [gate];
+  const { store, jobs, notices } = queue;
   const reconciler = new AccessReconciler({ store, gates, plans, clock, audit, logger });
   const runner = new AccessJobRunner({ ...deps.jobs, jobs, reconciler, clock, logger: logger.child({ component: 'access-jobs' }) });
   const enqueue = (accountId: string, trigger: string, actor: string, reason?: string): EnqueuedJob => {
@@ -114,7 +112,6 @@ export function createAccess(deps: AccessWiringDeps): AccessWiring {
   const waitMs = deps.commandWaitMs ?? 3_000;
   return {
     ...queue,
-    gate,
     reconciler,
     runner,
     enqueue,
@@ -132,7 +129,7 @@ export function createAccess(deps: AccessWiringDeps): AccessWiring {
       return describeJob(current);
     },
     async notify(accountId, text) {
-      const [account] = await store.listAccessAccounts({ platforms: ['telegram'], accountId });
+      const [account] = await store.listAccessAccounts({ platforms: [...deps.directPlatforms], accountId });
       let sent = false;
       for (const identity of account?.identities ?? []) {
         const result = await notices({ accountId, platform: identity.platform, platformUserId: identity.platformUserId }, { topic: 'billing', text });

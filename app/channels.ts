@@ -11,8 +11,9 @@ export const CHANNEL_CONTENT: ContentKind[] = ['alert', 'rationale', 'snapshot']
  * Adds a channel destination for each of the plans' telegramChatIds that has none yet (an existing
  * one, even disabled by the operator, is left alone). Returns the chat ids it added.
  */
-export async function ensurePlanChannels(deps: { accounts: AccountStore; plans: PlansConfig; logger: Logger }): Promise<string[]> {
+export async function ensurePlanChannels(deps: { accounts: AccountStore; plans: PlansConfig; platforms: readonly string[]; logger: Logger }): Promise<string[]> {
   const added: string[] = [];
+  if (!deps.platforms.includes('telegram')) return added;
   for (const plan of deps.plans.plans) {
     for (const chatId of plan.telegramChatIds) {
       const recipient = { platform: 'telegram' as const, chatId };

@@ -28,6 +28,7 @@ export interface CommandWiringDeps {
   logger: Logger;
   operatorIds: Partial<Record<PlatformName, readonly string[]>>;
   deepLinks?: CommandDeps['deepLinks'];
+  appLabels?: CommandDeps['appLabels'];
   onEntitlementChanged?: CommandDeps['onEntitlementChanged'];
   newInviteLinks?: CommandDeps['newInviteLinks'];
   onPublished?: ((outcome: PublishOutcome) => void) | undefined;
@@ -50,6 +51,7 @@ export function createCommandDeps(deps: CommandWiringDeps): CommandDeps {
     logger: deps.logger.child({ component: 'commands' }),
     operatorIds: deps.operatorIds,
     deepLinks: deps.deepLinks,
+    appLabels: deps.appLabels,
     onEntitlementChanged: deps.onEntitlementChanged,
     newInviteLinks: deps.newInviteLinks,
     onPublished: deps.onPublished,

@@ -1,5 +1,4 @@
-// The CLI's stores on an open database, with access (when Telegram is configured) and billing (when Stripe is).
-import { Api } from 'grammy';
+// The CLI's stores on an open database, with access (when a platform with gated access is configured) and billing (when Stripe is).
 import { createBillingService, createStripeClient } from '../billing';
 import type { CliContext } from '../cli/program';
 import type { Config } from '../config';
@@ -16,23 +15,34 @@ import { SqliteReferralStore } from '../db/stores/referral-store';
 import { SqliteSignalStore } from '../db/stores/signal-store';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
 import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } from './access';
+import { buildAdapters } from './adapters/build';
+import { ADAPTERS, type AdapterRow } from './adapters/table';
 
 /**
  * The stores the CLI commands use. The plans file is read only by the commands that need it, and
  * nothing outside is contacted until a command calls it (access and billing are built lazily).
  */
-export function createContext(config: Config, db: Db, clock: Clock = systemClock, logger: Logger = silentLogger): CliContext {
+export function createContext(config: Config, db: Db, clock: Clock = systemClock, logger: Logger = silentLogger, rows: readonly AdapterRow[] = ADAPTERS): CliContext {
   const audit = new SqliteAuditLog({ db, clock });
   let plans: PlansConfig | undefined;
   const getPlans = () => (plans ??= loadPlans(config.plansFile));
   let signals: SqliteSignalStore | undefined;
-  const { token, apiRoot } = config.telegram;
   const { secretKey, apiBase, webhookSecret } = config.stripe;
-  let access: AccessWiring | undefined;
-  const getAccess = (api: Api) => (access ??= createAccess({ db, api, plans: getPlans(), clock, audit, logger, inviteMode: config.telegram.inviteMode }));
+  // Which configured platforms gate access: their rows say, without building anything.
+  const configured = rows.filter((row) => row.settings(config) !== null);
+  const gated = configured.filter((row) => row.gated).map((row) => row.name);
   // Jobs written here are carried out by the running service (it looks for new ones every 30 s).
   let queue: AccessQueue | undefined;
-  const getQueue = () => (queue ??= createAccessQueue({ db, plans: getPlans(), clock, platforms: token ? ['telegram'] : [] }));
+  const getQueue = () => (queue ??= createAccessQueue({ db, plans: getPlans(), clock, platforms: gated }));
+  let access: AccessWiring | undefined;
+  const getAccess = () => {
+    if (access) return access;
+    const q = getQueue();
+    const adapters = buildAdapters(configured, config, { logger, clock, access: { store: q.store, notices: q.notices }, publicUrl: config.publicUrl });
+    const gates = [...adapters.values()].flatMap((a) => (a.gate ? [a.gate] : []));
+    const directPlatforms = [...adapters.values()].filter((a) => a.capabilities.directMessages).map((a) => a.name);
+    return (access = createAccess({ queue: q, gates, directPlatforms, plans: getPlans(), clock, audit, logger }));
+  };
   return {
     clock,
     audit,
@@ -41,10 +51,9 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
       return (signals ??= new SqliteSignalStore({ db, clock, plans: getPlans(), bands: config.bands }));
     },
     deliveries: new SqliteDeliveryStore({ db, clock, audit }),
-    access: token
-      ? { reconcile: (options) => getAccess(new Api(token, apiRoot ? { apiRoot } : {})).reconciler.reconcile({ actor: 'cli', ...options }) }
-      : null,
-    accessJobs: token ? new SqliteAccessJobStore({ db }) : null,
+    platforms: rows.map((row) => row.name),
+    access: gated.length > 0 ? { reconcile: (options) => getAccess().reconciler.reconcile({ actor: 'cli', ...options }) } : null,
+    accessJobs: gated.length > 0 ? new SqliteAccessJobStore({ db }) : null,
     billing: secretKey
       ? {
           reconcile: (options) => createBillingService({
@@ -60,7 +69,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
             publicUrl: config.publicUrl ?? `http://127.0.0.1:${config.port}`,
             // A repaired subscription moves access too, as the webhook would have: its access job commits with it.
             writer: getQueue().writer,
-            followUp: token ? getQueue().followUp : undefined,
+            followUp: gated.length > 0 ? getQueue().followUp : undefined,
           }).reconcile(options),
         }
       : undefined,

@@ -1,13 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TelegramStartError} from '../bots/telegram';
 import { createTelegramBot, type TelegramBot } from '../bots/telegram';
-import { loadConfig } from '../config';
 import { silentLogger } from '../core/logger';
 import { until } from '../core/testing/until';
 import { startTelegramEmulator, type TelegramEmulator } from '../sandbox/telegram';
 import { recordingLogger } from '../core/testing/logger';
 import { createPlatformStarter } from './platform-starter';
-import { createTelegram } from './platforms';
 
 const classify = (err: unknown) => {
   const failure = (err as TelegramStartError).failure;
@@ -79,28 +77,5 @@ describe('starting Telegram without letting its outage block the service', () =>
     await starter.stop();
     await starting;
     expect(starter.status()).toBe('stopped');
-  });
-});
-
-describe('createTelegram', () => {
-  it('keeps long polling when PUBLIC_URL is set, and takes a webhook only with TELEGRAM_MODE=webhook', () => {
-    const env = { TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', PUBLIC_URL: 'https://signals.example.com' };
-    const deps = { logger: silentLogger, onEvent: async () => [] };
-    expect(createTelegram(loadConfig(env), deps)?.mode).toBe('polling');
-    expect(createTelegram(loadConfig({ ...env, TELEGRAM_MODE: 'webhook' }), deps)?.webhook?.url).toBe('https://signals.example.com/webhooks/telegram');
-  });
-
-  it('registers a menu without /link when Telegram is the only chat app', async () => {
-    const emu = await startTelegramEmulator();
-    try {
-      const bot = createTelegram(loadConfig({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot }), { logger: silentLogger, onEvent: async () => [] });
-      await bot?.start();
-      await bot?.stop();
-      const menu = emu.commands().map((c) => c.command);
-      expect(menu).toContain('subscribe');
-      expect(menu).not.toContain('link');
-    } finally {
-      await emu.stop();
-    }
   });
 });

@@ -1,8 +1,7 @@
-// Composes the running service from its settings: stores, platforms, dispatcher, HTTP, the Telegram bot, billing, access and schedules.
+// Composes the running service from its settings: stores, the platform adapters (from the adapter table), dispatcher, HTTP, billing, access and schedules.
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { BillingService } from '../billing';
-import { registerTelegramWebhook, TelegramStartError, toTelegramFailure, type TelegramBot } from '../bots/telegram';
 import type { EventHandler } from '../core/inbound/types';
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
@@ -11,6 +10,7 @@ import { SignalcastError } from '../core/errors';
 import { Dispatcher } from '../core/delivery/dispatcher';
 import { createRetryPolicy } from '../core/delivery/retry-policy';
 import type { Logger } from '../core/logger';
+import type { PlatformName } from '../core/types';
 import { loadPlans, type PlansConfig } from '../core/plans';
 import { startCheckpointer, type Checkpointer } from '../db/checkpointer';
 import { openDatabase, toSqlitePath, type Db } from '../db/client';
@@ -25,13 +25,14 @@ import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
 import type { Cron, Schedules } from '../schedules';
 import { PromMetrics } from '../server/metrics';
 import { createReadiness, databaseCheck } from '../server/readiness';
+import { fastifyRegistrar } from '../server/adapter-routes';
 import { buildServer } from '../server/server';
-import { createAccess, type AccessWiring, type AccessWiringDeps } from './access';
+import { createAccess, createAccessQueue, type AccessWiring, type AccessWiringDeps } from './access';
 import { createBilling, unconfiguredBilling } from './billing';
 import { ensurePlanChannels } from './channels';
 import { createCommandDeps, routeEvents } from './commands';
-import { createPlatformStarter, type PlatformStarter } from './platform-starter';
-import { createSendingPlatforms, createTelegram } from './platforms';
+import { ADAPTERS, type AdapterRow } from './adapters/table';
+import { buildAdapters, startersFor, type RunningAdapters } from './adapters/build';
 import { withDeadline } from './deadline';
 import { startSchedules } from './schedules';
 
@@ -48,6 +49,8 @@ export interface ServiceOptions {
   cron?: Cron | undefined;
   /** The access job runner's deadline and backoff (see AccessJobRunnerOptions); defaults otherwise. */
   accessJobs?: AccessWiringDeps['jobs'];
+  /** The adapter table; ADAPTERS (app/adapters/table.ts) unless a test adds a platform of its own. */
+  adapters?: readonly AdapterRow[] | undefined;
 }
 
 /** The running service's parts, for main and for tests that drive it. */
@@ -56,16 +59,17 @@ export interface Service {
   readonly db: Db;
   readonly plans: PlansConfig;
   readonly dispatcher: Dispatcher;
-  readonly telegram: TelegramBot | null;
+  /** The configured platforms' adapters, by name. */
+  readonly adapters: RunningAdapters;
   readonly billing: BillingService | null;
   readonly access: AccessWiring | null;
   /** What this service delivers (and so what the plans tell subscribers they get). */
   readonly capabilities: Capabilities;
   /** The server's own URL (loopback when listening on every interface), once started. */
   readonly url: string | undefined;
-  /** Starts sending, listens, starts the bot (after listening: a webhook needs the route) and the schedules; returns the URL. */
+  /** Starts sending, listens, starts the adapters (after listening: a webhook needs the route) and the schedules; returns the URL. */
   start(): Promise<string>;
-  /** Readiness 503, schedules off, the bot stops receiving, HTTP closes, sends in flight finish, the database closes (when opened here). */
+  /** Readiness 503, schedules off, the adapters stop receiving, HTTP closes, sends in flight finish, the database closes (when opened here). */
   stop(): Promise<void>;
 }
 
@@ -106,11 +110,27 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     db, clock, plans, bands: config.bands, logger: logger.child({ component: 'signals' }), metrics, maxCachedCandidates: config.planningCacheSize,
   });
 
-  // The bot needs its event handler now; the handler needs billing and access, which need the bot's Api.
-  let onEvent: EventHandler = async () => [];
-  const telegram = createTelegram(config, { logger, onEvent: (event) => onEvent(event) });
-  const platforms = createSendingPlatforms(config);
-  if (telegram) platforms.set('telegram', telegram.platform);
+  // The gates' notices and memberships live in the access queue; which platforms it covers is known once the adapters are built.
+  const gated: PlatformName[] = [];
+  let access: AccessWiring | null = null;
+  // Set once the dispatcher exists (a notice can only be queued after start).
+  let pokeDispatcher = () => {};
+  const queue = createAccessQueue({
+    db, plans, clock, platforms: gated,
+    poke: () => {
+      access?.runner.poke();
+      pokeDispatcher();
+    },
+    pokeDispatcher: () => pokeDispatcher(),
+    directMessages: (platform) => adapters.get(platform)?.capabilities.directMessages ?? false,
+  });
+  const rows = options.adapters ?? ADAPTERS;
+  const adapters = buildAdapters(rows, config, {
+    logger, clock, access: { store: queue.store, notices: queue.notices }, publicUrl: config.publicUrl,
+  });
+  const platforms = new Map([...adapters].map(([name, adapter]) => [name, adapter.sender]));
+  const gates = [...adapters.values()].flatMap((a) => (a.gate ? [a.gate] : []));
+  gated.push(...gates.map((g) => g.platform));
 
   const dispatcher = new Dispatcher({
     store: deliveries,
@@ -124,21 +144,12 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     limits: config.rateOverrides,
     shutdownTimeoutMs: config.delivery.shutdownTimeoutMs,
   });
-  // Telegram starts in the background when it cannot be reached at first: /readyz names it until it works.
-  const telegramStarter: PlatformStarter | null = telegram ? createPlatformStarter({
-    name: 'telegram',
-    attempt: (signal) => telegram.start(signal),
-    classify: (err) => {
-      const failure = err instanceof TelegramStartError ? err.failure : toTelegramFailure(err);
-      return { permanent: failure.tokenRefused, cause: failure.cause };
-    },
-    logger: logger.child({ component: 'telegram' }),
-  }) : null;
-  const telegramCheck = () => {
-    const status = telegramStarter?.status() ?? 'ok';
-    return status === 'ok' && telegram?.receiveFailure ? telegram.receiveFailure : status;
-  };
-  const readiness = createReadiness({ database: databaseCheck(db), ...(telegramStarter ? { telegram: telegramCheck } : {}) });
+  pokeDispatcher = () => dispatcher.poke();
+  // The bots need their event handler at start; the handler needs billing and access, built below.
+  let onEvent: EventHandler = async () => [];
+  // Each adapter starts in the background when it cannot be reached at first: /readyz names it until it works.
+  const starters = startersFor(adapters, (event) => onEvent(event), logger);
+  const readiness = createReadiness({ database: databaseCheck(db), ...starters.checks });
   const app = buildServer({
     signals,
     apiKeys: new SqliteApiKeyStore({ db, clock }),
@@ -154,8 +165,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     consolePort: config.sandbox ? config.consolePort : undefined,
   });
 
-  const access = telegram
-    ? createAccess({ db, api: telegram.api, plans, clock, audit, logger, inviteMode: config.telegram.inviteMode, pokeDispatcher: () => dispatcher.poke(), jobs: { stopTimeoutMs: Math.min(2_000, config.delivery.shutdownTimeoutMs / 3), ...options.accessJobs } })
+  const directPlatforms = [...adapters.values()].filter((a) => a.capabilities.directMessages).map((a) => a.name);
+  access = gates.length > 0
+    ? createAccess({ queue, gates, directPlatforms, plans, clock, audit, logger, jobs: { stopTimeoutMs: Math.min(2_000, config.delivery.shutdownTimeoutMs / 3), ...options.accessJobs } })
     : null;
   let url: string | undefined;
   const billing = createBilling(config.stripe, {
@@ -175,7 +187,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     },
   });
   if (billing) billing.registerRoutes(app);
-  if (telegram?.webhook) registerTelegramWebhook(app, telegram, telegram.webhook.secret);
+  const registrar = fastifyRegistrar(app);
+  for (const adapter of adapters.values()) adapter.routes?.(registrar);
 
   // What the plans may promise: the platforms running here, payments if Stripe is set (see core/capabilities.ts).
   const capabilities = currentCapabilities([...platforms.keys()], billing !== null);
@@ -189,8 +202,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     audit,
     clock,
     logger,
-    operatorIds: { telegram: config.telegram.operatorIds },
-    deepLinks: telegram ? { telegram: (payload) => telegram.deepLink(payload) ?? '' } : undefined,
+    operatorIds: Object.fromEntries([...adapters].map(([name, a]) => [name, a.operatorIds])),
+    deepLinks: Object.fromEntries([...adapters].map(([name, a]) => [name, (payload: string) => a.deepLink(payload) ?? ''])),
+    appLabels: Object.fromEntries(rows.map((row) => [row.name, row.label])),
     onEntitlementChanged: access?.onEntitlementChanged,
     newInviteLinks: access?.newInviteLinks,
     onPublished: () => dispatcher.poke(),
@@ -204,12 +218,12 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   let checkpointer: Checkpointer | undefined;
 
   return {
-    app, db, plans, dispatcher, telegram, billing, access, capabilities,
+    app, db, plans, dispatcher, adapters, billing, access, capabilities,
     get url() {
       return url;
     },
     async start() {
-      if (telegram) await ensurePlanChannels({ accounts, plans, logger });
+      await ensurePlanChannels({ accounts, plans, platforms: [...adapters.keys()], logger });
       // The service's own database file is checkpointed from a worker thread, off the publish path.
       const path = toSqlitePath(config.databaseUrl);
       if (ownsDb && path !== ':memory:') checkpointer = startCheckpointer({ path, connection: db.$client, logger: logger.child({ component: 'checkpoint' }) });
@@ -230,9 +244,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       });
       // Listening on every interface: the loopback address is the one the emulators may call.
       url = config.host === '0.0.0.0' || config.host === '::' ? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` : listened;
-      // A refused token fails the start (it cannot fix itself); an unreachable Telegram is retried in the background.
-      await telegramStarter?.start();
-      // A stop that came during the first attempt at Telegram: start nothing more.
+      // A refused token fails the start (it cannot fix itself); an unreachable platform is retried in the background.
+      await starters.start();
+      // A stop that came during the first attempt at a platform: start nothing more.
       if (stopping) return url;
       schedules = startSchedules({
         billing: billing ? (o) => billing.reconcile(o) : undefined,
@@ -257,8 +271,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         readiness.markShuttingDown();
         clearInterval(keepWarm);
         await step('the schedules', () => schedules?.stop());
-        await step('the Telegram start under way', () => telegramStarter?.stop());
-        await step('the Telegram bot', () => telegram?.stop());
+        await step('the platform starts under way', () => starters.stop());
+        // Side by side, each bounded: a platform that hangs holds no other.
+        await Promise.all([...adapters.values()].map((a) => step(`the ${a.label} bot`, () => a.stop())));
         await step('the HTTP server', () => app.close());
         await step('the access jobs', () => access?.runner.stop());
         if (started) await step('the sends in flight', () => dispatcher.stop());

@@ -54,15 +54,33 @@ export type DeliveryErrorKind = 'rate_limited' | 'temporary' | 'permanent';
 export type PermanentReason = 'blocked' | 'chat_not_found' | 'forbidden' | 'bad_request' | 'unauthorized';
 
 /**
+ * Who a platform's 429 holds back: one chat ('chat'), every chat of one tenant (a guild, a
+ * workspace: 'tenant'), every send through one route bucket ('route'), or the whole platform ('global').
+ */
+export type RateLimitScope = 'chat' | 'tenant' | 'route' | 'global';
+
+/** What a rate-limited DeliveryError says besides its message and wait. */
+export interface RateLimitedFields {
+  scope: RateLimitScope;
+  /** With scope 'route': the bucket the platform named (a route bucket id or a method name). */
+  bucket?: string | undefined;
+  platformCode?: string | undefined;
+  cause?: unknown;
+}
+
+/**
  * A failed send, as a platform adapter reports it.
- * - rate_limited: wait `retryAfterMs` (the whole platform when `global`), then try again; not an attempt.
+ * - rate_limited: wait `retryAfterMs`, then try again; not an attempt. `scope` says who waits.
  * - temporary: retry with backoff.
  * - permanent: do not retry; disable the destination.
  */
 export class DeliveryError extends SignalcastError {
   readonly kind: DeliveryErrorKind;
   readonly retryAfterMs: number | undefined;
-  readonly global: boolean;
+  /** rate_limited only: who the platform holds back. */
+  readonly scope: RateLimitScope | undefined;
+  /** rate_limited with scope 'route' only: the bucket the platform named, when it named one. */
+  readonly bucket: string | undefined;
   readonly reason: PermanentReason | undefined;
   /** The platform's own error code or description, for the log and the audit trail. */
   readonly platformCode: string | undefined;
@@ -70,20 +88,21 @@ export class DeliveryError extends SignalcastError {
   private constructor(
     kind: DeliveryErrorKind,
     message: string,
-    fields: { retryAfterMs?: number; global?: boolean; reason?: PermanentReason; platformCode?: string; cause?: unknown },
+    fields: { retryAfterMs?: number; scope?: RateLimitScope; bucket?: string | undefined; reason?: PermanentReason; platformCode?: string | undefined; cause?: unknown },
   ) {
     const code = kind === 'rate_limited' ? 'delivery_rate_limited' : kind === 'temporary' ? 'delivery_temporary' : 'delivery_permanent';
     super(code, message, { cause: fields.cause });
     this.name = 'DeliveryError';
     this.kind = kind;
     this.retryAfterMs = fields.retryAfterMs;
-    this.global = fields.global ?? false;
+    this.scope = fields.scope;
+    this.bucket = fields.bucket;
     this.reason = fields.reason;
     this.platformCode = fields.platformCode;
   }
 
-  static rateLimited(message: string, retryAfterMs: number, opts: { global?: boolean; platformCode?: string; cause?: unknown } = {}): DeliveryError {
-    return new DeliveryError('rate_limited', message, { ...opts, retryAfterMs });
+  static rateLimited(message: string, retryAfterMs: number, fields: RateLimitedFields): DeliveryError {
+    return new DeliveryError('rate_limited', message, { ...fields, retryAfterMs });
   }
 
   static temporary(message: string, opts: { platformCode?: string; cause?: unknown } = {}): DeliveryError {

@@ -1,6 +1,6 @@
 // The behaviour every ChatPlatform must have, written once and run against each adapter with its emulator.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatPlatform } from '../../core/delivery/chat-platform';
+import type { ChatPlatform, RateLimitScope } from '../../core/delivery/chat-platform';
 import { DeliveryError } from '../../core/errors';
 import type { Recipient, Signal } from '../../core/types';
 
@@ -13,8 +13,11 @@ export interface ContractHarness {
   blockedRecipient: Recipient;
   /** A chat that does not exist. */
   missingRecipient: Recipient;
-  /** The next send is answered with a rate limit carrying this retry_after. */
-  injectRateLimit(retryAfterSeconds: number): void;
+  /**
+   * The next send is answered with a rate limit carrying this retry_after, in `scope` (one of the
+   * adapter's `defaultLimits.retryAfterScopes`); without one, the platform's ordinary 429.
+   */
+  injectRateLimit(retryAfterSeconds: number, scope?: RateLimitScope): void;
   /** The next send is answered with this 5xx status. */
   injectServerError(status: number): void;
   /** The texts the chat received, as a person sees them (markup applied, not shown). */
@@ -78,6 +81,28 @@ export function describeChatPlatformContract(name: string, setup: () => Promise<
       const err = await failure(h.platform.send(to, { kind: 'alert', signal: signal() }));
       expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3_000 });
       expect(await h.received(to)).toEqual([]);
+    });
+
+    it('declares its limits: windows with a positive limit and length, and the scopes its 429s name', () => {
+      const { retryAfterScopes, perRoute, ...windows } = h.platform.defaultLimits;
+      expect(retryAfterScopes.length).toBeGreaterThan(0);
+      for (const scope of retryAfterScopes) expect(['chat', 'tenant', 'route', 'global']).toContain(scope);
+      for (const w of [...Object.values(windows), ...Object.values(perRoute ?? {})]) {
+        if (w === undefined) continue;
+        expect(Number.isInteger(w.limit) && w.limit > 0 && w.windowMs > 0).toBe(true);
+      }
+    });
+
+    it('honours retry-after in each declared scope: the 429 comes back as that scope, with its wait', async () => {
+      const scopes = h.platform.defaultLimits.retryAfterScopes;
+      for (const [i, scope] of scopes.entries()) {
+        h.injectRateLimit(2, scope);
+        const to = h.recipient(String(110 + i));
+        const err = await failure(h.platform.send(to, { kind: 'alert', signal: signal() }));
+        expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 2_000, scope });
+        if (scope !== 'route') expect(err.bucket).toBeUndefined();
+        expect(await h.received(to)).toEqual([]);
+      }
     });
 
     it('turns a server error into temporary', async () => {

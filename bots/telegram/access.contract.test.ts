@@ -1,12 +1,11 @@
 // The access contract on Telegram: TelegramAccessGate (real grammy Api, real SQLite, the outbox) against the Telegram emulator.
 import { describeAccessContract } from '../contract/access-contract';
 import { startAccessWorld, type AccessWorld } from './access.fixtures';
-
-/** Telegram gates chat membership, with join requests and personal invite links as its ways in. */
-const DECLARED = ['chat', 'join_request', 'invite_link'] as const;
+import { TELEGRAM_CAPABILITIES } from './adapter';
 const userIdOf = (n: number) => 7000 + n;
 
-describeAccessContract('telegram', DECLARED, async () => {
+// Telegram gates chat membership, with join requests and personal invite links as its ways in.
+describeAccessContract('telegram', TELEGRAM_CAPABILITIES.access, async () => {
   const world: AccessWorld = await startAccessWorld();
   return {
     gate: world.gate,

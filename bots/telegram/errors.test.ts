@@ -11,7 +11,7 @@ const grammyError = (error_code: number, description: string, parameters: Record
 describe('toDeliveryError', () => {
   it('turns 429 into rate_limited with parameters.retry_after in milliseconds', () => {
     expect(toDeliveryError(grammyError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }))).toMatchObject({
-      kind: 'rate_limited', retryAfterMs: 7_000, global: false, platformCode: '429', message: 'Too Many Requests: retry after 7',
+      kind: 'rate_limited', retryAfterMs: 7_000, scope: 'chat', platformCode: '429', message: 'Too Many Requests: retry after 7',
     });
   });
 

@@ -35,7 +35,8 @@ function networkReason(err: HttpError): string {
 
 /**
  * Maps a failed Bot API call:
- * - 429: rate_limited, with parameters.retry_after in ms;
+ * - 429: rate_limited, with parameters.retry_after in ms, scope 'chat': Telegram's 429 names no scope, and
+ *   as far as the bot can tell it refuses the chat it was sending to (see limits.ts);
  * - 403 "bot was blocked by the user" or "user is deactivated": permanent 'blocked'; other 403s
  *   ("bot was kicked", "bot can't initiate conversation"): permanent 'forbidden';
  * - 400 "chat not found": permanent 'chat_not_found'; other 400s: permanent 'bad_request';
@@ -52,7 +53,7 @@ export function toDeliveryError(err: unknown, token?: string): DeliveryError {
     switch (err.error_code) {
       case 429: {
         const seconds = err.parameters?.retry_after;
-        return DeliveryError.rateLimited(description, Math.max(0, (typeof seconds === 'number' ? seconds : 1) * 1000), opts);
+        return DeliveryError.rateLimited(description, Math.max(0, (typeof seconds === 'number' ? seconds : 1) * 1000), { ...opts, scope: 'chat' });
       }
       case 403:
         return DeliveryError.permanent(description, /blocked by the user|user is deactivated/i.test(description) ? 'blocked' : 'forbidden', opts);

@@ -1,34 +1,30 @@
 // The inbound contract on Telegram: the real grammy bot (long polling) against the Telegram emulator.
 import type { InlineKeyboardButton } from 'grammy/types';
-import type { EventHandler } from '../../core/inbound/types';
+import { sendNowNoticeSink } from '../../core/access/notices';
+import { systemClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
-import type { PlatformCapabilities } from '../../core/platform/adapter';
+import { openMemoryDatabase } from '../../db/client';
+import { SqliteAccessStore } from '../../db/stores/access-store';
 import { startTelegramEmulator } from '../../sandbox/telegram';
 import { describeInboundContract } from '../contract/inbound-contract';
-import { createTelegramBot, type TelegramBot } from './index';
-
-/** What Telegram can do, as its adapter declares it (here until the adapter in app's table is the bot's). */
-const TELEGRAM_CAPABILITIES: PlatformCapabilities = {
-  buttons: true, edits: true, threads: true, ephemeral: false, images: true, directMessages: true, maxMessageLength: 4096, markup: 'html',
-  access: ['chat', 'join_request', 'invite_link'],
-};
+import { createTelegramAdapter } from './adapter';
 
 const userIdOf = (n: number) => 5000 + n;
 
 describeInboundContract('telegram', async () => {
   // The real clock: two replies in a second meet Telegram's per-chat limit, and the bot waits it out as it would.
   const emu = await startTelegramEmulator({ botUsername: 'signalcast_contract_bot' });
-  let bot: TelegramBot | undefined;
-  return {
-    adapter: {
-      name: 'telegram',
-      capabilities: TELEGRAM_CAPABILITIES,
-      async start(onEvent: EventHandler) {
-        bot = createTelegramBot({ token: emu.token, apiRoot: emu.apiRoot, logger: silentLogger, pollingTimeoutSeconds: 1, onEvent });
-        await bot.start();
-      },
-      stop: async () => bot?.stop(),
+  const db = openMemoryDatabase();
+  const adapter = createTelegramAdapter(
+    { token: emu.token, apiRoot: emu.apiRoot, mode: 'polling', operatorIds: [], inviteMode: 'join_request' },
+    {
+      logger: silentLogger, clock: systemClock, publicUrl: undefined, platforms: ['telegram'],
+      access: { store: new SqliteAccessStore({ db, clock: systemClock }), notices: sendNowNoticeSink(new Map()) },
     },
+    { pollingTimeoutSeconds: 1 },
+  );
+  return {
+    adapter,
     person: (n) => ({ userId: String(userIdOf(n)), chat: { platform: 'telegram', chatId: String(userIdOf(n)) } }),
     say: async (p, text) => void emu.userSends(Number(p.userId), text),
     pressButton: async (p, messageId, data) => void emu.userPressesButton(Number(p.userId), Number(messageId), data),
@@ -39,6 +35,9 @@ describeInboundContract('telegram', async () => {
     })),
     // The emulator keeps each message as it is now; Telegram declares no deadline, so no edit history is needed.
     transcript: (p) => emu.sentMessages(Number(p.chat.chatId)).map((m) => m.text ?? ''),
-    stop: () => emu.stop(),
+    stop: async () => {
+      await emu.stop();
+      db.$client.close();
+    },
   };
 });

@@ -4,6 +4,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Api, Bot } from 'grammy';
 import type { BotCommand, Update } from 'grammy/types';
 import { SignalcastError } from '../../core/errors';
+import { AdapterStartError } from '../../core/platform/errors';
 import type { Logger } from '../../core/logger';
 import { OPERATOR_COMMANDS, PUBLIC_COMMANDS, type CommandInfo } from '../commands/help';
 import { describeForLog, scrubToken } from './errors';
@@ -17,18 +18,17 @@ export { TelegramPlatform, toChatId, type TelegramPlatformOptions } from './plat
 export { toDeliveryError, scrubToken } from './errors';
 export { escapeHtml, renderAlert, renderOutbound } from './render';
 export { toInboundEvent } from './inbound';
-export { ALLOWED_UPDATES, registerTelegramWebhook, TELEGRAM_WEBHOOK_PATH, type WebhookTarget } from './receiver';
+export { ALLOWED_UPDATES, telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH, type WebhookTarget } from './receiver';
 export { CALL_TIMEOUT_MS, toTelegramFailure, type TelegramFailure } from './network';
 
-/** One attempt to start the bot failed: why, and whether trying again can help. */
-export class TelegramStartError extends SignalcastError {
-  readonly failure: TelegramFailure;
+/** One attempt to start the bot failed: why, and whether trying again can help (a refused token cannot). */
+export class TelegramStartError extends AdapterStartError {
+  declare readonly failure: TelegramFailure & { permanent: boolean };
   constructor(failure: TelegramFailure) {
-    super(failure.tokenRefused ? 'config_invalid' : 'internal', failure.tokenRefused
+    super(failure.tokenRefused
       ? `TELEGRAM_BOT_TOKEN: Telegram refused the token (${failure.cause}); copy it again from @BotFather`
-      : `Telegram could not be reached: ${failure.cause}`);
+      : `Telegram could not be reached: ${failure.cause}`, { ...failure, permanent: failure.tokenRefused });
     this.name = 'TelegramStartError';
-    this.failure = failure;
   }
 }
 

@@ -16,7 +16,11 @@ describeChatPlatformContract('telegram', async () => {
     },
     blockedRecipient: { platform: 'telegram', chatId: '900' },
     missingRecipient: { platform: 'telegram', chatId: '-1009999999999' },
-    injectRateLimit: (seconds) => emu.failNext({ kind: 'rate_limit', retryAfterSeconds: seconds }, { method: 'sendMessage' }),
+    // Telegram's 429 names no scope: the adapter reports it as the chat's (bots/telegram/limits.ts), the only scope it declares.
+    injectRateLimit: (seconds, scope) => {
+      if (scope !== undefined && scope !== 'chat') throw new Error(`Telegram's 429 cannot name the scope '${scope}'`);
+      emu.failNext({ kind: 'rate_limit', retryAfterSeconds: seconds }, { method: 'sendMessage' });
+    },
     injectServerError: (status) => emu.failNext({ kind: 'server_error', status }, { method: 'sendMessage' }),
     received: (to) => emu.sentMessages(Number(to.platform === 'telegram' ? to.chatId : NaN)).map((m) => m.text ?? m.caption ?? ''),
     stop: () => emu.stop(),

@@ -2,11 +2,11 @@
 import { InputFile, type Api } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { ChatPlatform, PlatformLimits, SendResult } from '../../core/delivery/chat-platform';
-import { DEFAULT_LIMITS } from '../../core/delivery/default-limits';
 import { DeliveryError } from '../../core/errors';
 import { silentLogger, type Logger } from '../../core/logger';
 import type { OutboundMessage, Recipient } from '../../core/types';
 import { describeForLog, isEntityParseError, toDeliveryError } from './errors';
+import { TELEGRAM_LIMITS } from './limits';
 import { renderOutbound, type TelegramOutbound } from './render';
 
 export interface TelegramPlatformOptions {
@@ -27,7 +27,7 @@ export function toChatId(chatId: string): number | string {
  */
 export class TelegramPlatform implements ChatPlatform {
   readonly name = 'telegram' as const;
-  readonly defaultLimits: PlatformLimits = DEFAULT_LIMITS.telegram;
+  readonly defaultLimits: PlatformLimits = TELEGRAM_LIMITS;
   private readonly api: Api;
   private readonly logger: Logger;
 

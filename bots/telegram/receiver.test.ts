@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../sandbox/telegram/test-client';
 import { botWorld, type BotWorld } from './bot.fixtures';
-import { registerTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from './receiver';
+import { fastifyRegistrar } from '../../server/adapter-routes';
+import { telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH } from './receiver';
 
 const SECRET = 'hook_Secret-123';
 
@@ -28,12 +29,12 @@ describe('Telegram webhook mode', () => {
     app = rawBodyServer();
     // The route is registered before listening (fastify's rule); the bot, which needs the port, comes after.
     const late: { world?: BotWorld } = {};
-    registerTelegramWebhook(app, {
+    fastifyRegistrar(app).add(telegramWebhookRoute({
       get ready() {
         return late.world?.bot.ready ?? false;
       },
       handleUpdate: async (u) => late.world?.bot.handleUpdate(u),
-    }, SECRET);
+    }, SECRET));
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address() as { port: number };
     const world = await botWorld({ bot: { webhook: { publicUrl: `http://127.0.0.1:${address.port}`, secret: SECRET } }, start: false });

@@ -2,7 +2,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { FastifyInstance } from 'fastify';
+import type { AdapterResponse, AdapterRoute } from '../../core/platform/adapter';
 import type { Logger } from '../../core/logger';
 import { describeForLog } from './errors';
 import { toApiSignal } from './network';
@@ -87,15 +87,13 @@ function sameSecret(given: unknown, secret: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** An update from the request body: fastify's parsed JSON, or the raw bytes main's server keeps. */
-function readUpdate(body: unknown): Update | undefined {
-  let value = body;
-  if (Buffer.isBuffer(value) || typeof value === 'string') {
-    try {
-      value = JSON.parse(value.toString());
-    } catch {
-      return undefined;
-    }
+/** An update from the raw request body. */
+function readUpdate(body: Buffer): Update | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
   }
   const id = (value as { update_id?: unknown } | null)?.update_id;
   return typeof id === 'number' && Number.isInteger(id) ? (value as Update) : undefined;
@@ -108,20 +106,26 @@ export interface WebhookTarget {
   handleUpdate(update: Update): Promise<void>;
 }
 
+const refuse = (status: number, code: string, message: string): AdapterResponse => ({ status, body: { error: { code, message } } });
+
 /**
  * POST /webhooks/telegram: 401 unless X-Telegram-Bot-Api-Secret-Token matches, 400 for a body that
  * is not an update, 503 before the bot has started (Telegram retries), else 200 once handled. A
  * failure inside the bot is logged and still answered 200, so one bad update is not retried forever.
  */
-export function registerTelegramWebhook(app: FastifyInstance, bot: WebhookTarget, secret: string): void {
-  app.post(TELEGRAM_WEBHOOK_PATH, async (request, reply) => {
-    if (!sameSecret(request.headers['x-telegram-bot-api-secret-token'], secret)) {
-      return reply.code(401).send({ error: { code: 'unauthorized', message: 'wrong or missing X-Telegram-Bot-Api-Secret-Token' } });
-    }
-    const update = readUpdate(request.body);
-    if (!update) return reply.code(400).send({ error: { code: 'validation_failed', message: 'expected a Telegram Update as JSON' } });
-    if (!bot.ready) return reply.code(503).send({ error: { code: 'not_ready', message: 'the bot is starting' } });
-    await bot.handleUpdate(update);
-    return reply.code(200).send({ ok: true });
-  });
+export function telegramWebhookRoute(bot: WebhookTarget, secret: string): AdapterRoute {
+  return {
+    method: 'POST',
+    path: TELEGRAM_WEBHOOK_PATH,
+    async handle(request) {
+      if (!sameSecret(request.headers['x-telegram-bot-api-secret-token'], secret)) {
+        return refuse(401, 'unauthorized', 'wrong or missing X-Telegram-Bot-Api-Secret-Token');
+      }
+      const update = readUpdate(request.rawBody);
+      if (!update) return refuse(400, 'validation_failed', 'expected a Telegram Update as JSON');
+      if (!bot.ready) return refuse(503, 'not_ready', 'the bot is starting');
+      await bot.handleUpdate(update);
+      return { status: 200, body: { ok: true } };
+    },
+  };
 }

@@ -15,7 +15,7 @@ describeAccessContract('testchat', declared, async () => {
   emulator.access.createTenant(TENANT, { botPosition: BOT_POSITION });
   // The gate's messages go straight out through the adapter's own sender, so the emulator shows them.
   const sender = createTestchatAdapter({ url, token }, { logger: silentLogger }).sender;
-  const adapter = createTestchatAdapter({ url, token }, { logger: silentLogger, notices: sendNowNoticeSink(new Map([['testchat', sender]])) });
+  const adapter = createTestchatAdapter({ url, token }, { logger: silentLogger, access: { notices: sendNowNoticeSink(new Map([['testchat', sender]])) } });
   let next = 1;
   return {
     gate: adapter.gate!,

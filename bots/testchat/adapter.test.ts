@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sendNowNoticeSink } from '../../core/access/notices';
 import type { InboundEvent } from '../../core/inbound/types';
 import { silentLogger } from '../../core/logger';
-import { AdapterStartError, type PlatformAdapter } from '../../core/platform/adapter';
+import type { PlatformAdapter } from '../../core/platform/adapter';
+import { AdapterStartError } from '../../core/platform/errors';
 import { startTestchat, TestchatEmulator } from '../../sandbox/testchat/server';
 import { serveRoutes, type RouteServer } from '../contract/route-server';
 import { createTestchatAdapter, TESTCHAT_WEBHOOK_PATH, type TestchatAdapterSettings } from './adapter';
@@ -22,7 +23,7 @@ describe('testchat adapter', () => {
     cleanups.push(() => routes.close());
     const sender = createTestchatAdapter({ url, token }, { logger: silentLogger }).sender;
     const adapter: PlatformAdapter = createTestchatAdapter({ url, token, publicUrl: routes.url, ...settings }, {
-      logger: silentLogger, notices: sendNowNoticeSink(new Map([['testchat', sender]])),
+      logger: silentLogger, access: { notices: sendNowNoticeSink(new Map([['testchat', sender]])) },
     });
     adapter.routes?.(routes.registrar);
     const events: InboundEvent[] = [];
@@ -118,9 +119,9 @@ describe('testchat adapter', () => {
     const refused = createTestchatAdapter({ url, token: 'wrong-token' }, { logger: silentLogger });
     const err = await refused.start(async () => undefined).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdapterStartError);
-    expect(err).toMatchObject({ permanent: true, message: expect.stringContaining('TESTCHAT_TOKEN') });
+    expect(err).toMatchObject({ failure: { permanent: true }, message: expect.stringContaining('TESTCHAT_TOKEN') });
     const unreachable = createTestchatAdapter({ url: 'http://127.0.0.1:9', token: 'x' }, { logger: silentLogger });
-    expect(await unreachable.start(async () => undefined).catch((e: unknown) => e)).toMatchObject({ permanent: false });
+    expect(await unreachable.start(async () => undefined).catch((e: unknown) => e)).toMatchObject({ failure: { permanent: false } });
   });
 
   it('makes a deep link once started, and refuses unusable settings naming them', async () => {

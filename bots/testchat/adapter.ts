@@ -5,7 +5,8 @@ import { DeliveryError, SignalcastError } from '../../core/errors';
 import { respondWithAck, type ReplyChannel } from '../../core/inbound/ack';
 import type { EventHandler, InboundEvent } from '../../core/inbound/types';
 import type { Logger } from '../../core/logger';
-import { AdapterStartError, type AdapterRequest, type AdapterResponse, type PlatformAdapter, type PlatformCapabilities, type RouteRegistrar } from '../../core/platform/adapter';
+import type { AdapterContext, AdapterRequest, AdapterResponse, PlatformAdapter, PlatformCapabilities, RouteRegistrar } from '../../core/platform/adapter';
+import { AdapterStartError } from '../../core/platform/errors';
 import type { Recipient } from '../../core/types';
 import { TestchatAccessGate } from './access';
 import { networkReason, readError } from './errors';
@@ -24,7 +25,7 @@ export interface TestchatAdapterSettings {
   url: string;
   /** TESTCHAT_TOKEN: the bearer token of every call, and the key the webhook's signatures are checked with. */
   token: string;
-  /** The service's public base URL: at start the webhook is registered at <publicUrl>/webhooks/testchat. None: the adapter only sends. */
+  /** Where the webhook is served (the service's PUBLIC_URL by default): at start it is registered at <publicUrl>/webhooks/testchat. None: the adapter only sends. */
   publicUrl?: string | undefined;
   /** Testchat user ids of the operators. */
   operatorIds?: readonly string[] | undefined;
@@ -34,10 +35,11 @@ export interface TestchatAdapterSettings {
   timeoutMs?: number | undefined;
 }
 
-export interface TestchatAdapterContext {
+/** What the service gives the factory (AdapterContext); only the logger is needed, so tests can build it bare. */
+export interface TestchatAdapterContext extends Partial<Omit<AdapterContext, 'logger' | 'access'>> {
   logger: Logger;
   /** Where the access gate's messages go; without it the adapter has no gate. */
-  notices?: NoticeSink | undefined;
+  access?: { notices: NoticeSink } | undefined;
   /** Measures the quick acknowledgement's deadline. Default the system clock. */
   clock?: Clock | undefined;
 }
@@ -60,10 +62,14 @@ export function checkTestchatSettings(settings: { url: string; token: string }):
   return { url, token: settings.token };
 }
 
+const failedStart = (message: string, permanent: boolean) => new AdapterStartError(message, { permanent, cause: message });
+const unreachable = (err: unknown) => failedStart(`testchat could not be reached: ${networkReason(err)}`, false);
+
 /** Builds the adapter; contacts nothing until `start`. Throws a config_invalid error naming a bad setting. */
 export function createTestchatAdapter(settings: TestchatAdapterSettings, ctx: TestchatAdapterContext): PlatformAdapter {
   const { url, token } = checkTestchatSettings(settings);
-  const publicUrl = settings.publicUrl ? checkUrl('PUBLIC_URL', settings.publicUrl) : undefined;
+  const publicBase = settings.publicUrl ?? ctx.publicUrl;
+  const publicUrl = publicBase ? checkUrl('PUBLIC_URL', publicBase) : undefined;
   const logger = ctx.logger;
   const clock = ctx.clock ?? systemClock;
   const api = new TestchatApi({ url, token, timeoutMs: settings.timeoutMs });
@@ -138,7 +144,7 @@ export function createTestchatAdapter(settings: TestchatAdapterSettings, ctx: Te
     label: 'Testchat',
     capabilities,
     sender: new TestchatPlatform(api),
-    gate: ctx.notices ? new TestchatAccessGate({ api, notices: ctx.notices, logger }) : undefined,
+    gate: ctx.access ? new TestchatAccessGate({ api, notices: ctx.access.notices, logger }) : undefined,
     operatorIds: settings.operatorIds ?? [],
     routes(registrar: RouteRegistrar) {
       registrar.add({ method: 'POST', path: TESTCHAT_WEBHOOK_PATH, handle: webhook });
@@ -148,16 +154,16 @@ export function createTestchatAdapter(settings: TestchatAdapterSettings, ctx: Te
       try {
         me = await api.call('GET', api.url('/v1/me'));
       } catch (err) {
-        throw new AdapterStartError(`testchat could not be reached: ${networkReason(err)}`, { permanent: false, cause: err });
+        throw unreachable(err);
       }
-      if (me.status === 401) throw new AdapterStartError('TESTCHAT_TOKEN: testchat refused the token', { permanent: true });
-      if (me.status !== 200) throw new AdapterStartError(`testchat answered ${me.status}: ${readError(me.status, me.json).message}`, { permanent: false });
+      if (me.status === 401) throw new AdapterStartError('TESTCHAT_TOKEN: testchat refused the token', { permanent: true, cause: 'the token was refused' });
+      if (me.status !== 200) throw failedStart(`testchat answered ${me.status}: ${readError(me.status, me.json).message}`, false);
       username = String((me.json as { username?: unknown }).username ?? 'bot');
       if (publicUrl) {
         const set = await api.call('PUT', api.url('/v1/webhook'), { url: `${publicUrl}${TESTCHAT_WEBHOOK_PATH}` }).catch((err: unknown) => {
-          throw new AdapterStartError(`testchat could not be reached: ${networkReason(err)}`, { permanent: false, cause: err });
+          throw unreachable(err);
         });
-        if (set.status !== 200) throw new AdapterStartError(`testchat refused the webhook: ${readError(set.status, set.json).message}`, { permanent: set.status === 400 });
+        if (set.status !== 200) throw failedStart(`testchat refused the webhook: ${readError(set.status, set.json).message}`, set.status === 400);
       }
       onEvent = handler;
       logger.info({ username, webhook: publicUrl !== undefined }, `testchat bot ${username} started`);

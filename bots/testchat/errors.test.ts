@@ -6,11 +6,19 @@ const body = (code: string, message = code, extra: Record<string, unknown> = {})
 describe('toDeliveryError', () => {
   it('turns rate_limited into rate_limited with its retry-after in milliseconds, for the chat by default', () => {
     const err = toDeliveryError(429, body('rate_limited', 'too many messages to this chat: retry after 3 s', { scope: 'chat', retry_after_ms: 3_000 }));
-    expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3_000, global: false, platformCode: 'rate_limited', message: 'too many messages to this chat: retry after 3 s' });
+    expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3_000, scope: 'chat', platformCode: 'rate_limited', message: 'too many messages to this chat: retry after 3 s' });
   });
 
-  it('pauses the whole platform when the scope is global', () => {
-    expect(toDeliveryError(429, body('rate_limited', 'slow down', { scope: 'global', retry_after_ms: 1_000 }))).toMatchObject({ kind: 'rate_limited', global: true });
+  it('gives a 429 the scope the platform names, with the bucket of a route', () => {
+    expect(toDeliveryError(429, body('rate_limited', 'slow down', { scope: 'global', retry_after_ms: 1_000 }))).toMatchObject({ kind: 'rate_limited', scope: 'global' });
+    expect(toDeliveryError(429, body('rate_limited', 'slow down', { scope: 'tenant', retry_after_ms: 1_000 }))).toMatchObject({ kind: 'rate_limited', scope: 'tenant', bucket: undefined });
+    expect(toDeliveryError(429, body('rate_limited', 'slow down', { scope: 'route', bucket: 'send-message', retry_after_ms: 1_000 })))
+      .toMatchObject({ kind: 'rate_limited', scope: 'route', bucket: 'send-message' });
+  });
+
+  it('treats a 429 with no scope, or one it does not know, as the chat\'s', () => {
+    expect(toDeliveryError(429, body('rate_limited', 'slow down', { retry_after_ms: 1_000 }))).toMatchObject({ scope: 'chat' });
+    expect(toDeliveryError(429, body('rate_limited', 'slow down', { scope: 'planet', retry_after_ms: 1_000 }))).toMatchObject({ scope: 'chat' });
   });
 
   it('turns blocked and chat_not_found into permanent failures, and missing_permission into "forbidden"', () => {

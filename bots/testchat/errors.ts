@@ -1,12 +1,14 @@
 // Turns testchat's error answers and network failures into the core's DeliveryErrors and access failure codes: the one place its codes are read.
 import type { AccessFailureCode } from '../../core/access/ports';
-import { DeliveryError } from '../../core/errors';
+import { DeliveryError, type RateLimitScope } from '../../core/errors';
 
-/** Testchat's error body: {error: {code, message, scope?, retry_after_ms?}}. */
+/** Testchat's error body: {error: {code, message, scope?, bucket?, retry_after_ms?}}. */
 export interface TestchatError {
   code: string;
   message: string;
-  scope?: 'chat' | 'tenant' | 'route' | 'global' | undefined;
+  scope?: RateLimitScope | undefined;
+  /** With scope 'route': the bucket that is limited. */
+  bucket?: string | undefined;
   retryAfterMs?: number | undefined;
 }
 
@@ -19,12 +21,14 @@ export function readError(status: number, body: unknown): TestchatError {
     code: e.code,
     message: typeof e.message === 'string' && e.message ? e.message : e.code,
     scope,
+    bucket: scope === 'route' && typeof e.bucket === 'string' ? e.bucket : undefined,
     retryAfterMs: typeof e.retry_after_ms === 'number' && e.retry_after_ms >= 0 ? e.retry_after_ms : undefined,
   };
 }
 
 /**
- * Maps a refused send: rate_limited to rate_limited with its retry-after and scope; blocked and
+ * Maps a refused send: rate_limited to rate_limited with its retry-after and the scope it names
+ * (the chat's when it names none it knows, with the bucket of a route); blocked and
  * chat_not_found to permanent (the destination is disabled); missing_permission to permanent
  * 'forbidden'; anything else (5xx, invalid_request about one message, unreadable answers) to
  * temporary. A 401 is temporary too: a refused token is the bot's problem, not the destination's.
@@ -34,8 +38,7 @@ export function toDeliveryError(status: number, body: unknown): DeliveryError {
   // A server error's status says more than its code.
   const platformCode = status >= 500 ? String(status) : e.code;
   if (status === 429 || e.code === 'rate_limited') {
-    // Until DeliveryError carries a scope, a 'global' scope pauses the whole platform and every other pauses the chat.
-    return DeliveryError.rateLimited(e.message, e.retryAfterMs ?? 1_000, { global: e.scope === 'global', platformCode });
+    return DeliveryError.rateLimited(e.message, e.retryAfterMs ?? 1_000, { scope: e.scope ?? 'chat', bucket: e.bucket, platformCode });
   }
   if (e.code === 'blocked') return DeliveryError.permanent(e.message, 'blocked', { platformCode });
   if (e.code === 'chat_not_found') return DeliveryError.permanent(e.message, 'chat_not_found', { platformCode });

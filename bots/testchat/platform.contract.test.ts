@@ -11,7 +11,7 @@ describeChatPlatformContract('testchat', async () => {
     recipient: (chatId) => ({ platform: 'testchat', chatId }),
     blockedRecipient: { platform: 'testchat', chatId: '900' },
     missingRecipient: { platform: 'testchat', chatId: '404' },
-    injectRateLimit: (seconds) => emulator.failNext({ kind: 'rate_limit', retryAfterSeconds: seconds }),
+    injectRateLimit: (seconds, scope) => emulator.failNext(scope ? { kind: 'rate_limit', retryAfterSeconds: seconds, scope } : { kind: 'rate_limit', retryAfterSeconds: seconds }),
     injectServerError: (status) => emulator.failNext({ kind: 'server_error', status }),
     received: (to) => emulator.messages.filter((m) => to.platform === 'testchat' && m.chatId === to.chatId).map((m) => m.text),
     stop: () => emulator.stop(),

@@ -1,10 +1,10 @@
 // The test platform's ChatPlatform: POST /v1/messages (and PATCH to edit), answers mapped to DeliveryErrors.
 import type { ChatPlatform, PlatformLimits, SendResult } from '../../core/delivery/chat-platform';
-import { DEFAULT_LIMITS } from '../../core/delivery/default-limits';
 import { DeliveryError } from '../../core/errors';
 import type { OutboundMessage, Recipient } from '../../core/types';
 import { networkError, toDeliveryError } from './errors';
 import { createJsonClient, type JsonAnswer, type JsonCall } from './http-client';
+import { TESTCHAT_LIMITS } from './limits';
 import { renderText, type WireMessage } from './render';
 
 export interface TestchatPlatformOptions {
@@ -46,7 +46,7 @@ export class TestchatApi {
 
 export class TestchatPlatform implements ChatPlatform {
   readonly name = 'testchat' as const;
-  readonly defaultLimits: PlatformLimits = DEFAULT_LIMITS.testchat;
+  readonly defaultLimits: PlatformLimits = TESTCHAT_LIMITS;
   readonly api: TestchatApi;
 
   constructor(options: TestchatPlatformOptions | TestchatApi) {

@@ -11,13 +11,13 @@ import { startTestchat, type TestchatEmulator, type TestchatOptions } from '../.
 import { FakeClock } from '../clock';
 import type { DeliveryOutcome, Metrics } from '../metrics';
 import { recordingLogger, type LogRecord } from '../testing/logger';
-import type { PlatformName } from '../types';
-import type { PlatformLimits } from './chat-platform';
+import { recipientKey, type PlatformName, type Recipient } from '../types';
+import type { PlatformWindows } from './chat-platform';
 import { Dispatcher, type DispatcherOptions } from './dispatcher';
 import { createRetryPolicy } from './retry-policy';
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
-const TESTCHAT_LIMITS: PlatformLimits = {
+const TESTCHAT_LIMITS: PlatformWindows = {
   overall: { limit: 30, windowMs: 1_000 },
   perChat: { limit: 1, windowMs: 1_000 },
   perGroup: { limit: 20, windowMs: 60_000 },
@@ -42,7 +42,7 @@ interface Harness {
 let current: Harness | undefined;
 
 /** Per-chat limits loose enough that only the backoff decides when a retry goes out. */
-const LOOSE: PlatformLimits = { ...TESTCHAT_LIMITS, perChat: { limit: 10, windowMs: 1_000 } };
+const LOOSE: PlatformWindows = { ...TESTCHAT_LIMITS, perChat: { limit: 10, windowMs: 1_000 } };
 const loosePerChat = { emulator: { limits: LOOSE }, dispatcher: { limits: { testchat: LOOSE } } };
 
 async function harness(options: { emulator?: TestchatOptions; dispatcher?: Partial<DispatcherOptions>; maxAttempts?: number } = {}): Promise<Harness> {
@@ -210,6 +210,44 @@ describe('Dispatcher', () => {
     await h.advance(1);
     expect(h.emulator.messages).toHaveLength(3);
     expect(h.emulator.stats()).toMatchObject({ violations: 0, injected429: 1 });
+  });
+
+  it('pauses every send of a route bucket the platform names, which is every send when the adapter names no routes', async () => {
+    const h = await harness({ dispatcher: { concurrency: 1 } });
+    const people = seedSubscribers(h.db, { count: 3, now: T0 });
+    people.destinationIds.forEach((destinationId) =>
+      insertDelivery(h.db, { destinationId, contentId: h.signalId, dueAt: T0 }));
+    h.emulator.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'route', bucket: 'send-message' });
+    await h.dispatcher.start();
+    await h.settle();
+    expect(h.emulator.messages).toHaveLength(0);
+    await h.advance(1_999);
+    expect(h.emulator.messages).toHaveLength(0);
+    await h.advance(1);
+    expect(h.emulator.messages).toHaveLength(3);
+    expect(h.logs.some((l) => l.obj.scope === 'route' && l.obj.bucket === 'send-message')).toBe(true);
+    expect(h.emulator.stats()).toMatchObject({ violations: 0, injected429: 1 });
+  });
+
+  it('pauses every chat of the tenant a 429 names, and no other chat', async () => {
+    const h = await harness({ dispatcher: { concurrency: 1 } });
+    const people = seedSubscribers(h.db, { count: 4, now: T0 });
+    const tenants = ['w1', 'w1', 'w2', undefined];
+    people.destinationIds.forEach((destinationId, i) => {
+      const recipient: Recipient = { platform: 'testchat', chatId: people.chatIds[i]!, tenant: tenants[i] };
+      h.db.update(destinations).set({ address: recipient, recipientKey: recipientKey(recipient) }).where(eq(destinations.id, destinationId)).run();
+    });
+    const ids = people.destinationIds.map((destinationId) => insertDelivery(h.db, { destinationId, contentId: h.signalId, dueAt: T0 }));
+    h.emulator.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'tenant' }, { chatId: people.chatIds[0]! });
+    await h.dispatcher.start();
+    await h.settle();
+    expect(ids.map((id) => h.stateOf(id))).toEqual(['pending', 'pending', 'sent', 'sent']);
+    await h.advance(1_999);
+    expect(h.stateOf(ids[1]!)).toBe('pending');
+    await h.advance(1);
+    expect(ids.map((id) => getDelivery(h.db, id).state)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(getDelivery(h.db, ids[1]!).sentAt).toBe(T0 + 2_000);
+    expect(h.emulator.stats()).toMatchObject({ violations: 0, injected429: 1, accepted: 4 });
   });
 
   it('disables a destination the platform refuses for good, skips its other deliveries and audits it', async () => {

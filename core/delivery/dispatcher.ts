@@ -6,8 +6,8 @@ import type { PlatformName } from '../types';
 import type { ChatPlatform } from './chat-platform';
 import type { ContentResolver } from './content';
 import { resolveLimits, type RateOverrides } from './default-limits';
-import type { DeliveryResult, DeliveryStore, DueCursor } from './ports';
-import { RateLimiter, type RateLimiterOptions } from './rate-limiter';
+import type { DeliveryResult, DeliveryStore, DueCursor, DueDelivery } from './ports';
+import { RateLimiter, type RateLimiterOptions, type SendKey } from './rate-limiter';
 import { ResultBuffer } from './result-buffer';
 import type { RetryPolicy } from './retry-policy';
 import { sendDelivery, type SendJob, type SenderDeps } from './sender';
@@ -233,12 +233,14 @@ export class Dispatcher {
         cursor = row;
         if (!active.has(row.platform) || this.disabling.has(row.destinationId)) continue;
         const limiter = this.limiters.get(row.platform) as RateLimiter;
-        const admission = limiter.tryAcquire(row.recipientKey, row.isGroup, now);
+        const platform = this.o.platforms.get(row.platform) as ChatPlatform;
+        const send = sendKeyOf(row, platform);
+        const admission = limiter.tryAcquire(send, now);
         if (admission.ok) {
-          jobs.push({ row, grant: admission.grant, limiter, platform: this.o.platforms.get(row.platform) as ChatPlatform });
+          jobs.push({ row, send, grant: admission.grant, limiter, platform });
           continue;
         }
-        if (admission.scope === 'platform') active.delete(row.platform);
+        if (admission.scope === 'global') active.delete(row.platform);
         blocked(admission.waitMs);
       }
       if (rows.length < page) return true;
@@ -291,4 +293,15 @@ export class Dispatcher {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** Who a delivery's send concerns in the limiter: its chat, its tenant (when the recipient has one) and its route bucket. */
+function sendKeyOf(row: DueDelivery, platform: ChatPlatform): SendKey {
+  const tenant = row.recipient.tenant;
+  return {
+    chat: row.recipientKey,
+    isGroup: row.isGroup,
+    tenant: tenant === undefined || tenant === '' ? undefined : tenant,
+    route: platform.routeOf?.(row.recipient),
+  };
 }

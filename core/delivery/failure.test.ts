@@ -12,7 +12,7 @@ const policy = createRetryPolicy({ maxAttempts: 8, random: () => 0.5 });
 
 describe('failureOutcome', () => {
   it('reschedules a rate-limited send at retry_after and penalises only that chat', () => {
-    expect(failureOutcome(row, DeliveryError.rateLimited('Too Many Requests', 3_000, { platformCode: '429' }), 1_000, policy)).toEqual({
+    expect(failureOutcome(row, DeliveryError.rateLimited('Too Many Requests', 3_000, { scope: 'chat', platformCode: '429' }), 1_000, policy)).toEqual({
       result: { type: 'rate_limited', id: 7, at: 1_000, dueAt: 4_000, error: 'Too Many Requests', errorCode: '429' },
       outcome: 'rate_limited',
       penalty: { scope: 'chat', untilMs: 4_000 },
@@ -20,7 +20,11 @@ describe('failureOutcome', () => {
   });
 
   it('penalises the whole platform when the limit is global', () => {
-    expect(failureOutcome(row, DeliveryError.rateLimited('slow', 500, { global: true }), 0, policy).penalty).toEqual({ scope: 'platform', untilMs: 500 });
+    expect(failureOutcome(row, DeliveryError.rateLimited('slow', 500, { scope: 'global' }), 0, policy).penalty).toEqual({ scope: 'global', untilMs: 500 });
+  });
+
+  it('penalises the route bucket the platform named', () => {
+    expect(failureOutcome(row, DeliveryError.rateLimited('slow', 500, { scope: 'route', bucket: 'b1' }), 0, policy).penalty).toEqual({ scope: 'route', untilMs: 500, bucket: 'b1' });
   });
 
   it('retries a temporary failure with the policy\'s backoff and counts the attempt', () => {

@@ -1,5 +1,5 @@
 // Turns one failed send into what to record, which penalty to apply and how to count it.
-import { isDeliveryError, SignalcastError } from '../errors';
+import { isDeliveryError, SignalcastError, type RateLimitScope } from '../errors';
 import type { DeliveryOutcome } from '../metrics';
 import type { DeliveryResult, DueDelivery } from './ports';
 import type { RetryPolicy } from './retry-policy';
@@ -7,8 +7,8 @@ import type { RetryPolicy } from './retry-policy';
 export interface FailureOutcome {
   result: DeliveryResult;
   outcome: DeliveryOutcome;
-  /** A retry_after to honour in the limiter: this chat only, or the whole platform. */
-  penalty?: { scope: 'chat' | 'platform'; untilMs: number };
+  /** A retry_after to honour in the limiter, in the scope the platform named (and the bucket, for a route). */
+  penalty?: { scope: RateLimitScope; untilMs: number; bucket?: string };
 }
 
 /** The error's message and a stable code for the row (the platform's own code when there is one). */
@@ -33,7 +33,9 @@ export function failureOutcome(row: DueDelivery, err: unknown, at: number, polic
       return {
         result: { type: 'rate_limited', id: row.id, at, dueAt: at + decision.delayMs, error, errorCode },
         outcome: 'rate_limited',
-        penalty: { scope: decision.scope, untilMs: at + decision.delayMs },
+        penalty: decision.bucket === undefined
+          ? { scope: decision.scope, untilMs: at + decision.delayMs }
+          : { scope: decision.scope, untilMs: at + decision.delayMs, bucket: decision.bucket },
       };
     case 'retry':
       return { result: { type: 'retry', id: row.id, at, dueAt: at + decision.delayMs, attempts: decision.attempts, error, errorCode }, outcome: 'retry' };

@@ -1,5 +1,5 @@
-// One platform's send limits in memory: overall, per chat and per group windows, plus retry_after penalties.
-import type { PlatformLimits, RateWindow } from './chat-platform';
+// One platform's send limits in memory: overall, per tenant, per route bucket, per chat and per group windows, plus retry_after penalties by scope.
+import type { PlatformLimits, RateLimitScope, RateWindow, RouteRef } from './chat-platform';
 import { SlidingWindow, marginFor } from './sliding-window';
 
 export interface RateLimiterOptions {
@@ -19,34 +19,52 @@ export interface Grant {
   cancel(): boolean;
 }
 
-/** A refusal: wait this long, because of the whole platform or of this chat only. */
+/** A refusal: wait this long, because of the scope named (the whole platform, a tenant, a route bucket or this chat). */
 export interface Blocked {
   ok: false;
   waitMs: number;
-  scope: 'platform' | 'chat';
+  scope: RateLimitScope;
 }
 
 /** What the limiter says about one send: go with a grant, or wait. */
 export type Admission = { ok: true; grant: Grant } | Blocked;
 
-interface ChatState {
-  chat: SlidingWindow | undefined;
+/** Who one send concerns: its chat (recipientKey), whether that is a group, its tenant and its route bucket. */
+export interface SendKey {
+  chat: string;
+  isGroup: boolean;
+  /** The recipient's tenant (a guild, a workspace); absent on platforms without tenants. */
+  tenant?: string | undefined;
+  /** The route bucket (ChatPlatform.routeOf); absent: the platform's one default bucket. */
+  route?: RouteRef | undefined;
+}
+
+/** One keyed scope's state: its window(s), when declared, and its retry_after penalty. */
+interface ScopeState {
+  window: SlidingWindow | undefined;
   group: SlidingWindow | undefined;
   penaltyUntil: number;
 }
 
+/** The bucket of sends whose adapter names none. */
+const DEFAULT_BUCKET = '';
+
 /**
  * Guarantees that in any interval of a window's length no more than its
  * limit of sends start, and no more than its limit arrive wherever between
- * start and answer they arrive (see SlidingWindow). Group chats obey the
- * per-chat and the per-group windows. A chat in penalty blocks only itself; a
- * platform penalty blocks everything. Chats with nothing in flight and
- * nothing left in their windows are forgotten, so memory follows recent
- * traffic only.
+ * start and answer they arrive (see SlidingWindow). A send obeys every
+ * window its platform declares: overall, its tenant's, its route bucket's,
+ * its chat's and (group chats) the group window. A retry_after pauses
+ * exactly the scope the platform named: one chat, every chat of a tenant,
+ * every send of a route bucket, or the whole platform. Chats, tenants and
+ * buckets with nothing in flight, nothing left in their windows and no
+ * penalty are forgotten, so memory follows recent traffic only.
  */
 export class RateLimiter {
-  private readonly overall: SlidingWindow;
-  private readonly chats = new Map<string, ChatState>();
+  private readonly overall: SlidingWindow | undefined;
+  private readonly chats = new Map<string, ScopeState>();
+  private readonly tenants = new Map<string, ScopeState>();
+  private readonly routes = new Map<string, ScopeState>();
   private platformPenaltyUntil = -Infinity;
   private lastSweep = -Infinity;
   private readonly sweepEveryMs: number;
@@ -58,39 +76,55 @@ export class RateLimiter {
   constructor(readonly limits: PlatformLimits, options: RateLimiterOptions = {}) {
     this.ratio = options.marginRatio ?? 0.02;
     this.minMarginMs = options.minMarginMs ?? 5;
-    this.overall = this.window(limits.overall);
-    this.sweepEveryMs = Math.max(limits.perChat.windowMs, 1_000);
+    this.overall = limits.overall && this.window(limits.overall);
+    this.sweepEveryMs = Math.max(limits.perChat?.windowMs ?? 0, 1_000);
   }
 
   /** Milliseconds until the platform as a whole may send again (penalty or overall window); 0 when it may. */
   platformWaitMs(now: number): number {
-    return Math.max(0, this.platformPenaltyUntil - now, this.waitOf(this.overall, now));
+    return Math.max(0, this.platformPenaltyUntil - now, this.overall ? this.waitOf(this.overall, now) : 0);
   }
 
-  /** What a send to `key` at `now` would get, without taking a slot. */
-  check(key: string, isGroup: boolean, now: number): { ok: true } | Blocked {
+  /** What a send at `now` would get, without taking a slot. */
+  check(send: SendKey, now: number): { ok: true } | Blocked {
     const platformWait = this.platformWaitMs(now);
-    if (platformWait > 0) return { ok: false, waitMs: platformWait, scope: 'platform' };
-    const state = this.chats.get(key);
-    if (!state) return { ok: true };
-    const chatWait = Math.max(
-      0,
-      state.penaltyUntil - now,
-      state.chat ? this.waitOf(state.chat, now) : 0,
-      isGroup && state.group ? this.waitOf(state.group, now) : 0,
-    );
-    return chatWait > 0 ? { ok: false, waitMs: chatWait, scope: 'chat' } : { ok: true };
+    if (platformWait > 0) return { ok: false, waitMs: platformWait, scope: 'global' };
+    if (send.tenant !== undefined) {
+      const wait = this.stateWaitMs(this.tenants.get(send.tenant), false, now);
+      if (wait > 0) return { ok: false, waitMs: wait, scope: 'tenant' };
+    }
+    if (this.routes.size > 0) {
+      const wait = this.stateWaitMs(this.routes.get(bucketOf(send)), false, now);
+      if (wait > 0) return { ok: false, waitMs: wait, scope: 'route' };
+    }
+    const wait = this.stateWaitMs(this.chats.get(send.chat), send.isGroup, now);
+    return wait > 0 ? { ok: false, waitMs: wait, scope: 'chat' } : { ok: true };
   }
 
   /** Takes a slot in every window that applies when all allow a send at `now`; otherwise says how long to wait. */
-  tryAcquire(key: string, isGroup: boolean, now: number): Admission {
+  tryAcquire(send: SendKey, now: number): Admission {
     this.sweep(now);
-    const verdict = this.check(key, isGroup, now);
+    const verdict = this.check(send, now);
     if (!verdict.ok) return verdict;
-    const state = this.stateFor(key);
-    state.chat ??= this.window(this.limits.perChat);
-    if (isGroup) state.group ??= this.window(this.limits.perGroup);
-    const windows = isGroup && state.group ? [this.overall, state.chat, state.group] : [this.overall, state.chat];
+    const { perChat, perGroup, perTenant, perRoute } = this.limits;
+    const held: [Map<string, ScopeState>, string, ScopeState][] = [];
+    const windows: SlidingWindow[] = this.overall ? [this.overall] : [];
+    const chat = this.stateFor(this.chats, send.chat);
+    if (perChat) windows.push((chat.window ??= this.window(perChat)));
+    if (send.isGroup && perGroup) windows.push((chat.group ??= this.window(perGroup)));
+    held.push([this.chats, send.chat, chat]);
+    if (perTenant && send.tenant !== undefined) {
+      const tenant = this.stateFor(this.tenants, send.tenant);
+      windows.push((tenant.window ??= this.window(perTenant)));
+      held.push([this.tenants, send.tenant, tenant]);
+    }
+    const routeWindow = send.route && perRoute?.[send.route.route];
+    if (routeWindow) {
+      const bucket = bucketOf(send);
+      const route = this.stateFor(this.routes, bucket);
+      windows.push((route.window ??= this.window(routeWindow)));
+      held.push([this.routes, bucket, route]);
+    }
     for (const w of windows) w.admit();
     let startedAt: number | undefined;
     let open = true;
@@ -98,7 +132,7 @@ export class RateLimiter {
       if (!open) return false;
       open = false;
       for (const w of windows) finish(w);
-      if (!this.chats.has(key)) this.chats.set(key, state);
+      for (const [map, key, state] of held) if (!map.has(key)) map.set(key, state);
       const wake = this.awaitingFinish;
       this.awaitingFinish = false;
       return wake;
@@ -108,7 +142,7 @@ export class RateLimiter {
       grant: {
         start: (at) => {
           startedAt = at;
-          return at >= this.platformPenaltyUntil && at >= state.penaltyUntil;
+          return this.penaltyWaitMs(send, at) === 0;
         },
         finish: (at) => release((w) => w.finish(startedAt ?? at, at)),
         cancel: () => release((w) => w.cancel()),
@@ -116,25 +150,51 @@ export class RateLimiter {
     };
   }
 
-  /** Milliseconds left of the penalties (platform or chat) that hold this chat; 0 when none. */
-  penaltyWaitMs(key: string, now: number): number {
-    return Math.max(0, this.platformPenaltyUntil - now, (this.chats.get(key)?.penaltyUntil ?? -Infinity) - now);
+  /** Milliseconds left of the penalties (platform, tenant, route bucket or chat) that hold this send; 0 when none. */
+  penaltyWaitMs(send: SendKey, now: number): number {
+    const tenant = send.tenant === undefined ? undefined : this.tenants.get(send.tenant);
+    const route = this.routes.size > 0 ? this.routes.get(bucketOf(send)) : undefined;
+    const until = Math.max(
+      this.platformPenaltyUntil,
+      tenant?.penaltyUntil ?? -Infinity,
+      route?.penaltyUntil ?? -Infinity,
+      this.chats.get(send.chat)?.penaltyUntil ?? -Infinity,
+    );
+    return Math.max(0, until - now);
   }
 
-  /** The platform said this chat must wait (retry_after): nothing goes to it before `untilMs`. */
-  penalizeChat(key: string, untilMs: number): void {
-    const state = this.stateFor(key);
-    state.penaltyUntil = Math.max(state.penaltyUntil, untilMs);
-  }
-
-  /** The platform said the limit is global: nothing goes out on this platform before `untilMs`. */
-  penalizePlatform(untilMs: number): void {
-    this.platformPenaltyUntil = Math.max(this.platformPenaltyUntil, untilMs);
+  /**
+   * The platform answered `send` with a retry_after in `scope`: nothing in that scope goes out before
+   * `untilMs`. 'chat' pauses this chat; 'tenant' every chat of its tenant (the whole platform when the
+   * recipient has none: the safe side); 'route' every send of its bucket, and of the bucket the 429
+   * named when that differs; 'global' everything.
+   */
+  penalize(scope: RateLimitScope, send: SendKey, untilMs: number, bucket?: string): void {
+    switch (scope) {
+      case 'global':
+        this.platformPenaltyUntil = Math.max(this.platformPenaltyUntil, untilMs);
+        return;
+      case 'tenant':
+        if (send.tenant === undefined) this.penalize('global', send, untilMs);
+        else extend(this.stateFor(this.tenants, send.tenant), untilMs);
+        return;
+      case 'route':
+        extend(this.stateFor(this.routes, bucketOf(send)), untilMs);
+        if (bucket !== undefined && bucket !== bucketOf(send)) extend(this.stateFor(this.routes, bucket), untilMs);
+        return;
+      case 'chat':
+        extend(this.stateFor(this.chats, send.chat), untilMs);
+    }
   }
 
   /** How many chats the limiter currently remembers. */
   get trackedChats(): number {
     return this.chats.size;
+  }
+
+  /** How many tenants and route buckets the limiter currently remembers. */
+  get trackedScopes(): { tenants: number; routes: number } {
+    return { tenants: this.tenants.size, routes: this.routes.size };
   }
 
   private window(w: RateWindow): SlidingWindow {
@@ -149,21 +209,42 @@ export class RateLimiter {
     return w.spanMs;
   }
 
-  private stateFor(key: string): ChatState {
-    let state = this.chats.get(key);
+  /** The wait a scope's penalty and windows impose; the group window only for group chats. */
+  private stateWaitMs(state: ScopeState | undefined, isGroup: boolean, now: number): number {
+    if (!state) return 0;
+    return Math.max(
+      0,
+      state.penaltyUntil - now,
+      state.window ? this.waitOf(state.window, now) : 0,
+      isGroup && state.group ? this.waitOf(state.group, now) : 0,
+    );
+  }
+
+  private stateFor(map: Map<string, ScopeState>, key: string): ScopeState {
+    let state = map.get(key);
     if (!state) {
-      state = { chat: undefined, group: undefined, penaltyUntil: -Infinity };
-      this.chats.set(key, state);
+      state = { window: undefined, group: undefined, penaltyUntil: -Infinity };
+      map.set(key, state);
     }
     return state;
   }
 
-  /** Forgets chats with nothing in flight, nothing left in their windows and no penalty. */
+  /** Forgets chats, tenants and buckets with nothing in flight, nothing left in their windows and no penalty. */
   private sweep(now: number): void {
     if (now - this.lastSweep < this.sweepEveryMs) return;
     this.lastSweep = now;
-    for (const [key, s] of this.chats) {
-      if (s.penaltyUntil <= now && (!s.chat || s.chat.isClear(now)) && (!s.group || s.group.isClear(now))) this.chats.delete(key);
+    for (const map of [this.chats, this.tenants, this.routes]) {
+      for (const [key, s] of map) {
+        if (s.penaltyUntil <= now && (!s.window || s.window.isClear(now)) && (!s.group || s.group.isClear(now))) map.delete(key);
+      }
     }
   }
+}
+
+function bucketOf(send: SendKey): string {
+  return send.route?.bucket ?? DEFAULT_BUCKET;
+}
+
+function extend(state: ScopeState, untilMs: number): void {
+  state.penaltyUntil = Math.max(state.penaltyUntil, untilMs);
 }

@@ -35,8 +35,15 @@ describe('retry policy', () => {
 
   it('waits for retry_after without counting an attempt', () => {
     const policy = createRetryPolicy({ maxAttempts: 3, random: () => 0.5 });
-    expect(policy.decide(DeliveryError.rateLimited('slow down', 7_000), 2)).toEqual({ action: 'wait', delayMs: 7_000, attempts: 2, scope: 'chat' });
-    expect(policy.decide(DeliveryError.rateLimited('slow down', 2_000, { global: true }), 0)).toEqual({ action: 'wait', delayMs: 2_000, attempts: 0, scope: 'platform' });
+    expect(policy.decide(DeliveryError.rateLimited('slow down', 7_000, { scope: 'chat' }), 2)).toEqual({ action: 'wait', delayMs: 7_000, attempts: 2, scope: 'chat' });
+    expect(policy.decide(DeliveryError.rateLimited('slow down', 2_000, { scope: 'global' }), 0)).toEqual({ action: 'wait', delayMs: 2_000, attempts: 0, scope: 'global' });
+  });
+
+  it('passes on the scope a 429 names, and the bucket of a route', () => {
+    const policy = createRetryPolicy({ maxAttempts: 3 });
+    expect(policy.decide(DeliveryError.rateLimited('slow down', 1_000, { scope: 'tenant' }), 0)).toEqual({ action: 'wait', delayMs: 1_000, attempts: 0, scope: 'tenant' });
+    expect(policy.decide(DeliveryError.rateLimited('slow down', 1_000, { scope: 'route', bucket: 'b1' }), 0))
+      .toEqual({ action: 'wait', delayMs: 1_000, attempts: 0, scope: 'route', bucket: 'b1' });
   });
 
   it('stops at once on a permanent error and says why', () => {

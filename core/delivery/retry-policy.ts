@@ -1,10 +1,10 @@
 // What to do after a failed send: wait for retry_after, retry with backoff, give up, or disable the destination.
-import { isDeliveryError, type PermanentReason } from '../errors';
+import { isDeliveryError, type PermanentReason, type RateLimitScope } from '../errors';
 
 /** The verdict on one failed send. `attempts` is the delivery's attempt count after this send. */
 export type RetryDecision =
-  /** The platform asked us to wait: not an attempt. `scope` says who waits. */
-  | { action: 'wait'; delayMs: number; attempts: number; scope: 'chat' | 'platform' }
+  /** The platform asked us to wait: not an attempt. `scope` (and, for a route, `bucket`) says who waits. */
+  | { action: 'wait'; delayMs: number; attempts: number; scope: RateLimitScope; bucket?: string }
   /** A temporary failure: try again after `delayMs`. */
   | { action: 'retry'; delayMs: number; attempts: number }
   /** The last attempt failed: dead-letter it. */
@@ -48,7 +48,8 @@ export function createRetryPolicy(options: RetryPolicyOptions): RetryPolicy {
     decide(error, attemptsBefore) {
       if (isDeliveryError(error) && error.kind === 'rate_limited') {
         const delayMs = Math.max(0, error.retryAfterMs ?? options.defaultRetryAfterMs ?? 1_000);
-        return { action: 'wait', delayMs, attempts: attemptsBefore, scope: error.global ? 'platform' : 'chat' };
+        const wait = { action: 'wait' as const, delayMs, attempts: attemptsBefore, scope: error.scope ?? 'chat' };
+        return error.bucket === undefined ? wait : { ...wait, bucket: error.bucket };
       }
       const attempts = attemptsBefore + 1;
       if (isDeliveryError(error) && error.kind === 'permanent') {

@@ -6,12 +6,13 @@ import type { ChatPlatform } from './chat-platform';
 import type { ContentResolver } from './content';
 import { failureOutcome } from './failure';
 import type { DeliveryResult, DueDelivery } from './ports';
-import type { Grant, RateLimiter } from './rate-limiter';
+import type { Grant, RateLimiter, SendKey } from './rate-limiter';
 import type { RetryPolicy } from './retry-policy';
 
-/** A claimed delivery with its limiter grant and the platform that sends it. */
+/** A claimed delivery with its limiter grant (for `send`: its chat, tenant and route) and the platform that sends it. */
 export interface SendJob {
   row: DueDelivery;
+  send: SendKey;
   grant: Grant;
   limiter: RateLimiter;
   platform: ChatPlatform;
@@ -32,7 +33,7 @@ export interface SenderDeps {
 }
 
 /** Sends one claimed delivery and records what happened; never throws for a platform's answer. */
-export async function sendDelivery({ row, grant, limiter, platform }: SendJob, deps: SenderDeps): Promise<void> {
+export async function sendDelivery({ row, send, grant, limiter, platform }: SendJob, deps: SenderDeps): Promise<void> {
   const { clock, metrics } = deps;
   const release = (someoneWaits: boolean) => {
     if (someoneWaits) deps.slotFreed();
@@ -42,14 +43,14 @@ export async function sendDelivery({ row, grant, limiter, platform }: SendJob, d
     message = await deps.content.resolve(row, clock.now());
   } catch (err) {
     release(grant.cancel());
-    fail(row, err, limiter, clock.now(), 0, deps);
+    fail(row, send, err, limiter, clock.now(), 0, deps);
     return;
   }
   const startedAt = clock.now();
   if (!grant.start(startedAt)) {
     // A retry_after arrived between the claim and now: honour it, it is not an attempt.
     release(grant.cancel());
-    const dueAt = startedAt + Math.max(1, limiter.penaltyWaitMs(row.recipientKey, startedAt));
+    const dueAt = startedAt + Math.max(1, limiter.penaltyWaitMs(send, startedAt));
     deps.record({ type: 'rate_limited', id: row.id, at: startedAt, dueAt, error: 'held back by a retry_after', errorCode: 'penalty' });
     return;
   }
@@ -62,18 +63,17 @@ export async function sendDelivery({ row, grant, limiter, platform }: SendJob, d
     deps.record({ type: 'sent', id: row.id, at: answeredAt, platformMessageId: sent.messageId });
   } catch (err) {
     answeredAt = clock.now();
-    fail(row, err, limiter, answeredAt, answeredAt - startedAt, deps);
+    fail(row, send, err, limiter, answeredAt, answeredAt - startedAt, deps);
   } finally {
     release(grant.finish(answeredAt));
   }
 }
 
-function fail(row: DueDelivery, err: unknown, limiter: RateLimiter, at: number, latencyMs: number, deps: SenderDeps): void {
+function fail(row: DueDelivery, send: SendKey, err: unknown, limiter: RateLimiter, at: number, latencyMs: number, deps: SenderDeps): void {
   const { logger, metrics } = deps;
   const { result, outcome, penalty } = failureOutcome(row, err, at, deps.retryPolicy);
   metrics.deliveryAttempt(row.platform, outcome, latencyMs);
-  if (penalty?.scope === 'platform') limiter.penalizePlatform(penalty.untilMs);
-  else if (penalty) limiter.penalizeChat(row.recipientKey, penalty.untilMs);
+  if (penalty) limiter.penalize(penalty.scope, send, penalty.untilMs, penalty.bucket);
   const ids = { deliveryId: row.id, destinationId: row.destinationId, recipientKey: row.recipientKey, platform: row.platform };
   switch (result.type) {
     case 'permanent':
@@ -88,7 +88,7 @@ function fail(row: DueDelivery, err: unknown, limiter: RateLimiter, at: number, 
       logger.info({ ...ids, attempts: result.attempts, retryAt: result.dueAt, error: result.error }, 'send failed; retrying later');
       break;
     case 'rate_limited':
-      logger.debug({ ...ids, scope: penalty?.scope, retryAt: result.dueAt }, 'rate limited by the platform');
+      logger.debug({ ...ids, scope: penalty?.scope, bucket: penalty?.bucket, retryAt: result.dueAt }, 'rate limited by the platform');
       break;
   }
   deps.record(result);

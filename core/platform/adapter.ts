@@ -1,6 +1,9 @@
 // The one interface every chat platform adapter implements: what it can do, sending, access, receiving, its HTTP routes.
+import type { NoticeSink } from '../access/notices';
 import type { AccessGate, AccessResource } from '../access/ports';
-import { SignalcastError } from '../errors';
+import type { AccessStore } from '../access/store';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
 import type { ChatPlatform } from '../delivery/chat-platform';
 import type { EventHandler } from '../inbound/types';
 import type { PlatformName } from '../types';
@@ -70,16 +73,6 @@ export interface RouteRegistrar {
   add(route: AdapterRoute): void;
 }
 
-/** One attempt to start an adapter failed: why, and whether another attempt can help (a refused token cannot). */
-export class AdapterStartError extends SignalcastError {
-  readonly permanent: boolean;
-  constructor(message: string, options: { permanent: boolean; cause?: unknown }) {
-    super(options.permanent ? 'config_invalid' : 'unavailable', message, { cause: options.cause });
-    this.name = 'AdapterStartError';
-    this.permanent = options.permanent;
-  }
-}
-
 /** How far an adapter's start got, for /readyz: 'ok', 'starting', or why it is not receiving. */
 export type AdapterStatus = 'ok' | 'starting' | string;
 
@@ -122,4 +115,16 @@ export interface AccessSpec {
   parse(settings: unknown): { ok: true; resource: AccessResource } | { ok: false; error: string };
   /** An entry as the plans file writes it, for error messages and `plans check`: '{ telegram: { chat: "-1001234567890" } }'. */
   example: string;
+}
+
+/** What the service gives an adapter's factory besides its own settings. */
+export interface AdapterContext {
+  logger: Logger;
+  clock: Clock;
+  /** The tracked memberships and invite links a gate keeps, and the durable sink its messages go through. */
+  access: { store: AccessStore; notices: NoticeSink };
+  /** PUBLIC_URL, for webhooks and OAuth callbacks; undefined when not set. */
+  publicUrl: string | undefined;
+  /** Every platform this service runs (a menu offers /link only when there is a second one). */
+  platforms: readonly PlatformName[];
 }

@@ -1,15 +1,15 @@
 // The test platform's own view of its limits: windows measured at arrival, retry_after penalties, violations.
-import type { PlatformLimits, RateWindow } from '../../core/delivery/chat-platform';
+import type { PlatformWindows, RateWindow } from '../../core/delivery/chat-platform';
 import { WindowLog } from '../base/window-log';
 
 /** Why a request broke the platform's rules. */
 export type ViolationKind = 'retry_after' | 'overall' | 'per_chat' | 'per_group';
 
-/** A refusal: answer 429 with this retry_after (seconds), for this chat or for everyone. */
+/** A refusal: answer 429 with this retry_after (seconds), for this chat or for everyone ('global'). */
 export interface Refusal {
   violation: ViolationKind;
   retryAfterSeconds: number;
-  global: boolean;
+  scope: 'chat' | 'global';
 }
 
 /**
@@ -23,12 +23,12 @@ export class ArrivalJudge {
   private readonly penalties = new Map<string, number>();
   private globalPenaltyUntil = -Infinity;
 
-  constructor(private readonly limits: Partial<PlatformLimits>) {}
+  constructor(private readonly limits: PlatformWindows) {}
 
   judge(chatId: string, now: number): Refusal | undefined {
     const penalty = Math.max(this.globalPenaltyUntil, this.penalties.get(chatId) ?? -Infinity);
     if (now < penalty) {
-      return { violation: 'retry_after', retryAfterSeconds: Math.max(1, Math.ceil((penalty - now) / 1000)), global: now < this.globalPenaltyUntil };
+      return { violation: 'retry_after', retryAfterSeconds: Math.max(1, Math.ceil((penalty - now) / 1000)), scope: now < this.globalPenaltyUntil ? 'global' : 'chat' };
     }
     const logs = this.logsFor(chatId);
     const checks: [WindowLog, RateWindow | undefined, ViolationKind][] = [
@@ -40,7 +40,7 @@ export class ArrivalJudge {
       if (!window || log.count(now, window.windowMs) < window.limit) continue;
       const retryAfterSeconds = Math.max(1, Math.ceil(log.waitMs(now, window) / 1000));
       this.penalize(chatId, kind === 'overall', now + retryAfterSeconds * 1000);
-      return { violation: kind, retryAfterSeconds, global: kind === 'overall' };
+      return { violation: kind, retryAfterSeconds, scope: kind === 'overall' ? 'global' : 'chat' };
     }
     this.overall.add(now);
     logs.chat.add(now);

@@ -130,6 +130,23 @@ describe('testchat emulator', () => {
     expect(emu.stats().violations).toBe(1);
   });
 
+  it('names the scope of a 429: the chat for a per-chat limit, and what an injected one says', async () => {
+    const emu = await start({ limits: { perChat: { limit: 1, windowMs: 1_000 } } });
+    await send(1);
+    expect((await send(1)).body).toMatchObject({ error: { code: 'rate_limited', retry_after_ms: 1_000, scope: 'chat' } });
+    emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'route', bucket: 'send-message' }, { chatId: '3' });
+    expect((await send(3)).body).toMatchObject({ error: { code: 'rate_limited', retry_after_ms: 2_000, scope: 'route', bucket: 'send-message' } });
+    // One route and no tenants: a route-scoped 429 holds every chat back.
+    expect((await send(5)).body).toMatchObject({ error: { code: 'rate_limited', scope: 'global' } });
+    clock.set(T0 + 2_000);
+    emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'tenant' }, { chatId: '4' });
+    expect((await send(4)).body).toMatchObject({ error: { code: 'rate_limited', retry_after_ms: 2_000, scope: 'tenant' } });
+    // It knows no tenants: a tenant's 429 holds back only the chat it answered.
+    expect((await send(4)).status).toBe(429);
+    expect((await send(6)).status).toBe(200);
+    expect(emu.stats()).toMatchObject({ injected429: 2, violations: 3 });
+  });
+
   it('answers a blocked chat with 403 blocked and a chat that is gone with 404 chat_not_found', async () => {
     const emu = await start();
     emu.blockChat('5');

@@ -16,7 +16,7 @@
 // Events to the webhook: POST {id, type, ...} (see events.ts) with `x-testchat-signature: sha256=<HMAC-SHA256(token, body)>`.
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock';
-import type { PlatformLimits } from '../../core/delivery/chat-platform';
+import type { PlatformWindows, RateLimitScope } from '../../core/delivery/chat-platform';
 import { EmulatorServer, type EmulatorRequest, type EmulatorResponse, type Fault } from '../base/emulator';
 import { AccessWorld, isRefusal } from './access';
 import { checkButtons, type WireButton } from './buttons';
@@ -32,7 +32,7 @@ export interface TestchatOptions {
   /** Arrival times and penalties follow this clock. */
   clock?: Clock;
   /** Windows enforced with 429s (group chats are chat ids starting with '-'); none when absent. */
-  limits?: Partial<PlatformLimits>;
+  limits?: PlatformWindows;
   /** Answer a share of otherwise good sends with 429, from a seeded random source. */
   inject429?: { rate: number; retryAfterSeconds?: number; seed?: number };
   /** false: this testchat has no buttons, and a message carrying some is refused (400 buttons_unsupported). Default true. */
@@ -75,17 +75,31 @@ type ChatStatus = 'blocked' | 'gone';
 
 /** The longest text testchat takes. */
 const MAX_TEXT = 4000;
-type Scope = 'chat' | 'global';
+/**
+ * A fault for failNext: the shared ones, or a 429 naming its scope ('global' as the shared fault's
+ * `global: true`). The platform has one route, so a 'route' 429 holds every chat back, like a global
+ * one; it does not know tenants, so a 'tenant' 429 holds that chat only, as a 'chat' one does.
+ */
+export type TestchatFault = Fault | { kind: 'rate_limit'; retryAfterSeconds: number; scope: RateLimitScope; bucket?: string };
+
+/** The scope an injected 429 names. */
+function faultScope(fault: Extract<Fault, { kind: 'rate_limit' }>): { scope: RateLimitScope; bucket?: string } {
+  const named = fault as Extract<TestchatFault, { scope: RateLimitScope }>;
+  if (named.scope) return named.bucket === undefined ? { scope: named.scope } : { scope: named.scope, bucket: named.bucket };
+  return { scope: fault.global ? 'global' : 'chat' };
+}
 
 /** An answer in testchat's error shape. */
-export const errorAnswer = (status: number, code: string, message: string, extra: { scope?: Scope; retry_after_ms?: number } = {}): EmulatorResponse => ({
+export const errorAnswer = (status: number, code: string, message: string, extra: { scope?: RateLimitScope; bucket?: string; retry_after_ms?: number } = {}): EmulatorResponse => ({
   status,
   ...(extra.retry_after_ms !== undefined ? { headers: { 'retry-after': String(Math.ceil(extra.retry_after_ms / 1000)) } } : {}),
   body: { error: { code, message, ...extra } },
 });
 
-const tooManyRequests = (retryAfterSeconds: number, scope: Scope): EmulatorResponse =>
-  errorAnswer(429, 'rate_limited', `too many messages${scope === 'global' ? '' : ' to this chat'}: retry after ${retryAfterSeconds} s`, { scope, retry_after_ms: retryAfterSeconds * 1000 });
+const tooManyRequests = (retryAfterSeconds: number, scope: RateLimitScope, bucket?: string): EmulatorResponse =>
+  errorAnswer(429, 'rate_limited', `too many messages${scope === 'chat' ? ' to this chat' : ''}: retry after ${retryAfterSeconds} s`, {
+    scope, ...(bucket === undefined ? {} : { bucket }), retry_after_ms: retryAfterSeconds * 1000,
+  });
 
 const isSend = (req: { method: string; path: string }) => req.method === 'POST' && req.path === '/v1/messages';
 
@@ -204,7 +218,7 @@ export class TestchatEmulator {
   }
 
   /** The next `count` sends (to `chatId` when given) get `fault` instead of an answer. */
-  failNext(fault: Fault, options: { count?: number; chatId?: string } = {}): void {
+  failNext(fault: TestchatFault, options: { count?: number; chatId?: string } = {}): void {
     this.server.failNext(fault, {
       count: options.count ?? 1,
       match: (req) => isSend(req) && (options.chatId === undefined || field(req.body, 'chat') === options.chatId),
@@ -333,7 +347,7 @@ export class TestchatEmulator {
     if (refusal) {
       this.counters.violations++;
       this.counters.violationsByKind[refusal.violation]++;
-      return tooManyRequests(refusal.retryAfterSeconds, refusal.global ? 'global' : 'chat');
+      return tooManyRequests(refusal.retryAfterSeconds, refusal.scope);
     }
     const status = this.chatStatus.get(chatId);
     if (status === 'blocked') {
@@ -388,10 +402,12 @@ export class TestchatEmulator {
   private renderFault(fault: Exclude<Fault, { kind: 'hang' }>, req: { method: string; path: string; body: unknown }): EmulatorResponse {
     if (isSend(req)) this.counters.requests++;
     switch (fault.kind) {
-      case 'rate_limit':
+      case 'rate_limit': {
+        const { scope, bucket } = faultScope(fault);
         this.counters.injected429++;
-        this.judge.penalize(field(req.body, 'chat'), fault.global ?? false, this.clock.now() + fault.retryAfterSeconds * 1000);
-        return tooManyRequests(fault.retryAfterSeconds, fault.global ? 'global' : 'chat');
+        this.judge.penalize(field(req.body, 'chat'), scope === 'route' || scope === 'global', this.clock.now() + fault.retryAfterSeconds * 1000);
+        return tooManyRequests(fault.retryAfterSeconds, scope, bucket);
+      }
       case 'server_error':
         return errorAnswer(fault.status ?? 500, 'server_error', 'internal server error');
       case 'platform_error':

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { TelegramAdapter } from '../../bots/telegram/adapter';
+import { loadConfig } from '../../config';
+import { FakeClock } from '../../core/clock';
+import { silentLogger } from '../../core/logger';
+import { DEFAULT_PLANS } from '../../core/plans';
+import { openMemoryDatabase } from '../../db/client';
+import { startTelegramEmulator } from '../../sandbox/telegram';
+import { createAccessQueue } from '../access';
+import { buildAdapters } from './build';
+import { ADAPTERS } from './table';
+
+/** The adapters the table builds from these settings. */
+function adaptersFor(env: Record<string, string>) {
+  const db = openMemoryDatabase();
+  const clock = new FakeClock();
+  const queue = createAccessQueue({ db, plans: DEFAULT_PLANS, clock, platforms: [] });
+  return buildAdapters(ADAPTERS, loadConfig(env), { logger: silentLogger, clock, access: { store: queue.store, notices: queue.notices }, publicUrl: loadConfig(env).publicUrl });
+}
+
+const TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+describe('the adapter table', () => {
+  it('builds only the configured platforms: none without settings, Telegram with a token, both with a test chat URL too', () => {
+    expect([...adaptersFor({}).keys()]).toEqual([]);
+    expect([...adaptersFor({ TELEGRAM_BOT_TOKEN: TOKEN }).keys()]).toEqual(['telegram']);
+    expect([...adaptersFor({ TELEGRAM_BOT_TOKEN: TOKEN, TESTCHAT_URL: 'http://127.0.0.1:9', TESTCHAT_TOKEN: 'tc' }).keys()]).toEqual(['telegram', 'testchat']);
+  });
+
+  it('keeps long polling when PUBLIC_URL is set, and takes a webhook only with TELEGRAM_MODE=webhook', () => {
+    const env = { TELEGRAM_BOT_TOKEN: TOKEN, PUBLIC_URL: 'https://signals.example.com' };
+    const telegram = (e: Record<string, string>) => adaptersFor(e).get('telegram') as TelegramAdapter;
+    expect(telegram(env).bot.mode).toBe('polling');
+    expect(telegram({ ...env, TELEGRAM_MODE: 'webhook' }).bot.webhook?.url).toBe('https://signals.example.com/webhooks/telegram');
+  });
+
+  it('fails naming the setting when a platform is configured with an unusable value', () => {
+    expect(() => adaptersFor({ TESTCHAT_URL: 'not a url', TESTCHAT_TOKEN: 'tc' })).toThrow(/TESTCHAT_URL/);
+  });
+
+  it('registers a menu without /link when Telegram is the only chat app', async () => {
+    const emu = await startTelegramEmulator();
+    try {
+      const adapter = adaptersFor({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot }).get('telegram');
+      await adapter?.start(async () => []);
+      await adapter?.stop();
+      const menu = emu.commands().map((c) => c.command);
+      expect(menu).toContain('subscribe');
+      expect(menu).not.toContain('link');
+    } finally {
+      await emu.stop();
+    }
+  });
+});

@@ -1,0 +1,51 @@
+// The adapter table: every chat platform this build has, as one row (platform → settings → factory).
+// Adding a platform is one folder in bots/ and one row here; nothing else in app/ names a platform.
+import { createTestchatPlatform } from '../../bots/testchat';
+import { createTelegramAdapter } from '../../bots/telegram/adapter';
+import type { Config } from '../../config';
+import type { AdapterContext, PlatformAdapter } from '../../core/platform/adapter';
+import type { PlatformName } from '../../core/types';
+
+/** One platform: its name and label, its settings when configured (null when not), and its factory. */
+export interface AdapterRow<S = unknown> {
+  name: PlatformName;
+  /** The app's name as people write it. */
+  label: string;
+  /** Its adapter has an access gate (known without building it: the CLI queues access jobs for these). */
+  gated: boolean;
+  /** Its settings from the configuration; null when this platform is not configured. */
+  settings(config: Config): S | null;
+  /** Builds the adapter; contacts nothing. Throws config_invalid naming the setting when the settings are unusable. */
+  create(settings: S, ctx: AdapterContext): PlatformAdapter;
+}
+
+/** A row with its settings type checked against its factory. */
+export function adapterRow<S>(row: AdapterRow<S>): AdapterRow {
+  return row as AdapterRow;
+}
+
+export const ADAPTERS: readonly AdapterRow[] = [
+  adapterRow({
+    name: 'telegram',
+    label: 'Telegram',
+    gated: true,
+    settings: ({ telegram }) => (telegram.token ? { ...telegram, token: telegram.token } : null),
+    create: (settings, ctx) => createTelegramAdapter(settings, ctx),
+  }),
+  adapterRow({
+    name: 'testchat',
+    label: 'Test chat',
+    gated: false,
+    settings: ({ testchat }) => (testchat.url ? { url: testchat.url, token: testchat.token ?? '' } : null),
+    create: (settings) => {
+      const sender = createTestchatPlatform(settings);
+      return {
+        name: 'testchat', label: 'Test chat', sender, operatorIds: [],
+        capabilities: { buttons: true, edits: false, threads: false, ephemeral: false, images: false, directMessages: true, maxMessageLength: 4096, markup: 'plain', access: [] },
+        start: async () => {},
+        stop: async () => {},
+        deepLink: () => undefined,
+      };
+    },
+  }),
+];
