@@ -141,7 +141,7 @@ export function createTestchatAdapter(settings: TestchatAdapterSettings, ctx: Te
 
   return {
     name: 'testchat',
-    label: 'Testchat',
+    label: 'Test chat',
     capabilities,
     sender: new TestchatPlatform(api),
     gate: ctx.access ? new TestchatAccessGate({ api, notices: ctx.access.notices, logger }) : undefined,
