@@ -4,6 +4,7 @@ import type { InboundEvent } from '../../core/inbound/types';
 import { silentLogger } from '../../core/logger';
 import type { PlatformAdapter } from '../../core/platform/adapter';
 import { AdapterStartError } from '../../core/platform/errors';
+import { until } from '../../core/testing/until';
 import { startTestchat, TestchatEmulator } from '../../sandbox/testchat/server';
 import { serveRoutes, type RouteServer } from '../contract/route-server';
 import { createTestchatAdapter, TESTCHAT_WEBHOOK_PATH, type TestchatAdapterSettings } from './adapter';
@@ -130,6 +131,22 @@ describe('testchat adapter', () => {
     expect(() => createTestchatAdapter({ url: 'nope', token: 't' }, { logger: silentLogger })).toThrow(/TESTCHAT_URL/);
     expect(() => createTestchatAdapter({ url, token: 'a b' }, { logger: silentLogger })).toThrow(/TESTCHAT_TOKEN/);
     expect(() => createTestchatAdapter({ url, token: 't', publicUrl: 'ftp://x' }, { logger: silentLogger })).toThrow(/PUBLIC_URL/);
+  });
+
+  it('with a deadline, turns its "Working on it…" message into the slow answer by an edit', async () => {
+    const { emulator, url, token } = await startTestchat();
+    cleanups.push(() => emulator.stop());
+    const routes = await serveRoutes();
+    cleanups.push(() => routes.close());
+    const adapter = createTestchatAdapter({ url, token, publicUrl: routes.url, capabilities: { ackWithinMs: 10 } }, { logger: silentLogger });
+    adapter.routes?.(routes.registrar);
+    await adapter.start(async () => {
+      await until(() => emulator.messages.length > 0, 'the acknowledgement');
+      return [{ text: 'Your status: active' }];
+    });
+    cleanups.push(() => adapter.stop());
+    await emulator.command('u10', TestchatEmulator.direct('u10'), '/status');
+    expect(emulator.chatMessages('u10')).toMatchObject([{ text: 'Your status: active', earlier: ['Working on it…'], direct: true }]);
   });
 
   it('stops receiving at stop: the webhook is removed', async () => {

@@ -13,7 +13,8 @@
 //   400 invalid_request | buttons_unsupported; 401 unauthorized; 403 blocked | missing_permission | hierarchy;
 //   404 chat_not_found | unknown_message | unknown_member | unknown_role | unknown_tenant;
 //   429 rate_limited (scope 'chat' or 'global', retry_after_ms, and a Retry-After header); 5xx server_error.
-// Events to the webhook: POST {id, type, ...} (see events.ts) with `x-testchat-signature: sha256=<HMAC-SHA256(token, body)>`.
+// Events to the webhook: POST {id, type, ...} (see events.ts) with `x-testchat-signature: sha256=<HMAC-SHA256(token, body)>`;
+//   the bot answers the call once it has handled the event, so a driver (say, pressButton, ...) resolves after the replies.
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock';
 import type { PlatformWindows, RateLimitScope } from '../../core/delivery/chat-platform';
