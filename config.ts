@@ -248,3 +248,12 @@ function toConfig(e: Env): Config {
     sandbox,
   };
 }
+
+/** Every secret value in the settings, for the scrubber. */
+export function secretValues(config: Config): string[] {
+  const values = [
+    config.ingest.signingSecret, config.adminToken, config.metricsToken, config.telegram.token, config.telegram.webhookSecret,
+    config.stripe.secretKey, config.stripe.webhookSecret, config.openai.apiKey, config.testchat.token,
+  ];
+  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+}

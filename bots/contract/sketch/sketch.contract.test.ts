@@ -1,0 +1,34 @@
+import { GUILDCHAT, createGuildchatAdapter } from './adapter';
+import { describeChatPlatformContract } from '../chat-platform-contract';
+import { GuildchatEmulator, GuildchatError } from './emulator';
+import { silentLogger } from '../../../core/logger';
+import { FakeClock } from '../../../core/clock';
+import type { AdapterContext } from '../../../core/platform/adapter';
+
+const SCOPE_WORDS = { chat: 'channel', tenant: 'guild', route: 'route', global: 'app' } as const;
+
+/** What the sketch adapter needs from the service: nothing it uses (it keeps no memberships). */
+export const sketchContext = (): AdapterContext => ({
+  logger: silentLogger, clock: new FakeClock(), publicUrl: undefined, platforms: [GUILDCHAT],
+  access: { store: undefined as never, notices: async () => ({ sent: true }) },
+});
+
+describeChatPlatformContract('guildchat (the sketch adapter)', async () => {
+  const emulator = new GuildchatEmulator();
+  emulator.addGuild('g1', { channels: [], roles: { vip: 1 }, botPosition: 5 });
+  emulator.block('900');
+  const adapter = createGuildchatAdapter({ emulator }, sketchContext());
+  return {
+    platform: adapter.sender,
+    recipient: (chatId) => {
+      emulator.addChannel('g1', chatId);
+      return { platform: GUILDCHAT, tenant: 'g1', chatId };
+    },
+    blockedRecipient: { platform: GUILDCHAT, chatId: '900', direct: true },
+    missingRecipient: { platform: GUILDCHAT, tenant: 'g1', chatId: '404' },
+    injectRateLimit: (seconds, scope) => emulator.failNext(new GuildchatError('rate_limited', 'slow down', { scope: SCOPE_WORDS[scope ?? 'chat'], retryAfterMs: seconds * 1000 })),
+    injectServerError: () => emulator.failNext(new GuildchatError('unavailable', 'try again later')),
+    received: (to) => emulator.messages.filter((m) => m.where === `${to.tenant}/${to.chatId}`).map((m) => [m.text, ...m.buttons.map((b) => `${b.label}: ${b.url ?? ''}`)].join('\n')),
+    stop: async () => {},
+  };
+});
