@@ -17,13 +17,16 @@
 //   the bot answers the call once it has handled the event, so a driver (say, pressButton, ...) resolves after the replies.
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock';
-import type { PlatformWindows, RateLimitScope } from '../../core/delivery/chat-platform';
+import type { PlatformWindows } from '../../core/delivery/chat-platform';
 import { EmulatorServer, type EmulatorRequest, type EmulatorResponse, type Fault } from '../base/emulator';
 import { AccessWorld, isRefusal } from './access';
 import { checkButtons, type WireButton } from './buttons';
 import { postEvent, type WebhookCall, type WireChat, type WireEvent, type WireUser } from './events';
-import { ArrivalJudge, type ViolationKind } from './limits';
+import { ArrivalJudge } from './limits';
+import { emptyStats, errorAnswer, faultScope, field, isSend, MAX_TEXT, tooManyRequests, type TestchatFault, type TestchatStats } from './protocol';
 import { seededRandom } from './random';
+
+export type { TestchatFault, TestchatStats } from './protocol';
 
 export interface TestchatOptions {
   /** The bot token callers present as `Bearer <token>`; a random one when absent. */
@@ -55,54 +58,7 @@ export interface AcceptedMessage {
   earlier?: string[];
 }
 
-export interface TestchatStats {
-  /** Message sends that reached the emulator. */
-  requests: number;
-  accepted: number;
-  /** 429s the emulator was told to give (the random share and failNext). */
-  injected429: number;
-  /** Requests that broke a rule: arrived inside a retry_after, or over a window. Each got a 429. */
-  violations: number;
-  violationsByKind: Record<ViolationKind, number>;
-  blocked: number;
-  notFound: number;
-  /** Accepted messages with the same chat and text as an earlier one. */
-  duplicates: number;
-  firstAcceptedAt: number | null;
-  lastAcceptedAt: number | null;
-}
-
 type ChatStatus = 'blocked' | 'gone';
-
-/** The longest text testchat takes. */
-const MAX_TEXT = 4000;
-/**
- * A fault for failNext: the shared ones, or a 429 naming its scope ('global' as the shared fault's
- * `global: true`). The platform has one route, so a 'route' 429 holds every chat back, like a global
- * one; it does not know tenants, so a 'tenant' 429 holds that chat only, as a 'chat' one does.
- */
-export type TestchatFault = Fault | { kind: 'rate_limit'; retryAfterSeconds: number; scope: RateLimitScope; bucket?: string };
-
-/** The scope an injected 429 names. */
-function faultScope(fault: Extract<Fault, { kind: 'rate_limit' }>): { scope: RateLimitScope; bucket?: string } {
-  const named = fault as Extract<TestchatFault, { scope: RateLimitScope }>;
-  if (named.scope) return named.bucket === undefined ? { scope: named.scope } : { scope: named.scope, bucket: named.bucket };
-  return { scope: fault.global ? 'global' : 'chat' };
-}
-
-/** An answer in testchat's error shape. */
-export const errorAnswer = (status: number, code: string, message: string, extra: { scope?: RateLimitScope; bucket?: string; retry_after_ms?: number } = {}): EmulatorResponse => ({
-  status,
-  ...(extra.retry_after_ms !== undefined ? { headers: { 'retry-after': String(Math.ceil(extra.retry_after_ms / 1000)) } } : {}),
-  body: { error: { code, message, ...extra } },
-});
-
-const tooManyRequests = (retryAfterSeconds: number, scope: RateLimitScope, bucket?: string): EmulatorResponse =>
-  errorAnswer(429, 'rate_limited', `too many messages${scope === 'chat' ? ' to this chat' : ''}: retry after ${retryAfterSeconds} s`, {
-    scope, ...(bucket === undefined ? {} : { bucket }), retry_after_ms: retryAfterSeconds * 1000,
-  });
-
-const isSend = (req: { method: string; path: string }) => req.method === 'POST' && req.path === '/v1/messages';
 
 export class TestchatEmulator {
   readonly token: string;
@@ -417,30 +373,8 @@ export class TestchatEmulator {
   }
 }
 
-/** A string field of a JSON body (numbers are read as their digits). */
-function field(body: unknown, name: string): string | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const value = (body as Record<string, unknown>)[name];
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-}
-
 const toUser = (user: WireUser | string): WireUser => (typeof user === 'string' ? { id: user } : user);
 const toChat = (chat: WireChat | string): WireChat => (typeof chat === 'string' ? { id: chat } : chat);
-
-function emptyStats(): TestchatStats {
-  return {
-    requests: 0,
-    accepted: 0,
-    injected429: 0,
-    violations: 0,
-    violationsByKind: { retry_after: 0, overall: 0, per_chat: 0, per_group: 0 },
-    blocked: 0,
-    notFound: 0,
-    duplicates: 0,
-    firstAcceptedAt: null,
-    lastAcceptedAt: null,
-  };
-}
 
 /** Starts a test platform on loopback; point TESTCHAT_URL (and the token) at it. */
 export async function startTestchat(options: TestchatOptions = {}): Promise<{ url: string; token: string; emulator: TestchatEmulator }> {
