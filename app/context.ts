@@ -12,7 +12,7 @@ import { SqliteApiKeyStore } from '../db/stores/api-key-store';
 import { SqliteAuditLog } from '../db/stores/audit-store';
 import { SqliteDeliveryStore } from '../db/stores/delivery-store';
 import { SqliteReferralStore } from '../db/stores/referral-store';
-import { SqliteSignalStore } from '../db/stores/signal-store';
+import { SqliteSignalService } from '../db/stores/signal-service';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
 import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } from './access';
 import { buildAdapters } from './adapters/build';
@@ -26,7 +26,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
   const audit = new SqliteAuditLog({ db, clock });
   let plans: PlansConfig | undefined;
   const getPlans = () => (plans ??= loadPlans(config.plansFile));
-  let signals: SqliteSignalStore | undefined;
+  let signals: SqliteSignalService | undefined;
   const { secretKey, apiBase, webhookSecret } = config.stripe;
   // Which configured platforms gate access: their rows say, without building anything.
   const configured = rows.filter((row) => row.settings(config) !== null);
@@ -48,7 +48,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
     audit,
     apiKeys: new SqliteApiKeyStore({ db, clock }),
     get signals() {
-      return (signals ??= new SqliteSignalStore({ db, clock, plans: getPlans(), bands: config.bands }));
+      return (signals ??= new SqliteSignalService({ db, clock, plans: getPlans(), bands: config.bands }));
     },
     deliveries: new SqliteDeliveryStore({ db, clock, audit }),
     platforms: rows.map((row) => row.name),

@@ -9,6 +9,7 @@ import { currentCapabilities, type Capabilities } from '../core/capabilities';
 import { SignalcastError } from '../core/errors';
 import { Dispatcher } from '../core/delivery/dispatcher';
 import { createRetryPolicy } from '../core/delivery/retry-policy';
+import { limitGate } from '../core/access/limited-gate';
 import type { Logger } from '../core/logger';
 import type { PlatformName } from '../core/types';
 import { loadPlans, type PlansConfig } from '../core/plans';
@@ -20,7 +21,7 @@ import { SqliteAuditLog } from '../db/stores/audit-store';
 import { SqliteContentResolver } from '../db/stores/delivery-content';
 import { SqliteDeliveryStore } from '../db/stores/delivery-store';
 import { SqliteReferralStore } from '../db/stores/referral-store';
-import { SqliteSignalStore } from '../db/stores/signal-store';
+import { SqliteSignalService } from '../db/stores/signal-service';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
 import type { Cron, Schedules } from '../schedules';
 import { PromMetrics } from '../server/metrics';
@@ -106,7 +107,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const accounts = new SqliteAccountStore({ db, clock });
   const deliveries = new SqliteDeliveryStore({ db, clock, audit });
   const metrics = new PromMetrics({ queueDepth: () => deliveries.countByPlatformAndState() });
-  const signals = new SqliteSignalStore({
+  const signals = new SqliteSignalService({
     db, clock, plans, bands: config.bands, logger: logger.child({ component: 'signals' }), metrics, maxCachedCandidates: config.planningCacheSize,
   });
 
@@ -166,8 +167,13 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   });
 
   const directPlatforms = [...adapters.values()].filter((a) => a.capabilities.directMessages).map((a) => a.name);
+  // Access changes take their slots from the same per-platform limiter as the deliveries.
+  const limitedGates = gates.map((gate) => {
+    const limiter = dispatcher.limiterFor(gate.platform);
+    return limiter ? limitGate(gate, { limiter, clock, onSlotFreed: () => dispatcher.poke() }) : gate;
+  });
   access = gates.length > 0
-    ? createAccess({ queue, gates, directPlatforms, plans, clock, audit, logger, jobs: { stopTimeoutMs: Math.min(2_000, config.delivery.shutdownTimeoutMs / 3), ...options.accessJobs } })
+    ? createAccess({ queue, gates: limitedGates, directPlatforms, plans, clock, audit, logger, jobs: { stopTimeoutMs: Math.min(2_000, config.delivery.shutdownTimeoutMs / 3), ...options.accessJobs } })
     : null;
   let url: string | undefined;
   const billing = createBilling(config.stripe, {

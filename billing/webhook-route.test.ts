@@ -7,7 +7,7 @@ import { openMemoryDatabase, type Db } from '../db/client';
 import { SqliteAccountStore } from '../db/stores/account-store';
 import { SqliteApiKeyStore } from '../db/stores/api-key-store';
 import { SqliteAuditLog } from '../db/stores/audit-store';
-import { SqliteSignalStore } from '../db/stores/signal-store';
+import { SqliteSignalService } from '../db/stores/signal-service';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
 import { PromMetrics } from '../server/metrics';
 import { createReadiness, databaseCheck } from '../server/readiness';
@@ -33,7 +33,7 @@ beforeEach(async () => {
   const logger = recordingLogger();
   const keys = new SqliteApiKeyStore({ db, clock });
   app = buildServer({
-    signals: new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
+    signals: new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
     apiKeys: keys,
     auth: { signingSecret: undefined },
     rateLimit: { perMinute: 1000 },

@@ -8,7 +8,7 @@ import { openMemoryDatabase, type Db } from '../db/client';
 import { SqliteApiKeyStore } from '../db/stores/api-key-store';
 import { SqliteAuditLog } from '../db/stores/audit-store';
 import { SqliteDeliveryStore } from '../db/stores/delivery-store';
-import { SqliteSignalStore } from '../db/stores/signal-store';
+import { SqliteSignalService } from '../db/stores/signal-service';
 import { seedSubscribers } from '../db/testing/seed';
 import { DEFAULT_PLANS } from '../core/plans';
 import { captureIo } from './io';
@@ -36,7 +36,7 @@ function setup(options: { env?: Record<string, string>; context?: (ctx: CliConte
         clock,
         apiKeys: new SqliteApiKeyStore({ db, clock }),
         audit: new SqliteAuditLog({ db, clock }),
-        signals: new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
+        signals: new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
         deliveries: new SqliteDeliveryStore({ db, clock }),
         platforms: ['telegram', 'testchat'],
       };

@@ -11,7 +11,7 @@ import { MIGRATIONS_FOLDER, openDatabase, openMemoryDatabase, runMigrations, typ
 import * as schema from './schema';
 import { SqliteContentResolver } from './stores/delivery-content';
 import { SqliteDeliveryStore } from './stores/delivery-store';
-import { USAGE_SQL } from './stores/signal-store';
+import { USAGE_SQL } from './stores/candidate-source';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const DAY = '2026-01-15';

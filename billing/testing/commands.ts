@@ -4,7 +4,7 @@ import { handleEvent } from '../../bots/commands/router';
 import { currentCapabilities } from '../../core/capabilities';
 import { SqliteAccountDirectory } from '../../db/stores/account-directory';
 import { SqliteLinkCodeStore } from '../../db/stores/link-code-store';
-import { SqliteSignalStore } from '../../db/stores/signal-store';
+import { SqliteSignalService } from '../../db/stores/signal-service';
 import { SqliteOperatorStats } from '../../db/stores/stats-store';
 import type { BillingHarness } from './harness';
 
@@ -15,7 +15,7 @@ export const OPERATOR = '900';
 export async function sendCommand(h: BillingHarness, userId: string, text: string): Promise<{ text: string; urls: string[] }> {
   const deps: CommandDeps = {
     accounts: h.accounts, directory: new SqliteAccountDirectory({ db: h.db }), referrals: h.referrals, linkCodes: new SqliteLinkCodeStore({ db: h.db }),
-    billing: h.service.billing, plans: h.plans, signals: new SqliteSignalStore({ db: h.db, clock: h.clock, plans: h.plans, bands: { aMin: 0.8, bMin: 0.6 } }),
+    billing: h.service.billing, plans: h.plans, signals: new SqliteSignalService({ db: h.db, clock: h.clock, plans: h.plans, bands: { aMin: 0.8, bMin: 0.6 } }),
     stats: new SqliteOperatorStats({ db: h.db }), audit: h.audit, clock: h.clock, logger: h.logger, operatorIds: { telegram: [OPERATOR] }, capabilities: currentCapabilities(['telegram'], true),
   };
   const m = /^\/(\w+)\s*(.*)$/s.exec(text);

@@ -14,7 +14,7 @@ import { SqliteAccountDirectory } from '../../db/stores/account-directory';
 import { SqliteAccountStore } from '../../db/stores/account-store';
 import { SqliteAuditLog } from '../../db/stores/audit-store';
 import { SqliteLinkCodeStore } from '../../db/stores/link-code-store';
-import { SqliteSignalStore } from '../../db/stores/signal-store';
+import { SqliteSignalService } from '../../db/stores/signal-service';
 import { SqliteReferralStore } from '../../db/stores/referral-store';
 import { SqliteOperatorStats } from '../../db/stores/stats-store';
 import type { CommandDeps } from './deps';
@@ -82,7 +82,7 @@ export function commandWorld(overrides: Partial<CommandDeps> & { logger?: Logger
     plans: DEFAULT_PLANS,
     // What a service running the test platform and Telegram, with Stripe, delivers today.
     capabilities: currentCapabilities(['testchat', 'telegram'], true),
-    signals: new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
+    signals: new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
     stats: new SqliteOperatorStats({ db }),
     audit,
     clock,

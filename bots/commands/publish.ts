@@ -2,7 +2,6 @@
 import { ValidationError } from '../../core/errors';
 import { newId } from '../../core/ids';
 import type { Reply } from '../../core/inbound/types';
-import { parseSignalInput } from '../../core/signals/validate';
 import { recipientKey } from '../../core/types';
 import { chatActor } from './contact';
 import type { CommandCall } from './deps';
@@ -33,7 +32,7 @@ export async function publish(call: CommandCall): Promise<Reply[]> {
   };
   let outcome;
   try {
-    outcome = await deps.signals.publish(parseSignalInput(input), { publishedBy: chatActor(event.actor) });
+    outcome = await deps.signals.publish(input, { publishedBy: chatActor(event.actor) });
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     const problems = err.issues.map((i) => `${i.field.replace(/\[\d+\]$/, '')}: ${i.message}`);

@@ -3,7 +3,7 @@ import { startAccessWorld, type AccessWorld } from '../../bots/telegram/access.f
 import { loadConfig } from '../../config';
 import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
 import { SqliteDeliveryStore } from '../../db/stores/delivery-store';
-import { SqliteSignalStore } from '../../db/stores/signal-store';
+import { SqliteSignalService } from '../../db/stores/signal-service';
 import { captureIo } from '../io';
 import { runCli, type CliDeps } from '../program';
 
@@ -19,7 +19,7 @@ function cliOn(w: AccessWorld, withAccess = true) {
       clock: w.clock,
       audit: w.audit,
       apiKeys: new SqliteApiKeyStore({ db: w.db, clock: w.clock }),
-      signals: new SqliteSignalStore({ db: w.db, clock: w.clock, plans: w.plans, bands: { aMin: 0.8, bMin: 0.6 } }),
+      signals: new SqliteSignalService({ db: w.db, clock: w.clock, plans: w.plans, bands: { aMin: 0.8, bMin: 0.6 } }),
       deliveries: new SqliteDeliveryStore({ db: w.db, clock: w.clock }),
       access: withAccess ? w.reconciler : null,
       accessJobs: withAccess ? w.jobs : null,

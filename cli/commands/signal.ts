@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { ValidationError, type FieldIssue } from '../../core/errors';
-import { parseSignalInput } from '../../core/signals/validate';
 import type { SignalPublisher } from '../../server/routes/ingest';
 import { CliError, EXIT, type CliIo } from '../io';
 
@@ -82,15 +81,14 @@ export async function signalPublish(deps: SignalDeps, flags: PublishFlags) {
     || (flags.reason?.length ?? 0) > 0 || (flags.target?.length ?? 0) > 0;
   if (flags.file && fieldFlags) throw new CliError('give either --file or the signal flags, not both', EXIT.usage);
 
-  let input;
+  const input = flags.file ? fromFile(flags.file) : fromFlags(flags);
+  let outcome;
   try {
-    input = parseSignalInput(flags.file ? fromFile(flags.file) : fromFlags(flags));
+    outcome = await deps.signals.publish(input, { publishedBy: 'cli' });
   } catch (err) {
     if (err instanceof ValidationError && !flags.file) throw new ValidationError(err.issues.map(toFlagIssue));
     throw err;
   }
-
-  const outcome = await deps.signals.publish(input, { publishedBy: 'cli' });
   const s = outcome.signal;
   if (outcome.duplicate) {
     deps.io.out(`Already published: publisher id "${s.publisherId}" is signal ${s.id}; nothing new was created.`);

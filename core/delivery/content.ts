@@ -1,4 +1,4 @@
-// Turns a delivery row into the message to send; db/stores/delivery-content.ts loads signals for it.
+// Turns a delivery row into the message to send: the dispatcher's view; content-registry.ts implements it by content type.
 import type { OutboundMessage } from '../types';
 import type { DueDelivery } from './ports';
 

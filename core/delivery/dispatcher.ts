@@ -116,6 +116,11 @@ export class Dispatcher {
     this.wake.poke();
   }
 
+  /** The platform's limiter, so that other calls to it (access changes) share its limits; undefined for an unknown platform. */
+  limiterFor(platform: PlatformName): RateLimiter | undefined {
+    return this.limiters.get(platform);
+  }
+
   /**
    * Resolves the next time the loop sleeps until a later time with no poke,
    * send or unwritten result pending: nothing more happens until the clock

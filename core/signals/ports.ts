@@ -1,5 +1,5 @@
-// The signal service the rest of the app uses (ingest API, CLI, chat /publish); db/stores/signal-store.ts implements it.
-import type { Signal, SignalInput, SignalUpdate, SignalUpdateInput } from '../types';
+// The signal service the rest of the app uses (ingest API, CLI, chat /publish); core/publishing does the work, db/stores/signal-service.ts wires it.
+import type { Signal, SignalUpdate } from '../types';
 
 export interface PublishMeta {
   /** Who published: 'api-key:<id>', 'cli', 'chat:<identity>'. Recorded on the signal and in the audit trail. */
@@ -28,15 +28,17 @@ export interface UpdateOutcome {
 
 /**
  * Stores signals once per publisher id and plans their deliveries in the same transaction.
+ * Takes the input as it came (a JSON body, the CLI's flags, a chat command) and checks it once;
+ * bad input is a ValidationError naming every bad field, and nothing is stored.
  * Async so that a PostgreSQL store can implement it later.
  */
 export interface SignalService {
-  publish(input: SignalInput, meta: PublishMeta): Promise<PublishOutcome>;
+  publish(input: unknown, meta: PublishMeta): Promise<PublishOutcome>;
   /**
    * Records an update of the signal with this id, or with this publisher id. Idempotent on
    * publisherUpdateId. Throws SignalcastError('not_found') for an unknown signal.
    */
-  addUpdate(signal: SignalRef, input: SignalUpdateInput, meta?: PublishMeta): Promise<UpdateOutcome>;
+  addUpdate(signal: SignalRef, input: unknown, meta?: PublishMeta): Promise<UpdateOutcome>;
   getSignal(id: string): Promise<Signal | null>;
   /** Newest first. */
   listRecent(limit: number): Promise<Signal[]>;

@@ -77,8 +77,17 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
   return result.data;
 }
 
+declare const checkedSignal: unique symbol;
+declare const checkedUpdate: unique symbol;
+
+/** A signal that parseSignalInput accepted: the only input the signal store takes, so nothing parses it twice. */
+export type CheckedSignalInput = SignalInput & { readonly [checkedSignal]: true };
+
+/** An update that parseSignalUpdateInput accepted. */
+export type CheckedSignalUpdate = SignalUpdateInput & { readonly [checkedUpdate]: true };
+
 /** Validates a signal; throws a ValidationError naming every bad or unknown field. */
-export function parseSignalInput(input: unknown): SignalInput {
+export function parseSignalInput(input: unknown): CheckedSignalInput {
   const s = parseWith(signalInputSchema, input);
   return {
     publisherId: s.publisherId,
@@ -88,11 +97,11 @@ export function parseSignalInput(input: unknown): SignalInput {
     conviction: s.conviction,
     reasons: s.reasons,
     ...setFields({ persona: s.persona, entry: s.entry, stop: s.stop, targets: s.targets, horizon: s.horizon }),
-  };
+  } as CheckedSignalInput;
 }
 
 /** Validates a signal update (target hit, stopped, closed); same error rules as signals. */
-export function parseSignalUpdateInput(input: unknown): SignalUpdateInput {
+export function parseSignalUpdateInput(input: unknown): CheckedSignalUpdate {
   const u = parseWith(signalUpdateInputSchema, input);
-  return { kind: u.kind, ...setFields({ targetIndex: u.targetIndex, price: u.price, resultPct: u.resultPct, note: u.note, publisherUpdateId: u.publisherUpdateId }) };
+  return { kind: u.kind, ...setFields({ targetIndex: u.targetIndex, price: u.price, resultPct: u.resultPct, note: u.note, publisherUpdateId: u.publisherUpdateId }) } as CheckedSignalUpdate;
 }

@@ -1,4 +1,4 @@
-// Writes one signal's alert deliveries: rows that share every field but the destination go in together, binding one value per row.
+// Writes one signal's alert deliveries in bulk (for outbox-writer.ts): rows that share every field but the destination go in together, binding one value per row.
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { EntitledRecipient } from '../../core/planning/types';

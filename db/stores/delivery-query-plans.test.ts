@@ -7,7 +7,8 @@ import { seedChannel, seedSubscribers } from '../testing/seed';
 import { SqliteContentResolver } from './delivery-content';
 import { SqliteDeliveryStore } from './delivery-store';
 import { insertDelivery, insertSignal } from './delivery-store.fixtures';
-import { PLANNED_COUNTS_SQL, USAGE_SQL } from './signal-store';
+import { USAGE_SQL } from './candidate-source';
+import { PLANNED_COUNTS_SQL } from './signal-store';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 

@@ -8,7 +8,7 @@ import { seedChannel, seedSubscribers } from '../testing/seed';
 import { SqliteAuditLog } from './audit-store';
 import { SqliteContentResolver } from './delivery-content';
 import { SqliteDeliveryStore } from './delivery-store';
-import { SqliteSignalStore } from './signal-store';
+import { SqliteSignalService } from './signal-service';
 
 const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 const LATER = NOON + 60 * 60_000;
@@ -20,7 +20,7 @@ async function planned(plans: PlansConfig) {
   const free = seedSubscribers(db, { count: 1, now: NOON });
   const vipRoom = seedChannel(db, { planId: 'vip', now: NOON });
   const publicRoom = seedChannel(db, { now: NOON });
-  const signals = new SqliteSignalStore({ db, clock, plans, bands: { aMin: 0.8, bMin: 0.6 } });
+  const signals = new SqliteSignalService({ db, clock, plans, bands: { aMin: 0.8, bMin: 0.6 } });
   await signals.publish({ publisherId: 'p-1', symbol: 'BTCUSDT', market: 'crypto', side: 'long', conviction: 0.9, reasons: ['breakout'] }, { publishedBy: 'cli' });
   const due = new SqliteDeliveryStore({ db, clock, audit: new SqliteAuditLog({ db, clock }) }).findDue({ now: LATER, platforms: ['testchat'], limit: 100 });
   const resolver = new SqliteContentResolver({ db });

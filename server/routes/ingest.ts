@@ -5,7 +5,6 @@ import { ValidationError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
 import type { PublishOutcome, SignalService } from '../../core/signals/ports';
-import { parseSignalInput, parseSignalUpdateInput } from '../../core/signals/validate';
 import { authenticate, type ApiKeyVerifier, type Caller } from '../auth';
 import { HttpError } from '../http-errors';
 import { TokenBucketLimiter } from '../rate-limiter';
@@ -80,8 +79,8 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
 
   // v1 (body-only) signatures are enough here: the body carries its own publisherId, and no other route takes it.
   app.post('/v1/signals', (request, reply) => admitted(request, { allowV1: true }, async ({ caller, body }) => {
-    const input = parseSignalInput(body);
-    const outcome = await deps.signals.publish(input, { publishedBy: caller.id });
+    // Checked once, by the use case: a bad body is a ValidationError (400) naming each field, and nothing is stored.
+    const outcome = await deps.signals.publish(body, { publishedBy: caller.id });
     deps.metrics.ingest(outcome.duplicate ? 'duplicate' : 'accepted');
     if (!outcome.duplicate) {
       try {
@@ -96,15 +95,13 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
 
   // An update body names no signal: only a v2 signature (bound to the path) is accepted for it.
   app.post<{ Params: { id: string } }>('/v1/signals/:id/updates', (request, reply) => admitted(request, { allowV1: false }, async ({ caller, body }) => {
-    const input = parseSignalUpdateInput(body);
-    const { update, duplicate } = await deps.signals.addUpdate(request.params.id, input, { publishedBy: caller.id });
+    const { update, duplicate } = await deps.signals.addUpdate(request.params.id, body, { publishedBy: caller.id });
     deps.metrics.ingest(duplicate ? 'duplicate' : 'accepted');
     return reply.code(202).send({ id: update.id, signalId: update.signalId, duplicate });
   }));
 
   app.post<{ Params: { publisherId: string } }>('/v1/signals/by-publisher-id/:publisherId/updates', (request, reply) => admitted(request, { allowV1: false }, async ({ caller, body }) => {
-    const input = parseSignalUpdateInput(body);
-    const { update, duplicate } = await deps.signals.addUpdate({ publisherId: request.params.publisherId }, input, { publishedBy: caller.id });
+    const { update, duplicate } = await deps.signals.addUpdate({ publisherId: request.params.publisherId }, body, { publishedBy: caller.id });
     deps.metrics.ingest(duplicate ? 'duplicate' : 'accepted');
     return reply.code(202).send({ id: update.id, signalId: update.signalId, duplicate });
   }));

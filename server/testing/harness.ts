@@ -6,7 +6,7 @@ import { recordingLogger } from '../../core/testing/logger';
 import type { PublishOutcome } from '../../core/signals/ports';
 import { openMemoryDatabase, type Db } from '../../db/client';
 import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
-import { SqliteSignalStore } from '../../db/stores/signal-store';
+import { SqliteSignalService } from '../../db/stores/signal-service';
 import type { HttpLimits } from '../connections';
 import { PromMetrics, type QueueDepthRow } from '../metrics';
 import type { SignalPublisher } from '../routes/ingest';
@@ -57,7 +57,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const logger = recordingLogger();
   const metrics = new PromMetrics({ defaultMetrics: false, ...(options.queueDepth ? { queueDepth: options.queueDepth } : {}) });
   const keys = new SqliteApiKeyStore({ db, clock });
-  const signals = options.signals ?? new SqliteSignalStore({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, logger, metrics });
+  const signals = options.signals ?? new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, logger, metrics });
   const readiness = createReadiness({ database: databaseCheck(db) });
   const app = buildServer({
     signals,

@@ -1,0 +1,58 @@
+// Access calls under the platform's own send limiter: one per-platform limit covers every call a platform receives.
+import type { Clock } from '../clock';
+import type { RateLimiter } from '../delivery/rate-limiter';
+import type { AccessGate, AccessOutcome, AccessResource } from './ports';
+
+export interface LimitedGateDeps {
+  /** The dispatcher's limiter for the gate's platform (Dispatcher.limiterFor). */
+  limiter: RateLimiter;
+  /** The limiter's time: the same clock the dispatcher runs on. */
+  clock: Clock;
+  /** A send was waiting for the slot this call held: wake the dispatcher. */
+  onSlotFreed?: (() => void) | undefined;
+  /** How long a platform that said "too many requests" is left alone, when its answer gave no time. Default 1 s. */
+  penaltyMs?: number | undefined;
+}
+
+/**
+ * Wraps a gate so each of its calls first takes a slot in the platform's overall (and tenant) window,
+ * the same windows the alerts use, so access work and deliveries together stay under one limit. Each
+ * call is its own "chat" to the limiter: a membership change is not a message to a chat. A refusal
+ * with code rate_limited pauses the whole platform for a moment, deliveries included.
+ */
+export function limitGate(gate: AccessGate, deps: LimitedGateDeps): AccessGate {
+  let calls = 0;
+  async function limited(resource: AccessResource | undefined, run: () => Promise<AccessOutcome>): Promise<AccessOutcome> {
+    const key = { chat: `access#${++calls}`, isGroup: false, tenant: resource?.tenant };
+    for (;;) {
+      const admission = deps.limiter.tryAcquire(key, deps.clock.now());
+      if (!admission.ok) {
+        await deps.clock.sleep(Math.max(1, admission.waitMs));
+        continue;
+      }
+      const { grant } = admission;
+      if (!grant.start(deps.clock.now())) {
+        if (grant.cancel()) deps.onSlotFreed?.();
+        continue;
+      }
+      try {
+        const outcome = await run();
+        if (outcome.code === 'rate_limited') deps.limiter.penalize('global', key, deps.clock.now() + (deps.penaltyMs ?? 1_000));
+        return outcome;
+      } finally {
+        if (grant.finish(deps.clock.now())) deps.onSlotFreed?.();
+      }
+    }
+  }
+  const wrapped: AccessGate = {
+    platform: gate.platform,
+    grant: (holder, resource, reason) => limited(resource, () => gate.grant(holder, resource, reason)),
+    revoke: (person, resource, reason) => limited(resource, () => gate.revoke(person, resource, reason)),
+  };
+  if (gate.approveJoinRequest) wrapped.approveJoinRequest = (holder, resource, reason) => limited(resource, () => gate.approveJoinRequest!(holder, resource, reason));
+  if (gate.declineJoinRequest) wrapped.declineJoinRequest = (person, resource, reason) => limited(resource, () => gate.declineJoinRequest!(person, resource, reason));
+  if (gate.revokeInviteLink) wrapped.revokeInviteLink = (resource, link) => limited(resource, () => gate.revokeInviteLink!(resource, link));
+  if (gate.removeIntruder) wrapped.removeIntruder = (person, resource, link) => limited(resource, () => gate.removeIntruder!(person, resource, link));
+  if (gate.notify) wrapped.notify = gate.notify.bind(gate);
+  return wrapped;
+}

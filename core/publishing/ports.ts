@@ -1,0 +1,115 @@
+// The ports publishing runs over: where signals are stored, whom they may reach, where deliveries go, and one transaction around it all.
+import type { AuditLog } from '../audit';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { Candidate, EntitledRecipient } from '../planning/types';
+import type { PlansConfig } from '../plans/schema';
+import type { BandThresholds } from '../signals/band';
+import type { SignalRef } from '../signals/ports';
+import type { CheckedSignalInput, CheckedSignalUpdate } from '../signals/validate';
+import type { Band, Signal, SignalUpdate } from '../types';
+
+/** A signal as the store holds it: the signal, the store's key for it, and the content written after it. */
+export interface StoredSignal {
+  signal: Signal;
+  /** The store's key for the signal, which its delivery rows point at. */
+  ref: number;
+  /** The rationale, once one is written for the signal; null until then. */
+  rationaleText: string | null;
+}
+
+/** A checked signal ready to be stored. */
+export interface NewSignal {
+  input: CheckedSignalInput;
+  band: Band;
+  publishedBy: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
+/** A checked update of a known signal, ready to be stored. */
+export interface NewSignalUpdate {
+  signalId: string;
+  update: CheckedSignalUpdate;
+  createdAt: number;
+}
+
+/** Stores signals and their updates; it only stores (checking and planning happen before). */
+export interface SignalStore {
+  /** The signal stored under this publisher id, if any. */
+  findByPublisherId(publisherId: string): StoredSignal | undefined;
+  /** Stores a new signal (its publisher id must be new). */
+  insert(signal: NewSignal): StoredSignal;
+  /** The planned and skipped counts its publish reported. */
+  plannedCounts(signalId: string): { planned: number; skipped: number };
+  /** Our id of the signal with this id or publisher id, if it exists. */
+  findId(ref: SignalRef): string | undefined;
+  /** The update stored under this publisher update id, if any. */
+  findUpdate(publisherUpdateId: string): SignalUpdate | undefined;
+  insertUpdate(update: NewSignalUpdate): SignalUpdate;
+}
+
+/** Some of the candidates, and each one's key in the store (for the delivery rows). */
+export interface CandidateBatch {
+  candidates: Iterable<Candidate>;
+  refOf(destinationId: string): number | undefined;
+}
+
+/** Who a signal could reach, as committed now, and how much of each daily cap is used. */
+export interface CandidateSource {
+  /**
+   * The candidates in batches (one when they are kept in memory). Use each batch before asking
+   * for the next, inside the publishing transaction.
+   */
+  batches(): Iterable<CandidateBatch>;
+  /** Distinct signals counted toward each account's daily cap on this UTC day ('YYYY-MM-DD'). */
+  usageOn(utcDay: string): ReadonlyMap<string, number>;
+  /** Brings the candidates up to date now, so that the next publish has less to read. */
+  refresh(): void;
+}
+
+/** A delivery kind of a signal's content. */
+export type SignalDeliveryKind = 'alert' | 'rationale' | 'snapshot';
+
+/** One kind of one signal's deliveries to the checked recipients of one candidate batch. */
+export interface PlannedDeliveries {
+  signal: StoredSignal;
+  kind: SignalDeliveryKind;
+  recipients: readonly EntitledRecipient[];
+  batch: CandidateBatch;
+  /** Whether a pending row of this plan counts toward a daily cap. */
+  capped(planId: string): boolean;
+  now: number;
+  utcDay: string;
+}
+
+/**
+ * Writes planned deliveries to the outbox. Alerts go to every recipient given; other kinds only
+ * where the destination takes that kind.
+ */
+export interface OutboxWriter {
+  write(planned: PlannedDeliveries): void;
+}
+
+/**
+ * Runs a synchronous function in one transaction: all its writes commit together or none do.
+ * A passing database fault surfaces as DatabaseUnavailableError (503 at the edge).
+ */
+export interface Transaction {
+  run<T>(fn: () => T): T;
+}
+
+/** What the publishing use cases need. */
+export interface PublishingDeps {
+  store: SignalStore;
+  candidates: CandidateSource;
+  outbox: OutboxWriter;
+  transaction: Transaction;
+  audit: AuditLog;
+  clock: Clock;
+  metrics: Metrics;
+  logger: Logger;
+  plans: PlansConfig;
+  bands: BandThresholds;
+}

@@ -1,0 +1,42 @@
+// The planner's candidate source on SQLite: the in-memory candidates (candidate-cache.ts) and each account's daily-cap usage.
+import type Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import type { CandidateBatch, CandidateSource } from '../../core/publishing/ports';
+import { CandidateCache } from './candidate-cache';
+
+/**
+ * Every account's count of distinct signals toward its daily cap on a UTC day: one range of the
+ * covering index deliveries_cap_usage_idx (only counted rows carry cap_day). Exported for its
+ * query-plan test.
+ */
+export const USAGE_SQL = `
+  SELECT cap_account_id, COUNT(DISTINCT content_ref) FROM deliveries WHERE cap_day = ? GROUP BY cap_account_id`;
+
+export interface CandidateSourceOptions {
+  /** Milliseconds since the epoch, for pruning the change log. */
+  now: () => number;
+  /** The most candidates kept in memory (CandidateCache's maxCached). */
+  maxCached?: number | undefined;
+}
+
+export class SqliteCandidateSource implements CandidateSource {
+  private readonly cache: CandidateCache;
+  private readonly usageStmt: Statement<[string], [string, number]>;
+
+  constructor(sqlite: Database.Database, options: CandidateSourceOptions) {
+    this.cache = new CandidateCache(sqlite, { now: options.now, ...(options.maxCached === undefined ? {} : { maxCached: options.maxCached }) });
+    this.usageStmt = sqlite.prepare<[string], [string, number]>(USAGE_SQL).raw(true);
+  }
+
+  batches(): Iterable<CandidateBatch> {
+    return this.cache.batches();
+  }
+
+  usageOn(utcDay: string): ReadonlyMap<string, number> {
+    return new Map(this.usageStmt.all(utcDay));
+  }
+
+  refresh(): void {
+    this.cache.refresh();
+  }
+}

@@ -1,0 +1,43 @@
+// The publishing outbox on SQLite: a signal's planned deliveries as rows, alerts in bulk (alert-writer.ts), other kinds where the destination takes them.
+import type Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import { SignalcastError } from '../../core/errors';
+import type { OutboxWriter, PlannedDeliveries } from '../../core/publishing/ports';
+import { AlertWriter } from './alert-writer';
+
+/**
+ * One row per recipient whose destination lists the kind in its content_kinds. Never counted
+ * toward a daily cap (the cap counts signals, and the alert already counts this one).
+ */
+const OTHER_KIND_SQL = `INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
+    skip_reason, protect_content, attempts, created_at, updated_at)
+  SELECT 'signal', @signalRef, @kind, ref, NULL, @priority, @dueAt, NULL, 'pending', NULL, @protect, 0, @now, @now
+  FROM destinations WHERE ref = @destinationRef AND instr(content_kinds, '"' || @kind || '"') > 0`;
+
+export class SqliteOutboxWriter implements OutboxWriter {
+  private readonly alerts: AlertWriter;
+  private readonly otherStmt: Statement;
+
+  constructor(sqlite: Database.Database) {
+    this.alerts = new AlertWriter(sqlite);
+    this.otherStmt = sqlite.prepare(OTHER_KIND_SQL);
+  }
+
+  /** Accepts nothing but EntitledRecipients (the planner's checked output). */
+  write(p: PlannedDeliveries): void {
+    const refOf = (destinationId: string) => {
+      const ref = p.batch.refOf(destinationId);
+      if (ref === undefined) throw new SignalcastError('internal', `destination ${destinationId} was planned but is not a candidate`);
+      return ref;
+    };
+    if (p.kind === 'alert') {
+      this.alerts.write({ signalRef: p.signal.ref, recipients: p.recipients, refOf, capped: p.capped, now: p.now, utcDay: p.utcDay });
+      return;
+    }
+    for (const r of p.recipients) {
+      this.otherStmt.run({
+        signalRef: p.signal.ref, kind: p.kind, destinationRef: refOf(r.destinationId), priority: r.priority, dueAt: r.dueAt, protect: r.protectContent ? 1 : 0, now: p.now,
+      });
+    }
+  }
+}

@@ -1,0 +1,87 @@
+// The SignalService on SQLite: core's publishing use cases over the SQLite ports (store, candidates, outbox, transaction, audit).
+import type { Clock } from '../../core/clock';
+import { silentLogger, type Logger } from '../../core/logger';
+import { noopMetrics, type Metrics } from '../../core/metrics';
+import type { PlansConfig } from '../../core/plans/schema';
+import { publishSignal } from '../../core/publishing/publish-signal';
+import { publishSignalUpdate } from '../../core/publishing/publish-update';
+import type { PublishingDeps } from '../../core/publishing/ports';
+import type { BandThresholds } from '../../core/signals/band';
+import type { PublishMeta, PublishOutcome, SignalRef, SignalService, UpdateOutcome } from '../../core/signals/ports';
+import type { Signal, SignalUpdate } from '../../core/types';
+import type { Db } from '../client';
+import { SqliteTransaction } from '../transaction';
+import { SqliteAuditLog } from './audit-store';
+import { SqliteCandidateSource } from './candidate-source';
+import { SqliteOutboxWriter } from './outbox-writer';
+import { SqliteSignalStore } from './signal-store';
+
+export interface SignalServiceDeps {
+  db: Db;
+  clock: Clock;
+  plans: PlansConfig;
+  bands: BandThresholds;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** The most candidates kept in memory (CandidateCache's maxCached). */
+  maxCachedCandidates?: number;
+}
+
+/** The publishing use cases' ports on SQLite, one set per process (the candidates are kept in memory). */
+export function sqlitePublishing(deps: SignalServiceDeps): PublishingDeps & { store: SqliteSignalStore } {
+  const { db, clock } = deps;
+  const sqlite = db.$client;
+  const now = () => clock.now();
+  return {
+    store: new SqliteSignalStore({ db, clock }),
+    candidates: new SqliteCandidateSource(sqlite, { now, maxCached: deps.maxCachedCandidates }),
+    outbox: new SqliteOutboxWriter(sqlite),
+    transaction: new SqliteTransaction(sqlite, now),
+    audit: new SqliteAuditLog({ db, clock }),
+    clock,
+    metrics: deps.metrics ?? noopMetrics,
+    logger: deps.logger ?? silentLogger,
+    plans: deps.plans,
+    bands: deps.bands,
+  };
+}
+
+/**
+ * Publishes signals (publishSignal) and records their updates (publishSignalUpdate), each in one
+ * immediate SQLite transaction; reads them back. One per process: it keeps the planner's
+ * candidates in memory.
+ */
+export class SqliteSignalService implements SignalService {
+  private readonly publishing: PublishingDeps & { store: SqliteSignalStore };
+  private readonly store: SqliteSignalStore;
+
+  constructor(deps: SignalServiceDeps) {
+    this.publishing = sqlitePublishing(deps);
+    this.store = this.publishing.store;
+  }
+
+  /** Brings the in-memory candidates up to date now, so that the next publish has less to read. */
+  refreshCandidates(): void {
+    this.publishing.candidates.refresh();
+  }
+
+  async publish(input: unknown, meta: PublishMeta): Promise<PublishOutcome> {
+    return publishSignal(this.publishing, input, meta);
+  }
+
+  async addUpdate(signal: SignalRef, input: unknown, meta?: PublishMeta): Promise<UpdateOutcome> {
+    return publishSignalUpdate(this.publishing, signal, input, meta);
+  }
+
+  async getSignal(id: string): Promise<Signal | null> {
+    return this.store.get(id);
+  }
+
+  async listRecent(limit: number): Promise<Signal[]> {
+    return this.store.listRecent(limit);
+  }
+
+  async listUpdates(signalId: string): Promise<SignalUpdate[]> {
+    return this.store.listUpdates(signalId);
+  }
+}
