@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseRate } from './config';
+import { loadConfig, parseRate, secretValues } from './config';
 
 describe('loadConfig', () => {
   it('starts with defaults and no settings at all, in sandbox mode', () => {
@@ -45,6 +45,31 @@ describe('loadConfig', () => {
     }
     expect(message).toMatch(/STRIPE_SECRET_KEY: expected a Stripe secret key/);
     expect(message).not.toContain(secret);
+  });
+
+  it('reads SECRETS_KEY as 32 bytes in hex or base64, and refuses any other key without echoing it', () => {
+    const bytes = Buffer.alloc(32, 7);
+    expect(Buffer.from(loadConfig({ SECRETS_KEY: bytes.toString('hex') }).secretsKey!)).toEqual(bytes);
+    expect(Buffer.from(loadConfig({ SECRETS_KEY: bytes.toString('base64') }).secretsKey!)).toEqual(bytes);
+    expect(Buffer.from(loadConfig({ SECRETS_KEY: bytes.toString('base64url') }).secretsKey!)).toEqual(bytes);
+    expect(loadConfig({}).secretsKey).toBeUndefined();
+    for (const bad of [Buffer.alloc(16, 7).toString('base64'), 'correct-horse-battery-staple-and-more-words!', bytes.toString('hex').slice(2)]) {
+      let message = '';
+      try {
+        loadConfig({ SECRETS_KEY: bad });
+      } catch (err) {
+        expect(err).toMatchObject({ code: 'config_invalid' });
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/SECRETS_KEY: expected 32 random bytes as 64 hex characters or as base64/);
+      expect(message).not.toContain(bad);
+    }
+  });
+
+  it('hands SECRETS_KEY to the log scrubber in each form it may be written in', () => {
+    const bytes = Buffer.alloc(32, 9);
+    const values = secretValues(loadConfig({ SECRETS_KEY: bytes.toString('base64') }));
+    expect(values).toEqual(expect.arrayContaining([bytes.toString('hex'), bytes.toString('base64'), bytes.toString('base64url')]));
   });
 
   it('leaves sandbox mode when a platform token is set', () => {

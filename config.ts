@@ -36,12 +36,22 @@ const rate = z.string().transform((v, ctx) => {
     return z.NEVER;
   }
 }).optional();
+/** 32 bytes as 64 hex characters or as base64 (standard or URL-safe); the key itself is never echoed. */
+const secretsKey = z.string().trim().transform((v, ctx) => {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(v) ? Buffer.from(v, 'base64') : null;
+  if (!bytes || bytes.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'expected 32 random bytes as 64 hex characters or as base64 (`openssl rand -base64 32`)' });
+    return z.NEVER;
+  }
+  return new Uint8Array(bytes);
+}).optional();
 const idList = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 /** Settings whose values are secrets: never echoed back in an error. */
 export const SECRET_SETTINGS = new Set([
   'INGEST_SIGNING_SECRET', 'ADMIN_TOKEN', 'METRICS_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DISCORD_BOT_TOKEN',
   'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'OPENAI_API_KEY', 'TESTCHAT_TOKEN',
+  'SECRETS_KEY',
 ]);
 
 /**
@@ -78,6 +88,8 @@ const schema = z.object({
   PLANS_FILE: optionalText,
   INGEST_SIGNING_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   INGEST_RATE_PER_MINUTE: int(1, 1_000_000).default(120),
+  /** Encrypts the secrets kept in the database (each workspace's bot token): core/tenancy/secret-box.ts. */
+  SECRETS_KEY: secretsKey,
   ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
@@ -143,6 +155,8 @@ export interface Config {
   plansFile: string | undefined;
   ingest: { signingSecret: string | undefined; ratePerMinute: number };
   adminToken: string | undefined;
+  /** SECRETS_KEY: the 32-byte key that encrypts secrets stored in the database; without it none can be stored. */
+  secretsKey: Uint8Array | undefined;
   /** When set, GET /metrics wants `Authorization: Bearer <it>`. */
   metricsToken: string | undefined;
   log: { level: (typeof LOG_LEVELS)[number]; format: 'auto' | 'pretty' | 'json' };
@@ -225,6 +239,7 @@ function toConfig(e: Env): Config {
     plansFile: e.PLANS_FILE,
     ingest: { signingSecret: e.INGEST_SIGNING_SECRET, ratePerMinute: e.INGEST_RATE_PER_MINUTE },
     adminToken: e.ADMIN_TOKEN,
+    secretsKey: e.SECRETS_KEY,
     metricsToken: e.METRICS_TOKEN,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     bands: { aMin: e.BAND_A_MIN, bMin: e.BAND_B_MIN },
@@ -254,6 +269,8 @@ export function secretValues(config: Config): string[] {
   const values = [
     config.ingest.signingSecret, config.adminToken, config.metricsToken, config.telegram.token, config.telegram.webhookSecret,
     config.stripe.secretKey, config.stripe.webhookSecret, config.openai.apiKey, config.testchat.token,
+    // SECRETS_KEY in each form it may be written in.
+    ...(config.secretsKey ? (['hex', 'base64', 'base64url'] as const).map((f) => Buffer.from(config.secretsKey!).toString(f)) : []),
   ];
   return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
 }

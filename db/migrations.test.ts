@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../core/clock';
 import { MIGRATIONS_FOLDER, openDatabase, openMemoryDatabase, runMigrations, type Db } from './client';
 import * as schema from './schema';
+import { SqliteAccountStore } from './stores/account-store';
+import { CandidateCache } from './stores/candidate-cache';
 import { SqliteContentResolver } from './stores/delivery-content';
 import { SqliteDeliveryStore } from './stores/delivery-store';
 import { USAGE_SQL } from './stores/candidate-source';
@@ -115,7 +117,7 @@ describe('migrations from the first release', () => {
     runMigrations(db);
 
     const after = all(db, 'SELECT * FROM destinations ORDER BY ref');
-    expect(after).toEqual(before.map(({ old_rowid, ...row }) => ({ ref: old_rowid, ...row })));
+    expect(after).toEqual(before.map(({ old_rowid, ...row }) => ({ ref: old_rowid, ...row, tenant: null })));
     expect(all(db, 'SELECT rowid AS r, ref FROM destinations').every((r) => r.r === r.ref)).toBe(true);
     // AUTOINCREMENT's counters moved with the renames; the old deliveries' counter went with their table.
     // (A later migration's statements that insert nothing still leave counters at 0: not counted here.)
@@ -404,6 +406,40 @@ describe('migration 0004 (cap usage index) from a database at 0003', () => {
       expect(all(db, "SELECT name FROM sqlite_master WHERE name LIKE 'deliveries_cap%'")).toEqual([{ name: 'deliveries_cap_usage_idx' }]);
     } finally {
       rmSync(throughSignalRefs, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('migration 0009 (tenancy) from a database at 0008', () => {
+  it('keeps every identity and destination made before it working as it did: no tenant, the same recipient keys, the same lookups and rules', async () => {
+    const beforeTenancy = migrationsThrough('0008_delivery_protect_content');
+    try {
+      const db = openWith(beforeTenancy);
+      db.$client.exec(`
+        INSERT INTO accounts (id) VALUES ('acc_1');
+        INSERT INTO identities (id, account_id, platform, platform_user_id, created_at) VALUES ('idn_1', 'acc_1', 'telegram', '42', ${T0});
+        INSERT INTO destinations (id, platform, kind, address, recipient_key, identity_id, account_id, plan_id, content_kinds, created_at) VALUES
+          ('dst_dm', 'telegram', 'direct', '{"platform":"telegram","chatId":"42"}', 'telegram:42', 'idn_1', 'acc_1', NULL, '["alert"]', ${T0}),
+          ('dst_room', 'telegram', 'channel', '{"platform":"telegram","chatId":"-100"}', 'telegram:-100', NULL, NULL, 'pro', '["alert"]', ${T0});
+      `);
+      runMigrations(db);
+
+      expect(all(db, 'SELECT id, tenant FROM identities')).toEqual([{ id: 'idn_1', tenant: null }]);
+      expect(all(db, 'SELECT id, recipient_key, tenant FROM destinations ORDER BY ref')).toEqual([
+        { id: 'dst_dm', recipient_key: 'telegram:42', tenant: null },
+        { id: 'dst_room', recipient_key: 'telegram:-100', tenant: null },
+      ]);
+      const accounts = new SqliteAccountStore({ db, clock: new FakeClock(T0) });
+      expect((await accounts.findAccountByIdentity('telegram', '42'))?.id).toBe('acc_1');
+      expect((await accounts.findDestinationByRecipient({ platform: 'telegram', chatId: '42' }))?.id).toBe('dst_dm');
+      const other = await accounts.createAccount();
+      await expect(accounts.addIdentity(other.id, 'telegram', '42')).rejects.toMatchObject({ code: 'conflict' });
+      // The channel still follows its plan: no owner.
+      expect(new CandidateCache(db.$client).candidates().find((c) => c.destinationId === 'dst_room')).toEqual(
+        { kind: 'channel', destinationId: 'dst_room', platform: 'telegram', recipientKey: 'telegram:-100', planId: 'pro' });
+      expect(all(db, 'PRAGMA foreign_key_check')).toEqual([]);
+    } finally {
+      rmSync(beforeTenancy, { recursive: true, force: true });
     }
   });
 });

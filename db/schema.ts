@@ -70,8 +70,17 @@ export const identities = sqliteTable('identities', {
   platformUserId: text('platform_user_id').notNull(),
   username: text('username'),
   createdAt: createdAt(),
+  /**
+   * The tenant the user id is unique in (a Slack workspace), only where the platform's user ids are
+   * per tenant; null where they are global (Telegram, Discord), even for a person met inside a guild.
+   */
+  tenant: text('tenant'),
 }, (t) => [
-  uniqueIndex('identities_platform_user_idx').on(t.platform, t.platformUserId),
+  // A user id is unique per platform and tenant; a null tenant is one more (global) tenant. SQLite
+  // takes NULLs as distinct, hence two partial unique indexes; the plain one serves lookups by user id.
+  index('identities_platform_user_idx').on(t.platform, t.platformUserId),
+  uniqueIndex('identities_global_user_idx').on(t.platform, t.platformUserId).where(sql`tenant IS NULL`),
+  uniqueIndex('identities_tenant_user_idx').on(t.platform, t.tenant, t.platformUserId).where(sql`tenant IS NOT NULL`),
   index('identities_account_idx').on(t.accountId),
   // One identity per platform per account, so that two people on one platform never share a subscription.
   uniqueIndex('identities_account_platform_idx').on(t.accountId, t.platform),
@@ -110,8 +119,9 @@ export const destinations = sqliteTable('destinations', {
   recipientKey: text('recipient_key').notNull().unique(),
   /** Direct destinations belong to one identity and its account. */
   identityId: text('identity_id').references(() => identities.id),
+  /** Direct destinations' account; on a channel, the account that owns it (it then follows that account's entitlement). */
   accountId: text('account_id').references(() => accounts.id),
-  /** Channel destinations carry the plan whose content they get. */
+  /** Channel destinations carry the plan whose content they get (unless an account owns them). */
   planId: text('plan_id'),
   contentKinds: text('content_kinds', { mode: 'json' }).$type<string[]>().notNull(),
   /** Group chats have their own, lower, rate limit. */
@@ -121,10 +131,13 @@ export const destinations = sqliteTable('destinations', {
   disabledReason: text('disabled_reason'),
   disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
   createdAt: createdAt(),
+  /** The Recipient's tenant (a Discord server, a Slack workspace), so that a tenant's destinations are one query; null where none. */
+  tenant: text('tenant'),
 }, (t) => [
   index('destinations_account_idx').on(t.accountId),
   index('destinations_enabled_idx').on(t.enabled, t.kind),
   index('destinations_identity_idx').on(t.identityId),
+  index('destinations_tenant_idx').on(t.platform, t.tenant).where(sql`tenant IS NOT NULL`),
 ]);
 
 export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'dead', 'skipped'] as const;
@@ -320,3 +333,32 @@ export const notices = sqliteTable('notices', {
 
 export type AccessJobRow = typeof accessJobs.$inferSelect;
 export type NoticeRow = typeof notices.$inferSelect;
+
+/**
+ * One installation of the app in a tenant (a Slack workspace): its bot token, encrypted with
+ * SECRETS_KEY (core/tenancy/secret-box.ts), and who installed it. A reinstall updates the row;
+ * an uninstall or revoked token sets revokedAt. `accountId` is the account the tenant pays as,
+ * once it subscribes.
+ */
+export const installations = sqliteTable('installations', {
+  id: text('id').primaryKey(),
+  platform: text('platform').notNull(),
+  tenant: text('tenant').notNull(),
+  tenantName: text('tenant_name'),
+  enterpriseId: text('enterprise_id'),
+  botUserId: text('bot_user_id'),
+  scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+  installerPlatformUserId: text('installer_platform_user_id'),
+  /** "v1.<iv>.<tag>.<ciphertext>" in base64url: AES-256-GCM under SECRETS_KEY. Never the token itself. */
+  botTokenSealed: text('bot_token_sealed').notNull(),
+  installedAt: integer('installed_at', { mode: 'timestamp_ms' }).notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+  revokedReason: text('revoked_reason'),
+  accountId: text('account_id').references(() => accounts.id),
+}, (t) => [
+  uniqueIndex('installations_platform_tenant_idx').on(t.platform, t.tenant),
+  index('installations_account_idx').on(t.accountId),
+]);
+
+export type InstallationRow = typeof installations.$inferSelect;

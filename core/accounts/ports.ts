@@ -28,14 +28,29 @@ export interface SubscriptionUpsert {
 
 export interface NewDestination {
   kind: DestinationKind;
+  /** Its tenant, if any, becomes the destination's tenant. */
   recipient: Recipient;
+  /** Required for a direct destination; on a channel, the owning account, whose entitlement it then follows (no planId). */
   accountId?: string | null;
   identityId?: string | null;
-  /** For channel destinations: the plan whose content it gets (null: the free plan's). */
+  /** For channel destinations no account owns: the plan whose content it gets (null: the free plan's). */
   planId?: string | null;
   contentKinds: ContentKind[];
   isGroup?: boolean;
   label?: string | null;
+}
+
+/** Where a platform's user ids are per tenant (a Slack workspace), the tenant the identity lives in. */
+export interface IdentityTenant {
+  tenant?: string | null;
+}
+
+export interface DestinationFilter {
+  accountId?: string;
+  kind?: DestinationKind;
+  enabled?: boolean;
+  platform?: PlatformName;
+  tenant?: string;
 }
 
 /**
@@ -48,10 +63,12 @@ export interface AccountStore {
   /**
    * Links a platform identity to an account; a conflict if it already belongs to one, and a
    * PlatformTakenError if the account already holds an identity on that platform (one per platform).
+   * `tenant` only where the platform's user ids are per tenant (see Identity).
    */
-  addIdentity(accountId: string, platform: PlatformName, platformUserId: string, username?: string | null): Promise<Identity>;
-  findIdentity(platform: PlatformName, platformUserId: string): Promise<Identity | null>;
-  findAccountByIdentity(platform: PlatformName, platformUserId: string): Promise<Account | null>;
+  addIdentity(accountId: string, platform: PlatformName, platformUserId: string, username?: string | null, options?: IdentityTenant): Promise<Identity>;
+  /** The identity with this user id in `tenant` (left out: a platform whose user ids are global). */
+  findIdentity(platform: PlatformName, platformUserId: string, tenant?: string | null): Promise<Identity | null>;
+  findAccountByIdentity(platform: PlatformName, platformUserId: string, tenant?: string | null): Promise<Account | null>;
   findAccountByStripeCustomer(stripeCustomerId: string): Promise<Account | null>;
   /** Validates the change (formats, time zone, bands, sides, quiet hours as a pair) and applies it. */
   updateSettings(accountId: string, changes: unknown): Promise<Account>;
@@ -66,7 +83,8 @@ export interface AccountStore {
   addDestination(fields: NewDestination): Promise<Destination>;
   getDestination(id: string): Promise<Destination | null>;
   findDestinationByRecipient(recipient: Recipient): Promise<Destination | null>;
-  listDestinations(filter?: { accountId?: string; kind?: DestinationKind; enabled?: boolean }): Promise<Destination[]>;
+  /** Oldest first; `tenant` (with `platform`) gives every destination of one workspace or server. */
+  listDestinations(filter?: DestinationFilter): Promise<Destination[]>;
   disableDestination(id: string, reason: string): Promise<void>;
   enableDestination(id: string): Promise<void>;
 }

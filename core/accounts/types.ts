@@ -29,12 +29,18 @@ export interface Account extends AccountSettings {
   createdAt: Date;
 }
 
-/** One person on one platform; each identity belongs to exactly one account. */
+/**
+ * One person on one platform; each identity belongs to exactly one account. A platform user id is
+ * unique per platform and tenant: `tenant` is set only where the platform's user ids are per tenant
+ * (a Slack workspace's), and null where they are global (Telegram, Discord: a Discord member is one
+ * identity across every guild).
+ */
 export interface Identity {
   id: string;
   accountId: string;
   platform: PlatformName;
   platformUserId: string;
+  tenant: string | null;
   username: string | null;
   createdAt: Date;
 }
@@ -54,16 +60,23 @@ export interface Subscription extends SubscriptionState {
 
 export type DestinationKind = 'channel' | 'direct';
 
-/** Where content goes: a channel or group with a plan, or direct messages to one identity. */
+/**
+ * Where content goes: a channel or group with a plan, a channel an account owns (a Slack
+ * workspace's chosen channel: it follows that account's entitlement, as direct messages do), or
+ * direct messages to one identity.
+ */
 export interface Destination {
   id: string;
   kind: DestinationKind;
   platform: PlatformName;
   recipient: Recipient;
   recipientKey: string;
+  /** The recipient's tenant (a Discord server, a Slack workspace); null where the platform has none. */
+  tenant: string | null;
   identityId: string | null;
+  /** A direct destination's account, or the account that owns a channel. */
   accountId: string | null;
-  /** Channel destinations get the content of this plan; null means the free plan's. */
+  /** Channel destinations without an owner get the content of this plan; null means the free plan's. */
   planId: string | null;
   contentKinds: ContentKind[];
   isGroup: boolean;

@@ -57,6 +57,36 @@ describe('channel destinations', () => {
     expect(exclusion(channel('old', 'gold'))).toBe('unknown_plan');
   });
 });
+describe('channels an account owns', () => {
+  const owned = (destinationId: string, owner: PlanningAccount, platform = 'testchat'): ChannelCandidate =>
+    ({ kind: 'channel', destinationId, platform, recipientKey: `${platform}:${destinationId}`, planId: null, owner });
+
+  it('follow the owner\'s entitlement, not their plan id: paid means real time, and one cap decision covers every channel', () => {
+    const desk = account('acc_desk', { subscriptions: [subscription('pro')] });
+    const check = checkRecipients(signal, [owned('c1', desk), owned('c2', desk)], context());
+    expect(check.recipients.map((r) => [r.destinationId, r.accountId, r.planId, r.dueAt, r.priority])).toEqual([
+      ['c1', 'acc_desk', 'pro', NOW, 0],
+      ['c2', 'acc_desk', 'pro', NOW, 0],
+    ]);
+    const lapsed = account('acc_gone', { subscriptions: [subscription('pro', { status: 'canceled' })] });
+    const ctx = context({ acc_gone: 3 });
+    const capped = checkRecipients(signal, [owned('c3', lapsed), owned('c4', lapsed)], ctx);
+    expect(capped.recipients.map((r) => [r.planId, r.state, r.skipReason])).toEqual([['free', 'skipped', 'daily_cap'], ['free', 'skipped', 'daily_cap']]);
+    expect(ctx.asked).toEqual(['acc_gone']);
+  });
+
+  it('get nothing on a platform their plan is not offered on, and keep the owner\'s filters but not their direct-message choices', () => {
+    expect(exclusion(owned('c1', account('acc_1'), 'teamchat'))).toBe('platform_not_in_plan');
+    expect(exclusion(owned('c1', account('acc_1', { subscriptions: [subscription('pro')], sideFilter: ['short'] })))).toBe('side_filter');
+    const quiet = account('acc_2', { subscriptions: [subscription('pro')], directMessages: false, paused: true, quietStart: '00:00', quietEnd: '23:59' });
+    expect(only([owned('c2', quiet)])).toMatchObject({ dueAt: NOW, deferred: false });
+  });
+
+  it('with no owner follow their plan id, as every channel did before', () => {
+    expect(only([{ ...channel('room', 'vip'), owner: null }])).toMatchObject({ planId: 'vip', accountId: null, dueAt: NOW });
+  });
+});
+
 
 describe('direct destinations', () => {
   it('follow the account entitlement: a paid plan is real-time at priority 0', () => {

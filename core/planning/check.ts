@@ -2,7 +2,7 @@
 import { entitlementOf, plainPlanOf } from '../entitlement';
 import { freePlan, isPaid, planById } from '../plans/lookup';
 import type { Plan } from '../plans/schema';
-import { directExclusion } from './filters';
+import { directExclusion, ownedChannelExclusion } from './filters';
 import { deferPastQuietHours } from './quiet-hours';
 import {
   DELIVERY_PRIORITY,
@@ -60,7 +60,9 @@ function entitled(c: Candidate, accountId: string | null, plan: Plan, paid: bool
  * free plan when lapsed), the plan's direct-message and platform rights, the account's settings and
  * filters, the daily cap (one decision per account per signal; over the cap, a skipped recipient is
  * returned so that it is written and counted) and quiet hours (the due time moves to their end,
- * after any delay).
+ * after any delay). A channel an account owns follows that account's entitlement in the same way:
+ * its plan's delay, platform rights and daily cap, and the account's filters; lapsed, it gets what
+ * the free plan gives on its platform (nothing where the free plan is not offered there).
  */
 export class RecipientChecker {
   planned = 0;
@@ -87,6 +89,20 @@ export class RecipientChecker {
     };
 
     for (const c of candidates) {
+      if (c.kind === 'channel' && c.owner) {
+        const owner = c.owner;
+        const plan = this.planOf(owner);
+        const reason = ownedChannelExclusion(plan, c.platform, owner, this.signal);
+        if (reason) {
+          exclude(c.destinationId, owner.id, reason);
+          continue;
+        }
+        const capped = plan.dailyCap !== null && this.isOverCap(owner.id, plan.dailyCap);
+        recipients.push(entitled(c, owner.id, plan, isPaid(plan), now + plan.delayMinutes * MINUTE_MS, capped, false));
+        if (capped) this.skipped++;
+        else this.planned++;
+        continue;
+      }
       if (c.kind === 'channel') {
         const plan = c.planId === null ? this.free : planById(plans, c.planId);
         if (!plan) {

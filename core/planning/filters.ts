@@ -35,6 +35,16 @@ export function directExclusion(plan: Plan, platform: PlatformName, account: Pla
 }
 
 /**
+ * Null when a channel the account owns gets this signal, else why not: the plan must be offered on
+ * the channel's platform, and the owner's filters (symbols, band, sides) apply. A person's
+ * direct-message choices (direct messages off, /stop, quiet hours) do not: they are about their DMs.
+ */
+export function ownedChannelExclusion(plan: Plan, platform: PlatformName, owner: PlanningAccount, signal: PlanningSignal): ExclusionReason | null {
+  if (!offersOn(plan, platform)) return 'platform_not_in_plan';
+  return filterExclusion(owner, signal);
+}
+
+/**
  * The account's own filters: symbols, minimum band, sides. Empty lists filter nothing. A symbol entry
  * matches the exact symbol, or a base asset followed by a known quote (core/planning/symbols.ts), in
  * any case and with any separator: "BTC" takes BTCUSDT, BTC-PERP and BTC/USDT, not BTCDOWNUSDT.

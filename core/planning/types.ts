@@ -27,10 +27,17 @@ interface CandidateBase {
   recipientKey: string;
 }
 
-/** A channel or group: gets the content of its plan (null: the free plan). */
+/**
+ * A channel or group: gets the content of its plan (null: the free plan), or, when an account owns
+ * it (a workspace's chosen channel), whatever that account's entitlement gives, as its direct
+ * messages would (see RecipientChecker).
+ */
 export interface ChannelCandidate extends CandidateBase {
   kind: 'channel';
+  /** Read only when no account owns the channel. */
   planId: string | null;
+  /** The owning account, the same object as for its other destinations; absent or null: the channel follows planId. */
+  owner?: PlanningAccount | null | undefined;
 }
 
 /** Direct messages to one identity; the account's entitlement and settings decide. */

@@ -169,3 +169,57 @@ describe('destinations', () => {
     await expect(store.disableDestination('dst_nope', 'gone')).rejects.toMatchObject({ code: 'not_found' });
   });
 });
+
+// Two imaginary platforms: "teamchat" has per-workspace user ids (as Slack), "guildchat" global ones (as Discord).
+describe('tenants', () => {
+  it('keeps a user id per tenant where the platform\'s ids are per workspace: one id in two workspaces is two people', async () => {
+    const a = await store.createAccount();
+    const b = await store.createAccount();
+    const inT1 = await store.addIdentity(a.id, 'teamchat', 'U1', 'ada', { tenant: 'T1' });
+    await store.addIdentity(b.id, 'teamchat', 'U1', 'bob', { tenant: 'T2' });
+    expect(inT1).toMatchObject({ platform: 'teamchat', platformUserId: 'U1', tenant: 'T1' });
+    expect((await store.findAccountByIdentity('teamchat', 'U1', 'T1'))?.id).toBe(a.id);
+    expect((await store.findAccountByIdentity('teamchat', 'U1', 'T2'))?.id).toBe(b.id);
+    expect((await store.findIdentity('teamchat', 'U1', 'T2'))?.username).toBe('bob');
+    // Without its tenant, a per-workspace id names nobody.
+    expect(await store.findAccountByIdentity('teamchat', 'U1')).toBeNull();
+    const c = await store.createAccount();
+    await expect(store.addIdentity(c.id, 'teamchat', 'U1', null, { tenant: 'T1' })).rejects.toThrow(`teamchat user U1 in T1 already belongs to account ${a.id}`);
+  });
+
+  it('keeps a global user id one identity, with no tenant, as every identity made before tenants', async () => {
+    const a = await store.createAccount();
+    const b = await store.createAccount();
+    expect(await store.addIdentity(a.id, 'guildchat', '42')).toMatchObject({ tenant: null });
+    expect(await store.addIdentity(a.id, 'telegram', '1001')).toMatchObject({ tenant: null });
+    expect((await store.findAccountByIdentity('guildchat', '42'))?.id).toBe(a.id);
+    expect((await store.findAccountByIdentity('telegram', '1001', null))?.id).toBe(a.id);
+    await expect(store.addIdentity(b.id, 'guildchat', '42')).rejects.toMatchObject({ code: 'conflict' });
+    // The database holds the rule too (SQLite counts NULLs as distinct, so it is a partial index).
+    expect(() => db.$client.prepare("INSERT INTO identities (id, account_id, platform, platform_user_id, created_at) VALUES ('idn_x', ?, 'guildchat', '42', 0)").run(b.id))
+      .toThrow(/UNIQUE constraint failed/);
+    expect(() => db.$client.prepare("INSERT INTO identities (id, account_id, platform, platform_user_id, tenant, created_at) VALUES ('idn_y', ?, 'teamchat', '9', 'T1', 0), ('idn_z', ?, 'teamchat', '9', 'T1', 0)").run(a.id, b.id))
+      .toThrow(/UNIQUE constraint failed/);
+  });
+
+  it('gives a destination its recipient\'s tenant, so that one workspace\'s destinations are one query; recipient keys stay as they were', async () => {
+    const a = await store.createAccount();
+    const c1 = await store.addDestination({ kind: 'channel', recipient: { platform: 'teamchat', tenant: 'T1', chatId: 'C1' }, accountId: a.id, contentKinds: ['alert'] });
+    await store.addDestination({ kind: 'channel', recipient: { platform: 'teamchat', tenant: 'T2', chatId: 'C1' }, contentKinds: ['alert'] });
+    const c2 = await store.addDestination({ kind: 'channel', recipient: { platform: 'teamchat', tenant: 'T1', chatId: 'C2' }, contentKinds: ['alert'] });
+    await store.addDestination({ kind: 'channel', recipient: { platform: 'guildchat', tenant: 'T1', chatId: 'C3' }, contentKinds: ['alert'] });
+    const plain = await store.addDestination({ kind: 'channel', recipient: { platform: 'telegram', chatId: '-100' }, planId: 'free', contentKinds: ['alert'] });
+    expect(c1).toMatchObject({ tenant: 'T1', recipientKey: 'teamchat:T1:C1', accountId: a.id, planId: null });
+    expect(plain).toMatchObject({ tenant: null, recipientKey: 'telegram:-100' });
+    expect((await store.listDestinations({ platform: 'teamchat', tenant: 'T1' })).map((d) => d.id)).toEqual([c1.id, c2.id]);
+    expect((await store.listDestinations({ platform: 'teamchat', tenant: 'T1', accountId: a.id })).map((d) => d.id)).toEqual([c1.id]);
+    expect(db.$client.prepare("SELECT tenant FROM destinations WHERE recipient_key = 'telegram:-100'").pluck().get()).toBeNull();
+  });
+
+  it('refuses a channel that is both owned by an account and given a plan, and writes nothing', async () => {
+    const a = await store.createAccount();
+    await expect(store.addDestination({ kind: 'channel', recipient: { platform: 'teamchat', tenant: 'T1', chatId: 'C1' }, accountId: a.id, planId: 'pro', contentKinds: ['alert'] }))
+      .rejects.toThrow("planId: a channel an account owns follows that account's subscription: give accountId or planId, not both");
+    expect(await store.listDestinations()).toEqual([]);
+  });
+});

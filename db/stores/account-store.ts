@@ -1,7 +1,7 @@
 // Accounts, identities, subscriptions and destinations in SQLite (drizzle): the AccountStore port.
-import { and, eq, isNull, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import { PlatformTakenError } from '../../core/accounts/errors';
-import type { AccountStore, NewAccount, NewDestination, SubscriptionUpsert } from '../../core/accounts/ports';
+import type { AccountStore, DestinationFilter, IdentityTenant, NewAccount, NewDestination, SubscriptionUpsert } from '../../core/accounts/ports';
 import { checkSettings, DEFAULT_SETTINGS, parseSettingsUpdate } from '../../core/accounts/settings';
 import type { Account, AccountSettings, Destination, Identity, Subscription } from '../../core/accounts/types';
 import type { Clock } from '../../core/clock';
@@ -48,6 +48,7 @@ export function toDestination(row: DestinationRow): Destination {
     platform: row.platform as PlatformName,
     recipient: row.address as Recipient,
     recipientKey: row.recipientKey,
+    tenant: row.tenant,
     identityId: row.identityId,
     accountId: row.accountId,
     planId: row.planId,
@@ -60,6 +61,13 @@ export function toDestination(row: DestinationRow): Destination {
     createdAt: row.createdAt,
   };
 }
+
+/** The identity with this user id: in `tenant` where the platform's user ids are per tenant, else the platform's global one. */
+function identityIs(platform: PlatformName, platformUserId: string, tenant: string | null | undefined): SQL | undefined {
+  return and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId), tenant ? eq(identities.tenant, tenant) : isNull(identities.tenant));
+}
+
+const inTenant = (tenant: string | null | undefined): string => (tenant ? ` in ${tenant}` : '');
 
 function settingsOf(account: Account): AccountSettings {
   const { symbolFilter, minBand, sideFilter, directMessages, quietStart, quietEnd, timeZone, paused } = account;
@@ -99,36 +107,35 @@ export class SqliteAccountStore implements AccountStore {
     return toAccount(row);
   }
 
-  async addIdentity(accountId: string, platform: PlatformName, platformUserId: string, username: string | null = null): Promise<Identity> {
+  async addIdentity(accountId: string, platform: PlatformName, platformUserId: string, username: string | null = null, options: IdentityTenant = {}): Promise<Identity> {
+    const tenant = options.tenant || null;
     // Immediate: the check and the insert hold the write lock together, so another process cannot link in between.
     return this.db.transaction((tx) => {
       if (!tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).get()) {
         throw new SignalcastError('not_found', `account ${accountId} not found`);
       }
-      const existing = tx.select().from(identities)
-        .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId))).get();
+      const existing = tx.select().from(identities).where(identityIs(platform, platformUserId, tenant)).get();
       if (existing) {
-        throw new SignalcastError('conflict', `${platform} user ${platformUserId} already belongs to account ${existing.accountId}`);
+        throw new SignalcastError('conflict', `${platform} user ${platformUserId}${inTenant(tenant)} already belongs to account ${existing.accountId}`);
       }
       const held = tx.select().from(identities).where(and(eq(identities.accountId, accountId), eq(identities.platform, platform))).get();
       if (held) throw new PlatformTakenError(accountId, platform, { identityId: held.id, username: held.username });
       const row = tx.insert(identities).values({
-        id: newId('idn'), accountId, platform, platformUserId, username, createdAt: new Date(this.deps.clock.now()),
+        id: newId('idn'), accountId, platform, platformUserId, tenant, username, createdAt: new Date(this.deps.clock.now()),
       }).returning().get();
       return toIdentity(row);
     }, { behavior: 'immediate' });
   }
 
-  async findIdentity(platform: PlatformName, platformUserId: string): Promise<Identity | null> {
-    const row = this.db.select().from(identities)
-      .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId))).get();
+  async findIdentity(platform: PlatformName, platformUserId: string, tenant?: string | null): Promise<Identity | null> {
+    const row = this.db.select().from(identities).where(identityIs(platform, platformUserId, tenant)).get();
     return row ? toIdentity(row) : null;
   }
 
-  async findAccountByIdentity(platform: PlatformName, platformUserId: string): Promise<Account | null> {
+  async findAccountByIdentity(platform: PlatformName, platformUserId: string, tenant?: string | null): Promise<Account | null> {
     const row = this.db.select({ account: accounts }).from(identities)
       .innerJoin(accounts, eq(accounts.id, identities.accountId))
-      .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId))).get();
+      .where(identityIs(platform, platformUserId, tenant)).get();
     return row ? toAccount(row.account) : null;
   }
 
@@ -169,6 +176,9 @@ export class SqliteAccountStore implements AccountStore {
     if (fields.kind === 'direct' && !fields.accountId) {
       throw new ValidationError([{ field: 'accountId', message: 'a direct destination needs the account it belongs to' }]);
     }
+    if (fields.kind === 'channel' && fields.accountId && fields.planId) {
+      throw new ValidationError([{ field: 'planId', message: "a channel an account owns follows that account's subscription: give accountId or planId, not both" }]);
+    }
     if (fields.contentKinds.length === 0) throw new ValidationError([{ field: 'contentKinds', message: 'expected at least one kind' }]);
     const row = this.db.insert(destinations).values({
       id: newId('dst'),
@@ -176,6 +186,7 @@ export class SqliteAccountStore implements AccountStore {
       kind: fields.kind,
       address: fields.recipient,
       recipientKey: key,
+      tenant: fields.recipient.tenant || null,
       identityId: fields.identityId ?? null,
       accountId: fields.accountId ?? null,
       planId: fields.planId ?? null,
@@ -197,8 +208,10 @@ export class SqliteAccountStore implements AccountStore {
     return row ? toDestination(row) : null;
   }
 
-  async listDestinations(filter: { accountId?: string; kind?: 'channel' | 'direct'; enabled?: boolean } = {}): Promise<Destination[]> {
+  async listDestinations(filter: DestinationFilter = {}): Promise<Destination[]> {
     const where: SQL[] = [];
+    if (filter.platform !== undefined) where.push(eq(destinations.platform, filter.platform));
+    if (filter.tenant !== undefined) where.push(eq(destinations.tenant, filter.tenant), isNotNull(destinations.tenant));
     if (filter.accountId !== undefined) where.push(eq(destinations.accountId, filter.accountId));
     if (filter.kind !== undefined) where.push(eq(destinations.kind, filter.kind));
     if (filter.enabled !== undefined) where.push(eq(destinations.enabled, filter.enabled));

@@ -6,7 +6,7 @@ import type { Candidate, PlanningAccount } from '../../core/planning/types';
 import type { Band, PlatformName, Side } from '../../core/types';
 
 // Enabled destinations taking alerts, with the account (through the identity when there is one,
-// since /link may have moved it) and each of its subscriptions, one row per subscription, so that
+// since /link may have moved it; for a channel, the account that owns it, if any) and each of its subscriptions, one row per subscription, so that
 // the rows of one destination are adjacent. Reading values out is most of the cost of a rebuild,
 // so default account settings fold into one NULL and flags come as integers.
 const CANDIDATE_COLUMNS = `
@@ -90,7 +90,10 @@ function toAccount(id: string, settings: string | null): PlanningAccount & { sub
   return { id, symbolFilter, minBand, sideFilter, directMessages: directMessages === 1, quietStart, quietEnd, timeZone, paused: paused === 1, subscriptions: [] };
 }
 
-/** Reads candidate rows (the rows of one destination adjacent, one per subscription); one account object per account. */
+/**
+ * Reads candidate rows (the rows of one destination adjacent, one per subscription); one account
+ * object per account, shared by its direct destinations and the channels it owns.
+ */
 function readCandidates(rows: Iterable<CandidateRow>): CachedCandidate[] {
   const out: CachedCandidate[] = [];
   const accounts = new Map<string, PlanningAccount & { subscriptions: SubscriptionState[] }>();
@@ -100,17 +103,17 @@ function readCandidates(rows: Iterable<CandidateRow>): CachedCandidate[] {
   for (const r of rows) {
     if (r[0] !== lastId) {
       lastId = r[0];
+      account = r[5] === null ? null : (accounts.get(r[5]) ?? null);
+      fresh = account === null && r[5] !== null;
+      if (fresh && r[5] !== null) {
+        account = toAccount(r[5], r[6]);
+        accounts.set(r[5], account);
+      }
       if (r[1] === 1) {
-        account = r[5] === null ? null : (accounts.get(r[5]) ?? null);
-        fresh = account === null && r[5] !== null;
-        if (fresh && r[5] !== null) {
-          account = toAccount(r[5], r[6]);
-          accounts.set(r[5], account);
-        }
         out.push({ ref: r[15], candidate: { kind: 'direct', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], account } });
+      } else if (account !== null) {
+        out.push({ ref: r[15], candidate: { kind: 'channel', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], planId: r[4], owner: account } });
       } else {
-        account = null;
-        fresh = false;
         out.push({ ref: r[15], candidate: { kind: 'channel', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], planId: r[4] } });
       }
     }
@@ -246,10 +249,11 @@ export class CandidateCache {
       if (destinationId !== null) destinationIds.add(destinationId);
       if (accountId !== null) accountIds.add(accountId);
     }
-    // A changed destination brings its account, before and after, so one account stays one object.
+    // A changed destination brings its account (or owner), before and after, so one account stays one object.
     for (const id of destinationIds) {
       const cached = this.byId.get(id);
-      if (cached?.kind === 'direct' && cached.account) accountIds.add(cached.account.id);
+      const account = cached?.kind === 'direct' ? cached.account : cached?.owner;
+      if (account) accountIds.add(account.id);
     }
     for (const id of this.accountsOfStmt.all(JSON.stringify([...destinationIds]))) accountIds.add(id);
     for (const id of this.destinationsOfStmt.all({ ids: JSON.stringify([...accountIds]) })) destinationIds.add(id);

@@ -40,4 +40,12 @@ describe('seedChannel', () => {
     expect(db.select().from(destinations).where(eq(destinations.id, destinationId)).get()).toMatchObject({ kind: 'channel', planId: 'vip', isGroup: true, label: 'VIP room', address: recipient });
     expect(recipient).toMatchObject({ platform: 'testchat', chatId: expect.stringMatching(/^-\d+$/) });
   });
+
+  it('inserts a channel an account owns, with its recipient\'s tenant', () => {
+    const db = openMemoryDatabase();
+    const [owner] = seedSubscribers(db, { count: 1, planId: 'pro' }).accountIds;
+    const { destinationId } = seedChannel(db, { recipient: { platform: 'teamchat', tenant: 'T1', chatId: 'C1' }, accountId: owner });
+    expect(db.select().from(destinations).where(eq(destinations.id, destinationId)).get()).toMatchObject({ tenant: 'T1', accountId: owner, planId: null, recipientKey: 'teamchat:T1:C1' });
+    expect(db.select().from(destinations).where(eq(destinations.kind, 'direct')).get()).toMatchObject({ tenant: null });
+  });
 });

@@ -96,20 +96,22 @@ export interface SeedChannelOptions {
   recipient?: Recipient;
   /** The plan whose content it gets; null means the free plan's. */
   planId?: string | null;
+  /** The account that owns it (it then follows that account's entitlement; give no planId). */
+  accountId?: string | null;
   contentKinds?: ContentKind[];
   isGroup?: boolean;
   label?: string;
   now?: number;
 }
 
-/** Inserts one channel destination. */
+/** Inserts one channel destination, with its recipient's tenant. */
 export function seedChannel(db: Db, options: SeedChannelOptions = {}): { destinationId: string; recipient: Recipient; recipientKey: string } {
   const recipient: Recipient = options.recipient ?? { platform: 'testchat', chatId: `-${nextNumber++}` };
   const destinationId = `dst_seed_${tag()}`;
   const key = recipientKey(recipient);
-  db.$client.prepare(`INSERT INTO destinations (id, platform, kind, address, recipient_key, plan_id, content_kinds, is_group, label, enabled, created_at)
-    VALUES (?, ?, 'channel', ?, ?, ?, ?, ?, ?, 1, ?)`).run(
-    destinationId, recipient.platform, JSON.stringify(recipient), key, options.planId ?? null,
+  db.$client.prepare(`INSERT INTO destinations (id, platform, kind, address, recipient_key, tenant, account_id, plan_id, content_kinds, is_group, label, enabled, created_at)
+    VALUES (?, ?, 'channel', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`).run(
+    destinationId, recipient.platform, JSON.stringify(recipient), key, recipient.tenant || null, options.accountId ?? null, options.planId ?? null,
     JSON.stringify(options.contentKinds ?? ['alert', 'rationale', 'snapshot']), bool(options.isGroup ?? true), options.label ?? null, options.now ?? Date.now(),
   );
   return { destinationId, recipient, recipientKey: key };
