@@ -5,6 +5,8 @@ import { systemClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { openMemoryDatabase } from '../../db/client';
 import { SqliteAccessStore } from '../../db/stores/access-store';
+import { SqliteInstallationStore } from '../../db/stores/installation-store';
+import { SecretBox } from '../../core/tenancy/secret-box';
 import { startTelegramEmulator } from '../../sandbox/telegram';
 import { describeInboundContract } from '../contract/inbound-contract';
 import { createTelegramAdapter } from './adapter';
@@ -20,6 +22,7 @@ describeInboundContract('telegram', async () => {
     {
       logger: silentLogger, clock: systemClock, publicUrl: undefined, platforms: ['telegram'],
       access: { store: new SqliteAccessStore({ db, clock: systemClock }), notices: sendNowNoticeSink(new Map()) },
+      installations: new SqliteInstallationStore({ db, clock: systemClock, secrets: new SecretBox(undefined) }),
     },
     { pollingTimeoutSeconds: 1 },
   );
