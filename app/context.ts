@@ -11,7 +11,9 @@ import { SqliteAccountStore } from '../db/stores/account-store';
 import { SqliteApiKeyStore } from '../db/stores/api-key-store';
 import { SqliteAuditLog } from '../db/stores/audit-store';
 import { SqliteDeliveryStore } from '../db/stores/delivery-store';
+import { SqliteInstallationStore } from '../db/stores/installation-store';
 import { SqliteReferralStore } from '../db/stores/referral-store';
+import { SecretBox } from '../core/tenancy/secret-box';
 import { SqliteSignalService } from '../db/stores/signal-service';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
 import { planLoadOptions } from './adapters/plan-catalog';
@@ -41,7 +43,8 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
   const getAccess = () => {
     if (access) return access;
     const q = getQueue();
-    const adapters = buildAdapters(configured, config, { logger, clock, access: { store: q.store, notices: q.notices }, publicUrl: config.publicUrl });
+    const installations = new SqliteInstallationStore({ db, clock, secrets: new SecretBox(config.secretsKey) });
+    const adapters = buildAdapters(configured, config, { logger, clock, access: { store: q.store, notices: q.notices }, installations, publicUrl: config.publicUrl });
     const gates = [...adapters.values()].flatMap((a) => (a.gate ? [a.gate] : []));
     const directPlatforms = [...adapters.values()].filter((a) => a.capabilities.directMessages).map((a) => a.name);
     return (access = createAccess({ queue: q, gates, directPlatforms, plans: getPlans(), clock, audit, logger }));

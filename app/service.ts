@@ -20,7 +20,9 @@ import { SqliteApiKeyStore } from '../db/stores/api-key-store';
 import { SqliteAuditLog } from '../db/stores/audit-store';
 import { SqliteContentResolver } from '../db/stores/delivery-content';
 import { SqliteDeliveryStore } from '../db/stores/delivery-store';
+import { SqliteInstallationStore } from '../db/stores/installation-store';
 import { SqliteReferralStore } from '../db/stores/referral-store';
+import { SecretBox } from '../core/tenancy/secret-box';
 import { SqliteSignalService } from '../db/stores/signal-service';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
 import type { Cron, Schedules } from '../schedules';
@@ -127,8 +129,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     directMessages: (platform) => adapters.get(platform)?.capabilities.directMessages ?? false,
   });
   const rows = options.adapters ?? ADAPTERS;
+  const installations = new SqliteInstallationStore({ db, clock, secrets: new SecretBox(config.secretsKey) });
   const adapters = buildAdapters(rows, config, {
-    logger, clock, access: { store: queue.store, notices: queue.notices }, publicUrl: config.publicUrl,
+    logger, clock, access: { store: queue.store, notices: queue.notices }, installations, publicUrl: config.publicUrl,
   });
   const platforms = new Map([...adapters].map(([name, adapter]) => [name, adapter.sender]));
   const gates = [...adapters.values()].flatMap((a) => (a.gate ? [a.gate] : []));

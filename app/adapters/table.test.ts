@@ -4,7 +4,9 @@ import { loadConfig } from '../../config';
 import { FakeClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { DEFAULT_PLANS } from '../../core/plans';
+import { SecretBox } from '../../core/tenancy/secret-box';
 import { openMemoryDatabase } from '../../db/client';
+import { SqliteInstallationStore } from '../../db/stores/installation-store';
 import { startTelegramEmulator } from '../../sandbox/telegram';
 import { createAccessQueue } from '../access';
 import { buildAdapters } from './build';
@@ -15,7 +17,7 @@ function adaptersFor(env: Record<string, string>) {
   const db = openMemoryDatabase();
   const clock = new FakeClock();
   const queue = createAccessQueue({ db, plans: DEFAULT_PLANS, clock, platforms: [] });
-  return buildAdapters(ADAPTERS, loadConfig(env), { logger: silentLogger, clock, access: { store: queue.store, notices: queue.notices }, publicUrl: loadConfig(env).publicUrl });
+  return buildAdapters(ADAPTERS, loadConfig(env), { logger: silentLogger, clock, access: { store: queue.store, notices: queue.notices }, installations: new SqliteInstallationStore({ db, clock, secrets: new SecretBox(undefined) }), publicUrl: loadConfig(env).publicUrl });
 }
 
 const TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';

@@ -1,6 +1,6 @@
 // The adapter table: every chat platform this build has, as one row (platform → settings → factory).
 // Adding a platform is one folder in bots/ and one row here; nothing else in app/ names a platform.
-import { createTestchatPlatform } from '../../bots/testchat';
+import { createTestchatAdapter } from '../../bots/testchat';
 import { createTelegramAdapter } from '../../bots/telegram/adapter';
 import type { Config } from '../../config';
 import type { AdapterContext, PlatformAdapter } from '../../core/platform/adapter';
@@ -35,17 +35,8 @@ export const ADAPTERS: readonly AdapterRow[] = [
   adapterRow({
     name: 'testchat',
     label: 'Test chat',
-    gated: false,
+    gated: true,
     settings: ({ testchat }) => (testchat.url ? { url: testchat.url, token: testchat.token ?? '' } : null),
-    create: (settings) => {
-      const sender = createTestchatPlatform(settings);
-      return {
-        name: 'testchat', label: 'Test chat', sender, operatorIds: [],
-        capabilities: { buttons: true, edits: false, threads: false, ephemeral: false, images: false, directMessages: true, maxMessageLength: 4096, markup: 'plain', access: [] },
-        start: async () => {},
-        stop: async () => {},
-        deepLink: () => undefined,
-      };
-    },
+    create: (settings, ctx) => createTestchatAdapter(settings, ctx),
   }),
 ];

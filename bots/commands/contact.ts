@@ -31,7 +31,7 @@ export function isOperator(deps: CommandDeps, actor: Actor): boolean {
 
 /** The account of the person who sent the command, or null before their first contact. */
 export async function findContact(deps: CommandDeps, actor: Actor): Promise<{ account: Account; identity: Identity } | null> {
-  const identity = await deps.accounts.findIdentity(actor.platform, actor.platformUserId);
+  const identity = await deps.accounts.findIdentity(actor.platform, actor.platformUserId, actor.tenant);
   if (!identity) return null;
   const account = await deps.accounts.getAccount(identity.accountId);
   return account ? { account, identity } : null;
@@ -61,7 +61,7 @@ async function createContact(deps: CommandDeps, actor: Actor, referredBy: string
   });
   let identity: Identity;
   try {
-    identity = await deps.accounts.addIdentity(account.id, actor.platform, actor.platformUserId, actor.username ?? null);
+    identity = await deps.accounts.addIdentity(account.id, actor.platform, actor.platformUserId, actor.username ?? null, { tenant: actor.tenant });
   } catch (err) {
     // The same person's other update got there first: use the account it made.
     if (err instanceof SignalcastError && err.code === 'conflict') {

@@ -71,7 +71,7 @@ export async function redeemLinkCode(call: CommandCall, rawCode: string): Promis
   try {
     identity = current
       ? await deps.directory.moveIdentity(current.identity.id, found.accountId)
-      : await deps.accounts.addIdentity(found.accountId, event.actor.platform, event.actor.platformUserId, event.actor.username ?? null);
+      : await deps.accounts.addIdentity(found.accountId, event.actor.platform, event.actor.platformUserId, event.actor.username ?? null, { tenant: event.actor.tenant });
   } catch (err) {
     // Another app's user got linked between the check and here; the store refused this one.
     if (err instanceof PlatformTakenError) return refuseSecond(call, err, found.accountId);

@@ -30,15 +30,23 @@ describe('testchat platform', () => {
     const result = await platform.send({ platform: 'testchat', chatId: '42' }, { kind: 'alert', signal });
     expect(result).toEqual({ messageId: '1' });
     const request = emulator.server.requests[0]!;
-    expect(request.path).toBe(`/bot${token}/sendMessage`);
-    expect(request.body).toEqual({ chat_id: '42', text: expect.stringContaining('SHORT ETHUSDT') });
+    expect(request).toMatchObject({ method: 'POST', path: '/v1/messages', headers: expect.objectContaining({ authorization: `Bearer ${token}` }) });
+    expect(request.body).toEqual({ chat: '42', text: expect.stringContaining('SHORT ETHUSDT') });
     expect(emulator.messages).toHaveLength(1);
   });
 
   it('replies to the alert when sending a rationale', async () => {
     const platform = createTestchatPlatform({ url, token });
     await platform.send({ platform: 'testchat', chatId: '42' }, { kind: 'rationale', signal, text: 'Because.', replyToMessageId: '7' });
-    expect(emulator.server.requests[0]!.body).toMatchObject({ reply_to_message_id: 7 });
+    expect(emulator.server.requests[0]!.body).toMatchObject({ reply_to: '7' });
+    expect(emulator.messages[0]).toMatchObject({ chatId: '42', replyTo: '7' });
+  });
+
+  it('sends to a person\'s direct messages and to a chat in a tenant, saying which', async () => {
+    const platform = createTestchatPlatform({ url, token });
+    await platform.send({ platform: 'testchat', chatId: 'u1', direct: true }, { kind: 'notice', text: 'hello' });
+    await platform.send({ platform: 'testchat', chatId: 'c1', tenant: 't1' }, { kind: 'notice', text: 'hi all' });
+    expect(emulator.messages).toMatchObject([{ chatId: 'u1', direct: true }, { chatId: 'c1', tenant: 't1' }]);
   });
 
   it('reports a blocked user as permanent and a 429 as rate limited with its retry_after', async () => {

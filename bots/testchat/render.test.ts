@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../core/types';
-import { renderText } from './render';
+import { renderReply, renderText } from './render';
 
 const signal: Signal = {
   id: 'sig_1', publisherId: 'p1', symbol: 'BTC_USDT', market: 'crypto', side: 'long', conviction: 0.8234, band: 'A',
@@ -28,5 +28,12 @@ describe('renderText', () => {
     expect(renderText({ kind: 'rationale', signal, text: 'Momentum.' })).toBe('Why BTC_USDT: Momentum.\n#sig_1');
     expect(renderText({ kind: 'snapshot', title: 'Daily', text: '3 signals' })).toBe('Daily\n\n3 signals');
     expect(renderText({ kind: 'notice', text: 'Pay here', buttons: [{ label: 'Checkout', url: 'http://127.0.0.1/pay' }] })).toBe('Pay here\nCheckout: http://127.0.0.1/pay');
+  });
+
+  it('renders a reply with its buttons, or without buttons writes links out and names the choices', () => {
+    const reply = { text: 'Plans', buttons: [[{ label: 'Pay', url: 'http://127.0.0.1/pay' }], [{ label: 'VIP', data: 'plan:vip' }]] };
+    expect(renderReply(reply, { buttons: true, maxLength: 4000 })).toEqual({ text: 'Plans', buttons: [[{ label: 'Pay', url: 'http://127.0.0.1/pay' }], [{ label: 'VIP', data: 'plan:vip' }]] });
+    expect(renderReply(reply, { buttons: false, maxLength: 4000 })).toEqual({ text: 'Plans\nPay: http://127.0.0.1/pay\n- VIP' });
+    expect(renderReply({ text: 'x'.repeat(10) }, { buttons: true, maxLength: 5 })).toEqual({ text: 'xxxx…' });
   });
 });

@@ -37,11 +37,11 @@ export interface AccessPerson {
 
 /**
  * Why a platform refused an access change, the same on every platform: missing_permission (the bot
- * lacks a right, or the role is above its own), resource_not_found (the chat or role is gone),
+ * lacks a right), hierarchy (the role is at or above the bot's own), resource_not_found (the chat or role is gone),
  * not_member, rate_limited, platform_unreachable (no answer: network, timeout), platform_error
  * (any other refusal), unknown. The platform's own words stay in `detail`.
  */
-export type AccessFailureCode = 'missing_permission' | 'resource_not_found' | 'not_member' | 'rate_limited' | 'platform_unreachable' | 'platform_error' | 'unknown';
+export type AccessFailureCode = 'missing_permission' | 'hierarchy' | 'resource_not_found' | 'not_member' | 'rate_limited' | 'platform_unreachable' | 'platform_error' | 'unknown';
 
 /** What the platform did, for the audit trail. */
 export interface AccessOutcome {

@@ -180,7 +180,7 @@ describe('Dispatcher', () => {
     await h.dispatcher.start();
     await h.settle();
     // Not an attempt: pending again at retry_after.
-    expect(getDelivery(h.db, slow)).toMatchObject({ state: 'pending', attempts: 0, dueAt: T0 + 3_000, lastErrorCode: '429' });
+    expect(getDelivery(h.db, slow)).toMatchObject({ state: 'pending', attempts: 0, dueAt: T0 + 3_000, lastErrorCode: 'rate_limited' });
     await h.advance(1_500);
     expect(h.stateOf(otherLater)).toBe('sent');
     expect(h.stateOf(slow)).toBe('pending');
@@ -261,7 +261,7 @@ describe('Dispatcher', () => {
     await h.dispatcher.start();
     await h.settle();
     await h.advance(60_000);
-    expect(getDelivery(h.db, failing)).toMatchObject({ state: 'dead', attempts: 1, lastError: 'Forbidden: bot was blocked by the user' });
+    expect(getDelivery(h.db, failing)).toMatchObject({ state: 'dead', attempts: 1, lastError: 'the person blocked the bot' });
     expect(getDelivery(h.db, queued)).toMatchObject({ state: 'skipped', skipReason: 'destination_disabled' });
     expect(h.stateOf(fine)).toBe('sent');
     expect(h.db.select().from(destinations).where(eq(destinations.id, blocked.destinationId)).get()).toMatchObject({ enabled: false, disabledReason: 'blocked' });

@@ -6,6 +6,8 @@ import type { LinkButton, PlatformName, Recipient } from '../types';
 export interface Actor {
   platform: PlatformName;
   platformUserId: string;
+  /** Set only where the platform's user ids are per tenant (a Slack workspace): then the tenant is part of who they are. */
+  tenant?: string | undefined;
   username?: string | undefined;
   displayName?: string | undefined;
 }

@@ -4,6 +4,7 @@ import type { AccessGate, AccessResource } from '../access/ports';
 import type { AccessStore } from '../access/store';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import type { InstallationStore } from '../tenancy/installations';
 import type { ChatPlatform } from '../delivery/chat-platform';
 import type { EventHandler } from '../inbound/types';
 import type { PlatformName } from '../types';
@@ -123,6 +124,8 @@ export interface AdapterContext {
   clock: Clock;
   /** The tracked memberships and invite links a gate keeps, and the durable sink its messages go through. */
   access: { store: AccessStore; notices: NoticeSink };
+  /** Per-tenant installations (a workspace's bot token, kept encrypted), for platforms installed per workspace. */
+  installations: InstallationStore;
   /** PUBLIC_URL, for webhooks and OAuth callbacks; undefined when not set. */
   publicUrl: string | undefined;
   /** Every platform this service runs (a menu offers /link only when there is a second one). */

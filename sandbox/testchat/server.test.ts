@@ -14,10 +14,10 @@ describe('testchat emulator', () => {
     const started = await startTestchat({ clock, ...options });
     emulator = started.emulator;
     send = async (chatId, text = 'hello', token = started.token) => {
-      const res = await fetch(`${started.url}/bot${token}/sendMessage`, {
+      const res = await fetch(`${started.url}/v1/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ chat_id: chatId, text }),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ chat: String(chatId), text }),
       });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
@@ -29,19 +29,20 @@ describe('testchat emulator', () => {
     emulator = undefined;
   });
 
-  it('accepts a message, answers like Telegram and records it with its arrival time', async () => {
+  it('accepts a message, answers with its id and records it with its arrival time', async () => {
     const emu = await start();
     clock.set(T0 + 1_234);
     const res = await send(42, 'BTC long');
-    expect(res).toEqual({ status: 200, body: { ok: true, result: expect.objectContaining({ message_id: 1, text: 'BTC long' }) } });
+    expect(res).toEqual({ status: 200, body: { id: '1', chat: '42' } });
     expect(emu.messages).toEqual([{ messageId: 1, chatId: '42', text: 'BTC long', at: T0 + 1_234 }]);
     expect(emu.stats()).toMatchObject({ requests: 1, accepted: 1, violations: 0, firstAcceptedAt: T0 + 1_234 });
   });
 
   it('refuses a wrong token, an empty text and a missing chat', async () => {
     const emu = await start({ token: 'right-token' });
-    expect(await send(1, 'x', 'wrong')).toEqual({ status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } });
-    expect((await send(1, ' ')).body).toMatchObject({ error_code: 400, description: 'Bad Request: message text is empty' });
+    expect(await send(1, 'x', 'wrong')).toEqual({ status: 401, body: { error: { code: 'unauthorized', message: 'the token was refused' } } });
+    expect(await send(1, ' ')).toEqual({ status: 400, body: { error: { code: 'invalid_request', message: 'text is empty' } } });
+    expect((await send(1, 'x'.repeat(4001))).body).toMatchObject({ error: { code: 'invalid_request' } });
     expect(emu.messages).toEqual([]);
   });
 
@@ -52,7 +53,7 @@ describe('testchat emulator', () => {
     const refused = await send(1);
     expect(refused).toEqual({
       status: 429,
-      body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1, scope: 'chat' } },
+      body: { error: { code: 'rate_limited', message: 'too many messages to this chat: retry after 1 s', scope: 'chat', retry_after_ms: 1_000 } },
     });
     expect((await send(2)).status).toBe(200);
     expect(emu.stats()).toMatchObject({ accepted: 2, violations: 1, violationsByKind: { per_chat: 1 }, injected429: 0 });
@@ -70,13 +71,13 @@ describe('testchat emulator', () => {
     expect(emu.stats().violationsByKind).toEqual({ retry_after: 1, overall: 0, per_chat: 1, per_group: 0 });
   });
 
-  it('holds every chat back after breaking the overall window, and names that 429\'s scope global', async () => {
+  it('holds every chat back after breaking the overall window, and gives that 429 the global scope', async () => {
     const emu = await start({ limits: { overall: { limit: 2, windowMs: 1_000 } } });
     await send(1);
     await send(2);
     const refused = await send(3);
     expect(refused.status).toBe(429);
-    expect(refused.body.parameters).toEqual({ retry_after: 1, scope: 'global' });
+    expect(refused.body.error).toMatchObject({ retry_after_ms: 1_000, scope: 'global' });
     clock.set(T0 + 999);
     expect((await send(4)).status).toBe(429);
     clock.set(T0 + 1_000);
@@ -89,7 +90,7 @@ describe('testchat emulator', () => {
     await send(-100);
     await send(5);
     await send(5);
-    expect((await send(-100)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 60 } });
+    expect((await send(-100)).body).toMatchObject({ error: { code: 'rate_limited', retry_after_ms: 60_000 } });
     expect(emu.stats()).toMatchObject({ accepted: 3, violationsByKind: { per_group: 1 } });
   });
 
@@ -114,7 +115,7 @@ describe('testchat emulator', () => {
   it('treats a send inside an injected retry_after as a violation', async () => {
     const emu = await start();
     emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 3 }, { chatId: '7' });
-    expect((await send(7)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 3 } });
+    expect((await send(7)).body).toMatchObject({ error: { code: 'rate_limited', retry_after_ms: 3_000 } });
     expect((await send(8)).status).toBe(200);
     clock.set(T0 + 2_000);
     expect((await send(7)).status).toBe(429);
@@ -124,34 +125,34 @@ describe('testchat emulator', () => {
   it('pauses every chat after an injected global 429', async () => {
     const emu = await start();
     emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 1, global: true });
-    expect((await send(1)).body).toMatchObject({ parameters: { retry_after: 1, scope: 'global' } });
+    expect((await send(1)).body).toMatchObject({ error: { retry_after_ms: 1_000, scope: 'global' } });
     expect((await send(2)).status).toBe(429);
     expect(emu.stats().violations).toBe(1);
   });
 
-  it('names the scope of a 429 in its parameters: the chat for a per-chat limit, and what an injected one says', async () => {
+  it('names the scope of a 429: the chat for a per-chat limit, and what an injected one says', async () => {
     const emu = await start({ limits: { perChat: { limit: 1, windowMs: 1_000 } } });
     await send(1);
-    expect((await send(1)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 1, scope: 'chat' } });
+    expect((await send(1)).body).toMatchObject({ error: { code: 'rate_limited', retry_after_ms: 1_000, scope: 'chat' } });
     emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'route', bucket: 'send-message' }, { chatId: '3' });
-    expect((await send(3)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 2, scope: 'route', bucket: 'send-message' } });
+    expect((await send(3)).body).toMatchObject({ error: { code: 'rate_limited', retry_after_ms: 2_000, scope: 'route', bucket: 'send-message' } });
     // One route and no tenants: a route-scoped 429 holds every chat back.
-    expect((await send(5)).body).toMatchObject({ error_code: 429, parameters: { scope: 'global' } });
+    expect((await send(5)).body).toMatchObject({ error: { code: 'rate_limited', scope: 'global' } });
     clock.set(T0 + 2_000);
     emu.failNext({ kind: 'rate_limit', retryAfterSeconds: 2, scope: 'tenant' }, { chatId: '4' });
-    expect((await send(4)).body).toMatchObject({ error_code: 429, parameters: { retry_after: 2, scope: 'tenant' } });
+    expect((await send(4)).body).toMatchObject({ error: { code: 'rate_limited', retry_after_ms: 2_000, scope: 'tenant' } });
     // It knows no tenants: a tenant's 429 holds back only the chat it answered.
     expect((await send(4)).status).toBe(429);
     expect((await send(6)).status).toBe(200);
     expect(emu.stats()).toMatchObject({ injected429: 2, violations: 3 });
   });
 
-  it('answers a blocked chat with 403 and a chat that is gone with 400', async () => {
+  it('answers a blocked chat with 403 blocked and a chat that is gone with 404 chat_not_found', async () => {
     const emu = await start();
     emu.blockChat('5');
     emu.removeChat('6');
-    expect((await send(5)).body).toEqual({ ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' });
-    expect((await send(6)).body).toEqual({ ok: false, error_code: 400, description: 'Bad Request: chat not found' });
+    expect(await send(5)).toEqual({ status: 403, body: { error: { code: 'blocked', message: 'the person blocked the bot' } } });
+    expect(await send(6)).toEqual({ status: 404, body: { error: { code: 'chat_not_found', message: 'no chat 6' } } });
     expect(emu.stats()).toMatchObject({ blocked: 1, notFound: 1, accepted: 0 });
   });
 
@@ -187,5 +188,50 @@ describe('testchat emulator', () => {
     release();
     expect((await pending).status).toBe(200);
     expect(emu.server.requests[0]?.status).toBe(200);
+  });
+
+  it('edits a message, keeping what it said before, and refuses an edit of a message it does not have', async () => {
+    const emu = await start({ token: 't1' });
+    await send(1, 'first');
+    const patch = (id: string, text: string) => fetch(`${emu.url}/v1/messages/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: 'Bearer t1' }, body: JSON.stringify({ text }) });
+    expect((await patch('1', 'second')).status).toBe(200);
+    expect(emu.messages[0]).toMatchObject({ text: 'second', earlier: ['first'] });
+    expect(emu.transcript('1')).toEqual(['first', 'second']);
+    expect(await (await patch('99', 'x')).json()).toEqual({ error: { code: 'unknown_message', message: 'no message 99' } });
+  });
+
+  it('keeps buttons with a message, and without buttons refuses a message carrying some', async () => {
+    const post = (url: string, body: unknown) => fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t2' }, body: JSON.stringify(body) });
+    const withButtons = await start({ token: 't2' });
+    const buttons = [[{ label: 'Pay', url: 'http://127.0.0.1:1/pay' }, { label: 'VIP', data: 'plan:vip' }]];
+    expect((await post(withButtons.url, { chat: '1', text: 'Plans', buttons })).status).toBe(200);
+    expect(withButtons.messages[0]?.buttons).toEqual(buttons);
+    await expect(withButtons.pressButton('1', '1', 'plan:other')).rejects.toThrow(/no button plan:other/);
+    await withButtons.stop();
+    const plain = await start({ token: 't2', buttons: false });
+    const refused = await post(plain.url, { chat: '1', text: 'Plans', buttons });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: 'buttons_unsupported' } });
+    expect(plain.messages).toEqual([]);
+  });
+
+  it('lets the bot manage gated chats and roles below its own, refusing the rest with a code', async () => {
+    const emu = await start({ token: 't3' });
+    emu.access.createChat('vip');
+    emu.access.createTenant('g', { botPosition: 5 });
+    emu.access.setRole('g', 'low', 4);
+    emu.access.setRole('g', 'high', 5);
+    emu.access.addTenantMember('g', 'u1');
+    const call = async (method: string, path: string) => {
+      const res = await fetch(`${emu.url}${path}`, { method, headers: { authorization: 'Bearer t3' } });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    expect(await call('PUT', '/v1/chats/vip/members/u1')).toEqual({ status: 200, body: { member: true, changed: true } });
+    expect(await call('GET', '/v1/chats/vip/members/u1')).toEqual({ status: 200, body: { member: true, changed: false } });
+    expect(await call('PUT', '/v1/tenants/g/members/u1/roles/low')).toEqual({ status: 200, body: { has_role: true, changed: true } });
+    expect(await call('PUT', '/v1/tenants/g/members/u1/roles/high')).toMatchObject({ status: 403, body: { error: { code: 'hierarchy' } } });
+    expect(await call('PUT', '/v1/tenants/g/members/u2/roles/low')).toMatchObject({ status: 404, body: { error: { code: 'unknown_member' } } });
+    expect(await call('PUT', '/v1/chats/nope/members/u1')).toMatchObject({ status: 404, body: { error: { code: 'chat_not_found' } } });
+    expect(await call('GET', '/v1/tenants/g/members/u1')).toEqual({ status: 200, body: { roles: ['low'] } });
   });
 });

@@ -3,6 +3,8 @@
 import type { AccessGate, AccessOutcome, AccessResource } from '../../../core/access/ports';
 import type { ChatPlatform, SendResult } from '../../../core/delivery/chat-platform';
 import { DeliveryError, type RateLimitScope } from '../../../core/errors';
+import type { NoticeSink } from '../../../core/access/notices';
+import { respondWithAck } from '../../../core/inbound/ack';
 import type { EventHandler, InboundEvent, Reply } from '../../../core/inbound/types';
 import type { AccessSpec, AdapterContext, PlatformAdapter } from '../../../core/platform/adapter';
 import type { OutboundMessage, Recipient } from '../../../core/types';
@@ -65,8 +67,8 @@ function sender(emulator: GuildchatEmulator): ChatPlatform {
   };
 }
 
-/** Roles in guilds; a role above the bot's own is refused as missing_permission, as Discord does. */
-function gate(emulator: GuildchatEmulator): AccessGate {
+/** Roles in guilds; a role above the bot's own is refused as missing_permission, as Discord does; a new holder is told. */
+function gate(emulator: GuildchatEmulator, notices: NoticeSink): AccessGate {
   const call = (run: () => void, done: AccessOutcome): AccessOutcome => {
     try {
       run();
@@ -82,10 +84,14 @@ function gate(emulator: GuildchatEmulator): AccessGate {
     platform: GUILDCHAT,
     async grant(holder, resource) {
       const { guild, role } = roleOf(resource);
-      return call(() => emulator.giveRole(guild, holder.platformUserId, role), { result: 'granted', holds: true });
+      if (emulator.holdsRole(guild, holder.platformUserId, role)) return { result: 'granted', detail: 'already holds the role', holds: true };
+      const outcome = call(() => emulator.giveRole(guild, holder.platformUserId, role), { result: 'granted', holds: true });
+      if (outcome.result === 'granted') await notices(holder, { topic: 'approved', text: 'Welcome: the members-only channels are open to you now.' });
+      return outcome;
     },
     async revoke(person, resource) {
       const { guild, role } = roleOf(resource);
+      if (!emulator.holdsRole(guild, person.platformUserId, role)) return { result: 'noop', detail: 'does not hold the role', holds: false };
       return call(() => emulator.takeRole(guild, person.platformUserId, role), { result: 'revoked', holds: false });
     },
   };
@@ -101,40 +107,48 @@ export const guildchatAccess: AccessSpec = {
   },
 };
 
-function toEvent(event: GuildchatEvent): InboundEvent {
+function toEvent(event: GuildchatEvent): InboundEvent | null {
   const dm = event.where.startsWith('dm:');
   const [tenant, channel] = dm ? [undefined, event.user] : event.where.split('/');
   const chat: Recipient = { platform: GUILDCHAT, chatId: channel ?? '', tenant, direct: dm || undefined };
   const actor = { platform: GUILDCHAT, platformUserId: event.user };
   if (event.type === 'button') return { type: 'button', actor, chat, isPrivate: dm, data: event.data, messageId: event.messageId };
-  const [, command = '', args = ''] = /^\/(\w+)\s*(.*)$/s.exec(event.text) ?? [];
-  return { type: 'command', actor, chat, isPrivate: dm, command, args, messageId: event.interactionId };
+  const command = /^\/(\w+)\s*(.*)$/s.exec(event.text);
+  if (command) return { type: 'command', actor, chat, isPrivate: dm, command: command[1] ?? '', args: command[2] ?? '', messageId: event.interactionId };
+  // Talk in a guild channel is not for the bot.
+  return dm ? { type: 'text', actor, chat, isPrivate: true, text: event.text } : null;
 }
 
 function replyButtons(reply: Reply): GuildchatMessage['buttons'] {
   return (reply.buttons ?? []).flat().map((b) => ('url' in b ? { label: b.label, url: b.url } : { label: b.label, data: b.data }));
 }
 
-/** The sketch adapter on an emulator; its settings are the emulator and the operators. */
-export function createGuildchatAdapter(settings: { emulator: GuildchatEmulator; operatorIds?: string[] }, _ctx: AdapterContext): PlatformAdapter {
+/** The sketch adapter on an emulator; its settings are the emulator, the operators and how long the app waits for a first answer. */
+export function createGuildchatAdapter(settings: { emulator: GuildchatEmulator; operatorIds?: string[]; ackWithinMs?: number }, ctx: AdapterContext): PlatformAdapter {
   const { emulator } = settings;
+  const capabilities: PlatformAdapter['capabilities'] = {
+    buttons: true, edits: true, threads: true, ephemeral: true, images: false, directMessages: true,
+    maxMessageLength: 2_000, markup: 'plain', access: ['role'], ackWithinMs: settings.ackWithinMs ?? 3_000,
+  };
   return {
     name: GUILDCHAT,
     label: 'Guildchat',
-    capabilities: {
-      buttons: true, edits: true, threads: true, ephemeral: true, images: false, directMessages: true,
-      maxMessageLength: 2_000, markup: 'plain', access: ['role'], ackWithinMs: 3_000,
-    },
+    capabilities,
     sender: sender(emulator),
-    gate: gate(emulator),
+    gate: gate(emulator, ctx.access.notices),
     operatorIds: settings.operatorIds ?? [],
     async start(onEvent: EventHandler) {
       emulator.listen(async (event) => {
-        const where = event.where;
-        for (const reply of (await onEvent(toEvent(event))) ?? []) {
-          if (reply.editMessageId) emulator.edit(reply.editMessageId, reply.text);
-          else emulator.post(where, reply.text, replyButtons(reply));
-        }
+        const neutral = toEvent(event);
+        if (!neutral) return;
+        const channel = {
+          send: async (reply: Reply) => {
+            if (!reply.editMessageId) return emulator.post(event.where, reply.text, replyButtons(reply));
+            emulator.edit(reply.editMessageId, reply.text);
+            return reply.editMessageId;
+          },
+        };
+        await respondWithAck(() => onEvent(neutral), channel, { ackWithinMs: capabilities.ackWithinMs, edits: capabilities.edits, clock: ctx.clock });
       });
     },
     async stop() {

@@ -30,12 +30,14 @@ interface Guild {
 
 /** What a person does, delivered to the bot that listens. */
 export type GuildchatEvent =
-  | { type: 'command'; user: string; where: string; text: string; interactionId: string }
+  | { type: 'message'; user: string; where: string; text: string; interactionId: string }
   | { type: 'button'; user: string; where: string; data: string; messageId: string };
 
 /** The app: guilds with channels, roles and members; direct messages; threads; injectable refusals. */
 export class GuildchatEmulator {
   readonly messages: GuildchatMessage[] = [];
+  /** Every text people saw, in order: each message as posted, then each edit. */
+  readonly seen: { where: string; text: string }[] = [];
   private readonly guilds = new Map<string, Guild>();
   private readonly blockedUsers = new Set<string>();
   private readonly faults: GuildchatError[] = [];
@@ -77,6 +79,7 @@ export class GuildchatEmulator {
     }
     const id = `m${this.nextId++}`;
     this.messages.push({ id, where, text, buttons, threadOf });
+    this.seen.push({ where, text });
     return id;
   }
 
@@ -85,6 +88,7 @@ export class GuildchatEmulator {
     const message = this.messages.find((m) => m.id === id);
     if (!message) throw new GuildchatError('no_channel', `no message ${id}`);
     message.text = text;
+    this.seen.push({ where: message.where, text });
   }
 
   giveRole(guild: string, user: string, role: string): void {
@@ -100,9 +104,13 @@ export class GuildchatEmulator {
     this.listener = listener;
   }
 
-  /** A person writes a command; resolves once the bot has handled it. */
-  async command(user: string, where: string, text: string): Promise<void> {
-    await this.listener?.({ type: 'command', user, where, text, interactionId: `i${this.nextId++}` });
+  /** A person writes (a command when it starts with "/"); resolves once the bot has handled it. */
+  async say(user: string, where: string, text: string): Promise<void> {
+    await this.listener?.({ type: 'message', user, where, text, interactionId: `i${this.nextId++}` });
+  }
+
+  holdsRole(guild: string, user: string, role: string): boolean {
+    return this.guild(guild)?.members.get(user)?.has(role) ?? false;
   }
 
   async press(user: string, messageId: string, data: string): Promise<void> {

@@ -1,17 +1,9 @@
 import { GUILDCHAT, createGuildchatAdapter } from './adapter';
 import { describeChatPlatformContract } from '../chat-platform-contract';
 import { GuildchatEmulator, GuildchatError } from './emulator';
-import { silentLogger } from '../../../core/logger';
-import { FakeClock } from '../../../core/clock';
-import type { AdapterContext } from '../../../core/platform/adapter';
+import { sketchContext } from './context';
 
 const SCOPE_WORDS = { chat: 'channel', tenant: 'guild', route: 'route', global: 'app' } as const;
-
-/** What the sketch adapter needs from the service: nothing it uses (it keeps no memberships). */
-export const sketchContext = (): AdapterContext => ({
-  logger: silentLogger, clock: new FakeClock(), publicUrl: undefined, platforms: [GUILDCHAT],
-  access: { store: undefined as never, notices: async () => ({ sent: true }) },
-});
 
 describeChatPlatformContract('guildchat (the sketch adapter)', async () => {
   const emulator = new GuildchatEmulator();
