@@ -30,7 +30,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
   const audit = new SqliteAuditLog({ db, clock });
   let plans: PlansConfig | undefined;
   // In sandbox mode the built-in VIP plan gates the demo channel, as in the running sandbox.
-  const getPlans = () => (plans ??= sandboxPlans(config, loadPlans(config.plansFile, { ...planLoadOptions(), logger })));
+  const getPlans = () => (plans ??= sandboxPlans(config, loadPlans(config.plansFile, { ...planLoadOptions(rows), logger })));
   let signals: SqliteSignalService | undefined;
   const { secretKey, apiBase, webhookSecret } = config.stripe;
   // Which configured platforms gate access: their rows say, without building anything.

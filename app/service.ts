@@ -93,7 +93,7 @@ const CANDIDATE_REFRESH_MS = 2_000;
 export function createService(options: ServiceOptions): Service {
   const { config } = options;
   const clock = options.clock ?? systemClock;
-  const plans = options.plans ?? loadPlans(config.plansFile, { ...planLoadOptions(), logger: options.logger });
+  const plans = options.plans ?? loadPlans(config.plansFile, { ...planLoadOptions(options.adapters ?? ADAPTERS), logger: options.logger });
   const ownsDb = !options.db;
   const db = options.db ?? openDatabase(config.databaseUrl);
   try {

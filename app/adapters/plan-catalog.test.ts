@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accessForms, checkPlans, loadPlans, parsePlans, requirePlan, type PlansCheck } from '../../core/plans';
 import { recordingLogger, type LogRecord } from '../../core/testing/logger';
-import { BUILT_IN_PLAN_ACCESS, planLoadOptions } from './plan-catalog';
+import { planLoadOptions } from './plan-catalog';
+import { ADAPTERS } from './table';
 
-const options = planLoadOptions(BUILT_IN_PLAN_ACCESS);
+const options = planLoadOptions(ADAPTERS);
 const FREE = '  - { id: free, name: Free, level: 0, stripePriceId: null, priceCents: 0 }\n';
 const vip = (fields: string) => `plans:\n${FREE}  - { id: vip, name: VIP, level: 20, stripePriceId: price_vip, priceCents: 100, ${fields} }\n`;
 

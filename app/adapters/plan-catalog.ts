@@ -2,9 +2,8 @@
 import type { PlanLoadOptions } from '../../core/plans';
 import type { AccessSpec } from '../../core/platform/adapter';
 import type { PlatformName } from '../../core/types';
-import { telegramAccess } from '../../bots/telegram/plan-access';
-import { testchatAccess } from '../../bots/testchat/plan-access';
 import { legacyPlanFields } from './legacy-plan-fields';
+import { ADAPTERS } from './table';
 
 /** One row of the adapter table as the plans need it: the app's name and, where it gates access, how its entries read. */
 export interface PlanAccessRow {
@@ -12,14 +11,8 @@ export interface PlanAccessRow {
   access?: AccessSpec | undefined;
 }
 
-/** The apps of this build whose entries a plan's access list may have, until the adapter table (app/adapters/table.ts) gives them. */
-export const BUILT_IN_PLAN_ACCESS: readonly PlanAccessRow[] = [
-  { name: 'telegram', access: telegramAccess },
-  { name: 'testchat', access: testchatAccess },
-];
-
 /** What loadPlans, parsePlans and checkPlans take: the catalog of access specs by app name, and the legacy rewrite. */
-export function planLoadOptions(rows: readonly PlanAccessRow[] = BUILT_IN_PLAN_ACCESS): Required<PlanLoadOptions> {
+export function planLoadOptions(rows: readonly PlanAccessRow[] = ADAPTERS): Required<PlanLoadOptions> {
   const access = new Map<PlatformName, AccessSpec>();
   for (const row of rows) if (row.access) access.set(row.name, row.access);
   return { access, rewrite: legacyPlanFields(access) };

@@ -3,7 +3,9 @@
 import { createTestchatAdapter } from '../../bots/testchat';
 import { createTelegramAdapter } from '../../bots/telegram/adapter';
 import type { Config } from '../../config';
-import type { AdapterContext, PlatformAdapter } from '../../core/platform/adapter';
+import { telegramAccess } from '../../bots/telegram/plan-access';
+import { testchatAccess } from '../../bots/testchat/plan-access';
+import type { AccessSpec, AdapterContext, PlatformAdapter } from '../../core/platform/adapter';
 import type { PlatformName } from '../../core/types';
 
 /** One platform: its name and label, its settings when configured (null when not), and its factory. */
@@ -13,6 +15,8 @@ export interface AdapterRow<S = unknown> {
   label: string;
   /** Its adapter has an access gate (known without building it: the CLI queues access jobs for these). */
   gated: boolean;
+  /** How its entries in a plan's `access:` list read, where it gates access. */
+  access?: AccessSpec | undefined;
   /** Its settings from the configuration; null when this platform is not configured. */
   settings(config: Config): S | null;
   /** Builds the adapter; contacts nothing. Throws config_invalid naming the setting when the settings are unusable. */
@@ -29,6 +33,7 @@ export const ADAPTERS: readonly AdapterRow[] = [
     name: 'telegram',
     label: 'Telegram',
     gated: true,
+    access: telegramAccess,
     settings: ({ telegram }) => (telegram.token ? { ...telegram, token: telegram.token } : null),
     create: (settings, ctx) => createTelegramAdapter(settings, ctx),
   }),
@@ -36,6 +41,7 @@ export const ADAPTERS: readonly AdapterRow[] = [
     name: 'testchat',
     label: 'Test chat',
     gated: true,
+    access: testchatAccess,
     settings: ({ testchat }) => (testchat.url ? { url: testchat.url, token: testchat.token ?? '' } : null),
     create: (settings, ctx) => createTestchatAdapter(settings, ctx),
   }),
