@@ -38,7 +38,7 @@ function toPlatform(word: string, linked: readonly Identity[], labels: AppLabels
 }
 
 const usage = (linked: Identity[], labels: AppLabels | undefined) =>
-  `Linked to your account: ${linked.map((i) => describeIdentity(i, labels)).join(', ')}. To unlink one, send /link remove <app>, e.g. /link remove ${linked.at(-1)?.platform ?? 'telegram'}.`;
+  `Linked to your account: ${linked.map((i) => describeIdentity(i, labels)).join(', ')}. To unlink one, send /link remove <app>, e.g. /link remove ${linked.at(-1)?.platform ?? 'app'}.`;
 
 /** /link remove <app>. Refuses to unlink the last identity of the account. */
 export async function unlink(call: CommandCall, rawApp: string): Promise<Reply[]> {
