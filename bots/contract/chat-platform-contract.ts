@@ -111,6 +111,14 @@ export function describeChatPlatformContract(name: string, setup: () => Promise<
       expect(err.kind).toBe('temporary');
     });
 
+    it('edits a message it sent, where it can: the chat then shows the new text in place of the old', async () => {
+      const to = h.recipient('106');
+      const { messageId } = await h.platform.send(to, { kind: 'alert', signal: signal() });
+      if (!h.platform.edit) return expect(h.platform.edit).toBeUndefined();
+      await h.platform.edit(to, messageId, { kind: 'notice', text: 'ETHUSDT: first target hit' });
+      expect(await h.received(to)).toEqual(['ETHUSDT: first target hit']);
+    });
+
     it('sends a notice with its link', async () => {
       const to = h.recipient('105');
       await h.platform.send(to, { kind: 'notice', text: 'Your access ends soon <renew>', buttons: [{ label: 'Renew', url: 'http://127.0.0.1:1/renew' }] });

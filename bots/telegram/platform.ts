@@ -48,6 +48,24 @@ export class TelegramPlatform implements ChatPlatform {
     }
   }
 
+  /** editMessageText with the message's keyboard (text messages only: a snapshot's photo is not edited). */
+  async edit(to: Recipient, messageId: string, message: OutboundMessage): Promise<void> {
+    if (to.platform !== 'telegram') throw DeliveryError.permanent(`a ${to.platform} recipient cannot be reached on telegram`, 'bad_request');
+    const chatId = toChatId(to.chatId);
+    const out = renderOutbound(message);
+    const markup = out.keyboard ? { reply_markup: out.keyboard } : {};
+    try {
+      await this.withPlainFallback(chatId, message.kind, async (asHtml) => {
+        const edited = await this.api.editMessageText(chatId, Number(messageId), asHtml ? out.html : out.plain, {
+          ...(asHtml ? { parse_mode: 'HTML' as const } : {}), ...markup, link_preview_options: { is_disabled: true },
+        });
+        return edited as Message;
+      });
+    } catch (err) {
+      throw toDeliveryError(err, this.api.token);
+    }
+  }
+
   private deliver(chatId: number | string, out: TelegramOutbound, asHtml: boolean): Promise<Message> {
     const format = asHtml ? { parse_mode: 'HTML' as const } : {};
     const markup = out.keyboard ? { reply_markup: out.keyboard } : {};

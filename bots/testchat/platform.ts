@@ -61,4 +61,9 @@ export class TestchatPlatform implements ChatPlatform {
     if (message.kind === 'rationale' && message.replyToMessageId) body.reply_to = message.replyToMessageId;
     return { messageId: await this.api.post(body) };
   }
+
+  async edit(to: Recipient, messageId: string, message: OutboundMessage): Promise<void> {
+    if (to.platform !== 'testchat') throw DeliveryError.permanent(`a ${to.platform} recipient cannot be reached on testchat`, 'bad_request');
+    await this.api.post({ chat: to.chatId, text: renderText(message) }, messageId);
+  }
 }

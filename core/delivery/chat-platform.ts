@@ -61,4 +61,9 @@ export interface ChatPlatform {
    */
   routeOf?(to: Recipient): RouteRef | undefined;
   send(to: Recipient, message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Where the platform edits sent messages (capabilities.edits): replaces message `messageId` in `to`
+   * with `message` (a signal update marking its alert, a rationale folded in). Throws a DeliveryError.
+   */
+  edit?(to: Recipient, messageId: string, message: OutboundMessage): Promise<void>;
 }

@@ -64,6 +64,13 @@ function sender(emulator: GuildchatEmulator): ChatPlatform {
         throw toDeliveryError(err);
       }
     },
+    async edit(_to, messageId, message) {
+      try {
+        emulator.edit(messageId, render(message).text);
+      } catch (err) {
+        throw toDeliveryError(err);
+      }
+    },
   };
 }
 
