@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
 import { DEFAULT_PLANS, requirePlan } from '../../core/plans';
-import { DEMO_CHANNEL_ID, sandboxPlans, withDemoChannel } from './demo-channel';
+import { sandboxPlans, withDemoChannel } from './demo-channel';
+
+const DEMO_CHANNEL_ID = '-1001000000001';
 
 describe("the sandbox's demo channel", () => {
   it('gates the demo channel in the built-in VIP plan in sandbox mode only, and only with the built-in plans', () => {

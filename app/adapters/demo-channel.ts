@@ -1,22 +1,22 @@
-// The sandbox's demo channel (in the adapter table's folder, as it names its app): with the built-in plans (which gate nothing), in sandbox mode the VIP plan gates one private channel of the Telegram emulator.
+// The sandbox's demo places: with the built-in plans (which gate nothing), in sandbox mode the VIP plan gates what each row offers as its demo.
 import type { Config } from '../../config';
+import { resourceKey } from '../../core/access/ports';
 import type { PlansConfig } from '../../core/plans';
+import { ADAPTERS, type AdapterRow } from './table';
 
-/** The demo channel's chat id; the Telegram emulator creates it from the plans (sandbox/register.ts). */
-export const DEMO_CHANNEL_ID = '-1001000000001';
+/** The demo places of the table's rows (the emulators create them from the plans, sandbox/register.ts). */
+const demoPlaces = (rows: readonly AdapterRow[]) => rows.flatMap((row) => (row.sandboxDemo ? [row.sandboxDemo] : []));
 
 /**
  * The plans with the demo channel in `planId`'s access list (the built-in VIP plan's), so a person
  * trying the sandbox sees a members-only channel open and close. Plans without that plan, or that
  * already gate the channel, come back unchanged.
  */
-export function withDemoChannel(plans: PlansConfig, planId = 'vip'): PlansConfig {
-  const gated = plans.plans.some((p) => p.access.some((r) => r.platform === 'telegram' && r.kind === 'chat' && r.id === DEMO_CHANNEL_ID));
-  if (gated || !plans.plans.some((p) => p.id === planId)) return plans;
-  return {
-    ...plans,
-    plans: plans.plans.map((p) => (p.id === planId ? { ...p, access: [...p.access, { platform: 'telegram', kind: 'chat' as const, id: DEMO_CHANNEL_ID }] } : p)),
-  };
+export function withDemoChannel(plans: PlansConfig, planId = 'vip', rows: readonly AdapterRow[] = ADAPTERS): PlansConfig {
+  const gatedKeys = new Set(plans.plans.flatMap((p) => p.access.map(resourceKey)));
+  const demos = demoPlaces(rows).filter((r) => !gatedKeys.has(resourceKey(r)));
+  if (demos.length === 0 || !plans.plans.some((p) => p.id === planId)) return plans;
+  return { ...plans, plans: plans.plans.map((p) => (p.id === planId ? { ...p, access: [...p.access, ...demos] } : p)) };
 }
 
 /**

@@ -3,7 +3,8 @@
 import { createTestchatAdapter } from '../../bots/testchat';
 import { createTelegramAdapter } from '../../bots/telegram/adapter';
 import type { Config } from '../../config';
-import { telegramAccess } from '../../bots/telegram/plan-access';
+import { TELEGRAM_DEMO_CHANNEL, telegramAccess } from '../../bots/telegram/plan-access';
+import type { AccessResource } from '../../core/access/ports';
 import { testchatAccess } from '../../bots/testchat/plan-access';
 import type { AccessSpec, AdapterContext, PlatformAdapter } from '../../core/platform/adapter';
 import type { PlatformName } from '../../core/types';
@@ -17,6 +18,8 @@ export interface AdapterRow<S = unknown> {
   gated: boolean;
   /** How its entries in a plan's `access:` list read, where it gates access. */
   access?: AccessSpec | undefined;
+  /** In sandbox mode with the built-in plans, the place the VIP plan gates on its emulator (app/adapters/demo-channel.ts). */
+  sandboxDemo?: AccessResource | undefined;
   /** Its settings from the configuration; null when this platform is not configured. */
   settings(config: Config): S | null;
   /** Builds the adapter; contacts nothing. Throws config_invalid naming the setting when the settings are unusable. */
@@ -34,6 +37,7 @@ export const ADAPTERS: readonly AdapterRow[] = [
     label: 'Telegram',
     gated: true,
     access: telegramAccess,
+    sandboxDemo: TELEGRAM_DEMO_CHANNEL,
     settings: ({ telegram }) => (telegram.token ? { ...telegram, token: telegram.token } : null),
     create: (settings, ctx) => createTelegramAdapter(settings, ctx),
   }),

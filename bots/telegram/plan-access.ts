@@ -34,3 +34,6 @@ export const telegramAccess: AccessSpec = {
     return { ok: true, resource };
   },
 };
+
+/** The sandbox's demo channel: a private channel of the Telegram emulator the built-in VIP plan gates in sandbox mode. */
+export const TELEGRAM_DEMO_CHANNEL: AccessResource = { platform: 'telegram', kind: 'chat', id: '-1001000000001' };
