@@ -1,7 +1,10 @@
 // The base every emulator stands on: a loopback HTTP server that records each request,
 // injects faults on demand (rate limit, server error, hang, platform error), can be paused (connections refused) and reset.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** Takes over an HTTP upgrade request (a WebSocket side, such as a chat app's gateway). */
+export type UpgradeHandler = (req: IncomingMessage, socket: Socket, head: Buffer) => void;
 
 export interface RecordedRequest {
   /** Milliseconds since the epoch when the request arrived. */
@@ -105,6 +108,7 @@ export class EmulatorServer {
   private server: Server | undefined;
   private readonly hangs = new Set<ServerResponse>();
   private baseUrl = '';
+  private upgradeHandler: UpgradeHandler | undefined;
 
   constructor(private readonly options: EmulatorOptions) {
     this.name = options.name;
@@ -113,6 +117,12 @@ export class EmulatorServer {
   route(method: string, path: string | RegExp, handler: Handler): this {
     const { pattern, keys } = compile(path);
     this.routes.push({ method: method.toUpperCase(), pattern, keys, handler });
+    return this;
+  }
+
+  /** Hands HTTP upgrade requests (WebSockets) to `handler`; without one they are refused. Survives pause and resume. */
+  onUpgrade(handler: UpgradeHandler): this {
+    this.upgradeHandler = handler;
     return this;
   }
 
@@ -183,6 +193,10 @@ export class EmulatorServer {
       });
     });
     server.keepAliveTimeout = 60_000;
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      if (this.upgradeHandler) this.upgradeHandler(req, socket, head);
+      else socket.destroy();
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
