@@ -39,6 +39,8 @@ export interface GatewayStats {
   resumes: number;
   invalidSessions: number;
   heartbeats: number;
+  /** Dispatches sent again on a RESUME (missed while disconnected). */
+  replayed: number;
   /** Dispatches sent or queued, READY and GUILD_CREATE included. */
   dispatches: number;
 }
@@ -80,7 +82,7 @@ function bare(token: unknown): string {
 }
 
 export class DiscordGateway {
-  readonly stats: GatewayStats = { identifies: 0, resumes: 0, invalidSessions: 0, heartbeats: 0, dispatches: 0 };
+  readonly stats: GatewayStats = { identifies: 0, resumes: 0, invalidSessions: 0, heartbeats: 0, replayed: 0, dispatches: 0 };
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sessions = new Map<string, Session>();
   /** The session each open socket is identified or resumed as. */
@@ -138,7 +140,7 @@ export class DiscordGateway {
   reset(): void {
     this.dropAll({ code: GatewayCloseCodes.UnknownError });
     this.sessions.clear();
-    Object.assign(this.stats, { identifies: 0, resumes: 0, invalidSessions: 0, heartbeats: 0, dispatches: 0 });
+    Object.assign(this.stats, { identifies: 0, resumes: 0, invalidSessions: 0, heartbeats: 0, replayed: 0, dispatches: 0 });
   }
 
   /** Closes every connection and the WebSocket side. */
@@ -249,7 +251,9 @@ export class DiscordGateway {
     session.socket = ws;
     this.bound.set(ws, session);
     for (const event of session.events) {
-      if (event.s > since) this.raw(ws, { op: GatewayOpcodes.Dispatch, s: event.s, t: event.t, d: event.d });
+      if (event.s <= since) continue;
+      this.stats.replayed += 1;
+      this.raw(ws, { op: GatewayOpcodes.Dispatch, s: event.s, t: event.t, d: event.d });
     }
     this.send(session, GatewayDispatchEvents.Resumed, null);
   }
