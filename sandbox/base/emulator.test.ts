@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import { until } from '../../core/testing/until';
 import { EmulatorServer } from './emulator';
 
@@ -121,5 +122,37 @@ describe('EmulatorServer', () => {
     });
     expect(status).toBe(400);
     expect((await fetch(`${base}/botx/getMe`, { method: 'POST' })).status).toBe(200);
+  });
+
+  it('hands WebSocket upgrades to its handler and cuts those sockets when paused', async () => {
+    emu = makeEmulator();
+    const wss = new WebSocketServer({ noServer: true });
+    wss.on('connection', (ws) => ws.send('hello'));
+    emu.onUpgrade((req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
+    const base = await emu.start();
+    const ws = new WebSocket(base.replace('http', 'ws'));
+    const got: string[] = [];
+    let closed = false;
+    ws.on('message', (raw: Buffer) => got.push(raw.toString()));
+    ws.on('close', () => {
+      closed = true;
+    });
+    await until(() => got.length > 0, 'the greeting');
+    expect(got).toEqual(['hello']);
+    await emu.pause();
+    await until(() => closed, 'the socket cut by the pause');
+    await emu.resume();
+    wss.close();
+  });
+
+  it('refuses a WebSocket upgrade when no handler takes it', async () => {
+    emu = makeEmulator();
+    const base = await emu.start();
+    const ws = new WebSocket(base.replace('http', 'ws'));
+    const failed = await new Promise<boolean>((resolve) => {
+      ws.on('open', () => resolve(false));
+      ws.on('error', () => resolve(true));
+    });
+    expect(failed).toBe(true);
   });
 });

@@ -109,6 +109,8 @@ export class EmulatorServer {
   private readonly hangs = new Set<ServerResponse>();
   private baseUrl = '';
   private upgradeHandler: UpgradeHandler | undefined;
+  /** Sockets taken over by an upgrade: the HTTP server no longer tracks them, so pause and stop cut them here. */
+  private readonly upgraded = new Set<Socket>();
 
   constructor(private readonly options: EmulatorOptions) {
     this.name = options.name;
@@ -149,6 +151,7 @@ export class EmulatorServer {
     this.hangs.clear();
     this.server = undefined;
     server.closeAllConnections();
+    for (const socket of this.upgraded) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
@@ -194,8 +197,13 @@ export class EmulatorServer {
     });
     server.keepAliveTimeout = 60_000;
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-      if (this.upgradeHandler) this.upgradeHandler(req, socket, head);
-      else socket.destroy();
+      if (!this.upgradeHandler) {
+        socket.destroy();
+        return;
+      }
+      this.upgraded.add(socket);
+      socket.once('close', () => this.upgraded.delete(socket));
+      this.upgradeHandler(req, socket, head);
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -214,6 +222,7 @@ export class EmulatorServer {
     if (!server) return;
     this.server = undefined;
     server.closeAllConnections();
+    for (const socket of this.upgraded) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 

@@ -112,4 +112,19 @@ describe('Discord gateway with discord.js', () => {
     await until(() => seen.length > 0, 'guildMemberAdd on the new session');
     expect(client.guilds.cache.get('2000')?.available).toBe(true);
   });
+
+  it('comes back after an outage (the emulator paused, then listening again) and gets dispatches again', async () => {
+    const { emulator, gateway } = await startGateway();
+    const client = await login(emulator);
+    const seen = memberAdds(client);
+    await emulator.pause();
+    await until(() => gateway.connections === 0, 'the gateway connection cut');
+    await emulator.resume();
+    await until(() => gateway.connections === 1 && client.ws.status === Status.Ready, 'the client back on the gateway', { timeoutMs: 20_000 });
+    gateway.dispatch(GatewayDispatchEvents.GuildMemberAdd, joining('1006', 'edsger'));
+    await until(() => seen.length > 0, 'guildMemberAdd after the outage');
+    expect(seen.map((m) => m.user.username)).toEqual(['edsger']);
+    // A RESUME, or an IDENTIFY when discord.js tried while the emulator was still refusing connections.
+    expect(gateway.stats.identifies + gateway.stats.resumes).toBe(2);
+  });
 });
