@@ -127,4 +127,16 @@ describe('Discord gateway with discord.js', () => {
     // A RESUME, or an IDENTIFY when discord.js tried while the emulator was still refusing connections.
     expect(gateway.stats.identifies + gateway.stats.resumes).toBe(2);
   });
+
+  it('answers guild.members.fetch() over the gateway with every member, or those a query names', async () => {
+    const { emulator } = await startGateway();
+    const client = await login(emulator);
+    const guild = client.guilds.cache.get('2000');
+    const all = await guild?.members.fetch();
+    expect(all?.map((m) => m.user.username).sort()).toEqual(['owner', 'signalcast']);
+    const named = await guild?.members.fetch({ query: 'OWN', limit: 10 });
+    expect(named?.map((m) => m.id)).toEqual(['1001']);
+    // Only the gateway answered: no REST call for members.
+    expect(emulator.requests.map((r) => r.path)).toEqual(['/api/v10/gateway/bot']);
+  });
 });

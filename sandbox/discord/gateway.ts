@@ -194,8 +194,11 @@ export class DiscordGateway {
       case GatewayOpcodes.Resume:
         this.resume(ws, d);
         return;
-      case GatewayOpcodes.PresenceUpdate:
       case GatewayOpcodes.RequestGuildMembers:
+        if (this.bound.has(ws)) this.requestGuildMembers(this.bound.get(ws) as Session, d);
+        else ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated');
+        return;
+      case GatewayOpcodes.PresenceUpdate:
       case GatewayOpcodes.VoiceStateUpdate:
         if (!this.bound.has(ws)) ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated');
         return;
@@ -256,6 +259,35 @@ export class DiscordGateway {
       this.raw(ws, { op: GatewayOpcodes.Dispatch, s: event.s, t: event.t, d: event.d });
     }
     this.send(session, GatewayDispatchEvents.Resumed, null);
+  }
+
+  /**
+   * Op 8: answers with GUILD_MEMBERS_CHUNK (1,000 members a chunk) from the world's guild, filtered by
+   * `user_ids` or by a username prefix `query`, up to `limit` (0: all), echoing the nonce.
+   */
+  private requestGuildMembers(session: Session, d: Record<string, unknown>): void {
+    const ids = new Set([d.user_ids ?? []].flat().map(String));
+    const query = typeof d.query === 'string' ? d.query.toLowerCase() : '';
+    const limit = typeof d.limit === 'number' && d.limit > 0 ? d.limit : Infinity;
+    const guildIds = [d.guild_id].flat().map(String);
+    for (const guild of this.world.guilds().filter((g) => guildIds.includes(g.id))) {
+      const members = guild.members
+        .filter((m) => (ids.size > 0 ? ids.has(m.user.id) : m.user.username.toLowerCase().startsWith(query)))
+        .slice(0, limit);
+      const found = new Set(members.map((m) => m.user.id));
+      const notFound = [...ids].filter((id) => !found.has(id));
+      const count = Math.max(1, Math.ceil(members.length / 1_000));
+      for (let i = 0; i < count; i++) {
+        this.send(session, GatewayDispatchEvents.GuildMembersChunk, {
+          guild_id: guild.id,
+          members: members.slice(i * 1_000, (i + 1) * 1_000),
+          chunk_index: i,
+          chunk_count: count,
+          ...(i === 0 && notFound.length > 0 ? { not_found: notFound } : {}),
+          ...(typeof d.nonce === 'string' ? { nonce: d.nonce } : {}),
+        });
+      }
+    }
   }
 
   /** Numbers a dispatch in its session, keeps it for RESUME, and sends it when the session is connected. */
