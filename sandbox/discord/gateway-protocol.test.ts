@@ -20,10 +20,10 @@ afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();
 });
 
-async function startGateway() {
+async function startGateway(heartbeatIntervalMs = 45_000) {
   const world = testWorld();
   const emulator = new EmulatorServer({ name: 'discord', renderFault: () => ({ status: 500, body: { message: 'fault', code: 0 } }) });
-  const gateway = new DiscordGateway(world, emulator, { heartbeatIntervalMs: 45_000 });
+  const gateway = new DiscordGateway(world, emulator, { heartbeatIntervalMs });
   registerGatewayRoutes(emulator, gateway, world);
   await emulator.start();
   stops.push(async () => {
@@ -137,5 +137,24 @@ describe('Discord gateway protocol', () => {
     };
     expect(info.url).toBe(gateway.url);
     expect(info.session_start_limit).toMatchObject({ total: 1000, remaining: 999 });
+  });
+
+  it('closes a connection that stops heartbeating with 4009, and the session can still be resumed', async () => {
+    const { gateway } = await startGateway(50);
+    const c = connect(gateway.url);
+    await until(() => c.frames.length > 0, 'HELLO');
+    c.identify(GatewayIntentBits.Guilds);
+    await until(() => c.state.closeCode, 'the close for silence');
+    expect(c.state.closeCode).toBe(4009);
+    const ready = dispatches(c.frames, GatewayDispatchEvents.Ready)[0]?.d as { session_id: string };
+    gateway.dispatch(GatewayDispatchEvents.GuildRoleUpdate, { guild_id: '2000', role: { id: '2001', name: 'VIP' } });
+    const again = connect(gateway.url);
+    await until(() => again.frames.length > 0, 'HELLO again');
+    again.send(GatewayOpcodes.Resume, { token: TEST_TOKEN, session_id: ready.session_id, seq: 2 });
+    await until(() => dispatches(again.frames, GatewayDispatchEvents.Resumed).length, 'RESUMED');
+    expect(again.frames.filter((f) => f.op === GatewayOpcodes.Dispatch).map((f) => [f.s, f.t])).toEqual([
+      [3, 'GUILD_ROLE_UPDATE'],
+      [4, 'RESUMED'],
+    ]);
   });
 });

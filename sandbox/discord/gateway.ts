@@ -27,7 +27,7 @@ export interface GatewayWorld {
 }
 
 export interface GatewayOptions {
-  /** Milliseconds between the client's heartbeats, sent in HELLO. Default 41,250 as Discord. */
+  /** Milliseconds between the client's heartbeats, sent in HELLO; a connection silent for 1.5 times that is closed with 4009. Default 41,250 as Discord. */
   heartbeatIntervalMs?: number;
   /** Dispatches kept per session for RESUME. Default 1,000; a RESUME from further back is invalid. */
   replayLimit?: number;
@@ -164,8 +164,15 @@ export class DiscordGateway {
       ws.close(GatewayCloseCodes.DecodeError, 'Only JSON encoding is emulated');
       return;
     }
-    ws.on('message', (raw) => this.received(ws, raw));
+    // A connection that misses its heartbeats is closed with 4009, as Discord does; the session stays resumable.
+    const timeoutMs = Math.ceil(this.heartbeatIntervalMs * 1.5);
+    const silence = setTimeout(() => ws.close(GatewayCloseCodes.SessionTimedOut, 'Session timed out'), timeoutMs).unref();
+    ws.on('message', (raw) => {
+      silence.refresh();
+      this.received(ws, raw);
+    });
     ws.on('close', (code) => {
+      clearTimeout(silence);
       const session = this.bound.get(ws);
       this.unbind(ws);
       // A client that closes with 1000 or 1001 ends its session, as on Discord; any other code keeps it resumable.
