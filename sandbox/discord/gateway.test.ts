@@ -1,7 +1,17 @@
 // The gateway against the real discord.js client: login, guilds cached, dispatches, RESUME with replay, re-IDENTIFY after an invalid session.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Client, Events, GatewayIntentBits, Status, type GuildMember } from 'discord.js';
-import { GatewayDispatchEvents, type GatewayGuildMemberAddDispatchData } from 'discord-api-types/v10';
+import { Client, Events, GatewayIntentBits, Status, type GuildMember, type Interaction } from 'discord.js';
+import {
+  ApplicationCommandType,
+  ChannelType,
+  GatewayDispatchEvents,
+  InteractionContextType,
+  InteractionType,
+  Locale,
+  type APIChatInputApplicationCommandInteraction,
+  type GatewayGuildMemberAddDispatchData,
+  type GuildMemberFlags,
+} from 'discord-api-types/v10';
 import { EmulatorServer } from '../base/emulator.js';
 import { until } from '../../core/testing/until.js';
 import { DiscordGateway } from './gateway.js';
@@ -138,5 +148,27 @@ describe('Discord gateway with discord.js', () => {
     expect(named?.map((m) => m.id)).toEqual(['1001']);
     // Only the gateway answered: no REST call for members.
     expect(emulator.requests.map((r) => r.path)).toEqual(['/api/v10/gateway/bot']);
+  });
+
+  it('delivers an INTERACTION_CREATE slash command as a chat input interaction', async () => {
+    const { emulator, gateway } = await startGateway();
+    const client = await login(emulator);
+    const seen: Interaction[] = [];
+    client.on(Events.InteractionCreate, (interaction) => seen.push(interaction));
+    const ada = testUser('1001', 'owner');
+    const interaction: APIChatInputApplicationCommandInteraction = {
+      id: '5000', application_id: '1000', type: InteractionType.ApplicationCommand, token: 'interaction-token', version: 1,
+      data: { id: '6000', name: 'plans', type: ApplicationCommandType.ChatInput },
+      guild_id: '2000', channel_id: '3000',
+      channel: { id: '3000', type: ChannelType.GuildText, name: 'general' },
+      member: { user: ada, roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 as GuildMemberFlags, permissions: '1024' },
+      app_permissions: '268435456', locale: Locale.EnglishUS, guild_locale: Locale.EnglishUS, entitlements: [],
+      authorizing_integration_owners: {}, context: InteractionContextType.Guild, attachment_size_limit: 10_485_760,
+    };
+    gateway.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
+    const [got] = await until(() => seen.length > 0 && seen, 'interactionCreate');
+    expect(got?.isChatInputCommand() && got.commandName).toBe('plans');
+    expect(got?.user.id).toBe('1001');
+    expect(got?.channelId).toBe('3000');
   });
 });
