@@ -31,6 +31,9 @@ export interface UserRecord {
   dmsClosed: boolean;
 }
 
+/** A DM channel as Discord's OpenAPI spec returns it: discord-api-types adds `name: null`, the spec has no `name`. */
+export type DMChannel = Omit<APIDMChannel, 'name'>;
+
 /** Gateway event names the state announces as it changes. */
 export type DispatchType =
   | 'GUILD_CREATE'
@@ -75,7 +78,7 @@ export class DiscordState {
   readonly users = new Map<string, UserRecord>();
   readonly guilds = new Map<string, GuildRecord>();
   /** DM channels keyed by the recipient's user id. */
-  readonly dmChannels = new Map<string, APIDMChannel>();
+  readonly dmChannels = new Map<string, DMChannel>();
   /** Messages per channel id, oldest first. */
   readonly messages = new Map<string, APIMessage[]>();
   readonly globalCommands: APIApplicationCommand[] = [];
@@ -101,7 +104,7 @@ export class DiscordState {
   }
 
   /** The channel with this id, in a guild or a DM, with its guild when it has one. */
-  findChannel(id: string): { channel: APITextChannel | APIDMChannel; guild?: GuildRecord } | undefined {
+  findChannel(id: string): { channel: APITextChannel | DMChannel; guild?: GuildRecord } | undefined {
     for (const guild of this.guilds.values()) {
       const channel = guild.channels.get(id);
       if (channel) return { channel, guild };

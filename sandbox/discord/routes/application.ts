@@ -1,8 +1,8 @@
 // The bot's own side: gateway discovery, its user, its application, commands (bulk overwrite,
 // global and per guild) and DM channels.
-import type { APIApplicationCommand, APIDMChannel, ApplicationCommandType, ChannelFlags, ChannelType } from 'discord-api-types/v10';
+import type { APIApplicationCommand, ApplicationCommandType, ChannelFlags, ChannelType } from 'discord-api-types/v10';
 import { discordErrors } from '../errors';
-import type { DiscordState } from '../state';
+import type { DiscordState, DMChannel } from '../state';
 import { bodyObject, type DiscordRoute, type RouteContext } from './route';
 
 /** Where `GET /gateway/bot` sends clients, and the session-start budget it reports. */
@@ -39,18 +39,17 @@ function overwriteCommands(ctx: RouteContext, target: APIApplicationCommand[], g
 }
 
 /** The DM channel with a user, made on first request as Discord does. */
-export function dmChannelWith(state: DiscordState, userId: string): APIDMChannel {
+export function dmChannelWith(state: DiscordState, userId: string): DMChannel {
   const existing = state.dmChannels.get(userId);
   if (existing) return existing;
   const user = state.users.get(userId);
   if (!user || userId === state.bot.id) throw discordErrors.unknownUser();
-  const channel: APIDMChannel = {
+  const channel: DMChannel = {
     id: state.ids.next(),
     type: 1 as ChannelType.DM,
     last_message_id: null,
     flags: 0 as ChannelFlags,
     recipients: [user.user],
-    name: null,
   };
   state.dmChannels.set(userId, channel);
   return channel;

@@ -17,6 +17,20 @@ function normaliseEmbed(raw: unknown): APIEmbed {
   return embed;
 }
 
+/** Components as Discord returns them: each numbered (`id`) in order when the sender gave none. */
+function numberComponents(components: unknown[]): unknown[] {
+  let next = 1;
+  const walk = (list: unknown[]): unknown[] =>
+    list.map((raw) => {
+      const component = { ...bodyObject(raw) };
+      if (typeof component.id !== 'number') component.id = next;
+      next = Math.max(next, component.id as number) + 1;
+      if (Array.isArray(component.components)) component.components = walk(component.components);
+      return component;
+    });
+  return walk(components);
+}
+
 function readContent(body: Record<string, unknown>): { content?: string; embeds?: APIEmbed[]; components?: unknown[] } {
   const out: { content?: string; embeds?: APIEmbed[]; components?: unknown[] } = {};
   if (body.content !== undefined && body.content !== null) {
@@ -30,7 +44,7 @@ function readContent(body: Record<string, unknown>): { content?: string; embeds?
   }
   if (body.components !== undefined && body.components !== null) {
     if (!Array.isArray(body.components)) throw discordErrors.invalidForm('components: must be an array');
-    out.components = body.components;
+    out.components = numberComponents(body.components);
   }
   return out;
 }
