@@ -1,0 +1,123 @@
+// Channel messages: send (content, embeds, components) and edit, in guild channels and DMs.
+import type { APIEmbed, APIMessage, APIUser, MessageFlags, MessageType } from 'discord-api-types/v10';
+import { discordErrors } from '../errors';
+import type { DiscordState } from '../state';
+import { bodyObject, type DiscordRoute, type RouteContext } from './route';
+
+function channelOf(state: DiscordState, id: string) {
+  const found = state.findChannel(id);
+  if (!found) throw discordErrors.unknownChannel();
+  return found;
+}
+
+/** An embed as Discord stores it: `type: 'rich'`, fields with `inline`. */
+function normaliseEmbed(raw: unknown): APIEmbed {
+  const embed = { type: 'rich', ...bodyObject(raw) } as APIEmbed & Record<string, unknown>;
+  if (Array.isArray(embed.fields)) embed.fields = embed.fields.map((f) => ({ inline: false, ...f }));
+  return embed;
+}
+
+/** Components as Discord returns them: each numbered (`id`) in order when the sender gave none. */
+function numberComponents(components: unknown[]): unknown[] {
+  let next = 1;
+  const walk = (list: unknown[]): unknown[] =>
+    list.map((raw) => {
+      const component = { ...bodyObject(raw) };
+      if (typeof component.id !== 'number') component.id = next;
+      next = Math.max(next, component.id as number) + 1;
+      if (Array.isArray(component.components)) component.components = walk(component.components);
+      return component;
+    });
+  return walk(components);
+}
+
+function readContent(body: Record<string, unknown>): { content?: string; embeds?: APIEmbed[]; components?: unknown[] } {
+  const out: { content?: string; embeds?: APIEmbed[]; components?: unknown[] } = {};
+  if (body.content !== undefined && body.content !== null) {
+    if (typeof body.content !== 'string') throw discordErrors.invalidForm('content: must be a string');
+    if (body.content.length > 2000) throw discordErrors.invalidForm('content: must be 2000 or fewer in length');
+    out.content = body.content;
+  }
+  if (body.embeds !== undefined && body.embeds !== null) {
+    if (!Array.isArray(body.embeds) || body.embeds.length > 10) throw discordErrors.invalidForm('embeds: at most 10');
+    out.embeds = body.embeds.map(normaliseEmbed);
+  }
+  if (body.components !== undefined && body.components !== null) {
+    if (!Array.isArray(body.components)) throw discordErrors.invalidForm('components: must be an array');
+    out.components = numberComponents(body.components);
+  }
+  return out;
+}
+
+/** Sends a message as `author` (the bot over REST; a person through the drivers). */
+export function createMessage(state: DiscordState, channelId: string, author: APIUser, body: Record<string, unknown>): APIMessage {
+  const { channel, guild } = channelOf(state, channelId);
+  if (!guild && author.id === state.bot.id) {
+    const recipient = 'recipients' in channel ? channel.recipients?.[0] : undefined;
+    if (recipient && state.users.get(recipient.id)?.dmsClosed) throw discordErrors.cannotMessageUser();
+  }
+  const content = readContent(body);
+  if (!content.content && !content.embeds?.length && !content.components?.length) throw discordErrors.emptyMessage();
+  const message = {
+    id: state.ids.next(),
+    channel_id: channel.id,
+    author,
+    type: 0 as MessageType,
+    content: content.content ?? '',
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: content.embeds ?? [],
+    components: (content.components ?? []) as APIMessage['components'],
+    timestamp: state.nowIso(),
+    edited_timestamp: null,
+    flags: 0 as MessageFlags,
+    pinned: false,
+    mention_everyone: false,
+    tts: false,
+    ...(typeof body.nonce === 'string' || typeof body.nonce === 'number' ? { nonce: body.nonce } : {}),
+  } satisfies APIMessage as APIMessage;
+  const list = state.messages.get(channel.id) ?? [];
+  list.push(message);
+  state.messages.set(channel.id, list);
+  channel.last_message_id = message.id;
+  state.dispatch('MESSAGE_CREATE', { ...message, ...(guild ? { guild_id: guild.id } : {}) });
+  return message;
+}
+
+function findMessage(ctx: RouteContext): APIMessage {
+  const { channel } = channelOf(ctx.state, ctx.params.id ?? '');
+  const message = ctx.state.messages.get(channel.id)?.find((m) => m.id === ctx.params.mid);
+  if (!message) throw discordErrors.unknownMessage();
+  return message;
+}
+
+export const messageRoutes: DiscordRoute[] = [
+  {
+    method: 'POST',
+    template: '/channels/:id/messages',
+    handler: (ctx) => createMessage(ctx.state, ctx.params.id ?? '', ctx.state.bot, bodyObject(ctx.body)),
+  },
+  { method: 'GET', template: '/channels/:id/messages/:mid', handler: findMessage },
+  {
+    method: 'PATCH',
+    template: '/channels/:id/messages/:mid',
+    handler: (ctx) => {
+      const message = findMessage(ctx);
+      if (message.author.id !== ctx.state.bot.id) throw discordErrors.missingPermissions();
+      const body = bodyObject(ctx.body);
+      const update = readContent(body);
+      if (update.content !== undefined) message.content = update.content;
+      if (update.embeds) message.embeds = update.embeds;
+      if (update.components) message.components = update.components as APIMessage['components'];
+      message.edited_timestamp = ctx.state.nowIso();
+      ctx.state.dispatch('MESSAGE_UPDATE', message);
+      return message;
+    },
+  },
+  {
+    method: 'GET',
+    template: '/channels/:id',
+    handler: (ctx) => channelOf(ctx.state, ctx.params.id ?? '').channel,
+  },
+];
