@@ -2,11 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
-import { EmulatorServer } from '../base/emulator.js';
-import { until } from '../../core/testing/until.js';
-import { DiscordGateway } from './gateway.js';
-import { registerGatewayRoutes } from './gateway-routes.js';
-import { TEST_TOKEN, testMember, testUser, testWorld } from './gateway-test-world.js';
+import { EmulatorServer } from '../base/emulator';
+import { until } from '../../core/testing/until';
+import { DiscordGateway } from './gateway';
+import { registerGatewayRoutes } from './gateway-routes';
+import { TEST_TOKEN, testMember, testUser, testWorld } from './gateway-test-world';
 
 interface Frame {
   op: number;

@@ -1,7 +1,7 @@
 // The REST routes that tell discord.js where the gateway is: GET /api/v10/gateway and /gateway/bot (with the IDENTIFY budget left today).
 import type { APIGatewayBotInfo, APIGatewayInfo } from 'discord-api-types/v10';
-import type { EmulatorServer } from '../base/emulator.js';
-import type { DiscordGateway, GatewayWorld } from './gateway.js';
+import type { EmulatorServer } from '../base/emulator';
+import type { DiscordGateway, GatewayWorld } from './gateway';
 
 /** Discord's daily IDENTIFY budget per bot. */
 export const IDENTIFY_DAILY_LIMIT = 1_000;

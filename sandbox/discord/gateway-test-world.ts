@@ -15,7 +15,7 @@ import {
   type APIUser,
   type GatewayGuildCreateDispatchData,
 } from 'discord-api-types/v10';
-import type { GatewayWorld } from './gateway.js';
+import type { GatewayWorld } from './gateway';
 
 export const TEST_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.emulator-test-token-000000000000';
 

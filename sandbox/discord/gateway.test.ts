@@ -12,11 +12,11 @@ import {
   type GatewayGuildMemberAddDispatchData,
   type GuildMemberFlags,
 } from 'discord-api-types/v10';
-import { EmulatorServer } from '../base/emulator.js';
-import { until } from '../../core/testing/until.js';
-import { DiscordGateway } from './gateway.js';
-import { registerGatewayRoutes } from './gateway-routes.js';
-import { TEST_TOKEN, testMember, testUser, testWorld } from './gateway-test-world.js';
+import { EmulatorServer } from '../base/emulator';
+import { until } from '../../core/testing/until';
+import { DiscordGateway } from './gateway';
+import { registerGatewayRoutes } from './gateway-routes';
+import { TEST_TOKEN, testMember, testUser, testWorld } from './gateway-test-world';
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {

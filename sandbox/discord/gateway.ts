@@ -11,7 +11,7 @@ import {
   type APIUser,
   type GatewayGuildCreateDispatchData,
 } from 'discord-api-types/v10';
-import type { EmulatorServer } from '../base/emulator.js';
+import type { EmulatorServer } from '../base/emulator';
 
 /**
  * What the gateway reads of the emulated Discord: the bot, its application and its guilds.
@@ -74,6 +74,9 @@ const REQUIRED_INTENT: Record<string, number> = {
   [GatewayDispatchEvents.GuildMemberAdd]: GatewayIntentBits.GuildMembers,
   [GatewayDispatchEvents.GuildMemberUpdate]: GatewayIntentBits.GuildMembers,
   [GatewayDispatchEvents.GuildMemberRemove]: GatewayIntentBits.GuildMembers,
+  // Either of the two (guild channels or DMs); the emulator does not tell them apart here.
+  [GatewayDispatchEvents.MessageCreate]: GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages,
+  [GatewayDispatchEvents.MessageUpdate]: GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages,
 };
 
 /** The token a client presents, with or without the "Bot " prefix. */
