@@ -55,6 +55,7 @@ export class DiscordEmulator {
   readonly limiter: DiscordRateLimiter;
   private readonly routes: DiscordRoute[];
   private gatewayUrl: () => string;
+  private remainingIdentifies: () => number;
 
   constructor(options: DiscordEmulatorOptions = {}) {
     const clock = options.clock ?? systemClock;
@@ -63,8 +64,8 @@ export class DiscordEmulator {
     this.limiter = new DiscordRateLimiter(clock, options.limits);
     const url = options.gatewayUrl ?? 'ws://127.0.0.1:0/gateway-not-wired';
     this.gatewayUrl = typeof url === 'string' ? () => url : url;
-    const remaining = options.remainingIdentifies ?? (() => 1000);
-    this.routes = [...applicationRoutes({ url: () => this.gatewayUrl(), remainingIdentifies: remaining }), ...messageRoutes, ...guildRoutes];
+    this.remainingIdentifies = options.remainingIdentifies ?? (() => 1000);
+    this.routes = [...applicationRoutes({ url: () => this.gatewayUrl(), remainingIdentifies: () => this.remainingIdentifies() }), ...messageRoutes, ...guildRoutes];
     this.server = new EmulatorServer({ name: 'discord', port: options.port ?? 0, renderFault });
     this.server.route('*', '/api/v10/*', (req) => this.handle(req));
   }
@@ -86,9 +87,10 @@ export class DiscordEmulator {
     return this.state.applicationId;
   }
 
-  /** Changes what `GET /gateway/bot` answers. */
-  setGatewayUrl(url: string | (() => string)): void {
+  /** Changes what `GET /gateway/bot` answers: the URL, and the IDENTIFYs left today when given. */
+  setGatewayUrl(url: string | (() => string), remainingIdentifies?: () => number): void {
     this.gatewayUrl = typeof url === 'string' ? () => url : url;
+    if (remainingIdentifies) this.remainingIdentifies = remainingIdentifies;
   }
 
   onDispatch(listener: DispatchListener): () => void {

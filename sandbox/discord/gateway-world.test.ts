@@ -43,6 +43,11 @@ describe('Discord gateway on the Discord emulator', () => {
     expect(roles?.at(-1)).toBe(view.botRoleId);
     expect(guild?.members.me?.roles.highest.id).toBe(view.botRoleId);
     expect(gateway.stats.identifies).toBe(1);
+    const info = (await (await fetch(`${emulator.apiUrl}/v10/gateway/bot`, { headers: { authorization: `Bot ${emulator.token}` } })).json()) as {
+      url: string;
+      session_start_limit: { remaining: number };
+    };
+    expect(info).toMatchObject({ url: gateway.url, session_start_limit: { remaining: 999 } });
   });
 
   it('turns a member joining (the driver) into guildMemberAdd', async () => {

@@ -12,6 +12,7 @@ import {
 } from 'discord-api-types/v10';
 import type { DiscordEmulator } from './emulator';
 import { DiscordGateway, type GatewayOptions, type GatewayWorld } from './gateway';
+import { IDENTIFY_DAILY_LIMIT } from './gateway-routes';
 import type { DiscordState, GuildRecord } from './state';
 
 /** A guild record as GUILD_CREATE carries it: channels, roles in order, members and their count. */
@@ -49,12 +50,12 @@ export function stateWorld(state: DiscordState, token: string): GatewayWorld {
 
 /**
  * Starts a gateway on the emulator's own server (ws:// on the same port), makes GET /gateway/bot
- * point at it, and forwards every change the state announces (a new guild as its full GUILD_CREATE).
+ * point at it (with the IDENTIFYs left of the day's 1,000), and forwards every change the state announces (a new guild as its full GUILD_CREATE).
  * Call after `emulator.start()`. The gateway is closed with `gateway.close()` before `emulator.stop()`.
  */
 export function attachGateway(emulator: DiscordEmulator, options: GatewayOptions = {}): DiscordGateway {
   const gateway = new DiscordGateway(stateWorld(emulator.state, emulator.token), emulator.server, options);
-  emulator.setGatewayUrl(() => gateway.url);
+  emulator.setGatewayUrl(() => gateway.url, () => Math.max(0, IDENTIFY_DAILY_LIMIT - gateway.stats.identifies));
   emulator.onDispatch((type, data) => {
     const guild = type === 'GUILD_CREATE' ? emulator.state.guilds.get((data as { id: string }).id) : undefined;
     gateway.dispatch(type, guild ? guildCreatePayload(emulator.state, guild) : data);
