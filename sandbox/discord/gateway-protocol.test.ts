@@ -2,11 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
-import { EmulatorServer } from '../base/emulator';
 import { until } from '../../core/testing/until';
-import { DiscordGateway } from './gateway';
-import { registerGatewayRoutes } from './gateway-routes';
-import { TEST_TOKEN, testMember, testUser, testWorld } from './gateway-test-world';
+import { startDiscordEmulator } from './emulator';
+import { attachGateway } from './gateway-world';
 
 interface Frame {
   op: number;
@@ -21,20 +19,18 @@ afterEach(async () => {
 });
 
 async function startGateway(heartbeatIntervalMs = 45_000) {
-  const world = testWorld();
-  const emulator = new EmulatorServer({ name: 'discord', renderFault: () => ({ status: 500, body: { message: 'fault', code: 0 } }) });
-  const gateway = new DiscordGateway(world, emulator, { heartbeatIntervalMs });
-  registerGatewayRoutes(emulator, gateway, world);
-  await emulator.start();
+  const emulator = await startDiscordEmulator();
+  const gateway = attachGateway(emulator, { heartbeatIntervalMs });
   stops.push(async () => {
     await gateway.close();
     await emulator.stop();
   });
-  return { emulator, gateway };
+  const view = emulator.createGuild({ channels: ['general'], roles: ['VIP'] });
+  return { emulator, gateway, view, token: emulator.token };
 }
 
 /** A bare gateway connection recording every frame and the close code. */
-function connect(url: string, query = '?v=10&encoding=json') {
+function connect(url: string, token: string, query = '?v=10&encoding=json') {
   const ws = new WebSocket(`${url}/${query}`);
   const frames: Frame[] = [];
   const state: { closeCode?: number } = {};
@@ -46,8 +42,8 @@ function connect(url: string, query = '?v=10&encoding=json') {
     ws.terminate();
   });
   const send = (op: number, d: unknown) => ws.send(JSON.stringify({ op, d }));
-  const identify = (intents: number, token = TEST_TOKEN) =>
-    send(GatewayOpcodes.Identify, { token, intents, properties: { os: 'linux', browser: 'test', device: 'test' } });
+  const identify = (intents: number, as = token) =>
+    send(GatewayOpcodes.Identify, { token: as, intents, properties: { os: 'linux', browser: 'test', device: 'test' } });
   return { ws, frames, state, send, identify };
 }
 
@@ -55,8 +51,8 @@ const dispatches = (frames: Frame[], t: string) => frames.filter((f) => f.op ===
 
 describe('Discord gateway protocol', () => {
   it('says HELLO, then READY with the guilds unavailable, then GUILD_CREATE, numbered in order', async () => {
-    const { gateway } = await startGateway();
-    const c = connect(gateway.url);
+    const { gateway, view, token } = await startGateway();
+    const c = connect(gateway.url, token);
     await until(() => c.frames.some((f) => f.op === GatewayOpcodes.Hello), 'HELLO');
     expect(c.frames[0]).toMatchObject({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: 45_000 } });
     c.identify(GatewayIntentBits.Guilds);
@@ -64,15 +60,15 @@ describe('Discord gateway protocol', () => {
     const [ready] = dispatches(c.frames, GatewayDispatchEvents.Ready);
     expect(ready).toMatchObject({
       s: 1,
-      d: { v: 10, user: { id: '1000', bot: true }, guilds: [{ id: '2000', unavailable: true }], resume_gateway_url: gateway.url, application: { id: '1000' } },
+      d: { v: 10, user: { bot: true }, guilds: [{ id: view.id, unavailable: true }], resume_gateway_url: gateway.url },
     });
     expect(typeof (ready?.d as { session_id?: unknown }).session_id).toBe('string');
-    expect(dispatches(c.frames, GatewayDispatchEvents.GuildCreate)[0]).toMatchObject({ s: 2, d: { id: '2000', member_count: 2, unavailable: false } });
+    expect(dispatches(c.frames, GatewayDispatchEvents.GuildCreate)[0]).toMatchObject({ s: 2, d: { id: view.id, member_count: 2, unavailable: false } });
   });
 
   it('closes with 4004 on a wrong token and counts the IDENTIFY', async () => {
-    const { gateway } = await startGateway();
-    const c = connect(gateway.url);
+    const { gateway, token } = await startGateway();
+    const c = connect(gateway.url, token);
     await until(() => c.frames.length > 0, 'HELLO');
     c.identify(GatewayIntentBits.Guilds, 'not-the-token');
     await until(() => c.state.closeCode, 'the close');
@@ -82,15 +78,15 @@ describe('Discord gateway protocol', () => {
   });
 
   it('refuses an API version other than 10 with 4012', async () => {
-    const { gateway } = await startGateway();
-    const c = connect(gateway.url, '?v=9&encoding=json');
+    const { gateway, token } = await startGateway();
+    const c = connect(gateway.url, token, '?v=9&encoding=json');
     await until(() => c.state.closeCode, 'the close');
     expect(c.state.closeCode).toBe(4012);
   });
 
   it('closes with 4003 when a client sends a presence before identifying', async () => {
-    const { gateway } = await startGateway();
-    const c = connect(gateway.url);
+    const { gateway, token } = await startGateway();
+    const c = connect(gateway.url, token);
     await until(() => c.frames.length > 0, 'HELLO');
     c.send(GatewayOpcodes.PresenceUpdate, { since: null, activities: [], status: 'online', afk: false });
     await until(() => c.state.closeCode, 'the close');
@@ -98,15 +94,15 @@ describe('Discord gateway protocol', () => {
   });
 
   it('sends member events only to sessions with the GuildMembers intent, and role updates to all', async () => {
-    const { gateway } = await startGateway();
-    const plain = connect(gateway.url);
-    const members = connect(gateway.url);
+    const { emulator, gateway, view, token } = await startGateway();
+    const plain = connect(gateway.url, token);
+    const members = connect(gateway.url, token);
     await until(() => plain.frames.length > 0 && members.frames.length > 0, 'both HELLOs');
     plain.identify(GatewayIntentBits.Guilds);
     members.identify(GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers);
     await until(() => dispatches(plain.frames, 'GUILD_CREATE').length && dispatches(members.frames, 'GUILD_CREATE').length, 'both GUILD_CREATEs');
-    gateway.dispatch(GatewayDispatchEvents.GuildMemberAdd, { ...testMember(testUser('1002', 'ada')), guild_id: '2000' });
-    gateway.dispatch(GatewayDispatchEvents.GuildRoleUpdate, { guild_id: '2000', role: { id: '2001', name: 'VIP' } });
+    emulator.memberJoins(view.id, { username: 'ada' });
+    emulator.moveRoleAboveBot(view.id, view.roles.VIP as string);
     await until(() => dispatches(plain.frames, 'GUILD_ROLE_UPDATE').length && dispatches(members.frames, 'GUILD_ROLE_UPDATE').length, 'both role updates');
     expect(dispatches(members.frames, 'GUILD_MEMBER_ADD')).toHaveLength(1);
     expect(dispatches(plain.frames, 'GUILD_MEMBER_ADD')).toHaveLength(0);
@@ -114,24 +110,24 @@ describe('Discord gateway protocol', () => {
   });
 
   it('answers a RESUME of an unknown session with INVALID_SESSION false', async () => {
-    const { gateway } = await startGateway();
-    const c = connect(gateway.url);
+    const { gateway, token } = await startGateway();
+    const c = connect(gateway.url, token);
     await until(() => c.frames.length > 0, 'HELLO');
-    c.send(GatewayOpcodes.Resume, { token: TEST_TOKEN, session_id: 'no-such-session', seq: 4 });
+    c.send(GatewayOpcodes.Resume, { token, session_id: 'no-such-session', seq: 4 });
     await until(() => c.frames.some((f) => f.op === GatewayOpcodes.InvalidSession), 'INVALID_SESSION');
     expect(c.frames.find((f) => f.op === GatewayOpcodes.InvalidSession)?.d).toBe(false);
     expect(gateway.stats).toMatchObject({ resumes: 1, invalidSessions: 1 });
   });
 
   it('tells GET /gateway/bot callers where the gateway is and how many IDENTIFYs are left, only with the token', async () => {
-    const { emulator, gateway } = await startGateway();
-    const refused = await fetch(`${emulator.url}/api/v10/gateway/bot`);
+    const { emulator, gateway, token } = await startGateway();
+    const refused = await fetch(`${emulator.server.url}/api/v10/gateway/bot`);
     expect(refused.status).toBe(401);
-    const c = connect(gateway.url);
+    const c = connect(gateway.url, token);
     await until(() => c.frames.length > 0, 'HELLO');
     c.identify(GatewayIntentBits.Guilds);
     await until(() => gateway.stats.identifies === 1, 'the IDENTIFY');
-    const info = (await (await fetch(`${emulator.url}/api/v10/gateway/bot`, { headers: { authorization: `Bot ${TEST_TOKEN}` } })).json()) as {
+    const info = (await (await fetch(`${emulator.server.url}/api/v10/gateway/bot`, { headers: { authorization: `Bot ${token}` } })).json()) as {
       url: string;
       session_start_limit: { total: number; remaining: number };
     };
@@ -140,21 +136,22 @@ describe('Discord gateway protocol', () => {
   });
 
   it('closes a connection that stops heartbeating with 4009, and the session can still be resumed', async () => {
-    const { gateway } = await startGateway(50);
-    const c = connect(gateway.url);
+    const { emulator, gateway, view, token } = await startGateway(50);
+    const c = connect(gateway.url, token);
     await until(() => c.frames.length > 0, 'HELLO');
     c.identify(GatewayIntentBits.Guilds);
     await until(() => c.state.closeCode, 'the close for silence');
     expect(c.state.closeCode).toBe(4009);
     const ready = dispatches(c.frames, GatewayDispatchEvents.Ready)[0]?.d as { session_id: string };
-    gateway.dispatch(GatewayDispatchEvents.GuildRoleUpdate, { guild_id: '2000', role: { id: '2001', name: 'VIP' } });
-    const again = connect(gateway.url);
+    emulator.moveRoleAboveBot(view.id, view.roles.VIP as string);
+    const again = connect(gateway.url, token);
     await until(() => again.frames.length > 0, 'HELLO again');
-    again.send(GatewayOpcodes.Resume, { token: TEST_TOKEN, session_id: ready.session_id, seq: 2 });
+    again.send(GatewayOpcodes.Resume, { token, session_id: ready.session_id, seq: 2 });
     await until(() => dispatches(again.frames, GatewayDispatchEvents.Resumed).length, 'RESUMED');
     expect(again.frames.filter((f) => f.op === GatewayOpcodes.Dispatch).map((f) => [f.s, f.t])).toEqual([
       [3, 'GUILD_ROLE_UPDATE'],
-      [4, 'RESUMED'],
+      [4, 'GUILD_ROLE_UPDATE'],
+      [5, 'RESUMED'],
     ]);
   });
 });

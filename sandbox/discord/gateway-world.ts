@@ -11,8 +11,7 @@ import {
   type GatewayGuildCreateDispatchData,
 } from 'discord-api-types/v10';
 import type { DiscordEmulator } from './emulator';
-import { DiscordGateway, type GatewayOptions, type GatewayWorld } from './gateway';
-import { IDENTIFY_DAILY_LIMIT } from './gateway-routes';
+import { DiscordGateway, IDENTIFY_DAILY_LIMIT, type GatewayOptions, type GatewayWorld } from './gateway';
 import type { DiscordState, GuildRecord } from './state';
 
 /** A guild record as GUILD_CREATE carries it: channels, roles in order, members and their count. */

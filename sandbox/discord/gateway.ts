@@ -13,6 +13,9 @@ import {
 } from 'discord-api-types/v10';
 import type { EmulatorServer } from '../base/emulator';
 
+/** Discord's daily IDENTIFY budget per bot (GET /gateway/bot's `session_start_limit.total`). */
+export const IDENTIFY_DAILY_LIMIT = 1_000;
+
 /**
  * What the gateway reads of the emulated Discord: the bot, its application and its guilds.
  * The REST side's state implements it; the gateway never changes it.
