@@ -26,6 +26,8 @@ export function sendingRest(options: DiscordRestOptions): REST {
     timeout: options.timeoutMs ?? 15_000,
     retries: 0,
     rejectOnRateLimit: () => true,
+    // The dispatcher adds its own margin to a retry_after; discord.js's 50 ms would count twice.
+    offset: 0,
   }).setToken(options.token);
 }
 
@@ -55,7 +57,8 @@ export class DiscordPlatform implements ChatPlatform {
   async edit(to: Recipient, messageId: string, message: OutboundMessage): Promise<void> {
     const channelId = await this.channelOf(to);
     try {
-      await this.rest.patch(Routes.channelMessage(channelId, messageId), { body: renderMessage(message) });
+      // What the new message lacks (an alert's embed, a notice's buttons) goes, rather than staying from the old one.
+      await this.rest.patch(Routes.channelMessage(channelId, messageId), { body: { content: '', embeds: [], components: [], ...renderMessage(message) } });
     } catch (err) {
       throw toDeliveryError(err);
     }
