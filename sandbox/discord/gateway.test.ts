@@ -91,6 +91,17 @@ describe('Discord gateway with discord.js', () => {
     expect(client.guilds.cache.get(view.id)?.available).toBe(true);
   });
 
+  it('makes a connected client IDENTIFY again when told its session is invalid', async () => {
+    const { emulator, gateway, view } = await startGateway();
+    const client = await login(emulator);
+    gateway.invalidateSessions({ notify: true });
+    await until(() => gateway.stats.identifies === 2 && client.ws.status === Status.Ready, 'a second IDENTIFY', { timeoutMs: 20_000 });
+    expect(gateway.stats).toMatchObject({ resumes: 0, invalidSessions: 1 });
+    const seen = memberAdds(client);
+    const userId = emulator.memberJoins(view.id, { username: 'margaret' });
+    await until(() => seen.some((m) => m.id === userId), 'guildMemberAdd on the new session');
+  });
+
   it('comes back after an outage (the emulator paused, then listening again) and gets dispatches again', async () => {
     const { emulator, gateway, view } = await startGateway();
     const client = await login(emulator);

@@ -137,8 +137,18 @@ export class DiscordGateway {
     }
   }
 
-  /** Driver: forgets every session, as when Discord restarts a gateway node: the next RESUME gets INVALID_SESSION (d: false). Open connections stay open. */
-  invalidateSessions(): void {
+  /**
+   * Driver: forgets every session, as when Discord restarts a gateway node: the next RESUME gets
+   * INVALID_SESSION (d: false). With `notify`, connected clients get INVALID_SESSION (d: false) at once
+   * (they IDENTIFY again); without, they hear nothing until their connection drops.
+   */
+  invalidateSessions(options: { notify?: boolean } = {}): void {
+    for (const session of this.sessions.values()) {
+      if (!options.notify || !session.socket) continue;
+      this.stats.invalidSessions += 1;
+      this.raw(session.socket, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
+      this.unbind(session.socket);
+    }
     this.sessions.clear();
   }
 
