@@ -67,6 +67,12 @@ describe('Discord emulator conformance to the OpenAPI spec', () => {
     expect(checker.check('PrivateChannelResponse', await rest.get(Routes.channel(dm.id)))).toEqual([]);
   });
 
+  it('the guild, with and without counts, and another user', async () => {
+    expect(checker.check('GuildResponse', await rest.get(Routes.guild(guild.id)))).toEqual([]);
+    expect(checker.check('GuildWithCountsResponse', await rest.get(Routes.guild(guild.id), { query: new URLSearchParams({ with_counts: 'true' }) }))).toEqual([]);
+    expect(checker.check('UserResponse', await rest.get(Routes.user(memberId)))).toEqual([]);
+  });
+
   it('the bot user and the gateway', async () => {
     expect(checker.check('UserPIIResponse', await rest.get(Routes.user()))).toEqual([]);
     expect(checker.check('GatewayBotResponse', await rest.get(Routes.gatewayBot()))).toEqual([]);

@@ -5,6 +5,7 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { systemClock, type Clock } from '../../core/clock';
 import { EmulatorServer, type EmulatorRequest, type EmulatorResponse, type Fault } from '../base/emulator';
 import * as drivers from './drivers';
+import { gatewayWorld, type GatewayWorldView } from './guild-payload';
 import { DiscordApiError, discordErrors, errorResponse } from './errors';
 import { DiscordRateLimiter, rateLimitBody, type DiscordLimits, type Injected429, type RateLimitStats } from './rate-limits';
 import { applicationRoutes } from './routes/application';
@@ -91,6 +92,12 @@ export class DiscordEmulator {
     this.gatewayUrl = typeof url === 'string' ? () => url : url;
   }
 
+  /** The state as the gateway reads it (its `GatewayWorld`). */
+  gatewayWorld(): GatewayWorldView {
+    return gatewayWorld(this.state, this.token);
+  }
+
+  /** Hears every change a gateway would dispatch (GUILD_MEMBER_ADD, GUILD_ROLE_UPDATE, ...). */
   onDispatch(listener: DispatchListener): () => void {
     return this.state.onDispatch(listener);
   }

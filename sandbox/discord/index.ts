@@ -4,3 +4,4 @@ export type { CreateGuildOptions, GuildView } from './drivers';
 export { DiscordApiError, discordErrors } from './errors';
 export { defaultDiscordLimits, type DiscordLimits, type Injected429, type RateLimitScope, type RateLimitStats } from './rate-limits';
 export { DiscordState, type DispatchListener, type DispatchType, type GuildRecord, type UserRecord } from './state';
+export { gatewayWorld, guildCreatePayload, guildPayload, type GatewayWorldView } from './guild-payload';
