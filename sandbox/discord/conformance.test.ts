@@ -78,6 +78,14 @@ describe('Discord emulator conformance to the OpenAPI spec', () => {
     expect(checker.check('GatewayBotResponse', await rest.get(Routes.gatewayBot()))).toEqual([]);
   });
 
+  it('interaction replies and follow-ups', async () => {
+    await rest.put(Routes.applicationCommands(emulator.applicationId), { body: [{ name: 'status', description: 'Status' }] });
+    const record = emulator.runCommand({ guildId: guild.id, userId: memberId, channelId: guild.channels.signals!, name: 'status' });
+    await rest.post(Routes.interactionCallback(record.id, record.token), { body: { type: 4, data: { content: 'Active', flags: 64 } }, auth: false });
+    expect(checker.check('MessageResponse', await rest.get(Routes.webhookMessage(emulator.applicationId, record.token), { auth: false }))).toEqual([]);
+    expect(checker.check('MessageResponse', await rest.post(Routes.webhook(emulator.applicationId, record.token), { body: { content: 'More' }, auth: false }))).toEqual([]);
+  });
+
   it('commands after a bulk overwrite', async () => {
     const commands = (await rest.put(Routes.applicationCommands(emulator.applicationId), { body: [{ name: 'plans', description: 'See the plans' }] })) as unknown[];
     for (const command of commands) expect(checker.check('ApplicationCommandResponse', command)).toEqual([]);

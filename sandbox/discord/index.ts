@@ -5,3 +5,4 @@ export { DiscordApiError, discordErrors } from './errors';
 export { defaultDiscordLimits, type DiscordLimits, type Injected429, type RateLimitScope, type RateLimitStats } from './rate-limits';
 export { DiscordState, type DispatchListener, type DispatchType, type GuildRecord, type UserRecord } from './state';
 export { gatewayWorld, guildCreatePayload, guildPayload, type GatewayWorldView } from './guild-payload';
+export { INTERACTION_ACK_MS, INTERACTION_TOKEN_MS, InteractionBook, type InteractionRecord } from './interactions';

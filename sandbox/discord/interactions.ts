@@ -28,8 +28,12 @@ export interface InteractionRecord {
   channelId: string;
   guildId: string;
   userId: string;
+  /** For a button: the message it was on (UPDATE_MESSAGE edits it). */
+  messageId?: string;
   /** The callback types received, in order (4 message, 5 deferred, 6 deferred update, 7 update). */
   callbacks: number[];
+  /** The ephemeral flag (64) of a deferred reply, for the edit that fills it. */
+  deferredFlags?: number;
   /** The reply (`@original`), once sent or edited in after a defer. */
   original?: APIMessage;
   followUps: APIMessage[];
@@ -103,6 +107,7 @@ export function pressButton(state: DiscordState, book: InteractionBook, input: {
   const message = [...state.messages.values()].flat().find((m) => m.id === input.messageId);
   if (!message) throw new Error(`Discord emulator: no message ${input.messageId}`);
   const { record, payload } = base(state, book, input.guildId, input.userId, message.channel_id);
+  record.messageId = message.id;
   const interaction: APIMessageComponentGuildInteraction = {
     ...payload,
     type: InteractionType.MessageComponent,
