@@ -1,0 +1,80 @@
+// Discord's access gate: a plan's role in a server, given while entitled and taken away (or the member kicked) when not.
+import { REST } from 'discord.js';
+import { Routes, type APIGuildMember } from 'discord-api-types/v10';
+import type { NoticeSink } from '../../core/access/notices';
+import type { AccessGate, AccessHolder, AccessOutcome, AccessPerson, AccessResource } from '../../core/access/ports';
+import type { Logger } from '../../core/logger';
+import { DISCORD_CODES, toAccessFailure } from './errors';
+import type { DiscordRestOptions } from './platform';
+
+/**
+ * A REST client for access changes: a 429 is waited out inside its bounded timeout (they are few,
+ * and a job's deadline bounds them), server errors retried twice.
+ */
+export function accessRest(options: DiscordRestOptions): REST {
+  return new REST({ ...(options.apiUrl ? { api: options.apiUrl } : {}), timeout: options.timeoutMs ?? 15_000, retries: 2 }).setToken(options.token);
+}
+
+const removalOf = (resource: AccessResource) => (resource.options?.removal === 'kick' ? 'kick' : 'remove-role');
+
+/** What a new holder is told: the gated channels are open. */
+export const GRANTED_TEXT = 'Your subscription gives you the members-only role: the gated channels are open to you now.';
+
+/** What someone whose plan no longer includes the role is told, and the way back. */
+export function removedText(removal: 'kick' | 'remove-role'): string {
+  return removal === 'kick'
+    ? 'Your subscription no longer includes the members-only server, so you were removed from it. Send /subscribe to come back.'
+    : 'Your subscription no longer includes the members-only role, so it was taken away. Send /subscribe to get it back.';
+}
+
+export class DiscordAccessGate implements AccessGate {
+  readonly platform = 'discord' as const;
+
+  constructor(private readonly deps: { rest: REST; notices: NoticeSink; logger?: Logger | undefined }) {}
+
+  async grant(holder: AccessHolder, resource: AccessResource, reason: string): Promise<AccessOutcome> {
+    const member = await this.member(resource, holder.platformUserId);
+    if ('failed' in member) return member.failed;
+    if (member.roles.includes(resource.id)) return { result: 'granted', detail: 'already has the role', holds: true };
+    try {
+      await this.deps.rest.put(Routes.guildMemberRole(resource.tenant ?? '', holder.platformUserId, resource.id), { reason });
+    } catch (err) {
+      return { result: 'failed', ...toAccessFailure(err) };
+    }
+    await this.deps.notices(holder, { topic: 'approved', text: GRANTED_TEXT });
+    return { result: 'granted', holds: true };
+  }
+
+  async revoke(person: AccessHolder | AccessPerson, resource: AccessResource, reason: string): Promise<AccessOutcome> {
+    const member = await this.member(resource, person.platformUserId);
+    if ('failed' in member) return member.failed.code === 'not_member' ? { result: 'noop', detail: 'not in the server', holds: false } : member.failed;
+    if (!member.roles.includes(resource.id)) return { result: 'noop', detail: 'does not have the role', holds: false };
+    const guild = resource.tenant ?? '';
+    const removal = removalOf(resource);
+    // Once kicked, the person shares no server with the bot and Discord refuses the DM: tell them first.
+    if (removal === 'kick') await this.deps.notices(person, { topic: 'removed', text: removedText(removal), sendBeforeReturning: true });
+    try {
+      if (removal === 'kick') await this.deps.rest.delete(Routes.guildMember(guild, person.platformUserId), { reason });
+      else await this.deps.rest.delete(Routes.guildMemberRole(guild, person.platformUserId, resource.id), { reason });
+    } catch (err) {
+      return { result: 'failed', ...toAccessFailure(err) };
+    }
+    if (removal === 'remove-role') await this.deps.notices(person, { topic: 'removed', text: removedText(removal) });
+    return { result: 'revoked', holds: false };
+  }
+
+  /** The member's roles, or why they cannot be read (not in the server, the server gone, Discord unreachable). */
+  private async member(resource: AccessResource, userId: string): Promise<{ roles: string[] } | { failed: AccessOutcome }> {
+    if (resource.platform !== 'discord' || resource.kind !== 'role' || !resource.tenant) {
+      return { failed: { result: 'failed', code: 'resource_not_found', detail: 'not a Discord role in a server' } };
+    }
+    try {
+      const member = (await this.deps.rest.get(Routes.guildMember(resource.tenant, userId))) as APIGuildMember;
+      return { roles: member.roles };
+    } catch (err) {
+      const failure = toAccessFailure(err);
+      const detail = (err as { code?: unknown }).code === DISCORD_CODES.unknownMember ? 'not in the server: they must join it first' : failure.detail;
+      return { failed: { result: 'failed', code: failure.code, detail } };
+    }
+  }
+}

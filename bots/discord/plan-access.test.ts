@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { discordAccess } from './plan-access';
+
+const GUILD = '112233445566778899';
+const ROLE = '223344556677889900';
+
+describe("Discord's access entries", () => {
+  it('reads a role in a server, removing the role on lapse unless told to kick', () => {
+    expect(discordAccess.parse({ guild: GUILD, role: ROLE })).toEqual({ ok: true, resource: { platform: 'discord', kind: 'role', tenant: GUILD, id: ROLE, options: { removal: 'remove-role' } } });
+    expect(discordAccess.parse({ guild: GUILD, role: ROLE, removal: 'kick' })).toMatchObject({ ok: true, resource: { options: { removal: 'kick' } } });
+  });
+
+  it('refuses an id written as a bare number, naming the field and why', () => {
+    expect(discordAccess.parse({ guild: 112233445566778900, role: ROLE })).toEqual({ ok: false, error: expect.stringMatching(/^guild: write the id in quotes/) });
+  });
+
+  it('refuses a missing role, an unknown field and an unknown removal', () => {
+    expect(discordAccess.parse({ guild: GUILD })).toEqual({ ok: false, error: expect.stringMatching(/^role: expected a Discord id/) });
+    expect(discordAccess.parse({ guild: GUILD, role: ROLE, channel: '1' })).toEqual({ ok: false, error: expect.stringMatching(/^channel: unknown field/) });
+    expect(discordAccess.parse({ guild: GUILD, role: ROLE, removal: 'ban' })).toEqual({ ok: false, error: 'removal: expected "remove-role" or "kick"' });
+  });
+});

@@ -1,0 +1,37 @@
+// How a plan's access entry for Discord reads: `{ discord: { guild: "…", role: "…", removal: "remove-role" | "kick" } }`.
+import type { AccessSpec } from '../../core/platform/adapter';
+
+/** A Discord snowflake: digits, 17 to 20 of them. Quoted in YAML, since a bare number loses precision. */
+const SNOWFLAKE = /^\d{17,20}$/;
+const REMOVALS = ['remove-role', 'kick'] as const;
+export type DiscordRemoval = (typeof REMOVALS)[number];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function snowflake(name: string, value: unknown): string | { error: string } {
+  if (typeof value === 'number') return { error: `${name}: write the id in quotes ("${String(value)}" has lost digits as a YAML number)` };
+  if (typeof value !== 'string' || !SNOWFLAKE.test(value.trim())) return { error: `${name}: expected a Discord id such as "112233445566778899" (in quotes)` };
+  return value.trim();
+}
+
+/**
+ * Discord's access entries: a role in a server. `removal` says what a lapse does: take the role away
+ * (the default; the member stays in the server) or kick the member out of the server.
+ */
+export const discordAccess: AccessSpec = {
+  example: '{ discord: { guild: "112233445566778899", role: "223344556677889900" } }',
+  parse(settings) {
+    if (!isRecord(settings)) return { ok: false, error: 'expected { guild: "<server id>", role: "<role id>" }' };
+    const unknown = Object.keys(settings).filter((k) => !['guild', 'role', 'removal'].includes(k));
+    if (unknown.length > 0) return { ok: false, error: `${unknown.join(', ')}: unknown field (a Discord entry has guild, role and removal)` };
+    const guild = snowflake('guild', settings.guild);
+    if (typeof guild !== 'string') return { ok: false, error: guild.error };
+    const role = snowflake('role', settings.role);
+    if (typeof role !== 'string') return { ok: false, error: role.error };
+    const removal = settings.removal ?? 'remove-role';
+    if (!REMOVALS.includes(removal as DiscordRemoval)) return { ok: false, error: `removal: expected "remove-role" or "kick"` };
+    return { ok: true, resource: { platform: 'discord', kind: 'role', tenant: guild, id: role, options: { removal: removal as string } } };
+  },
+};

@@ -1,0 +1,81 @@
+// Discord's ChatPlatform over discord.js's REST client: channel messages and DMs, edits; 429s handed to the dispatcher, not waited out.
+import { REST } from 'discord.js';
+import { Routes, type APIChannel, type APIMessage } from 'discord-api-types/v10';
+import type { ChatPlatform, PlatformLimits, RouteRef, SendResult } from '../../core/delivery/chat-platform';
+import { DeliveryError } from '../../core/errors';
+import type { OutboundMessage, Recipient } from '../../core/types';
+import { toDeliveryError } from './errors';
+import { DISCORD_LIMITS } from './limits';
+import { renderMessage } from './render';
+
+export interface DiscordRestOptions {
+  token: string;
+  /** DISCORD_API_URL: https://discord.com/api by default, or the emulator's. */
+  apiUrl?: string | undefined;
+  /** How long one call may take. Default 15 s. */
+  timeoutMs?: number | undefined;
+}
+
+/**
+ * A REST client for deliveries: no retries and no waiting on a 429 (the dispatcher owns retries and
+ * the limits), a bounded timeout.
+ */
+export function sendingRest(options: DiscordRestOptions): REST {
+  return new REST({
+    ...(options.apiUrl ? { api: options.apiUrl } : {}),
+    timeout: options.timeoutMs ?? 15_000,
+    retries: 0,
+    rejectOnRateLimit: () => true,
+    // The dispatcher adds its own margin to a retry_after; discord.js's 50 ms would count twice.
+    offset: 0,
+  }).setToken(options.token);
+}
+
+export class DiscordPlatform implements ChatPlatform {
+  readonly name = 'discord' as const;
+  readonly defaultLimits: PlatformLimits = DISCORD_LIMITS;
+  /** A person's DM channel, once opened (Discord gives the same one each time). */
+  private readonly dmChannels = new Map<string, string>();
+
+  constructor(private readonly rest: REST) {}
+
+  /** Message sends are bucketed per channel, as Discord's message route is. */
+  routeOf(to: Recipient): RouteRef {
+    return { route: 'messages', bucket: to.direct ? `dm:${to.chatId}` : to.chatId };
+  }
+
+  async send(to: Recipient, message: OutboundMessage): Promise<SendResult> {
+    const channelId = await this.channelOf(to);
+    try {
+      const sent = (await this.rest.post(Routes.channelMessages(channelId), { body: renderMessage(message) })) as APIMessage;
+      return { messageId: sent.id };
+    } catch (err) {
+      throw toDeliveryError(err);
+    }
+  }
+
+  async edit(to: Recipient, messageId: string, message: OutboundMessage): Promise<void> {
+    const channelId = await this.channelOf(to);
+    try {
+      // What the new message lacks (an alert's embed, a notice's buttons) goes, rather than staying from the old one.
+      await this.rest.patch(Routes.channelMessage(channelId, messageId), { body: { content: '', embeds: [], components: [], ...renderMessage(message) } });
+    } catch (err) {
+      throw toDeliveryError(err);
+    }
+  }
+
+  /** A channel's id as it is; a person's DM channel opened on first use. */
+  private async channelOf(to: Recipient): Promise<string> {
+    if (to.platform !== 'discord') throw DeliveryError.permanent(`a ${to.platform} recipient cannot be reached on discord`, 'bad_request');
+    if (!to.direct) return to.chatId;
+    const known = this.dmChannels.get(to.chatId);
+    if (known) return known;
+    try {
+      const channel = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: to.chatId } })) as APIChannel;
+      this.dmChannels.set(to.chatId, channel.id);
+      return channel.id;
+    } catch (err) {
+      throw toDeliveryError(err);
+    }
+  }
+}
