@@ -67,9 +67,23 @@ describe('Discord emulator conformance to the OpenAPI spec', () => {
     expect(checker.check('PrivateChannelResponse', await rest.get(Routes.channel(dm.id)))).toEqual([]);
   });
 
+  it('the guild, with and without counts, and another user', async () => {
+    expect(checker.check('GuildResponse', await rest.get(Routes.guild(guild.id)))).toEqual([]);
+    expect(checker.check('GuildWithCountsResponse', await rest.get(Routes.guild(guild.id), { query: new URLSearchParams({ with_counts: 'true' }) }))).toEqual([]);
+    expect(checker.check('UserResponse', await rest.get(Routes.user(memberId)))).toEqual([]);
+  });
+
   it('the bot user and the gateway', async () => {
     expect(checker.check('UserPIIResponse', await rest.get(Routes.user()))).toEqual([]);
     expect(checker.check('GatewayBotResponse', await rest.get(Routes.gatewayBot()))).toEqual([]);
+  });
+
+  it('interaction replies and follow-ups', async () => {
+    await rest.put(Routes.applicationCommands(emulator.applicationId), { body: [{ name: 'status', description: 'Status' }] });
+    const record = emulator.runCommand({ guildId: guild.id, userId: memberId, channelId: guild.channels.signals!, name: 'status' });
+    await rest.post(Routes.interactionCallback(record.id, record.token), { body: { type: 4, data: { content: 'Active', flags: 64 } }, auth: false });
+    expect(checker.check('MessageResponse', await rest.get(Routes.webhookMessage(emulator.applicationId, record.token), { auth: false }))).toEqual([]);
+    expect(checker.check('MessageResponse', await rest.post(Routes.webhook(emulator.applicationId, record.token), { body: { content: 'More' }, auth: false }))).toEqual([]);
   });
 
   it('commands after a bulk overwrite', async () => {

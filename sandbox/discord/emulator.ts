@@ -5,10 +5,13 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { systemClock, type Clock } from '../../core/clock';
 import { EmulatorServer, type EmulatorRequest, type EmulatorResponse, type Fault } from '../base/emulator';
 import * as drivers from './drivers';
+import { InteractionBook, pressButton, runCommand, type InteractionRecord } from './interactions';
+import { gatewayWorld, type GatewayWorldView } from './guild-payload';
 import { DiscordApiError, discordErrors, errorResponse } from './errors';
 import { DiscordRateLimiter, rateLimitBody, type DiscordLimits, type Injected429, type RateLimitStats } from './rate-limits';
 import { applicationRoutes } from './routes/application';
 import { guildRoutes } from './routes/guilds';
+import { interactionRoutes } from './routes/interactions';
 import { messageRoutes } from './routes/messages';
 import { matchRoute, type DiscordRoute } from './routes/route';
 import { DiscordState, type DispatchListener } from './state';
@@ -53,6 +56,8 @@ export class DiscordEmulator {
   /** Everything the emulator knows; the gateway reads it. */
   readonly state: DiscordState;
   readonly limiter: DiscordRateLimiter;
+  /** Interactions the drivers made and how the bot answered each. */
+  readonly interactions = new InteractionBook();
   private readonly routes: DiscordRoute[];
   private gatewayUrl: () => string;
   private remainingIdentifies: () => number;
@@ -65,7 +70,12 @@ export class DiscordEmulator {
     const url = options.gatewayUrl ?? 'ws://127.0.0.1:0/gateway-not-wired';
     this.gatewayUrl = typeof url === 'string' ? () => url : url;
     this.remainingIdentifies = options.remainingIdentifies ?? (() => 1000);
-    this.routes = [...applicationRoutes({ url: () => this.gatewayUrl(), remainingIdentifies: () => this.remainingIdentifies() }), ...messageRoutes, ...guildRoutes];
+    this.routes = [
+      ...applicationRoutes({ url: () => this.gatewayUrl(), remainingIdentifies: () => this.remainingIdentifies() }),
+      ...messageRoutes,
+      ...guildRoutes,
+      ...interactionRoutes(this.interactions),
+    ];
     this.server = new EmulatorServer({ name: 'discord', port: options.port ?? 0, renderFault });
     this.server.route('*', '/api/v10/*', (req) => this.handle(req));
   }
@@ -93,6 +103,12 @@ export class DiscordEmulator {
     if (remainingIdentifies) this.remainingIdentifies = remainingIdentifies;
   }
 
+  /** The state as the gateway reads it (its `GatewayWorld`). */
+  gatewayWorld(): GatewayWorldView {
+    return gatewayWorld(this.state, this.token);
+  }
+
+  /** Hears every change a gateway would dispatch (GUILD_MEMBER_ADD, GUILD_ROLE_UPDATE, ...). */
   onDispatch(listener: DispatchListener): () => void {
     return this.state.onDispatch(listener);
   }
@@ -135,6 +151,15 @@ export class DiscordEmulator {
     drivers.setRoleByHand(this.state, guildId, userId, roleId, true);
   }
 
+  /** A member runs a slash command (registered first) in a guild channel: INTERACTION_CREATE. */
+  runCommand(input: Parameters<typeof runCommand>[2]): InteractionRecord {
+    return runCommand(this.state, this.interactions, input);
+  }
+  /** A member presses a button on the bot's message: INTERACTION_CREATE. */
+  pressButton(input: Parameters<typeof pressButton>[2]): InteractionRecord {
+    return pressButton(this.state, this.interactions, input);
+  }
+
   // Inspection.
   messagesIn(channelId: string): APIMessage[] {
     return this.state.messages.get(channelId) ?? [];
@@ -147,6 +172,7 @@ export class DiscordEmulator {
   /** Forgets state, recorded requests, faults and rate-limit windows (the bot stays). */
   reset(): void {
     this.state.reset();
+    this.interactions.clear();
     this.limiter.reset();
     this.server.resetBase();
   }
@@ -158,7 +184,7 @@ export class DiscordEmulator {
       this.limiter.countInvalid();
       return errorResponse(discordErrors.unauthorized());
     }
-    const decision = this.limiter.check(matched.key, matched.major);
+    const decision = this.limiter.check(matched.key, matched.major, { global: !matched.route.noAuth });
     if (decision.refused) return { status: 429, headers: decision.headers, body: rateLimitBody(decision.refused) };
     try {
       const body = matched.route.handler({ state: this.state, params: matched.params, query: req.query, body: req.body });

@@ -83,8 +83,9 @@ export class DiscordRateLimiter {
     this.injections.push({ ...injection, credit: 0 });
   }
 
-  /** Decides one request on `route` (its key) for `major` (the channel or guild id, or ''). */
-  check(route: string, major: string): LimitDecision {
+  /** Decides one request on `route` (its key) for `major` (the channel or guild id, or ''); interactions skip the global cap. */
+  check(route: string, major: string, options: { global?: boolean } = {}): LimitDecision {
+    const counted = options.global ?? true;
     const now = this.clock.now();
     const window = this.limits.routes[route] ?? this.limits.defaultRoute;
     const bucket = createHash('sha1').update(route).digest('hex').slice(0, 16);
@@ -109,11 +110,11 @@ export class DiscordRateLimiter {
       return this.refuse(headers(Math.max(0, window.limit - current.used)), injected.scope, injected.retryAfterSeconds);
     }
     if (now >= this.global.start + 1000) this.global = { start: now, used: 0 };
-    if (this.global.used >= this.limits.globalPerSecond) {
+    if (counted && this.global.used >= this.limits.globalPerSecond) {
       return this.refuse(headers(Math.max(0, window.limit - current.used)), 'global', (this.global.start + 1000 - now) / 1000);
     }
     if (current.used >= window.limit) return this.refuse(headers(0), 'user', (resetAt - now) / 1000);
-    this.global.used += 1;
+    if (counted) this.global.used += 1;
     current.used += 1;
     return { headers: headers(window.limit - current.used) };
   }

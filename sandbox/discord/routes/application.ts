@@ -70,6 +70,15 @@ export function applicationRoutes(gateway: GatewayInfo): DiscordRoute[] {
     { method: 'GET', template: '/users/@me', handler: (ctx) => ({ ...ctx.state.bot, mfa_enabled: false, locale: 'en-US', verified: true }) },
     {
       method: 'GET',
+      template: '/users/:user',
+      handler: (ctx) => {
+        const user = ctx.state.users.get(ctx.params.user ?? '');
+        if (!user) throw discordErrors.unknownUser();
+        return user.user;
+      },
+    },
+    {
+      method: 'GET',
       template: '/applications/@me',
       handler: (ctx) => ({ id: ctx.state.applicationId, name: ctx.state.bot.username, description: '', icon: null, bot_public: false, bot_require_code_grant: false, verify_key: '0'.repeat(64), flags: 0, bot: ctx.state.bot }),
     },

@@ -2,6 +2,7 @@
 // refusing with 50013 what sits at or above the bot's highest role, as Discord does.
 import type { APIGuildMember } from 'discord-api-types/v10';
 import { discordErrors } from '../errors';
+import { guildPayload } from '../guild-payload';
 import type { DiscordState, GuildRecord } from '../state';
 import type { DiscordRoute, RouteContext } from './route';
 
@@ -51,6 +52,16 @@ function listMembers(ctx: RouteContext): APIGuildMember[] {
 }
 
 export const guildRoutes: DiscordRoute[] = [
+  {
+    method: 'GET',
+    template: '/guilds/:id',
+    handler: (ctx) => {
+      const guild = guildOf(ctx);
+      const payload = guildPayload(ctx.state, guild);
+      if (ctx.query.get('with_counts') !== 'true') return payload;
+      return { ...payload, approximate_member_count: guild.members.size, approximate_presence_count: 0 };
+    },
+  },
   { method: 'GET', template: '/guilds/:id/members', handler: listMembers },
   { method: 'GET', template: '/guilds/:id/members/:user', handler: (ctx) => memberOf(guildOf(ctx), ctx.params.user ?? '') },
   {

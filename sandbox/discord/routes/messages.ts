@@ -49,18 +49,13 @@ function readContent(body: Record<string, unknown>): { content?: string; embeds?
   return out;
 }
 
-/** Sends a message as `author` (the bot over REST; a person through the drivers). */
-export function createMessage(state: DiscordState, channelId: string, author: APIUser, body: Record<string, unknown>): APIMessage {
-  const { channel, guild } = channelOf(state, channelId);
-  if (!guild && author.id === state.bot.id) {
-    const recipient = 'recipients' in channel ? channel.recipients?.[0] : undefined;
-    if (recipient && state.users.get(recipient.id)?.dmsClosed) throw discordErrors.cannotMessageUser();
-  }
+/** A message as Discord returns it, checked but not stored (interaction replies use it too). */
+export function buildMessage(state: DiscordState, channelId: string, author: APIUser, body: Record<string, unknown>): APIMessage {
   const content = readContent(body);
   if (!content.content && !content.embeds?.length && !content.components?.length) throw discordErrors.emptyMessage();
-  const message = {
+  return {
     id: state.ids.next(),
-    channel_id: channel.id,
+    channel_id: channelId,
     author,
     type: 0 as MessageType,
     content: content.content ?? '',
@@ -71,17 +66,44 @@ export function createMessage(state: DiscordState, channelId: string, author: AP
     components: (content.components ?? []) as APIMessage['components'],
     timestamp: state.nowIso(),
     edited_timestamp: null,
-    flags: 0 as MessageFlags,
+    flags: (typeof body.flags === 'number' ? body.flags & 64 : 0) as MessageFlags,
     pinned: false,
     mention_everyone: false,
     tts: false,
     ...(typeof body.nonce === 'string' || typeof body.nonce === 'number' ? { nonce: body.nonce } : {}),
   } satisfies APIMessage as APIMessage;
-  const list = state.messages.get(channel.id) ?? [];
+}
+
+/** Applies an edit body (content, embeds, components) to a message. */
+export function editMessage(state: DiscordState, message: APIMessage, body: Record<string, unknown>): APIMessage {
+  const update = readContent(body);
+  if (update.content !== undefined) message.content = update.content;
+  if (update.embeds) message.embeds = update.embeds;
+  if (update.components) message.components = update.components as APIMessage['components'];
+  message.edited_timestamp = state.nowIso();
+  state.dispatch('MESSAGE_UPDATE', message);
+  return message;
+}
+
+/** Keeps a message in its channel and announces it. */
+export function storeMessage(state: DiscordState, message: APIMessage): void {
+  const found = state.findChannel(message.channel_id);
+  const list = state.messages.get(message.channel_id) ?? [];
   list.push(message);
-  state.messages.set(channel.id, list);
-  channel.last_message_id = message.id;
-  state.dispatch('MESSAGE_CREATE', { ...message, ...(guild ? { guild_id: guild.id } : {}) });
+  state.messages.set(message.channel_id, list);
+  if (found) found.channel.last_message_id = message.id;
+  state.dispatch('MESSAGE_CREATE', { ...message, ...(found?.guild ? { guild_id: found.guild.id } : {}) });
+}
+
+/** Sends a message as `author` (the bot over REST; a person through the drivers). */
+export function createMessage(state: DiscordState, channelId: string, author: APIUser, body: Record<string, unknown>): APIMessage {
+  const { channel, guild } = channelOf(state, channelId);
+  if (!guild && author.id === state.bot.id) {
+    const recipient = 'recipients' in channel ? channel.recipients?.[0] : undefined;
+    if (recipient && state.users.get(recipient.id)?.dmsClosed) throw discordErrors.cannotMessageUser();
+  }
+  const message = buildMessage(state, channel.id, author, { ...body, flags: 0 });
+  storeMessage(state, message);
   return message;
 }
 
@@ -105,14 +127,7 @@ export const messageRoutes: DiscordRoute[] = [
     handler: (ctx) => {
       const message = findMessage(ctx);
       if (message.author.id !== ctx.state.bot.id) throw discordErrors.missingPermissions();
-      const body = bodyObject(ctx.body);
-      const update = readContent(body);
-      if (update.content !== undefined) message.content = update.content;
-      if (update.embeds) message.embeds = update.embeds;
-      if (update.components) message.components = update.components as APIMessage['components'];
-      message.edited_timestamp = ctx.state.nowIso();
-      ctx.state.dispatch('MESSAGE_UPDATE', message);
-      return message;
+      return editMessage(ctx.state, message, bodyObject(ctx.body));
     },
   },
   {

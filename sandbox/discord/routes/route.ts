@@ -17,7 +17,7 @@ export interface DiscordRoute {
   /** "/channels/:id/messages"; ":id" after channels or guilds is the major parameter. */
   template: string;
   handler: RouteHandler;
-  /** Answered without Authorization, as Discord answers interaction callbacks. */
+  /** Answered without Authorization and outside the global limit, as Discord answers interaction callbacks. */
   noAuth?: boolean;
 }
 
@@ -47,7 +47,8 @@ export function matchRoute(routes: readonly DiscordRoute[], method: string, path
       return t === part;
     });
     if (!ok) continue;
-    const major = (template[0] === 'channels' || template[0] === 'guilds') && template[1] === ':id' ? (params.id ?? '') : '';
+    let major = (template[0] === 'channels' || template[0] === 'guilds') && template[1] === ':id' ? (params.id ?? '') : '';
+    if (template[0] === 'webhooks' || template[0] === 'interactions') major = params.token ?? '';
     return { route, params, key: `${method} ${route.template}`, major };
   }
   return undefined;
