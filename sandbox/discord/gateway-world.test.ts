@@ -1,6 +1,6 @@
 // The gateway on the whole Discord emulator with discord.js: guilds from its state, drivers' changes and REST writes arriving as gateway events.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Client, Events, GatewayIntentBits, type Guild, type GuildMember } from 'discord.js';
+import { Client, Events, GatewayIntentBits, type Guild, type GuildMember, type Interaction } from 'discord.js';
 import { until } from '../../core/testing/until';
 import { startDiscordEmulator, type DiscordEmulator } from './emulator';
 import { attachGateway } from './gateway-world';
@@ -84,5 +84,18 @@ describe('Discord gateway on the Discord emulator', () => {
     await until(() => added.length > 0, 'guildCreate');
     expect(added[0]?.id).toBe(second.id);
     expect(added[0]?.channels.cache.map((c) => c.name)).toEqual(['alerts']);
+  });
+
+  it('carries a member running a slash command (the driver) to discord.js, whose reply reaches the emulator', async () => {
+    const { emulator, view } = await start();
+    const client = await login(emulator);
+    await client.application?.commands.set([{ name: 'plans', description: 'Show the plans' }], view.id);
+    client.on(Events.InteractionCreate, (interaction: Interaction) => {
+      if (interaction.isChatInputCommand()) void interaction.reply({ content: `plans for ${interaction.user.username}` });
+    });
+    const userId = emulator.memberJoins(view.id, { username: 'ada' });
+    const record = emulator.runCommand({ guildId: view.id, userId, channelId: view.channels.general as string, name: 'plans' });
+    await until(() => record.callbacks.length > 0, 'the interaction callback');
+    expect(record.callbacks).toEqual([4]);
   });
 });
