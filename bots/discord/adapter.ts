@@ -1,0 +1,93 @@
+// Discord as a PlatformAdapter: the discord.js client on the gateway for commands and buttons, the REST sender, the role gate.
+import { Client, GatewayIntentBits, Options, type ApplicationCommandDataResolvable } from 'discord.js';
+import type { EventHandler } from '../../core/inbound/types';
+import { SignalcastError } from '../../core/errors';
+import type { AdapterContext, PlatformAdapter, PlatformCapabilities } from '../../core/platform/adapter';
+import { AdapterStartError } from '../../core/platform/errors';
+import { OPERATOR_COMMANDS, publicCommands, type CommandInfo } from '../commands/help';
+import { accessRest, DiscordAccessGate } from './access';
+import { DISCORD_ACK_WITHIN_MS, installInteractions } from './inbound';
+import { DiscordPlatform, sendingRest } from './platform';
+
+/** Discord's settings (DISCORD_*). */
+export interface DiscordSettings {
+  token: string;
+  /** DISCORD_API_URL: https://discord.com/api by default, or a proxy or the emulator. */
+  apiUrl?: string | undefined;
+  operatorIds: readonly string[];
+  /** How long one start attempt may take (login and READY). Default 15 s. */
+  startTimeoutMs?: number | undefined;
+}
+
+/** What Discord can do: buttons, edits, replies, ephemeral answers, embeds with images, 2,000 characters, roles. */
+export const DISCORD_CAPABILITIES: PlatformCapabilities = {
+  buttons: true, edits: true, threads: true, ephemeral: true, images: true, directMessages: true,
+  maxMessageLength: 2_000, markup: 'markdown', access: ['role'], ackWithinMs: DISCORD_ACK_WITHIN_MS,
+};
+
+const TOKEN = /^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/;
+
+/** The menu as slash commands: a command with arguments takes them as one text option. */
+export function slashCommands(commands: readonly CommandInfo[]): ApplicationCommandDataResolvable[] {
+  return commands.map((c) => ({
+    name: c.command,
+    description: c.description.slice(0, 100),
+    ...(c.usage && c.usage.trim().includes(' ') ? { options: [{ type: 3, name: 'args', description: c.usage.slice(0, 100), required: false }] } : {}),
+  }));
+}
+
+export interface DiscordAdapter extends PlatformAdapter {
+  readonly client: Client;
+}
+
+/** Builds the client, sender and gate; contacts nothing until `start`. Fails naming the setting on an unusable token. */
+export function createDiscordAdapter(settings: DiscordSettings, ctx: AdapterContext): DiscordAdapter {
+  if (!TOKEN.test(settings.token)) throw new SignalcastError('config_invalid', 'DISCORD_BOT_TOKEN: expected a bot token from the Developer Portal (three parts separated by dots)');
+  const rest = { token: settings.token, apiUrl: settings.apiUrl };
+  const logger = ctx.logger.child({ component: 'discord' });
+  // Only the intents needed: servers (roles, channels) and members (join and leave); no message content. No message cache.
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers],
+    rest: settings.apiUrl ? { api: settings.apiUrl } : {},
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+  });
+  let handler: EventHandler = async () => [];
+  installInteractions(client, { onEvent: () => handler, clock: ctx.clock, logger });
+  const sender = new DiscordPlatform(sendingRest(rest));
+  return {
+    name: 'discord',
+    label: 'Discord',
+    capabilities: DISCORD_CAPABILITIES,
+    sender,
+    gate: new DiscordAccessGate({ rest: accessRest(rest), notices: ctx.access.notices, logger }),
+    operatorIds: settings.operatorIds,
+    client,
+    async start(onEvent, signal) {
+      handler = onEvent;
+      const timeout = AbortSignal.timeout(settings.startTimeoutMs ?? 15_000);
+      const abandoned = new Promise<never>((_, reject) => {
+        const fail = () => reject(new AdapterStartError('Discord could not be reached: the login did not finish in time', { permanent: false, cause: 'timed out' }));
+        timeout.addEventListener('abort', fail, { once: true });
+        signal?.addEventListener('abort', fail, { once: true });
+      });
+      // Only ever raced: once the start is over its later rejection means nothing.
+      abandoned.catch(() => undefined);
+      try {
+        const ready = new Promise<void>((resolve) => client.once('clientReady', () => resolve()));
+        await Promise.race([client.login(settings.token).then(() => ready), abandoned]);
+        await Promise.race([client.application!.commands.set(slashCommands([...publicCommands({ platforms: ctx.platforms }), ...OPERATOR_COMMANDS])), abandoned]);
+      } catch (err) {
+        await client.destroy();
+        if (err instanceof AdapterStartError) throw err;
+        const refused = (err as { code?: unknown }).code === 'TokenInvalid' || (err as { status?: unknown }).status === 401;
+        throw new AdapterStartError(refused ? 'DISCORD_BOT_TOKEN: Discord refused the token; copy it again from the Developer Portal' : `Discord could not be reached: ${(err as Error).message}`,
+          { permanent: refused, cause: refused ? 'the token was refused' : String((err as Error).message).slice(0, 200) });
+      }
+      logger.info({ username: client.user?.username }, `Discord bot ${client.user?.username ?? ''} started`);
+    },
+    async stop() {
+      await client.destroy();
+    },
+    deepLink: () => undefined,
+  };
+}
