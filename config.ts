@@ -59,7 +59,6 @@ export const SECRET_SETTINGS = new Set([
  * (exit 78) instead of being ignored: an operator who sets DISCORD_BOT_TOKEN expects a Discord bot.
  */
 export const UNSUPPORTED_PLATFORM_SETTINGS: Readonly<Record<string, { platform: string; settings: readonly string[] }>> = {
-  discord: { platform: 'Discord', settings: ['DISCORD_BOT_TOKEN', 'DISCORD_API_URL', 'DISCORD_RATE_OVERALL', 'DISCORD_RATE_PER_CHAT', 'DISCORD_RATE_PER_GROUP'] },
   slack: { platform: 'Slack', settings: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'SLACK_RATE_OVERALL', 'SLACK_RATE_PER_CHAT', 'SLACK_RATE_PER_GROUP'] },
   whatsapp: { platform: 'WhatsApp', settings: ['WHATSAPP_ENABLED', 'CHROMIUM_PATH'] },
 };
@@ -71,7 +70,7 @@ function unsupportedSettings(env: Record<string, string | undefined>): string[] 
     // WHATSAPP_ENABLED=false asks for nothing.
     const given = settings.filter((name) => env[name] !== undefined && !(name === 'WHATSAPP_ENABLED' && /^(false|0|no|off)$/i.test(env[name] ?? '')));
     if (given.length === 0) continue;
-    lines.push(`  ${given.join(', ')}: ${platform} is not supported yet (only Telegram is); unset ${given.length === 1 ? 'it' : 'them'} to start`);
+    lines.push(`  ${given.join(', ')}: ${platform} is not supported yet (Telegram and Discord are); unset ${given.length === 1 ? 'it' : 'them'} to start`);
   }
   return lines;
 }
@@ -115,6 +114,22 @@ const schema = z.object({
   TELEGRAM_RATE_OVERALL: rate,
   TELEGRAM_RATE_PER_CHAT: rate,
   TELEGRAM_RATE_PER_GROUP: rate,
+
+  DISCORD_BOT_TOKEN: z.string().regex(/^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/, 'expected a bot token from the Developer Portal (Bot → Reset Token: three parts separated by dots)').optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'expected the application id from the Developer Portal (General Information), 17 to 20 digits').optional(),
+  DISCORD_API_URL: url('https://discord.com/api'),
+  DISCORD_SHARD_COUNT: z.string().trim().default('auto').transform((v, ctx) => {
+    if (v === 'auto') return 'auto' as const;
+    const n = /^\d+$/.test(v) ? Number(v) : NaN;
+    if (Number.isInteger(n) && n >= 1 && n <= 1000) return n;
+    ctx.addIssue({ code: 'custom', message: 'expected auto or a number of shards from 1 to 1000' });
+    return z.NEVER;
+  }),
+  DISCORD_OPERATOR_IDS: idList.optional(),
+  DISCORD_REMOVE_UNMANAGED_HOLDERS: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false').transform((v) => v === 'true'),
+  DISCORD_RATE_OVERALL: rate,
+  DISCORD_RATE_PER_CHAT: rate,
+  DISCORD_RATE_PER_GROUP: rate,
 
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'expected a Stripe secret key (sk_test_..., sk_live_... or rk_...)').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, 'expected a webhook signing secret (whsec_...)').optional(),
@@ -171,10 +186,17 @@ export interface Config {
   rateOverrides: Partial<Record<PlatformName, PlatformWindows>>;
   /** `mode`: how updates arrive (TELEGRAM_MODE): long polling, or a webhook at PUBLIC_URL/webhooks/telegram. inviteMode: how personal invite links admit (bots/telegram/access.ts InviteMode). */
   telegram: { token: string | undefined; apiRoot: string | undefined; mode: 'polling' | 'webhook'; webhookSecret: string | undefined; operatorIds: string[]; inviteMode: 'join_request' | 'member_limit' };
+  /**
+   * Discord (DISCORD_*): the bot token, the application id (checked against the token's at start when
+   * set), the REST base (a proxy or the emulator; discord.js finds the gateway through it), the shard
+   * count ('auto': as Discord recommends), and whether a managed role held by someone not entitled
+   * (given by hand) is removed by the drift repair (default: only reported).
+   */
+  discord: { token: string | undefined; applicationId: string | undefined; apiUrl: string | undefined; shardCount: number | 'auto'; operatorIds: string[]; removeUnmanagedHolders: boolean };
   stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
   openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
   testchat: { url: string | undefined; token: string | undefined };
-  /** No platform token (TELEGRAM_BOT_TOKEN): start the local emulators instead (see DESIGN.md, Sandbox). */
+  /** No platform token (TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN): start the local emulators instead (see DESIGN.md, Sandbox). */
   sandbox: boolean;
 }
 
@@ -202,7 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
   return toConfig(parsed.data as Env);
 }
 
-function rates(e: Env, prefix: 'TELEGRAM' | 'TESTCHAT'): PlatformWindows {
+function rates(e: Env, prefix: 'TELEGRAM' | 'DISCORD' | 'TESTCHAT'): PlatformWindows {
   const out: PlatformWindows = {};
   const overall = e[`${prefix}_RATE_OVERALL`];
   const perChat = e[`${prefix}_RATE_PER_CHAT`];
@@ -228,7 +250,7 @@ function toConfig(e: Env): Config {
   if (e.TELEGRAM_MODE === 'webhook' && !e.PUBLIC_URL) {
     throw new SignalcastError('config_invalid', 'Invalid settings:\n  TELEGRAM_MODE: webhook needs PUBLIC_URL (the https:// address Telegram sends updates to); set it, or use TELEGRAM_MODE=polling');
   }
-  const sandbox = !e.TELEGRAM_BOT_TOKEN;
+  const sandbox = !e.TELEGRAM_BOT_TOKEN && !e.DISCORD_BOT_TOKEN;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -254,9 +276,14 @@ function toConfig(e: Env): Config {
     },
     rateOverrides: {
       telegram: rates(e, 'TELEGRAM'),
+      discord: rates(e, 'DISCORD'),
       testchat: rates(e, 'TESTCHAT'),
     },
     telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, mode: e.TELEGRAM_MODE, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, operatorIds: e.TELEGRAM_OPERATOR_IDS ?? [], inviteMode: e.TELEGRAM_INVITE_MODE },
+    discord: {
+      token: e.DISCORD_BOT_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, shardCount: e.DISCORD_SHARD_COUNT,
+      operatorIds: e.DISCORD_OPERATOR_IDS ?? [], removeUnmanagedHolders: e.DISCORD_REMOVE_UNMANAGED_HOLDERS,
+    },
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
     testchat: { url: e.TESTCHAT_URL, token: e.TESTCHAT_TOKEN },
@@ -268,7 +295,7 @@ function toConfig(e: Env): Config {
 export function secretValues(config: Config): string[] {
   const values = [
     config.ingest.signingSecret, config.adminToken, config.metricsToken, config.telegram.token, config.telegram.webhookSecret,
-    config.stripe.secretKey, config.stripe.webhookSecret, config.openai.apiKey, config.testchat.token,
+    config.discord.token, config.stripe.secretKey, config.stripe.webhookSecret, config.openai.apiKey, config.testchat.token,
     // SECRETS_KEY in each form it may be written in.
     ...(config.secretsKey ? (['hex', 'base64', 'base64url'] as const).map((f) => Buffer.from(config.secretsKey!).toString(f)) : []),
   ];

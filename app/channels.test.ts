@@ -16,6 +16,7 @@ const plans: PlansConfig = {
           { platform: 'telegram', kind: 'chat' as const, id: '-1001' },
           { platform: 'testchat', kind: 'chat' as const, tenant: 't1', id: 'c1' },
           { platform: 'testchat', kind: 'role' as const, tenant: 't1', id: 'r1' },
+          { platform: 'guildchat', kind: 'role' as const, tenant: 'g1', id: 'vip-role', channels: ['signals', 'charts'] },
         ],
       };
     }
@@ -37,6 +38,13 @@ describe('plan channels', () => {
       ['telegram:-1001', 'vip', 'VIP channel', true, CHANNEL_CONTENT],
       ['testchat:t1:c1', 'vip', 'VIP channel', true, CHANNEL_CONTENT],
     ]);
+  });
+
+  it('makes each channel a role opens a channel destination once, in the role\'s server; a role without channels gets none', async () => {
+    const w = world();
+    expect(await w.ensure(['guildchat'])).toEqual([{ platform: 'guildchat', chatId: 'signals', tenant: 'g1' }, { platform: 'guildchat', chatId: 'charts', tenant: 'g1' }]);
+    expect(await w.ensure(['guildchat'])).toEqual([]);
+    expect((await w.accounts.listDestinations({ kind: 'channel' })).map((d) => [d.recipientKey, d.planId])).toEqual([['guildchat:g1:signals', 'vip'], ['guildchat:g1:charts', 'vip']]);
   });
 
   it('skips the chats of platforms that do not run, and leaves an existing destination alone, even disabled', async () => {

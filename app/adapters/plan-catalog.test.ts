@@ -28,7 +28,7 @@ describe("the plans' access list with this build's adapters", () => {
 
   it('names a misspelt chat app and the apps this build has', () => {
     expect(errorsOf(checkPlans(vip('access: [{ telegram: { chat: "-1001" } }, { telegarm: { chat: "-1002" } }]'), 'plans.yaml', options))).toEqual([
-      'plans.yaml: plans[1].access[1] (plan vip): no chat app named "telegarm" in this build (it has: telegram, testchat)',
+      'plans.yaml: plans[1].access[1] (plan vip): no chat app named "telegarm" in this build (it has: discord, telegram, testchat)',
     ]);
   });
 
@@ -39,7 +39,7 @@ describe("the plans' access list with this build's adapters", () => {
   });
 
   it('lists the forms this build reads, for plans check', () => {
-    expect(accessForms(options)).toEqual(['{ telegram: { chat: "-1001234567890" } }', '{ testchat: { chat: "c1" } }']);
+    expect(accessForms(options)).toEqual(['{ telegram: { chat: "-1001234567890" } }', '{ discord: { guild: "112233445566778899", role: "223344556677889900", channels: ["334455667788990011"] } }', '{ testchat: { chat: "c1" } }']);
   });
 });
 

@@ -1,5 +1,7 @@
 // The adapter table: every chat platform this build has, as one row (platform → settings → factory).
 // Adding a platform is one folder in bots/ and one row here; nothing else in app/ names a platform.
+import { createDiscordAdapter } from '../../bots/discord/adapter';
+import { DISCORD_DEMO_ROLE, discordAccess } from '../../bots/discord/plan-access';
 import { createTestchatAdapter } from '../../bots/testchat';
 import { createTelegramAdapter } from '../../bots/telegram/adapter';
 import type { Config } from '../../config';
@@ -40,6 +42,15 @@ export const ADAPTERS: readonly AdapterRow[] = [
     sandboxDemo: TELEGRAM_DEMO_CHANNEL,
     settings: ({ telegram }) => (telegram.token ? { ...telegram, token: telegram.token } : null),
     create: (settings, ctx) => createTelegramAdapter(settings, ctx),
+  }),
+  adapterRow({
+    name: 'discord',
+    label: 'Discord',
+    gated: true,
+    access: discordAccess,
+    sandboxDemo: DISCORD_DEMO_ROLE,
+    settings: ({ discord }) => (discord.token ? { ...discord, token: discord.token } : null),
+    create: (settings, ctx) => createDiscordAdapter(settings, ctx),
   }),
   adapterRow({
     name: 'testchat',

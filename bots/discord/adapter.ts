@@ -15,6 +15,12 @@ export interface DiscordSettings {
   /** DISCORD_API_URL: https://discord.com/api by default, or a proxy or the emulator. */
   apiUrl?: string | undefined;
   operatorIds: readonly string[];
+  /** DISCORD_APPLICATION_ID: when set, the start fails unless the token is this application's bot. */
+  applicationId?: string | undefined;
+  /** DISCORD_SHARD_COUNT: 'auto' (Discord's recommendation, discord.js's default) or a fixed count, all run in this process. */
+  shardCount?: number | 'auto' | undefined;
+  /** DISCORD_REMOVE_UNMANAGED_HOLDERS: the drift repair removes a managed role held by someone not entitled (given by hand); off: only reported. */
+  removeUnmanagedHolders?: boolean | undefined;
   /** How long one start attempt may take (login and READY). Default 15 s. */
   startTimeoutMs?: number | undefined;
 }
@@ -49,6 +55,7 @@ export function createDiscordAdapter(settings: DiscordSettings, ctx: AdapterCont
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers],
     rest: settings.apiUrl ? { api: settings.apiUrl } : {},
+    ...(typeof settings.shardCount === 'number' ? { shards: [...Array(settings.shardCount).keys()], shardCount: settings.shardCount } : { shards: 'auto' as const }),
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
   });
   let handler: EventHandler = async () => [];
@@ -75,6 +82,10 @@ export function createDiscordAdapter(settings: DiscordSettings, ctx: AdapterCont
       try {
         const ready = new Promise<void>((resolve) => client.once('clientReady', () => resolve()));
         await Promise.race([client.login(settings.token).then(() => ready), abandoned]);
+        const appId = client.application?.id;
+        if (settings.applicationId && appId && appId !== settings.applicationId) {
+          throw new AdapterStartError(`DISCORD_APPLICATION_ID: the token belongs to application ${appId}, not ${settings.applicationId}; copy the token of the right application, or fix the id`, { permanent: true, cause: 'the token is another application\'s' });
+        }
         await Promise.race([client.application!.commands.set(slashCommands([...publicCommands({ platforms: ctx.platforms }), ...OPERATOR_COMMANDS])), abandoned]);
       } catch (err) {
         await client.destroy();

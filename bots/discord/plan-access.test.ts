@@ -10,6 +10,11 @@ describe("Discord's access entries", () => {
     expect(discordAccess.parse({ guild: GUILD, role: ROLE, removal: 'kick' })).toMatchObject({ ok: true, resource: { options: { removal: 'kick' } } });
   });
 
+  it('reads the gated channels that get the plan\'s alerts, once each', () => {
+    const channel = '334455667788990011';
+    expect(discordAccess.parse({ guild: GUILD, role: ROLE, channels: [channel, channel] })).toMatchObject({ ok: true, resource: { channels: [channel] } });
+  });
+
   it('refuses an id written as a bare number, naming the field and why', () => {
     expect(discordAccess.parse({ guild: 112233445566778900, role: ROLE })).toEqual({ ok: false, error: expect.stringMatching(/^guild: write the id in quotes/) });
   });
@@ -17,6 +22,8 @@ describe("Discord's access entries", () => {
   it('refuses a missing role, an unknown field and an unknown removal', () => {
     expect(discordAccess.parse({ guild: GUILD })).toEqual({ ok: false, error: expect.stringMatching(/^role: expected a Discord id/) });
     expect(discordAccess.parse({ guild: GUILD, role: ROLE, channel: '1' })).toEqual({ ok: false, error: expect.stringMatching(/^channel: unknown field/) });
+    expect(discordAccess.parse({ guild: GUILD, role: ROLE, channels: '1' })).toEqual({ ok: false, error: expect.stringMatching(/^channels: expected a list of channel ids/) });
+    expect(discordAccess.parse({ guild: GUILD, role: ROLE, channels: ['334455667788990011', 12] })).toEqual({ ok: false, error: expect.stringMatching(/^channels\[1\]: /) });
     expect(discordAccess.parse({ guild: GUILD, role: ROLE, removal: 'ban' })).toEqual({ ok: false, error: 'removal: expected "remove-role" or "kick"' });
   });
 });

@@ -13,6 +13,12 @@ export interface AccessResource {
   id: string;
   tenant?: string | undefined;
   options?: Readonly<Record<string, string | boolean>> | undefined;
+  /**
+   * The chats this access opens that carry the plan's alerts, in `tenant` (a Discord role's gated
+   * channels): each gets the plan's alerts once, as a channel destination, never once per member.
+   * A `chat` resource carries its own alerts and needs none.
+   */
+  channels?: readonly string[] | undefined;
 }
 
 /** A stable string for a resource, e.g. "telegram:chat:-1001234" or "discord:role:<guild>:<role>". */
