@@ -41,6 +41,15 @@ describe('Discord emulator drivers', () => {
     expect(emulator.gatewayWorld().guilds()[0]).toMatchObject({ id: view.id, member_count: 2, unavailable: false });
   });
 
+  it('creates a guild with the fixed ids it is given (the sandbox\'s demo server), and refuses a second guild with the same id', async () => {
+    const ids = { guild: '900000000000000001', roles: { VIP: '900000000000000002' }, channels: { 'vip-signals': '900000000000000003' } };
+    const view = emulator.createGuild({ channels: ['general', 'vip-signals'], roles: ['VIP'], ids });
+    expect(view).toMatchObject({ id: ids.guild, roles: { VIP: ids.roles.VIP }, channels: { 'vip-signals': ids.channels['vip-signals'] } });
+    const role = (await rest.get(Routes.guildRoles(ids.guild))) as { id: string; name: string }[];
+    expect(role.find((r) => r.id === ids.roles.VIP)?.name).toBe('VIP');
+    expect(() => emulator.createGuild({ ids: { guild: ids.guild } })).toThrow(/guild 900000000000000001 exists/);
+  });
+
   it('a member joins and leaves: GUILD_MEMBER_ADD and GUILD_MEMBER_REMOVE with the guild id', async () => {
     const view = emulator.createGuild();
     const userId = emulator.memberJoins(view.id, { username: 'ada' });

@@ -10,6 +10,8 @@ export interface CreateGuildOptions {
   channels?: string[];
   /** Role names above @everyone, lowest first. */
   roles?: string[];
+  /** Fixed ids instead of new ones (the sandbox's demo server, whose ids the demo plan names): the guild's, and channels' and roles' by name. */
+  ids?: { guild?: string; channels?: Record<string, string>; roles?: Record<string, string> } | undefined;
 }
 
 /** A guild as a test sees it: ids by name. */
@@ -76,13 +78,14 @@ export function guildRecord(state: DiscordState, guildId: string): GuildRecord {
 }
 
 export function createGuild(state: DiscordState, options: CreateGuildOptions = {}): GuildView {
-  const id = state.ids.next();
+  const id = options.ids?.guild ?? state.ids.next();
+  if (state.guilds.has(id)) throw new Error(`Discord emulator: guild ${id} exists`);
   const ownerId = createUser(state, 'owner');
   const guild: GuildRecord = { id, name: options.name ?? 'Signal Room', ownerId, channels: new Map(), roles: new Map(), members: new Map() };
   const view: GuildView = { id, ownerId, channels: {}, roles: {}, botRoleId: '' };
   guild.roles.set(id, makeRole(state, id, '@everyone', 0, EVERYONE_PERMISSIONS));
   (options.roles ?? []).forEach((name, i) => {
-    const roleId = state.ids.next();
+    const roleId = options.ids?.roles?.[name] ?? state.ids.next();
     guild.roles.set(roleId, makeRole(state, roleId, name, i + 1, '0'));
     view.roles[name] = roleId;
   });
@@ -90,7 +93,7 @@ export function createGuild(state: DiscordState, options: CreateGuildOptions = {
   guild.roles.set(view.botRoleId, makeRole(state, view.botRoleId, state.bot.username, guild.roles.size, BOT_PERMISSIONS, state.bot.id));
   (options.channels ?? ['general']).forEach((name, position) => {
     const channel: APITextChannel = {
-      id: state.ids.next(),
+      id: options.ids?.channels?.[name] ?? state.ids.next(),
       type: 0 as ChannelType.GuildText,
       guild_id: id,
       name,

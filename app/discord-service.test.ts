@@ -1,0 +1,24 @@
+// The whole service on Discord: it starts with a Discord token pointed at the emulator, registers its slash commands and answers them.
+import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../core/testing/until';
+import { startDiscordServiceWorld } from './testing/discord-world';
+
+const running: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of running.splice(0).reverse()) await stop();
+});
+
+describe('the service with a Discord token', () => {
+  it('starts discord.js on the gateway, registers the menu as slash commands, and answers /plans privately with the plans', async () => {
+    const w = await startDiscordServiceWorld(running, { signingSecret: 's'.repeat(32) });
+    await until(() => (w.discord.state.globalCommands.length > 0 ? true : undefined), 'the slash commands');
+    expect(w.discord.state.globalCommands.map((c) => c.name)).toEqual(expect.arrayContaining(['plans', 'subscribe', 'status', 'join', 'publish']));
+    const member = w.discord.memberJoins(w.guild.id, { username: 'ada' });
+    const interaction = w.discord.runCommand({ guildId: w.guild.id, userId: member, channelId: w.guild.channels.general!, name: 'plans' });
+    const reply = await until(() => interaction.original, 'the answer to /plans');
+    expect(reply.content).toContain('VIP');
+    expect(reply.flags! & 64).toBe(64);
+    const ready = await fetch(`${w.url}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+});
