@@ -1,7 +1,7 @@
 // The whole service on Discord: it starts with a Discord token pointed at the emulator, registers its slash commands and answers them.
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../core/testing/until';
-import { startDiscordServiceWorld } from './testing/discord-world';
+import { DEMO_GUILD, runDiscordCommand, startDiscordServiceWorld, subscribeAndPay } from './testing/discord-world';
 
 const running: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -20,5 +20,17 @@ describe('the service with a Discord token', () => {
     expect(reply.flags! & 64).toBe(64);
     const ready = await fetch(`${w.url}/readyz`);
     expect(ready.status).toBe(200);
+  });
+
+  it('/join gives a paying member their role back when it was taken by hand', async () => {
+    const w = await startDiscordServiceWorld(running, { signingSecret: 's'.repeat(32) });
+    const member = w.discord.memberJoins(w.guild.id, { username: 'ada' });
+    await subscribeAndPay(w, member);
+    const has = () => w.discord.memberRoles(w.guild.id, member)?.includes(DEMO_GUILD.vipRole);
+    expect((await runDiscordCommand(w, member, 'join')).content).toContain('You have your plan\'s role');
+    w.discord.state.guilds.get(w.guild.id)!.members.get(member)!.roles = [];
+    expect(has()).toBe(false);
+    expect((await runDiscordCommand(w, member, 'join')).content).toContain('Your plan\'s role is given back');
+    expect(has()).toBe(true);
   });
 });

@@ -1,9 +1,12 @@
 // The whole service on Discord for tests: the real wiring on an in-memory database, discord.js on the Discord emulator's REST and gateway, stripe-node on the Stripe emulator.
+import { ApplicationCommandOptionType, type APIMessage } from 'discord-api-types/v10';
+import { CARD_OK } from '../../billing/testing/harness';
 import { DISCORD_DEMO_ROLE } from '../../bots/discord/plan-access';
 import { loadConfig } from '../../config';
 import { DEFAULT_PLANS, type PlansConfig } from '../../core/plans';
 import { JumpingClock } from '../../core/testing/jumping-clock';
 import { recordingLogger } from '../../core/testing/logger';
+import { until } from '../../core/testing/until';
 import { openMemoryDatabase } from '../../db/client';
 import { idleCron } from '../../schedules/testing/idle-cron';
 import { stripePlanPrices } from '../../sandbox';
@@ -92,4 +95,38 @@ export async function startDiscordServiceWorld(running: (() => Promise<void>)[],
   const url = options.start === false ? '' : await service.start();
   if (url) stripe.setWebhookUrl(`${url}/webhooks/stripe`);
   return { clock, discord, gateway, guild, operatorId, stripe, service, url, logger };
+}
+
+/** A member runs a slash command in #general (its text option `args` when given) and gets the bot's first answer. */
+export async function runDiscordCommand(w: DiscordServiceWorld, userId: string, name: string, args?: string): Promise<APIMessage> {
+  const options = args === undefined ? undefined : [{ name: 'args', type: ApplicationCommandOptionType.String as const, value: args }];
+  const interaction = w.discord.runCommand({ guildId: w.guild.id, userId, channelId: w.guild.channels.general!, name, ...(options ? { options } : {}) });
+  return until(() => interaction.original, `the answer to /${name}`);
+}
+
+/** The link buttons' URLs under a message. */
+export function linkButtons(message: APIMessage): string[] {
+  const children = (message.components ?? []).flatMap((row): unknown[] => ('components' in row ? row.components : []));
+  return children.flatMap((c) => {
+    const url = (c as { url?: unknown }).url;
+    return typeof url === 'string' ? [url] : [];
+  });
+}
+
+/** Pays on the Stripe emulator's hosted checkout page as a browser would (GET the page, POST its form with a test card). */
+export async function payAtCheckout(checkoutUrl: string, email = 'member@example.com'): Promise<Response> {
+  const page = await fetch(checkoutUrl);
+  const action = /<form method="post" action="([^"]+)"/.exec(await page.text())?.[1];
+  if (!action) throw new Error(`no payment form at ${checkoutUrl} (${page.status})`);
+  const body = new URLSearchParams({ email, card_number: CARD_OK, card_expiry: '12 / 34', card_cvc: '123', name: 'Member' });
+  return fetch(new URL(action, checkoutUrl), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString(), redirect: 'manual' });
+}
+
+/** `/subscribe vip`, then pay at the checkout link the answer carries; resolves once the member holds the VIP role. */
+export async function subscribeAndPay(w: DiscordServiceWorld, userId: string): Promise<void> {
+  const offer = await runDiscordCommand(w, userId, 'subscribe', 'vip');
+  const checkout = linkButtons(offer).find((u) => u.startsWith(w.stripe.url));
+  if (!checkout) throw new Error(`no checkout link in the answer to /subscribe vip: ${offer.content}`);
+  await payAtCheckout(checkout);
+  await until(() => (w.discord.memberRoles(w.guild.id, userId)?.includes(DEMO_GUILD.vipRole) ? true : undefined), 'the VIP role');
 }

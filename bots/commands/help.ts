@@ -18,7 +18,7 @@ export const PUBLIC_COMMANDS: readonly CommandInfo[] = [
   { command: 'plans', description: 'The plans and what each one gives' },
   { command: 'subscribe', description: 'Subscribe to a plan', usage: '/subscribe [plan]' },
   { command: 'status', description: 'Your plan, its renewal or end date, your access' },
-  { command: 'join', description: 'A new personal invite link to your private channel' },
+  { command: 'join', description: 'Into your members-only channel again: a new invite link, or your role back' },
   { command: 'billing', description: 'Manage payment details, invoices or cancel' },
   { command: 'settings', description: 'Symbols, minimum band, direct messages, quiet hours' },
   { command: 'link', description: 'Use the same account in another chat app' },

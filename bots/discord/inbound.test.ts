@@ -41,7 +41,7 @@ describe('Discord interactions as neutral events', () => {
     const w = await world(async () => [{ text: 'VIP: $99/month', buttons: [[{ label: 'Pay', url: 'https://pay.example/vip' }], [{ label: 'Details', data: 'plan:vip' }]] }]);
     const record = w.emulator.runCommand({ guildId: w.guild.id, userId: w.userId, channelId: w.channelId, name: 'plans' });
     await until(() => record.original, 'the answer');
-    expect(w.events[0]).toMatchObject({ type: 'command', command: 'plans', isPrivate: false, actor: { platform: 'discord', platformUserId: w.userId, username: 'ada' }, chat: { chatId: w.channelId, tenant: w.guild.id } });
+    expect(w.events[0]).toMatchObject({ type: 'command', command: 'plans', isPrivate: true, actor: { platform: 'discord', platformUserId: w.userId, username: 'ada' }, chat: { platform: 'discord', chatId: w.userId, direct: true } });
     expect(record.callbacks).toEqual([4]);
     expect(record.original?.content).toBe('VIP: $99/month');
     expect(record.original?.flags).toBe(64);

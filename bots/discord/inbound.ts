@@ -21,10 +21,14 @@ export function replyComponents(reply: Reply): APIActionRowComponent<APIButtonCo
   }));
 }
 
+/**
+ * The person's own chat with the bot: their direct messages. An interaction's answers go to the
+ * person alone (ephemeral in a server), so a command in a server channel is as private as one in a
+ * DM, and anything the handler keeps for later (direct alerts, notices) goes to the DM, never to the
+ * server channel the command was typed in.
+ */
 function chatOf(interaction: ChatInputCommandInteraction | ButtonInteraction): Recipient {
-  return interaction.guildId
-    ? { platform: 'discord', chatId: interaction.channelId, tenant: interaction.guildId }
-    : { platform: 'discord', chatId: interaction.user.id, direct: true };
+  return { platform: 'discord', chatId: interaction.user.id, direct: true };
 }
 
 /** The neutral event of an interaction we act on; null for the others (autocomplete, modals). */
@@ -32,7 +36,8 @@ export function toInboundEvent(interaction: Interaction): InboundEvent | null {
   if (!interaction.isChatInputCommand() && !interaction.isButton()) return null;
   const actor = { platform: 'discord', platformUserId: interaction.user.id, username: interaction.user.username, displayName: interaction.user.globalName ?? undefined };
   const chat = chatOf(interaction);
-  const isPrivate = !interaction.guildId;
+  // Answered only to the person (see chatOf).
+  const isPrivate = true;
   if (interaction.isButton()) return { type: 'button', actor, chat, isPrivate, data: interaction.customId, messageId: interaction.message.id };
   const args = interaction.options.data.map((o) => String(o.value ?? '')).join(' ').trim();
   return { type: 'command', actor, chat, isPrivate, command: interaction.commandName, args, messageId: interaction.id };

@@ -3,11 +3,13 @@ import { entitlementOf } from '../entitlement';
 import { desiredAccess } from './desired';
 import { applyOutcome, callGate, gatesByPlatform } from './gates';
 import type { AccessEventDeps } from './inbound';
-import type { AccessOutcome, AccessPerson } from './ports';
+import type { AccessOutcome, AccessPerson, AccessResource } from './ports';
 
 /** What one resource's new link came to. */
 export interface NewLinkResult {
   resourceKey: string;
+  /** What kind of place: a private chat (a new invite link) or a role (given again). */
+  kind: AccessResource['kind'];
   /** 'invited': a new link is on its way; 'granted'/'approved': they are in; 'failed': see detail. */
   outcome: AccessOutcome;
   /** How many old links were revoked first. */
@@ -64,7 +66,9 @@ export async function sendNewInviteLinks(person: Pick<AccessPerson, 'platform' |
     } else {
       await applyOutcome(deps, { kind: 'grant', person: g.holder, resourceKey: g.resourceKey, reason, planId: entitlement.plan.id, outcome, trigger: 'join_command', actor: 'system' });
     }
-    results.push({ resourceKey: g.resourceKey, outcome, revoked });
+    // A role the platform would not give now is the access job's to retry (it backs off, and dead-letters for the operator).
+    if (outcome.result === 'failed' && outcome.code !== 'not_member' && g.resource.kind === 'role') deps.enqueue?.(account.accountId, 'join_command', 'system');
+    results.push({ resourceKey: g.resourceKey, kind: g.resource.kind, outcome, revoked });
   }
   return { status: 'done', results };
 }
