@@ -67,4 +67,32 @@ describe('the Discord adapter', () => {
   it('refuses a token that is not shaped like one, naming DISCORD_BOT_TOKEN', () => {
     expect(() => createDiscordAdapter({ token: 'nope', operatorIds: [] }, context())).toThrow(/^DISCORD_BOT_TOKEN: expected a bot token/);
   });
+
+  it('fails the start for good, naming DISCORD_APPLICATION_ID, when the token is another application\'s', async () => {
+    const emulator = await emulatorWithGateway();
+    const other = emulator.applicationId === '123456789012345678' ? '223456789012345678' : '123456789012345678';
+    const adapter = createDiscordAdapter({ token: emulator.token, apiUrl: emulator.apiUrl, operatorIds: [], applicationId: other }, context());
+    const err = await adapter.start(async () => []).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ failure: { permanent: true }, message: expect.stringMatching(new RegExp(`^DISCORD_APPLICATION_ID: the token belongs to application ${emulator.applicationId}, not ${other}`)) });
+    const right = createDiscordAdapter({ token: emulator.token, apiUrl: emulator.apiUrl, operatorIds: [], applicationId: emulator.applicationId }, context());
+    stops.push(() => right.stop());
+    await right.start(async () => []);
+  });
+
+  it('keeps no messages and at most 1,000 members in memory, whatever joins, and always the bot itself', async () => {
+    const emulator = await emulatorWithGateway();
+    const guild = emulator.createGuild({ channels: ['general'] });
+    const adapter = createDiscordAdapter({ token: emulator.token, apiUrl: emulator.apiUrl, operatorIds: [], shardCount: 1 }, context());
+    stops.push(() => adapter.stop());
+    await adapter.start(async () => []);
+    const cached = () => adapter.client.guilds.cache.get(guild.id)?.members.cache;
+    await until(() => cached(), 'the server in the cache');
+    for (let i = 0; i < 1_200; i++) emulator.memberJoins(guild.id, { username: `m${i}` });
+    await until(() => (adapter.client.users.cache.size >= 1_000 ? true : undefined), 'the members seen');
+    // Past the limit the oldest go, the bot stays.
+    expect(cached()!.size).toBeLessThanOrEqual(1_000);
+    expect(cached()!.has(adapter.client.user!.id)).toBe(true);
+    expect(adapter.client.users.cache.size).toBeLessThanOrEqual(1_000);
+    expect(adapter.client.options.shardCount).toBe(1);
+  });
 });

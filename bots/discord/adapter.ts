@@ -1,5 +1,5 @@
 // Discord as a PlatformAdapter: the discord.js client on the gateway for commands and buttons, the REST sender, the role gate.
-import { Client, GatewayIntentBits, Options, type ApplicationCommandDataResolvable } from 'discord.js';
+import { Client, GatewayIntentBits, Options, type ApplicationCommandDataResolvable, type GuildMember, type User } from 'discord.js';
 import type { EventHandler } from '../../core/inbound/types';
 import { SignalcastError } from '../../core/errors';
 import type { AdapterContext, PlatformAdapter, PlatformCapabilities } from '../../core/platform/adapter';
@@ -31,6 +31,25 @@ export const DISCORD_CAPABILITIES: PlatformCapabilities = {
   maxMessageLength: 2_000, markup: 'markdown', access: ['role'], ackWithinMs: DISCORD_ACK_WITHIN_MS,
 };
 
+/**
+ * Bounded caches: no messages (alerts go out over REST and are never read back), at most 1,000 members
+ * and users (the bot's own always kept: its role decides what it may manage), nothing we do not use
+ * (presences, reactions, voice, emojis, stickers, thread members). Members are read over REST when needed.
+ */
+export const DISCORD_CACHE_LIMITS = {
+  ...Options.DefaultMakeCacheSettings,
+  MessageManager: 0,
+  PresenceManager: 0,
+  ReactionManager: 0,
+  ReactionUserManager: 0,
+  VoiceStateManager: 0,
+  GuildEmojiManager: 0,
+  GuildStickerManager: 0,
+  ThreadMemberManager: 0,
+  GuildMemberManager: { maxSize: 1_000, keepOverLimit: (member: GuildMember) => member.id === member.client.user.id },
+  UserManager: { maxSize: 1_000, keepOverLimit: (user: User) => user.id === user.client.user.id },
+};
+
 const TOKEN = /^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/;
 
 /** The menu as slash commands: a command with arguments takes them as one text option. */
@@ -56,7 +75,7 @@ export function createDiscordAdapter(settings: DiscordSettings, ctx: AdapterCont
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers],
     rest: settings.apiUrl ? { api: settings.apiUrl } : {},
     ...(typeof settings.shardCount === 'number' ? { shards: [...Array(settings.shardCount).keys()], shardCount: settings.shardCount } : { shards: 'auto' as const }),
-    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+    makeCache: Options.cacheWithLimits(DISCORD_CACHE_LIMITS),
   });
   let handler: EventHandler = async () => [];
   installInteractions(client, { onEvent: () => handler, clock: ctx.clock, logger });
