@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../core/types';
-import { LIMITS, renderMessage } from './render';
+import { ALERT_COLOURS, LIMITS, renderMessage } from './render';
 
 const signal = (fields: Partial<Signal> = {}): Signal => ({
   id: 'sig_1', publisherId: 'p1', symbol: 'BTC_USD', market: 'crypto', side: 'long', conviction: 0.82, band: 'A',
@@ -8,19 +8,62 @@ const signal = (fields: Partial<Signal> = {}): Signal => ({
 });
 
 describe('Discord rendering', () => {
-  it('puts an alert in one embed with its side, symbol, reasons and levels, markdown escaped, mentions never parsed', () => {
+  it('puts an alert in one embed: side and symbol in the title, the reasons as its text, markdown escaped, mentions never parsed', () => {
     const body = renderMessage({ kind: 'alert', signal: signal() });
     const [embed] = body.embeds ?? [];
-    expect(embed?.title).toBe('LONG BTC\\_USD · crypto');
+    expect(body.embeds).toHaveLength(1);
+    expect(embed?.title).toBe('🟢 LONG BTC\\_USD · crypto');
     expect(embed?.description).toBe('• Broke \\*above\\* the range\n• Volume \\_\\_rising\\_\\_');
-    expect(embed?.fields).toEqual(expect.arrayContaining([{ name: 'Entry', value: '100', inline: true }, { name: 'Targets', value: '110 · 120', inline: true }]));
     expect(body.allowed_mentions).toEqual({ parse: [] });
   });
 
+  it('gives conviction, entry, stop, targets, horizon and persona a field each, and only those the signal has', () => {
+    const [full] = renderMessage({ kind: 'alert', signal: signal({ stop: 95, horizon: '1-3 days', persona: 'Swing_desk' }) }).embeds ?? [];
+    expect(full?.fields).toEqual([
+      { name: 'Conviction', value: '0.82 · band A', inline: true },
+      { name: 'Entry', value: '100', inline: true },
+      { name: 'Stop', value: '95', inline: true },
+      { name: 'Targets', value: '110 · 120', inline: true },
+      { name: 'Horizon', value: '1-3 days', inline: true },
+      { name: 'Persona', value: 'Swing\\_desk', inline: true },
+    ]);
+    const [bare] = renderMessage({ kind: 'alert', signal: signal({ entry: undefined, targets: undefined }) }).embeds ?? [];
+    expect(bare?.fields?.map((f) => f.name)).toEqual(['Conviction']);
+  });
+
+  it('colours an alert by side and band: green for long, red for short, grey for close, deeper for a stronger band', () => {
+    const colour = (side: Signal['side'], band: Signal['band']) => renderMessage({ kind: 'alert', signal: signal({ side, band }) }).embeds?.[0]?.color;
+    expect(colour('long', 'A')).toBe(ALERT_COLOURS.long.A);
+    expect(colour('short', 'B')).toBe(ALERT_COLOURS.short.B);
+    expect(colour('close', 'C')).toBe(ALERT_COLOURS.close.C);
+    const all = (['long', 'short', 'close'] as const).flatMap((side) => (['A', 'B', 'C'] as const).map((band) => colour(side, band)));
+    expect(new Set(all).size).toBe(9);
+    // Deeper means darker: band A's colour is the darkest of its side.
+    const lightness = (rgb: number) => (rgb >> 16) + ((rgb >> 8) & 0xff) + (rgb & 0xff);
+    for (const side of ['long', 'short', 'close'] as const) {
+      const [a, b, c] = (['A', 'B', 'C'] as const).map((band) => lightness(ALERT_COLOURS[side][band]));
+      expect(a! < b! && b! < c!).toBe(true);
+    }
+  });
+
+  it('ends an alert with its publication time (shown in the reader\'s time zone), never the signal\'s id, and says when it was held back', () => {
+    const [now] = renderMessage({ kind: 'alert', signal: signal() }).embeds ?? [];
+    expect(now?.timestamp).toBe('2026-01-05T00:00:00.000Z');
+    expect(now?.footer).toEqual({ text: 'Published' });
+    const [late] = renderMessage({ kind: 'alert', signal: signal(), delayedMinutes: 15 }).embeds ?? [];
+    expect(late?.footer).toEqual({ text: 'Published, sent 15 min later' });
+    expect(JSON.stringify([now, late])).not.toContain('sig_1');
+  });
+
   it('keeps an embed within Discord limits however long the publisher wrote', () => {
-    const [embed] = renderMessage({ kind: 'alert', signal: signal({ symbol: 'X'.repeat(400), reasons: ['r'.repeat(5000)] }) }).embeds ?? [];
+    const long = signal({ symbol: 'X'.repeat(400), market: 'm'.repeat(300), horizon: 'h'.repeat(2000), persona: 'p'.repeat(2000), targets: Array.from({ length: 400 }, (_, i) => 1000 + i), reasons: ['r'.repeat(5000), 's'.repeat(3000)] });
+    const [embed] = renderMessage({ kind: 'alert', signal: long }).embeds ?? [];
     expect(embed?.title?.length).toBeLessThanOrEqual(LIMITS.title);
     expect(embed?.description?.length).toBeLessThanOrEqual(LIMITS.description);
+    for (const f of embed?.fields ?? []) expect(f.value.length).toBeLessThanOrEqual(LIMITS.fieldValue);
+    const size = (embed?.title?.length ?? 0) + (embed?.description?.length ?? 0) + (embed?.footer?.text.length ?? 0) + (embed?.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+    expect(size).toBeLessThanOrEqual(LIMITS.total);
+    expect(embed?.description).toMatch(/^• r+…$/);
   });
 
   it('gives a notice its links as link buttons, five to a row', () => {

@@ -6,7 +6,17 @@ import type { LinkButton, OutboundMessage, Signal } from '../../core/types';
 /** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 export const LIMITS = { content: 2000, title: 256, description: 4096, fieldValue: 1024, fields: 25, total: 6000, buttonLabel: 80, buttonsPerRow: 5, rows: 5 } as const;
 
-const COLOURS: Record<Signal['side'], number> = { long: 0x2ecc71, short: 0xe74c3c, close: 0x95a5a6 };
+/**
+ * An alert's colour: green for long, red for short, grey for close; deep for band A, paler for B,
+ * palest for C, so a reader sees side and strength before reading.
+ */
+export const ALERT_COLOURS: Record<Signal['side'], Record<Signal['band'], number>> = {
+  long: { A: 0x1e8449, B: 0x2ecc71, C: 0xa9dfbf },
+  short: { A: 0xa93226, B: 0xe74c3c, C: 0xf5b7b1 },
+  close: { A: 0x566573, B: 0x95a5a6, C: 0xccd1d1 },
+};
+
+const SIDE_MARK: Record<Signal['side'], string> = { long: '🟢', short: '🔴', close: '⚪' };
 
 /** Cuts text to `max` characters, marking the cut. */
 export function clip(text: string, max: number): string {
@@ -15,24 +25,39 @@ export function clip(text: string, max: number): string {
 
 const md = (text: string) => escapeMarkdown(text);
 
+/** The characters Discord counts towards an embed's 6,000: title, description, field names and values, footer and author. */
+function embedSize(embed: APIEmbed): number {
+  return (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0)
+    + (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+}
+
+const field = (name: string, value: string) => ({ name, value: clip(value, LIMITS.fieldValue), inline: true });
+
+/**
+ * An alert as one embed: side and symbol in the title, coloured by side and band; conviction, entry,
+ * stop, targets, horizon and persona as fields; the reasons as the description. The footer carries
+ * the publication time as the embed's timestamp, which Discord shows in each reader's own time zone.
+ */
 function alertEmbed(signal: Signal, delayedMinutes: number | undefined): APIEmbed {
   const fields = [
-    { name: 'Conviction', value: `${signal.conviction.toFixed(2)} (band ${signal.band})`, inline: true },
-    ...(signal.entry !== undefined ? [{ name: 'Entry', value: String(signal.entry), inline: true }] : []),
-    ...(signal.stop !== undefined ? [{ name: 'Stop', value: String(signal.stop), inline: true }] : []),
-    ...(signal.targets?.length ? [{ name: 'Targets', value: signal.targets.join(' · '), inline: true }] : []),
-    ...(signal.horizon ? [{ name: 'Horizon', value: clip(md(signal.horizon), LIMITS.fieldValue), inline: true }] : []),
+    field('Conviction', `${signal.conviction.toFixed(2)} · band ${signal.band}`),
+    ...(signal.entry !== undefined ? [field('Entry', String(signal.entry))] : []),
+    ...(signal.stop !== undefined ? [field('Stop', String(signal.stop))] : []),
+    ...(signal.targets?.length ? [field('Targets', signal.targets.join(' · '))] : []),
+    ...(signal.horizon ? [field('Horizon', md(signal.horizon))] : []),
+    ...(signal.persona ? [field('Persona', md(signal.persona))] : []),
   ];
-  const reasons = signal.reasons.map((r) => `• ${md(r)}`).join('\n');
-  return {
-    title: clip(`${signal.side.toUpperCase()} ${md(signal.symbol)} · ${md(signal.market)}`, LIMITS.title),
-    description: clip(reasons, LIMITS.description),
-    color: COLOURS[signal.side],
+  const embed: APIEmbed = {
+    title: clip(`${SIDE_MARK[signal.side]} ${signal.side.toUpperCase()} ${md(signal.symbol)} · ${md(signal.market)}`, LIMITS.title),
+    color: ALERT_COLOURS[signal.side][signal.band],
     fields: fields.slice(0, LIMITS.fields),
-    ...(signal.persona ? { author: { name: clip(signal.persona, LIMITS.title) } } : {}),
-    ...(delayedMinutes ? { footer: { text: `Published ${delayedMinutes} min ago` } } : {}),
+    footer: { text: delayedMinutes ? `Published, sent ${delayedMinutes} min later` : 'Published' },
     timestamp: signal.createdAt.toISOString(),
   };
+  // The reasons get what is left of Discord's 6,000 characters.
+  const reasons = signal.reasons.map((r) => `• ${md(r)}`).join('\n');
+  const room = Math.min(LIMITS.description, LIMITS.total - embedSize(embed));
+  return reasons ? { ...embed, description: clip(reasons, room) } : embed;
 }
 
 /** Link buttons, five to a row, at most five rows; labels clipped to Discord's 80 characters. */

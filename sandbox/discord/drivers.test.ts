@@ -110,4 +110,18 @@ describe('Discord emulator drivers', () => {
     expect(await codeOf(rest.get(Routes.guild(view.id)))).toBe(10004);
     expect(await rest.get(Routes.user())).toMatchObject({ id: emulator.state.bot.id });
   });
+
+  it('a person writes in their DMs with the bot or in a channel of their guild: the message is kept and MESSAGE_CREATE announced', () => {
+    const view = emulator.createGuild({ channels: ['general'] });
+    const ada = emulator.memberJoins(view.id, { username: 'ada' });
+    events.length = 0;
+    const dm = emulator.userWrites({ userId: ada, text: 'hello, is this the signals bot?' });
+    const channel = emulator.userWrites({ userId: ada, channelId: view.channels.general!, text: 'hi all' });
+    expect(dm).toMatchObject({ channel_id: emulator.state.dmChannels.get(ada)?.id, author: { id: ada }, content: 'hello, is this the signals bot?' });
+    expect(emulator.messagesIn(view.channels.general!).map((m) => [m.author.id, m.content])).toEqual([[ada, 'hi all']]);
+    expect(events.map((e) => [e.type, e.data.id, e.data.guild_id])).toEqual([['MESSAGE_CREATE', dm.id, undefined], ['MESSAGE_CREATE', channel.id, view.id]]);
+    const stranger = emulator.createUser('stranger');
+    expect(() => emulator.userWrites({ userId: stranger, channelId: view.channels.general!, text: 'let me in' })).toThrow(/not in guild/);
+  });
 });
+

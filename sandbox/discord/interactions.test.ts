@@ -81,4 +81,29 @@ describe('Discord emulator interactions', () => {
     await callback(record.id, record.token, { type: 7, data: { content: 'VIP chosen', components: [] } });
     expect(emulator.messagesIn(guild.channels.general!)[0]).toMatchObject({ id: sent.id, content: 'VIP chosen', components: [] });
   });
+
+  it('a button on an ephemeral answer can be pressed by its person only, and UPDATE_MESSAGE edits that answer without a channel dispatch', async () => {
+    const record = emulator.runCommand({ guildId: guild.id, userId, channelId: guild.channels.general!, name: 'plans' });
+    await callback(record.id, record.token, { type: 4, data: { content: 'Pick a plan', flags: 64, components: [{ type: 1, components: [{ type: 2, style: 1, label: 'VIP', custom_id: 'plan:vip' }] }] } });
+    const answer = record.original!;
+    const other = emulator.memberJoins(guild.id, { username: 'bob' });
+    expect(() => emulator.pressButton({ guildId: guild.id, userId: other, messageId: answer.id, customId: 'plan:vip' })).toThrow(/only .* to see/);
+    const updates: unknown[] = [];
+    emulator.onDispatch((type, data) => type === 'MESSAGE_UPDATE' && updates.push(data));
+    const press = emulator.pressButton({ guildId: guild.id, userId, messageId: answer.id, customId: 'plan:vip' });
+    expect(dispatched.at(-1)).toMatchObject({ type: 3, message: { id: answer.id, flags: 64 } });
+    await callback(press.id, press.token, { type: 7, data: { content: 'VIP chosen' } });
+    expect(record.original).toMatchObject({ id: answer.id, content: 'VIP chosen', flags: 64 });
+    expect(updates).toEqual([]);
+    expect(emulator.messagesIn(guild.channels.general!)).toEqual([]);
+  });
+
+  it('keeps every version of the answers in order: the reply, each edit, each follow-up', async () => {
+    const record = emulator.runCommand({ guildId: guild.id, userId, channelId: guild.channels.general!, name: 'plans' });
+    await callback(record.id, record.token, { type: 4, data: { content: 'Working on it…', flags: 64 } });
+    await rest.patch(Routes.webhookMessage(emulator.applicationId, record.token), { body: { content: 'The plans' }, auth: false });
+    await rest.post(Routes.webhook(emulator.applicationId, record.token), { body: { content: 'One more thing', flags: 64 }, auth: false });
+    expect(record.history.map((m) => m.content)).toEqual(['Working on it…', 'The plans', 'One more thing']);
+    expect(emulator.interactions.of(userId)).toEqual([record]);
+  });
 });
