@@ -28,11 +28,8 @@ export interface InteractionRecord {
   channelId: string;
   guildId: string;
   userId: string;
-  /** For a slash command: its name and options, as the member gave them. */
-  command?: { name: string; options: APIApplicationCommandInteractionDataOption[] };
-  /** For a button: the message it was on (UPDATE_MESSAGE edits it), and the button's custom id. */
+  /** For a button: the message it was on (UPDATE_MESSAGE edits it). */
   messageId?: string;
-  customId?: string;
   /** The callback types received, in order (4 message, 5 deferred, 6 deferred update, 7 update). */
   callbacks: number[];
   /** The ephemeral flag (64) of a deferred reply, for the edit that fills it. */
@@ -51,28 +48,9 @@ export class InteractionBook {
     return undefined;
   }
 
-  /** A reply only its person sees (ephemeral), found by message id: it lives here, not in a channel. */
-  ephemeral(messageId: string): InteractionRecord | undefined {
-    for (const record of this.byId.values()) {
-      if ([record.original, ...record.followUps].some((m) => m?.id === messageId)) return record;
-    }
-    return undefined;
-  }
-
-  /** The message with this id among the replies kept here. */
-  reply(messageId: string): APIMessage | undefined {
-    const record = this.ephemeral(messageId);
-    return record && [record.original, ...record.followUps].find((m) => m?.id === messageId);
-  }
-
   clear(): void {
     this.byId.clear();
   }
-}
-
-/** A message the bot sent, in a channel or as an interaction's reply (ephemeral ones are only there). */
-export function findMessage(state: DiscordState, book: InteractionBook, messageId: string): APIMessage | undefined {
-  return [...state.messages.values()].flat().find((m) => m.id === messageId) ?? book.reply(messageId);
 }
 
 function base(state: DiscordState, book: InteractionBook, guildId: string, userId: string, channelId: string) {
@@ -115,7 +93,6 @@ export function runCommand(
   const command = [...(state.guildCommands.get(input.guildId) ?? []), ...state.globalCommands].find((c) => c.name === input.name);
   if (!command) throw new Error(`Discord emulator: no command /${input.name} registered`);
   const { record, payload } = base(state, book, input.guildId, input.userId, input.channelId);
-  record.command = { name: command.name, options: input.options ?? [] };
   const interaction: APIChatInputApplicationCommandGuildInteraction = {
     ...payload,
     type: InteractionType.ApplicationCommand,
@@ -125,20 +102,12 @@ export function runCommand(
   return record;
 }
 
-/**
- * A member presses the button `customId` on a message the bot sent (in a channel, or an ephemeral
- * answer only they see); dispatches INTERACTION_CREATE.
- */
+/** A member presses the button `customId` on a message the bot sent; dispatches INTERACTION_CREATE. */
 export function pressButton(state: DiscordState, book: InteractionBook, input: { guildId: string; userId: string; messageId: string; customId: string }): InteractionRecord {
-  const message = findMessage(state, book, input.messageId);
+  const message = [...state.messages.values()].flat().find((m) => m.id === input.messageId);
   if (!message) throw new Error(`Discord emulator: no message ${input.messageId}`);
-  const owner = book.ephemeral(message.id);
-  if (owner && owner.userId !== input.userId) throw new Error(`Discord emulator: message ${message.id} is only visible to ${owner.userId}`);
-  const hasButton = (message.components ?? []).some((row) => 'components' in row && row.components.some((c) => 'custom_id' in c && c.custom_id === input.customId));
-  if (!hasButton) throw new Error(`Discord emulator: message ${message.id} has no button ${input.customId}`);
   const { record, payload } = base(state, book, input.guildId, input.userId, message.channel_id);
   record.messageId = message.id;
-  record.customId = input.customId;
   const interaction: APIMessageComponentGuildInteraction = {
     ...payload,
     type: InteractionType.MessageComponent,

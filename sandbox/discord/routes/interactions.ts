@@ -30,10 +30,8 @@ function live(ctx: RouteContext, book: InteractionBook): InteractionRecord {
   return record;
 }
 
-/** The message the pressed button was on: in its channel, or an ephemeral answer kept in the book. */
-function buttonMessage(state: DiscordState, book: InteractionBook, record: InteractionRecord): APIMessage | undefined {
-  if (!record.messageId) return undefined;
-  return state.messages.get(record.channelId)?.find((m) => m.id === record.messageId) ?? book.reply(record.messageId);
+function buttonMessage(state: DiscordState, record: InteractionRecord): APIMessage | undefined {
+  return record.messageId ? state.messages.get(record.channelId)?.find((m) => m.id === record.messageId) : undefined;
 }
 
 export function interactionRoutes(book: InteractionBook): DiscordRoute[] {
@@ -55,7 +53,7 @@ export function interactionRoutes(book: InteractionBook): DiscordRoute[] {
         if (type === 4) message = record.original = reply(ctx.state, record, data);
         if (type === 5) record.deferredFlags = typeof data.flags === 'number' ? data.flags & EPHEMERAL : 0;
         if (type === 7) {
-          const target = buttonMessage(ctx.state, book, record);
+          const target = buttonMessage(ctx.state, record);
           if (!target) throw unknownInteraction();
           message = editMessage(ctx.state, target, data);
         }
@@ -73,7 +71,7 @@ export function interactionRoutes(book: InteractionBook): DiscordRoute[] {
       noAuth: true,
       handler: (ctx) => {
         const record = live(ctx, book);
-        const message = record.original ?? buttonMessage(ctx.state, book, record);
+        const message = record.original ?? buttonMessage(ctx.state, record);
         if (!message) throw discordErrors.unknownMessage();
         return message;
       },
@@ -85,7 +83,7 @@ export function interactionRoutes(book: InteractionBook): DiscordRoute[] {
       handler: (ctx) => {
         const record = live(ctx, book);
         const body = bodyObject(ctx.body);
-        const existing = record.original ?? (record.callbacks.includes(5) ? undefined : buttonMessage(ctx.state, book, record));
+        const existing = record.original ?? (record.callbacks.includes(5) ? undefined : buttonMessage(ctx.state, record));
         if (existing) return editMessage(ctx.state, existing, body);
         record.original = reply(ctx.state, record, { ...body, flags: record.deferredFlags ?? 0 });
         return record.original;
