@@ -131,7 +131,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const rows = options.adapters ?? ADAPTERS;
   const installations = new SqliteInstallationStore({ db, clock, secrets: new SecretBox(config.secretsKey) });
   const adapters = buildAdapters(rows, config, {
-    logger, clock, access: { store: queue.store, notices: queue.notices }, installations, publicUrl: config.publicUrl,
+    logger, clock, access: { store: queue.store, notices: queue.notices }, installations, publicUrl: config.publicUrl, plans,
   });
   const platforms = new Map([...adapters].map(([name, adapter]) => [name, adapter.sender]));
   const gates = [...adapters.values()].flatMap((a) => (a.gate ? [a.gate] : []));

@@ -26,7 +26,11 @@ export interface InboundHarness {
   adapter: Pick<PlatformAdapter, 'name' | 'capabilities' | 'start' | 'stop'>;
   /** A person who can write to the bot; the suite passes small numbers (1, 2, ...). */
   person(n: number): InboundPerson | Promise<InboundPerson>;
-  /** The person writes `text` (a command when it starts with "/") in their private chat with the bot. */
+  /**
+   * The person writes `text` (a command when it starts with "/") in their private chat with the bot.
+   * Text that is not a command must reach the emulator even where the adapter cannot read it
+   * (capabilities.freeText false): the suite then checks that nothing comes of it.
+   */
   say(person: InboundPerson, text: string): Promise<void>;
   /** The person presses the action button carrying `data` under message `messageId`. */
   pressButton(person: InboundPerson, messageId: string, data: string): Promise<void>;
@@ -75,11 +79,19 @@ export function describeInboundContract(name: string, setup: () => Promise<Inbou
       expect(event.chat).toMatchObject({ platform: h.adapter.name, chatId: p.chat.chatId });
     });
 
-    it('turns free text in a private chat into a text event', async () => {
+    it('turns free text in a private chat into a text event where the platform delivers it (capabilities.freeText), and never makes one up where it does not', async () => {
       const p = await h.person(2);
       await h.say(p, 'hello, is this the signals bot?');
-      const [event] = await until(() => (events.length > 0 ? events : undefined), 'the text event');
-      expect(event).toMatchObject({ type: 'text', text: 'hello, is this the signals bot?', isPrivate: true, actor: { platformUserId: p.userId } });
+      if (h.adapter.capabilities.freeText) {
+        const [event] = await until(() => (events.length > 0 ? events : undefined), 'the text event');
+        expect(event).toMatchObject({ type: 'text', text: 'hello, is this the signals bot?', isPrivate: true, actor: { platformUserId: p.userId } });
+        return;
+      }
+      // The text reached the platform first; a command after it arrives on the same way in, so whatever the text made would come first.
+      await h.say(p, '/help');
+      const [event] = await until(() => (events.length > 0 ? events : undefined), 'the command after the text');
+      expect(event).toMatchObject({ type: 'command', command: 'help', actor: { platformUserId: p.userId } });
+      expect(events.filter((e) => e.type === 'text')).toEqual([]);
     });
 
     it('sends the replies back to the chat the command came from, text as written', async () => {

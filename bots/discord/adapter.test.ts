@@ -39,7 +39,7 @@ describe('the Discord adapter', () => {
     await adapter.start(async (event) => (events.push(event), [{ text: 'Here are the plans' }]));
     const names = emulator.state.globalCommands.map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(['start', 'plans', 'subscribe', 'publish']));
-    expect(emulator.state.globalCommands.find((c) => c.name === 'subscribe')?.options?.[0]).toMatchObject({ name: 'args', type: 3 });
+    expect(emulator.state.globalCommands.find((c) => c.name === 'subscribe')?.options?.[0]).toMatchObject({ name: 'plan', type: 3 });
     const userId = emulator.memberJoins(guild.id, { username: 'ada' });
     const record = emulator.runCommand({ guildId: guild.id, userId, channelId: guild.channels.general!, name: 'plans' });
     await until(() => record.original, 'the answer');

@@ -1,11 +1,12 @@
 // Discord as a PlatformAdapter: the discord.js client on the gateway for commands and buttons, the REST sender, the role gate.
-import { Client, GatewayIntentBits, Options, type ApplicationCommandDataResolvable } from 'discord.js';
+import { Client, GatewayIntentBits, Options } from 'discord.js';
 import type { EventHandler } from '../../core/inbound/types';
 import { SignalcastError } from '../../core/errors';
 import type { AdapterContext, PlatformAdapter, PlatformCapabilities } from '../../core/platform/adapter';
 import { AdapterStartError } from '../../core/platform/errors';
-import { OPERATOR_COMMANDS, publicCommands, type CommandInfo } from '../commands/help';
+import { OPERATOR_COMMANDS, publicCommands } from '../commands/help';
 import { accessRest, DiscordAccessGate } from './access';
+import { slashCommands } from './commands';
 import { DISCORD_ACK_WITHIN_MS, installInteractions } from './inbound';
 import { DiscordPlatform, sendingRest } from './platform';
 
@@ -25,22 +26,17 @@ export interface DiscordSettings {
   startTimeoutMs?: number | undefined;
 }
 
-/** What Discord can do: buttons, edits, replies, ephemeral answers, embeds with images, 2,000 characters, roles. */
+/**
+ * What Discord can do: buttons, edits, replies, ephemeral answers, embeds with images, 2,000
+ * characters, roles. No free text: without the privileged message-content intent (not asked for)
+ * the bot reads no messages, only slash commands and buttons.
+ */
 export const DISCORD_CAPABILITIES: PlatformCapabilities = {
-  buttons: true, edits: true, threads: true, ephemeral: true, images: true, directMessages: true,
+  buttons: true, edits: true, threads: true, ephemeral: true, images: true, directMessages: true, freeText: false,
   maxMessageLength: 2_000, markup: 'markdown', access: ['role'], ackWithinMs: DISCORD_ACK_WITHIN_MS,
 };
 
 const TOKEN = /^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/;
-
-/** The menu as slash commands: a command with arguments takes them as one text option. */
-export function slashCommands(commands: readonly CommandInfo[]): ApplicationCommandDataResolvable[] {
-  return commands.map((c) => ({
-    name: c.command,
-    description: c.description.slice(0, 100),
-    ...(c.usage && c.usage.trim().includes(' ') ? { options: [{ type: 3, name: 'args', description: c.usage.slice(0, 100), required: false }] } : {}),
-  }));
-}
 
 export interface DiscordAdapter extends PlatformAdapter {
   readonly client: Client;
@@ -86,7 +82,7 @@ export function createDiscordAdapter(settings: DiscordSettings, ctx: AdapterCont
         if (settings.applicationId && appId && appId !== settings.applicationId) {
           throw new AdapterStartError(`DISCORD_APPLICATION_ID: the token belongs to application ${appId}, not ${settings.applicationId}; copy the token of the right application, or fix the id`, { permanent: true, cause: 'the token is another application\'s' });
         }
-        await Promise.race([client.application!.commands.set(slashCommands([...publicCommands({ platforms: ctx.platforms }), ...OPERATOR_COMMANDS])), abandoned]);
+        await Promise.race([client.application!.commands.set(slashCommands({ public: publicCommands({ platforms: ctx.platforms }), operator: OPERATOR_COMMANDS, plans: ctx.plans })), abandoned]);
       } catch (err) {
         await client.destroy();
         if (err instanceof AdapterStartError) throw err;

@@ -41,7 +41,8 @@ describe('Discord interactions as neutral events', () => {
     const w = await world(async () => [{ text: 'VIP: $99/month', buttons: [[{ label: 'Pay', url: 'https://pay.example/vip' }], [{ label: 'Details', data: 'plan:vip' }]] }]);
     const record = w.emulator.runCommand({ guildId: w.guild.id, userId: w.userId, channelId: w.channelId, name: 'plans' });
     await until(() => record.original, 'the answer');
-    expect(w.events[0]).toMatchObject({ type: 'command', command: 'plans', isPrivate: false, actor: { platform: 'discord', platformUserId: w.userId, username: 'ada' }, chat: { chatId: w.channelId, tenant: w.guild.id } });
+    // Private: only the person sees the answer; what the bot sends them later goes to their DMs, not the channel.
+    expect(w.events[0]).toMatchObject({ type: 'command', command: 'plans', isPrivate: true, actor: { platform: 'discord', platformUserId: w.userId, username: 'ada' }, chat: { platform: 'discord', chatId: w.userId, direct: true } });
     expect(record.callbacks).toEqual([4]);
     expect(record.original?.content).toBe('VIP: $99/month');
     expect(record.original?.flags).toBe(64);
@@ -49,21 +50,31 @@ describe('Discord interactions as neutral events', () => {
     expect(buttons).toMatchObject([{ style: 5, label: 'Pay', url: 'https://pay.example/vip' }, { style: 1, label: 'Details', custom_id: 'plan:vip' }]);
   });
 
-  it('brings a pressed button back as a button event, and a reply that edits its message updates it', async () => {
+  it('brings a pressed button back as a button event, and a reply that edits its message updates that answer in place', async () => {
     const w = await world(async (event) => (event.type === 'command'
       ? [{ text: 'Which plan?', buttons: [[{ label: 'VIP', data: 'plan:vip' }]] }]
       : event.type === 'button' ? [{ text: 'You chose VIP', editMessageId: event.messageId }] : []));
-    w.emulator.runCommand({ guildId: w.guild.id, userId: w.userId, channelId: w.channelId, name: 'plans' });
-    // The ephemeral answer is not a channel message; the button is pressed on a message the bot posted.
+    const command = w.emulator.runCommand({ guildId: w.guild.id, userId: w.userId, channelId: w.channelId, name: 'plans' });
+    const answer = await until(() => command.original, 'the answer');
+    const press = w.emulator.pressButton({ guildId: w.guild.id, userId: w.userId, messageId: answer.id, customId: 'plan:vip' });
+    await until(() => press.callbacks.length > 0, 'the update');
+    expect(w.events.find((e) => e.type === 'button')).toMatchObject({ type: 'button', data: 'plan:vip', messageId: answer.id, isPrivate: true, actor: { platformUserId: w.userId } });
+    expect(press.callbacks).toEqual([7]);
+    expect(command.original).toMatchObject({ id: answer.id, content: 'You chose VIP', flags: 64 });
+    expect(w.emulator.messagesIn(w.channelId)).toEqual([]);
+  });
+
+  it('never puts a personal answer in place of a message others see: a button on a channel message is answered privately', async () => {
+    const w = await world(async (event) => (event.type === 'button' ? [{ text: 'Your settings: band A only', editMessageId: event.messageId }] : []));
     const rest = new REST({ api: w.emulator.apiUrl }).setToken(w.emulator.token);
     const posted = (await rest.post(Routes.channelMessages(w.channelId), {
-      body: { content: 'Which plan?', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'VIP', custom_id: 'plan:vip' }] }] },
+      body: { content: 'Pick a band', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'A only', custom_id: 'set:band:A' }] }] },
     })) as { id: string };
-    const press = w.emulator.pressButton({ guildId: w.guild.id, userId: w.userId, messageId: posted.id, customId: 'plan:vip' });
-    await until(() => press.callbacks.length > 0, 'the update');
-    expect(w.events.find((e) => e.type === 'button')).toMatchObject({ type: 'button', data: 'plan:vip', messageId: posted.id, actor: { platformUserId: w.userId } });
-    expect(press.callbacks).toEqual([7]);
-    expect(w.emulator.messagesIn(w.channelId).find((m) => m.id === posted.id)?.content).toBe('You chose VIP');
+    const press = w.emulator.pressButton({ guildId: w.guild.id, userId: w.userId, messageId: posted.id, customId: 'set:band:A' });
+    await until(() => press.original, 'the private answer');
+    expect(press.callbacks).toEqual([4]);
+    expect(press.original).toMatchObject({ content: 'Your settings: band A only', flags: 64 });
+    expect(w.emulator.messagesIn(w.channelId).map((m) => m.content)).toEqual(['Pick a band']);
   });
 
   it('answers "Working on it…" before Discord gives up on a slow command, then puts the answer in its place', async () => {

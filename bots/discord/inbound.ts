@@ -6,6 +6,7 @@ import { respondWithAck, type ReplyChannel } from '../../core/inbound/ack';
 import { isActionButton, type EventHandler, type InboundEvent, type Reply } from '../../core/inbound/types';
 import type { Logger } from '../../core/logger';
 import type { Recipient } from '../../core/types';
+import { argsOf } from './commands';
 import { clip, LIMITS } from './render';
 
 /** Discord waits 3 s for a first answer; "Working on it…" goes out well before. */
@@ -21,10 +22,13 @@ export function replyComponents(reply: Reply): APIActionRowComponent<APIButtonCo
   }));
 }
 
+/**
+ * The person's private chat with the bot, as the core's events name it: their DMs. An interaction in
+ * a server is answered only to them (ephemeral), so it is private too, and what the bot sends them
+ * later (alerts, notices) goes to their DMs, never to the channel they ran the command in.
+ */
 function chatOf(interaction: ChatInputCommandInteraction | ButtonInteraction): Recipient {
-  return interaction.guildId
-    ? { platform: 'discord', chatId: interaction.channelId, tenant: interaction.guildId }
-    : { platform: 'discord', chatId: interaction.user.id, direct: true };
+  return { platform: 'discord', chatId: interaction.user.id, direct: true };
 }
 
 /** The neutral event of an interaction we act on; null for the others (autocomplete, modals). */
@@ -32,32 +36,39 @@ export function toInboundEvent(interaction: Interaction): InboundEvent | null {
   if (!interaction.isChatInputCommand() && !interaction.isButton()) return null;
   const actor = { platform: 'discord', platformUserId: interaction.user.id, username: interaction.user.username, displayName: interaction.user.globalName ?? undefined };
   const chat = chatOf(interaction);
-  const isPrivate = !interaction.guildId;
-  if (interaction.isButton()) return { type: 'button', actor, chat, isPrivate, data: interaction.customId, messageId: interaction.message.id };
-  const args = interaction.options.data.map((o) => String(o.value ?? '')).join(' ').trim();
-  return { type: 'command', actor, chat, isPrivate, command: interaction.commandName, args, messageId: interaction.id };
+  if (interaction.isButton()) return { type: 'button', actor, chat, isPrivate: true, data: interaction.customId, messageId: interaction.message.id };
+  const args = argsOf(interaction.commandName, interaction.options.data);
+  return { type: 'command', actor, chat, isPrivate: true, command: interaction.commandName, args, messageId: interaction.id };
+}
+
+/** Whether only the person sees the message a button is on (an ephemeral answer, or their DMs): only then may an answer replace it. */
+function onPersonalMessage(interaction: ButtonInteraction): boolean {
+  return !interaction.guildId || interaction.message.flags.has(MessageFlags.Ephemeral);
 }
 
 /**
  * Where one interaction's replies go: the first answers the interaction (only the person sees it in a
- * server), later ones follow up; a reply that edits the pressed button's message updates it.
+ * server), later ones follow up. A reply that edits the pressed button's personal message updates it;
+ * one that edits the first answer (the acknowledgement) edits it in place; an edit of any other
+ * message, which an interaction cannot reach, comes as a new answer.
  */
 function replyChannel(interaction: ChatInputCommandInteraction | ButtonInteraction): ReplyChannel {
   const flags = interaction.guildId ? MessageFlags.Ephemeral : undefined;
+  let originalId: string | undefined;
   return {
     async send(reply) {
       const body = { content: clip(reply.text, LIMITS.content), components: replyComponents(reply), allowedMentions: { parse: [] } };
-      if (reply.editMessageId) {
-        if (interaction.isButton() && !interaction.replied && !interaction.deferred && reply.editMessageId === interaction.message.id) {
+      const answered = interaction.replied || interaction.deferred;
+      if (reply.editMessageId !== undefined) {
+        if (!answered && interaction.isButton() && reply.editMessageId === interaction.message.id && onPersonalMessage(interaction)) {
           await interaction.update(body);
-          return interaction.message.id;
+          return (originalId = interaction.message.id);
         }
-        const edited = await interaction.editReply(body);
-        return edited.id;
+        if (answered && reply.editMessageId === originalId) return (await interaction.editReply(body)).id;
       }
-      if (!interaction.replied && !interaction.deferred) {
+      if (!answered) {
         const sent = await interaction.reply({ ...body, ...(flags ? { flags } : {}), withResponse: true });
-        return sent.resource?.message?.id;
+        return (originalId = sent.resource?.message?.id);
       }
       const sent = await interaction.followUp({ ...body, ...(flags ? { flags } : {}) });
       return sent.id;

@@ -25,6 +25,7 @@ export const TELEGRAM_CAPABILITIES: PlatformCapabilities = {
   ephemeral: false,
   images: true,
   directMessages: true,
+  freeText: true,
   maxMessageLength: 4096,
   markup: 'html',
   access: ['chat', 'join_request', 'invite_link'],

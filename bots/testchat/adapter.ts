@@ -80,6 +80,7 @@ export function createTestchatAdapter(settings: TestchatAdapterSettings, ctx: Te
     ephemeral: false,
     images: false,
     directMessages: true,
+    freeText: true,
     maxMessageLength: TESTCHAT_MAX_MESSAGE_LENGTH,
     markup: 'plain',
     access: ['chat', 'role'],

@@ -4,6 +4,7 @@ import type { AccessGate, AccessResource } from '../access/ports';
 import type { AccessStore } from '../access/store';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import type { PlansConfig } from '../plans/schema';
 import type { InstallationStore } from '../tenancy/installations';
 import type { ChatPlatform } from '../delivery/chat-platform';
 import type { EventHandler } from '../inbound/types';
@@ -34,6 +35,12 @@ export interface PlatformCapabilities {
   images: boolean;
   /** A bot can write to a person privately. */
   directMessages: boolean;
+  /**
+   * The platform delivers what people write that is not a command (answered with a short help).
+   * False on Discord: reading messages needs the privileged message-content intent, which the bot
+   * does not ask for, so there everything people do goes through commands and buttons.
+   */
+  freeText: boolean;
   /** The longest message text the platform takes. */
   maxMessageLength: number;
   markup: MarkupDialect;
@@ -130,4 +137,6 @@ export interface AdapterContext {
   publicUrl: string | undefined;
   /** Every platform this service runs (a menu offers /link only when there is a second one). */
   platforms: readonly PlatformName[];
+  /** The plans, for menus that list them (Discord's /subscribe and /grant choices); absent: menus name no plan. */
+  plans?: PlansConfig | undefined;
 }

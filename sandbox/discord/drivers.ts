@@ -1,7 +1,9 @@
 // What people do to the emulated Discord, for tests and the console: create a guild, join, leave,
 // close DMs, and an admin's hand on roles (move, delete, give). Each change fires the dispatch hook.
-import type { APIGuildMember, APIRole, APITextChannel, ChannelFlags, ChannelType, GuildMemberFlags, RoleFlags } from 'discord-api-types/v10';
+import type { APIGuildMember, APIMessage, APIRole, APITextChannel, ChannelFlags, ChannelType, GuildMemberFlags, RoleFlags } from 'discord-api-types/v10';
+import { dmChannelWith } from './routes/application';
 import { changeMemberRole, removeMember } from './routes/guilds';
+import { createMessage } from './routes/messages';
 import { makeUser, type DiscordState, type GuildRecord } from './state';
 
 /** A new guild: text channels and roles listed bottom to top; the bot's managed role is put on top. */
@@ -129,6 +131,20 @@ export function memberJoins(state: DiscordState, guildId: string, person: { user
 
 export function memberLeaves(state: DiscordState, guildId: string, userId: string): void {
   removeMember(state, guildRecord(state, guildId), userId);
+}
+
+/**
+ * A person writes `text`: in a guild channel they are in, or, without a channel, in their DMs with
+ * the bot. MESSAGE_CREATE goes only to sessions with the message intents (GuildMessages,
+ * DirectMessages); a bot without them never hears it.
+ */
+export function userWrites(state: DiscordState, input: { userId: string; channelId?: string | undefined; text: string }): APIMessage {
+  const user = state.users.get(input.userId);
+  if (!user) throw new Error(`Discord emulator: no user ${input.userId}`);
+  const channelId = input.channelId ?? dmChannelWith(state, input.userId).id;
+  const found = state.findChannel(channelId);
+  if (found?.guild && !found.guild.members.has(input.userId)) throw new Error(`Discord emulator: ${input.userId} is not in guild ${found.guild.id}`);
+  return createMessage(state, channelId, user.user, { content: input.text });
 }
 
 /** The person stops accepting DMs from the bot (sends then get 50007). */

@@ -135,6 +135,10 @@ export class DiscordEmulator {
   memberLeaves(guildId: string, userId: string): void {
     drivers.memberLeaves(this.state, guildId, userId);
   }
+  /** A person writes in a channel, or in their DMs with the bot: MESSAGE_CREATE for bots with the message intents. */
+  userWrites(input: Parameters<typeof drivers.userWrites>[1]): APIMessage {
+    return drivers.userWrites(this.state, input);
+  }
   closeDms(userId: string, closed = true): void {
     drivers.closeDms(this.state, userId, closed);
   }

@@ -2,11 +2,15 @@
 // channel object and `entitlements: []` discord.js needs), and the record of how the bot answered.
 import { randomBytes } from 'node:crypto';
 import {
+  ApplicationCommandOptionType,
   ApplicationCommandType,
   ComponentType,
   InteractionContextType,
   InteractionType,
   type APIApplicationCommandInteractionDataOption,
+  type APIInteractionDataResolved,
+  type APIInteractionDataResolvedGuildMember,
+  type APIUser,
   type APIChatInputApplicationCommandGuildInteraction,
   type APIMessage,
   type APIMessageComponentGuildInteraction,
@@ -19,6 +23,7 @@ import type { DiscordState } from './state';
 export const INTERACTION_ACK_MS = 3_000;
 /** How long an interaction token takes follow-ups and edits. */
 export const INTERACTION_TOKEN_MS = 15 * 60_000;
+const EPHEMERAL = 64;
 
 /** One interaction and what the bot did with it. */
 export interface InteractionRecord {
@@ -37,6 +42,8 @@ export interface InteractionRecord {
   /** The reply (`@original`), once sent or edited in after a defer. */
   original?: APIMessage;
   followUps: APIMessage[];
+  /** Every message this interaction's answers made or changed, as it stood each time (sends and edits), in order. */
+  history: APIMessage[];
 }
 
 /** The interactions made by the drivers, by id and by token. */
@@ -46,6 +53,20 @@ export class InteractionBook {
   byToken(token: string): InteractionRecord | undefined {
     for (const record of this.byId.values()) if (record.token === token) return record;
     return undefined;
+  }
+
+  /** An answer only its person sees (ephemeral: kept here, in no channel), with the interaction that made it. */
+  ephemeral(messageId: string): { record: InteractionRecord; message: APIMessage } | undefined {
+    for (const record of this.byId.values()) {
+      const message = [record.original, ...record.followUps].find((m) => m?.id === messageId && ((m.flags ?? 0) & EPHEMERAL) !== 0);
+      if (message) return { record, message };
+    }
+    return undefined;
+  }
+
+  /** The interactions of one person, oldest first. */
+  of(userId: string): InteractionRecord[] {
+    return [...this.byId.values()].filter((r) => r.userId === userId);
   }
 
   clear(): void {
@@ -58,7 +79,7 @@ function base(state: DiscordState, book: InteractionBook, guildId: string, userI
   const member = guild.members.get(userId);
   const channel = guild.channels.get(channelId);
   if (!member || !channel) throw new Error(`Discord emulator: ${userId} is not in guild ${guildId}, or no channel ${channelId}`);
-  const record: InteractionRecord = { id: state.ids.next(), token: `aW50ZXJhY3Rpb24${randomBytes(48).toString('base64url')}`, createdAt: state.clock.now(), channelId, guildId, userId, callbacks: [], followUps: [] };
+  const record: InteractionRecord = { id: state.ids.next(), token: `aW50ZXJhY3Rpb24${randomBytes(48).toString('base64url')}`, createdAt: state.clock.now(), channelId, guildId, userId, callbacks: [], followUps: [], history: [] };
   book.byId.set(record.id, record);
   const locale = 'en-US' as Locale;
   return {
@@ -84,6 +105,26 @@ function base(state: DiscordState, book: InteractionBook, guildId: string, userI
   };
 }
 
+/** The users (and their memberships) that user options name, as Discord sends them in `data.resolved`. */
+function resolvedUsers(state: DiscordState, guildId: string, options: readonly APIApplicationCommandInteractionDataOption[]): { resolved?: APIInteractionDataResolved } {
+  const ids = options.flatMap((o) => (o.type === ApplicationCommandOptionType.User ? [o.value] : []));
+  if (ids.length === 0) return {};
+  const guild = guildRecord(state, guildId);
+  const users: Record<string, APIUser> = {};
+  const members: Record<string, APIInteractionDataResolvedGuildMember> = {};
+  for (const id of ids) {
+    const user = state.users.get(id)?.user;
+    if (!user) throw new Error(`Discord emulator: no user ${id}`);
+    users[id] = user;
+    const member = guild.members.get(id);
+    if (member) {
+      const { user: _user, deaf: _deaf, mute: _mute, ...rest } = member;
+      members[id] = { ...rest, roles: [...member.roles], permissions: guild.roles.get(guild.id)?.permissions ?? '0' };
+    }
+  }
+  return { resolved: { users, members } };
+}
+
 /** A member runs `/name` with options in a guild channel; dispatches INTERACTION_CREATE. */
 export function runCommand(
   state: DiscordState,
@@ -96,22 +137,31 @@ export function runCommand(
   const interaction: APIChatInputApplicationCommandGuildInteraction = {
     ...payload,
     type: InteractionType.ApplicationCommand,
-    data: { id: command.id, name: command.name, type: ApplicationCommandType.ChatInput, ...(input.options ? { options: input.options } : {}) },
+    data: {
+      id: command.id, name: command.name, type: ApplicationCommandType.ChatInput,
+      ...(input.options ? { options: input.options } : {}),
+      ...resolvedUsers(state, input.guildId, input.options ?? []),
+    },
   };
   state.dispatch('INTERACTION_CREATE', interaction);
   return record;
 }
 
-/** A member presses the button `customId` on a message the bot sent; dispatches INTERACTION_CREATE. */
+/**
+ * A member presses the button `customId` on a message the bot sent: in a channel, or an answer only
+ * they see (ephemeral, pressed in the channel it was given in); dispatches INTERACTION_CREATE.
+ */
 export function pressButton(state: DiscordState, book: InteractionBook, input: { guildId: string; userId: string; messageId: string; customId: string }): InteractionRecord {
-  const message = [...state.messages.values()].flat().find((m) => m.id === input.messageId);
+  const ephemeral = book.ephemeral(input.messageId);
+  if (ephemeral && ephemeral.record.userId !== input.userId) throw new Error(`Discord emulator: message ${input.messageId} is only ${ephemeral.record.userId}'s to see`);
+  const message = ephemeral?.message ?? [...state.messages.values()].flat().find((m) => m.id === input.messageId);
   if (!message) throw new Error(`Discord emulator: no message ${input.messageId}`);
   const { record, payload } = base(state, book, input.guildId, input.userId, message.channel_id);
   record.messageId = message.id;
   const interaction: APIMessageComponentGuildInteraction = {
     ...payload,
     type: InteractionType.MessageComponent,
-    message,
+    message: structuredClone(message),
     data: { custom_id: input.customId, component_type: ComponentType.Button },
   };
   state.dispatch('INTERACTION_CREATE', interaction);

@@ -134,7 +134,7 @@ function replyButtons(reply: Reply): GuildchatMessage['buttons'] {
 export function createGuildchatAdapter(settings: { emulator: GuildchatEmulator; operatorIds?: string[]; ackWithinMs?: number }, ctx: AdapterContext): PlatformAdapter {
   const { emulator } = settings;
   const capabilities: PlatformAdapter['capabilities'] = {
-    buttons: true, edits: true, threads: true, ephemeral: true, images: false, directMessages: true,
+    buttons: true, edits: true, threads: true, ephemeral: true, images: false, directMessages: true, freeText: true,
     maxMessageLength: 2_000, markup: 'plain', access: ['role'], ackWithinMs: settings.ackWithinMs ?? 3_000,
   };
   return {

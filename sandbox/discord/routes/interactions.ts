@@ -30,8 +30,16 @@ function live(ctx: RouteContext, book: InteractionBook): InteractionRecord {
   return record;
 }
 
-function buttonMessage(state: DiscordState, record: InteractionRecord): APIMessage | undefined {
-  return record.messageId ? state.messages.get(record.channelId)?.find((m) => m.id === record.messageId) : undefined;
+/** The message a button was pressed on: in its channel, or an ephemeral answer. */
+function buttonMessage(state: DiscordState, book: InteractionBook, record: InteractionRecord): APIMessage | undefined {
+  if (!record.messageId) return undefined;
+  return state.messages.get(record.channelId)?.find((m) => m.id === record.messageId) ?? book.ephemeral(record.messageId)?.message;
+}
+
+/** Notes a message as it stands now in the interaction's history. */
+function noted(record: InteractionRecord, message: APIMessage): APIMessage {
+  record.history.push(structuredClone(message));
+  return message;
 }
 
 export function interactionRoutes(book: InteractionBook): DiscordRoute[] {
@@ -50,12 +58,12 @@ export function interactionRoutes(book: InteractionBook): DiscordRoute[] {
         if (typeof type !== 'number' || !CALLBACK_TYPES.has(type)) throw discordErrors.invalidForm('type: unsupported interaction callback type');
         const data = bodyObject(body.data);
         let message: APIMessage | undefined;
-        if (type === 4) message = record.original = reply(ctx.state, record, data);
+        if (type === 4) message = noted(record, (record.original = reply(ctx.state, record, data)));
         if (type === 5) record.deferredFlags = typeof data.flags === 'number' ? data.flags & EPHEMERAL : 0;
         if (type === 7) {
-          const target = buttonMessage(ctx.state, record);
+          const target = buttonMessage(ctx.state, book, record);
           if (!target) throw unknownInteraction();
-          message = editMessage(ctx.state, target, data);
+          message = noted(record, editMessage(ctx.state, target, data));
         }
         record.callbacks.push(type);
         if (ctx.query.get('with_response') !== 'true') return undefined;
@@ -71,7 +79,7 @@ export function interactionRoutes(book: InteractionBook): DiscordRoute[] {
       noAuth: true,
       handler: (ctx) => {
         const record = live(ctx, book);
-        const message = record.original ?? buttonMessage(ctx.state, record);
+        const message = record.original ?? buttonMessage(ctx.state, book, record);
         if (!message) throw discordErrors.unknownMessage();
         return message;
       },
@@ -83,10 +91,10 @@ export function interactionRoutes(book: InteractionBook): DiscordRoute[] {
       handler: (ctx) => {
         const record = live(ctx, book);
         const body = bodyObject(ctx.body);
-        const existing = record.original ?? (record.callbacks.includes(5) ? undefined : buttonMessage(ctx.state, record));
-        if (existing) return editMessage(ctx.state, existing, body);
+        const existing = record.original ?? (record.callbacks.includes(5) ? undefined : buttonMessage(ctx.state, book, record));
+        if (existing) return noted(record, editMessage(ctx.state, existing, body));
         record.original = reply(ctx.state, record, { ...body, flags: record.deferredFlags ?? 0 });
-        return record.original;
+        return noted(record, record.original);
       },
     },
     {
@@ -97,7 +105,7 @@ export function interactionRoutes(book: InteractionBook): DiscordRoute[] {
         const record = live(ctx, book);
         const message = reply(ctx.state, record, bodyObject(ctx.body));
         record.followUps.push(message);
-        return message;
+        return noted(record, message);
       },
     },
   ];

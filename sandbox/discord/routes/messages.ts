@@ -81,7 +81,8 @@ export function editMessage(state: DiscordState, message: APIMessage, body: Reco
   if (update.embeds) message.embeds = update.embeds;
   if (update.components) message.components = update.components as APIMessage['components'];
   message.edited_timestamp = state.nowIso();
-  state.dispatch('MESSAGE_UPDATE', message);
+  // An ephemeral answer lives in no channel: nothing is dispatched about it.
+  if (((message.flags ?? 0) & 64) === 0) state.dispatch('MESSAGE_UPDATE', message);
   return message;
 }
 
