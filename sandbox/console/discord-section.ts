@@ -1,6 +1,7 @@
 // The console's Discord section: act as a member of the emulator's server (join, run slash commands, press buttons, close DMs) and see your roles and the gated channels.
-import type { APIApplicationCommand, APIApplicationCommandInteractionDataOption, APIMessage } from 'discord-api-types/v10';
+import type { APIApplicationCommand, APIMessage } from 'discord-api-types/v10';
 import type { DiscordEmulator, GuildRecord, SandboxGuild } from '../discord';
+import { commandOptions, splitCommand } from './discord-command';
 import { escapeHtml } from './html';
 import { ConsoleInputError, type ConsoleOutcome, type ConsoleSection } from './section';
 import { renderAccess, renderAnswers, renderCommands, renderDms, renderWho, type DiscordMemberView, type GatedChannelView } from './discord-view';
@@ -24,7 +25,6 @@ export const DEFAULT_DISCORD_USER: DiscordMemberView = { id: '900000000000000101
 
 const SNOWFLAKE = /^\d{17,20}$/;
 const USERNAME = /^[a-z0-9_.]{2,32}$/;
-const ARGS_TYPE_STRING = 3;
 
 function snowflake(raw: string | null, field: string): string {
   const text = (raw ?? '').trim();
@@ -36,6 +36,8 @@ export class DiscordSection implements ConsoleSection {
   readonly id = 'discord';
   readonly title = 'Discord';
   private readonly defaultUser: DiscordMemberView;
+  /** What each interaction made here was ("/subscribe vip", "the button set:band:A"), by interaction id. */
+  private readonly asked = new Map<string, string>();
 
   constructor(private readonly options: DiscordSectionOptions) {
     if (options.servers.length === 0) throw new Error('DiscordSection: no server to act in');
@@ -70,7 +72,8 @@ export class DiscordSection implements ConsoleSection {
       open: c.roleIds.some((id) => roleIds.includes(id)),
       recent: emulator.messagesIn(c.channelId).slice(-(this.options.channelMessages ?? 5)),
     }));
-    const records = [...emulator.interactions.byId.values()].filter((r) => r.userId === userId && r.guildId === guild.id).slice(-(this.options.answers ?? 8));
+    const records = [...emulator.interactions.byId.values()].filter((r) => r.userId === userId && r.guildId === guild.id).slice(-(this.options.answers ?? 8))
+      .map((record) => ({ record, asked: this.asked.get(record.id) }));
     const dmChannel = emulator.state.dmChannels.get(userId);
     const dms: APIMessage[] = dmChannel ? emulator.messagesIn(dmChannel.id) : [];
     return [
@@ -110,7 +113,8 @@ export class DiscordSection implements ConsoleSection {
         const customId = form.get('custom_id') ?? '';
         if (!customId) throw new ConsoleInputError('custom_id (the button\'s id) is missing.');
         this.requireMember(server, userId);
-        emulator.pressButton({ guildId, userId, messageId, customId });
+        const press = emulator.pressButton({ guildId, userId, messageId, customId });
+        this.asked.set(press.id, `You pressed the button <code>${escapeHtml(customId)}</code>`);
         return {};
       }
       case 'close-dms':
@@ -124,22 +128,18 @@ export class DiscordSection implements ConsoleSection {
     }
   }
 
-  /** Runs "/name args" as the member, in #general (or the server's first channel). */
+  /** Runs "/name args" as the member, in #general (or the server's first channel), with the options Discord's client would send. */
   private run(server: SandboxGuild, userId: string, raw: string): void {
-    const text = raw.trim();
-    if (!text) throw new ConsoleInputError('Type a slash command to run, e.g. /plans (text is empty).');
-    const match = /^\/([\w-]{1,32})(?:\s+([\s\S]*))?$/.exec(text);
-    if (!match) throw new ConsoleInputError(`Discord bots here answer slash commands: type one starting with /, e.g. /plans (got ${JSON.stringify(text.slice(0, 40))}).`);
-    const name = match[1]!.toLowerCase();
-    const args = (match[2] ?? '').trim();
-    const command = this.commands(server.guild.id).find((c) => c.name === name);
-    if (!command) throw new ConsoleInputError(`The bot has no /${name} command${this.commands(server.guild.id).length ? '' : ' (it registers its commands once it connects)'}.`, 404);
-    const option = command.options?.find((o) => o.type === ARGS_TYPE_STRING);
-    if (args && !option) throw new ConsoleInputError(`/${name} takes nothing after it (got ${JSON.stringify(args.slice(0, 40))}).`);
-    const options: APIApplicationCommandInteractionDataOption[] | undefined = args && option ? [{ type: ARGS_TYPE_STRING, name: option.name, value: args }] : undefined;
+    const { name, args } = splitCommand(raw);
+    const known = this.commands(server.guild.id);
+    const command = known.find((c) => c.name === name);
+    if (!command) throw new ConsoleInputError(`The bot has no /${name} command${known.length ? '' : ' (it registers its commands once it connects)'}.`, 404);
+    const options = commandOptions(command, args);
     this.requireMember(server, userId);
     const guild = this.guild(server);
-    this.options.emulator.runCommand({ guildId: guild.id, userId, channelId: this.channelId(guild), name, ...(options ? { options } : {}) });
+    const record = this.options.emulator.runCommand({ guildId: guild.id, userId, channelId: this.channelId(guild), name, ...(options.length ? { options } : {}) });
+    const shown = options.map((o) => `${o.name}:${'value' in o ? String(o.value) : ''}`).join(' ');
+    this.asked.set(record.id, `You ran <code>/${escapeHtml(name)}${shown ? ` ${escapeHtml(shown)}` : ''}</code>`);
   }
 
   private becomeMember(form: URLSearchParams, server: SandboxGuild): ConsoleOutcome {

@@ -1,6 +1,7 @@
 // The Discord section's HTML: who you are in which server, the slash commands, your answers, your roles and the gated channels, your DMs.
 import type { APIApplicationCommand, APIMessage } from 'discord-api-types/v10';
 import type { InteractionRecord } from '../discord';
+import { usageOf } from './discord-command';
 import { discordMessageHtml, shortTime, type ButtonUse } from './discord-message';
 import { buttonForm, escapeHtml } from './html';
 
@@ -50,8 +51,10 @@ export function renderWho(actionUrl: ActionUrl, you: DiscordMemberView, server: 
 </form>${others}`;
 }
 
-export function renderCommands(actionUrl: ActionUrl, commands: APIApplicationCommand[], channelName: string): string {
-  if (commands.length === 0) return '<h3>Slash commands</h3><p class="meta">The bot has not registered its slash commands yet (it does once it connects to the gateway).</p>';
+export function renderCommands(actionUrl: ActionUrl, all: APIApplicationCommand[], channelName: string): string {
+  if (all.length === 0) return '<h3>Slash commands</h3><p class="meta">The bot has not registered its slash commands yet (it does once it connects to the gateway).</p>';
+  // As a member's Discord shows them: without the commands only administrators see ("0" permissions); they can still be typed.
+  const commands = all.filter((c) => c.default_member_permissions !== '0');
   const quick = [...commands.map((c) => `/${c.name}`), ...(commands.some((c) => c.name === 'subscribe') ? ['/subscribe vip'] : [])]
     .map((text) => buttonForm(actionUrl('run'), text, { text }))
     .join('');
@@ -61,27 +64,21 @@ export function renderCommands(actionUrl: ActionUrl, commands: APIApplicationCom
 <button type="submit">Run in #${escapeHtml(channelName)}</button>
 </form>
 <p>${quick}</p>
-<p class="meta">${commands.map((c) => `/${escapeHtml(c.name)}: ${escapeHtml(c.description)}`).join(' · ')}</p>`;
-}
-
-function asked(record: InteractionRecord): string {
-  if (record.command) {
-    const args = record.command.options.map((o) => ('value' in o ? String(o.value) : '')).join(' ');
-    return `You ran <code>/${escapeHtml(record.command.name)}${args ? ` ${escapeHtml(args)}` : ''}</code>`;
-  }
-  return `You pressed a button (<code>${escapeHtml(record.customId ?? '')}</code>)`;
+<p class="meta">Options in order, or as name:value (<code>/settings change:band to:A</code>). ${commands.map((c) => `${escapeHtml(usageOf(c))}: ${escapeHtml(c.description)}`).join(' · ')}</p>`;
 }
 
 /** Your commands and presses, newest last, each with the bot's answers (ephemeral: only you see them). */
-export function renderAnswers(records: InteractionRecord[], use: ButtonUse, botId: string): string {
+export function renderAnswers(records: { record: InteractionRecord; asked: string | undefined }[], use: ButtonUse, botId: string): string {
   if (records.length === 0) return '<h3>Your answers</h3><p class="meta">Nothing yet: run /plans or /subscribe vip.</p>';
-  const items = records.map((r) => {
+  const items = records.map(({ record: r, asked }) => {
     const answers = [r.original, ...r.followUps].filter((m): m is APIMessage => m !== undefined);
     const updated = r.callbacks.includes(7) || r.callbacks.includes(6);
     const body = answers.length
       ? `<ol class="chat">${answers.map((m) => discordMessageHtml(m, use, botId)).join('\n')}</ol>`
       : `<p class="meta">${updated ? 'The bot updated the answer the button was on.' : 'Waiting for the bot…'}</p>`;
-    return `<li><span class="meta">${asked(r)} · ${escapeHtml(shortTime(r.createdAt))}</span>${body}</li>`;
+    // `asked` is HTML the section escaped; an interaction made elsewhere (a test, a driver) is named by its kind.
+    const what = asked ?? (r.messageId ? 'You pressed a button' : 'You ran a command');
+    return `<li><span class="meta">${what} · ${escapeHtml(shortTime(r.createdAt))}</span>${body}</li>`;
   });
   return `<h3>Your answers</h3><ul>${items.join('\n')}</ul>`;
 }
