@@ -20,6 +20,7 @@ import { startStripeEmulator, type StripeEmulator } from './stripe';
 import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } from './telegram';
 
 export { createPlanChannels, stripePlanPrices } from './register';
+export type { SandboxDiscord } from './discord-start';
 
 export interface SandboxOptions {
   config: Config;
