@@ -25,6 +25,8 @@ export const DEFAULT_DISCORD_USER: DiscordMemberView = { id: '900000000000000101
 
 const SNOWFLAKE = /^\d{17,20}$/;
 const USERNAME = /^[a-z0-9_.]{2,32}$/;
+/** The others in the server offered to become with one press (the newest). */
+const MEMBERS_SHOWN = 20;
 
 function snowflake(raw: string | null, field: string): string {
   const text = (raw ?? '').trim();
@@ -49,18 +51,20 @@ export class DiscordSection implements ConsoleSection {
   render(query: URLSearchParams, actionUrl: (action: string) => string): string {
     let userId: string;
     let server: SandboxGuild;
+    let guild: GuildRecord;
     try {
       userId = this.userOf(query);
       server = this.serverOf(query);
+      guild = this.guild(server);
     } catch (err) {
       return `<p class="error" role="alert">${escapeHtml((err as Error).message)} <a href="/">Start again</a></p>`;
     }
     const { emulator } = this.options;
-    const guild = this.guild(server);
     const botId = emulator.state.bot.id;
     const you = { id: userId, username: emulator.state.users.get(userId)?.user.username ?? 'unknown' };
     const others = [...guild.members.values()].map((m) => m.user)
       .filter((u) => u.id !== userId && u.id !== botId && u.id !== guild.ownerId)
+      .slice(-MEMBERS_SHOWN)
       .map((u) => ({ id: u.id, username: u.username }));
     const member = guild.members.get(userId);
     const roleIds = member?.roles ?? [];
