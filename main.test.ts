@@ -105,8 +105,8 @@ describe('signalcast start', () => {
         body,
       });
       expect(res.status).toBe(202);
-      // Three seeded subscribers, and the sandbox's VIP channel (the plan's private channel on the Telegram emulator).
-      expect(await res.json()).toMatchObject({ duplicate: false, planned: 4, skipped: 0 });
+      // Three seeded subscribers, and the sandbox's VIP channels (the plan's private channel on the Telegram emulator, #vip-signals on the Discord one).
+      expect(await res.json()).toMatchObject({ duplicate: false, planned: 5, skipped: 0 });
       await until(() => testchat.emulator.stats().requests === 3, 'three sends to arrive', { timeoutMs: 15_000, everyMs: 20 });
 
       run.child.kill('SIGTERM');
@@ -120,7 +120,7 @@ describe('signalcast start', () => {
       const db = openDatabase(databaseUrl);
       expect(db.$client.prepare(`select dest.platform, d.state, count(*) as n from deliveries d join destinations dest on dest.ref = d.destination_ref
         group by dest.platform, d.state order by dest.platform`).all())
-        .toEqual([{ platform: 'telegram', state: 'sent', n: 1 }, { platform: 'testchat', state: 'sent', n: 3 }]);
+        .toEqual([{ platform: 'discord', state: 'sent', n: 1 }, { platform: 'telegram', state: 'sent', n: 1 }, { platform: 'testchat', state: 'sent', n: 3 }]);
       db.$client.close();
       expect(run.stderr.join('')).toBe('');
     } finally {
@@ -128,17 +128,23 @@ describe('signalcast start', () => {
     }
   });
 
-  it('in sandbox mode starts the Telegram and Stripe emulators on loopback, logs their URLs, answers /healthz and stops on SIGTERM', async () => {
+  it('in sandbox mode starts the Telegram, Discord and Stripe emulators on loopback, logs their URLs, the console has a Discord section, answers /healthz and stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sc-main-db-'));
     const run = start({ DATABASE_URL: `file:${join(dir, 'signalcast.db')}` });
     const sandbox = await run.waitFor((l) => String(l.msg).startsWith('sandbox mode'));
     expect(sandbox.telegram).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(sandbox.discord).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/);
     expect(sandbox.stripe).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sandbox.console).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(String(sandbox.msg)).toContain('(the Telegram, Discord and Stripe emulators run on loopback)');
     expect(String(sandbox.msg)).toContain(`act as a subscriber at ${String(sandbox.console)}`);
-    expect((await fetch(String(sandbox.console))).status).toBe(200);
+    expect(String(sandbox.msg)).toContain('set TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN to go live');
+    expect(run.lines.some((l) => l.msg === `sandbox: Discord emulator at ${String(sandbox.discord)} (bot Signalcast; server "Signal Room" 900000000000000001 (#vip-signals for VIP))`)).toBe(true);
+    const consolePage = await fetch(String(sandbox.console));
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toContain('<section id="discord"><h2>Discord</h2>');
     const listening = run.lines.find((l) => String(l.msg).startsWith('Signalcast listening on'));
-    expect(listening).toMatchObject({ platforms: ['telegram'], billing: 'stripe' });
+    expect(listening).toMatchObject({ platforms: ['telegram', 'discord'], billing: 'stripe' });
     expect(run.lines.some((l) => l.msg === `sandbox: the Stripe emulator sends its webhooks to ${String(listening?.url)}/webhooks/stripe`)).toBe(true);
     expect(run.lines.some((l) => String(l.msg).startsWith('Telegram bot @signalcast_bot started (polling)'))).toBe(true);
 
@@ -150,6 +156,7 @@ describe('signalcast start', () => {
     expect(run.stderr.join('')).toBe('');
     // The emulators stopped with the service.
     await expect(fetch(`${String(sandbox.telegram)}/`)).rejects.toThrow();
+    await expect(fetch(`${String(sandbox.discord)}/v10/gateway/bot`)).rejects.toThrow();
     await expect(fetch(String(sandbox.console))).rejects.toThrow();
   });
 

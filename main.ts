@@ -53,10 +53,10 @@ export function warnAboutSettings(config: Config, logger: Logger): void {
  */
 export async function startService(config: Config): Promise<void> {
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: secretValues(config) });
-  // In sandbox mode the built-in VIP plan gates the Telegram emulator's demo channel.
+  // In sandbox mode the built-in VIP plan gates the emulators' demo channel and demo server role.
   const plans = sandboxPlans(config, loadPlans(config.plansFile, { ...planLoadOptions(), logger }));
   const needs = sandboxNeeds(config);
-  const sandbox: Sandbox | null = needs.telegram || needs.stripe
+  const sandbox: Sandbox | null = needs.telegram || needs.discord || needs.stripe
     ? await (await import('./sandbox')).startSandbox({ config, plans, logger, useDataFolder: true })
     : null;
   let service: Service | undefined;
@@ -74,8 +74,10 @@ export async function startService(config: Config): Promise<void> {
       logger.info({ url, platforms, plans: plans.plans.map((p) => p.id), billing: service.billing ? 'stripe' : 'off' }, `Signalcast listening on ${url}`);
       if (config.sandbox) {
         const consoleUrl = sandbox?.consoleUrl ?? null;
-        logger.info({ telegram: sandbox?.telegram?.apiRoot ?? null, stripe: sandbox?.stripe?.url ?? null, testchat: config.testchat.url ?? null, console: consoleUrl },
-          `sandbox mode: no platform token is set, so no real chat app is contacted (the Telegram and Stripe emulators run on loopback)${consoleUrl ? `; act as a subscriber at ${consoleUrl}` : ''}; set TELEGRAM_BOT_TOKEN to go live`);
+        const emulators = [sandbox?.telegram ? 'Telegram' : null, sandbox?.discord ? 'Discord' : null, sandbox?.stripe ? 'Stripe' : null].filter((e) => e !== null);
+        const running = emulators.length > 1 ? `${emulators.slice(0, -1).join(', ')} and ${emulators.at(-1)} emulators run` : `${emulators[0] ?? 'no'} emulator runs`;
+        logger.info({ telegram: sandbox?.telegram?.apiRoot ?? null, discord: sandbox?.discord?.emulator.apiUrl ?? null, stripe: sandbox?.stripe?.url ?? null, testchat: config.testchat.url ?? null, console: consoleUrl },
+          `sandbox mode: no platform token is set, so no real chat app is contacted (the ${running} on loopback)${consoleUrl ? `; act as a subscriber at ${consoleUrl}` : ''}; set TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN to go live`);
       }
       warnAboutSettings(config, logger);
       if (platforms.length === 0) logger.warn('no chat platform is configured: deliveries are planned and wait until one is (TESTCHAT_URL)');

@@ -1,6 +1,6 @@
 // `npm start` in sandbox mode and the `signalcast` command in the same folder, as two processes, as a newcomer runs them.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,6 +57,8 @@ describe('npm start and the signalcast command in sandbox mode', () => {
     const ready = await service.ready;
     const file = join(cwd, 'data', 'sandbox.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    // The Discord emulator is there for the command too.
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { discord: { apiUrl: string } }).discord.apiUrl).toBe(ready.discord);
 
     const billing = await signalcast(cwd, 'billing', 'reconcile', '--dry-run');
     expect(billing).toEqual({
@@ -81,6 +83,6 @@ describe('npm start and the signalcast command in sandbox mode', () => {
     expect(existsSync(file)).toBe(false);
     const stopped = await signalcast(cwd, 'access', 'reconcile');
     expect(stopped.code).toBe(78);
-    expect(stopped.stderr).toContain('access reconcile: no sandbox is running (there is no data/sandbox.json): start the service first (npm start) or set TELEGRAM_BOT_TOKEN');
-  });
+    expect(stopped.stderr).toContain('access reconcile: no sandbox is running (there is no data/sandbox.json): start the service first (npm start) or set TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN');
+  }, 90_000);
 });

@@ -12,6 +12,7 @@ import { DEFAULT_PLANS } from '../core/plans';
 import { openDatabase } from '../db/client';
 import { seedSubscribers } from '../db/testing/seed';
 import { startSandbox, type Sandbox } from '../sandbox';
+import { DEMO_GUILD } from '../sandbox/discord';
 import { idleCron } from '../schedules/testing/idle-cron';
 import { recordingLogger } from '../core/testing/logger';
 import { until } from '../core/testing/until';
@@ -54,6 +55,7 @@ describe('the CLI beside a running sandbox', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const written = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string>>;
     expect(written.telegram).toEqual({ token: sandbox.telegram?.token, apiRoot: sandbox.telegram?.apiRoot });
+    expect(written.discord).toEqual({ token: sandbox.discord?.emulator.token, apiUrl: sandbox.discord?.emulator.apiUrl });
     expect(written.stripe).toEqual({ secretKey: sandbox.stripe?.secretKey, apiBase: sandbox.stripe?.url, webhookSecret: sandbox.stripe?.webhookSecret });
 
     // Drift: a VIP subscriber the mirror knows but Stripe does not, and who is not in the VIP channel;
@@ -108,10 +110,29 @@ describe('the CLI beside a running sandbox', () => {
     const { config } = sandboxSettings();
     const access = await cli(config, 'access', 'reconcile');
     expect(access.code).toBe(78);
-    expect(access.stderr).toMatch(/access reconcile: no sandbox is running \(there is no .*sandbox\.json\): start the service first \(npm start\) or set TELEGRAM_BOT_TOKEN/);
+    expect(access.stderr).toMatch(/access reconcile: no sandbox is running \(there is no .*sandbox\.json\): start the service first \(npm start\) or set TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN/);
     const billing = await cli(config, 'billing', 'reconcile', '--dry-run');
     expect(billing.code).toBe(78);
     expect(billing.stderr).toMatch(/billing reconcile: no sandbox is running .*: start the service first \(npm start\) or set STRIPE_SECRET_KEY/);
+  });
+
+  it('access reconcile gives a Discord VIP subscriber the demo server\'s VIP role on the running sandbox\'s Discord emulator', async () => {
+    const { config } = sandboxSettings();
+    const sandbox = await startSandbox({ config, plans: DEFAULT_PLANS, logger: silentLogger, useDataFolder: true });
+    running.push(sandbox);
+    const discord = sandbox.discord!.emulator;
+    const member = discord.memberJoins(DEMO_GUILD.id, { username: 'ada' });
+    const db = openDatabase(config.databaseUrl);
+    const seeded = seedSubscribers(db, { count: 1, planId: 'vip', platform: 'testchat' });
+    db.$client.prepare("update identities set platform = 'discord', platform_user_id = ? where platform_user_id = ?").run(member, seeded.chatIds[0]);
+    db.$client.close();
+
+    const planned = await cli(config, 'access', 'reconcile', '--dry-run');
+    expect(planned.stdout).toMatch(new RegExp(`would grant .*${seeded.accountIds[0]}\\s+discord:${member}\\s+discord:role:${DEMO_GUILD.id}:${DEMO_GUILD.vipRole}`));
+    expect(discord.memberRoles(DEMO_GUILD.id, member)).toEqual([]);
+    const repaired = await cli(config, 'access', 'reconcile');
+    expect(repaired.code).toBe(0);
+    expect(discord.memberRoles(DEMO_GUILD.id, member)).toEqual([DEMO_GUILD.vipRole]);
   });
 
   it('ignores a sandbox.json left by a sandbox that no longer runs', async () => {
@@ -130,6 +151,7 @@ describe('the CLI beside a running sandbox', () => {
 
 const WIDE = { limit: 10_000, windowMs: 1000 };
 const ADA = 100001;
+const ADA_ON_DISCORD = '900000000000000111';
 const VIP_CHANNEL = -1001000000001;
 
 describe('a restarted sandbox', () => {
@@ -160,13 +182,21 @@ describe('a restarted sandbox', () => {
     }
     await first.stop();
     running.splice(0);
+    // Ada is on Discord too, with the VIP role tracked in the demo server.
+    const before = openDatabase(config.databaseUrl);
+    const accountId = before.$client.prepare('select account_id from identities where platform_user_id = ?').pluck().get(String(ADA)) as string;
+    before.$client.prepare("insert into identities (id, account_id, platform, platform_user_id, username, created_at) values ('idn_discord_ada', ?, 'discord', ?, 'ada', 0)").run(accountId, ADA_ON_DISCORD);
+    before.$client.prepare("insert into access_memberships (id, platform, resource_key, platform_user_id, state, updated_at) values ('am_discord_ada', 'discord', ?, ?, 'member', 0)").run(`discord:role:${DEMO_GUILD.id}:${DEMO_GUILD.vipRole}`, ADA_ON_DISCORD);
+    before.$client.close();
 
     // Second run: new, empty emulators; the database is reset to match, and the log says so.
     const second = await startSandbox({ config, plans: DEFAULT_PLANS, logger, useDataFolder: true });
     running.push(second);
     const line = logger.records.findLast((r) => r.msg?.includes("the sandbox's accounts were reset"));
-    expect(line?.msg).toContain('cleared 1 subscription, 1 channel membership, 1 invite link, 1 Stripe customer');
-    expect(line?.msg).toContain('the Telegram emulator knows the 1 Telegram user again');
+    expect(line?.msg).toContain('cleared 1 subscription, 2 channel memberships, 1 invite link, 1 Stripe customer');
+    expect(line?.msg).toContain('the Telegram emulator knows the 1 Telegram user again; the Discord emulator knows the 1 Discord user again, in its server');
+    // Ada is in the new Discord emulator's demo server again, without the role the database no longer tracks.
+    expect(second.discord?.emulator.memberRoles(DEMO_GUILD.id, ADA_ON_DISCORD)).toEqual([]);
     const db = openDatabase(config.databaseUrl);
     try {
       expect(db.$client.prepare('select count(*) as n from subscriptions').get()).toEqual({ n: 0 });

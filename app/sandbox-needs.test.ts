@@ -4,16 +4,19 @@ import { loadConfig } from '../config';
 import { sandboxNeeds } from './sandbox-needs';
 
 const TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const DISCORD_TOKEN = `${'M'.repeat(24)}.GaBcDe.${'x'.repeat(38)}`;
 
 describe('sandboxNeeds', () => {
   it('never starts an emulator once a real platform token is set, even without a Stripe key', () => {
-    expect(sandboxNeeds(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN }))).toEqual({ telegram: false, stripe: false });
+    expect(sandboxNeeds(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN }))).toEqual({ telegram: false, discord: false, stripe: false });
+    expect(sandboxNeeds(loadConfig({ DISCORD_BOT_TOKEN: DISCORD_TOKEN }))).toEqual({ telegram: false, discord: false, stripe: false });
     // In sandbox mode a Stripe key of one's own replaces the Stripe emulator.
-    expect(sandboxNeeds(loadConfig({ STRIPE_SECRET_KEY: 'sk_test_abc' }))).toEqual({ telegram: true, stripe: false });
-    expect(sandboxNeeds(loadConfig({}))).toEqual({ telegram: true, stripe: true });
+    expect(sandboxNeeds(loadConfig({ STRIPE_SECRET_KEY: 'sk_test_abc' }))).toEqual({ telegram: true, discord: true, stripe: false });
+    expect(sandboxNeeds(loadConfig({}))).toEqual({ telegram: true, discord: true, stripe: true });
   });
 
   it('with every setting given needs no emulator', () => {
-    expect(sandboxNeeds(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, STRIPE_SECRET_KEY: 'sk_test_abc' }))).toEqual({ telegram: false, stripe: false });
+    expect(sandboxNeeds(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, STRIPE_SECRET_KEY: 'sk_test_abc' }))).toEqual({ telegram: false, discord: false, stripe: false });
+    expect(sandboxNeeds(loadConfig({ DISCORD_BOT_TOKEN: DISCORD_TOKEN, STRIPE_SECRET_KEY: 'sk_test_abc' }))).toEqual({ telegram: false, discord: false, stripe: false });
   });
 });

@@ -1,17 +1,24 @@
 // Sandbox mode: which emulators start, and the settings that point the real clients at them.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import cron from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createService } from '../app/service';
 import { createStripeClient } from '../billing/client';
+import { DISCORD_DEMO_ROLE } from '../bots/discord/plan-access';
 import { loadConfig } from '../config';
 import { silentLogger } from '../core/logger';
-import { DEFAULT_PLANS } from '../core/plans';
+import { recordingLogger } from '../core/testing/logger';
+import type { AccessResource } from '../core/access/ports';
+import { DEFAULT_PLANS, type PlansConfig } from '../core/plans';
 import { until } from '../core/testing/until';
 import { openMemoryDatabase } from '../db/client';
 import type { Cron } from '../schedules';
 import { startSandbox, type Sandbox } from './index';
+import { DEMO_GUILD } from './discord';
 
 /** Loopback only, and the console on a free port, whatever runs beside the tests. */
 const LOCAL = { HOST: '127.0.0.1', PORT: '0' };
@@ -95,6 +102,65 @@ describe('sandbox mode', () => {
     // A page on another site is still refused.
     const fromElsewhere = await postForm(port, { host: `docker-host:${port}`, origin: 'http://evil.example' });
     expect(fromElsewhere.status).toBe(403);
+  });
+});
+
+describe('the Discord emulator in sandbox mode', () => {
+  it('starts with its gateway and the demo server, points discord.js at it, and the service answers a slash command there', async () => {
+    const logger = recordingLogger();
+    const sandbox = await startSandbox({ config: loadConfig({ ...LOCAL, LOG_LEVEL: 'silent' }), plans: DEFAULT_PLANS, logger });
+    started.push(sandbox);
+    const discord = sandbox.discord!.emulator;
+    expect(discord.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/);
+    expect(sandbox.config.discord).toMatchObject({ token: discord.token, apiUrl: discord.apiUrl });
+    expect(logger.records.some((r) => r.msg === `sandbox: Discord emulator at ${discord.apiUrl} (bot Signalcast; server "Signal Room" ${DEMO_GUILD.id} (#vip-signals for VIP))`)).toBe(true);
+    // The demo server: its VIP role under the bot's and #vip-signals at the ids the VIP plan gates.
+    const guild = discord.state.guilds.get(DEMO_GUILD.id)!;
+    expect([...guild.channels.values()].map((c) => c.name)).toEqual(['general', 'vip-signals']);
+    expect(discord.state.rolesOf(guild).map((r) => r.name)).toEqual(['@everyone', 'Free', 'VIP', 'Signalcast', 'Admin']);
+    expect(guild.roles.get(DEMO_GUILD.vipRole)?.name).toBe('VIP');
+    expect(guild.channels.get(DEMO_GUILD.vipChannel)?.name).toBe('vip-signals');
+    expect(sandbox.plans.plans.find((p) => p.id === 'vip')?.access).toContainEqual(DISCORD_DEMO_ROLE);
+
+    // The service on these settings logs discord.js in through the emulator's gateway and answers there.
+    const service = createService({ config: sandbox.config, logger: silentLogger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
+    stops.push(async () => {
+      await service.stop();
+      service.db.$client.close();
+    });
+    sandbox.attach(await service.start());
+    expect(sandbox.discord!.gateway.stats.identifies).toBe(1);
+    await until(() => discord.state.globalCommands.some((c) => c.name === 'plans') || undefined, 'the slash commands');
+    const ada = discord.memberJoins(DEMO_GUILD.id, { username: 'ada' });
+    const asked = discord.runCommand({ guildId: DEMO_GUILD.id, userId: ada, channelId: guild.channels.values().next().value!.id, name: 'plans' });
+    expect((await until(() => asked.original, 'the answer to /plans')).content).toContain('VIP');
+
+    // The console has a Discord section for the demo server.
+    const page = await (await fetch(sandbox.consoleUrl ?? '')).text();
+    expect(page).toContain('<section id="discord"><h2>Discord</h2>');
+    expect(page).toContain('a member of <strong>Signal Room</strong>');
+
+    await sandbox.stop();
+    started.splice(started.indexOf(sandbox), 1);
+    await expect(fetch(`${discord.apiUrl}/v10/gateway/bot`)).rejects.toThrow();
+  });
+
+  it('with a plans file, makes a server for each Discord guild the plans gate, with the role and channels at their ids', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sc-sandbox-plans-'));
+    const plansFile = join(dir, 'plans.yaml');
+    writeFileSync(plansFile, '');
+    const proRole: AccessResource = { platform: 'discord', kind: 'role', tenant: '123456789012345678', id: '223456789012345678', channels: ['323456789012345678'] };
+    const plans: PlansConfig = { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'pro' ? { ...p, access: [proRole] } : p)) };
+    const sandbox = await startSandbox({ config: loadConfig({ ...LOCAL, PLANS_FILE: plansFile }), plans, logger: silentLogger });
+    started.push(sandbox);
+    const discord = sandbox.discord!.emulator;
+    const guild = discord.state.guilds.get('123456789012345678')!;
+    expect(guild.roles.get('223456789012345678')?.name).toBe('Pro');
+    expect(guild.channels.get('323456789012345678')?.name).toBe('pro-signals');
+    expect(discord.state.botTopPosition(guild)).toBeGreaterThan(guild.roles.get('223456789012345678')!.position);
+    // The demo server is there too, for the console, gating nothing: a plans file says its own.
+    expect(sandbox.discord!.guilds.map((g) => [g.guild.id, g.gated.map((c) => c.name)])).toEqual([['123456789012345678', ['pro-signals']], [DEMO_GUILD.id, []]]);
+    expect(sandbox.plans).toBe(plans);
   });
 });
 

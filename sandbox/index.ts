@@ -9,8 +9,10 @@ import { SignalcastError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { PlansConfig } from '../core/plans';
 import { openDatabase } from '../db/client';
-import { startConsole, TelegramSection, type SandboxConsole } from './console';
+import { startConsole, TelegramSection, type ConsoleSection, type SandboxConsole } from './console';
+import { DiscordSection } from './console/discord-section';
 import { StripeSection } from './console/stripe-section';
+import { startSandboxDiscord, type SandboxDiscord } from './discord-start';
 import { createPlanChannels, stripePlanPrices } from './register';
 import { resetSandboxAccounts } from './reset';
 import { removeSandboxState, sandboxStatePath, shownPath, writeSandboxState } from './state-file';
@@ -18,6 +20,7 @@ import { startStripeEmulator, type StripeEmulator } from './stripe';
 import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } from './telegram';
 
 export { createPlanChannels, stripePlanPrices } from './register';
+export type { SandboxDiscord } from './discord-start';
 
 export interface SandboxOptions {
   config: Config;
@@ -38,13 +41,15 @@ export interface SandboxOptions {
 export interface Sandbox {
   /** The settings with the emulators' token, keys and URLs filled in. */
   readonly config: Config;
-  /** The plans to run the service with: with the built-in plans (PLANS_FILE unset) and the Telegram emulator, the VIP plan gates the demo channel. */
+  /** The plans to run the service with: with the built-in plans (PLANS_FILE unset), the VIP plan gates the demo channel and the demo server's VIP role. */
   readonly plans: PlansConfig;
   readonly telegram: TelegramEmulator | null;
+  /** The Discord emulator (REST and gateway) with the demo server and the plans' servers. */
+  readonly discord: SandboxDiscord | null;
   readonly stripe: StripeEmulator | null;
-  /** The console page where a person acts as a subscriber (runs with the Telegram emulator). */
+  /** The console page where a person acts as a subscriber (runs with a chat emulator). */
   readonly console: SandboxConsole | null;
-  /** `http://<HOST>:<CONSOLE_PORT>/` (127.0.0.1 when HOST is every address), or null without the Telegram emulator. */
+  /** `http://<HOST>:<CONSOLE_PORT>/` (127.0.0.1 when HOST is every address), or null without a chat emulator. */
   readonly consoleUrl: string | null;
   /** Once the service listens: Stripe's webhooks go to `<serviceUrl>/webhooks/stripe`, and the console shows how to publish to it. */
   attach(serviceUrl: string): void;
@@ -53,8 +58,9 @@ export interface Sandbox {
 
 /**
  * Starts the emulators the settings call for (see app/sandbox-needs.ts), creates the plans' private
- * channels with the bot as administrator, and returns settings that point grammy and stripe-node
- * at them, with a fresh webhook signing secret. The Telegram emulator listens on 127.0.0.1 only; the
+ * channels with the bot as administrator and the Discord servers (sandbox/discord-start.ts), and
+ * returns settings that point grammy, discord.js and stripe-node at them, with a fresh webhook
+ * signing secret. The Telegram and Discord emulators listen on 127.0.0.1 only; the
  * console (CONSOLE_PORT) and the Stripe emulator (SANDBOX_STRIPE_PORT, its checkout and portal pages
  * for a browser) listen on HOST; when HOST is every address (0.0.0.0), the service calls the Stripe
  * emulator, and its checkout and portal links point, at 127.0.0.1.
@@ -64,19 +70,29 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const clock = options.clock ?? systemClock;
   const needs = sandboxNeeds(options.config);
   // The built-in plans gate nothing; the sandbox's demo gives the VIP plan its channel (a plans file says its own).
-  const plans = needs.telegram && options.config.plansFile === undefined ? withDemoChannel(options.plans) : options.plans;
+  const plans = (needs.telegram || needs.discord) && options.config.plansFile === undefined ? withDemoChannel(options.plans) : options.plans;
   let config = options.config;
   let telegram: TelegramEmulator | null = null;
+  let discord: SandboxDiscord | null = null;
   let stripe: StripeEmulator | null = null;
   let consolePage: SandboxConsole | null = null;
   try {
+    const sections: ConsoleSection[] = [];
     if (needs.telegram) {
       telegram = await startTelegramEmulator({ clock, limits: options.telegramLimits });
       const channels = createPlanChannels(telegram, plans);
       config = { ...config, telegram: { ...config.telegram, token: telegram.token, apiRoot: telegram.apiRoot } };
       logger.info({ telegram: telegram.apiRoot, channels }, `sandbox: Telegram emulator at ${telegram.apiRoot} (bot @signalcast_bot${channels.length ? `, private channels ${channels.map((c) => c.chatId).join(', ')}` : ''})`);
       const titled = channels.map((c) => ({ chatId: Number(c.chatId), title: `${plans.plans.find((p) => p.id === c.planId)?.name ?? c.planId} signals` }));
-      consolePage = await startConsole({ sections: [new TelegramSection({ emulator: telegram, channels: titled }), new StripeSection({ emulator: () => stripe })], host: config.host, port: config.consolePort })
+      sections.push(new TelegramSection({ emulator: telegram, channels: titled }));
+    }
+    if (needs.discord) {
+      discord = await startSandboxDiscord({ clock, plans, logger });
+      config = { ...config, discord: { ...config.discord, token: discord.emulator.token, apiUrl: discord.emulator.apiUrl } };
+      sections.push(new DiscordSection({ emulator: discord.emulator, servers: discord.guilds }));
+    }
+    if (sections.length > 0) {
+      consolePage = await startConsole({ sections: [...sections, new StripeSection({ emulator: () => stripe })], host: config.host, port: config.consolePort })
         .catch((err: unknown) => {
           if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
           throw new SignalcastError('config_invalid', `CONSOLE_PORT: port ${options.config.consolePort} on ${options.config.host} is in use (the sandbox console's port, PORT + 1 unless set): set CONSOLE_PORT to a free port, or 0 for any`, { cause: err });
@@ -101,13 +117,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const why = options.config.sandbox ? '' : ' (STRIPE_SECRET_KEY is not set: payments go to the emulator and no money moves)';
       logger.info({ stripe: stripe.url }, `sandbox: Stripe emulator at ${stripe.url}; its checkout and portal pages are there${why}`);
     }
-    if (options.useDataFolder) useDataFolder({ config, telegram, stripe, consoleUrl: consolePage ? `${consolePage.url}/` : null, clock, logger });
+    if (options.useDataFolder) useDataFolder({ config, telegram, discord, stripe, consoleUrl: consolePage ? `${consolePage.url}/` : null, clock, logger });
   } catch (err) {
-    await Promise.allSettled([consolePage?.stop(), telegram?.stop(), stripe?.stop()]);
+    await Promise.allSettled([consolePage?.stop(), telegram?.stop(), discord?.stop(), stripe?.stop()]);
     throw err;
   }
   const statePath = options.useDataFolder ? sandboxStatePath(config) : null;
-  const started = { telegram, stripe, console: consolePage, consoleUrl: consolePage ? `${consolePage.url}/` : null };
+  const started = { telegram, discord, stripe, console: consolePage, consoleUrl: consolePage ? `${consolePage.url}/` : null };
   return {
     config,
     plans,
@@ -121,31 +137,46 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     async stop() {
       if (statePath) removeSandboxState(statePath);
-      await Promise.allSettled([consolePage?.stop(), telegram?.stop(), stripe?.stop()]);
+      await Promise.allSettled([consolePage?.stop(), telegram?.stop(), discord?.stop(), stripe?.stop()]);
     },
   };
 }
 
+/** The Discord users the database knows, known to the new emulator again and back in the console's first server. */
+function bringBackDiscordUsers(discord: SandboxDiscord, users: { id: string; username: string | undefined }[]): void {
+  const guildId = discord.guilds[0]?.guild.id;
+  for (const user of users) {
+    discord.emulator.createUser(user.username ?? 'member', user.id);
+    if (guildId) discord.emulator.memberJoins(guildId, { userId: user.id });
+  }
+}
+
 /**
  * Resets the database's sandbox accounts to match the new emulators (which start empty), tells the
- * Telegram emulator about the users the database knows, and writes sandbox.json for the CLI.
+ * Telegram and Discord emulators about the users the database knows, and writes sandbox.json for the CLI.
  */
-function useDataFolder(args: { config: Config; telegram: TelegramEmulator | null; stripe: StripeEmulator | null; consoleUrl: string | null; clock: Clock; logger: Logger }): void {
-  const { config, telegram, stripe, logger } = args;
+function useDataFolder(args: { config: Config; telegram: TelegramEmulator | null; discord: SandboxDiscord | null; stripe: StripeEmulator | null; consoleUrl: string | null; clock: Clock; logger: Logger }): void {
+  const { config, telegram, discord, stripe, logger } = args;
   const path = sandboxStatePath(config);
   if (!path) return; // An in-memory database starts empty too, and no CLI can reach it.
   const db = openDatabase(config.databaseUrl);
   try {
-    const report = resetSandboxAccounts(db, args.clock, { telegram: telegram !== null, stripe: stripe !== null });
+    const report = resetSandboxAccounts(db, args.clock, { telegram: telegram !== null, discord: discord !== null, stripe: stripe !== null });
     for (const user of report.telegramUsers) telegram?.addUser(user.id, { username: user.username, startedBot: true });
-    const { telegramUsers, ...cleared } = report;
+    if (discord) bringBackDiscordUsers(discord, report.discordUsers);
+    const { telegramUsers, discordUsers, ...cleared } = report;
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     const parts = [
-      `${cleared.subscriptions} subscription${cleared.subscriptions === 1 ? '' : 's'}`,
-      ...(telegram ? [`${cleared.memberships} channel membership${cleared.memberships === 1 ? '' : 's'}`, `${cleared.inviteLinks} invite link${cleared.inviteLinks === 1 ? '' : 's'}`] : []),
-      ...(stripe ? [`${cleared.stripeCustomers} Stripe customer${cleared.stripeCustomers === 1 ? '' : 's'}`] : []),
+      plural(cleared.subscriptions, 'subscription'),
+      ...(telegram || discord ? [plural(cleared.memberships, 'channel membership'), plural(cleared.inviteLinks, 'invite link')] : []),
+      ...(stripe ? [plural(cleared.stripeCustomers, 'Stripe customer')] : []),
     ];
-    logger.info({ reset: cleared, telegramUsers: telegramUsers.length },
-      `sandbox: the emulators start empty and keep nothing across restarts, so the sandbox's accounts were reset to match: cleared ${parts.join(', ')}; accounts, signals and API keys are kept${telegram && telegramUsers.length > 0 ? ` (the Telegram emulator knows the ${telegramUsers.length} Telegram user${telegramUsers.length === 1 ? '' : 's'} again)` : ''}`);
+    const known = [
+      ...(telegram && telegramUsers.length > 0 ? [`the Telegram emulator knows the ${plural(telegramUsers.length, 'Telegram user')} again`] : []),
+      ...(discord && discordUsers.length > 0 ? [`the Discord emulator knows the ${plural(discordUsers.length, 'Discord user')} again, in its server`] : []),
+    ];
+    logger.info({ reset: cleared, telegramUsers: telegramUsers.length, discordUsers: discordUsers.length },
+      `sandbox: the emulators start empty and keep nothing across restarts, so the sandbox's accounts were reset to match: cleared ${parts.join(', ')}; accounts, signals and API keys are kept${known.length ? ` (${known.join('; ')})` : ''}`);
   } finally {
     db.$client.close();
   }
@@ -153,6 +184,7 @@ function useDataFolder(args: { config: Config; telegram: TelegramEmulator | null
     pid: process.pid,
     startedAt: new Date().toISOString(),
     telegram: telegram ? { token: telegram.token, apiRoot: telegram.apiRoot } : null,
+    discord: discord ? { token: discord.emulator.token, apiUrl: discord.emulator.apiUrl } : null,
     stripe: stripe ? { secretKey: stripe.secretKey, apiBase: stripe.url, webhookSecret: stripe.webhookSecret } : null,
     console: args.consoleUrl,
   });

@@ -53,4 +53,13 @@ describe('resetting the sandbox accounts', () => {
     expect(count(db, 'access_memberships')).toBe(2);
     expect(count(db, 'invite_links')).toBe(2);
   });
+  it('with the Discord emulator new, clears the tracked Discord roles and names the Discord users to bring back; Telegram\'s stay with a real Telegram bot', () => {
+    const { db } = world();
+    const member = seedSubscribers(db, { count: 1, planId: 'vip', platform: 'testchat' });
+    db.$client.prepare("update identities set platform = 'discord', platform_user_id = '900000000000000123', username = 'ada' where platform_user_id = ?").run(member.chatIds[0]);
+    db.$client.prepare("insert into access_memberships (id, platform, resource_key, platform_user_id, state, updated_at) values ('am_d', 'discord', 'discord:role:900000000000000001:900000000000000002', '900000000000000123', 'member', 0)").run();
+    const report = resetSandboxAccounts(db, new FakeClock(0), { telegram: false, discord: true, stripe: false });
+    expect(report).toMatchObject({ memberships: 1, accessJobs: 1, telegramUsers: [], discordUsers: [{ id: '900000000000000123', username: 'ada' }] });
+    expect(db.$client.prepare('select platform from access_memberships').all()).toEqual([{ platform: 'telegram' }, { platform: 'telegram' }]);
+  });
 });

@@ -9,12 +9,14 @@ const fileSchema = z.object({
   pid: z.number().int().positive(),
   startedAt: z.string(),
   telegram: z.object({ token: z.string().min(1), apiRoot: z.string().url() }).nullable(),
+  // Absent in a file written before the sandbox emulated Discord.
+  discord: z.object({ token: z.string().min(1), apiUrl: z.string().url() }).nullable().default(null),
   stripe: z.object({ secretKey: z.string().min(1), apiBase: z.string().url(), webhookSecret: z.string().min(1) }).nullable(),
   console: z.string().nullable(),
 });
 
 /** What the sandbox writes: the process that runs it, and how to reach each emulator it started. */
-export type SandboxStateFile = z.infer<typeof fileSchema>;
+export type SandboxStateFile = z.input<typeof fileSchema>;
 
 /** What the CLI finds: the running sandbox, or why there is none. */
 export type RunningSandbox =
@@ -64,7 +66,7 @@ function isAlive(pid: number): boolean {
 /** Reads the file and checks that the process that wrote it still runs. */
 export function readSandboxState(path: string): RunningSandbox {
   if (!existsSync(path)) return { running: false, path, why: `no sandbox is running (there is no ${shownPath(path)})` };
-  let parsed: SandboxStateFile;
+  let parsed: z.infer<typeof fileSchema>;
   try {
     const result = fileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
     if (!result.success) return { running: false, path, why: `${shownPath(path)} is not a sandbox state file` };
@@ -80,12 +82,16 @@ export function readSandboxState(path: string): RunningSandbox {
  * The settings with the running sandbox's emulators filled in where no real platform token or
  * Stripe key is set: what the service itself runs with. `used` says which emulators were filled in.
  */
-export function withSandboxEmulators(config: Config, state: SandboxStateFile): { config: Config; used: ('telegram' | 'stripe')[] } {
+export function withSandboxEmulators(config: Config, state: SandboxStateFile): { config: Config; used: ('telegram' | 'discord' | 'stripe')[] } {
   let next = config;
-  const used: ('telegram' | 'stripe')[] = [];
+  const used: ('telegram' | 'discord' | 'stripe')[] = [];
   if (!config.telegram.token && config.sandbox && state.telegram) {
     next = { ...next, telegram: { ...next.telegram, token: state.telegram.token, apiRoot: state.telegram.apiRoot } };
     used.push('telegram');
+  }
+  if (!config.discord.token && config.sandbox && state.discord) {
+    next = { ...next, discord: { ...next.discord, token: state.discord.token, apiUrl: state.discord.apiUrl } };
+    used.push('discord');
   }
   if (!config.stripe.secretKey && state.stripe) {
     next = { ...next, stripe: { secretKey: state.stripe.secretKey, apiBase: state.stripe.apiBase, webhookSecret: state.stripe.webhookSecret } };

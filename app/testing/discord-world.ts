@@ -10,18 +10,17 @@ import { until } from '../../core/testing/until';
 import { openMemoryDatabase } from '../../db/client';
 import { idleCron } from '../../schedules/testing/idle-cron';
 import { stripePlanPrices } from '../../sandbox';
-import { attachGateway, startDiscordEmulator, type DiscordEmulator, type DiscordGateway, type GuildView } from '../../sandbox/discord';
+import { attachGateway, createDemoGuild, startDiscordEmulator, type DiscordEmulator, type DiscordGateway, type GuildView } from '../../sandbox/discord';
 import { startStripeEmulator, type StripeEmulator } from '../../sandbox/stripe';
 import { createService, type Service, type ServiceOptions } from '../service';
+
+export { createDemoGuild, DEMO_GUILD } from '../../sandbox/discord';
 
 /** The built-in plans with VIP (no trial: the first payment is at checkout) giving the demo server's VIP role, which opens #vip-signals. */
 export const DISCORD_WORLD_PLANS: PlansConfig = {
   ...DEFAULT_PLANS,
   plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, trialDays: 0, access: [DISCORD_DEMO_ROLE] } : p)),
 };
-
-/** The demo server's fixed ids (the ones DISCORD_DEMO_ROLE names). */
-export const DEMO_GUILD = { id: DISCORD_DEMO_ROLE.tenant!, vipRole: DISCORD_DEMO_ROLE.id, vipChannel: DISCORD_DEMO_ROLE.channels![0]! };
 
 /** The limits are not what these tests are about: high enough that nothing waits on them. */
 const WIDE = '10000/1s';
@@ -48,18 +47,6 @@ export interface DiscordServiceWorldOptions {
   accessJobs?: ServiceOptions['accessJobs'];
   /** Start the service (default true); false leaves `service` built but not started, e.g. to start it while Discord is down. */
   start?: boolean | undefined;
-}
-
-/** The demo server with the ids the demo plan names: the VIP role under the bot's, an Admin role above it. */
-export function createDemoGuild(discord: DiscordEmulator): GuildView {
-  const guild = discord.createGuild({
-    name: 'Signal Room',
-    channels: ['general', 'vip-signals'],
-    roles: ['Free', 'VIP', 'Admin'],
-    ids: { guild: DEMO_GUILD.id, roles: { VIP: DEMO_GUILD.vipRole }, channels: { 'vip-signals': DEMO_GUILD.vipChannel } },
-  });
-  discord.moveRoleAboveBot(guild.id, guild.roles.Admin!);
-  return guild;
 }
 
 /**

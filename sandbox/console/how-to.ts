@@ -19,7 +19,8 @@ ${publishCommands(serviceUrl).map((c) => `<pre>${escapeHtml(c)}</pre>`).join('\n
   return `<details open><summary><strong>How to</strong></summary>
 <p>Send <code>/subscribe vip</code>, open the checkout link and pay with the test card <code>4242 4242 4242 4242</code>
 (any future expiry and CVC; <code>4000 0000 0000 0002</code> is declined); an invite link arrives here: press <em>Join</em>.
-Then publish a signal and watch the alert arrive in the channel and in the chat.</p>
+Then publish a signal and watch the alert arrive in the channel and in the chat.
+On Discord, run <code>/subscribe vip</code> in the Discord section and pay the same way: the VIP role opens #vip-signals, where the alert arrives as an embed.</p>
 ${publish}
 <p>See whether the database and the emulators agree (the command uses this sandbox's emulators): <code>npm run cli -- billing reconcile --dry-run</code>
 and <code>npm run cli -- access reconcile --dry-run</code>. A restart resets the subscriptions, as the emulators start empty.</p>

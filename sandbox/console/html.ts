@@ -15,6 +15,21 @@ export function externalLink(url: string, label: string = url): string {
   return `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(label)}</a>`;
 }
 
+/** A web address in running text. */
+export const URL_IN_TEXT = /https?:\/\/[^\s<>"']+/g;
+
+/** Plain text, escaped, with any web address in it made a link. */
+export function linkify(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    const url = m[0].replace(/[.,;:!?)]+$/, '');
+    out += escapeHtml(text.slice(at, m.index)) + externalLink(url);
+    at = m.index + url.length;
+  }
+  return out + escapeHtml(text.slice(at));
+}
+
 /** Hidden inputs for each field. */
 export function hiddenFields(fields: Record<string, string | number>): string {
   return Object.entries(fields).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(String(value))}">`).join('');
@@ -57,6 +72,9 @@ form.inline { display: inline; margin: 0 0.25rem 0 0; }
 .error { background: #ffe3e3; padding: 0.5rem 0.75rem; border-radius: 4px; }
 code, pre { background: #f0f4f8; padding: 0.1rem 0.3rem; border-radius: 3px; overflow-x: auto; }
 pre { padding: 0.5rem; white-space: pre-wrap; }
+.embed { border-left: 4px solid #95a5a6; background: #f8fafc; padding: 0.4rem 0.6rem; margin-top: 0.3rem; border-radius: 4px; }
+.embed dl { display: flex; flex-wrap: wrap; gap: 0.2rem 1rem; margin: 0.3rem 0; } .embed dt { font-weight: 600; font-size: 0.85rem; } .embed dd { margin: 0; }
+.embed .field { min-width: 6rem; }
 </style>
 </head>
 <body>

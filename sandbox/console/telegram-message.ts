@@ -1,8 +1,7 @@
 // A Telegram message as console HTML: its text with links made clickable, its inline keyboard, and the invite links in it.
 import type { InlineKeyboardButton, Message, MessageEntity } from 'grammy/types';
-import { escapeHtml, externalLink } from './html';
+import { externalLink, linkify, URL_IN_TEXT } from './html';
 
-const URL_IN_TEXT = /https?:\/\/[^\s<>"']+/g;
 const INVITE_LINK = /^https:\/\/t\.me\/\+[A-Za-z0-9_-]+$/;
 
 export function messageText(message: Message): string {
@@ -11,18 +10,6 @@ export function messageText(message: Message): string {
 
 function entitiesOf(message: Message): MessageEntity[] {
   return ('entities' in message ? message.entities : undefined) ?? ('caption_entities' in message ? message.caption_entities : undefined) ?? [];
-}
-
-/** Plain text, escaped, with any web address in it made a link. */
-function linkify(text: string): string {
-  let out = '';
-  let at = 0;
-  for (const m of text.matchAll(URL_IN_TEXT)) {
-    const url = m[0].replace(/[.,;:!?)]+$/, '');
-    out += escapeHtml(text.slice(at, m.index)) + externalLink(url);
-    at = m.index + url.length;
-  }
-  return out + escapeHtml(text.slice(at));
 }
 
 /** The message's text as HTML: escaped, with its link entities (text_link, url) and bare addresses clickable. */

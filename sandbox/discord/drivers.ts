@@ -66,10 +66,9 @@ function makeMember(state: DiscordState, userId: string, roles: string[]): APIGu
   };
 }
 
-/** A person Discord knows (not yet in any guild). */
-export function createUser(state: DiscordState, username: string): string {
-  const id = state.ids.next();
-  state.users.set(id, { user: makeUser(id, username), dmsClosed: false });
+/** A person Discord knows (not yet in any guild): a new id, or `id` (kept as it is when Discord knows it already). */
+export function createUser(state: DiscordState, username: string, id: string = state.ids.next()): string {
+  if (!state.users.has(id)) state.users.set(id, { user: makeUser(id, username), dmsClosed: false });
   return id;
 }
 

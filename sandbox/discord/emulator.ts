@@ -126,8 +126,8 @@ export class DiscordEmulator {
   createGuild(options?: drivers.CreateGuildOptions): drivers.GuildView {
     return drivers.createGuild(this.state, options);
   }
-  createUser(username: string): string {
-    return drivers.createUser(this.state, username);
+  createUser(username: string, id?: string): string {
+    return drivers.createUser(this.state, username, id);
   }
   memberJoins(guildId: string, person?: { userId?: string; username?: string }): string {
     return drivers.memberJoins(this.state, guildId, person);

@@ -8,3 +8,4 @@ export { gatewayWorld, guildCreatePayload, guildPayload, type GatewayWorldView }
 export { INTERACTION_ACK_MS, INTERACTION_TOKEN_MS, InteractionBook, type InteractionRecord } from './interactions';
 export { DiscordGateway, IDENTIFY_DAILY_LIMIT, type GatewayOptions, type GatewayStats, type GatewayWorld } from './gateway';
 export { attachGateway } from './gateway-world';
+export { createDemoGuild, createPlanGuilds, DEMO_GUILD, type GatedChannel, type SandboxGuild } from './demo-guild';
