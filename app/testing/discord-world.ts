@@ -10,7 +10,7 @@ import { until } from '../../core/testing/until';
 import { openMemoryDatabase } from '../../db/client';
 import { idleCron } from '../../schedules/testing/idle-cron';
 import { stripePlanPrices } from '../../sandbox';
-import { attachGateway, createDemoGuild, startDiscordEmulator, type DiscordEmulator, type DiscordGateway, type GuildView } from '../../sandbox/discord';
+import { attachGateway, createDemoGuild, DEMO_GUILD, startDiscordEmulator, type DiscordEmulator, type DiscordGateway, type GuildView } from '../../sandbox/discord';
 import { startStripeEmulator, type StripeEmulator } from '../../sandbox/stripe';
 import { createService, type Service, type ServiceOptions } from '../service';
 

@@ -73,10 +73,10 @@ describe('the console page for Discord', () => {
       const html = part(await page(), 'Roles and gated channels');
       return html.includes('LONG SOLUSDT') && html;
     }, 'the alert in #vip-signals');
-    expect(channel).toContain('<div><strong>LONG SOLUSDT · crypto</strong></div>');
+    expect(channel).toContain('<div><strong>🟢 LONG SOLUSDT · crypto</strong></div>');
     expect(channel).toContain('• Breakout *above* &lt;range&gt;');
     expect(channel).toContain('<dt>Entry</dt><dd>142.5</dd>');
-    expect(channel).toContain('style="border-left-color: #2ecc71"');
+    expect(channel).toContain('style="border-left-color: #1e8449"');
     expect(w.discord.messagesIn(DEMO_GUILD.vipChannel)).toHaveLength(1);
   });
 
