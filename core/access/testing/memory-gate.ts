@@ -46,7 +46,7 @@ export function grantedText(resource: AccessResource): string {
 export class MemoryAccessGate implements AccessGate {
   readonly platform: PlatformName;
   readonly calls: MemoryGateCall[] = [];
-  private readonly holders = new Map<string, Set<string>>();
+  private readonly held = new Map<string, Set<string>>();
   private failures: { detail: string; method: 'grant' | 'revoke' | undefined }[] = [];
 
   constructor(private readonly options: { platform: PlatformName; notices: NoticeSink }) {
@@ -55,12 +55,12 @@ export class MemoryAccessGate implements AccessGate {
 
   /** Whether `platformUserId` holds `resource` on the platform now. */
   holds(resource: AccessResource, platformUserId: string): boolean {
-    return this.holders.get(resourceKey(resource))?.has(platformUserId) ?? false;
+    return this.held.get(resourceKey(resource))?.has(platformUserId) ?? false;
   }
 
   /** Everyone holding `resource`, sorted. */
   holdersOf(resource: AccessResource): string[] {
-    return [...(this.holders.get(resourceKey(resource)) ?? [])].sort();
+    return [...(this.held.get(resourceKey(resource)) ?? [])].sort();
   }
 
   /**
@@ -126,10 +126,10 @@ export class MemoryAccessGate implements AccessGate {
 
   private hold(resource: AccessResource, platformUserId: string, holds: boolean): void {
     const key = resourceKey(resource);
-    const set = this.holders.get(key) ?? new Set<string>();
+    const set = this.held.get(key) ?? new Set<string>();
     if (holds) set.add(platformUserId);
     else set.delete(platformUserId);
-    this.holders.set(key, set);
+    this.held.set(key, set);
   }
 
   private record(method: 'grant' | 'revoke', person: AccessPerson, resource: AccessResource, reason: string, result: AccessOutcome['result']): void {
