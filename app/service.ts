@@ -264,6 +264,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       schedules = startSchedules({
         billing: billing ? (o) => billing.reconcile(o) : undefined,
         access: access?.reconciler,
+        wakeParkedAccessJobs: access ? () => access?.runner.wakeParked() : undefined,
+        accessEveryMinutes: config.accessReconcileEveryMinutes,
         timeZone: config.operatorTimeZone,
         logger,
         cron: options.cron,
