@@ -19,7 +19,12 @@ describe('a plan role above the bot\'s on Discord', () => {
     // An admin drags VIP above the bot's role: the gateway tells discord.js the new order.
     w.discord.moveRoleAboveBot(w.guild.id, VIP);
     const client = (w.service.adapters.get('discord') as DiscordAdapter).client;
-    await until(() => client.guilds.cache.get(w.guild.id)?.roles.cache.get(VIP)?.comparePositionTo(client.guilds.cache.get(w.guild.id)!.members.me!.roles.highest)! > 0, 'the bot to hear of the new order');
+    const heard = () => {
+      const guild = client.guilds.cache.get(w.guild.id);
+      const top = guild?.members.me?.roles.highest;
+      return top !== undefined && (guild?.roles.cache.get(VIP)?.comparePositionTo(top) ?? 0) > 0;
+    };
+    await until(heard, 'the bot to hear of the new order');
     const invalidBefore = w.discord.stats().invalidRequests;
 
     // Three members pay: each access job is refused by the role order and parks, none retries.
