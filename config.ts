@@ -96,6 +96,7 @@ const schema = z.object({
   BAND_A_MIN: fraction().default(0.8),
   BAND_B_MIN: fraction().default(0.6),
   OPERATOR_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'expected an IANA time zone such as Europe/London'),
+  ACCESS_RECONCILE_EVERY_MINUTES: int(1, 60).default(5),
   DELIVERY_MAX_ATTEMPTS: int(1, 100).default(8),
   DELIVERY_CONCURRENCY: int(1, 1000).default(64),
   SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(15_000),
@@ -177,6 +178,8 @@ export interface Config {
   log: { level: (typeof LOG_LEVELS)[number]; format: 'auto' | 'pretty' | 'json' };
   bands: { aMin: number; bMin: number };
   operatorTimeZone: string;
+  /** ACCESS_RECONCILE_EVERY_MINUTES: how often the full access reconcile (drift repair) runs, 1 to 60 minutes (default 5). */
+  accessReconcileEveryMinutes: number;
   delivery: { maxAttempts: number; concurrency: number; shutdownTimeoutMs: number };
   /** The most planning candidates kept in memory; above it each publish reads them from the database. */
   planningCacheSize: number;
@@ -266,6 +269,7 @@ function toConfig(e: Env): Config {
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     bands: { aMin: e.BAND_A_MIN, bMin: e.BAND_B_MIN },
     operatorTimeZone: e.OPERATOR_TIME_ZONE,
+    accessReconcileEveryMinutes: e.ACCESS_RECONCILE_EVERY_MINUTES,
     delivery: { maxAttempts: e.DELIVERY_MAX_ATTEMPTS, concurrency: e.DELIVERY_CONCURRENCY, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     planningCacheSize: e.PLANNING_CACHE_SIZE,
     http: {

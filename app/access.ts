@@ -1,4 +1,5 @@
 // Access for the running service: the stores, the adapters' gates, the reconciler, the job runner, the billing follow-up and the event handler.
+import { AccessAlarms } from '../core/access/alarms';
 import { createAccessEventHandler } from '../core/access/inbound';
 import { AccessJobRunner, type AccessJobRunnerOptions } from '../core/access/job-runner';
 import type { AccessJob, EnqueuedJob } from '../core/access/jobs';
@@ -66,6 +67,8 @@ export interface AccessWiringDeps {
   jobs?: Omit<AccessJobRunnerOptions, 'jobs' | 'reconciler' | 'clock' | 'logger'> | undefined;
   /** How long /grant waits to say what became of the access (default 3 s). */
   commandWaitMs?: number | undefined;
+  /** Each platform's operators (told privately, once, when access is blocked until they fix something). */
+  operatorIds?: Partial<Record<PlatformName, readonly string[]>> | undefined;
 }
 
 /** Everything access offers the rest of the wiring. */
@@ -102,7 +105,14 @@ export function createAccess(deps: AccessWiringDeps): AccessWiring {
   const { queue, gates, plans, clock, audit } = deps;
   const logger = deps.logger.child({ component: 'access' });
   const { store, jobs, notices } = queue;
-  const reconciler = new AccessReconciler({ store, gates, plans, clock, audit, logger });
+  const tellOperators = async (platform: PlatformName, text: string) => {
+    for (const id of deps.operatorIds?.[platform] ?? []) {
+      const told = await notices({ accountId: null, platform, platformUserId: id }, { topic: 'operator', text });
+      if (!told.sent) logger.warn({ platform, operatorId: id, detail: told.detail }, 'could not tell an operator that access is blocked');
+    }
+  };
+  const alarms = new AccessAlarms({ audit, logger, tellOperators });
+  const reconciler = new AccessReconciler({ store, gates, plans, clock, audit, logger, alarms });
   const runner = new AccessJobRunner({ ...deps.jobs, jobs, reconciler, clock, logger: logger.child({ component: 'access-jobs' }) });
   const enqueue = (accountId: string, trigger: string, actor: string, reason?: string): EnqueuedJob => {
     const enqueued = jobs.enqueue({ accountId, trigger, actor, reason }, clock.now());
@@ -115,7 +125,7 @@ export function createAccess(deps: AccessWiringDeps): AccessWiring {
     reconciler,
     runner,
     enqueue,
-    onAccessEvent: createAccessEventHandler({ store, gates, plans, clock, audit, logger, enqueue }),
+    onAccessEvent: createAccessEventHandler({ store, gates, plans, clock, audit, logger, enqueue, wakeParked: () => runner.wakeParked() }),
     newInviteLinks: (person) => sendNewInviteLinks(person, { store, gates, plans, clock, audit, logger }),
     onEntitlementChanged: async (accountId, reason) => {
       const { job } = enqueue(accountId, reason, 'operator', `entitlement changed: ${reason}`);

@@ -176,8 +176,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     const limiter = dispatcher.limiterFor(gate.platform);
     return limiter ? limitGate(gate, { limiter, clock, onSlotFreed: () => dispatcher.poke() }) : gate;
   });
+  const operatorIds = Object.fromEntries([...adapters].map(([name, a]) => [name, a.operatorIds]));
   access = gates.length > 0
-    ? createAccess({ queue, gates: limitedGates, directPlatforms, plans, clock, audit, logger, jobs: { stopTimeoutMs: Math.min(2_000, config.delivery.shutdownTimeoutMs / 3), ...options.accessJobs } })
+    ? createAccess({ queue, gates: limitedGates, directPlatforms, plans, clock, audit, logger, operatorIds, jobs: { stopTimeoutMs: Math.min(2_000, config.delivery.shutdownTimeoutMs / 3), ...options.accessJobs } })
     : null;
   let url: string | undefined;
   const billing = createBilling(config.stripe, {
@@ -214,7 +215,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     audit,
     clock,
     logger,
-    operatorIds: Object.fromEntries([...adapters].map(([name, a]) => [name, a.operatorIds])),
+    operatorIds,
     deepLinks: Object.fromEntries([...adapters].map(([name, a]) => [name, (payload: string) => a.deepLink(payload) ?? ''])),
     appLabels: Object.fromEntries(rows.map((row) => [row.name, row.label])),
     onEntitlementChanged: access?.onEntitlementChanged,
@@ -263,6 +264,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       schedules = startSchedules({
         billing: billing ? (o) => billing.reconcile(o) : undefined,
         access: access?.reconciler,
+        wakeParkedAccessJobs: access ? () => access?.runner.wakeParked() : undefined,
+        accessEveryMinutes: config.accessReconcileEveryMinutes,
         timeZone: config.operatorTimeZone,
         logger,
         cron: options.cron,

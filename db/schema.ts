@@ -245,8 +245,8 @@ export const accessMemberships = sqliteTable('access_memberships', {
   /** The gated resource, e.g. "telegram:chat:-1001234" or "discord:role:<guild>:<role>". */
   resourceKey: text('resource_key').notNull(),
   platformUserId: text('platform_user_id').notNull(),
-  /** 'member' (in), 'requested' (join request waiting), 'left', 'removed' (by us). */
-  state: text('state', { enum: ['member', 'requested', 'left', 'removed'] }).notNull(),
+  /** 'member' (in, through us), 'held' (holds it, not through us: a role given by hand), 'requested' (join request waiting), 'left', 'removed' (by us). */
+  state: text('state', { enum: ['member', 'held', 'requested', 'left', 'removed'] }).notNull(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 }, (t) => [
   uniqueIndex('access_memberships_resource_user_idx').on(t.platform, t.resourceKey, t.platformUserId),
@@ -289,7 +289,7 @@ export const linkCodes = sqliteTable('link_codes', {
 export type AccessMembershipRow = typeof accessMemberships.$inferSelect;
 export type InviteLinkRow = typeof inviteLinks.$inferSelect;
 
-export const ACCESS_JOB_STATES = ['pending', 'running', 'done', 'dead'] as const;
+export const ACCESS_JOB_STATES = ['pending', 'running', 'parked', 'done', 'dead'] as const;
 
 /**
  * Durable access work: "bring this account's access in line with its subscriptions", written in the

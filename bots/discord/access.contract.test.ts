@@ -2,13 +2,14 @@ import { sendNowNoticeSink } from '../../core/access/notices';
 import { describeAccessContract } from '../contract/access-contract';
 import { DiscordAccessGate, accessRest } from './access';
 import { startDiscordWorld } from './contract.fixtures';
+import { botIdOfToken } from './hierarchy';
 import { DiscordPlatform, sendingRest } from './platform';
 
 describeAccessContract('discord', ['role'], async () => {
   const w = await startDiscordWorld();
   const options = { token: w.emulator.token, apiUrl: w.emulator.apiUrl };
   const sender = new DiscordPlatform(sendingRest(options));
-  const gate = new DiscordAccessGate({ rest: accessRest(options), notices: sendNowNoticeSink(new Map([['discord', sender]])) });
+  const gate = new DiscordAccessGate({ rest: accessRest(options), notices: sendNowNoticeSink(new Map([['discord', sender]])), botUserId: botIdOfToken(w.emulator.token) });
   const role = (id: string) => ({ platform: 'discord', kind: 'role' as const, tenant: w.guild.id, id });
   return {
     gate,

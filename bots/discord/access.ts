@@ -2,9 +2,10 @@
 import { REST } from 'discord.js';
 import { Routes, type APIGuildMember } from 'discord-api-types/v10';
 import type { NoticeSink } from '../../core/access/notices';
-import type { AccessGate, AccessHolder, AccessOutcome, AccessPerson, AccessResource } from '../../core/access/ports';
+import type { AccessGate, AccessHolder, AccessOutcome, AccessPerson, AccessResource, HoldersResult, StrangerHandling } from '../../core/access/ports';
 import type { Logger } from '../../core/logger';
 import { DISCORD_CODES, toAccessFailure } from './errors';
+import { outOfReach, roleOrderFromRest, type RoleOrder } from './hierarchy';
 import type { DiscordRestOptions } from './platform';
 
 /**
@@ -27,40 +28,109 @@ export function removedText(removal: 'kick' | 'remove-role'): string {
     : 'Your subscription no longer includes the members-only role, so it was taken away. Send /subscribe to get it back.';
 }
 
+export interface DiscordAccessGateDeps {
+  rest: REST;
+  notices: NoticeSink;
+  logger?: Logger | undefined;
+  /** DISCORD_REMOVE_UNMANAGED_HOLDERS: 'remove' takes a role given by hand from someone not entitled; 'report' (default) only reports it. */
+  strangers?: StrangerHandling | undefined;
+  /** The role order as the gateway last told it (discord.js's cache); null when unknown. A role out of reach is refused without a request. */
+  roleOrder?: ((guildId: string, roleIds: readonly string[]) => RoleOrder | null) | undefined;
+  /** The bot's user id: after a 50013, the role order is read by REST to tell a hierarchy problem from a missing permission. */
+  botUserId?: string | undefined;
+}
+
+/** Members per page when listing a server (Discord's most). */
+const PAGE = 1_000;
+
 export class DiscordAccessGate implements AccessGate {
   readonly platform = 'discord' as const;
+  readonly strangers: StrangerHandling;
 
-  constructor(private readonly deps: { rest: REST; notices: NoticeSink; logger?: Logger | undefined }) {}
+  constructor(private readonly deps: DiscordAccessGateDeps) {
+    this.strangers = deps.strangers ?? 'report';
+  }
 
   async grant(holder: AccessHolder, resource: AccessResource, reason: string): Promise<AccessOutcome> {
+    // A role known to be out of the bot's reach is refused here: a request Discord refuses counts toward its ban on invalid requests.
+    const blocked = this.outOfReach(resource, [resource.id]);
+    if (blocked) return blocked;
     const member = await this.member(resource, holder.platformUserId);
-    if ('failed' in member) return member.failed;
+    // Not in the server yet: nothing to retry; joining it sets off their access job (GUILD_MEMBER_ADD).
+    if ('failed' in member) return member.failed.code === 'not_member' ? { result: 'noop', detail: 'not in the server: gets the role on joining', holds: false } : member.failed;
     if (member.roles.includes(resource.id)) return { result: 'granted', detail: 'already has the role', holds: true };
     try {
       await this.deps.rest.put(Routes.guildMemberRole(resource.tenant ?? '', holder.platformUserId, resource.id), { reason });
     } catch (err) {
-      return { result: 'failed', ...toAccessFailure(err) };
+      return this.refusal(err, resource, [resource.id]);
     }
     await this.deps.notices(holder, { topic: 'approved', text: GRANTED_TEXT });
     return { result: 'granted', holds: true };
   }
 
   async revoke(person: AccessHolder | AccessPerson, resource: AccessResource, reason: string): Promise<AccessOutcome> {
+    const removal = removalOf(resource);
+    if (removal === 'remove-role') {
+      const blocked = this.outOfReach(resource, [resource.id]);
+      if (blocked) return blocked;
+    }
     const member = await this.member(resource, person.platformUserId);
     if ('failed' in member) return member.failed.code === 'not_member' ? { result: 'noop', detail: 'not in the server', holds: false } : member.failed;
     if (!member.roles.includes(resource.id)) return { result: 'noop', detail: 'does not have the role', holds: false };
     const guild = resource.tenant ?? '';
-    const removal = removalOf(resource);
+    // A kick needs the member's highest role below the bot's.
+    const reach = removal === 'kick' ? [guild, ...member.roles] : [resource.id];
+    if (removal === 'kick') {
+      const blocked = this.outOfReach(resource, reach);
+      if (blocked) return blocked;
+    }
     // Once kicked, the person shares no server with the bot and Discord refuses the DM: tell them first.
     if (removal === 'kick') await this.deps.notices(person, { topic: 'removed', text: removedText(removal), sendBeforeReturning: true });
     try {
       if (removal === 'kick') await this.deps.rest.delete(Routes.guildMember(guild, person.platformUserId), { reason });
       else await this.deps.rest.delete(Routes.guildMemberRole(guild, person.platformUserId, resource.id), { reason });
     } catch (err) {
-      return { result: 'failed', ...toAccessFailure(err) };
+      return this.refusal(err, resource, reach);
     }
     if (removal === 'remove-role') await this.deps.notices(person, { topic: 'removed', text: removedText(removal) });
     return { result: 'revoked', holds: false };
+  }
+
+  /** Who has the role now: the server's members, 1,000 a page, those with the role (the bot left out). */
+  async holders(resource: AccessResource): Promise<HoldersResult> {
+    if (resource.platform !== 'discord' || resource.kind !== 'role' || !resource.tenant) {
+      return { failed: { result: 'failed', code: 'resource_not_found', detail: 'not a Discord role in a server' } };
+    }
+    const holders: string[] = [];
+    let after = '0';
+    try {
+      for (;;) {
+        const page = (await this.deps.rest.get(Routes.guildMembers(resource.tenant), { query: new URLSearchParams({ limit: String(PAGE), after }) })) as APIGuildMember[];
+        for (const m of page) if (m.roles.includes(resource.id) && !m.user.bot) holders.push(m.user.id);
+        if (page.length < PAGE) return { holders };
+        after = page[page.length - 1]!.user.id;
+      }
+    } catch (err) {
+      return { failed: { result: 'failed', ...toAccessFailure(err) } };
+    }
+  }
+
+  /** A refusal by the cached role order, naming the fix; null when in reach or unknown. */
+  private outOfReach(resource: AccessResource, roleIds: readonly string[]): AccessOutcome | null {
+    if (!resource.tenant) return null;
+    const order = this.deps.roleOrder?.(resource.tenant, roleIds);
+    const detail = order ? outOfReach(order) : null;
+    return detail ? { result: 'failed', code: 'hierarchy', detail } : null;
+  }
+
+  /** A refused change; a 50013 is read against the role order (by REST) to tell a role out of reach from a missing permission. */
+  private async refusal(err: unknown, resource: AccessResource, roleIds: readonly string[]): Promise<AccessOutcome> {
+    const failure = toAccessFailure(err);
+    if ((err as { code?: unknown }).code !== DISCORD_CODES.missingPermissions || !this.deps.botUserId || !resource.tenant) return { result: 'failed', ...failure };
+    const order = await roleOrderFromRest(this.deps.rest, resource.tenant, this.deps.botUserId, roleIds);
+    const detail = order ? outOfReach(order) : null;
+    if (detail) return { result: 'failed', code: 'hierarchy', detail };
+    return { result: 'failed', code: 'missing_permission', detail: `${failure.detail}: give the bot's role Manage Roles${removalOf(resource) === 'kick' ? ' and Kick Members' : ''}` };
   }
 
   /** The member's roles, or why they cannot be read (not in the server, the server gone, Discord unreachable). */

@@ -1,5 +1,5 @@
 // Discord as a PlatformAdapter: the discord.js client on the gateway for commands and buttons, the REST sender, the role gate.
-import { Client, GatewayIntentBits, Options, type GuildMember, type User } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials, type GuildMember, type User } from 'discord.js';
 import type { EventHandler } from '../../core/inbound/types';
 import { SignalcastError } from '../../core/errors';
 import type { AdapterContext, PlatformAdapter, PlatformCapabilities } from '../../core/platform/adapter';
@@ -7,7 +7,9 @@ import { AdapterStartError } from '../../core/platform/errors';
 import { OPERATOR_COMMANDS, publicCommands } from '../commands/help';
 import { accessRest, DiscordAccessGate } from './access';
 import { slashCommands } from './commands';
+import { botIdOfToken, roleOrderFromCache } from './hierarchy';
 import { DISCORD_ACK_WITHIN_MS, installInteractions } from './inbound';
+import { installMemberEvents } from './members';
 import { DiscordPlatform, sendingRest } from './platform';
 
 /** Discord's settings (DISCORD_*). */
@@ -72,16 +74,24 @@ export function createDiscordAdapter(settings: DiscordSettings, ctx: AdapterCont
     rest: settings.apiUrl ? { api: settings.apiUrl } : {},
     ...(typeof settings.shardCount === 'number' ? { shards: [...Array(settings.shardCount).keys()], shardCount: settings.shardCount } : { shards: 'auto' as const }),
     makeCache: Options.cacheWithLimits(DISCORD_CACHE_LIMITS),
+    // A member who leaves while not in the cache is still reported (as a partial member).
+    partials: [Partials.GuildMember],
   });
   let handler: EventHandler = async () => [];
   installInteractions(client, { onEvent: () => handler, clock: ctx.clock, logger });
+  installMemberEvents(client, { onEvent: () => handler, logger });
   const sender = new DiscordPlatform(sendingRest(rest));
   return {
     name: 'discord',
     label: 'Discord',
     capabilities: DISCORD_CAPABILITIES,
     sender,
-    gate: new DiscordAccessGate({ rest: accessRest(rest), notices: ctx.access.notices, logger }),
+    gate: new DiscordAccessGate({
+      rest: accessRest(rest), notices: ctx.access.notices, logger,
+      strangers: settings.removeUnmanagedHolders ? 'remove' : 'report',
+      roleOrder: (guildId, roleIds) => roleOrderFromCache(client, guildId, roleIds),
+      botUserId: botIdOfToken(settings.token),
+    }),
     operatorIds: settings.operatorIds,
     client,
     async start(onEvent, signal) {

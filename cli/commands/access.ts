@@ -20,10 +20,27 @@ export interface AccessReconcileFlags {
 const WOULD: Record<string, string> = { grant: 'would grant', approve: 'would approve', revoke: 'would revoke', decline: 'would decline', revoke_link: 'would revoke used link' };
 const DID: Record<string, string> = { revoke_link: 'revoke used link' };
 
+/**
+ * Holders of a managed role given by hand, not entitled: those the platform only reports (kept),
+ * and those removed (or, in a dry run, to be removed) because the operator turned removal on.
+ */
+function printUnmanaged(io: CliIo, report: ReconcileReport): void {
+  const removed = report.actions.filter((a) => a.unmanaged);
+  if (report.unmanaged.length === 0 && removed.length === 0) return;
+  io.out('');
+  io.out('Given by hand (not through Signalcast) to people not entitled:');
+  const rows = [
+    ...report.unmanaged.map((u) => ['kept (reported only)', u.person.accountId ?? '(no account)', `${u.person.platform}:${u.person.platformUserId}`, u.resourceKey, u.reason]),
+    ...removed.map((a) => [report.dryRun ? 'would remove' : `removed: ${a.outcome?.result ?? '-'}`, a.person.accountId ?? '(no account)', `${a.person.platform}:${a.person.platformUserId}`, a.resourceKey, a.reason]),
+  ];
+  for (const line of formatTable(['HANDLING', 'ACCOUNT', 'USER', 'RESOURCE', 'REASON'], rows)) io.out(line);
+  if (report.unmanaged.length > 0) io.out('Kept: this platform removes hand-given roles only when told to (Discord: DISCORD_REMOVE_UNMANAGED_HOLDERS=true).');
+}
+
 /** Runs the reconciler once and prints what it did (or, with --dry-run, what it would do). */
 export async function accessReconcile(deps: AccessReconcileDeps, flags: AccessReconcileFlags = {}): Promise<ReconcileReport> {
   if (!deps.access) {
-    throw new CliError('access reconcile needs a platform with gated access: set TELEGRAM_BOT_TOKEN (the bot must be an admin of the plans\' channels)', EXIT.config);
+    throw new CliError('access reconcile needs a platform with gated access: set TELEGRAM_BOT_TOKEN (the bot must be an admin of the plans\' channels) or DISCORD_BOT_TOKEN (its role above the plans\' roles)', EXIT.config);
   }
   const report = await deps.access.reconcile({ dryRun: flags.dryRun ?? false, accountId: flags.account, actor: 'cli', trigger: 'cli' });
   if (flags.json) {
@@ -31,7 +48,7 @@ export async function accessReconcile(deps: AccessReconcileDeps, flags: AccessRe
     return report;
   }
   if (report.actions.length === 0) {
-    deps.io.out('Access matches the subscriptions: nothing to do.');
+    deps.io.out(report.unmanaged.length === 0 ? 'Access matches the subscriptions: nothing to do.' : 'Access matches the subscriptions: nothing to grant or remove.');
   } else {
     const rows = report.actions.map((a) => [
       report.dryRun ? (WOULD[a.kind] ?? a.kind) : (DID[a.kind] ?? a.kind),
@@ -44,7 +61,9 @@ export async function accessReconcile(deps: AccessReconcileDeps, flags: AccessRe
     ]);
     for (const line of formatTable(['ACTION', 'RESULT', 'ACCOUNT', 'USER', 'RESOURCE', 'REASON', 'DETAIL'], rows)) deps.io.out(line);
   }
+  printUnmanaged(deps.io, report);
   const notes: string[] = [];
+  if (report.drift.length > 0) notes.push(`${report.drift.length} membership${report.drift.length === 1 ? '' : 's'} found changed on the platform (given or taken away by hand, or missed while offline)`);
   if (report.waiting.length > 0) notes.push(`${report.waiting.length} waiting on an unused invite link`);
   if (report.expiredLinks > 0) notes.push(`${report.expiredLinks} expired link${report.expiredLinks === 1 ? '' : 's'} marked`);
   if (report.failed > 0) notes.push(`${report.failed} failed (see DETAIL; the next run tries again)`);
@@ -72,7 +91,7 @@ function requireJobs(deps: AccessJobsDeps): AccessJobAdmin {
 
 /** Lists access jobs, newest first: pending and dead by default, only dead with --dead, every state with --all. */
 export async function accessJobsList(deps: AccessJobsDeps, flags: { dead?: boolean; all?: boolean; json?: boolean; limit?: string } = {}): Promise<AccessJob[]> {
-  const states: AccessJobState[] | undefined = flags.dead ? ['dead'] : flags.all ? undefined : ['pending', 'running', 'dead'];
+  const states: AccessJobState[] | undefined = flags.dead ? ['dead'] : flags.all ? undefined : ['pending', 'running', 'parked', 'dead'];
   const jobs = requireJobs(deps).list({ ...(states ? { states } : {}), limit: parseLimit(flags.limit) });
   if (flags.json) {
     deps.io.out(JSON.stringify(jobs));
@@ -86,6 +105,8 @@ export async function accessJobsList(deps: AccessJobsDeps, flags: { dead?: boole
     j.id, j.state, j.accountId, j.trigger, String(j.attempts), new Date(j.state === 'pending' ? j.dueAt : j.updatedAt).toISOString(), (j.lastError ?? j.outcome ?? '-').slice(0, 100),
   ]);
   for (const line of formatTable(['ID', 'STATE', 'ACCOUNT', 'TRIGGER', 'ATTEMPTS', 'DUE/UPDATED', 'LAST ERROR/OUTCOME'], rows)) deps.io.out(line);
+  const parked = jobs.filter((j) => j.state === 'parked').length;
+  if (parked > 0) deps.io.out(`${parked} waiting for a fix on the platform (see LAST ERROR); they run again when the role order changes or at the next scheduled reconcile.`);
   const dead = jobs.filter((j) => j.state === 'dead').length;
   if (dead > 0) deps.io.out(`${dead} dead. Retry with: signalcast access retry <id...> or --all`);
   return jobs;

@@ -91,4 +91,27 @@ describe('planAccessActions', () => {
     expect(plan({ accounts: [account('a', '1', 'active')], platforms: [] }).actions).toEqual([]);
     expect(plan({ accounts: [account('a', '1', 'active')], memberships: [member('1')], liveLinks: [link('1', 'used')], platforms: [] }).actions).toEqual([]);
   });
+
+  it('adopts an entitled person who holds it by hand, with no platform call', () => {
+    const p = plan({ accounts: [account('a', '1', 'active')], memberships: [member('1', 'held')] });
+    expect(p.actions).toEqual([]);
+    expect(p.adopt.map((g) => g.holder.platformUserId)).toEqual(['1']);
+  });
+
+  it('only reports someone holding it by hand without entitlement where the platform reports strangers', () => {
+    const p = plan({ accounts: [account('b', '2', 'canceled')], memberships: [member('2', 'held'), member('9', 'held')], strangers: () => 'report' });
+    expect(p.actions).toEqual([]);
+    expect(p.unmanaged.map((u) => [u.person.platformUserId, u.reason])).toEqual([['2', 'not entitled (canceled, plan free)'], ['9', 'no account']]);
+  });
+
+  it('removes someone holding it by hand without entitlement where the platform removes strangers (the default), marked as given by hand', () => {
+    const p = plan({ accounts: [account('b', '2', 'canceled')], memberships: [member('2', 'held')] });
+    expect(p.actions.map((a) => [a.kind, a.person.platformUserId, a.reason, a.unmanaged])).toEqual([['revoke', '2', 'not entitled (canceled, plan free); given by hand', true]]);
+    expect(p.unmanaged).toEqual([]);
+  });
+
+  it('still revokes a lapsed member it granted where the platform only reports strangers', () => {
+    const p = plan({ accounts: [account('b', '2', 'canceled')], memberships: [member('2')], strangers: () => 'report' });
+    expect(summary(p)).toEqual([['revoke', '2', 'not entitled (canceled, plan free)']]);
+  });
 });

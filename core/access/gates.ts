@@ -83,7 +83,7 @@ export function recordAccess(audit: AuditLog, r: AccessRecord): void {
 export function membershipAfter(kind: AccessActionKind, outcome: AccessOutcome): MembershipState | null {
   if (kind === 'revoke_link') return null;
   if (outcome.holds === true) return 'member';
-  if (outcome.holds === false) return kind === 'decline' ? 'left' : 'removed';
+  if (outcome.holds === false) return kind === 'revoke' ? 'removed' : 'left';
   switch (outcome.result) {
     case 'granted':
     case 'approved':

@@ -4,14 +4,15 @@ import type { InboundEvent } from '../inbound/types';
 import type { PlatformName } from '../types';
 import { desiredAccess, managedResources } from './desired';
 import { applyOutcome, callGate, gatesByPlatform } from './gates';
+import { trackTenantMember } from './tenant-members';
 import { intrusionReason, recordIntrusion, removeIntruder, someoneElsesLink } from './intrusion';
 import { resourceKey, type AccessOutcome, type AccessPerson } from './ports';
 import type { AccessReconcilerDeps } from './reconciler';
 
-export type AccessEvent = Extract<InboundEvent, { type: 'join_request' | 'membership' }>;
+export type AccessEvent = Extract<InboundEvent, { type: 'join_request' | 'membership' | 'tenant_member' | 'tenant_roles' }>;
 
 export function isAccessEvent(event: InboundEvent): event is AccessEvent {
-  return event.type === 'join_request' || event.type === 'membership';
+  return event.type === 'join_request' || event.type === 'membership' || event.type === 'tenant_member' || event.type === 'tenant_roles';
 }
 
 /** What the reconciler needs, and a way to queue the account's access job. */
@@ -21,6 +22,8 @@ export interface AccessEventDeps extends AccessReconcilerDeps {
    * link's revoke fails, so the job withdraws it with backoff until the platform confirms.
    */
   enqueue?: ((accountId: string, trigger: string, actor: string) => unknown) | undefined;
+  /** Access jobs waiting for the platform to change (a role above the bot's) try again: a tenant's roles changed. */
+  wakeParked?: (() => unknown) | undefined;
 }
 
 /**
@@ -32,10 +35,23 @@ export interface AccessEventDeps extends AccessReconcilerDeps {
  * admits one person once (after a ban and unban, Telegram would let a member_limit link admit
  * again); when that revoke fails, the account's access job (`enqueue`) retries it. Someone who
  * came in with another person's link is removed (see removeIntruder).
+ * A person joining, changing roles in or leaving a tenant is tracked (trackTenantMember); a change
+ * of the tenant's roles wakes the access jobs waiting for one (wakeParked).
  * Returns the gate's outcome for a join request, null otherwise.
  */
 export async function handleAccessEvent(event: AccessEvent, deps: AccessEventDeps): Promise<AccessOutcome | null> {
-  return event.type === 'join_request' ? answerJoinRequest(event, deps) : trackMembership(event, deps);
+  switch (event.type) {
+    case 'join_request':
+      return answerJoinRequest(event, deps);
+    case 'membership':
+      return trackMembership(event, deps);
+    case 'tenant_member':
+      await trackTenantMember(event, deps);
+      return null;
+    case 'tenant_roles':
+      deps.wakeParked?.();
+      return null;
+  }
 }
 
 async function answerJoinRequest(event: Extract<AccessEvent, { type: 'join_request' }>, deps: AccessEventDeps): Promise<AccessOutcome | null> {
@@ -117,7 +133,7 @@ async function retryLinkRevokes(platform: PlatformName, platformUserId: string, 
   }
 }
 
-/** The handler the bots call for join_request and membership events (ignores every other kind). */
+/** The handler the bots call for access events (join requests, memberships, tenant members and roles; ignores every other kind). */
 export function createAccessEventHandler(deps: AccessEventDeps): (event: InboundEvent) => Promise<AccessOutcome | null> {
   return async (event) => (isAccessEvent(event) ? handleAccessEvent(event, deps) : null);
 }

@@ -43,6 +43,18 @@ export function outcomeOf(report: ReconcileReport | null): string {
   return parts.length === 0 ? 'nothing to do' : parts.join('; ').slice(0, 500);
 }
 
+/**
+ * Refusals that no retry can cure: the platform must change first (an admin moves the bot's role
+ * above the plan's). A job failing only with these is parked until woken, not retried.
+ */
+const WAITS_FOR_THE_PLATFORM = new Set(['hierarchy']);
+
+/** Whether every failed action waits for the platform to change. */
+function waitsForPlatform(report: ReconcileReport): boolean {
+  const failed = report.actions.filter((a) => a.outcome?.result === 'failed');
+  return failed.length > 0 && failed.every((a) => WAITS_FOR_THE_PLATFORM.has(a.outcome?.code ?? ''));
+}
+
 /** Why a report counts as a failure, or null when every action went through. */
 function failureOf(report: ReconcileReport): string | null {
   const failed = report.actions.filter((a) => a.outcome?.result === 'failed');
@@ -53,7 +65,9 @@ function failureOf(report: ReconcileReport): string | null {
 /**
  * Runs access jobs: each brings one account's access in line (the reconciler is idempotent), under
  * a deadline so a platform call that hangs never holds the runner. A job with any failed action is
- * retried after 5 s, 10 s, 20 s, ... (capped), then dead and visible in `signalcast access jobs --dead`.
+ * retried after 5 s, 10 s, 20 s, ... (capped), then dead and visible in `signalcast access jobs --dead`;
+ * a job refused only because the platform must change first (a role above the bot's) is parked
+ * until `wakeParked()` (a role order change, the scheduled drift run) or a new change for the account.
  * `poke()` after writing a job; `stop()` returns within its timeout whatever the platforms do.
  */
 export class AccessJobRunner {
@@ -86,6 +100,16 @@ export class AccessJobRunner {
   /** A job was written: look now. */
   poke(): void {
     this.wake.poke();
+  }
+
+  /** The platform changed (a role moved, the scheduled drift run): parked jobs try again now. Returns how many. */
+  wakeParked(): number {
+    const woken = this.o.jobs.wakeParked(this.o.clock.now());
+    if (woken > 0) {
+      this.o.logger?.info({ woken }, 'access jobs waiting for the platform to change are trying again');
+      this.wake.poke();
+    }
+    return woken;
   }
 
   /** Stops taking jobs; waits for the one in flight at most stopTimeoutMs (it is retried at the next start if it did not finish). */
@@ -133,6 +157,7 @@ export class AccessJobRunner {
     let timer: NodeJS.Timeout | undefined;
     let error: string | null;
     let outcome = 'no answer';
+    let park = false;
     try {
       // Ends at the deadline, or at once when the runner stops: the platform call may go on, the runner does not wait for it.
       const timedOut = new Promise<'timeout'>((resolve) => {
@@ -147,6 +172,7 @@ export class AccessJobRunner {
       const stopped = this.stopping.signal.aborted;
       error = report === 'timeout' ? (stopped ? 'interrupted by a stop' : `timed out after ${this.o.jobTimeoutMs} ms (a platform did not answer)`) : failureOf(report);
       outcome = outcomeOf(report === 'timeout' ? null : report);
+      park = report !== 'timeout' && waitsForPlatform(report);
       if (report !== 'timeout' && report.aborted && !error) error = 'stopped before every action ran';
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
@@ -157,6 +183,12 @@ export class AccessJobRunner {
     const now = clock.now();
     if (error === null) {
       jobs.complete(job.id, now, outcome);
+      return;
+    }
+    if (park) {
+      // The reconciler has told the operator (once); retrying cannot help until the platform changes.
+      jobs.park(job.id, now, error, outcome);
+      logger?.info({ jobId: job.id, accountId: job.accountId, error }, 'access job waits for the platform to change (role order); woken by a role change or the scheduled drift run');
       return;
     }
     if (job.attempts >= this.o.maxAttempts) {

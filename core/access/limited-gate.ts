@@ -46,6 +46,7 @@ export function limitGate(gate: AccessGate, deps: LimitedGateDeps): AccessGate {
   }
   const wrapped: AccessGate = {
     platform: gate.platform,
+    strangers: gate.strangers,
     grant: (holder, resource, reason) => limited(resource, () => gate.grant(holder, resource, reason)),
     revoke: (person, resource, reason) => limited(resource, () => gate.revoke(person, resource, reason)),
   };
@@ -54,5 +55,7 @@ export function limitGate(gate: AccessGate, deps: LimitedGateDeps): AccessGate {
   if (gate.revokeInviteLink) wrapped.revokeInviteLink = (resource, link) => limited(resource, () => gate.revokeInviteLink!(resource, link));
   if (gate.removeIntruder) wrapped.removeIntruder = (person, resource, link) => limited(resource, () => gate.removeIntruder!(person, resource, link));
   if (gate.notify) wrapped.notify = gate.notify.bind(gate);
+  // A few paged reads per scheduled run: the platform client's own bucket handling paces them.
+  if (gate.holders) wrapped.holders = gate.holders.bind(gate);
   return wrapped;
 }

@@ -43,7 +43,8 @@ export interface AccessPerson {
 
 /**
  * Why a platform refused an access change, the same on every platform: missing_permission (the bot
- * lacks a right), hierarchy (the role is at or above the bot's own), resource_not_found (the chat or role is gone),
+ * lacks a right), hierarchy (the role is at or above the bot's own: nothing works until an admin
+ * changes the role order, so the access job waits for that instead of retrying), resource_not_found (the chat or role is gone),
  * not_member, rate_limited, platform_unreachable (no answer: network, timeout), platform_error
  * (any other refusal), unknown. The platform's own words stay in `detail`.
  */
@@ -65,9 +66,26 @@ export interface AccessOutcome {
   holds?: boolean;
 }
 
+/**
+ * What a full reconcile does with someone who holds a managed resource without being entitled and
+ * without having been given it by us (a role given by hand): 'remove' it (Telegram: a stranger in a
+ * private chat), or only 'report' it in the drift report (Discord, unless the operator turns removal on).
+ */
+export type StrangerHandling = 'remove' | 'report';
+
+/** Who holds a resource now, as the platform says; or the refusal. */
+export type HoldersResult = { holders: string[] } | { failed: AccessOutcome };
+
 /** A platform's side of access control. Errors are reported as outcomes, not thrown. */
 export interface AccessGate {
   readonly platform: PlatformName;
+  /** See StrangerHandling; default 'remove'. */
+  readonly strangers?: StrangerHandling | undefined;
+  /**
+   * Platforms that can list who holds a resource (Discord: the members with the role): the full
+   * reconcile brings tracked memberships in line with it before planning (drift repair).
+   */
+  holders?(resource: AccessResource): Promise<HoldersResult>;
   grant(holder: AccessHolder, resource: AccessResource, reason: string): Promise<AccessOutcome>;
   /** Also takes people without an account (`AccessPerson`), so strangers can be removed from a gated chat. */
   revoke(holder: AccessHolder | AccessPerson, resource: AccessResource, reason: string): Promise<AccessOutcome>;

@@ -5,8 +5,10 @@ import { entitlementOf } from '../entitlement';
 import type { Logger } from '../logger';
 import type { PlansConfig } from '../plans/schema';
 import type { PlatformName } from '../types';
-import { planAccessActions, type AccessAction } from './actions';
+import { planAccessActions, type AccessAction, type UnmanagedHolder } from './actions';
+import { AccessAlarms } from './alarms';
 import { managedResources, type DesiredGrant } from './desired';
+import { syncHolders, type DriftChange } from './drift';
 import { applyOutcome, callGate, gatesByPlatform, type AccessGates } from './gates';
 import type { AccessGate, AccessHolder, AccessOutcome, AccessResource } from './ports';
 import type { AccessStore, InviteLinkRecord, MembershipRecord } from './store';
@@ -18,6 +20,8 @@ export interface AccessReconcilerDeps {
   clock: Clock;
   audit: AuditLog;
   logger?: Logger | undefined;
+  /** Where refusals only an operator can fix (a role above the bot's) are told, once; one is made when absent. */
+  alarms?: AccessAlarms | undefined;
 }
 
 export interface ReconcileOptions {
@@ -45,6 +49,10 @@ export interface ReconcileReport {
   actions: AccessActionResult[];
   /** Desired access with an unused, unexpired invite link already out: nothing to do until it is used or expires. */
   waiting: DesiredGrant[];
+  /** Full runs: where the platform contradicted the tracked memberships (given or taken away by hand, missed events). */
+  drift: DriftChange[];
+  /** Holders not given it by us and not entitled, left alone (their platform only reports them). */
+  unmanaged: UnmanagedHolder[];
   /** Links found past their expiry and marked 'expired' (0 in a dry run). */
   expiredLinks: number;
   failed: number;
@@ -60,15 +68,19 @@ export interface AccessReconcile {
 /**
  * Compares desired access (entitlements and plans) with tracked memberships and invite links and
  * acts through the platforms' gates: grant where missing (no new link while an unused one is out),
- * revoke where not entitled, withdraw used links the platform has not confirmed revoked. Runs one
+ * revoke where not entitled, withdraw used links the platform has not confirmed revoked. A full
+ * run first brings tracked memberships in line with what platforms that list holders say
+ * (syncHolders); holders given it by hand are adopted, reported or removed (planAccessActions). Runs one
  * at a time, so a billing hook and a scheduled run never race into two links for one person.
  */
 export class AccessReconciler implements AccessReconcile {
   private readonly gates: ReadonlyMap<PlatformName, AccessGate>;
+  private readonly alarms: AccessAlarms;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: AccessReconcilerDeps) {
     this.gates = gatesByPlatform(deps.gates);
+    this.alarms = deps.alarms ?? new AccessAlarms({ audit: deps.audit, logger: deps.logger });
   }
 
   reconcile(options: ReconcileOptions = {}): Promise<ReconcileReport> {
@@ -87,24 +99,32 @@ export class AccessReconciler implements AccessReconcile {
     const now = clock.now();
     const expiredLinks = dryRun ? 0 : await store.expireInviteLinks(now);
 
+    const managed = managedResources(plans, platforms);
     const accounts = await store.listAccessAccounts({ platforms, ...(options.accountId ? { accountId: options.accountId } : {}) });
-    const { memberships, activeLinks, liveLinks } = options.accountId
+    const tracked = options.accountId
       ? await this.trackedFor(accounts.flatMap((a) => a.identities).filter((i) => this.gates.has(i.platform)), now)
       : {
-          memberships: await store.listMemberships({ states: ['member', 'requested'] }),
+          memberships: await store.listMemberships({ states: ['member', 'held', 'requested'] }),
           activeLinks: await store.listActiveInviteLinks({ now }),
           liveLinks: await store.listUnrevokedInviteLinks({}),
         };
+    const { activeLinks, liveLinks } = tracked;
+    // A full run first asks the platforms that can say who holds what (drift: roles given or taken by hand, missed events).
+    const synced = options.accountId ? null : await syncHolders({ store, gates: this.gates, now, logger: this.deps.logger }, managed, tracked.memberships, { dryRun });
+    const memberships = synced?.memberships ?? tracked.memberships;
 
     const plan = planAccessActions({
       accounts: accounts.map((account) => ({ account, entitlement: entitlementOf(plans, account.subscriptions, now) })),
       memberships,
       activeLinks,
       liveLinks,
-      managed: managedResources(plans, platforms),
+      managed,
       platforms,
       includeStrangers: !options.accountId,
+      strangers: (platform) => this.gates.get(platform)?.strangers ?? 'remove',
     });
+    // Entitled people who hold it by hand are ours to manage from now on (a lapse removes it).
+    if (!dryRun) for (const g of plan.adopt) await store.setMembership({ platform: g.holder.platform, resourceKey: g.resourceKey, platformUserId: g.holder.platformUserId, state: 'member' });
 
     // revoke_link actions name a link by id; the URL goes only to the gate.
     const linkUrls = new Map(liveLinks.map((l) => [l.id, l.link]));
@@ -118,8 +138,9 @@ export class AccessReconciler implements AccessReconcile {
       results.push({ ...action, outcome: dryRun ? null : await this.act(action, options, linkUrls) });
     }
     const failed = results.filter((r) => r.outcome?.result === 'failed').length;
-    this.deps.logger?.info({ scope: options.accountId ?? 'all', dryRun, actions: results.length, failed, waiting: plan.waiting.length, expiredLinks, aborted }, 'access reconciled');
-    return { dryRun, scope: options.accountId ?? 'all', actions: results, waiting: plan.waiting, expiredLinks, failed, aborted };
+    const drift = synced?.changes ?? [];
+    this.deps.logger?.info({ scope: options.accountId ?? 'all', dryRun, actions: results.length, failed, waiting: plan.waiting.length, drift: drift.length, unmanaged: plan.unmanaged.length, expiredLinks, aborted }, 'access reconciled');
+    return { dryRun, scope: options.accountId ?? 'all', actions: results, waiting: plan.waiting, drift, unmanaged: plan.unmanaged, expiredLinks, failed, aborted };
   }
 
   private async trackedFor(identities: { platform: PlatformName; platformUserId: string }[], now: number): Promise<{ memberships: MembershipRecord[]; activeLinks: InviteLinkRecord[]; liveLinks: InviteLinkRecord[] }> {
@@ -127,7 +148,7 @@ export class AccessReconciler implements AccessReconcile {
     const activeLinks: InviteLinkRecord[] = [];
     const liveLinks: InviteLinkRecord[] = [];
     for (const id of identities) {
-      memberships.push(...await this.deps.store.listMemberships({ platform: id.platform, platformUserIds: [id.platformUserId], states: ['member', 'requested'] }));
+      memberships.push(...await this.deps.store.listMemberships({ platform: id.platform, platformUserIds: [id.platformUserId], states: ['member', 'held', 'requested'] }));
       activeLinks.push(...await this.deps.store.listActiveInviteLinks({ now, platform: id.platform, platformUserId: id.platformUserId }));
       liveLinks.push(...await this.deps.store.listUnrevokedInviteLinks({ platform: id.platform, platformUserId: id.platformUserId }));
     }
@@ -146,7 +167,9 @@ export class AccessReconciler implements AccessReconcile {
       trigger: options.trigger ?? 'reconcile',
       actor: options.actor ?? 'system',
     });
-    if (outcome.result === 'failed') this.deps.logger?.warn({ ...ids, detail: outcome.detail }, 'access change refused by the platform');
+    // A refusal only an operator can fix is told once (alarms), not once per member and retry.
+    await this.alarms.observe(action.person.platform, action.resourceKey, outcome);
+    if (outcome.result === 'failed' && !this.alarms.isBlocked(action.resourceKey)) this.deps.logger?.warn({ ...ids, detail: outcome.detail }, 'access change refused by the platform');
     return outcome;
   }
 

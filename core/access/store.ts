@@ -2,8 +2,16 @@
 import type { SubscriptionState } from '../entitlement';
 import type { PlatformName } from '../types';
 
-/** 'member': in; 'requested': a join request is waiting; 'left': left on their own (or declined); 'removed': removed by us. */
-export type MembershipState = 'member' | 'requested' | 'left' | 'removed';
+/**
+ * 'member': in, through us (granted, approved, joined with our link); 'held': holds it by the
+ * platform's account but not through us (a role given by hand), until an entitlement adopts it;
+ * 'requested': a join request is waiting; 'left': left on their own, declined, or lost it by someone
+ * else's hand; 'removed': removed by us.
+ */
+export type MembershipState = 'member' | 'held' | 'requested' | 'left' | 'removed';
+
+/** The states in which a person holds the resource now. */
+export const HOLDING_STATES: readonly MembershipState[] = ['member', 'held'];
 
 /** One person's standing in one gated resource, as last seen in the platform's member updates (or set by us). */
 export interface MembershipRecord {

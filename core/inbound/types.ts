@@ -39,6 +39,13 @@ export type InboundEvent =
   | { type: 'join_request'; actor: Actor; resource: AccessResource; inviteLink?: string | undefined }
   /** `inviteLink`: the link someone came in with, when the platform says. */
   | { type: 'membership'; actor: Actor; resource: AccessResource; state: 'member' | 'left' | 'removed'; inviteLink?: string | undefined }
+  /**
+   * Someone joined a tenant (a Discord server), is in it (their roles changed) or left it. `holds`:
+   * the ids of what they hold there now (their roles), when the platform says.
+   */
+  | { type: 'tenant_member'; actor: Actor; tenant: string; state: 'joined' | 'present' | 'left'; holds?: readonly string[] | undefined }
+  /** A tenant's role order or roles changed (an admin moved or deleted a role): access refused for that may work now. */
+  | { type: 'tenant_roles'; platform: PlatformName; tenant: string }
   /** The person blocked the bot in their private chat (nothing can reach them there), or unblocked it. */
   | { type: 'bot_blocked'; actor: Actor; chat: Recipient; blocked: boolean };
 

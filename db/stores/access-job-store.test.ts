@@ -125,4 +125,35 @@ describe('a subscription change and its access job', () => {
     expect(() => writer.save({ accountId: 'acc_missing', planId: 'pro', status: 'active' }, () => void jobs.enqueue({ accountId: 'acc_missing', trigger: 'subscription', actor: 'stripe' }, T0))).toThrow();
     expect(count(db, 'access_jobs')).toBe(0);
   });
+
+  it('parks a job that waits for the platform: not claimed, attempts kept, until woken or the account changes again', async () => {
+    const { jobs, accountId, clock } = await world();
+    jobs.enqueue({ accountId, trigger: 'subscription', actor: 'stripe' }, T0);
+    const [claimed] = jobs.claimDue(T0, 10);
+    jobs.park(claimed!.id, T0, 'grant: role out of reach', 'grant failed');
+    expect(jobs.get(claimed!.id)).toMatchObject({ state: 'parked', attempts: 1, lastError: 'grant: role out of reach' });
+    expect(jobs.claimDue(T0 + DAY, 10)).toEqual([]);
+    expect(jobs.nextDueAt()).toBeUndefined();
+
+    // The role order changed: back to pending, due now, attempts from 0.
+    clock.advance(60_000);
+    expect(jobs.wakeParked(clock.now())).toBe(1);
+    expect(jobs.get(claimed!.id)).toMatchObject({ state: 'pending', attempts: 0, dueAt: clock.now() });
+
+    // Parked again, then a new change for the account wakes that same job rather than adding one.
+    jobs.park(jobs.claimDue(clock.now(), 10)[0]!.id, clock.now(), 'still out of reach', 'grant failed');
+    const again = jobs.enqueue({ accountId, trigger: 'tenant_joined', actor: 'system' }, clock.now());
+    expect(again).toMatchObject({ coalesced: true, job: { id: claimed!.id, state: 'pending', trigger: 'tenant_joined', attempts: 0 } });
+    expect(jobs.list({ limit: 10 })).toHaveLength(1);
+  });
+
+  it('does not park a job when a change came while it ran: the newer pending job carries on', async () => {
+    const { jobs, accountId } = await world();
+    jobs.enqueue({ accountId, trigger: 'subscription', actor: 'stripe' }, T0);
+    const [running] = jobs.claimDue(T0, 10);
+    const newer = jobs.enqueue({ accountId, trigger: 'tenant_joined', actor: 'system' }, T0 + 1);
+    jobs.park(running!.id, T0 + 2, 'out of reach', 'grant failed');
+    expect(jobs.get(running!.id)).toMatchObject({ state: 'done', lastError: `out of reach (carried on by ${newer.job.id})` });
+    expect(jobs.list({ states: ['parked'], limit: 10 })).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 // Access jobs in SQLite (drizzle): one pending job per account, claimed by the runner, retried, dead-lettered.
-import { and, asc, desc, eq, inArray, lte, min, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, min, sql, type SQL } from 'drizzle-orm';
 import type { AccessJob, AccessJobState, AccessJobStore, EnqueuedJob, NewAccessJob } from '../../core/access/jobs';
 import { newId } from '../../core/ids';
 import type { Db } from '../client';
@@ -24,6 +24,14 @@ export class SqliteAccessJobStore implements AccessJobStore {
         const row = tx.update(accessJobs)
           .set({ dueAt: Math.min(pending.dueAt, now), trigger: job.trigger, actor: job.actor, reason: job.reason ?? pending.reason, updatedAt: now })
           .where(eq(accessJobs.id, pending.id)).returning().get();
+        return { job: toJob(row), coalesced: true };
+      }
+      const parked = tx.select().from(accessJobs).where(and(eq(accessJobs.accountId, job.accountId), eq(accessJobs.state, 'parked'))).get();
+      if (parked) {
+        // Something changed for the account: the parked job tries again now, with what came last.
+        const row = tx.update(accessJobs)
+          .set({ state: 'pending', attempts: 0, dueAt: now, trigger: job.trigger, actor: job.actor, reason: job.reason ?? parked.reason, updatedAt: now })
+          .where(eq(accessJobs.id, parked.id)).returning().get();
         return { job: toJob(row), coalesced: true };
       }
       const row = tx.insert(accessJobs).values({
@@ -74,6 +82,24 @@ export class SqliteAccessJobStore implements AccessJobStore {
     });
   }
 
+  park(id: string, now: number, error: string, outcome: string): void {
+    this.db.transaction((tx) => {
+      const job = tx.select().from(accessJobs).where(eq(accessJobs.id, id)).get();
+      if (!job || job.state !== 'running') return;
+      // A change that arrived while this one ran has its own pending job: that one carries on.
+      const newer = tx.select({ id: accessJobs.id }).from(accessJobs).where(and(eq(accessJobs.accountId, job.accountId), eq(accessJobs.state, 'pending'))).get();
+      if (newer) {
+        tx.update(accessJobs).set({ state: 'done', lastError: `${error} (carried on by ${newer.id})`, outcome, updatedAt: now, finishedAt: now }).where(eq(accessJobs.id, id)).run();
+        return;
+      }
+      tx.update(accessJobs).set({ state: 'parked', lastError: error, outcome, updatedAt: now }).where(eq(accessJobs.id, id)).run();
+    });
+  }
+
+  wakeParked(now: number): number {
+    return this.revive(eq(accessJobs.state, 'parked'), now);
+  }
+
   kill(id: string, now: number, error: string, outcome: string): void {
     this.db.update(accessJobs).set({ state: 'dead', lastError: error, outcome, updatedAt: now, finishedAt: now })
       .where(and(eq(accessJobs.id, id), eq(accessJobs.state, 'running'))).run();
@@ -98,10 +124,14 @@ export class SqliteAccessJobStore implements AccessJobStore {
   }
 
   retryDead(ids: readonly string[] | 'all', now: number): number {
+    return this.revive(ids === 'all' ? eq(accessJobs.state, 'dead') : and(eq(accessJobs.state, 'dead'), inArray(accessJobs.id, [...ids])), now);
+  }
+
+  /** The chosen jobs back to pending, due now, attempts 0; one whose account already has a pending job is folded into it. */
+  private revive(chosen: SQL | undefined, now: number): number {
     return this.db.transaction((tx) => {
-      const chosen = ids === 'all' ? eq(accessJobs.state, 'dead') : and(eq(accessJobs.state, 'dead'), inArray(accessJobs.id, [...ids]));
-      const dead = tx.select().from(accessJobs).where(chosen).orderBy(asc(accessJobs.updatedAt)).all();
-      for (const job of dead) {
+      const chosenJobs = tx.select().from(accessJobs).where(chosen).orderBy(asc(accessJobs.updatedAt)).all();
+      for (const job of chosenJobs) {
         const pending = tx.select({ id: accessJobs.id }).from(accessJobs).where(and(eq(accessJobs.accountId, job.accountId), eq(accessJobs.state, 'pending'))).get();
         if (pending) {
           tx.update(accessJobs).set({ dueAt: now, updatedAt: now }).where(eq(accessJobs.id, pending.id)).run();
@@ -110,7 +140,7 @@ export class SqliteAccessJobStore implements AccessJobStore {
           tx.update(accessJobs).set({ state: 'pending', attempts: 0, dueAt: now, updatedAt: now, finishedAt: null }).where(eq(accessJobs.id, job.id)).run();
         }
       }
-      return dead.length;
+      return chosenJobs.length;
     });
   }
 }

@@ -3,7 +3,7 @@ import type { InboundEvent } from '../../inbound/types';
 import type { PlatformName } from '../../types';
 import { removedText } from '../messages';
 import type { AccessNotice, NoticeSink } from '../notices';
-import { resourceKey, type AccessGate, type AccessHolder, type AccessOutcome, type AccessPerson, type AccessResource, type NotifyResult } from '../ports';
+import { resourceKey, type AccessFailureCode, type AccessGate, type AccessHolder, type AccessOutcome, type AccessPerson, type AccessResource, type HoldersResult, type NotifyResult, type StrangerHandling } from '../ports';
 
 /** One call the gate received, in order. */
 export interface MemoryGateCall {
@@ -46,21 +46,31 @@ export function grantedText(resource: AccessResource): string {
 export class MemoryAccessGate implements AccessGate {
   readonly platform: PlatformName;
   readonly calls: MemoryGateCall[] = [];
-  private readonly holders = new Map<string, Set<string>>();
-  private failures: { detail: string; method: 'grant' | 'revoke' | undefined }[] = [];
+  private readonly held = new Map<string, Set<string>>();
+  private failures: { detail: string; method: 'grant' | 'revoke' | undefined; code: AccessFailureCode | undefined }[] = [];
+  readonly strangers: StrangerHandling | undefined;
+  /** Present with `listsHolders`: who holds a resource, as the full reconcile's drift step reads it. */
+  readonly holders?: (resource: AccessResource) => Promise<HoldersResult>;
 
-  constructor(private readonly options: { platform: PlatformName; notices: NoticeSink }) {
+  constructor(private readonly options: { platform: PlatformName; notices: NoticeSink; listsHolders?: boolean; strangers?: StrangerHandling }) {
     this.platform = options.platform;
+    this.strangers = options.strangers;
+    if (options.listsHolders) this.holders = async (resource) => ({ holders: this.holdersOf(resource) });
+  }
+
+  /** The platform changes on its own (an admin's hand): `platformUserId` holds `resource` or not, with no event. */
+  setHolding(resource: AccessResource, platformUserId: string, holds: boolean): void {
+    this.hold(resource, platformUserId, holds);
   }
 
   /** Whether `platformUserId` holds `resource` on the platform now. */
   holds(resource: AccessResource, platformUserId: string): boolean {
-    return this.holders.get(resourceKey(resource))?.has(platformUserId) ?? false;
+    return this.held.get(resourceKey(resource))?.has(platformUserId) ?? false;
   }
 
   /** Everyone holding `resource`, sorted. */
   holdersOf(resource: AccessResource): string[] {
-    return [...(this.holders.get(resourceKey(resource)) ?? [])].sort();
+    return [...(this.held.get(resourceKey(resource)) ?? [])].sort();
   }
 
   /**
@@ -72,9 +82,9 @@ export class MemoryAccessGate implements AccessGate {
     return { type: 'membership', actor: { platform: this.platform, platformUserId }, resource, state: 'member' };
   }
 
-  /** The next `count` calls (of `method`, when given) fail with `detail`, changing nothing. */
-  failNext(detail: string, options: { method?: 'grant' | 'revoke'; count?: number } = {}): void {
-    for (let i = 0; i < (options.count ?? 1); i += 1) this.failures.push({ detail, method: options.method });
+  /** The next `count` calls (of `method`, when given) fail with `detail` (and `code`), changing nothing. */
+  failNext(detail: string, options: { method?: 'grant' | 'revoke'; count?: number; code?: AccessFailureCode } = {}): void {
+    for (let i = 0; i < (options.count ?? 1); i += 1) this.failures.push({ detail, method: options.method, code: options.code });
   }
 
   /** Calls made with `method`. */
@@ -102,7 +112,7 @@ export class MemoryAccessGate implements AccessGate {
 
   private async act(method: 'grant' | 'revoke', person: AccessPerson, resource: AccessResource, _reason: string): Promise<AccessOutcome> {
     const failure = this.takeFailure(method);
-    if (failure !== undefined) return { result: 'failed', detail: failure };
+    if (failure !== undefined) return { result: 'failed', detail: failure.detail, ...(failure.code ? { code: failure.code } : {}) };
     if (resource.platform !== this.platform) return { result: 'failed', detail: `not a ${this.platform} resource: ${resourceKey(resource)}` };
     const held = this.holds(resource, person.platformUserId);
     if (method === 'grant') {
@@ -117,19 +127,18 @@ export class MemoryAccessGate implements AccessGate {
     return { result: 'revoked', detail: told.sent ? 'removed; told the way back' : `removed; could not tell them: ${told.detail}`, holds: false };
   }
 
-  private takeFailure(method: 'grant' | 'revoke'): string | undefined {
+  private takeFailure(method: 'grant' | 'revoke'): { detail: string; code: AccessFailureCode | undefined } | undefined {
     const index = this.failures.findIndex((f) => f.method === undefined || f.method === method);
     if (index < 0) return undefined;
-    const [failure] = this.failures.splice(index, 1);
-    return failure?.detail;
+    return this.failures.splice(index, 1)[0];
   }
 
   private hold(resource: AccessResource, platformUserId: string, holds: boolean): void {
     const key = resourceKey(resource);
-    const set = this.holders.get(key) ?? new Set<string>();
+    const set = this.held.get(key) ?? new Set<string>();
     if (holds) set.add(platformUserId);
     else set.delete(platformUserId);
-    this.holders.set(key, set);
+    this.held.set(key, set);
   }
 
   private record(method: 'grant' | 'revoke', person: AccessPerson, resource: AccessResource, reason: string, result: AccessOutcome['result']): void {
