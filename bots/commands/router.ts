@@ -84,7 +84,7 @@ export async function handleEvent(event: InboundEvent, deps: CommandDeps): Promi
     return event.isPrivate ? [{ text: `I don't know ${name}. Send /help to see what I can do.` }] : [];
   }
   if (found.operator && !isOperator(deps, event.actor)) return [{ text: `Sorry, ${name} is not allowed for you.` }];
-  if (found.privateOnly && !event.isPrivate) return [{ text: `Please send ${name} to me in a private chat: the answer is for you only.` }];
+  if (found.privateOnly && !event.isPrivate && !event.answeredPrivately) return [{ text: `Please send ${name} to me in a private chat: the answer is for you only.` }];
   const call: CommandCall = { event, args, deps, now: deps.clock.now() };
   try {
     return await found.handler(call);

@@ -28,7 +28,7 @@ export async function listPlans(call: CommandCall): Promise<Reply[]> {
   const lines = ordered.map((plan) => `${planLine(plan, deps.capabilities)}${plan.id === current?.id ? ' (your plan)' : ''}`);
   const paid = paidPlans(deps.plans);
   if (!deps.capabilities.payments) return [{ text: ['The plans:', ...lines, '', PAYMENTS_NOT_SET_UP].join('\n') }];
-  return [{ text: ['The plans:', ...lines].join('\n'), ...(event.isPrivate && paid.length > 0 ? { buttons: subscribeButtons(paid) } : {}) }];
+  return [{ text: ['The plans:', ...lines].join('\n'), ...((event.isPrivate || event.answeredPrivately) && paid.length > 0 ? { buttons: subscribeButtons(paid) } : {}) }];
 }
 
 function unknownPlan(call: CommandCall, name: string): Reply[] {

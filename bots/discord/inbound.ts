@@ -33,9 +33,11 @@ export function toInboundEvent(interaction: Interaction): InboundEvent | null {
   const actor = { platform: 'discord', platformUserId: interaction.user.id, username: interaction.user.username, displayName: interaction.user.globalName ?? undefined };
   const chat = chatOf(interaction);
   const isPrivate = !interaction.guildId;
-  if (interaction.isButton()) return { type: 'button', actor, chat, isPrivate, data: interaction.customId, messageId: interaction.message.id };
+  // In a server the answers are ephemeral (replyChannel below): only the person sees them, so personal answers may be given there.
+  const answeredPrivately = true;
+  if (interaction.isButton()) return { type: 'button', actor, chat, isPrivate, answeredPrivately, data: interaction.customId, messageId: interaction.message.id };
   const args = interaction.options.data.map((o) => String(o.value ?? '')).join(' ').trim();
-  return { type: 'command', actor, chat, isPrivate, command: interaction.commandName, args, messageId: interaction.id };
+  return { type: 'command', actor, chat, isPrivate, answeredPrivately, command: interaction.commandName, args, messageId: interaction.id };
 }
 
 /**

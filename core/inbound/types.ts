@@ -31,8 +31,9 @@ export interface Reply {
 
 export type InboundEvent =
   /** `messageId`, when the platform has one, makes a retried update recognisable (e.g. /publish's idempotency key). */
-  | { type: 'command'; actor: Actor; chat: Recipient; isPrivate: boolean; command: string; args: string; messageId?: string | undefined }
-  | { type: 'button'; actor: Actor; chat: Recipient; isPrivate: boolean; data: string; messageId: string }
+  /** `answeredPrivately`: only the person sees the answer even outside a private chat (Discord's ephemeral replies in a server), so a personal answer may be given there. */
+  | { type: 'command'; actor: Actor; chat: Recipient; isPrivate: boolean; command: string; args: string; messageId?: string | undefined; answeredPrivately?: boolean | undefined }
+  | { type: 'button'; actor: Actor; chat: Recipient; isPrivate: boolean; data: string; messageId: string; answeredPrivately?: boolean | undefined }
   /** A message that is not a command (people often write "hi" or a question): answered only in a private chat. */
   | { type: 'text'; actor: Actor; chat: Recipient; isPrivate: boolean; text: string }
   /** `inviteLink`: the link the request came through, when the platform says (Telegram does for the bot's own links). */
