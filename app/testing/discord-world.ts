@@ -43,6 +43,8 @@ export interface DiscordServiceWorldOptions {
   /** More settings, e.g. SHUTDOWN_TIMEOUT_MS or DISCORD_REMOVE_UNMANAGED_HOLDERS. */
   settings?: Record<string, string> | undefined;
   accessJobs?: ServiceOptions['accessJobs'];
+  /** How long the Stripe emulator waits for a webhook's answer before it counts as failed (its default: 10 s). */
+  webhookTimeoutMs?: number | undefined;
   /** Start the service (default true); false leaves `service` built but not started, e.g. to start it while Discord is down. */
   start?: boolean | undefined;
 }
@@ -74,7 +76,7 @@ export async function startDiscordServiceWorld(running: (() => Promise<void>)[],
   });
   const guild = createDemoGuild(discord);
   const operatorId = discord.memberJoins(guild.id, { username: 'operator' });
-  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(plans), webhooks: { retryDelaysMs: [] } });
+  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(plans), webhooks: { retryDelaysMs: [], ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) } });
   running.push(() => stripe.stop());
   const config = loadConfig({
     PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: options.signingSecret, LOG_LEVEL: 'silent',
