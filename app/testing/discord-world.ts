@@ -1,6 +1,6 @@
 // The whole service on Discord for tests: the real wiring on an in-memory database, discord.js on the Discord emulator's REST and gateway, stripe-node on the Stripe emulator.
 import { DISCORD_DEMO_ROLE } from '../../bots/discord/plan-access';
-import { loadConfig } from '../../config';
+import { loadConfig, type Config } from '../../config';
 import { DEFAULT_PLANS, type PlansConfig } from '../../core/plans';
 import { JumpingClock } from '../../core/testing/jumping-clock';
 import { recordingLogger } from '../../core/testing/logger';
@@ -35,6 +35,9 @@ export interface DiscordServiceWorld {
   service: Service;
   url: string;
   logger: ReturnType<typeof recordingLogger>;
+  /** The settings and plans the service was built with, to build it again on the same database (a restart). */
+  config: Config;
+  plans: PlansConfig;
 }
 
 export interface DiscordServiceWorldOptions {
@@ -93,5 +96,5 @@ export async function startDiscordServiceWorld(running: (() => Promise<void>)[],
   });
   const url = options.start === false ? '' : await service.start();
   if (url) stripe.setWebhookUrl(`${url}/webhooks/stripe`);
-  return { clock, discord, gateway, guild, operatorId, stripe, service, url, logger };
+  return { clock, discord, gateway, guild, operatorId, stripe, service, url, logger, config, plans };
 }
