@@ -12,6 +12,7 @@ const WEBHOOK_TIMEOUT_MS = 1_000;
 /** The job runner's first wait after a failure (its default). */
 const FIRST_RETRY_MS = 5_000;
 const TELEGRAM_USER = 4242;
+const WIDE = { limit: 10_000, windowMs: 1000 };
 
 const running: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -27,12 +28,16 @@ const hasVip = (w: DiscordServiceWorld, userId: string) => w.discord.memberRoles
 
 describe('a Discord outage while a payment arrives', () => {
   it('answers every Stripe webhook within 1 s while Discord refuses connections and then hangs, keeps Telegram answering, and grants the role once Discord answers again', async () => {
-    const telegram = await startTelegramEmulator();
+    // Telegram's limits are not what this test is about (the dispatcher waits out a 429 on the test's clock).
+    const telegram = await startTelegramEmulator({ limits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
     running.push(() => telegram.stop());
     // A Discord call that hangs counts as failed after 2 s (real time), so the test need not wait out discord.js's 15 s.
     const w = await startDiscordServiceWorld(running, {
       signingSecret: SECRET, webhookTimeoutMs: WEBHOOK_TIMEOUT_MS, accessJobs: { jobTimeoutMs: 2_000 },
-      settings: { SHUTDOWN_TIMEOUT_MS: '3000', TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot },
+      settings: {
+        SHUTDOWN_TIMEOUT_MS: '3000', TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
+        TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s',
+      },
     });
     // Whatever happens in the test, the outage ends before the service stops.
     running.push(async () => {
@@ -59,18 +64,24 @@ describe('a Discord outage while a payment arrives', () => {
     w.discord.server.failNext({ kind: 'hang' }, { count: 10_000, match: (req) => req.path.startsWith('/api/') });
     expect((await w.stripe.renewalSucceeds(subscriptionId)).status).toBe('active');
     await w.stripe.whenWebhooksDelivered();
-    // The account's job runs into the hang and gives up at its deadline, so the runner is free again.
+    // Discord hanging holds nothing else: Telegram answers a newcomer, the ingest API takes a signal, the alert waits on Discord alone.
+    telegram.userSends(TELEGRAM_USER, '/start', { profile: { firstName: 'Bo', username: 'bo' } });
+    await until(() => telegram.sentMessages(TELEGRAM_USER).length > 0, 'the Telegram greeting');
+    telegram.userSends(TELEGRAM_USER, '/plans');
+    const plans = await until(() => telegram.sentMessages(TELEGRAM_USER).find((m) => m.text?.startsWith('The plans:')), 'the Telegram answer to /plans');
+    expect(plans.text).toContain('VIP');
+    expect((await publishSignal(w, SECRET, { publisherId: 'outage-1', symbol: 'SOLUSDT', market: 'crypto', side: 'short', conviction: 0.8, reasons: ['Lower high'] })).status).toBe(202);
+    // The alert to #vip-signals hangs on Discord; Bo's free alert (15 minutes late) reaches Telegram all the same.
+    await until(() => w.discord.server.requests.some((r) => r.method === 'POST' && r.path.endsWith(`/channels/${DEMO_GUILD.vipChannel}/messages`)), 'the alert hanging on Discord');
+    await w.clock.advance(15 * 60_000);
+    await until(() => telegram.sentMessages(TELEGRAM_USER).find((m) => m.text?.includes('SOLUSDT')), 'the alert on Telegram while Discord hangs');
+
+    // Meanwhile the account's job ran into the hang and gave up at its deadline, so the runner is free again; it waits to retry.
     await until(async () => {
       if (/timed out/.test(job(w).last_error ?? '') && job(w).state === 'pending') return true;
       await w.clock.advance(Math.max(0, job(w).due_at - w.clock.now()));
       return false;
     }, 'a try to time out on the hanging Discord');
-
-    // Discord hanging holds nothing else: Telegram answers a newcomer, the ingest API takes a signal, the alert waits on Discord alone.
-    telegram.userSends(TELEGRAM_USER, '/plans', { profile: { firstName: 'Bo', username: 'bo' } });
-    const plans = await until(() => telegram.sentMessages(TELEGRAM_USER).find((m) => m.text?.startsWith('The plans:')), 'the Telegram answer to /plans');
-    expect(plans.text).toContain('VIP');
-    expect((await publishSignal(w, SECRET, { publisherId: 'outage-1', symbol: 'SOLUSDT', market: 'crypto', side: 'short', conviction: 0.8, reasons: ['Lower high'] })).status).toBe(202);
 
     // Every webhook of the payment and the renewal was answered 2xx within the timeout (Stripe's emulator would have recorded a failure).
     const attempts = w.stripe.webhooks.attempts;
