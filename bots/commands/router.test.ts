@@ -32,6 +32,17 @@ describe('handleEvent', () => {
     expect(only(await w.press('42', 'zap:1')).text).toContain('out of date');
   });
 
+  it('gives a personal answer in a group only where the platform shows it to the person alone (Discord\'s ephemeral replies)', async () => {
+    const w = commandWorld();
+    const actor = { platform: 'testchat', platformUserId: '42', username: 'ada' } as const;
+    const inGroup = (answeredPrivately: boolean) => ({
+      type: 'command', actor, chat: { platform: 'testchat', chatId: '-7' }, isPrivate: false, answeredPrivately, command: 'subscribe', args: 'pro',
+    }) as const;
+    expect(only(await handleEvent(inGroup(false), w.deps)).text).toBe('Please send /subscribe to me in a private chat: the answer is for you only.');
+    const [offer] = await handleEvent(inGroup(true), w.deps);
+    expect(offer?.buttons?.flat().some((b) => 'url' in b)).toBe(true);
+  });
+
   it('answers free text with a short help in a private chat only, and changes nothing', async () => {
     const w = commandWorld();
     const actor = { platform: 'testchat', platformUserId: '42' } as const;
