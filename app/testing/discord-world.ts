@@ -2,7 +2,7 @@
 import { ApplicationCommandOptionType, type APIMessage } from 'discord-api-types/v10';
 import { CARD_OK } from '../../billing/testing/harness';
 import { DISCORD_DEMO_ROLE } from '../../bots/discord/plan-access';
-import { loadConfig } from '../../config';
+import { loadConfig, type Config } from '../../config';
 import { DEFAULT_PLANS, type PlansConfig } from '../../core/plans';
 import { JumpingClock } from '../../core/testing/jumping-clock';
 import { recordingLogger } from '../../core/testing/logger';
@@ -37,6 +37,9 @@ export interface DiscordServiceWorld {
   service: Service;
   url: string;
   logger: ReturnType<typeof recordingLogger>;
+  /** The settings and plans the service was built with, to build it again on the same database (a restart). */
+  config: Config;
+  plans: PlansConfig;
 }
 
 export interface DiscordServiceWorldOptions {
@@ -45,6 +48,8 @@ export interface DiscordServiceWorldOptions {
   /** More settings, e.g. SHUTDOWN_TIMEOUT_MS or DISCORD_REMOVE_UNMANAGED_HOLDERS. */
   settings?: Record<string, string> | undefined;
   accessJobs?: ServiceOptions['accessJobs'];
+  /** How long the Stripe emulator waits for a webhook's answer before it counts as failed (its default: 10 s). */
+  webhookTimeoutMs?: number | undefined;
   /** Start the service (default true); false leaves `service` built but not started, e.g. to start it while Discord is down. */
   start?: boolean | undefined;
 }
@@ -64,7 +69,7 @@ export async function startDiscordServiceWorld(running: (() => Promise<void>)[],
   });
   const guild = createDemoGuild(discord);
   const operatorId = discord.memberJoins(guild.id, { username: 'operator' });
-  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(plans), webhooks: { retryDelaysMs: [] } });
+  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(plans), webhooks: { retryDelaysMs: [], ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) } });
   running.push(() => stripe.stop());
   const config = loadConfig({
     PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: options.signingSecret, LOG_LEVEL: 'silent',
@@ -81,7 +86,7 @@ export async function startDiscordServiceWorld(running: (() => Promise<void>)[],
   });
   const url = options.start === false ? '' : await service.start();
   if (url) stripe.setWebhookUrl(`${url}/webhooks/stripe`);
-  return { clock, discord, gateway, guild, operatorId, stripe, service, url, logger };
+  return { clock, discord, gateway, guild, operatorId, stripe, service, url, logger, config, plans };
 }
 
 /** A member runs a slash command in #general (its text option `args` when given) and gets the bot's first answer. */

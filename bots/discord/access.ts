@@ -2,7 +2,7 @@
 import { REST } from 'discord.js';
 import { Routes, type APIGuildMember } from 'discord-api-types/v10';
 import type { NoticeSink } from '../../core/access/notices';
-import type { AccessGate, AccessHolder, AccessOutcome, AccessPerson, AccessResource, HoldersResult, StrangerHandling } from '../../core/access/ports';
+import type { AccessCallOptions, AccessGate, AccessHolder, AccessOutcome, AccessPerson, AccessResource, HoldersResult, StrangerHandling } from '../../core/access/ports';
 import type { Logger } from '../../core/logger';
 import { DISCORD_CODES, toAccessFailure } from './errors';
 import { outOfReach, roleOrderFromRest, type RoleOrder } from './hierarchy';
@@ -17,6 +17,9 @@ export function accessRest(options: DiscordRestOptions): REST {
 }
 
 const removalOf = (resource: AccessResource) => (resource.options?.removal === 'kick' ? 'kick' : 'remove-role');
+
+/** The outcome of a try its caller gave up on (the job's deadline passed): nothing more is done, the next try starts over. */
+const ABANDONED: AccessOutcome = { result: 'failed', code: 'platform_unreachable', detail: 'given up: Discord answered after the deadline' };
 
 /** What a new holder is told: the gated channels are open. */
 export const GRANTED_TEXT = 'Your subscription gives you the members-only role: the gated channels are open to you now.';
@@ -51,30 +54,36 @@ export class DiscordAccessGate implements AccessGate {
     this.strangers = deps.strangers ?? 'report';
   }
 
-  async grant(holder: AccessHolder, resource: AccessResource, reason: string): Promise<AccessOutcome> {
+  // Each call carries the caller's signal and no step starts once it is aborted: a try abandoned at its deadline (a hung
+  // call that Discord, or discord.js's retry, answers later) changes no role and sends no second welcome behind the next try's back.
+  async grant(holder: AccessHolder, resource: AccessResource, reason: string, call: AccessCallOptions = {}): Promise<AccessOutcome> {
+    const { signal } = call;
     // A role known to be out of the bot's reach is refused here: a request Discord refuses counts toward its ban on invalid requests.
     const blocked = this.outOfReach(resource, [resource.id]);
     if (blocked) return blocked;
-    const member = await this.member(resource, holder.platformUserId);
+    const member = await this.member(resource, holder.platformUserId, signal);
     // Not in the server yet: nothing to retry; joining it sets off their access job (GUILD_MEMBER_ADD).
     if ('failed' in member) return member.failed.code === 'not_member' ? { result: 'noop', detail: 'not in the server: gets the role on joining', holds: false } : member.failed;
     if (member.roles.includes(resource.id)) return { result: 'granted', detail: 'already has the role', holds: true };
+    if (signal?.aborted) return ABANDONED;
     try {
-      await this.deps.rest.put(Routes.guildMemberRole(resource.tenant ?? '', holder.platformUserId, resource.id), { reason });
+      await this.deps.rest.put(Routes.guildMemberRole(resource.tenant ?? '', holder.platformUserId, resource.id), { reason, signal });
     } catch (err) {
-      return this.refusal(err, resource, [resource.id]);
+      return signal?.aborted ? ABANDONED : this.refusal(err, resource, [resource.id]);
     }
+    // The role changed: the member is told, even if the caller has given up meanwhile (the next try finds the role and says nothing).
     await this.deps.notices(holder, { topic: 'approved', text: GRANTED_TEXT });
     return { result: 'granted', holds: true };
   }
 
-  async revoke(person: AccessHolder | AccessPerson, resource: AccessResource, reason: string): Promise<AccessOutcome> {
+  async revoke(person: AccessHolder | AccessPerson, resource: AccessResource, reason: string, call: AccessCallOptions = {}): Promise<AccessOutcome> {
+    const { signal } = call;
     const removal = removalOf(resource);
     if (removal === 'remove-role') {
       const blocked = this.outOfReach(resource, [resource.id]);
       if (blocked) return blocked;
     }
-    const member = await this.member(resource, person.platformUserId);
+    const member = await this.member(resource, person.platformUserId, signal);
     if ('failed' in member) return member.failed.code === 'not_member' ? { result: 'noop', detail: 'not in the server', holds: false } : member.failed;
     if (!member.roles.includes(resource.id)) return { result: 'noop', detail: 'does not have the role', holds: false };
     const guild = resource.tenant ?? '';
@@ -84,13 +93,14 @@ export class DiscordAccessGate implements AccessGate {
       const blocked = this.outOfReach(resource, reach);
       if (blocked) return blocked;
     }
+    if (signal?.aborted) return ABANDONED;
     // Once kicked, the person shares no server with the bot and Discord refuses the DM: tell them first.
     if (removal === 'kick') await this.deps.notices(person, { topic: 'removed', text: removedText(removal), sendBeforeReturning: true });
     try {
-      if (removal === 'kick') await this.deps.rest.delete(Routes.guildMember(guild, person.platformUserId), { reason });
-      else await this.deps.rest.delete(Routes.guildMemberRole(guild, person.platformUserId, resource.id), { reason });
+      if (removal === 'kick') await this.deps.rest.delete(Routes.guildMember(guild, person.platformUserId), { reason, signal });
+      else await this.deps.rest.delete(Routes.guildMemberRole(guild, person.platformUserId, resource.id), { reason, signal });
     } catch (err) {
-      return this.refusal(err, resource, reach);
+      return signal?.aborted ? ABANDONED : this.refusal(err, resource, reach);
     }
     if (removal === 'remove-role') await this.deps.notices(person, { topic: 'removed', text: removedText(removal) });
     return { result: 'revoked', holds: false };
@@ -134,14 +144,15 @@ export class DiscordAccessGate implements AccessGate {
   }
 
   /** The member's roles, or why they cannot be read (not in the server, the server gone, Discord unreachable). */
-  private async member(resource: AccessResource, userId: string): Promise<{ roles: string[] } | { failed: AccessOutcome }> {
+  private async member(resource: AccessResource, userId: string, signal: AbortSignal | undefined): Promise<{ roles: string[] } | { failed: AccessOutcome }> {
     if (resource.platform !== 'discord' || resource.kind !== 'role' || !resource.tenant) {
       return { failed: { result: 'failed', code: 'resource_not_found', detail: 'not a Discord role in a server' } };
     }
     try {
-      const member = (await this.deps.rest.get(Routes.guildMember(resource.tenant, userId))) as APIGuildMember;
+      const member = (await this.deps.rest.get(Routes.guildMember(resource.tenant, userId), { signal })) as APIGuildMember;
       return { roles: member.roles };
     } catch (err) {
+      if (signal?.aborted) return { failed: ABANDONED };
       const failure = toAccessFailure(err);
       const detail = (err as { code?: unknown }).code === DISCORD_CODES.unknownMember ? 'not in the server: they must join it first' : failure.detail;
       return { failed: { result: 'failed', code: failure.code, detail } };

@@ -7,6 +7,7 @@ import { AdapterStartError } from '../../core/platform/errors';
 import { OPERATOR_COMMANDS, publicCommands } from '../commands/help';
 import { accessRest, DiscordAccessGate } from './access';
 import { slashCommands } from './commands';
+import { unreachableCause } from './errors';
 import { botIdOfToken, roleOrderFromCache } from './hierarchy';
 import { DISCORD_ACK_WITHIN_MS, installInteractions } from './inbound';
 import { installMemberEvents } from './members';
@@ -116,8 +117,9 @@ export function createDiscordAdapter(settings: DiscordSettings, ctx: AdapterCont
         await client.destroy();
         if (err instanceof AdapterStartError) throw err;
         const refused = (err as { code?: unknown }).code === 'TokenInvalid' || (err as { status?: unknown }).status === 401;
-        throw new AdapterStartError(refused ? 'DISCORD_BOT_TOKEN: Discord refused the token; copy it again from the Developer Portal' : `Discord could not be reached: ${(err as Error).message}`,
-          { permanent: refused, cause: refused ? 'the token was refused' : String((err as Error).message).slice(0, 200) });
+        const cause = refused ? 'the token was refused' : unreachableCause(err);
+        throw new AdapterStartError(refused ? 'DISCORD_BOT_TOKEN: Discord refused the token; copy it again from the Developer Portal' : `Discord could not be reached: ${cause}`,
+          { permanent: refused, cause });
       }
       logger.info({ username: client.user?.username }, `Discord bot ${client.user?.username ?? ''} started`);
     },

@@ -1,6 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { toAccessFailure, toDeliveryError } from './errors';
+import { toAccessFailure, toDeliveryError, unreachableCause } from './errors';
 
 const apiError = (code: number, status: number, message: string) =>
   new DiscordAPIError({ code, message }, code, status, 'POST', 'http://127.0.0.1/api/v10/channels/1/messages', { body: undefined, files: undefined });
@@ -35,5 +35,15 @@ describe('Discord errors for access', () => {
     expect(toAccessFailure(apiError(10011, 404, 'Unknown Role')).code).toBe('resource_not_found');
     expect(toAccessFailure(rateLimit({})).code).toBe('rate_limited');
     expect(toAccessFailure(new Error('socket hang up')).code).toBe('platform_unreachable');
+  });
+});
+
+describe('why Discord could not be reached', () => {
+  it('says a network failure in words with its code, as for every platform, and never the URL', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:35271'), { code: 'ECONNREFUSED' });
+    expect(unreachableCause(refused)).toBe('connection refused (ECONNREFUSED)');
+    expect(unreachableCause(new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND discord.com'), { code: 'ENOTFOUND' }) }))).toBe('DNS lookup failed (ENOTFOUND)');
+    expect(unreachableCause(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe('timed out');
+    expect(unreachableCause(new Error('boom'))).toBe('network error');
   });
 });

@@ -35,6 +35,19 @@ function networkReason(err: unknown): string {
   return e?.cause?.code ?? e?.code ?? 'failed';
 }
 
+const CODE_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused', ENOTFOUND: 'DNS lookup failed', EAI_AGAIN: 'DNS lookup failed', ECONNRESET: 'connection reset',
+  ENETUNREACH: 'network unreachable', EHOSTUNREACH: 'host unreachable', ETIMEDOUT: 'timed out',
+};
+
+/** Why Discord could not be reached, as the log and /readyz say it for every platform: "connection refused (ECONNREFUSED)"; never a URL or the token. */
+export function unreachableCause(err: unknown): string {
+  if (err instanceof HTTPError) return `HTTP ${err.status}`;
+  if (err instanceof DiscordAPIError) return `${err.status} ${err.message}`.slice(0, 200);
+  const reason = networkReason(err);
+  return CODE_WORDS[reason] ? `${CODE_WORDS[reason]} (${reason})` : reason === 'failed' ? 'network error' : reason;
+}
+
 /** A failed send: 50007 and unknown channels or users are permanent (the destination is disabled); the rest is retried. */
 export function toDeliveryError(err: unknown): DeliveryError {
   if (err instanceof DeliveryError) return err;

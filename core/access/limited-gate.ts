@@ -47,8 +47,8 @@ export function limitGate(gate: AccessGate, deps: LimitedGateDeps): AccessGate {
   const wrapped: AccessGate = {
     platform: gate.platform,
     strangers: gate.strangers,
-    grant: (holder, resource, reason) => limited(resource, () => gate.grant(holder, resource, reason)),
-    revoke: (person, resource, reason) => limited(resource, () => gate.revoke(person, resource, reason)),
+    grant: (holder, resource, reason, call) => limited(resource, () => gate.grant(holder, resource, reason, call)),
+    revoke: (person, resource, reason, call) => limited(resource, () => gate.revoke(person, resource, reason, call)),
   };
   if (gate.approveJoinRequest) wrapped.approveJoinRequest = (holder, resource, reason) => limited(resource, () => gate.approveJoinRequest!(holder, resource, reason));
   if (gate.declineJoinRequest) wrapped.declineJoinRequest = (person, resource, reason) => limited(resource, () => gate.declineJoinRequest!(person, resource, reason));

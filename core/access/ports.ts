@@ -76,6 +76,15 @@ export type StrangerHandling = 'remove' | 'report';
 /** Who holds a resource now, as the platform says; or the refusal. */
 export type HoldersResult = { holders: string[] } | { failed: AccessOutcome };
 
+/** How one access call may be cut short. */
+export interface AccessCallOptions {
+  /**
+   * Aborted when the caller gave up (an access job's deadline, a stop): the gate should abort its platform
+   * call and start no further step (no role change, no notice) after it, so an abandoned try never acts late.
+   */
+  signal?: AbortSignal | undefined;
+}
+
 /** A platform's side of access control. Errors are reported as outcomes, not thrown. */
 export interface AccessGate {
   readonly platform: PlatformName;
@@ -86,9 +95,9 @@ export interface AccessGate {
    * reconcile brings tracked memberships in line with it before planning (drift repair).
    */
   holders?(resource: AccessResource): Promise<HoldersResult>;
-  grant(holder: AccessHolder, resource: AccessResource, reason: string): Promise<AccessOutcome>;
+  grant(holder: AccessHolder, resource: AccessResource, reason: string, options?: AccessCallOptions): Promise<AccessOutcome>;
   /** Also takes people without an account (`AccessPerson`), so strangers can be removed from a gated chat. */
-  revoke(holder: AccessHolder | AccessPerson, resource: AccessResource, reason: string): Promise<AccessOutcome>;
+  revoke(holder: AccessHolder | AccessPerson, resource: AccessResource, reason: string, options?: AccessCallOptions): Promise<AccessOutcome>;
   /** Platforms with join requests (Telegram): let a pending requester in. */
   approveJoinRequest?(holder: AccessHolder, resource: AccessResource, reason: string): Promise<AccessOutcome>;
   /** Platforms with join requests: turn a requester away (and tell them how to get in). */

@@ -10,7 +10,7 @@ import { AccessAlarms } from './alarms';
 import { managedResources, type DesiredGrant } from './desired';
 import { syncHolders, type DriftChange } from './drift';
 import { applyOutcome, callGate, gatesByPlatform, type AccessGates } from './gates';
-import type { AccessGate, AccessHolder, AccessOutcome, AccessResource } from './ports';
+import type { AccessCallOptions, AccessGate, AccessHolder, AccessOutcome, AccessResource } from './ports';
 import type { AccessStore, InviteLinkRecord, MembershipRecord } from './store';
 
 export interface AccessReconcilerDeps {
@@ -160,7 +160,7 @@ export class AccessReconciler implements AccessReconcile {
     const ids = { accountId: action.person.accountId, platformUserId: action.person.platformUserId, resource: action.resourceKey, kind: action.kind };
     const outcome = !gate
       ? { result: 'failed' as const, detail: `no access gate for ${action.person.platform}` }
-      : await callGate(() => this.call(gate, action, linkUrls), this.deps.logger, ids);
+      : await callGate(() => this.call(gate, action, linkUrls, { signal: options.signal }), this.deps.logger, ids);
     await applyOutcome(this.deps, {
       ...action,
       outcome,
@@ -180,15 +180,15 @@ export class AccessReconciler implements AccessReconcile {
     return outcome;
   }
 
-  private call(gate: AccessGate, action: AccessAction, linkUrls: ReadonlyMap<string, string>): Promise<AccessOutcome> {
+  private call(gate: AccessGate, action: AccessAction, linkUrls: ReadonlyMap<string, string>, call: AccessCallOptions): Promise<AccessOutcome> {
     const holder = action.person as AccessHolder;
     switch (action.kind) {
       case 'grant':
-        return gate.grant(holder, action.resource, action.reason);
+        return gate.grant(holder, action.resource, action.reason, call);
       case 'approve':
-        return gate.approveJoinRequest ? gate.approveJoinRequest(holder, action.resource, action.reason) : gate.grant(holder, action.resource, action.reason);
+        return gate.approveJoinRequest ? gate.approveJoinRequest(holder, action.resource, action.reason) : gate.grant(holder, action.resource, action.reason, call);
       case 'revoke':
-        return gate.revoke(action.person, action.resource, action.reason);
+        return gate.revoke(action.person, action.resource, action.reason, call);
       case 'decline':
         return gate.declineJoinRequest
           ? gate.declineJoinRequest(action.person, action.resource, action.reason)
