@@ -54,11 +54,11 @@ describe('the subscriber journey on Discord', () => {
     const alerts = () => w.discord.messagesIn(DEMO_GUILD.vipChannel).filter((m) => m.embeds.some((e) => e.title?.includes('ETHUSDT')));
     const [alert] = await until(() => (alerts().length > 0 ? alerts() : undefined), 'the alert in #vip-signals');
     const embed = alert!.embeds[0]!;
-    expect(embed.title).toBe('LONG ETHUSDT · crypto');
+    expect(embed.title).toBe('🟢 LONG ETHUSDT · crypto');
     expect(embed.description).toBe('• Breakout on volume');
-    expect(embed.color).toBe(0x2ecc71);
+    expect(embed.color).toBe(0x1e8449); // long, band A
     expect(Object.fromEntries((embed.fields ?? []).map((f) => [f.name, f.value]))).toMatchObject({
-      Entry: '3150', Stop: '3080', Targets: '3250 · 3400', Horizon: '1-3 days', Conviction: expect.stringMatching(/^0\.90 \(band /),
+      Entry: '3150', Stop: '3080', Targets: '3250 · 3400', Horizon: '1-3 days', Conviction: '0.90 · band A',
     });
     // Everything queued has gone out: still one copy in the channel, none in #general.
     await w.service.dispatcher.idle();
