@@ -1,4 +1,6 @@
 // `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE]`: runs the scenarios one after another, prints a table and, last, one JSON line.
+import { runDiscordFanout } from './discord';
+import { runDiscordRoles } from './discord-roles';
 import { runFanout } from './fanout';
 import { runLatency } from './latency';
 import { runLatencyFree } from './latency-free';
@@ -14,8 +16,19 @@ const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : u
 // --service-entry=FILE runs a compiled build's entry (node FILE start) instead of tsx main.ts.
 const serviceEntry = flag('service-entry');
 const entry = serviceEntry ? [serviceEntry] : undefined;
+// --discord-channels=N, --discord-dms=N, --discord-payments=N: smaller Discord runs (defaults: the issue's 500, 5,000 and 200).
+const count = (name: string): number | undefined => (flag(name) === undefined ? undefined : Number(flag(name)));
+const discordCounts = { channels: count('discord-channels'), dms: count('discord-dms') };
+const discordPayments = count('discord-payments');
+
+/** The options given, without the absent ones (so the scenario's defaults stay). */
+function defined<T extends Record<string, number | undefined>>(options: T): Partial<Record<keyof T, number>> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<Record<keyof T, number>>;
+}
 
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
+  discord: () => runDiscordFanout({ nodeArgs, entry, ...defined(discordCounts) }),
+  'discord-roles': () => runDiscordRoles({ nodeArgs, entry, ...defined({ payments: discordPayments }) }),
   fanout: () => runFanout({ nodeArgs, entry }),
   latency: () => runLatency({ nodeArgs, entry }),
   'latency-free': () => runLatencyFree({ nodeArgs, entry }),
