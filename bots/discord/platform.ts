@@ -39,6 +39,11 @@ export class DiscordPlatform implements ChatPlatform {
 
   constructor(private readonly rest: REST) {}
 
+  /** A person's first DM opens their DM channel first: two requests; later ones and channel posts one. */
+  requestsFor(to: Recipient): number {
+    return to.direct && !this.dmChannels.has(to.chatId) ? 2 : 1;
+  }
+
   /** Message sends are bucketed per channel, as Discord's message route is. */
   routeOf(to: Recipient): RouteRef {
     return { route: 'messages', bucket: to.direct ? `dm:${to.chatId}` : to.chatId };
