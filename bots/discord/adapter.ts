@@ -7,7 +7,7 @@ import { AdapterStartError } from '../../core/platform/errors';
 import { OPERATOR_COMMANDS, publicCommands, type CommandInfo } from '../commands/help';
 import { accessRest, DiscordAccessGate } from './access';
 import { DISCORD_ACK_WITHIN_MS, installInteractions } from './inbound';
-import { DiscordPlatform, sendingRest } from './platform';
+import { DiscordPlatform, dmOpeningRests, sendingRest } from './platform';
 
 /** Discord's settings (DISCORD_*). */
 export interface DiscordSettings {
@@ -60,7 +60,7 @@ export function createDiscordAdapter(settings: DiscordSettings, ctx: AdapterCont
   });
   let handler: EventHandler = async () => [];
   installInteractions(client, { onEvent: () => handler, clock: ctx.clock, logger });
-  const sender = new DiscordPlatform(sendingRest(rest));
+  const sender = new DiscordPlatform(sendingRest(rest), { dmOpeners: dmOpeningRests(rest) });
   return {
     name: 'discord',
     label: 'Discord',

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Recipient } from '../../core/types';
 import { startDiscordWorld, type DiscordWorld } from './contract.fixtures';
-import { DiscordPlatform, sendingRest } from './platform';
+import { DiscordPlatform, dmOpeningRests, sendingRest } from './platform';
 
 let world: DiscordWorld | undefined;
 afterEach(async () => {
@@ -32,5 +32,23 @@ describe('DiscordPlatform.requestsFor', () => {
     world = await startDiscordWorld();
     const platform = new DiscordPlatform(sendingRest({ token: world.emulator.token, apiUrl: world.emulator.apiUrl }));
     expect(platform.requestsFor({ platform: 'discord', chatId: world.guild.channels.alerts!, tenant: world.guild.id })).toBe(1);
+  });
+});
+
+describe('DiscordPlatform DM channels', () => {
+  it('opens other people\'s DM channels while one opening hangs, through its several openers', async () => {
+    world = await startDiscordWorld();
+    const options = { token: world.emulator.token, apiUrl: world.emulator.apiUrl };
+    const platform = new DiscordPlatform(sendingRest(options), { dmOpeners: dmOpeningRests(options, 4) });
+    const people = Array.from({ length: 4 }, (_, i) => world!.emulator.memberJoins(world!.guild.id, { username: `p${i}` }));
+    // The first opening hangs; through one client (one queue per route) the others would wait behind it.
+    world.emulator.server.failNext({ kind: 'hang' }, { count: 1, match: (req) => req.path.endsWith('/users/@me/channels') });
+    const hung = platform.send({ platform: 'discord', chatId: people[0]!, direct: true }, notice).catch((err: unknown) => err);
+    await Promise.all(people.slice(1).map((p) => platform.send({ platform: 'discord', chatId: p, direct: true }, notice)));
+    for (const p of people.slice(1)) expect(world.dmsOf(p)).toEqual(['Hello']);
+    expect(world.dmsOf(people[0]!)).toEqual([]);
+    // The hung opening ends as a network failure, retried later by the dispatcher.
+    world.emulator.server.clearFaults();
+    expect(await hung).toMatchObject({ kind: 'temporary' });
   });
 });

@@ -31,13 +31,31 @@ export function sendingRest(options: DiscordRestOptions): REST {
   }).setToken(options.token);
 }
 
+/** How many DM channels may be opening at once (see `dmOpeningRests`). */
+export const DM_OPENERS = 8;
+
+/**
+ * REST clients for opening DM channels, `count` of them. discord.js sends the requests of one route
+ * bucket one after another, and every DM channel opens on the same route: through one client a
+ * first-DM fan-out would go at one round trip per DM (about 20 a second at 50 ms). Several clients
+ * open several at once; the dispatcher's limiter still counts each request (`requestsFor`).
+ */
+export function dmOpeningRests(options: DiscordRestOptions, count = DM_OPENERS): REST[] {
+  return Array.from({ length: count }, () => sendingRest(options));
+}
+
 export class DiscordPlatform implements ChatPlatform {
   readonly name = 'discord' as const;
   readonly defaultLimits: PlatformLimits = DISCORD_LIMITS;
   /** A person's DM channel, once opened (Discord gives the same one each time). */
   private readonly dmChannels = new Map<string, string>();
+  private readonly openers: readonly REST[];
+  private nextOpener = 0;
 
-  constructor(private readonly rest: REST) {}
+  /** `dmOpeners`: the clients that open DM channels (default: `rest` alone, one DM channel opening at a time). */
+  constructor(private readonly rest: REST, options: { dmOpeners?: readonly REST[] } = {}) {
+    this.openers = options.dmOpeners && options.dmOpeners.length > 0 ? options.dmOpeners : [rest];
+  }
 
   /** A person's first DM opens their DM channel first: two requests; later ones and channel posts one. */
   requestsFor(to: Recipient): number {
@@ -76,7 +94,8 @@ export class DiscordPlatform implements ChatPlatform {
     const known = this.dmChannels.get(to.chatId);
     if (known) return known;
     try {
-      const channel = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: to.chatId } })) as APIChannel;
+      const opener = this.openers[this.nextOpener++ % this.openers.length] as REST;
+      const channel = (await opener.post(Routes.userChannels(), { body: { recipient_id: to.chatId } })) as APIChannel;
       this.dmChannels.set(to.chatId, channel.id);
       return channel.id;
     } catch (err) {
