@@ -25,6 +25,18 @@ const GLOBAL_PER_SECOND = 50;
 const SEND = 'POST /channels/:id/messages';
 const OPEN_DM = 'POST /users/@me/channels';
 
+/** The most of `times` (ms, any order) that fall in any interval [x, x + windowMs). */
+function mostInAnyWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < sorted.length; hi++) {
+    while ((sorted[hi] as number) - (sorted[lo] as number) >= windowMs) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
 /** Messages per target: how many got none and how many extra copies arrived. */
 function tally(expected: readonly string[], got: readonly [string, number][]): { lost: number; duplicates: number } {
   const counts = new Map(got);
@@ -109,9 +121,12 @@ function report(o: DiscordFanoutOptions, summary: DiscordSummary, run: Run): Sce
   const first = okSends[0] ?? NaN;
   const last = okSends[okSends.length - 1] ?? NaN;
   const spanMs = last - first;
-  // What counts toward Discord's 50/s: every request it answered (a 429 is refused before it counts).
-  const answered = during.filter((r) => r.at >= first && r.at <= last && r.status !== 429).length;
-  const rate = (answered / spanMs) * 1000;
+  // Every request the service made counts in its own pacing, a 429'd one too (it cannot know ahead);
+  // the emulator's global window counts only the answered ones.
+  const inSpan = during.filter((r) => r.at >= first && r.at <= last);
+  const made = (inSpan.length / spanMs) * 1000;
+  const rate = (inSpan.filter((r) => r.status !== 429).length / spanMs) * 1000;
+  const busiest = mostInAnyWindow(during.filter((r) => r.status !== 429).map((r) => r.at), 1_000);
   const sendRate = (okSends.length / spanMs) * 1000;
   const pct = (n: number) => round((n / GLOBAL_PER_SECOND) * 100, 1);
   const channels = tally(run.channelIds, summary.channelMessages);
@@ -131,7 +146,9 @@ function report(o: DiscordFanoutOptions, summary: DiscordSummary, run: Run): Sce
       + `5/5s per channel's messages, opening a DM channel bounded by the global limit only; `
       + (o.inject429 > 0 ? `${o.inject429 * 100}% of message sends answered 429 (scope user) retry_after ${o.retryAfterSeconds} s` : 'no injected 429s'),
     figures: [
-      { name: 'REST requests answered, first to last send', value: round(rate, 1), unit: `req/s (${pct(rate)}% of ${GLOBAL_PER_SECOND}/s)`, target: '>= 95%', ok: pct(rate) >= 95 },
+      { name: 'REST requests made, first to last send', value: round(made, 1), unit: `req/s (${pct(made)}% of ${GLOBAL_PER_SECOND}/s)`, target: '>= 95%', ok: pct(made) >= 95 },
+      { name: 'of them answered (not 429)', value: round(rate, 1), unit: `req/s (${pct(rate)}%)` },
+      { name: 'most requests answered in any 1 s', value: busiest, target: `<= ${GLOBAL_PER_SECOND}`, ok: busiest <= GLOBAL_PER_SECOND },
       { name: 'messages delivered, first to last send', value: round(sendRate, 1), unit: 'msg/s' },
       { name: 'span first to last send', value: round(spanMs / 1000, 1), unit: 's' },
       { name: 'publish to first send', value: first - run.sentAt, unit: 'ms' },
@@ -147,13 +164,14 @@ function report(o: DiscordFanoutOptions, summary: DiscordSummary, run: Run): Sce
     ],
     data: {
       channels: o.channels, dms: o.dms, inject429: o.inject429, retryAfterSeconds: o.retryAfterSeconds, planned: run.planned, allDone: run.done,
-      rate: round(rate, 1), ratePct: pct(rate), sendRate: round(sendRate, 1), spanMs, publishToFirstSendMs: first - run.sentAt,
+      requestRate: round(made, 1), requestRatePct: pct(made), answeredRate: round(rate, 1), answeredRatePct: pct(rate), mostInOneSecond: busiest, sendRate: round(sendRate, 1), spanMs, publishToFirstSendMs: first - run.sentAt,
       lost, lostChannels: channels.lost, lostDms: dms.lost, duplicates, invalidRequests: summary.stats.invalidRequests, invalidBeyondInjected: invalidBeyond,
       injected429: summary.stats.injected, limited: summary.stats.limited, dmChannelsOpened: dmOpens, restCallsPerDm: round(callsPerDm, 3),
       requests: counts.byRoute, statuses: counts.byStatus, outbox: run.states, serviceCpuMs: run.serviceCpuMs, sendLatency: run.latency, identifies: summary.identifies,
     },
     notes: [
       'a DM costs two REST calls the first time (open the DM channel, then the message); the channel is remembered in memory, so later alerts cost one',
+      'the limiter holds each request\'s slot for 1 s after its answer (less a 20 ms margin), as it cannot know when Discord counted it: the send latency is lost from every slot',
     ],
   };
 }
