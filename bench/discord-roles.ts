@@ -18,6 +18,8 @@ export interface DiscordRolesOptions {
 export const DISCORD_ROLES_DEFAULTS: DiscordRolesOptions = { payments: 200, timeoutMs: 420_000 };
 
 const GET_MEMBER = 'GET /guilds/:id/members/:user';
+/** As in the fan-out: Discord publishes no figure for opening a DM channel (the welcome notice's), so only the global 50/s bounds it. */
+const OPEN_DM = { 'POST /users/@me/channels': { limit: 50, windowMs: 1_000 } };
 const ADD_ROLE = 'PUT /guilds/:id/members/:user/roles/:role';
 /** The member routes lifted far above Discord's, to see what the service itself adds. */
 const LIFTED = { limit: 10_000, windowMs: 1_000 };
@@ -63,9 +65,9 @@ async function runPhase(o: DiscordRolesOptions, lifted: boolean): Promise<Phase>
     databaseUrl: database.url,
     nodeArgs: o.nodeArgs,
     entry: o.entry,
-    emulators: { plansFile, discord: { guild, ...(lifted ? { limits: { routes: { [GET_MEMBER]: LIFTED, [ADD_ROLE]: LIFTED } } } : {}) } },
+    emulators: { plansFile, discord: { guild, limits: { routes: { ...OPEN_DM, ...(lifted ? { [GET_MEMBER]: LIFTED, [ADD_ROLE]: LIFTED } : {}) } } } },
     prepare: async (emulators) => {
-      const reply = await emulators.ask({ type: 'discordMembers', count: o.payments + 1 });
+      const reply = await emulators.ask({ type: 'discordMembers', count: o.payments + 2 });
       if (reply.type !== 'ids') throw new Error('the emulators did not add the members');
       const accounts = seedDiscordSubscribers(database.url, reply.ids, null);
       people = reply.ids.map((userId, i) => ({ userId, accountId: accounts[i]! }));
@@ -77,9 +79,12 @@ async function runPhase(o: DiscordRolesOptions, lifted: boolean): Promise<Phase>
     const env = emulators.serviceEnv;
     const sessions = await checkoutSessions(env.STRIPE_API_BASE!, env.STRIPE_SECRET_KEY!, people);
     await service.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('Discord bot'), 60_000);
-    const [first, ...rest] = sessions;
-    await emulators.ask({ type: 'pay', sessions: [first!] });
-    await until(async () => (await timelines(emulators, [first![0]]))[0]?.roleAt !== null, Date.now() + 30_000, 20);
+    const [warmup, first, ...rest] = sessions;
+    // One unmeasured payment first: the single one is then timed in a running service, not in its first minute's cold code paths.
+    for (const one of [warmup!, first!]) {
+      await emulators.ask({ type: 'pay', sessions: [one] });
+      await until(async () => (await timelines(emulators, [one[0]]))[0]?.roleAt !== null, Date.now() + 30_000, 20);
+    }
     const [single] = await timelines(emulators, [first![0]]);
     // The role route's window (10 per 10 s) starts afresh, so the burst does not inherit the single payment's call.
     await new Promise((r) => setTimeout(r, 11_000));
@@ -137,9 +142,9 @@ export async function runDiscordRoles(options: Partial<DiscordRolesOptions> = {}
   });
   return {
     scenario: 'discord-roles',
-    title: `Discord: payment to role, 1 payment then ${o.payments} at once`,
+    title: `Discord: payment to role, 1 payment (after a warm-up one) then ${o.payments} at once`,
     setup: `${serviceLabel(o.entry)}: Stripe webhooks -> subscription mirror -> access job -> bots/discord gate (discord.js) -> the Discord emulator; `
-      + 'the Stripe emulator sends webhooks one at a time, as Stripe does per endpoint; phase 1 at Discord\'s limits (50/s global, member role add 10/10s per server), phase 2 with the member routes lifted',
+      + 'the Stripe emulator sends webhooks one at a time; phase 1 at Discord\'s limits (50/s global, member role add 10/10s per server), phase 2 with the member routes lifted',
     figures: [...phaseFigures('Discord limits', discordLimits, true), ...phaseFigures('member routes lifted', lifted, false)],
     data: { payments: o.payments, discordLimits: summarize(discordLimits), lifted: summarize(lifted) },
     notes: [

@@ -1,4 +1,4 @@
-// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE]`: runs the scenarios one after another, prints a table and, last, one JSON line.
+// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE] [--discord-channels=N --discord-dms=N --discord-payments=N]`: runs the scenarios one after another, prints a table and, last, one JSON line.
 import { runDiscordFanout } from './discord';
 import { runDiscordRoles } from './discord-roles';
 import { runFanout } from './fanout';

@@ -1,6 +1,7 @@
 // The Discord sender's request count: a person's first DM opens the DM channel first, which the dispatcher must count.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Recipient } from '../../core/types';
+import { startDiscordEmulator } from '../../sandbox/discord';
 import { startDiscordWorld, type DiscordWorld } from './contract.fixtures';
 import { DiscordPlatform, dmOpeningRests, sendingRest } from './platform';
 
@@ -50,5 +51,26 @@ describe('DiscordPlatform DM channels', () => {
     // The hung opening ends as a network failure, retried later by the dispatcher.
     world.emulator.server.clearFaults();
     expect(await hung).toMatchObject({ kind: 'temporary' });
+  });
+});
+
+describe('DiscordPlatform and the limit on opening DM channels', () => {
+  it('waits once any opener hears the route\'s bucket is empty, without a request Discord would refuse', async () => {
+    const emulator = await startDiscordEmulator({ limits: { routes: { 'POST /users/@me/channels': { limit: 2, windowMs: 60_000 } } } });
+    try {
+      const guild = emulator.createGuild({ channels: ['general'] });
+      const options = { token: emulator.token, apiUrl: emulator.apiUrl };
+      const platform = new DiscordPlatform(sendingRest(options), { dmOpeners: dmOpeningRests(options, 4) });
+      const people = Array.from({ length: 3 }, (_, i) => emulator.memberJoins(guild.id, { username: `p${i}` }));
+      for (const p of people.slice(0, 2)) await platform.send({ platform: 'discord', chatId: p, direct: true }, notice);
+      const before = emulator.stats().requests;
+      // The third opening would go through an opener that has not heard the limit yet: it waits instead.
+      const err = await platform.send({ platform: 'discord', chatId: people[2]!, direct: true }, notice).catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind: 'rate_limited', scope: 'chat' });
+      expect(emulator.stats().requests).toBe(before);
+      expect(emulator.stats().invalidRequests).toBe(0);
+    } finally {
+      await emulator.stop();
+    }
   });
 });

@@ -1,5 +1,5 @@
 // Discord's ChatPlatform over discord.js's REST client: channel messages and DMs, edits; 429s handed to the dispatcher, not waited out.
-import { REST } from 'discord.js';
+import { REST, RESTEvents } from 'discord.js';
 import { Routes, type APIChannel, type APIMessage } from 'discord-api-types/v10';
 import type { ChatPlatform, PlatformLimits, RouteRef, SendResult } from '../../core/delivery/chat-platform';
 import { DeliveryError } from '../../core/errors';
@@ -44,6 +44,9 @@ export function dmOpeningRests(options: DiscordRestOptions, count = DM_OPENERS):
   return Array.from({ length: count }, () => sendingRest(options));
 }
 
+/** discord.js's name for the route that opens DM channels. */
+const OPEN_DM_ROUTE = '/users/@me/channels';
+
 export class DiscordPlatform implements ChatPlatform {
   readonly name = 'discord' as const;
   readonly defaultLimits: PlatformLimits = DISCORD_LIMITS;
@@ -51,10 +54,18 @@ export class DiscordPlatform implements ChatPlatform {
   private readonly dmChannels = new Map<string, string>();
   private readonly openers: readonly REST[];
   private nextOpener = 0;
+  /** Opening DM channels waits until then (ms since the epoch): Discord said that route's bucket is empty, or answered 429 on it. */
+  private openPausedUntil = 0;
 
   /** `dmOpeners`: the clients that open DM channels (default: `rest` alone, one DM channel opening at a time). */
   constructor(private readonly rest: REST, options: { dmOpeners?: readonly REST[] } = {}) {
     this.openers = options.dmOpeners && options.dmOpeners.length > 0 ? options.dmOpeners : [rest];
+    // Each client learns the route's limit only from its own answers: share what any of them hears.
+    for (const opener of this.openers) {
+      opener.on(RESTEvents.Response, (request, response) => {
+        if (request.route === OPEN_DM_ROUTE) this.noteOpenLimit(response.headers);
+      });
+    }
   }
 
   /** A person's first DM opens their DM channel first: two requests; later ones and channel posts one. */
@@ -87,12 +98,23 @@ export class DiscordPlatform implements ChatPlatform {
     }
   }
 
-  /** A channel's id as it is; a person's DM channel opened on first use. */
+  /** An empty bucket (remaining 0) or a 429 that is not global on the DM-channel route pauses every opening until it resets. */
+  private noteOpenLimit(headers: { get(name: string): string | null }): void {
+    const now = Date.now();
+    const resetAfter = Number(headers.get('x-ratelimit-reset-after'));
+    const retryAfter = Number(headers.get('retry-after'));
+    if (headers.get('x-ratelimit-remaining') === '0' && resetAfter > 0) this.openPausedUntil = Math.max(this.openPausedUntil, now + resetAfter * 1000);
+    if (retryAfter > 0 && headers.get('x-ratelimit-global') === null) this.openPausedUntil = Math.max(this.openPausedUntil, now + retryAfter * 1000);
+  }
+
+  /** A channel's id as it is; a person's DM channel opened on first use (unless Discord's limit on opening them says wait). */
   private async channelOf(to: Recipient): Promise<string> {
     if (to.platform !== 'discord') throw DeliveryError.permanent(`a ${to.platform} recipient cannot be reached on discord`, 'bad_request');
     if (!to.direct) return to.chatId;
     const known = this.dmChannels.get(to.chatId);
     if (known) return known;
+    const wait = this.openPausedUntil - Date.now();
+    if (wait > 0) throw DeliveryError.rateLimited(`opening DM channels waits ${wait} ms for Discord's limit on that route`, wait, { scope: 'chat', platformCode: 'dm_open_limit' });
     try {
       const opener = this.openers[this.nextOpener++ % this.openers.length] as REST;
       const channel = (await opener.post(Routes.userChannels(), { body: { recipient_id: to.chatId } })) as APIChannel;
