@@ -20,6 +20,8 @@ export interface BenchServiceOptions {
   emulators?: Omit<EmulatorsStart, 'type'>;
   /** Telegram users who have started the bot (the seeded Telegram subscribers). */
   telegramUsers?: number[];
+  /** Runs once the emulators are up and before the service starts (people join a server, the database is seeded with their ids). */
+  prepare?: (emulators: EmulatorsProcess) => Promise<void>;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function startBenchService(options: BenchServiceOptions): Promise<B
   const emulators = await startEmulatorsProcess(options.emulators);
   try {
     if (options.telegramUsers?.length) await emulators.addTelegramUsers(options.telegramUsers);
+    await options.prepare?.(emulators);
     const service = await spawnService({
       nodeArgs: options.nodeArgs,
       entry: options.entry,
@@ -53,5 +56,5 @@ export async function startBenchService(options: BenchServiceOptions): Promise<B
 /** How the service ran, for the scenarios' setup line. */
 export function serviceLabel(entry: string[] | undefined): string {
   const command = entry ? `node ${entry.join(' ')} start` : 'tsx main.ts start';
-  return `service child process (${command}; its Telegram bot and Stripe client point at emulators in another child process)`;
+  return `service child process (${command}; its chat bot and Stripe client point at emulators in another child process)`;
 }

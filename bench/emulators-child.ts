@@ -1,10 +1,11 @@
-// Child process entry: the Telegram and Stripe emulators on a core of their own, driven over IPC by bench/emulators-process.ts.
+// Child process entry: the Telegram (or Discord) and Stripe emulators on a core of their own, driven over IPC by bench/emulators-process.ts.
 import { planLoadOptions } from '../app/adapters/plan-catalog';
 import { loadPlans } from '../core/plans';
 import { createPlanChannels, stripePlanPrices } from '../sandbox';
 import { startStripeEmulator, type StripeEmulator } from '../sandbox/stripe';
 import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } from '../sandbox/telegram';
 import { seededRandom } from '../sandbox/testchat/random';
+import { discordSummary, membersJoin, payAll, startDiscord, stopDiscord, timelines, watchWebhooks } from './discord-child';
 import { BENCH_PLANS_FILE, type EmulatorCommand, type EmulatorReply, type SendSummary } from './emulators-process';
 
 let telegram: TelegramEmulator | undefined;
@@ -23,11 +24,14 @@ async function handle(command: EmulatorCommand): Promise<EmulatorReply> {
   switch (command.type) {
     case 'start': {
       // The plans the service runs with (bench/plans.yaml, PLANS_FILE in serviceEnv).
-      const plans = loadPlans(BENCH_PLANS_FILE, planLoadOptions());
-      telegram = await startTelegramEmulator({ limits: command.telegramLimits as Partial<TelegramLimits> | undefined });
-      createPlanChannels(telegram, plans);
+      const plans = loadPlans(command.plansFile ?? BENCH_PLANS_FILE, planLoadOptions());
+      const discord = command.discord ? await startDiscord(command.discord) : undefined;
+      if (!command.discord) {
+        telegram = await startTelegramEmulator({ limits: command.telegramLimits as Partial<TelegramLimits> | undefined });
+        createPlanChannels(telegram, plans);
+      }
       const inject = command.inject429;
-      if (inject && inject.rate > 0) {
+      if (telegram && inject && inject.rate > 0) {
         const random = seededRandom(inject.seed);
         telegram.failNext({ kind: 'rate_limit', retryAfterSeconds: inject.retryAfterSeconds }, {
           method: 'sendMessage',
@@ -36,9 +40,11 @@ async function handle(command: EmulatorCommand): Promise<EmulatorReply> {
         });
       }
       stripe = await startStripeEmulator({ plans: stripePlanPrices(plans) });
+      watchWebhooks(stripe);
       return {
         type: 'started',
-        telegram: { apiRoot: telegram.apiRoot, token: telegram.token },
+        ...(telegram ? { telegram: { apiRoot: telegram.apiRoot, token: telegram.token } } : {}),
+        ...(discord ? { discord } : {}),
         stripe: { url: stripe.url, secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret },
       };
     }
@@ -48,8 +54,21 @@ async function handle(command: EmulatorCommand): Promise<EmulatorReply> {
     case 'summary':
       if (!telegram) throw new Error('the Telegram emulator is not started');
       return { type: 'summary', summary: summarize(telegram) };
+    case 'discordMembers':
+      return { type: 'ids', ids: membersJoin(command.count) };
+    case 'setWebhookUrl':
+      stripe?.setWebhookUrl(command.url);
+      return { type: 'done' };
+    case 'pay':
+      if (!stripe) throw new Error('the Stripe emulator is not started');
+      payAll(stripe, command.sessions);
+      return { type: 'done' };
+    case 'timelines':
+      return { type: 'timelines', timelines: timelines(command.userIds) };
+    case 'discordSummary':
+      return { type: 'discordSummary', summary: discordSummary() };
     case 'stop':
-      await Promise.all([telegram?.stop(), stripe?.stop()]);
+      await Promise.all([telegram?.stop(), stripe?.stop(), stopDiscord()]);
       return { type: 'done' };
   }
 }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RateWindow } from '../core/delivery/chat-platform';
+import type { DiscordStart, DiscordSummary, PaymentTimeline } from './discord-child';
 
 /** What the Telegram emulator saw of sendMessage, computed in the child. */
 export interface SendSummary {
@@ -25,13 +26,34 @@ export interface EmulatorsStart {
   telegramLimits?: Partial<Record<'overall' | 'perChat' | 'perGroup' | 'paidBroadcast', RateWindow>>;
   /** Answer this share of sendMessage calls with 429 retry_after, from a seeded random source. */
   inject429?: { rate: number; retryAfterSeconds: number; seed: number };
+  /** The plans file the service runs with (default bench/plans.yaml). */
+  plansFile?: string;
+  /** Discord instead of Telegram: the Discord emulator with its gateway and the bench's server. */
+  discord?: DiscordStart;
 }
 
-export type EmulatorCommand = EmulatorsStart | { type: 'addTelegramUsers'; ids: number[] } | { type: 'summary' } | { type: 'stop' };
+export type EmulatorCommand =
+  | EmulatorsStart
+  | { type: 'addTelegramUsers'; ids: number[] }
+  | { type: 'summary' }
+  | { type: 'discordMembers'; count: number }
+  | { type: 'setWebhookUrl'; url: string }
+  | { type: 'pay'; sessions: [userId: string, sessionId: string][] }
+  | { type: 'timelines'; userIds: string[] }
+  | { type: 'discordSummary' }
+  | { type: 'stop' };
 
 export type EmulatorReply =
-  | { type: 'started'; telegram: { apiRoot: string; token: string }; stripe: { url: string; secretKey: string; webhookSecret: string } }
+  | {
+      type: 'started';
+      telegram?: { apiRoot: string; token: string };
+      discord?: { apiUrl: string; token: string };
+      stripe: { url: string; secretKey: string; webhookSecret: string };
+    }
   | { type: 'summary'; summary: SendSummary }
+  | { type: 'ids'; ids: string[] }
+  | { type: 'timelines'; timelines: PaymentTimeline[] }
+  | { type: 'discordSummary'; summary: DiscordSummary }
   | { type: 'done' };
 
 export interface EmulatorsProcess {
@@ -41,6 +63,8 @@ export interface EmulatorsProcess {
   /** Users who have started the bot, so that it may write to them. */
   addTelegramUsers(ids: number[]): Promise<void>;
   telegramSummary(): Promise<SendSummary>;
+  /** Sends a command and returns the answer (the Discord scenarios' commands). */
+  ask(command: EmulatorCommand): Promise<EmulatorReply>;
   stop(): Promise<void>;
 }
 
@@ -51,7 +75,8 @@ const TSX = createRequire(import.meta.url).resolve('tsx');
 
 /**
  * Forks the child and starts the Telegram emulator (with the plans' private
- * channels, as the sandbox makes them) and the Stripe emulator (with the plans'
+ * channels, as the sandbox makes them), or with `discord` the Discord emulator
+ * (its gateway and the bench's server), and the Stripe emulator (with the plans'
  * prices). The service then runs as in production, with no emulator in its process.
  */
 export async function startEmulatorsProcess(start: Omit<EmulatorsStart, 'type'> = {}): Promise<EmulatorsProcess> {
@@ -80,13 +105,14 @@ export async function startEmulatorsProcess(start: Omit<EmulatorsStart, 'type'> 
   return {
     pid: child.pid as number,
     serviceEnv: {
-      TELEGRAM_BOT_TOKEN: started.telegram.token,
-      TELEGRAM_API_ROOT: started.telegram.apiRoot,
+      ...(started.telegram ? { TELEGRAM_BOT_TOKEN: started.telegram.token, TELEGRAM_API_ROOT: started.telegram.apiRoot } : {}),
+      ...(started.discord ? { DISCORD_BOT_TOKEN: started.discord.token, DISCORD_API_URL: started.discord.apiUrl } : {}),
       STRIPE_SECRET_KEY: started.stripe.secretKey,
       STRIPE_WEBHOOK_SECRET: started.stripe.webhookSecret,
       STRIPE_API_BASE: started.stripe.url,
-      PLANS_FILE: BENCH_PLANS_FILE,
+      PLANS_FILE: start.plansFile ?? BENCH_PLANS_FILE,
     },
+    ask,
     addTelegramUsers: async (ids) => {
       await ask({ type: 'addTelegramUsers', ids });
     },

@@ -1,4 +1,6 @@
-// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE]`: runs the scenarios one after another, prints a table and, last, one JSON line.
+// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE] [--discord-channels=N --discord-dms=N --discord-payments=N]`: runs the scenarios one after another, prints a table and, last, one JSON line.
+import { runDiscordFanout } from './discord';
+import { runDiscordRoles } from './discord-roles';
 import { runFanout } from './fanout';
 import { runLatency } from './latency';
 import { runLatencyFree } from './latency-free';
@@ -14,8 +16,16 @@ const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : u
 // --service-entry=FILE runs a compiled build's entry (node FILE start) instead of tsx main.ts.
 const serviceEntry = flag('service-entry');
 const entry = serviceEntry ? [serviceEntry] : undefined;
+const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// --discord-channels=N, --discord-dms=N, --discord-payments=N: the Discord runs' sizes. Named on the
+// command line they run the issue's 500, 5,000 and 200 (about 10 minutes); in a run of every scenario, a tenth.
+const count = (name: string, whole: number): number => Number(flag(name) ?? (asked.length > 0 ? whole : whole / 10));
+const discordCounts = { channels: count('discord-channels', 500), dms: count('discord-dms', 5_000) };
+const discordPayments = count('discord-payments', 200);
 
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
+  discord: () => runDiscordFanout({ nodeArgs, entry, ...discordCounts }),
+  'discord-roles': () => runDiscordRoles({ nodeArgs, entry, payments: discordPayments }),
   fanout: () => runFanout({ nodeArgs, entry }),
   latency: () => runLatency({ nodeArgs, entry }),
   'latency-free': () => runLatencyFree({ nodeArgs, entry }),
@@ -35,7 +45,6 @@ async function timed(name: string, run: () => Promise<ScenarioResult>): Promise<
   return { ...result, elapsedMs: Date.now() - started, load: { before, after: load1() } };
 }
 
-const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = asked.filter((a) => !(a in SCENARIOS));
 if (unknown.length > 0) {
   process.stderr.write(`unknown scenario: ${unknown.join(', ')}; choose from ${Object.keys(SCENARIOS).join(', ')}\n`);

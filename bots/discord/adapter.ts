@@ -11,7 +11,7 @@ import { unreachableCause } from './errors';
 import { botIdOfToken, roleOrderFromCache } from './hierarchy';
 import { DISCORD_ACK_WITHIN_MS, installInteractions } from './inbound';
 import { installMemberEvents } from './members';
-import { DiscordPlatform, sendingRest } from './platform';
+import { DiscordPlatform, dmOpeningRests, sendingRest } from './platform';
 
 /** Discord's settings (DISCORD_*). */
 export interface DiscordSettings {
@@ -81,7 +81,7 @@ export function createDiscordAdapter(settings: DiscordSettings, ctx: AdapterCont
   let handler: EventHandler = async () => [];
   installInteractions(client, { onEvent: () => handler, clock: ctx.clock, logger });
   installMemberEvents(client, { onEvent: () => handler, logger });
-  const sender = new DiscordPlatform(sendingRest(rest));
+  const sender = new DiscordPlatform(sendingRest(rest), { dmOpeners: dmOpeningRests(rest) });
   return {
     name: 'discord',
     label: 'Discord',

@@ -1,5 +1,5 @@
 // Discord's ChatPlatform over discord.js's REST client: channel messages and DMs, edits; 429s handed to the dispatcher, not waited out.
-import { REST } from 'discord.js';
+import { REST, RESTEvents } from 'discord.js';
 import { Routes, type APIChannel, type APIMessage } from 'discord-api-types/v10';
 import type { ChatPlatform, PlatformLimits, RouteRef, SendResult } from '../../core/delivery/chat-platform';
 import { DeliveryError } from '../../core/errors';
@@ -31,13 +31,47 @@ export function sendingRest(options: DiscordRestOptions): REST {
   }).setToken(options.token);
 }
 
+/** How many DM channels may be opening at once (see `dmOpeningRests`). */
+export const DM_OPENERS = 8;
+
+/**
+ * REST clients for opening DM channels, `count` of them. discord.js sends the requests of one route
+ * bucket one after another, and every DM channel opens on the same route: through one client a
+ * first-DM fan-out would go at one round trip per DM (about 20 a second at 50 ms). Several clients
+ * open several at once; the dispatcher's limiter still counts each request (`requestsFor`).
+ */
+export function dmOpeningRests(options: DiscordRestOptions, count = DM_OPENERS): REST[] {
+  return Array.from({ length: count }, () => sendingRest(options));
+}
+
+/** discord.js's name for the route that opens DM channels. */
+const OPEN_DM_ROUTE = '/users/@me/channels';
+
 export class DiscordPlatform implements ChatPlatform {
   readonly name = 'discord' as const;
   readonly defaultLimits: PlatformLimits = DISCORD_LIMITS;
   /** A person's DM channel, once opened (Discord gives the same one each time). */
   private readonly dmChannels = new Map<string, string>();
+  private readonly openers: readonly REST[];
+  private nextOpener = 0;
+  /** Opening DM channels waits until then (ms since the epoch): Discord said that route's bucket is empty, or answered 429 on it. */
+  private openPausedUntil = 0;
 
-  constructor(private readonly rest: REST) {}
+  /** `dmOpeners`: the clients that open DM channels (default: `rest` alone, one DM channel opening at a time). */
+  constructor(private readonly rest: REST, options: { dmOpeners?: readonly REST[] } = {}) {
+    this.openers = options.dmOpeners && options.dmOpeners.length > 0 ? options.dmOpeners : [rest];
+    // Each client learns the route's limit only from its own answers: share what any of them hears.
+    for (const opener of this.openers) {
+      opener.on(RESTEvents.Response, (request, response) => {
+        if (request.route === OPEN_DM_ROUTE) this.noteOpenLimit(response.headers);
+      });
+    }
+  }
+
+  /** A person's first DM opens their DM channel first: two requests; later ones and channel posts one. */
+  requestsFor(to: Recipient): number {
+    return to.direct && !this.dmChannels.has(to.chatId) ? 2 : 1;
+  }
 
   /** Message sends are bucketed per channel, as Discord's message route is. */
   routeOf(to: Recipient): RouteRef {
@@ -64,14 +98,26 @@ export class DiscordPlatform implements ChatPlatform {
     }
   }
 
-  /** A channel's id as it is; a person's DM channel opened on first use. */
+  /** An empty bucket (remaining 0) or a 429 that is not global on the DM-channel route pauses every opening until it resets. */
+  private noteOpenLimit(headers: { get(name: string): string | null }): void {
+    const now = Date.now();
+    const resetAfter = Number(headers.get('x-ratelimit-reset-after'));
+    const retryAfter = Number(headers.get('retry-after'));
+    if (headers.get('x-ratelimit-remaining') === '0' && resetAfter > 0) this.openPausedUntil = Math.max(this.openPausedUntil, now + resetAfter * 1000);
+    if (retryAfter > 0 && headers.get('x-ratelimit-global') === null) this.openPausedUntil = Math.max(this.openPausedUntil, now + retryAfter * 1000);
+  }
+
+  /** A channel's id as it is; a person's DM channel opened on first use (unless Discord's limit on opening them says wait). */
   private async channelOf(to: Recipient): Promise<string> {
     if (to.platform !== 'discord') throw DeliveryError.permanent(`a ${to.platform} recipient cannot be reached on discord`, 'bad_request');
     if (!to.direct) return to.chatId;
     const known = this.dmChannels.get(to.chatId);
     if (known) return known;
+    const wait = this.openPausedUntil - Date.now();
+    if (wait > 0) throw DeliveryError.rateLimited(`opening DM channels waits ${wait} ms for Discord's limit on that route`, wait, { scope: 'chat', platformCode: 'dm_open_limit' });
     try {
-      const channel = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: to.chatId } })) as APIChannel;
+      const opener = this.openers[this.nextOpener++ % this.openers.length] as REST;
+      const channel = (await opener.post(Routes.userChannels(), { body: { recipient_id: to.chatId } })) as APIChannel;
       this.dmChannels.set(to.chatId, channel.id);
       return channel.id;
     } catch (err) {

@@ -60,6 +60,11 @@ export interface ChatPlatform {
    * route-scoped 429 pauses every send of the platform, and the 429's own bucket name is kept too.
    */
   routeOf?(to: Recipient): RouteRef | undefined;
+  /**
+   * How many requests the next send to `to` makes (absent: 1), e.g. 2 where a direct chat must be
+   * opened first; the send takes that many slots in the overall and tenant windows.
+   */
+  requestsFor?(to: Recipient): number;
   send(to: Recipient, message: OutboundMessage): Promise<SendResult>;
   /**
    * Where the platform edits sent messages (capabilities.edits): replaces message `messageId` in `to`

@@ -40,6 +40,26 @@ function send(limiter: RateLimiter, key: string | SendKey, isGroup: boolean, now
 }
 
 describe('RateLimiter', () => {
+  it('gives a send of two requests two slots of the overall window, and its chat one', () => {
+    const limiter = new RateLimiter({ overall: { limit: 3, windowMs: 1_000 }, perChat: { limit: 5, windowMs: 1_000 }, retryAfterScopes: ['global'] });
+    expect(send(limiter, k('a', false, { requests: 2 }), false, 0)).toBe(true);
+    // One slot is left: a one-request send fits, another two-request send waits for the window.
+    expect(limiter.check(k('b', false, { requests: 2 }), 1)).toMatchObject({ ok: false, scope: 'global' });
+    expect(send(limiter, 'c', false, 1)).toBe(true);
+    expect(send(limiter, k('a', false, { requests: 2 }), false, 2)).toBe(false);
+    const later = 1_000 + 30;
+    expect(send(limiter, k('a', false, { requests: 2 }), false, later)).toBe(true);
+  });
+
+  it('holds both slots of a two-request send while it is in flight', () => {
+    const limiter = new RateLimiter({ overall: { limit: 2, windowMs: 1_000 }, retryAfterScopes: ['global'] });
+    const a = limiter.tryAcquire(k('a', false, { requests: 2 }), 0);
+    expect(a.ok).toBe(true);
+    expect(limiter.tryAcquire(k('b'), 0).ok).toBe(false);
+    if (a.ok) a.grant.cancel();
+    expect(limiter.tryAcquire(k('b'), 0).ok).toBe(true);
+  });
+
   it('never lets more than a window allows arrive in any interval, whatever the latency, under bursty input', () => {
     const random = seededRandom(7);
     const limiter = new RateLimiter(limits);

@@ -37,6 +37,11 @@ export interface SendKey {
   tenant?: string | undefined;
   /** The route bucket (ChatPlatform.routeOf); absent: the platform's one default bucket. */
   route?: RouteRef | undefined;
+  /**
+   * Requests the send makes (ChatPlatform.requestsFor; default 1): it takes that many slots in the
+   * overall and tenant windows (e.g. opening a DM channel before the message). Chat and route windows count it once.
+   */
+  requests?: number | undefined;
 }
 
 /** One keyed scope's state: its window(s), when declared, and its retry_after penalty. */
@@ -80,17 +85,18 @@ export class RateLimiter {
     this.sweepEveryMs = Math.max(limits.perChat?.windowMs ?? 0, 1_000);
   }
 
-  /** Milliseconds until the platform as a whole may send again (penalty or overall window); 0 when it may. */
-  platformWaitMs(now: number): number {
-    return Math.max(0, this.platformPenaltyUntil - now, this.overall ? this.waitOf(this.overall, now) : 0);
+  /** Milliseconds until the platform as a whole may send again (penalty or overall window, for a send of `requests`); 0 when it may. */
+  platformWaitMs(now: number, requests = 1): number {
+    return Math.max(0, this.platformPenaltyUntil - now, this.overall ? this.waitOf(this.overall, now, requests) : 0);
   }
 
   /** What a send at `now` would get, without taking a slot. */
   check(send: SendKey, now: number): { ok: true } | Blocked {
-    const platformWait = this.platformWaitMs(now);
+    const requests = send.requests ?? 1;
+    const platformWait = this.platformWaitMs(now, requests);
     if (platformWait > 0) return { ok: false, waitMs: platformWait, scope: 'global' };
     if (send.tenant !== undefined) {
-      const wait = this.stateWaitMs(this.tenants.get(send.tenant), false, now);
+      const wait = this.stateWaitMs(this.tenants.get(send.tenant), false, now, requests);
       if (wait > 0) return { ok: false, waitMs: wait, scope: 'tenant' };
     }
     if (this.routes.size > 0) {
@@ -107,31 +113,33 @@ export class RateLimiter {
     const verdict = this.check(send, now);
     if (!verdict.ok) return verdict;
     const { perChat, perGroup, perTenant, perRoute } = this.limits;
+    const requests = send.requests ?? 1;
     const held: [Map<string, ScopeState>, string, ScopeState][] = [];
-    const windows: SlidingWindow[] = this.overall ? [this.overall] : [];
+    // Each window with the slots the send takes in it.
+    const windows: [SlidingWindow, number][] = this.overall ? [[this.overall, requests]] : [];
     const chat = this.stateFor(this.chats, send.chat);
-    if (perChat) windows.push((chat.window ??= this.window(perChat)));
-    if (send.isGroup && perGroup) windows.push((chat.group ??= this.window(perGroup)));
+    if (perChat) windows.push([(chat.window ??= this.window(perChat)), 1]);
+    if (send.isGroup && perGroup) windows.push([(chat.group ??= this.window(perGroup)), 1]);
     held.push([this.chats, send.chat, chat]);
     if (perTenant && send.tenant !== undefined) {
       const tenant = this.stateFor(this.tenants, send.tenant);
-      windows.push((tenant.window ??= this.window(perTenant)));
+      windows.push([(tenant.window ??= this.window(perTenant)), requests]);
       held.push([this.tenants, send.tenant, tenant]);
     }
     const routeWindow = send.route && perRoute?.[send.route.route];
     if (routeWindow) {
       const bucket = bucketOf(send);
       const route = this.stateFor(this.routes, bucket);
-      windows.push((route.window ??= this.window(routeWindow)));
+      windows.push([(route.window ??= this.window(routeWindow)), 1]);
       held.push([this.routes, bucket, route]);
     }
-    for (const w of windows) w.admit();
+    for (const [w, n] of windows) w.admit(n);
     let startedAt: number | undefined;
     let open = true;
-    const release = (finish: (w: SlidingWindow) => void): boolean => {
+    const release = (finish: (w: SlidingWindow, n: number) => void): boolean => {
       if (!open) return false;
       open = false;
-      for (const w of windows) finish(w);
+      for (const [w, n] of windows) finish(w, n);
       for (const [map, key, state] of held) if (!map.has(key)) map.set(key, state);
       const wake = this.awaitingFinish;
       this.awaitingFinish = false;
@@ -144,8 +152,8 @@ export class RateLimiter {
           startedAt = at;
           return this.penaltyWaitMs(send, at) === 0;
         },
-        finish: (at) => release((w) => w.finish(startedAt ?? at, at)),
-        cancel: () => release((w) => w.cancel()),
+        finish: (at) => release((w, n) => w.finish(startedAt ?? at, at, n)),
+        cancel: () => release((w, n) => w.cancel(n)),
       },
     };
   }
@@ -201,21 +209,21 @@ export class RateLimiter {
     return new SlidingWindow(w.limit, w.windowMs, marginFor(w, this.ratio, this.minMarginMs));
   }
 
-  /** A window's wait; when only a finish can open it, a full span (the finish wakes the caller sooner). */
-  private waitOf(w: SlidingWindow, now: number): number {
-    const wait = w.waitMs(now);
+  /** A window's wait for `requests` slots; when only a finish can open it, a full span (the finish wakes the caller sooner). */
+  private waitOf(w: SlidingWindow, now: number, requests = 1): number {
+    const wait = w.waitMs(now, requests);
     if (wait !== undefined) return wait;
     this.awaitingFinish = true;
     return w.spanMs;
   }
 
-  /** The wait a scope's penalty and windows impose; the group window only for group chats. */
-  private stateWaitMs(state: ScopeState | undefined, isGroup: boolean, now: number): number {
+  /** The wait a scope's penalty and windows impose (its window for `requests` slots); the group window only for group chats. */
+  private stateWaitMs(state: ScopeState | undefined, isGroup: boolean, now: number, requests = 1): number {
     if (!state) return 0;
     return Math.max(
       0,
       state.penaltyUntil - now,
-      state.window ? this.waitOf(state.window, now) : 0,
+      state.window ? this.waitOf(state.window, now, requests) : 0,
       isGroup && state.group ? this.waitOf(state.group, now) : 0,
     );
   }

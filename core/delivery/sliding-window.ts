@@ -25,38 +25,43 @@ export class SlidingWindow {
   }
 
   /**
-   * Milliseconds until one more send may start: 0 when it may now, undefined
-   * when sends in flight hold every slot (it opens only after one finishes).
+   * Milliseconds until a send of `count` requests (default 1) may start: 0 when it may now, undefined
+   * when sends in flight hold the slots it needs (they open only after one finishes).
    */
-  waitMs(now: number): number | undefined {
+  waitMs(now: number, count = 1): number | undefined {
+    const need = Math.min(Math.max(1, count), this.limit);
     const free = this.limit - this.inFlight;
-    if (free <= 0) return undefined;
-    if (this.times.length < free) return 0;
-    // Free when the free-th newest finished send has left the window.
-    const opensAt = this.nthNewest(free) + this.spanMs;
+    if (free < need) return undefined;
+    // Free when the (free - need + 1)-th newest finished send has left the window.
+    const k = free - need + 1;
+    if (this.times.length < k) return 0;
+    const opensAt = this.nthNewest(k) + this.spanMs;
     return opensAt > now ? opensAt - now : 0;
   }
 
-  admit(): void {
-    this.inFlight++;
+  /** Holds `count` slots (default 1) for a send that makes that many requests. */
+  admit(count = 1): void {
+    this.inFlight += count;
   }
 
-  /** A send admitted earlier got its answer (or failed) at `answeredAt`. */
-  finish(startedAt: number, answeredAt: number): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
+  /** A send admitted earlier (with `count` slots) got its answer (or failed) at `answeredAt`. */
+  finish(startedAt: number, answeredAt: number, count = 1): void {
+    this.inFlight = Math.max(0, this.inFlight - count);
     // Kept in order: a stamp later than the truth only makes the window stricter.
     const stamp = Math.max(startedAt, answeredAt - this.marginMs, this.newest());
-    if (this.times.length < this.limit) {
-      this.times.push(stamp);
-      return;
+    for (let i = 0; i < count; i++) {
+      if (this.times.length < this.limit) {
+        this.times.push(stamp);
+        continue;
+      }
+      this.times[this.head] = stamp;
+      this.head = (this.head + 1) % this.limit;
     }
-    this.times[this.head] = stamp;
-    this.head = (this.head + 1) % this.limit;
   }
 
-  /** A send admitted earlier never went out. */
-  cancel(): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
+  /** A send admitted earlier (with `count` slots) never went out. */
+  cancel(count = 1): void {
+    this.inFlight = Math.max(0, this.inFlight - count);
   }
 
   /** True when nothing is in flight and every finished send has left the window. */

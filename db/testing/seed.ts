@@ -7,14 +7,16 @@ import type { Db } from '../client';
 
 const DAY_MS = 86_400_000;
 
-/** Platforms whose direct chats are addressed by a chat id. */
-type ChatIdPlatform = 'testchat' | 'telegram' | 'whatsapp';
+/** Platforms whose direct chats are addressed by a chat id (Discord's by the user id, with `direct`). */
+type ChatIdPlatform = 'testchat' | 'telegram' | 'whatsapp' | 'discord';
 
 export interface SeedSubscribersOptions {
   count: number;
   /** The subscription's plan; null or absent: no subscription (the free plan). */
   planId?: string | null;
   platform?: ChatIdPlatform;
+  /** The platform user ids to use (one per subscriber, `count` of them); fresh numbers when absent. */
+  userIds?: readonly string[];
   /** Stripe status; default 'active'. */
   status?: string;
   /** Subscription fields beyond the status (ms since the epoch). currentPeriodEnd defaults to now + 30 days. */
@@ -73,8 +75,9 @@ export function seedSubscribers(db: Db, options: SeedSubscribersOptions): Seeded
       const accountId = `acc_seed_${run}_${n}`;
       const identityId = `idn_seed_${run}_${n}`;
       const destinationId = `dst_seed_${run}_${n}`;
-      const chatId = String(nextNumber++);
-      const recipient: Recipient = { platform, chatId };
+      const chatId = options.userIds?.[i] ?? String(nextNumber++);
+      // A Discord user id is not a channel: the DM channel is opened on first use.
+      const recipient: Recipient = platform === 'discord' ? { platform, chatId, direct: true } : { platform, chatId };
       insertAccount.run(accountId, ...accountSettings, now);
       insertIdentity.run(identityId, accountId, platform, chatId, now);
       if (options.planId) {
