@@ -8,6 +8,7 @@ import { runCli } from '../cli/program';
 import { loadConfig } from '../config';
 import { until } from '../core/testing/until';
 import { createContext } from './context';
+import { dmsTo } from './testing/discord-journey';
 import { hasRole, subscribeAndPay } from './testing/discord-people';
 import { DEMO_GUILD, startDiscordServiceWorld, type DiscordServiceWorld } from './testing/discord-world';
 
@@ -129,5 +130,9 @@ describe('Discord roles follow Stripe', () => {
     expect(report.actions.map((a) => [a.kind, a.person.platformUserId, a.outcome?.result])).toEqual([['revoke', eve, 'revoked']]);
     expect(w.discord.memberRoles(w.guild.id, eve)).toEqual([w.guild.roles.Free!]);
     expect(hasRole(w, ada, VIP)).toBe(true);
+    // Eve never subscribed: she is told the role is for subscribers, not that her subscription ended.
+    await w.service.dispatcher.idle();
+    const told = await until(() => (dmsTo(w, eve).length > 0 ? dmsTo(w, eve).map((m) => m.content) : undefined), 'the DM to eve');
+    expect(told).toEqual(['The members-only role is for subscribers, so it was taken away. Send /subscribe to get it.']);
   });
 });

@@ -25,7 +25,13 @@ const ABANDONED: AccessOutcome = { result: 'failed', code: 'platform_unreachable
 export const GRANTED_TEXT = 'Your subscription gives you the members-only role: the gated channels are open to you now.';
 
 /** What someone whose plan no longer includes the role is told, and the way back. */
-export function removedText(removal: 'kick' | 'remove-role'): string {
+export function removedText(removal: 'kick' | 'remove-role', subscriber = true): string {
+  if (!subscriber) {
+    // Someone given the role by hand, who never subscribed: no "your subscription" to speak of.
+    return removal === 'kick'
+      ? 'The members-only server is for subscribers, so you were removed from it. Send /subscribe to join.'
+      : 'The members-only role is for subscribers, so it was taken away. Send /subscribe to get it.';
+  }
   return removal === 'kick'
     ? 'Your subscription no longer includes the members-only server, so you were removed from it. Send /subscribe to come back.'
     : 'Your subscription no longer includes the members-only role, so it was taken away. Send /subscribe to get it back.';
@@ -95,14 +101,14 @@ export class DiscordAccessGate implements AccessGate {
     }
     if (signal?.aborted) return ABANDONED;
     // Once kicked, the person shares no server with the bot and Discord refuses the DM: tell them first.
-    if (removal === 'kick') await this.deps.notices(person, { topic: 'removed', text: removedText(removal), sendBeforeReturning: true });
+    if (removal === 'kick') await this.deps.notices(person, { topic: 'removed', text: removedText(removal, person.accountId !== null), sendBeforeReturning: true });
     try {
       if (removal === 'kick') await this.deps.rest.delete(Routes.guildMember(guild, person.platformUserId), { reason, signal });
       else await this.deps.rest.delete(Routes.guildMemberRole(guild, person.platformUserId, resource.id), { reason, signal });
     } catch (err) {
       return signal?.aborted ? ABANDONED : this.refusal(err, resource, reach);
     }
-    if (removal === 'remove-role') await this.deps.notices(person, { topic: 'removed', text: removedText(removal) });
+    if (removal === 'remove-role') await this.deps.notices(person, { topic: 'removed', text: removedText(removal, person.accountId !== null) });
     return { result: 'revoked', holds: false };
   }
 
