@@ -1,6 +1,9 @@
 // The whole service on Discord: it starts with a Discord token pointed at the emulator, registers its slash commands and answers them.
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordingLogger } from '../core/testing/logger';
 import { until } from '../core/testing/until';
+import { idleCron } from '../schedules/testing/idle-cron';
+import { createService } from './service';
 import { DEMO_GUILD, runDiscordCommand, startDiscordServiceWorld, subscribeAndPay } from './testing/discord-world';
 
 const running: (() => Promise<void>)[] = [];
@@ -32,5 +35,18 @@ describe('the service with a Discord token', () => {
     expect(has()).toBe(false);
     expect((await runDiscordCommand(w, member, 'join')).content).toContain('Your plan\'s role is given back');
     expect(has()).toBe(true);
+  });
+
+  it('at start, reconciles access in full: a role taken by hand while the service was down is given back without waiting for the schedule', async () => {
+    const w = await startDiscordServiceWorld(running, { signingSecret: 's'.repeat(32) });
+    const member = w.discord.memberJoins(w.guild.id, { username: 'ada' });
+    await subscribeAndPay(w, member);
+    await w.service.stop();
+    // While it is down, an admin takes the role: no gateway event reaches anyone.
+    w.discord.state.guilds.get(w.guild.id)!.members.get(member)!.roles = [];
+    const again = createService({ config: w.config, logger: recordingLogger(), clock: w.clock, db: w.service.db, plans: w.plans, cron: idleCron });
+    running.push(() => again.stop());
+    await again.start();
+    await until(() => (w.discord.memberRoles(w.guild.id, member)?.includes(DEMO_GUILD.vipRole) ? true : undefined), 'the role given back at start');
   });
 });

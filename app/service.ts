@@ -227,6 +227,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   let schedules: Schedules | null = null;
   let started = false;
   let stopping = false;
+  // Ends the start's full access reconcile at a stop: no further platform call starts.
+  const startReconcile = new AbortController();
+  let startReconciled: Promise<unknown> = Promise.resolve();
   let keepWarm: NodeJS.Timeout | undefined;
   let checkpointer: Checkpointer | undefined;
 
@@ -270,6 +273,12 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         logger,
         cron: options.cron,
       });
+      // At start, one full access reconcile in the background (drift that arose while the service was
+      // down: a payment missed, a role taken by hand); the schedule repeats it. Nothing waits for it.
+      if (access) {
+        startReconciled = access.reconciler.reconcile({ trigger: 'start', signal: startReconcile.signal })
+          .catch((err: unknown) => logger.error({ err }, 'the access reconcile at start failed; the scheduled one repeats it'));
+      }
       return url;
     },
     async stop() {
@@ -286,6 +295,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         readiness.markShuttingDown();
         clearInterval(keepWarm);
         await step('the schedules', () => schedules?.stop());
+        // Aborted: it starts nothing more; a platform call under way is given 2 s, as the access jobs are.
+        startReconcile.abort();
+        await withDeadline(startReconciled, Math.min(deadline, Date.now() + 2_000), () => logger.warn('stopping: the access reconcile at start is still waiting on a platform; not waiting for it'));
         await step('the platform starts under way', () => starters.stop());
         // Side by side, each bounded: a platform that hangs holds no other.
         await Promise.all([...adapters.values()].map((a) => step(`the ${a.label} bot`, () => a.stop())));
