@@ -69,30 +69,27 @@ export class SqliteAccessJobStore implements AccessJobStore {
   }
 
   retryLater(id: string, now: number, dueAt: number, error: string, outcome: string): void {
-    this.db.transaction((tx) => {
-      const job = tx.select().from(accessJobs).where(eq(accessJobs.id, id)).get();
-      if (!job || job.state !== 'running') return;
-      // A change that arrived while this one ran has its own pending job, due now: that one carries the retry.
-      const newer = tx.select({ id: accessJobs.id }).from(accessJobs).where(and(eq(accessJobs.accountId, job.accountId), eq(accessJobs.state, 'pending'))).get();
-      if (newer) {
-        tx.update(accessJobs).set({ state: 'done', lastError: `${error} (carried on by ${newer.id})`, outcome, updatedAt: now, finishedAt: now }).where(eq(accessJobs.id, id)).run();
-        return;
-      }
-      tx.update(accessJobs).set({ state: 'pending', dueAt, lastError: error, outcome, updatedAt: now }).where(eq(accessJobs.id, id)).run();
-    });
+    this.settleRunning(id, now, error, outcome, { state: 'pending', dueAt });
   }
 
   park(id: string, now: number, error: string, outcome: string): void {
+    this.settleRunning(id, now, error, outcome, { state: 'parked' });
+  }
+
+  /**
+   * A running job that did not finish goes to `next` (pending again, or parked); when a change
+   * arrived while it ran, that change's own pending job (due now) carries on and this one is done.
+   */
+  private settleRunning(id: string, now: number, error: string, outcome: string, next: { state: 'pending'; dueAt: number } | { state: 'parked' }): void {
     this.db.transaction((tx) => {
       const job = tx.select().from(accessJobs).where(eq(accessJobs.id, id)).get();
       if (!job || job.state !== 'running') return;
-      // A change that arrived while this one ran has its own pending job: that one carries on.
       const newer = tx.select({ id: accessJobs.id }).from(accessJobs).where(and(eq(accessJobs.accountId, job.accountId), eq(accessJobs.state, 'pending'))).get();
       if (newer) {
         tx.update(accessJobs).set({ state: 'done', lastError: `${error} (carried on by ${newer.id})`, outcome, updatedAt: now, finishedAt: now }).where(eq(accessJobs.id, id)).run();
         return;
       }
-      tx.update(accessJobs).set({ state: 'parked', lastError: error, outcome, updatedAt: now }).where(eq(accessJobs.id, id)).run();
+      tx.update(accessJobs).set({ ...next, lastError: error, outcome, updatedAt: now }).where(eq(accessJobs.id, id)).run();
     });
   }
 
