@@ -21,6 +21,11 @@ const removalOf = (resource: AccessResource) => (resource.options?.removal === '
 /** The outcome of a try its caller gave up on (the job's deadline passed): nothing more is done, the next try starts over. */
 const ABANDONED: AccessOutcome = { result: 'failed', code: 'platform_unreachable', detail: 'given up: Discord answered after the deadline' };
 
+type Paced = <T>(request: () => Promise<T>) => Promise<T>;
+
+/** Each request through the caller's limiter (limitGate), or straight out. */
+const pacer = (call: AccessCallOptions): Paced => call.paced ?? ((request) => request());
+
 /** What a new holder is told: the gated channels are open. */
 export const GRANTED_TEXT = 'Your subscription gives you the members-only role: the gated channels are open to you now.';
 
@@ -55,6 +60,8 @@ const PAGE = 1_000;
 export class DiscordAccessGate implements AccessGate {
   readonly platform = 'discord' as const;
   readonly strangers: StrangerHandling;
+  /** Each REST request goes through the caller's `paced` (the platform's limiter), since one call makes two or more. */
+  readonly pacesItself = true;
 
   constructor(private readonly deps: DiscordAccessGateDeps) {
     this.strangers = deps.strangers ?? 'report';
@@ -64,18 +71,19 @@ export class DiscordAccessGate implements AccessGate {
   // call that Discord, or discord.js's retry, answers later) changes no role and sends no second welcome behind the next try's back.
   async grant(holder: AccessHolder, resource: AccessResource, reason: string, call: AccessCallOptions = {}): Promise<AccessOutcome> {
     const { signal } = call;
+    const paced = pacer(call);
     // A role known to be out of the bot's reach is refused here: a request Discord refuses counts toward its ban on invalid requests.
     const blocked = this.outOfReach(resource, [resource.id]);
     if (blocked) return blocked;
-    const member = await this.member(resource, holder.platformUserId, signal);
+    const member = await this.member(resource, holder.platformUserId, signal, paced);
     // Not in the server yet: nothing to retry; joining it sets off their access job (GUILD_MEMBER_ADD).
     if ('failed' in member) return member.failed.code === 'not_member' ? { result: 'noop', detail: 'not in the server: gets the role on joining', holds: false } : member.failed;
     if (member.roles.includes(resource.id)) return { result: 'granted', detail: 'already has the role', holds: true };
     if (signal?.aborted) return ABANDONED;
     try {
-      await this.deps.rest.put(Routes.guildMemberRole(resource.tenant ?? '', holder.platformUserId, resource.id), { reason, signal });
+      await paced(() => this.deps.rest.put(Routes.guildMemberRole(resource.tenant ?? '', holder.platformUserId, resource.id), { reason, signal }));
     } catch (err) {
-      return signal?.aborted ? ABANDONED : this.refusal(err, resource, [resource.id]);
+      return signal?.aborted ? ABANDONED : this.refusal(err, resource, [resource.id], paced);
     }
     // The role changed: the member is told, even if the caller has given up meanwhile (the next try finds the role and says nothing).
     await this.deps.notices(holder, { topic: 'approved', text: GRANTED_TEXT });
@@ -84,12 +92,13 @@ export class DiscordAccessGate implements AccessGate {
 
   async revoke(person: AccessHolder | AccessPerson, resource: AccessResource, reason: string, call: AccessCallOptions = {}): Promise<AccessOutcome> {
     const { signal } = call;
+    const paced = pacer(call);
     const removal = removalOf(resource);
     if (removal === 'remove-role') {
       const blocked = this.outOfReach(resource, [resource.id]);
       if (blocked) return blocked;
     }
-    const member = await this.member(resource, person.platformUserId, signal);
+    const member = await this.member(resource, person.platformUserId, signal, paced);
     if ('failed' in member) return member.failed.code === 'not_member' ? { result: 'noop', detail: 'not in the server', holds: false } : member.failed;
     if (!member.roles.includes(resource.id)) return { result: 'noop', detail: 'does not have the role', holds: false };
     const guild = resource.tenant ?? '';
@@ -103,17 +112,18 @@ export class DiscordAccessGate implements AccessGate {
     // Once kicked, the person shares no server with the bot and Discord refuses the DM: tell them first.
     if (removal === 'kick') await this.deps.notices(person, { topic: 'removed', text: removedText(removal, person.accountId !== null), sendBeforeReturning: true });
     try {
-      if (removal === 'kick') await this.deps.rest.delete(Routes.guildMember(guild, person.platformUserId), { reason, signal });
-      else await this.deps.rest.delete(Routes.guildMemberRole(guild, person.platformUserId, resource.id), { reason, signal });
+      if (removal === 'kick') await paced(() => this.deps.rest.delete(Routes.guildMember(guild, person.platformUserId), { reason, signal }));
+      else await paced(() => this.deps.rest.delete(Routes.guildMemberRole(guild, person.platformUserId, resource.id), { reason, signal }));
     } catch (err) {
-      return signal?.aborted ? ABANDONED : this.refusal(err, resource, reach);
+      return signal?.aborted ? ABANDONED : this.refusal(err, resource, reach, paced);
     }
     if (removal === 'remove-role') await this.deps.notices(person, { topic: 'removed', text: removedText(removal, person.accountId !== null) });
     return { result: 'revoked', holds: false };
   }
 
   /** Who has the role now: the server's members, 1,000 a page, those with the role (the bot left out). */
-  async holders(resource: AccessResource): Promise<HoldersResult> {
+  async holders(resource: AccessResource, call: AccessCallOptions = {}): Promise<HoldersResult> {
+    const paced = pacer(call);
     if (resource.platform !== 'discord' || resource.kind !== 'role' || !resource.tenant) {
       return { failed: { result: 'failed', code: 'resource_not_found', detail: 'not a Discord role in a server' } };
     }
@@ -121,7 +131,8 @@ export class DiscordAccessGate implements AccessGate {
     let after = '0';
     try {
       for (;;) {
-        const page = (await this.deps.rest.get(Routes.guildMembers(resource.tenant), { query: new URLSearchParams({ limit: String(PAGE), after }) })) as APIGuildMember[];
+        const query = new URLSearchParams({ limit: String(PAGE), after });
+        const page = (await paced(() => this.deps.rest.get(Routes.guildMembers(resource.tenant!), { query }))) as APIGuildMember[];
         for (const m of page) if (m.roles.includes(resource.id) && !m.user.bot) holders.push(m.user.id);
         if (page.length < PAGE) return { holders };
         after = page[page.length - 1]!.user.id;
@@ -140,22 +151,25 @@ export class DiscordAccessGate implements AccessGate {
   }
 
   /** A refused change; a 50013 is read against the role order (by REST) to tell a role out of reach from a missing permission. */
-  private async refusal(err: unknown, resource: AccessResource, roleIds: readonly string[]): Promise<AccessOutcome> {
+  private async refusal(err: unknown, resource: AccessResource, roleIds: readonly string[], paced: Paced): Promise<AccessOutcome> {
     const failure = toAccessFailure(err);
-    if ((err as { code?: unknown }).code !== DISCORD_CODES.missingPermissions || !this.deps.botUserId || !resource.tenant) return { result: 'failed', ...failure };
-    const order = await roleOrderFromRest(this.deps.rest, resource.tenant, this.deps.botUserId, roleIds);
+    const { botUserId } = this.deps;
+    const guild = resource.tenant;
+    if ((err as { code?: unknown }).code !== DISCORD_CODES.missingPermissions || !botUserId || !guild) return { result: 'failed', ...failure };
+    const order = await paced(() => roleOrderFromRest(this.deps.rest, guild, botUserId, roleIds));
     const detail = order ? outOfReach(order) : null;
     if (detail) return { result: 'failed', code: 'hierarchy', detail };
     return { result: 'failed', code: 'missing_permission', detail: `${failure.detail}: give the bot's role Manage Roles${removalOf(resource) === 'kick' ? ' and Kick Members' : ''}` };
   }
 
   /** The member's roles, or why they cannot be read (not in the server, the server gone, Discord unreachable). */
-  private async member(resource: AccessResource, userId: string, signal: AbortSignal | undefined): Promise<{ roles: string[] } | { failed: AccessOutcome }> {
+  private async member(resource: AccessResource, userId: string, signal: AbortSignal | undefined, paced: Paced): Promise<{ roles: string[] } | { failed: AccessOutcome }> {
     if (resource.platform !== 'discord' || resource.kind !== 'role' || !resource.tenant) {
       return { failed: { result: 'failed', code: 'resource_not_found', detail: 'not a Discord role in a server' } };
     }
     try {
-      const member = (await this.deps.rest.get(Routes.guildMember(resource.tenant, userId), { signal })) as APIGuildMember;
+      const tenant = resource.tenant;
+      const member = (await paced(() => this.deps.rest.get(Routes.guildMember(tenant, userId), { signal }))) as APIGuildMember;
       return { roles: member.roles };
     } catch (err) {
       if (signal?.aborted) return { failed: ABANDONED };

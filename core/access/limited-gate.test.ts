@@ -54,4 +54,36 @@ describe('access calls under the platform limiter', () => {
     expect(wrapped.approveJoinRequest).toBeUndefined();
     expect(wrapped.platform).toBe('rolechat');
   });
+
+  it('gives a gate that paces itself a slot per request, not per call: a grant that reads then changes, and a paged list, fit the window', async () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ overall: { limit: 2, windowMs: 1_000 }, retryAfterScopes: ['global'] }, { marginRatio: 0, minMarginMs: 0 });
+    const requests: number[] = [];
+    const request = async () => void requests.push(clock.now());
+    const gate: AccessGate = {
+      platform: 'rolechat',
+      pacesItself: true,
+      async grant(_holder, _resource, _reason, call) {
+        await call!.paced!(request); // read the member
+        await call!.paced!(request); // give the role
+        return { result: 'granted', holds: true };
+      },
+      revoke: async () => ({ result: 'revoked', holds: false }),
+      async holders(_resource, call) {
+        for (let page = 0; page < 3; page++) await call!.paced!(request);
+        return { holders: [] };
+      },
+    };
+    const wrapped = limitGate(gate, { limiter, clock });
+    await expect(wrapped.grant(holder, resource, 'test')).resolves.toMatchObject({ result: 'granted' });
+    expect(requests).toEqual([0, 0]);
+    // The window is full: the list's pages wait their turn, two a second.
+    const listed = wrapped.holders!(resource);
+    await new Promise((r) => setImmediate(r));
+    expect(requests).toEqual([0, 0]);
+    await clock.advance(1_000);
+    await clock.advance(1_000);
+    await expect(listed).resolves.toEqual({ holders: [] });
+    expect(requests).toEqual([0, 0, 1_000, 1_000, 2_000]);
+  });
 });

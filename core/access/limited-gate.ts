@@ -1,7 +1,8 @@
 // Access calls under the platform's own send limiter: one per-platform limit covers every call a platform receives.
 import type { Clock } from '../clock';
 import type { RateLimiter } from '../delivery/rate-limiter';
-import type { AccessGate, AccessOutcome, AccessResource } from './ports';
+import type { SendKey } from '../delivery/rate-limiter';
+import type { AccessCallOptions, AccessGate, AccessOutcome, AccessResource } from './ports';
 
 export interface LimitedGateDeps {
   /** The dispatcher's limiter for the gate's platform (Dispatcher.limiterFor). */
@@ -22,8 +23,9 @@ export interface LimitedGateDeps {
  */
 export function limitGate(gate: AccessGate, deps: LimitedGateDeps): AccessGate {
   let calls = 0;
-  async function limited(resource: AccessResource | undefined, run: () => Promise<AccessOutcome>): Promise<AccessOutcome> {
-    const key = { chat: `access#${++calls}`, isGroup: false, tenant: resource?.tenant };
+  /** Runs `run` holding one slot in the platform's windows; `check` sees its result before the slot is given back. */
+  async function inSlot<T>(resource: AccessResource | undefined, run: () => Promise<T>, check?: (result: T, key: SendKey) => void): Promise<T> {
+    const key: SendKey = { chat: `access#${++calls}`, isGroup: false, tenant: resource?.tenant };
     for (;;) {
       const admission = deps.limiter.tryAcquire(key, deps.clock.now());
       if (!admission.ok) {
@@ -36,26 +38,44 @@ export function limitGate(gate: AccessGate, deps: LimitedGateDeps): AccessGate {
         continue;
       }
       try {
-        const outcome = await run();
-        if (outcome.code === 'rate_limited') deps.limiter.penalize('global', key, deps.clock.now() + (deps.penaltyMs ?? 1_000));
-        return outcome;
+        const result = await run();
+        check?.(result, key);
+        return result;
       } finally {
         if (grant.finish(deps.clock.now())) deps.onSlotFreed?.();
       }
     }
   }
+  const penalize = (outcome: AccessOutcome, key: SendKey) => {
+    if (outcome.code === 'rate_limited') deps.limiter.penalize('global', key, deps.clock.now() + (deps.penaltyMs ?? 1_000));
+  };
+  const limited = (resource: AccessResource | undefined, run: () => Promise<AccessOutcome>) => inSlot(resource, run, penalize);
+  /**
+   * A gate that paces its own requests (AccessCallOptions.paced) gets a slot per request; one that
+   * does not, a slot for the whole call.
+   */
+  const pacedCall = (resource: AccessResource, call: AccessCallOptions | undefined): AccessCallOptions => ({
+    ...call,
+    paced: (request) => inSlot(resource, request),
+  });
   const wrapped: AccessGate = {
     platform: gate.platform,
+    pacesItself: gate.pacesItself,
     strangers: gate.strangers,
-    grant: (holder, resource, reason, call) => limited(resource, () => gate.grant(holder, resource, reason, call)),
-    revoke: (person, resource, reason, call) => limited(resource, () => gate.revoke(person, resource, reason, call)),
+    grant: (holder, resource, reason, call) => (gate.pacesItself
+      ? gate.grant(holder, resource, reason, pacedCall(resource, call))
+      : limited(resource, () => gate.grant(holder, resource, reason, call))),
+    revoke: (person, resource, reason, call) => (gate.pacesItself
+      ? gate.revoke(person, resource, reason, pacedCall(resource, call))
+      : limited(resource, () => gate.revoke(person, resource, reason, call))),
   };
   if (gate.approveJoinRequest) wrapped.approveJoinRequest = (holder, resource, reason) => limited(resource, () => gate.approveJoinRequest!(holder, resource, reason));
   if (gate.declineJoinRequest) wrapped.declineJoinRequest = (person, resource, reason) => limited(resource, () => gate.declineJoinRequest!(person, resource, reason));
   if (gate.revokeInviteLink) wrapped.revokeInviteLink = (resource, link) => limited(resource, () => gate.revokeInviteLink!(resource, link));
   if (gate.removeIntruder) wrapped.removeIntruder = (person, resource, link) => limited(resource, () => gate.removeIntruder!(person, resource, link));
   if (gate.notify) wrapped.notify = gate.notify.bind(gate);
-  // A few paged reads per scheduled run: the platform client's own bucket handling paces them.
-  if (gate.holders) wrapped.holders = gate.holders.bind(gate);
+  // Paged reads: each page under the limiter when the gate paces itself, else the call as one.
+  const holders = gate.holders?.bind(gate);
+  if (holders) wrapped.holders = (resource, call) => (gate.pacesItself ? holders(resource, pacedCall(resource, call)) : inSlot(resource, () => holders(resource, call)));
   return wrapped;
 }

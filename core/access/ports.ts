@@ -83,18 +83,26 @@ export interface AccessCallOptions {
    * call and start no further step (no role change, no notice) after it, so an abandoned try never acts late.
    */
   signal?: AbortSignal | undefined;
+  /**
+   * Runs one platform request under the platform's limiter (given by `limitGate`): a gate that makes
+   * several requests in one call (read, then change; a paged list) sends each through it, so access work
+   * and deliveries together stay under the platform's overall limit. Absent: requests go straight out.
+   */
+  paced?: (<T>(request: () => Promise<T>) => Promise<T>) | undefined;
 }
 
 /** A platform's side of access control. Errors are reported as outcomes, not thrown. */
 export interface AccessGate {
   readonly platform: PlatformName;
+  /** Sends each of its platform requests through `AccessCallOptions.paced` when given (a slot per request, not per call). */
+  readonly pacesItself?: boolean | undefined;
   /** See StrangerHandling; default 'remove'. */
   readonly strangers?: StrangerHandling | undefined;
   /**
    * Platforms that can list who holds a resource (Discord: the members with the role): the full
    * reconcile brings tracked memberships in line with it before planning (drift repair).
    */
-  holders?(resource: AccessResource): Promise<HoldersResult>;
+  holders?(resource: AccessResource, options?: AccessCallOptions): Promise<HoldersResult>;
   grant(holder: AccessHolder, resource: AccessResource, reason: string, options?: AccessCallOptions): Promise<AccessOutcome>;
   /** Also takes people without an account (`AccessPerson`), so strangers can be removed from a gated chat. */
   revoke(holder: AccessHolder | AccessPerson, resource: AccessResource, reason: string, options?: AccessCallOptions): Promise<AccessOutcome>;
