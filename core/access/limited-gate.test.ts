@@ -86,4 +86,32 @@ describe('access calls under the platform limiter', () => {
     await expect(listed).resolves.toEqual({ holders: [] });
     expect(requests).toEqual([0, 0, 1_000, 1_000, 2_000]);
   });
+
+  it('sends nothing more for a call its caller gave up on while it waited for a slot (a job past its deadline)', async () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ overall: { limit: 1, windowMs: 1_000 }, retryAfterScopes: ['global'] }, { marginRatio: 0, minMarginMs: 0 });
+    const requests: string[] = [];
+    const gate: AccessGate = {
+      platform: 'rolechat',
+      pacesItself: true,
+      async grant(_holder, _resource, _reason, call) {
+        try {
+          await call!.paced!(async () => void requests.push('read'));
+          await call!.paced!(async () => void requests.push('change'));
+        } catch {
+          return { result: 'failed', code: 'platform_unreachable', detail: 'given up' };
+        }
+        return { result: 'granted', holds: true };
+      },
+      revoke: async () => ({ result: 'revoked', holds: false }),
+    };
+    const deadline = new AbortController();
+    const pending = limitGate(gate, { limiter, clock }).grant(holder, resource, 'test', { signal: deadline.signal });
+    await new Promise((r) => setImmediate(r));
+    expect(requests).toEqual(['read']);
+    deadline.abort();
+    await clock.advance(1_000);
+    await expect(pending).resolves.toMatchObject({ result: 'failed' });
+    expect(requests).toEqual(['read']);
+  });
 });

@@ -1,7 +1,7 @@
 // Access calls under the platform's own send limiter: one per-platform limit covers every call a platform receives.
 import type { Clock } from '../clock';
-import type { RateLimiter } from '../delivery/rate-limiter';
-import type { SendKey } from '../delivery/rate-limiter';
+import type { RateLimiter, SendKey } from '../delivery/rate-limiter';
+import { SignalcastError } from '../errors';
 import type { AccessCallOptions, AccessGate, AccessOutcome, AccessResource } from './ports';
 
 export interface LimitedGateDeps {
@@ -24,9 +24,11 @@ export interface LimitedGateDeps {
 export function limitGate(gate: AccessGate, deps: LimitedGateDeps): AccessGate {
   let calls = 0;
   /** Runs `run` holding one slot in the platform's windows; `check` sees its result before the slot is given back. */
-  async function inSlot<T>(resource: AccessResource | undefined, run: () => Promise<T>, check?: (result: T, key: SendKey) => void): Promise<T> {
+  async function inSlot<T>(resource: AccessResource | undefined, run: () => Promise<T>, check?: (result: T, key: SendKey) => void, signal?: AbortSignal): Promise<T> {
     const key: SendKey = { chat: `access#${++calls}`, isGroup: false, tenant: resource?.tenant };
     for (;;) {
+      // A caller that gave up (its job's deadline) sends nothing more, however long it waited for a slot.
+      if (signal?.aborted) throw new SignalcastError('unavailable', 'the access call was given up before its turn under the rate limit');
       const admission = deps.limiter.tryAcquire(key, deps.clock.now());
       if (!admission.ok) {
         await deps.clock.sleep(Math.max(1, admission.waitMs));
@@ -56,7 +58,7 @@ export function limitGate(gate: AccessGate, deps: LimitedGateDeps): AccessGate {
    */
   const pacedCall = (resource: AccessResource, call: AccessCallOptions | undefined): AccessCallOptions => ({
     ...call,
-    paced: (request) => inSlot(resource, request),
+    paced: (request) => inSlot(resource, request, undefined, call?.signal),
   });
   const wrapped: AccessGate = {
     platform: gate.platform,
