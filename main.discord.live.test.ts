@@ -1,18 +1,14 @@
 // The service on Discord as an operator runs it: `main.ts start` with a real-looking bot token and DISCORD_API_URL pointed at an emulator (with its gateway) this test runs; no sandbox.
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import Stripe from 'stripe';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { postStripeEvent, spawnMain } from './app/testing/main-process';
 import { spawnService, type ServiceProcess } from './bench/service-process';
 import { until } from './core/testing/until';
 import { attachGateway, startDiscordEmulator, type DiscordEmulator, type DiscordGateway } from './sandbox/discord';
 import { startStripeEmulator, type StripeEmulator } from './sandbox/stripe';
 
-const MAIN = resolve('main.ts');
-const TSX = createRequire(import.meta.url).resolve('tsx');
 const SHUTDOWN_TIMEOUT_MS = 4_000;
 
 const running: ServiceProcess[] = [];
@@ -58,31 +54,15 @@ async function startLive(env: Record<string, string>): Promise<ServiceProcess> {
   return service;
 }
 
-/** `main.ts start` as a bare child process (not waiting for it to listen): what it writes, and its end. */
-function spawnMain(env: Record<string, string>) {
-  const cwd = mkdtempSync(join(tmpdir(), 'sc-discord-live-'));
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'start'], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, LOG_FORMAT: 'json', HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (c: Buffer) => (out.stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((done) => {
-    child.on('exit', (code, signal) => done({ code, signal, ...out }));
-  });
-  stops.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  });
-  return { child, out, exited };
+/** `main.ts start` as a bare child process, killed after the test if it still runs. */
+function spawnLiveMain(env: Record<string, string>) {
+  const main = spawnMain(env);
+  stops.push(main.kill);
+  return main;
 }
 
 /** `main.ts start` that is expected to end by itself: its exit code and everything it wrote. */
-function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return spawnMain(env).exited;
-}
+const runToExit = (env: Record<string, string>) => spawnLiveMain(env).exited;
 
 /** The token's secret part (after the first dot): what must never be printed. */
 const secretOf = (token: string) => token.split('.').slice(1).join('.');
@@ -124,10 +104,7 @@ describe('signalcast start on Discord outside sandbox mode', () => {
     expect(await ready.json()).toMatchObject({ status: 'not_ready', checks: { database: 'ok', discord: 'unreachable: connection refused (ECONNREFUSED)' } });
 
     // A Stripe webhook is answered, whatever Discord does.
-    const payload = JSON.stringify({ id: 'evt_discord_live_1', object: 'event', type: 'customer.created', created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id: 'cus_1', object: 'customer' } } });
-    const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: w.stripe.webhookSecret });
-    const hook = await fetch(`${service.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body: payload });
-    expect(hook.status).toBe(200);
+    expect(await postStripeEvent(service.url, w.stripe.webhookSecret, 'evt_discord_live_1')).toBe(200);
 
     const before = Date.now();
     expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
@@ -138,7 +115,7 @@ describe('signalcast start on Discord outside sandbox mode', () => {
   it('with Discord hanging on every call at start, exits 0 on a SIGTERM during the start, within SHUTDOWN_TIMEOUT_MS', async () => {
     const w = await world();
     w.discord.server.failNext({ kind: 'hang' }, { count: 1_000 });
-    const main = spawnMain(w.env);
+    const main = spawnLiveMain(w.env);
     await until(() => main.out.stdout.includes('discord has not answered yet'), 'the slow start logged', { timeoutMs: 30_000 });
     const before = Date.now();
     main.child.kill('SIGTERM');

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import Stripe from 'stripe';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { postStripeEvent, spawnMain } from './app/testing/main-process';
 import { spawnService, type ServiceProcess } from './bench/service-process';
 import { openDatabase } from './db/client';
 import { startStripeEmulator, type StripeEmulator } from './sandbox/stripe';
@@ -13,8 +11,6 @@ import { startTelegramEmulator, type TelegramEmulator } from './sandbox/telegram
 
 // The service outside sandbox mode (a real-looking bot token and Stripe key), against emulators this test starts.
 
-const MAIN = resolve('main.ts');
-const TSX = createRequire(import.meta.url).resolve('tsx');
 const SHUTDOWN_TIMEOUT_MS = 4_000;
 
 const running: ServiceProcess[] = [];
@@ -56,19 +52,7 @@ async function startLive(env: Record<string, string>): Promise<ServiceProcess> {
 }
 
 /** `main.ts start` that is expected to end by itself: its exit code and everything it wrote. */
-function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cwd = mkdtempSync(join(tmpdir(), 'sc-live-'));
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'start'], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, LOG_FORMAT: 'json', HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((done) => child.on('exit', (code) => done({ code, stdout, stderr })));
-}
+const runToExit = (env: Record<string, string>) => spawnMain(env).exited;
 
 /** The database was closed cleanly: its write-ahead log is gone, and it opens and answers. */
 function expectClosedDatabase(path: string): void {
@@ -107,10 +91,7 @@ describe('signalcast start outside sandbox mode', () => {
     expect(await ready.json()).toMatchObject({ status: 'not_ready', checks: { database: 'ok', telegram: 'unreachable: connection refused (ECONNREFUSED)' } });
 
     // A Stripe webhook is answered, whatever Telegram does.
-    const payload = JSON.stringify({ id: 'evt_live_1', object: 'event', type: 'customer.created', created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id: 'cus_1', object: 'customer' } } });
-    const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: w.stripe.webhookSecret });
-    const hook = await fetch(`${service.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body: payload });
-    expect(hook.status).toBe(200);
+    expect(await postStripeEvent(service.url, w.stripe.webhookSecret, 'evt_live_1')).toBe(200);
 
     const before = Date.now();
     expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });

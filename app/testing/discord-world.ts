@@ -54,6 +54,17 @@ export interface DiscordServiceWorldOptions {
   start?: boolean | undefined;
 }
 
+/** The Discord emulator on `clock` with its gateway and the demo server; its stop is pushed on `running`. */
+export async function startDemoDiscord(clock: JumpingClock, running: (() => Promise<void>)[]): Promise<{ discord: DiscordEmulator; gateway: DiscordGateway; guild: GuildView }> {
+  const discord = await startDiscordEmulator({ clock });
+  const gateway = attachGateway(discord, { heartbeatIntervalMs: 30_000 });
+  running.push(async () => {
+    await gateway.close();
+    await discord.stop();
+  });
+  return { discord, gateway, guild: createDemoGuild(discord) };
+}
+
 /**
  * Starts the Discord emulator with its gateway, the demo server and the Stripe emulator, and the
  * service on them (Discord only, no Telegram); each stop is pushed on `running` (run them in reverse).
@@ -61,13 +72,7 @@ export interface DiscordServiceWorldOptions {
 export async function startDiscordServiceWorld(running: (() => Promise<void>)[], options: DiscordServiceWorldOptions): Promise<DiscordServiceWorld> {
   const clock = new JumpingClock(Date.UTC(2026, 2, 2, 9, 0, 0));
   const plans = options.plans ?? DISCORD_WORLD_PLANS;
-  const discord = await startDiscordEmulator({ clock });
-  const gateway = attachGateway(discord, { heartbeatIntervalMs: 30_000 });
-  running.push(async () => {
-    await gateway.close();
-    await discord.stop();
-  });
-  const guild = createDemoGuild(discord);
+  const { discord, gateway, guild } = await startDemoDiscord(clock, running);
   const operatorId = discord.memberJoins(guild.id, { username: 'operator' });
   const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(plans), webhooks: { retryDelaysMs: [], ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) } });
   running.push(() => stripe.stop());

@@ -5,11 +5,11 @@ import { recordingLogger } from '../../core/testing/logger';
 import { openMemoryDatabase } from '../../db/client';
 import { idleCron } from '../../schedules/testing/idle-cron';
 import { createPlanChannels, stripePlanPrices } from '../../sandbox';
-import { attachGateway, startDiscordEmulator, type DiscordEmulator, type GuildView } from '../../sandbox/discord';
+import type { DiscordEmulator, GuildView } from '../../sandbox/discord';
 import { startStripeEmulator, type StripeEmulator } from '../../sandbox/stripe';
 import { startTelegramEmulator, type TelegramEmulator } from '../../sandbox/telegram';
 import { createService, type Service } from '../service';
-import { createDemoGuild } from './discord-world';
+import { startDemoDiscord } from './discord-world';
 import { WORLD_OPERATOR, WORLD_PLANS } from './service-world';
 
 export interface TwoAppWorld {
@@ -34,13 +34,7 @@ export async function startTwoAppWorld(running: (() => Promise<void>)[], options
   const tg = await startTelegramEmulator({ clock, limits: { overall: wide, perChat: wide, perGroup: wide } });
   running.push(() => tg.stop());
   createPlanChannels(tg, WORLD_PLANS);
-  const discord = await startDiscordEmulator({ clock });
-  const gateway = attachGateway(discord, { heartbeatIntervalMs: 30_000 });
-  running.push(async () => {
-    await gateway.close();
-    await discord.stop();
-  });
-  const guild = createDemoGuild(discord);
+  const { discord, guild } = await startDemoDiscord(clock, running);
   const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(WORLD_PLANS), webhooks: { retryDelaysMs: [] } });
   running.push(() => stripe.stop());
   const config = loadConfig({
