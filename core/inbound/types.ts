@@ -10,6 +10,18 @@ export interface Actor {
   tenant?: string | undefined;
   username?: string | undefined;
   displayName?: string | undefined;
+  /**
+   * The person administers the tenant (a Slack workspace's admin or owner), as the platform said when
+   * the event came; undefined where the platform has no such notion or did not say.
+   */
+  tenantAdmin?: boolean | undefined;
+}
+
+/** A chat named in a command's arguments (Slack's `<#C123|alerts>`), as the platform resolved it. */
+export interface ChatRef {
+  chatId: string;
+  /** Its name as people write it ("#alerts"), when known. */
+  label?: string | undefined;
 }
 
 /** A button that comes back to the bot as a `button` event carrying `data`. */
@@ -31,7 +43,8 @@ export interface Reply {
 
 export type InboundEvent =
   /** `messageId`, when the platform has one, makes a retried update recognisable (e.g. /publish's idempotency key). */
-  | { type: 'command'; actor: Actor; chat: Recipient; isPrivate: boolean; command: string; args: string; messageId?: string | undefined }
+  /** `chatRefs`: the chats the arguments name, in order, where the platform marks them up (Slack); the args keep their text. */
+  | { type: 'command'; actor: Actor; chat: Recipient; isPrivate: boolean; command: string; args: string; messageId?: string | undefined; chatRefs?: readonly ChatRef[] | undefined }
   | { type: 'button'; actor: Actor; chat: Recipient; isPrivate: boolean; data: string; messageId: string }
   /** A message that is not a command (people often write "hi" or a question): answered only in a private chat. */
   | { type: 'text'; actor: Actor; chat: Recipient; isPrivate: boolean; text: string }
@@ -46,6 +59,11 @@ export type InboundEvent =
   | { type: 'tenant_member'; actor: Actor; tenant: string; state: 'joined' | 'present' | 'left'; holds?: readonly string[] | undefined }
   /** A tenant's role order or roles changed (an admin moved or deleted a role): access refused for that may work now. */
   | { type: 'tenant_roles'; platform: PlatformName; tenant: string }
+  /**
+   * The app was removed from a tenant (Slack's app_uninstalled) or its tokens revoked (tokens_revoked):
+   * nothing can be sent there until a reinstall.
+   */
+  | { type: 'tenant_removed'; platform: PlatformName; tenant: string; reason: 'uninstalled' | 'tokens_revoked' }
   /** The person blocked the bot in their private chat (nothing can reach them there), or unblocked it. */
   | { type: 'bot_blocked'; actor: Actor; chat: Recipient; blocked: boolean };
 

@@ -112,6 +112,22 @@ export interface PlatformAdapter {
   receiveFailure?(): string | undefined;
   /** A link that opens a private chat with the bot carrying `payload` (e.g. t.me/<bot>?start=...), once started. */
   deepLink(payload: string): string | undefined;
+  /** Where the platform is licensed per tenant (Slack): preparing the channels a tenant's admins choose. */
+  readonly workspace?: WorkspacePort | undefined;
+}
+
+/** Why a channel cannot take a tenant's alerts: stable codes beside the platform's words. */
+export type ChannelProblem = 'private_not_member' | 'not_found' | 'archived' | 'not_allowed' | 'unavailable';
+
+/**
+ * What a per-tenant licensed platform does for the workspace commands (bots/commands/workspace/):
+ * makes the bot able to post in a channel an admin chose (joins a public one), or says why it cannot.
+ */
+export interface WorkspacePort {
+  prepareChannel(tenant: string, chatId: string, signal?: AbortSignal): Promise<
+    | { ok: true; label: string; isPrivate: boolean }
+    | { ok: false; code: ChannelProblem; detail: string }
+  >;
 }
 
 /**
