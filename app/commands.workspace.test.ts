@@ -86,6 +86,8 @@ describe('a workspace licence', () => {
       [`slack:${TEAM}:U_ADMIN`, direct, 'lapse'],
     ]);
     expect(l.notices()[1]?.text).toContain('Enterprise');
+    // A licence has nothing to grant: no access job waits for a gate that does not exist.
+    expect(l.w.db.$client.prepare('SELECT COUNT(*) FROM access_jobs').pluck().get()).toBe(0);
     const dm = await l.w.accounts.findDestinationByRecipient(direct);
     expect(dm).toMatchObject({ kind: 'direct', tenant: TEAM, accountId: l.accountId });
   });
