@@ -16,6 +16,8 @@ export interface ResponsePost {
   /** What Slack did with it. */
   outcome: 'ephemeral' | 'in_channel' | 'replaced' | 'deleted' | 'refused';
   status: number;
+  /** It came in the app's ack, not through the URL (it does not count toward the 5 uses). */
+  viaAck?: true;
   /** The message it made or changed. */
   ephemeral?: EphemeralMessage;
   message?: SlackMessage;
@@ -74,7 +76,9 @@ export class ResponseUrlBook {
     const record = this.records.get(id);
     if (!record) return undefined;
     const message: Obj = typeof body === 'string' ? { text: body } : (body as Obj);
-    return this.apply(record, message, false);
+    const post = this.apply(record, message, false);
+    if (post) post.viaAck = true;
+    return post;
   }
 
   /** POST /response/:id. */
@@ -90,7 +94,7 @@ export class ResponseUrlBook {
       return this.refuse(record, rawBody.toString('utf8'), 400, 'invalid_payload');
     }
     if (this.state.clock.now() - record.createdAt > RESPONSE_URL_MS) return this.refuse(record, message, 404, 'expired_url');
-    if (record.posts.filter((p) => p.outcome !== 'refused').length >= RESPONSE_URL_USES) return this.refuse(record, message, 404, 'used_url');
+    if (record.posts.filter((p) => p.outcome !== 'refused' && !p.viaAck).length >= RESPONSE_URL_USES) return this.refuse(record, message, 404, 'used_url');
     const post = this.apply(record, message, true);
     if (!post) return this.refuse(record, message, 400, 'no_text');
     return { status: 200, body: 'ok', headers: { 'content-type': 'text/html' } };
