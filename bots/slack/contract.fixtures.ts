@@ -8,6 +8,7 @@ import { Secret } from '../../core/tenancy/secret';
 import { openMemoryDatabase } from '../../db/client';
 import { SqliteInstallationStore } from '../../db/stores/installation-store';
 import { startSlackEmulator, type InstallResult, type SlackEmulator, type SlackMessage, type WorkspaceView } from '../../sandbox/slack';
+import { BOT_SCOPES } from './scopes';
 import { SlackWorkspaces } from './workspaces';
 
 export interface SlackWorld {
@@ -53,6 +54,8 @@ export async function startSlackWorld(options: { clock?: Clock; channels?: strin
     users: [{ name: 'dana', isOwner: true }, { name: 'alex', isAdmin: true }, { name: 'sam' }, ...Array.from({ length: 8 }, (_, i) => ({ name: `person${i}` }))],
     channels: [...channels.map((name) => ({ name })), { name: 'desk-private', isPrivate: true, members: ['dana'] }, { name: 'old', isArchived: true }, { name: 'lobby' }],
   });
+  // The app asks for the manifest's scopes: without chat:write.public it posts only where it is a member.
+  emulator.configureApp({ scopes: [...BOT_SCOPES] });
   const install = emulator.installApp(ws.id, { installerId: ws.users.dana! });
   const botJoins = (channelId: string, teamId = ws.id) => {
     const workspace = emulator.state.workspace(teamId);
