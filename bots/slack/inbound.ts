@@ -42,20 +42,25 @@ async function respondOnce(respond: RespondFn, message: Parameters<RespondFn>[0]
 }
 
 /**
- * Where one command's or button's replies go: ephemeral messages by its response_url. A reply that
- * edits the message a button was on replaces it (`replace_original`); anything else is a new
- * ephemeral message. Messages sent by response_url have no id, so an acknowledgement is followed by
- * the answer rather than edited into it.
+ * Where one command's or button's replies go: ephemeral messages by its response_url. The message a
+ * reply may replace (`replace_original`) is, for a button, the message it was on; for a command, the
+ * latest answer to it (its acknowledgement, so "Working on it…" becomes the answer). Messages sent by
+ * response_url have no ts: a command's answers get ids of their own (`<trigger>:<n>`) for that.
  */
-function replyChannel(respond: RespondFn, pressedMessageId?: string): ReplyChannel {
+function replyChannel(respond: RespondFn, source: { pressedMessageId: string } | { triggerId: string }): ReplyChannel {
+  let latest: string | undefined;
+  let count = 0;
   return {
     async send(reply) {
-      const replacing = reply.editMessageId !== undefined && reply.editMessageId === pressedMessageId;
+      const replaceable = 'pressedMessageId' in source ? source.pressedMessageId : latest;
+      const replacing = reply.editMessageId !== undefined && reply.editMessageId === replaceable;
       await respondOnce(respond, {
         response_type: 'ephemeral', text: escapeText(clip(reply.text, LIMITS.text)), blocks: replyBlocks(reply),
         replace_original: replacing,
       });
-      return replacing ? pressedMessageId : undefined;
+      if (replacing) return reply.editMessageId;
+      if ('pressedMessageId' in source) return undefined;
+      return (latest = `${source.triggerId}:${++count}`);
     },
   };
 }
@@ -100,12 +105,12 @@ export function commandEvent(body: SlackCommandMiddlewareArgs['command'], tenant
 /** Sends every slash command, button press and uninstall to `onEvent`, acknowledging each at once; replies go by response_url. */
 export function installInbound(app: App, deps: InboundDeps): void {
   const isAdmin = adminCheck(deps.clock, deps.logger);
-  const ackOptions = { ackWithinMs: deps.ackWithinMs ?? SLACK_ACK_WITHIN_MS, edits: false, clock: deps.clock };
+  const ackOptions = { ackWithinMs: deps.ackWithinMs ?? SLACK_ACK_WITHIN_MS, edits: true, clock: deps.clock };
 
   app.command(/.*/, async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
     const event = async () => commandEvent(command, await isAdmin(client, command.team_id, command.user_id));
-    await respondWithAck(async () => deps.onEvent()(await event()), replyChannel(respond), ackOptions)
+    await respondWithAck(async () => deps.onEvent()(await event()), replyChannel(respond, { triggerId: command.trigger_id }), ackOptions)
       .catch((err: unknown) => deps.logger.error({ err, team: command.team_id, command: command.command }, 'a Slack command failed'));
   });
 
@@ -124,7 +129,7 @@ export function installInbound(app: App, deps: InboundDeps): void {
       actor: { platform: 'slack', platformUserId: b.user.id, tenant: team, username: b.user.username ?? b.user.name, ...(tenantAdmin !== undefined ? { tenantAdmin } : {}) },
       chat: { platform: 'slack', tenant: team, chatId: channelId },
     };
-    await respondWithAck(() => deps.onEvent()(event), replyChannel(respond, messageId), ackOptions)
+    await respondWithAck(() => deps.onEvent()(event), replyChannel(respond, { pressedMessageId: messageId }), ackOptions)
       .catch((err: unknown) => deps.logger.error({ err, team }, 'a Slack button failed'));
   });
 
