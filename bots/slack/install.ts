@@ -50,7 +50,7 @@ function cookieOf(request: AdapterRequest, name: string): string | undefined {
 /** The two routes of the install, and the states they hand out (in memory: a restart asks the admin to start again). */
 export function installRoutes(deps: InstallDeps): AdapterRoute[] {
   const states = new Map<string, number>();
-  const redirectUri = `${deps.publicUrl}/slack/oauth_redirect`;
+  const redirectUri = `${deps.publicUrl}${REDIRECT_PATH}`;
   const secure = deps.publicUrl.startsWith('https://') ? '; Secure' : '';
   const clearCookie = `${COOKIE}=; Path=/slack; HttpOnly; SameSite=Lax; Max-Age=0${secure}`;
   const refused = (why: string) => {
