@@ -96,7 +96,7 @@ export class SlackEmulator {
   }
 
   async stop(): Promise<void> {
-    this.socketMode.close();
+    await this.socketMode.close();
     await this.server.stop();
   }
 
