@@ -5,6 +5,8 @@ import type { AuditLog } from '../core/audit';
 import type { Billing } from '../core/billing/ports';
 import type { Clock } from '../core/clock';
 import { isAccessEvent } from '../core/access/inbound';
+import { handleTenantRemoved } from '../core/tenancy/removed';
+import type { InstallationStore } from '../core/tenancy/installations';
 import type { Logger } from '../core/logger';
 import type { PlansConfig } from '../core/plans';
 import type { PublishOutcome, SignalService } from '../core/signals/ports';
@@ -32,6 +34,10 @@ export interface CommandWiringDeps {
   onEntitlementChanged?: CommandDeps['onEntitlementChanged'];
   newInviteLinks?: CommandDeps['newInviteLinks'];
   onPublished?: ((outcome: PublishOutcome) => void) | undefined;
+  /** Platforms licensed per workspace (Slack): the adapters' WorkspacePort, for `/signals`. */
+  workspaces?: CommandDeps['workspaces'];
+  /** Per-tenant installations: the workspace's account for `/signals`, and where a `tenant_removed` revokes. */
+  installations?: InstallationStore | undefined;
 }
 
 export function createCommandDeps(deps: CommandWiringDeps): CommandDeps {
@@ -55,14 +61,24 @@ export function createCommandDeps(deps: CommandWiringDeps): CommandDeps {
     onEntitlementChanged: deps.onEntitlementChanged,
     newInviteLinks: deps.newInviteLinks,
     onPublished: deps.onPublished,
+    workspaces: deps.workspaces,
+    installations: deps.installations,
   };
 }
 
-/** What a bot calls with each event: join requests and membership changes go to access (no reply), the rest to the commands. */
+/**
+ * What a bot calls with each event: join requests and membership changes go to access (no reply), a
+ * tenant that removed the app to its installation (handleTenantRemoved), the rest to the commands.
+ */
 export function routeEvents(commands: CommandDeps, onAccessEvent: ((event: InboundEvent) => Promise<unknown>) | undefined): EventHandler {
   return async (event) => {
     if (isAccessEvent(event)) {
       if (onAccessEvent) await onAccessEvent(event);
+      return [];
+    }
+    if (event.type === 'tenant_removed') {
+      if (commands.installations) await handleTenantRemoved(event, { installations: commands.installations, audit: commands.audit, logger: commands.logger });
+      else commands.logger.warn({ platform: event.platform, tenant: event.tenant }, 'tenant removed, but no installation store is wired');
       return [];
     }
     return handleEvent(event, commands);

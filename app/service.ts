@@ -129,7 +129,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     directMessages: (platform) => adapters.get(platform)?.capabilities.directMessages ?? false,
   });
   const rows = options.adapters ?? ADAPTERS;
-  const installations = new SqliteInstallationStore({ db, clock, secrets: new SecretBox(config.secretsKey) });
+  const installations = new SqliteInstallationStore({ db, clock, secrets: new SecretBox(config.secretsKey), audit });
   const adapters = buildAdapters(rows, config, {
     logger, clock, access: { store: queue.store, notices: queue.notices }, installations, publicUrl: config.publicUrl, plans,
   });
@@ -221,6 +221,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     onEntitlementChanged: access?.onEntitlementChanged,
     newInviteLinks: access?.newInviteLinks,
     onPublished: () => dispatcher.poke(),
+    workspaces: Object.fromEntries([...adapters].flatMap(([name, a]) => (a.workspace ? [[name, a.workspace] as const] : []))),
+    installations,
   });
   onEvent = routeEvents(commands, access?.onAccessEvent);
 

@@ -16,6 +16,7 @@ import { keysCreate, keysList, keysRevoke, type ApiKeyAdmin } from './commands/k
 import { migrateDatabase } from './commands/migrate';
 import { plansCheck } from './commands/plans';
 import { signalPublish, type PublishFlags } from './commands/signal';
+import { workspacesList, type WorkspaceAdmin } from './commands/workspaces';
 import { EXIT, exitCodeOf, type CliIo, type ExitCode } from './io';
 
 /** The stores the commands use, built on an open database. */
@@ -33,6 +34,8 @@ export interface CliContext {
   accessJobs?: AccessJobAdmin | null;
   /** Stripe billing; absent when STRIPE_SECRET_KEY is not set. */
   billing?: BillingReconciler | undefined;
+  /** The workspaces the app is installed in (Slack), with their accounts, licences and channels. */
+  workspaces?: WorkspaceAdmin | undefined;
 }
 
 /** Everything the CLI needs from the outside; main.ts supplies the real ones, tests their own. */
@@ -52,6 +55,9 @@ export interface CliDeps {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** A context built without workspaces (an older test's) lists none. */
+const NO_WORKSPACES: WorkspaceAdmin = { list: () => [] };
 
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}`;
@@ -175,6 +181,13 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
   plans.command('check [file]').description('validate a plans file (default: PLANS_FILE, else the built-in plans) and describe it')
     .addHelpText('after', examples('signalcast plans check plans.example.yaml', 'PLANS_FILE=plans.yaml signalcast plans check'))
     .action((file: string | undefined) => plansCheck({ io: deps.io, plansFile: file === undefined ? config().plansFile : undefined, planOptions: deps.plans }, file));
+
+  const workspaces = program.command('workspaces').description('workspaces the app is installed in (Slack): their account, licence and channels')
+    .addHelpText('after', examples('signalcast workspaces list', 'signalcast workspaces list --platform slack --json'));
+  workspaces.command('list').description('each workspace: platform, tenant, name, installed or revoked, account id (to grant a plan to), licence and channels; never a token')
+    .option('--platform <name>', 'only this chat app').option('--json', 'print JSON')
+    .addHelpText('after', examples('signalcast workspaces list'))
+    .action((opts: { platform?: string; json?: boolean }) => withContext((ctx) => void workspacesList({ workspaces: ctx.workspaces ?? NO_WORKSPACES, io: deps.io }, opts)));
 
   const billing = program.command('billing').description('Stripe billing')
     .addHelpText('after', examples('signalcast billing reconcile --dry-run', 'signalcast billing reconcile'));

@@ -1,6 +1,7 @@
 // The database schema (drizzle-orm, SQLite). Times are integer milliseconds since the epoch.
 import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { ChannelFilters } from '../core/accounts/types';
 
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -133,6 +134,8 @@ export const destinations = sqliteTable('destinations', {
   createdAt: createdAt(),
   /** The Recipient's tenant (a Discord server, a Slack workspace), so that a tenant's destinations are one query; null where none. */
   tenant: text('tenant'),
+  /** A channel's own filters (symbols, minimum band, sides), as an account's; null: none. */
+  filters: text('filters', { mode: 'json' }).$type<ChannelFilters>(),
 }, (t) => [
   index('destinations_account_idx').on(t.accountId),
   index('destinations_enabled_idx').on(t.enabled, t.kind),

@@ -10,9 +10,11 @@ import type { ReferralStore } from '../../core/billing/referrals';
 import type { Clock } from '../../core/clock';
 import type { InboundEvent, Reply } from '../../core/inbound/types';
 import type { Logger } from '../../core/logger';
+import type { WorkspacePort } from '../../core/platform/adapter';
 import type { PlansConfig } from '../../core/plans/schema';
 import type { PublishOutcome, SignalService } from '../../core/signals/ports';
 import type { OperatorStats } from '../../core/stats';
+import type { InstallationStore } from '../../core/tenancy/installations';
 import type { PlatformName } from '../../core/types';
 
 /** The dependencies of every command handler. */
@@ -49,6 +51,10 @@ export interface CommandDeps {
   newInviteLinks?: ((person: { platform: PlatformName; platformUserId: string }) => Promise<NewLinksReport>) | undefined;
   /** After /publish committed a new signal: e.g. the dispatcher's poke. */
   onPublished?: ((outcome: PublishOutcome) => void) | undefined;
+  /** Platforms licensed per workspace (Slack): how `/signals subscribe` prepares a channel the admins chose. */
+  workspaces?: Partial<Record<PlatformName, WorkspacePort>> | undefined;
+  /** Per-tenant installations: the workspace's account (`/signals`) and whether the app is installed. */
+  installations?: InstallationStore | undefined;
 }
 
 export type CommandEvent = Extract<InboundEvent, { type: 'command' }>;

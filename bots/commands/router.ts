@@ -13,6 +13,7 @@ import { resume, settings, settingsButton, stop } from './settings';
 import { start } from './start';
 import { billing, status } from './status';
 import { listPlans, subscribe } from './subscribe';
+import { signals } from './workspace';
 
 interface Route {
   handler: CommandHandler;
@@ -39,6 +40,8 @@ const COMMANDS: Record<string, Route> = {
   stats: { handler: stats, operator: true },
   grant: { handler: grant, operator: true },
   revoke: { handler: revoke, operator: true },
+  /** A workspace's channels and licence, where the app is licensed per workspace (Slack): answers are private there. */
+  signals: { handler: signals, privateOnly: true },
 };
 
 /** Buttons by the prefix of their data ("sub:pro", "set:band:A"). */

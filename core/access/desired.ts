@@ -16,10 +16,14 @@ export interface DesiredGrant {
   reason: string;
 }
 
-/** The gated resources a plan gives on one platform (none when the plan is not offered there). */
+/**
+ * The gated resources a plan gives on one platform (none when the plan is not offered there). A
+ * workspace licence (kind `workspace`) is not among them: it is an entitlement planning reads, with
+ * nothing to grant or revoke (core/planning/filters.ts).
+ */
 export function planResources(plan: Plan, platform: PlatformName): AccessResource[] {
   if (!offersOn(plan, platform)) return [];
-  return plan.access.filter((r) => r.platform === platform);
+  return plan.access.filter((r) => r.platform === platform && r.kind !== 'workspace');
 }
 
 /**

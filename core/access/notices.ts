@@ -54,9 +54,15 @@ export function outboxNoticeSink(deps: { outbox: NoticeOutbox; clock: { now(): n
   };
 }
 
-/** The direct-message address of a person: their user id, marked direct (the adapter opens the private chat). */
-export function personalRecipient(person: Pick<AccessPerson, 'platform' | 'platformUserId'>): Recipient {
-  return { platform: person.platform, chatId: person.platformUserId, direct: true };
+/**
+ * The direct-message address of a person: their user id, marked direct (the adapter opens the
+ * private chat), in their tenant where user ids are per tenant (the Slack sender finds the
+ * workspace's token by it).
+ */
+export function personalRecipient(person: Pick<AccessPerson, 'platform' | 'platformUserId' | 'tenant'>): Recipient {
+  return person.tenant
+    ? { platform: person.platform, tenant: person.tenant, chatId: person.platformUserId, direct: true }
+    : { platform: person.platform, chatId: person.platformUserId, direct: true };
 }
 
 /**

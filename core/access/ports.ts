@@ -39,6 +39,8 @@ export interface AccessPerson {
   accountId: string | null;
   platform: PlatformName;
   platformUserId: string;
+  /** Where user ids are per tenant (a Slack workspace): the tenant the person is in, so a message finds its way (and token) there. */
+  tenant?: string | null | undefined;
 }
 
 /**

@@ -54,6 +54,8 @@ export interface NewInviteLink {
 export interface IdentityRef {
   platform: PlatformName;
   platformUserId: string;
+  /** Set where the platform's user ids are per tenant (a Slack workspace). */
+  tenant?: string | null | undefined;
 }
 
 /** An account with what decides its access: its identities and its subscriptions. */

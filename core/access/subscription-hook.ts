@@ -1,6 +1,7 @@
 // The billing follow-up: inside the subscription change's transaction, queue the account's access job and the welcome or lapse message.
 import type { Clock } from '../clock';
 import { entitlementOf, type Entitlement, type SubscriptionState } from '../entitlement';
+import { licensedPlatforms } from '../planning/filters';
 import type { Plan, PlansConfig } from '../plans/schema';
 import type { PlatformName } from '../types';
 import { planResources } from './desired';
@@ -68,7 +69,9 @@ function toldByAccess(kind: 'welcome' | 'lapse', platform: PlatformName, before:
  */
 export function queueSubscriptionChange(deps: SubscriptionHookDeps, accountId: string, change: SubscriptionChange): EnqueuedJob | null {
   const account = deps.account(accountId);
-  const identities = (account?.identities ?? []).filter((i) => deps.platforms.includes(i.platform));
+  // Identities on a platform licensed per workspace (Slack) are the workspace's admin: told of a lapse too.
+  const licensed = licensedPlatforms(deps.plans);
+  const identities = (account?.identities ?? []).filter((i) => deps.platforms.includes(i.platform) || licensed.has(i.platform));
   if (!account || identities.length === 0) return null;
   const now = deps.clock.now();
   const enqueued = deps.jobs.enqueue({ accountId, trigger: 'subscription', actor: 'system', reason: `subscription ${change.after?.status ?? 'gone'}` }, now);
@@ -79,7 +82,7 @@ export function queueSubscriptionChange(deps: SubscriptionHookDeps, accountId: s
   if (news) {
     for (const identity of identities) {
       if (toldByAccess(news.kind, identity.platform, before.plan, after.plan)) continue;
-      deps.outbox.enqueue({ accountId, platform: identity.platform, platformUserId: identity.platformUserId }, { topic: news.kind, text: news.text }, now);
+      deps.outbox.enqueue({ accountId, platform: identity.platform, platformUserId: identity.platformUserId, tenant: identity.tenant ?? null }, { topic: news.kind, text: news.text }, now);
     }
   }
   deps.poke?.();

@@ -1,7 +1,7 @@
 // The account store the rest of the app uses (onboarding, billing, settings, tests); db/stores/account-store.ts implements it.
 import type { Instant } from '../entitlement';
 import type { ContentKind, PlatformName, Recipient } from '../types';
-import type { Account, AccountSettings, Destination, DestinationKind, Identity, Subscription } from './types';
+import type { Account, AccountSettings, ChannelFilters, Destination, DestinationKind, Identity, Subscription } from './types';
 
 export interface NewAccount {
   displayName?: string | null;
@@ -38,6 +38,8 @@ export interface NewDestination {
   contentKinds: ContentKind[];
   isGroup?: boolean;
   label?: string | null;
+  /** A channel's own filters (symbols, minimum band, sides); null or absent: none. */
+  filters?: ChannelFilters | null;
 }
 
 /** Where a platform's user ids are per tenant (a Slack workspace), the tenant the identity lives in. */
@@ -87,4 +89,6 @@ export interface AccountStore {
   listDestinations(filter?: DestinationFilter): Promise<Destination[]>;
   disableDestination(id: string, reason: string): Promise<void>;
   enableDestination(id: string): Promise<void>;
+  /** Replaces a channel's own filters (null, or lists all empty: none); not_found for an unknown id. */
+  setDestinationFilters(id: string, filters: ChannelFilters | null): Promise<Destination>;
 }

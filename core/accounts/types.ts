@@ -20,6 +20,9 @@ export interface AccountSettings {
   paused: boolean;
 }
 
+/** A channel's own filters (a workspace channel's /signals settings): the same rules as an account's; empty lists are stored as null. */
+export type ChannelFilters = Pick<AccountSettings, 'symbolFilter' | 'minBand' | 'sideFilter'>;
+
 export interface Account extends AccountSettings {
   id: string;
   displayName: string | null;
@@ -81,6 +84,8 @@ export interface Destination {
   contentKinds: ContentKind[];
   isGroup: boolean;
   label: string | null;
+  /** A channel's own filters (symbols, minimum band, sides); null: none. */
+  filters: ChannelFilters | null;
   enabled: boolean;
   disabledReason: string | null;
   disabledAt: Date | null;

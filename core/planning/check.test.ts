@@ -83,6 +83,36 @@ describe('channels an account owns', () => {
     expect(only([owned('c2', quiet)])).toMatchObject({ dueAt: NOW, deferred: false });
   });
 
+  it('on a platform licensed per workspace get nothing without the licence, free plan included, and the licensed plan\'s alerts with it', () => {
+    const licensing: PlansConfig = {
+      ...DEFAULT_PLANS,
+      plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'enterprise' ? { ...p, access: [{ platform: 'slack', kind: 'workspace' as const, id: 'licence' }] } : p)),
+    };
+    const ctx = () => context({}, licensing);
+    const unlicensed = account('acc_ws', { subscriptions: [subscription('pro')] });
+    expect(exclusion(owned('c1', account('acc_free_ws'), 'slack'), ctx())).toBe('no_workspace_licence');
+    expect(exclusion(owned('c1', unlicensed, 'slack'), ctx())).toBe('no_workspace_licence');
+    const licensed = account('acc_lic', { subscriptions: [subscription('enterprise')] });
+    expect(only([owned('c2', licensed, 'slack')], ctx())).toMatchObject({ planId: 'enterprise', dueAt: NOW, accountId: 'acc_lic' });
+    const lapsed = account('acc_lapsed', { subscriptions: [subscription('enterprise', { status: 'canceled' })] });
+    const checker = new RecipientChecker(signal, ctx());
+    checker.check([owned('c3', lapsed, 'slack'), owned('c4', lapsed, 'slack')]);
+    expect(checker.excludedBy.get('no_workspace_licence')).toBe(2);
+    // Elsewhere an owned channel still follows the owner's plan, licence or not.
+    expect(only([owned('c5', unlicensed, 'testchat')], ctx())).toMatchObject({ planId: 'pro' });
+  });
+
+  it('keep their own filters besides the owner\'s, each failing with the rule it broke', () => {
+    const desk = account('acc_desk', { subscriptions: [subscription('pro')] });
+    const withFilters = (filters: ChannelCandidate['filters']): ChannelCandidate => ({ ...owned('c1', desk), filters });
+    expect(exclusion(withFilters({ symbolFilter: ['ETH'], minBand: null, sideFilter: null }))).toBe('symbol_filter');
+    expect(exclusion(withFilters({ symbolFilter: null, minBand: 'A', sideFilter: null }))).toBe('min_band');
+    expect(exclusion(withFilters({ symbolFilter: null, minBand: null, sideFilter: ['short'] }))).toBe('side_filter');
+    expect(only([withFilters({ symbolFilter: ['btc'], minBand: 'B', sideFilter: ['long'] })])).toMatchObject({ planId: 'pro' });
+    expect(exclusion({ ...channel('room', 'vip'), filters: { symbolFilter: ['SOL'], minBand: null, sideFilter: null } })).toBe('symbol_filter');
+    expect(only([{ ...channel('room', 'vip'), filters: { symbolFilter: ['BTC'], minBand: null, sideFilter: null } }])).toMatchObject({ planId: 'vip' });
+  });
+
   it('with no owner follow their plan id, as every channel did before', () => {
     expect(only([{ ...channel('room', 'vip'), owner: null }])).toMatchObject({ planId: 'vip', accountId: null, dueAt: NOW });
   });

@@ -2,7 +2,8 @@
 import { entitlementOf, plainPlanOf } from '../entitlement';
 import { freePlan, isPaid, planById } from '../plans/lookup';
 import type { Plan } from '../plans/schema';
-import { directExclusion, ownedChannelExclusion } from './filters';
+import type { PlatformName } from '../types';
+import { directExclusion, filterExclusion, licensedPlatforms, ownedChannelExclusion } from './filters';
 import { deferPastQuietHours } from './quiet-hours';
 import {
   DELIVERY_PRIORITY,
@@ -62,7 +63,9 @@ function entitled(c: Candidate, accountId: string | null, plan: Plan, paid: bool
  * returned so that it is written and counted) and quiet hours (the due time moves to their end,
  * after any delay). A channel an account owns follows that account's entitlement in the same way:
  * its plan's delay, platform rights and daily cap, and the account's filters; lapsed, it gets what
- * the free plan gives on its platform (nothing where the free plan is not offered there).
+ * the free plan gives on its platform (nothing where the free plan is not offered there). On a
+ * platform some plan licenses per workspace (Slack), an owned channel gets nothing unless its
+ * owner's plan has that licence. A channel's own filters (`filters`) apply besides its owner's.
  */
 export class RecipientChecker {
   planned = 0;
@@ -70,6 +73,8 @@ export class RecipientChecker {
   readonly excludedBy = new Map<ExclusionReason, number>();
   readonly operatorAlerts: OperatorAlert[] = [];
   private readonly free: Plan;
+  /** Platforms licensed per workspace: an owned channel there needs its owner's plan to have the licence. */
+  private readonly licensed: ReadonlySet<PlatformName>;
   /** Plans of the accounts entitlementOf had to decide (see planOf). */
   private readonly decided = new Map<string, Plan>();
   /** Whether each account with a capped plan is over its cap: asked once per account. */
@@ -77,6 +82,7 @@ export class RecipientChecker {
 
   constructor(private readonly signal: PlanningSignal, private readonly ctx: PlanningContext) {
     this.free = freePlan(ctx.plans);
+    this.licensed = licensedPlatforms(ctx.plans);
   }
 
   check(candidates: Iterable<Candidate>): RecipientBatch {
@@ -92,7 +98,8 @@ export class RecipientChecker {
       if (c.kind === 'channel' && c.owner) {
         const owner = c.owner;
         const plan = this.planOf(owner);
-        const reason = ownedChannelExclusion(plan, c.platform, owner, this.signal);
+        const reason = ownedChannelExclusion(plan, c.platform, owner, this.signal, this.licensed)
+          ?? (c.filters ? filterExclusion(c.filters, this.signal) : null);
         if (reason) {
           exclude(c.destinationId, owner.id, reason);
           continue;
@@ -107,6 +114,11 @@ export class RecipientChecker {
         const plan = c.planId === null ? this.free : planById(plans, c.planId);
         if (!plan) {
           exclude(c.destinationId, null, 'unknown_plan');
+          continue;
+        }
+        const filtered = c.filters ? filterExclusion(c.filters, this.signal) : null;
+        if (filtered) {
+          exclude(c.destinationId, null, filtered);
           continue;
         }
         recipients.push(entitled(c, null, plan, isPaid(plan), now + plan.delayMinutes * MINUTE_MS, false, false));

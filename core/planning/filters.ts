@@ -1,6 +1,6 @@
 // Whether an account's settings and plan let a direct message through; the first failing rule names the reason.
 import { offersOn } from '../plans/lookup';
-import type { Plan } from '../plans/schema';
+import type { Plan, PlansConfig } from '../plans/schema';
 import { bandAtLeast } from '../signals/band';
 import type { PlatformName } from '../types';
 import { filterTakes, symbolFilterSet, symbolForms } from './symbols';
@@ -39,9 +39,34 @@ export function directExclusion(plan: Plan, platform: PlatformName, account: Pla
  * the channel's platform, and the owner's filters (symbols, band, sides) apply. A person's
  * direct-message choices (direct messages off, /stop, quiet hours) do not: they are about their DMs.
  */
-export function ownedChannelExclusion(plan: Plan, platform: PlatformName, owner: PlanningAccount, signal: PlanningSignal): ExclusionReason | null {
+export function ownedChannelExclusion(
+  plan: Plan, platform: PlatformName, owner: PlanningAccount, signal: PlanningSignal, licensed: ReadonlySet<PlatformName> = NO_PLATFORMS,
+): ExclusionReason | null {
   if (!offersOn(plan, platform)) return 'platform_not_in_plan';
+  if (licensed.has(platform) && !hasWorkspaceLicence(plan, platform)) return 'no_workspace_licence';
   return filterExclusion(owner, signal);
+}
+
+const NO_PLATFORMS: ReadonlySet<PlatformName> = new Set();
+const licensedByPlans = new WeakMap<PlansConfig, ReadonlySet<PlatformName>>();
+
+/** Whether the plan gives a workspace licence on the platform (an access entry of kind `workspace` there, e.g. `{ slack: { workspaceLicence: true } }`). */
+export function hasWorkspaceLicence(plan: Plan, platform: PlatformName): boolean {
+  return offersOn(plan, platform) && plan.access.some((r) => r.kind === 'workspace' && r.platform === platform);
+}
+
+/**
+ * The platforms some plan gives a workspace licence on: there a channel a workspace owns gets
+ * alerts only under a plan with that licence (the free plan must not leak into an unlicensed
+ * workspace). Worked out once per plans config.
+ */
+export function licensedPlatforms(plans: PlansConfig): ReadonlySet<PlatformName> {
+  let set = licensedByPlans.get(plans);
+  if (!set) {
+    set = new Set(plans.plans.flatMap((p) => p.access.filter((r) => r.kind === 'workspace').map((r) => r.platform)));
+    licensedByPlans.set(plans, set);
+  }
+  return set;
 }
 
 /**

@@ -1,5 +1,5 @@
 // The planner's language: candidate destinations in, checked recipients (EntitledRecipient) out.
-import type { AccountSettings } from '../accounts/types';
+import type { AccountSettings, ChannelFilters } from '../accounts/types';
 import type { SubscriptionState } from '../entitlement';
 import type { PlansConfig } from '../plans/schema';
 import type { Band, PlatformName, Side } from '../types';
@@ -38,6 +38,8 @@ export interface ChannelCandidate extends CandidateBase {
   planId: string | null;
   /** The owning account, the same object as for its other destinations; absent or null: the channel follows planId. */
   owner?: PlanningAccount | null | undefined;
+  /** The channel's own filters (symbols, minimum band, sides), applied besides its owner's; absent or null: none. */
+  filters?: ChannelFilters | null | undefined;
 }
 
 /** Direct messages to one identity; the account's entitlement and settings decide. */
@@ -70,7 +72,9 @@ export type ExclusionReason =
   | 'paused'
   | 'symbol_filter'
   | 'min_band'
-  | 'side_filter';
+  | 'side_filter'
+  /** An owned channel on a platform licensed per workspace (Slack), whose owner's plan has no licence there. */
+  | 'no_workspace_licence';
 
 export interface Exclusion {
   destinationId: string;

@@ -71,8 +71,9 @@ export interface InstallationStore {
   list(filter?: InstallationFilter): Promise<Installation[]>;
   /**
    * Marks it revoked (uninstalled, token revoked) and, in the same transaction, disables every
-   * enabled destination of the tenant (reason INSTALLATION_REVOKED), so nothing is sent or retried
-   * with a dead token; false, changing nothing, when there is no active installation.
+   * enabled destination of the tenant (reason INSTALLATION_REVOKED) and skips their pending
+   * deliveries, so nothing is sent or retried with a dead token, nor sent late after a reinstall;
+   * false, changing nothing, when there is no active installation.
    */
   markRevoked(platform: PlatformName, tenant: string, reason: string): Promise<boolean>;
   /** Links the tenant to the account it subscribes as; a not_found error when there is no installation. */

@@ -171,7 +171,7 @@ export class SqliteAccessStore implements AccessStore {
     for (let i = 0; i < accountIds.length; i += 500) {
       const chunk = accountIds.slice(i, i + 500);
       for (const row of this.db.select().from(identities).where(inArray(identities.accountId, chunk)).orderBy(identities.createdAt, identities.id).all()) {
-        byAccount.get(row.accountId)?.identities.push({ platform: row.platform as PlatformName, platformUserId: row.platformUserId });
+        byAccount.get(row.accountId)?.identities.push({ platform: row.platform as PlatformName, platformUserId: row.platformUserId, ...(row.tenant ? { tenant: row.tenant } : {}) });
       }
       for (const row of this.db.select().from(subscriptions).where(inArray(subscriptions.accountId, chunk)).all()) {
         byAccount.get(row.accountId)?.subscriptions.push(toSubscription(row));

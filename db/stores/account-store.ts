@@ -3,7 +3,7 @@ import { and, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import { PlatformTakenError } from '../../core/accounts/errors';
 import type { AccountStore, DestinationFilter, IdentityTenant, NewAccount, NewDestination, SubscriptionUpsert } from '../../core/accounts/ports';
 import { checkSettings, DEFAULT_SETTINGS, parseSettingsUpdate } from '../../core/accounts/settings';
-import type { Account, AccountSettings, Destination, Identity, Subscription } from '../../core/accounts/types';
+import type { Account, AccountSettings, ChannelFilters, Destination, Identity, Subscription } from '../../core/accounts/types';
 import type { Clock } from '../../core/clock';
 import type { Instant } from '../../core/entitlement';
 import { SignalcastError, ValidationError } from '../../core/errors';
@@ -41,6 +41,14 @@ export function toSubscription(row: SubscriptionRow): Subscription {
   return { ...row };
 }
 
+/** Empty lists filter nothing and are kept as null; filters that filter nothing are no filters (planning then skips them). */
+function channelFilters(filters: ChannelFilters | null): ChannelFilters | null {
+  if (!filters) return null;
+  const list = <T>(v: T[] | null): T[] | null => (v && v.length > 0 ? [...v] : null);
+  const out: ChannelFilters = { symbolFilter: list(filters.symbolFilter), minBand: filters.minBand ?? null, sideFilter: list(filters.sideFilter) };
+  return out.symbolFilter === null && out.minBand === null && out.sideFilter === null ? null : out;
+}
+
 export function toDestination(row: DestinationRow): Destination {
   return {
     id: row.id,
@@ -55,6 +63,7 @@ export function toDestination(row: DestinationRow): Destination {
     contentKinds: row.contentKinds as ContentKind[],
     isGroup: row.isGroup,
     label: row.label,
+    filters: row.filters ?? null,
     enabled: row.enabled,
     disabledReason: row.disabledReason,
     disabledAt: row.disabledAt,
@@ -193,6 +202,7 @@ export class SqliteAccountStore implements AccountStore {
       contentKinds: [...new Set(fields.contentKinds)],
       isGroup: fields.isGroup ?? false,
       label: fields.label ?? null,
+      filters: channelFilters(fields.filters ?? null),
       createdAt: new Date(this.deps.clock.now()),
     }).returning().get();
     return toDestination(row);
@@ -223,6 +233,12 @@ export class SqliteAccountStore implements AccountStore {
       .set({ enabled: false, disabledReason: reason, disabledAt: new Date(this.deps.clock.now()) })
       .where(eq(destinations.id, id)).run().changes;
     if (changed === 0) throw new SignalcastError('not_found', `destination ${id} not found`);
+  }
+
+  async setDestinationFilters(id: string, filters: ChannelFilters | null): Promise<Destination> {
+    const row = this.db.update(destinations).set({ filters: channelFilters(filters) }).where(eq(destinations.id, id)).returning().get();
+    if (!row) throw new SignalcastError('not_found', `destination ${id} not found`);
+    return toDestination(row);
   }
 
   async enableDestination(id: string): Promise<void> {

@@ -47,6 +47,20 @@ describe('CandidateCache', () => {
     expect(cache.stats.rebuilds).toBe(1);
   });
 
+  it('carries a channel\'s own filters, only where it has some, and sees them change', () => {
+    const db = openMemoryDatabase();
+    const plain = seedChannel(db, { planId: 'vip' });
+    const filtered = seedChannel(db, { planId: 'vip' });
+    const cache = new CandidateCache(db.$client);
+    expect(cache.candidates().map((c) => c.kind === 'channel' && 'filters' in c)).toEqual([false, false]);
+    db.$client.prepare('UPDATE destinations SET filters = ? WHERE id = ?')
+      .run(JSON.stringify({ symbolFilter: ['BTC'], minBand: 'A', sideFilter: null }), filtered.destinationId);
+    const after = byId(cache);
+    expect(after.get(filtered.destinationId)).toMatchObject({ kind: 'channel', filters: { symbolFilter: ['BTC'], minBand: 'A', sideFilter: null } });
+    expect(after.get(plain.destinationId)).not.toHaveProperty('filters');
+    expect(cache.stats).toEqual({ rebuilds: 1, patched: 1 });
+  });
+
   it('sees a new subscription by re-reading only that account', () => {
     const { db, cache, seeded } = setup();
     cache.refresh();

@@ -2,13 +2,14 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { SubscriptionState } from '../../core/entitlement';
-import type { Candidate, PlanningAccount } from '../../core/planning/types';
+import type { ChannelFilters } from '../../core/accounts/types';
+import type { Candidate, ChannelCandidate, PlanningAccount } from '../../core/planning/types';
 import type { Band, PlatformName, Side } from '../../core/types';
 
 // Enabled destinations taking alerts, with the account (through the identity when there is one,
 // since /link may have moved it; for a channel, the account that owns it, if any) and each of its subscriptions, one row per subscription, so that
 // the rows of one destination are adjacent. Reading values out is most of the cost of a rebuild,
-// so default account settings fold into one NULL and flags come as integers.
+// so default account settings fold into one NULL and flags come as integers; a channel's own filters come last (NULL for most).
 const CANDIDATE_COLUMNS = `
   d.id, d.kind = 'direct', d.platform, d.recipient_key, d.plan_id, a.id,
   CASE WHEN a.symbol_filter IS NULL AND a.min_band IS NULL AND a.side_filter IS NULL AND a.direct_messages = 1
@@ -16,7 +17,7 @@ const CANDIDATE_COLUMNS = `
        ELSE json_array(json(a.symbol_filter), a.min_band, json(a.side_filter), a.direct_messages, a.quiet_start, a.quiet_end, a.time_zone, a.paused)
   END,
   s.id, s.plan_id, s.status, s.current_period_end, s.cancel_at_period_end, s.trial_end, s.past_due_since, s.source = 'grant',
-  d.rowid, s.access_revoked_at`;
+  d.rowid, s.access_revoked_at, d.filters`;
 const CANDIDATE_JOINS = `
   LEFT JOIN identities i ON i.id = d.identity_id
   LEFT JOIN accounts a ON a.id = COALESCE(i.account_id, d.account_id)
@@ -47,6 +48,7 @@ type CandidateRow = [
   destinationId: string, direct: 0 | 1, platform: string, recipientKey: string, planId: string | null, accountId: string | null, settings: string | null,
   subId: string | null, subPlanId: string | null, status: string | null, periodEnd: number | null, cancelAtPeriodEnd: 0 | 1 | null,
   trialEnd: number | null, pastDueSince: number | null, grant: 0 | 1 | null, ref: number, accessRevokedAt: number | null,
+  filters: string | null,
 ];
 
 type SettingsTuple = [string[] | null, Band | null, Side[] | null, 0 | 1, string | null, string | null, string, 0 | 1];
@@ -111,10 +113,12 @@ function readCandidates(rows: Iterable<CandidateRow>): CachedCandidate[] {
       }
       if (r[1] === 1) {
         out.push({ ref: r[15], candidate: { kind: 'direct', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], account } });
-      } else if (account !== null) {
-        out.push({ ref: r[15], candidate: { kind: 'channel', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], planId: r[4], owner: account } });
       } else {
-        out.push({ ref: r[15], candidate: { kind: 'channel', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], planId: r[4] } });
+        const candidate: ChannelCandidate = { kind: 'channel', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], planId: r[4] };
+        if (account !== null) candidate.owner = account;
+        // Only a channel with filters carries them: the others cost planning nothing more.
+        if (r[17] !== null) candidate.filters = JSON.parse(r[17]) as ChannelFilters;
+        out.push({ ref: r[15], candidate });
       }
     }
     // An account seen before (a second destination of it) already has its subscriptions.

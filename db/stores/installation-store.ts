@@ -1,5 +1,6 @@
 // Per-tenant app installations in SQLite (the InstallationStore port); bot tokens sealed with SECRETS_KEY.
-import { and, asc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import type { AuditLog } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import { SignalcastError } from '../../core/errors';
 import { newId } from '../../core/ids';
@@ -18,7 +19,8 @@ const destinationsOf = (platform: PlatformName, tenant: string): SQL | undefined
   and(eq(destinations.platform, platform), eq(destinations.tenant, tenant), isNotNull(destinations.tenant));
 
 export class SqliteInstallationStore implements InstallationStore {
-  constructor(private readonly deps: { db: Db; clock: Clock; secrets: SecretBox }) {}
+  /** `audit`: when given, a reinstall of a revoked tenant is audited `installation.restored` in the same transaction. */
+  constructor(private readonly deps: { db: Db; clock: Clock; secrets: SecretBox; audit?: AuditLog | undefined }) {}
 
   private toInstallation(row: InstallationRow): Installation {
     const { botTokenSealed, ...rest } = row;
@@ -51,9 +53,15 @@ export class SqliteInstallationStore implements InstallationStore {
       ...(install.accountId !== undefined ? { accountId: install.accountId } : {}),
     };
     const row = this.deps.db.transaction((tx) => {
-      const existing = tx.select({ id: installations.id }).from(installations).where(tenantIs(install.platform, install.tenant)).get();
-      tx.update(destinations).set({ enabled: true, disabledReason: null, disabledAt: null })
-        .where(and(destinationsOf(install.platform, install.tenant), eq(destinations.disabledReason, INSTALLATION_REVOKED))).run();
+      const existing = tx.select({ id: installations.id, revokedAt: installations.revokedAt }).from(installations).where(tenantIs(install.platform, install.tenant)).get();
+      const enabled = tx.update(destinations).set({ enabled: true, disabledReason: null, disabledAt: null })
+        .where(and(destinationsOf(install.platform, install.tenant), eq(destinations.disabledReason, INSTALLATION_REVOKED))).run().changes;
+      if (existing?.revokedAt) {
+        this.deps.audit?.record({
+          actor: 'system', action: 'installation.restored', subjectType: 'installation', subjectId: `${install.platform}:${install.tenant}`,
+          data: { platform: install.platform, tenant: install.tenant, destinationsEnabled: enabled },
+        });
+      }
       return existing
         ? tx.update(installations).set(fields).where(eq(installations.id, existing.id)).returning().get()
         : tx.insert(installations).values({ id: newId('ins'), platform: install.platform, tenant: install.tenant, accountId: null, ...fields }).returning().get();
@@ -83,6 +91,10 @@ export class SqliteInstallationStore implements InstallationStore {
       if (revoked) {
         tx.update(destinations).set({ enabled: false, disabledReason: INSTALLATION_REVOKED, disabledAt: now })
           .where(and(destinationsOf(platform, tenant), eq(destinations.enabled, true))).run();
+        // The dispatcher never claims a disabled destination's rows, but a reinstall would send them, late:
+        // skip them now, as a permanent failure does (they no longer count toward a daily cap).
+        tx.run(sql`UPDATE deliveries SET state = 'skipped', skip_reason = 'destination_disabled', cap_day = NULL, cap_account_id = NULL, updated_at = ${now.getTime()}
+          WHERE state = 'pending' AND destination_ref IN (SELECT ref FROM destinations WHERE platform = ${platform} AND tenant = ${tenant} AND tenant IS NOT NULL)`);
       }
       return revoked;
     }, { behavior: 'immediate' });

@@ -1,5 +1,5 @@
 // Access notices in SQLite: the text in `notices`, one outbox row in `deliveries` to the person's personal destination.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { personalRecipient, type AccessNotice, type NoticeOutbox, type QueuedNotice } from '../../core/access/notices';
 import type { AccessPerson } from '../../core/access/ports';
 import { newId } from '../../core/ids';
@@ -30,10 +30,11 @@ export class SqliteNoticeOutbox implements NoticeOutbox {
         .where(eq(destinations.recipientKey, key)).get();
       if (!destination) {
         const identity = tx.select({ id: identities.id, accountId: identities.accountId }).from(identities)
-          .where(and(eq(identities.platform, person.platform), eq(identities.platformUserId, person.platformUserId))).get();
+          .where(and(eq(identities.platform, person.platform), eq(identities.platformUserId, person.platformUserId),
+            person.tenant ? eq(identities.tenant, person.tenant) : isNull(identities.tenant))).get();
         const accountId = identity?.accountId ?? person.accountId;
         destination = tx.insert(destinations).values({
-          id: newId('dst'), platform: recipient.platform, kind: 'direct', address: recipient, recipientKey: key,
+          id: newId('dst'), platform: recipient.platform, kind: 'direct', address: recipient, recipientKey: key, tenant: recipient.tenant ?? null,
           identityId: identity?.id ?? null, accountId, contentKinds: accountId ? DIRECT_CONTENT : ['notice'], createdAt: new Date(now),
         }).returning({ ref: destinations.ref, enabled: destinations.enabled, reason: destinations.disabledReason }).get();
       }

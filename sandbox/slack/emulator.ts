@@ -7,7 +7,7 @@ import { Deliverer, type DeliveryResult, type SentRequest, type SigningOptions }
 import * as drivers from './drivers';
 import { createWorkspace, installApp, OAuthCodes, type CreateWorkspaceOptions, type InstallResult, type WorkspaceView } from './installs';
 import { allowInput, authorizePage } from './oauth-page';
-import { SlackRateLimiter, type SlackLimits, type SlackRateStats } from './rate-limits';
+import { SlackRateLimiter, type SlackLimitsInput, type SlackRateStats } from './rate-limits';
 import { ResponseUrlBook } from './response-urls';
 import { SocketModeServer } from './socket-mode';
 import { SlackState, type ApiCall, type EphemeralMessage, type SlackApp, type SlackMessage } from './state';
@@ -17,7 +17,7 @@ export interface SlackEmulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   clock?: Clock;
-  limits?: Partial<SlackLimits>;
+  limits?: SlackLimitsInput;
   /** How long Slack waits for the app's answer to a request (3 s). */
   ackTimeoutMs?: number;
   /** Delays before Slack's retries of an unanswered event (at once, 1 minute, 5 minutes). */
@@ -96,7 +96,7 @@ export class SlackEmulator {
   }
 
   async stop(): Promise<void> {
-    this.socketMode.close();
+    await this.socketMode.close();
     await this.server.stop();
   }
 

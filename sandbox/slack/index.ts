@@ -3,7 +3,7 @@ export { SlackEmulator, startSlackEmulator, type ConfigureAppInput, type SlackEm
 export type { AuthorizeInput, ClickButtonInput, EventResult, InteractionResult, SlashCommandInput } from './drivers';
 export type { DeliveryResult, SentRequest, SigningOptions } from './delivery';
 export { OAUTH_CODE_MS, type CreateWorkspaceOptions, type InstallResult, type WorkspaceView } from './installs';
-export { defaultSlackLimits, type SlackLimits, type SlackRateStats, type Tier } from './rate-limits';
+export { defaultSlackLimits, type SlackLimits, type SlackLimitsInput, type SlackRateStats, type Tier } from './rate-limits';
 export { RESPONSE_URL_MS, RESPONSE_URL_USES, type ResponsePost, type ResponseUrlRecord } from './response-urls';
 export { BLOCK_LIMITS, MAX_TEXT, checkBlocks } from './blocks';
 export { SlackApiError, slackErrors } from './errors';

@@ -19,6 +19,9 @@ export interface SlackLimits {
   postPerWorkspace: RateWindow;
 }
 
+/** Limits to change: what is not given keeps Slack's default (tiers and methods one by one). */
+export type SlackLimitsInput = Partial<Omit<SlackLimits, 'tiers'>> & { tiers?: Partial<Record<Tier, RateWindow>> };
+
 export const defaultSlackLimits: SlackLimits = {
   tiers: {
     1: { limit: 1, windowMs: 60_000 },
@@ -77,7 +80,7 @@ export class SlackRateLimiter {
 
   constructor(
     private readonly clock: Clock,
-    limits: Partial<SlackLimits> = {},
+    limits: SlackLimitsInput = {},
   ) {
     this.limits = { ...defaultSlackLimits, ...limits, tiers: { ...defaultSlackLimits.tiers, ...(limits.tiers ?? {}) }, methodTiers: { ...defaultSlackLimits.methodTiers, ...(limits.methodTiers ?? {}) } };
   }

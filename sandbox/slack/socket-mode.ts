@@ -32,6 +32,8 @@ export class SocketModeServer {
   constructor(
     private readonly server: EmulatorServer,
     private readonly appId: () => string,
+    /** Slack pings each socket every few seconds; the Socket Mode client watches for them. */
+    private readonly pingIntervalMs = 10_000,
   ) {
     server.onUpgrade((req, socket, head) => this.upgrade(req, socket, head));
   }
@@ -85,8 +87,23 @@ export class SocketModeServer {
     for (const socket of [...this.sockets]) socket.terminate();
   }
 
-  close(): void {
-    this.drop();
+  /** Closes every socket with a close frame (cut after `graceMs` when the app does not answer it) and stops taking new ones. */
+  async close(graceMs = 500): Promise<void> {
+    const closing = this.sockets.map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            ws.terminate();
+            resolve();
+          }, graceMs);
+          ws.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          ws.close(1001, 'going away');
+        }),
+    );
+    await Promise.all(closing);
     this.wss.close();
   }
 
@@ -103,7 +120,10 @@ export class SocketModeServer {
   private connectedSocket(ws: WebSocket): void {
     this.sockets.push(ws);
     this.connections += 1;
+    const pinger = setInterval(() => ws.ping(), this.pingIntervalMs);
+    pinger.unref();
     ws.on('close', () => {
+      clearInterval(pinger);
       const i = this.sockets.indexOf(ws);
       if (i >= 0) this.sockets.splice(i, 1);
     });
