@@ -77,7 +77,7 @@ describe('loadConfig', () => {
   });
 
   it('stops the start naming each platform that is not supported yet, and the settings given for it', () => {
-    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abc' })).toThrow(/SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET: Slack is not supported yet \(Telegram and Discord are\); unset them to start/);
+    expect(() => loadConfig({ WHATSAPP_ENABLED: 'true', CHROMIUM_PATH: '/usr/bin/chromium' })).toThrow(/WHATSAPP_ENABLED, CHROMIUM_PATH: WhatsApp is not supported yet \(Telegram, Discord and Slack are\); unset them to start/);
     expect(() => loadConfig({ WHATSAPP_ENABLED: 'true' })).toThrow(/WHATSAPP_ENABLED: WhatsApp is not supported yet/);
     // Asking for nothing is fine.
     expect(loadConfig({ WHATSAPP_ENABLED: 'false' }).sandbox).toBe(true);
@@ -159,5 +159,67 @@ describe('SANDBOX_STRIPE_PORT', () => {
     expect(loadConfig({ SANDBOX_STRIPE_PORT: '0' }).sandboxStripePort).toBe(0);
     expect(() => loadConfig({ SANDBOX_STRIPE_PORT: '80000' })).toThrow(/SANDBOX_STRIPE_PORT: expected a whole number from 0 to 65535 \(got "80000"\)/);
     expect(() => loadConfig({ SANDBOX_STRIPE_PORT: 'stripe' })).toThrow(/SANDBOX_STRIPE_PORT: expected a whole number/);
+  });
+});
+
+describe('Slack settings', () => {
+  const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+  const message = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'config_invalid' });
+      return (err as Error).message;
+    }
+    throw new Error('expected the settings to be refused');
+  };
+
+  it('reads a single-workspace setup, leaves sandbox mode, and hands every Slack secret to the scrubber', () => {
+    const config = loadConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_API_URL: 'http://127.0.0.1:4100/api/', SLACK_OPERATOR_IDS: 'U1, U2', SLACK_RATE_PER_TENANT: '20/60s' });
+    expect(config.sandbox).toBe(false);
+    expect(config.slack).toEqual({
+      signingSecret: SECRET, botToken: 'xoxb-1-2-abc', clientId: undefined, clientSecret: undefined, appToken: undefined,
+      apiUrl: 'http://127.0.0.1:4100/api/', authorizeUrl: 'https://slack.com/oauth/v2/authorize', operatorIds: ['U1', 'U2'],
+    });
+    expect(config.rateOverrides.slack).toEqual({ perTenant: { limit: 20, windowMs: 60_000 } });
+    expect(secretValues(config)).toEqual(expect.arrayContaining([SECRET, 'xoxb-1-2-abc']));
+    expect(loadConfig({}).slack).toMatchObject({ signingSecret: undefined, apiUrl: 'https://slack.com/api/' });
+  });
+
+  it('reads an OAuth setup with Socket Mode, and accepts a bot token beside it', () => {
+    const env = { SLACK_SIGNING_SECRET: SECRET, SLACK_CLIENT_ID: '123.456', SLACK_CLIENT_SECRET: 'f'.repeat(32), SLACK_APP_TOKEN: 'xapp-1-A1-2-abc', SECRETS_KEY: KEY, PUBLIC_URL: 'https://signals.example.com' };
+    const config = loadConfig(env);
+    expect(config.sandbox).toBe(false);
+    expect(config.slack).toMatchObject({ clientId: '123.456', clientSecret: 'f'.repeat(32), appToken: 'xapp-1-A1-2-abc' });
+    expect(secretValues(config)).toEqual(expect.arrayContaining(['f'.repeat(32), 'xapp-1-A1-2-abc']));
+    expect(loadConfig({ ...env, SLACK_BOT_TOKEN: 'xoxb-9' }).slack.botToken).toBe('xoxb-9');
+  });
+
+  it('wants the signing secret with any Slack setting, naming it and the settings given', () => {
+    expect(message({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatch(/SLACK_SIGNING_SECRET: required with any Slack setting \(SLACK_BOT_TOKEN\)/);
+    expect(message({ SLACK_APP_TOKEN: 'xapp-1' })).toMatch(/SLACK_SIGNING_SECRET: required/);
+  });
+
+  it('wants a bot token or the whole OAuth client', () => {
+    expect(message({ SLACK_SIGNING_SECRET: SECRET })).toMatch(/SLACK_BOT_TOKEN: set it \(one workspace\), or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET/);
+    expect(message({ SLACK_SIGNING_SECRET: SECRET, SLACK_CLIENT_ID: '1.2', SECRETS_KEY: KEY, PUBLIC_URL: 'https://x.example' })).toMatch(/SLACK_CLIENT_SECRET: required with SLACK_CLIENT_ID/);
+    expect(message({ SLACK_SIGNING_SECRET: SECRET, SLACK_CLIENT_SECRET: 'f'.repeat(32) })).toMatch(/SLACK_CLIENT_ID: required with SLACK_CLIENT_SECRET/);
+  });
+
+  it('wants SECRETS_KEY and PUBLIC_URL for OAuth installs', () => {
+    const text = message({ SLACK_SIGNING_SECRET: SECRET, SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'f'.repeat(32) });
+    expect(text).toMatch(/SECRETS_KEY: required with SLACK_CLIENT_ID/);
+    expect(text).toMatch(/PUBLIC_URL: required with SLACK_CLIENT_ID/);
+  });
+
+  it('checks the shapes of tokens and URLs without echoing a token', () => {
+    const bad = message({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxp-user-token-secret', SLACK_APP_TOKEN: 'xoxb-not-an-app-token' });
+    expect(bad).toMatch(/SLACK_BOT_TOKEN: expected a bot token \(xoxb-\.\.\.\)/);
+    expect(bad).toMatch(/SLACK_APP_TOKEN: expected an app-level token \(xapp-\.\.\.\)/);
+    expect(bad).not.toContain('xoxp-user-token-secret');
+    expect(bad).not.toContain('xoxb-not-an-app-token');
+    expect(message({ SLACK_SIGNING_SECRET: 'short' })).not.toContain('short"');
+    expect(message({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_API_URL: 'not a url' })).toMatch(/SLACK_API_URL: expected a URL/);
   });
 });

@@ -50,7 +50,7 @@ const idList = z.string().transform((v) => v.split(',').map((s) => s.trim()).fil
 /** Settings whose values are secrets: never echoed back in an error. */
 export const SECRET_SETTINGS = new Set([
   'INGEST_SIGNING_SECRET', 'ADMIN_TOKEN', 'METRICS_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DISCORD_BOT_TOKEN',
-  'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'OPENAI_API_KEY', 'TESTCHAT_TOKEN',
+  'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_CLIENT_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'OPENAI_API_KEY', 'TESTCHAT_TOKEN',
   'SECRETS_KEY',
 ]);
 
@@ -59,7 +59,6 @@ export const SECRET_SETTINGS = new Set([
  * (exit 78) instead of being ignored: an operator who sets DISCORD_BOT_TOKEN expects a Discord bot.
  */
 export const UNSUPPORTED_PLATFORM_SETTINGS: Readonly<Record<string, { platform: string; settings: readonly string[] }>> = {
-  slack: { platform: 'Slack', settings: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'SLACK_RATE_OVERALL', 'SLACK_RATE_PER_CHAT', 'SLACK_RATE_PER_GROUP'] },
   whatsapp: { platform: 'WhatsApp', settings: ['WHATSAPP_ENABLED', 'CHROMIUM_PATH'] },
 };
 
@@ -70,7 +69,7 @@ function unsupportedSettings(env: Record<string, string | undefined>): string[] 
     // WHATSAPP_ENABLED=false asks for nothing.
     const given = settings.filter((name) => env[name] !== undefined && !(name === 'WHATSAPP_ENABLED' && /^(false|0|no|off)$/i.test(env[name] ?? '')));
     if (given.length === 0) continue;
-    lines.push(`  ${given.join(', ')}: ${platform} is not supported yet (Telegram and Discord are); unset ${given.length === 1 ? 'it' : 'them'} to start`);
+    lines.push(`  ${given.join(', ')}: ${platform} is not supported yet (Telegram, Discord and Slack are); unset ${given.length === 1 ? 'it' : 'them'} to start`);
   }
   return lines;
 }
@@ -131,6 +130,18 @@ const schema = z.object({
   DISCORD_RATE_OVERALL: rate,
   DISCORD_RATE_PER_CHAT: rate,
   DISCORD_RATE_PER_GROUP: rate,
+
+  SLACK_SIGNING_SECRET: z.string().trim().regex(/^\S{16,}$/, 'expected the Signing Secret from the app\'s Basic Information page (16 characters or more)').optional(),
+  SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-[A-Za-z0-9-]+$/, 'expected a bot token (xoxb-...) from OAuth & Permissions').optional(),
+  SLACK_CLIENT_ID: z.string().trim().regex(/^\d+\.\d+$/, 'expected the Client ID from the app\'s Basic Information page, like 1234567890.1234567890').optional(),
+  SLACK_CLIENT_SECRET: z.string().trim().regex(/^\S{16,}$/, 'expected the Client Secret from the app\'s Basic Information page (16 characters or more)').optional(),
+  SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-[A-Za-z0-9-]+$/, 'expected an app-level token (xapp-...) with the connections:write scope').optional(),
+  SLACK_API_URL: url('https://slack.com/api/'),
+  SLACK_AUTHORIZE_URL: url('https://slack.com/oauth/v2/authorize'),
+  SLACK_OPERATOR_IDS: idList.optional(),
+  SLACK_RATE_OVERALL: rate,
+  SLACK_RATE_PER_TENANT: rate,
+  SLACK_RATE_PER_CHAT: rate,
 
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'expected a Stripe secret key (sk_test_..., sk_live_... or rk_...)').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, 'expected a webhook signing secret (whsec_...)').optional(),
@@ -196,11 +207,29 @@ export interface Config {
    * (given by hand) is removed by the drift repair (default: only reported).
    */
   discord: { token: string | undefined; applicationId: string | undefined; apiUrl: string | undefined; shardCount: number | 'auto'; operatorIds: string[]; removeUnmanagedHolders: boolean };
+  /**
+   * Slack (SLACK_*): the signing secret; one workspace's bot token (simple setup) and/or the OAuth
+   * client for installs per workspace; the app-level token for Socket Mode; the Web API base (with
+   * its trailing slash, as @slack/web-api wants it) and the OAuth authorize page; operators' user ids.
+   */
+  slack: SlackConfig;
   stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
   openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
   testchat: { url: string | undefined; token: string | undefined };
-  /** No platform token (TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN): start the local emulators instead (see DESIGN.md, Sandbox). */
+  /** No platform token (TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN, SLACK_BOT_TOKEN or SLACK_CLIENT_ID): start the local emulators instead (see DESIGN.md, Sandbox). */
   sandbox: boolean;
+}
+
+/** The Slack settings; `signingSecret` undefined: Slack is not configured. */
+export interface SlackConfig {
+  signingSecret: string | undefined;
+  botToken: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  appToken: string | undefined;
+  apiUrl: string;
+  authorizeUrl: string;
+  operatorIds: string[];
 }
 
 /** Reads a .env file into a plain object; the real environment wins over it. */
@@ -238,6 +267,31 @@ function rates(e: Env, prefix: 'TELEGRAM' | 'DISCORD' | 'TESTCHAT'): PlatformWin
   return out;
 }
 
+function slackRates(e: Env): PlatformWindows {
+  const out: PlatformWindows = {};
+  if (e.SLACK_RATE_OVERALL) out.overall = e.SLACK_RATE_OVERALL;
+  if (e.SLACK_RATE_PER_TENANT) out.perTenant = e.SLACK_RATE_PER_TENANT;
+  if (e.SLACK_RATE_PER_CHAT) out.perChat = e.SLACK_RATE_PER_CHAT;
+  return out;
+}
+
+/**
+ * The Slack settings together: the signing secret with any of them; a bot token, or the OAuth client
+ * (id and secret, with SECRETS_KEY to seal the workspaces' tokens and PUBLIC_URL for the redirect), or both.
+ */
+function checkSlack(e: Env): void {
+  const given = (Object.keys(e) as (keyof Env)[]).filter((k) => k.startsWith('SLACK_') && e[k] !== undefined);
+  if (given.length === 0) return;
+  const problems: string[] = [];
+  if (!e.SLACK_SIGNING_SECRET) problems.push(`SLACK_SIGNING_SECRET: required with any Slack setting (${given.join(', ')}); copy it from the app's Basic Information page`);
+  if (e.SLACK_CLIENT_ID && !e.SLACK_CLIENT_SECRET) problems.push('SLACK_CLIENT_SECRET: required with SLACK_CLIENT_ID (OAuth install per workspace)');
+  if (e.SLACK_CLIENT_SECRET && !e.SLACK_CLIENT_ID) problems.push('SLACK_CLIENT_ID: required with SLACK_CLIENT_SECRET (OAuth install per workspace)');
+  if (!e.SLACK_BOT_TOKEN && !e.SLACK_CLIENT_ID && !e.SLACK_CLIENT_SECRET) problems.push('SLACK_BOT_TOKEN: set it (one workspace), or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (install per workspace through OAuth)');
+  if (e.SLACK_CLIENT_ID && !e.SECRETS_KEY) problems.push('SECRETS_KEY: required with SLACK_CLIENT_ID (each workspace\'s bot token is stored encrypted with it); make one with `openssl rand -base64 32`');
+  if (e.SLACK_CLIENT_ID && !e.PUBLIC_URL) problems.push('PUBLIC_URL: required with SLACK_CLIENT_ID (Slack sends the installer back to PUBLIC_URL/slack/oauth_redirect)');
+  if (problems.length > 0) throw new SignalcastError('config_invalid', `Invalid settings:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+}
+
 /** The port `offset` above the service's (PORT + 1, PORT + 2), or a free one when PORT is 0 (any) or that is past the last port. */
 function portBeside(port: number, offset: number): number {
   return port === 0 || port + offset > 65535 ? 0 : port + offset;
@@ -253,7 +307,8 @@ function toConfig(e: Env): Config {
   if (e.TELEGRAM_MODE === 'webhook' && !e.PUBLIC_URL) {
     throw new SignalcastError('config_invalid', 'Invalid settings:\n  TELEGRAM_MODE: webhook needs PUBLIC_URL (the https:// address Telegram sends updates to); set it, or use TELEGRAM_MODE=polling');
   }
-  const sandbox = !e.TELEGRAM_BOT_TOKEN && !e.DISCORD_BOT_TOKEN;
+  checkSlack(e);
+  const sandbox = !e.TELEGRAM_BOT_TOKEN && !e.DISCORD_BOT_TOKEN && !e.SLACK_BOT_TOKEN && !e.SLACK_CLIENT_ID;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -282,11 +337,17 @@ function toConfig(e: Env): Config {
       telegram: rates(e, 'TELEGRAM'),
       discord: rates(e, 'DISCORD'),
       testchat: rates(e, 'TESTCHAT'),
+      slack: slackRates(e),
     },
     telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, mode: e.TELEGRAM_MODE, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, operatorIds: e.TELEGRAM_OPERATOR_IDS ?? [], inviteMode: e.TELEGRAM_INVITE_MODE },
     discord: {
       token: e.DISCORD_BOT_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, shardCount: e.DISCORD_SHARD_COUNT,
       operatorIds: e.DISCORD_OPERATOR_IDS ?? [], removeUnmanagedHolders: e.DISCORD_REMOVE_UNMANAGED_HOLDERS,
+    },
+    slack: {
+      signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET,
+      appToken: e.SLACK_APP_TOKEN, apiUrl: `${e.SLACK_API_URL ?? 'https://slack.com/api'}/`, authorizeUrl: e.SLACK_AUTHORIZE_URL ?? 'https://slack.com/oauth/v2/authorize',
+      operatorIds: e.SLACK_OPERATOR_IDS ?? [],
     },
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
@@ -299,7 +360,7 @@ function toConfig(e: Env): Config {
 export function secretValues(config: Config): string[] {
   const values = [
     config.ingest.signingSecret, config.adminToken, config.metricsToken, config.telegram.token, config.telegram.webhookSecret,
-    config.discord.token, config.stripe.secretKey, config.stripe.webhookSecret, config.openai.apiKey, config.testchat.token,
+    config.discord.token, config.slack.signingSecret, config.slack.botToken, config.slack.clientSecret, config.slack.appToken, config.stripe.secretKey, config.stripe.webhookSecret, config.openai.apiKey, config.testchat.token,
     // SECRETS_KEY in each form it may be written in.
     ...(config.secretsKey ? (['hex', 'base64', 'base64url'] as const).map((f) => Buffer.from(config.secretsKey!).toString(f)) : []),
   ];

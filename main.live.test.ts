@@ -150,10 +150,9 @@ describe('a start that fails says why and exits non-zero', () => {
   });
 
   it('exits 78 when a platform without an adapter is configured', async () => {
-    const result = await runToExit({ SLACK_BOT_TOKEN: 'xoxb-anything' });
+    const result = await runToExit({ WHATSAPP_ENABLED: 'true' });
     expect(result.code).toBe(78);
-    expect(result.stderr).toContain('SLACK_BOT_TOKEN: Slack is not supported yet (Telegram and Discord are)');
-    expect(result.stderr).not.toContain('xoxb-anything');
+    expect(result.stderr).toContain('WHATSAPP_ENABLED: WhatsApp is not supported yet (Telegram, Discord and Slack are)');
   });
 
   it('starts no Stripe emulator with a real bot token and no Stripe key, and warns that paid plans cannot be bought', async () => {

@@ -28,7 +28,7 @@ describe("the plans' access list with this build's adapters", () => {
 
   it('names a misspelt chat app and the apps this build has', () => {
     expect(errorsOf(checkPlans(vip('access: [{ telegram: { chat: "-1001" } }, { telegarm: { chat: "-1002" } }]'), 'plans.yaml', options))).toEqual([
-      'plans.yaml: plans[1].access[1] (plan vip): no chat app named "telegarm" in this build (it has: discord, telegram, testchat)',
+      'plans.yaml: plans[1].access[1] (plan vip): no chat app named "telegarm" in this build (it has: discord, slack, telegram, testchat)',
     ]);
   });
 
@@ -39,7 +39,7 @@ describe("the plans' access list with this build's adapters", () => {
   });
 
   it('lists the forms this build reads, for plans check', () => {
-    expect(accessForms(options)).toEqual(['{ telegram: { chat: "-1001234567890" } }', '{ discord: { guild: "112233445566778899", role: "223344556677889900", channels: ["334455667788990011"] } }', '{ testchat: { chat: "c1" } }']);
+    expect(accessForms(options)).toEqual(['{ telegram: { chat: "-1001234567890" } }', '{ discord: { guild: "112233445566778899", role: "223344556677889900", channels: ["334455667788990011"] } }', '{ slack: { workspaceLicence: true } }', '{ testchat: { chat: "c1" } }']);
   });
 });
 
@@ -59,16 +59,16 @@ describe('the older per-vendor plan fields, read for one release', () => {
     expect(check.warnings).toHaveLength(1);
   });
 
-  it('ignores discordRoleIds (a role id without its server) and slackEnterprise, with warnings that show the new forms', () => {
+  it('ignores discordRoleIds (a role id without its server) and turns slackEnterprise into the workspace licence, with warnings that show the new forms', () => {
     const check = checkPlans(vip('discordRoleIds: ["100000000000000001"], slackEnterprise: true'), 'plans.yaml', options);
     expect(check).toMatchObject({
       ok: true,
       warnings: [
         'plans.yaml: plans[1].discordRoleIds (plan vip): ignored: a role needs its server, which this field cannot say; when the Discord adapter lands write access: [{ discord: { guild: "<server id>", role: "100000000000000001", removal: "remove-role" } }] (ids quoted)',
-        'plans.yaml: plans[1].slackEnterprise (plan vip): ignored: this build has no Slack adapter; when it lands write access: [{ slack: { workspaceLicence: true } }]',
+        'plans.yaml: plans[1].slackEnterprise (plan vip): deprecated (read for this release only): write access: [{ slack: { workspaceLicence: true } }] instead',
       ],
     });
-    expect(check.ok && requirePlan(check.plans, 'vip').access).toEqual([]);
+    expect(check.ok && requirePlan(check.plans, 'vip').access).toEqual([{ platform: 'slack', kind: 'workspace', id: 'licence' }]);
   });
 
   it("warns that empty old fields can go, and ignores a Telegram chat when the build has no Telegram adapter", () => {

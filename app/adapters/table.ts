@@ -3,6 +3,8 @@
 import { createDiscordAdapter } from '../../bots/discord/adapter';
 import { DISCORD_DEMO_ROLE, discordAccess } from '../../bots/discord/plan-access';
 import { createTestchatAdapter } from '../../bots/testchat';
+import { createSlackAdapter } from '../../bots/slack/adapter';
+import { slackAccess } from '../../bots/slack/plan-access';
 import { createTelegramAdapter } from '../../bots/telegram/adapter';
 import type { Config } from '../../config';
 import { TELEGRAM_DEMO_CHANNEL, telegramAccess } from '../../bots/telegram/plan-access';
@@ -51,6 +53,17 @@ export const ADAPTERS: readonly AdapterRow[] = [
     sandboxDemo: DISCORD_DEMO_ROLE,
     settings: ({ discord }) => (discord.token ? { ...discord, token: discord.token } : null),
     create: (settings, ctx) => createDiscordAdapter(settings, ctx),
+  }),
+  adapterRow({
+    name: 'slack',
+    label: 'Slack',
+    // No gate: the workspace licence is an entitlement; planning decides what a workspace's channels get.
+    gated: false,
+    access: slackAccess,
+    settings: ({ slack }) => (slack.signingSecret && (slack.botToken || slack.clientId)
+      ? { ...slack, signingSecret: slack.signingSecret }
+      : null),
+    create: (settings, ctx) => createSlackAdapter(settings, ctx),
   }),
   adapterRow({
     name: 'testchat',

@@ -20,7 +20,7 @@ function projectFiles(dir: string, out: string[] = []): string[] {
 
 describe('vendored specs', () => {
   it('keeps each spec the tests use with its licence beside it', () => {
-    for (const [spec, licence] of [['telegram-bot-api.json', 'telegram-bot-api.LICENSE'], ['stripe-fixtures3.json', 'stripe.LICENSE']] as const) {
+    for (const [spec, licence] of [['telegram-bot-api.json', 'telegram-bot-api.LICENSE'], ['stripe-fixtures3.json', 'stripe.LICENSE'], ['slack-web-openapi.json', 'slack.LICENSE'], ['slack-events-api.json', 'slack.LICENSE']] as const) {
       expect(existsSync(join(here, spec)), spec).toBe(true);
       expect(readFileSync(join(here, licence), 'utf8')).toMatch(/MIT License/i);
     }

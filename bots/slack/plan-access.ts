@@ -1,0 +1,29 @@
+// How a plan's access entry for Slack reads: `{ slack: { workspaceLicence: true, seats?: n } }`, the licence for a whole workspace.
+import type { AccessResource } from '../../core/access/ports';
+import type { AccessSpec } from '../../core/platform/adapter';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The one Slack resource: the workspace's licence (the workspace is the tenant that subscribes, so it is not named here). */
+export const SLACK_WORKSPACE_LICENCE: AccessResource = { platform: 'slack', kind: 'workspace', id: 'licence' };
+
+/**
+ * Slack's access entries: the plan licenses the workspace that buys it. There is no gate: the licence
+ * is an entitlement, and planning decides what the workspace's channels get. `seats` is kept on the
+ * resource only when the plans file sets it (one price per workspace otherwise).
+ */
+export const slackAccess: AccessSpec = {
+  example: '{ slack: { workspaceLicence: true } }',
+  parse(settings) {
+    if (!isRecord(settings)) return { ok: false, error: 'expected { workspaceLicence: true }' };
+    const unknown = Object.keys(settings).filter((k) => !['workspaceLicence', 'seats'].includes(k));
+    if (unknown.length > 0) return { ok: false, error: `${unknown.join(', ')}: unknown field (a Slack entry has workspaceLicence and seats)` };
+    if (settings.workspaceLicence !== true) return { ok: false, error: 'workspaceLicence: expected true (the plan licenses the workspace that buys it)' };
+    const seats = settings.seats;
+    if (seats === undefined) return { ok: true, resource: SLACK_WORKSPACE_LICENCE };
+    if (typeof seats !== 'number' || !Number.isInteger(seats) || seats < 1) return { ok: false, error: 'seats: expected a whole number of seats, 1 or more (leave it out for one price per workspace)' };
+    return { ok: true, resource: { ...SLACK_WORKSPACE_LICENCE, options: { seats: String(seats) } } };
+  },
+};

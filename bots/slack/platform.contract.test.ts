@@ -1,0 +1,24 @@
+// The send contract on Slack: the real @slack/web-api against the Slack emulator, with SLACK_BOT_TOKEN's workspace.
+import { describeChatPlatformContract } from '../contract/chat-platform-contract';
+import { startSlackWorld } from './contract.fixtures';
+import { SlackPlatform } from './platform';
+
+describeChatPlatformContract('slack', async () => {
+  const w = await startSlackWorld();
+  const onPost = (req: { path: string }) => req.path === '/api/chat.postMessage';
+  return {
+    platform: new SlackPlatform(w.workspaces),
+    recipient: (chatId) => ({ platform: 'slack', tenant: w.ws.id, chatId: w.ws.channels[chatId] ?? chatId }),
+    // Slack has no blocking of a bot; the nearest is a person whose Messages tab for the app is off, which Slack answers messages_tab_disabled.
+    get blockedRecipient() {
+      w.emulator.failNext('chat.postMessage', 'messages_tab_disabled');
+      return { platform: 'slack', tenant: w.ws.id, chatId: w.ws.users.sam!, direct: true };
+    },
+    missingRecipient: { platform: 'slack', tenant: w.ws.id, chatId: 'C0MISSING' },
+    // Slack's 429 names no scope: every one reads as the workspace's (errors.ts).
+    injectRateLimit: (seconds) => w.emulator.server.failNext({ kind: 'rate_limit', retryAfterSeconds: seconds }, { match: onPost }),
+    injectServerError: (status) => w.emulator.server.failNext({ kind: 'server_error', status }, { match: onPost }),
+    received: (to) => w.textsIn(to.chatId),
+    stop: () => w.stop(),
+  };
+});

@@ -1,0 +1,118 @@
+// Slack's rendering of what the core sends: Block Kit with a text fallback, within Slack's documented limits.
+import type { Block, KnownBlock, PlainTextElement } from '@slack/types';
+import type { LinkButton, OutboundMessage, Signal } from '../../core/types';
+
+/**
+ * Block Kit's limits (https://docs.slack.dev/reference/block-kit): 50 blocks a message, 3,000
+ * characters in a section's text, 150 in a header, 10 fields of 2,000, 10 context elements, 25
+ * elements in an actions block, 75 characters in a button's label and 3,000 in its URL; 40,000 in
+ * the message's `text`.
+ */
+export const LIMITS = {
+  blocks: 50, sectionText: 3_000, header: 150, fields: 10, fieldText: 2_000, contextElements: 10, contextText: 2_000,
+  actions: 25, buttonLabel: 75, buttonUrl: 3_000, text: 40_000,
+} as const;
+
+/** What chat.postMessage and chat.update take besides the channel (and ts). */
+export interface SlackMessageBody {
+  text: string;
+  blocks: (KnownBlock | Block)[];
+  thread_ts?: string | undefined;
+  /** Links in publisher text never unfold into previews. */
+  unfurl_links: false;
+  unfurl_media: false;
+}
+
+/** Cuts text to `max` characters, marking the cut. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/**
+ * Escapes the three characters Slack's text reads as markup (`&`, `<`, `>`): in a fallback `text`
+ * "<!channel>" would otherwise notify everyone. Block text is plain_text, which Slack shows as written.
+ */
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const plain = (text: string, max: number): PlainTextElement => ({ type: 'plain_text', text: clip(text, max), emoji: true });
+
+const SIDE_MARK: Record<Signal['side'], string> = { long: '🟢', short: '🔴', close: '⚪' };
+
+/** Long text as sections of at most 3,000 characters each, at most `room` of them. */
+function sections(text: string, room: number): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  for (let i = 0; i < text.length && blocks.length < room; i += LIMITS.sectionText) {
+    const last = blocks.length === room - 1 && i + LIMITS.sectionText < text.length;
+    blocks.push({ type: 'section', text: plain(last ? clip(text.slice(i), LIMITS.sectionText) : text.slice(i, i + LIMITS.sectionText), LIMITS.sectionText) });
+  }
+  return blocks.length > 0 ? blocks : [{ type: 'section', text: plain(' ', LIMITS.sectionText) }];
+}
+
+/** The reasons as context elements: one each, the tenth holding whatever is left. */
+function reasonElements(reasons: readonly string[]): PlainTextElement[] {
+  const lines = reasons.map((r) => `• ${r}`);
+  const head = lines.slice(0, LIMITS.contextElements - 1);
+  const rest = lines.slice(LIMITS.contextElements - 1);
+  return [...head, ...(rest.length > 0 ? [rest.join('\n')] : [])].map((line) => plain(line, LIMITS.contextText));
+}
+
+/**
+ * An alert: a header with side and symbol; fields for entry, stop, targets, conviction and band
+ * (and horizon and persona when set); the reasons as a context block; the fallback text (what a
+ * notification shows) names side, symbol and entry.
+ */
+function alertBlocks(signal: Signal, delayedMinutes: number | undefined): (KnownBlock | Block)[] {
+  const fields = [
+    ...(signal.entry !== undefined ? [`Entry: ${signal.entry}`] : []),
+    ...(signal.stop !== undefined ? [`Stop: ${signal.stop}`] : []),
+    ...(signal.targets?.length ? [`Targets: ${signal.targets.join(' · ')}`] : []),
+    `Conviction: ${signal.conviction.toFixed(2)}`,
+    `Band: ${signal.band}`,
+    ...(signal.horizon ? [`Horizon: ${signal.horizon}`] : []),
+    ...(signal.persona ? [`Persona: ${signal.persona}`] : []),
+  ].slice(0, LIMITS.fields).map((f) => plain(f, LIMITS.fieldText));
+  const blocks: (KnownBlock | Block)[] = [
+    { type: 'header', text: plain(`${SIDE_MARK[signal.side]} ${signal.side.toUpperCase()} ${signal.symbol} · ${signal.market}`, LIMITS.header) },
+    { type: 'section', fields },
+  ];
+  if (signal.reasons.length > 0) blocks.push({ type: 'context', elements: reasonElements(signal.reasons) });
+  if (delayedMinutes) blocks.push({ type: 'context', elements: [plain(`Sent ${delayedMinutes} min after publication`, LIMITS.contextText)] });
+  return blocks;
+}
+
+function alertFallback(signal: Signal): string {
+  const entry = signal.entry !== undefined ? ` at ${signal.entry}` : '';
+  return clip(escapeText(`${signal.side.toUpperCase()} ${signal.symbol}${entry} (band ${signal.band}): ${signal.reasons.join('; ')}`), LIMITS.sectionText);
+}
+
+/** Link buttons in one actions block (at most 25), labels and URLs within Slack's limits. */
+export function linkActions(buttons: readonly LinkButton[]): KnownBlock[] {
+  if (buttons.length === 0) return [];
+  return [{
+    type: 'actions',
+    elements: buttons.slice(0, LIMITS.actions).map((b, i) => ({ type: 'button', action_id: `link_${i}`, text: plain(b.label, LIMITS.buttonLabel), url: b.url.slice(0, LIMITS.buttonUrl) })),
+  }];
+}
+
+const body = (text: string, blocks: (KnownBlock | Block)[], threadTs?: string): SlackMessageBody => ({
+  text: clip(text, LIMITS.text), blocks: blocks.slice(0, LIMITS.blocks), ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false, unfurl_media: false,
+});
+
+/** The body of chat.postMessage (or chat.update) for one message; a rationale goes in its alert's thread. */
+export function renderMessage(message: OutboundMessage): SlackMessageBody {
+  switch (message.kind) {
+    case 'alert':
+      return body(alertFallback(message.signal), alertBlocks(message.signal, message.delayedMinutes));
+    case 'rationale':
+      return body(escapeText(message.text), sections(message.text, LIMITS.blocks), message.replyToMessageId);
+    case 'snapshot':
+      // Text only: the chart image would need files.upload, which this adapter does not do (capabilities.images is false).
+      return body(escapeText(`${message.title}\n${message.text}`), [{ type: 'header', text: plain(message.title, LIMITS.header) }, ...sections(message.text, LIMITS.blocks - 1)]);
+    case 'notice': {
+      const links = linkActions(message.buttons ?? []);
+      return body(escapeText(message.text), [...sections(message.text, LIMITS.blocks - links.length), ...links]);
+    }
+  }
+}

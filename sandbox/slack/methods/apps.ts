@@ -1,0 +1,80 @@
+// The app's own methods: auth.test, auth.revoke, oauth.v2.access (a code for a bot token),
+// apps.uninstall, apps.connections.open (Socket Mode, app-level token) and users.info.
+import { slackErrors } from '../errors';
+import { userPayload } from '../payloads';
+import { bool, required, workspaceOf, type MethodContext, type SlackMethod } from './method';
+
+function checkClient(ctx: MethodContext): void {
+  if (required(ctx.params, 'client_id') !== ctx.state.app.clientId) throw slackErrors.invalidClientId();
+  if (required(ctx.params, 'client_secret') !== ctx.state.app.clientSecret) throw slackErrors.badClientSecret();
+}
+
+const authTest: SlackMethod = {
+  tokens: ['bot', 'user'],
+  handler(ctx) {
+    const ws = workspaceOf(ctx);
+    const user = ws.users.get(ctx.auth?.userId ?? '');
+    return {
+      url: `https://${ws.domain}.slack.com/`,
+      team: ws.name,
+      user: user?.name ?? '',
+      team_id: ws.id,
+      user_id: ctx.auth?.userId ?? '',
+      ...(ctx.auth?.kind === 'bot' && ws.bot?.botId ? { bot_id: ws.bot.botId } : {}),
+      is_enterprise_install: false,
+    };
+  },
+};
+
+const authRevoke: SlackMethod = {
+  tokens: ['bot', 'user'],
+  handler(ctx) {
+    if (bool(ctx.params, 'test')) return { revoked: false };
+    if (ctx.auth) ctx.hooks.revoke(ctx.auth);
+    return { revoked: true };
+  },
+};
+
+const oauthAccess: SlackMethod = {
+  tokens: 'none',
+  handler(ctx) {
+    checkClient(ctx);
+    return ctx.hooks.redeemCode(required(ctx.params, 'code'), ctx.params.redirect_uri === undefined ? undefined : String(ctx.params.redirect_uri));
+  },
+};
+
+const uninstall: SlackMethod = {
+  tokens: ['bot', 'user'],
+  handler(ctx) {
+    checkClient(ctx);
+    ctx.hooks.uninstall(workspaceOf(ctx).id);
+    return {};
+  },
+};
+
+const connectionsOpen: SlackMethod = {
+  tokens: ['app'],
+  scope: 'connections:write',
+  handler(ctx) {
+    return { url: ctx.hooks.socketUrl() };
+  },
+};
+
+const usersInfo: SlackMethod = {
+  scope: 'users:read',
+  handler(ctx) {
+    const ws = workspaceOf(ctx);
+    const user = ws.users.get(required(ctx.params, 'user'));
+    if (!user) throw slackErrors.userNotFound();
+    return { user: userPayload(ws, user, ctx.state.clock.now()) };
+  },
+};
+
+export const appMethods: Record<string, SlackMethod> = {
+  'auth.test': authTest,
+  'auth.revoke': authRevoke,
+  'oauth.v2.access': oauthAccess,
+  'apps.uninstall': uninstall,
+  'apps.connections.open': connectionsOpen,
+  'users.info': usersInfo,
+};
