@@ -78,4 +78,10 @@ export interface InstallationStore {
   markRevoked(platform: PlatformName, tenant: string, reason: string): Promise<boolean>;
   /** Links the tenant to the account it subscribes as; a not_found error when there is no installation. */
   setAccount(platform: PlatformName, tenant: string, accountId: string | null): Promise<Installation>;
+  /**
+   * Links the tenant to `accountId` only if it has no account yet, in one statement: of two admins
+   * racing to make the workspace's account, one wins. Returns the installation with the account it has
+   * now (compare it with `accountId`); a not_found error when there is no installation.
+   */
+  claimAccount(platform: PlatformName, tenant: string, accountId: string): Promise<Installation>;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PlatformTakenError } from '../../core/accounts/errors';
 import { openDatabase, openMemoryDatabase, type Db } from '../client';
 import { SqliteAccountStore } from './account-store';
+import { insertDelivery, insertSignal } from './delivery-store.fixtures';
 
 let db: Db;
 let clock: FakeClock;
@@ -163,6 +164,23 @@ describe('destinations', () => {
   it('needs an account for a direct destination and at least one content kind', async () => {
     await expect(store.addDestination({ kind: 'direct', recipient: { platform: 'testchat', chatId: '1' }, contentKinds: ['alert'] })).rejects.toThrow('accountId: a direct destination needs the account it belongs to');
     await expect(store.addDestination({ kind: 'channel', recipient: { platform: 'testchat', chatId: '-1' }, contentKinds: [] })).rejects.toThrow('contentKinds: expected at least one kind');
+  });
+
+  it('skips the pending deliveries of a destination it disables, so enabling it again sends no backlog late', async () => {
+    const c = await store.addDestination({ kind: 'channel', recipient: { platform: 'slack', tenant: 'T1', chatId: 'C1' }, planId: 'enterprise', contentKinds: ['alert'] });
+    const other = await store.addDestination({ kind: 'channel', recipient: { platform: 'slack', tenant: 'T1', chatId: 'C2' }, planId: 'enterprise', contentKinds: ['alert'] });
+    const signal = insertSignal(db);
+    const pending = insertDelivery(db, { destinationId: c.id, contentId: signal, dueAt: clock.now() });
+    const sent = insertDelivery(db, { destinationId: c.id, contentId: insertSignal(db), dueAt: clock.now(), state: 'sent' });
+    const elsewhere = insertDelivery(db, { destinationId: other.id, contentId: signal, dueAt: clock.now() });
+    await store.disableDestination(c.id, 'unsubscribed');
+    await store.enableDestination(c.id);
+    const states = db.$client.prepare('select id, state, skip_reason as reason from deliveries order by id').all();
+    expect(states).toEqual([
+      { id: pending, state: 'skipped', reason: 'destination_disabled' },
+      { id: sent, state: 'sent', reason: null },
+      { id: elsewhere, state: 'pending', reason: null },
+    ]);
   });
 
   it('says so when disabling an unknown destination', async () => {

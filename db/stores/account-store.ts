@@ -1,5 +1,5 @@
 // Accounts, identities, subscriptions and destinations in SQLite (drizzle): the AccountStore port.
-import { and, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { PlatformTakenError } from '../../core/accounts/errors';
 import type { AccountStore, DestinationFilter, IdentityTenant, NewAccount, NewDestination, SubscriptionUpsert } from '../../core/accounts/ports';
 import { checkSettings, DEFAULT_SETTINGS, parseSettingsUpdate } from '../../core/accounts/settings';
@@ -228,11 +228,22 @@ export class SqliteAccountStore implements AccountStore {
     return this.db.select().from(destinations).where(and(...where)).orderBy(destinations.createdAt, destinations.id).all().map(toDestination);
   }
 
+  /**
+   * Disables it and, in the same transaction, skips its pending deliveries: the dispatcher never
+   * claims a disabled destination's rows, and enabling it again must not send a backlog late.
+   */
   async disableDestination(id: string, reason: string): Promise<void> {
-    const changed = this.db.update(destinations)
-      .set({ enabled: false, disabledReason: reason, disabledAt: new Date(this.deps.clock.now()) })
-      .where(eq(destinations.id, id)).run().changes;
-    if (changed === 0) throw new SignalcastError('not_found', `destination ${id} not found`);
+    const now = this.deps.clock.now();
+    const changed = this.db.transaction((tx) => {
+      const row = tx.update(destinations)
+        .set({ enabled: false, disabledReason: reason, disabledAt: new Date(now) })
+        .where(eq(destinations.id, id)).returning({ ref: destinations.ref }).get();
+      if (!row) return false;
+      tx.run(sql`UPDATE deliveries SET state = 'skipped', skip_reason = 'destination_disabled', cap_day = NULL, cap_account_id = NULL, updated_at = ${now}
+        WHERE destination_ref = ${row.ref} AND state = 'pending'`);
+      return true;
+    }, { behavior: 'immediate' });
+    if (!changed) throw new SignalcastError('not_found', `destination ${id} not found`);
   }
 
   async setDestinationFilters(id: string, filters: ChannelFilters | null): Promise<Destination> {

@@ -126,6 +126,16 @@ describe('SqliteInstallationStore', () => {
     expect(storedColumns().map((r) => r.account_id)).toEqual([null]);
   });
 
+  it('links the first account claimed for a tenant and keeps it when a second claim comes', async () => {
+    const accounts = new SqliteAccountStore({ db, clock });
+    const first = await accounts.createAccount({ displayName: 'Desk One' });
+    const second = await accounts.createAccount({ displayName: 'Desk One again' });
+    await store.save(install());
+    expect((await store.claimAccount('teamchat', 'T1', first.id)).accountId).toBe(first.id);
+    expect((await store.claimAccount('teamchat', 'T1', second.id)).accountId).toBe(first.id);
+    await expect(store.claimAccount('teamchat', 'T7', first.id)).rejects.toThrow('no installation for teamchat:T7');
+  });
+
   it('never logs the token: an installation in a log line, in inspect, in JSON and in an error shows "[redacted]"', async () => {
     const saved = await store.save(install());
     const lines: string[] = [];

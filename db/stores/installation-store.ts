@@ -100,6 +100,15 @@ export class SqliteInstallationStore implements InstallationStore {
     }, { behavior: 'immediate' });
   }
 
+  async claimAccount(platform: PlatformName, tenant: string, accountId: string): Promise<Installation> {
+    this.requireAccount(accountId);
+    this.deps.db.update(installations).set({ accountId, updatedAt: new Date(this.deps.clock.now()) })
+      .where(and(tenantIs(platform, tenant), isNull(installations.accountId))).run();
+    const row = this.deps.db.select().from(installations).where(tenantIs(platform, tenant)).get();
+    if (!row) throw new SignalcastError('not_found', `no installation for ${platform}:${tenant}`);
+    return this.toInstallation(row);
+  }
+
   async setAccount(platform: PlatformName, tenant: string, accountId: string | null): Promise<Installation> {
     this.requireAccount(accountId);
     const row = this.deps.db.update(installations).set({ accountId, updatedAt: new Date(this.deps.clock.now()) })

@@ -64,6 +64,12 @@ export async function ensureWorkspaceAccount(call: CommandCall, installation: In
   const { deps, event } = call;
   const { actor } = event;
   const account = await deps.accounts.createAccount({ displayName: installation.tenantName ?? `${actor.platform} workspace ${installation.tenant}` });
+  // Another admin's request may have made the workspace's account meanwhile: theirs stays, this one is left unused.
+  const claimed = await deps.installations?.claimAccount(installation.platform, installation.tenant, account.id);
+  if (claimed?.accountId && claimed.accountId !== account.id) {
+    const winner = await deps.accounts.getAccount(claimed.accountId);
+    if (winner) return winner;
+  }
   const known = await deps.accounts.findIdentity(actor.platform, actor.platformUserId, installation.tenant);
   if (!known) {
     try {
@@ -73,7 +79,6 @@ export async function ensureWorkspaceAccount(call: CommandCall, installation: In
       if (!(err instanceof SignalcastError && err.code === 'conflict')) throw err;
     }
   }
-  await deps.installations?.setAccount(installation.platform, installation.tenant, account.id);
   deps.audit.record({
     actor: chatActor(actor), action: 'account.created', subjectType: 'account', subjectId: account.id,
     data: { platform: actor.platform, tenant: installation.tenant, workspace: true, adminIdentity: !known },
