@@ -13,7 +13,11 @@ const fileSchema = z.object({
   // Absent in a file written before the sandbox emulated Discord.
   discord: z.object({ token: z.string().min(1), apiUrl: z.string().url() }).nullable().default(null),
   // Absent in a file written before the sandbox emulated Slack.
-  slack: z.object({ apiUrl: z.string().url(), authorizeUrl: z.string().url(), signingSecret: z.string().min(1), clientId: z.string().min(1), clientSecret: z.string().min(1) }).nullable().default(null),
+  slack: z.object({
+    apiUrl: z.string().url(), authorizeUrl: z.string().url(), signingSecret: z.string().min(1), clientId: z.string().min(1), clientSecret: z.string().min(1),
+    /** The service's address the OAuth redirect goes to (PUBLIC_URL, or the sandbox's own). */
+    publicUrl: z.string().url(),
+  }).nullable().default(null),
   stripe: z.object({ secretKey: z.string().min(1), apiBase: z.string().url(), webhookSecret: z.string().min(1) }).nullable(),
   console: z.string().nullable(),
 });
@@ -97,8 +101,8 @@ export function withSandboxEmulators(config: Config, state: SandboxStateFile): {
     used.push('discord');
   }
   if (!config.slack.botToken && !config.slack.clientId && config.sandbox && state.slack) {
-    const { apiUrl, authorizeUrl, signingSecret, clientId, clientSecret } = state.slack;
-    next = { ...next, slack: { ...next.slack, apiUrl, authorizeUrl, signingSecret, clientId, clientSecret } };
+    const { apiUrl, authorizeUrl, signingSecret, clientId, clientSecret, publicUrl } = state.slack;
+    next = { ...next, publicUrl: next.publicUrl ?? publicUrl, slack: { ...next.slack, apiUrl, authorizeUrl, signingSecret, clientId, clientSecret } };
     // The installations' tokens are sealed with the sandbox's own key when SECRETS_KEY is not set.
     const keyPath = sandboxKeyPath(config);
     if (!next.secretsKey && keyPath && existsSync(keyPath)) next = { ...next, secretsKey: sandboxSecretsKey(config).key };
