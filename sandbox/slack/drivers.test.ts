@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../../core/testing/until';
 import { slackSignature } from './signing';
 import { startTestWorld, type TestWorld } from './test-world';
 
@@ -181,6 +182,16 @@ describe('Slack drivers', () => {
     const events = received.map((r) => (JSON.parse(r.body) as { event: Record<string, unknown> }).event);
     expect(events[0]).toMatchObject({ type: 'tokens_revoked', tokens: { bot: [world.install.botUserId], oauth: [] } });
     expect(events[1]).toMatchObject({ type: 'app_uninstalled' });
+  });
+
+  it('auth.revoke kills the token and tells the app with tokens_revoked', async () => {
+    const { emulator } = world;
+    const res = await fetch(`${emulator.apiUrl}auth.revoke`, { method: 'POST', headers: { authorization: `Bearer ${world.install.botToken}` } });
+    expect(await res.json()).toEqual({ ok: true, revoked: true });
+    await until(() => received[0], 'the event');
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ event: { type: 'tokens_revoked', tokens: { bot: [world.install.botUserId], oauth: [] } } });
+    const again = await fetch(`${emulator.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${world.install.botToken}` } });
+    expect(await again.json()).toEqual({ ok: false, error: 'token_revoked' });
   });
 
   it('resends a request byte for byte as a replay', async () => {
