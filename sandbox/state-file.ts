@@ -4,7 +4,6 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { toSqlitePath } from '../db/client';
-import { sandboxKeyPath, sandboxSecretsKey } from './secrets-key';
 
 const fileSchema = z.object({
   pid: z.number().int().positive(),
@@ -21,6 +20,19 @@ const fileSchema = z.object({
   stripe: z.object({ secretKey: z.string().min(1), apiBase: z.string().url(), webhookSecret: z.string().min(1) }).nullable(),
   console: z.string().nullable(),
 });
+
+/** `sandbox-secrets.key` beside the database, the sandbox's SECRETS_KEY when none is set (sandbox/secrets-key.ts makes it); null for an in-memory database. */
+export function sandboxKeyPath(config: Pick<Config, 'databaseUrl'>): string | null {
+  const db = toSqlitePath(config.databaseUrl);
+  return db === ':memory:' ? null : join(dirname(resolve(db)), 'sandbox-secrets.key');
+}
+
+/** The 32-byte key in that file (base64), or undefined when there is none or it holds no such key. */
+export function readSandboxKey(path: string): Uint8Array | undefined {
+  if (!existsSync(path)) return undefined;
+  const bytes = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  return bytes.length === 32 ? new Uint8Array(bytes) : undefined;
+}
 
 /** What the sandbox writes: the process that runs it, and how to reach each emulator it started. */
 export type SandboxStateFile = z.input<typeof fileSchema>;
@@ -105,7 +117,8 @@ export function withSandboxEmulators(config: Config, state: SandboxStateFile): {
     next = { ...next, publicUrl: next.publicUrl ?? publicUrl, slack: { ...next.slack, apiUrl, authorizeUrl, signingSecret, clientId, clientSecret } };
     // The installations' tokens are sealed with the sandbox's own key when SECRETS_KEY is not set.
     const keyPath = sandboxKeyPath(config);
-    if (!next.secretsKey && keyPath && existsSync(keyPath)) next = { ...next, secretsKey: sandboxSecretsKey(config).key };
+    const key = !next.secretsKey && keyPath ? readSandboxKey(keyPath) : undefined;
+    if (key) next = { ...next, secretsKey: key };
     used.push('slack');
   }
   if (!config.stripe.secretKey && state.stripe) {
