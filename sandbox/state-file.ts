@@ -11,9 +11,28 @@ const fileSchema = z.object({
   telegram: z.object({ token: z.string().min(1), apiRoot: z.string().url() }).nullable(),
   // Absent in a file written before the sandbox emulated Discord.
   discord: z.object({ token: z.string().min(1), apiUrl: z.string().url() }).nullable().default(null),
+  // Absent in a file written before the sandbox emulated Slack.
+  slack: z.object({
+    apiUrl: z.string().url(), authorizeUrl: z.string().url(), signingSecret: z.string().min(1), clientId: z.string().min(1), clientSecret: z.string().min(1),
+    /** The service's address the OAuth redirect goes to (PUBLIC_URL, or the sandbox's own). */
+    publicUrl: z.string().url(),
+  }).nullable().default(null),
   stripe: z.object({ secretKey: z.string().min(1), apiBase: z.string().url(), webhookSecret: z.string().min(1) }).nullable(),
   console: z.string().nullable(),
 });
+
+/** `sandbox-secrets.key` beside the database, the sandbox's SECRETS_KEY when none is set (sandbox/secrets-key.ts makes it); null for an in-memory database. */
+export function sandboxKeyPath(config: Pick<Config, 'databaseUrl'>): string | null {
+  const db = toSqlitePath(config.databaseUrl);
+  return db === ':memory:' ? null : join(dirname(resolve(db)), 'sandbox-secrets.key');
+}
+
+/** The 32-byte key in that file (base64), or undefined when there is none or it holds no such key. */
+export function readSandboxKey(path: string): Uint8Array | undefined {
+  if (!existsSync(path)) return undefined;
+  const bytes = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  return bytes.length === 32 ? new Uint8Array(bytes) : undefined;
+}
 
 /** What the sandbox writes: the process that runs it, and how to reach each emulator it started. */
 export type SandboxStateFile = z.input<typeof fileSchema>;
@@ -82,9 +101,9 @@ export function readSandboxState(path: string): RunningSandbox {
  * The settings with the running sandbox's emulators filled in where no real platform token or
  * Stripe key is set: what the service itself runs with. `used` says which emulators were filled in.
  */
-export function withSandboxEmulators(config: Config, state: SandboxStateFile): { config: Config; used: ('telegram' | 'discord' | 'stripe')[] } {
+export function withSandboxEmulators(config: Config, state: SandboxStateFile): { config: Config; used: ('telegram' | 'discord' | 'slack' | 'stripe')[] } {
   let next = config;
-  const used: ('telegram' | 'discord' | 'stripe')[] = [];
+  const used: ('telegram' | 'discord' | 'slack' | 'stripe')[] = [];
   if (!config.telegram.token && config.sandbox && state.telegram) {
     next = { ...next, telegram: { ...next.telegram, token: state.telegram.token, apiRoot: state.telegram.apiRoot } };
     used.push('telegram');
@@ -92,6 +111,15 @@ export function withSandboxEmulators(config: Config, state: SandboxStateFile): {
   if (!config.discord.token && config.sandbox && state.discord) {
     next = { ...next, discord: { ...next.discord, token: state.discord.token, apiUrl: state.discord.apiUrl } };
     used.push('discord');
+  }
+  if (!config.slack.botToken && !config.slack.clientId && config.sandbox && state.slack) {
+    const { apiUrl, authorizeUrl, signingSecret, clientId, clientSecret, publicUrl } = state.slack;
+    next = { ...next, publicUrl: next.publicUrl ?? publicUrl, slack: { ...next.slack, apiUrl, authorizeUrl, signingSecret, clientId, clientSecret } };
+    // The installations' tokens are sealed with the sandbox's own key when SECRETS_KEY is not set.
+    const keyPath = sandboxKeyPath(config);
+    const key = !next.secretsKey && keyPath ? readSandboxKey(keyPath) : undefined;
+    if (key) next = { ...next, secretsKey: key };
+    used.push('slack');
   }
   if (!config.stripe.secretKey && state.stripe) {
     next = { ...next, stripe: { secretKey: state.stripe.secretKey, apiBase: state.stripe.apiBase, webhookSecret: state.stripe.webhookSecret } };
