@@ -27,20 +27,27 @@ export function slackWorkspacePort(workspaces: SlackWorkspaces): WorkspacePort {
         const isPrivate = Boolean(channel.is_private);
         if (channel.is_archived) return problem('archived', `${label} is archived; unarchive it or choose another channel`);
         if (channel.is_member) return { ok: true, label, isPrivate };
-        if (isPrivate) {
-          let name = botNames.get(tenant);
-          if (!name) {
-            const me = await client.auth.test();
-            name = me.user ?? 'signalcast';
-            botNames.set(tenant, name);
-          }
-          return problem('private_not_member', `${label} is private: invite me with /invite @${name} in ${label}, then run the command again`);
-        }
+        if (isPrivate) return problem('private_not_member', `${label} is private: invite me with /invite @${await botName()} in ${label}, then run the command again`);
         await client.conversations.join({ channel: chatId });
         return { ok: true, label, isPrivate };
       } catch (err) {
         if (isTokenError(err)) await workspaces.refused(token, slackErrorOf(err) ?? 'invalid_auth');
+        // Slack answers channel_not_found for a private channel the bot is not in, as for one that does not exist: say both.
+        if (slackErrorOf(err) === 'channel_not_found') {
+          const name = await botName().catch(() => 'signalcast');
+          return problem('not_found', `I cannot see that channel: if it is private, invite me with /invite @${name} in it, then run the command again`);
+        }
         return { ok: false, ...toChannelProblem(err) };
+      }
+
+      /** The bot's name in this workspace, as /invite takes it (auth.test, once per workspace). */
+      async function botName(): Promise<string> {
+        const known = botNames.get(tenant);
+        if (known) return known;
+        const me = await client.auth.test();
+        const name = me.user ?? 'signalcast';
+        botNames.set(tenant, name);
+        return name;
       }
     },
   };
