@@ -33,12 +33,29 @@ export async function stats(call: CommandCall): Promise<Reply[]> {
   return [{ text: lines.join('\n') }];
 }
 
-/** "12345" or "@name" on the operator's own platform; null when the bot has never met them. */
-async function findUser(call: CommandCall, who: string): Promise<Identity | null> {
+/** Whom /grant and /revoke act for: an account, named as the operator wrote it. */
+interface Target {
+  accountId: string;
+  label: string;
+  identityId: string | null;
+}
+
+/**
+ * "12345" or "@name" on the operator's own platform (in the operator's tenant where user ids are
+ * per tenant), or an account id ("acc_…", as `signalcast workspaces list` prints a workspace's);
+ * null when the bot has never met them.
+ */
+async function findUser(call: CommandCall, who: string): Promise<Target | null> {
   const { deps, event } = call;
   const platform = event.actor.platform;
-  if (who.startsWith('@')) return deps.directory.findIdentityByUsername(platform, who.slice(1));
-  return (await deps.accounts.findIdentity(platform, who)) ?? deps.directory.findIdentityByUsername(platform, who);
+  if (/^acc_[0-9a-z]+$/.test(who)) {
+    const account = await deps.accounts.getAccount(who);
+    return account ? { accountId: account.id, label: `account ${account.id}`, identityId: null } : null;
+  }
+  const identity: Identity | null = who.startsWith('@')
+    ? await deps.directory.findIdentityByUsername(platform, who.slice(1))
+    : (await deps.accounts.findIdentity(platform, who, event.actor.tenant)) ?? await deps.directory.findIdentityByUsername(platform, who);
+  return identity ? { accountId: identity.accountId, label: userLabel(who, identity), identityId: identity.id } : null;
 }
 
 const unknownUser = (who: string): Reply[] => [{ text: `Nothing changed: no user "${who}" is known to the bot. They must send /start to the bot first.` }];
@@ -67,7 +84,7 @@ export async function grant(call: CommandCall): Promise<Reply[]> {
   const { deps, event, now } = call;
   const parts = call.args.split(/\s+/).filter(Boolean);
   const paid = paidPlans(deps.plans).map((p) => p.id);
-  if (parts.length !== 3) return [{ text: `Nothing changed. Usage: /grant USER PLAN DAYS, where USER is a user id or @username, PLAN one of ${joinWords(paid)}, DAYS a number of days.` }];
+  if (parts.length !== 3) return [{ text: `Nothing changed. Usage: /grant USER PLAN DAYS, where USER is a user id, @username or account id, PLAN one of ${joinWords(paid)}, DAYS a number of days.` }];
   const [who = '', planId = '', daysText = ''] = parts;
   const problems: string[] = [];
   const plan = planById(deps.plans, planId.toLowerCase());
@@ -75,39 +92,39 @@ export async function grant(call: CommandCall): Promise<Reply[]> {
   const days = /^\d+$/.test(daysText) ? Number(daysText) : NaN;
   if (!(days >= 1 && days <= MAX_GRANT_DAYS)) problems.push(`days: expected a whole number from 1 to ${MAX_GRANT_DAYS}, got "${daysText}"`);
   if (problems.length > 0 || !plan) return [{ text: `Nothing changed. ${problems.join('; ')}.` }];
-  const identity = await findUser(call, who);
-  if (!identity) return unknownUser(who);
+  const target = await findUser(call, who);
+  if (!target) return unknownUser(who);
 
   const until = now + days * DAY_MS;
-  const sub = await deps.accounts.upsertSubscription({ accountId: identity.accountId, planId: plan.id, status: 'active', source: 'grant', currentPeriodEnd: until });
+  const sub = await deps.accounts.upsertSubscription({ accountId: target.accountId, planId: plan.id, status: 'active', source: 'grant', currentPeriodEnd: until });
   deps.audit.record({
-    actor: operatorActor(event.actor), action: 'subscription.granted', subjectType: 'account', subjectId: identity.accountId,
+    actor: operatorActor(event.actor), action: 'subscription.granted', subjectType: 'account', subjectId: target.accountId,
     reason: `granted by an operator in chat for ${days} days`,
-    data: { subscriptionId: sub.id, planId: plan.id, days, until, identityId: identity.id },
+    data: { subscriptionId: sub.id, planId: plan.id, days, until, identityId: target.identityId },
   });
-  const note = await entitlementChanged(call, identity.accountId, 'grant');
-  return [{ text: `Granted ${plan.name} to ${userLabel(who, identity)} until ${formatDate(until, 'UTC')}.${note}` }];
+  const note = await entitlementChanged(call, target.accountId, 'grant');
+  return [{ text: `Granted ${plan.name} to ${target.label} until ${formatDate(until, 'UTC')}.${note}` }];
 }
 
 export async function revoke(call: CommandCall): Promise<Reply[]> {
   const { deps, event, now } = call;
   const parts = call.args.split(/\s+/).filter(Boolean);
-  if (parts.length !== 1) return [{ text: 'Nothing changed. Usage: /revoke USER, where USER is a user id or @username.' }];
+  if (parts.length !== 1) return [{ text: 'Nothing changed. Usage: /revoke USER, where USER is a user id, @username or account id.' }];
   const who = parts[0] ?? '';
-  const identity = await findUser(call, who);
-  if (!identity) return unknownUser(who);
-  const grants = (await deps.accounts.listSubscriptions(identity.accountId)).filter((s) => isLiveGrant(s, now));
+  const target = await findUser(call, who);
+  if (!target) return unknownUser(who);
+  const grants = (await deps.accounts.listSubscriptions(target.accountId)).filter((s) => isLiveGrant(s, now));
   if (grants.length === 0) {
-    return [{ text: `Nothing changed: ${userLabel(who, identity)} has no granted plan. Paid subscriptions are cancelled in Stripe, not here.` }];
+    return [{ text: `Nothing changed: ${target.label} has no granted plan. Paid subscriptions are cancelled in Stripe, not here.` }];
   }
   for (const sub of grants) {
     await deps.accounts.upsertSubscription({ id: sub.id, accountId: sub.accountId, planId: sub.planId, status: 'canceled', source: 'grant', currentPeriodEnd: now });
     deps.audit.record({
       actor: operatorActor(event.actor), action: 'subscription.revoked', subjectType: 'account', subjectId: sub.accountId,
-      reason: 'revoked by an operator in chat', data: { subscriptionId: sub.id, planId: sub.planId, identityId: identity.id },
+      reason: 'revoked by an operator in chat', data: { subscriptionId: sub.id, planId: sub.planId, identityId: target.identityId },
     });
   }
-  const note = await entitlementChanged(call, identity.accountId, 'revoke');
+  const note = await entitlementChanged(call, target.accountId, 'revoke');
   const names = grants.map((g) => planById(deps.plans, g.planId)?.name ?? g.planId);
-  return [{ text: `Revoked ${joinWords([...new Set(names)])} from ${userLabel(who, identity)}.${note}` }];
+  return [{ text: `Revoked ${joinWords([...new Set(names)])} from ${target.label}.${note}` }];
 }

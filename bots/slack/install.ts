@@ -6,7 +6,7 @@ import type { Logger } from '../../core/logger';
 import type { AdapterRequest, AdapterResponse, AdapterRoute } from '../../core/platform/adapter';
 import { Secret } from '../../core/tenancy/secret';
 import type { InstallationStore } from '../../core/tenancy/installations';
-import { BOT_SCOPES } from './scopes';
+import { BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH } from './scopes';
 
 /** How long a state is good for. */
 export const STATE_TTL_MS = 10 * 60_000;
@@ -50,7 +50,7 @@ function cookieOf(request: AdapterRequest, name: string): string | undefined {
 /** The two routes of the install, and the states they hand out (in memory: a restart asks the admin to start again). */
 export function installRoutes(deps: InstallDeps): AdapterRoute[] {
   const states = new Map<string, number>();
-  const redirectUri = `${deps.publicUrl}/slack/oauth_redirect`;
+  const redirectUri = `${deps.publicUrl}${REDIRECT_PATH}`;
   const secure = deps.publicUrl.startsWith('https://') ? '; Secure' : '';
   const clearCookie = `${COOKIE}=; Path=/slack; HttpOnly; SameSite=Lax; Max-Age=0${secure}`;
   const refused = (why: string) => {
@@ -60,7 +60,7 @@ export function installRoutes(deps: InstallDeps): AdapterRoute[] {
 
   const install: AdapterRoute = {
     method: 'GET',
-    path: '/slack/install',
+    path: INSTALL_PATH,
     async handle() {
       const now = deps.clock.now();
       for (const [state, expires] of states) if (expires <= now || states.size >= MAX_STATES) states.delete(state);
@@ -81,7 +81,7 @@ export function installRoutes(deps: InstallDeps): AdapterRoute[] {
 
   const redirect: AdapterRoute = {
     method: 'GET',
-    path: '/slack/oauth_redirect',
+    path: REDIRECT_PATH,
     async handle(request) {
       const { state, code, error } = request.query;
       const cookie = cookieOf(request, COOKIE);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_PLANS, only } from '../commands.fixtures';
+import { COMMAND_PLANS, only, OPERATOR_ID } from '../commands.fixtures';
+import { handleEvent } from '../router';
 import { ADMINS_ONLY, NOT_INSTALLED } from './workspace';
 import { channelId, TEAM, workspaceWorld, type WorkspaceWorld } from './workspace.fixtures';
 
@@ -170,6 +171,27 @@ describe('/signals status, billing and help', () => {
     const lines = only(await w.signals('U_MEMBER', 'help')).text.split('\n');
     expect(lines.map((l) => l.split(' ')[1]?.replace(':', ''))).toEqual(['subscribe', 'unsubscribe', 'status', 'billing', 'settings', 'help']);
     expect(only(await w.signals('U_MEMBER', 'dance')).text).toContain("I don't know /signals dance.");
+  });
+});
+
+describe('an operator grant of the workspace licence', () => {
+  it('goes to the workspace account by its account id, or by its admin\'s user id in that workspace, and licenses its channels', async () => {
+    const w = workspaceWorld();
+    await w.install();
+    await w.signals('U_ADMIN', 'subscribe #alerts', admin);
+    const accountId = await workspaceAccountId(w);
+    expect(only(await w.send(OPERATOR_ID, `/grant ${accountId} enterprise 30`)).text).toBe(`Granted Enterprise to account ${accountId} until 4 Feb 2026.`);
+    expect(only(await w.signals('U_MEMBER', 'status')).text).toContain('Licence: Enterprise (granted), ends on 4 Feb 2026.');
+    expect(only(await w.send(OPERATOR_ID, `/revoke ${accountId}`)).text).toBe(`Revoked Enterprise from account ${accountId}.`);
+    expect(only(await w.signals('U_MEMBER', 'status')).text).toContain('Licence: none');
+
+    w.deps.operatorIds = { ...w.deps.operatorIds, slack: ['U_OPERATOR'] };
+    const event = {
+      type: 'command' as const, command: 'grant', args: 'U_ADMIN enterprise 7',
+      actor: { platform: 'slack', platformUserId: 'U_OPERATOR', tenant: TEAM }, chat: { platform: 'slack', tenant: TEAM, chatId: 'D1' }, isPrivate: true,
+    };
+    expect(only(await handleEvent(event, w.deps)).text).toMatch(/^Granted Enterprise to U_ADMIN until/);
+    expect(only(await w.signals('U_MEMBER', 'status')).text).toContain('Licence: Enterprise (granted)');
   });
 });
 
