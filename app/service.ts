@@ -190,9 +190,10 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     clock,
     logger: logger.child({ component: 'billing' }),
     publicUrl: config.publicUrl ?? (() => url ?? `http://127.0.0.1:${config.port}`),
-    // The subscription change, its access job and its welcome or lapse message commit in one transaction.
-    writer: access?.writer,
-    followUp: access?.followUp,
+    // The subscription change, its access job and its welcome or lapse message commit in one transaction
+    // (with no gated app too: a workspace licence's admin is told of a lapse through the queue's outbox).
+    writer: access?.writer ?? queue.writer,
+    followUp: access?.followUp ?? queue.followUp,
     notify: async (accountId, text) => {
       if (!access || !(await access.notify(accountId, text))) logger.warn({ accountId }, 'a billing notice could not be sent: the account has no chat that takes it');
     },

@@ -74,7 +74,9 @@ export type ExclusionReason =
   | 'min_band'
   | 'side_filter'
   /** An owned channel on a platform licensed per workspace (Slack), whose owner's plan has no licence there. */
-  | 'no_workspace_licence';
+  | 'no_workspace_licence'
+  /** A person's direct messages on a platform licensed per workspace: there alerts go to the workspace's channels, DMs carry notices only. */
+  | 'workspace_channels_only';
 
 export interface Exclusion {
   destinationId: string;
