@@ -63,13 +63,13 @@ describe('requests signed as Slack signs them', () => {
 
     // Forged: a state the service never gave, with a matching cookie.
     const start = await beginInstall(w);
-    const forgedBack = new URL(await allowOnSlack(w, { ...start, location: new URL(start.location.toString().replace(/state=[^&]+/, 'state=forged-state-0123456789abcdef')) }, w.ws.id, dana));
+    const forgedBack = new URL(await allowOnSlack({ ...start, location: new URL(start.location.toString().replace(/state=[^&]+/, 'state=forged-state-0123456789abcdef')) }, w.ws.id, dana));
     const forged = await fetch(forgedBack, { headers: { cookie: 'slack_oauth_state=forged-state-0123456789abcdef' }, redirect: 'manual' });
     // No cookie: a real state, opened in a browser that did not start the install.
     const other = await beginInstall(w);
-    const noCookie = await fetch(await allowOnSlack(w, other, w.ws.id, dana), { redirect: 'manual' });
+    const noCookie = await fetch(await allowOnSlack(other, w.ws.id, dana), { redirect: 'manual' });
     // Reused: a state presented once (here without its cookie) is gone, even with the cookie now.
-    const reused = await fetch(await allowOnSlack(w, other, w.ws.id, dana), { headers: { cookie: other.cookie }, redirect: 'manual' });
+    const reused = await fetch(await allowOnSlack(other, w.ws.id, dana), { headers: { cookie: other.cookie }, redirect: 'manual' });
     for (const res of [forged, noCookie, reused]) {
       expect(res.status).toBe(403);
       expect(await res.text()).toContain('This install link is not valid');
@@ -79,7 +79,7 @@ describe('requests signed as Slack signs them', () => {
 
     // A genuine install goes through; its redirect presented again is refused and stores nothing more.
     const good = await beginInstall(w);
-    const back = await allowOnSlack(w, good, w.ws.id, dana);
+    const back = await allowOnSlack(good, w.ws.id, dana);
     expect((await fetch(back, { headers: { cookie: good.cookie } })).status).toBe(200);
     expect(installations()).toBe(1);
     const again = await fetch(back, { headers: { cookie: good.cookie }, redirect: 'manual' });

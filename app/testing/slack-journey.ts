@@ -13,7 +13,8 @@ export interface InstallStart {
   cookie: string;
 }
 
-export async function beginInstall(w: SlackServiceWorld): Promise<InstallStart> {
+/** A browser opens the service's install link (`w.url` is the service's address). */
+export async function beginInstall(w: Pick<SlackServiceWorld, 'url'>): Promise<InstallStart> {
   const res = await fetch(`${w.url}/slack/install`, { redirect: 'manual' });
   if (res.status !== 302) throw new Error(`GET /slack/install answered ${res.status}`);
   return { location: new URL(res.headers.get('location') ?? ''), cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
@@ -23,7 +24,7 @@ export async function beginInstall(w: SlackServiceWorld): Promise<InstallStart> 
  * On Slack's authorize page the start led to, `user` of `team` clicks "Allow" (the page's form, as a
  * browser posts it): the redirect back to the service, with its code and state.
  */
-export async function allowOnSlack(w: SlackServiceWorld, start: InstallStart, team: string, user: string): Promise<string> {
+export async function allowOnSlack(start: InstallStart, team: string, user: string): Promise<string> {
   const page = await fetch(start.location);
   const html = await page.text();
   if (page.status !== 200) throw new Error(`the authorize page answered ${page.status}: ${html}`);
@@ -38,9 +39,9 @@ export async function allowOnSlack(w: SlackServiceWorld, start: InstallStart, te
 }
 
 /** The whole install as an admin makes it: /slack/install, "Allow" on Slack, back to /slack/oauth_redirect with the cookie. The page the service shows at the end. */
-export async function installByOAuth(w: SlackServiceWorld, team: string, user: string): Promise<{ status: number; text: string }> {
+export async function installByOAuth(w: Pick<SlackServiceWorld, 'url'>, team: string, user: string): Promise<{ status: number; text: string }> {
   const start = await beginInstall(w);
-  const back = await allowOnSlack(w, start, team, user);
+  const back = await allowOnSlack(start, team, user);
   const res = await fetch(back, { headers: { cookie: start.cookie }, redirect: 'manual' });
   return { status: res.status, text: await res.text() };
 }
