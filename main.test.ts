@@ -136,9 +136,9 @@ describe('signalcast start', () => {
     expect(sandbox.discord).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/);
     expect(sandbox.stripe).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sandbox.console).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(String(sandbox.msg)).toContain('(the Telegram, Discord and Stripe emulators run on loopback)');
+    expect(String(sandbox.msg)).toContain('(the Telegram, Discord, Slack and Stripe emulators run on loopback)');
     expect(String(sandbox.msg)).toContain(`act as a subscriber at ${String(sandbox.console)}`);
-    expect(String(sandbox.msg)).toContain('set TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN to go live');
+    expect(String(sandbox.msg)).toContain('set TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN, SLACK_BOT_TOKEN or SLACK_CLIENT_ID to go live');
     expect(run.lines.some((l) => l.msg === `sandbox: Discord emulator at ${String(sandbox.discord)} (bot Signalcast; server "Signal Room" 900000000000000001 (#vip-signals for VIP))`)).toBe(true);
     const consolePage = await fetch(String(sandbox.console));
     expect(consolePage.status).toBe(200);

@@ -42,7 +42,7 @@ async function licenceWorld(): Promise<LicenceWorld> {
     async publish(symbol = 'BTCUSDT') {
       const outcome = await signals.publish({ publisherId: `p-${++publisherSeq}`, symbol, market: 'crypto', side: 'long', conviction: 0.9, reasons: ['Breakout'] }, { publishedBy: 'cli' });
       return w.db.$client.prepare(`SELECT d.label FROM deliveries r JOIN destinations d ON d.ref = r.destination_ref
-        WHERE r.content_ref = (SELECT ref FROM signals WHERE id = ?) AND r.kind = 'alert' AND r.state = 'pending' AND d.tenant = ? AND d.kind = 'channel' ORDER BY d.ref`)
+        WHERE r.content_ref = (SELECT ref FROM signals WHERE id = ?) AND r.kind = 'alert' AND r.state = 'pending' AND d.tenant = ? ORDER BY d.ref`)
         .pluck().all(outcome.signal.id, TEAM) as string[];
     },
     setSubscription(fields) {
@@ -86,8 +86,11 @@ describe('a workspace licence', () => {
       [`slack:${TEAM}:U_ADMIN`, direct, 'lapse'],
     ]);
     expect(l.notices()[1]?.text).toContain('Enterprise');
+    // A licence has nothing to grant: no access job waits for a gate that does not exist.
+    expect(l.w.db.$client.prepare('SELECT COUNT(*) FROM access_jobs').pluck().get()).toBe(0);
     const dm = await l.w.accounts.findDestinationByRecipient(direct);
-    expect(dm).toMatchObject({ kind: 'direct', tenant: TEAM, accountId: l.accountId });
+    // Made for the notice, it takes notices only: the admin's direct messages get no alerts the workspace did not choose.
+    expect(dm).toMatchObject({ kind: 'direct', tenant: TEAM, accountId: l.accountId, contentKinds: ['notice'] });
   });
 });
 

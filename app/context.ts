@@ -77,7 +77,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
             publicUrl: config.publicUrl ?? `http://127.0.0.1:${config.port}`,
             // A repaired subscription moves access too, as the webhook would have: its access job commits with it.
             writer: getQueue().writer,
-            followUp: gated.length > 0 ? getQueue().followUp : undefined,
+            followUp: getQueue().followUp,
           }).reconcile(options),
         }
       : undefined,

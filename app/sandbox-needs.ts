@@ -5,15 +5,16 @@ import type { Config } from '../config';
 export interface SandboxNeeds {
   readonly telegram: boolean;
   readonly discord: boolean;
+  readonly slack: boolean;
   readonly stripe: boolean;
 }
 
 /**
  * Which emulators these settings call for: none once a real platform token is set (then a missing
  * STRIPE_SECRET_KEY means payments are off, never a local Stripe real subscribers could be sent to);
- * in sandbox mode Telegram and Discord, and Stripe unless STRIPE_SECRET_KEY is set.
+ * in sandbox mode Telegram, Discord and Slack, and Stripe unless STRIPE_SECRET_KEY is set.
  */
 export function sandboxNeeds(config: Config): SandboxNeeds {
-  if (!config.sandbox) return { telegram: false, discord: false, stripe: false };
-  return { telegram: !config.telegram.token, discord: !config.discord.token, stripe: !config.stripe.secretKey };
+  if (!config.sandbox) return { telegram: false, discord: false, slack: false, stripe: false };
+  return { telegram: !config.telegram.token, discord: !config.discord.token, slack: !config.slack.botToken && !config.slack.clientId, stripe: !config.stripe.secretKey };
 }

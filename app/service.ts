@@ -190,8 +190,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     clock,
     logger: logger.child({ component: 'billing' }),
     publicUrl: config.publicUrl ?? (() => url ?? `http://127.0.0.1:${config.port}`),
-    // The subscription change, its access job and its welcome or lapse message commit in one transaction
-    // (with no gated app too: a workspace licence's admin is told of a lapse through the queue's outbox).
+    // The subscription change, its access job and its welcome or lapse message commit in one transaction.
+    // Without a gate, a workspace licence's welcome and lapse are still told (no access job then).
     writer: access?.writer ?? queue.writer,
     followUp: access?.followUp ?? queue.followUp,
     notify: async (accountId, text) => {

@@ -1,5 +1,6 @@
 // Sandbox mode: without platform tokens or a Stripe key, start the emulators on loopback and point the real clients at them.
 import { randomBytes } from 'node:crypto';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { sandboxNeeds } from '../app/sandbox-needs';
 import { withDemoChannel } from '../app/adapters/demo-channel';
 import { STRIPE_WEBHOOK_PATH } from '../billing/webhook-route';
@@ -13,6 +14,10 @@ import { startConsole, TelegramSection, type ConsoleSection, type SandboxConsole
 import { DiscordSection } from './console/discord-section';
 import { StripeSection } from './console/stripe-section';
 import { startSandboxDiscord, type SandboxDiscord } from './discord-start';
+import { SlackSection } from './console/slack-section';
+import { restoreSlackInstalls } from './slack-restore';
+import { sandboxSecretsKey } from './secrets-key';
+import { startSandboxSlack, type SandboxSlack } from './slack-start';
 import { createPlanChannels, stripePlanPrices } from './register';
 import { resetSandboxAccounts } from './reset';
 import { removeSandboxState, sandboxStatePath, shownPath, writeSandboxState } from './state-file';
@@ -21,6 +26,7 @@ import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } fro
 
 export { createPlanChannels, stripePlanPrices } from './register';
 export type { SandboxDiscord } from './discord-start';
+export type { SandboxSlack } from './slack-start';
 
 export interface SandboxOptions {
   config: Config;
@@ -46,6 +52,8 @@ export interface Sandbox {
   readonly telegram: TelegramEmulator | null;
   /** The Discord emulator (REST and gateway) with the demo server and the plans' servers. */
   readonly discord: SandboxDiscord | null;
+  /** The Slack emulator with the demo workspace "Acme Trading Desk" and the app set up for OAuth installs. */
+  readonly slack: SandboxSlack | null;
   readonly stripe: StripeEmulator | null;
   /** The console page where a person acts as a subscriber (runs with a chat emulator). */
   readonly console: SandboxConsole | null;
@@ -74,6 +82,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let config = options.config;
   let telegram: TelegramEmulator | null = null;
   let discord: SandboxDiscord | null = null;
+  let slack: SandboxSlack | null = null;
+  let serviceUrl: string | undefined;
   let stripe: StripeEmulator | null = null;
   let consolePage: SandboxConsole | null = null;
   try {
@@ -90,6 +100,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       discord = await startSandboxDiscord({ clock, plans, logger });
       config = { ...config, discord: { ...config.discord, token: discord.emulator.token, apiUrl: discord.emulator.apiUrl } };
       sections.push(new DiscordSection({ emulator: discord.emulator, servers: discord.guilds }));
+    }
+    if (needs.slack) {
+      slack = await startSandboxSlack({ clock, logger });
+      config = await withSandboxSlack(config, slack, logger, options.useDataFolder === true);
+      sections.push(new SlackSection({ emulator: slack.emulator, workspace: slack.workspace, serviceUrl: () => serviceUrl }));
     }
     if (sections.length > 0) {
       consolePage = await startConsole({ sections: [...sections, new StripeSection({ emulator: () => stripe })], host: config.host, port: config.consolePort })
@@ -117,27 +132,29 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const why = options.config.sandbox ? '' : ' (STRIPE_SECRET_KEY is not set: payments go to the emulator and no money moves)';
       logger.info({ stripe: stripe.url }, `sandbox: Stripe emulator at ${stripe.url}; its checkout and portal pages are there${why}`);
     }
-    if (options.useDataFolder) useDataFolder({ config, telegram, discord, stripe, consoleUrl: consolePage ? `${consolePage.url}/` : null, clock, logger });
+    if (options.useDataFolder) await useDataFolder({ config, telegram, discord, slack, stripe, consoleUrl: consolePage ? `${consolePage.url}/` : null, clock, logger });
   } catch (err) {
-    await Promise.allSettled([consolePage?.stop(), telegram?.stop(), discord?.stop(), stripe?.stop()]);
+    await Promise.allSettled([consolePage?.stop(), telegram?.stop(), discord?.stop(), slack?.stop(), stripe?.stop()]);
     throw err;
   }
   const statePath = options.useDataFolder ? sandboxStatePath(config) : null;
-  const started = { telegram, discord, stripe, console: consolePage, consoleUrl: consolePage ? `${consolePage.url}/` : null };
+  const started = { telegram, discord, slack, stripe, console: consolePage, consoleUrl: consolePage ? `${consolePage.url}/` : null };
   return {
     config,
     plans,
     ...started,
-    attach(serviceUrl) {
-      consolePage?.setServiceUrl(serviceUrl);
+    attach(url) {
+      serviceUrl = url;
+      consolePage?.setServiceUrl(url);
+      slack?.attach(url, config.publicUrl);
       if (!stripe) return;
-      const webhookUrl = `${serviceUrl.replace(/\/+$/, '')}${STRIPE_WEBHOOK_PATH}`;
+      const webhookUrl = `${url.replace(/\/+$/, '')}${STRIPE_WEBHOOK_PATH}`;
       stripe.setWebhookUrl(webhookUrl);
       logger.info({ webhookUrl }, `sandbox: the Stripe emulator sends its webhooks to ${webhookUrl}`);
     },
     async stop() {
       if (statePath) removeSandboxState(statePath);
-      await Promise.allSettled([consolePage?.stop(), telegram?.stop(), discord?.stop(), stripe?.stop()]);
+      await Promise.allSettled([consolePage?.stop(), telegram?.stop(), discord?.stop(), slack?.stop(), stripe?.stop()]);
     },
   };
 }
@@ -155,7 +172,7 @@ function bringBackDiscordUsers(discord: SandboxDiscord, users: { id: string; use
  * Resets the database's sandbox accounts to match the new emulators (which start empty), tells the
  * Telegram and Discord emulators about the users the database knows, and writes sandbox.json for the CLI.
  */
-function useDataFolder(args: { config: Config; telegram: TelegramEmulator | null; discord: SandboxDiscord | null; stripe: StripeEmulator | null; consoleUrl: string | null; clock: Clock; logger: Logger }): void {
+async function useDataFolder(args: { config: Config; telegram: TelegramEmulator | null; discord: SandboxDiscord | null; slack: SandboxSlack | null; stripe: StripeEmulator | null; consoleUrl: string | null; clock: Clock; logger: Logger }): Promise<void> {
   const { config, telegram, discord, stripe, logger } = args;
   const path = sandboxStatePath(config);
   if (!path) return; // An in-memory database starts empty too, and no CLI can reach it.
@@ -164,6 +181,7 @@ function useDataFolder(args: { config: Config; telegram: TelegramEmulator | null
     const report = resetSandboxAccounts(db, args.clock, { telegram: telegram !== null, discord: discord !== null, stripe: stripe !== null });
     for (const user of report.telegramUsers) telegram?.addUser(user.id, { username: user.username, startedBot: true });
     if (discord) bringBackDiscordUsers(discord, report.discordUsers);
+    const restored = args.slack ? await restoreSlackInstalls(db, args.clock, config.secretsKey, args.slack, logger) : 0;
     const { telegramUsers, discordUsers, ...cleared } = report;
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     const parts = [
@@ -174,6 +192,7 @@ function useDataFolder(args: { config: Config; telegram: TelegramEmulator | null
     const known = [
       ...(telegram && telegramUsers.length > 0 ? [`the Telegram emulator knows the ${plural(telegramUsers.length, 'Telegram user')} again`] : []),
       ...(discord && discordUsers.length > 0 ? [`the Discord emulator knows the ${plural(discordUsers.length, 'Discord user')} again, in its server`] : []),
+      ...(restored > 0 ? ['the Slack emulator knows the app\'s install in the demo workspace again'] : []),
     ];
     logger.info({ reset: cleared, telegramUsers: telegramUsers.length, discordUsers: discordUsers.length },
       `sandbox: the emulators start empty and keep nothing across restarts, so the sandbox's accounts were reset to match: cleared ${parts.join(', ')}; accounts, signals and API keys are kept${known.length ? ` (${known.join('; ')})` : ''}`);
@@ -185,8 +204,39 @@ function useDataFolder(args: { config: Config; telegram: TelegramEmulator | null
     startedAt: new Date().toISOString(),
     telegram: telegram ? { token: telegram.token, apiRoot: telegram.apiRoot } : null,
     discord: discord ? { token: discord.emulator.token, apiUrl: discord.emulator.apiUrl } : null,
+    slack: args.slack ? { ...args.slack.settings } : null,
     stripe: stripe ? { secretKey: stripe.secretKey, apiBase: stripe.url, webhookSecret: stripe.webhookSecret } : null,
     console: args.consoleUrl,
   });
   logger.info({ file: path }, `sandbox: the emulators' addresses are in ${shownPath(path)} (readable by you only), for \`signalcast access reconcile\` and \`billing reconcile\``);
+}
+
+/** Where the service is reached for OAuth: PUBLIC_URL, else 127.0.0.1 at PORT (a free port picked now when PORT is 0, so the redirect is known before the service listens). */
+async function sandboxPublicUrl(config: Config): Promise<{ port: number; publicUrl: string }> {
+  if (config.publicUrl) return { port: config.port, publicUrl: config.publicUrl };
+  const port = config.port !== 0 ? config.port : await freePort(config.host);
+  return { port, publicUrl: `http://127.0.0.1:${port}` };
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The settings with the Slack emulator's: the app's signing secret and OAuth client, the emulator's
+ * Web API and authorize page, a SECRETS_KEY for the installations (the sandbox's own, kept beside
+ * the database, when none is set) and PUBLIC_URL for the OAuth redirect.
+ */
+async function withSandboxSlack(config: Config, slack: SandboxSlack, logger: Logger, persist: boolean): Promise<Config> {
+  const secrets = sandboxSecretsKey(config, { persist });
+  if (secrets.source === 'new-file' && secrets.path) logger.info({ file: shownPath(secrets.path) }, `sandbox: SECRETS_KEY is not set, so the sandbox made a key of its own in ${shownPath(secrets.path)} (readable by you only) to seal Slack installations`);
+  const { port, publicUrl } = await sandboxPublicUrl(config);
+  return { ...config, port, publicUrl, secretsKey: secrets.key, slack: { ...config.slack, ...slack.settings } };
 }

@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { toSqlitePath } from '../db/client';
+import { sandboxKeyPath, sandboxSecretsKey } from './secrets-key';
 
 const fileSchema = z.object({
   pid: z.number().int().positive(),
@@ -11,6 +12,8 @@ const fileSchema = z.object({
   telegram: z.object({ token: z.string().min(1), apiRoot: z.string().url() }).nullable(),
   // Absent in a file written before the sandbox emulated Discord.
   discord: z.object({ token: z.string().min(1), apiUrl: z.string().url() }).nullable().default(null),
+  // Absent in a file written before the sandbox emulated Slack.
+  slack: z.object({ apiUrl: z.string().url(), authorizeUrl: z.string().url(), signingSecret: z.string().min(1), clientId: z.string().min(1), clientSecret: z.string().min(1) }).nullable().default(null),
   stripe: z.object({ secretKey: z.string().min(1), apiBase: z.string().url(), webhookSecret: z.string().min(1) }).nullable(),
   console: z.string().nullable(),
 });
@@ -82,9 +85,9 @@ export function readSandboxState(path: string): RunningSandbox {
  * The settings with the running sandbox's emulators filled in where no real platform token or
  * Stripe key is set: what the service itself runs with. `used` says which emulators were filled in.
  */
-export function withSandboxEmulators(config: Config, state: SandboxStateFile): { config: Config; used: ('telegram' | 'discord' | 'stripe')[] } {
+export function withSandboxEmulators(config: Config, state: SandboxStateFile): { config: Config; used: ('telegram' | 'discord' | 'slack' | 'stripe')[] } {
   let next = config;
-  const used: ('telegram' | 'discord' | 'stripe')[] = [];
+  const used: ('telegram' | 'discord' | 'slack' | 'stripe')[] = [];
   if (!config.telegram.token && config.sandbox && state.telegram) {
     next = { ...next, telegram: { ...next.telegram, token: state.telegram.token, apiRoot: state.telegram.apiRoot } };
     used.push('telegram');
@@ -92,6 +95,14 @@ export function withSandboxEmulators(config: Config, state: SandboxStateFile): {
   if (!config.discord.token && config.sandbox && state.discord) {
     next = { ...next, discord: { ...next.discord, token: state.discord.token, apiUrl: state.discord.apiUrl } };
     used.push('discord');
+  }
+  if (!config.slack.botToken && !config.slack.clientId && config.sandbox && state.slack) {
+    const { apiUrl, authorizeUrl, signingSecret, clientId, clientSecret } = state.slack;
+    next = { ...next, slack: { ...next.slack, apiUrl, authorizeUrl, signingSecret, clientId, clientSecret } };
+    // The installations' tokens are sealed with the sandbox's own key when SECRETS_KEY is not set.
+    const keyPath = sandboxKeyPath(config);
+    if (!next.secretsKey && keyPath && existsSync(keyPath)) next = { ...next, secretsKey: sandboxSecretsKey(config).key };
+    used.push('slack');
   }
   if (!config.stripe.secretKey && state.stripe) {
     next = { ...next, stripe: { secretKey: state.stripe.secretKey, apiBase: state.stripe.apiBase, webhookSecret: state.stripe.webhookSecret } };

@@ -36,6 +36,20 @@ describe('the adapter table', () => {
     expect(telegram({ ...env, TELEGRAM_MODE: 'webhook' }).bot.webhook?.url).toBe('https://signals.example.com/webhooks/telegram');
   });
 
+  it('builds Slack with a signing secret and a bot token or the OAuth client, without a gate (the workspace licence is an entitlement)', () => {
+    const secret = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    const slack = adaptersFor({ SLACK_SIGNING_SECRET: secret, SLACK_BOT_TOKEN: 'xoxb-1-2-abc' }).get('slack');
+    expect(slack).toMatchObject({ name: 'slack', label: 'Slack', capabilities: { access: ['workspace'], freeText: false, ackWithinMs: 2_000 } });
+    expect(slack!.gate).toBeUndefined();
+    expect(slack!.workspace).toBeDefined();
+    const oauth = adaptersFor({ SLACK_SIGNING_SECRET: secret, SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c'.repeat(32), SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'), PUBLIC_URL: 'https://signals.example.com' });
+    const paths: string[] = [];
+    oauth.get('slack')!.routes!({ add: (route) => void paths.push(`${route.method} ${route.path}`) });
+    expect(paths).toEqual(['POST /slack/events', 'GET /slack/install', 'GET /slack/oauth_redirect']);
+    const row = ADAPTERS.find((r) => r.name === 'slack');
+    expect([row?.gated, row?.sandboxDemo]).toEqual([false, undefined]);
+  });
+
   it('fails naming the setting when a platform is configured with an unusable value', () => {
     expect(() => adaptersFor({ TESTCHAT_URL: 'not a url', TESTCHAT_TOKEN: 'tc' })).toThrow(/TESTCHAT_URL/);
   });

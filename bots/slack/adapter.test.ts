@@ -101,6 +101,25 @@ describe('Slack adapter: what people do', () => {
     expect(w.emulator.messagesIn(general)).toEqual([]);
   });
 
+  it('acknowledges a command at once while its handler is still working; the answer follows by response_url', async () => {
+    await start();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    await adapter.stop();
+    await adapter.start(async () => {
+      await held;
+      return [{ text: 'Your status' }];
+    });
+    const result = await w.emulator.slashCommand({ team: w.ws.id, user: w.ws.users.sam!, text: 'status' });
+    // Slack's 3 s passed without an answer would be timedOut; the HTTP answer came while the handler was held.
+    expect(result).toMatchObject({ status: 200, timedOut: false, body: '' });
+    await until(async () => (await result.responses(1, 100)).length === 1, 'the acknowledgement message');
+    release();
+    const posts = await result.responses(2);
+    expect(posts.map((p) => p.outcome)).toEqual(['ephemeral', 'replaced']);
+    expect(w.emulator.ephemeralsFor(w.ws.users.sam!).map((m) => m.text)).toEqual(['Your status']);
+  });
+
   it('turns tokens_revoked into tenant_removed', async () => {
     await start();
     await w.emulator.revokeTokens(w.ws.id);

@@ -77,7 +77,8 @@ function beforeMoment(change: SubscriptionChange, now: number): number {
 /**
  * Queues the account's access job (one pending per account: it joins a pending one) and, when the
  * paid plan began or ended, the welcome or lapse message to each identity the job's own message
- * will not reach. Returns the job, or null when the account has no identity on a gated platform.
+ * will not reach, identities on a platform licensed per workspace included (a workspace's admin,
+ * told in their tenant). Returns the job, or null when the account has no identity on a gated platform.
  */
 export function queueSubscriptionChange(deps: SubscriptionHookDeps, accountId: string, change: SubscriptionChange): EnqueuedJob | null {
   const account = deps.account(accountId);
@@ -86,7 +87,10 @@ export function queueSubscriptionChange(deps: SubscriptionHookDeps, accountId: s
   const identities = (account?.identities ?? []).filter((i) => deps.platforms.includes(i.platform) || licensed.has(i.platform));
   if (!account || identities.length === 0) return null;
   const now = deps.clock.now();
-  const enqueued = deps.jobs.enqueue({ accountId, trigger: 'subscription', actor: 'system', reason: `subscription ${change.after?.status ?? 'gone'}` }, now);
+  // A workspace licence has nothing to grant: the job is for identities on gated platforms only.
+  const enqueued = identities.some((i) => deps.platforms.includes(i.platform))
+    ? deps.jobs.enqueue({ accountId, trigger: 'subscription', actor: 'system', reason: `subscription ${change.after?.status ?? 'gone'}` }, now)
+    : null;
 
   const after = entitlementOf(deps.plans, account.subscriptions, now);
   const before = entitlementOf(deps.plans, subscriptionsBefore(account.subscriptions, change), beforeMoment(change, now));

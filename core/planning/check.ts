@@ -132,7 +132,7 @@ export class RecipientChecker {
         continue;
       }
       const plan = this.planOf(account);
-      const reason = this.licensed.has(c.platform) ? 'workspace_channels_only' : directExclusion(plan, c.platform, account, this.signal);
+      const reason = directExclusion(plan, c.platform, account, this.signal);
       if (reason) {
         exclude(c.destinationId, account.id, reason);
         continue;

@@ -74,9 +74,7 @@ export type ExclusionReason =
   | 'min_band'
   | 'side_filter'
   /** An owned channel on a platform licensed per workspace (Slack), whose owner's plan has no licence there. */
-  | 'no_workspace_licence'
-  /** A person's direct messages on a platform licensed per workspace: there alerts go to the workspace's channels, DMs carry notices only. */
-  | 'workspace_channels_only';
+  | 'no_workspace_licence';
 
 export interface Exclusion {
   destinationId: string;

@@ -15,7 +15,9 @@ const DIRECT_CONTENT: ContentKind[] = ['alert', 'rationale', 'snapshot', 'notice
  * Queues each notice as a delivery (content type 'notice', paid real-time priority) so access
  * messages share the dispatcher's rate limits, retries and dead letters with alerts. A person without
  * a personal destination gets one (created as if they had written to the bot; strangers get notices
- * only); a disabled one (they blocked the bot) takes nothing: the row is written 'skipped'.
+ * only, and so does a person in a tenant, a workspace's admin told of its licence: the notice must
+ * not make their direct messages an alert channel the workspace did not choose); a disabled one
+ * (they blocked the bot) takes nothing: the row is written 'skipped'.
  */
 export class SqliteNoticeOutbox implements NoticeOutbox {
   /** `directMessages`: whether a bot on the platform can write to a person (the adapters' capability); every platform by default. */
@@ -35,7 +37,7 @@ export class SqliteNoticeOutbox implements NoticeOutbox {
         const accountId = identity?.accountId ?? person.accountId;
         destination = tx.insert(destinations).values({
           id: newId('dst'), platform: recipient.platform, kind: 'direct', address: recipient, recipientKey: key, tenant: recipient.tenant ?? null,
-          identityId: identity?.id ?? null, accountId, contentKinds: accountId ? DIRECT_CONTENT : ['notice'], createdAt: new Date(now),
+          identityId: identity?.id ?? null, accountId, contentKinds: accountId && !person.tenant ? DIRECT_CONTENT : ['notice'], createdAt: new Date(now),
         }).returning({ ref: destinations.ref, enabled: destinations.enabled, reason: destinations.disabledReason }).get();
       }
       const { ref } = tx.insert(notices).values({

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import { EmulatorServer, type EmulatorResponse, type Fault } from '../base/emulator';
 import { Deliverer, type DeliveryResult, type SentRequest, type SigningOptions } from './delivery';
 import * as drivers from './drivers';
-import { createWorkspace, installApp, OAuthCodes, type CreateWorkspaceOptions, type InstallResult, type WorkspaceView } from './installs';
+import { createWorkspace, installApp, OAuthCodes, type CreateWorkspaceOptions, type InstallOptions, type InstallResult, type WorkspaceView } from './installs';
 import { allowInput, authorizePage } from './oauth-page';
 import { SlackRateLimiter, type SlackLimitsInput, type SlackRateStats } from './rate-limits';
 import { ResponseUrlBook } from './response-urls';
@@ -142,7 +142,7 @@ export class SlackEmulator {
   }
 
   /** Installs the app without OAuth (the single-token setup): a bot token for the workspace. */
-  installApp(teamId: string, options: { installerId: string; scopes?: string[] }): InstallResult {
+  installApp(teamId: string, options: InstallOptions): InstallResult {
     return installApp(this.state, teamId, options);
   }
 

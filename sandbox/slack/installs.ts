@@ -70,20 +70,36 @@ function liveBotToken(state: SlackState, teamId: string): TokenRecord | undefine
   return undefined;
 }
 
+export interface InstallOptions {
+  installerId: string;
+  scopes?: string[];
+  /** An install made before (the sandbox's database remembers it across restarts): the emulator takes this bot token and bot user id again. */
+  restore?: { botToken: string; botUserId: string };
+}
+
 /** Installs the app in a workspace as `installerId` would: its bot user, and a bot token with the scopes. Installing again keeps a live token and adds the scopes. */
-export function installApp(state: SlackState, teamId: string, options: { installerId: string; scopes?: string[] }): InstallResult {
+export function installApp(state: SlackState, teamId: string, options: InstallOptions): InstallResult {
   const ws = state.workspace(teamId);
   if (!ws.users.has(options.installerId)) throw new Error(`Slack emulator: no user ${options.installerId} in ${teamId}`);
   const scopes = options.scopes ?? state.app.scopes;
+  if (options.restore && !/^xoxb-[A-Za-z0-9-]+$/.test(options.restore.botToken)) throw new Error('Slack emulator: a restored install needs an xoxb- bot token');
+  if (options.restore && ws.bot?.id !== options.restore.botUserId) {
+    if (ws.users.has(options.restore.botUserId)) throw new Error(`Slack emulator: ${options.restore.botUserId} is a person in ${teamId}, not the app's bot`);
+    delete ws.bot;
+  }
   if (!ws.bot || ws.bot.deleted) {
-    const bot: SlackUser = { id: state.ids.next('U'), name: 'signalcast', isAdmin: false, isOwner: false, isBot: true, botId: state.ids.next('B'), deleted: false };
+    const bot: SlackUser = { id: options.restore?.botUserId ?? state.ids.next('U'), name: 'signalcast', isAdmin: false, isOwner: false, isBot: true, botId: state.ids.next('B'), deleted: false };
     ws.users.set(bot.id, bot);
     ws.bot = bot;
   }
   const bot = ws.bot;
   ws.installed = true;
   let token = liveBotToken(state, teamId);
-  if (token) {
+  if (options.restore && token?.token !== options.restore.botToken) {
+    if (token) token.dead = 'token_revoked';
+    token = { token: options.restore.botToken, kind: 'bot', teamId, userId: bot.id, scopes: [...scopes] };
+    state.tokens.set(token.token, token);
+  } else if (token) {
     token.scopes = [...new Set([...token.scopes, ...scopes])];
   } else {
     const num = () => String(Math.floor(Math.random() * 1e12));
