@@ -78,7 +78,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const clock = options.clock ?? systemClock;
   const needs = sandboxNeeds(options.config);
   // The built-in plans gate nothing; the sandbox's demo gives the VIP plan its channel (a plans file says its own).
-  const plans = (needs.telegram || needs.discord) && options.config.plansFile === undefined ? withDemoChannel(options.plans) : options.plans;
+  const plans = (needs.telegram || needs.discord || needs.slack) && options.config.plansFile === undefined ? withDemoChannel(options.plans) : options.plans;
   let config = options.config;
   let telegram: TelegramEmulator | null = null;
   let discord: SandboxDiscord | null = null;

@@ -4,7 +4,7 @@ import { createDiscordAdapter } from '../../bots/discord/adapter';
 import { DISCORD_DEMO_ROLE, discordAccess } from '../../bots/discord/plan-access';
 import { createTestchatAdapter } from '../../bots/testchat';
 import { createSlackAdapter } from '../../bots/slack/adapter';
-import { slackAccess } from '../../bots/slack/plan-access';
+import { SLACK_WORKSPACE_LICENCE, slackAccess } from '../../bots/slack/plan-access';
 import { createTelegramAdapter } from '../../bots/telegram/adapter';
 import type { Config } from '../../config';
 import { TELEGRAM_DEMO_CHANNEL, telegramAccess } from '../../bots/telegram/plan-access';
@@ -24,6 +24,8 @@ export interface AdapterRow<S = unknown> {
   access?: AccessSpec | undefined;
   /** In sandbox mode with the built-in plans, the place the VIP plan gates on its emulator (app/adapters/demo-channel.ts). */
   sandboxDemo?: AccessResource | undefined;
+  /** The built-in plan that gets `sandboxDemo` (the VIP plan when absent). */
+  sandboxDemoPlan?: string | undefined;
   /** Its settings from the configuration; null when this platform is not configured. */
   settings(config: Config): S | null;
   /** Builds the adapter; contacts nothing. Throws config_invalid naming the setting when the settings are unusable. */
@@ -60,6 +62,9 @@ export const ADAPTERS: readonly AdapterRow[] = [
     // No gate: the workspace licence is an entitlement; planning decides what a workspace's channels get.
     gated: false,
     access: slackAccess,
+    // In the sandbox the Enterprise plan licenses the demo workspace.
+    sandboxDemo: SLACK_WORKSPACE_LICENCE,
+    sandboxDemoPlan: 'enterprise',
     settings: ({ slack }) => (slack.signingSecret && (slack.botToken || slack.clientId)
       ? { ...slack, signingSecret: slack.signingSecret }
       : null),

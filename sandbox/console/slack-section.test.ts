@@ -1,5 +1,6 @@
 // The console's Slack section over real HTTP, against the whole service in sandbox mode on the Slack
-// emulator: install through /slack/install and "Allow", /signals and its answers, the people.
+// emulator: the install through /slack/install and "Allow", /signals as the owner and as a member,
+// the checkout link, the paid licence's alert in #alerts, and the uninstall.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createService } from '../../app/service';
 import { loadConfig } from '../../config';
@@ -8,17 +9,20 @@ import { recordingLogger } from '../../core/testing/logger';
 import { until } from '../../core/testing/until';
 import { openMemoryDatabase } from '../../db/client';
 import { idleCron } from '../../schedules/testing/idle-cron';
+import { signBody } from '../../server/signature';
 import { startSandbox, type Sandbox } from '../index';
 import { DEMO_WORKSPACE } from '../slack';
 import { submitForm } from './testing/submit';
 
+const SECRET = 'slack-section-signing-secret';
 const running: (() => Promise<void>)[] = [];
 let sandbox: Sandbox;
 let consoleUrl: string;
+let serviceUrl: string;
 
 beforeEach(async () => {
   const logger = recordingLogger();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: 'slack-section-signing-secret', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: SECRET, LOG_LEVEL: 'silent' });
   sandbox = await startSandbox({ config, plans: DEFAULT_PLANS, logger });
   running.push(() => sandbox.stop());
   const service = createService({ config: sandbox.config, logger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
@@ -26,7 +30,8 @@ beforeEach(async () => {
     await service.stop();
     service.db.$client.close();
   });
-  sandbox.attach(await service.start());
+  serviceUrl = await service.start();
+  sandbox.attach(serviceUrl);
   consoleUrl = sandbox.consoleUrl ?? '';
 });
 
@@ -39,25 +44,96 @@ const slackPart = async (query = '') => {
   return html.slice(html.indexOf('<section id="slack">'), html.indexOf('<section id="stripe">'));
 };
 const post = (action: string, fields: Record<string, string>, query = '') => submitForm(`${consoleUrl}slack/${action}${query}`, fields);
+const wait = <T>(what: string, check: () => Promise<T | undefined | false>) => until(async () => (await check()) || undefined, what, { timeoutMs: 8_000, everyMs: 25 });
+const answersOf = (html: string) => html.slice(html.indexOf('<h3>Your answers'), html.indexOf('<h3>#alerts</h3>'));
+
+async function install(): Promise<void> {
+  expect((await post('install', {})).location).toMatch(/^\/\?notice=Installing/);
+  await wait('the install', async () => (await slackPart()).includes('Signalcast is installed in the workspace'));
+}
+
+/** Runs a command from the console as the person of `query`, and waits for the app's answer (a new ephemeral message) on the page. */
+async function run(text: string, channel: string, query = ''): Promise<string> {
+  const person = new URLSearchParams(query).get('sl_user') === 'sam' ? DEMO_WORKSPACE.users.sam : DEMO_WORKSPACE.users.dana;
+  const answers = () => sandbox.slack!.emulator.ephemeralsFor(person).length;
+  const before = answers();
+  expect(await post('run', { text, channel }, query)).toEqual({ status: 303, location: `/${query}` });
+  await wait(`the app's answer to ${text}`, async () => answers() > before);
+  return slackPart(query);
+}
 
 describe('the console page for Slack', () => {
-  it('installs the app as dana through the service\'s /slack/install and "Allow", then runs /signals help and sees the ephemeral answer', async () => {
+  it('shows dana, the demo workspace and the app not installed; installs it through the service\'s /slack/install and "Allow"', async () => {
     const before = await slackPart();
     expect(before).toContain(`You are <strong>dana</strong> (the owner, an admin), Slack user <code>${DEMO_WORKSPACE.users.dana}</code> in <strong>Acme Trading Desk</strong>`);
     expect(before).toContain('Signalcast is <strong>not installed</strong>');
-    expect((await post('install', {})).location).toMatch(/^\/\?notice=Installing/);
-    await until(async () => (await slackPart()).includes('Signalcast is installed in the workspace'), 'the install', { timeoutMs: 8_000, everyMs: 25 });
+    expect(before).toContain('Install the app first');
+    expect(await post('run', { text: '/signals help' })).toEqual({ status: 409, location: null });
+    await install();
     const emulator = sandbox.slack!.emulator;
     expect(emulator.callsTo('oauth.v2.access')).toMatchObject([{ ok: true }]);
     expect(await slackPart()).toContain('Signalcast is installed in Acme Trading Desk.');
+    expect(emulator.app.requestUrl).toBe(`${serviceUrl}/slack/events`);
+  });
 
-    expect(await post('run', { text: '/signals help', channel: DEMO_WORKSPACE.channels.general })).toEqual({ status: 303, location: '/' });
-    const answered = await until(async () => {
+  it('runs /signals help and shows the ephemeral answer only to the person who ran it', async () => {
+    await install();
+    const html = await run('/signals help', DEMO_WORKSPACE.channels.general);
+    expect(answersOf(html)).toContain('You ran <code>/signals help</code> in #general: <span class="meta">acknowledged in');
+    expect(answersOf(html)).toContain('only you can see this');
+    expect(answersOf(html)).toContain('/signals subscribe #channel');
+    expect(answersOf(await slackPart('?sl_user=sam'))).toContain('No answer yet');
+  });
+
+  it('as sam (a member) is refused the admin commands; as dana subscribes #alerts (sent escaped), pays for Enterprise, and sees the alert in #alerts', async () => {
+    await install();
+    expect((await post('person', { person: 'sam' })).location).toMatch(/^\/\?sl_user=sam&notice=/);
+    const refused = await run('/signals subscribe #alerts', DEMO_WORKSPACE.channels.general, '?sl_user=sam');
+    expect(answersOf(refused)).toContain('Only a workspace admin or owner');
+
+    const subscribed = await run('/signals subscribe #alerts', DEMO_WORKSPACE.channels.general);
+    const emulator = sandbox.slack!.emulator;
+    expect(emulator.callsTo('conversations.join').at(-1)).toMatchObject({ ok: true, params: { channel: DEMO_WORKSPACE.channels.alerts } });
+    const checkoutUrl = new RegExp(`href="(${sandbox.stripe!.url}/c/pay/[^"]+)" target="_blank" rel="noopener noreferrer">Subscribe the workspace to Enterprise ↗`).exec(answersOf(subscribed))?.[1];
+    expect(checkoutUrl).toBeDefined();
+
+    const checkout = await (await fetch(checkoutUrl!)).text();
+    const action = /<form method="post" action="([^"]+)"/.exec(checkout)?.[1] ?? '';
+    const paid = await fetch(new URL(action, checkoutUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: 'dana@example.com', card_number: '4242 4242 4242 4242', card_expiry: '12 / 34', card_cvc: '123', name: 'Dana' }).toString(),
+      redirect: 'manual',
+    });
+    expect(paid.status).toBe(303);
+    await wait('the licence', async () => answersOf(await run('/signals status', DEMO_WORKSPACE.channels.general)).includes('Licence: Enterprise'));
+
+    const body = JSON.stringify({ publisherId: 'slack-console-1', symbol: 'ETHUSDT', market: 'crypto', side: 'short', conviction: 0.93, reasons: ['Lower high on volume'] });
+    const published = await fetch(`${serviceUrl}/v1/signals`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signalcast-signature': signBody(SECRET, body, Date.now()) }, body });
+    expect(published.status).toBe(202);
+    const alerts = await wait('the alert in #alerts', async () => {
       const html = await slackPart();
-      return html.includes('acknowledged in') && html.includes('only you can see this') ? html : undefined;
-    }, 'the answer to /signals help', { timeoutMs: 8_000, everyMs: 25 });
-    expect(answered).toContain('You ran <code>/signals help</code> in #general');
-    expect(emulator.ephemeralsFor(DEMO_WORKSPACE.users.dana)[0]?.text).toMatch(/\S/);
-    console.log(answered);
+      const part = html.slice(html.indexOf('<h3>#alerts</h3>'), html.indexOf('<h3>Direct messages'));
+      return part.includes('ETHUSDT') && part;
+    });
+    expect(alerts).toContain('Signalcast (app)');
+    expect(emulator.messagesIn(DEMO_WORKSPACE.channels.alerts)).toHaveLength(1);
+  }, 30_000);
+
+  it('uninstalls the app: its token stops working and the service is told', async () => {
+    await install();
+    expect((await post('uninstall', {})).location).toMatch(/^\/\?notice=You\+removed\+Signalcast/);
+    await wait('not installed', async () => (await slackPart()).includes('Signalcast is <strong>not installed</strong>'));
+    const emulator = sandbox.slack!.emulator;
+    expect([...emulator.state.tokens.values()].every((t) => t.dead === 'account_inactive')).toBe(true);
+    expect(await post('run', { text: '/signals help', channel: DEMO_WORKSPACE.channels.general })).toEqual({ status: 409, location: null });
+  });
+
+  it('refuses a command other than /signals, an unknown person and a channel the person is not in', async () => {
+    await install();
+    expect((await post('run', { text: '/remind me', channel: DEMO_WORKSPACE.channels.general })).status).toBe(404);
+    expect((await post('person', { person: 'eve' })).status).toBe(400);
+    expect((await post('run', { text: '/signals help', channel: DEMO_WORKSPACE.channels['desk-private'] }, '?sl_user=sam')).status).toBe(409);
+    expect(await slackPart('?sl_user=eve')).toContain('sl_user must be one of dana, sam');
   });
 });

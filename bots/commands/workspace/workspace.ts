@@ -1,6 +1,5 @@
 // A workspace as /signals sees it: its installation, the account it pays as (made by the first admin who subscribes), its licence and channels.
-import type { Account, Destination } from '../../../core/accounts/types';
-import type { Subscription } from '../../../core/accounts/types';
+import type { Account, Destination, Subscription } from '../../../core/accounts/types';
 import { entitlementOf, type Entitlement } from '../../../core/entitlement';
 import { SignalcastError } from '../../../core/errors';
 import type { Reply } from '../../../core/inbound/types';
