@@ -128,13 +128,14 @@ describe('signalcast start', () => {
     }
   });
 
-  it('in sandbox mode starts the Telegram, Discord and Stripe emulators on loopback, logs their URLs, the console has a Discord section, answers /healthz and stops on SIGTERM', async () => {
+  it('in sandbox mode starts the Telegram, Discord, Slack and Stripe emulators on loopback, logs their URLs, the console has Discord and Slack sections, answers /healthz and stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sc-main-db-'));
     const run = start({ DATABASE_URL: `file:${join(dir, 'signalcast.db')}` });
     const sandbox = await run.waitFor((l) => String(l.msg).startsWith('sandbox mode'));
     expect(sandbox.telegram).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sandbox.discord).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/);
     expect(sandbox.stripe).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(sandbox.slack).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sandbox.console).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(String(sandbox.msg)).toContain('(the Telegram, Discord, Slack and Stripe emulators run on loopback)');
     expect(String(sandbox.msg)).toContain(`act as a subscriber at ${String(sandbox.console)}`);
@@ -142,9 +143,11 @@ describe('signalcast start', () => {
     expect(run.lines.some((l) => l.msg === `sandbox: Discord emulator at ${String(sandbox.discord)} (bot Signalcast; server "Signal Room" 900000000000000001 (#vip-signals for VIP))`)).toBe(true);
     const consolePage = await fetch(String(sandbox.console));
     expect(consolePage.status).toBe(200);
-    expect(await consolePage.text()).toContain('<section id="discord"><h2>Discord</h2>');
+    const consoleHtml = await consolePage.text();
+    expect(consoleHtml).toContain('<section id="discord"><h2>Discord</h2>');
+    expect(consoleHtml).toContain('<section id="slack"><h2>Slack</h2>');
     const listening = run.lines.find((l) => String(l.msg).startsWith('Signalcast listening on'));
-    expect(listening).toMatchObject({ platforms: ['telegram', 'discord'], billing: 'stripe' });
+    expect(listening).toMatchObject({ platforms: ['telegram', 'discord', 'slack'], billing: 'stripe' });
     expect(run.lines.some((l) => l.msg === `sandbox: the Stripe emulator sends its webhooks to ${String(listening?.url)}/webhooks/stripe`)).toBe(true);
     expect(run.lines.some((l) => String(l.msg).startsWith('Telegram bot @signalcast_bot started (polling)'))).toBe(true);
 

@@ -204,7 +204,7 @@ async function useDataFolder(args: { config: Config; telegram: TelegramEmulator 
     startedAt: new Date().toISOString(),
     telegram: telegram ? { token: telegram.token, apiRoot: telegram.apiRoot } : null,
     discord: discord ? { token: discord.emulator.token, apiUrl: discord.emulator.apiUrl } : null,
-    slack: args.slack ? { ...args.slack.settings } : null,
+    slack: args.slack ? { ...args.slack.settings, publicUrl: config.publicUrl ?? '' } : null,
     stripe: stripe ? { secretKey: stripe.secretKey, apiBase: stripe.url, webhookSecret: stripe.webhookSecret } : null,
     console: args.consoleUrl,
   });

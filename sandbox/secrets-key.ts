@@ -1,17 +1,12 @@
 // The sandbox's SECRETS_KEY when none is set: Slack installs store their bot tokens sealed, so the
 // sandbox keeps a key of its own beside the database (0600), made once, the same across restarts.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Config } from '../config';
-import { toSqlitePath } from '../db/client';
 import { SECRETS_KEY_BYTES } from '../core/tenancy/secret-box';
+import { readSandboxKey, sandboxKeyPath } from './state-file';
 
-/** `sandbox-secrets.key` beside the database; null for an in-memory database (a key for this run only). */
-export function sandboxKeyPath(config: Pick<Config, 'databaseUrl'>): string | null {
-  const db = toSqlitePath(config.databaseUrl);
-  return db === ':memory:' ? null : join(dirname(resolve(db)), 'sandbox-secrets.key');
-}
 
 /**
  * The key to seal installations with in the sandbox: SECRETS_KEY when set; else the one kept beside
@@ -23,9 +18,9 @@ export function sandboxSecretsKey(config: Pick<Config, 'databaseUrl' | 'secretsK
   const path = options.persist === false ? null : sandboxKeyPath(config);
   if (!path) return { key: new Uint8Array(randomBytes(SECRETS_KEY_BYTES)), source: 'memory', path: null };
   if (existsSync(path)) {
-    const bytes = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
-    if (bytes.length !== SECRETS_KEY_BYTES) throw new Error(`${path} does not hold a ${SECRETS_KEY_BYTES}-byte key (base64): remove it to make a new one (installations sealed with it are lost)`);
-    return { key: new Uint8Array(bytes), source: 'file', path };
+    const key = readSandboxKey(path);
+    if (!key) throw new Error(`${path} does not hold a ${SECRETS_KEY_BYTES}-byte key (base64): remove it to make a new one (installations sealed with it are lost)`);
+    return { key, source: 'file', path };
   }
   const key = randomBytes(SECRETS_KEY_BYTES);
   mkdirSync(dirname(path), { recursive: true });

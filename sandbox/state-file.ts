@@ -4,7 +4,6 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { toSqlitePath } from '../db/client';
-import { sandboxKeyPath, sandboxSecretsKey } from './secrets-key';
 
 const fileSchema = z.object({
   pid: z.number().int().positive(),
@@ -13,10 +12,27 @@ const fileSchema = z.object({
   // Absent in a file written before the sandbox emulated Discord.
   discord: z.object({ token: z.string().min(1), apiUrl: z.string().url() }).nullable().default(null),
   // Absent in a file written before the sandbox emulated Slack.
-  slack: z.object({ apiUrl: z.string().url(), authorizeUrl: z.string().url(), signingSecret: z.string().min(1), clientId: z.string().min(1), clientSecret: z.string().min(1) }).nullable().default(null),
+  slack: z.object({
+    apiUrl: z.string().url(), authorizeUrl: z.string().url(), signingSecret: z.string().min(1), clientId: z.string().min(1), clientSecret: z.string().min(1),
+    /** The service's address the OAuth redirect goes to (PUBLIC_URL, or the sandbox's own). */
+    publicUrl: z.string().url(),
+  }).nullable().default(null),
   stripe: z.object({ secretKey: z.string().min(1), apiBase: z.string().url(), webhookSecret: z.string().min(1) }).nullable(),
   console: z.string().nullable(),
 });
+
+/** `sandbox-secrets.key` beside the database, the sandbox's SECRETS_KEY when none is set (sandbox/secrets-key.ts makes it); null for an in-memory database. */
+export function sandboxKeyPath(config: Pick<Config, 'databaseUrl'>): string | null {
+  const db = toSqlitePath(config.databaseUrl);
+  return db === ':memory:' ? null : join(dirname(resolve(db)), 'sandbox-secrets.key');
+}
+
+/** The 32-byte key in that file (base64), or undefined when there is none or it holds no such key. */
+export function readSandboxKey(path: string): Uint8Array | undefined {
+  if (!existsSync(path)) return undefined;
+  const bytes = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  return bytes.length === 32 ? new Uint8Array(bytes) : undefined;
+}
 
 /** What the sandbox writes: the process that runs it, and how to reach each emulator it started. */
 export type SandboxStateFile = z.input<typeof fileSchema>;
@@ -97,11 +113,12 @@ export function withSandboxEmulators(config: Config, state: SandboxStateFile): {
     used.push('discord');
   }
   if (!config.slack.botToken && !config.slack.clientId && config.sandbox && state.slack) {
-    const { apiUrl, authorizeUrl, signingSecret, clientId, clientSecret } = state.slack;
-    next = { ...next, slack: { ...next.slack, apiUrl, authorizeUrl, signingSecret, clientId, clientSecret } };
+    const { apiUrl, authorizeUrl, signingSecret, clientId, clientSecret, publicUrl } = state.slack;
+    next = { ...next, publicUrl: next.publicUrl ?? publicUrl, slack: { ...next.slack, apiUrl, authorizeUrl, signingSecret, clientId, clientSecret } };
     // The installations' tokens are sealed with the sandbox's own key when SECRETS_KEY is not set.
     const keyPath = sandboxKeyPath(config);
-    if (!next.secretsKey && keyPath && existsSync(keyPath)) next = { ...next, secretsKey: sandboxSecretsKey(config).key };
+    const key = !next.secretsKey && keyPath ? readSandboxKey(keyPath) : undefined;
+    if (key) next = { ...next, secretsKey: key };
     used.push('slack');
   }
   if (!config.stripe.secretKey && state.stripe) {

@@ -11,6 +11,7 @@ import { startTelegramEmulator } from '../../sandbox/telegram';
 import { createAccessQueue } from '../access';
 import { buildAdapters } from './build';
 import { ADAPTERS } from './table';
+import { SLACK_WORKSPACE_LICENCE } from '../../bots/slack/plan-access';
 
 /** The adapters the table builds from these settings. */
 function adaptersFor(env: Record<string, string>) {
@@ -47,7 +48,8 @@ describe('the adapter table', () => {
     oauth.get('slack')!.routes!({ add: (route) => void paths.push(`${route.method} ${route.path}`) });
     expect(paths).toEqual(['POST /slack/events', 'GET /slack/install', 'GET /slack/oauth_redirect']);
     const row = ADAPTERS.find((r) => r.name === 'slack');
-    expect([row?.gated, row?.sandboxDemo]).toEqual([false, undefined]);
+    // No gate; in the sandbox the Enterprise plan licenses the demo workspace.
+    expect([row?.gated, row?.sandboxDemo, row?.sandboxDemoPlan]).toEqual([false, SLACK_WORKSPACE_LICENCE, 'enterprise']);
   });
 
   it('fails naming the setting when a platform is configured with an unusable value', () => {

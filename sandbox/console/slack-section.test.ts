@@ -63,6 +63,39 @@ async function run(text: string, channel: string, query = ''): Promise<string> {
 }
 
 describe('the console page for Slack', () => {
+  it('clicks a button on the app\'s message in #alerts (the click reaches the service as block_actions and is acknowledged), shows its thread, and the app\'s DM to dana', async () => {
+    await install();
+    const emulator = sandbox.slack!.emulator;
+    const token = [...emulator.state.tokens.values()].find((t) => t.kind === 'bot' && !t.dead)!.token;
+    const alerts = DEMO_WORKSPACE.channels.alerts;
+    await run('/signals subscribe #alerts', DEMO_WORKSPACE.channels.general);
+    const posted = await fetch(`${emulator.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: alerts, text: 'Pick one', blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'signalcast_0_0', text: { type: 'plain_text', text: 'Band A' }, value: 'band:A' }] }] }),
+    });
+    const { ts } = (await posted.json()) as { ts: string };
+    const page = await slackPart();
+    expect(page).toContain(`<input type="hidden" name="channel" value="${alerts}"><input type="hidden" name="ts" value="${ts}"><input type="hidden" name="action_id" value="signalcast_0_0"><button type="submit">Band A</button>`);
+    expect(await submitForm(`${consoleUrl}slack/click`, { channel: alerts, ts, action_id: 'signalcast_0_0' })).toEqual({ status: 303, location: '/' });
+    const clicked = await wait('the click acknowledged', async () => {
+      const html = await slackPart();
+      return !html.includes('waiting for the app') && html;
+    });
+    expect(clicked).toContain('You clicked <code>signalcast_0_0</code>: <span class="meta">acknowledged in');
+    expect((await post('click', { channel: alerts, ts: '1.000000', action_id: 'signalcast_0_0' })).status).toBe(404);
+
+    // A reply in the message's thread shows under it; a DM from the app shows to dana only.
+    const say = (body: Record<string, unknown>) => fetch(`${emulator.apiUrl}chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await say({ channel: alerts, thread_ts: ts, text: 'Filled at 3,100' })).status).toBe(200);
+    expect((await say({ channel: DEMO_WORKSPACE.users.dana, text: 'Your licence renews <https://pay.example/portal|here>' })).status).toBe(200);
+    const page2 = await slackPart();
+    const thread = page2.slice(page2.indexOf('<h3>#alerts</h3>'), page2.indexOf('<h3>Direct messages'));
+    expect(thread).toMatch(/Band A<\/button>[\s\S]*<ol class="chat thread"><li class="bot">[\s\S]*Filled at 3,100/);
+    expect(page2.slice(page2.indexOf('<h3>Direct messages'))).toContain('Your licence renews <a href="https://pay.example/portal" target="_blank" rel="noopener noreferrer">here ↗</a>');
+    expect(await slackPart('?sl_user=sam')).not.toContain('Your licence renews');
+  });
+
   it('shows dana, the demo workspace and the app not installed; installs it through the service\'s /slack/install and "Allow"', async () => {
     const before = await slackPart();
     expect(before).toContain(`You are <strong>dana</strong> (the owner, an admin), Slack user <code>${DEMO_WORKSPACE.users.dana}</code> in <strong>Acme Trading Desk</strong>`);

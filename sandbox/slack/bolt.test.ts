@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, LogLevel } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../core/testing/until';
 import { startTestWorld, type TestWorld } from './test-world';
 
 let world: TestWorld | undefined;
@@ -124,5 +125,22 @@ describe('@slack/bolt over Socket Mode', () => {
     const sent = await emulator.sendEvent(ws.id, { type: 'member_joined_channel', user: ws.users.sam!, channel: ws.channels.alerts! });
     expect(sent.attempts[0]).toMatchObject({ via: 'socket', status: 200 });
     expect(seen.events).toHaveLength(1);
+  });
+
+  it('reconnects when Slack sends disconnect (refresh_requested), through a new apps.connections.open, and keeps receiving', async () => {
+    world = await startTestWorld({ limits: { methodTiers: { 'apps.connections.open': 4 } } });
+    const { emulator, ws, install } = world;
+    emulator.configureApp({ socketMode: true });
+    const bolt = new App({ token: install.botToken, appToken: emulator.app.appToken, socketMode: true, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: emulator.apiUrl } });
+    const seen = { actions: [] as unknown[], events: [] as unknown[], commands: [] as unknown[] };
+    wire(bolt, seen);
+    await bolt.start();
+    app = bolt;
+    emulator.socketMode.disconnect('refresh_requested');
+    await until(() => (emulator.socketMode.connections === 2 && emulator.socketMode.connected === 1) || undefined, 'the new connection');
+    expect(emulator.callsTo('apps.connections.open')).toHaveLength(2);
+    const result = await emulator.slashCommand({ team: ws.id, user: ws.users.sam!, channel: ws.channels.general!, text: 'after' });
+    expect(result).toMatchObject({ via: 'socket', status: 200 });
+    expect(seen.commands).toHaveLength(1);
   });
 });

@@ -3,6 +3,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../../core/testing/until';
+import { FakeClock } from '../../core/clock';
+import { RESPONSE_URL_MS } from './response-urls';
 import { slackSignature } from './signing';
 import { startTestWorld, type TestWorld } from './test-world';
 
@@ -183,6 +186,16 @@ describe('Slack drivers', () => {
     expect(events[1]).toMatchObject({ type: 'app_uninstalled' });
   });
 
+  it('auth.revoke kills the token and tells the app with tokens_revoked', async () => {
+    const { emulator } = world;
+    const res = await fetch(`${emulator.apiUrl}auth.revoke`, { method: 'POST', headers: { authorization: `Bearer ${world.install.botToken}` } });
+    expect(await res.json()).toEqual({ ok: true, revoked: true });
+    await until(() => received[0], 'the event');
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ event: { type: 'tokens_revoked', tokens: { bot: [world.install.botUserId], oauth: [] } } });
+    const again = await fetch(`${emulator.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${world.install.botToken}` } });
+    expect(await again.json()).toEqual({ ok: false, error: 'token_revoked' });
+  });
+
   it('resends a request byte for byte as a replay', async () => {
     const { ws, emulator } = world;
     const first = await emulator.slashCommand({ team: ws.id, user: ws.users.sam!, channel: ws.channels.general! });
@@ -191,5 +204,22 @@ describe('Slack drivers', () => {
     expect(received[1]!.body).toBe(received[0]!.body);
     expect(received[1]!.headers['x-slack-signature']).toBe(received[0]!.headers['x-slack-signature']);
     expect(received[1]!.headers['x-slack-request-timestamp']).toBe(received[0]!.headers['x-slack-request-timestamp']);
+  });
+
+  it('a response_url expires 30 minutes after the command, and a command to an app without a request URL reaches nothing', async () => {
+    const clock = new FakeClock();
+    const other = await startTestWorld({ clock });
+    try {
+      const { ws, emulator } = other;
+      const result = await emulator.slashCommand({ team: ws.id, user: ws.users.sam!, channel: ws.channels.general! });
+      expect(result).toMatchObject({ status: 0, error: 'the app has no request URL' });
+      expect((await post(result.responseUrl, { text: 'in time' })).status).toBe(200);
+      await clock.advance(RESPONSE_URL_MS + 1);
+      const late = await post(result.responseUrl, { text: 'too late' });
+      expect([late.status, await late.text()]).toEqual([404, 'expired_url']);
+      expect(emulator.ephemeralsFor(ws.users.sam!).map((e) => e.text)).toEqual(['in time']);
+    } finally {
+      await other.emulator.stop();
+    }
   });
 });

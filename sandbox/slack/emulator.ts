@@ -10,7 +10,7 @@ import { allowInput, authorizePage } from './oauth-page';
 import { SlackRateLimiter, type SlackLimitsInput, type SlackRateStats } from './rate-limits';
 import { ResponseUrlBook } from './response-urls';
 import { SocketModeServer } from './socket-mode';
-import { SlackState, type ApiCall, type EphemeralMessage, type SlackApp, type SlackMessage } from './state';
+import { SlackState, type ApiCall, type EphemeralMessage, type SlackApp, type SlackMessage, type TokenRecord } from './state';
 import { handleWebApi } from './web-api';
 
 export interface SlackEmulatorOptions {
@@ -72,9 +72,13 @@ export class SlackEmulator {
     };
     const hooks = {
       uninstall: (teamId: string) => void this.uninstall(teamId),
-      revoke: (token: { token: string; teamId?: string | undefined }) => {
+      // auth.revoke: the token dies, and Slack tells the app which one (tokens_revoked).
+      revoke: (token: TokenRecord) => {
         const record = this.state.tokens.get(token.token);
-        if (record) record.dead = 'token_revoked';
+        if (!record || record.dead) return;
+        record.dead = 'token_revoked';
+        const tokens = { oauth: record.kind === 'user' ? [record.userId ?? ''] : [], bot: record.kind === 'bot' ? [record.userId ?? ''] : [] };
+        if (record.teamId) void drivers.sendEvent(this.driverContext, record.teamId, { type: 'tokens_revoked', tokens });
       },
       socketUrl: () => this.socketMode.openUrl(),
       redeemCode: (code: string, redirectUri: string | undefined) => this.codes.redeem(code, redirectUri),
