@@ -1,4 +1,4 @@
-// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE] [--discord-channels=N --discord-dms=N --discord-payments=N]`: runs the scenarios one after another, prints a table and, last, one JSON line.
+// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE] [--discord-channels=N --discord-dms=N --discord-payments=N] [--slack-workspaces=N]`: runs the scenarios one after another, prints a table and, last, one JSON line.
 import { runDiscordFanout } from './discord';
 import { runDiscordRoles } from './discord-roles';
 import { runFanout } from './fanout';
@@ -6,6 +6,7 @@ import { runLatency } from './latency';
 import { runLatencyFree } from './latency-free';
 import { renderJson, renderTable, type ScenarioResult, type TimedResult } from './report';
 import { runScale } from './scale';
+import { runSlackFanout } from './slack';
 import { load1 } from './support';
 import { runTelegram } from './telegram';
 
@@ -22,6 +23,8 @@ const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const count = (name: string, whole: number): number => Number(flag(name) ?? (asked.length > 0 ? whole : whole / 10));
 const discordCounts = { channels: count('discord-channels', 500), dms: count('discord-dms', 5_000) };
 const discordPayments = count('discord-payments', 200);
+// --slack-workspaces=N: the Slack run's workspaces (half of them with two channels): the issue's 200 when named, a tenth in a run of every scenario.
+const slackWorkspaces = count('slack-workspaces', 200);
 
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   discord: () => runDiscordFanout({ nodeArgs, entry, ...discordCounts }),
@@ -30,6 +33,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   latency: () => runLatency({ nodeArgs, entry }),
   'latency-free': () => runLatencyFree({ nodeArgs, entry }),
   scale: () => runScale({ nodeArgs, entry }),
+  slack: () => runSlackFanout({ nodeArgs, entry, workspaces: slackWorkspaces }),
   telegram: () => runTelegram({ nodeArgs, entry }),
 };
 

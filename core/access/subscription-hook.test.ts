@@ -22,6 +22,21 @@ describe('onSubscriptionChanged (Telegram emulator, real grammy, real SQLite)', 
     expect(w.emu.calls('createChatInviteLink')).toHaveLength(0);
   });
 
+  it('says the way back once when a subscription set to cancel at its period\'s end is ended by Stripe after that end', async () => {
+    w = await startAccessWorld();
+    const pro = await w.subscriber(707, null);
+    // Cancelled in the portal: it runs to its period's end, which passes before Stripe's webhook arrives.
+    pro.subscription = await w.accounts.upsertSubscription({
+      accountId: pro.accountId, planId: 'pro', status: 'active', cancelAtPeriodEnd: true, currentPeriodEnd: w.clock.now() + 30_000, stripeSubscriptionId: 'sub_707',
+    });
+    await w.setStatus(pro, 'canceled');
+    const lapse = 'Your Pro subscription has ended; you are on the Free plan now. Send /subscribe pro to come back.';
+    expect(texts(707)).toEqual([lapse]);
+    // Stripe's next event about the same end says nothing more.
+    await w.setStatus(pro, 'canceled');
+    expect(texts(707)).toEqual([lapse]);
+  });
+
   it('sends a channel subscriber one message, the invite, rather than a welcome beside it', async () => {
     w = await startAccessWorld();
     const vip = await w.subscriber(909, null);

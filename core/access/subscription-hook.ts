@@ -63,6 +63,18 @@ function toldByAccess(kind: 'welcome' | 'lapse', platform: PlatformName, before:
 }
 
 /**
+ * When to judge the account as it was before the change: now, except for a subscription set to
+ * cancel at its period's end, judged just before that end. Stripe ends it at (or after) that moment,
+ * when it has already run out by the clock; without this its lapse would never be news, and a
+ * platform with no access job to tell the person (a workspace licence) would say nothing.
+ */
+function beforeMoment(change: SubscriptionChange, now: number): number {
+  const before = change.before;
+  if (!before?.cancelAtPeriodEnd || before.currentPeriodEnd === null) return now;
+  return Math.min(now, new Date(before.currentPeriodEnd).getTime() - 1);
+}
+
+/**
  * Queues the account's access job (one pending per account: it joins a pending one) and, when the
  * paid plan began or ended, the welcome or lapse message to each identity the job's own message
  * will not reach, identities on a platform licensed per workspace included (a workspace's admin,
@@ -81,7 +93,7 @@ export function queueSubscriptionChange(deps: SubscriptionHookDeps, accountId: s
     : null;
 
   const after = entitlementOf(deps.plans, account.subscriptions, now);
-  const before = entitlementOf(deps.plans, subscriptionsBefore(account.subscriptions, change), now);
+  const before = entitlementOf(deps.plans, subscriptionsBefore(account.subscriptions, change), beforeMoment(change, now));
   const news = subscriptionNews(before, after);
   if (news) {
     for (const identity of identities) {

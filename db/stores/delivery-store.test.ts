@@ -114,6 +114,24 @@ describe('SqliteDeliveryStore', () => {
     expect(getDelivery(db, dead)).toMatchObject({ state: 'dead', attempts: 8, lastError: 'Bad Gateway' });
   });
 
+  it('skips a retried or rate-limited try whose destination was disabled while it was in flight, so a later enable does not send it late', () => {
+    const ids = [0, 1, 2].map((i) => insertDelivery(db, { ...dest(i), dueAt: T0, attempts: 0 }));
+    store.claim(ids, T0);
+    const [retry, limited, kept] = ids as [number, number, number];
+    // A workspace's app is removed while the sends are in flight: its destinations are disabled.
+    for (const i of [0, 1]) db.update(destinations).set({ enabled: false, disabledReason: 'installation_revoked' }).where(eq(destinations.id, people.destinationIds[i]!)).run();
+    store.recordResults([
+      { type: 'retry', id: retry, at: T0 + 11, dueAt: T0 + 2_000, attempts: 1, error: 'token_revoked', errorCode: 'token_revoked' },
+      { type: 'rate_limited', id: limited, at: T0 + 12, dueAt: T0 + 1_012, error: 'rate limited', errorCode: 'ratelimited' },
+      { type: 'retry', id: kept, at: T0 + 13, dueAt: T0 + 2_000, attempts: 1, error: 'HTTP 500', errorCode: '500' },
+    ]);
+    expect(getDelivery(db, retry)).toMatchObject({ state: 'skipped', skipReason: 'destination_disabled', attempts: 1, lastErrorCode: 'token_revoked' });
+    expect(getDelivery(db, limited)).toMatchObject({ state: 'skipped', skipReason: 'destination_disabled' });
+    expect(getDelivery(db, kept)).toMatchObject({ state: 'pending', skipReason: null, dueAt: T0 + 2_000 });
+    for (const i of [0, 1]) db.update(destinations).set({ enabled: true, disabledReason: null }).where(eq(destinations.id, people.destinationIds[i]!)).run();
+    expect(store.findDue({ now: T0 + 60_000, platforms: ['testchat'], limit: 10 }).map((d) => d.id)).toEqual([kept]);
+  });
+
   it('disables the destination on a permanent failure, skips its other deliveries and audits it, once', () => {
     const failing = insertDelivery(db, { ...dest(0), contentId: 'sig_1', dueAt: T0 });
     const other = insertDelivery(db, { ...dest(0), contentId: 'sig_2', dueAt: T0 + 60_000, capAccountId: people.accountIds[0]!, capDay: '2026-01-15' });

@@ -189,14 +189,16 @@ export class SqliteDeliveryStore implements DeliveryStore {
           .run(r.platformMessageId, r.at, r.at, r.id);
         return;
       case 'retry':
-        this.stmt('retry', `UPDATE deliveries SET state = 'pending', attempts = ?, due_at = ?, last_error = ?, last_error_code = ?,
+        this.stmt('retry', `UPDATE deliveries SET attempts = ?, due_at = ?, last_error = ?, last_error_code = ?,
             claimed_at = NULL, updated_at = ? WHERE id = ? AND state = 'sending'`)
           .run(r.attempts, r.dueAt, r.error, r.errorCode, r.at, r.id);
+        this.requeue(r.id, r.at);
         return;
       case 'rate_limited':
-        this.stmt('rate-limited', `UPDATE deliveries SET state = 'pending', due_at = ?, last_error = ?, last_error_code = ?,
+        this.stmt('rate-limited', `UPDATE deliveries SET due_at = ?, last_error = ?, last_error_code = ?,
             claimed_at = NULL, updated_at = ? WHERE id = ? AND state = 'sending'`)
           .run(r.dueAt, r.error, r.errorCode, r.at, r.id);
+        this.requeue(r.id, r.at);
         return;
       case 'dead':
         this.markDead(r.id, r.attempts, r.error, r.errorCode, r.at);
@@ -206,6 +208,21 @@ export class SqliteDeliveryStore implements DeliveryStore {
         this.disableDestination(r);
         return;
     }
+  }
+
+  /**
+   * A try that will be tried again waits as pending, unless its destination was disabled while it was
+   * in flight (a workspace's app removed): then it is skipped, as the pending rows were, so a
+   * reinstall does not send it late.
+   */
+  private requeue(id: number, at: number): void {
+    this.stmt('requeue', `UPDATE deliveries SET
+        state = CASE WHEN (SELECT enabled FROM destinations WHERE ref = deliveries.destination_ref) = 1 THEN 'pending' ELSE 'skipped' END,
+        skip_reason = CASE WHEN (SELECT enabled FROM destinations WHERE ref = deliveries.destination_ref) = 1 THEN skip_reason ELSE 'destination_disabled' END,
+        cap_day = CASE WHEN (SELECT enabled FROM destinations WHERE ref = deliveries.destination_ref) = 1 THEN cap_day END,
+        cap_account_id = CASE WHEN (SELECT enabled FROM destinations WHERE ref = deliveries.destination_ref) = 1 THEN cap_account_id END,
+        updated_at = ? WHERE id = ? AND state = 'sending'`)
+      .run(at, id);
   }
 
   private markDead(id: number, attempts: number, error: string, errorCode: string, at: number): void {

@@ -1,0 +1,86 @@
+// Slack down while a payment arrives: every Stripe webhook is answered at once, Telegram goes on serving in the same service, and the alert held by Slack is posted once when Slack answers again.
+import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../core/testing/until';
+import { startTelegramEmulator } from '../sandbox/telegram';
+import { alertsIn, installByOAuth, linkButtons, payAt, publishSignal, signals } from './testing/slack-journey';
+import { startSlackServiceWorld } from './testing/slack-world';
+
+const SECRET = 'slack-outage-signing-secret';
+/** Stripe counts an answer slower than this as a failed delivery (it waits longer; this test asks for 1 s). */
+const WEBHOOK_TIMEOUT_MS = 1_000;
+const TELEGRAM_USER = 4343;
+const WIDE = { limit: 10_000, windowMs: 1000 };
+
+const running: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of running.splice(0).reverse()) await stop();
+});
+
+describe('a Slack outage while a payment arrives', () => {
+  it('answers every Stripe webhook within 1 s while Slack refuses connections and then hangs, keeps Telegram answering, and posts the held alert once Slack is back', async () => {
+    const telegram = await startTelegramEmulator({ limits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
+    running.push(() => telegram.stop());
+    const w = await startSlackServiceWorld(running, {
+      signingSecret: SECRET, webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
+      settings: {
+        SHUTDOWN_TIMEOUT_MS: '3000', TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
+        TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s',
+      },
+    });
+    // Whatever happens in the test, the outage ends before the service stops.
+    running.push(async () => {
+      w.slack.clearFaults();
+      await w.slack.resume();
+    });
+    const dana = w.ws.users.dana!;
+    const alerts = w.ws.channels.alerts!;
+    expect((await installByOAuth(w, w.ws.id, dana)).status).toBe(200);
+    const { answer } = await signals(w, dana, `subscribe <#${alerts}|alerts>`);
+    const [checkout] = linkButtons(answer).filter((u) => u.startsWith(`${w.stripe.url}/`));
+    expect(checkout).toBeDefined();
+
+    // Slack refuses connections while the payment's webhooks arrive.
+    await w.slack.pause();
+    expect(await payAt(checkout!)).toBe(303);
+    await w.stripe.whenWebhooksDelivered();
+    const subscriptionId = [...w.stripe.store.subscriptions.keys()][0]!;
+    expect(w.service.db.$client.prepare('SELECT status FROM subscriptions WHERE stripe_subscription_id = ?').pluck().get(subscriptionId)).toBe('active');
+
+    // Slack listens again but hangs every Web API call; a renewal's webhooks arrive meanwhile.
+    await w.slack.resume();
+    w.slack.hang(undefined, { count: 10_000 });
+    expect((await w.stripe.renewalSucceeds(subscriptionId)).status).toBe('active');
+    await w.stripe.whenWebhooksDelivered();
+
+    // Slack hanging holds nothing else: Telegram answers a newcomer, the ingest API takes a signal, the alert waits on Slack alone.
+    telegram.userSends(TELEGRAM_USER, '/start', { profile: { firstName: 'Bo', username: 'bo' } });
+    await until(() => telegram.sentMessages(TELEGRAM_USER).length > 0, 'the Telegram greeting');
+    telegram.userSends(TELEGRAM_USER, '/plans');
+    const plans = await until(() => telegram.sentMessages(TELEGRAM_USER).find((m) => m.text?.startsWith('The plans:')), 'the Telegram answer to /plans');
+    expect(plans.text).toContain('VIP');
+    expect((await publishSignal(w, SECRET, { publisherId: 'slack-outage-1', symbol: 'SOLUSDT', market: 'crypto', side: 'short', conviction: 0.8, reasons: ['Lower high'] })).status).toBe(202);
+    await until(() => w.slack.server.requests.some((r) => r.path === '/api/chat.postMessage'), 'the alert hanging on Slack');
+    // Bo's free alert (15 minutes late) reaches Telegram while Slack hangs.
+    await w.clock.advance(15 * 60_000);
+    await until(() => telegram.sentMessages(TELEGRAM_USER).find((m) => m.text?.includes('SOLUSDT')), 'the alert on Telegram while Slack hangs');
+
+    // Every webhook of the payment and the renewal was answered 200 within the timeout.
+    const attempts = w.stripe.webhooks.attempts;
+    expect(attempts.length).toBeGreaterThanOrEqual(4);
+    expect(attempts.filter((a) => a.status !== 200)).toEqual([]);
+    expect(alertsIn(w, alerts, 'SOLUSDT')).toEqual([]);
+
+    // Slack answers again: the alert goes out to #alerts, once.
+    w.slack.clearFaults();
+    await until(async () => {
+      await w.clock.advance(5_000);
+      return alertsIn(w, alerts, 'SOLUSDT').length > 0;
+    }, 'the alert in #alerts after the outage', { timeoutMs: 40_000 });
+    await w.service.dispatcher.idle();
+    for (let i = 0; i < 3; i += 1) await w.clock.advance(60_000);
+    await w.service.dispatcher.idle();
+    expect(alertsIn(w, alerts, 'SOLUSDT')).toHaveLength(1);
+    const stored = w.slack.callsTo('chat.postMessage').filter((c) => c.params.channel === alerts && c.ok);
+    expect(stored).toHaveLength(1);
+  }, 60_000);
+});

@@ -1,0 +1,122 @@
+// The whole service on Slack for tests: the real wiring on an in-memory database, bolt and @slack/web-api on the Slack emulator (OAuth installs per workspace), stripe-node on the Stripe emulator.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { BOT_SCOPES } from '../../bots/slack/scopes';
+import { SLACK_WORKSPACE_LICENCE } from '../../bots/slack/plan-access';
+import { loadConfig, type Config } from '../../config';
+import { DEFAULT_PLANS, type PlansConfig } from '../../core/plans';
+import { JumpingClock } from '../../core/testing/jumping-clock';
+import { recordingLogger } from '../../core/testing/logger';
+import { openMemoryDatabase } from '../../db/client';
+import { idleCron } from '../../schedules/testing/idle-cron';
+import { stripePlanPrices } from '../../sandbox';
+import { startSlackEmulator, type SlackEmulator, type SlackLimitsInput, type WorkspaceView } from '../../sandbox/slack';
+import { startStripeEmulator, type StripeEmulator } from '../../sandbox/stripe';
+import { createService, type Service, type ServiceOptions } from '../service';
+
+/** The built-in plans with Enterprise giving the Slack workspace licence (no trial: the first payment is at checkout). */
+export const SLACK_WORLD_PLANS: PlansConfig = {
+  ...DEFAULT_PLANS,
+  plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'enterprise' ? { ...p, trialDays: 0, access: [SLACK_WORKSPACE_LICENCE] } : p)),
+};
+
+/** The limits are not what these tests are about: high enough on both sides that nothing waits on them. */
+const WIDE = '10000/1s';
+export const WIDE_SLACK_LIMITS: SlackLimitsInput = {
+  tiers: { 1: { limit: 10_000, windowMs: 1000 }, 2: { limit: 10_000, windowMs: 1000 }, 3: { limit: 10_000, windowMs: 1000 }, 4: { limit: 10_000, windowMs: 1000 } },
+  postPerChannel: { limit: 10_000, windowMs: 1000 },
+  postPerWorkspace: { limit: 10_000, windowMs: 1000 },
+};
+
+export interface SlackServiceWorld {
+  clock: JumpingClock;
+  slack: SlackEmulator;
+  /**
+   * The customer's workspace, the app not installed yet: dana (owner), alex (admin), sam (member);
+   * #general, #alerts, #research (public), #desk-private (private, dana only).
+   */
+  ws: WorkspaceView;
+  stripe: StripeEmulator;
+  service: Service;
+  /** The service's address, also its PUBLIC_URL. */
+  url: string;
+  logger: ReturnType<typeof recordingLogger>;
+  config: Config;
+  plans: PlansConfig;
+}
+
+export interface SlackServiceWorldOptions {
+  signingSecret: string;
+  plans?: PlansConfig | undefined;
+  /** More settings, e.g. SHUTDOWN_TIMEOUT_MS, or another platform's. */
+  settings?: Record<string, string> | undefined;
+  accessJobs?: ServiceOptions['accessJobs'];
+  /** How long the Stripe emulator waits for a webhook's answer before it counts as failed (its default: 10 s). */
+  webhookTimeoutMs?: number | undefined;
+  /** The Slack emulator's limits (wide by default). */
+  slackLimits?: SlackLimitsInput | undefined;
+}
+
+/** A port free on 127.0.0.1 now: the service listens there, so PUBLIC_URL (the OAuth redirect) is known before it starts. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The Slack settings of a service on `slack` in OAuth mode, with its public address `publicUrl`. */
+export function slackOAuthSettings(slack: SlackEmulator, publicUrl: string): Record<string, string> {
+  return {
+    SLACK_SIGNING_SECRET: slack.app.signingSecret, SLACK_CLIENT_ID: slack.app.clientId, SLACK_CLIENT_SECRET: slack.app.clientSecret,
+    SLACK_API_URL: slack.apiUrl, SLACK_AUTHORIZE_URL: slack.authorizeUrl, SECRETS_KEY: randomBytes(32).toString('base64'), PUBLIC_URL: publicUrl,
+  };
+}
+
+/** The customer's workspace on the emulator (the app not installed). */
+export function createCustomerWorkspace(slack: SlackEmulator, name = 'Acme Trading Desk'): WorkspaceView {
+  return slack.createWorkspace({
+    name,
+    users: [{ name: 'dana', isOwner: true }, { name: 'alex', isAdmin: true }, { name: 'sam' }],
+    channels: [{ name: 'general' }, { name: 'alerts' }, { name: 'research' }, { name: 'desk-private', isPrivate: true, members: ['dana'] }],
+  });
+}
+
+/**
+ * Starts the Slack emulator (the app's request URL and redirect URL at the service), the Stripe
+ * emulator and the service on them in OAuth mode (Slack only); each stop is pushed on `running`
+ * (run them in reverse).
+ */
+export async function startSlackServiceWorld(running: (() => Promise<void>)[], options: SlackServiceWorldOptions): Promise<SlackServiceWorld> {
+  const clock = new JumpingClock(Date.UTC(2026, 2, 2, 9, 0, 0));
+  const plans = options.plans ?? SLACK_WORLD_PLANS;
+  const slack = await startSlackEmulator({ clock, limits: options.slackLimits ?? WIDE_SLACK_LIMITS });
+  running.push(() => slack.stop());
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  slack.configureApp({ scopes: [...BOT_SCOPES], requestUrl: `${url}/slack/events`, redirectUrls: [`${url}/slack/oauth_redirect`] });
+  const ws = createCustomerWorkspace(slack);
+  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(plans), webhooks: { retryDelaysMs: [], ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) } });
+  running.push(() => stripe.stop());
+  const config = loadConfig({
+    PORT: String(port), HOST: '127.0.0.1', INGEST_SIGNING_SECRET: options.signingSecret, LOG_LEVEL: 'silent',
+    ...slackOAuthSettings(slack, url),
+    SLACK_RATE_OVERALL: WIDE, SLACK_RATE_PER_TENANT: WIDE, SLACK_RATE_PER_CHAT: WIDE,
+    STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    ...options.settings,
+  });
+  const logger = recordingLogger();
+  const service = createService({ config, logger, clock, db: openMemoryDatabase(), plans, cron: idleCron, accessJobs: options.accessJobs });
+  running.push(async () => {
+    await service.stop();
+    service.db.$client.close();
+  });
+  const listening = await service.start();
+  if (listening !== url) throw new Error(`the service listens at ${listening}, not at its PUBLIC_URL ${url}`);
+  stripe.setWebhookUrl(`${url}/webhooks/stripe`);
+  return { clock, slack, ws, stripe, service, url, logger, config, plans };
+}
