@@ -32,7 +32,7 @@ describe('signalcast plans check and the access list', () => {
     const file = plansFile('access: [{ telegram: { chat: "-1001234567890" } }, { testchat: { tenant: "t1", role: "r1" } }]');
     expect(await c.run('plans', 'check', file)).toBe(0);
     expect(c.io.stdout.join('\n')).toContain('vip (VIP, level 20): $1.00/month; real-time; no daily cap; gates telegram chat -1001234567890, testchat role r1 in t1;');
-    expect(c.io.stdout.at(-1)).toBe('  access entries this build reads: { telegram: { chat: "-1001234567890" } }, { discord: { guild: "112233445566778899", role: "223344556677889900", channels: ["334455667788990011"] } }, { testchat: { chat: "c1" } }');
+    expect(c.io.stdout.at(-1)).toBe('  access entries this build reads: { telegram: { chat: "-1001234567890" } }, { discord: { guild: "112233445566778899", role: "223344556677889900", channels: ["334455667788990011"] } }, { slack: { workspaceLicence: true } }, { testchat: { chat: "c1" } }');
     expect(c.io.stderr).toEqual([]);
   });
 
@@ -42,7 +42,7 @@ describe('signalcast plans check and the access list', () => {
     expect(await c.run('plans', 'check', file)).toBe(0);
     expect(c.io.stderr).toEqual([
       `warning: ${file}: plans[1].telegramChatIds (plan vip): deprecated (read for this release only): write access: [{ telegram: { chat: "-1001" } }] instead`,
-      `warning: ${file}: plans[1].slackEnterprise (plan vip): ignored: this build has no Slack adapter; when it lands write access: [{ slack: { workspaceLicence: true } }]`,
+      `warning: ${file}: plans[1].slackEnterprise (plan vip): deprecated (read for this release only): write access: [{ slack: { workspaceLicence: true } }] instead`,
       MOVE_TO_ACCESS,
     ]);
     expect(c.io.stdout.join('\n')).toContain('gates telegram chat -1001');
@@ -53,7 +53,7 @@ describe('signalcast plans check and the access list', () => {
     const file = plansFile('access: [{ telegarm: { chat: "-1001" } }]');
     expect(await c.run('plans', 'check', file)).toBe(78);
     const err = c.io.stderr.join('\n');
-    expect(err).toContain(`${file}: plans[1].access[0] (plan vip): no chat app named "telegarm" in this build (it has: discord, telegram, testchat)`);
-    expect(err).toContain('access entries this build reads: { telegram: { chat: "-1001234567890" } }, { discord: { guild: "112233445566778899", role: "223344556677889900", channels: ["334455667788990011"] } }, { testchat: { chat: "c1" } }');
+    expect(err).toContain(`${file}: plans[1].access[0] (plan vip): no chat app named "telegarm" in this build (it has: discord, slack, telegram, testchat)`);
+    expect(err).toContain('access entries this build reads: { telegram: { chat: "-1001234567890" } }, { discord: { guild: "112233445566778899", role: "223344556677889900", channels: ["334455667788990011"] } }, { slack: { workspaceLicence: true } }, { testchat: { chat: "c1" } }');
   });
 });

@@ -31,7 +31,7 @@ describe('access notices in the outbox', () => {
     expect(new SqliteContentResolver({ db: w.db }).resolve(due!, T0)).toEqual({ kind: 'notice', text: 'Here is your link', buttons: [{ label: 'Join the channel', url: 'https://t.me/+abc' }] });
   });
 
-  it('reuses the destination the person already has, and writes nothing due for one whose direct messages were disabled', async () => {
+  it('reuses the destination the person already has; disabling their direct messages skips what was pending and writes nothing due after', async () => {
     const w = await world();
     const person = { accountId: w.account.id, platform: 'telegram' as const, platformUserId: '4242' };
     w.outbox.enqueue(person, { topic: 'welcome', text: 'one' }, T0);
@@ -43,7 +43,9 @@ describe('access notices in the outbox', () => {
     await w.accounts.disableDestination(destination!.id, 'blocked');
     expect(w.outbox.enqueue(person, { topic: 'invite', text: 'three' }, T0)).toEqual({ queued: false, detail: 'their direct messages are off (blocked)' });
     const states = w.db.$client.prepare("select state, skip_reason as skipReason from deliveries order by id").all();
-    expect(states).toEqual([{ state: 'pending', skipReason: null }, { state: 'pending', skipReason: null }, { state: 'skipped', skipReason: 'destination_disabled' }]);
+    expect(states).toEqual([
+      { state: 'skipped', skipReason: 'destination_disabled' }, { state: 'skipped', skipReason: 'destination_disabled' }, { state: 'skipped', skipReason: 'destination_disabled' },
+    ]);
   });
 
   it('says so for a platform without direct messages, and writes nothing', async () => {
