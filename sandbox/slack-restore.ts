@@ -14,7 +14,7 @@ export async function restoreSlackInstalls(db: Db, clock: Clock, secretsKey: Uin
   const team = slack.workspace.id;
   try {
     const install = await store.get('slack', team);
-    if (!install || install.revokedAt || !install.botUserId) return 0;
+    if (!install || install.revokedAt || !install.botUserId || !install.botToken) return 0;
     const installer = install.installerPlatformUserId && slack.emulator.state.workspace(team).users.has(install.installerPlatformUserId) ? install.installerPlatformUserId : slack.workspace.users.dana!;
     slack.emulator.installApp(team, { installerId: installer, scopes: install.scopes, restore: { botToken: install.botToken.reveal(), botUserId: install.botUserId } });
     return 1;

@@ -83,7 +83,7 @@ describe('the sandbox\'s Slack', () => {
     const db = openDatabase(config.databaseUrl);
     const install = await new SqliteInstallationStore({ db, clock: systemClock, secrets: new SecretBox(new Uint8Array(Buffer.from(keyText, 'base64'))) }).get('slack', DEMO_WORKSPACE.id);
     db.$client.close();
-    const token = install!.botToken.reveal();
+    const token = install!.botToken!.reveal();
 
     const second = await startSandbox({ config, plans: DEFAULT_PLANS, logger, useDataFolder: true });
     running.push(second);

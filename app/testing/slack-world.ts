@@ -55,6 +55,11 @@ export interface SlackServiceWorldOptions {
   webhookTimeoutMs?: number | undefined;
   /** The Slack emulator's limits (wide by default). */
   slackLimits?: SlackLimitsInput | undefined;
+  /**
+   * The simple setup: the app installed in the customer's workspace by dana before the start, and
+   * the service on SLACK_BOT_TOKEN alone (no OAuth, no SECRETS_KEY).
+   */
+  singleToken?: boolean | undefined;
 }
 
 /** A port free on 127.0.0.1 now: the service listens there, so PUBLIC_URL (the OAuth redirect) is known before it starts. */
@@ -104,7 +109,9 @@ export async function startSlackServiceWorld(running: (() => Promise<void>)[], o
   running.push(() => stripe.stop());
   const config = loadConfig({
     PORT: String(port), HOST: '127.0.0.1', INGEST_SIGNING_SECRET: options.signingSecret, LOG_LEVEL: 'silent',
-    ...slackOAuthSettings(slack, url),
+    ...(options.singleToken
+      ? { SLACK_SIGNING_SECRET: slack.app.signingSecret, SLACK_BOT_TOKEN: slack.installApp(ws.id, { installerId: ws.users.dana! }).botToken, SLACK_API_URL: slack.apiUrl }
+      : slackOAuthSettings(slack, url)),
     SLACK_RATE_OVERALL: WIDE, SLACK_RATE_PER_TENANT: WIDE, SLACK_RATE_PER_CHAT: WIDE,
     STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
     ...options.settings,

@@ -132,6 +132,8 @@ export function createSlackAdapter(settings: SlackSettings, ctx: AdapterContext)
         if (settings.botToken) {
           const me = await Promise.race([workspaces.anonymous(settings.botToken).auth.test(), abandoned]);
           workspaces.single = { team: me.team_id ?? '', botUserId: me.user_id, botName: me.user };
+          await workspaces.registerSingle({ tenantName: me.team ?? null, enterpriseId: me.enterprise_id ?? null, scopes: me.response_metadata?.scopes ?? [] })
+            .catch((err: unknown) => logger.error({ err, team: me.team_id }, 'could not record SLACK_BOT_TOKEN\'s workspace as an installation: /signals there says the app is not installed'));
           logger.info({ team: me.team_id }, `Slack bot ${me.user ?? ''} started in workspace ${me.team ?? me.team_id ?? ''}`);
         }
         await Promise.race([app.start(), abandoned]);

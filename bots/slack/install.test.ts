@@ -59,7 +59,7 @@ describe('Slack OAuth install', () => {
     const saved = await w.installations.get('slack', ws.id);
     expect(saved).toMatchObject({ tenant: ws.id, tenantName: 'Gamma Capital', installerPlatformUserId: ws.users.olga, scopes: [...BOT_SCOPES], revokedAt: null });
     expect(saved!.botUserId).toMatch(/^U/);
-    expect(saved!.botToken.reveal()).toMatch(/^xoxb-/);
+    expect(saved!.botToken?.reveal()).toMatch(/^xoxb-/);
     expect(w.emulator.callsTo('oauth.v2.access')).toHaveLength(1);
     const again = await fetch(back, { headers: { cookie } });
     expect(again.status).toBe(403);

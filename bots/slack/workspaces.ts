@@ -76,15 +76,32 @@ export class SlackWorkspaces {
   async tokenOf(team: string): Promise<WorkspaceToken | null> {
     const refused = this.dead.get(team);
     const installation = await this.options.installations.get('slack', team);
-    if (installation && installation.revokedAt === null) {
+    if (installation && installation.revokedAt === null && installation.botToken) {
       if (refused && installation.installedAt.getTime() <= refused.at) return null;
       if (refused) this.dead.delete(team);
       return { team, token: installation.botToken.reveal(), source: 'oauth', botUserId: installation.botUserId ?? undefined };
     }
-    if (this.options.botToken && this.single?.team === team && !refused) {
+    // SLACK_BOT_TOKEN's workspace: registered at start with no stored token; revoked, it waits for a restart with a new token.
+    const revoked = installation !== null && installation.revokedAt !== null && installation.botToken === null;
+    if (this.options.botToken && this.single?.team === team && !refused && !revoked) {
       return { team, token: this.options.botToken, source: 'single', botUserId: this.single.botUserId };
     }
     return null;
+  }
+
+  /**
+   * SLACK_BOT_TOKEN's workspace as an installation (its token not stored: it stays in the settings),
+   * so the workspace commands find it and its account, as they find an OAuth install. An OAuth
+   * installation of the same workspace is left as it is; one registered so before is refreshed
+   * (a restart with a working token after a revocation brings its channels back).
+   */
+  async registerSingle(details: { tenantName: string | null; enterpriseId: string | null; scopes: readonly string[] }): Promise<void> {
+    const team = this.single?.team;
+    if (!team) return;
+    const existing = await this.options.installations.get('slack', team);
+    if (existing?.botToken) return;
+    if (existing && existing.revokedAt === null && existing.botUserId === (this.single?.botUserId ?? null)) return;
+    await this.options.installations.save({ platform: 'slack', tenant: team, ...details, botUserId: this.single?.botUserId ?? null, botToken: null });
   }
 
   /** Why `team` has no live token, for an error: never the token. */

@@ -19,7 +19,8 @@ export interface Installation {
   scopes: string[];
   /** Who installed it (a platform user id in this tenant). */
   installerPlatformUserId: string | null;
-  botToken: Secret;
+  /** Null when the token is not stored but given in the settings (Slack's single-workspace SLACK_BOT_TOKEN). */
+  botToken: Secret | null;
   /** The latest install (a reinstall moves it). */
   installedAt: Date;
   updatedAt: Date;
@@ -39,7 +40,8 @@ export interface NewInstallation {
   botUserId?: string | null;
   scopes: readonly string[];
   installerPlatformUserId?: string | null;
-  botToken: Secret;
+  /** Null: the token stays in the settings (SLACK_BOT_TOKEN) and nothing is sealed, so no SECRETS_KEY is needed. */
+  botToken: Secret | null;
   /** Left out on a reinstall: the account already linked stays. */
   accountId?: string | null;
 }

@@ -39,11 +39,11 @@ describe('SqliteInstallationStore', () => {
     const saved = await store.save(install());
     expect(saved).toMatchObject({ platform: 'teamchat', tenant: 'T1', tenantName: 'Desk One', enterpriseId: 'E1', botUserId: 'B1', scopes: ['chat:write', 'commands'],
       installerPlatformUserId: 'U1', installedAt: new Date(clock.now()), revokedAt: null, accountId: null });
-    expect(saved.botToken.reveal()).toBe(TOKEN);
+    expect(saved.botToken?.reveal()).toBe(TOKEN);
     const raw = JSON.stringify(storedColumns());
     expect(raw).not.toContain(TOKEN);
     expect(raw).not.toContain('1111-2222');
-    expect((await store.get('teamchat', 'T1'))?.botToken.reveal()).toBe(TOKEN);
+    expect((await store.get('teamchat', 'T1'))?.botToken?.reveal()).toBe(TOKEN);
     expect(await store.get('teamchat', 'T2')).toBeNull();
     expect(await store.get('otherchat', 'T1')).toBeNull();
   });
@@ -58,7 +58,7 @@ describe('SqliteInstallationStore', () => {
     const again = await store.save(install({ botToken: new Secret(NEW_TOKEN), scopes: ['chat:write'], installerPlatformUserId: 'U2' }));
     expect(again).toMatchObject({ id: first.id, scopes: ['chat:write'], installerPlatformUserId: 'U2', revokedAt: null, revokedReason: null,
       accountId: account.id, installedAt: new Date(clock.now()) });
-    expect((await store.get('teamchat', 'T1'))?.botToken.reveal()).toBe(NEW_TOKEN);
+    expect((await store.get('teamchat', 'T1'))?.botToken?.reveal()).toBe(NEW_TOKEN);
     expect(storedColumns()).toHaveLength(1);
     await store.save(install({ tenant: 'T2' }));
     expect((await store.list()).map((i) => i.tenant)).toEqual(['T1', 'T2']);

@@ -10,6 +10,9 @@ import type { PlatformName } from '../../core/types';
 import type { Db } from '../client';
 import { accounts, destinations, installations, type InstallationRow } from '../schema';
 
+/** The stored value of a token that stays in the settings: not a sealed value (those are never empty). */
+const SETTINGS_TOKEN = '';
+
 /** What a sealed token is bound to: it opens only in its own row. */
 const contextOf = (platform: string, tenant: string): string => `installation ${platform}:${tenant}`;
 
@@ -24,7 +27,8 @@ export class SqliteInstallationStore implements InstallationStore {
 
   private toInstallation(row: InstallationRow): Installation {
     const { botTokenSealed, ...rest } = row;
-    return { ...rest, platform: row.platform as PlatformName, scopes: [...row.scopes], botToken: this.deps.secrets.open(botTokenSealed, contextOf(row.platform, row.tenant)) };
+    const botToken = botTokenSealed === SETTINGS_TOKEN ? null : this.deps.secrets.open(botTokenSealed, contextOf(row.platform, row.tenant));
+    return { ...rest, platform: row.platform as PlatformName, scopes: [...row.scopes], botToken };
   }
 
   private requireAccount(accountId: string | null | undefined): void {
@@ -36,7 +40,7 @@ export class SqliteInstallationStore implements InstallationStore {
 
   async save(install: NewInstallation): Promise<Installation> {
     // Sealed first: without a key nothing is written.
-    const botTokenSealed = this.deps.secrets.seal(install.botToken, contextOf(install.platform, install.tenant));
+    const botTokenSealed = install.botToken === null ? SETTINGS_TOKEN : this.deps.secrets.seal(install.botToken, contextOf(install.platform, install.tenant));
     this.requireAccount(install.accountId);
     const now = new Date(this.deps.clock.now());
     const fields = {
