@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkspacePort } from '../../core/platform/adapter';
 import { startSlackWorld, type SlackWorld } from './contract.fixtures';
-import { slackWorkspacePort } from './workspace-port';
+import { MEMBERS_PAGE, slackWorkspacePort } from './workspace-port';
 
 let w: SlackWorld;
 let port: WorkspacePort;
@@ -41,5 +41,29 @@ describe('the Slack workspace port', () => {
     const { ws: other } = await w.oauthWorkspace('Beta Fund');
     w.emulator.server.failNext({ kind: 'server_error', status: 503 }, { count: 3, match: (r) => r.path === '/api/conversations.info' });
     expect(await port.prepareChannel(other.id, other.channels.alerts!)).toMatchObject({ ok: false, code: 'unavailable' });
+  });
+
+  it('counts the people over two pages of users.list: not bots, not a deactivated person, not Slackbot', async () => {
+    const { emulator, ws } = w;
+    const people = [...emulator.state.workspace(ws.id).users.values()].filter((u) => !u.isBot && !u.deleted).length;
+    for (let i = 0; people + i < MEMBERS_PAGE + 5; i++) emulator.addUser(ws.id, { name: `extra${i}` });
+    emulator.addUser(ws.id, { name: 'otherbot', isBot: true });
+    emulator.deactivateUser(ws.id, ws.users.sam!);
+    expect(await port.countMembers(ws.id)).toEqual({ ok: true, count: MEMBERS_PAGE + 4 });
+    const calls = emulator.callsTo('users.list');
+    expect(calls).toHaveLength(2);
+    expect(calls.map((c) => String(c.params.limit))).toEqual([String(MEMBERS_PAGE), String(MEMBERS_PAGE)]);
+    expect(calls[0]!.params.cursor).toBeUndefined();
+    expect(calls[1]!.params.cursor).toEqual(expect.any(String));
+  });
+
+  it('says the count cannot be read when Slack is down or refuses the token, retrying a 5xx within bounds', async () => {
+    w.emulator.server.failNext({ kind: 'server_error', status: 503 }, { count: 3, match: (r) => r.path === '/api/users.list' });
+    expect(await port.countMembers(w.ws.id)).toMatchObject({ ok: false, code: 'unavailable' });
+    // The first try and the caller client's two retries, then no more.
+    expect(w.emulator.server.requests.filter((r) => r.path === '/api/users.list')).toHaveLength(3);
+    w.emulator.failNext('users.list', 'missing_scope');
+    expect(await port.countMembers(w.ws.id)).toMatchObject({ ok: false, code: 'not_allowed', detail: expect.stringContaining('missing_scope') });
+    expect(await port.countMembers(w.ws.id)).toMatchObject({ ok: true });
   });
 });

@@ -121,11 +121,17 @@ export type ChannelProblem = 'private_not_member' | 'not_found' | 'archived' | '
 
 /**
  * What a per-tenant licensed platform does for the workspace commands (bots/commands/workspace/):
- * makes the bot able to post in a channel an admin chose (joins a public one), or says why it cannot.
+ * makes the bot able to post in a channel an admin chose (joins a public one), or says why it cannot;
+ * counts the workspace's people for a plan priced per seat.
  */
 export interface WorkspacePort {
   prepareChannel(tenant: string, chatId: string, signal?: AbortSignal): Promise<
     | { ok: true; label: string; isPrivate: boolean }
+    | { ok: false; code: ChannelProblem; detail: string }
+  >;
+  /** The workspace's people, for a plan priced per seat: not bots, not deactivated, not the platform's own helper user. */
+  countMembers(tenant: string, signal?: AbortSignal): Promise<
+    | { ok: true; count: number }
     | { ok: false; code: ChannelProblem; detail: string }
   >;
 }

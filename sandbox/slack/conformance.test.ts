@@ -47,6 +47,22 @@ describe('Slack emulator conformance to the Web API spec', () => {
     expect(checker.check('conversations.info', await call('conversations.info', { channel: (dm.channel as { id: string }).id }))).toEqual([]);
   });
 
+  it('users.list: both pages, with Slackbot, the bot user and a deactivated person', async () => {
+    const { ws, emulator } = world;
+    emulator.deactivateUser(ws.id, emulator.addUser(ws.id, { name: 'gone' }));
+    const first = await call('users.list', { limit: 3 });
+    expect(checker.check('users.list', first)).toEqual([]);
+    const cursor = (first.response_metadata as { next_cursor: string }).next_cursor;
+    expect(cursor).not.toBe('');
+    const second = await call('users.list', { limit: 3, cursor });
+    expect(checker.check('users.list', second)).toEqual([]);
+    const members = [...(first.members as { id: string; is_bot: boolean; deleted: boolean }[]), ...(second.members as { id: string; is_bot: boolean; deleted: boolean }[])];
+    expect(members.map((m) => m.id)).toContain('USLACKBOT');
+    expect(members.find((m) => m.id === world.install.botUserId)).toMatchObject({ is_bot: true });
+    expect(members.filter((m) => m.deleted)).toHaveLength(1);
+    expect(await call('users.list', { cursor: 'bm9wZQ==' })).toMatchObject({ ok: false, error: 'invalid_cursor' });
+  });
+
   it('chat.postMessage, chat.update and chat.postEphemeral', async () => {
     const { ws } = world;
     const blocks = [{ type: 'header', text: { type: 'plain_text', text: 'BTCUSDT' } }, { type: 'section', fields: [{ type: 'mrkdwn', text: '*Entry* 64000' }] }];

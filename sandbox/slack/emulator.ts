@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import { EmulatorServer, type EmulatorResponse, type Fault } from '../base/emulator';
 import { Deliverer, type DeliveryResult, type SentRequest, type SigningOptions } from './delivery';
 import * as drivers from './drivers';
-import { createWorkspace, installApp, OAuthCodes, type CreateWorkspaceOptions, type InstallOptions, type InstallResult, type WorkspaceView } from './installs';
+import { addUser, createWorkspace, installApp, OAuthCodes, type CreateWorkspaceOptions, type InstallOptions, type InstallResult, type WorkspaceView } from './installs';
 import { allowInput, authorizePage } from './oauth-page';
 import { SlackRateLimiter, type SlackLimitsInput, type SlackRateStats } from './rate-limits';
 import { ResponseUrlBook } from './response-urls';
@@ -143,6 +143,17 @@ export class SlackEmulator {
 
   createWorkspace(options: CreateWorkspaceOptions): WorkspaceView {
     return createWorkspace(this.state, options);
+  }
+
+  /** A person (or another app's bot user) joins the workspace; returns their id. */
+  addUser(teamId: string, user: { name: string; isAdmin?: boolean; isOwner?: boolean; isBot?: boolean }): string {
+    return addUser(this.state, teamId, user);
+  }
+  /** An admin deactivates a person: users.info and users.list show them `deleted: true`. */
+  deactivateUser(teamId: string, userId: string): void {
+    const user = this.state.workspace(teamId).users.get(userId);
+    if (!user) throw new Error(`Slack emulator: no user ${userId} in ${teamId}`);
+    user.deleted = true;
   }
 
   /** Installs the app without OAuth (the single-token setup): a bot token for the workspace. */

@@ -58,9 +58,9 @@ export function createWorkspace(state: SlackState, options: CreateWorkspaceOptio
 }
 
 /** A person joins an existing workspace; returns their id. */
-export function addUser(state: SlackState, teamId: string, user: { id?: string; name: string; isAdmin?: boolean; isOwner?: boolean }): string {
+export function addUser(state: SlackState, teamId: string, user: { id?: string; name: string; isAdmin?: boolean; isOwner?: boolean; isBot?: boolean }): string {
   const ws = state.workspace(teamId);
-  const record: SlackUser = { id: user.id ?? state.ids.next('U'), name: user.name, isAdmin: user.isAdmin ?? user.isOwner ?? false, isOwner: user.isOwner ?? false, isBot: false, deleted: false };
+  const record: SlackUser = { id: user.id ?? state.ids.next('U'), name: user.name, isAdmin: user.isAdmin ?? user.isOwner ?? false, isOwner: user.isOwner ?? false, isBot: user.isBot ?? false, deleted: false };
   ws.users.set(record.id, record);
   return record.id;
 }

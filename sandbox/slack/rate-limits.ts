@@ -33,6 +33,7 @@ export const defaultSlackLimits: SlackLimits = {
     'apps.uninstall': 1,
     'apps.connections.open': 1,
     'conversations.list': 2,
+    'users.list': 2,
     'auth.revoke': 3,
     'chat.update': 3,
     'conversations.info': 3,

@@ -11,10 +11,16 @@ import { handleEvent } from '../router';
 
 export const TEAM = 'T0001';
 
-/** A WorkspacePort that joins any channel but those told to fail, and records what it was asked. */
+/** A WorkspacePort that joins any channel but those told to fail, counts `members` people (or fails with `countProblem`), and records what it was asked. */
 export class FakeWorkspacePort implements WorkspacePort {
   readonly prepared: { tenant: string; chatId: string }[] = [];
   readonly problems = new Map<string, { code: ChannelProblem; detail: string }>();
+  members = 3;
+  countProblem: { code: ChannelProblem; detail: string } | undefined;
+
+  async countMembers(): Promise<{ ok: true; count: number } | { ok: false; code: ChannelProblem; detail: string }> {
+    return this.countProblem ? { ok: false, ...this.countProblem } : { ok: true, count: this.members };
+  }
 
   async prepareChannel(tenant: string, chatId: string): Promise<{ ok: true; label: string; isPrivate: boolean } | { ok: false; code: ChannelProblem; detail: string }> {
     this.prepared.push({ tenant, chatId });
