@@ -2,14 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { slackAccess } from './plan-access';
 
 describe('slackAccess', () => {
-  it('reads the workspace licence, with seats only when set', () => {
+  it('reads the workspace licence: one price per workspace, or per seat when seats is "per-member"', () => {
     expect(slackAccess.parse({ workspaceLicence: true })).toEqual({ ok: true, resource: { platform: 'slack', kind: 'workspace', id: 'licence' } });
-    expect(slackAccess.parse({ workspaceLicence: true, seats: 25 })).toEqual({ ok: true, resource: { platform: 'slack', kind: 'workspace', id: 'licence', options: { seats: '25' } } });
+    expect(slackAccess.parse({ workspaceLicence: true, seats: 'per-member' })).toEqual({ ok: true, resource: { platform: 'slack', kind: 'workspace', id: 'licence', options: { seats: 'per-member' } } });
+  });
+
+  it('refuses any other seats value, the old number of seats too, naming the field and the allowed value', () => {
+    for (const seats of [25, 0, 'per-seat', true, null, { count: 3 }]) {
+      expect(slackAccess.parse({ workspaceLicence: true, seats })).toEqual({ ok: false, error: expect.stringMatching(/^seats: expected "per-member" \(the price is per seat/) });
+    }
   });
 
   it('names the field that is wrong', () => {
     expect(slackAccess.parse({ workspaceLicence: false })).toMatchObject({ ok: false, error: expect.stringMatching(/^workspaceLicence: expected true/) });
-    expect(slackAccess.parse({ workspaceLicence: true, seats: 0 })).toMatchObject({ ok: false, error: expect.stringMatching(/^seats: expected a whole number/) });
     expect(slackAccess.parse({ workspaceLicence: true, channel: 'C1' })).toMatchObject({ ok: false, error: expect.stringMatching(/^channel: unknown field/) });
     expect(slackAccess.parse('yes')).toMatchObject({ ok: false, error: 'expected { workspaceLicence: true }' });
   });

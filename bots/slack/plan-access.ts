@@ -1,4 +1,4 @@
-// How a plan's access entry for Slack reads: `{ slack: { workspaceLicence: true, seats?: n } }`, the licence for a whole workspace.
+// How a plan's access entry for Slack reads: `{ slack: { workspaceLicence: true, seats?: "per-member" } }`, the licence for a whole workspace.
 import type { AccessResource } from '../../core/access/ports';
 import type { AccessSpec } from '../../core/platform/adapter';
 
@@ -6,13 +6,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `seats: "per-member"`: the plan's price is per seat, and a workspace pays for each of its people. */
+export const PER_MEMBER = 'per-member';
+
 /** The one Slack resource: the workspace's licence (the workspace is the tenant that subscribes, so it is not named here). */
 export const SLACK_WORKSPACE_LICENCE: AccessResource = { platform: 'slack', kind: 'workspace', id: 'licence' };
 
 /**
  * Slack's access entries: the plan licenses the workspace that buys it. There is no gate: the licence
- * is an entitlement, and planning decides what the workspace's channels get. `seats` is kept on the
- * resource only when the plans file sets it (one price per workspace otherwise).
+ * is an entitlement, and planning decides what the workspace's channels get. `seats: "per-member"`
+ * prices it per seat (kept on the resource as `options.seats`); left out, one price per workspace.
  */
 export const slackAccess: AccessSpec = {
   example: '{ slack: { workspaceLicence: true } }',
@@ -23,7 +26,7 @@ export const slackAccess: AccessSpec = {
     if (settings.workspaceLicence !== true) return { ok: false, error: 'workspaceLicence: expected true (the plan licenses the workspace that buys it)' };
     const seats = settings.seats;
     if (seats === undefined) return { ok: true, resource: SLACK_WORKSPACE_LICENCE };
-    if (typeof seats !== 'number' || !Number.isInteger(seats) || seats < 1) return { ok: false, error: 'seats: expected a whole number of seats, 1 or more (leave it out for one price per workspace)' };
-    return { ok: true, resource: { ...SLACK_WORKSPACE_LICENCE, options: { seats: String(seats) } } };
+    if (seats !== PER_MEMBER) return { ok: false, error: `seats: expected "${PER_MEMBER}" (the price is per seat: a workspace pays for each of its people); leave it out for one price per workspace` };
+    return { ok: true, resource: { ...SLACK_WORKSPACE_LICENCE, options: { seats: PER_MEMBER } } };
   },
 };
