@@ -107,6 +107,34 @@ describe('checkout links', () => {
     expect((await h.accounts.getAccount(account.id))?.referredBy).toBeNull();
   });
 
+  it('asks Stripe for the quantity given (seats), which the session, the subscription item and the invoice carry at price × quantity', async () => {
+    const account = await h.newAccount();
+    const link = await h.service.billing.createCheckoutLink({ accountId: account.id, planId: 'pro', identity: { platform: 'slack', platformUserId: 'U1' }, quantity: 12 });
+    expect(sessionForm().line_items).toEqual([{ price: 'price_pro_monthly', quantity: '12' }]);
+    const session = await h.stripe.checkout.sessions.retrieve(link.sessionId, { expand: ['line_items'] });
+    expect(session.line_items?.data[0]).toMatchObject({ quantity: 12, amount_subtotal: 12 * 2900 });
+    await h.pay(link.url, CARD_OK);
+    await h.settle();
+    const subscription = (await h.stripe.subscriptions.list({ customer: (await h.accounts.getAccount(account.id))!.stripeCustomerId! })).data[0]!;
+    expect(subscription.items.data[0]).toMatchObject({ quantity: 12, price: { id: 'price_pro_monthly' } });
+    const invoice = await h.stripe.invoices.retrieve(subscription.latest_invoice as string);
+    expect(invoice).toMatchObject({ amount_paid: 12 * 2900 });
+    expect(invoice.lines.data[0]).toMatchObject({ quantity: 12, amount: 12 * 2900 });
+  });
+
+  it('asks for one when no quantity is given, and refuses a quantity that is not a whole number from 1 to 10,000 without calling Stripe', async () => {
+    const account = await h.newAccount();
+    await h.checkout(account, 'pro');
+    expect(sessionForm(0).line_items).toEqual([{ price: 'price_pro_monthly', quantity: '1' }]);
+    for (const quantity of [0, -1, 2.5, 10_001, Number.NaN]) {
+      const request = { accountId: account.id, planId: 'pro', identity: { platform: 'slack' as const, platformUserId: 'U1' }, quantity };
+      await expect(h.service.billing.createCheckoutLink(request)).rejects.toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/^quantity: expected a whole number from 1 to 10000/) });
+    }
+    expect(h.emu.calls('POST', '/v1/checkout/sessions')).toHaveLength(1);
+    await h.service.billing.createCheckoutLink({ accountId: account.id, planId: 'pro', identity: { platform: 'slack', platformUserId: 'U1' }, quantity: 10_000 });
+    expect(sessionForm(1).line_items).toEqual([{ price: 'price_pro_monthly', quantity: '10000' }]);
+  });
+
   it('refuses the free plan and an unknown plan with not_found, calling Stripe for neither', async () => {
     const account = await h.newAccount();
     await expect(h.checkout(account, 'free')).rejects.toMatchObject({ code: 'not_found' });

@@ -3,8 +3,8 @@ import type Stripe from 'stripe';
 import type { AccountStore } from '../core/accounts/ports';
 import type { Account, Subscription } from '../core/accounts/types';
 import type { ReferralStore } from '../core/billing/referrals';
-import type { Billing, CheckoutDiscount, CheckoutRequest } from '../core/billing/ports';
-import { SignalcastError } from '../core/errors';
+import { MAX_CHECKOUT_QUANTITY, type Billing, type CheckoutDiscount, type CheckoutRequest } from '../core/billing/ports';
+import { SignalcastError, ValidationError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { isPaid, planById, type Plan, type PlansConfig } from '../core/plans';
 import { toBillingError } from './errors';
@@ -35,6 +35,7 @@ export class StripeBilling implements Billing {
 
   async createCheckoutLink(request: CheckoutRequest): Promise<{ url: string; sessionId: string; discount?: CheckoutDiscount | undefined }> {
     const plan = this.paidPlan(request.planId);
+    const quantity = checkedQuantity(request.quantity);
     const account = await this.deps.accounts.getAccount(request.accountId);
     if (!account) throw new SignalcastError('not_found', `account ${request.accountId} not found`);
     const referredBy = await this.referrer(account, request.referralCode);
@@ -48,7 +49,7 @@ export class StripeBilling implements Billing {
 
     const params: Stripe.Checkout.SessionCreateParams = {
       mode: 'subscription',
-      line_items: [{ price: plan.stripePriceId as string, quantity: 1 }],
+      line_items: [{ price: plan.stripePriceId as string, quantity }],
       client_reference_id: account.id,
       metadata,
       subscription_data: { metadata, ...(trialDays ? { trial_period_days: trialDays } : {}) },
@@ -66,7 +67,7 @@ export class StripeBilling implements Billing {
       throw toBillingError(err, `creating a checkout session for plan ${plan.id}`);
     }
     if (!session.url) throw new SignalcastError('internal', `Stripe returned checkout session ${session.id} without a URL`);
-    this.deps.logger.info({ accountId: account.id, planId: plan.id, sessionId: session.id, trialDays: trialDays ?? 0, referral: coupon !== undefined }, 'checkout session created');
+    this.deps.logger.info({ accountId: account.id, planId: plan.id, sessionId: session.id, quantity, trialDays: trialDays ?? 0, referral: coupon !== undefined }, 'checkout session created');
     const discount = coupon ? await this.discountOf(coupon, plan, trialDays !== undefined) : undefined;
     return { url: session.url, sessionId: session.id, ...(discount ? { discount } : {}) };
   }
@@ -118,6 +119,15 @@ export class StripeBilling implements Billing {
 
 function money(cents: number, currency: string): string {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100);
+}
+
+/** The checkout's quantity: 1 when not given, else a whole number 1..MAX_CHECKOUT_QUANTITY (a ValidationError otherwise, before Stripe is called). */
+function checkedQuantity(quantity: number | undefined): number {
+  if (quantity === undefined) return 1;
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_CHECKOUT_QUANTITY) {
+    throw new ValidationError([{ field: 'quantity', message: `expected a whole number from 1 to ${MAX_CHECKOUT_QUANTITY}, got ${String(quantity)}` }]);
+  }
+  return quantity;
 }
 
 /** A second live subscription would charge twice: changes go through the portal. */

@@ -8,7 +8,12 @@ export interface CheckoutRequest {
   identity: { platform: PlatformName; platformUserId: string };
   /** A referral code given at /start; the checkout carries the referral discount. */
   referralCode?: string | undefined;
+  /** How many of the plan's price the subscription is for (the seats of a plan priced per seat): a whole number 1..MAX_CHECKOUT_QUANTITY; 1 when left out. */
+  quantity?: number | undefined;
 }
+
+/** The most seats one checkout asks for. */
+export const MAX_CHECKOUT_QUANTITY = 10_000;
 
 /** A discount a checkout carries (the referral discount), so the chat can say what the payer will see. */
 export interface CheckoutDiscount {
@@ -23,7 +28,7 @@ export interface CheckoutDiscount {
 }
 
 export interface Billing {
-  /** A Stripe Checkout link for this plan; throws SignalcastError('not_found') for an unknown or free plan. */
+  /** A Stripe Checkout link for this plan; throws SignalcastError('not_found') for an unknown or free plan, 'validation_failed' for a bad quantity. */
   createCheckoutLink(request: CheckoutRequest): Promise<{ url: string; sessionId: string; discount?: CheckoutDiscount | undefined }>;
   /** A customer portal link; throws SignalcastError('not_found') when the account has never paid. */
   createPortalLink(accountId: string): Promise<{ url: string }>;
