@@ -10,6 +10,7 @@ import type { CommandCall } from '../deps';
 import { joinWords } from '../format';
 import { PAYMENTS_NOT_SET_UP } from '../subscribe';
 import { nameTheChannel, type SignalsArgs } from './args';
+import { isPerSeat, seatsForCheckout, seatWords } from './seats';
 import {
   activeInstallation, ADMINS_ONLY, CHANNEL_CONTENT, channelName, ensureWorkspaceAccount, isAdmin, licenceOf, licencePlans, workspaceAccount, type WorkspaceRef,
 } from './workspace';
@@ -20,16 +21,21 @@ export const PREPARE_TIMEOUT_MS = 10_000;
 /** The reason an unsubscribed channel's destination is disabled with. */
 export const UNSUBSCRIBED = 'unsubscribed';
 
-/** A Checkout button per plan (several licence plans: a button each); a reply line instead when payments are off or a link cannot be made. */
-export async function checkoutButtons(call: CommandCall, accountId: string, plans: readonly Plan[]): Promise<{ buttons: ReplyButton[][] } | { text: string }> {
+/**
+ * A Checkout button per plan (several licence plans: a button each); a reply line instead when payments
+ * are off or a link cannot be made. A plan priced per seat asks for `seats` (counted by the caller:
+ * seatsForCheckout) and its button says how many.
+ */
+export async function checkoutButtons(call: CommandCall, accountId: string, plans: readonly Plan[], seats?: number): Promise<{ buttons: ReplyButton[][] } | { text: string }> {
   if (plans.length === 0) return { text: 'No plan gives a workspace licence yet: ask the operator.' };
   if (!call.deps.capabilities.payments) return { text: PAYMENTS_NOT_SET_UP };
   const { actor } = call.event;
   const buttons: ReplyButton[][] = [];
   for (const plan of plans) {
+    const quantity = isPerSeat(plan, actor.platform) ? (seats ?? 1) : undefined;
     try {
-      const { url } = await call.deps.billing.createCheckoutLink({ accountId, planId: plan.id, identity: { platform: actor.platform, platformUserId: actor.platformUserId } });
-      buttons.push([{ label: `Subscribe the workspace to ${plan.name}`, url }]);
+      const { url } = await call.deps.billing.createCheckoutLink({ accountId, planId: plan.id, identity: { platform: actor.platform, platformUserId: actor.platformUserId }, quantity });
+      buttons.push([{ label: `Subscribe the workspace to ${plan.name}${quantity === undefined ? '' : ` (${seatWords(quantity)})`}`, url }]);
     } catch (err) {
       // Billing refuses a second live subscription: it would charge twice.
       if (err instanceof SignalcastError && err.code === 'conflict') return { text: 'The workspace already has a subscription: /signals billing manages it.' };
@@ -54,6 +60,11 @@ export async function subscribeChannel(call: CommandCall, ws: WorkspaceRef, args
   const port = call.deps.workspaces?.[ws.platform];
   if (!port) return [{ text: 'Channels cannot be chosen on this app yet. Nothing changed.' }];
 
+  // A plan priced per seat needs the workspace's people counted before anything changes: no count, no change and no link.
+  const known = await workspaceAccount(call, installation);
+  const seats = (await licenceOf(call, known, ws.platform)).licensed ? { seats: undefined } : await seatsForCheckout(call, ws, chosen);
+  if ('text' in seats) return [{ text: seats.text }];
+
   const prepared = await port.prepareChannel(ws.tenant, args.channel.chatId, AbortSignal.timeout(PREPARE_TIMEOUT_MS));
   if (!prepared.ok) return [{ text: prepared.detail }];
   const label = args.channel.label ?? (prepared.label.startsWith('#') ? prepared.label : `#${prepared.label}`);
@@ -75,7 +86,7 @@ export async function subscribeChannel(call: CommandCall, ws: WorkspaceRef, args
 
   const licence = await licenceOf(call, account, ws.platform);
   if (licence.licensed) return [{ text: `${label} will get ${licence.entitlement.plan.name} alerts.` }];
-  const checkout = await checkoutButtons(call, account.id, chosen);
+  const checkout = await checkoutButtons(call, account.id, chosen, seats.seats);
   const ready = `${label} is ready. Alerts start when the workspace subscribes:`;
   return 'buttons' in checkout ? [{ text: ready, buttons: checkout.buttons }] : [{ text: `${ready}\n${checkout.text}` }];
 }

@@ -3,10 +3,10 @@ import type { Destination } from '../../../core/accounts/types';
 import { SignalcastError } from '../../../core/errors';
 import type { Reply } from '../../../core/inbound/types';
 import { planById } from '../../../core/plans/lookup';
-import type { PlatformName } from '../../../core/types';
 import type { CommandCall } from '../deps';
 import { formatDate } from '../format';
 import { UNSUBSCRIBED, checkoutButtons } from './channels';
+import { seatsForCheckout, seatsLine } from './seats';
 import { describeFilters } from './settings';
 import {
   activeInstallation, ADMINS_ONLY, channelName, ensureWorkspaceAccount, isAdmin, licenceOf, licencePlans, NOT_INSTALLED, REMOVED,
@@ -39,12 +39,6 @@ function licenceLine(call: CommandCall, licence: LicenceState): string {
   return `Licence: ${entitlement.plan.name} (${state})${when}.`;
 }
 
-function seatsLine(call: CommandCall, licence: LicenceState, platform: PlatformName): string | undefined {
-  const entry = licence.entitlement.plan.access.find((r) => r.kind === 'workspace' && r.platform === platform);
-  const seats = entry?.options?.['seats'];
-  return seats === undefined ? undefined : `Seats: ${String(seats)} (not counted).`;
-}
-
 function channelLine(d: Destination, licensed: boolean): string {
   const gets = describeFilters(d.filters);
   if (!d.enabled) return `${channelName(d)}: receives nothing (${d.disabledReason === UNSUBSCRIBED ? 'unsubscribed' : (d.disabledReason ?? 'stopped')}).`;
@@ -59,7 +53,7 @@ export async function workspaceStatus(call: CommandCall, ws: WorkspaceRef): Prom
   const licence = await licenceOf(call, account, ws.platform);
   const channels = await workspaceChannels(call, ws, account?.id ?? null);
   const lines = [`Workspace: ${installation.tenantName ?? ws.tenant}.`, licenceLine(call, licence)];
-  const seats = seatsLine(call, licence, ws.platform);
+  const seats = licence.licensed ? await seatsLine(call, ws, licence.entitlement.plan) : undefined;
   if (seats) lines.push(seats);
   if (installation.revokedAt) lines.push(REMOVED);
   if (channels.length === 0) lines.push('Channels: none yet.');
@@ -81,7 +75,10 @@ export async function workspaceBilling(call: CommandCall, ws: WorkspaceRef): Pro
   } catch (err) {
     if (!(err instanceof SignalcastError && err.code === 'not_found')) throw err;
   }
-  const checkout = await checkoutButtons(call, account.id, licencePlans(call, ws.platform));
+  const plans = licencePlans(call, ws.platform);
+  const seats = await seatsForCheckout(call, ws, plans);
+  if ('text' in seats) return [{ text: seats.text }];
+  const checkout = await checkoutButtons(call, account.id, plans, seats.seats);
   const intro = 'The workspace has no subscription yet.';
   return 'buttons' in checkout ? [{ text: `${intro} Subscribe it:`, buttons: checkout.buttons }] : [{ text: `${intro}\n${checkout.text}` }];
 }
