@@ -9,7 +9,7 @@ export const BOT_SCOPES = [
   'channels:join',
   /** conversations.info on private channels the bot was invited to. */
   'groups:read',
-  /** users.info: is_admin, is_owner. */
+  /** users.info: is_admin, is_owner; users.list: a workspace's people, for a plan priced per seat. */
   'users:read',
   /** A notice to an admin: chat.postMessage with channel = their user id. */
   'im:write',
