@@ -6,8 +6,8 @@ import { createPlanChannels } from '../../sandbox';
 import type { StripeEmulator } from '../../sandbox/stripe';
 import { startTelegramEmulator, type TelegramEmulator } from '../../sandbox/telegram';
 import { withDemoChannel } from '../adapters/demo-channel';
-import type { Service, ServiceOptions } from '../service';
-import { buildWorldService, startWorldStripe, worldConfig } from './world-parts';
+import type { Service } from '../service';
+import { buildWorldService, startWorldStripe, worldConfig, type WorldOptions } from './world-parts';
 
 /** The built-in plans as the sandbox runs them (VIP gates the demo channel), VIP without a trial, so the first payment is at checkout. */
 export const WORLD_PLANS: PlansConfig = withDemoChannel({ ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, trialDays: 0 } : p)) });
@@ -24,14 +24,8 @@ export interface ServiceWorld {
   url: string;
 }
 
-export interface ServiceWorldOptions {
-  signingSecret: string;
-  /** How long the Stripe emulator waits for a webhook's answer before it counts as failed. */
-  webhookTimeoutMs?: number | undefined;
-  /** More settings, e.g. SHUTDOWN_TIMEOUT_MS. */
-  settings?: Record<string, string> | undefined;
-  accessJobs?: ServiceOptions['accessJobs'];
-}
+/** The Telegram world runs its own plans (WORLD_PLANS). */
+export type ServiceWorldOptions = Omit<WorldOptions, 'plans'>;
 
 /**
  * Starts both emulators and the service on them; each stop is pushed on `running` (run them in
