@@ -1,22 +1,14 @@
 // The service on Discord as an operator runs it: `main.ts start` with a real-looking bot token and DISCORD_API_URL pointed at an emulator (with its gateway) this test runs; no sandbox.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postStripeEvent, spawnMain } from './app/testing/main-process';
-import { spawnService, type ServiceProcess } from './bench/service-process';
+import { liveSettings, LiveRuns, postStripeEvent } from './app/testing/main-process';
 import { until } from './core/testing/until';
 import { attachGateway, startDiscordEmulator, type DiscordEmulator, type DiscordGateway } from './sandbox/discord';
 import { startStripeEmulator, type StripeEmulator } from './sandbox/stripe';
 
 const SHUTDOWN_TIMEOUT_MS = 4_000;
 
-const running: ServiceProcess[] = [];
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.stop('SIGKILL');
-  for (const stop of stops.splice(0).reverse()) await stop();
-});
+const live = new LiveRuns();
+afterEach(() => live.stopAll());
 
 interface World {
   discord: DiscordEmulator;
@@ -29,40 +21,16 @@ interface World {
 async function world(): Promise<World> {
   const discord = await startDiscordEmulator();
   const gateway = attachGateway(discord);
-  stops.push(async () => {
+  live.onStop(async () => {
     await gateway.close();
     await discord.stop();
   });
   discord.createGuild({ name: 'Signal Room', channels: ['general', 'vip-signals'], roles: ['VIP'] });
   const stripe = await startStripeEmulator();
-  stops.push(() => stripe.stop());
-  const env = {
-    DATABASE_URL: `file:${join(mkdtempSync(join(tmpdir(), 'sc-discord-live-')), 'signalcast.db')}`,
-    DISCORD_BOT_TOKEN: discord.token,
-    DISCORD_API_URL: discord.apiUrl,
-    STRIPE_SECRET_KEY: stripe.secretKey,
-    STRIPE_API_BASE: stripe.url,
-    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-  };
+  live.onStop(() => stripe.stop());
+  const env = { ...liveSettings('discord', stripe, SHUTDOWN_TIMEOUT_MS), DISCORD_BOT_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl };
   return { discord, gateway, stripe, env };
 }
-
-async function startLive(env: Record<string, string>): Promise<ServiceProcess> {
-  const service = await spawnService({ env });
-  running.push(service);
-  return service;
-}
-
-/** `main.ts start` as a bare child process, killed after the test if it still runs. */
-function spawnLiveMain(env: Record<string, string>) {
-  const main = spawnMain(env);
-  stops.push(main.kill);
-  return main;
-}
-
-/** `main.ts start` that is expected to end by itself: its exit code and everything it wrote. */
-const runToExit = (env: Record<string, string>) => spawnLiveMain(env).exited;
 
 /** The token's secret part (after the first dot): what must never be printed. */
 const secretOf = (token: string) => token.split('.').slice(1).join('.');
@@ -70,7 +38,7 @@ const secretOf = (token: string) => token.split('.').slice(1).join('.');
 describe('signalcast start on Discord outside sandbox mode', () => {
   it('starts discord.js on the gateway, registers the slash commands, answers /readyz 200 naming discord, and on SIGTERM exits 0 promptly', async () => {
     const w = await world();
-    const service = await startLive(w.env);
+    const service = await live.startService(w.env);
     await service.waitFor((l) => String(l.msg).startsWith('Discord bot Signalcast started'));
     expect(service.lines.some((l) => /sandbox|emulator/i.test(String(l.msg)))).toBe(false);
     expect(w.gateway.stats.identifies).toBe(1);
@@ -93,7 +61,7 @@ describe('signalcast start on Discord outside sandbox mode', () => {
     // Nothing listens at DISCORD_API_URL.
     await w.gateway.close();
     await w.discord.stop();
-    const service = await startLive(w.env);
+    const service = await live.startService(w.env);
     const failure = await service.waitFor((l) => String(l.msg).startsWith('discord could not be started'), 30_000);
     expect(failure).toMatchObject({ level: 50, platform: 'discord', cause: 'connection refused (ECONNREFUSED)' });
     expect(JSON.stringify(service.lines)).not.toContain(secretOf(w.discord.token));
@@ -115,7 +83,7 @@ describe('signalcast start on Discord outside sandbox mode', () => {
   it('with Discord hanging on every call at start, exits 0 on a SIGTERM during the start, within SHUTDOWN_TIMEOUT_MS', async () => {
     const w = await world();
     w.discord.server.failNext({ kind: 'hang' }, { count: 1_000 });
-    const main = spawnLiveMain(w.env);
+    const main = live.spawnMain(w.env);
     await until(() => main.out.stdout.includes('discord has not answered yet'), 'the slow start logged', { timeoutMs: 30_000 });
     const before = Date.now();
     main.child.kill('SIGTERM');
@@ -131,11 +99,11 @@ describe('signalcast start on Discord outside sandbox mode', () => {
     const port = Number(new URL(w.discord.apiUrl).port);
     await w.gateway.close();
     await w.discord.stop();
-    const service = await startLive(w.env);
+    const service = await live.startService(w.env);
     await service.waitFor((l) => String(l.msg).startsWith('discord could not be started'), 30_000);
     const back = await startDiscordEmulator({ token: w.discord.token, port });
     const gateway = attachGateway(back);
-    stops.push(async () => {
+    live.onStop(async () => {
       await gateway.close();
       await back.stop();
     });
@@ -149,7 +117,7 @@ describe('a Discord start that cannot work says why and exits 78', () => {
   it('exits 78 naming DISCORD_BOT_TOKEN when Discord refuses the token (401), without printing it', async () => {
     const w = await world();
     const wrong = `${w.discord.token.split('.')[0]}.AAAAAA.wrongwrongwrongwrongwrongwrong`;
-    const result = await runToExit({ ...w.env, DISCORD_BOT_TOKEN: wrong });
+    const result = await live.runToExit({ ...w.env, DISCORD_BOT_TOKEN: wrong });
     expect(result.code).toBe(78);
     expect(result.stderr).toContain('DISCORD_BOT_TOKEN');
     expect(result.stderr).toMatch(/refused the token/);
@@ -159,7 +127,7 @@ describe('a Discord start that cannot work says why and exits 78', () => {
 
   it('exits 78 naming DISCORD_APPLICATION_ID when the token belongs to another application', async () => {
     const w = await world();
-    const result = await runToExit({ ...w.env, DISCORD_APPLICATION_ID: '123456789012345678' });
+    const result = await live.runToExit({ ...w.env, DISCORD_APPLICATION_ID: '123456789012345678' });
     expect(result.code).toBe(78);
     expect(result.stderr).toContain('DISCORD_APPLICATION_ID');
     expect(result.stderr).toContain(w.discord.applicationId);

@@ -1,25 +1,17 @@
 // The service on Slack as an operator runs it: `main.ts start` with real-looking Slack settings and SLACK_API_URL pointed at an emulator this test runs; no sandbox.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postStripeEvent, spawnMain } from './app/testing/main-process';
+import { liveSettings, LiveRuns, postStripeEvent } from './app/testing/main-process';
 import { installByOAuth } from './app/testing/slack-journey';
 import { createCustomerWorkspace, freePort } from './app/testing/slack-world';
-import { spawnService, type ServiceProcess } from './bench/service-process';
 import { BOT_SCOPES } from './bots/slack/scopes';
 import { startSlackEmulator, type SlackEmulator, type WorkspaceView } from './sandbox/slack';
 import { startStripeEmulator, type StripeEmulator } from './sandbox/stripe';
 
 const SHUTDOWN_TIMEOUT_MS = 4_000;
 
-const running: ServiceProcess[] = [];
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.stop('SIGKILL');
-  for (const stop of stops.splice(0).reverse()) await stop();
-});
+const live = new LiveRuns();
+afterEach(() => live.stopAll());
 
 interface World {
   slack: SlackEmulator;
@@ -36,37 +28,19 @@ interface World {
 /** A Slack emulator whose app's request URL is the service's, a workspace, a Stripe emulator, and the settings of a live-looking service. */
 async function world(): Promise<World> {
   const slack = await startSlackEmulator();
-  stops.push(() => slack.stop());
+  live.onStop(() => slack.stop());
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   slack.configureApp({ scopes: [...BOT_SCOPES], requestUrl: `${url}/slack/events`, redirectUrls: [`${url}/slack/oauth_redirect`] });
   const ws = createCustomerWorkspace(slack);
   const stripe = await startStripeEmulator();
-  stops.push(() => stripe.stop());
-  const base = {
-    DATABASE_URL: `file:${join(mkdtempSync(join(tmpdir(), 'sc-slack-live-')), 'signalcast.db')}`,
-    PORT: String(port),
-    STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-  };
+  live.onStop(() => stripe.stop());
+  const base = { ...liveSettings('slack', stripe, SHUTDOWN_TIMEOUT_MS), PORT: String(port) };
   const oauth = {
     SLACK_SIGNING_SECRET: slack.app.signingSecret, SLACK_CLIENT_ID: slack.app.clientId, SLACK_CLIENT_SECRET: slack.app.clientSecret,
     SECRETS_KEY: randomBytes(32).toString('base64'), PUBLIC_URL: url, SLACK_API_URL: slack.apiUrl, SLACK_AUTHORIZE_URL: slack.authorizeUrl,
   };
   return { slack, ws, stripe, url, base, oauth };
-}
-
-async function startLive(env: Record<string, string>): Promise<ServiceProcess> {
-  const service = await spawnService({ env });
-  running.push(service);
-  return service;
-}
-
-/** `main.ts start` expected to end by itself: its exit code and everything it wrote. */
-function runToExit(env: Record<string, string>) {
-  const main = spawnMain(env);
-  stops.push(main.kill);
-  return main.exited;
 }
 
 /** Everything secret in the settings: none may be printed. */
@@ -83,7 +57,7 @@ describe('signalcast start on Slack outside sandbox mode', () => {
   it('installs per workspace by OAuth, answers /readyz 200 naming slack, answers a signed slash command through its HTTP port, and on SIGTERM exits 0 promptly', async () => {
     const w = await world();
     const env = { ...w.base, ...w.oauth };
-    const service = await startLive(env);
+    const service = await live.startService(env);
     expect(service.url).toBe(w.url);
     await service.waitFor((l) => String(l.msg).startsWith('Slack app started'));
     expect(service.lines.some((l) => /sandbox|emulator/i.test(String(l.msg)))).toBe(false);
@@ -116,7 +90,7 @@ describe('signalcast start on Slack outside sandbox mode', () => {
     const env = { ...w.base, SLACK_SIGNING_SECRET: w.slack.app.signingSecret, SLACK_BOT_TOKEN: botToken, SLACK_API_URL: w.slack.apiUrl };
     // Nothing listens at SLACK_API_URL.
     await w.slack.stop();
-    const service = await startLive(env);
+    const service = await live.startService(env);
     const failure = await service.waitFor((l) => String(l.msg).startsWith('slack could not be started'), 30_000);
     expect(failure).toMatchObject({ level: 50, platform: 'slack' });
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
@@ -137,7 +111,7 @@ describe('signalcast start on Slack outside sandbox mode', () => {
     w.slack.configureApp({ socketMode: true, requestUrl: undefined });
     const { botToken } = w.slack.installApp(w.ws.id, { installerId: w.ws.users.dana! });
     const env = { ...w.base, SLACK_SIGNING_SECRET: w.slack.app.signingSecret, SLACK_BOT_TOKEN: botToken, SLACK_APP_TOKEN: w.slack.app.appToken, SLACK_API_URL: w.slack.apiUrl };
-    const service = await startLive(env);
+    const service = await live.startService(env);
     await service.waitFor((l) => String(l.msg).startsWith('Slack bot'), 20_000);
     expect(await (await fetch(`${service.url}/readyz`)).json()).toMatchObject({ checks: { slack: 'ok' } });
     const run = await w.slack.slashCommand({ team: w.ws.id, user: w.ws.users.dana!, channel: w.ws.channels.general!, text: 'help' });
@@ -156,7 +130,7 @@ describe('a Slack start that cannot work says why and exits 78', () => {
   it('exits 78 naming SECRETS_KEY when the OAuth setup has no key to seal the workspaces\' tokens', async () => {
     const w = await world();
     const { SECRETS_KEY: _key, ...env } = { ...w.base, ...w.oauth };
-    const result = await runToExit(env);
+    const result = await live.runToExit(env);
     expect(result.code).toBe(78);
     expect(result.stderr).toContain('SECRETS_KEY');
     expect(result.stderr + result.stdout).not.toContain(w.slack.app.clientSecret);
@@ -165,7 +139,7 @@ describe('a Slack start that cannot work says why and exits 78', () => {
   it('exits 78 naming SLACK_BOT_TOKEN when Slack refuses the token, without printing it', async () => {
     const w = await world();
     const wrong = 'xoxb-1111-2222-wrongwrongwrongwrong';
-    const result = await runToExit({ ...w.base, SLACK_SIGNING_SECRET: w.slack.app.signingSecret, SLACK_BOT_TOKEN: wrong, SLACK_API_URL: w.slack.apiUrl });
+    const result = await live.runToExit({ ...w.base, SLACK_SIGNING_SECRET: w.slack.app.signingSecret, SLACK_BOT_TOKEN: wrong, SLACK_API_URL: w.slack.apiUrl });
     expect(result.code).toBe(78);
     expect(result.stderr).toContain('SLACK_BOT_TOKEN');
     expect(result.stderr).toMatch(/refused the token/);

@@ -2,9 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GRANTED_TEXT } from '../bots/discord/access';
 import { until } from '../core/testing/until';
-import { startTelegramEmulator } from '../sandbox/telegram';
 import { dmsTo, linkButtons, mirrorStatus, payAt, publishSignal, runCommand } from './testing/discord-journey';
 import { DEMO_GUILD, startDiscordServiceWorld, type DiscordServiceWorld } from './testing/discord-world';
+import { newcomerAsksPlans, startSideTelegram } from './testing/side-telegram';
 
 const SECRET = 'discord-outage-signing-secret';
 /** Stripe counts an answer slower than this as a failed delivery (it waits longer; this test asks for 1 s). */
@@ -12,7 +12,6 @@ const WEBHOOK_TIMEOUT_MS = 1_000;
 /** The job runner's first wait after a failure (its default). */
 const FIRST_RETRY_MS = 5_000;
 const TELEGRAM_USER = 4242;
-const WIDE = { limit: 10_000, windowMs: 1000 };
 
 const running: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -28,16 +27,11 @@ const hasVip = (w: DiscordServiceWorld, userId: string) => w.discord.memberRoles
 
 describe('a Discord outage while a payment arrives', () => {
   it('answers every Stripe webhook within 1 s while Discord refuses connections and then hangs, keeps Telegram answering, and grants the role once Discord answers again', async () => {
-    // Telegram's limits are not what this test is about (the dispatcher waits out a 429 on the test's clock).
-    const telegram = await startTelegramEmulator({ limits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
-    running.push(() => telegram.stop());
+    const { telegram, settings } = await startSideTelegram(running);
     // A Discord call that hangs counts as failed after 2 s (real time), so the test need not wait out discord.js's 15 s.
     const w = await startDiscordServiceWorld(running, {
       signingSecret: SECRET, webhookTimeoutMs: WEBHOOK_TIMEOUT_MS, accessJobs: { jobTimeoutMs: 2_000 },
-      settings: {
-        SHUTDOWN_TIMEOUT_MS: '3000', TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
-        TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s',
-      },
+      settings,
     });
     // Whatever happens in the test, the outage ends before the service stops.
     running.push(async () => {
@@ -65,11 +59,7 @@ describe('a Discord outage while a payment arrives', () => {
     expect((await w.stripe.renewalSucceeds(subscriptionId)).status).toBe('active');
     await w.stripe.whenWebhooksDelivered();
     // Discord hanging holds nothing else: Telegram answers a newcomer, the ingest API takes a signal, the alert waits on Discord alone.
-    telegram.userSends(TELEGRAM_USER, '/start', { profile: { firstName: 'Bo', username: 'bo' } });
-    await until(() => telegram.sentMessages(TELEGRAM_USER).length > 0, 'the Telegram greeting');
-    telegram.userSends(TELEGRAM_USER, '/plans');
-    const plans = await until(() => telegram.sentMessages(TELEGRAM_USER).find((m) => m.text?.startsWith('The plans:')), 'the Telegram answer to /plans');
-    expect(plans.text).toContain('VIP');
+    expect(await newcomerAsksPlans(telegram, TELEGRAM_USER)).toContain('VIP');
     expect((await publishSignal(w, SECRET, { publisherId: 'outage-1', symbol: 'SOLUSDT', market: 'crypto', side: 'short', conviction: 0.8, reasons: ['Lower high'] })).status).toBe(202);
     // The alert to #vip-signals hangs on Discord; Bo's free alert (15 minutes late) reaches Telegram all the same.
     await until(() => w.discord.server.requests.some((r) => r.method === 'POST' && r.path.endsWith(`/channels/${DEMO_GUILD.vipChannel}/messages`)), 'the alert hanging on Discord');

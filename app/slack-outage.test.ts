@@ -1,15 +1,14 @@
 // Slack down while a payment arrives: every Stripe webhook is answered at once, Telegram goes on serving in the same service, and the alert held by Slack is posted once when Slack answers again.
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../core/testing/until';
-import { startTelegramEmulator } from '../sandbox/telegram';
 import { alertsIn, installByOAuth, linkButtons, payAt, publishSignal, signals } from './testing/slack-journey';
+import { newcomerAsksPlans, startSideTelegram } from './testing/side-telegram';
 import { startSlackServiceWorld } from './testing/slack-world';
 
 const SECRET = 'slack-outage-signing-secret';
 /** Stripe counts an answer slower than this as a failed delivery (it waits longer; this test asks for 1 s). */
 const WEBHOOK_TIMEOUT_MS = 1_000;
 const TELEGRAM_USER = 4343;
-const WIDE = { limit: 10_000, windowMs: 1000 };
 
 const running: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -18,14 +17,10 @@ afterEach(async () => {
 
 describe('a Slack outage while a payment arrives', () => {
   it('answers every Stripe webhook within 1 s while Slack refuses connections and then hangs, keeps Telegram answering, and posts the held alert once Slack is back', async () => {
-    const telegram = await startTelegramEmulator({ limits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
-    running.push(() => telegram.stop());
+    const { telegram, settings } = await startSideTelegram(running);
     const w = await startSlackServiceWorld(running, {
       signingSecret: SECRET, webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
-      settings: {
-        SHUTDOWN_TIMEOUT_MS: '3000', TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
-        TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s',
-      },
+      settings,
     });
     // Whatever happens in the test, the outage ends before the service stops.
     running.push(async () => {
@@ -53,11 +48,7 @@ describe('a Slack outage while a payment arrives', () => {
     await w.stripe.whenWebhooksDelivered();
 
     // Slack hanging holds nothing else: Telegram answers a newcomer, the ingest API takes a signal, the alert waits on Slack alone.
-    telegram.userSends(TELEGRAM_USER, '/start', { profile: { firstName: 'Bo', username: 'bo' } });
-    await until(() => telegram.sentMessages(TELEGRAM_USER).length > 0, 'the Telegram greeting');
-    telegram.userSends(TELEGRAM_USER, '/plans');
-    const plans = await until(() => telegram.sentMessages(TELEGRAM_USER).find((m) => m.text?.startsWith('The plans:')), 'the Telegram answer to /plans');
-    expect(plans.text).toContain('VIP');
+    expect(await newcomerAsksPlans(telegram, TELEGRAM_USER)).toContain('VIP');
     expect((await publishSignal(w, SECRET, { publisherId: 'slack-outage-1', symbol: 'SOLUSDT', market: 'crypto', side: 'short', conviction: 0.8, reasons: ['Lower high'] })).status).toBe(202);
     await until(() => w.slack.server.requests.some((r) => r.path === '/api/chat.postMessage'), 'the alert hanging on Slack');
     // Bo's free alert (15 minutes late) reaches Telegram while Slack hangs.

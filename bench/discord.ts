@@ -3,7 +3,7 @@ import { serviceLabel, startBenchService } from './bench-service';
 import type { DiscordSummary } from './discord-child';
 import { benchGuild, requestCounts, seedDiscordSubscribers, writeDiscordPlans } from './discord-setup';
 import type { ScenarioResult } from './report';
-import { countByState, openOutbox, publishAccepted, round, sendLatency, signalBody, tempDatabase, until } from './support';
+import { countByState, openOutbox, publishAndSettle, round, sendLatency, tempDatabase, type SettledPublish } from './support';
 
 export interface DiscordFanoutOptions {
   /** Gated channels the VIP role opens (each gets the alert once). */
@@ -81,20 +81,13 @@ export async function runDiscordFanout(options: Partial<DiscordFanoutOptions> = 
   const outbox = openOutbox(database.url);
   try {
     await service.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('Discord bot'), 60_000);
-    const answer = await publishAccepted(service.url, signalBody('bench-discord-1', 'BTCUSDT'));
-    const cpuBefore = service.cpuMs();
-    const planned = answer.body.planned ?? 0;
-    const done = await until(() => {
-      const states = countByState(outbox);
-      return (states.sent ?? 0) + (states.dead ?? 0) + (states.skipped ?? 0) >= planned;
-    }, answer.sentAt + o.timeoutMs, 250);
-    const cpuAfter = service.cpuMs();
+    const settled = await publishAndSettle(service, outbox, 'bench-discord-1', o.timeoutMs, 250);
     const reply = await emulators.ask({ type: 'discordSummary' });
     if (reply.type !== 'discordSummary') throw new Error('unexpected answer from the emulators process');
     const summary: DiscordSummary = reply.summary;
     const latency = sendLatency(await (await fetch(`${service.url}/metrics`)).text(), 'discord');
     const states = countByState(outbox);
-    return report(o, summary, { sentAt: answer.sentAt, planned, done, states, dmUsers, channelIds: guild.channelIds, latency, serviceCpuMs: (cpuAfter ?? NaN) - (cpuBefore ?? NaN), entry: o.entry });
+    return report(o, summary, { ...settled, states, dmUsers, channelIds: guild.channelIds, latency, entry: o.entry });
   } finally {
     outbox.$client.close();
     await bench.stop();
@@ -102,15 +95,11 @@ export async function runDiscordFanout(options: Partial<DiscordFanoutOptions> = 
   }
 }
 
-interface Run {
-  sentAt: number;
-  planned: number;
-  done: boolean;
+interface Run extends SettledPublish {
   states: Record<string, number>;
   dmUsers: string[];
   channelIds: string[];
   latency: ReturnType<typeof sendLatency>;
-  serviceCpuMs: number;
   entry: string[] | undefined;
 }
 

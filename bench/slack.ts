@@ -5,7 +5,7 @@ import type { ScenarioResult } from './report';
 import { spawnService } from './service-process';
 import type { SlackBenchSummary } from './slack-child';
 import { forkSlackChild, seedWorkspaces, writeSlackPlans } from './slack-setup';
-import { BENCH_SECRET, countByState, openOutbox, publishAccepted, round, sendLatency, signalBody, tempDatabase, until } from './support';
+import { BENCH_SECRET, countByState, openOutbox, publishAndSettle, round, sendLatency, tempDatabase, type SettledPublish } from './support';
 
 export interface SlackFanoutOptions {
   workspaces: number;
@@ -58,20 +58,13 @@ export async function runSlackFanout(options: Partial<SlackFanoutOptions> = {}):
     const outbox = openOutbox(database.url);
     try {
       await service.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('Slack app started'), 60_000);
-      const answer = await publishAccepted(service.url, signalBody('bench-slack-1', 'BTCUSDT'));
-      const cpuBefore = service.cpuMs();
-      const planned = answer.body.planned ?? 0;
-      const done = await until(() => {
-        const states = countByState(outbox);
-        return (states.sent ?? 0) + (states.dead ?? 0) + (states.skipped ?? 0) >= planned;
-      }, answer.sentAt + o.timeoutMs, 100);
-      const cpuAfter = service.cpuMs();
+      const settled = await publishAndSettle(service, outbox, 'bench-slack-1', o.timeoutMs, 100);
       const reply = await slack.ask({ type: 'summary' });
       if (reply.type !== 'summary') throw new Error('unexpected answer from the Slack emulator');
       const channels = started.workspaces.flatMap((w) => w.channels.map((c) => ({ team: w.team, id: c.id })));
       const latency = sendLatency(await (await fetch(`${service.url}/metrics`)).text(), 'slack');
       await service.stop('SIGTERM');
-      return report(o, reply.summary, { sentAt: answer.sentAt, planned, done, states: countByState(outbox), channels, latency, serviceCpuMs: (cpuAfter ?? NaN) - (cpuBefore ?? NaN), entry: o.entry });
+      return report(o, reply.summary, { ...settled, states: countByState(outbox), channels, latency, entry: o.entry });
     } finally {
       outbox.$client.close();
       if (service.child.exitCode === null) await service.stop('SIGKILL');
@@ -82,14 +75,10 @@ export async function runSlackFanout(options: Partial<SlackFanoutOptions> = {}):
   }
 }
 
-interface Run {
-  sentAt: number;
-  planned: number;
-  done: boolean;
+interface Run extends SettledPublish {
   states: Record<string, number>;
   channels: { team: string; id: string }[];
   latency: ReturnType<typeof sendLatency>;
-  serviceCpuMs: number;
   entry: string[] | undefined;
 }
 

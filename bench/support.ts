@@ -77,6 +77,30 @@ export async function publishAccepted(baseUrl: string, body: string): Promise<Pu
   return answer;
 }
 
+/** One signal published and followed to its end: when it went out, how many deliveries it planned, whether all settled in time, and the service's CPU time meanwhile (ms). */
+export interface SettledPublish {
+  sentAt: number;
+  planned: number;
+  done: boolean;
+  serviceCpuMs: number;
+}
+
+/**
+ * Publishes one signal to `service` and polls the outbox every `everyMs` until each planned delivery
+ * is sent, dead or skipped (`done`), or until `timeoutMs` after the publish (not done).
+ */
+export async function publishAndSettle(service: { url: string; cpuMs(): number | undefined }, outbox: Db, publisherId: string, timeoutMs: number, everyMs: number): Promise<SettledPublish> {
+  const answer = await publishAccepted(service.url, signalBody(publisherId, 'BTCUSDT'));
+  const cpuBefore = service.cpuMs();
+  const planned = answer.body.planned ?? 0;
+  const done = await until(() => {
+    const states = countByState(outbox);
+    return (states.sent ?? 0) + (states.dead ?? 0) + (states.skipped ?? 0) >= planned;
+  }, answer.sentAt + timeoutMs, everyMs);
+  const cpuAfter = service.cpuMs();
+  return { sentAt: answer.sentAt, planned, done, serviceCpuMs: (cpuAfter ?? NaN) - (cpuBefore ?? NaN) };
+}
+
 /** The service settings that point it at the testchat emulator, at `ratePerSecond` overall and 1/s per chat. */
 export function testchatEnv(url: string, token: string, ratePerSecond = 1000): Record<string, string> {
   return { TESTCHAT_URL: url, TESTCHAT_TOKEN: token, TESTCHAT_RATE_OVERALL: `${ratePerSecond}/1s`, TESTCHAT_RATE_PER_CHAT: '1/1s' };

@@ -36,8 +36,8 @@ export function dmsTo(w: DiscordServiceWorld, userId: string): APIMessage[] {
   return channel ? w.discord.messagesIn(channel.id) : [];
 }
 
-/** Publishes a signal through the signed ingest API. */
-export async function publishSignal(w: DiscordServiceWorld, secret: string, signal: Record<string, unknown>): Promise<Response> {
+/** Publishes a signal through the signed ingest API (of any platform's world: it needs the service's address and clock). */
+export async function publishSignal(w: Pick<DiscordServiceWorld, 'url' | 'clock'>, secret: string, signal: Record<string, unknown>): Promise<Response> {
   const body = JSON.stringify(signal);
   return fetch(`${w.url}/v1/signals`, {
     method: 'POST',

@@ -2,17 +2,12 @@
 import { ApplicationCommandOptionType, type APIMessage } from 'discord-api-types/v10';
 import { CARD_OK } from '../../billing/testing/harness';
 import { DISCORD_DEMO_ROLE } from '../../bots/discord/plan-access';
-import { loadConfig, type Config } from '../../config';
 import { DEFAULT_PLANS, type PlansConfig } from '../../core/plans';
 import { JumpingClock } from '../../core/testing/jumping-clock';
 import { recordingLogger } from '../../core/testing/logger';
 import { until } from '../../core/testing/until';
-import { openMemoryDatabase } from '../../db/client';
-import { idleCron } from '../../schedules/testing/idle-cron';
-import { stripePlanPrices } from '../../sandbox';
 import { attachGateway, createDemoGuild, DEMO_GUILD, startDiscordEmulator, type DiscordEmulator, type DiscordGateway, type GuildView } from '../../sandbox/discord';
-import { startStripeEmulator, type StripeEmulator } from '../../sandbox/stripe';
-import { createService, type Service, type ServiceOptions } from '../service';
+import { buildWorldService, startWorldStripe, worldConfig, type WorldOptions, type WorldParts } from './world-parts';
 
 export { createDemoGuild, DEMO_GUILD } from '../../sandbox/discord';
 
@@ -25,31 +20,16 @@ export const DISCORD_WORLD_PLANS: PlansConfig = {
 /** The limits are not what these tests are about: high enough that nothing waits on them. */
 const WIDE = '10000/1s';
 
-export interface DiscordServiceWorld {
-  clock: JumpingClock;
+export interface DiscordServiceWorld extends WorldParts {
   discord: DiscordEmulator;
   gateway: DiscordGateway;
   /** The demo server: #general and #vip-signals, roles Free < VIP < Admin (Admin above the bot's role, as a server's own admins are). */
   guild: GuildView;
   /** The operator's Discord user id (DISCORD_OPERATOR_IDS), a member of the server. */
   operatorId: string;
-  stripe: StripeEmulator;
-  service: Service;
-  url: string;
-  logger: ReturnType<typeof recordingLogger>;
-  /** The settings and plans the service was built with, to build it again on the same database (a restart). */
-  config: Config;
-  plans: PlansConfig;
 }
 
-export interface DiscordServiceWorldOptions {
-  signingSecret: string;
-  plans?: PlansConfig | undefined;
-  /** More settings, e.g. SHUTDOWN_TIMEOUT_MS or DISCORD_REMOVE_UNMANAGED_HOLDERS. */
-  settings?: Record<string, string> | undefined;
-  accessJobs?: ServiceOptions['accessJobs'];
-  /** How long the Stripe emulator waits for a webhook's answer before it counts as failed (its default: 10 s). */
-  webhookTimeoutMs?: number | undefined;
+export interface DiscordServiceWorldOptions extends WorldOptions {
   /** Start the service (default true); false leaves `service` built but not started, e.g. to start it while Discord is down. */
   start?: boolean | undefined;
 }
@@ -74,21 +54,13 @@ export async function startDiscordServiceWorld(running: (() => Promise<void>)[],
   const plans = options.plans ?? DISCORD_WORLD_PLANS;
   const { discord, gateway, guild } = await startDemoDiscord(clock, running);
   const operatorId = discord.memberJoins(guild.id, { username: 'operator' });
-  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(plans), webhooks: { retryDelaysMs: [], ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) } });
-  running.push(() => stripe.stop());
-  const config = loadConfig({
-    PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: options.signingSecret, LOG_LEVEL: 'silent',
+  const stripe = await startWorldStripe(running, clock, plans, options.webhookTimeoutMs);
+  const config = worldConfig(stripe, options.signingSecret, '0', {
     DISCORD_BOT_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, DISCORD_OPERATOR_IDS: operatorId,
     DISCORD_RATE_OVERALL: WIDE, DISCORD_RATE_PER_CHAT: WIDE, DISCORD_RATE_PER_GROUP: WIDE,
-    STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    ...options.settings,
-  });
+  }, options.settings);
   const logger = recordingLogger();
-  const service = createService({ config, logger, clock, db: openMemoryDatabase(), plans, cron: idleCron, accessJobs: options.accessJobs });
-  running.push(async () => {
-    await service.stop();
-    service.db.$client.close();
-  });
+  const service = buildWorldService(running, { config, logger, clock, plans, accessJobs: options.accessJobs });
   const url = options.start === false ? '' : await service.start();
   if (url) stripe.setWebhookUrl(`${url}/webhooks/stripe`);
   return { clock, discord, gateway, guild, operatorId, stripe, service, url, logger, config, plans };

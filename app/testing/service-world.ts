@@ -1,15 +1,13 @@
 // The whole service for tests: the real wiring on an in-memory database, its bot and Stripe client pointed at the Telegram and Stripe emulators.
-import { loadConfig } from '../../config';
 import { DEFAULT_PLANS, type PlansConfig } from '../../core/plans';
 import { JumpingClock } from '../../core/testing/jumping-clock';
 import { recordingLogger } from '../../core/testing/logger';
-import { openMemoryDatabase } from '../../db/client';
-import { idleCron } from '../../schedules/testing/idle-cron';
-import { createPlanChannels, stripePlanPrices } from '../../sandbox';
-import { startStripeEmulator, type StripeEmulator } from '../../sandbox/stripe';
+import { createPlanChannels } from '../../sandbox';
+import type { StripeEmulator } from '../../sandbox/stripe';
 import { startTelegramEmulator, type TelegramEmulator } from '../../sandbox/telegram';
 import { withDemoChannel } from '../adapters/demo-channel';
-import { createService, type Service, type ServiceOptions } from '../service';
+import type { Service } from '../service';
+import { buildWorldService, startWorldStripe, worldConfig, type WorldOptions } from './world-parts';
 
 /** The built-in plans as the sandbox runs them (VIP gates the demo channel), VIP without a trial, so the first payment is at checkout. */
 export const WORLD_PLANS: PlansConfig = withDemoChannel({ ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, trialDays: 0 } : p)) });
@@ -26,14 +24,8 @@ export interface ServiceWorld {
   url: string;
 }
 
-export interface ServiceWorldOptions {
-  signingSecret: string;
-  /** How long the Stripe emulator waits for a webhook's answer before it counts as failed. */
-  webhookTimeoutMs?: number | undefined;
-  /** More settings, e.g. SHUTDOWN_TIMEOUT_MS. */
-  settings?: Record<string, string> | undefined;
-  accessJobs?: ServiceOptions['accessJobs'];
-}
+/** The Telegram world runs its own plans (WORLD_PLANS). */
+export type ServiceWorldOptions = Omit<WorldOptions, 'plans'>;
 
 /**
  * Starts both emulators and the service on them; each stop is pushed on `running` (run them in
@@ -44,21 +36,12 @@ export async function startServiceWorld(running: (() => Promise<void>)[], option
   const tg = await startTelegramEmulator({ clock, limits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
   running.push(() => tg.stop());
   createPlanChannels(tg, WORLD_PLANS);
-  const webhooks = { retryDelaysMs: [], ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) };
-  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(WORLD_PLANS), webhooks });
-  running.push(() => stripe.stop());
-  const config = loadConfig({
-    PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: options.signingSecret, LOG_LEVEL: 'silent',
+  const stripe = await startWorldStripe(running, clock, WORLD_PLANS, options.webhookTimeoutMs);
+  const config = worldConfig(stripe, options.signingSecret, '0', {
     TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_OPERATOR_IDS: String(WORLD_OPERATOR),
     TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s',
-    STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    ...options.settings,
-  });
-  const service = createService({ config, logger: recordingLogger(), clock, db: openMemoryDatabase(), plans: WORLD_PLANS, cron: idleCron, accessJobs: options.accessJobs });
-  running.push(async () => {
-    await service.stop();
-    service.db.$client.close();
-  });
+  }, options.settings);
+  const service = buildWorldService(running, { config, logger: recordingLogger(), clock, plans: WORLD_PLANS, accessJobs: options.accessJobs });
   const url = await service.start();
   stripe.setWebhookUrl(`${url}/webhooks/stripe`);
   return { clock, tg, stripe, service, url };

@@ -1,10 +1,9 @@
 // What a Slack workspace's people do in the journey tests: install the app through /slack/install and Slack's authorize page, run /signals and read the ephemeral answer, pay at the checkout it links to, read the channel.
 import { until } from '../../core/testing/until';
-import { signBody } from '../../server/signature';
 import type { EphemeralMessage, InteractionResult, SlackMessage } from '../../sandbox/slack';
 import type { SlackServiceWorld } from './slack-world';
 
-export { payAt } from './discord-journey';
+export { payAt, publishSignal } from './discord-journey';
 
 /** A browser's visit to GET /slack/install: where the service sent it, and the state cookie it set. */
 export interface InstallStart {
@@ -81,16 +80,6 @@ export async function signals(w: SlackServiceWorld, user: string, text: string, 
     return latest && !latest.deleted && !latest.text.startsWith('Working on it') ? latest : undefined;
   }, `the answer to /signals ${text}`);
   return { result, answer };
-}
-
-/** Publishes a signal through the signed ingest API. */
-export async function publishSignal(w: SlackServiceWorld, secret: string, signal: Record<string, unknown>): Promise<Response> {
-  const body = JSON.stringify(signal);
-  return fetch(`${w.url}/v1/signals`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signalcast-signature': signBody(secret, body, w.clock.now()) },
-    body,
-  });
 }
 
 /** The alert messages about `symbol` in a channel (thread replies left out). */

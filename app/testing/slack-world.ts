@@ -3,16 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { BOT_SCOPES } from '../../bots/slack/scopes';
 import { SLACK_WORKSPACE_LICENCE } from '../../bots/slack/plan-access';
-import { loadConfig, type Config } from '../../config';
 import { DEFAULT_PLANS, type PlansConfig } from '../../core/plans';
 import { JumpingClock } from '../../core/testing/jumping-clock';
 import { recordingLogger } from '../../core/testing/logger';
-import { openMemoryDatabase } from '../../db/client';
-import { idleCron } from '../../schedules/testing/idle-cron';
-import { stripePlanPrices } from '../../sandbox';
 import { startSlackEmulator, type SlackEmulator, type SlackLimitsInput, type WorkspaceView } from '../../sandbox/slack';
-import { startStripeEmulator, type StripeEmulator } from '../../sandbox/stripe';
-import { createService, type Service, type ServiceOptions } from '../service';
+import { buildWorldService, startWorldStripe, worldConfig, type WorldOptions, type WorldParts } from './world-parts';
 
 /** The built-in plans with Enterprise giving the Slack workspace licence (no trial: the first payment is at checkout). */
 export const SLACK_WORLD_PLANS: PlansConfig = {
@@ -28,31 +23,18 @@ export const WIDE_SLACK_LIMITS: SlackLimitsInput = {
   postPerWorkspace: { limit: 10_000, windowMs: 1000 },
 };
 
-export interface SlackServiceWorld {
-  clock: JumpingClock;
+export interface SlackServiceWorld extends WorldParts {
   slack: SlackEmulator;
   /**
    * The customer's workspace, the app not installed yet: dana (owner), alex (admin), sam (member);
    * #general, #alerts, #research (public), #desk-private (private, dana only).
    */
   ws: WorkspaceView;
-  stripe: StripeEmulator;
-  service: Service;
   /** The service's address, also its PUBLIC_URL. */
   url: string;
-  logger: ReturnType<typeof recordingLogger>;
-  config: Config;
-  plans: PlansConfig;
 }
 
-export interface SlackServiceWorldOptions {
-  signingSecret: string;
-  plans?: PlansConfig | undefined;
-  /** More settings, e.g. SHUTDOWN_TIMEOUT_MS, or another platform's. */
-  settings?: Record<string, string> | undefined;
-  accessJobs?: ServiceOptions['accessJobs'];
-  /** How long the Stripe emulator waits for a webhook's answer before it counts as failed (its default: 10 s). */
-  webhookTimeoutMs?: number | undefined;
+export interface SlackServiceWorldOptions extends WorldOptions {
   /** The Slack emulator's limits (wide by default). */
   slackLimits?: SlackLimitsInput | undefined;
   /**
@@ -105,23 +87,15 @@ export async function startSlackServiceWorld(running: (() => Promise<void>)[], o
   const url = `http://127.0.0.1:${port}`;
   slack.configureApp({ scopes: [...BOT_SCOPES], requestUrl: `${url}/slack/events`, redirectUrls: [`${url}/slack/oauth_redirect`] });
   const ws = createCustomerWorkspace(slack);
-  const stripe = await startStripeEmulator({ clock, signatureClock: clock, plans: stripePlanPrices(plans), webhooks: { retryDelaysMs: [], ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) } });
-  running.push(() => stripe.stop());
-  const config = loadConfig({
-    PORT: String(port), HOST: '127.0.0.1', INGEST_SIGNING_SECRET: options.signingSecret, LOG_LEVEL: 'silent',
+  const stripe = await startWorldStripe(running, clock, plans, options.webhookTimeoutMs);
+  const config = worldConfig(stripe, options.signingSecret, String(port), {
     ...(options.singleToken
       ? { SLACK_SIGNING_SECRET: slack.app.signingSecret, SLACK_BOT_TOKEN: slack.installApp(ws.id, { installerId: ws.users.dana! }).botToken, SLACK_API_URL: slack.apiUrl }
       : slackOAuthSettings(slack, url)),
     SLACK_RATE_OVERALL: WIDE, SLACK_RATE_PER_TENANT: WIDE, SLACK_RATE_PER_CHAT: WIDE,
-    STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    ...options.settings,
-  });
+  }, options.settings);
   const logger = recordingLogger();
-  const service = createService({ config, logger, clock, db: openMemoryDatabase(), plans, cron: idleCron, accessJobs: options.accessJobs });
-  running.push(async () => {
-    await service.stop();
-    service.db.$client.close();
-  });
+  const service = buildWorldService(running, { config, logger, clock, plans, accessJobs: options.accessJobs });
   const listening = await service.start();
   if (listening !== url) throw new Error(`the service listens at ${listening}, not at its PUBLIC_URL ${url}`);
   stripe.setWebhookUrl(`${url}/webhooks/stripe`);

@@ -3,7 +3,7 @@ import { Client, GatewayIntentBits, Options, Partials, type GuildMember, type Us
 import type { EventHandler } from '../../core/inbound/types';
 import { SignalcastError } from '../../core/errors';
 import type { AdapterContext, PlatformAdapter, PlatformCapabilities } from '../../core/platform/adapter';
-import { AdapterStartError } from '../../core/platform/errors';
+import { AdapterStartError, startDeadline } from '../../core/platform/errors';
 import { OPERATOR_COMMANDS, publicCommands } from '../commands/help';
 import { accessRest, DiscordAccessGate } from './access';
 import { slashCommands } from './commands';
@@ -97,14 +97,7 @@ export function createDiscordAdapter(settings: DiscordSettings, ctx: AdapterCont
     client,
     async start(onEvent, signal) {
       handler = onEvent;
-      const timeout = AbortSignal.timeout(settings.startTimeoutMs ?? 15_000);
-      const abandoned = new Promise<never>((_, reject) => {
-        const fail = () => reject(new AdapterStartError('Discord could not be reached: the login did not finish in time', { permanent: false, cause: 'timed out' }));
-        timeout.addEventListener('abort', fail, { once: true });
-        signal?.addEventListener('abort', fail, { once: true });
-      });
-      // Only ever raced: once the start is over its later rejection means nothing.
-      abandoned.catch(() => undefined);
+      const abandoned = startDeadline('Discord could not be reached: the login did not finish in time', settings.startTimeoutMs ?? 15_000, signal);
       try {
         const ready = new Promise<void>((resolve) => client.once('clientReady', () => resolve()));
         await Promise.race([client.login(settings.token).then(() => ready), abandoned]);

@@ -3,7 +3,7 @@ import { App, SocketModeReceiver, type Authorize, type Logger as BoltLogger } fr
 import { SignalcastError } from '../../core/errors';
 import type { EventHandler } from '../../core/inbound/types';
 import type { AdapterContext, PlatformAdapter, PlatformCapabilities } from '../../core/platform/adapter';
-import { AdapterStartError } from '../../core/platform/errors';
+import { AdapterStartError, startDeadline } from '../../core/platform/errors';
 import { slackErrorOf, unreachableCause } from './errors';
 import { SLACK_ACK_WITHIN_MS, installInbound } from './inbound';
 import { installRoutes } from './install';
@@ -121,13 +121,7 @@ export function createSlackAdapter(settings: SlackSettings, ctx: AdapterContext)
     },
     async start(onEvent, signal) {
       handler = onEvent;
-      const timeout = AbortSignal.timeout(settings.startTimeoutMs ?? 15_000);
-      const abandoned = new Promise<never>((_, reject) => {
-        const fail = () => reject(new AdapterStartError('Slack could not be reached: the start did not finish in time', { permanent: false, cause: 'timed out' }));
-        timeout.addEventListener('abort', fail, { once: true });
-        signal?.addEventListener('abort', fail, { once: true });
-      });
-      abandoned.catch(() => undefined);
+      const abandoned = startDeadline('Slack could not be reached: the start did not finish in time', settings.startTimeoutMs ?? 15_000, signal);
       try {
         if (settings.botToken) {
           const me = await Promise.race([workspaces.anonymous(settings.botToken).auth.test(), abandoned]);

@@ -23,8 +23,12 @@ const buttons = [
   { type: 'actions', block_id: 'billing', elements: [{ type: 'button', action_id: 'plan_pick', text: { type: 'plain_text', text: 'Pro' }, value: 'plan:pro' }] },
 ];
 
+/** What the app's handlers got. */
+type Seen = { actions: unknown[]; events: unknown[]; commands: unknown[] };
+
 /** Handlers the tests share: /signals answers with a button, the button and member_joined_channel are recorded. */
-function wire(bolt: App, seen: { actions: unknown[]; events: unknown[]; commands: unknown[] }): void {
+function wire(bolt: App): Seen {
+  const seen: Seen = { actions: [], events: [], commands: [] };
   bolt.command('/signals', async ({ ack, respond, command }) => {
     seen.commands.push(command);
     await ack();
@@ -38,14 +42,24 @@ function wire(bolt: App, seen: { actions: unknown[]; events: unknown[]; commands
   bolt.event('member_joined_channel', async ({ event }) => {
     seen.events.push(event);
   });
+  return seen;
 }
 
-async function httpApp(w: TestWorld): Promise<{ bolt: App; seen: { actions: unknown[]; events: unknown[]; commands: unknown[] } }> {
+/** The app over HTTP, on a port of its own that the emulator's app posts to. */
+async function httpApp(w: TestWorld): Promise<{ bolt: App; seen: Seen }> {
   const bolt = new App({ token: w.install.botToken, signingSecret: w.emulator.app.signingSecret, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: w.emulator.apiUrl } });
-  const seen = { actions: [] as unknown[], events: [] as unknown[], commands: [] as unknown[] };
-  wire(bolt, seen);
+  const seen = wire(bolt);
   const server = (await bolt.start(0)) as Server;
   w.emulator.configureApp({ requestUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events` });
+  return { bolt, seen };
+}
+
+/** The app over Socket Mode with the app token (the emulator's app switched to Socket Mode). */
+async function socketApp(w: TestWorld): Promise<{ bolt: App; seen: Seen }> {
+  w.emulator.configureApp({ socketMode: true });
+  const bolt = new App({ token: w.install.botToken, appToken: w.emulator.app.appToken, socketMode: true, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: w.emulator.apiUrl } });
+  const seen = wire(bolt);
+  await bolt.start();
   return { bolt, seen };
 }
 
@@ -102,12 +116,8 @@ describe('@slack/bolt over HTTP', () => {
 describe('@slack/bolt over Socket Mode', () => {
   it('opens a connection with the app token and gets /signals, buttons and events as envelopes it acks', async () => {
     world = await startTestWorld();
-    const { emulator, ws, install } = world;
-    emulator.configureApp({ socketMode: true });
-    const bolt = new App({ token: install.botToken, appToken: emulator.app.appToken, socketMode: true, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: emulator.apiUrl } });
-    const seen = { actions: [] as unknown[], events: [] as unknown[], commands: [] as unknown[] };
-    wire(bolt, seen);
-    await bolt.start();
+    const { emulator, ws } = world;
+    const { bolt, seen } = await socketApp(world);
     app = bolt;
     expect(emulator.callsTo('apps.connections.open')).toMatchObject([{ tokenKind: 'app', ok: true }]);
     expect(emulator.socketMode.connected).toBe(1);
@@ -129,12 +139,8 @@ describe('@slack/bolt over Socket Mode', () => {
 
   it('reconnects when Slack sends disconnect (refresh_requested), through a new apps.connections.open, and keeps receiving', async () => {
     world = await startTestWorld({ limits: { methodTiers: { 'apps.connections.open': 4 } } });
-    const { emulator, ws, install } = world;
-    emulator.configureApp({ socketMode: true });
-    const bolt = new App({ token: install.botToken, appToken: emulator.app.appToken, socketMode: true, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: emulator.apiUrl } });
-    const seen = { actions: [] as unknown[], events: [] as unknown[], commands: [] as unknown[] };
-    wire(bolt, seen);
-    await bolt.start();
+    const { emulator, ws } = world;
+    const { bolt, seen } = await socketApp(world);
     app = bolt;
     emulator.socketMode.disconnect('refresh_requested');
     await until(() => (emulator.socketMode.connections === 2 && emulator.socketMode.connected === 1) || undefined, 'the new connection');

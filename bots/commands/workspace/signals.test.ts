@@ -7,6 +7,14 @@ import { channelId, TEAM, workspaceWorld, type WorkspaceWorld } from './workspac
 const DAY = 86_400_000;
 const admin = { admin: true };
 
+/** The app installed in the workspace and #alerts subscribed by an admin. */
+async function alertsWorld(): Promise<WorkspaceWorld> {
+  const w = workspaceWorld();
+  await w.install();
+  await w.signals('U_ADMIN', 'subscribe #alerts', admin);
+  return w;
+}
+
 async function workspaceAccountId(w: WorkspaceWorld): Promise<string | null> {
   return (await w.installations.get('slack', TEAM))?.accountId ?? null;
 }
@@ -73,9 +81,7 @@ describe('/signals subscribe', () => {
   });
 
   it('lets a later admin act for the same account, leaving their own account and identity where they are', async () => {
-    const w = workspaceWorld();
-    await w.install();
-    await w.signals('U_ADMIN', 'subscribe #alerts', admin);
+    const w = await alertsWorld();
     const accountId = await workspaceAccountId(w);
     const own = await w.accounts.createAccount();
     await w.accounts.addIdentity(own.id, 'slack', 'U_SECOND', null, { tenant: TEAM });
@@ -87,9 +93,7 @@ describe('/signals subscribe', () => {
   });
 
   it('once the workspace is licensed, says which plan\'s alerts the channel gets', async () => {
-    const w = workspaceWorld();
-    await w.install();
-    await w.signals('U_ADMIN', 'subscribe #alerts', admin);
+    const w = await alertsWorld();
     await license(w);
     expect(only(await w.signals('U_ADMIN', 'subscribe #desk', admin))).toEqual({ text: '#desk will get Enterprise alerts.' });
   });
@@ -115,9 +119,7 @@ describe('/signals subscribe', () => {
 
 describe('/signals unsubscribe', () => {
   it('stops a channel, says so, and a later subscribe brings it back; an unknown channel is answered plainly', async () => {
-    const w = workspaceWorld();
-    await w.install();
-    await w.signals('U_ADMIN', 'subscribe #alerts', admin);
+    const w = await alertsWorld();
     expect(only(await w.signals('U_MEMBER', 'unsubscribe #alerts')).text).toBe(ADMINS_ONLY);
     expect(only(await w.signals('U_ADMIN', 'unsubscribe #alerts', admin)).text).toBe('#alerts will get no more alerts. /signals subscribe #alerts brings them back.');
     expect((await channels(w)).map((c) => [c.enabled, c.reason])).toEqual([[false, 'unsubscribed']]);
@@ -176,9 +178,7 @@ describe('/signals status, billing and help', () => {
 
 describe('an operator grant of the workspace licence', () => {
   it('goes to the workspace account by its account id, or by its admin\'s user id in that workspace, and licenses its channels', async () => {
-    const w = workspaceWorld();
-    await w.install();
-    await w.signals('U_ADMIN', 'subscribe #alerts', admin);
+    const w = await alertsWorld();
     const accountId = await workspaceAccountId(w);
     expect(only(await w.send(OPERATOR_ID, `/grant ${accountId} enterprise 30`)).text).toBe(`Granted Enterprise to account ${accountId} until 4 Feb 2026.`);
     expect(only(await w.signals('U_MEMBER', 'status')).text).toContain('Licence: Enterprise (granted), ends on 4 Feb 2026.');
@@ -197,9 +197,7 @@ describe('an operator grant of the workspace licence', () => {
 
 describe('/signals settings', () => {
   it('shows a channel\'s settings to anyone, saves an admin\'s valid change, and refuses a bad value naming it', async () => {
-    const w = workspaceWorld();
-    await w.install();
-    await w.signals('U_ADMIN', 'subscribe #alerts', admin);
+    const w = await alertsWorld();
     expect(only(await w.signals('U_MEMBER', 'settings #alerts')).text).toBe('#alerts gets every alert.');
     expect(only(await w.signals('U_MEMBER', 'settings #alerts band=A')).text).toBe(ADMINS_ONLY);
 
