@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accessForms, checkPlans, loadPlans, parsePlans, requirePlan, type PlansCheck } from '../../core/plans';
+import { TELEGRAM_CHAT_IDS } from '../../bots/telegram/plan-access';
 import { recordingLogger, type LogRecord } from '../../core/testing/logger';
 import { planLoadOptions } from './plan-catalog';
 import { ADAPTERS } from './table';
@@ -78,7 +79,7 @@ describe('the older per-vendor plan fields, read for one release', () => {
       'plans.yaml: plans[1].discordRoleIds (plan vip): deprecated (read for this release only): delete it',
       'plans.yaml: plans[1].slackEnterprise (plan vip): deprecated (read for this release only): delete it',
     ]);
-    const noTelegram = checkPlans(vip('telegramChatIds: ["-1001"]'), 'plans.yaml', planLoadOptions([{ name: 'testchat' }]));
+    const noTelegram = checkPlans(vip('telegramChatIds: ["-1001"]'), 'plans.yaml', planLoadOptions([{ name: 'telegram', deprecatedPlanFields: [TELEGRAM_CHAT_IDS] }, { name: 'testchat' }]));
     expect(noTelegram).toMatchObject({ ok: true, warnings: ['plans.yaml: plans[1].telegramChatIds (plan vip): ignored: this build has no Telegram adapter (the new form is access: [{ telegram: { chat: "-1001" } }])'] });
   });
 

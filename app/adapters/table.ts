@@ -1,14 +1,15 @@
 // The adapter table: every chat platform this build has, as one row (platform → settings → factory).
 // Adding a platform is one folder in bots/ and one row here; nothing else in app/ names a platform.
 import { createDiscordAdapter } from '../../bots/discord/adapter';
-import { DISCORD_DEMO_ROLE, discordAccess } from '../../bots/discord/plan-access';
+import { DISCORD_DEMO_ROLE, DISCORD_ROLE_IDS, discordAccess } from '../../bots/discord/plan-access';
 import { createTestchatAdapter } from '../../bots/testchat';
 import { createSlackAdapter } from '../../bots/slack/adapter';
-import { SLACK_WORKSPACE_LICENCE, slackAccess } from '../../bots/slack/plan-access';
+import { SLACK_ENTERPRISE, SLACK_WORKSPACE_LICENCE, slackAccess } from '../../bots/slack/plan-access';
 import { createTelegramAdapter } from '../../bots/telegram/adapter';
 import type { Config } from '../../config';
-import { TELEGRAM_DEMO_CHANNEL, telegramAccess } from '../../bots/telegram/plan-access';
+import { TELEGRAM_CHAT_IDS, TELEGRAM_DEMO_CHANNEL, telegramAccess } from '../../bots/telegram/plan-access';
 import type { AccessResource } from '../../core/access/ports';
+import type { DeprecatedPlanField } from '../../core/plans';
 import { testchatAccess } from '../../bots/testchat/plan-access';
 import type { AccessSpec, AdapterContext, PlatformAdapter } from '../../core/platform/adapter';
 import type { PlatformName } from '../../core/types';
@@ -22,6 +23,8 @@ export interface AdapterRow<S = unknown> {
   gated: boolean;
   /** How its entries in a plan's `access:` list read, where it gates access. */
   access?: AccessSpec | undefined;
+  /** The plans file's fields of an older format it reads into `access:` (each with a warning), for one release. */
+  deprecatedPlanFields?: readonly DeprecatedPlanField[] | undefined;
   /** In sandbox mode with the built-in plans, the place the VIP plan gates on its emulator (app/adapters/demo-channel.ts). */
   sandboxDemo?: AccessResource | undefined;
   /** The built-in plan that gets `sandboxDemo` (the VIP plan when absent). */
@@ -43,6 +46,7 @@ export const ADAPTERS: readonly AdapterRow[] = [
     label: 'Telegram',
     gated: true,
     access: telegramAccess,
+    deprecatedPlanFields: [TELEGRAM_CHAT_IDS],
     sandboxDemo: TELEGRAM_DEMO_CHANNEL,
     settings: ({ telegram }) => (telegram.token ? { ...telegram, token: telegram.token } : null),
     create: (settings, ctx) => createTelegramAdapter(settings, ctx),
@@ -52,6 +56,7 @@ export const ADAPTERS: readonly AdapterRow[] = [
     label: 'Discord',
     gated: true,
     access: discordAccess,
+    deprecatedPlanFields: [DISCORD_ROLE_IDS],
     sandboxDemo: DISCORD_DEMO_ROLE,
     settings: ({ discord }) => (discord.token ? { ...discord, token: discord.token } : null),
     create: (settings, ctx) => createDiscordAdapter(settings, ctx),
@@ -62,6 +67,7 @@ export const ADAPTERS: readonly AdapterRow[] = [
     // No gate: the workspace licence is an entitlement; planning decides what a workspace's channels get.
     gated: false,
     access: slackAccess,
+    deprecatedPlanFields: [SLACK_ENTERPRISE],
     // In the sandbox the Enterprise plan licenses the demo workspace.
     sandboxDemo: SLACK_WORKSPACE_LICENCE,
     sandboxDemoPlan: 'enterprise',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { discordAccess } from './plan-access';
+import type { PlanFieldNotes } from '../../core/plans';
+import { DISCORD_ROLE_IDS, discordAccess } from './plan-access';
 
 const GUILD = '112233445566778899';
 const ROLE = '223344556677889900';
@@ -25,5 +26,19 @@ describe("Discord's access entries", () => {
     expect(discordAccess.parse({ guild: GUILD, role: ROLE, channels: '1' })).toEqual({ ok: false, error: expect.stringMatching(/^channels: expected a list of channel ids/) });
     expect(discordAccess.parse({ guild: GUILD, role: ROLE, channels: ['334455667788990011', 12] })).toEqual({ ok: false, error: expect.stringMatching(/^channels\[1\]: /) });
     expect(discordAccess.parse({ guild: GUILD, role: ROLE, removal: 'ban' })).toEqual({ ok: false, error: 'removal: expected "remove-role" or "kick"' });
+  });
+});
+
+describe('the deprecated discordRoleIds plan field', () => {
+  it('gives no entries (a role id without its server), with a warning showing the new form, ids quoted', () => {
+    const notes: PlanFieldNotes = { warnings: [], errors: [] };
+    expect(DISCORD_ROLE_IDS.read([ROLE, 42], discordAccess, notes)).toEqual([]);
+    expect(notes).toEqual({ errors: [], warnings: [{ field: 'discordRoleIds', message: `ignored: a role needs its server, which this field cannot say; when the Discord adapter lands write access: [{ discord: { guild: "<server id>", role: "${ROLE}", removal: "remove-role" } }, { discord: { guild: "<server id>", role: "42", removal: "remove-role" } }] (ids quoted)` }] });
+  });
+
+  it('says an empty or unreadable one can be deleted', () => {
+    const notes: PlanFieldNotes = { warnings: [], errors: [] };
+    DISCORD_ROLE_IDS.read('not a list', discordAccess, notes);
+    expect(notes).toEqual({ errors: [], warnings: [{ field: 'discordRoleIds', message: 'deprecated (read for this release only): delete it' }] });
   });
 });

@@ -1,5 +1,6 @@
 // How a plan's access entry for Discord reads: `{ discord: { guild: "…", role: "…", channels: ["…"], removal: "remove-role" | "kick" } }`.
 import type { AccessResource } from '../../core/access/ports';
+import { READ_THIS_RELEASE_ONLY, type DeprecatedPlanField } from '../../core/plans';
 import type { AccessSpec } from '../../core/platform/adapter';
 
 /** A Discord snowflake: digits, 17 to 20 of them. Quoted in YAML, since a bare number loses precision. */
@@ -53,4 +54,28 @@ export const discordAccess: AccessSpec = {
 export const DISCORD_DEMO_ROLE: AccessResource = {
   platform: 'discord', kind: 'role', tenant: '900000000000000001', id: '900000000000000002',
   options: { removal: 'remove-role' }, channels: ['900000000000000003'],
+};
+
+/** An id as the new form writes it: quoted, a YAML number turned into its digits. */
+function quoted(value: unknown): string {
+  return JSON.stringify(typeof value === 'number' ? String(value) : value);
+}
+
+/**
+ * `discordRoleIds`, the field before the access list: a role id without its server cannot be read,
+ * so it is ignored, with a warning showing the new form.
+ */
+export const DISCORD_ROLE_IDS: DeprecatedPlanField = {
+  name: 'discordRoleIds',
+  read(value, _spec, notes) {
+    const field = DISCORD_ROLE_IDS.name;
+    const ids = Array.isArray(value) ? value : [];
+    if (ids.length === 0) {
+      notes.warnings.push({ field, message: `deprecated (${READ_THIS_RELEASE_ONLY}): delete it` });
+      return [];
+    }
+    const form = `access: [${ids.map((role) => `{ discord: { guild: "<server id>", role: ${quoted(role)}, removal: "remove-role" } }`).join(', ')}]`;
+    notes.warnings.push({ field, message: `ignored: a role needs its server, which this field cannot say; when the Discord adapter lands write ${form} (ids quoted)` });
+    return [];
+  },
 };

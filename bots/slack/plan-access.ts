@@ -1,5 +1,6 @@
 // How a plan's access entry for Slack reads: `{ slack: { workspaceLicence: true, seats?: "per-member" } }`, the licence for a whole workspace.
 import type { AccessResource } from '../../core/access/ports';
+import { READ_THIS_RELEASE_ONLY, type DeprecatedPlanField } from '../../core/plans';
 import type { AccessSpec } from '../../core/platform/adapter';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -28,5 +29,32 @@ export const slackAccess: AccessSpec = {
     if (seats === undefined) return { ok: true, resource: SLACK_WORKSPACE_LICENCE };
     if (seats !== PER_MEMBER) return { ok: false, error: `seats: expected "${PER_MEMBER}" (the price is per seat: a workspace pays for each of its people); leave it out for one price per workspace` };
     return { ok: true, resource: { ...SLACK_WORKSPACE_LICENCE, options: { seats: PER_MEMBER } } };
+  },
+};
+
+/**
+ * `slackEnterprise`, the field before the access list: true becomes `{ slack: { workspaceLicence: true } }`
+ * where this build reads it, with a warning showing the new form; ignored (a warning) otherwise.
+ */
+export const SLACK_ENTERPRISE: DeprecatedPlanField = {
+  name: 'slackEnterprise',
+  read(value, spec, notes) {
+    const field = SLACK_ENTERPRISE.name;
+    const entry = { slack: { workspaceLicence: true } };
+    const form = 'access: [{ slack: { workspaceLicence: true } }]';
+    if (typeof value !== 'boolean') {
+      notes.errors.push({ field, message: `expected a boolean (and this field is deprecated: write ${form})` });
+      return [];
+    }
+    if (!value) {
+      notes.warnings.push({ field, message: `deprecated (${READ_THIS_RELEASE_ONLY}): delete it` });
+      return [];
+    }
+    if (!spec || !spec.parse(entry.slack).ok) {
+      notes.warnings.push({ field, message: `ignored: this build has no Slack adapter; when it lands write ${form}` });
+      return [];
+    }
+    notes.warnings.push({ field, message: `deprecated (${READ_THIS_RELEASE_ONLY}): write ${form} instead` });
+    return [entry];
   },
 };

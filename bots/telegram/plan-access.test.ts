@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { telegramAccess } from './plan-access';
+import type { PlanFieldNotes } from '../../core/plans';
+import { TELEGRAM_CHAT_IDS, telegramAccess } from './plan-access';
 
 describe('Telegram access entries in plans', () => {
   it('gates a private chat named by its id, written as a string or a number, or a public one by its @name', () => {
@@ -18,5 +19,20 @@ describe('Telegram access entries in plans', () => {
 
   it('shows its form as a plans file writes it', () => {
     expect(telegramAccess.example).toBe('{ telegram: { chat: "-1001234567890" } }');
+  });
+});
+
+describe('the deprecated telegramChatIds plan field', () => {
+  it('becomes Telegram chat entries with a warning showing the new form, and names each bad id', () => {
+    const notes: PlanFieldNotes = { warnings: [], errors: [] };
+    expect(TELEGRAM_CHAT_IDS.read([-1001234567890, 'vip'], telegramAccess, notes)).toEqual([{ telegram: { chat: -1001234567890 } }]);
+    expect(notes.errors).toEqual([{ field: 'telegramChatIds[1]', message: 'expected a chat id such as "-1001234567890" or "@channelname"' }]);
+    expect(notes.warnings).toEqual([{ field: 'telegramChatIds', message: 'deprecated (read for this release only): write access: [{ telegram: { chat: "-1001234567890" } }, { telegram: { chat: "vip" } }] instead' }]);
+  });
+
+  it('is ignored, with the new form, when the build reads no Telegram entries', () => {
+    const notes: PlanFieldNotes = { warnings: [], errors: [] };
+    expect(TELEGRAM_CHAT_IDS.read(['-1001'], undefined, notes)).toEqual([]);
+    expect(notes).toEqual({ errors: [], warnings: [{ field: 'telegramChatIds', message: 'ignored: this build has no Telegram adapter (the new form is access: [{ telegram: { chat: "-1001" } }])' }] });
   });
 });

@@ -1,5 +1,6 @@
 // How a plan's access entry for Telegram reads: `{ telegram: { chat: "-1001234567890" } }`, a private channel or group the bot administers.
 import type { AccessResource } from '../../core/access/ports';
+import { READ_THIS_RELEASE_ONLY, type DeprecatedPlanField } from '../../core/plans';
 import type { AccessSpec } from '../../core/platform/adapter';
 
 const CHAT_ID = /^-?\d+$|^@\w+$/;
@@ -37,3 +38,40 @@ export const telegramAccess: AccessSpec = {
 
 /** The sandbox's demo channel: a private channel of the Telegram emulator the built-in VIP plan gates in sandbox mode. */
 export const TELEGRAM_DEMO_CHANNEL: AccessResource = { platform: 'telegram', kind: 'chat', id: '-1001000000001' };
+
+/** An id as the new form writes it: quoted, a YAML number turned into its digits. */
+function quoted(value: unknown): string {
+  return JSON.stringify(typeof value === 'number' ? String(value) : value);
+}
+
+/**
+ * `telegramChatIds`, the field before the access list: each id becomes `{ telegram: { chat } }`,
+ * checked by the Telegram spec, with a warning showing the new form; ignored (a warning) without the spec.
+ */
+export const TELEGRAM_CHAT_IDS: DeprecatedPlanField = {
+  name: 'telegramChatIds',
+  read(value, spec, notes) {
+    const field = TELEGRAM_CHAT_IDS.name;
+    if (!Array.isArray(value)) {
+      notes.errors.push({ field, message: 'expected a list of chat ids (and this field is deprecated: write access: [{ telegram: { chat: "-1001234567890" } }])' });
+      return [];
+    }
+    if (value.length === 0) {
+      notes.warnings.push({ field, message: `deprecated and empty (${READ_THIS_RELEASE_ONLY}): delete it` });
+      return [];
+    }
+    const form = `access: [${value.map((chat) => `{ telegram: { chat: ${quoted(chat)} } }`).join(', ')}]`;
+    if (!spec) {
+      notes.warnings.push({ field, message: `ignored: this build has no Telegram adapter (the new form is ${form})` });
+      return [];
+    }
+    const good: unknown[] = [];
+    value.forEach((chat: unknown, i) => {
+      const read = spec.parse({ chat });
+      if (read.ok) good.push({ telegram: { chat } });
+      else notes.errors.push({ field: `${field}[${i}]`, message: read.error.replace(/^chat: /, '') });
+    });
+    notes.warnings.push({ field, message: `deprecated (${READ_THIS_RELEASE_ONLY}): write ${form} instead` });
+    return good;
+  },
+};

@@ -18,6 +18,25 @@ export interface PlanRewrite {
   errors?: PlanFieldNote[] | undefined;
 }
 
+/** Where a deprecated field's reader leaves what it says: warnings (read another way, or ignored) and errors (unreadable). */
+export interface PlanFieldNotes {
+  warnings: PlanFieldNote[];
+  errors: PlanFieldNote[];
+}
+
+/** What a deprecated field's notes say about how long it is read. */
+export const READ_THIS_RELEASE_ONLY = 'read for this release only';
+
+/**
+ * A plan field of an older format that one app reads (its row in the adapter table gives it): its
+ * name, and what its value becomes in today's `access:` list, checked by that app's AccessSpec
+ * (undefined when this build has none), with a warning or an error pushed for each one found.
+ */
+export interface DeprecatedPlanField {
+  name: string;
+  read(value: unknown, spec: AccessSpec | undefined, notes: PlanFieldNotes): unknown[];
+}
+
 /** What the plans loader needs from the adapters of this build (app/adapters builds it from its table). */
 export interface PlanLoadOptions {
   /** How each app's access entries read, by app name. Without it (or an app missing from it) an access entry is an error. */
