@@ -65,7 +65,7 @@ describe('the older per-vendor plan fields, read for one release', () => {
     expect(check).toMatchObject({
       ok: true,
       warnings: [
-        'plans.yaml: plans[1].discordRoleIds (plan vip): ignored: a role needs its server, which this field cannot say; when the Discord adapter lands write access: [{ discord: { guild: "<server id>", role: "100000000000000001", removal: "remove-role" } }] (ids quoted)',
+        'plans.yaml: plans[1].discordRoleIds (plan vip): ignored: a role needs its server, which this field cannot say; write access: [{ discord: { guild: "<server id>", role: "100000000000000001", removal: "remove-role" } }] (ids quoted)',
         'plans.yaml: plans[1].slackEnterprise (plan vip): deprecated (read for this release only): write access: [{ slack: { workspaceLicence: true } }] instead',
       ],
     });

@@ -33,7 +33,7 @@ describe('the deprecated discordRoleIds plan field', () => {
   it('gives no entries (a role id without its server), with a warning showing the new form, ids quoted', () => {
     const notes: PlanFieldNotes = { warnings: [], errors: [] };
     expect(DISCORD_ROLE_IDS.read([ROLE, 42], discordAccess, notes)).toEqual([]);
-    expect(notes).toEqual({ errors: [], warnings: [{ field: 'discordRoleIds', message: `ignored: a role needs its server, which this field cannot say; when the Discord adapter lands write access: [{ discord: { guild: "<server id>", role: "${ROLE}", removal: "remove-role" } }, { discord: { guild: "<server id>", role: "42", removal: "remove-role" } }] (ids quoted)` }] });
+    expect(notes).toEqual({ errors: [], warnings: [{ field: 'discordRoleIds', message: `ignored: a role needs its server, which this field cannot say; write access: [{ discord: { guild: "<server id>", role: "${ROLE}", removal: "remove-role" } }, { discord: { guild: "<server id>", role: "42", removal: "remove-role" } }] (ids quoted)` }] });
   });
 
   it('says an empty or unreadable one can be deleted', () => {

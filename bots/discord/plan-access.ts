@@ -75,7 +75,7 @@ export const DISCORD_ROLE_IDS: DeprecatedPlanField = {
       return [];
     }
     const form = `access: [${ids.map((role) => `{ discord: { guild: "<server id>", role: ${quoted(role)}, removal: "remove-role" } }`).join(', ')}]`;
-    notes.warnings.push({ field, message: `ignored: a role needs its server, which this field cannot say; when the Discord adapter lands write ${form} (ids quoted)` });
+    notes.warnings.push({ field, message: `ignored: a role needs its server, which this field cannot say; write ${form} (ids quoted)` });
     return [];
   },
 };
