@@ -37,6 +37,20 @@ describe('onSubscriptionChanged (Telegram emulator, real grammy, real SQLite)', 
     expect(texts(707)).toEqual([lapse]);
   });
 
+  it('says the way back once when a past_due subscription whose grace ran out is marked unpaid by Stripe', async () => {
+    w = await startAccessWorld();
+    const pro = await w.subscriber(717, null);
+    // Past due for longer than the plans' grace (3 days) when Stripe gives up retrying the payment.
+    pro.subscription = await w.accounts.upsertSubscription({
+      accountId: pro.accountId, planId: 'pro', status: 'past_due', pastDueSince: w.clock.now() - 4 * DAY, currentPeriodEnd: w.clock.now() + 26 * DAY, stripeSubscriptionId: 'sub_717',
+    });
+    await w.setStatus(pro, 'unpaid');
+    const lapse = 'Your Pro subscription has ended; you are on the Free plan now. Send /subscribe pro to come back.';
+    expect(texts(717)).toEqual([lapse]);
+    await w.setStatus(pro, 'canceled');
+    expect(texts(717)).toEqual([lapse]);
+  });
+
   it('sends a channel subscriber one message, the invite, rather than a welcome beside it', async () => {
     w = await startAccessWorld();
     const vip = await w.subscriber(909, null);

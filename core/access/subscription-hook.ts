@@ -11,6 +11,8 @@ import type { NoticeOutbox } from './notices';
 import { resourceKey } from './ports';
 import type { AccessAccount } from './store';
 
+const DAY_MS = 86_400_000;
+
 /** One subscription before and after a change; null before a new one, or after one that is gone. */
 export interface SubscriptionChange {
   before: SubscriptionState | null | undefined;
@@ -63,15 +65,20 @@ function toldByAccess(kind: 'welcome' | 'lapse', platform: PlatformName, before:
 }
 
 /**
- * When to judge the account as it was before the change: now, except for a subscription set to
- * cancel at its period's end, judged just before that end. Stripe ends it at (or after) that moment,
- * when it has already run out by the clock; without this its lapse would never be news, and a
- * platform with no access job to tell the person (a workspace licence) would say nothing.
+ * When to judge the account as it was before the change: now, except where the old state's access had
+ * already run out by the clock when Stripe's event came: a subscription set to cancel at its period's
+ * end (Stripe ends it at or after that end), or one past_due whose grace period ended (Stripe marks it
+ * unpaid or canceled after its own retries). It is then judged just before that end; otherwise its
+ * lapse would never be news, and a platform with no access job to tell the person (a workspace
+ * licence) would say nothing.
  */
-function beforeMoment(change: SubscriptionChange, now: number): number {
+function beforeMoment(change: SubscriptionChange, now: number, graceDays: number): number {
   const before = change.before;
-  if (!before?.cancelAtPeriodEnd || before.currentPeriodEnd === null) return now;
-  return Math.min(now, new Date(before.currentPeriodEnd).getTime() - 1);
+  if (!before) return now;
+  const ends: number[] = [];
+  if (before.cancelAtPeriodEnd && before.currentPeriodEnd !== null) ends.push(new Date(before.currentPeriodEnd).getTime());
+  if (before.status === 'past_due' && before.pastDueSince !== null) ends.push(new Date(before.pastDueSince).getTime() + graceDays * DAY_MS);
+  return Math.min(now, ...ends.map((end) => end - 1));
 }
 
 /**
@@ -93,7 +100,7 @@ export function queueSubscriptionChange(deps: SubscriptionHookDeps, accountId: s
     : null;
 
   const after = entitlementOf(deps.plans, account.subscriptions, now);
-  const before = entitlementOf(deps.plans, subscriptionsBefore(account.subscriptions, change), beforeMoment(change, now));
+  const before = entitlementOf(deps.plans, subscriptionsBefore(account.subscriptions, change), beforeMoment(change, now, deps.plans.graceDays));
   const news = subscriptionNews(before, after);
   if (news) {
     for (const identity of identities) {
