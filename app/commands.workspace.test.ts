@@ -85,7 +85,11 @@ describe('a workspace licence', () => {
       [`slack:${TEAM}:U_ADMIN`, direct, 'welcome'],
       [`slack:${TEAM}:U_ADMIN`, direct, 'lapse'],
     ]);
-    expect(l.notices()[1]?.text).toContain('Enterprise');
+    // In the workspace's words: its channels and /signals, not a person's /subscribe.
+    expect(l.notices().map((n) => n.text)).toEqual([
+      'Welcome to Enterprise! The workspace\'s subscription is active: its channels get alerts. /signals status lists them, and /signals subscribe #channel adds one.',
+      'The workspace\'s Enterprise subscription has ended, so its channels get no more alerts. A workspace admin can renew it with /signals billing.',
+    ]);
     // A licence has nothing to grant: no access job waits for a gate that does not exist.
     expect(l.w.db.$client.prepare('SELECT COUNT(*) FROM access_jobs').pluck().get()).toBe(0);
     const dm = await l.w.accounts.findDestinationByRecipient(direct);

@@ -132,7 +132,7 @@ describe('a workspace\'s journey on Slack', () => {
 
     // The admin is told once, by a DM from the app; the next alert does not reach #alerts.
     const lapse = await until(() => dmsTo(w, dana).slice(dmsBefore)[0], 'the lapse DM to the admin');
-    expect(lapse.text).toContain('Enterprise');
+    expect(lapse.text).toBe('The workspace\'s Enterprise subscription has ended, so its channels get no more alerts. A workspace admin can renew it with /signals billing.');
     expect((await publishSignal(w, SECRET, signal('ADAUSDT'))).status).toBe(202);
     await w.clock.advance(DAY);
     await w.service.billing!.reconcile();

@@ -56,3 +56,16 @@ export function welcomeText(plan: Plan): string {
 export function lapseText(lapsed: Plan, now: Plan): string {
   return `Your ${lapsed.name} subscription has ended; you are on the ${now.name} plan now. Send /subscribe ${lapsed.id} to come back.`;
 }
+
+/**
+ * The welcome and lapse told to a workspace's admin (a platform licensed per workspace): the
+ * subscription is the workspace's, its channels are what changes, and the commands are the
+ * workspace's own (/signals), not a person's /status or /subscribe.
+ */
+export function workspaceWelcomeText(plan: Plan): string {
+  return `Welcome to ${plan.name}! The workspace's subscription is active: its channels get alerts. /signals status lists them, and /signals subscribe #channel adds one.`;
+}
+
+export function workspaceLapseText(lapsed: Plan): string {
+  return `The workspace's ${lapsed.name} subscription has ended, so its channels get no more alerts. A workspace admin can renew it with /signals billing.`;
+}

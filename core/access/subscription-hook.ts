@@ -6,7 +6,7 @@ import type { Plan, PlansConfig } from '../plans/schema';
 import type { PlatformName } from '../types';
 import { planResources } from './desired';
 import type { AccessJobStore, EnqueuedJob } from './jobs';
-import { lapseText, welcomeText } from './messages';
+import { lapseText, welcomeText, workspaceLapseText, workspaceWelcomeText } from './messages';
 import type { NoticeOutbox } from './notices';
 import { resourceKey } from './ports';
 import type { AccessAccount } from './store';
@@ -40,9 +40,9 @@ export interface SubscriptionHookDeps {
 }
 
 /** What the change means to the person: a paid plan began (or changed), ended, or nothing they would notice. */
-export function subscriptionNews(before: Entitlement, after: Entitlement): { kind: 'welcome' | 'lapse'; text: string } | null {
-  if (after.paid && (!before.paid || before.plan.id !== after.plan.id)) return { kind: 'welcome', text: welcomeText(after.plan) };
-  if (!after.paid && before.paid) return { kind: 'lapse', text: lapseText(before.plan, after.plan) };
+export function subscriptionNews(before: Entitlement, after: Entitlement): { kind: 'welcome' | 'lapse'; text: string; workspaceText: string } | null {
+  if (after.paid && (!before.paid || before.plan.id !== after.plan.id)) return { kind: 'welcome', text: welcomeText(after.plan), workspaceText: workspaceWelcomeText(after.plan) };
+  if (!after.paid && before.paid) return { kind: 'lapse', text: lapseText(before.plan, after.plan), workspaceText: workspaceLapseText(before.plan) };
   return null;
 }
 
@@ -105,7 +105,9 @@ export function queueSubscriptionChange(deps: SubscriptionHookDeps, accountId: s
   if (news) {
     for (const identity of identities) {
       if (toldByAccess(news.kind, identity.platform, before.plan, after.plan)) continue;
-      deps.outbox.enqueue({ accountId, platform: identity.platform, platformUserId: identity.platformUserId, tenant: identity.tenant ?? null }, { topic: news.kind, text: news.text }, now);
+      // A workspace's admin is told in the workspace's words (its channels, /signals).
+      const text = licensed.has(identity.platform) && !deps.platforms.includes(identity.platform) ? news.workspaceText : news.text;
+      deps.outbox.enqueue({ accountId, platform: identity.platform, platformUserId: identity.platformUserId, tenant: identity.tenant ?? null }, { topic: news.kind, text }, now);
     }
   }
   deps.poke?.();
