@@ -127,6 +127,19 @@ describe('Slack adapter: what people do', () => {
     expect(events[0]).toEqual({ type: 'tenant_removed', platform: 'slack', tenant: w.ws.id, reason: 'tokens_revoked' });
   });
 
+  it('leaves the workspace alone when tokens_revoked names only a person\'s token, not the bot\'s', async () => {
+    await start();
+    await w.emulator.sendEvent(w.ws.id, { type: 'tokens_revoked', tokens: { oauth: [w.ws.users.dana!], bot: [] } });
+    await w.emulator.sendEvent(w.ws.id, { type: 'tokens_revoked', tokens: { oauth: [], bot: [w.install.botUserId] } });
+    // An uninstall last: once it is seen, the events before it have been handled.
+    await w.emulator.sendEvent(w.ws.id, { type: 'app_uninstalled' });
+    await until(() => events.some((e) => e.type === 'tenant_removed' && e.reason === 'uninstalled'), 'the uninstall');
+    expect(events).toEqual([
+      { type: 'tenant_removed', platform: 'slack', tenant: w.ws.id, reason: 'tokens_revoked' },
+      { type: 'tenant_removed', platform: 'slack', tenant: w.ws.id, reason: 'uninstalled' },
+    ]);
+  });
+
   it('ignores a workspace it has no active installation for, with a log line naming it and no token', async () => {
     await start({ botToken: false });
     const { ws: other } = await w.oauthWorkspace('Beta Fund');

@@ -133,9 +133,12 @@ export function installInbound(app: App, deps: InboundDeps): void {
       .catch((err: unknown) => deps.logger.error({ err, team }, 'a Slack button failed'));
   });
 
-  const removed = (reason: 'uninstalled' | 'tokens_revoked') => async ({ body }: { body: { team_id?: string } }) => {
+  const removed = (reason: 'uninstalled' | 'tokens_revoked') => async ({ body }: { body: { team_id?: string; event?: unknown } }) => {
     const tenant = body.team_id;
     if (!tenant) return;
+    // tokens_revoked lists the bot tokens and the people's tokens it revoked: only a bot token's loss stops the workspace.
+    const bots = (body.event as { tokens?: { bot?: unknown[] } } | undefined)?.tokens?.bot;
+    if (reason === 'tokens_revoked' && !(bots && bots.length > 0)) return;
     deps.logger.info({ team: tenant, reason }, `Slack workspace ${tenant}: ${reason === 'uninstalled' ? 'the app was uninstalled' : 'its tokens were revoked'}`);
     await Promise.resolve(deps.onEvent()({ type: 'tenant_removed', platform: 'slack', tenant, reason }))
       .catch((err: unknown) => deps.logger.error({ err, team: tenant }, 'handling a Slack uninstall failed'));
