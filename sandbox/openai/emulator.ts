@@ -100,15 +100,18 @@ export class OpenAIEmulator {
     for (let i = 0; i < (options.count ?? 1); i += 1) this.pending.push({ kind: 'fail', status, options });
   }
 
-  /** The next `count` requests get no answer: never (until `clearFaults` or `stop`), or the connection closes after `closeAfterMs`. */
-  hang(options: { count?: number; closeAfterMs?: number } = {}): void {
-    const fault: Fault = options.closeAfterMs === undefined ? { kind: 'hang' } : { kind: 'hang', ms: options.closeAfterMs };
-    this.server.failNext(fault, { count: options.count ?? 1 });
-  }
-
-  /** The next completion is answered normally, but only after `ms` milliseconds (a slow model). */
-  delayNext(ms: number): void {
-    this.pending.push({ kind: 'delay', ms });
+  /**
+   * Slow or never: with `ms`, the next `count` completions are answered normally but only after `ms`
+   * milliseconds; without, the next `count` requests get no answer at all until `clearFaults`, `reset` or `stop`.
+   */
+  hang(ms?: number, options: { count?: number } = {}): void {
+    const count = options.count ?? 1;
+    if (ms === undefined) {
+      this.server.failNext({ kind: 'hang' }, { count });
+      return;
+    }
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`hang needs a delay of 0 ms or more, got ${ms}`);
+    for (let i = 0; i < count; i += 1) this.pending.push({ kind: 'delay', ms });
   }
 
   /** The next successful completion's content is exactly `content` (plain, structured or streamed), e.g. one that contradicts the signal. */
@@ -154,10 +157,16 @@ export class OpenAIEmulator {
     const messages = body.messages as ChatMessage[];
     const scripted = this.take('script');
     const format = body.response_format;
-    let content = scripted?.content
-      ?? (format?.type === 'json_schema' ? schemaReply(messages, (format.json_schema.schema ?? {}) as ReplySchema)
-        : format?.type === 'json_object' ? JSON.stringify({ summary: textReply(messages) })
-          : textReply(messages));
+    let content: string;
+    try {
+      content = scripted?.content
+        ?? (format?.type === 'json_schema' ? schemaReply(messages, (format.json_schema.schema ?? {}) as ReplySchema)
+          : format?.type === 'json_object' ? JSON.stringify({ summary: textReply(messages) })
+            : textReply(messages));
+    } catch (err) {
+      const name = format?.type === 'json_schema' ? format.json_schema.name : '';
+      return openaiError(400, `Invalid schema for response_format '${name}': ${(err as Error).message}.`, 'invalid_request_error', null, 'response_format');
+    }
     let finishReason: 'stop' | 'length' = 'stop';
     const limit = body.max_completion_tokens ?? body.max_tokens;
     if (typeof limit === 'number' && estimateTokens(content) > limit) {

@@ -139,10 +139,10 @@ describe('OpenAI emulator with the openai client', () => {
   });
 
   it('answers slowly on command: a client with too short a timeout gives up, the next request is answered', async () => {
-    emulator.delayNext(1_000);
+    emulator.hang(1_000);
     const error = await client({ timeout: 100 }).chat.completions.create({ model: 'm', messages: signalPrompt }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
-    emulator.delayNext(50);
+    emulator.hang(50);
     const completion = await client({ timeout: 5_000 }).chat.completions.create({ model: 'm', messages: signalPrompt });
     expect(completion.choices[0]?.message.content).toContain('ETHUSDT');
   });
@@ -169,6 +169,24 @@ describe('OpenAI emulator with the openai client', () => {
     const completion = await client().chat.completions.create({ model: 'm', messages: signalPrompt, max_completion_tokens: 3 });
     expect(completion.choices[0]?.finish_reason).toBe('length');
     expect(completion.usage?.completion_tokens).toBe(3);
+  });
+
+  it('rejects a json_schema it cannot follow with a 400 naming response_format', async () => {
+    const error = await client().chat.completions.create({
+      model: 'm',
+      messages: signalPrompt,
+      response_format: { type: 'json_schema', json_schema: { name: 'broken', schema: { $ref: '#/$defs/Nowhere' } } },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).param).toBe('response_format');
+    expect((error as BadRequestError).message).toContain('#/$defs/Nowhere');
+  });
+
+  it('refuses a fault command that is not an error status or a delay, changing nothing', async () => {
+    expect(() => emulator.failNext(200)).toThrow('failNext needs an HTTP error status (400-599), got 200');
+    expect(() => emulator.hang(-1)).toThrow('hang needs a delay of 0 ms or more, got -1');
+    const completion = await client().chat.completions.create({ model: 'm', messages: signalPrompt });
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
   });
 
   it('rejects a request without messages with a 400 naming the parameter', async () => {

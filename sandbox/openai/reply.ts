@@ -52,7 +52,7 @@ const NOT_TICKERS = new Set(['USD', 'JSON', 'AI', 'API', 'OK', 'NOT', 'THE', 'AN
 
 /** The symbol the prompt names: after "symbol:" when it says so, else its first ticker-like word. */
 export function findSymbol(text: string): string | undefined {
-  const labelled = /symbol\s*[:=]\s*"?([A-Za-z0-9][A-Za-z0-9./:-]{0,19})/i.exec(text);
+  const labelled = /symbol"?\s*[:=]\s*"?([A-Za-z0-9][A-Za-z0-9./:-]{0,19})/i.exec(text);
   if (labelled?.[1]) return labelled[1].replace(/[.,]$/, '');
   const words = text.match(/\b[A-Z][A-Z0-9]{1,9}(?:[/-][A-Z]{2,6})?\b/g) ?? [];
   return words.find((w) => !NOT_TICKERS.has(w));
@@ -60,7 +60,7 @@ export function findSymbol(text: string): string | undefined {
 
 /** The side the prompt names ("side: short", or the first long/short/buy/sell), as long or short. */
 export function findSide(text: string): 'long' | 'short' | undefined {
-  const labelled = /side\s*[:=]\s*"?(long|short|buy|sell)\b/i.exec(text) ?? /\b(long|short|buy|sell)\b/i.exec(text);
+  const labelled = /side"?\s*[:=]\s*"?(long|short|buy|sell)\b/i.exec(text) ?? /\b(long|short|buy|sell)\b/i.exec(text);
   const word = labelled?.[1]?.toLowerCase();
   if (!word) return undefined;
   return word === 'long' || word === 'buy' ? 'long' : 'short';
