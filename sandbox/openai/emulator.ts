@@ -94,7 +94,7 @@ export class OpenAIEmulator {
       .map((r) => ({ at: r.at, body: r.body as ChatRequest | undefined, status: r.status, retryCount: Number(r.headers['x-stainless-retry-count'] ?? 0) }));
   }
 
-  /** The next `count` completions answer `status` (429 with retry-after and x-ratelimit-* headers, or a 5xx) in OpenAI's error shape. */
+  /** The next `count` completions answer `status` in OpenAI's error shape: 429 with retry-after and x-ratelimit-* headers, a 5xx as a server_error, any other 4xx as an invalid_request_error. */
   failNext(status: number, options: FailOptions = {}): void {
     if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error(`failNext needs an HTTP error status (400-599), got ${status}`);
     for (let i = 0; i < (options.count ?? 1); i += 1) this.pending.push({ kind: 'fail', status, options });
@@ -148,7 +148,11 @@ export class OpenAIEmulator {
       return openaiError(401, 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.', 'invalid_request_error', 'invalid_api_key');
     }
     const fail = this.take('fail');
-    if (fail) return fail.status === 429 ? rateLimited(fail.options.retryAfter ?? 1, fail.options.code) : serverError(fail.status, fail.options.code ?? null);
+    if (fail) {
+      if (fail.status === 429) return rateLimited(fail.options.retryAfter ?? 1, fail.options.code);
+      if (fail.status >= 500) return serverError(fail.status, fail.options.code ?? null);
+      return openaiError(fail.status, `The request was refused (emulated ${fail.status}).`, 'invalid_request_error', fail.options.code ?? null);
+    }
     const checked = validateChatRequest(req.body);
     if (checked.kind === 'error') return openaiError(400, checked.message, 'invalid_request_error', null, checked.param);
     const body = checked.request;

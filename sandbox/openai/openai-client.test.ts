@@ -121,14 +121,18 @@ describe('OpenAI emulator with the openai client', () => {
     expect(emulator.calls.map((c) => [c.status, c.retryCount])).toEqual([[429, 0], [429, 1], [429, 2]]);
   });
 
-  it('lets the client through on its retry once a 429 has passed, and a 500 likewise', async () => {
+  it('lets the client through on its retry once a 429 has passed, and a 500 or 400 on command is raised as its error class', async () => {
     emulator.failNext(429, { retryAfter: 0.01 });
     const completion = await client({ maxRetries: 2 }).chat.completions.create({ model: 'm', messages: signalPrompt });
     expect(completion.choices[0]?.message.content).toContain('ETHUSDT');
     emulator.failNext(500);
     const error = await client().chat.completions.create({ model: 'm', messages: signalPrompt }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InternalServerError);
-    expect(emulator.calls.map((c) => c.status)).toEqual([429, 200, 500]);
+    emulator.failNext(400, { code: 'context_length_exceeded' });
+    const refused = await client().chat.completions.create({ model: 'm', messages: signalPrompt }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BadRequestError);
+    expect((refused as BadRequestError).code).toBe('context_length_exceeded');
+    expect(emulator.calls.map((c) => c.status)).toEqual([429, 200, 500, 400]);
   });
 
   it('holds a request unanswered so the client times out with APIConnectionTimeoutError', async () => {
