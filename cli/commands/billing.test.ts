@@ -2,41 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import type { ReconcileReport } from '../../billing/reconcile';
 import { FakeClock } from '../../core/clock';
-import { loadConfig } from '../../config';
 import { openMemoryDatabase } from '../../db/client';
-import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
-import { SqliteAuditLog } from '../../db/stores/audit-store';
-import { SqliteDeliveryStore } from '../../db/stores/delivery-store';
-import { SqliteSignalService } from '../../db/stores/signal-service';
 import { DEFAULT_PLANS } from '../../core/plans';
-import { captureIo } from '../io';
-import { runCli, type CliDeps } from '../program';
 import type { BillingReconciler } from './billing';
+import { testCli } from './cli.fixtures';
 
 function report(fields: Partial<ReconcileReport> = {}): ReconcileReport {
   return { dryRun: false, checked: 2, changes: [], unknown: [], orphans: [], errors: [], ...fields };
 }
 
 function setup(billing: BillingReconciler | undefined) {
-  const db = openMemoryDatabase();
-  const clock = new FakeClock();
-  const io = captureIo();
-  const deps: CliDeps = {
-    io,
-    loadConfig: () => loadConfig({}),
-    openDatabase: () => db,
-    closeDatabase: () => {},
-    createContext: () => ({
-      clock,
-      apiKeys: new SqliteApiKeyStore({ db, clock }),
-      audit: new SqliteAuditLog({ db, clock }),
-      signals: new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
-      deliveries: new SqliteDeliveryStore({ db, clock }),
-      billing,
-    }),
-    start: async () => {},
-  };
-  return { io, run: (...args: string[]) => runCli(args, deps) };
+  return testCli(openMemoryDatabase(), new FakeClock(), DEFAULT_PLANS, { billing });
 }
 
 describe('signalcast billing reconcile', () => {

@@ -2,19 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_PLANS } from '../../bots/commands/commands.fixtures';
 import { FakeClock } from '../../core/clock';
-import { loadConfig } from '../../config';
 import { Secret } from '../../core/tenancy/secret';
 import { SecretBox } from '../../core/tenancy/secret-box';
 import { openMemoryDatabase } from '../../db/client';
 import { SqliteAccountStore } from '../../db/stores/account-store';
-import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
-import { SqliteAuditLog } from '../../db/stores/audit-store';
-import { SqliteDeliveryStore } from '../../db/stores/delivery-store';
 import { SqliteInstallationStore } from '../../db/stores/installation-store';
-import { SqliteSignalService } from '../../db/stores/signal-service';
 import { SqliteWorkspaceDirectory } from '../../db/stores/workspace-directory';
-import { captureIo } from '../io';
-import { runCli, type CliDeps } from '../program';
+import { testCli } from './cli.fixtures';
 
 const TOKEN = 'xoxb-4444-5555-secret-token';
 
@@ -34,23 +28,8 @@ describe('signalcast workspaces list', () => {
     const off = await accounts.addDestination({ kind: 'channel', recipient: { platform: 'slack', tenant: 'T1', chatId: 'C2' }, accountId: account.id, contentKinds: ['alert'], label: '#old' });
     await accounts.disableDestination(off.id, 'unsubscribed');
 
-    const io = captureIo();
-    const deps: CliDeps = {
-      io,
-      loadConfig: () => loadConfig({}),
-      openDatabase: () => db,
-      closeDatabase: () => {},
-      createContext: () => ({
-        clock,
-        apiKeys: new SqliteApiKeyStore({ db, clock }),
-        audit: new SqliteAuditLog({ db, clock }),
-        signals: new SqliteSignalService({ db, clock, plans: COMMAND_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
-        deliveries: new SqliteDeliveryStore({ db, clock }),
-        workspaces: new SqliteWorkspaceDirectory({ db, plans: () => COMMAND_PLANS, clock }),
-      }),
-      start: async () => {},
-    };
-    expect(await runCli(['workspaces', 'list'], deps)).toBe(0);
+    const { io, run } = testCli(db, clock, COMMAND_PLANS, { workspaces: new SqliteWorkspaceDirectory({ db, plans: () => COMMAND_PLANS, clock }) });
+    expect(await run('workspaces', 'list')).toBe(0);
     const out = io.stdout.join('\n');
     expect(io.stdout[0]).toMatch(/^PLATFORM\s+TENANT\s+NAME\s+STATE\s+ACCOUNT\s+LICENCE\s+CHANNELS/);
     expect(io.stdout[1]).toMatch(new RegExp(`^slack\\s+T1\\s+Acme Desk\\s+installed\\s+${account.id}\\s+enterprise \\(grant until 2026-02-05\\)\\s+#alerts, #old \\(off: unsubscribed\\)$`));
@@ -59,7 +38,7 @@ describe('signalcast workspaces list', () => {
     expect(out).not.toContain('xoxb');
 
     io.stdout.length = 0;
-    expect(await runCli(['workspaces', 'list', '--json'], deps)).toBe(0);
+    expect(await run('workspaces', 'list', '--json')).toBe(0);
     const json = io.stdout.join('\n');
     expect(JSON.parse(json)).toHaveLength(2);
     expect(json).not.toContain('xoxb');
