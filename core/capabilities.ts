@@ -24,15 +24,24 @@ export interface RunningPlatform {
   capabilities: Pick<PlatformCapabilities, 'access'>;
 }
 
+/** The content this service writes besides alerts: each true only when its writer or job runs. */
+export interface ContentFeatures {
+  /** The rationale writer runs (RATIONALES on). */
+  rationale: boolean;
+  /** The daily snapshot job is scheduled (SNAPSHOT_TIME not off). */
+  snapshot: boolean;
+}
+
 /**
- * What this version can deliver with the given adapters running and payments on or off: no
- * rationales, snapshots or subscriber API yet. A bare name is a running platform that gates nothing.
+ * What this version can deliver with the given adapters running, payments on or off, and the
+ * content features running (none unless given). No subscriber API yet. A bare name is a running
+ * platform that gates nothing.
  */
-export function currentCapabilities(running: readonly (RunningPlatform | PlatformName)[], payments: boolean): Capabilities {
+export function currentCapabilities(running: readonly (RunningPlatform | PlatformName)[], payments: boolean, content: ContentFeatures = { rationale: false, snapshot: false }): Capabilities {
   const access: Record<PlatformName, readonly AccessKind[]> = {};
   for (const p of running) if (typeof p !== 'string') access[p.name] = p.capabilities.access;
   const platforms = running.map((p) => (typeof p === 'string' ? p : p.name));
-  return { platforms, access, payments, rationale: false, snapshot: false, subscriberApi: false };
+  return { platforms, access, payments, rationale: content.rationale, snapshot: content.snapshot, subscriberApi: false };
 }
 
 /** Whether a running platform's adapter gives this kind of access. */

@@ -1,7 +1,7 @@
 // What the core reports for monitoring; server/metrics.ts turns it into Prometheus metrics.
 import type { PlatformName } from './types';
 
-export type DeliveryOutcome = 'sent' | 'retry' | 'rate_limited' | 'permanent' | 'dead' | 'duplicate_risk';
+export type DeliveryOutcome = 'sent' | 'retry' | 'rate_limited' | 'deferred' | 'skipped' | 'permanent' | 'dead' | 'duplicate_risk';
 export type IngestOutcome = 'accepted' | 'duplicate' | 'invalid' | 'unauthorized' | 'rate_limited' | 'too_large' | 'unavailable';
 
 export interface Metrics {

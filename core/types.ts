@@ -82,7 +82,7 @@ export function recipientKey(r: Recipient): string {
 }
 
 /** The kinds of content a destination can receive. */
-export const CONTENT_KINDS = ['alert', 'rationale', 'snapshot', 'notice'] as const;
+export const CONTENT_KINDS = ['alert', 'rationale', 'update', 'snapshot', 'notice'] as const;
 export type ContentKind = (typeof CONTENT_KINDS)[number];
 
 /** A link shown as a button where the platform has buttons, as a plain link elsewhere. */
@@ -91,10 +91,51 @@ export interface LinkButton {
   url: string;
 }
 
-/** What the core asks a platform to send; each platform renders it its own way. */
+/** A signal's rationale as written once (by a model, or the template from its reasons): a summary, what drives it, what could go wrong. */
+export interface RationaleBody {
+  summary: string;
+  drivers: string[];
+  risks: string[];
+}
+
+/** A chart sent with a snapshot: a PNG and its size in pixels. */
+export interface ChartImage {
+  png: Uint8Array;
+  width: number;
+  height: number;
+  /** What the chart shows, for platforms that take alt text. */
+  alt: string;
+}
+
+/**
+ * What the core asks a platform to send; each platform renders it its own way.
+ * `replyToMessageId` is the platform's id of the signal's alert at this destination (absent: it was
+ * not recorded): a rationale or an update is threaded on it (Telegram a reply, Discord a reply,
+ * Slack a message in its thread). `disclaimer` goes under the content in small print where the platform has it.
+ */
 export type OutboundMessage =
   /** `protectContent`: the platform should stop forwarding and saving it, where it can (Telegram's protect_content). */
   | { kind: 'alert'; signal: Signal; delayedMinutes?: number | undefined; protectContent?: boolean | undefined }
-  | { kind: 'rationale'; signal: Signal; text: string; replyToMessageId?: string | undefined; protectContent?: boolean | undefined }
-  | { kind: 'snapshot'; title: string; text: string; imagePng?: Uint8Array | undefined }
+  | {
+      kind: 'rationale';
+      signal: Signal;
+      /** The whole rationale as plain text (summary, drivers, risks), for platforms that show text only. */
+      text: string;
+      /** The same, structured; absent for a rationale stored before structure existed. */
+      rationale?: RationaleBody | undefined;
+      disclaimer?: string | undefined;
+      replyToMessageId?: string | undefined;
+      protectContent?: boolean | undefined;
+    }
+  | {
+      kind: 'update';
+      signal: Signal;
+      /** The update this message announces. */
+      update: SignalUpdate;
+      /** Every update of the signal so far, oldest first, this one included: the alert's status where the platform edits it. */
+      updates: SignalUpdate[];
+      replyToMessageId?: string | undefined;
+      protectContent?: boolean | undefined;
+    }
+  | { kind: 'snapshot'; title: string; text: string; chart?: ChartImage | undefined; disclaimer?: string | undefined }
   | { kind: 'notice'; text: string; buttons?: LinkButton[] | undefined };

@@ -1,7 +1,8 @@
 // The database schema (drizzle-orm, SQLite). Times are integer milliseconds since the epoch.
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ChannelFilters } from '../core/accounts/types';
+import { CONTENT_KINDS } from '../core/types';
 
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -23,11 +24,26 @@ export const signals = sqliteTable('signals', {
   horizon: text('horizon'),
   /** The API key (or "cli", "chat:<identity>") that published it. */
   publishedBy: text('published_by'),
+  /** The rationale as plain text, once written; null until then. */
   rationaleText: text('rationale_text'),
+  /** The model that wrote it; null for the template. */
   rationaleModel: text('rationale_model'),
   rationaleLatencyMs: integer('rationale_latency_ms'),
   rationaleAt: integer('rationale_at', { mode: 'timestamp_ms' }),
   createdAt: createdAt(),
+  /**
+   * 'wanted': rationale deliveries wait ('waiting' rows) for it to be written; 'written': done (see
+   * rationaleSource); null: none was asked for (no recipient's plan has rationales).
+   */
+  rationaleState: text('rationale_state', { enum: ['wanted', 'written'] }),
+  /** The structured rationale (RationaleBody), as JSON. */
+  rationaleJson: text('rationale_json', { mode: 'json' }).$type<{ summary: string; drivers: string[]; risks: string[] }>(),
+  /** 'model': the model's answer, checked; 'template': built from the reasons (rationaleReason says why). */
+  rationaleSource: text('rationale_source', { enum: ['model', 'template'] }),
+  /** Why the template was used: no_model, timeout, rate_limited, unavailable, unparsable, empty, contradiction, error. */
+  rationaleReason: text('rationale_reason'),
+  rationalePromptTokens: integer('rationale_prompt_tokens'),
+  rationaleCompletionTokens: integer('rationale_completion_tokens'),
 }, (t) => [index('signals_created_at_idx').on(t.createdAt)]);
 
 export const signalUpdates = sqliteTable('signal_updates', {
@@ -40,6 +56,11 @@ export const signalUpdates = sqliteTable('signal_updates', {
   resultPct: real('result_pct'),
   note: text('note'),
   createdAt: createdAt(),
+  /**
+   * The compact key update deliveries point at (content_type 'update'): max + 1 at insert, in the
+   * publishing transaction. Null on updates recorded before updates were delivered (none are owed).
+   */
+  ref: integer('ref').unique(),
 }, (t) => [index('signal_updates_signal_idx').on(t.signalId)]);
 
 export const accounts = sqliteTable('accounts', {
@@ -143,19 +164,19 @@ export const destinations = sqliteTable('destinations', {
   index('destinations_tenant_idx').on(t.platform, t.tenant).where(sql`tenant IS NOT NULL`),
 ]);
 
-export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'dead', 'skipped'] as const;
+export const DELIVERY_STATES = ['waiting', 'pending', 'sending', 'sent', 'dead', 'skipped'] as const;
 
 export const deliveries = sqliteTable('deliveries', {
   // No AUTOINCREMENT: nothing deletes deliveries, so an id is never reused, and each insert saves a sqlite_sequence write.
   id: integer('id').primaryKey(),
-  /** 'signal' or 'snapshot' or 'notice'; with contentRef it names what is delivered. */
+  /** 'signal', 'update', 'snapshot' or 'notice'; with contentRef it names what is delivered. */
   contentType: text('content_type').notNull(),
   /**
    * The integer key of the content in contentType's table: signals.ref for 'signal'. No foreign key:
    * it names a row of another table for each content type.
    */
   contentRef: integer('content_ref').notNull(),
-  kind: text('kind', { enum: ['alert', 'rationale', 'snapshot', 'notice'] }).notNull(),
+  kind: text('kind', { enum: CONTENT_KINDS }).notNull(),
   /** destinations.ref; the platform, recipient key and account are read from the destination. */
   destinationRef: integer('destination_ref').notNull().references(() => destinations.ref),
   /** The account whose daily cap counts this row; set exactly when capDay is. */
@@ -365,3 +386,62 @@ export const installations = sqliteTable('installations', {
 ]);
 
 export type InstallationRow = typeof installations.$inferSelect;
+
+/**
+ * Which plans' subscribers a signal's alert was planned for (a row per signal and plan with at least
+ * one alert row not skipped): the track record per plan reads what each plan actually received.
+ */
+export const signalReach = sqliteTable('signal_reach', {
+  signalRef: integer('signal_ref').notNull().references(() => signals.ref),
+  planId: text('plan_id').notNull(),
+}, (t) => [uniqueIndex('signal_reach_signal_plan_idx').on(t.signalRef, t.planId), index('signal_reach_plan_idx').on(t.planId)]);
+
+/**
+ * One daily snapshot per day in the operator's time zone (`day` unique: a second run of the same day
+ * finds it). Its deliveries point here (content_type 'snapshot', kind 'snapshot'), one per
+ * destination by the deliveries' unique key: once per destination per day.
+ */
+export const snapshots = sqliteTable('snapshots', {
+  ref: integer('ref').primaryKey({ autoIncrement: true }),
+  /** YYYY-MM-DD in OPERATOR_TIME_ZONE: the day it summarises. */
+  day: text('day').notNull().unique(),
+  title: text('title').notNull(),
+  text: text('text').notNull(),
+  /** The chart, PNG bytes; null when it could not be drawn (the text goes alone). */
+  png: blob('png', { mode: 'buffer' }),
+  pngWidth: integer('png_width'),
+  pngHeight: integer('png_height'),
+  pngAlt: text('png_alt'),
+  /** The figures it was written from, as JSON, for the operator and the tests. */
+  figures: text('figures', { mode: 'json' }).$type<Record<string, unknown>>(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/**
+ * Each scheduled job's last run and its lease: a run takes the lease (holder, until) in one statement,
+ * so two processes never run the same job at once; the last run's outcome feeds /metrics.
+ */
+export const scheduleRuns = sqliteTable('schedule_runs', {
+  job: text('job').primaryKey(),
+  leaseHolder: text('lease_holder'),
+  leaseUntil: integer('lease_until'),
+  lastStartedAt: integer('last_started_at'),
+  lastFinishedAt: integer('last_finished_at'),
+  lastDurationMs: integer('last_duration_ms'),
+  /** 'ok', 'failed' or 'skipped' (another run held the lease). */
+  lastOutcome: text('last_outcome'),
+  lastError: text('last_error'),
+  runs: integer('runs').notNull().default(0),
+});
+
+/**
+ * Keys of things done once ever, e.g. "trial-reminder:sub_123:3d" or "dead-letter-report:2026-12-06":
+ * inserting a key that exists changes nothing, so a job run twice does it once.
+ */
+export const onceKeys = sqliteTable('once_keys', {
+  key: text('key').primaryKey(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export type SnapshotRow = typeof snapshots.$inferSelect;
+export type ScheduleRunRow = typeof scheduleRuns.$inferSelect;

@@ -2,6 +2,7 @@
 import { escapeMarkdown } from 'discord.js';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 import type { LinkButton, OutboundMessage, Signal } from '../../core/types';
+import { updateText } from '../../core/content/words';
 
 /** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 export const LIMITS = { content: 2000, title: 256, description: 4096, fieldValue: 1024, fields: 25, total: 6000, buttonLabel: 80, buttonsPerRow: 5, rows: 5 } as const;
@@ -81,6 +82,12 @@ export function renderMessage(message: OutboundMessage): RESTPostAPIChannelMessa
     case 'rationale':
       return {
         content: clip(md(message.text), LIMITS.content),
+        ...(message.replyToMessageId ? { message_reference: { message_id: message.replyToMessageId, fail_if_not_exists: false } } : {}),
+        ...quiet,
+      };
+    case 'update':
+      return {
+        content: clip(md(updateText(message.signal, message.update)), LIMITS.content),
         ...(message.replyToMessageId ? { message_reference: { message_id: message.replyToMessageId, fail_if_not_exists: false } } : {}),
         ...quiet,
       };

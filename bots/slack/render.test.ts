@@ -71,7 +71,7 @@ describe('renderMessage (Slack)', () => {
     expect(actions.elements).toHaveLength(25);
     expect(actions.elements![0]).toMatchObject({ type: 'button', url: 'https://pay.example/0' });
     expectWithinLimits(notice);
-    const snapshot = renderMessage({ kind: 'snapshot', title: 'BTC 4h', text: 'Chart summary', imagePng: new Uint8Array([1]) });
+    const snapshot = renderMessage({ kind: 'snapshot', title: 'BTC 4h', text: 'Chart summary', chart: { png: new Uint8Array([1]), width: 1, height: 1, alt: 'chart' } });
     expect(snapshot.blocks.map((b) => b.type)).toEqual(['header', 'section']);
     expect(snapshot.text).toBe('BTC 4h\nChart summary');
   });

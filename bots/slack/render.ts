@@ -1,6 +1,7 @@
 // Slack's rendering of what the core sends: Block Kit with a text fallback, within Slack's documented limits.
 import type { Block, KnownBlock, PlainTextElement } from '@slack/types';
 import type { LinkButton, OutboundMessage, Signal } from '../../core/types';
+import { updateText } from '../../core/content/words';
 
 /**
  * Block Kit's limits (https://docs.slack.dev/reference/block-kit): 50 blocks a message, 3,000
@@ -107,6 +108,10 @@ export function renderMessage(message: OutboundMessage): SlackMessageBody {
       return body(alertFallback(message.signal), alertBlocks(message.signal, message.delayedMinutes));
     case 'rationale':
       return body(escapeText(message.text), sections(message.text, LIMITS.blocks), message.replyToMessageId);
+    case 'update': {
+      const text = updateText(message.signal, message.update);
+      return body(escapeText(text), sections(text, LIMITS.blocks), message.replyToMessageId);
+    }
     case 'snapshot':
       // Text only: the chart image would need files.upload, which this adapter does not do (capabilities.images is false).
       return body(escapeText(`${message.title}\n${message.text}`), [{ type: 'header', text: plain(message.title, LIMITS.header) }, ...sections(message.text, LIMITS.blocks - 1)]);

@@ -64,7 +64,7 @@ describe('Telegram platform', () => {
   });
 
   it('sends a snapshot with an image as a photo with its caption, and a notice with its link buttons', async () => {
-    await platform.send({ platform: 'telegram', chatId: '4' }, { kind: 'snapshot', title: 'Daily <3>', text: '2 signals & 1 close', imagePng: tinyPng(320, 200) });
+    await platform.send({ platform: 'telegram', chatId: '4' }, { kind: 'snapshot', title: 'Daily <3>', text: '2 signals & 1 close', chart: { png: tinyPng(320, 200), width: 320, height: 200, alt: 'chart' } });
     const [photo] = emu.sentMessages(4);
     expect(photo?.caption).toBe('Daily <3>\n\n2 signals & 1 close');
     expect(photo?.photo?.at(-1)).toMatchObject({ width: 320, height: 200 });

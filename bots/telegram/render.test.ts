@@ -40,7 +40,7 @@ describe('Telegram rendering', () => {
     expect(renderOutbound({ kind: 'rationale', signal, text: 'Because <reasons>', replyToMessageId: '12' })).toMatchObject({
       html: '<b>Why long BTC_USD&lt;&amp;&gt;</b>\nBecause &lt;reasons&gt;', replyTo: 12,
     });
-    const snapshot = renderOutbound({ kind: 'snapshot', title: 'Daily', text: 'x'.repeat(5000), imagePng: new Uint8Array([1]) });
+    const snapshot = renderOutbound({ kind: 'snapshot', title: 'Daily', text: 'x'.repeat(5000), chart: { png: new Uint8Array([1]), width: 1, height: 1, alt: 'chart' } });
     expect(snapshot.plain.length).toBeLessThanOrEqual(1024);
     expect(snapshot.photo).toEqual(new Uint8Array([1]));
     expect(renderOutbound({ kind: 'snapshot', title: 'Daily', text: 'y'.repeat(5000) }).plain.length).toBeLessThanOrEqual(4096);

@@ -3,6 +3,7 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Reply, ReplyButton } from '../../core/inbound/types';
 import { isActionButton } from '../../core/inbound/types';
 import type { OutboundMessage, Signal } from '../../core/types';
+import { updateText } from '../../core/content/words';
 
 export const MAX_TEXT = 4096;
 export const MAX_CAPTION = 1024;
@@ -113,8 +114,12 @@ export function renderOutbound(message: OutboundMessage): TelegramOutbound {
       const replyTo = message.replyToMessageId !== undefined && /^\d+$/.test(message.replyToMessageId) ? Number(message.replyToMessageId) : undefined;
       return { ...renderRationale(message.signal, message.text), replyTo, protect: message.protectContent };
     }
+    case 'update': {
+      const replyTo = message.replyToMessageId !== undefined && /^\d+$/.test(message.replyToMessageId) ? Number(message.replyToMessageId) : undefined;
+      return { ...renderNotice(updateText(message.signal, message.update)), replyTo, protect: message.protectContent };
+    }
     case 'snapshot':
-      return { ...renderSnapshot(message.title, message.text, message.imagePng !== undefined), photo: message.imagePng };
+      return { ...renderSnapshot(message.title, message.text, message.chart !== undefined), photo: message.chart?.png };
     case 'notice':
       return { ...renderNotice(message.text), keyboard: toInlineKeyboard(message.buttons ? message.buttons.map((b) => [b]) : undefined) };
   }

@@ -58,7 +58,7 @@ export class TestchatPlatform implements ChatPlatform {
     const body: WireMessage = { chat: to.chatId, text: renderText(message) };
     if (to.tenant) body.tenant = to.tenant;
     if (to.direct) body.direct = true;
-    if (message.kind === 'rationale' && message.replyToMessageId) body.reply_to = message.replyToMessageId;
+    if ((message.kind === 'rationale' || message.kind === 'update') && message.replyToMessageId) body.reply_to = message.replyToMessageId;
     return { messageId: await this.api.post(body) };
   }
 

@@ -1,6 +1,7 @@
 // Renders an OutboundMessage or a command's Reply as the plain text (and buttons) the test platform shows.
 import { isActionButton, type Reply } from '../../core/inbound/types';
 import type { OutboundMessage, Signal } from '../../core/types';
+import { updateText } from '../../core/content/words';
 
 /** A button in testchat's protocol. */
 export type WireButton = { label: string; url: string } | { label: string; data: string };
@@ -37,6 +38,8 @@ export function renderText(message: OutboundMessage): string {
       return alertText(message.signal, message.delayedMinutes);
     case 'rationale':
       return `Why ${message.signal.symbol}: ${message.text}\n#${message.signal.id}`;
+    case 'update':
+      return `${updateText(message.signal, message.update)}\n#${message.signal.id}`;
     case 'snapshot':
       return `${message.title}\n\n${message.text}`;
     case 'notice':

@@ -282,7 +282,7 @@ export class Dispatcher {
     let earliest = Infinity;
     for (const r of batch) {
       if (r.type === 'permanent') this.disabling.delete(r.destinationId);
-      if (r.type === 'retry' || r.type === 'rate_limited') earliest = Math.min(earliest, r.dueAt);
+      if (r.type === 'retry' || r.type === 'rate_limited' || r.type === 'deferred') earliest = Math.min(earliest, r.dueAt);
     }
     if (earliest < this.wake.sleepingUntil) this.wake.poke();
     this.checkIdle();

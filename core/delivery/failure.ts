@@ -1,6 +1,7 @@
 // Turns one failed send into what to record, which penalty to apply and how to count it.
 import { isDeliveryError, SignalcastError, type RateLimitScope } from '../errors';
 import type { DeliveryOutcome } from '../metrics';
+import { ContentNotReadyError, ContentWithdrawnError } from './content';
 import type { DeliveryResult, DueDelivery } from './ports';
 import type { RetryPolicy } from './retry-policy';
 
@@ -24,6 +25,10 @@ export function describeError(err: unknown): { error: string; errorCode: string 
  */
 export function failureOutcome(row: DueDelivery, err: unknown, at: number, policy: RetryPolicy): FailureOutcome {
   const { error, errorCode } = describeError(err);
+  if (err instanceof ContentNotReadyError) {
+    return { result: { type: 'deferred', id: row.id, at, dueAt: at + Math.max(1, err.retryInMs), reason: error }, outcome: 'deferred' };
+  }
+  if (err instanceof ContentWithdrawnError) return { result: { type: 'skipped', id: row.id, at, reason: err.reason }, outcome: 'skipped' };
   if (err instanceof SignalcastError && !isDeliveryError(err) && err.code === 'not_found') {
     return { result: { type: 'dead', id: row.id, at, attempts: row.attempts + 1, error, errorCode: 'content_not_found' }, outcome: 'dead' };
   }

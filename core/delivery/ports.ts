@@ -5,7 +5,11 @@ import type { ContentKind, PlatformName, Recipient } from '../types';
 /** A store call's result, now or later (SQLite answers at once; a networked database would not). */
 export type MaybePromise<T> = T | Promise<T>;
 
-export type DeliveryState = 'pending' | 'sending' | 'sent' | 'dead' | 'skipped';
+/**
+ * 'waiting': planned, but its content is not written yet (a rationale while the model writes it);
+ * never claimed until its content's writer makes it 'pending'.
+ */
+export type DeliveryState = 'waiting' | 'pending' | 'sending' | 'sent' | 'dead' | 'skipped';
 
 /** A due delivery with what is needed to send it: its destination's address and whether it is a group. */
 export interface DueDelivery {
@@ -48,6 +52,10 @@ export type DeliveryResult =
   | { type: 'retry'; id: number; at: number; dueAt: number; attempts: number; error: string; errorCode: string }
   /** The platform asked to wait: pending again at `dueAt`, attempts unchanged. */
   | { type: 'rate_limited'; id: number; at: number; dueAt: number; error: string; errorCode: string }
+  /** The content is not ready yet (its alert is still on its way): pending again at `dueAt`, attempts unchanged. */
+  | { type: 'deferred'; id: number; at: number; dueAt: number; reason: string }
+  /** The content no longer wants sending here (its alert never reached this destination): skipped with `reason`. */
+  | { type: 'skipped'; id: number; at: number; reason: string }
   /** Out of attempts, or content that cannot be sent. */
   | { type: 'dead'; id: number; at: number; attempts: number; error: string; errorCode: string }
   /** The platform will never accept it: the delivery is dead and its destination disabled. */

@@ -87,6 +87,12 @@ function fail(row: DueDelivery, send: SendKey, err: unknown, limiter: RateLimite
     case 'retry':
       logger.info({ ...ids, attempts: result.attempts, retryAt: result.dueAt, error: result.error }, 'send failed; retrying later');
       break;
+    case 'deferred':
+      logger.debug({ ...ids, retryAt: result.dueAt, why: result.reason }, 'content not ready; trying again shortly');
+      break;
+    case 'skipped':
+      logger.debug({ ...ids, reason: result.reason }, 'delivery skipped: its content no longer wants sending here');
+      break;
     case 'rate_limited':
       logger.debug({ ...ids, scope: penalty?.scope, bucket: penalty?.bucket, retryAt: result.dueAt }, 'rate limited by the platform');
       break;

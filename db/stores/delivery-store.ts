@@ -200,6 +200,16 @@ export class SqliteDeliveryStore implements DeliveryStore {
           .run(r.dueAt, r.error, r.errorCode, r.at, r.id);
         this.requeue(r.id, r.at);
         return;
+      case 'deferred':
+        this.stmt('deferred', `UPDATE deliveries SET due_at = ?, claimed_at = NULL, updated_at = ? WHERE id = ? AND state = 'sending'`)
+          .run(r.dueAt, r.at, r.id);
+        this.requeue(r.id, r.at);
+        return;
+      case 'skipped':
+        this.stmt('skipped', `UPDATE deliveries SET state = 'skipped', skip_reason = ?, cap_day = NULL, cap_account_id = NULL, claimed_at = NULL,
+            updated_at = ? WHERE id = ? AND state = 'sending'`)
+          .run(r.reason, r.at, r.id);
+        return;
       case 'dead':
         this.markDead(r.id, r.attempts, r.error, r.errorCode, r.at);
         return;

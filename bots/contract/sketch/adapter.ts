@@ -9,6 +9,7 @@ import type { EventHandler, InboundEvent, Reply } from '../../../core/inbound/ty
 import type { AccessSpec, AdapterContext, PlatformAdapter } from '../../../core/platform/adapter';
 import type { OutboundMessage, Recipient } from '../../../core/types';
 import { GuildchatError, type GuildchatEmulator, type GuildchatEvent, type GuildchatMessage } from './emulator';
+import { updateText } from '../../../core/content/words';
 
 export const GUILDCHAT = 'guildchat';
 
@@ -42,6 +43,8 @@ function render(message: OutboundMessage): { text: string; buttons: GuildchatMes
     }
     case 'rationale':
       return { text: message.text, buttons: [], threadOf: message.replyToMessageId };
+    case 'update':
+      return { text: updateText(message.signal, message.update), buttons: [], threadOf: message.replyToMessageId };
     case 'snapshot':
       return { text: `${message.title}\n${message.text}`, buttons: [] };
     case 'notice':

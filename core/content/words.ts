@@ -1,0 +1,38 @@
+// Plain-text words for content every platform shows: an update's line, a rationale's text. Renderers dress them up.
+import type { RationaleBody, Signal, SignalUpdate } from '../types';
+
+const signed = (pct: number) => `${pct > 0 ? '+' : ''}${pct.toFixed(2)}%`;
+
+/** e.g. "Target 1 hit at 43210 (+2.10%)", "Stopped at 41000 (-1.50%)", "Closed (+3.20%)". */
+export function updateHeadline(update: SignalUpdate): string {
+  const at = update.price !== undefined ? ` at ${update.price}` : '';
+  const result = update.resultPct !== undefined ? ` (${signed(update.resultPct)})` : '';
+  switch (update.kind) {
+    case 'target_hit':
+      return `Target ${update.targetIndex ?? ''}`.trimEnd() + ` hit${at}${result}`;
+    case 'stopped':
+      return `Stopped${at}${result}`;
+    case 'closed':
+      return `Closed${at}${result}`;
+  }
+}
+
+/** e.g. "BTC_USDT long: Target 1 hit at 43210 (+2.10%)", with the publisher's note on its own line. */
+export function updateText(signal: Signal, update: SignalUpdate): string {
+  const head = `${signal.symbol} ${signal.side}: ${updateHeadline(update)}`;
+  return update.note ? `${head}\n${update.note}` : head;
+}
+
+/** The alert's status after these updates, oldest first: "open", or the latest headline. */
+export function signalStatus(updates: readonly SignalUpdate[]): string {
+  const last = updates.at(-1);
+  return last ? updateHeadline(last) : 'Open';
+}
+
+/** A rationale as plain text: the summary, then "Drivers:" and "Risks:" as dashed lists. */
+export function rationaleText(body: RationaleBody): string {
+  const parts = [body.summary.trim()];
+  if (body.drivers.length > 0) parts.push(['Drivers:', ...body.drivers.map((d) => `- ${d}`)].join('\n'));
+  if (body.risks.length > 0) parts.push(['Risks:', ...body.risks.map((r) => `- ${r}`)].join('\n'));
+  return parts.join('\n\n');
+}
