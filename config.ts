@@ -74,6 +74,15 @@ function unsupportedSettings(env: Record<string, string | undefined>): string[] 
   return lines;
 }
 
+/** on/off (also true/false, yes/no, 1/0). */
+const onOff = (def: 'on' | 'off') => z.string().trim().default(def).transform((v, ctx) => {
+  if (/^(on|true|yes|1)$/i.test(v)) return true;
+  if (/^(off|false|no|0)$/i.test(v)) return false;
+  ctx.addIssue({ code: 'custom', message: 'expected on or off' });
+  return z.NEVER;
+});
+const timeOrOff = (def: string) => z.string().trim().default(def).transform((v, ctx) => parseTimeOrOff(v, ctx));
+
 const schema = z.object({
   PORT: int(0, 65535).default(8080),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
@@ -149,7 +158,25 @@ const schema = z.object({
 
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: url('https://api.openai.com/v1'),
-  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  /** One model call's limit; after it (and its retries) the template is used. */
+  OPENAI_TIMEOUT_MS: int(1_000, 600_000).default(20_000),
+  /** The most tokens a rationale's answer may take (max_completion_tokens). */
+  OPENAI_MAX_TOKENS: int(50, 16_000).default(600),
+  /** Retries of a 408, 409, 429 or 5xx (the openai client's own backoff, honouring retry-after). */
+  OPENAI_MAX_RETRIES: int(0, 10).default(2),
+  /** on: every signal a plan with rationales receives gets one (from the model when one is set, else the template); off: none, and none is offered. */
+  RATIONALES: onOff('on'),
+  /** The line under every rationale and snapshot; "off" for none. */
+  DISCLAIMER: z.string().trim().max(300, 'expected at most 300 characters').default('Not financial advice.'),
+  /** When the daily snapshot goes out, HH:MM in OPERATOR_TIME_ZONE; "off" for none (and none is offered). */
+  SNAPSHOT_TIME: timeOrOff('18:00'),
+  /** When the operators get the day's report of dead deliveries (only on a day something died), HH:MM in OPERATOR_TIME_ZONE; "off" for none. */
+  DEAD_LETTER_REPORT_TIME: timeOrOff('08:30'),
+  /** Remind subscribers 3 days and 1 day before a trial ends: on or off. */
+  TRIAL_REMINDERS: onOff('on'),
+  /** Sent, skipped and dead deliveries (and their notices) older than this many days are deleted each night; 0 keeps them all. */
+  DELIVERED_RETENTION_DAYS: int(0, 36_500).default(90),
 
   /** A generic HTTP chat service (the sandbox's test platform, or anything that speaks its small protocol). */
   TESTCHAT_URL: url('http://127.0.0.1:9999'),
@@ -158,6 +185,15 @@ const schema = z.object({
   TESTCHAT_RATE_PER_CHAT: rate,
   TESTCHAT_RATE_PER_GROUP: rate,
 });
+
+/** "HH:MM" (24-hour) or "off". */
+function parseTimeOrOff(v: string, ctx: z.RefinementCtx): { hour: number; minute: number } | null {
+  if (/^off$/i.test(v)) return null;
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v);
+  if (m) return { hour: Number(m[1]), minute: Number(m[2]) };
+  ctx.addIssue({ code: 'custom', message: 'expected a time of day as HH:MM (24-hour, e.g. 18:00) or off' });
+  return z.NEVER;
+}
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -214,7 +250,25 @@ export interface Config {
    */
   slack: SlackConfig;
   stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
-  openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
+  /**
+   * The rationale writer (OPENAI_*, RATIONALES): any OpenAI-compatible server at `baseUrl` (with /v1);
+   * without a key nor a base URL no model is called and the template is used. `enabled` false: no
+   * rationales at all.
+   */
+  openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string; timeoutMs: number; maxTokens: number; maxRetries: number };
+  rationales: { enabled: boolean };
+  /** DISCLAIMER: under every rationale and snapshot; null when "off". */
+  disclaimer: string | null;
+  /**
+   * The scheduled jobs' settings, in OPERATOR_TIME_ZONE: the snapshot's and the dead-letter report's
+   * time of day (null: off), trial reminders on or off, and how many days delivered rows are kept (0: forever).
+   */
+  schedules: {
+    snapshotAt: { hour: number; minute: number } | null;
+    deadLetterReportAt: { hour: number; minute: number } | null;
+    trialReminders: boolean;
+    retentionDays: number;
+  };
   testchat: { url: string | undefined; token: string | undefined };
   /** No platform token (TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN, SLACK_BOT_TOKEN or SLACK_CLIENT_ID): start the local emulators instead (see DESIGN.md, Sandbox). */
   sandbox: boolean;
@@ -350,7 +404,15 @@ function toConfig(e: Env): Config {
       operatorIds: e.SLACK_OPERATOR_IDS ?? [],
     },
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
-    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
+    openai: {
+      apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL,
+      timeoutMs: e.OPENAI_TIMEOUT_MS, maxTokens: e.OPENAI_MAX_TOKENS, maxRetries: e.OPENAI_MAX_RETRIES,
+    },
+    rationales: { enabled: e.RATIONALES },
+    disclaimer: /^off$/i.test(e.DISCLAIMER) || e.DISCLAIMER === '' ? null : e.DISCLAIMER,
+    schedules: {
+      snapshotAt: e.SNAPSHOT_TIME, deadLetterReportAt: e.DEAD_LETTER_REPORT_TIME, trialReminders: e.TRIAL_REMINDERS, retentionDays: e.DELIVERED_RETENTION_DAYS,
+    },
     testchat: { url: e.TESTCHAT_URL, token: e.TESTCHAT_TOKEN },
     sandbox,
   };
