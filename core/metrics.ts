@@ -4,6 +4,20 @@ import type { PlatformName } from './types';
 export type DeliveryOutcome = 'sent' | 'retry' | 'rate_limited' | 'deferred' | 'skipped' | 'permanent' | 'dead' | 'duplicate_risk';
 export type IngestOutcome = 'accepted' | 'duplicate' | 'invalid' | 'unauthorized' | 'rate_limited' | 'too_large' | 'unavailable';
 
+/** Who wrote a rationale: the model (its answer checked), or the template from the reasons. */
+export type RationaleSource = 'model' | 'template';
+/** How one run of a scheduled job ended: done, failed, or not run because another run held it. */
+export type JobOutcome = 'ok' | 'failed' | 'skipped';
+
+/** One rationale written: who wrote it, why the template (null for the model), tokens and the time it took. */
+export interface RationaleMetric {
+  source: RationaleSource;
+  reason: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+}
+
 export interface Metrics {
   /** One send attempt finished; `latencyMs` is the platform call's duration. */
   deliveryAttempt(platform: PlatformName, outcome: DeliveryOutcome, latencyMs: number): void;
@@ -11,6 +25,10 @@ export interface Metrics {
   deliveryLag(platform: PlatformName, lagMs: number): void;
   ingest(outcome: IngestOutcome): void;
   deliveriesPlanned(count: number, skipped: number): void;
+  /** A rationale was written and stored. */
+  rationaleWritten(written: RationaleMetric): void;
+  /** A scheduled job's run ended at `finishedAt` (ms since the epoch). */
+  jobRun(job: string, outcome: JobOutcome, durationMs: number, finishedAt: number): void;
 }
 
 export const noopMetrics: Metrics = {
@@ -18,4 +36,6 @@ export const noopMetrics: Metrics = {
   deliveryLag: () => {},
   ingest: () => {},
   deliveriesPlanned: () => {},
+  rationaleWritten: () => {},
+  jobRun: () => {},
 };

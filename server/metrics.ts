@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client): the core's Metrics interface, plus queue depth read at scrape time.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { DeliveryOutcome, IngestOutcome, Metrics } from '../core/metrics';
+import type { DeliveryOutcome, IngestOutcome, JobOutcome, Metrics, RationaleMetric } from '../core/metrics';
 import type { PlatformName } from '../core/types';
 
 /** One row of the outbox's size: how many deliveries a platform has in a state. */
@@ -28,6 +28,13 @@ export class PromMetrics implements Metrics {
   private readonly ingestTotal: Counter<'outcome'>;
   private readonly planned: Counter;
   private readonly skipped: Counter;
+  private readonly rationales: Counter<'source' | 'reason'>;
+  private readonly rationaleTokens: Counter<'kind'>;
+  private readonly rationaleSeconds: Histogram<'source'>;
+  private readonly jobRuns: Counter<'job' | 'outcome'>;
+  private readonly jobLastRun: Gauge<'job'>;
+  private readonly jobLastDuration: Gauge<'job'>;
+  private readonly jobLastOk: Gauge<'job'>;
 
   constructor(options: PromMetricsOptions = {}) {
     const registers = [this.registry];
@@ -37,6 +44,13 @@ export class PromMetrics implements Metrics {
     this.ingestTotal = new Counter({ name: 'signalcast_ingest_total', help: 'Ingest API requests by outcome', labelNames: ['outcome'], registers });
     this.planned = new Counter({ name: 'signalcast_deliveries_planned_total', help: 'Deliveries written at planning', registers });
     this.skipped = new Counter({ name: 'signalcast_deliveries_skipped_total', help: 'Deliveries skipped at planning (daily cap, filters)', registers });
+    this.rationales = new Counter({ name: 'signalcast_rationales_total', help: 'Rationales written, by source (model or template) and why the template was used', labelNames: ['source', 'reason'], registers });
+    this.rationaleTokens = new Counter({ name: 'signalcast_rationale_tokens_total', help: 'Tokens the model used for rationales, by kind (prompt or completion)', labelNames: ['kind'], registers });
+    this.rationaleSeconds = new Histogram({ name: 'signalcast_rationale_seconds', help: 'Time to write a rationale, model calls and retries included', labelNames: ['source'], buckets: SEND_BUCKETS.concat([20, 30, 60]), registers });
+    this.jobRuns = new Counter({ name: 'signalcast_job_runs_total', help: 'Scheduled job runs by job and outcome (ok, failed, skipped: another run held it)', labelNames: ['job', 'outcome'], registers });
+    this.jobLastRun = new Gauge({ name: 'signalcast_job_last_run_timestamp_seconds', help: 'When each scheduled job last finished a run', labelNames: ['job'], registers });
+    this.jobLastDuration = new Gauge({ name: 'signalcast_job_last_duration_seconds', help: 'How long each scheduled job\'s last run took', labelNames: ['job'], registers });
+    this.jobLastOk = new Gauge({ name: 'signalcast_job_last_success', help: '1 when the job\'s last run (not skipped) succeeded, 0 when it failed', labelNames: ['job'], registers });
     const queueDepth = options.queueDepth;
     new Gauge({
       name: 'signalcast_queue_depth',
@@ -69,6 +83,21 @@ export class PromMetrics implements Metrics {
   deliveriesPlanned(count: number, skipped: number): void {
     if (count > 0) this.planned.inc(count);
     if (skipped > 0) this.skipped.inc(skipped);
+  }
+
+  rationaleWritten(w: RationaleMetric): void {
+    this.rationales.inc({ source: w.source, reason: w.reason ?? 'none' });
+    if (w.promptTokens > 0) this.rationaleTokens.inc({ kind: 'prompt' }, w.promptTokens);
+    if (w.completionTokens > 0) this.rationaleTokens.inc({ kind: 'completion' }, w.completionTokens);
+    this.rationaleSeconds.observe({ source: w.source }, Math.max(0, w.latencyMs) / 1000);
+  }
+
+  jobRun(job: string, outcome: JobOutcome, durationMs: number, finishedAt: number): void {
+    this.jobRuns.inc({ job, outcome });
+    if (outcome === 'skipped') return;
+    this.jobLastRun.set({ job }, finishedAt / 1000);
+    this.jobLastDuration.set({ job }, Math.max(0, durationMs) / 1000);
+    this.jobLastOk.set({ job }, outcome === 'ok' ? 1 : 0);
   }
 
   /** The text exposition format, and its content type. */

@@ -9,7 +9,7 @@ import { getDelivery, insertDelivery, insertSignal } from '../../db/stores/deliv
 import { seedChannel, seedSubscribers } from '../../db/testing/seed';
 import { startTestchat, type TestchatEmulator, type TestchatOptions } from '../../sandbox/testchat/server';
 import { FakeClock } from '../clock';
-import type { DeliveryOutcome, Metrics } from '../metrics';
+import { noopMetrics, type DeliveryOutcome, type Metrics } from '../metrics';
 import { recordingLogger, type LogRecord } from '../testing/logger';
 import { recipientKey, type PlatformName, type Recipient } from '../types';
 import type { PlatformWindows } from './chat-platform';
@@ -52,7 +52,7 @@ async function harness(options: { emulator?: TestchatOptions; dispatcher?: Parti
   const store = new SqliteDeliveryStore({ db, clock });
   const logs: LogRecord[] = [];
   const outcomes: DeliveryOutcome[] = [];
-  const metrics: Metrics = { deliveryAttempt: (_p, outcome) => outcomes.push(outcome), deliveryLag: () => {}, ingest: () => {}, deliveriesPlanned: () => {} };
+  const metrics: Metrics = { ...noopMetrics, deliveryAttempt: (_p, outcome) => outcomes.push(outcome) };
   const dispatcher = new Dispatcher({
     store,
     platforms: new Map<PlatformName, ReturnType<typeof createTestchatPlatform>>([['testchat', createTestchatPlatform({ url, token })]]),
