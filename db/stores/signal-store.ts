@@ -35,7 +35,7 @@ function toStored(row: SignalRow): StoredSignal {
   return { signal: toSignal(row), ref: row.ref, rationaleText: row.rationaleText };
 }
 
-function toUpdate(row: SignalUpdateRow): SignalUpdate {
+export function toUpdate(row: SignalUpdateRow): SignalUpdate {
   return {
     id: row.id,
     signalId: row.signalId,
