@@ -123,6 +123,25 @@ describe('update deliveries follow the threading rule', () => {
     expect(rowOf('update', skipped)).toMatchObject({ state: 'skipped', skip_reason: 'alert_not_delivered', attempts: 0 });
   });
 
+  it('loads an update and its signal once for a whole fan-out', async () => {
+    const people = seedSubscribers(db, { count: 2, planId: 'pro', now: NOON });
+    publishing.candidates.refresh();
+    const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
+    await settle();
+    publishSignalUpdate(publishing, signal.id, { kind: 'stopped', price: 95 });
+    const resolver = new SqliteContentResolver({ db });
+    const delivery = (i: number) => ({
+      id: 0, contentType: 'update', contentId: 'update#1', kind: 'update' as const, destinationId: people.destinationIds[i]!, accountId: null, platform: 'testchat' as const,
+      recipientKey: `testchat:${people.chatIds[i]}`, recipient: { platform: 'testchat' as const, chatId: people.chatIds[i]! }, isGroup: false, priority: 0, dueAt: NOON, attempts: 0,
+    });
+    const first = resolver.resolve(delivery(0), NOON);
+    db.$client.prepare('UPDATE signals SET symbol = ?').run('CHANGED');
+    const second = resolver.resolve(delivery(1), NOON);
+    expect(second.kind === 'update' && second.signal).toBe(first.kind === 'update' && first.signal);
+    // Each destination is threaded on its own alert.
+    expect([first, second].map((m) => m.kind === 'update' && m.replyToMessageId)).toEqual(emulator.messages.map((m) => String(m.messageId)));
+  });
+
   it('refuses an update that does not exist with not_found', () => {
     const resolver = new SqliteContentResolver({ db });
     const base = {
