@@ -136,6 +136,17 @@ describe('publishSignalUpdate plans deliveries where the alert went', () => {
     expect(byKind.sort()).toEqual([['channel', NOON], ['direct', NOON + 120 * MINUTE]]);
   });
 
+  it('counts the planned deliveries in the metrics, and a replay not again', () => {
+    const counted: number[] = [];
+    deps = { ...deps, metrics: { ...deps.metrics, deliveriesPlanned: (n) => void counted.push(n) } };
+    seedSubscribers(db, { count: 2, planId: 'pro', now: NOON });
+    deps.candidates.refresh();
+    signalId = publishSignal(deps, SIGNAL, { publishedBy: 'cli' }).signal.id;
+    publishSignalUpdate(deps, signalId, { kind: 'stopped', publisherUpdateId: 'u-1' });
+    publishSignalUpdate(deps, signalId, { kind: 'stopped', publisherUpdateId: 'u-1' });
+    expect(counted).toEqual([2, 2]);
+  });
+
   it('plans nothing for a replayed publisher update id, and each new update once more', () => {
     seedSubscribers(db, { count: 3, planId: 'pro', now: NOON });
     deps.candidates.refresh();

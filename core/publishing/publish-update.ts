@@ -5,7 +5,7 @@ import { parseSignalUpdateInput } from '../signals/validate';
 import type { PublishingDeps } from './ports';
 
 /** What recording an update needs. */
-export type UpdateDeps = Pick<PublishingDeps, 'store' | 'updates' | 'transaction' | 'audit' | 'clock'>;
+export type UpdateDeps = Pick<PublishingDeps, 'store' | 'updates' | 'transaction' | 'audit' | 'clock' | 'metrics' | 'logger'>;
 
 /**
  * Records an outcome (target hit, stopped, closed) for a signal by id or publisher id, and in the
@@ -17,7 +17,7 @@ export type UpdateDeps = Pick<PublishingDeps, 'store' | 'updates' | 'transaction
 export function publishSignalUpdate(deps: UpdateDeps, ref: SignalRef, input: unknown, meta: PublishMeta = { publishedBy: 'system' }): UpdateOutcome {
   const update = parseSignalUpdateInput(input);
   const { store } = deps;
-  return deps.transaction.run((): UpdateOutcome => {
+  const outcome = deps.transaction.run((): UpdateOutcome => {
     const signalId = store.findId(ref);
     if (signalId === undefined) {
       throw new SignalcastError('not_found', typeof ref === 'string' ? `signal ${ref} not found` : `no signal with publisher id ${JSON.stringify(ref.publisherId)}`);
@@ -35,4 +35,9 @@ export function publishSignalUpdate(deps: UpdateDeps, ref: SignalRef, input: unk
     deps.audit.record({ actor: meta.publishedBy, action: 'signal.updated', subjectType: 'signal', subjectId: signalId, data: { updateId: stored.id, kind: stored.kind, planned } });
     return { update: stored, duplicate: false, planned };
   });
+  if (!outcome.duplicate) {
+    deps.metrics.deliveriesPlanned(outcome.planned, 0);
+    deps.logger.info({ signalId: outcome.update.signalId, updateId: outcome.update.id, kind: outcome.update.kind, planned: outcome.planned }, 'signal update published');
+  }
+  return outcome;
 }
