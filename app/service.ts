@@ -166,6 +166,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     readiness,
     metricsToken: config.metricsToken,
     onPublished: () => dispatcher.poke(),
+    onUpdated: () => dispatcher.poke(),
     http: config.http,
     consolePort: config.sandbox ? config.consolePort : undefined,
   });

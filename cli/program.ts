@@ -16,6 +16,7 @@ import { keysCreate, keysList, keysRevoke, type ApiKeyAdmin } from './commands/k
 import { migrateDatabase } from './commands/migrate';
 import { plansCheck } from './commands/plans';
 import { signalPublish, type PublishFlags } from './commands/signal';
+import { signalUpdate, type UpdateFlags } from './commands/signal-update';
 import { workspacesList, type WorkspaceAdmin } from './commands/workspaces';
 import { EXIT, exitCodeOf, type CliIo, type ExitCode } from './io';
 
@@ -142,6 +143,20 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
       'signalcast signal publish --file signal.json',
     ))
     .action((flags: PublishFlags) => withContext(async (ctx) => void (await signalPublish({ signals: ctx.signals, io: deps.io }, flags))));
+  signal.command('update').description('record an update of a signal (target hit, stopped, closed) and plan it for everyone who got its alert')
+    .argument('<signal>', 'the signal\'s id (sig_...), or its publisher id with --by-publisher-id')
+    .addOption(new Option('--kind <kind>', 'what happened').choices(['target_hit', 'stopped', 'closed']).makeOptionMandatory())
+    .option('--by-publisher-id', 'the signal is named by the id its publisher gave it')
+    .option('--target-index <n>', 'which target was hit (1-based), for target_hit')
+    .option('--price <price>', 'the price it happened at')
+    .option('--result-pct <pct>', 'the result in percent (required for closed)')
+    .option('--note <text>', 'a short note shown with the update')
+    .option('--update-id <id>', 'your id for this update: recording it twice creates and sends nothing new')
+    .addHelpText('after', examples(
+      'signalcast signal update sig_0mhc2x4ab000f3a9c1d2e4b5a6978 --kind target_hit --target-index 1 --price 67000',
+      'signalcast signal update sig-42 --by-publisher-id --kind closed --result-pct 3.5 --update-id sig-42-close',
+    ))
+    .action((id: string, flags: UpdateFlags) => withContext(async (ctx) => void (await signalUpdate({ signals: ctx.signals, io: deps.io }, id, flags))));
 
   const deliveries = program.command('deliveries').description('the delivery outbox')
     .addHelpText('after', examples('signalcast deliveries dead', 'signalcast deliveries retry --all'));

@@ -9,7 +9,7 @@ import { connectionOptions, DEFAULT_HTTP_LIMITS, reportDroppedConnections, type 
 import { answerFrameworkError, createErrorHandler, errorBody } from './http-errors';
 import type { Readiness } from './readiness';
 import { registerHealthRoutes } from './routes/health';
-import type { PublishOutcome } from '../core/signals/ports';
+import type { PublishOutcome, UpdateOutcome } from '../core/signals/ports';
 import { registerIngestRoutes, type SignalPublisher } from './routes/ingest';
 import { registerRootRoute } from './routes/root';
 
@@ -33,6 +33,8 @@ export interface ServerDeps {
   metricsToken?: string | undefined;
   /** Called after a new signal is committed: the dispatcher's poke, so the first send is immediate. */
   onPublished?: (outcome: PublishOutcome) => void;
+  /** Called after a new signal update and its deliveries are committed: the dispatcher's poke. */
+  onUpdated?: (outcome: UpdateOutcome) => void;
   /** Timeouts and the connection cap (DEFAULT_HTTP_LIMITS when absent). */
   http?: HttpLimits;
   /** In sandbox mode, the console's port: GET / leads there. */
@@ -84,6 +86,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     metrics: deps.metrics,
     logger: deps.logger,
     onPublished: deps.onPublished,
+    onUpdated: deps.onUpdated,
   });
   // The cap is a property of node's server; connections above it are closed as they arrive.
   app.server.maxConnections = limits.maxConnections;

@@ -3,7 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { FakeClock } from '../../core/clock';
 import { DEFAULT_PLANS } from '../../core/plans';
 import { recordingLogger } from '../../core/testing/logger';
-import type { PublishOutcome } from '../../core/signals/ports';
+import type { PublishOutcome, UpdateOutcome } from '../../core/signals/ports';
 import { openMemoryDatabase, type Db } from '../../db/client';
 import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
 import { SqliteSignalService } from '../../db/stores/signal-service';
@@ -20,6 +20,7 @@ export interface HarnessOptions {
   db?: Db;
   queueDepth?: () => QueueDepthRow[];
   onPublished?: (outcome: PublishOutcome) => void;
+  onUpdated?: (outcome: UpdateOutcome) => void;
   /** Instead of the real signal store (which needs the migrated tables). */
   signals?: SignalPublisher;
   metricsToken?: string;
@@ -69,6 +70,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     logger,
     readiness,
     ...(options.onPublished ? { onPublished: options.onPublished } : {}),
+    ...(options.onUpdated ? { onUpdated: options.onUpdated } : {}),
     metricsToken: options.metricsToken,
     ...(options.http ? { http: options.http } : {}),
   });
