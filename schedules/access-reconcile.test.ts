@@ -2,7 +2,7 @@
 import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
 import type { ReconcileOptions, ReconcileReport } from '../core/access/reconciler';
-import { accessReconcileJob, accessReconcileSchedule } from './schedules';
+import { accessReconcileJob, accessReconcileSchedule } from './access-reconcile';
 
 describe('the access reconcile schedule', () => {
   it('runs every 5 minutes by default, 3 minutes off the hour, and hourly at minute 23 when set to 60', () => {
