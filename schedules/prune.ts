@@ -1,4 +1,4 @@
-// Nightly pruning of the outbox: delivered, skipped and dead rows older than DELIVERED_RETENTION_DAYS, in batches, then the notices nothing points at.
+// Nightly pruning of the outbox: delivered, skipped and dead rows older than DELIVERED_RETENTION_DAYS, a bounded range of ids per statement, then the notices nothing points at.
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Db } from '../db/client';
@@ -10,8 +10,8 @@ const DAY_MS = 86_400_000;
 /** Nightly at 03:47 in the operator's time zone (off the billing reconcile at 04:17). */
 export const PRUNE_SCHEDULE = '47 3 * * *';
 
-/** Rows per DELETE: each statement holds the write lock only briefly. */
-export const PRUNE_BATCH = 2_000;
+/** Ids per DELETE: each statement looks at a bounded range of the primary key and holds the write lock briefly. */
+export const PRUNE_BATCH = 5_000;
 
 export interface PruneDeps {
   db: Db;
@@ -19,7 +19,7 @@ export interface PruneDeps {
   /** DELIVERED_RETENTION_DAYS; 0 keeps everything. */
   retentionDays: number;
   logger: Logger;
-  /** Rows per statement (tests use a small one). */
+  /** Ids per statement (tests use a small one). */
   batchSize?: number | undefined;
 }
 
@@ -31,39 +31,52 @@ export interface PruneResult {
 }
 
 /**
- * Which final rows may go. Never a waiting, pending or sending row. Never the alert row of a signal
- * still open (no stopped or closed update yet): its updates thread on the alert's message id. Never
- * the row with the highest id: deliveries' ids (no AUTOINCREMENT) would otherwise be reused.
+ * Which final rows of an id range may go. Never a waiting, pending or sending row. Never the alert
+ * row of a signal still open (no stopped or closed update yet): its updates thread on the alert's
+ * message id. Never the row with the highest id: deliveries' ids (no AUTOINCREMENT) would be reused.
  */
-const PRUNABLE = `state IN ('sent', 'skipped', 'dead') AND updated_at < ?
+const PRUNABLE_DELIVERIES = `id > ? AND id <= ? AND state IN ('sent', 'skipped', 'dead') AND updated_at < ?
   AND id < (SELECT max(id) FROM deliveries)
   AND NOT (content_type = 'signal' AND kind = 'alert' AND NOT EXISTS (
     SELECT 1 FROM signals s JOIN signal_updates u ON u.signal_id = s.id
     WHERE s.ref = deliveries.content_ref AND u.kind IN ('stopped', 'closed')))`;
 
-/** One run: deletes in batches, yielding between them, and reports the counts. */
+/** A notice of the retention's age that no delivery points at any more (each had one, pruned above). */
+const PRUNABLE_NOTICES = `ref > ? AND ref <= ? AND created_at < ?
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.content_ref = notices.ref AND d.kind = 'notice')`;
+
+/**
+ * Deletes through a table in primary-key windows of `batch`, oldest first, yielding between them,
+ * and stops at the first window whose first row was created after the cutoff (ids grow with time,
+ * and a row changed before the cutoff was created before it).
+ */
+async function pruneByWindows(db: Db, table: 'deliveries' | 'notices', key: 'id' | 'ref', where: string, cutoff: number, batch: number): Promise<number> {
+  const sqlite = db.$client;
+  const first = sqlite.prepare(`SELECT ${key} AS k, created_at AS at FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT 1`);
+  const remove = sqlite.prepare(`DELETE FROM ${table} WHERE ${where}`);
+  let deleted = 0;
+  let after = 0;
+  for (;;) {
+    const next = first.get(after) as { k: number; at: number } | undefined;
+    if (!next || next.at >= cutoff) return deleted;
+    const from = next.k - 1;
+    deleted += remove.run(from, from + batch, cutoff).changes;
+    after = from + batch;
+    await yieldToOthers();
+  }
+}
+
+/** One run: deletes in windows, yielding between them, and reports the counts. */
 export async function pruneDeliveries(deps: PruneDeps): Promise<PruneResult> {
   if (deps.retentionDays <= 0) return { deliveries: 0, notices: 0, cutoff: null };
   const cutoff = deps.clock.now() - deps.retentionDays * DAY_MS;
   const batch = deps.batchSize ?? PRUNE_BATCH;
-  const sqlite = deps.db.$client;
-  const deleteDeliveries = sqlite.prepare(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE ${PRUNABLE} LIMIT ?)`);
-  // A notice of the retention's age with no delivery left (each notice has one, deleted above).
-  const deleteNotices = sqlite.prepare(`DELETE FROM notices WHERE ref IN (SELECT n.ref FROM notices n WHERE n.created_at < ?
-    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.content_ref = n.ref AND d.kind = 'notice') LIMIT ?)`);
-  const result: PruneResult = { deliveries: 0, notices: 0, cutoff };
-  for (;;) {
-    const { changes } = deleteDeliveries.run(cutoff, batch);
-    result.deliveries += changes;
-    if (changes < batch) break;
-    await yieldToOthers();
-  }
-  for (;;) {
-    const { changes } = deleteNotices.run(cutoff, batch);
-    result.notices += changes;
-    if (changes < batch) break;
-    await yieldToOthers();
-  }
+  const result: PruneResult = {
+    deliveries: await pruneByWindows(deps.db, 'deliveries', 'id', PRUNABLE_DELIVERIES, cutoff, batch),
+    notices: 0,
+    cutoff,
+  };
+  result.notices = await pruneByWindows(deps.db, 'notices', 'ref', PRUNABLE_NOTICES, cutoff, batch);
   if (result.deliveries > 0 || result.notices > 0) deps.logger.info({ ...result }, `pruned ${result.deliveries} deliveries and ${result.notices} notices older than ${deps.retentionDays} days`);
   return result;
 }
