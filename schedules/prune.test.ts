@@ -5,7 +5,7 @@ import { recordingLogger } from '../core/testing/logger';
 import { openMemoryDatabase, type Db } from '../db/client';
 import { insertSignal } from '../db/stores/delivery-store.fixtures';
 import { seedChannel } from '../db/testing/seed';
-import { pruneDeliveries, pruneJob } from './prune';
+import { PRUNE_DELIVERIES_SQL, PRUNE_NOTICES_SQL, pruneDeliveries, pruneJob } from './prune';
 
 const DAY = 86_400_000;
 
@@ -87,5 +87,13 @@ describe('pruning old deliveries', () => {
     await expect(pruneDeliveries({ db, clock, retentionDays: 30, logger: recordingLogger() })).resolves.toMatchObject({ deliveries: 1 });
     expect(left(db, clock.now())).toEqual(['sent snapshot 400d']);
     expect(pruneJob({ db, clock, retentionDays: 30, logger: recordingLogger() })).toMatchObject({ name: 'prune-deliveries', schedule: '47 3 * * *' });
+  });
+
+  it('walks a range of ids per statement (the primary key), never every final row through an index', () => {
+    const { db } = world();
+    const plan = (sql: string) => (db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, 5_000, 0) as { detail: string }[]).map((r) => r.detail);
+    expect(plan(PRUNE_DELIVERIES_SQL)[0]).toBe('SEARCH deliveries USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)');
+    expect(plan(PRUNE_NOTICES_SQL)[0]).toBe('SEARCH notices USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)');
+    expect(plan(PRUNE_NOTICES_SQL)).toContain('SEARCH d USING COVERING INDEX deliveries_content_destination_kind_idx (content_ref=?)');
   });
 });

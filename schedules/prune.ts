@@ -34,15 +34,16 @@ export interface PruneResult {
  * Which final rows of an id range may go. Never a waiting, pending or sending row. Never the alert
  * row of a signal still open (no stopped or closed update yet): its updates thread on the alert's
  * message id. Never the row with the highest id: deliveries' ids (no AUTOINCREMENT) would be reused.
+ * `+state`: SQLite is to walk the id range, not every final row through the state index.
  */
-const PRUNABLE_DELIVERIES = `id > ? AND id <= ? AND state IN ('sent', 'skipped', 'dead') AND updated_at < ?
+export const PRUNE_DELIVERIES_SQL = `DELETE FROM deliveries WHERE id > ? AND id <= ? AND +state IN ('sent', 'skipped', 'dead') AND updated_at < ?
   AND id < (SELECT max(id) FROM deliveries)
   AND NOT (content_type = 'signal' AND kind = 'alert' AND NOT EXISTS (
     SELECT 1 FROM signals s JOIN signal_updates u ON u.signal_id = s.id
     WHERE s.ref = deliveries.content_ref AND u.kind IN ('stopped', 'closed')))`;
 
 /** A notice of the retention's age that no delivery points at any more (each had one, pruned above). */
-const PRUNABLE_NOTICES = `ref > ? AND ref <= ? AND created_at < ?
+export const PRUNE_NOTICES_SQL = `DELETE FROM notices WHERE ref > ? AND ref <= ? AND created_at < ?
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.content_ref = notices.ref AND d.kind = 'notice')`;
 
 /**
@@ -50,10 +51,10 @@ const PRUNABLE_NOTICES = `ref > ? AND ref <= ? AND created_at < ?
  * and stops at the first window whose first row was created after the cutoff (ids grow with time,
  * and a row changed before the cutoff was created before it).
  */
-async function pruneByWindows(db: Db, table: 'deliveries' | 'notices', key: 'id' | 'ref', where: string, cutoff: number, batch: number): Promise<number> {
+async function pruneByWindows(db: Db, table: 'deliveries' | 'notices', key: 'id' | 'ref', deleteSql: string, cutoff: number, batch: number): Promise<number> {
   const sqlite = db.$client;
   const first = sqlite.prepare(`SELECT ${key} AS k, created_at AS at FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT 1`);
-  const remove = sqlite.prepare(`DELETE FROM ${table} WHERE ${where}`);
+  const remove = sqlite.prepare(deleteSql);
   let deleted = 0;
   let after = 0;
   for (;;) {
@@ -72,11 +73,11 @@ export async function pruneDeliveries(deps: PruneDeps): Promise<PruneResult> {
   const cutoff = deps.clock.now() - deps.retentionDays * DAY_MS;
   const batch = deps.batchSize ?? PRUNE_BATCH;
   const result: PruneResult = {
-    deliveries: await pruneByWindows(deps.db, 'deliveries', 'id', PRUNABLE_DELIVERIES, cutoff, batch),
+    deliveries: await pruneByWindows(deps.db, 'deliveries', 'id', PRUNE_DELIVERIES_SQL, cutoff, batch),
     notices: 0,
     cutoff,
   };
-  result.notices = await pruneByWindows(deps.db, 'notices', 'ref', PRUNABLE_NOTICES, cutoff, batch);
+  result.notices = await pruneByWindows(deps.db, 'notices', 'ref', PRUNE_NOTICES_SQL, cutoff, batch);
   if (result.deliveries > 0 || result.notices > 0) deps.logger.info({ ...result }, `pruned ${result.deliveries} deliveries and ${result.notices} notices older than ${deps.retentionDays} days`);
   return result;
 }
