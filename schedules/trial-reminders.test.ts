@@ -73,4 +73,18 @@ describe('trial reminders', () => {
   it('runs hourly', () => {
     expect(world().job).toMatchObject({ name: 'trial-reminders', schedule: '41 * * * *' });
   });
+
+  it('tells every app the account is linked on, a workspace admin with the workspace\'s own command', async () => {
+    const { db, clock, job } = world();
+    const seeded = seedSubscribers(db, { count: 1, planId: 'vip', platform: 'telegram', status: 'trialing', now: clock.now(), subscription: { trialEnd: clock.now() + 2 * DAY } });
+    db.$client.prepare(`INSERT INTO identities (id, account_id, platform, platform_user_id, tenant, created_at) VALUES ('idn_slack', ?, 'slack', 'U42', 'T9', ?)`)
+      .run(seeded.accountIds[0], clock.now());
+    await expect(job.run()).resolves.toEqual({ reminded: 1, queued: 2 });
+    const texts = (db.$client.prepare(`SELECT t.recipient_key AS key, n.text AS text FROM deliveries d JOIN notices n ON n.ref = d.content_ref
+      JOIN destinations t ON t.ref = d.destination_ref WHERE n.topic = 'trial_ending' ORDER BY t.recipient_key`).all() as { key: string; text: string }[]);
+    expect(texts.map((t) => t.key)).toEqual(['slack:T9:U42', `telegram:${seeded.chatIds[0]}`]);
+    expect(texts[0]!.text).toContain('Send /signals billing');
+    expect(texts[1]!.text).toContain('Your VIP trial ends on');
+    expect(texts[1]!.text).toContain('Send /billing');
+  });
 });
