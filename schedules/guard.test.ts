@@ -9,6 +9,7 @@ import { recordingLogger } from '../core/testing/logger';
 import { openDatabase, openMemoryDatabase, type Db } from '../db/client';
 import { SqliteScheduleRunStore } from '../db/stores/schedule-run-store';
 import { createHarness } from '../server/testing/harness';
+import { until } from '../core/testing/until';
 import { JobGuard, type JobGuardDeps } from './guard';
 
 const MINUTE = 60_000;
@@ -121,6 +122,20 @@ describe('the job guard', () => {
     await expect(guarded.run()).resolves.toBe('ok');
     expect(ran).toBe(1);
     expect(runs.get('report')).toMatchObject({ lastOutcome: 'ok', lastStartedAt: clock.now(), leaseHolder: null });
+  });
+
+  it('keeps pushing out the lease of a run that outlives it, so no other process takes the job meanwhile', async () => {
+    const clock = new FakeClock();
+    const db = openMemoryDatabase();
+    const { guard, runs } = guardOn(db, clock, { holder: 'long-runner', renewEveryMs: 5 });
+    const hang = hangingJob();
+    const running = guard.guard(hang.job).run();
+    clock.advance(25 * MINUTE);
+    await until(() => runs.get('slow')?.leaseUntil === clock.now() + 10 * MINUTE, 'the lease renewed past its first end');
+    expect(runs.tryLease('slow', 'other', clock.now(), clock.now() + MINUTE)).toBe(false);
+    hang.release();
+    await expect(running).resolves.toBe('ok');
+    expect(runs.get('slow')).toMatchObject({ leaseHolder: null, lastDurationMs: 25 * MINUTE });
   });
 
   it('shows each run in /metrics: runs by outcome, the last run, its duration and success', async () => {

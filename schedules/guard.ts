@@ -31,8 +31,8 @@ export interface JobGuardDeps {
   holder?: string | undefined;
   /** Takes secrets out of an error before it is stored (the service's scrubber; shapes only by default). */
   scrub?: ((text: string) => string) | undefined;
-  /** How often a live lease is pushed out, as a fraction of its length (tests: real timers, unref'd). */
-  renewEveryFraction?: number | undefined;
+  /** How often (real time) a live lease is pushed out; a third of the lease by default, at least a second. */
+  renewEveryMs?: number | undefined;
 }
 
 /** A process id for leases: the host, the pid and a random part (two services on one host differ). */
@@ -85,7 +85,7 @@ export class JobGuard {
         } catch (err) {
           logger.warn({ err, job: job.name }, 'could not renew a scheduled job\'s lease');
         }
-      }, Math.max(1_000, leaseMs * (this.deps.renewEveryFraction ?? 1 / 3)));
+      }, this.deps.renewEveryMs ?? Math.max(1_000, leaseMs / 3));
       renew.unref();
       let outcome: 'ok' | 'failed' = 'ok';
       let error: string | null = null;
