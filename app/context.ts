@@ -1,9 +1,11 @@
 // The CLI's stores on an open database, with access (when a platform with gated access is configured) and billing (when Stripe is).
 import { createBillingService, createStripeClient } from '../billing';
 import type { CliContext } from '../cli/program';
-import type { Config } from '../config';
+import { secretValues, type Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
 import { silentLogger, type Logger } from '../core/logger';
+import { noopMetrics } from '../core/metrics';
+import { createScrubber } from '../core/scrub';
 import { loadPlans, type PlansConfig } from '../core/plans';
 import type { Db } from '../db/client';
 import { SqliteAccessJobStore } from '../db/stores/access-job-store';
@@ -22,6 +24,7 @@ import { sandboxPlans } from './adapters/demo-channel';
 import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } from './access';
 import { buildAdapters } from './adapters/build';
 import { ADAPTERS, type AdapterRow } from './adapters/table';
+import { scheduleAdmin } from './schedules';
 
 /**
  * The stores the CLI commands use. The plans file is read only by the commands that need it, and
@@ -62,6 +65,19 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
     workspaces: new SqliteWorkspaceDirectory({ db, plans: getPlans, clock }),
     access: gated.length > 0 ? { reconcile: (options) => getAccess().reconciler.reconcile({ actor: 'cli', ...options }) } : null,
     accessJobs: gated.length > 0 ? new SqliteAccessJobStore({ db }) : null,
+    /** The jobs the service registers with these settings; built when a command asks, with this context's access and billing. */
+    get schedules() {
+      const ctx = this as CliContext;
+      return scheduleAdmin(() => ({
+        db, clock, logger, metrics: noopMetrics, timeZone: config.operatorTimeZone, settings: config.schedules, accessEveryMinutes: config.accessReconcileEveryMinutes,
+        billing: ctx.billing ? (options) => ctx.billing!.reconcile(options) : undefined,
+        access: ctx.access ?? undefined,
+        outbox: getQueue().outbox,
+        operatorIds: Object.fromEntries(configured.map((row) => [row.name, (row.settings(config) as { operatorIds?: readonly string[] } | null)?.operatorIds ?? []])),
+        plans: getPlans(),
+        scrub: createScrubber(secretValues(config)),
+      }), config.operatorTimeZone);
+    },
     billing: secretKey
       ? {
           reconcile: (options) => createBillingService({

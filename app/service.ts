@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { BillingService } from '../billing';
 import type { EventHandler } from '../core/inbound/types';
-import type { Config } from '../config';
+import { secretValues, type Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
 import { currentCapabilities, type Capabilities } from '../core/capabilities';
 import { SignalcastError } from '../core/errors';
+import { createScrubber } from '../core/scrub';
 import { Dispatcher } from '../core/delivery/dispatcher';
 import { createRetryPolicy } from '../core/delivery/retry-policy';
 import { limitGate } from '../core/access/limited-gate';
@@ -269,11 +270,20 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       // A stop that came during the first attempt at a platform: start nothing more.
       if (stopping) return url;
       schedules = startSchedules({
+        db,
+        clock,
+        metrics,
         billing: billing ? (o) => billing.reconcile(o) : undefined,
         access: access?.reconciler,
         wakeParkedAccessJobs: access ? () => access?.runner.wakeParked() : undefined,
         accessEveryMinutes: config.accessReconcileEveryMinutes,
         timeZone: config.operatorTimeZone,
+        settings: config.schedules,
+        outbox: queue.outbox,
+        poke: () => dispatcher.poke(),
+        operatorIds,
+        plans,
+        scrub: createScrubber(secretValues(config)),
         logger,
         cron: options.cron,
       });

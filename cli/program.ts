@@ -15,10 +15,11 @@ import { deliveriesDead, deliveriesRetry, type DeadLetterAdmin } from './command
 import { keysCreate, keysList, keysRevoke, type ApiKeyAdmin } from './commands/keys';
 import { migrateDatabase } from './commands/migrate';
 import { plansCheck } from './commands/plans';
+import { schedulesList, schedulesRun, type ScheduleAdmin } from './commands/schedules';
 import { signalPublish, type PublishFlags } from './commands/signal';
 import { signalUpdate, type UpdateFlags } from './commands/signal-update';
 import { workspacesList, type WorkspaceAdmin } from './commands/workspaces';
-import { EXIT, exitCodeOf, type CliIo, type ExitCode } from './io';
+import { CliError, EXIT, exitCodeOf, type CliIo, type ExitCode } from './io';
 
 /** The stores the commands use, built on an open database. */
 export interface CliContext {
@@ -37,6 +38,8 @@ export interface CliContext {
   billing?: BillingReconciler | undefined;
   /** The workspaces the app is installed in (Slack), with their accounts, licences and channels. */
   workspaces?: WorkspaceAdmin | undefined;
+  /** The scheduled jobs these settings register, their runs in schedule_runs, and a guarded run of one. */
+  schedules?: ScheduleAdmin | undefined;
 }
 
 /** Everything the CLI needs from the outside; main.ts supplies the real ones, tests their own. */
@@ -56,6 +59,12 @@ export interface CliDeps {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The schedules of a context; a context built without them (an older test's) cannot list any. */
+function requireSchedules(ctx: CliContext): ScheduleAdmin {
+  if (!ctx.schedules) throw new CliError('schedules: not available in this build', EXIT.failure);
+  return ctx.schedules;
+}
 
 /** A context built without workspaces (an older test's) lists none. */
 const NO_WORKSPACES: WorkspaceAdmin = { list: () => [] };
@@ -203,6 +212,16 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
     .option('--platform <name>', 'only this chat app').option('--json', 'print JSON')
     .addHelpText('after', examples('signalcast workspaces list'))
     .action((opts: { platform?: string; json?: boolean }) => withContext((ctx) => void workspacesList({ workspaces: ctx.workspaces ?? NO_WORKSPACES, io: deps.io }, opts)));
+
+  const schedules = program.command('schedules').description('the scheduled jobs: snapshot, reconciles, dead-letter report, trial reminders, pruning')
+    .addHelpText('after', examples('signalcast schedules list', 'signalcast schedules run prune-deliveries'));
+  schedules.command('list').description('each job: its schedule (in OPERATOR_TIME_ZONE), last run, duration, outcome and error')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('signalcast schedules list', 'signalcast schedules list --json'))
+    .action((opts: { json?: boolean }) => withContext((ctx) => void schedulesList({ schedules: requireSchedules(ctx), io: deps.io }, opts)));
+  schedules.command('run <job>').description('run one job now, through the same guard as the service (skipped while a run holds it)')
+    .addHelpText('after', examples('signalcast schedules run dead-letter-report', 'signalcast schedules run prune-deliveries'))
+    .action((job: string) => withContext(async (ctx) => void (await schedulesRun({ schedules: requireSchedules(ctx), io: deps.io }, job))));
 
   const billing = program.command('billing').description('Stripe billing')
     .addHelpText('after', examples('signalcast billing reconcile --dry-run', 'signalcast billing reconcile'));
