@@ -22,7 +22,8 @@ async function publishTwo(): Promise<void> {
 describe('GET /v1/track-record', () => {
   it('answers 401 without a key, or with a wrong one, and tells nothing', async () => {
     h = await createHarness();
-    for (const headers of [{}, { authorization: 'Bearer sk_live_not_a_key' }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer sk_live_not_a_key' }];
+    for (const headers of attempts) {
       const res = await h.get('/v1/track-record', headers);
       expect(res.statusCode).toBe(401);
       expect(res.json()).toEqual({ error: { code: 'unauthorized', message: 'missing or invalid credentials' } });
