@@ -16,8 +16,10 @@ import { keysCreate, keysList, keysRevoke, type ApiKeyAdmin } from './commands/k
 import { migrateDatabase } from './commands/migrate';
 import { plansCheck } from './commands/plans';
 import { signalPublish, type PublishFlags } from './commands/signal';
+import { trackRecordShow } from './commands/track-record';
 import { workspacesList, type WorkspaceAdmin } from './commands/workspaces';
-import { EXIT, exitCodeOf, type CliIo, type ExitCode } from './io';
+import type { TrackRecordSource } from '../core/track-record/types';
+import { CliError, EXIT, exitCodeOf, type CliIo, type ExitCode } from './io';
 
 /** The stores the commands use, built on an open database. */
 export interface CliContext {
@@ -36,6 +38,8 @@ export interface CliContext {
   billing?: BillingReconciler | undefined;
   /** The workspaces the app is installed in (Slack), with their accounts, licences and channels. */
   workspaces?: WorkspaceAdmin | undefined;
+  /** The track record (signals, their updates and which plans they reached). */
+  trackRecord?: Pick<TrackRecordSource, 'record'> | undefined;
 }
 
 /** Everything the CLI needs from the outside; main.ts supplies the real ones, tests their own. */
@@ -188,6 +192,15 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
     .option('--platform <name>', 'only this chat app').option('--json', 'print JSON')
     .addHelpText('after', examples('signalcast workspaces list'))
     .action((opts: { platform?: string; json?: boolean }) => withContext((ctx) => void workspacesList({ workspaces: ctx.workspaces ?? NO_WORKSPACES, io: deps.io }, opts)));
+
+  program.command('track-record').description('the track record: each window (7d, 30d, 90d, all) overall, by band, persona and plan')
+    .option('--window <window>', 'only this window: 7d, 30d, 90d or all')
+    .option('--json', 'print JSON (what GET /v1/track-record answers)')
+    .addHelpText('after', examples('signalcast track-record', 'signalcast track-record --window 30d --json'))
+    .action((opts: { window?: string; json?: boolean }) => withContext((ctx) => {
+      if (!ctx.trackRecord) throw new CliError('the track record is not available in this build', EXIT.failure);
+      void trackRecordShow({ source: ctx.trackRecord, clock: ctx.clock, io: deps.io }, opts);
+    }));
 
   const billing = program.command('billing').description('Stripe billing')
     .addHelpText('after', examples('signalcast billing reconcile --dry-run', 'signalcast billing reconcile'));

@@ -3,7 +3,7 @@ import { FakeClock } from '../../core/clock';
 import { noopMetrics } from '../../core/metrics';
 import { DEFAULT_PLANS } from '../../core/plans/default-plans';
 import { recordingLogger } from '../../core/testing/logger';
-import { DAY, EXPECTED, FIXTURE_BANDS, FIXTURE_SIGNALS, HOUR, NOW } from '../../core/track-record/track-record.fixtures';
+import { DAY, EXPECTED, FIXTURE_BANDS, HOUR, NOW, publishFixture } from '../../core/track-record/track-record.fixtures';
 import { openMemoryDatabase, type Db } from '../client';
 import { signalReach } from '../schema';
 import { seedSubscribers } from '../testing/seed';
@@ -32,30 +32,10 @@ function seedPlans(): void {
   seedSubscribers(db, { count: 1, now: START });
 }
 
-/** Publishes the fixture's signals and updates through the real publishing path, each at its own time. */
-async function publishFixture(): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  const events = FIXTURE_SIGNALS.flatMap((s) => [
-    { at: s.publishedAt, run: async () => {
-      const out = await service.publish({
-        publisherId: s.key, symbol: s.symbol, market: 'crypto', side: s.side, conviction: s.conviction, reasons: ['fixture'],
-        persona: s.persona, entry: s.entry,
-      }, { publishedBy: 'test' });
-      ids.set(s.key, out.signal.id);
-    } },
-    ...s.updates.map((u) => ({ at: u.at, run: async () => { await service.addUpdate({ publisherId: s.key }, u.update); } })),
-  ]).sort((a, b) => a.at - b.at);
-  for (const e of events) {
-    clock.set(e.at);
-    await e.run();
-  }
-  return ids;
-}
-
 describe('the track record on SQLite', () => {
   it('gives the fixture figures by window, band and persona from what was published', async () => {
     seedPlans();
-    await publishFixture();
+    await publishFixture(service, clock);
     const record = track.record(NOW);
     for (const w of ['7d', '30d', '90d', 'all'] as const) {
       const { hitRate, ...exact } = EXPECTED[w];
@@ -69,7 +49,7 @@ describe('the track record on SQLite', () => {
 
   it('gives each plan what its subscribers were sent, through signal_reach written at publish', async () => {
     seedPlans();
-    await publishFixture();
+    await publishFixture(service, clock);
     const byPlan = track.record(NOW).windows.all.byPlan;
     expect(Object.keys(byPlan)).toEqual(['free', 'pro', 'vip']);
     expect(byPlan.pro).toMatchObject({ count: 7, scored: 4, cumulativePct: 19 });
@@ -92,7 +72,7 @@ describe('the track record on SQLite', () => {
   });
 
   it('lists each signal published in [from, to) in publish order, with updates after asOf ignored', async () => {
-    await publishFixture();
+    await publishFixture(service, clock);
     const results = track.results(NOW - 3 * DAY, NOW, NOW - DAY - 1);
     expect(results.map((r) => [r.symbol, r.status, r.resultPct])).toEqual([
       ['ETH_USDT', 'stopped', -5],

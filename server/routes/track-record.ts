@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../core/clock';
 import { ValidationError } from '../../core/errors';
-import { TRACK_WINDOWS, type TrackRecord, type TrackRecordSource, type TrackWindow } from '../../core/track-record/types';
+import { narrowRecord, parseTrackWindow } from '../../core/track-record/compute';
+import type { TrackRecordSource, TrackWindow } from '../../core/track-record/types';
 import { authenticate, type ApiKeyVerifier } from '../auth';
 import { HttpError } from '../http-errors';
 import { TokenBucketLimiter } from '../rate-limiter';
@@ -24,18 +25,7 @@ export function parseTrackQuery(query: Record<string, unknown>): TrackWindow | u
   if (unknown.length > 0) {
     throw new ValidationError(unknown.map((field) => ({ field, message: 'not a parameter of this route (it takes only window)' })));
   }
-  const window = query.window;
-  if (window === undefined) return undefined;
-  if (typeof window !== 'string' || !(TRACK_WINDOWS as readonly string[]).includes(window)) {
-    throw new ValidationError([{ field: 'window', message: `expected one of ${TRACK_WINDOWS.join(', ')}` }]);
-  }
-  return window as TrackWindow;
-}
-
-/** The record with only `window`'s figures, when one is asked for. */
-function only(record: TrackRecord, window: TrackWindow | undefined): unknown {
-  if (window === undefined) return record;
-  return { asOf: record.asOf, windows: { [window]: record.windows[window] } };
+  return query.window === undefined ? undefined : parseTrackWindow(query.window);
 }
 
 export function registerTrackRecordRoute(app: FastifyInstance, deps: TrackRecordRouteDeps): void {
@@ -51,6 +41,6 @@ export function registerTrackRecordRoute(app: FastifyInstance, deps: TrackRecord
       throw new HttpError(429, 'rate_limited', `too many requests; retry after ${seconds} s`, { 'retry-after': seconds }, 'rate_limited');
     }
     const window = parseTrackQuery(request.query as Record<string, unknown>);
-    return reply.code(200).send(only(deps.source.record(deps.clock.now()), window));
+    return reply.code(200).send(narrowRecord(deps.source.record(deps.clock.now()), window));
   });
 }
