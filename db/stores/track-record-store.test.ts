@@ -8,7 +8,7 @@ import { openMemoryDatabase, type Db } from '../client';
 import { signalReach } from '../schema';
 import { seedSubscribers } from '../testing/seed';
 import { SqliteSignalService } from './signal-service';
-import { SqliteTrackRecord } from './track-record-store';
+import { SqliteTrackRecord, TRACK_RECORD_SQL } from './track-record-store';
 
 const START = NOW - 200 * DAY;
 
@@ -108,5 +108,13 @@ describe('the track record on SQLite', () => {
     expect(record.windows.all.all).toMatchObject({ count: 3000, scored: 3000, wins: 3000, cumulativePct: 3000 });
     expect(record.windows['7d'].all.count).toBe(3000);
     expect(reads).toBe(3);
+  });
+
+  it('finds signals by their publish time, and their updates and reach through their own indexes', () => {
+    const plan = (sql: string) => (db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ from: 0, to: 1, asOf: 1 }) as { detail: string }[]).map((r) => r.detail).join('\n');
+    expect(plan(TRACK_RECORD_SQL.signals)).toMatch(/SEARCH signals USING INDEX signals_created_at_idx/);
+    expect(plan(TRACK_RECORD_SQL.updates)).toMatch(/SEARCH s USING INDEX signals_created_at_idx[\s\S]*SEARCH u USING INDEX signal_updates_signal_idx/);
+    expect(plan(TRACK_RECORD_SQL.reach)).toMatch(/SEARCH r USING COVERING INDEX signal_reach_signal_plan_idx/);
+    for (const sql of Object.values(TRACK_RECORD_SQL)) expect(plan(sql)).not.toMatch(/\bSCAN\b/);
   });
 });

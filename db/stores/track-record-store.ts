@@ -21,6 +21,9 @@ const REACH_SQL = `SELECT s.id AS signalId, r.plan_id AS planId
   WHERE s.created_at >= @from AND s.created_at < @to
   ORDER BY r.plan_id`;
 
+/** The store's three reads (exported for the query-plan test). */
+export const TRACK_RECORD_SQL = { signals: SIGNALS_SQL, updates: UPDATES_SQL, reach: REACH_SQL } as const;
+
 interface SignalRow {
   id: string; symbol: string; side: Side; band: Band; conviction: number; persona: string | null; entry: number | null; publishedAt: number;
 }
