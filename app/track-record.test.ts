@@ -4,6 +4,7 @@ import type { Message } from 'grammy/types';
 import { until } from '../core/testing/until';
 import type { TrackRecord } from '../core/track-record/types';
 import { signBody, signRequest } from '../server/signature';
+import { runDiscordCommand, startDiscordServiceWorld } from './testing/discord-world';
 import { startServiceWorld } from './testing/service-world';
 
 const SECRET = 'track-signing-secret-value';
@@ -31,7 +32,7 @@ describe('the track record in the running service', () => {
     const before = w.tg.sentMessages(USER).length;
     w.tg.userSends(USER, '/track', { profile: { firstName: 'Ada', username: 'ada' } });
     const answer = await until(() => w.tg.sentMessages(USER).slice(before).find((m: Message) => 'text' in m && m.text?.startsWith('Track record')), 'the answer to /track');
-    expect('text' in answer && answer.text.split('\n')).toEqual([
+    expect('text' in answer && answer.text?.split('\n')).toEqual([
       'Track record (results of published signals, from their updates):',
       'Last 30 days: 2 signals, 2 with a result: 1 win (50%), average +2.0%, total +4.0%',
       '  Band A: 1 signal, 1 with a result: 1 win (100%), average +6.0%, total +6.0%',
@@ -47,5 +48,17 @@ describe('the track record in the running service', () => {
     expect(res.status).toBe(200);
     const record = await res.json() as TrackRecord;
     expect(record.windows.all.all).toEqual({ count: 2, open: 0, scored: 2, wins: 1, hitRate: 0.5, averagePct: 2, cumulativePct: 4 });
+  });
+
+  it('is the slash command /track on Discord, answered privately', async () => {
+    const w = await startDiscordServiceWorld(running, { signingSecret: SECRET });
+    await until(() => (w.discord.state.globalCommands.length > 0 ? true : undefined), 'the slash commands');
+    expect(w.discord.state.globalCommands.map((c) => c.name)).toContain('track');
+    const member = w.discord.memberJoins(w.guild.id, { username: 'ada' });
+    const reply = await runDiscordCommand(w, member, 'track');
+    expect(reply.content?.split('\n')).toEqual([
+      'Track record (results of published signals, from their updates):', 'Last 30 days: no signals', 'All time: no signals',
+    ]);
+    expect(reply.flags! & 64).toBe(64);
   });
 });
