@@ -18,6 +18,7 @@ import { SqliteReferralStore } from '../db/stores/referral-store';
 import { SecretBox } from '../core/tenancy/secret-box';
 import { SqliteSignalService } from '../db/stores/signal-service';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
+import { SqliteTrackRecord } from '../db/stores/track-record-store';
 import { SqliteWorkspaceDirectory } from '../db/stores/workspace-directory';
 import { planLoadOptions } from './adapters/plan-catalog';
 import { sandboxPlans } from './adapters/demo-channel';
@@ -63,6 +64,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
     deliveries: new SqliteDeliveryStore({ db, clock, audit }),
     platforms: rows.map((row) => row.name),
     workspaces: new SqliteWorkspaceDirectory({ db, plans: getPlans, clock }),
+    trackRecord: new SqliteTrackRecord({ db }),
     access: gated.length > 0 ? { reconcile: (options) => getAccess().reconciler.reconcile({ actor: 'cli', ...options }) } : null,
     accessJobs: gated.length > 0 ? new SqliteAccessJobStore({ db }) : null,
     /** The jobs the service registers with these settings; built when a command asks, with this context's access and billing. */

@@ -26,6 +26,7 @@ import { SqliteReferralStore } from '../db/stores/referral-store';
 import { SecretBox } from '../core/tenancy/secret-box';
 import { SqliteSignalService } from '../db/stores/signal-service';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
+import { SqliteTrackRecord } from '../db/stores/track-record-store';
 import type { Cron, Schedules } from '../schedules';
 import { PromMetrics } from '../server/metrics';
 import { createReadiness, databaseCheck } from '../server/readiness';
@@ -156,8 +157,11 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   // Each adapter starts in the background when it cannot be reached at first: /readyz names it until it works.
   const starters = startersFor(adapters, (event) => onEvent(event), logger);
   const readiness = createReadiness({ database: databaseCheck(db), ...starters.checks });
+  // One reader of the track record: GET /v1/track-record and /track.
+  const trackRecord = new SqliteTrackRecord({ db });
   const app = buildServer({
     signals,
+    trackRecord,
     apiKeys: new SqliteApiKeyStore({ db, clock }),
     auth: { signingSecret: config.ingest.signingSecret },
     rateLimit: { perMinute: config.ingest.ratePerMinute },
@@ -209,6 +213,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const capabilities = currentCapabilities([...adapters.values()], billing !== null);
   for (const line of accessNotGiven(plans, capabilities)) logger.warn(`${line}: not offered or granted until it is`);
   const commands = createCommandDeps({
+    track: trackRecord,
     db,
     accounts,
     billing: billing?.billing ?? unconfiguredBilling,

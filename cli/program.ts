@@ -18,7 +18,9 @@ import { plansCheck } from './commands/plans';
 import { schedulesList, schedulesRun, type ScheduleAdmin } from './commands/schedules';
 import { signalPublish, type PublishFlags } from './commands/signal';
 import { signalUpdate, type UpdateFlags } from './commands/signal-update';
+import { trackRecordShow } from './commands/track-record';
 import { workspacesList, type WorkspaceAdmin } from './commands/workspaces';
+import type { TrackRecordSource } from '../core/track-record/types';
 import { CliError, EXIT, exitCodeOf, type CliIo, type ExitCode } from './io';
 
 /** The stores the commands use, built on an open database. */
@@ -40,6 +42,8 @@ export interface CliContext {
   workspaces?: WorkspaceAdmin | undefined;
   /** The scheduled jobs these settings register, their runs in schedule_runs, and a guarded run of one. */
   schedules?: ScheduleAdmin | undefined;
+  /** The track record (signals, their updates and which plans they reached). */
+  trackRecord?: Pick<TrackRecordSource, 'record'> | undefined;
 }
 
 /** Everything the CLI needs from the outside; main.ts supplies the real ones, tests their own. */
@@ -222,6 +226,14 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
   schedules.command('run <job>').description('run one job now, through the same guard as the service (skipped while a run holds it)')
     .addHelpText('after', examples('signalcast schedules run dead-letter-report', 'signalcast schedules run prune-deliveries'))
     .action((job: string) => withContext(async (ctx) => void (await schedulesRun({ schedules: requireSchedules(ctx), io: deps.io }, job))));
+  program.command('track-record').description('the track record: each window (7d, 30d, 90d, all) overall, by band, persona and plan')
+    .option('--window <window>', 'only this window: 7d, 30d, 90d or all')
+    .option('--json', 'print JSON (what GET /v1/track-record answers)')
+    .addHelpText('after', examples('signalcast track-record', 'signalcast track-record --window 30d --json'))
+    .action((opts: { window?: string; json?: boolean }) => withContext((ctx) => {
+      if (!ctx.trackRecord) throw new CliError('the track record is not available in this build', EXIT.failure);
+      void trackRecordShow({ source: ctx.trackRecord, clock: ctx.clock, io: deps.io }, opts);
+    }));
 
   const billing = program.command('billing').description('Stripe billing')
     .addHelpText('after', examples('signalcast billing reconcile --dry-run', 'signalcast billing reconcile'));
