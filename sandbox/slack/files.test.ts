@@ -10,8 +10,6 @@ let alerts: string;
 
 beforeEach(async () => {
   world = await startTestWorld();
-  // Installing again adds the scope the upload methods need.
-  world.emulator.installApp(world.ws.id, { installerId: world.ws.users.dana!, scopes: [...world.install.scopes, 'files:write'] });
   client = new WebClient(world.install.botToken, { slackApiUrl: world.emulator.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   alerts = world.ws.channels.alerts!;
   await client.conversations.join({ channel: alerts });

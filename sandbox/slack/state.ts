@@ -182,7 +182,7 @@ export class SlackState {
       verificationToken: this.ids.secret(12),
       socketMode: false,
       appToken: `xapp-1-${id}-${Date.now()}-${this.ids.secret(32)}`,
-      scopes: ['commands', 'chat:write', 'chat:write.public', 'channels:read', 'channels:join', 'groups:read', 'im:write', 'users:read'],
+      scopes: ['commands', 'chat:write', 'chat:write.public', 'channels:read', 'channels:join', 'groups:read', 'im:write', 'users:read', 'files:write'],
       redirectUrls: [],
     };
   }
