@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatPlatform, RateLimitScope } from '../../core/delivery/chat-platform';
 import { DeliveryError } from '../../core/errors';
-import type { Recipient, Signal } from '../../core/types';
+import type { Recipient, Signal, SignalUpdate } from '../../core/types';
+import { tinyPng } from '../../sandbox/telegram/test-client';
 
 /** What a platform's test gives the suite: the adapter, chats in known states, and hooks into its emulator. */
 export interface ContractHarness {
@@ -20,8 +21,19 @@ export interface ContractHarness {
   injectRateLimit(retryAfterSeconds: number, scope?: RateLimitScope): void;
   /** The next send is answered with this 5xx status. */
   injectServerError(status: number): void;
-  /** The texts the chat received, as a person sees them (markup applied, not shown). */
+  /** The texts the chat received, as a person sees them (markup applied, not shown); replies in a thread are the thread's. */
   received(recipient: Recipient): string[] | Promise<string[]>;
+  /**
+   * The texts threaded on message `messageId` in the chat, oldest first, as the emulator shows a thread:
+   * replies to it (Telegram, Discord, testchat, guildchat) or messages in its thread (Slack).
+   */
+  threadOf(recipient: Recipient, messageId: string): string[] | Promise<string[]>;
+  /** The adapter's `capabilities.images`: a snapshot's chart arrives as an image. */
+  images: boolean;
+  /** The images the chat received, each as its bytes (empty where the platform shows none). */
+  receivedImages(recipient: Recipient): Buffer[] | Promise<Buffer[]>;
+  /** Waits what the emulator asks between two messages to one chat (Telegram: one a second, on its clock). Absent: nothing. */
+  pace?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -117,6 +129,41 @@ export function describeChatPlatformContract(name: string, setup: () => Promise<
       if (!h.platform.edit) return expect(h.platform.edit).toBeUndefined();
       await h.platform.edit(to, messageId, { kind: 'notice', text: 'ETHUSDT: first target hit' });
       expect(await h.received(to)).toEqual(['ETHUSDT: first target hit']);
+    });
+
+    it('threads a rationale and an update sent with replyToMessageId on that message', async () => {
+      const to = h.recipient('101');
+      const alert = await h.platform.send(to, { kind: 'alert', signal: signal() });
+      await h.pace?.();
+      await h.platform.send(to, {
+        kind: 'rationale', signal: signal(), text: 'Sellers in control', replyToMessageId: alert.messageId, disclaimer: 'Not financial advice.',
+        rationale: { summary: 'Sellers in control', drivers: ['Lower highs'], risks: ['Short squeeze'] },
+      });
+      await h.pace?.();
+      const update: SignalUpdate = { id: 'u_contract', signalId: 'sig_contract', kind: 'target_hit', targetIndex: 1, price: 2900, resultPct: 3.1, createdAt: new Date(Date.UTC(2026, 0, 6)) };
+      await h.platform.send(to, { kind: 'update', signal: signal(), update, updates: [update], replyToMessageId: alert.messageId });
+      const thread = await h.threadOf(to, alert.messageId);
+      expect(thread).toHaveLength(2);
+      expect(thread[0]).toContain('Sellers in control');
+      expect(thread[0]).toContain('Not financial advice.');
+      expect(thread[1]).toContain('Target 1 hit at 2900 (+3.10%)');
+      // Nothing else is threaded on it: another message's thread stays empty.
+      const other = await h.platform.send(h.recipient('103'), { kind: 'alert', signal: signal() });
+      expect(await h.threadOf(h.recipient('103'), other.messageId)).toEqual([]);
+    });
+
+    it('sends a snapshot with its chart as an image where the platform shows images, and its text everywhere', async () => {
+      const to = h.recipient('102');
+      const png = tinyPng(64, 32);
+      await h.platform.send(to, { kind: 'snapshot', title: 'Daily snapshot', text: '2 signals, 1 closed', chart: { png, width: 64, height: 32, alt: 'Cumulative result' }, disclaimer: 'Not advice.' });
+      const [text] = await h.received(to);
+      expect(text).toContain('Daily snapshot');
+      expect(text).toContain('2 signals, 1 closed');
+      const images = await h.receivedImages(to);
+      if (!h.images) return expect(images).toEqual([]);
+      expect(images).toHaveLength(1);
+      expect(images[0]!.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect(images[0]!.equals(png)).toBe(true);
     });
 
     it('sends a notice with its link', async () => {

@@ -81,7 +81,7 @@ export function createDiscordAdapter(settings: DiscordSettings, ctx: AdapterCont
   let handler: EventHandler = async () => [];
   installInteractions(client, { onEvent: () => handler, clock: ctx.clock, logger });
   installMemberEvents(client, { onEvent: () => handler, logger });
-  const sender = new DiscordPlatform(sendingRest(rest), { dmOpeners: dmOpeningRests(rest) });
+  const sender = new DiscordPlatform(sendingRest(rest), { dmOpeners: dmOpeningRests(rest), logger });
   return {
     name: 'discord',
     label: 'Discord',

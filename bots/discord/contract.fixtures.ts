@@ -12,7 +12,7 @@ export interface DiscordWorld {
 }
 
 /** What a person reads of one message: backslash escapes applied, an embed's parts one per line. */
-function readable(message: APIMessage): string {
+export function readable(message: APIMessage): string {
   const parts = [message.content, ...message.embeds.flatMap((e) => [e.author?.name, e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name}: ${f.value}`)])];
   return parts.filter((p): p is string => Boolean(p)).join('\n').replace(/\\(.)/g, '$1');
 }

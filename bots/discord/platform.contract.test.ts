@@ -1,5 +1,6 @@
 import { describeChatPlatformContract } from '../contract/chat-platform-contract';
-import { startDiscordWorld } from './contract.fixtures';
+import { DISCORD_CAPABILITIES } from './adapter';
+import { readable, startDiscordWorld } from './contract.fixtures';
 import { DiscordPlatform, sendingRest } from './platform';
 
 describeChatPlatformContract('discord', async () => {
@@ -15,6 +16,13 @@ describeChatPlatformContract('discord', async () => {
     injectRateLimit: (seconds, scope) => w.emulator.inject429({ scope: scope === 'global' ? 'global' : 'user', retryAfterSeconds: seconds, count: 1 }),
     injectServerError: (status) => w.emulator.server.failNext({ kind: 'server_error', status }),
     received: (to) => w.textsIn(to.chatId),
+    // A thread on Discord: the replies that reference it.
+    threadOf: (to, id) => w.emulator.messagesIn(to.chatId).filter((m) => m.message_reference?.message_id === id)
+      .map((m) => [readable(m), ...m.embeds.flatMap((e) => (e.footer ? [e.footer.text] : []))].join('\n')),
+    images: DISCORD_CAPABILITIES.images,
+    // Images an embed shows: attachments its image points at.
+    receivedImages: (to) => w.emulator.messagesIn(to.chatId).flatMap((m) => m.attachments.filter((a) => m.embeds.some((e) => e.image?.url === a.url)))
+      .map((a) => w.emulator.attachmentBytes(a.id)!),
     stop: () => w.emulator.stop(),
   };
 });

@@ -1,4 +1,4 @@
-// Discord's ChatPlatform over discord.js's REST client: channel messages and DMs, edits; 429s handed to the dispatcher, not waited out.
+// Discord's ChatPlatform over discord.js's REST client: channel messages and DMs, replies, files, edits; 429s handed to the dispatcher, not waited out.
 import { REST, RESTEvents } from 'discord.js';
 import { Routes, type APIChannel, type APIMessage } from 'discord-api-types/v10';
 import type { ChatPlatform, PlatformLimits, RouteRef, SendResult } from '../../core/delivery/chat-platform';
@@ -6,7 +6,8 @@ import { DeliveryError } from '../../core/errors';
 import type { OutboundMessage, Recipient } from '../../core/types';
 import { toDeliveryError } from './errors';
 import { DISCORD_LIMITS } from './limits';
-import { renderMessage } from './render';
+import { alertWithStatus, renderFiles, renderMessage } from './render';
+import { silentLogger, type Logger } from '../../core/logger';
 
 export interface DiscordRestOptions {
   token: string;
@@ -57,9 +58,12 @@ export class DiscordPlatform implements ChatPlatform {
   /** Opening DM channels waits until then (ms since the epoch): Discord said that route's bucket is empty, or answered 429 on it. */
   private openPausedUntil = 0;
 
+  private readonly logger: Logger;
+
   /** `dmOpeners`: the clients that open DM channels (default: `rest` alone, one DM channel opening at a time). */
-  constructor(private readonly rest: REST, options: { dmOpeners?: readonly REST[] } = {}) {
+  constructor(private readonly rest: REST, options: { dmOpeners?: readonly REST[]; logger?: Logger | undefined } = {}) {
     this.openers = options.dmOpeners && options.dmOpeners.length > 0 ? options.dmOpeners : [rest];
+    this.logger = options.logger ?? silentLogger;
     // Each client learns the route's limit only from its own answers: share what any of them hears.
     for (const opener of this.openers) {
       opener.on(RESTEvents.Response, (request, response) => {
@@ -78,13 +82,30 @@ export class DiscordPlatform implements ChatPlatform {
     return { route: 'messages', bucket: to.direct ? `dm:${to.chatId}` : to.chatId };
   }
 
+  /** Posts the message (a snapshot with its chart as a file); an update, once its reply went, also marks its alert's status. */
   async send(to: Recipient, message: OutboundMessage): Promise<SendResult> {
     const channelId = await this.channelOf(to);
+    let sent: APIMessage;
     try {
-      const sent = (await this.rest.post(Routes.channelMessages(channelId), { body: renderMessage(message) })) as APIMessage;
-      return { messageId: sent.id };
+      const files = renderFiles(message);
+      sent = (await this.rest.post(Routes.channelMessages(channelId), { body: renderMessage(message), ...(files.length > 0 ? { files } : {}) })) as APIMessage;
     } catch (err) {
       throw toDeliveryError(err);
+    }
+    if (message.kind === 'update' && message.replyToMessageId) await this.markStatus(channelId, message.replyToMessageId, message);
+    return { messageId: sent.id };
+  }
+
+  /**
+   * Edits the alert's embed to show the signal's status. Best effort: the update's reply already went,
+   * so a failed edit (the alert deleted, a 429, an outage) is logged and the update still counts as sent.
+   */
+  private async markStatus(channelId: string, alertId: string, message: Extract<OutboundMessage, { kind: 'update' }>): Promise<void> {
+    try {
+      await this.rest.patch(Routes.channelMessage(channelId, alertId), { body: alertWithStatus(message.signal, message.updates) });
+    } catch (err) {
+      const failure = toDeliveryError(err);
+      this.logger.warn({ channelId, alertId, update: message.update.id, error: failure.message }, "the update went but the alert's status could not be edited");
     }
   }
 

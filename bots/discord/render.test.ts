@@ -72,7 +72,27 @@ describe('Discord rendering', () => {
     expect(body.components?.map((row) => ('components' in row ? row.components.length : 0))).toEqual([5, 2]);
   });
 
-  it('sends a rationale as a reply to its alert', () => {
-    expect(renderMessage({ kind: 'rationale', signal: signal(), text: 'Why', replyToMessageId: '42' })).toMatchObject({ content: 'Why', message_reference: { message_id: '42' } });
+  it('sends a rationale as a reply to its alert, its plain text as the embed\'s description when it has no structure', () => {
+    expect(renderMessage({ kind: 'rationale', signal: signal(), text: 'Why', replyToMessageId: '42' })).toMatchObject({
+      embeds: [{ title: 'Why LONG BTC\\_USD', description: 'Why', fields: [] }], message_reference: { message_id: '42', fail_if_not_exists: false },
+    });
+  });
+
+  it('keeps a huge rationale and snapshot within every embed limit, the disclaimer kept whole in the footer', () => {
+    const huge = renderMessage({
+      kind: 'rationale', signal: signal(), text: 'x', disclaimer: 'Not advice.',
+      rationale: { summary: 's'.repeat(9000), drivers: Array.from({ length: 12 }, () => 'd'.repeat(300)), risks: Array.from({ length: 12 }, () => 'r'.repeat(300)) },
+    });
+    const snapshot = renderMessage({ kind: 'snapshot', title: 't'.repeat(400), text: 'z'.repeat(9000), disclaimer: 'Not advice.', chart: { png: new Uint8Array([1]), width: 1, height: 1, alt: 'a'.repeat(2000) } });
+    for (const embed of [huge.embeds![0]!, snapshot.embeds![0]!]) {
+      expect(embed.title!.length).toBeLessThanOrEqual(LIMITS.title);
+      expect(embed.description!.length).toBeLessThanOrEqual(LIMITS.description);
+      for (const f of embed.fields ?? []) expect(f.value.length).toBeLessThanOrEqual(LIMITS.fieldValue);
+      const size = embed.title!.length + embed.description!.length + embed.footer!.text.length + (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+      expect(size).toBeLessThanOrEqual(LIMITS.total);
+      expect(embed.footer).toEqual({ text: 'Not advice.' });
+    }
+    expect(snapshot.embeds![0]!.image).toEqual({ url: 'attachment://chart.png' });
+    expect((snapshot.attachments![0] as { description: string }).description.length).toBeLessThanOrEqual(1024);
   });
 });

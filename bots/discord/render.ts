@@ -1,11 +1,14 @@
-// Discord's rendering of what the core sends: an embed per alert, markdown escaped, within Discord's documented limits.
+// Discord's rendering of what the core sends: embeds for alerts, rationales and snapshots (with their chart as a file), replies, markdown escaped, within Discord's documented limits.
 import { escapeMarkdown } from 'discord.js';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
-import type { LinkButton, OutboundMessage, Signal } from '../../core/types';
-import { updateText } from '../../core/content/words';
+import type { LinkButton, OutboundMessage, RationaleBody, Signal, SignalUpdate } from '../../core/types';
+import { signalStatus, updateText } from '../../core/content/words';
 
 /** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
-export const LIMITS = { content: 2000, title: 256, description: 4096, fieldValue: 1024, fields: 25, total: 6000, buttonLabel: 80, buttonsPerRow: 5, rows: 5 } as const;
+export const LIMITS = { content: 2000, title: 256, description: 4096, fieldValue: 1024, fields: 25, footer: 2048, total: 6000, buttonLabel: 80, buttonsPerRow: 5, rows: 5 } as const;
+
+/** The file name a snapshot's chart is uploaded as, and how its embed points at it. */
+export const CHART_FILE = 'chart.png';
 
 /**
  * An alert's colour: green for long, red for short, grey for close; deep for band A, paler for B,
@@ -39,8 +42,9 @@ const field = (name: string, value: string) => ({ name, value: clip(value, LIMIT
  * stop, targets, horizon and persona as fields; the reasons as the description. The footer carries
  * the publication time as the embed's timestamp, which Discord shows in each reader's own time zone.
  */
-function alertEmbed(signal: Signal, delayedMinutes: number | undefined): APIEmbed {
+function alertEmbed(signal: Signal, delayedMinutes: number | undefined, status?: string): APIEmbed {
   const fields = [
+    ...(status !== undefined ? [field('Status', md(status))] : []),
     field('Conviction', `${signal.conviction.toFixed(2)} · band ${signal.band}`),
     ...(signal.entry !== undefined ? [field('Entry', String(signal.entry))] : []),
     ...(signal.stop !== undefined ? [field('Stop', String(signal.stop))] : []),
@@ -59,6 +63,58 @@ function alertEmbed(signal: Signal, delayedMinutes: number | undefined): APIEmbe
   const reasons = signal.reasons.map((r) => `• ${md(r)}`).join('\n');
   const room = Math.min(LIMITS.description, LIMITS.total - embedSize(embed));
   return reasons ? { ...embed, description: clip(reasons, room) } : embed;
+}
+
+/** The alert's embed again, with a Status field first (its latest update), for the edit that marks it. */
+export function alertWithStatus(signal: Signal, updates: readonly SignalUpdate[]): RESTPostAPIChannelMessageJSONBody {
+  return { embeds: [alertEmbed(signal, undefined, signalStatus(updates))], allowed_mentions: { parse: [] } };
+}
+
+const footerOf = (disclaimer: string | undefined) => (disclaimer ? { footer: { text: clip(disclaimer, LIMITS.footer) } } : {});
+
+const bullets = (items: readonly string[]) => clip(items.map((i) => `• ${md(i)}`).join('\n'), LIMITS.fieldValue);
+
+/**
+ * A rationale as an embed in its alert's colour: "Why LONG BTC" as the title, the summary as the
+ * description, Drivers and Risks as fields, the disclaimer as the footer. Without structure its text
+ * is the description. The description gets what the rest leaves of Discord's 6,000 characters.
+ */
+function rationaleEmbed(signal: Signal, text: string, body: RationaleBody | undefined, disclaimer: string | undefined): APIEmbed {
+  const fields = body ? [
+    ...(body.drivers.length > 0 ? [{ name: 'Drivers', value: bullets(body.drivers), inline: false }] : []),
+    ...(body.risks.length > 0 ? [{ name: 'Risks', value: bullets(body.risks), inline: false }] : []),
+  ] : [];
+  const embed: APIEmbed = {
+    title: clip(`Why ${signal.side.toUpperCase()} ${md(signal.symbol)}`, LIMITS.title),
+    color: ALERT_COLOURS[signal.side][signal.band],
+    fields,
+    ...footerOf(disclaimer),
+  };
+  const room = Math.min(LIMITS.description, LIMITS.total - embedSize(embed));
+  return { ...embed, description: clip(md(body ? body.summary : text), room) };
+}
+
+/** A snapshot: its title and text in an embed, its chart as the embed's image (the uploaded file), the disclaimer as the footer. */
+function snapshotEmbed(message: Extract<OutboundMessage, { kind: 'snapshot' }>): APIEmbed {
+  const embed: APIEmbed = {
+    title: clip(md(message.title), LIMITS.title),
+    ...(message.chart ? { image: { url: `attachment://${CHART_FILE}` } } : {}),
+    ...footerOf(message.disclaimer),
+  };
+  const room = Math.min(LIMITS.description, LIMITS.total - embedSize(embed));
+  return { ...embed, description: clip(md(message.text), room) };
+}
+
+/** A file to upload with a message (discord.js's RawFile). */
+export interface UploadFile {
+  name: string;
+  data: Buffer;
+  contentType: string;
+}
+
+/** The files a message carries: a snapshot's chart. */
+export function renderFiles(message: OutboundMessage): UploadFile[] {
+  return message.kind === 'snapshot' && message.chart ? [{ name: CHART_FILE, data: Buffer.from(message.chart.png), contentType: 'image/png' }] : [];
 }
 
 /** Link buttons, five to a row, at most five rows; labels clipped to Discord's 80 characters. */
@@ -81,7 +137,7 @@ export function renderMessage(message: OutboundMessage): RESTPostAPIChannelMessa
       return { embeds: [alertEmbed(message.signal, message.delayedMinutes)], ...quiet };
     case 'rationale':
       return {
-        content: clip(md(message.text), LIMITS.content),
+        embeds: [rationaleEmbed(message.signal, message.text, message.rationale, message.disclaimer)],
         ...(message.replyToMessageId ? { message_reference: { message_id: message.replyToMessageId, fail_if_not_exists: false } } : {}),
         ...quiet,
       };
@@ -92,7 +148,12 @@ export function renderMessage(message: OutboundMessage): RESTPostAPIChannelMessa
         ...quiet,
       };
     case 'snapshot':
-      return { embeds: [{ title: clip(md(message.title), LIMITS.title), description: clip(md(message.text), LIMITS.description) }], ...quiet };
+      return {
+        embeds: [snapshotEmbed(message)],
+        // The chart's alt text: Discord reads an attachment's description to screen readers.
+        ...(message.chart ? { attachments: [{ id: 0, filename: CHART_FILE, description: clip(message.chart.alt, 1024) }] } : {}),
+        ...quiet,
+      };
     case 'notice':
       return { content: clip(md(message.text), LIMITS.content), components: linkRows(message.buttons ?? []), ...quiet };
   }

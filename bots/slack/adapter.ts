@@ -35,11 +35,11 @@ export interface SlackSettings {
 /**
  * What Slack can do: buttons, edits, threads, ephemeral answers, 40,000 characters of mrkdwn, a
  * workspace licence. No free text (the app subscribes to no message events). Direct messages only
- * for notices to admins: no command makes a person's DMs an alert destination. No images: a
- * snapshot goes as text (the chart would need files.upload, which the adapter does not do).
+ * for notices to admins: no command makes a person's DMs an alert destination. Images: a snapshot's
+ * chart is uploaded (files.getUploadURLExternal, files.completeUploadExternal) and shared with its text.
  */
 export const SLACK_CAPABILITIES: PlatformCapabilities = {
-  buttons: true, edits: true, threads: true, ephemeral: true, images: false, directMessages: true, freeText: false,
+  buttons: true, edits: true, threads: true, ephemeral: true, images: true, directMessages: true, freeText: false,
   maxMessageLength: 40_000, markup: 'mrkdwn', access: ['workspace'], ackWithinMs: SLACK_ACK_WITHIN_MS,
 };
 
@@ -98,7 +98,7 @@ export function createSlackAdapter(settings: SlackSettings, ctx: AdapterContext)
 
   let handler: EventHandler = async () => [];
   installInbound(app, { onEvent: () => handler, clock: ctx.clock, logger });
-  const sender = new SlackPlatform(workspaces);
+  const sender = new SlackPlatform(workspaces, { logger });
   let started = false;
 
   return {

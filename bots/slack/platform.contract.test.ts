@@ -1,6 +1,7 @@
 // The send contract on Slack: the real @slack/web-api against the Slack emulator, with SLACK_BOT_TOKEN's workspace.
 import { describeChatPlatformContract } from '../contract/chat-platform-contract';
-import { startSlackWorld } from './contract.fixtures';
+import { SLACK_CAPABILITIES } from './adapter';
+import { readable, startSlackWorld } from './contract.fixtures';
 import { SlackPlatform } from './platform';
 
 describeChatPlatformContract('slack', async () => {
@@ -19,6 +20,11 @@ describeChatPlatformContract('slack', async () => {
     injectRateLimit: (seconds) => w.emulator.server.failNext({ kind: 'rate_limit', retryAfterSeconds: seconds }, { match: onPost }),
     injectServerError: (status) => w.emulator.server.failNext({ kind: 'server_error', status }, { match: onPost }),
     received: (to) => w.textsIn(to.chatId),
+    // A thread on Slack: the messages posted with its ts as thread_ts.
+    threadOf: (to, ts) => w.emulator.threadOf(to.chatId, ts).map(readable),
+    images: SLACK_CAPABILITIES.images,
+    // Files shared in the channel, with the bytes posted to their upload URL.
+    receivedImages: (to) => w.emulator.messagesIn(to.chatId).flatMap((m) => m.files ?? []).filter((f) => f.mimetype.startsWith('image/')).map((f) => w.emulator.file(f.id)!.data!),
     stop: () => w.stop(),
   };
 });

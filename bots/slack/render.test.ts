@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../core/types';
-import { LIMITS, renderMessage } from './render';
+import { LIMITS, renderAlertWithStatus, renderMessage, renderSnapshotUpload } from './render';
 
 const signal = (fields: Partial<Signal> = {}): Signal => ({
   id: 's1', publisherId: 'p1', symbol: 'BTCUSDT', market: 'crypto', side: 'long', conviction: 0.83, band: 'A', reasons: ['Breakout above range'],
@@ -74,5 +74,22 @@ describe('renderMessage (Slack)', () => {
     const snapshot = renderMessage({ kind: 'snapshot', title: 'BTC 4h', text: 'Chart summary', chart: { png: new Uint8Array([1]), width: 1, height: 1, alt: 'chart' } });
     expect(snapshot.blocks.map((b) => b.type)).toEqual(['header', 'section']);
     expect(snapshot.text).toBe('BTC 4h\nChart summary');
+  });
+
+  it('keeps a huge structured rationale, its alert\'s status and a snapshot\'s upload within every Block Kit limit, the disclaimer last', () => {
+    const huge = 'w'.repeat(20_000);
+    const rationale = renderMessage({
+      kind: 'rationale', signal: signal(), text: huge, disclaimer: 'd'.repeat(5_000), replyToMessageId: '1.2',
+      rationale: { summary: huge, drivers: Array.from({ length: 40 }, () => 'x'.repeat(500)), risks: Array.from({ length: 40 }, () => 'y'.repeat(500)) },
+    });
+    expectWithinLimits(rationale);
+    expect(rationale.blocks.at(-1)!.type).toBe('context');
+    const status = renderAlertWithStatus(signal(), [{ id: 'u', signalId: 's1', kind: 'stopped', price: 41000, createdAt: new Date(0) }]);
+    expectWithinLimits(status);
+    expect((status.blocks[1] as AnyBlock).fields![0]!.text).toBe('Status: Stopped at 41000');
+    const upload = renderSnapshotUpload({ kind: 'snapshot', title: 't'.repeat(500), text: huge.repeat(10), disclaimer: 'Not advice.', chart: { png: new Uint8Array([1]), width: 1, height: 1, alt: 'a'.repeat(3_000) } });
+    expectWithinLimits({ text: '', blocks: upload.blocks, unfurl_links: false, unfurl_media: false });
+    expect(upload.altText.length).toBeLessThanOrEqual(1_000);
+    expect(upload.blocks.at(-1)).toMatchObject({ type: 'context', elements: [{ text: 'Not advice.' }] });
   });
 });

@@ -1,7 +1,7 @@
-// Slack's rendering of what the core sends: Block Kit with a text fallback, within Slack's documented limits.
+// Slack's rendering of what the core sends: Block Kit with a text fallback (alerts, threaded rationales and updates, snapshots and their upload), within Slack's documented limits.
 import type { Block, KnownBlock, PlainTextElement } from '@slack/types';
-import type { LinkButton, OutboundMessage, Signal } from '../../core/types';
-import { updateText } from '../../core/content/words';
+import type { LinkButton, OutboundMessage, RationaleBody, Signal, SignalUpdate } from '../../core/types';
+import { rationaleText, signalStatus, updateText } from '../../core/content/words';
 
 /**
  * Block Kit's limits (https://docs.slack.dev/reference/block-kit): 50 blocks a message, 3,000
@@ -64,8 +64,9 @@ function reasonElements(reasons: readonly string[]): PlainTextElement[] {
  * (and horizon and persona when set); the reasons as a context block; the fallback text (what a
  * notification shows) names side, symbol and entry.
  */
-function alertBlocks(signal: Signal, delayedMinutes: number | undefined): (KnownBlock | Block)[] {
+function alertBlocks(signal: Signal, delayedMinutes: number | undefined, status?: string): (KnownBlock | Block)[] {
   const fields = [
+    ...(status !== undefined ? [`Status: ${status}`] : []),
     ...(signal.entry !== undefined ? [`Entry: ${signal.entry}`] : []),
     ...(signal.stop !== undefined ? [`Stop: ${signal.stop}`] : []),
     ...(signal.targets?.length ? [`Targets: ${signal.targets.join(' · ')}`] : []),
@@ -88,6 +89,48 @@ function alertFallback(signal: Signal): string {
   return clip(escapeText(`${signal.side.toUpperCase()} ${signal.symbol}${entry} (band ${signal.band}): ${signal.reasons.join('; ')}`), LIMITS.sectionText);
 }
 
+/** The disclaimer in small print: a context block (none without one). */
+const disclaimerBlocks = (disclaimer: string | undefined): KnownBlock[] => (disclaimer ? [{ type: 'context', elements: [plain(disclaimer, LIMITS.contextText)] }] : []);
+
+/** A list under its name in one section: "Drivers" then a bullet a line, within a section's 3,000 characters. */
+function listSection(name: string, items: readonly string[]): KnownBlock[] {
+  return items.length > 0 ? [{ type: 'section', text: plain([name, ...items.map((i) => `• ${i}`)].join('\n'), LIMITS.sectionText) }] : [];
+}
+
+/**
+ * A rationale: the summary as sections, Drivers and Risks as a section each, the disclaimer as a
+ * context block last; the fallback text is the whole rationale as plain words. Without structure, its text.
+ */
+function rationaleBlocks(text: string, body: RationaleBody | undefined, disclaimer: string | undefined): (KnownBlock | Block)[] {
+  const tail = [...(body ? [...listSection('Drivers', body.drivers), ...listSection('Risks', body.risks)] : []), ...disclaimerBlocks(disclaimer)];
+  return [...sections(body ? body.summary : text, LIMITS.blocks - tail.length), ...tail];
+}
+
+/** The alert again with a Status field first (its latest update): the parent's chat.update when an update lands in its thread. */
+export function renderAlertWithStatus(signal: Signal, updates: readonly SignalUpdate[]): SlackMessageBody {
+  return body(alertFallback(signal), alertBlocks(signal, undefined, signalStatus(updates)));
+}
+
+/** What files.completeUploadExternal shares with a snapshot's chart: a header, the text, the disclaimer in small print. */
+export interface SlackSnapshotUpload {
+  filename: string;
+  title: string;
+  altText: string;
+  blocks: (KnownBlock | Block)[];
+}
+
+/** A snapshot with a chart, as its upload: Slack shows the blocks as the message the file is shared with. */
+export function renderSnapshotUpload(message: Extract<OutboundMessage, { kind: 'snapshot' }>): SlackSnapshotUpload {
+  const tail = disclaimerBlocks(message.disclaimer);
+  return {
+    filename: 'chart.png',
+    title: clip(message.title, 250),
+    // Slack's alt text takes 1,000 characters.
+    altText: clip(message.chart?.alt ?? message.title, 1_000),
+    blocks: [{ type: 'header', text: plain(message.title, LIMITS.header) }, ...sections(message.text, LIMITS.blocks - 1 - tail.length), ...tail],
+  };
+}
+
 /** Link buttons in one actions block (at most 25), labels and URLs within Slack's limits. */
 export function linkActions(buttons: readonly LinkButton[]): KnownBlock[] {
   if (buttons.length === 0) return [];
@@ -106,15 +149,19 @@ export function renderMessage(message: OutboundMessage): SlackMessageBody {
   switch (message.kind) {
     case 'alert':
       return body(alertFallback(message.signal), alertBlocks(message.signal, message.delayedMinutes));
-    case 'rationale':
-      return body(escapeText(message.text), sections(message.text, LIMITS.blocks), message.replyToMessageId);
+    case 'rationale': {
+      const words = message.rationale ? rationaleText(message.rationale) : message.text;
+      return body(escapeText(words), rationaleBlocks(message.text, message.rationale, message.disclaimer), message.replyToMessageId);
+    }
     case 'update': {
       const text = updateText(message.signal, message.update);
       return body(escapeText(text), sections(text, LIMITS.blocks), message.replyToMessageId);
     }
-    case 'snapshot':
-      // Text only: the chart image would need files.upload, which this adapter does not do (capabilities.images is false).
-      return body(escapeText(`${message.title}\n${message.text}`), [{ type: 'header', text: plain(message.title, LIMITS.header) }, ...sections(message.text, LIMITS.blocks - 1)]);
+    case 'snapshot': {
+      // Without a chart; with one, the platform uploads it and shares it with renderSnapshotUpload's blocks.
+      const tail = disclaimerBlocks(message.disclaimer);
+      return body(escapeText(`${message.title}\n${message.text}`), [{ type: 'header', text: plain(message.title, LIMITS.header) }, ...sections(message.text, LIMITS.blocks - 1 - tail.length), ...tail]);
+    }
     case 'notice': {
       const links = linkActions(message.buttons ?? []);
       return body(escapeText(message.text), [...sections(message.text, LIMITS.blocks - links.length), ...links]);

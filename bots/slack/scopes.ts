@@ -13,6 +13,8 @@ export const BOT_SCOPES = [
   'users:read',
   /** A notice to an admin: chat.postMessage with channel = their user id. */
   'im:write',
+  /** A snapshot's chart: files.getUploadURLExternal and files.completeUploadExternal. */
+  'files:write',
 ] as const;
 
 /** The one slash command. */

@@ -24,7 +24,7 @@ describe('Telegram platform', () => {
     clock = new FakeClock();
     emu = await startTelegramEmulator({ clock });
     for (const id of [1, 2, 3, 4, 5]) emu.addUser(id, { startedBot: true });
-    platform = new TelegramPlatform({ api: new Api(emu.token, { apiRoot: emu.apiRoot }), logger: recordingLogger(logs) });
+    platform = new TelegramPlatform({ api: new Api(emu.token, { apiRoot: emu.apiRoot }), logger: recordingLogger(logs), sleep: (ms) => clock.advance(ms) });
   });
   afterEach(async () => emu.stop());
 
@@ -81,6 +81,56 @@ describe('Telegram platform', () => {
     const [, rationale] = emu.sentMessages(3);
     expect(rationale?.reply_to_message?.message_id).toBe(Number(alert.messageId));
     expect(rationale?.text).toBe('Why long BTC_USD<&>\nBecause <momentum>');
+  });
+
+  it('threads a structured rationale and an update on the alert with reply_parameters, the disclaimer in italics last', async () => {
+    const alert = await platform.send({ platform: 'telegram', chatId: '3' }, { kind: 'alert', signal });
+    await clock.advance(1_000);
+    await platform.send({ platform: 'telegram', chatId: '3' }, {
+      kind: 'rationale', signal, text: 'plain', replyToMessageId: alert.messageId, disclaimer: 'Not financial advice.',
+      rationale: { summary: 'Momentum', drivers: ['Volume'], risks: ['Macro <data>'] },
+    });
+    await clock.advance(1_000);
+    const update = { id: 'u1', signalId: signal.id, kind: 'target_hit' as const, targetIndex: 1, price: 110, resultPct: 10, createdAt: new Date(0) };
+    await platform.send({ platform: 'telegram', chatId: '3' }, { kind: 'update', signal, update, updates: [update], replyToMessageId: alert.messageId });
+    const [, rationale, announced] = emu.sentMessages(3);
+    expect(emu.calls('sendMessage')[1]?.body).toMatchObject({ reply_parameters: { message_id: Number(alert.messageId), allow_sending_without_reply: true } });
+    expect(rationale?.reply_to_message?.message_id).toBe(Number(alert.messageId));
+    expect(rationale?.text).toBe('Why long BTC_USD<&>\nMomentum\n\nDrivers\n• Volume\n\nRisks\n• Macro <data>\n\nNot financial advice.');
+    expect(rationale?.entities?.at(-1)).toMatchObject({ type: 'italic', length: 'Not financial advice.'.length });
+    expect(announced?.reply_to_message?.message_id).toBe(Number(alert.messageId));
+    expect(announced?.text).toBe('[TARGET HIT] BTC_USD<&> long\nTarget 1 hit at 110 (+10.00%)');
+  });
+
+  it('still sends a rationale whose alert is gone (an admin deleted it), unthreaded', async () => {
+    const sent = await platform.send({ platform: 'telegram', chatId: '2' }, { kind: 'rationale', signal, text: 'Because', replyToMessageId: '999999' });
+    const [message] = emu.sentMessages(2);
+    expect(String(message?.message_id)).toBe(sent.messageId);
+    expect(message?.reply_to_message).toBeUndefined();
+  });
+
+  it('sends a long snapshot as its photo, then its whole text as a reply to the photo, waiting out the chat\'s one message a second', async () => {
+    const text = Array.from({ length: 120 }, (_, i) => `Signal ${i}: +1.00%`).join('\n');
+    const chart = { png: tinyPng(640, 400), width: 640, height: 400, alt: 'chart' };
+    const sent = await platform.send({ platform: 'telegram', chatId: '4' }, { kind: 'snapshot', title: 'Daily <6 Dec>', text, chart, disclaimer: 'Not advice.' });
+    const [photo, follow] = emu.sentMessages(4);
+    expect(String(photo?.message_id)).toBe(sent.messageId);
+    expect(photo?.caption).toBe('Daily <6 Dec>');
+    expect(photo?.photo?.at(-1)).toMatchObject({ width: 640, height: 400 });
+    const upload = emu.calls('sendPhoto')[0]!;
+    expect(upload.rawBody.includes(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+    expect(follow?.reply_to_message?.message_id).toBe(photo?.message_id);
+    expect(follow?.text).toBe(`Daily <6 Dec>\n\n${text}\n\nNot advice.`);
+    expect(follow!.text!.length).toBeLessThanOrEqual(4096);
+    expect(emu.stats.rateLimited).toBe(1);
+  });
+
+  it('counts a long snapshot as sent when its photo went and its text failed, and logs a warning', async () => {
+    emu.failNext({ kind: 'server_error', status: 500 }, { method: 'sendMessage' });
+    const chart = { png: tinyPng(64, 40), width: 64, height: 40, alt: 'chart' };
+    const sent = await platform.send({ platform: 'telegram', chatId: '5' }, { kind: 'snapshot', title: 'Daily', text: 'w'.repeat(3000), chart });
+    expect(emu.sentMessages(5).map((m) => String(m.message_id))).toEqual([sent.messageId]);
+    expect(logs).toEqual([expect.objectContaining({ level: 'warn', msg: "the snapshot's photo went but its text did not; not sent again" })]);
   });
 
   it('refuses a recipient of another platform as permanent', async () => {

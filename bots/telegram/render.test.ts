@@ -40,6 +40,7 @@ describe('Telegram rendering', () => {
     expect(renderOutbound({ kind: 'rationale', signal, text: 'Because <reasons>', replyToMessageId: '12' })).toMatchObject({
       html: '<b>Why long BTC_USD&lt;&amp;&gt;</b>\nBecause &lt;reasons&gt;', replyTo: 12,
     });
+    expect(renderOutbound({ kind: 'rationale', signal, text: 'x', replyToMessageId: 'not-a-telegram-id' }).replyTo).toBeUndefined();
     const snapshot = renderOutbound({ kind: 'snapshot', title: 'Daily', text: 'x'.repeat(5000), chart: { png: new Uint8Array([1]), width: 1, height: 1, alt: 'chart' } });
     expect(snapshot.plain.length).toBeLessThanOrEqual(1024);
     expect(snapshot.photo).toEqual(new Uint8Array([1]));
@@ -54,5 +55,46 @@ describe('Telegram rendering', () => {
     });
     expect(toInlineKeyboard(undefined)).toBeUndefined();
     expect(clip('abcdef', 4)).toBe('abc…');
+  });
+
+  it('renders a structured rationale: the summary, Drivers and Risks as lists, the disclaimer in italics last', () => {
+    const out = renderOutbound({
+      kind: 'rationale', signal, text: 'plain', replyToMessageId: '7', disclaimer: 'Not financial advice.',
+      rationale: { summary: 'Momentum <strong>', drivers: ['Volume & breadth', 'Funding'], risks: ['Macro data'] },
+    });
+    expect(out.plain.split('\n')).toEqual(['Why long BTC_USD<&>', 'Momentum <strong>', '', 'Drivers', '• Volume & breadth', '• Funding', '', 'Risks', '• Macro data', '', 'Not financial advice.']);
+    const parsed = parseHtml(out.html);
+    expect(parsed.text).toBe(out.plain);
+    expect(parsed.entities.map((e) => e.type)).toEqual(['bold', 'bold', 'bold', 'italic']);
+    expect(parsed.entities.at(-1)).toMatchObject({ offset: out.plain.length - 'Not financial advice.'.length, length: 'Not financial advice.'.length });
+  });
+
+  it('keeps a huge rationale within 4,096 characters, the disclaimer still last', () => {
+    const out = renderOutbound({
+      kind: 'rationale', signal, text: 'plain', disclaimer: 'Not advice.',
+      rationale: { summary: 's'.repeat(9000), drivers: Array.from({ length: 30 }, () => 'd'.repeat(900)), risks: Array.from({ length: 30 }, () => 'r'.repeat(900)) },
+    });
+    expect(parseHtml(out.html).text.length).toBeLessThanOrEqual(4096);
+    expect(out.plain.endsWith('\nNot advice.')).toBe(true);
+  });
+
+  it('renders an update with a word for its kind, the headline and the note, as a reply', () => {
+    const update = { id: 'u1', signalId: 'sig_1', kind: 'stopped' as const, price: 95, resultPct: -5, note: 'Stop <hit>', createdAt: new Date(0) };
+    const out = renderOutbound({ kind: 'update', signal, update, updates: [update], replyToMessageId: '12' });
+    expect(out.plain).toBe('[STOPPED] BTC_USD<&> long\nStopped at 95 (-5.00%)\nStop <hit>');
+    expect(out.replyTo).toBe(12);
+    expect(parseHtml(out.html).text).toBe(out.plain);
+  });
+
+  it('puts a long snapshot\'s text in a follow-up: the photo with the title, then the text and disclaimer within 4,096', () => {
+    const chart = { png: new Uint8Array([1]), width: 1, height: 1, alt: 'chart' };
+    const short = renderOutbound({ kind: 'snapshot', title: 'Daily', text: 'Two signals', chart, disclaimer: 'Not advice.' });
+    expect(short.plain).toBe('Daily\n\nTwo signals\n\nNot advice.');
+    expect(short.followUp).toBeUndefined();
+    const long = renderOutbound({ kind: 'snapshot', title: 'Daily', text: 'z'.repeat(6000), chart, disclaimer: 'Not advice.' });
+    expect(long.plain).toBe('Daily');
+    expect(long.followUp!.plain.length).toBeLessThanOrEqual(4096);
+    expect(long.followUp!.plain.endsWith('\n\nNot advice.')).toBe(true);
+    expect(parseHtml(long.followUp!.html).entities.map((e) => e.type)).toEqual(['bold', 'italic']);
   });
 });

@@ -2,8 +2,8 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Reply, ReplyButton } from '../../core/inbound/types';
 import { isActionButton } from '../../core/inbound/types';
-import type { OutboundMessage, Signal } from '../../core/types';
-import { updateText } from '../../core/content/words';
+import type { OutboundMessage, RationaleBody, Signal, SignalUpdate } from '../../core/types';
+import { updateHeadline } from '../../core/content/words';
 
 export const MAX_TEXT = 4096;
 export const MAX_CAPTION = 1024;
@@ -66,14 +66,53 @@ export function renderAlert(signal: Signal, delayedMinutes?: number): Rendered {
   return render(alertLines(signal, delayedMinutes));
 }
 
-export function renderRationale(signal: Signal, text: string): Rendered {
-  return render([[{ b: `Why ${signal.side} ${signal.symbol}` }], [clip(text, 3500)]]);
+const LIST_ITEMS = 8;
+const ITEM_CHARS = 200;
+const DISCLAIMER_CHARS = 300;
+
+/** A list under its bold name, each item clipped, at most LIST_ITEMS of them. */
+function listLines(name: string, items: readonly string[]): Piece[][] {
+  if (items.length === 0) return [];
+  return [[], [{ b: name }], ...items.slice(0, LIST_ITEMS).map((item) => [`• ${clip(item, ITEM_CHARS)}`])];
 }
 
-/** A snapshot: as a photo caption (1,024 characters at most) when it has an image, else as a message. */
-export function renderSnapshot(title: string, text: string, asCaption: boolean): Rendered {
-  const room = (asCaption ? MAX_CAPTION : MAX_TEXT) - title.length - 2;
-  return render([[{ b: title }], [], [clip(text, Math.max(0, room))]]);
+const disclaimerLines = (disclaimer: string | undefined): Piece[][] => (disclaimer ? [[], [{ i: clip(disclaimer, DISCLAIMER_CHARS) }]] : []);
+
+const plainLength = (lines: Piece[][]) => lines.reduce((n, l) => n + l.map(toPlain).join('').length + 1, 0);
+
+/**
+ * A rationale: "Why long BTC" in bold, the summary, then Drivers and Risks as lists and the
+ * disclaimer in italics as the last line. The summary gets what the rest leaves of 4,096 characters.
+ * A rationale without structure shows its plain text in place of the summary.
+ */
+export function renderRationale(signal: Signal, text: string, body?: RationaleBody, disclaimer?: string): Rendered {
+  const head: Piece[][] = [[{ b: clip(`Why ${signal.side} ${signal.symbol}`, 120) }]];
+  const tail = [...(body ? [...listLines('Drivers', body.drivers), ...listLines('Risks', body.risks)] : []), ...disclaimerLines(disclaimer)];
+  const room = MAX_TEXT - plainLength(head) - plainLength(tail);
+  return render([...head, [clip(body ? body.summary : text, Math.max(0, room))], ...tail]);
+}
+
+/** The word that marks an update (no emoji: it reads the same in every client and screen reader). */
+const UPDATE_MARK: Record<SignalUpdate['kind'], string> = { target_hit: 'TARGET HIT', stopped: 'STOPPED', closed: 'CLOSED' };
+
+/** An update: "[STOPPED] BTC long" in bold, the headline, and the publisher's note. */
+export function renderUpdate(signal: Signal, update: SignalUpdate): Rendered {
+  const lines: Piece[][] = [[{ b: clip(`[${UPDATE_MARK[update.kind]}] ${signal.symbol} ${signal.side}`, 160) }], [updateHeadline(update)]];
+  if (update.note) lines.push([clip(update.note, MAX_TEXT - plainLength(lines) - 1)]);
+  return render(lines);
+}
+
+/** A snapshot as one message (a caption of at most 1,024 characters, or a text of 4,096): the title, the text, the disclaimer in italics. */
+export function renderSnapshot(title: string, text: string, asCaption: boolean, disclaimer?: string): Rendered {
+  const head: Piece[][] = [[{ b: clip(title, 200) }], []];
+  const tail = disclaimerLines(disclaimer);
+  const room = (asCaption ? MAX_CAPTION : MAX_TEXT) - plainLength(head) - plainLength(tail);
+  return render([...head, [clip(text, Math.max(0, room))], ...tail]);
+}
+
+/** Whether a snapshot's whole text (with its title and disclaimer) fits a photo's caption. */
+export function fitsCaption(title: string, text: string, disclaimer?: string): boolean {
+  return plainLength([[{ b: clip(title, 200) }], [], [text], ...disclaimerLines(disclaimer)]) - 1 <= MAX_CAPTION;
 }
 
 export function renderNotice(text: string): Rendered {
@@ -98,28 +137,37 @@ export function toInlineKeyboard(rows: readonly (readonly ReplyButton[])[] | und
 /** What one OutboundMessage becomes on Telegram. */
 export interface TelegramOutbound extends Rendered {
   keyboard?: InlineKeyboardMarkup | undefined;
-  /** A reply to this message id. */
+  /** A reply to this message id (sent even if that message is gone). */
   replyTo?: number | undefined;
   /** Sent as a photo with the text as its caption. */
   photo?: Uint8Array | undefined;
+  /** Sent after the photo, as a reply to it: a snapshot whose text is longer than a caption. */
+  followUp?: Rendered | undefined;
   /** Sent with protect_content: it cannot be forwarded or saved. */
   protect?: boolean | undefined;
+}
+
+/** The alert's message id, when it is one Telegram could have given (digits). */
+const replyToOf = (id: string | undefined) => (id !== undefined && /^\d+$/.test(id) ? Number(id) : undefined);
+
+function renderSnapshotOutbound(message: Extract<OutboundMessage, { kind: 'snapshot' }>): TelegramOutbound {
+  const { title, text, chart, disclaimer } = message;
+  if (!chart) return renderSnapshot(title, text, false, disclaimer);
+  if (fitsCaption(title, text, disclaimer)) return { ...renderSnapshot(title, text, true, disclaimer), photo: chart.png };
+  // Too long for a caption: the photo with the title, then the whole text as a reply to it.
+  return { ...render([[{ b: clip(title, MAX_CAPTION) }]]), photo: chart.png, followUp: renderSnapshot(title, text, false, disclaimer) };
 }
 
 export function renderOutbound(message: OutboundMessage): TelegramOutbound {
   switch (message.kind) {
     case 'alert':
       return { ...renderAlert(message.signal, message.delayedMinutes), protect: message.protectContent };
-    case 'rationale': {
-      const replyTo = message.replyToMessageId !== undefined && /^\d+$/.test(message.replyToMessageId) ? Number(message.replyToMessageId) : undefined;
-      return { ...renderRationale(message.signal, message.text), replyTo, protect: message.protectContent };
-    }
-    case 'update': {
-      const replyTo = message.replyToMessageId !== undefined && /^\d+$/.test(message.replyToMessageId) ? Number(message.replyToMessageId) : undefined;
-      return { ...renderNotice(updateText(message.signal, message.update)), replyTo, protect: message.protectContent };
-    }
+    case 'rationale':
+      return { ...renderRationale(message.signal, message.text, message.rationale, message.disclaimer), replyTo: replyToOf(message.replyToMessageId), protect: message.protectContent };
+    case 'update':
+      return { ...renderUpdate(message.signal, message.update), replyTo: replyToOf(message.replyToMessageId), protect: message.protectContent };
     case 'snapshot':
-      return { ...renderSnapshot(message.title, message.text, message.chart !== undefined), photo: message.chart?.png };
+      return renderSnapshotOutbound(message);
     case 'notice':
       return { ...renderNotice(message.text), keyboard: toInlineKeyboard(message.buttons ? message.buttons.map((b) => [b]) : undefined) };
   }

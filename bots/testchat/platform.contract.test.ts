@@ -14,6 +14,11 @@ describeChatPlatformContract('testchat', async () => {
     injectRateLimit: (seconds, scope) => emulator.failNext(scope ? { kind: 'rate_limit', retryAfterSeconds: seconds, scope } : { kind: 'rate_limit', retryAfterSeconds: seconds }),
     injectServerError: (status) => emulator.failNext({ kind: 'server_error', status }),
     received: (to) => emulator.messages.filter((m) => to.platform === 'testchat' && m.chatId === to.chatId).map((m) => m.text),
+    // A thread on testchat: the messages sent with reply_to.
+    threadOf: (to, id) => emulator.messages.filter((m) => m.chatId === to.chatId && m.replyTo === id).map((m) => m.text),
+    // Testchat shows text only (the adapter declares no images).
+    images: false,
+    receivedImages: () => [],
     stop: () => emulator.stop(),
   };
 });

@@ -27,6 +27,10 @@ describe('renderText', () => {
   it('renders rationales, snapshots and notices with their links', () => {
     expect(renderText({ kind: 'rationale', signal, text: 'Momentum.' })).toBe('Why BTC_USDT: Momentum.\n#sig_1');
     expect(renderText({ kind: 'snapshot', title: 'Daily', text: '3 signals' })).toBe('Daily\n\n3 signals');
+    expect(renderText({ kind: 'rationale', signal, text: 'Momentum.', disclaimer: 'Not advice.' })).toBe('Why BTC_USDT: Momentum.\nNot advice.\n#sig_1');
+    expect(renderText({ kind: 'snapshot', title: 'Daily', text: '3 signals', disclaimer: 'Not advice.' })).toBe('Daily\n\n3 signals\n\nNot advice.');
+    const update = { id: 'u1', signalId: 'sig_1', kind: 'closed' as const, resultPct: 3.2, createdAt: new Date(0) };
+    expect(renderText({ kind: 'update', signal, update, updates: [update] })).toBe('BTC_USDT long: Closed (+3.20%)\n#sig_1');
     expect(renderText({ kind: 'notice', text: 'Pay here', buttons: [{ label: 'Checkout', url: 'http://127.0.0.1/pay' }] })).toBe('Pay here\nCheckout: http://127.0.0.1/pay');
   });
 

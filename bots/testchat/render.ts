@@ -37,11 +37,11 @@ export function renderText(message: OutboundMessage): string {
     case 'alert':
       return alertText(message.signal, message.delayedMinutes);
     case 'rationale':
-      return `Why ${message.signal.symbol}: ${message.text}\n#${message.signal.id}`;
+      return [`Why ${message.signal.symbol}: ${message.text}`, ...(message.disclaimer ? [message.disclaimer] : []), `#${message.signal.id}`].join('\n');
     case 'update':
       return `${updateText(message.signal, message.update)}\n#${message.signal.id}`;
     case 'snapshot':
-      return `${message.title}\n\n${message.text}`;
+      return [`${message.title}\n\n${message.text}`, ...(message.disclaimer ? [message.disclaimer] : [])].join('\n\n');
     case 'notice':
       return [message.text, ...(message.buttons ?? []).map((b) => `${b.label}: ${b.url}`)].join('\n');
   }

@@ -15,6 +15,7 @@ import { interactionRoutes } from './routes/interactions';
 import { messageRoutes } from './routes/messages';
 import { matchRoute, type DiscordRoute } from './routes/route';
 import { DiscordState, type DispatchListener } from './state';
+import { readMessageBody } from './uploads';
 
 export interface DiscordEmulatorOptions {
   /** A random bot token when absent. */
@@ -168,6 +169,10 @@ export class DiscordEmulator {
   messagesIn(channelId: string): APIMessage[] {
     return this.state.messages.get(channelId) ?? [];
   }
+  /** The bytes of an attachment the bot uploaded. */
+  attachmentBytes(attachmentId: string): Buffer | undefined {
+    return this.state.attachmentData.get(attachmentId);
+  }
   /** The member's role ids, or undefined when not in the guild. */
   memberRoles(guildId: string, userId: string): string[] | undefined {
     return this.state.guilds.get(guildId)?.members.get(userId)?.roles;
@@ -191,7 +196,8 @@ export class DiscordEmulator {
     const decision = this.limiter.check(matched.key, matched.major, { global: !matched.route.noAuth });
     if (decision.refused) return { status: 429, headers: decision.headers, body: rateLimitBody(decision.refused) };
     try {
-      const body = matched.route.handler({ state: this.state, params: matched.params, query: req.query, body: req.body });
+      const { body: input, files } = readMessageBody(req.rawBody, req.headers['content-type'] as string | undefined, req.body);
+      const body = matched.route.handler({ state: this.state, params: matched.params, query: req.query, body: input, files });
       if (body === undefined) return { status: 204, headers: decision.headers };
       return { status: 200, headers: decision.headers, body };
     } catch (err) {

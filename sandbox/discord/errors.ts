@@ -26,6 +26,8 @@ export const discordErrors = {
   emptyMessage: () => new DiscordApiError(400, 50006, 'Cannot send an empty message'),
   cannotMessageUser: () => new DiscordApiError(403, 50007, 'Cannot send messages to this user'),
   missingPermissions: () => new DiscordApiError(403, 50013, 'Missing Permissions'),
+  entityTooLarge: () => new DiscordApiError(413, 40005, 'Request entity too large'),
+  unknownReference: () => new DiscordApiError(400, 50035, 'Invalid Form Body (message_reference: Unknown message)'),
   invalidForm: (detail: string) => new DiscordApiError(400, 50035, `Invalid Form Body (${detail})`),
 };
 

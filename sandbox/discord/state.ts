@@ -81,6 +81,8 @@ export class DiscordState {
   readonly dmChannels = new Map<string, DMChannel>();
   /** Messages per channel id, oldest first. */
   readonly messages = new Map<string, APIMessage[]>();
+  /** The bytes of each uploaded attachment, by attachment id. */
+  readonly attachmentData = new Map<string, Buffer>();
   readonly globalCommands: APIApplicationCommand[] = [];
   readonly guildCommands = new Map<string, APIApplicationCommand[]>();
   private readonly listeners = new Set<DispatchListener>();
@@ -140,6 +142,7 @@ export class DiscordState {
     this.guilds.clear();
     this.dmChannels.clear();
     this.messages.clear();
+    this.attachmentData.clear();
     this.globalCommands.length = 0;
     this.guildCommands.clear();
     this.users.clear();

@@ -10,8 +10,9 @@ import { allowInput, authorizePage } from './oauth-page';
 import { SlackRateLimiter, type SlackLimitsInput, type SlackRateStats } from './rate-limits';
 import { ResponseUrlBook } from './response-urls';
 import { SocketModeServer } from './socket-mode';
-import { SlackState, type ApiCall, type EphemeralMessage, type SlackApp, type SlackMessage, type TokenRecord } from './state';
+import { SlackState, type ApiCall, type EphemeralMessage, type SlackApp, type SlackFile, type SlackMessage, type TokenRecord } from './state';
 import { handleWebApi } from './web-api';
+import { receiveUpload } from './methods/files';
 
 export interface SlackEmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -81,9 +82,11 @@ export class SlackEmulator {
         if (record.teamId) void drivers.sendEvent(this.driverContext, record.teamId, { type: 'tokens_revoked', tokens });
       },
       socketUrl: () => this.socketMode.openUrl(),
+      uploadUrl: (fileId: string) => `${this.server.url}/upload/v1/${fileId}`,
       redeemCode: (code: string, redirectUri: string | undefined) => this.codes.redeem(code, redirectUri),
     };
     this.server.route('*', '/api/:method', (req) => handleWebApi({ state: this.state, limiter: this.limiter, hooks, failures: this.failures }, req));
+    this.server.route('POST', '/upload/v1/:id', (req) => receiveUpload(this.state, req));
     this.server.route('POST', '/response/:id', (req) => this.responses.handle(req.params.id ?? '', req.rawBody));
     this.server.route('GET', '/oauth/v2/authorize', (req) => authorizePage(this.state, req));
     this.server.route('POST', '/oauth/v2/authorize/allow', (req): EmulatorResponse => {
@@ -230,6 +233,10 @@ export class SlackEmulator {
   /** The DM channel id between a person and the app (made if needed). */
   dmChannel(teamId: string, userId: string): string {
     return this.state.dmWith(this.state.workspace(teamId), userId).id;
+  }
+  /** A file the app uploaded, with its bytes. */
+  file(fileId: string): SlackFile | undefined {
+    return this.state.files.get(fileId);
   }
   callsTo(method: string): ApiCall[] {
     return this.state.calls.filter((c) => c.method === method);

@@ -41,6 +41,9 @@ export const defaultSlackLimits: SlackLimits = {
     'conversations.open': 3,
     'auth.test': 4,
     'chat.postEphemeral': 4,
+    // Slack's method pages give both upload methods Tier 4.
+    'files.completeUploadExternal': 4,
+    'files.getUploadURLExternal': 4,
     'oauth.v2.access': 4,
     'users.info': 4,
   },

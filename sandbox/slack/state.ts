@@ -89,6 +89,36 @@ export interface SlackMessage {
   edits: MessageEdit[];
   /** Where it came from: the Web API, or a response_url post with response_type in_channel. */
   via: 'api' | 'response_url' | 'person';
+  /** Files shared with it (files.completeUploadExternal). */
+  files?: SharedFile[];
+}
+
+/** A file uploaded through files.getUploadURLExternal, its bytes at the upload URL, then shared by files.completeUploadExternal. */
+export interface SlackFile {
+  id: string;
+  team: string;
+  user: string;
+  filename: string;
+  /** The length announced to files.getUploadURLExternal. */
+  length: number;
+  altText?: string;
+  /** The bytes posted to the upload URL (absent until then). */
+  data?: Buffer;
+  /** The content type of the upload, when it said one. */
+  mimetype?: string;
+  title?: string;
+  /** Set once files.completeUploadExternal finished it. */
+  completed: boolean;
+}
+
+/** What a message shows of a file shared with it. */
+export interface SharedFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  size: number;
+  altText?: string;
 }
 
 export interface EphemeralMessage {
@@ -129,6 +159,8 @@ export class SlackState {
   readonly tokens = new Map<string, TokenRecord>();
   /** Messages per channel id, oldest first (thread replies included, with `threadTs`). */
   readonly messages = new Map<string, SlackMessage[]>();
+  /** Uploads by file id. */
+  readonly files = new Map<string, SlackFile>();
   readonly ephemerals: EphemeralMessage[] = [];
   /** Every Web API call, in order. */
   readonly calls: ApiCall[] = [];
@@ -150,7 +182,7 @@ export class SlackState {
       verificationToken: this.ids.secret(12),
       socketMode: false,
       appToken: `xapp-1-${id}-${Date.now()}-${this.ids.secret(32)}`,
-      scopes: ['commands', 'chat:write', 'chat:write.public', 'channels:read', 'channels:join', 'groups:read', 'im:write', 'users:read'],
+      scopes: ['commands', 'chat:write', 'chat:write.public', 'channels:read', 'channels:join', 'groups:read', 'im:write', 'users:read', 'files:write'],
       redirectUrls: [],
     };
   }
@@ -199,6 +231,7 @@ export class SlackState {
 
   /** Forgets workspaces, tokens, messages and calls; the app keeps its settings. */
   reset(): void {
+    this.files.clear();
     this.workspaces.clear();
     this.tokens.clear();
     this.messages.clear();

@@ -7,11 +7,12 @@ import { SlackApiError, slackErrors } from './errors';
 import { appMethods } from './methods/apps';
 import { chatMethods } from './methods/chat';
 import { conversationMethods } from './methods/conversations';
+import { fileMethods } from './methods/files';
 import type { MethodHooks, SlackMethod } from './methods/method';
 import type { SlackRateLimiter } from './rate-limits';
 import type { ApiCall, SlackState, TokenRecord } from './state';
 
-export const slackMethods: Record<string, SlackMethod> = { ...appMethods, ...chatMethods, ...conversationMethods };
+export const slackMethods: Record<string, SlackMethod> = { ...appMethods, ...chatMethods, ...conversationMethods, ...fileMethods };
 
 /** Parameters never written to the call log as they came (secrets). */
 const SECRET_PARAMS = new Set(['token', 'client_secret', 'code']);

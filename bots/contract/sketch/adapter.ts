@@ -42,11 +42,11 @@ function render(message: OutboundMessage): { text: string; buttons: GuildchatMes
       return { text: [`${s.side.toUpperCase()} ${s.symbol} (${s.band})`, ...s.reasons.map((r) => `- ${r}`), ...(s.persona ? [`by ${s.persona}`] : [])].join('\n'), buttons: [] };
     }
     case 'rationale':
-      return { text: message.text, buttons: [], threadOf: message.replyToMessageId };
+      return { text: [message.text, ...(message.disclaimer ? [message.disclaimer] : [])].join('\n'), buttons: [], threadOf: message.replyToMessageId };
     case 'update':
       return { text: updateText(message.signal, message.update), buttons: [], threadOf: message.replyToMessageId };
     case 'snapshot':
-      return { text: `${message.title}\n${message.text}`, buttons: [] };
+      return { text: [message.title, message.text, ...(message.disclaimer ? [message.disclaimer] : [])].join('\n'), buttons: [] };
     case 'notice':
       return { text: message.text, buttons: (message.buttons ?? []).map((b) => ({ label: b.label, url: b.url })) };
   }

@@ -21,6 +21,10 @@ describeChatPlatformContract('guildchat (the sketch adapter)', async () => {
     injectRateLimit: (seconds, scope) => emulator.failNext(new GuildchatError('rate_limited', 'slow down', { scope: SCOPE_WORDS[scope ?? 'chat'], retryAfterMs: seconds * 1000 })),
     injectServerError: () => emulator.failNext(new GuildchatError('unavailable', 'try again later')),
     received: (to) => emulator.messages.filter((m) => m.where === `${to.tenant}/${to.chatId}`).map((m) => [m.text, ...m.buttons.map((b) => `${b.label}: ${b.url ?? ''}`)].join('\n')),
+    // A thread on guildchat: the messages posted with threadOf set to it.
+    threadOf: (to, id) => emulator.messages.filter((m) => m.where === `${to.tenant}/${to.chatId}` && m.threadOf === id).map((m) => m.text),
+    images: adapter.capabilities.images,
+    receivedImages: () => [],
     stop: async () => {},
   };
 });

@@ -1,7 +1,9 @@
-// Channel messages: send (content, embeds, components) and edit, in guild channels and DMs.
-import type { APIEmbed, APIMessage, APIUser, MessageFlags, MessageType } from 'discord-api-types/v10';
+// Channel messages: send (content, embeds, components, files, replies) and edit, in guild channels and DMs.
+import type { APIEmbed, APIMessage, APIMessageReference, APIUser, MessageFlags, MessageReferenceType, MessageType } from 'discord-api-types/v10';
+import type { UploadedFile } from '../../telegram/multipart';
 import { discordErrors } from '../errors';
 import type { DiscordState } from '../state';
+import { resolveEmbedImages, toAttachments } from '../uploads';
 import { bodyObject, type DiscordRoute, type RouteContext } from './route';
 
 function channelOf(state: DiscordState, id: string) {
@@ -49,20 +51,41 @@ function readContent(body: Record<string, unknown>): { content?: string; embeds?
   return out;
 }
 
-/** A message as Discord returns it, checked but not stored (interaction replies use it too). */
-export function buildMessage(state: DiscordState, channelId: string, author: APIUser, body: Record<string, unknown>): APIMessage {
+/**
+ * What a reply points at: the message in the same channel, or nothing when it is gone and the sender
+ * said `fail_if_not_exists: false` (Discord then sends it as a plain message); gone otherwise is refused.
+ */
+function referenceOf(state: DiscordState, channelId: string, raw: unknown): { ref: APIMessageReference; message: APIMessage } | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const asked = bodyObject(raw);
+  const id = typeof asked.message_id === 'string' ? asked.message_id : undefined;
+  const target = id === undefined ? undefined : state.messages.get(channelId)?.find((m) => m.id === id);
+  if (!target) {
+    if (asked.fail_if_not_exists === false) return undefined;
+    throw discordErrors.unknownReference();
+  }
+  const guild = state.findChannel(channelId)?.guild;
+  return { ref: { type: 0 as MessageReferenceType, message_id: target.id, channel_id: channelId, ...(guild ? { guild_id: guild.id } : {}) }, message: target };
+}
+
+/** A message as Discord returns it, checked but not stored (interaction replies use it too); `files` are its uploads. */
+export function buildMessage(state: DiscordState, channelId: string, author: APIUser, body: Record<string, unknown>, files: readonly UploadedFile[] = []): APIMessage {
   const content = readContent(body);
-  if (!content.content && !content.embeds?.length && !content.components?.length) throw discordErrors.emptyMessage();
+  const attachments = toAttachments(state, channelId, files, body.attachments);
+  if (!content.content && !content.embeds?.length && !content.components?.length && attachments.length === 0) throw discordErrors.emptyMessage();
+  const reference = referenceOf(state, channelId, body.message_reference);
   return {
     id: state.ids.next(),
     channel_id: channelId,
     author,
-    type: 0 as MessageType,
+    // 19: a reply.
+    type: (reference ? 19 : 0) as MessageType,
     content: content.content ?? '',
     mentions: [],
     mention_roles: [],
-    attachments: [],
-    embeds: content.embeds ?? [],
+    attachments,
+    embeds: resolveEmbedImages(content.embeds ?? [], attachments),
+    ...(reference ? { message_reference: reference.ref, referenced_message: reference.message } : {}),
     components: (content.components ?? []) as APIMessage['components'],
     timestamp: state.nowIso(),
     edited_timestamp: null,
@@ -97,13 +120,13 @@ export function storeMessage(state: DiscordState, message: APIMessage): void {
 }
 
 /** Sends a message as `author` (the bot over REST; a person through the drivers). */
-export function createMessage(state: DiscordState, channelId: string, author: APIUser, body: Record<string, unknown>): APIMessage {
+export function createMessage(state: DiscordState, channelId: string, author: APIUser, body: Record<string, unknown>, files: readonly UploadedFile[] = []): APIMessage {
   const { channel, guild } = channelOf(state, channelId);
   if (!guild && author.id === state.bot.id) {
     const recipient = 'recipients' in channel ? channel.recipients?.[0] : undefined;
     if (recipient && state.users.get(recipient.id)?.dmsClosed) throw discordErrors.cannotMessageUser();
   }
-  const message = buildMessage(state, channel.id, author, { ...body, flags: 0 });
+  const message = buildMessage(state, channel.id, author, { ...body, flags: 0 }, files);
   storeMessage(state, message);
   return message;
 }
@@ -119,7 +142,7 @@ export const messageRoutes: DiscordRoute[] = [
   {
     method: 'POST',
     template: '/channels/:id/messages',
-    handler: (ctx) => createMessage(ctx.state, ctx.params.id ?? '', ctx.state.bot, bodyObject(ctx.body)),
+    handler: (ctx) => createMessage(ctx.state, ctx.params.id ?? '', ctx.state.bot, bodyObject(ctx.body), ctx.files),
   },
   { method: 'GET', template: '/channels/:id/messages/:mid', handler: findMessage },
   {

@@ -1,4 +1,5 @@
 // One REST v10 route of the Discord emulator: its method and template, and the handler it runs.
+import type { UploadedFile } from '../../telegram/multipart';
 import type { DiscordState } from '../state';
 
 /** What a route handler gets. */
@@ -7,6 +8,8 @@ export interface RouteContext {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
+  /** Files sent with a multipart body (`files[n]`); empty for JSON. */
+  files: UploadedFile[];
 }
 
 /** A handler's answer: a JSON body (200), or `undefined` for 204 No Content. */

@@ -21,7 +21,7 @@ export function resolveChannel(state: SlackState, ws: Workspace, ref: string): S
 }
 
 /** Refuses a post where the bot may not write: a private channel it is not in, an archived one, a public one it has not joined (without chat:write.public). */
-function checkCanPost(ctx: MethodContext, channel: SlackChannel): void {
+export function checkCanPost(ctx: MethodContext, channel: SlackChannel): void {
   const botId = ctx.auth?.userId;
   const member = botId !== undefined && channel.members.has(botId);
   if (channel.isPrivate && !channel.isIm && !member) throw slackErrors.channelNotFound();
@@ -30,7 +30,7 @@ function checkCanPost(ctx: MethodContext, channel: SlackChannel): void {
 }
 
 /** The text and blocks of a post, checked as Slack checks them. */
-function content(ctx: MethodContext): { text: string; blocks?: unknown[] } {
+export function content(ctx: MethodContext): { text: string; blocks?: unknown[] } {
   const text = str(ctx.params, 'text') ?? '';
   const blocks = json(ctx.params, 'blocks');
   if (text.length > MAX_TEXT) throw slackErrors.msgTooLong();

@@ -18,6 +18,8 @@ export interface MethodHooks {
   uninstall(teamId: string): void;
   revoke(token: TokenRecord): void;
   socketUrl(): string;
+  /** Where the bytes of an upload go (files.getUploadURLExternal): a URL on the emulator's own port. */
+  uploadUrl(fileId: string): string;
   /** Exchanges an OAuth code (oauth.v2.access). */
   redeemCode(code: string, redirectUri: string | undefined): Record<string, unknown>;
 }
