@@ -61,7 +61,7 @@ describe('signal updates on Telegram', () => {
     // Ada, Bo, the operator (on the free plan) and the plan channels that took the alert; not Dan.
     expect(stop).toMatchObject({ status: 202, body: { duplicate: false, planned: alertReach(w, signal.id) } });
     const adaStop = await until(() => about(w, ADA, 'SOLUSDT')[1], 'Ada\'s stop');
-    expect(textOf(adaStop)).toContain('SOLUSDT long: Stopped at 95');
+    expect(textOf(adaStop)).toMatch(/^\[STOPPED\] SOLUSDT long\nStopped at 95/);
     expect(replyIdOf(adaStop)).toBe(adaAlert!.message_id);
     await settled(w);
     expect(about(w, BO, 'SOLUSDT')).toEqual([]);
