@@ -7,7 +7,7 @@ import { SqliteSignalContent } from './signal-content';
 
 /** Resolves 'signal' deliveries (alerts, rationales) and 'notice' deliveries; any other type is not_found. */
 export class SqliteContentResolver extends ContentRegistry<OutboundMessage> {
-  constructor(deps: { db: Db; cacheSize?: number }) {
+  constructor(deps: { db: Db; cacheSize?: number; disclaimer?: string | null | undefined }) {
     super();
     this.register('signal', new SqliteSignalContent(deps));
     this.register('notice', new SqliteNoticeContent(deps));
