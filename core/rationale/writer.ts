@@ -36,7 +36,7 @@ export async function writeRationale(signal: Signal, deps: WriterDeps): Promise<
     answer = await deps.model.complete(rationalePrompt(signal), { signal: deps.signal ?? new AbortController().signal });
   } catch (err) {
     const reason: TemplateReason = err instanceof RationaleModelError ? err.failure : 'error';
-    deps.logger.warn({ signalId: signal.id, reason, err }, `the model wrote no rationale (${reason}); the template from the reasons is used`);
+    deps.logger.warn({ signalId: signal.id, reason, err }, `the model wrote no rationale (${reason}: ${(err as Error).message}); the template from the reasons is used`);
     return template(reason);
   }
   const checked = checkAnswer(answer.body, signal);
