@@ -197,9 +197,9 @@ describe('warnings at start', () => {
     expect(warnings({ TELEGRAM_BOT_TOKEN: token, STRIPE_SECRET_KEY: 'sk_test_abc' })).toEqual([expect.stringMatching(/^STRIPE_WEBHOOK_SECRET is not set: \/webhooks\/stripe is off/)]);
   });
 
-  it('warns outside sandbox mode without a Stripe key that paid plans cannot be bought, and that OPENAI_API_KEY is ignored', () => {
+  it('warns outside sandbox mode without a Stripe key that paid plans cannot be bought', () => {
     expect(warnings({ TELEGRAM_BOT_TOKEN: token })).toEqual([expect.stringMatching(/^STRIPE_SECRET_KEY is not set: paid plans cannot be bought/)]);
     expect(warnings({})).toEqual([]);
-    expect(warnings({ OPENAI_API_KEY: 'sk-openai-abc' })).toEqual(['OPENAI_API_KEY is set, but this version writes no rationales: the setting is ignored']);
+    expect(warnings({ OPENAI_API_KEY: 'sk-openai-abc' })).toEqual([]);
   });
 });
