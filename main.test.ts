@@ -87,7 +87,8 @@ describe('signalcast start', () => {
     seedDb.$client.close();
 
     try {
-      const run = start({ DATABASE_URL: databaseUrl, INGEST_SIGNING_SECRET: SECRET, TESTCHAT_URL: testchat.url, TESTCHAT_TOKEN: TOKEN });
+      // Rationales off: this is about the alerts in flight at SIGTERM (app/rationale-service.test.ts covers rationales).
+      const run = start({ DATABASE_URL: databaseUrl, INGEST_SIGNING_SECRET: SECRET, TESTCHAT_URL: testchat.url, TESTCHAT_TOKEN: TOKEN, RATIONALES: 'off' });
       const listening = await run.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('Signalcast listening on'));
       const url = listening.url as string;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
