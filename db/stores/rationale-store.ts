@@ -15,8 +15,11 @@ const SAVE_SQL = `UPDATE signals SET rationale_state = 'written', rationale_text
     rationale_latency_ms = @latencyMs, rationale_at = @at
   WHERE id = @signalId AND rationale_state = 'wanted' RETURNING ref`;
 
-/** The signal's waiting rationale rows become pending, due as planned (with their alerts). */
-const RELEASE_SQL = `UPDATE deliveries SET state = 'pending', updated_at = @at
+/**
+ * The signal's waiting rationale rows become pending, due as planned (with their alerts) or now if
+ * later: alerts published before the rationale was written keep their place ahead of it.
+ */
+const RELEASE_SQL = `UPDATE deliveries SET state = 'pending', due_at = max(due_at, @at), updated_at = @at
   WHERE content_ref = @ref AND kind = 'rationale' AND content_type = 'signal' AND state = 'waiting'`;
 
 export class SqliteRationaleStore implements RationaleStore {
