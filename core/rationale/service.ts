@@ -31,6 +31,8 @@ export class RationaleService {
   private readonly concurrency: number;
   private idleWaiters: (() => void)[] = [];
   private running = false;
+  /** Publishes whose look-up is still to run. */
+  private lookingUp = 0;
 
   constructor(private readonly deps: RationaleServiceDeps) {
     this.concurrency = Math.max(1, deps.concurrency ?? 4);
@@ -48,20 +50,30 @@ export class RationaleService {
     }
   }
 
-  /** After a publish: queues the signal's rationale if it is wanted. Never throws, never waits. */
+  /**
+   * After a publish: queues the signal's rationale if it is wanted. Never throws, never waits: the
+   * look-up and the model call start on the next turn of the event loop, after the 202 has gone.
+   */
   published(signalId: string): void {
     if (!this.running || this.taken.has(signalId)) return;
-    try {
-      const signal = this.deps.store.wanted(signalId);
-      if (signal) this.enqueue(signal);
-    } catch (err) {
-      this.deps.logger.error({ err, signalId }, 'could not read whether the signal wants a rationale; it is written at the next start');
-    }
+    this.lookingUp += 1;
+    setImmediate(() => {
+      this.lookingUp -= 1;
+      if (this.running && !this.taken.has(signalId)) {
+        try {
+          const signal = this.deps.store.wanted(signalId);
+          if (signal) this.enqueue(signal);
+        } catch (err) {
+          this.deps.logger.error({ err, signalId }, 'could not read whether the signal wants a rationale; it is written at the next start');
+        }
+      }
+      this.wakeIfIdle();
+    });
   }
 
   /** Resolves once nothing is queued or being written. */
   idle(): Promise<void> {
-    if (this.queue.length === 0 && this.inFlight.size === 0) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -89,14 +101,18 @@ export class RationaleService {
       const work = this.write(signal).finally(() => {
         this.inFlight.delete(work);
         this.pump();
-        if (this.queue.length === 0 && this.inFlight.size === 0) this.wakeIdle();
       });
       this.inFlight.add(work);
     }
-    if (this.queue.length === 0 && this.inFlight.size === 0) this.wakeIdle();
+    this.wakeIfIdle();
   }
 
-  private wakeIdle(): void {
+  private isIdle(): boolean {
+    return this.queue.length === 0 && this.inFlight.size === 0 && this.lookingUp === 0;
+  }
+
+  private wakeIfIdle(): void {
+    if (!this.isIdle()) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
