@@ -82,9 +82,25 @@ describe('rationales through the service on Telegram', () => {
     // The free plan has no rationales: its destination has an alert row only (and the alert is 15 minutes late).
     const kinds = w.service.db.$client.prepare(`SELECT d.kind FROM deliveries d JOIN destinations t ON t.ref = d.destination_ref WHERE t.recipient_key = ?`).all(`telegram:${free}`) as { kind: string }[];
     expect(kinds.map((k) => k.kind)).toEqual(['alert']);
-    // A second publish of the same signal asks nothing more.
+    // A second publish of the same signal, or the writer told of it again, asks nothing more.
     await publish(w, 'rat-1');
+    w.service.rationales?.published(id);
+    w.service.rationales?.published(id);
+    await w.service.rationales?.idle();
     expect(openai.calls).toHaveLength(1);
+  });
+
+  it('asks the model once for a signal it is told of again while the model is still answering', async () => {
+    const w = await startWorld();
+    const [chat] = subscribers(w, 2, 'pro', 7_050);
+    openai.hang(300);
+    const id = await publish(w, 'rat-again');
+    await until(() => openai.calls.length === 1, 'the model asked');
+    for (let i = 0; i < 5; i += 1) w.service.rationales?.published(id);
+    await w.service.rationales?.idle();
+    await bothIn(w, chat as number);
+    expect(openai.calls).toHaveLength(1);
+    expect(signalRow(w, id)).toMatchObject({ state: 'written', source: 'model' });
   });
 
   it('falls back to the template when the answer contradicts the signal, and /metrics shows the outcomes and tokens', async () => {
