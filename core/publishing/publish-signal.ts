@@ -56,7 +56,7 @@ function storeAndPlan(deps: PublishingDeps, checked: CheckedSignalInput, meta: P
   });
   const cappedPlans = cappedPlansOf(plans);
   const capped = (planId: string) => cappedPlans.has(planId);
-  const extraKinds = extraKindsOf({ rationales: deps.rationales === true });
+  const extraKinds = extraKindsOf(plans, { rationales: deps.rationales === true });
   for (const batch of candidates.batches()) {
     const { recipients } = checker.check(batch.candidates);
     outbox.write({ signal: stored, kind: 'alert', recipients, batch, capped, now, utcDay });
