@@ -8,6 +8,7 @@ import { seedSubscribers } from '../db/testing/seed';
 import { idleCron } from '../schedules/testing/idle-cron';
 import { startOpenAIEmulator, type OpenAIEmulator } from '../sandbox/openai';
 import { signBody } from '../server/signature';
+import { SqliteSignalService } from '../db/stores/signal-service';
 import { createService } from './service';
 import { startServiceWorld, WORLD_PLANS, type ServiceWorld } from './testing/service-world';
 import { worldConfig } from './testing/world-parts';
@@ -143,6 +144,18 @@ describe('rationales through the service on Telegram', () => {
     expect(rationale?.reply_to_message?.message_id).toBe(alert?.message_id);
     expect(signalRow(w, id)).toMatchObject({ state: 'written', source: 'model' });
     expect(openai.calls).toHaveLength(2);
+  });
+
+  it('writes the rationale of a signal another process published (signalcast signal publish) at its next look', async () => {
+    const w = await startWorld();
+    const [chat] = subscribers(w, 1, 'pro', 7_500);
+    const cli = new SqliteSignalService({ db: w.service.db, clock: w.clock, plans: WORLD_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, rationales: true });
+    const out = await cli.publish({ publisherId: 'rat-cli', symbol: 'SOL_USDT', market: 'crypto', side: 'long', conviction: 0.9, reasons: ['Higher lows'] }, { publishedBy: 'cli' });
+    expect(signalRow(w, out.signal.id).state).toBe('wanted');
+    const [alert, rationale] = await messagesIn(w, chat as number, 2);
+    expect(rationale?.reply_to_message?.message_id).toBe(alert?.message_id);
+    expect(signalRow(w, out.signal.id)).toMatchObject({ state: 'written', source: 'model' });
+    expect(openai.calls).toHaveLength(1);
   });
 
   it('without a model writes the template (no_model) and calls nothing', async () => {

@@ -50,6 +50,8 @@ export interface RationaleStore {
   wanted(signalId: string): Signal | undefined;
   /** Every signal whose rationale is still wanted, oldest first (at start). */
   allWanted(): Signal[];
+  /** The signals published since `from` (ms) whose rationale is still wanted, oldest first (another process published them). */
+  wantedSince(from: number): Signal[];
   /**
    * In one transaction: stores the rationale (state 'written') and turns the signal's waiting
    * rationale deliveries pending. Returns how many were released; 0 and nothing stored when it was

@@ -17,7 +17,14 @@ export interface RationaleServiceDeps {
   onReleased: () => void;
   /** Rationales written at once; 4 unless given. */
   concurrency?: number | undefined;
+  /**
+   * How often the signals of the last day still wanting a rationale are looked for (those another
+   * process, such as `signalcast signal publish`, published); 30 s unless given.
+   */
+  rescanEveryMs?: number | undefined;
 }
+
+const DAY_MS = 86_400_000;
 
 /**
  * Writes each wanted rationale once per process: a signal queued or in flight is not queued again,
@@ -38,7 +45,10 @@ export class RationaleService {
     this.concurrency = Math.max(1, deps.concurrency ?? 4);
   }
 
-  /** Starts taking signals, with every signal whose rationale is still wanted (a crash before it was written). */
+  /**
+   * Starts taking signals, with every signal whose rationale is still wanted (a crash before it was
+   * written), then looks again now and then for those another process published.
+   */
   start(): void {
     this.running = true;
     try {
@@ -47,6 +57,20 @@ export class RationaleService {
       for (const signal of wanted) this.enqueue(signal);
     } catch (err) {
       this.deps.logger.error({ err }, 'could not read the rationales still wanted; they are written at the next start');
+    }
+    void this.rescan();
+  }
+
+  private async rescan(): Promise<void> {
+    const every = this.deps.rescanEveryMs ?? 30_000;
+    while (this.running) {
+      await this.deps.clock.sleep(every, this.abort.signal);
+      if (!this.running) return;
+      try {
+        for (const signal of this.deps.store.wantedSince(this.deps.clock.now() - DAY_MS)) this.enqueue(signal);
+      } catch (err) {
+        this.deps.logger.warn({ err }, 'could not look for the rationales still wanted; looking again later');
+      }
     }
   }
 

@@ -43,6 +43,8 @@ describe('SqliteRationaleStore', () => {
     store.saveAndRelease(signalId, written, T0 + 500);
     expect(store.wanted(signalId)).toBeUndefined();
     expect(store.allWanted().map((s) => s.id)).toEqual([later]);
+    expect(store.wantedSince(T0 + 1).map((s) => s.id)).toEqual([later]);
+    expect(store.wantedSince(T0 + 2)).toEqual([]);
   });
 
   it('stores every rationale column and releases only that signal\'s waiting rationale rows, due no earlier than now', () => {

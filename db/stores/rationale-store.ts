@@ -8,7 +8,7 @@ import type { SignalRow } from '../schema';
 import { SqliteTransaction } from '../transaction';
 import { signals } from '../schema';
 import { toSignal } from './signal-store';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gte } from 'drizzle-orm';
 
 const SAVE_SQL = `UPDATE signals SET rationale_state = 'written', rationale_text = @text, rationale_json = @json, rationale_source = @source,
     rationale_reason = @reason, rationale_model = @model, rationale_prompt_tokens = @promptTokens, rationale_completion_tokens = @completionTokens,
@@ -41,6 +41,11 @@ export class SqliteRationaleStore implements RationaleStore {
 
   allWanted(): Signal[] {
     return this.deps.db.select().from(signals).where(eq(signals.rationaleState, 'wanted')).orderBy(asc(signals.ref)).all().map(toSignal);
+  }
+
+  /** Through signals_created_at_idx: only the recent signals are read. */
+  wantedSince(from: number): Signal[] {
+    return this.deps.db.select().from(signals).where(and(gte(signals.createdAt, new Date(from)), eq(signals.rationaleState, 'wanted'))).orderBy(asc(signals.ref)).all().map(toSignal);
   }
 
   saveAndRelease(signalId: string, w: WrittenRationale, at: number): number {
