@@ -70,7 +70,7 @@ describe('production code and the sandbox', () => {
   it('starts the emulators through import(\'./sandbox\'), taken only when the settings call for an emulator', () => {
     expect(importsOf('main.ts').dynamic).toEqual(['./sandbox']);
     const source = readFileSync('main.ts', 'utf8');
-    expect(source).toMatch(/needs\.telegram \|\| needs\.discord \|\| needs\.slack \|\| needs\.stripe\s*\?[^:]*await import\('\.\/sandbox'\)/);
+    expect(source).toMatch(/needs\.telegram \|\| needs\.discord \|\| needs\.slack \|\| needs\.stripe \|\| needs\.openai\s*\?[^:]*await import\('\.\/sandbox'\)/);
   });
 
   it('decides which emulators to start without the sandbox (app/sandbox-needs.ts, in the graph above)', () => {

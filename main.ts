@@ -28,7 +28,7 @@ function shutdownSignal(logger: Logger): Promise<NodeJS.Signals> {
   });
 }
 
-/** Warnings about settings that work but will surprise: no payments, a live key without a public address, a key nothing uses. */
+/** Warnings about settings that work but will surprise: no payments, a live key without a public address, no webhook secret. */
 export function warnAboutSettings(config: Config, logger: Logger): void {
   const key = config.stripe.secretKey;
   if (!config.sandbox && !key) {
@@ -40,7 +40,6 @@ export function warnAboutSettings(config: Config, logger: Logger): void {
   if (key && /^(sk|rk)_live_/.test(key) && !config.publicUrl) {
     logger.warn(`a live Stripe key is set without PUBLIC_URL: Checkout would send payers back to http://127.0.0.1:${config.port}; set PUBLIC_URL to this service's public https:// address`);
   }
-  if (config.openai.apiKey) logger.warn('OPENAI_API_KEY is set, but this version writes no rationales: the setting is ignored');
 }
 
 /**
@@ -56,7 +55,7 @@ export async function startService(config: Config): Promise<void> {
   // In sandbox mode the built-in VIP plan gates the emulators' demo channel and demo server role.
   const plans = sandboxPlans(config, loadPlans(config.plansFile, { ...planLoadOptions(), logger }));
   const needs = sandboxNeeds(config);
-  const sandbox: Sandbox | null = needs.telegram || needs.discord || needs.slack || needs.stripe
+  const sandbox: Sandbox | null = needs.telegram || needs.discord || needs.slack || needs.stripe || needs.openai
     ? await (await import('./sandbox')).startSandbox({ config, plans, logger, useDataFolder: true })
     : null;
   let service: Service | undefined;

@@ -59,7 +59,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
     audit,
     apiKeys: new SqliteApiKeyStore({ db, clock }),
     get signals() {
-      return (signals ??= new SqliteSignalService({ db, clock, plans: getPlans(), bands: config.bands }));
+      return (signals ??= new SqliteSignalService({ db, clock, plans: getPlans(), bands: config.bands, rationales: config.rationales.enabled }));
     },
     deliveries: new SqliteDeliveryStore({ db, clock, audit }),
     platforms: rows.map((row) => row.name),

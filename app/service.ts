@@ -41,6 +41,9 @@ import { ADAPTERS, type AdapterRow } from './adapters/table';
 import { buildAdapters, startersFor, type RunningAdapters } from './adapters/build';
 import { withDeadline } from './deadline';
 import { startSchedules } from './schedules';
+import { createRationales } from './rationale';
+import type { RationaleService } from '../core/rationale/service';
+import type { PublishOutcome } from '../core/signals/ports';
 
 export interface ServiceOptions {
   config: Config;
@@ -69,6 +72,8 @@ export interface Service {
   readonly adapters: RunningAdapters;
   readonly billing: BillingService | null;
   readonly access: AccessWiring | null;
+  /** The rationale writer; null when RATIONALES=off. */
+  readonly rationales: RationaleService | null;
   /** What this service delivers (and so what the plans tell subscribers they get). */
   readonly capabilities: Capabilities;
   /** The server's own URL (loopback when listening on every interface), once started. */
@@ -114,6 +119,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const metrics = new PromMetrics({ queueDepth: () => deliveries.countByPlatformAndState() });
   const signals = new SqliteSignalService({
     db, clock, plans, bands: config.bands, logger: logger.child({ component: 'signals' }), metrics, maxCachedCandidates: config.planningCacheSize,
+    rationales: config.rationales.enabled,
   });
 
   // The gates' notices and memberships live in the access queue; which platforms it covers is known once the adapters are built.
@@ -142,7 +148,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const dispatcher = new Dispatcher({
     store: deliveries,
     platforms,
-    content: new SqliteContentResolver({ db }),
+    content: new SqliteContentResolver({ db, disclaimer: config.disclaimer }),
     clock,
     logger: logger.child({ component: 'dispatcher' }),
     metrics,
@@ -152,6 +158,12 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     shutdownTimeoutMs: config.delivery.shutdownTimeoutMs,
   });
   pokeDispatcher = () => dispatcher.poke();
+  // The rationale is written after the 202, in the background; its deliveries wait for it, not the alerts.
+  const rationales: RationaleService | null = createRationales({ config, db, clock, logger, metrics, onReleased: () => dispatcher.poke() });
+  const onPublished = (outcome: PublishOutcome) => {
+    dispatcher.poke();
+    if (!outcome.duplicate) rationales?.published(outcome.signal.id);
+  };
   // The bots need their event handler at start; the handler needs billing and access, built below.
   let onEvent: EventHandler = async () => [];
   // Each adapter starts in the background when it cannot be reached at first: /readyz names it until it works.
@@ -170,7 +182,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     logger: logger.child({ component: 'http' }),
     readiness,
     metricsToken: config.metricsToken,
-    onPublished: () => dispatcher.poke(),
+    onPublished,
     onUpdated: () => dispatcher.poke(),
     http: config.http,
     consolePort: config.sandbox ? config.consolePort : undefined,
@@ -210,7 +222,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
 
   // What the plans may promise: the platforms running here, payments if Stripe is set (see core/capabilities.ts).
   // Each running adapter's declared access kinds decide which gated places may be promised.
-  const capabilities = currentCapabilities([...adapters.values()], billing !== null);
+  const capabilities = currentCapabilities([...adapters.values()], billing !== null, { rationale: config.rationales.enabled, snapshot: false });
   for (const line of accessNotGiven(plans, capabilities)) logger.warn(`${line}: not offered or granted until it is`);
   const commands = createCommandDeps({
     track: trackRecord,
@@ -228,7 +240,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     appLabels: Object.fromEntries(rows.map((row) => [row.name, row.label])),
     onEntitlementChanged: access?.onEntitlementChanged,
     newInviteLinks: access?.newInviteLinks,
-    onPublished: () => dispatcher.poke(),
+    onPublished,
     workspaces: Object.fromEntries([...adapters].flatMap(([name, a]) => (a.workspace ? [[name, a.workspace] as const] : []))),
     installations,
   });
@@ -244,7 +256,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   let checkpointer: Checkpointer | undefined;
 
   return {
-    app, db, plans, dispatcher, adapters, billing, access, capabilities,
+    app, db, plans, dispatcher, adapters, billing, access, capabilities, rationales,
     get url() {
       return url;
     },
@@ -263,6 +275,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         }
       }, CANDIDATE_REFRESH_MS).unref();
       await dispatcher.start();
+      // After the dispatcher: the rationales a crash left unwritten are written, and released to it.
+      rationales?.start();
       access?.runner.start();
       started = true;
       const listened = await app.listen({ port: config.port, host: config.host }).catch((err: unknown) => {
@@ -322,6 +336,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         await Promise.all([...adapters.values()].map((a) => step(`the ${a.label} bot`, () => a.stop())));
         await step('the HTTP server', () => app.close());
         await step('the access jobs', () => access?.runner.stop());
+        // Model calls under way are abandoned: their signals stay wanted and are written at the next start.
+        await step('the rationales being written', () => rationales?.stop());
         if (started) await step('the sends in flight', () => dispatcher.stop());
       } finally {
         await checkpointer?.stop({ timeoutMs: Math.max(1_000, deadline - Date.now()) });

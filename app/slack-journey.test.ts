@@ -28,7 +28,7 @@ const liveToken = (w: SlackServiceWorld) => [...w.slack.state.tokens.values()].f
 /** A channel as Slack writes it in a command's text (`should_escape`). */
 const channelRef = (w: SlackServiceWorld, name: string) => `<#${w.ws.channels[name]}|${name}>`;
 /** Alerts to the workspace's channels still waiting in the outbox. */
-const pendingAlerts = (w: SlackServiceWorld) => w.service.db.$client.prepare(`SELECT count(*) FROM deliveries r JOIN destinations d ON d.ref = r.destination_ref WHERE r.state = 'pending' AND r.content_type = 'signal' AND d.kind = 'channel'`).pluck().get() as number;
+const pendingAlerts = (w: SlackServiceWorld) => w.service.db.$client.prepare(`SELECT count(*) FROM deliveries r JOIN destinations d ON d.ref = r.destination_ref WHERE r.state = 'pending' AND r.content_type = 'signal' AND r.kind = 'alert' AND d.kind = 'channel'`).pluck().get() as number;
 const tokenRefusals = (w: SlackServiceWorld) => w.slack.callsTo('chat.postMessage').filter((c) => c.error === 'token_revoked' || c.error === 'account_inactive' || c.error === 'invalid_auth');
 
 /** The admin runs `/signals subscribe #alerts` and pays at the checkout link the answer carries; resolves once Stripe's webhooks are answered 200. The new subscription's id. */

@@ -1,9 +1,10 @@
-// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE] [--discord-channels=N --discord-dms=N --discord-payments=N] [--slack-workspaces=N]`: runs the scenarios one after another, prints a table and, last, one JSON line.
+// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE] [--discord-channels=N --discord-dms=N --discord-payments=N] [--slack-workspaces=N] [--rationale-subscribers=N]`: runs the scenarios one after another, prints a table and, last, one JSON line.
 import { runDiscordFanout } from './discord';
 import { runDiscordRoles } from './discord-roles';
 import { runFanout } from './fanout';
 import { runLatency } from './latency';
 import { runLatencyFree } from './latency-free';
+import { runRationale } from './rationale';
 import { renderJson, renderTable, type ScenarioResult, type TimedResult } from './report';
 import { runScale } from './scale';
 import { runSlackFanout } from './slack';
@@ -25,6 +26,8 @@ const discordCounts = { channels: count('discord-channels', 500), dms: count('di
 const discordPayments = count('discord-payments', 200);
 // --slack-workspaces=N: the Slack run's workspaces (half of them with two channels): the issue's 200 when named, a tenth in a run of every scenario.
 const slackWorkspaces = count('slack-workspaces', 200);
+// --rationale-subscribers=N: the Telegram DMs each of the rationale burst's 100 signals goes to (50 unless given).
+const rationaleSubscribers = Number(flag('rationale-subscribers') ?? 50);
 
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   discord: () => runDiscordFanout({ nodeArgs, entry, ...discordCounts }),
@@ -32,6 +35,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   fanout: () => runFanout({ nodeArgs, entry }),
   latency: () => runLatency({ nodeArgs, entry }),
   'latency-free': () => runLatencyFree({ nodeArgs, entry }),
+  rationale: () => runRationale({ nodeArgs, entry, subscribers: rationaleSubscribers }),
   scale: () => runScale({ nodeArgs, entry }),
   slack: () => runSlackFanout({ nodeArgs, entry, workspaces: slackWorkspaces }),
   telegram: () => runTelegram({ nodeArgs, entry }),

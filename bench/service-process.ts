@@ -31,7 +31,7 @@ export interface ServiceProcess {
 }
 
 export interface SpawnServiceOptions {
-  /** Settings for config.ts; LOG_FORMAT=json, HOST=127.0.0.1 and PORT=0 unless given. */
+  /** Settings for config.ts; LOG_FORMAT=json, HOST=127.0.0.1, PORT=0 and RATIONALES=off unless given. */
   env: Record<string, string>;
   /** Working directory; a fresh temporary one by default (so no stray .env is read). */
   cwd?: string;
@@ -56,7 +56,8 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Servic
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'sc-service-'));
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(options.entry ?? ['--import', TSX, MAIN]), 'start'], {
     cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, LOG_FORMAT: 'json', HOST: '127.0.0.1', PORT: '0', ...options.env },
+    // Rationales off unless a scenario turns them on (bench/rationale.ts): the others measure alerts.
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, LOG_FORMAT: 'json', HOST: '127.0.0.1', PORT: '0', RATIONALES: 'off', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LogLine[] = [];

@@ -22,6 +22,7 @@ import { createPlanChannels, stripePlanPrices } from './register';
 import { resetSandboxAccounts } from './reset';
 import { removeSandboxState, sandboxStatePath, shownPath, writeSandboxState } from './state-file';
 import { startStripeEmulator, type StripeEmulator } from './stripe';
+import { startOpenAIEmulator, type OpenAIEmulator } from './openai';
 import { startTelegramEmulator, type TelegramEmulator, type TelegramLimits } from './telegram';
 
 export { createPlanChannels, stripePlanPrices } from './register';
@@ -55,6 +56,8 @@ export interface Sandbox {
   /** The Slack emulator with the demo workspace "Acme Trading Desk" and the app set up for OAuth installs. */
   readonly slack: SandboxSlack | null;
   readonly stripe: StripeEmulator | null;
+  /** The OpenAI emulator that writes the rationales, when no model is set. */
+  readonly openai: OpenAIEmulator | null;
   /** The console page where a person acts as a subscriber (runs with a chat emulator). */
   readonly console: SandboxConsole | null;
   /** `http://<HOST>:<CONSOLE_PORT>/` (127.0.0.1 when HOST is every address), or null without a chat emulator. */
@@ -85,6 +88,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let slack: SandboxSlack | null = null;
   let serviceUrl: string | undefined;
   let stripe: StripeEmulator | null = null;
+  let openai: OpenAIEmulator | null = null;
   let consolePage: SandboxConsole | null = null;
   try {
     const sections: ConsoleSection[] = [];
@@ -132,13 +136,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const why = options.config.sandbox ? '' : ' (STRIPE_SECRET_KEY is not set: payments go to the emulator and no money moves)';
       logger.info({ stripe: stripe.url }, `sandbox: Stripe emulator at ${stripe.url}; its checkout and portal pages are there${why}`);
     }
-    if (options.useDataFolder) await useDataFolder({ config, telegram, discord, slack, stripe, consoleUrl: consolePage ? `${consolePage.url}/` : null, clock, logger });
+    if (needs.openai) {
+      openai = await startOpenAIEmulator();
+      config = { ...config, openai: { ...config.openai, apiKey: openai.apiKey, baseUrl: openai.baseURL } };
+      logger.info({ openai: openai.baseURL }, `sandbox: OpenAI emulator at ${openai.baseURL} writes the rationales (set OPENAI_API_KEY or OPENAI_BASE_URL for a real model)`);
+    }
+    if (options.useDataFolder) await useDataFolder({ config, telegram, discord, slack, stripe, openai, consoleUrl: consolePage ? `${consolePage.url}/` : null, clock, logger });
   } catch (err) {
-    await Promise.allSettled([consolePage?.stop(), telegram?.stop(), discord?.stop(), slack?.stop(), stripe?.stop()]);
+    await Promise.allSettled([consolePage?.stop(), telegram?.stop(), discord?.stop(), slack?.stop(), stripe?.stop(), openai?.stop()]);
     throw err;
   }
   const statePath = options.useDataFolder ? sandboxStatePath(config) : null;
-  const started = { telegram, discord, slack, stripe, console: consolePage, consoleUrl: consolePage ? `${consolePage.url}/` : null };
+  const started = { telegram, discord, slack, stripe, openai, console: consolePage, consoleUrl: consolePage ? `${consolePage.url}/` : null };
   return {
     config,
     plans,
@@ -154,7 +163,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     async stop() {
       if (statePath) removeSandboxState(statePath);
-      await Promise.allSettled([consolePage?.stop(), telegram?.stop(), discord?.stop(), slack?.stop(), stripe?.stop()]);
+      await Promise.allSettled([consolePage?.stop(), telegram?.stop(), discord?.stop(), slack?.stop(), stripe?.stop(), openai?.stop()]);
     },
   };
 }
@@ -172,7 +181,7 @@ function bringBackDiscordUsers(discord: SandboxDiscord, users: { id: string; use
  * Resets the database's sandbox accounts to match the new emulators (which start empty), tells the
  * Telegram and Discord emulators about the users the database knows, and writes sandbox.json for the CLI.
  */
-async function useDataFolder(args: { config: Config; telegram: TelegramEmulator | null; discord: SandboxDiscord | null; slack: SandboxSlack | null; stripe: StripeEmulator | null; consoleUrl: string | null; clock: Clock; logger: Logger }): Promise<void> {
+async function useDataFolder(args: { config: Config; telegram: TelegramEmulator | null; discord: SandboxDiscord | null; slack: SandboxSlack | null; stripe: StripeEmulator | null; openai: OpenAIEmulator | null; consoleUrl: string | null; clock: Clock; logger: Logger }): Promise<void> {
   const { config, telegram, discord, stripe, logger } = args;
   const path = sandboxStatePath(config);
   if (!path) return; // An in-memory database starts empty too, and no CLI can reach it.
@@ -206,6 +215,7 @@ async function useDataFolder(args: { config: Config; telegram: TelegramEmulator 
     discord: discord ? { token: discord.emulator.token, apiUrl: discord.emulator.apiUrl } : null,
     slack: args.slack ? { ...args.slack.settings, publicUrl: config.publicUrl ?? '' } : null,
     stripe: stripe ? { secretKey: stripe.secretKey, apiBase: stripe.url, webhookSecret: stripe.webhookSecret } : null,
+    openai: args.openai ? { apiKey: args.openai.apiKey, baseUrl: args.openai.baseURL } : null,
     console: args.consoleUrl,
   });
   logger.info({ file: path }, `sandbox: the emulators' addresses are in ${shownPath(path)} (readable by you only), for \`signalcast access reconcile\` and \`billing reconcile\``);

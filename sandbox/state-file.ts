@@ -18,6 +18,8 @@ const fileSchema = z.object({
     publicUrl: z.string().url(),
   }).nullable().default(null),
   stripe: z.object({ secretKey: z.string().min(1), apiBase: z.string().url(), webhookSecret: z.string().min(1) }).nullable(),
+  // Absent in a file written before the sandbox emulated OpenAI.
+  openai: z.object({ apiKey: z.string().min(1), baseUrl: z.string().url() }).nullable().default(null),
   console: z.string().nullable(),
 });
 

@@ -1,17 +1,17 @@
-// Which kinds of a signal's content are planned: an alert always; a rationale or a snapshot only once that content exists.
+// Which kinds of a signal's content are planned: an alert always; a rationale when rationales are on (written after the publish, its rows wait for it).
 import { planById } from '../plans/lookup';
 import type { PlansConfig } from '../plans/schema';
 import type { EntitledRecipient } from '../planning/types';
-import type { SignalDeliveryKind, StoredSignal } from './ports';
+import type { SignalDeliveryKind } from './ports';
 
 /**
- * The kinds beyond the alert whose content this signal has now. A rationale needs its text (none
- * is written at publish today, so none is planned); a signal carries no snapshot content
- * (snapshots are their own content type), so a signal never plans one. A kind without content is
- * not planned at all, rather than planned and failed at send time.
+ * The kinds beyond the alert planned for this signal: a rationale when rationales are on and some
+ * plan has them (its rows are written 'waiting', and the rationale writer releases them once it is
+ * written). A signal carries no snapshot content (snapshots are their own content type), so a
+ * signal never plans one.
  */
-export function extraKindsOf(signal: StoredSignal): Exclude<SignalDeliveryKind, 'alert'>[] {
-  return signal.rationaleText !== null && signal.rationaleText.trim() !== '' ? ['rationale'] : [];
+export function extraKindsOf(plans: PlansConfig, options: { rationales: boolean }): Exclude<SignalDeliveryKind, 'alert'>[] {
+  return options.rationales && plans.plans.some((p) => p.rationale) ? ['rationale'] : [];
 }
 
 /** The recipients of an extra kind: those pending (not over a cap) whose plan includes that kind. */

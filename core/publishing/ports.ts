@@ -86,7 +86,8 @@ export interface PlannedDeliveries {
 
 /**
  * Writes planned deliveries to the outbox. Alerts go to every recipient given; other kinds only
- * where the destination takes that kind.
+ * where the destination takes that kind. A rationale row is written 'waiting' and marks the
+ * signal's rationale wanted (its writer releases the rows).
  */
 export interface OutboxWriter {
   write(planned: PlannedDeliveries): void;
@@ -126,4 +127,6 @@ export interface PublishingDeps {
   logger: Logger;
   plans: PlansConfig;
   bands: BandThresholds;
+  /** Rationales on (RATIONALES): a recipient whose plan has them gets a rationale row, waiting for the writer. */
+  rationales?: boolean | undefined;
 }

@@ -106,11 +106,12 @@ describe('publishSignal', () => {
 });
 
 describe('rationale and snapshot deliveries', () => {
-  it('plans no rationale delivery for a signal without rationale text, so none fails at send time', async () => {
+  it('with rationales off plans no rationale delivery, so none is sent', async () => {
     // The pro plan includes rationales and snapshots, and these destinations take both.
     const people = seedSubscribers(db, { count: 3, planId: 'pro', now: NOON, contentKinds: ['alert', 'rationale', 'snapshot'] });
     const out = publishSignal(deps, raw(), { publishedBy: 'cli' });
     expect(rowsOf(out.signal.id).map((r) => r.kind)).toEqual(['alert', 'alert', 'alert']);
+    expect(db.select({ state: signals.rationaleState }).from(signals).where(eq(signals.id, out.signal.id)).get()).toEqual({ state: null });
 
     const outcomes = await sendEverything();
     expect(emulator!.messages.map((m) => m.chatId).sort()).toEqual([...people.chatIds].sort());
@@ -119,30 +120,29 @@ describe('rationale and snapshot deliveries', () => {
       .toEqual(Array.from({ length: 3 }, () => ({ state: 'sent', attempts: 1, lastError: null })));
   });
 
-  it('plans a rationale delivery once the signal has its text, only where the plan and the destination take it', () => {
-    // No publish writes a rationale yet: this store stands in for one that does, writing the text with the signal.
-    const store = deps.store;
-    const withRationale: PublishingDeps = {
-      ...deps,
-      store: {
-        ...bind(store),
-        insert: (s) => {
-          const stored = store.insert(s);
-          db.update(signals).set({ rationaleText: 'Funding flipped.' }).where(eq(signals.id, stored.signal.id)).run();
-          return { ...stored, rationaleText: 'Funding flipped.' };
-        },
-      },
-    };
+  it('with rationales on plans a waiting rationale row only where the plan and the destination take it, and wants the rationale', async () => {
+    const withRationales: PublishingDeps = { ...deps, rationales: true };
     const takesAll = seedSubscribers(db, { count: 1, planId: 'pro', now: NOON, contentKinds: ['alert', 'rationale'] });
     const alertsOnly = seedSubscribers(db, { count: 1, planId: 'pro', now: NOON, contentKinds: ['alert'] });
     const freePlan = seedSubscribers(db, { count: 1, now: NOON, contentKinds: ['alert', 'rationale'] });
-    const out = publishSignal(withRationale, raw(), { publishedBy: 'cli' });
+    const out = publishSignal(withRationales, raw(), { publishedBy: 'cli' });
     const refOf = (destinationId: string) => db.$client.prepare('SELECT ref FROM destinations WHERE id = ?').pluck().get(destinationId);
-    const rows = rowsOf(out.signal.id).map((r) => [r.destinationRef, r.kind]);
-    expect(rows.filter(([, kind]) => kind === 'rationale')).toEqual([[refOf(takesAll.destinationIds[0]!), 'rationale']]);
+    const rows = rowsOf(out.signal.id).map((r) => [r.destinationRef, r.kind, r.state]);
+    expect(rows.filter(([, kind]) => kind === 'rationale')).toEqual([[refOf(takesAll.destinationIds[0]!), 'rationale', 'waiting']]);
     expect(rows.filter(([, kind]) => kind === 'alert').map(([ref]) => ref).sort())
       .toEqual([takesAll, alertsOnly, freePlan].map((s) => refOf(s.destinationIds[0]!)).sort());
     expect(out).toMatchObject({ planned: 3, skipped: 0 });
+    expect(db.select({ state: signals.rationaleState }).from(signals).where(eq(signals.id, out.signal.id)).get()).toEqual({ state: 'wanted' });
+    // A waiting row is never claimed: only the pro alerts go out now (the free plan's is 15 minutes late).
+    expect(await sendEverything()).toEqual(['sent', 'sent']);
+    expect(rowsOf(out.signal.id).filter((r) => r.kind === 'rationale').map((r) => r.state)).toEqual(['waiting']);
+  });
+
+  it('with rationales on but no recipient whose plan has them, wants no rationale', () => {
+    seedSubscribers(db, { count: 2, now: NOON, contentKinds: ['alert', 'rationale'] });
+    const out = publishSignal({ ...deps, rationales: true }, raw(), { publishedBy: 'cli' });
+    expect(rowsOf(out.signal.id).map((r) => r.kind)).toEqual(['alert', 'alert']);
+    expect(db.select({ state: signals.rationaleState }).from(signals).where(eq(signals.id, out.signal.id)).get()).toEqual({ state: null });
   });
 });
 

@@ -56,12 +56,13 @@ function storeAndPlan(deps: PublishingDeps, checked: CheckedSignalInput, meta: P
   });
   const cappedPlans = cappedPlansOf(plans);
   const capped = (planId: string) => cappedPlans.has(planId);
-  const extraKinds = extraKindsOf(stored);
+  const extraKinds = extraKindsOf(plans, { rationales: deps.rationales === true });
   for (const batch of candidates.batches()) {
     const { recipients } = checker.check(batch.candidates);
     outbox.write({ signal: stored, kind: 'alert', recipients, batch, capped, now, utcDay });
     for (const kind of extraKinds) {
-      outbox.write({ signal: stored, kind, recipients: recipientsOfKind(plans, kind, recipients), batch, capped, now, utcDay });
+      const ofKind = recipientsOfKind(plans, kind, recipients);
+      if (ofKind.length > 0) outbox.write({ signal: stored, kind, recipients: ofKind, batch, capped, now, utcDay });
     }
   }
   const { signal } = stored;

@@ -8,7 +8,7 @@ import { SqliteUpdateContent } from './update-content';
 
 /** Resolves 'signal' deliveries (alerts, rationales), 'notice' and 'update' deliveries; any other type is not_found. */
 export class SqliteContentResolver extends ContentRegistry<OutboundMessage> {
-  constructor(deps: { db: Db; cacheSize?: number }) {
+  constructor(deps: { db: Db; cacheSize?: number; disclaimer?: string | null | undefined }) {
     super();
     this.register('signal', new SqliteSignalContent(deps));
     this.register('notice', new SqliteNoticeContent(deps));

@@ -148,10 +148,10 @@ describe('delivery query plans', () => {
     store.recordResults([{ type: 'sent', id: alert!.id, at: T0, platformMessageId: 'm-9' }]);
     const message = new SqliteContentResolver({ db }).resolve({ ...alert!, kind: 'rationale' }, T0);
     expect(message).toMatchObject({ kind: 'rationale', replyToMessageId: 'm-9' });
-    const reply = executed.filter((e) => e.source.includes('SELECT platform_message_id FROM deliveries'));
+    const reply = executed.filter((e) => e.source.includes('platform_message_id AS platformMessageId'));
     expect(reply).toHaveLength(1);
     expect(explain(reply[0]!)).toMatch(/SEARCH deliveries USING INDEX deliveries_content_destination_kind_idx \(content_ref=\? AND destination_ref=\? AND kind=\?\)/);
-    const rationale = executed.filter((e) => e.source.includes('SELECT rationale_text FROM signals'));
+    const rationale = executed.filter((e) => e.source.includes('SELECT rationale_text AS text'));
     expect(rationale).toHaveLength(1);
     expect(explain(rationale[0]!)).toMatch(/SEARCH signals USING INTEGER PRIMARY KEY \(rowid=\?\)/);
     for (const e of executed) expect(explain(e), e.source).not.toMatch(WALKS_DELIVERIES);

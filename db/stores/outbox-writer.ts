@@ -8,20 +8,27 @@ import { writeSignalReach } from './signal-reach';
 
 /**
  * One row per recipient whose destination lists the kind in its content_kinds. Never counted
- * toward a daily cap (the cap counts signals, and the alert already counts this one).
+ * toward a daily cap (the cap counts signals, and the alert already counts this one). A rationale
+ * waits ('waiting', never claimed) until its writer has written it.
  */
 const OTHER_KIND_SQL = `INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
     skip_reason, protect_content, attempts, created_at, updated_at)
-  SELECT 'signal', @signalRef, @kind, ref, NULL, @priority, @dueAt, NULL, 'pending', NULL, @protect, 0, @now, @now
-  FROM destinations WHERE ref = @destinationRef AND instr(content_kinds, '"' || @kind || '"') > 0`;
+  SELECT 'signal', @signalRef, @kind, ref, NULL, @priority, @dueAt, NULL, @state, NULL, @protect, 0, @now, @now
+  FROM destinations WHERE ref = @destinationRef AND instr(content_kinds, '"' || @kind || '"') > 0
+  ON CONFLICT DO NOTHING`;
+
+/** The writer writes the signal's rationale once it knows some destination waits for it. */
+const WANT_RATIONALE_SQL = `UPDATE signals SET rationale_state = 'wanted' WHERE ref = ? AND rationale_state IS NULL`;
 
 export class SqliteOutboxWriter implements OutboxWriter {
   private readonly alerts: AlertWriter;
   private readonly otherStmt: Statement;
+  private readonly wantStmt: Statement;
 
   constructor(sqlite: Database.Database) {
     this.alerts = new AlertWriter(sqlite);
     this.otherStmt = sqlite.prepare(OTHER_KIND_SQL);
+    this.wantStmt = sqlite.prepare(WANT_RATIONALE_SQL);
   }
 
   /** Accepts nothing but EntitledRecipients (the planner's checked output). */
@@ -36,10 +43,13 @@ export class SqliteOutboxWriter implements OutboxWriter {
       this.alerts.write({ signalRef: p.signal.ref, recipients: p.recipients, refOf, capped: p.capped, now: p.now, utcDay: p.utcDay });
       return;
     }
+    const state = p.kind === 'rationale' ? 'waiting' : 'pending';
+    let written = 0;
     for (const r of p.recipients) {
-      this.otherStmt.run({
-        signalRef: p.signal.ref, kind: p.kind, destinationRef: refOf(r.destinationId), priority: r.priority, dueAt: r.dueAt, protect: r.protectContent ? 1 : 0, now: p.now,
-      });
+      written += this.otherStmt.run({
+        signalRef: p.signal.ref, kind: p.kind, state, destinationRef: refOf(r.destinationId), priority: r.priority, dueAt: r.dueAt, protect: r.protectContent ? 1 : 0, now: p.now,
+      }).changes;
     }
+    if (p.kind === 'rationale' && written > 0) this.wantStmt.run(p.signal.ref);
   }
 }

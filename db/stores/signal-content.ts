@@ -1,11 +1,12 @@
-// Builds signal deliveries' messages from SQLite: alerts (with how late a delayed plan's is) and rationales (as a reply to the alert).
+// Builds signal deliveries' messages from SQLite: alerts (with how late a delayed plan's is) and rationales (threaded on the alert, only after it).
 import { eq } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
+import { ContentNotReadyError, ContentWithdrawnError } from '../../core/delivery/content';
 import type { ContentBuilder } from '../../core/delivery/content-registry';
 import type { DueDelivery } from '../../core/delivery/ports';
 import { SignalcastError } from '../../core/errors';
 import { DELIVERY_PRIORITY } from '../../core/planning/types';
-import type { OutboundMessage, Signal } from '../../core/types';
+import type { OutboundMessage, RationaleBody, Signal } from '../../core/types';
 import type { Db } from '../client';
 import { signals } from '../schema';
 import { toSignal } from './signal-store';
@@ -14,6 +15,19 @@ const MINUTE_MS = 60_000;
 
 /** The plan's protectContent, as planned into the delivery (left out when off). */
 const protect = (delivery: DueDelivery) => (delivery.protectContent ? { protectContent: true } : {});
+
+/** The signal's alert at one destination, as the threading rule reads it. */
+interface AlertRow {
+  state: string;
+  platformMessageId: string | null;
+  dueAt: number;
+}
+
+/** A stored rationale: its text, and its structure when it was stored with one. */
+interface RationaleRow {
+  text: string | null;
+  json: string | null;
+}
 
 /** A loaded signal and its ref, the integer key its deliveries point at. */
 interface CachedSignal {
@@ -25,16 +39,17 @@ interface CachedSignal {
 export class SqliteSignalContent implements ContentBuilder<OutboundMessage> {
   private readonly cache = new Map<string, CachedSignal>();
   private readonly cacheSize: number;
-  private readonly rationaleStmt: Statement<[number], string | null>;
-  private readonly alertMessageStmt: Statement<[number, string], string | null>;
+  private readonly rationaleStmt: Statement<[number], RationaleRow>;
+  private readonly alertStmt: Statement<[number, string], AlertRow>;
 
-  constructor(private readonly deps: { db: Db; cacheSize?: number | undefined }) {
+  /** `disclaimer`: the line under every rationale (DISCLAIMER); none when null or absent. */
+  constructor(private readonly deps: { db: Db; cacheSize?: number | undefined; disclaimer?: string | null | undefined }) {
     this.cacheSize = deps.cacheSize ?? 256;
     const sqlite = deps.db.$client;
-    this.rationaleStmt = sqlite.prepare<[number], string | null>('SELECT rationale_text FROM signals WHERE ref = ?').pluck(true);
+    this.rationaleStmt = sqlite.prepare<[number], RationaleRow>('SELECT rationale_text AS text, rationale_json AS json FROM signals WHERE ref = ?');
     // One probe of deliveries_content_destination_kind_idx (content_ref, destination_ref, kind).
-    this.alertMessageStmt = sqlite.prepare<[number, string], string | null>(`SELECT platform_message_id FROM deliveries
-      WHERE content_ref = ? AND destination_ref = (SELECT ref FROM destinations WHERE id = ?) AND kind = 'alert'`).pluck(true);
+    this.alertStmt = sqlite.prepare<[number, string], AlertRow>(`SELECT state, platform_message_id AS platformMessageId, due_at AS dueAt FROM deliveries
+      WHERE content_ref = ? AND destination_ref = (SELECT ref FROM destinations WHERE id = ?) AND kind = 'alert'`);
   }
 
   build(delivery: DueDelivery, now: number): OutboundMessage {
@@ -45,8 +60,12 @@ export class SqliteSignalContent implements ContentBuilder<OutboundMessage> {
         const delayed = delivery.priority >= DELIVERY_PRIORITY.delayed && delivery.priority < DELIVERY_PRIORITY.snapshot;
         return { kind: 'alert', signal, delayedMinutes: delayed && late > 0 ? late : undefined, ...protect(delivery) };
       }
-      case 'rationale':
-        return { kind: 'rationale', signal, text: this.rationale(signal.id, ref), replyToMessageId: this.alertMessageId(ref, delivery.destinationId), ...protect(delivery) };
+      case 'rationale': {
+        const replyToMessageId = this.sentAlert(signal.id, ref, delivery.destinationId, now);
+        const { text, rationale } = this.rationale(signal.id, ref);
+        const disclaimer = this.deps.disclaimer ? { disclaimer: this.deps.disclaimer } : {};
+        return { kind: 'rationale', signal, text, ...(rationale ? { rationale } : {}), ...disclaimer, replyToMessageId, ...protect(delivery) };
+      }
       default:
         throw new SignalcastError('not_found', `signals have no ${delivery.kind} content`);
     }
@@ -69,17 +88,26 @@ export class SqliteSignalContent implements ContentBuilder<OutboundMessage> {
   }
 
   /**
-   * Read fresh each time, by ref. Publishing plans a rationale only once its text exists, so a
-   * missing one here is a row from before that rule: a conflict, retried like a temporary failure.
+   * Read fresh each time, by ref. Its rows wait until it is written, so a missing one here is a row
+   * from before that rule: a conflict, retried like a temporary failure.
    */
-  private rationale(signalId: string, ref: number): string {
-    const text = this.rationaleStmt.get(ref);
-    if (!text) throw new SignalcastError('conflict', `the rationale of signal ${signalId} is not written yet`);
-    return text;
+  private rationale(signalId: string, ref: number): { text: string; rationale: RationaleBody | undefined } {
+    const row = this.rationaleStmt.get(ref);
+    if (!row?.text) throw new SignalcastError('conflict', `the rationale of signal ${signalId} is not written yet`);
+    return { text: row.text, rationale: row.json ? (JSON.parse(row.json) as RationaleBody) : undefined };
   }
 
-  /** The platform's id of the signal's alert at that destination, if one was sent. */
-  private alertMessageId(ref: number, destinationId: string): string | undefined {
-    return this.alertMessageStmt.get(ref, destinationId) ?? undefined;
+  /**
+   * The threading rule: the alert's platform message id once it was sent here; not ready while it
+   * is on its way (pending or sending); withdrawn when it was skipped, died or was never planned,
+   * so nobody gets the reasoning of an alert they did not receive, nor before it.
+   */
+  private sentAlert(signalId: string, ref: number, destinationId: string, now: number): string | undefined {
+    const alert = this.alertStmt.get(ref, destinationId);
+    if (alert?.state === 'sent') return alert.platformMessageId ?? undefined;
+    if (alert?.state === 'pending' || alert?.state === 'sending') {
+      throw new ContentNotReadyError(`the alert of signal ${signalId} is not sent to ${destinationId} yet`, Math.max(1_000, alert.dueAt - now));
+    }
+    throw new ContentWithdrawnError('alert_not_delivered', `the alert of signal ${signalId} was not delivered to ${destinationId} (${alert?.state ?? 'never planned'})`);
   }
 }

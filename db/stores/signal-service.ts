@@ -26,6 +26,8 @@ export interface SignalServiceDeps {
   metrics?: Metrics;
   /** The most candidates kept in memory (CandidateCache's maxCached). */
   maxCachedCandidates?: number;
+  /** Rationales on (RATIONALES): plans with rationales get waiting rationale rows. Off unless given. */
+  rationales?: boolean;
 }
 
 /** The publishing use cases' ports on SQLite, one set per process (the candidates are kept in memory). */
@@ -45,6 +47,7 @@ export function sqlitePublishing(deps: SignalServiceDeps): PublishingDeps & { st
     logger: deps.logger ?? silentLogger,
     plans: deps.plans,
     bands: deps.bands,
+    rationales: deps.rationales === true,
   };
 }
 
