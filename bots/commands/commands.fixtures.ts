@@ -18,6 +18,7 @@ import { SqliteLinkCodeStore } from '../../db/stores/link-code-store';
 import { SqliteSignalService } from '../../db/stores/signal-service';
 import { SqliteReferralStore } from '../../db/stores/referral-store';
 import { SqliteOperatorStats } from '../../db/stores/stats-store';
+import { SqliteTrackRecord } from '../../db/stores/track-record-store';
 import type { CommandDeps } from './deps';
 import { handleEvent } from './router';
 
@@ -95,6 +96,7 @@ export function commandWorld(overrides: Partial<CommandDeps> & { logger?: Logger
     capabilities: currentCapabilities(['testchat', { name: 'telegram', capabilities: { access: ['chat'] } }], true),
     signals: new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }),
     stats: new SqliteOperatorStats({ db }),
+    track: new SqliteTrackRecord({ db }),
     audit,
     clock,
     logger: silentLogger,

@@ -15,6 +15,7 @@ import type { PlansConfig } from '../../core/plans/schema';
 import type { PublishOutcome, SignalService } from '../../core/signals/ports';
 import type { OperatorStats } from '../../core/stats';
 import type { InstallationStore } from '../../core/tenancy/installations';
+import type { TrackRecordSource } from '../../core/track-record/types';
 import type { PlatformName } from '../../core/types';
 
 /** The dependencies of every command handler. */
@@ -31,6 +32,8 @@ export interface CommandDeps {
   /** For the operators' /publish. */
   signals: Pick<SignalService, 'publish'>;
   stats: OperatorStats;
+  /** /track's figures; absent: /track says it is not available. */
+  track?: Pick<TrackRecordSource, 'record'> | undefined;
   audit: AuditLog;
   clock: Clock;
   logger: Logger;

@@ -16,6 +16,7 @@ export interface CommandInfo {
 export const PUBLIC_COMMANDS: readonly CommandInfo[] = [
   { command: 'start', description: 'Start, or start again' },
   { command: 'plans', description: 'The plans and what each one gives' },
+  { command: 'track', description: 'The track record: results over 30 days and all time, by band (also /record)' },
   { command: 'subscribe', description: 'Subscribe to a plan', usage: '/subscribe [plan]' },
   { command: 'status', description: 'Your plan, its renewal or end date, your access' },
   { command: 'join', description: 'Into your members-only channel again: a new invite link, or your role back' },

@@ -13,6 +13,7 @@ import { resume, settings, settingsButton, stop } from './settings';
 import { start } from './start';
 import { billing, status } from './status';
 import { listPlans, subscribe } from './subscribe';
+import { track } from './track';
 import { signals } from './workspace';
 
 interface Route {
@@ -27,6 +28,8 @@ const COMMANDS: Record<string, Route> = {
   start: { handler: start },
   help: { handler: help },
   plans: { handler: listPlans },
+  track: { handler: track },
+  record: { handler: track },
   subscribe: { handler: subscribe, privateOnly: true },
   status: { handler: status, privateOnly: true },
   billing: { handler: billing, privateOnly: true },

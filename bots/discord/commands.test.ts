@@ -66,7 +66,7 @@ describe('the slash commands registered on Discord', () => {
       const required = options.map((o) => ('required' in o && o.required) === true);
       expect(required).toEqual([...required].sort((a, b) => Number(b) - Number(a)));
     }
-    expect(body.map((c) => c.name)).toEqual(['start', 'plans', 'subscribe', 'status', 'join', 'billing', 'settings', 'link', 'refer', 'stop', 'resume', 'help', 'publish', 'stats', 'grant', 'revoke']);
+    expect(body.map((c) => c.name)).toEqual(['start', 'plans', 'track', 'subscribe', 'status', 'join', 'billing', 'settings', 'link', 'refer', 'stop', 'resume', 'help', 'publish', 'stats', 'grant', 'revoke']);
   });
 
   it('offer in /subscribe the paid plans sold on Discord, and in /grant every paid plan', async () => {

@@ -4,6 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import { SignalcastError } from '../../core/errors';
 import type { OutboxWriter, PlannedDeliveries } from '../../core/publishing/ports';
 import { AlertWriter } from './alert-writer';
+import { writeSignalReach } from './signal-reach';
 
 /**
  * One row per recipient whose destination lists the kind in its content_kinds. Never counted
@@ -31,6 +32,7 @@ export class SqliteOutboxWriter implements OutboxWriter {
       return ref;
     };
     if (p.kind === 'alert') {
+      writeSignalReach(this.otherStmt.database, p);
       this.alerts.write({ signalRef: p.signal.ref, recipients: p.recipients, refOf, capped: p.capped, now: p.now, utcDay: p.utcDay });
       return;
     }

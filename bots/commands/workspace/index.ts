@@ -1,6 +1,7 @@
 // /signals: the workspace commands of an app licensed per workspace (Slack), as platform-neutral handlers.
 import type { Reply } from '../../../core/inbound/types';
 import type { CommandCall } from '../deps';
+import { track } from '../track';
 import { parseSignalsArgs } from './args';
 import { subscribeChannel, unsubscribeChannel } from './channels';
 import { channelSettings } from './settings';
@@ -10,7 +11,7 @@ import { workspaceOf } from './workspace';
 export { SIGNALS_HELP } from './status';
 
 /**
- * `/signals <sub> <rest>`: everyone may run help, status and settings without changes; subscribe,
+ * `/signals <sub> <rest>`: everyone may run help, status, track and settings without changes; subscribe,
  * unsubscribe, billing and settings changes need `actor.tenantAdmin`. Answers are private.
  */
 export async function signals(call: CommandCall): Promise<Reply[]> {
@@ -28,6 +29,9 @@ export async function signals(call: CommandCall): Promise<Reply[]> {
       return workspaceBilling(call, ws);
     case 'settings':
       return channelSettings(call, ws, args);
+    case 'track':
+    case 'record':
+      return track(call);
     case '':
     case 'help':
       return [{ text: SIGNALS_HELP }];

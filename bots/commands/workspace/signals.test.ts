@@ -171,7 +171,7 @@ describe('/signals status, billing and help', () => {
   it('lists every sub-command in one line each', async () => {
     const w = workspaceWorld();
     const lines = only(await w.signals('U_MEMBER', 'help')).text.split('\n');
-    expect(lines.map((l) => l.split(' ')[1]?.replace(':', ''))).toEqual(['subscribe', 'unsubscribe', 'status', 'billing', 'settings', 'help']);
+    expect(lines.map((l) => l.split(' ')[1]?.replace(':', ''))).toEqual(['subscribe', 'unsubscribe', 'status', 'billing', 'settings', 'track', 'help']);
     expect(only(await w.signals('U_MEMBER', 'dance')).text).toContain("I don't know /signals dance.");
   });
 });

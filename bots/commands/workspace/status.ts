@@ -19,6 +19,7 @@ export const SIGNALS_HELP = [
   '/signals status: the workspace licence and each channel',
   '/signals billing: manage or buy the workspace licence (admins)',
   '/signals settings [#channel] [symbols=BTC,ETH] [band=A|B|C] [sides=long,short] [reset]: what a channel gets (changes: admins)',
+  '/signals track: the track record over 30 days and all time, by band',
   '/signals help: this list',
 ].join('\n');
 
