@@ -52,8 +52,8 @@ describe('composeSnapshot', () => {
   it('gives the running track record over 30 days and all time', () => {
     expect(snapshot.text.split('\n\n')[4]).toBe([
       'Track record',
-      'Last 30 days: 5 signals, 1 open, 4 scored, hit rate 75%, average +1.05%, cumulative +4.20%',
-      'All time: 6 signals, 1 open, 5 scored, hit rate 60%, average +0.04%, cumulative +0.20%',
+      'Last 30 days: 5 signals, 4 with a result: 3 wins (75%), average +1.1%, total +4.2%; 1 open',
+      'All time: 6 signals, 5 with a result: 3 wins (60%), average 0.0%, total +0.2%; 1 open',
     ].join('\n'));
   });
 

@@ -1,5 +1,6 @@
-// The day's snapshot as words and figures (pure): signals by band, their results, best and worst, what is open, the running track record.
-import type { SignalResult, TrackFigures, TrackRecordSource } from '../track-record/types';
+// The day's snapshot as words and figures (pure; the track record in /track's words): signals by band, their results, best and worst, what is open, the running track record.
+import { figuresLine } from '../track-record/format';
+import type { SignalResult, TrackRecordSource } from '../track-record/types';
 import { BANDS, type Band } from '../types';
 import { dayBefore, dayBounds, dayLabel, dayOf } from './day';
 import type { ChartBar, ChartPoint, ComposedSnapshot, SnapshotFigures, SnapshotInput, SnapshotSignalLine } from './types';
@@ -33,16 +34,6 @@ function describe(r: SnapshotSignalLine): string {
   const state = r.status === 'open' ? 'open' : `${r.status} ${r.resultPct === null ? '(result unknown)' : signed(r.resultPct)}`;
   const targets = r.targetsHit > 0 ? `, ${plural(r.targetsHit, 'target')} hit` : '';
   return `${r.symbol} ${r.side} (${r.band}): ${state}${targets}`;
-}
-
-/** "12 signals, 9 scored, hit rate 67%, average +1.10%, cumulative +9.90%" */
-export function describeFigures(f: TrackFigures): string {
-  if (f.count === 0) return 'no signals';
-  const parts = [plural(f.count, 'signal'), `${f.open} open`, `${f.scored} scored`];
-  if (f.hitRate !== null) parts.push(`hit rate ${Math.round(f.hitRate * 100)}%`);
-  if (f.averagePct !== null) parts.push(`average ${signed(f.averagePct)}`);
-  parts.push(`cumulative ${signed(f.cumulativePct)}`);
-  return parts.join(', ');
 }
 
 function byBandOf(signals: readonly SignalResult[]): SnapshotFigures['byBand'] {
@@ -106,7 +97,7 @@ export function composeSnapshot(input: SnapshotInput, options: { timeZone: strin
     sections.push(ranking.join('\n'));
     sections.push(open.length === 0 ? 'Still open: none' : `Still open: ${open.map((o) => `${o.symbol} ${o.side} (${o.band})`).join(', ')}`);
   }
-  sections.push(['Track record', `Last 30 days: ${describeFigures(track['30d'])}`, `All time: ${describeFigures(track.all)}`].join('\n'));
+  sections.push(['Track record', `Last 30 days: ${figuresLine(track['30d'])}`, `All time: ${figuresLine(track.all)}`].join('\n'));
 
   const chart = { title: `Cumulative result, last ${CHART_DAYS} days`, ...chartDataOf(input, options.timeZone) };
   const figures: SnapshotFigures = { day: input.day, asOf: input.asOf, signals: signals.length, byBand, best, worst, open, track, chart };
