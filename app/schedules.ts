@@ -48,6 +48,8 @@ export interface ServiceSchedulesDeps {
   logger: Logger;
   /** node-cron unless a test gives its own. */
   cron?: Cron | undefined;
+  /** The daily snapshot's job (app/snapshots.ts); absent when SNAPSHOT_TIME is off. */
+  snapshot?: ScheduledJob | undefined;
 }
 
 /** Registers the jobs the configured parts need; null when there is nothing to schedule. */
@@ -56,6 +58,7 @@ export function startSchedules(deps: ServiceSchedulesDeps): Schedules | null {
   const jobs: ScheduledJob[] = [];
   if (deps.billing) jobs.push(billingReconcileJob({ reconcile: deps.billing, logger }));
   if (deps.access) jobs.push(accessReconcileJob(deps.access, accessReconcileSchedule(deps.accessEveryMinutes), deps.wakeParkedAccessJobs));
+  if (deps.snapshot) jobs.push(deps.snapshot);
   if (jobs.length === 0) return null;
   return registerSchedules({ cron: deps.cron ?? cron, jobs, timeZone: deps.timeZone, logger });
 }

@@ -39,6 +39,7 @@ import { ADAPTERS, type AdapterRow } from './adapters/table';
 import { buildAdapters, startersFor, type RunningAdapters } from './adapters/build';
 import { withDeadline } from './deadline';
 import { startSchedules } from './schedules';
+import { createSnapshots, type Snapshots } from './snapshots';
 
 export interface ServiceOptions {
   config: Config;
@@ -69,6 +70,8 @@ export interface Service {
   readonly access: AccessWiring | null;
   /** What this service delivers (and so what the plans tell subscribers they get). */
   readonly capabilities: Capabilities;
+  /** The daily snapshot: run it by hand (tests, tools); its job is scheduled when SNAPSHOT_TIME is set. */
+  readonly snapshots: Snapshots;
   /** The server's own URL (loopback when listening on every interface), once started. */
   readonly url: string | undefined;
   /** Starts sending, listens, starts the adapters (after listening: a webhook needs the route) and the schedules; returns the URL. */
@@ -140,7 +143,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const dispatcher = new Dispatcher({
     store: deliveries,
     platforms,
-    content: new SqliteContentResolver({ db }),
+    content: new SqliteContentResolver({ db, disclaimer: config.disclaimer }),
     clock,
     logger: logger.child({ component: 'dispatcher' }),
     metrics,
@@ -204,7 +207,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
 
   // What the plans may promise: the platforms running here, payments if Stripe is set (see core/capabilities.ts).
   // Each running adapter's declared access kinds decide which gated places may be promised.
-  const capabilities = currentCapabilities([...adapters.values()], billing !== null);
+  const capabilities = currentCapabilities([...adapters.values()], billing !== null, { rationale: false, snapshot: config.schedules.snapshotAt !== null });
+  const snapshots = createSnapshots({ db, config, plans, clock, logger, poke: () => dispatcher.poke() });
   for (const line of accessNotGiven(plans, capabilities)) logger.warn(`${line}: not offered or granted until it is`);
   const commands = createCommandDeps({
     db,
@@ -237,7 +241,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   let checkpointer: Checkpointer | undefined;
 
   return {
-    app, db, plans, dispatcher, adapters, billing, access, capabilities,
+    app, db, plans, dispatcher, adapters, billing, access, capabilities, snapshots,
     get url() {
       return url;
     },
@@ -275,6 +279,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         timeZone: config.operatorTimeZone,
         logger,
         cron: options.cron,
+        snapshot: snapshots.job ?? undefined,
       });
       // At start, one full access reconcile in the background (drift that arose while the service was
       // down: a payment missed, a role taken by hand); the schedule repeats it. Nothing waits for it.
