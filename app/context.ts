@@ -22,6 +22,7 @@ import { sandboxPlans } from './adapters/demo-channel';
 import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } from './access';
 import { buildAdapters } from './adapters/build';
 import { ADAPTERS, type AdapterRow } from './adapters/table';
+import { createSnapshots, type Snapshots } from './snapshots';
 
 /**
  * The stores the CLI commands use. The plans file is read only by the commands that need it, and
@@ -33,6 +34,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
   // In sandbox mode the built-in VIP plan gates the demo channel, as in the running sandbox.
   const getPlans = () => (plans ??= sandboxPlans(config, loadPlans(config.plansFile, { ...planLoadOptions(rows), logger })));
   let signals: SqliteSignalService | undefined;
+  let snapshots: Snapshots | undefined;
   const { secretKey, apiBase, webhookSecret } = config.stripe;
   // Which configured platforms gate access: their rows say, without building anything.
   const configured = rows.filter((row) => row.settings(config) !== null);
@@ -58,6 +60,10 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
       return (signals ??= new SqliteSignalService({ db, clock, plans: getPlans(), bands: config.bands }));
     },
     deliveries: new SqliteDeliveryStore({ db, clock, audit }),
+    // Planned here, sent by the running service (its dispatcher finds due rows on its own).
+    get snapshots() {
+      return (snapshots ??= createSnapshots({ db, config, plans: getPlans(), clock, logger }));
+    },
     platforms: rows.map((row) => row.name),
     workspaces: new SqliteWorkspaceDirectory({ db, plans: getPlans, clock }),
     access: gated.length > 0 ? { reconcile: (options) => getAccess().reconciler.reconcile({ actor: 'cli', ...options }) } : null,

@@ -16,6 +16,7 @@ import { keysCreate, keysList, keysRevoke, type ApiKeyAdmin } from './commands/k
 import { migrateDatabase } from './commands/migrate';
 import { plansCheck } from './commands/plans';
 import { signalPublish, type PublishFlags } from './commands/signal';
+import { snapshotPreview, snapshotSend, type SnapshotAdmin } from './commands/snapshot';
 import { workspacesList, type WorkspaceAdmin } from './commands/workspaces';
 import { EXIT, exitCodeOf, type CliIo, type ExitCode } from './io';
 
@@ -36,6 +37,8 @@ export interface CliContext {
   billing?: BillingReconciler | undefined;
   /** The workspaces the app is installed in (Slack), with their accounts, licences and channels. */
   workspaces?: WorkspaceAdmin | undefined;
+  /** The daily snapshot: preview and send by hand. */
+  snapshots?: SnapshotAdmin | undefined;
 }
 
 /** Everything the CLI needs from the outside; main.ts supplies the real ones, tests their own. */
@@ -188,6 +191,17 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
     .option('--platform <name>', 'only this chat app').option('--json', 'print JSON')
     .addHelpText('after', examples('signalcast workspaces list'))
     .action((opts: { platform?: string; json?: boolean }) => withContext((ctx) => void workspacesList({ workspaces: ctx.workspaces ?? NO_WORKSPACES, io: deps.io }, opts)));
+
+  const snapshot = program.command('snapshot').description('the daily snapshot (the day in OPERATOR_TIME_ZONE)')
+    .addHelpText('after', examples('signalcast snapshot preview --out ./out', 'signalcast snapshot send --date 2026-12-06'));
+  snapshot.command('preview').description('write the day\'s snapshot to snapshot-<day>.txt and snapshot-<day>.png, and print their paths')
+    .option('--date <YYYY-MM-DD>', 'the day (default: today)').option('--out <dir>', 'where to write the files (default: here)')
+    .addHelpText('after', examples('signalcast snapshot preview', 'signalcast snapshot preview --date 2026-12-06 --out ./out'))
+    .action((opts: { date?: string; out?: string }) => withContext((ctx) => void snapshotPreview({ snapshots: ctx.snapshots, io: deps.io }, opts)));
+  snapshot.command('send').description('keep the day\'s snapshot and plan it once per destination (a second send plans nothing new); the running service sends it')
+    .option('--date <YYYY-MM-DD>', 'the day (default: today)')
+    .addHelpText('after', examples('signalcast snapshot send', 'signalcast snapshot send --date 2026-12-06'))
+    .action((opts: { date?: string }) => withContext((ctx) => void snapshotSend({ snapshots: ctx.snapshots, io: deps.io }, opts)));
 
   const billing = program.command('billing').description('Stripe billing')
     .addHelpText('after', examples('signalcast billing reconcile --dry-run', 'signalcast billing reconcile'));
