@@ -7,6 +7,7 @@ import { runLatencyFree } from './latency-free';
 import { renderJson, renderTable, type ScenarioResult, type TimedResult } from './report';
 import { runScale } from './scale';
 import { runSlackFanout } from './slack';
+import { runSnapshotBench } from './snapshot';
 import { load1 } from './support';
 import { runTelegram } from './telegram';
 
@@ -34,6 +35,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   'latency-free': () => runLatencyFree({ nodeArgs, entry }),
   scale: () => runScale({ nodeArgs, entry }),
   slack: () => runSlackFanout({ nodeArgs, entry, workspaces: slackWorkspaces }),
+  snapshot: () => runSnapshotBench(),
   telegram: () => runTelegram({ nodeArgs, entry }),
 };
 
