@@ -1,9 +1,10 @@
 // Daily snapshots on SQLite: kept once per operator day, planned once per destination in chunks (snapshots table, 'snapshot' deliveries).
 import type { Statement } from 'better-sqlite3';
+import { SignalcastError } from '../../core/errors';
 import { DELIVERY_PRIORITY } from '../../core/planning/types';
 import type { PlansConfig } from '../../core/plans/schema';
 import type { CandidateSource } from '../../core/publishing/ports';
-import { SnapshotAudience, type SnapshotRecipient } from '../../core/snapshot/audience';
+import { SnapshotAudience } from '../../core/snapshot/audience';
 import type { NewSnapshot, SnapshotPlanCounts, SnapshotStore, StoredSnapshot } from '../../core/snapshot/ports';
 import type { SnapshotFigures } from '../../core/snapshot/types';
 import type { Db } from '../client';
@@ -72,7 +73,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
       height: s.chart?.height ?? null, alt: s.chart?.alt ?? null, figures: JSON.stringify(s.figures), now,
     });
     const snapshot = this.find(s.day);
-    if (!snapshot) throw new Error(`the snapshot of ${s.day} was written but cannot be read back`);
+    if (!snapshot) throw new SignalcastError('internal', `the snapshot of ${s.day} was written but cannot be read back`);
     return { snapshot, created: changes > 0 };
   }
 
@@ -82,7 +83,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
     const rows: { ref: number; dueAt: number }[] = [];
     let notTaking = 0;
     for (const batch of this.deps.candidates.batches()) {
-      for (const r of audience.check(batch.candidates) as SnapshotRecipient[]) {
+      for (const r of audience.check(batch.candidates)) {
         const ref = batch.refOf(r.destinationId);
         if (ref === undefined) continue;
         if (taking.has(ref)) rows.push({ ref, dueAt: r.dueAt });
