@@ -57,7 +57,7 @@ describe('the daily snapshot on Telegram', () => {
     expect(photos(w.tg.sentMessages(USER))).toHaveLength(1);
 
     // A third run, after everything went: nothing new is planned or sent.
-    expect(w.service.snapshots.run()).toMatchObject({ planned: 0, created: false });
+    expect(await w.service.snapshots.run()).toMatchObject({ planned: 0, created: false });
     expect(snapshotRows(w).unsent).toBe(0);
     expect(photos(w.tg.sentMessages(USER))).toHaveLength(1);
   });

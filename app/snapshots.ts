@@ -25,7 +25,7 @@ export interface SnapshotsDeps {
 
 /** The snapshot's run and preview, and its job (null when SNAPSHOT_TIME is off). */
 export interface Snapshots {
-  run(options?: SnapshotOptions): SnapshotRun;
+  run(options?: SnapshotOptions): Promise<SnapshotRun>;
   preview(options?: SnapshotOptions): { snapshot: NewSnapshot; kept: boolean; disclaimer: string | null };
   job: ScheduledJob | null;
 }

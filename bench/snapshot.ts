@@ -93,9 +93,9 @@ export async function runSnapshotBench(options: Partial<SnapshotBenchOptions> = 
 
     // Plan all, then run again: nothing new.
     started = performance.now();
-    const first = runSnapshot(serviceOn(db, now), { day: today, now });
+    const first = await runSnapshot(serviceOn(db, now), { day: today, now });
     const planMs = performance.now() - started;
-    const again = runSnapshot(serviceOn(db, now), { day: today, now });
+    const again = await runSnapshot(serviceOn(db, now), { day: today, now });
 
     // The next day: a run that "crashes" after half its rows, then a fresh store on the same file.
     const tomorrow = dayOf(now + DAY_MS, TZ);
@@ -105,13 +105,13 @@ export async function runSnapshotBench(options: Partial<SnapshotBenchOptions> = 
     } });
     let crashed = false;
     try {
-      runSnapshot(crashing, { day: tomorrow, now: now + DAY_MS });
+      await runSnapshot(crashing, { day: tomorrow, now: now + DAY_MS });
     } catch {
       crashed = true;
     }
     db.$client.close();
     db = openDatabase(database.url);
-    const resumed = runSnapshot(serviceOn(db, now + DAY_MS), { day: tomorrow, now: now + DAY_MS });
+    const resumed = await runSnapshot(serviceOn(db, now + DAY_MS), { day: tomorrow, now: now + DAY_MS });
     const afterCrash = rowCounts(db, resumed.ref);
     const todayRows = rowCounts(db, first.ref);
     const duplicates = afterCrash.duplicates + todayRows.duplicates;

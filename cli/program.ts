@@ -201,7 +201,7 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
   snapshot.command('send').description('keep the day\'s snapshot and plan it once per destination (a second send plans nothing new); the running service sends it')
     .option('--date <YYYY-MM-DD>', 'the day (default: today)')
     .addHelpText('after', examples('signalcast snapshot send', 'signalcast snapshot send --date 2026-12-06'))
-    .action((opts: { date?: string }) => withContext((ctx) => void snapshotSend({ snapshots: ctx.snapshots, io: deps.io }, opts)));
+    .action((opts: { date?: string }) => withContext(async (ctx) => void (await snapshotSend({ snapshots: ctx.snapshots, io: deps.io }, opts))));
 
   const billing = program.command('billing').description('Stripe billing')
     .addHelpText('after', examples('signalcast billing reconcile --dry-run', 'signalcast billing reconcile'));

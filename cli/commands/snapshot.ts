@@ -11,7 +11,7 @@ import type { CliIo } from '../io';
 /** What the snapshot commands need (app/snapshots.ts gives it). */
 export interface SnapshotAdmin {
   preview(options?: SnapshotOptions): { snapshot: NewSnapshot; kept: boolean; disclaimer: string | null };
-  run(options?: SnapshotOptions): SnapshotRun;
+  run(options?: SnapshotOptions): Promise<SnapshotRun>;
 }
 
 interface Deps {
@@ -48,8 +48,8 @@ export function snapshotPreview(deps: Deps, opts: { date?: string; out?: string 
 }
 
 /** Keeps the day's snapshot and plans it once per destination: a second send plans nothing new and says so. */
-export function snapshotSend(deps: Deps, opts: { date?: string }): SnapshotRun {
-  const run = admin(deps).run(dayOption(opts.date));
+export async function snapshotSend(deps: Deps, opts: { date?: string }): Promise<SnapshotRun> {
+  const run = await admin(deps).run(dayOption(opts.date));
   if (run.planned === 0 && run.alreadyPlanned > 0) {
     deps.io.out(`The snapshot of ${run.day} was already planned for ${run.alreadyPlanned} destination${run.alreadyPlanned === 1 ? '' : 's'}: nothing new planned.`);
   } else {

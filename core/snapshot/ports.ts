@@ -35,6 +35,9 @@ export interface SnapshotStore {
   find(day: string): StoredSnapshot | undefined;
   /** Keeps the day's snapshot once: a second call (any process) returns the first, whatever changed since. */
   create(snapshot: NewSnapshot, now: number): { snapshot: StoredSnapshot; created: boolean };
-  /** One 'snapshot' delivery per entitled destination taking snapshots, once per destination whatever happens. */
-  plan(snapshot: StoredSnapshot, now: number): SnapshotPlanCounts;
+  /**
+   * One 'snapshot' delivery per entitled destination taking snapshots, once per destination whatever
+   * happens; in chunks, giving the event loop back between them.
+   */
+  plan(snapshot: StoredSnapshot, now: number): Promise<SnapshotPlanCounts>;
 }

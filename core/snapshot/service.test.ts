@@ -42,17 +42,17 @@ beforeEach(() => {
 });
 
 describe('runSnapshot', () => {
-  it('keeps the operator day\'s snapshot, plans it and pokes the dispatcher', () => {
-    const run = runSnapshot(deps());
+  it('keeps the operator day\'s snapshot, plans it and pokes the dispatcher', async () => {
+    const run = await runSnapshot(deps());
     expect(run).toMatchObject({ day: '2026-12-06', created: true, chart: true, planned: 2, alreadyPlanned: 0 });
     expect(pokes).toBe(1);
     expect(drawn).toHaveLength(1);
   });
 
-  it('reuses the kept snapshot unchanged on a second run, and plans and pokes nothing', () => {
-    const first = runSnapshot(deps());
+  it('reuses the kept snapshot unchanged on a second run, and plans and pokes nothing', async () => {
+    const first = await runSnapshot(deps());
     const later = deps({ track: memoryTrack([]) });
-    const second = runSnapshot(later, { now: NOW + 60_000 });
+    const second = await runSnapshot(later, { now: NOW + 60_000 });
     expect(second).toMatchObject({ ref: first.ref, created: false, planned: 0, alreadyPlanned: 2 });
     expect(later.store.find('2026-12-06')?.text).toContain('Signals today: 1');
     expect(pokes).toBe(1);
@@ -60,8 +60,8 @@ describe('runSnapshot', () => {
     expect(drawn).toHaveLength(1);
   });
 
-  it('keeps and plans a snapshot whose chart could not be drawn, as text', () => {
-    const run = runSnapshot(deps({ drawChart: () => null }));
+  it('keeps and plans a snapshot whose chart could not be drawn, as text', async () => {
+    const run = await runSnapshot(deps({ drawChart: () => null }));
     expect(run).toMatchObject({ chart: false, planned: 2 });
   });
 

@@ -60,13 +60,13 @@ function writeSnapshot(deps: SnapshotServiceDeps, day: string, now: number): New
  * plans it once per destination, and pokes the dispatcher. Safe to run again, from any process:
  * a second run plans nothing that was planned.
  */
-export function runSnapshot(deps: SnapshotServiceDeps, options: SnapshotOptions = {}): SnapshotRun {
+export async function runSnapshot(deps: SnapshotServiceDeps, options: SnapshotOptions = {}): Promise<SnapshotRun> {
   const now = options.now ?? deps.clock.now();
   const day = options.day ?? dayOf(now, deps.timeZone);
   let snapshot: StoredSnapshot | undefined = deps.store.find(day);
   let created = false;
   if (!snapshot) ({ snapshot, created } = deps.store.create(writeSnapshot(deps, day, now), now));
-  const counts = deps.store.plan(snapshot, now);
+  const counts = await deps.store.plan(snapshot, now);
   if (counts.planned > 0) deps.poke();
   const run: SnapshotRun = { day, ref: snapshot.ref, created, chart: snapshot.chart !== null, ...counts };
   deps.logger.info({ ...run }, 'daily snapshot planned');

@@ -93,7 +93,7 @@ afterEach(() => {
 });
 
 describe('SqliteSnapshotStore.create', () => {
-  it('keeps one snapshot per day: a second call returns the first, whatever changed since', () => {
+  it('keeps one snapshot per day: a second call returns the first, whatever changed since', async () => {
     const store = storeOn(db);
     const first = store.create(newSnapshot('2026-12-06'), NOW);
     const second = storeOn(openDb()).create(newSnapshot('2026-12-06', 'something else'), NOW + 1000);
@@ -111,8 +111,8 @@ describe('SqliteSnapshotStore.plan', () => {
     snapshot = storeOn(db).create(newSnapshot('2026-12-06'), NOW).snapshot;
   });
 
-  it('plans only destinations taking snapshots whose plan has snapshot: true, at the snapshot priority', () => {
-    const counts = storeOn(db).plan(snapshot, NOW);
+  it('plans only destinations taking snapshots whose plan has snapshot: true, at the snapshot priority', async () => {
+    const counts = await storeOn(db).plan(snapshot, NOW);
     expect(counts).toEqual({
       planned: 4, alreadyPlanned: 0, notTaking: 1,
       excluded: { plan_no_snapshot: 2, direct_messages_off: 1 },
@@ -122,8 +122,8 @@ describe('SqliteSnapshotStore.plan', () => {
     expect(new Set(rows.map((r) => JSON.stringify(r)))).toEqual(new Set([JSON.stringify({ content_type: 'snapshot', priority: DELIVERY_PRIORITY.snapshot, state: 'pending' })]));
   });
 
-  it('is due now, or at the end of a direct destination account\'s quiet hours', () => {
-    storeOn(db).plan(snapshot, NOW);
+  it('is due now, or at the end of a direct destination account\'s quiet hours', async () => {
+    await storeOn(db).plan(snapshot, NOW);
     const due = new Map(db.$client.prepare(`SELECT dest.id, d.due_at FROM deliveries d JOIN destinations dest ON dest.ref = d.destination_ref WHERE d.kind = 'snapshot'`)
       .raw(true).all() as [string, number][]);
     expect(due.get(d.deskDm!.id)).toBe(NOW);
@@ -132,30 +132,30 @@ describe('SqliteSnapshotStore.plan', () => {
     expect(due.get(d.quietDm!.id)).toBe(Date.UTC(2026, 11, 6, 20, 0, 0));
   });
 
-  it('plans once per destination across a double run, and says how many were already planned', () => {
+  it('plans once per destination across a double run, and says how many were already planned', async () => {
     const store = storeOn(db);
-    expect(store.plan(snapshot, NOW).planned).toBe(4);
-    expect(store.plan(snapshot, NOW + 60_000)).toMatchObject({ planned: 0, alreadyPlanned: 4 });
+    expect((await store.plan(snapshot, NOW)).planned).toBe(4);
+    expect(await store.plan(snapshot, NOW + 60_000)).toMatchObject({ planned: 0, alreadyPlanned: 4 });
     expect([...rowsPerDestination(db, snapshot.ref).values()]).toEqual([1, 1, 1, 1]);
   });
 
-  it('plans once per destination with two store instances on one database file', () => {
+  it('plans once per destination with two store instances on one database file', async () => {
     const other = openDb();
-    const a = storeOn(db).plan(snapshot, NOW);
-    const b = storeOn(other).plan(storeOn(other).find('2026-12-06')!, NOW);
+    const a = await storeOn(db).plan(snapshot, NOW);
+    const b = await storeOn(other).plan(storeOn(other).find('2026-12-06')!, NOW);
     expect(a.planned + b.planned).toBe(4);
     expect(b.alreadyPlanned).toBe(4);
     expect([...rowsPerDestination(other, snapshot.ref).values()]).toEqual([1, 1, 1, 1]);
   });
 
-  it('after a crash mid-way, a fresh store on the same file plans the rest and nothing twice', () => {
+  it('after a crash mid-way, a fresh store on the same file plans the rest and nothing twice', async () => {
     const crashing = storeOn(db, {
       chunkSize: 2,
       onChunk: () => {
         throw new Error('process killed');
       },
     });
-    expect(() => crashing.plan(snapshot, NOW)).toThrow('process killed');
+    await expect(crashing.plan(snapshot, NOW)).rejects.toThrow('process killed');
     // The first chunk committed before the "crash".
     expect(rowsPerDestination(db, snapshot.ref).size).toBe(2);
     db.$client.close();
@@ -163,15 +163,24 @@ describe('SqliteSnapshotStore.plan', () => {
 
     const restarted = openDb();
     const again = storeOn(restarted);
-    const counts = again.plan(again.find('2026-12-06')!, NOW + 5_000);
+    const counts = await again.plan(again.find('2026-12-06')!, NOW + 5_000);
     expect(counts).toMatchObject({ planned: 2, alreadyPlanned: 2 });
     expect([...rowsPerDestination(restarted, snapshot.ref).values()]).toEqual([1, 1, 1, 1]);
   });
 
-  it('plans a new day\'s snapshot to the same destinations again', () => {
+  it('gives the event loop back between chunks, each chunk committed on its own', async () => {
+    const planning = storeOn(db, { chunkSize: 1 }).plan(snapshot, NOW);
+    // Runs while the plan waits between its chunks: some rows are committed, not all.
+    const seenBetween = await new Promise<number>((resolve) => setImmediate(() => resolve(rowsPerDestination(db, snapshot.ref).size)));
+    expect(seenBetween).toBeGreaterThan(0);
+    expect(seenBetween).toBeLessThan(4);
+    expect((await planning).planned).toBe(4);
+  });
+
+  it('plans a new day\'s snapshot to the same destinations again', async () => {
     const store = storeOn(db);
-    store.plan(snapshot, NOW);
+    await store.plan(snapshot, NOW);
     const next = store.create(newSnapshot('2026-12-07'), NOW + DAY).snapshot;
-    expect(store.plan(next, NOW + DAY).planned).toBe(4);
+    expect((await store.plan(next, NOW + DAY)).planned).toBe(4);
   });
 });
