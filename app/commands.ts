@@ -38,6 +38,8 @@ export interface CommandWiringDeps {
   workspaces?: CommandDeps['workspaces'];
   /** Per-tenant installations: the workspace's account for `/signals`, and where a `tenant_removed` revokes. */
   installations?: InstallationStore | undefined;
+  /** /track's figures. */
+  track?: CommandDeps['track'];
 }
 
 export function createCommandDeps(deps: CommandWiringDeps): CommandDeps {
@@ -52,6 +54,7 @@ export function createCommandDeps(deps: CommandWiringDeps): CommandDeps {
     capabilities: deps.capabilities,
     signals: deps.signals,
     stats: new SqliteOperatorStats({ db }),
+    track: deps.track,
     audit: deps.audit,
     clock,
     logger: deps.logger.child({ component: 'commands' }),

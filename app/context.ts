@@ -1,9 +1,11 @@
 // The CLI's stores on an open database, with access (when a platform with gated access is configured) and billing (when Stripe is).
 import { createBillingService, createStripeClient } from '../billing';
 import type { CliContext } from '../cli/program';
-import type { Config } from '../config';
+import { secretValues, type Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
 import { silentLogger, type Logger } from '../core/logger';
+import { noopMetrics } from '../core/metrics';
+import { createScrubber } from '../core/scrub';
 import { loadPlans, type PlansConfig } from '../core/plans';
 import type { Db } from '../db/client';
 import { SqliteAccessJobStore } from '../db/stores/access-job-store';
@@ -16,6 +18,7 @@ import { SqliteReferralStore } from '../db/stores/referral-store';
 import { SecretBox } from '../core/tenancy/secret-box';
 import { SqliteSignalService } from '../db/stores/signal-service';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
+import { SqliteTrackRecord } from '../db/stores/track-record-store';
 import { SqliteWorkspaceDirectory } from '../db/stores/workspace-directory';
 import { planLoadOptions } from './adapters/plan-catalog';
 import { sandboxPlans } from './adapters/demo-channel';
@@ -23,6 +26,7 @@ import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } 
 import { buildAdapters } from './adapters/build';
 import { ADAPTERS, type AdapterRow } from './adapters/table';
 import { createSnapshots, type Snapshots } from './snapshots';
+import { scheduleAdmin } from './schedules';
 
 /**
  * The stores the CLI commands use. The plans file is read only by the commands that need it, and
@@ -35,6 +39,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
   const getPlans = () => (plans ??= sandboxPlans(config, loadPlans(config.plansFile, { ...planLoadOptions(rows), logger })));
   let signals: SqliteSignalService | undefined;
   let snapshots: Snapshots | undefined;
+  const getSnapshots = () => (snapshots ??= createSnapshots({ db, config, plans: getPlans(), clock, logger }));
   const { secretKey, apiBase, webhookSecret } = config.stripe;
   // Which configured platforms gate access: their rows say, without building anything.
   const configured = rows.filter((row) => row.settings(config) !== null);
@@ -62,12 +67,27 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
     deliveries: new SqliteDeliveryStore({ db, clock, audit }),
     // Planned here, sent by the running service (its dispatcher finds due rows on its own).
     get snapshots() {
-      return (snapshots ??= createSnapshots({ db, config, plans: getPlans(), clock, logger }));
+      return getSnapshots();
     },
     platforms: rows.map((row) => row.name),
     workspaces: new SqliteWorkspaceDirectory({ db, plans: getPlans, clock }),
+    trackRecord: new SqliteTrackRecord({ db }),
     access: gated.length > 0 ? { reconcile: (options) => getAccess().reconciler.reconcile({ actor: 'cli', ...options }) } : null,
     accessJobs: gated.length > 0 ? new SqliteAccessJobStore({ db }) : null,
+    /** The jobs the service registers with these settings; built when a command asks, with this context's access and billing. */
+    get schedules() {
+      const ctx = this as CliContext;
+      return scheduleAdmin(() => ({
+        db, clock, logger, metrics: noopMetrics, timeZone: config.operatorTimeZone, settings: config.schedules, accessEveryMinutes: config.accessReconcileEveryMinutes,
+        billing: ctx.billing ? (options) => ctx.billing!.reconcile(options) : undefined,
+        access: ctx.access ?? undefined,
+        outbox: getQueue().outbox,
+        operatorIds: Object.fromEntries(configured.map((row) => [row.name, (row.settings(config) as { operatorIds?: readonly string[] } | null)?.operatorIds ?? []])),
+        plans: getPlans(),
+        snapshot: getSnapshots().job ?? undefined,
+        scrub: createScrubber(secretValues(config)),
+      }), config.operatorTimeZone);
+    },
     billing: secretKey
       ? {
           reconcile: (options) => createBillingService({

@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { BillingService } from '../billing';
 import type { EventHandler } from '../core/inbound/types';
-import type { Config } from '../config';
+import { secretValues, type Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
 import { currentCapabilities, type Capabilities } from '../core/capabilities';
 import { SignalcastError } from '../core/errors';
+import { createScrubber } from '../core/scrub';
 import { Dispatcher } from '../core/delivery/dispatcher';
 import { createRetryPolicy } from '../core/delivery/retry-policy';
 import { limitGate } from '../core/access/limited-gate';
@@ -25,6 +26,7 @@ import { SqliteReferralStore } from '../db/stores/referral-store';
 import { SecretBox } from '../core/tenancy/secret-box';
 import { SqliteSignalService } from '../db/stores/signal-service';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
+import { SqliteTrackRecord } from '../db/stores/track-record-store';
 import type { Cron, Schedules } from '../schedules';
 import { PromMetrics } from '../server/metrics';
 import { createReadiness, databaseCheck } from '../server/readiness';
@@ -158,8 +160,11 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   // Each adapter starts in the background when it cannot be reached at first: /readyz names it until it works.
   const starters = startersFor(adapters, (event) => onEvent(event), logger);
   const readiness = createReadiness({ database: databaseCheck(db), ...starters.checks });
+  // One reader of the track record: GET /v1/track-record and /track.
+  const trackRecord = new SqliteTrackRecord({ db });
   const app = buildServer({
     signals,
+    trackRecord,
     apiKeys: new SqliteApiKeyStore({ db, clock }),
     auth: { signingSecret: config.ingest.signingSecret },
     rateLimit: { perMinute: config.ingest.ratePerMinute },
@@ -169,6 +174,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     readiness,
     metricsToken: config.metricsToken,
     onPublished: () => dispatcher.poke(),
+    onUpdated: () => dispatcher.poke(),
     http: config.http,
     consolePort: config.sandbox ? config.consolePort : undefined,
   });
@@ -211,6 +217,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const snapshots = createSnapshots({ db, config, plans, clock, logger, poke: () => dispatcher.poke() });
   for (const line of accessNotGiven(plans, capabilities)) logger.warn(`${line}: not offered or granted until it is`);
   const commands = createCommandDeps({
+    track: trackRecord,
     db,
     accounts,
     billing: billing?.billing ?? unconfiguredBilling,
@@ -272,11 +279,20 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       // A stop that came during the first attempt at a platform: start nothing more.
       if (stopping) return url;
       schedules = startSchedules({
+        db,
+        clock,
+        metrics,
         billing: billing ? (o) => billing.reconcile(o) : undefined,
         access: access?.reconciler,
         wakeParkedAccessJobs: access ? () => access?.runner.wakeParked() : undefined,
         accessEveryMinutes: config.accessReconcileEveryMinutes,
         timeZone: config.operatorTimeZone,
+        settings: config.schedules,
+        outbox: queue.outbox,
+        poke: () => dispatcher.poke(),
+        operatorIds,
+        plans,
+        scrub: createScrubber(secretValues(config)),
         logger,
         cron: options.cron,
         snapshot: snapshots.job ?? undefined,

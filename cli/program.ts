@@ -15,10 +15,14 @@ import { deliveriesDead, deliveriesRetry, type DeadLetterAdmin } from './command
 import { keysCreate, keysList, keysRevoke, type ApiKeyAdmin } from './commands/keys';
 import { migrateDatabase } from './commands/migrate';
 import { plansCheck } from './commands/plans';
+import { schedulesList, schedulesRun, type ScheduleAdmin } from './commands/schedules';
 import { signalPublish, type PublishFlags } from './commands/signal';
 import { snapshotPreview, snapshotSend, type SnapshotAdmin } from './commands/snapshot';
+import { signalUpdate, type UpdateFlags } from './commands/signal-update';
+import { trackRecordShow } from './commands/track-record';
 import { workspacesList, type WorkspaceAdmin } from './commands/workspaces';
-import { EXIT, exitCodeOf, type CliIo, type ExitCode } from './io';
+import type { TrackRecordSource } from '../core/track-record/types';
+import { CliError, EXIT, exitCodeOf, type CliIo, type ExitCode } from './io';
 
 /** The stores the commands use, built on an open database. */
 export interface CliContext {
@@ -39,6 +43,10 @@ export interface CliContext {
   workspaces?: WorkspaceAdmin | undefined;
   /** The daily snapshot: preview and send by hand. */
   snapshots?: SnapshotAdmin | undefined;
+  /** The scheduled jobs these settings register, their runs in schedule_runs, and a guarded run of one. */
+  schedules?: ScheduleAdmin | undefined;
+  /** The track record (signals, their updates and which plans they reached). */
+  trackRecord?: Pick<TrackRecordSource, 'record'> | undefined;
 }
 
 /** Everything the CLI needs from the outside; main.ts supplies the real ones, tests their own. */
@@ -58,6 +66,12 @@ export interface CliDeps {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The schedules of a context; a context built without them (an older test's) cannot list any. */
+function requireSchedules(ctx: CliContext): ScheduleAdmin {
+  if (!ctx.schedules) throw new CliError('schedules: not available in this build', EXIT.failure);
+  return ctx.schedules;
+}
 
 /** A context built without workspaces (an older test's) lists none. */
 const NO_WORKSPACES: WorkspaceAdmin = { list: () => [] };
@@ -145,6 +159,20 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
       'signalcast signal publish --file signal.json',
     ))
     .action((flags: PublishFlags) => withContext(async (ctx) => void (await signalPublish({ signals: ctx.signals, io: deps.io }, flags))));
+  signal.command('update').description('record an update of a signal (target hit, stopped, closed) and plan it for everyone who got its alert')
+    .argument('<signal>', 'the signal\'s id (sig_...), or its publisher id with --by-publisher-id')
+    .addOption(new Option('--kind <kind>', 'what happened').choices(['target_hit', 'stopped', 'closed']).makeOptionMandatory())
+    .option('--by-publisher-id', 'the signal is named by the id its publisher gave it')
+    .option('--target-index <n>', 'which target was hit (1-based), for target_hit')
+    .option('--price <price>', 'the price it happened at')
+    .option('--result-pct <pct>', 'the result in percent (required for closed)')
+    .option('--note <text>', 'a short note shown with the update')
+    .option('--update-id <id>', 'your id for this update: recording it twice creates and sends nothing new')
+    .addHelpText('after', examples(
+      'signalcast signal update sig_0mhc2x4ab000f3a9c1d2e4b5a6978 --kind target_hit --target-index 1 --price 67000',
+      'signalcast signal update sig-42 --by-publisher-id --kind closed --result-pct 3.5 --update-id sig-42-close',
+    ))
+    .action((id: string, flags: UpdateFlags) => withContext(async (ctx) => void (await signalUpdate({ signals: ctx.signals, io: deps.io }, id, flags))));
 
   const deliveries = program.command('deliveries').description('the delivery outbox')
     .addHelpText('after', examples('signalcast deliveries dead', 'signalcast deliveries retry --all'));
@@ -202,6 +230,23 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
     .option('--date <YYYY-MM-DD>', 'the day (default: today)')
     .addHelpText('after', examples('signalcast snapshot send', 'signalcast snapshot send --date 2026-12-06'))
     .action((opts: { date?: string }) => withContext(async (ctx) => void (await snapshotSend({ snapshots: ctx.snapshots, io: deps.io }, opts))));
+  const schedules = program.command('schedules').description('the scheduled jobs: snapshot, reconciles, dead-letter report, trial reminders, pruning')
+    .addHelpText('after', examples('signalcast schedules list', 'signalcast schedules run prune-deliveries'));
+  schedules.command('list').description('each job: its schedule (in OPERATOR_TIME_ZONE), last run, duration, outcome and error')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('signalcast schedules list', 'signalcast schedules list --json'))
+    .action((opts: { json?: boolean }) => withContext((ctx) => void schedulesList({ schedules: requireSchedules(ctx), io: deps.io }, opts)));
+  schedules.command('run <job>').description('run one job now, through the same guard as the service (skipped while a run holds it)')
+    .addHelpText('after', examples('signalcast schedules run dead-letter-report', 'signalcast schedules run prune-deliveries'))
+    .action((job: string) => withContext(async (ctx) => void (await schedulesRun({ schedules: requireSchedules(ctx), io: deps.io }, job))));
+  program.command('track-record').description('the track record: each window (7d, 30d, 90d, all) overall, by band, persona and plan')
+    .option('--window <window>', 'only this window: 7d, 30d, 90d or all')
+    .option('--json', 'print JSON (what GET /v1/track-record answers)')
+    .addHelpText('after', examples('signalcast track-record', 'signalcast track-record --window 30d --json'))
+    .action((opts: { window?: string; json?: boolean }) => withContext((ctx) => {
+      if (!ctx.trackRecord) throw new CliError('the track record is not available in this build', EXIT.failure);
+      void trackRecordShow({ source: ctx.trackRecord, clock: ctx.clock, io: deps.io }, opts);
+    }));
 
   const billing = program.command('billing').description('Stripe billing')
     .addHelpText('after', examples('signalcast billing reconcile --dry-run', 'signalcast billing reconcile'));

@@ -167,7 +167,7 @@ export const destinations = sqliteTable('destinations', {
 export const DELIVERY_STATES = ['waiting', 'pending', 'sending', 'sent', 'dead', 'skipped'] as const;
 
 export const deliveries = sqliteTable('deliveries', {
-  // No AUTOINCREMENT: nothing deletes deliveries, so an id is never reused, and each insert saves a sqlite_sequence write.
+  // No AUTOINCREMENT: pruning (schedules/prune.ts) never deletes the newest row, so an id is never reused, and each insert saves a sqlite_sequence write.
   id: integer('id').primaryKey(),
   /** 'signal', 'update', 'snapshot' or 'notice'; with contentRef it names what is delivered. */
   contentType: text('content_type').notNull(),

@@ -1,4 +1,4 @@
-// node-cron registration: each job is a plain function of its dependencies, wrapped so a failure is logged and the process lives on.
+// node-cron registration: each job is a plain function of its dependencies, registered in the operator's time zone; a failing tick is logged and the process lives on.
 import type { NodeCron, ScheduledTask } from 'node-cron';
 import { SignalcastError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -29,13 +29,15 @@ export interface Schedules {
   stop(): Promise<void>;
 }
 
-/** One tick of a job: never throws, whatever the job does (STYLE.md: one error boundary per cron tick). */
-export function guardJob(job: ScheduledJob, logger: Logger): () => Promise<void> {
+/**
+ * One tick of a job: never throws, whatever the job does (STYLE.md: one error boundary per cron
+ * tick). A guarded job (schedules/guard.ts) logs its own run; this only catches what escapes.
+ */
+export function tickOf(job: ScheduledJob, logger: Logger): () => Promise<void> {
   return async () => {
     const startedAt = Date.now();
     try {
       await job.run();
-      logger.info({ job: job.name, ms: Date.now() - startedAt }, 'scheduled job finished');
     } catch (err) {
       logger.error({ err, job: job.name, ms: Date.now() - startedAt }, 'scheduled job failed; it runs again at its next time');
     }
@@ -49,7 +51,7 @@ export function registerSchedules(deps: SchedulesDeps): Schedules {
   if (bad.length > 0) {
     throw new SignalcastError('config_invalid', `invalid cron schedule for ${bad.map((j) => `${j.name} ("${j.schedule}")`).join(', ')}: expected five fields such as "17 4 * * *"`);
   }
-  const tasks = jobs.map((job) => cron.schedule(job.schedule, guardJob(job, logger), { name: job.name, timezone: timeZone, noOverlap: true }));
+  const tasks = jobs.map((job) => cron.schedule(job.schedule, tickOf(job, logger), { name: job.name, timezone: timeZone, noOverlap: true }));
   logger.info({ jobs: jobs.map((j) => `${j.name} (${j.schedule})`), timeZone }, 'schedules registered');
   return {
     tasks,

@@ -1,9 +1,8 @@
-// The snapshot job: SNAPSHOT_TIME as a daily cron expression, registered beside the others in the operator's time zone.
+// The snapshot job: SNAPSHOT_TIME as a daily cron expression, registered in the operator's time zone.
 import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
-import { startSchedules } from '../app/schedules';
 import { recordingLogger } from '../core/testing/logger';
-import type { Cron } from './index';
+import { registerSchedules, type Cron } from './index';
 import { snapshotJob } from './snapshot';
 
 describe('snapshotJob', () => {
@@ -19,7 +18,7 @@ describe('snapshotJob', () => {
     let runs = 0;
     const job = snapshotJob({ at: { hour: 18, minute: 5 }, run: () => ++runs });
     expect(job).toMatchObject({ name: 'snapshot', schedule: '5 18 * * *' });
-    startSchedules({ snapshot: job, timeZone: 'Europe/Paris', logger: recordingLogger(), cron: fake });
+    registerSchedules({ jobs: [job], timeZone: 'Europe/Paris', logger: recordingLogger(), cron: fake });
     expect(scheduled.map((s) => [s.expression, s.options])).toEqual([['5 18 * * *', { name: 'snapshot', timezone: 'Europe/Paris', noOverlap: true }]]);
     await scheduled[0]?.fire();
     expect(runs).toBe(1);

@@ -9,9 +9,11 @@ import { connectionOptions, DEFAULT_HTTP_LIMITS, reportDroppedConnections, type 
 import { answerFrameworkError, createErrorHandler, errorBody } from './http-errors';
 import type { Readiness } from './readiness';
 import { registerHealthRoutes } from './routes/health';
-import type { PublishOutcome } from '../core/signals/ports';
+import type { PublishOutcome, UpdateOutcome } from '../core/signals/ports';
 import { registerIngestRoutes, type SignalPublisher } from './routes/ingest';
 import { registerRootRoute } from './routes/root';
+import { registerTrackRecordRoute } from './routes/track-record';
+import type { TrackRecordSource } from '../core/track-record/types';
 
 /** Bodies above this are refused with 413 before they are read in full. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -33,10 +35,14 @@ export interface ServerDeps {
   metricsToken?: string | undefined;
   /** Called after a new signal is committed: the dispatcher's poke, so the first send is immediate. */
   onPublished?: (outcome: PublishOutcome) => void;
+  /** Called after a new signal update and its deliveries are committed: the dispatcher's poke. */
+  onUpdated?: (outcome: UpdateOutcome) => void;
   /** Timeouts and the connection cap (DEFAULT_HTTP_LIMITS when absent). */
   http?: HttpLimits;
   /** In sandbox mode, the console's port: GET / leads there. */
   consolePort?: number | undefined;
+  /** GET /v1/track-record's figures; absent: no such route. */
+  trackRecord?: Pick<TrackRecordSource, 'record'> | undefined;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -70,7 +76,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.setErrorHandler(createErrorHandler({
     logger: deps.logger,
     onIngestOutcome: (outcome, request) => {
-      if (request.url.startsWith('/v1/')) deps.metrics.ingest(outcome);
+      // Ingest is what is posted; GET /v1/track-record reads.
+      if (request.method === 'POST' && request.url.startsWith('/v1/')) deps.metrics.ingest(outcome);
     },
   }));
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('not_found', 'no such route')));
@@ -84,7 +91,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     metrics: deps.metrics,
     logger: deps.logger,
     onPublished: deps.onPublished,
+    onUpdated: deps.onUpdated,
   });
+  if (deps.trackRecord) {
+    registerTrackRecordRoute(app, {
+      source: deps.trackRecord, apiKeys: deps.apiKeys, signingSecret: deps.auth.signingSecret, ratePerMinute: deps.rateLimit.perMinute, clock: deps.clock,
+    });
+  }
   // The cap is a property of node's server; connections above it are closed as they arrive.
   app.server.maxConnections = limits.maxConnections;
   reportDroppedConnections(app.server, { logger: deps.logger, clock: deps.clock, maxConnections: limits.maxConnections });

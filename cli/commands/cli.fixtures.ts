@@ -7,6 +7,7 @@ import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
 import { SqliteAuditLog } from '../../db/stores/audit-store';
 import { SqliteDeliveryStore } from '../../db/stores/delivery-store';
 import { SqliteSignalService } from '../../db/stores/signal-service';
+import { SqliteTrackRecord } from '../../db/stores/track-record-store';
 import { captureIo } from '../io';
 import { runCli, type CliContext, type CliDeps } from '../program';
 
@@ -24,6 +25,7 @@ export function testCli(db: Db, clock: Clock, plans: PlansConfig, extra: Partial
       audit: new SqliteAuditLog({ db, clock }),
       signals: new SqliteSignalService({ db, clock, plans, bands: { aMin: 0.8, bMin: 0.6 } }),
       deliveries: new SqliteDeliveryStore({ db, clock }),
+      trackRecord: new SqliteTrackRecord({ db }),
       ...extra,
     }),
     start: async () => {},

@@ -93,6 +93,19 @@ export interface OutboxWriter {
 }
 
 /**
+ * Plans an update's deliveries where its signal's alert went: one 'update' row per alert delivery
+ * of the signal still pending, sending or sent, at the alert's priority, never due before the
+ * alert. Stops and closes are critical (due at once, or with the alert); a target hit also waits
+ * out the account's quiet hours in direct messages. Runs inside the caller's transaction.
+ */
+export interface UpdateOutbox {
+  /** Writes the rows of a newly stored update; returns how many were planned. */
+  plan(signalId: string, update: SignalUpdate, now: number): number;
+  /** How many deliveries the update was planned for (what a replay reports). */
+  plannedCount(updateId: string): number;
+}
+
+/**
  * Runs a synchronous function in one transaction: all its writes commit together or none do.
  * A passing database fault surfaces as DatabaseUnavailableError (503 at the edge).
  */
@@ -105,6 +118,7 @@ export interface PublishingDeps {
   store: SignalStore;
   candidates: CandidateSource;
   outbox: OutboxWriter;
+  updates: UpdateOutbox;
   transaction: Transaction;
   audit: AuditLog;
   clock: Clock;

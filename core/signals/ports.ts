@@ -24,6 +24,8 @@ export interface UpdateOutcome {
   update: SignalUpdate;
   /** The publisherUpdateId was seen before: this is the first update, and nothing was created. */
   duplicate: boolean;
+  /** Deliveries of the update planned (one per destination its signal's alert went or is going to; a replay: the first time's). */
+  planned: number;
 }
 
 /**

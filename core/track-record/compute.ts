@@ -1,4 +1,5 @@
 // The track record's arithmetic (pure): a signal's result from its published updates, and the figures over each window.
+import { ValidationError } from '../errors';
 import { BANDS, type Band, type Side, type SignalUpdateKind } from '../types';
 import {
   TRACK_WINDOWS, type SignalResult, type TrackFigures, type TrackRecord, type TrackWindow, type TrackWindowFigures,
@@ -8,6 +9,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** How far back each window reaches from "now"; null: all time. */
 export const WINDOW_MS: Record<TrackWindow, number | null> = { '7d': 7 * DAY_MS, '30d': 30 * DAY_MS, '90d': 90 * DAY_MS, all: null };
+
+/** A window's name as a caller gives it (`?window=`, `--window`): a ValidationError naming `field` when it is none of TRACK_WINDOWS. */
+export function parseTrackWindow(value: unknown, field = 'window'): TrackWindow {
+  if (typeof value === 'string' && (TRACK_WINDOWS as readonly string[]).includes(value)) return value as TrackWindow;
+  throw new ValidationError([{ field, message: `expected one of ${TRACK_WINDOWS.join(', ')}` }]);
+}
 
 /** The persona key of signals published without one. */
 export const NO_PERSONA = 'none';
@@ -127,6 +134,12 @@ export function trackRecordOf(results: readonly SignalResult[], plansOf: (signal
     windows[w] = windowFigures(results.filter((r) => inWindow(w, r.publishedAt, now)), plansOf);
   }
   return { asOf: now, windows };
+}
+
+/** The record with only `window`'s figures (as the API's ?window= and the CLI's --window give it); all of it without one. */
+export function narrowRecord(record: TrackRecord, window: TrackWindow | undefined): TrackRecord | { asOf: number; windows: Partial<Record<TrackWindow, TrackWindowFigures>> } {
+  if (window === undefined) return record;
+  return { asOf: record.asOf, windows: { [window]: record.windows[window] } };
 }
 
 function groupBy(results: readonly SignalResult[], keysOf: (r: SignalResult) => readonly string[]): Map<string, SignalResult[]> {

@@ -1,4 +1,6 @@
 // A fixed set of signals and updates with known figures, shared by the pure and the SQLite tests of the track record.
+import type { FakeClock } from '../clock';
+import type { SignalService } from '../signals/ports';
 import type { Side, SignalUpdateInput } from '../types';
 
 export const HOUR = 3_600_000;
@@ -85,3 +87,25 @@ export const EXPECTED = {
     swing: { count: 2, open: 0, scored: 1, wins: 1, hitRate: 1, averagePct: 4, cumulativePct: 4 },
   },
 };
+
+/**
+ * Publishes the fixture's signals and updates through a real signal service, each at its own time
+ * (the clock is left at the last of them); gives each fixture key's signal id.
+ */
+export async function publishFixture(service: Pick<SignalService, 'publish' | 'addUpdate'>, clock: FakeClock): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  const events = FIXTURE_SIGNALS.flatMap((s) => [
+    { at: s.publishedAt, run: async () => {
+      const out = await service.publish({
+        publisherId: s.key, symbol: s.symbol, market: 'crypto', side: s.side, conviction: s.conviction, reasons: ['fixture'], persona: s.persona, entry: s.entry,
+      }, { publishedBy: 'test' });
+      ids.set(s.key, out.signal.id);
+    } },
+    ...s.updates.map((u) => ({ at: u.at, run: async () => { await service.addUpdate({ publisherId: s.key }, u.update); } })),
+  ]).sort((a, b) => a.at - b.at);
+  for (const e of events) {
+    clock.set(e.at);
+    await e.run();
+  }
+  return ids;
+}

@@ -15,6 +15,7 @@ import { SqliteAuditLog } from './audit-store';
 import { SqliteCandidateSource } from './candidate-source';
 import { SqliteOutboxWriter } from './outbox-writer';
 import { SqliteSignalStore } from './signal-store';
+import { SqliteUpdateOutbox } from './update-outbox';
 
 export interface SignalServiceDeps {
   db: Db;
@@ -36,6 +37,7 @@ export function sqlitePublishing(deps: SignalServiceDeps): PublishingDeps & { st
     store: new SqliteSignalStore({ db, clock }),
     candidates: new SqliteCandidateSource(sqlite, { now, maxCached: deps.maxCachedCandidates }),
     outbox: new SqliteOutboxWriter(sqlite),
+    updates: new SqliteUpdateOutbox(sqlite),
     transaction: new SqliteTransaction(sqlite, now),
     audit: new SqliteAuditLog({ db, clock }),
     clock,

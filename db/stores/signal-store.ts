@@ -1,5 +1,5 @@
 // Signals and their updates in SQLite: stores and finds them, nothing more (core/publishing checks and plans).
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { Clock } from '../../core/clock';
 import { newId } from '../../core/ids';
@@ -35,7 +35,7 @@ function toStored(row: SignalRow): StoredSignal {
   return { signal: toSignal(row), ref: row.ref, rationaleText: row.rationaleText };
 }
 
-function toUpdate(row: SignalUpdateRow): SignalUpdate {
+export function toUpdate(row: SignalUpdateRow): SignalUpdate {
   return {
     id: row.id,
     signalId: row.signalId,
@@ -102,6 +102,7 @@ export class SqliteSignalStore implements SignalStore {
     return row ? toUpdate(row) : undefined;
   }
 
+  /** Stores an update with the next update ref (its deliveries' content_ref). */
   insertUpdate(u: NewSignalUpdate): SignalUpdate {
     const { update } = u;
     const row = this.deps.db.insert(signalUpdates).values({
@@ -114,6 +115,8 @@ export class SqliteSignalStore implements SignalStore {
       resultPct: update.resultPct ?? null,
       note: update.note ?? null,
       createdAt: new Date(u.createdAt),
+      // The key its deliveries point at: one more than any so far (inside the publishing transaction, so never taken twice).
+      ref: sql`(SELECT coalesce(max(${signalUpdates.ref}), 0) + 1 FROM ${signalUpdates})`,
     }).returning().get();
     return toUpdate(row);
   }

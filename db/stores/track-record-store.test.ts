@@ -3,12 +3,12 @@ import { FakeClock } from '../../core/clock';
 import { noopMetrics } from '../../core/metrics';
 import { DEFAULT_PLANS } from '../../core/plans/default-plans';
 import { recordingLogger } from '../../core/testing/logger';
-import { DAY, EXPECTED, FIXTURE_BANDS, FIXTURE_SIGNALS, HOUR, NOW } from '../../core/track-record/track-record.fixtures';
+import { DAY, EXPECTED, FIXTURE_BANDS, HOUR, NOW, publishFixture } from '../../core/track-record/track-record.fixtures';
 import { openMemoryDatabase, type Db } from '../client';
 import { signalReach } from '../schema';
 import { seedSubscribers } from '../testing/seed';
 import { SqliteSignalService } from './signal-service';
-import { SqliteTrackRecord } from './track-record-store';
+import { SqliteTrackRecord, TRACK_RECORD_SQL } from './track-record-store';
 
 const START = NOW - 200 * DAY;
 
@@ -32,30 +32,10 @@ function seedPlans(): void {
   seedSubscribers(db, { count: 1, now: START });
 }
 
-/** Publishes the fixture's signals and updates through the real publishing path, each at its own time. */
-async function publishFixture(): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  const events = FIXTURE_SIGNALS.flatMap((s) => [
-    { at: s.publishedAt, run: async () => {
-      const out = await service.publish({
-        publisherId: s.key, symbol: s.symbol, market: 'crypto', side: s.side, conviction: s.conviction, reasons: ['fixture'],
-        persona: s.persona, entry: s.entry,
-      }, { publishedBy: 'test' });
-      ids.set(s.key, out.signal.id);
-    } },
-    ...s.updates.map((u) => ({ at: u.at, run: async () => { await service.addUpdate({ publisherId: s.key }, u.update); } })),
-  ]).sort((a, b) => a.at - b.at);
-  for (const e of events) {
-    clock.set(e.at);
-    await e.run();
-  }
-  return ids;
-}
-
 describe('the track record on SQLite', () => {
   it('gives the fixture figures by window, band and persona from what was published', async () => {
     seedPlans();
-    await publishFixture();
+    await publishFixture(service, clock);
     const record = track.record(NOW);
     for (const w of ['7d', '30d', '90d', 'all'] as const) {
       const { hitRate, ...exact } = EXPECTED[w];
@@ -69,7 +49,7 @@ describe('the track record on SQLite', () => {
 
   it('gives each plan what its subscribers were sent, through signal_reach written at publish', async () => {
     seedPlans();
-    await publishFixture();
+    await publishFixture(service, clock);
     const byPlan = track.record(NOW).windows.all.byPlan;
     expect(Object.keys(byPlan)).toEqual(['free', 'pro', 'vip']);
     expect(byPlan.pro).toMatchObject({ count: 7, scored: 4, cumulativePct: 19 });
@@ -92,7 +72,7 @@ describe('the track record on SQLite', () => {
   });
 
   it('lists each signal published in [from, to) in publish order, with updates after asOf ignored', async () => {
-    await publishFixture();
+    await publishFixture(service, clock);
     const results = track.results(NOW - 3 * DAY, NOW, NOW - DAY - 1);
     expect(results.map((r) => [r.symbol, r.status, r.resultPct])).toEqual([
       ['ETH_USDT', 'stopped', -5],
@@ -128,5 +108,13 @@ describe('the track record on SQLite', () => {
     expect(record.windows.all.all).toMatchObject({ count: 3000, scored: 3000, wins: 3000, cumulativePct: 3000 });
     expect(record.windows['7d'].all.count).toBe(3000);
     expect(reads).toBe(3);
+  });
+
+  it('finds signals by their publish time, and their updates and reach through their own indexes', () => {
+    const plan = (sql: string) => (db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ from: 0, to: 1, asOf: 1 }) as { detail: string }[]).map((r) => r.detail).join('\n');
+    expect(plan(TRACK_RECORD_SQL.signals)).toMatch(/SEARCH signals USING INDEX signals_created_at_idx/);
+    expect(plan(TRACK_RECORD_SQL.updates)).toMatch(/SEARCH s USING INDEX signals_created_at_idx[\s\S]*SEARCH u USING INDEX signal_updates_signal_idx/);
+    expect(plan(TRACK_RECORD_SQL.reach)).toMatch(/SEARCH r USING COVERING INDEX signal_reach_signal_plan_idx/);
+    for (const sql of Object.values(TRACK_RECORD_SQL)) expect(plan(sql)).not.toMatch(/\bSCAN\b/);
   });
 });

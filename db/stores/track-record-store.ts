@@ -21,6 +21,9 @@ const REACH_SQL = `SELECT s.id AS signalId, r.plan_id AS planId
   WHERE s.created_at >= @from AND s.created_at < @to
   ORDER BY r.plan_id`;
 
+/** The store's three reads (exported for the query-plan test). */
+export const TRACK_RECORD_SQL = { signals: SIGNALS_SQL, updates: UPDATES_SQL, reach: REACH_SQL } as const;
+
 interface SignalRow {
   id: string; symbol: string; side: Side; band: Band; conviction: number; persona: string | null; entry: number | null; publishedAt: number;
 }
@@ -29,21 +32,25 @@ interface ReachRow { signalId: string; planId: string }
 interface Range { from: number; to: number; asOf: number }
 
 export class SqliteTrackRecord implements TrackRecordSource {
-  private readonly signalsStmt: Statement<Pick<Range, 'from' | 'to'>, SignalRow>;
-  private readonly updatesStmt: Statement<Range, UpdateRow>;
-  private readonly reachStmt: Statement<Pick<Range, 'from' | 'to'>, ReachRow>;
+  private statements: {
+    signals: Statement<Pick<Range, 'from' | 'to'>, SignalRow>;
+    updates: Statement<Range, UpdateRow>;
+    reach: Statement<Pick<Range, 'from' | 'to'>, ReachRow>;
+  } | undefined;
 
-  constructor(deps: { db: Db }) {
-    const sqlite = deps.db.$client;
-    this.signalsStmt = sqlite.prepare(SIGNALS_SQL);
-    this.updatesStmt = sqlite.prepare(UPDATES_SQL);
-    this.reachStmt = sqlite.prepare(REACH_SQL);
+  constructor(private readonly deps: { db: Db }) {}
+
+  /** Prepared at the first read (and once), so that building the store reads nothing. */
+  private get stmts(): NonNullable<SqliteTrackRecord['statements']> {
+    const sqlite = this.deps.db.$client;
+    this.statements ??= { signals: sqlite.prepare(SIGNALS_SQL), updates: sqlite.prepare(UPDATES_SQL), reach: sqlite.prepare(REACH_SQL) };
+    return this.statements;
   }
 
   record(now: number): TrackRecord {
     const range = { from: Number.MIN_SAFE_INTEGER, to: now + 1, asOf: now };
     const plans = new Map<string, string[]>();
-    for (const r of this.reachStmt.all({ from: range.from, to: range.to })) {
+    for (const r of this.stmts.reach.all({ from: range.from, to: range.to })) {
       const list = plans.get(r.signalId);
       if (list) list.push(r.planId);
       else plans.set(r.signalId, [r.planId]);
@@ -57,12 +64,12 @@ export class SqliteTrackRecord implements TrackRecordSource {
 
   private resultsIn(range: Range): SignalResult[] {
     const updates = new Map<string, PublishedUpdate[]>();
-    for (const { signalId, ...u } of this.updatesStmt.all(range)) {
+    for (const { signalId, ...u } of this.stmts.updates.all(range)) {
       const list = updates.get(signalId);
       if (list) list.push(u);
       else updates.set(signalId, [u]);
     }
-    return this.signalsStmt.all({ from: range.from, to: range.to }).map((row) => {
+    return this.stmts.signals.all({ from: range.from, to: range.to }).map((row) => {
       const signal: PublishedSignal = {
         signalId: row.id, symbol: row.symbol, side: row.side, band: row.band, conviction: row.conviction,
         persona: row.persona, entry: row.entry, publishedAt: row.publishedAt,

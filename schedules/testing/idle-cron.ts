@@ -1,4 +1,4 @@
-// A cron for whole-service tests: it checks expressions as node-cron does and schedules nothing, so only the reconciles a test sets off run.
+// Crons for tests: both check expressions as node-cron does and schedule nothing that fires on its own; the recording one keeps each job so a test can fire its tick.
 import cron from 'node-cron';
 import type { Cron } from '..';
 
@@ -6,3 +6,25 @@ export const idleCron: Cron = {
   validate: (expression) => cron.validate(expression),
   schedule: (() => ({ stop: () => undefined })) as unknown as Cron['schedule'],
 };
+
+/** One job as registered: its expression, node-cron's options (name, timezone) and its tick. */
+export interface RecordedTask {
+  expression: string;
+  options: Record<string, unknown>;
+  fire: () => Promise<void>;
+  stopped: boolean;
+}
+
+/** An idle cron that records what was scheduled. */
+export function recordingCron(): { cron: Cron; tasks: RecordedTask[] } {
+  const tasks: RecordedTask[] = [];
+  const api: Cron = {
+    validate: (expression) => cron.validate(expression),
+    schedule: ((expression: string, fire: () => Promise<void>, options: Record<string, unknown> = {}) => {
+      const task: RecordedTask = { expression, options, fire, stopped: false };
+      tasks.push(task);
+      return { stop: () => void (task.stopped = true) };
+    }) as unknown as Cron['schedule'],
+  };
+  return { cron: api, tasks };
+}

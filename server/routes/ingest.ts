@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock';
 import { ValidationError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
-import type { PublishOutcome, SignalService } from '../../core/signals/ports';
+import type { PublishOutcome, SignalService, UpdateOutcome } from '../../core/signals/ports';
 import { authenticate, type ApiKeyVerifier, type Caller } from '../auth';
 import { HttpError } from '../http-errors';
 import { TokenBucketLimiter } from '../rate-limiter';
@@ -24,6 +24,8 @@ export interface IngestDeps {
   logger: Logger;
   /** Called after a new signal's commit (the dispatcher's poke), never for a duplicate. */
   onPublished?: ((outcome: PublishOutcome) => void) | undefined;
+  /** Called after a new update's commit when it planned deliveries (the dispatcher's poke), never for a duplicate. */
+  onUpdated?: ((outcome: UpdateOutcome) => void) | undefined;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -94,15 +96,28 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
   }));
 
   // An update body names no signal: only a v2 signature (bound to the path) is accepted for it.
-  app.post<{ Params: { id: string } }>('/v1/signals/:id/updates', (request, reply) => admitted(request, { allowV1: false }, async ({ caller, body }) => {
-    const { update, duplicate } = await deps.signals.addUpdate(request.params.id, body, { publishedBy: caller.id });
+  /** Records the update (and plans its deliveries, in one commit), pokes the dispatcher, answers 202 with how many were planned. */
+  function updated(request: FastifyRequest, outcome: UpdateOutcome) {
+    const { update, duplicate, planned } = outcome;
     deps.metrics.ingest(duplicate ? 'duplicate' : 'accepted');
-    return reply.code(202).send({ id: update.id, signalId: update.signalId, duplicate });
+    if (!duplicate && planned > 0) {
+      try {
+        deps.onUpdated?.(outcome);
+      } catch (err) {
+        // The update and its deliveries are committed: the dispatcher's next pass sends them; the answer stays 202.
+        deps.logger.warn({ err, reqId: request.id, signalId: update.signalId, updateId: update.id }, 'onUpdated hook failed');
+      }
+    }
+    return { id: update.id, signalId: update.signalId, duplicate, planned };
+  }
+
+  app.post<{ Params: { id: string } }>('/v1/signals/:id/updates', (request, reply) => admitted(request, { allowV1: false }, async ({ caller, body }) => {
+    const outcome = await deps.signals.addUpdate(request.params.id, body, { publishedBy: caller.id });
+    return reply.code(202).send(updated(request, outcome));
   }));
 
   app.post<{ Params: { publisherId: string } }>('/v1/signals/by-publisher-id/:publisherId/updates', (request, reply) => admitted(request, { allowV1: false }, async ({ caller, body }) => {
-    const { update, duplicate } = await deps.signals.addUpdate({ publisherId: request.params.publisherId }, body, { publishedBy: caller.id });
-    deps.metrics.ingest(duplicate ? 'duplicate' : 'accepted');
-    return reply.code(202).send({ id: update.id, signalId: update.signalId, duplicate });
+    const outcome = await deps.signals.addUpdate({ publisherId: request.params.publisherId }, body, { publishedBy: caller.id });
+    return reply.code(202).send(updated(request, outcome));
   }));
 }

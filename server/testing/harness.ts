@@ -3,10 +3,12 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { FakeClock } from '../../core/clock';
 import { DEFAULT_PLANS } from '../../core/plans';
 import { recordingLogger } from '../../core/testing/logger';
-import type { PublishOutcome } from '../../core/signals/ports';
+import type { PublishOutcome, UpdateOutcome } from '../../core/signals/ports';
 import { openMemoryDatabase, type Db } from '../../db/client';
 import { SqliteApiKeyStore } from '../../db/stores/api-key-store';
 import { SqliteSignalService } from '../../db/stores/signal-service';
+import { SqliteTrackRecord } from '../../db/stores/track-record-store';
+import type { TrackRecordSource } from '../../core/track-record/types';
 import type { HttpLimits } from '../connections';
 import { PromMetrics, type QueueDepthRow } from '../metrics';
 import type { SignalPublisher } from '../routes/ingest';
@@ -20,11 +22,14 @@ export interface HarnessOptions {
   db?: Db;
   queueDepth?: () => QueueDepthRow[];
   onPublished?: (outcome: PublishOutcome) => void;
+  onUpdated?: (outcome: UpdateOutcome) => void;
   /** Instead of the real signal store (which needs the migrated tables). */
   signals?: SignalPublisher;
   metricsToken?: string;
   /** Timeouts and the connection cap (the server's defaults when absent). */
   http?: HttpLimits;
+  /** GET /v1/track-record's source; the SQLite track record of `db` by default. */
+  trackRecord?: Pick<TrackRecordSource, 'record'>;
 }
 
 export interface Harness {
@@ -39,6 +44,8 @@ export interface Harness {
   /** A live API key. */
   key: string;
   post(url: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  /** A GET with the API key, or with `headers` instead. */
+  get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** A v1 (body-only) signature header. */
   sign(raw: string, secret?: string, atMs?: number): string;
   /** A v2 signature header, bound to POST and `path`. */
@@ -69,8 +76,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     logger,
     readiness,
     ...(options.onPublished ? { onPublished: options.onPublished } : {}),
+    ...(options.onUpdated ? { onUpdated: options.onUpdated } : {}),
     metricsToken: options.metricsToken,
     ...(options.http ? { http: options.http } : {}),
+    trackRecord: options.trackRecord ?? new SqliteTrackRecord({ db }),
   });
   await app.ready();
   const key = keys.create('test').key;
@@ -82,6 +91,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       headers: { 'content-type': 'application/json', ...headers },
       payload: typeof body === 'string' ? body : JSON.stringify(body),
     }),
+    get: (url, headers = { authorization: `Bearer ${key}` }) => app.inject({ method: 'GET', url, headers }),
     sign: (raw, secret = TEST_SECRET, atMs = clock.now()) => signBody(secret, raw, atMs),
     signFor: (path, raw, atMs = clock.now()) => signRequest(TEST_SECRET, { method: 'POST', path, rawBody: raw }, atMs),
   };

@@ -1,0 +1,106 @@
+// Signal updates on Telegram through the whole service: replies to the alert message, for exactly those who got it, never before it.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Message } from 'grammy/types';
+import { until } from '../core/testing/until';
+import { postSignal, postUpdate, type Publisher } from './testing/publish-http';
+import { startServiceWorld, WORLD_OPERATOR, type ServiceWorld } from './testing/service-world';
+
+const SECRET = 'updates-signing-secret-value';
+const ADA = 4242;
+const BO = 5151;
+const DAN = 6161;
+const MINUTE = 60_000;
+
+const running: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of running.splice(0).reverse()) await stop();
+});
+
+const textOf = (m: Message) => ('text' in m ? m.text : m.caption) ?? '';
+/** What the bot sent the user about the symbol (alerts and their updates), oldest first. */
+const about = (w: ServiceWorld, user: number, symbol: string) => w.tg.sentMessages(user).filter((m) => textOf(m).includes(symbol));
+const replyIdOf = (m: Message | undefined) => (m && 'reply_to_message' in m ? m.reply_to_message?.message_id : undefined);
+/** The destinations the signal's alert went or is going to (the update's recipients, by the rule). */
+const alertReach = (w: ServiceWorld, signalId: string) => w.service.db.$client.prepare(`SELECT count(*) FROM deliveries
+  WHERE kind = 'alert' AND state IN ('pending', 'sending', 'sent') AND content_ref = (SELECT ref FROM signals WHERE id = ?)`).pluck().get(signalId) as number;
+const publisher = (w: ServiceWorld): Publisher => ({ url: w.url, secret: SECRET, now: () => w.clock.now() });
+
+/** The person writes to the bot; resolves with its first answer. */
+async function says(w: ServiceWorld, user: number, text: string, username?: string): Promise<string> {
+  const before = w.tg.sentMessages(user).length;
+  w.tg.userSends(user, text, { profile: { firstName: username ?? 'Someone', ...(username ? { username } : {}) } });
+  const [answer] = await until(() => w.tg.sentMessages(user).length > before && w.tg.sentMessages(user).slice(before), `an answer to ${text}`);
+  return textOf(answer!);
+}
+
+/** Lets the dispatcher send everything due now. */
+async function settled(w: ServiceWorld): Promise<void> {
+  w.service.dispatcher.poke();
+  await w.service.dispatcher.idle();
+}
+
+async function worldWithAdaOnPro(): Promise<ServiceWorld> {
+  const w = await startServiceWorld(running, { signingSecret: SECRET });
+  await says(w, ADA, '/start', 'ada');
+  await says(w, WORLD_OPERATOR, '/start');
+  expect(await says(w, WORLD_OPERATOR, '/grant @ada pro 30')).toMatch(/^Granted Pro to @ada/);
+  return w;
+}
+
+describe('signal updates on Telegram', () => {
+  it('reach those who got the alert as replies to it; a free subscriber gets the stop after the delayed alert, never before; a latecomer gets nothing', async () => {
+    const w = await worldWithAdaOnPro();
+    await says(w, BO, '/start', 'bo');
+    const signal = await postSignal(publisher(w), 'upd-1', 'SOLUSDT');
+    expect(signal.status).toBe(202);
+    const [adaAlert] = await until(() => about(w, ADA, 'SOLUSDT').length === 1 && about(w, ADA, 'SOLUSDT'), 'Ada\'s alert');
+    await says(w, DAN, '/start', 'dan');
+
+    await w.clock.advance(MINUTE);
+    const stop = await postUpdate(publisher(w), signal.id, { kind: 'stopped', price: 95, publisherUpdateId: 'stop-1' });
+    // Ada, Bo, the operator (on the free plan) and the plan channels that took the alert; not Dan.
+    expect(stop).toMatchObject({ status: 202, body: { duplicate: false, planned: alertReach(w, signal.id) } });
+    const adaStop = await until(() => about(w, ADA, 'SOLUSDT')[1], 'Ada\'s stop');
+    expect(textOf(adaStop)).toContain('SOLUSDT long: Stopped at 95');
+    expect(replyIdOf(adaStop)).toBe(adaAlert!.message_id);
+    await settled(w);
+    expect(about(w, BO, 'SOLUSDT')).toEqual([]);
+
+    // Bo's plan delays the alert 15 minutes: the stop follows it, as a reply to it.
+    await w.clock.advance(14 * MINUTE);
+    const [boAlert] = await until(() => about(w, BO, 'SOLUSDT')[0] && about(w, BO, 'SOLUSDT'), 'Bo\'s delayed alert');
+    expect(about(w, BO, 'SOLUSDT')).toHaveLength(1);
+    await w.clock.advance(1_000);
+    const boStop = await until(() => about(w, BO, 'SOLUSDT')[1], 'Bo\'s stop');
+    expect(textOf(boStop)).toContain('Stopped at 95');
+    expect(replyIdOf(boStop)).toBe(boAlert!.message_id);
+    expect(boStop.date).toBeGreaterThanOrEqual(boAlert!.date);
+
+    // A replay of the same update id sends nothing more; Dan, who came after the alert, got nothing of it.
+    expect(await postUpdate(publisher(w), signal.id, { kind: 'stopped', price: 95, publisherUpdateId: 'stop-1' })).toMatchObject({ body: { duplicate: true, planned: stop.body.planned } });
+    await w.clock.advance(MINUTE);
+    await settled(w);
+    expect([about(w, ADA, 'SOLUSDT').length, about(w, BO, 'SOLUSDT').length, about(w, DAN, 'SOLUSDT').length]).toEqual([2, 2, 0]);
+  });
+
+  it('sends a stop inside the subscriber\'s quiet hours at once, and holds a target hit until they end', async () => {
+    const w = await worldWithAdaOnPro();
+    const signal = await postSignal(publisher(w), 'upd-2', 'ADAUSDT');
+    const [alert] = await until(() => about(w, ADA, 'ADAUSDT')[0] && about(w, ADA, 'ADAUSDT'), 'the alert');
+    // The world's clock is at 09:00 UTC: quiet until 20:00.
+    expect(await says(w, ADA, '/settings quiet 08:00-20:00 UTC', 'ada')).toMatch(/quiet/i);
+
+    expect(await postUpdate(publisher(w), signal.id, { kind: 'target_hit', targetIndex: 1, price: 1.2 })).toMatchObject({ status: 202 });
+    expect(await postUpdate(publisher(w), signal.id, { kind: 'stopped', price: 0.9 })).toMatchObject({ status: 202 });
+    const stop = await until(() => about(w, ADA, 'ADAUSDT')[1], 'the stop');
+    expect(textOf(stop)).toContain('Stopped at 0.9');
+    expect(replyIdOf(stop)).toBe(alert!.message_id);
+    await settled(w);
+    expect(about(w, ADA, 'ADAUSDT')).toHaveLength(2);
+
+    await w.clock.advance(11 * 60 * MINUTE);
+    const hit = await until(() => about(w, ADA, 'ADAUSDT')[2], 'the target hit after the quiet hours');
+    expect(textOf(hit)).toContain('Target 1 hit at 1.2');
+    expect(replyIdOf(hit)).toBe(alert!.message_id);
+  });
+});

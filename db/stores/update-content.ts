@@ -1,0 +1,91 @@
+// Builds update deliveries' messages from SQLite: the update, every update of its signal so far, threaded on the alert sent to that destination.
+import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
+import { ContentNotReadyError, ContentWithdrawnError } from '../../core/delivery/content';
+import type { ContentBuilder } from '../../core/delivery/content-registry';
+import type { DueDelivery } from '../../core/delivery/ports';
+import { SignalcastError } from '../../core/errors';
+import type { OutboundMessage, Signal, SignalUpdate } from '../../core/types';
+import type { Db } from '../client';
+import { signals, signalUpdates } from '../schema';
+import { toSignal, toUpdate } from './signal-store';
+
+/** An update as its messages need it, loaded once for a whole fan-out. */
+interface CachedUpdate {
+  signal: Signal;
+  signalRef: number;
+  update: SignalUpdate;
+  /** Every update of the signal up to this one, oldest first, this one included. */
+  updates: SignalUpdate[];
+}
+
+interface AlertState {
+  state: string;
+  platform_message_id: string | null;
+  due_at: number;
+}
+
+const SECOND_MS = 1_000;
+
+/**
+ * The 'update' content type; an update's content id is "update#<ref>" (signal_updates.ref). Follows
+ * the threading rule: the alert of the same signal at the same destination sent: a reply to it;
+ * still pending or sending: not yet (ContentNotReadyError, until the alert's due time); skipped,
+ * dead or never planned: withdrawn (ContentWithdrawnError 'alert_not_delivered'), so nobody gets an
+ * update of an alert they did not receive, nor before it.
+ */
+export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
+  private readonly cache = new Map<number, CachedUpdate>();
+  private readonly cacheSize: number;
+  private readonly alertStmt: Statement<[number, string], AlertState>;
+
+  constructor(private readonly deps: { db: Db; cacheSize?: number | undefined }) {
+    this.cacheSize = deps.cacheSize ?? 256;
+    const sqlite = deps.db.$client;
+    // One probe of deliveries_content_destination_kind_idx (content_ref, destination_ref, kind).
+    this.alertStmt = sqlite.prepare(`SELECT state, platform_message_id, due_at FROM deliveries
+      WHERE content_ref = ? AND destination_ref = (SELECT ref FROM destinations WHERE id = ?) AND kind = 'alert' AND content_type = 'signal'`);
+  }
+
+  build(delivery: DueDelivery, now: number): OutboundMessage {
+    if (delivery.kind !== 'update') throw new SignalcastError('not_found', `updates have no ${delivery.kind} content`);
+    const { signal, signalRef, update, updates } = this.load(delivery.contentId);
+    // Read fresh each time: the alert moves on while its updates wait.
+    const alert = this.alertStmt.get(signalRef, delivery.destinationId);
+    if (alert?.state === 'pending' || alert?.state === 'sending') {
+      throw new ContentNotReadyError(`the alert of signal ${signal.id} is not sent to ${delivery.destinationId} yet`, Math.max(SECOND_MS, alert.due_at - now));
+    }
+    if (alert?.state !== 'sent') {
+      throw new ContentWithdrawnError('alert_not_delivered', `the alert of signal ${signal.id} was not delivered to ${delivery.destinationId} (${alert?.state ?? 'never planned'})`);
+    }
+    return {
+      kind: 'update', signal, update, updates,
+      ...(alert.platform_message_id ? { replyToMessageId: alert.platform_message_id } : {}),
+      ...(delivery.protectContent ? { protectContent: true } : {}),
+    };
+  }
+
+  private load(contentId: string): CachedUpdate {
+    const ref = Number(/^update#(\d+)$/.exec(contentId)?.[1]);
+    const cached = this.cache.get(ref);
+    if (cached) {
+      // Refresh its place: the cache drops the least recently used.
+      this.cache.delete(ref);
+      this.cache.set(ref, cached);
+      return cached;
+    }
+    const { db } = this.deps;
+    const row = Number.isInteger(ref) ? db.select().from(signalUpdates).where(eq(signalUpdates.ref, ref)).get() : undefined;
+    if (!row) throw new SignalcastError('not_found', `update ${contentId} does not exist`);
+    const signalRow = db.select().from(signals).where(eq(signals.id, row.signalId)).get();
+    if (!signalRow) throw new SignalcastError('not_found', `signal ${row.signalId} of update ${row.id} does not exist`);
+    // This one and those before it; updates from before refs existed (null ref) came first.
+    const history = db.select().from(signalUpdates)
+      .where(and(eq(signalUpdates.signalId, row.signalId), or(isNull(signalUpdates.ref), lte(signalUpdates.ref, ref))))
+      .orderBy(sql`${signalUpdates.ref} IS NOT NULL`, asc(signalUpdates.ref), asc(signalUpdates.createdAt), asc(signalUpdates.id)).all();
+    const loaded: CachedUpdate = { signal: toSignal(signalRow), signalRef: signalRow.ref, update: toUpdate(row), updates: history.map(toUpdate) };
+    this.cache.set(ref, loaded);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as number);
+    return loaded;
+  }
+}
