@@ -43,6 +43,8 @@ export function createSnapshots(deps: SnapshotsDeps): Snapshots {
     poke: deps.poke ?? (() => {}),
     clock: deps.clock,
     logger,
+    // Sent rows older than DELIVERED_RETENTION_DAYS are pruned: past that, "once per destination" cannot be told.
+    replanWithinMs: deps.config.schedules.retentionDays > 0 ? deps.config.schedules.retentionDays * 86_400_000 : null,
   };
   const at = deps.config.schedules.snapshotAt;
   return {

@@ -85,6 +85,15 @@ describe('signalcast snapshot send', () => {
     expect(io.stdout[1]).toBe('The snapshot of 2026-12-06 as it was kept (and sent):');
   });
 
+  it('refuses to plan again a snapshot kept longer ago than DELIVERED_RETENTION_DAYS (90), whose sent rows may be pruned', async () => {
+    await cli().run('snapshot', 'send', '--date', '2026-12-06');
+    clock.set(clock.now() + 90 * 86_400_000);
+    const { io, run } = cli();
+    expect(await run('snapshot', 'send', '--date', '2026-12-06')).toBe(EXIT.usage);
+    expect(io.stderr.join('\n')).toContain('the snapshot of 2026-12-06 was kept longer ago than DELIVERED_RETENTION_DAYS');
+    expect(plannedRows()).toBe(2);
+  });
+
   it('refuses a bad date and plans nothing', async () => {
     const { io, run } = cli();
     expect(await run('snapshot', 'send', '--date', 'tomorrow')).toBe(EXIT.usage);

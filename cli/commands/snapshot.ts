@@ -50,6 +50,9 @@ export function snapshotPreview(deps: Deps, opts: { date?: string; out?: string 
 /** Keeps the day's snapshot and plans it once per destination: a second send plans nothing new and says so. */
 export async function snapshotSend(deps: Deps, opts: { date?: string }): Promise<SnapshotRun> {
   const run = await admin(deps).run(dayOption(opts.date));
+  if (run.tooOld) {
+    throw new SignalcastError('conflict', `the snapshot of ${run.day} was kept longer ago than DELIVERED_RETENTION_DAYS: its sent deliveries may be pruned, so it is not planned again`);
+  }
   if (run.planned === 0 && run.alreadyPlanned > 0) {
     deps.io.out(`The snapshot of ${run.day} was already planned for ${run.alreadyPlanned} destination${run.alreadyPlanned === 1 ? '' : 's'}: nothing new planned.`);
   } else {

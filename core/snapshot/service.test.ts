@@ -65,6 +65,14 @@ describe('runSnapshot', () => {
     expect(run).toMatchObject({ chart: false, planned: 2 });
   });
 
+  it('does not plan again a snapshot kept longer ago than its rows are kept, since "once" could no longer be told', async () => {
+    await runSnapshot(deps({ replanWithinMs: 86_400_000 }), { day: '2026-12-06' });
+    const late = await runSnapshot(deps({ replanWithinMs: 86_400_000 }), { day: '2026-12-06', now: NOW + 86_400_000 });
+    expect(late).toMatchObject({ tooOld: true, planned: 0, alreadyPlanned: 0, created: false });
+    const soon = await runSnapshot(deps({ replanWithinMs: 86_400_000 }), { day: '2026-12-06', now: NOW + 86_399_000 });
+    expect(soon).toMatchObject({ tooOld: false, planned: 0, alreadyPlanned: 2 });
+  });
+
   it('previews without keeping or planning', () => {
     const { snapshot, kept } = previewSnapshot(deps(), { day: '2026-12-05' });
     expect([snapshot.day, kept]).toEqual(['2026-12-05', false]);

@@ -22,6 +22,11 @@ export interface SnapshotServiceDeps {
   poke(): void;
   clock: Clock;
   logger: Logger;
+  /**
+   * A kept snapshot older than this is not planned again: its sent rows, which make "once per
+   * destination", may be pruned by then (DELIVERED_RETENTION_DAYS). Absent or null: always planned.
+   */
+  replanWithinMs?: number | null | undefined;
 }
 
 /** Which day (default: the operator's day of `now`) and when. */
@@ -38,6 +43,8 @@ export interface SnapshotRun extends SnapshotPlanCounts {
   created: boolean;
   /** Whether it carries a chart. */
   chart: boolean;
+  /** Kept longer ago than `replanWithinMs`: nothing was planned (its rows may be pruned, so "once" could not be told). */
+  tooOld: boolean;
 }
 
 /** The day's snapshot as it would go out: the kept one if any (it never changes), else written now and not kept. */
@@ -66,9 +73,15 @@ export async function runSnapshot(deps: SnapshotServiceDeps, options: SnapshotOp
   let snapshot: StoredSnapshot | undefined = deps.store.find(day);
   let created = false;
   if (!snapshot) ({ snapshot, created } = deps.store.create(writeSnapshot(deps, day, now), now));
+  const chart = snapshot.chart !== null;
+  if (deps.replanWithinMs && now - snapshot.createdAt >= deps.replanWithinMs) {
+    const stale: SnapshotRun = { day, ref: snapshot.ref, created, chart, tooOld: true, planned: 0, alreadyPlanned: 0, excluded: {}, notTaking: 0 };
+    deps.logger.warn({ ...stale, keptAt: snapshot.createdAt }, 'the day\'s snapshot was kept too long ago to plan again (its sent rows may be pruned): nothing planned');
+    return stale;
+  }
   const counts = await deps.store.plan(snapshot, now);
   if (counts.planned > 0) deps.poke();
-  const run: SnapshotRun = { day, ref: snapshot.ref, created, chart: snapshot.chart !== null, ...counts };
+  const run: SnapshotRun = { day, ref: snapshot.ref, created, chart, tooOld: false, ...counts };
   deps.logger.info({ ...run }, 'daily snapshot planned');
   return run;
 }
