@@ -25,6 +25,7 @@ import { sandboxPlans } from './adapters/demo-channel';
 import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } from './access';
 import { buildAdapters } from './adapters/build';
 import { ADAPTERS, type AdapterRow } from './adapters/table';
+import { createSnapshots, type Snapshots } from './snapshots';
 import { scheduleAdmin } from './schedules';
 
 /**
@@ -37,6 +38,8 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
   // In sandbox mode the built-in VIP plan gates the demo channel, as in the running sandbox.
   const getPlans = () => (plans ??= sandboxPlans(config, loadPlans(config.plansFile, { ...planLoadOptions(rows), logger })));
   let signals: SqliteSignalService | undefined;
+  let snapshots: Snapshots | undefined;
+  const getSnapshots = () => (snapshots ??= createSnapshots({ db, config, plans: getPlans(), clock, logger }));
   const { secretKey, apiBase, webhookSecret } = config.stripe;
   // Which configured platforms gate access: their rows say, without building anything.
   const configured = rows.filter((row) => row.settings(config) !== null);
@@ -62,6 +65,10 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
       return (signals ??= new SqliteSignalService({ db, clock, plans: getPlans(), bands: config.bands, rationales: config.rationales.enabled }));
     },
     deliveries: new SqliteDeliveryStore({ db, clock, audit }),
+    // Planned here, sent by the running service (its dispatcher finds due rows on its own).
+    get snapshots() {
+      return getSnapshots();
+    },
     platforms: rows.map((row) => row.name),
     workspaces: new SqliteWorkspaceDirectory({ db, plans: getPlans, clock }),
     trackRecord: new SqliteTrackRecord({ db }),
@@ -77,6 +84,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
         outbox: getQueue().outbox,
         operatorIds: Object.fromEntries(configured.map((row) => [row.name, (row.settings(config) as { operatorIds?: readonly string[] } | null)?.operatorIds ?? []])),
         plans: getPlans(),
+        snapshot: getSnapshots().job ?? undefined,
         scrub: createScrubber(secretValues(config)),
       }), config.operatorTimeZone);
     },

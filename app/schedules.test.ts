@@ -36,6 +36,7 @@ describe('the service\'s schedules', () => {
     service = createService({ config, logger: silentLogger, db, plans, cron, adapters: rows });
     await service.start();
     expect(tasks.map((t) => [t.options.name, t.expression, t.options.timezone])).toEqual([
+      ['snapshot', '0 18 * * *', 'Europe/Berlin'],
       ['access-reconcile', '3-59/5 * * * *', 'Europe/Berlin'],
       ['dead-letter-report', '15 7 * * *', 'Europe/Berlin'],
       ['prune-deliveries', '47 3 * * *', 'Europe/Berlin'],

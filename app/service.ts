@@ -44,6 +44,7 @@ import { startSchedules } from './schedules';
 import { createRationales } from './rationale';
 import type { RationaleService } from '../core/rationale/service';
 import type { PublishOutcome } from '../core/signals/ports';
+import { createSnapshots, type Snapshots } from './snapshots';
 
 export interface ServiceOptions {
   config: Config;
@@ -76,6 +77,8 @@ export interface Service {
   readonly rationales: RationaleService | null;
   /** What this service delivers (and so what the plans tell subscribers they get). */
   readonly capabilities: Capabilities;
+  /** The daily snapshot: run it by hand (tests, tools); its job is scheduled when SNAPSHOT_TIME is set. */
+  readonly snapshots: Snapshots;
   /** The server's own URL (loopback when listening on every interface), once started. */
   readonly url: string | undefined;
   /** Starts sending, listens, starts the adapters (after listening: a webhook needs the route) and the schedules; returns the URL. */
@@ -222,7 +225,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
 
   // What the plans may promise: the platforms running here, payments if Stripe is set (see core/capabilities.ts).
   // Each running adapter's declared access kinds decide which gated places may be promised.
-  const capabilities = currentCapabilities([...adapters.values()], billing !== null, { rationale: config.rationales.enabled, snapshot: false });
+  const capabilities = currentCapabilities([...adapters.values()], billing !== null, { rationale: config.rationales.enabled, snapshot: config.schedules.snapshotAt !== null });
+  const snapshots = createSnapshots({ db, config, plans, clock, logger, poke: () => dispatcher.poke() });
   for (const line of accessNotGiven(plans, capabilities)) logger.warn(`${line}: not offered or granted until it is`);
   const commands = createCommandDeps({
     track: trackRecord,
@@ -256,7 +260,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   let checkpointer: Checkpointer | undefined;
 
   return {
-    app, db, plans, dispatcher, adapters, billing, access, capabilities, rationales,
+    app, db, plans, dispatcher, adapters, billing, access, capabilities, rationales, snapshots,
     get url() {
       return url;
     },
@@ -305,6 +309,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         scrub: createScrubber(secretValues(config)),
         logger,
         cron: options.cron,
+        snapshot: snapshots.job ?? undefined,
       });
       // At start, one full access reconcile in the background (drift that arose while the service was
       // down: a payment missed, a role taken by hand); the schedule repeats it. Nothing waits for it.

@@ -8,6 +8,7 @@ import { runRationale } from './rationale';
 import { renderJson, renderTable, type ScenarioResult, type TimedResult } from './report';
 import { runScale } from './scale';
 import { runSlackFanout } from './slack';
+import { runSnapshotBench } from './snapshot';
 import { load1 } from './support';
 import { runTelegram } from './telegram';
 
@@ -38,6 +39,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   rationale: () => runRationale({ nodeArgs, entry, subscribers: rationaleSubscribers }),
   scale: () => runScale({ nodeArgs, entry }),
   slack: () => runSlackFanout({ nodeArgs, entry, workspaces: slackWorkspaces }),
+  snapshot: () => runSnapshotBench(),
   telegram: () => runTelegram({ nodeArgs, entry }),
 };
 

@@ -17,6 +17,7 @@ import { migrateDatabase } from './commands/migrate';
 import { plansCheck } from './commands/plans';
 import { schedulesList, schedulesRun, type ScheduleAdmin } from './commands/schedules';
 import { signalPublish, type PublishFlags } from './commands/signal';
+import { snapshotPreview, snapshotSend, type SnapshotAdmin } from './commands/snapshot';
 import { signalUpdate, type UpdateFlags } from './commands/signal-update';
 import { trackRecordShow } from './commands/track-record';
 import { workspacesList, type WorkspaceAdmin } from './commands/workspaces';
@@ -40,6 +41,8 @@ export interface CliContext {
   billing?: BillingReconciler | undefined;
   /** The workspaces the app is installed in (Slack), with their accounts, licences and channels. */
   workspaces?: WorkspaceAdmin | undefined;
+  /** The daily snapshot: preview and send by hand. */
+  snapshots?: SnapshotAdmin | undefined;
   /** The scheduled jobs these settings register, their runs in schedule_runs, and a guarded run of one. */
   schedules?: ScheduleAdmin | undefined;
   /** The track record (signals, their updates and which plans they reached). */
@@ -217,6 +220,16 @@ export function buildProgram(deps: CliDeps, state: { config?: Config }): Command
     .addHelpText('after', examples('signalcast workspaces list'))
     .action((opts: { platform?: string; json?: boolean }) => withContext((ctx) => void workspacesList({ workspaces: ctx.workspaces ?? NO_WORKSPACES, io: deps.io }, opts)));
 
+  const snapshot = program.command('snapshot').description('the daily snapshot (the day in OPERATOR_TIME_ZONE)')
+    .addHelpText('after', examples('signalcast snapshot preview --out ./out', 'signalcast snapshot send --date 2026-12-06'));
+  snapshot.command('preview').description('write the day\'s snapshot to snapshot-<day>.txt and snapshot-<day>.png, and print their paths')
+    .option('--date <YYYY-MM-DD>', 'the day (default: today)').option('--out <dir>', 'where to write the files (default: here)')
+    .addHelpText('after', examples('signalcast snapshot preview', 'signalcast snapshot preview --date 2026-12-06 --out ./out'))
+    .action((opts: { date?: string; out?: string }) => withContext((ctx) => void snapshotPreview({ snapshots: ctx.snapshots, io: deps.io }, opts)));
+  snapshot.command('send').description('keep the day\'s snapshot and plan it once per destination (a second send plans nothing new); the running service sends it')
+    .option('--date <YYYY-MM-DD>', 'the day (default: today)')
+    .addHelpText('after', examples('signalcast snapshot send', 'signalcast snapshot send --date 2026-12-06'))
+    .action((opts: { date?: string }) => withContext(async (ctx) => void (await snapshotSend({ snapshots: ctx.snapshots, io: deps.io }, opts))));
   const schedules = program.command('schedules').description('the scheduled jobs: snapshot, reconciles, dead-letter report, trial reminders, pruning')
     .addHelpText('after', examples('signalcast schedules list', 'signalcast schedules run prune-deliveries'));
   schedules.command('list').description('each job: its schedule (in OPERATOR_TIME_ZONE), last run, duration, outcome and error')
