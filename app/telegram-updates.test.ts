@@ -18,7 +18,8 @@ afterEach(async () => {
 
 const textOf = (m: Message) => ('text' in m ? m.text : m.caption) ?? '';
 /** What the bot sent the user about the symbol (alerts and their updates), oldest first. */
-const about = (w: ServiceWorld, user: number, symbol: string) => w.tg.sentMessages(user).filter((m) => textOf(m).includes(symbol));
+/** What a person got about a symbol: its alert and updates (its rationale, "Why long …", has its own tests). */
+const about = (w: ServiceWorld, user: number, symbol: string) => w.tg.sentMessages(user).filter((m) => textOf(m).includes(symbol) && !textOf(m).startsWith('Why '));
 const replyIdOf = (m: Message | undefined) => (m && 'reply_to_message' in m ? m.reply_to_message?.message_id : undefined);
 /** The destinations the signal's alert went or is going to (the update's recipients, by the rule). */
 const alertReach = (w: ServiceWorld, signalId: string) => w.service.db.$client.prepare(`SELECT count(*) FROM deliveries
