@@ -38,6 +38,7 @@ export function createSnapshots(deps: SnapshotsDeps): Snapshots {
     store: new SqliteSnapshotStore({ db: deps.db, candidates, plans: deps.plans }),
     track: new SqliteTrackRecord({ db: deps.db }),
     timeZone: deps.config.operatorTimeZone,
+    dayEndsAt: deps.config.schedules.snapshotAt,
     disclaimer: deps.config.disclaimer,
     drawChart: (data, heading) => drawChart(data, heading, logger),
     poke: deps.poke ?? (() => {}),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeSnapshot, gatherSnapshot, snapshotAsText } from './compose';
-import { dayBounds, dayOf, parseDay } from './day';
+import { dayBounds, dayOf, parseDay, snapshotDayOf } from './day';
 import { memoryTrack, result } from './track.fixtures';
 
 const TZ = 'Europe/Paris';
@@ -91,6 +91,30 @@ describe('operator days', () => {
     // The day summer time ends in Paris has 25 hours.
     const { from, to } = dayBounds('2026-10-25', TZ);
     expect(to - from).toBe(25 * 3_600_000);
+  });
+
+  it('with SNAPSHOT_TIME, covers the 24 hours to that time on the day, so a signal after the snapshot is in the next day\'s', () => {
+    const six = { hour: 18, minute: 0 };
+    expect(dayBounds('2026-12-06', TZ, six)).toEqual({ from: at('2026-12-05T17:00:00Z'), to: at('2026-12-06T17:00:00Z') });
+    expect(snapshotDayOf(at('2026-12-06T16:59:00Z'), TZ, six)).toBe('2026-12-06');
+    expect(snapshotDayOf(at('2026-12-06T17:00:00Z'), TZ, six)).toBe('2026-12-07');
+    // Across the end of summer time the period has 25 hours, and no instant falls between two days.
+    const { from, to } = dayBounds('2026-10-25', TZ, six);
+    expect([to - from, dayBounds('2026-10-26', TZ, six).from]).toEqual([25 * 3_600_000, to]);
+  });
+
+  it('with SNAPSHOT_TIME, counts the signals since that time yesterday and says so', () => {
+    const six = { hour: 18, minute: 0 };
+    // 20:00 on the 6th in Paris: after the 18:00 snapshot, so in the 7th's, with ADAUSDT (00:30 on the 7th).
+    const late = memoryTrack([
+      result({ symbol: 'LINKUSDT', band: 'A', publishedAt: at('2026-12-06T19:00:00Z') }),
+      result({ symbol: 'ADAUSDT', band: 'B', publishedAt: at('2026-12-06T23:30:00Z'), status: 'closed', resultPct: 9, exitedAt: at('2026-12-07T08:00:00Z') }),
+    ]);
+    const sixth = composeSnapshot(gatherSnapshot(late, '2026-12-06', TZ, at('2026-12-06T17:00:00Z'), six), { timeZone: TZ, disclaimer: null, endsAt: six });
+    const seventh = composeSnapshot(gatherSnapshot(late, '2026-12-07', TZ, at('2026-12-07T17:00:00Z'), six), { timeZone: TZ, disclaimer: null, endsAt: six });
+    expect(sixth.text.split('\n\n')[0]).toBe('No signals were published since 18:00 yesterday.');
+    expect(seventh.text.split('\n\n')[0].split('\n')[0]).toBe('Signals since 18:00 yesterday: 2');
+    expect(seventh.figures.chart.points.at(-1)).toEqual({ day: '2026-12-07', cumulativePct: 9 });
   });
 
   it('refuses a date that is not a calendar day, naming it', () => {

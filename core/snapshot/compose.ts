@@ -2,7 +2,7 @@
 import { figuresLine } from '../track-record/format';
 import type { SignalResult, TrackRecordSource } from '../track-record/types';
 import { BANDS, type Band } from '../types';
-import { dayBefore, dayBounds, dayLabel, dayOf } from './day';
+import { cutoffLabel, dayBefore, dayBounds, dayLabel, snapshotDayOf, type DayCutoff } from './day';
 import type { ChartBar, ChartPoint, ComposedSnapshot, SnapshotFigures, SnapshotInput, SnapshotSignalLine } from './types';
 
 /** The chart's line covers this many days, the snapshot's day the last of them. */
@@ -11,11 +11,14 @@ export const CHART_DAYS = 30;
 const signed = (pct: number) => `${pct > 0 ? '+' : ''}${pct.toFixed(2)}%`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** Reads what a snapshot of `day` needs: as of the day's end, or now when the day is not over. */
-export function gatherSnapshot(track: TrackRecordSource, day: string, timeZone: string, now: number): SnapshotInput {
-  const { from, to } = dayBounds(day, timeZone);
+/**
+ * Reads what a snapshot of `day` needs (its bounds: `dayBounds` with the cutoff): as of the day's
+ * end, or now when the day is not over.
+ */
+export function gatherSnapshot(track: TrackRecordSource, day: string, timeZone: string, now: number, endsAt: DayCutoff | null = null): SnapshotInput {
+  const { from, to } = dayBounds(day, timeZone, endsAt);
   const asOf = Math.min(now, to);
-  const monthFrom = dayBounds(dayBefore(day, CHART_DAYS - 1), timeZone).from;
+  const monthFrom = dayBounds(dayBefore(day, CHART_DAYS - 1), timeZone, endsAt).from;
   return {
     day,
     signals: track.results(from, to, asOf),
@@ -50,10 +53,10 @@ const sum = (rs: readonly SignalResult[]) => rs.reduce((total, r) => total + (r.
 const scoredOf = (rs: readonly SignalResult[]) => rs.filter((r) => r.status !== 'open' && r.resultPct !== null);
 
 /** The chart's line (cumulative result by publish day over CHART_DAYS days) and bars (each band's sum over them). */
-export function chartDataOf(input: Pick<SnapshotInput, 'day' | 'month'>, timeZone: string): { points: ChartPoint[]; bars: ChartBar[] } {
+export function chartDataOf(input: Pick<SnapshotInput, 'day' | 'month'>, timeZone: string, endsAt: DayCutoff | null = null): { points: ChartPoint[]; bars: ChartBar[] } {
   const perDay = new Map<string, number>();
   for (const r of scoredOf(input.month)) {
-    const d = dayOf(r.publishedAt, timeZone);
+    const d = snapshotDayOf(r.publishedAt, timeZone, endsAt);
     perDay.set(d, (perDay.get(d) ?? 0) + (r.resultPct ?? 0));
   }
   const points: ChartPoint[] = [];
@@ -73,8 +76,11 @@ export function chartDataOf(input: Pick<SnapshotInput, 'day' | 'month'>, timeZon
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Writes the snapshot of `input.day`; a day without signals says so plainly. The disclaimer stays apart (renderers put it in small print). */
-export function composeSnapshot(input: SnapshotInput, options: { timeZone: string; disclaimer: string | null }): ComposedSnapshot {
+export function composeSnapshot(input: SnapshotInput, options: { timeZone: string; disclaimer: string | null; endsAt?: DayCutoff | null | undefined }): ComposedSnapshot {
   const title = `Daily snapshot — ${dayLabel(input.day)}`;
+  const endsAt = options.endsAt ?? null;
+  // The period in words: the calendar day, or the 24 hours to the cutoff.
+  const period = endsAt ? `since ${cutoffLabel(endsAt)} yesterday` : 'today';
   const signals = [...input.signals].sort((a, b) => a.publishedAt - b.publishedAt);
   const byBand = byBandOf(signals);
   const scored = scoredOf(signals).sort((a, b) => (b.resultPct ?? 0) - (a.resultPct ?? 0));
@@ -86,20 +92,20 @@ export function composeSnapshot(input: SnapshotInput, options: { timeZone: strin
 
   const sections: string[] = [];
   if (signals.length === 0) {
-    sections.push('No signals were published today.');
+    sections.push(`No signals were published ${period}.`);
   } else {
-    sections.push([`Signals today: ${signals.length}`, ...BANDS.map((band) => bandLine(band, byBand[band]))].join('\n'));
+    sections.push([`Signals ${period}: ${signals.length}`, ...BANDS.map((band) => bandLine(band, byBand[band]))].join('\n'));
     sections.push(signals.map((s) => describe(lineOf(s))).join('\n'));
     const ranking: string[] = [];
     if (best) ranking.push(`Best: ${describe(best)}`);
     if (worst) ranking.push(`Worst: ${describe(worst)}`);
-    if (ranking.length === 0) ranking.push('Nothing closed yet today.');
+    if (ranking.length === 0) ranking.push(`Nothing closed yet ${period}.`);
     sections.push(ranking.join('\n'));
     sections.push(open.length === 0 ? 'Still open: none' : `Still open: ${open.map((o) => `${o.symbol} ${o.side} (${o.band})`).join(', ')}`);
   }
   sections.push(['Track record', `Last 30 days: ${figuresLine(track['30d'])}`, `All time: ${figuresLine(track.all)}`].join('\n'));
 
-  const chart = { title: `Cumulative result, last ${CHART_DAYS} days`, ...chartDataOf(input, options.timeZone) };
+  const chart = { title: `Cumulative result, last ${CHART_DAYS} days`, ...chartDataOf(input, options.timeZone, endsAt) };
   const figures: SnapshotFigures = { day: input.day, asOf: input.asOf, signals: signals.length, byBand, best, worst, open, track, chart };
   return { day: input.day, title, text: sections.join('\n\n'), disclaimer: options.disclaimer, figures };
 }

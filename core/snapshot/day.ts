@@ -11,18 +11,38 @@ export function dayOf(at: number, timeZone: string): string {
   return new Date(at + zoneOffsetMs(timeZone, at)).toISOString().slice(0, 10);
 }
 
-/** The instant the day's wall-clock midnight happens in the time zone (twice, in case a DST change lies between). */
-function midnight(day: string, timeZone: string): number {
-  const wall = Date.parse(`${day}T00:00:00Z`);
+/** A time of day (SNAPSHOT_TIME): where a snapshot's day ends. */
+export interface DayCutoff {
+  hour: number;
+  minute: number;
+}
+
+/** The instant the day's wall-clock time happens in the time zone (twice, in case a DST change lies between). */
+function wallInstant(day: string, timeZone: string, at: DayCutoff = { hour: 0, minute: 0 }): number {
+  const wall = Date.parse(`${day}T00:00:00Z`) + (at.hour * 60 + at.minute) * 60_000;
   const guess = wall - zoneOffsetMs(timeZone, wall);
   return wall - zoneOffsetMs(timeZone, guess);
 }
 
-/** [from, to): the day's midnight to the next one's, in the time zone. */
-export function dayBounds(day: string, timeZone: string): { from: number; to: number } {
-  const next = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
-  return { from: midnight(day, timeZone), to: midnight(next, timeZone) };
+/**
+ * [from, to): what a snapshot of `day` covers. Without a cutoff, the day's midnight to the next
+ * one's; with one (SNAPSHOT_TIME), the 24 hours (23 or 25 across a DST change) that end at that
+ * time on the day, so that each signal is in exactly one daily snapshot, even one published after
+ * the snapshot went out.
+ */
+export function dayBounds(day: string, timeZone: string, endsAt: DayCutoff | null = null): { from: number; to: number } {
+  if (endsAt) return { from: wallInstant(dayBefore(day, 1), timeZone, endsAt), to: wallInstant(day, timeZone, endsAt) };
+  return { from: wallInstant(day, timeZone), to: wallInstant(dayBefore(day, -1), timeZone) };
 }
+
+/** The snapshot day whose bounds hold `at` (with a cutoff, a signal after it belongs to the next day's). */
+export function snapshotDayOf(at: number, timeZone: string, endsAt: DayCutoff | null = null): string {
+  const day = dayOf(at, timeZone);
+  return endsAt && at >= wallInstant(day, timeZone, endsAt) ? dayBefore(day, -1) : day;
+}
+
+/** "18:00" */
+export const cutoffLabel = (c: DayCutoff) => `${String(c.hour).padStart(2, '0')}:${String(c.minute).padStart(2, '0')}`;
 
 /** The day `days` before (negative: after) this one. */
 export function dayBefore(day: string, days: number): string {

@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import type { TrackRecordSource } from '../track-record/types';
 import type { ChartImage } from '../types';
 import { composeSnapshot, gatherSnapshot } from './compose';
-import { dayOf } from './day';
+import { dayOf, type DayCutoff } from './day';
 import type { NewSnapshot, SnapshotPlanCounts, SnapshotStore, StoredSnapshot } from './ports';
 import type { ChartData } from './types';
 
@@ -12,8 +12,10 @@ import type { ChartData } from './types';
 export interface SnapshotServiceDeps {
   store: SnapshotStore;
   track: TrackRecordSource;
-  /** OPERATOR_TIME_ZONE: a snapshot's day runs from its midnight there. */
+  /** OPERATOR_TIME_ZONE: a snapshot's day is counted there. */
   timeZone: string;
+  /** SNAPSHOT_TIME: a day's snapshot covers the 24 hours to this time on the day; absent or null: the calendar day. */
+  dayEndsAt?: DayCutoff | null | undefined;
   /** DISCLAIMER (null: none), put under the snapshot by each platform. */
   disclaimer: string | null;
   /** Draws the chart (content/chart/png.ts); null when it cannot be drawn. */
@@ -57,7 +59,7 @@ export function previewSnapshot(deps: SnapshotServiceDeps, options: SnapshotOpti
 }
 
 function writeSnapshot(deps: SnapshotServiceDeps, day: string, now: number): NewSnapshot {
-  const composed = composeSnapshot(gatherSnapshot(deps.track, day, deps.timeZone, now), { timeZone: deps.timeZone, disclaimer: deps.disclaimer });
+  const composed = composeSnapshot(gatherSnapshot(deps.track, day, deps.timeZone, now, deps.dayEndsAt ?? null), { timeZone: deps.timeZone, disclaimer: deps.disclaimer, endsAt: deps.dayEndsAt ?? null });
   const chart = deps.drawChart(composed.figures.chart, composed.title);
   return { day, title: composed.title, text: composed.text, chart, figures: composed.figures };
 }
