@@ -48,7 +48,7 @@ describe('the daily snapshot on Telegram', () => {
     expect((second as { alreadyPlanned: number }).alreadyPlanned).toBe((first as { planned: number }).planned);
 
     const [photo] = await until(() => photos(w.tg.sentMessages(USER)).length > 0 && photos(w.tg.sentMessages(USER)), 'the snapshot photo');
-    expect(photo?.caption?.startsWith('Daily snapshot — 2 Mar 2026\n\nSignals today: 1')).toBe(true);
+    expect(photo?.caption?.startsWith('Daily snapshot — 2 Mar 2026\n\nSignals since 18:00 yesterday: 1')).toBe(true);
     expect(photo?.caption).toContain('BTCUSDT long (A): open');
     expect(photo?.caption).toContain('Track record');
     // The chart as the emulator read it from the upload: the PNG's own size.

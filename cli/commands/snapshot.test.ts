@@ -47,7 +47,7 @@ describe('signalcast snapshot preview', () => {
     const txt = join(out, 'snapshot-2026-12-05.txt');
     const png = join(out, 'snapshot-2026-12-05.png');
     expect(io.stdout).toEqual(['The snapshot of 2026-12-05 as it would be sent now:', txt, png]);
-    expect(readFileSync(txt, 'utf8')).toMatch(/^Daily snapshot — 5 Dec 2026\n\nNo signals were published today\.\n\nTrack record\n[\s\S]*\n\nNot financial advice\.\n$/);
+    expect(readFileSync(txt, 'utf8')).toMatch(/^Daily snapshot — 5 Dec 2026\n\nNo signals were published since 18:00 yesterday\.\n\nTrack record\n[\s\S]*\n\nNot financial advice\.\n$/);
     const bytes = readFileSync(png);
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1200, 675]);
     expect(plannedRows()).toBe(0);
