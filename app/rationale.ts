@@ -23,8 +23,12 @@ const CONCURRENCY = 8;
 
 /** Null when rationales are off (RATIONALES=off): none planned, none written. */
 export function createRationales(deps: RationaleWiringDeps): RationaleService | null {
-  if (!deps.config.rationales.enabled) return null;
   const logger = deps.logger.child({ component: 'rationales' });
+  if (!deps.config.rationales.enabled) {
+    const letGo = new SqliteRationaleStore({ db: deps.db, clock: deps.clock }).abandonWanted(deps.clock.now());
+    if (letGo.signals > 0) logger.info(letGo, 'rationales are off: signals still waiting for one get none, their waiting deliveries are skipped');
+    return null;
+  }
   const model = createOpenAIModel(deps.config.openai);
   if (!model) logger.warn('rationales are on without a model: rationales will be the template from the reasons; set OPENAI_API_KEY or OPENAI_BASE_URL');
   return new RationaleService({

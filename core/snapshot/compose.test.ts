@@ -113,7 +113,7 @@ describe('operator days', () => {
     const sixth = composeSnapshot(gatherSnapshot(late, '2026-12-06', TZ, at('2026-12-06T17:00:00Z'), six), { timeZone: TZ, disclaimer: null, endsAt: six });
     const seventh = composeSnapshot(gatherSnapshot(late, '2026-12-07', TZ, at('2026-12-07T17:00:00Z'), six), { timeZone: TZ, disclaimer: null, endsAt: six });
     expect(sixth.text.split('\n\n')[0]).toBe('No signals were published since 18:00 yesterday.');
-    expect(seventh.text.split('\n\n')[0].split('\n')[0]).toBe('Signals since 18:00 yesterday: 2');
+    expect(seventh.text.split('\n')[0]).toBe('Signals since 18:00 yesterday: 2');
     expect(seventh.figures.chart.points.at(-1)).toEqual({ day: '2026-12-07', cumulativePct: 9 });
   });
 

@@ -75,6 +75,21 @@ describe('SqliteRationaleStore', () => {
     expect(db.$client.prepare('SELECT rationale_text FROM signals WHERE id = ?').pluck().get(signalId)).toBe(written.text);
     expect(getDelivery(db, late).state).toBe('waiting');
   });
+
+  it('with rationales turned off, lets go of the signals still wanting one and skips their waiting rows, leaving written ones alone', () => {
+    want(signalId);
+    const done = insertSignal(db, { createdAt: T0 });
+    want(done);
+    store.saveAndRelease(done, written, T0 + 100);
+    const waiting = insertDelivery(db, { destinationId: people.destinationIds[0]!, contentId: signalId, kind: 'rationale', state: 'waiting', dueAt: T0 });
+    const alert = insertDelivery(db, { destinationId: people.destinationIds[0]!, contentId: signalId, dueAt: T0 });
+
+    expect(store.abandonWanted(T0 + 200)).toEqual({ signals: 1, deliveries: 1 });
+    expect(getDelivery(db, waiting)).toMatchObject({ state: 'skipped', skipReason: 'rationales_off' });
+    expect(getDelivery(db, alert).state).toBe('pending');
+    expect([stateOf(signalId), stateOf(done)]).toEqual([null, 'written']);
+    expect(store.allWanted()).toEqual([]);
+  });
 });
 
 describe('the rationale message (SqliteSignalContent)', () => {

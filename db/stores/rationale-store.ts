@@ -48,6 +48,21 @@ export class SqliteRationaleStore implements RationaleStore {
     return this.deps.db.select().from(signals).where(and(gte(signals.createdAt, new Date(from)), eq(signals.rationaleState, 'wanted'))).orderBy(asc(signals.ref)).all().map(toSignal);
   }
 
+  /**
+   * With rationales turned off (RATIONALES=off) after signals asked for one: those signals want none
+   * any more and their waiting rows are skipped (`rationales_off`), so nothing waits for ever.
+   * Returns how many signals and deliveries it let go.
+   */
+  abandonWanted(at: number): { signals: number; deliveries: number } {
+    const sqlite = this.deps.db.$client;
+    return this.transaction.run(() => {
+      const deliveries = sqlite.prepare(`UPDATE deliveries SET state = 'skipped', skip_reason = 'rationales_off', updated_at = ?
+        WHERE state = 'waiting' AND kind = 'rationale' AND content_type = 'signal'`).run(at).changes;
+      const signalsLetGo = sqlite.prepare(`UPDATE signals SET rationale_state = NULL WHERE rationale_state = 'wanted'`).run().changes;
+      return { signals: signalsLetGo, deliveries };
+    });
+  }
+
   saveAndRelease(signalId: string, w: WrittenRationale, at: number): number {
     return this.transaction.run(() => {
       const ref = this.saveStmt.get({
