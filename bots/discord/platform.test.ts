@@ -1,6 +1,6 @@
 // The Discord sender's request count: a person's first DM opens the DM channel first, which the dispatcher must count.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Recipient } from '../../core/types';
+import type { Recipient, Signal, SignalUpdate } from '../../core/types';
 import { startDiscordEmulator } from '../../sandbox/discord';
 import { startDiscordWorld, type DiscordWorld } from './contract.fixtures';
 import { DiscordPlatform, dmOpeningRests, sendingRest } from './platform';
@@ -19,11 +19,11 @@ describe('DiscordPlatform.requestsFor', () => {
     const platform = new DiscordPlatform(sendingRest({ token: world.emulator.token, apiUrl: world.emulator.apiUrl }));
     const person = world.emulator.memberJoins(world.guild.id, { username: 'ada' });
     const dm: Recipient = { platform: 'discord', chatId: person, direct: true };
-    expect(platform.requestsFor(dm)).toBe(2);
+    expect(platform.requestsFor(dm, 'notice')).toBe(2);
     const before = world.emulator.stats().requests;
     await platform.send(dm, notice);
     expect(world.emulator.stats().requests - before).toBe(2);
-    expect(platform.requestsFor(dm)).toBe(1);
+    expect(platform.requestsFor(dm, 'notice')).toBe(1);
     await platform.send(dm, notice);
     expect(world.emulator.stats().requests - before).toBe(3);
     expect(world.dmsOf(person)).toEqual(['Hello', 'Hello']);
@@ -32,7 +32,22 @@ describe('DiscordPlatform.requestsFor', () => {
   it('counts one request for a channel post', async () => {
     world = await startDiscordWorld();
     const platform = new DiscordPlatform(sendingRest({ token: world.emulator.token, apiUrl: world.emulator.apiUrl }));
-    expect(platform.requestsFor({ platform: 'discord', chatId: world.guild.channels.alerts!, tenant: world.guild.id })).toBe(1);
+    expect(platform.requestsFor({ platform: 'discord', chatId: world.guild.channels.alerts!, tenant: world.guild.id }, 'alert')).toBe(1);
+  });
+
+  it('counts two requests for an update (its reply, then the edit of its alert), as the emulator receives them', async () => {
+    world = await startDiscordWorld();
+    const platform = new DiscordPlatform(sendingRest({ token: world.emulator.token, apiUrl: world.emulator.apiUrl }));
+    const channel: Recipient = { platform: 'discord', chatId: world.guild.channels.alerts!, tenant: world.guild.id };
+    const signal: Signal = {
+      id: 'sig_1', publisherId: 'p1', symbol: 'BTCUSDT', market: 'crypto', side: 'long', conviction: 0.9, band: 'A', reasons: ['Breakout'], createdAt: new Date(Date.UTC(2026, 0, 5)),
+    };
+    const alert = await platform.send(channel, { kind: 'alert', signal });
+    const update: SignalUpdate = { id: 'upd_1', signalId: 'sig_1', kind: 'target_hit', targetIndex: 1, price: 110, createdAt: new Date(Date.UTC(2026, 0, 6)) };
+    expect(platform.requestsFor(channel, 'update')).toBe(2);
+    const before = world.emulator.stats().requests;
+    await platform.send(channel, { kind: 'update', signal, update, updates: [update], replyToMessageId: alert.messageId });
+    expect(world.emulator.stats().requests - before).toBe(2);
   });
 });
 

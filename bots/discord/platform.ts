@@ -3,7 +3,7 @@ import { REST, RESTEvents } from 'discord.js';
 import { Routes, type APIChannel, type APIMessage } from 'discord-api-types/v10';
 import type { ChatPlatform, PlatformLimits, RouteRef, SendResult } from '../../core/delivery/chat-platform';
 import { DeliveryError } from '../../core/errors';
-import type { OutboundMessage, Recipient } from '../../core/types';
+import type { ContentKind, OutboundMessage, Recipient } from '../../core/types';
 import { toDeliveryError } from './errors';
 import { DISCORD_LIMITS } from './limits';
 import { alertWithStatus, renderFiles, renderMessage } from './render';
@@ -72,9 +72,9 @@ export class DiscordPlatform implements ChatPlatform {
     }
   }
 
-  /** A person's first DM opens their DM channel first: two requests; later ones and channel posts one. */
-  requestsFor(to: Recipient): number {
-    return to.direct && !this.dmChannels.has(to.chatId) ? 2 : 1;
+  /** A person's first DM opens their DM channel first: one request more; an update also edits its alert: one more. */
+  requestsFor(to: Recipient, kind: ContentKind): number {
+    return 1 + (to.direct && !this.dmChannels.has(to.chatId) ? 1 : 0) + (kind === 'update' ? 1 : 0);
   }
 
   /** Message sends are bucketed per channel, as Discord's message route is. */

@@ -72,6 +72,23 @@ describe('SlackPlatform', () => {
     expect(w.emulator.server.requests.length - before).toBe(1);
   });
 
+  it('counts the Web API calls each kind makes, as the emulator receives them: an update two (thread, status), a chart three (URL, upload, complete)', async () => {
+    const calls = () => w.emulator.state.calls.length;
+    const before = calls();
+    const { messageId } = await platform.send(alerts, { kind: 'alert', signal });
+    expect([platform.requestsFor(alerts, 'alert'), calls() - before]).toEqual([1, 1]);
+    const update = { id: 'u1', signalId: 's1', kind: 'stopped' as const, price: 41000, createdAt: new Date(Date.UTC(2026, 0, 6)) };
+    const beforeUpdate = calls();
+    await platform.send(alerts, { kind: 'update', signal, update, updates: [update], replyToMessageId: messageId });
+    expect([platform.requestsFor(alerts, 'update'), calls() - beforeUpdate]).toEqual([2, 2]);
+    const png = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+    const beforeSnapshot = calls();
+    await platform.send(alerts, { kind: 'snapshot', title: 'Daily', text: 'Quiet day', chart: { png, width: 1, height: 1, alt: 'chart' } });
+    // Two Web API methods, and between them the bytes posted to the upload URL (not a method call).
+    expect(platform.requestsFor(alerts, 'snapshot')).toBe(3);
+    expect(w.emulator.state.calls.slice(beforeSnapshot).map((c) => c.method)).toEqual(['files.getUploadURLExternal', 'files.completeUploadExternal']);
+  });
+
   it('routes each send by method and workspace', () => {
     expect(platform.routeOf(alerts)).toEqual({ route: 'chat.postMessage', bucket: `chat.postMessage:${w.ws.id}` });
   });

@@ -1,7 +1,7 @@
 // Slack's ChatPlatform over @slack/web-api: Block Kit posts, threads, edits and chart uploads per workspace token; 429s handed to the dispatcher, a dead token remembered.
 import type { ChatPlatform, PlatformLimits, RouteRef, SendResult } from '../../core/delivery/chat-platform';
 import { DeliveryError } from '../../core/errors';
-import type { OutboundMessage, Recipient } from '../../core/types';
+import type { ContentKind, OutboundMessage, Recipient } from '../../core/types';
 import { isTokenError, slackErrorOf, toDeliveryError } from './errors';
 import { POST_ROUTE, SLACK_LIMITS } from './limits';
 import { renderAlertWithStatus, renderMessage, renderSnapshotUpload } from './render';
@@ -23,6 +23,11 @@ export class SlackPlatform implements ChatPlatform {
   /** chat.postMessage's window is per workspace: the route is the method, the bucket the workspace. */
   routeOf(to: Recipient): RouteRef {
     return { route: POST_ROUTE, bucket: `${POST_ROUTE}:${to.tenant ?? ''}` };
+  }
+
+  /** An update also edits its alert (chat.update); a snapshot's chart is three calls (upload URL, upload, complete). */
+  requestsFor(_to: Recipient, kind: ContentKind): number {
+    return kind === 'update' ? 2 : kind === 'snapshot' ? 3 : 1;
   }
 
   /**

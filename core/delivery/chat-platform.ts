@@ -1,6 +1,6 @@
 // The one interface every chat platform adapter implements for sending.
 import type { RateLimitScope } from '../errors';
-import type { OutboundMessage, PlatformName, Recipient } from '../types';
+import type { ContentKind, OutboundMessage, PlatformName, Recipient } from '../types';
 
 export type { RateLimitScope } from '../errors';
 
@@ -61,10 +61,11 @@ export interface ChatPlatform {
    */
   routeOf?(to: Recipient): RouteRef | undefined;
   /**
-   * How many requests the next send to `to` makes (absent: 1), e.g. 2 where a direct chat must be
-   * opened first; the send takes that many slots in the overall and tenant windows.
+   * How many requests the next send of content `kind` to `to` makes (absent: 1), e.g. 2 where a
+   * direct chat must be opened first, or where an update also edits its alert; the send takes that
+   * many slots in the overall and tenant windows.
    */
-  requestsFor?(to: Recipient): number;
+  requestsFor?(to: Recipient, kind: ContentKind): number;
   send(to: Recipient, message: OutboundMessage): Promise<SendResult>;
   /**
    * Where the platform edits sent messages (capabilities.edits): replaces message `messageId` in `to`

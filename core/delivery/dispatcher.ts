@@ -308,6 +308,6 @@ function sendKeyOf(row: DueDelivery, platform: ChatPlatform): SendKey {
     isGroup: row.isGroup,
     tenant: tenant === undefined || tenant === '' ? undefined : tenant,
     route: platform.routeOf?.(row.recipient),
-    requests: platform.requestsFor?.(row.recipient),
+    requests: platform.requestsFor?.(row.recipient, row.kind),
   };
 }
