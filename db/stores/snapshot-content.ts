@@ -5,15 +5,9 @@ import type { DueDelivery } from '../../core/delivery/ports';
 import { SignalcastError } from '../../core/errors';
 import type { ChartImage, OutboundMessage } from '../../core/types';
 import type { Db } from '../client';
+import type { SnapshotMessageRow } from './snapshot-store';
 
-interface Row {
-  title: string;
-  text: string;
-  png: Buffer | null;
-  png_width: number | null;
-  png_height: number | null;
-  png_alt: string | null;
-}
+type Row = SnapshotMessageRow;
 
 /** The 'snapshot' content type; a snapshot's content id is "snapshot#<ref>". One day's snapshot goes to thousands: the last one read is kept. */
 export class SqliteSnapshotContent implements ContentBuilder<OutboundMessage> {

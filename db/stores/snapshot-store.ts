@@ -24,15 +24,19 @@ const INSERT_DELIVERY_SQL = `INSERT INTO deliveries (content_type, content_ref, 
 
 const TAKING_SQL = `SELECT ref FROM destinations WHERE enabled = 1 AND instr(content_kinds, '"snapshot"') > 0`;
 
-interface SnapshotDbRow {
-  ref: number;
-  day: string;
+/** What a snapshot's message is built from (snapshot-content.ts reads these columns). */
+export interface SnapshotMessageRow {
   title: string;
   text: string;
   png: Buffer | null;
   png_width: number | null;
   png_height: number | null;
   png_alt: string | null;
+}
+
+interface SnapshotDbRow extends SnapshotMessageRow {
+  ref: number;
+  day: string;
   figures: string;
   created_at: number;
 }
