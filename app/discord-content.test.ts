@@ -34,12 +34,12 @@ const aboutSymbol = (m: APIMessage, symbol: string) => m.embeds.some((e) => `${e
  * The channel's first `count` messages about the symbol once they came. A rationale released while its
  * alert is on its way waits a second of the service's clock (the threading rule), so each look moves it a second.
  */
-const messagesAbout = (w: DiscordServiceWorld, channelId: string, symbol: string, count: number) => until(async () => {
-  const found = w.discord.messagesIn(channelId).filter((m) => aboutSymbol(m, symbol));
+const messagesAbout = (w: DiscordServiceWorld, channel: string | (() => string), symbol: string, count: number) => until(async () => {
+  const found = w.discord.messagesIn(typeof channel === 'string' ? channel : channel()).filter((m) => aboutSymbol(m, symbol));
   if (found.length >= count) return found;
   await w.clock.advance(1_000);
   return undefined;
-}, `${count} messages about ${symbol} in ${channelId}`);
+}, `${count} messages about ${symbol}`);
 
 /** A paid VIP member (the role opens #vip-signals) who has met the bot, so their DMs are a destination too. */
 async function paidMember(w: DiscordServiceWorld, username: string): Promise<string> {
@@ -127,6 +127,27 @@ describe('issue 11 content through the service on Discord', () => {
       'Track record (results of published signals, from their updates):',
       'Last 30 days: 1 signal, 1 with a result: 1 win (100%), average +4.2%, total +4.2%',
     ]);
+  });
+
+  it('keeps a delayed alert\'s "sent 15 min later" when an update marks its status', async () => {
+    const w = await startDiscordServiceWorld(running, { signingSecret: SECRET, settings: modelSettings() });
+    await until(() => w.discord.state.globalCommands.length > 0, 'the slash commands');
+    const bo = w.discord.memberJoins(w.guild.id, { username: 'bo' });
+    // /start makes bo's DMs a destination on the free plan: alerts 15 minutes late.
+    await runDiscordCommand(w, bo, 'start');
+    const publisher: Publisher = { url: w.url, secret: SECRET, now: () => w.clock.now() };
+    const signal = await postSignal(publisher, 'discord-content-late', 'XRPUSDT');
+    await w.clock.advance(15 * 60_000);
+    const [alert] = await messagesAbout(w, () => dmChannel(w, bo), 'XRPUSDT', 1);
+    expect(alert!.embeds[0]?.footer?.text).toBe('Published, sent 15 min later');
+
+    expect((await postUpdate(publisher, signal.id, { kind: 'stopped', price: 0.48 })).status).toBe(202);
+    const edited = await until(() => {
+      const now = w.discord.messagesIn(dmChannel(w, bo)).find((m) => m.id === alert!.id);
+      return now && embedFields(now.embeds[0]!).Status ? now : undefined;
+    }, 'the alert marked with its status');
+    expect(embedFields(edited.embeds[0]!).Status).toContain('Stopped');
+    expect(edited.embeds[0]?.footer?.text).toBe('Published, sent 15 min later');
   });
 
   it('sends the alert at once while the model hangs, then the template rationale (timeout) as its reply; nothing else waits for the model', async () => {

@@ -135,6 +135,8 @@ export type OutboundMessage =
       /** Every update of the signal so far, oldest first, this one included: the alert's status where the platform edits it. */
       updates: SignalUpdate[];
       replyToMessageId?: string | undefined;
+      /** How late the alert at this destination went out, as it said ("sent N min later"): the edit that marks its status says it again. */
+      alertDelayedMinutes?: number | undefined;
       protectContent?: boolean | undefined;
     }
   | { kind: 'snapshot'; title: string; text: string; chart?: ChartImage | undefined; disclaimer?: string | undefined }

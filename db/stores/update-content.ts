@@ -8,6 +8,7 @@ import { SignalcastError } from '../../core/errors';
 import type { OutboundMessage, Signal, SignalUpdate } from '../../core/types';
 import type { Db } from '../client';
 import { signals, signalUpdates } from '../schema';
+import { alertDelayedMinutes } from './signal-content';
 import { toSignal, toUpdate } from './signal-store';
 
 /** An update as its messages need it, loaded once for a whole fan-out. */
@@ -23,6 +24,8 @@ interface AlertState {
   state: string;
   platform_message_id: string | null;
   due_at: number;
+  priority: number;
+  sent_at: number | null;
 }
 
 const SECOND_MS = 1_000;
@@ -43,7 +46,7 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     this.cacheSize = deps.cacheSize ?? 256;
     const sqlite = deps.db.$client;
     // One probe of deliveries_content_destination_kind_idx (content_ref, destination_ref, kind).
-    this.alertStmt = sqlite.prepare(`SELECT state, platform_message_id, due_at FROM deliveries
+    this.alertStmt = sqlite.prepare(`SELECT state, platform_message_id, due_at, priority, sent_at FROM deliveries
       WHERE content_ref = ? AND destination_ref = (SELECT ref FROM destinations WHERE id = ?) AND kind = 'alert' AND content_type = 'signal'`);
   }
 
@@ -58,9 +61,12 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     if (alert?.state !== 'sent') {
       throw new ContentWithdrawnError('alert_not_delivered', `the alert of signal ${signal.id} was not delivered to ${delivery.destinationId} (${alert?.state ?? 'never planned'})`);
     }
+    // The alert said how late it went (its send time is as near as the store has to its build's).
+    const late = alert.sent_at === null ? undefined : alertDelayedMinutes(alert.priority, signal, alert.sent_at);
     return {
       kind: 'update', signal, update, updates,
       ...(alert.platform_message_id ? { replyToMessageId: alert.platform_message_id } : {}),
+      ...(late ? { alertDelayedMinutes: late } : {}),
       ...(delivery.protectContent ? { protectContent: true } : {}),
     };
   }
