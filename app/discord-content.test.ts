@@ -151,7 +151,7 @@ describe('issue 11 content through the service on Discord', () => {
   });
 
   it('sends the alert at once while the model hangs, then the template rationale (timeout) as its reply; nothing else waits for the model', async () => {
-    const w = await startDiscordServiceWorld(running, { signingSecret: SECRET, settings: modelSettings(1_000) });
+    const w = await startDiscordServiceWorld(running, { signingSecret: SECRET, settings: modelSettings(2_500) });
     const ada = await paidMember(w, 'bo');
     const vip = w.guild.channels['vip-signals']!;
     const publisher: Publisher = { url: w.url, secret: SECRET, now: () => w.clock.now() };

@@ -27,7 +27,7 @@ afterEach(async () => {
   openai.reset();
 });
 
-const settings = () => ({ OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseURL, OPENAI_MAX_RETRIES: '0', OPENAI_TIMEOUT_MS: '5000', DISCLAIMER });
+const settings = (retries = 0) => ({ OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseURL, OPENAI_MAX_RETRIES: String(retries), OPENAI_TIMEOUT_MS: '5000', DISCLAIMER });
 const channelRef = (w: SlackServiceWorld, name: string) => `<#${w.ws.channels[name]}|${name}>`;
 /** The replies in a message's thread, oldest first. A reply released while its alert is on its way waits a second of the service's clock, so each look moves it a second. */
 const threadOf = (w: SlackServiceWorld, channel: string, ts: string, count: number) => until(async () => {
@@ -108,6 +108,23 @@ describe('issue 11 content through the service on Slack', () => {
       'Track record (results of published signals, from their updates):',
       'Last 30 days: 1 signal, 1 with a result: 1 win (100%), average +5.5%, total +5.5%',
     ]);
+  });
+
+  it('sends the alert while the model answers 429, then the model\'s rationale from the client\'s retry in the thread', async () => {
+    const w = await startSlackServiceWorld(running, { signingSecret: SECRET, settings: settings(1) });
+    await paidWorkspace(w);
+    const alerts = w.ws.channels.alerts!;
+    openai.failNext(429, { retryAfter: 0.2 });
+    const signal = await postSignal({ url: w.url, secret: SECRET, now: () => w.clock.now() }, 'slack-content-429', 'OPUSDT');
+    expect(signal.status).toBe(202);
+    const [alert] = await until(() => alertsIn(w, alerts, 'OPUSDT').length > 0 && alertsIn(w, alerts, 'OPUSDT'), 'the alert in #alerts');
+    const [rationale] = await threadOf(w, alerts, alert!.ts, 1);
+    expect(blocksOf(rationale!)[0]).toMatchObject({ type: 'section', text: { text: rationaleOf(w.service.db, signal.id).summary } });
+    // The refused call and its retry, which the openai client made after the Retry-After; one rationale written, by the model.
+    expect(openai.calls.map((c) => [c.status, c.retryCount])).toEqual([[429, 0], [200, 1]]);
+    expect(signalRationale(w.service.db, signal.id)).toMatchObject({ state: 'written', source: 'model', reason: null });
+    const posts = w.slack.callsTo('chat.postMessage').filter((c) => c.ok && c.params.channel === alerts);
+    expect(posts.map((c) => c.params.thread_ts ?? null)).toEqual([null, alert!.ts]);
   });
 
   it('sends the snapshot as text with its disclaimer to a workspace that installed the app without files:write', async () => {
