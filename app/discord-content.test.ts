@@ -150,6 +150,32 @@ describe('issue 11 content through the service on Discord', () => {
     expect(edited.embeds[0]?.footer?.text).toBe('Published, sent 15 min later');
   });
 
+  it('keeps the alert marked with the latest status when an earlier update\'s reply goes late, after a retry', async () => {
+    const w = await startDiscordServiceWorld(running, { signingSecret: SECRET, settings: modelSettings() });
+    const vip = w.guild.channels['vip-signals']!;
+    const publisher: Publisher = { url: w.url, secret: SECRET, now: () => w.clock.now() };
+    const signal = await postSignal(publisher, 'discord-content-retry', 'SUIUSDT');
+    const [alert] = await messagesAbout(w, vip, 'SUIUSDT', 1);
+    // Discord answers the target hit's reply with a 502: it waits for its retry while the close goes.
+    w.discord.server.failNext({ kind: 'server_error', status: 502 }, { match: (r) => r.method === 'POST' && JSON.stringify(r.body ?? '').includes('Target 1 hit') });
+    await postUpdate(publisher, signal.id, { kind: 'target_hit', targetIndex: 1, price: 2.2 });
+    await until(() => w.discord.server.requests.some((r) => r.status === 502), 'the 502');
+    await postUpdate(publisher, signal.id, { kind: 'closed', price: 2.4, resultPct: 9.1 });
+    const replies = () => w.discord.messagesIn(vip).filter((m) => m.content.startsWith('SUIUSDT'));
+    await until(async () => {
+      if (replies().length === 2) return true;
+      await w.clock.advance(5_000);
+      return false;
+    }, 'both updates, the target hit after its retry');
+    expect(replies().map((m) => m.content)).toEqual(['SUIUSDT long: Closed at 2.4 (+9.10%)', 'SUIUSDT long: Target 1 hit at 2.2']);
+    // Every edit went, and the last one still says closed.
+    const patches = () => w.discord.server.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/messages/${alert!.id}`));
+    await until(() => patches().length === 2, 'both status edits');
+    expect(patches().map((r) => (r.body as { embeds: APIEmbed[] }).embeds[0]!.fields![0]!.value)).toEqual(['Closed at 2.4 (+9.10%)', 'Closed at 2.4 (+9.10%)']);
+    const now = w.discord.messagesIn(vip).find((m) => m.id === alert!.id)!;
+    expect(embedFields(now.embeds[0]!).Status).toBe('Closed at 2.4 (+9.10%)');
+  });
+
   it('sends the alert at once while the model hangs, then the template rationale (timeout) as its reply; nothing else waits for the model', async () => {
     const w = await startDiscordServiceWorld(running, { signingSecret: SECRET, settings: modelSettings(2_500) });
     const ada = await paidMember(w, 'bo');

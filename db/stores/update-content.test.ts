@@ -160,6 +160,24 @@ describe('update deliveries follow the threading rule', () => {
     expect(onTime.kind === 'update' && 'alertDelayedMinutes' in onTime).toBe(false);
   });
 
+  it('gives an update built after a later one every update so far, so the status it marks is the latest', async () => {
+    const person = seedSubscribers(db, { count: 1, planId: 'pro', now: NOON });
+    publishing.candidates.refresh();
+    const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
+    await settle();
+    const resolver = new SqliteContentResolver({ db });
+    const delivery = (contentId: string) => ({
+      id: 0, contentType: 'update', contentId, kind: 'update' as const, destinationId: person.destinationIds[0]!, accountId: null, platform: 'testchat' as const,
+      recipientKey: `testchat:${person.chatIds[0]}`, recipient: { platform: 'testchat' as const, chatId: person.chatIds[0]! }, isGroup: false, priority: 0, dueAt: NOON, attempts: 0,
+    });
+    publishSignalUpdate(publishing, signal.id, { kind: 'target_hit', targetIndex: 1, price: 110 });
+    expect(resolver.resolve(delivery('update#1'), NOON)).toMatchObject({ update: { kind: 'target_hit' }, updates: [{ kind: 'target_hit' }] });
+    // The close is stored while the target hit's delivery waits for a retry: built again, it carries both (cached or not).
+    publishSignalUpdate(publishing, signal.id, { kind: 'closed', resultPct: 4.5 });
+    expect(resolver.resolve(delivery('update#1'), NOON)).toMatchObject({ update: { kind: 'target_hit' }, updates: [{ kind: 'target_hit' }, { kind: 'closed' }] });
+    expect(new SqliteContentResolver({ db }).resolve(delivery('update#1'), NOON)).toMatchObject({ updates: [{ kind: 'target_hit' }, { kind: 'closed' }] });
+  });
+
   it('refuses an update that does not exist with not_found', () => {
     const resolver = new SqliteContentResolver({ db });
     const base = {

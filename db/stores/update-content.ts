@@ -1,5 +1,5 @@
 // Builds update deliveries' messages from SQLite: the update, every update of its signal so far, threaded on the alert sent to that destination.
-import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import { ContentNotReadyError, ContentWithdrawnError } from '../../core/delivery/content';
 import type { ContentBuilder } from '../../core/delivery/content-registry';
@@ -16,7 +16,7 @@ interface CachedUpdate {
   signal: Signal;
   signalRef: number;
   update: SignalUpdate;
-  /** Every update of the signal up to this one, oldest first, this one included. */
+  /** Every update of the signal when last read, oldest first (this one and any stored after it). */
   updates: SignalUpdate[];
 }
 
@@ -41,6 +41,7 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
   private readonly cache = new Map<number, CachedUpdate>();
   private readonly cacheSize: number;
   private readonly alertStmt: Statement<[number, string], AlertState>;
+  private readonly countStmt: Statement<[string], number>;
 
   constructor(private readonly deps: { db: Db; cacheSize?: number | undefined }) {
     this.cacheSize = deps.cacheSize ?? 256;
@@ -48,11 +49,13 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     // One probe of deliveries_content_destination_kind_idx (content_ref, destination_ref, kind).
     this.alertStmt = sqlite.prepare(`SELECT state, platform_message_id, due_at, priority, sent_at FROM deliveries
       WHERE content_ref = ? AND destination_ref = (SELECT ref FROM destinations WHERE id = ?) AND kind = 'alert' AND content_type = 'signal'`);
+    // One probe of signal_updates_signal_idx: has the signal had updates since its history was read?
+    this.countStmt = sqlite.prepare<[string], number>('SELECT count(*) FROM signal_updates WHERE signal_id = ?').pluck();
   }
 
   build(delivery: DueDelivery, now: number): OutboundMessage {
     if (delivery.kind !== 'update') throw new SignalcastError('not_found', `updates have no ${delivery.kind} content`);
-    const { signal, signalRef, update, updates } = this.load(delivery.contentId);
+    const { signal, signalRef, update, updates } = this.current(this.load(delivery.contentId));
     // Read fresh each time: the alert moves on while its updates wait.
     const alert = this.alertStmt.get(signalRef, delivery.destinationId);
     if (alert?.state === 'pending' || alert?.state === 'sending') {
@@ -71,6 +74,21 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     };
   }
 
+  /**
+   * The cached update with its signal's history as it stands now: an update sent late (a retry, a
+   * delayed alert) after a later one must not mark the alert with an older status than that one did.
+   */
+  private current(cached: CachedUpdate): CachedUpdate {
+    if (this.countStmt.get(cached.signal.id) !== cached.updates.length) cached.updates = this.history(cached.signal.id);
+    return cached;
+  }
+
+  /** Every update of the signal, oldest first; updates from before refs existed (null ref) came first. */
+  private history(signalId: string): SignalUpdate[] {
+    return this.deps.db.select().from(signalUpdates).where(eq(signalUpdates.signalId, signalId))
+      .orderBy(sql`${signalUpdates.ref} IS NOT NULL`, asc(signalUpdates.ref), asc(signalUpdates.createdAt), asc(signalUpdates.id)).all().map(toUpdate);
+  }
+
   private load(contentId: string): CachedUpdate {
     const ref = Number(/^update#(\d+)$/.exec(contentId)?.[1]);
     const cached = this.cache.get(ref);
@@ -85,11 +103,7 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     if (!row) throw new SignalcastError('not_found', `update ${contentId} does not exist`);
     const signalRow = db.select().from(signals).where(eq(signals.id, row.signalId)).get();
     if (!signalRow) throw new SignalcastError('not_found', `signal ${row.signalId} of update ${row.id} does not exist`);
-    // This one and those before it; updates from before refs existed (null ref) came first.
-    const history = db.select().from(signalUpdates)
-      .where(and(eq(signalUpdates.signalId, row.signalId), or(isNull(signalUpdates.ref), lte(signalUpdates.ref, ref))))
-      .orderBy(sql`${signalUpdates.ref} IS NOT NULL`, asc(signalUpdates.ref), asc(signalUpdates.createdAt), asc(signalUpdates.id)).all();
-    const loaded: CachedUpdate = { signal: toSignal(signalRow), signalRef: signalRow.ref, update: toUpdate(row), updates: history.map(toUpdate) };
+    const loaded: CachedUpdate = { signal: toSignal(signalRow), signalRef: signalRow.ref, update: toUpdate(row), updates: this.history(row.signalId) };
     this.cache.set(ref, loaded);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as number);
     return loaded;
