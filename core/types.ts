@@ -132,9 +132,14 @@ export type OutboundMessage =
       signal: Signal;
       /** The update this message announces. */
       update: SignalUpdate;
-      /** Every update of the signal so far, oldest first, this one included: the alert's status where the platform edits it. */
+      /**
+       * Every update of the signal so far (when the message is built), oldest first, this one included: the alert's
+       * status where the platform edits it. An update sent late (a retry) after a later one also carries that later one.
+       */
       updates: SignalUpdate[];
       replyToMessageId?: string | undefined;
+      /** How late the alert at this destination went out, as it said ("sent N min later"): the edit that marks its status says it again. */
+      alertDelayedMinutes?: number | undefined;
       protectContent?: boolean | undefined;
     }
   | { kind: 'snapshot'; title: string; text: string; chart?: ChartImage | undefined; disclaimer?: string | undefined }

@@ -21,9 +21,11 @@ export async function beginInstall(w: Pick<SlackServiceWorld, 'url'>): Promise<I
 
 /**
  * On Slack's authorize page the start led to, `user` of `team` clicks "Allow" (the page's form, as a
- * browser posts it): the redirect back to the service, with its code and state.
+ * browser posts it): the redirect back to the service, with its code and state. `scopes`, when given,
+ * are what the install grants instead of what the page asked for (an install made by an older version
+ * of the app, before it asked for a scope).
  */
-export async function allowOnSlack(start: InstallStart, team: string, user: string): Promise<string> {
+export async function allowOnSlack(start: InstallStart, team: string, user: string, scopes?: readonly string[]): Promise<string> {
   const page = await fetch(start.location);
   const html = await page.text();
   if (page.status !== 200) throw new Error(`the authorize page answered ${page.status}: ${html}`);
@@ -31,16 +33,17 @@ export async function allowOnSlack(start: InstallStart, team: string, user: stri
   const form = new URLSearchParams();
   for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(name!, value!.replace(/&amp;/g, '&'));
   form.set('person', `${team}:${user}`);
+  if (scopes) form.set('scope', scopes.join(','));
   const allowed = await fetch(new URL(action, start.location), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'manual' });
   const back = allowed.headers.get('location');
   if (allowed.status !== 302 || !back) throw new Error(`"Allow" answered ${allowed.status}: ${await allowed.text()}`);
   return back;
 }
 
-/** The whole install as an admin makes it: /slack/install, "Allow" on Slack, back to /slack/oauth_redirect with the cookie. The page the service shows at the end. */
-export async function installByOAuth(w: Pick<SlackServiceWorld, 'url'>, team: string, user: string): Promise<{ status: number; text: string }> {
+/** The whole install as an admin makes it: /slack/install, "Allow" on Slack (granting `scopes` when given), back to /slack/oauth_redirect with the cookie. The page the service shows at the end. */
+export async function installByOAuth(w: Pick<SlackServiceWorld, 'url'>, team: string, user: string, scopes?: readonly string[]): Promise<{ status: number; text: string }> {
   const start = await beginInstall(w);
-  const back = await allowOnSlack(start, team, user);
+  const back = await allowOnSlack(start, team, user, scopes);
   const res = await fetch(back, { headers: { cookie: start.cookie }, redirect: 'manual' });
   return { status: res.status, text: await res.text() };
 }

@@ -102,7 +102,7 @@ export class DiscordPlatform implements ChatPlatform {
    */
   private async markStatus(channelId: string, alertId: string, message: Extract<OutboundMessage, { kind: 'update' }>): Promise<void> {
     try {
-      await this.rest.patch(Routes.channelMessage(channelId, alertId), { body: alertWithStatus(message.signal, message.updates) });
+      await this.rest.patch(Routes.channelMessage(channelId, alertId), { body: alertWithStatus(message.signal, message.updates, message.alertDelayedMinutes) });
     } catch (err) {
       const failure = toDeliveryError(err);
       this.logger.warn({ channelId, alertId, update: message.update.id, error: failure.message }, "the update went but the alert's status could not be edited");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../core/types';
-import { ALERT_COLOURS, LIMITS, renderMessage } from './render';
+import { ALERT_COLOURS, LIMITS, alertWithStatus, renderMessage } from './render';
 
 const signal = (fields: Partial<Signal> = {}): Signal => ({
   id: 'sig_1', publisherId: 'p1', symbol: 'BTC_USD', market: 'crypto', side: 'long', conviction: 0.82, band: 'A',
@@ -53,6 +53,14 @@ describe('Discord rendering', () => {
     const [late] = renderMessage({ kind: 'alert', signal: signal(), delayedMinutes: 15 }).embeds ?? [];
     expect(late?.footer).toEqual({ text: 'Published, sent 15 min later' });
     expect(JSON.stringify([now, late])).not.toContain('sig_1');
+  });
+
+  it('marks an alert\'s status without dropping that it was sent late', () => {
+    const stopped = [{ id: 'u1', signalId: 'sig_1', kind: 'stopped' as const, price: 95, createdAt: new Date(0) }];
+    const [late] = alertWithStatus(signal(), stopped, 15).embeds ?? [];
+    expect(late?.fields?.[0]).toEqual({ name: 'Status', value: 'Stopped at 95', inline: true });
+    expect(late?.footer?.text).toBe('Published, sent 15 min later');
+    expect(alertWithStatus(signal(), stopped).embeds?.[0]?.footer?.text).toBe('Published');
   });
 
   it('keeps an embed within Discord limits however long the publisher wrote', () => {

@@ -65,9 +65,9 @@ function alertEmbed(signal: Signal, delayedMinutes: number | undefined, status?:
   return reasons ? { ...embed, description: clip(reasons, room) } : embed;
 }
 
-/** The alert's embed again, with a Status field first (its latest update), for the edit that marks it. */
-export function alertWithStatus(signal: Signal, updates: readonly SignalUpdate[]): RESTPostAPIChannelMessageJSONBody {
-  return { embeds: [alertEmbed(signal, undefined, signalStatus(updates))], allowed_mentions: { parse: [] } };
+/** The alert's embed again (with its "sent N min later" when it was late), with a Status field first (its latest update), for the edit that marks it. */
+export function alertWithStatus(signal: Signal, updates: readonly SignalUpdate[], delayedMinutes?: number): RESTPostAPIChannelMessageJSONBody {
+  return { embeds: [alertEmbed(signal, delayedMinutes, signalStatus(updates))], allowed_mentions: { parse: [] } };
 }
 
 const footerOf = (disclaimer: string | undefined) => (disclaimer ? { footer: { text: clip(disclaimer, LIMITS.footer) } } : {});

@@ -78,7 +78,7 @@ export class SlackPlatform implements ChatPlatform {
    * so a failed edit (the alert deleted, a 429, an outage) is logged and the update counts as sent.
    */
   private async markStatus(token: WorkspaceToken, to: Recipient, alertTs: string, message: Update): Promise<void> {
-    const { thread_ts: _thread, ...body } = renderAlertWithStatus(message.signal, message.updates);
+    const { thread_ts: _thread, ...body } = renderAlertWithStatus(message.signal, message.updates, message.alertDelayedMinutes);
     try {
       await this.workspaces.sender(token).chat.update({ channel: to.chatId, ts: alertTs, ...body });
     } catch (err) {

@@ -87,6 +87,10 @@ describe('renderMessage (Slack)', () => {
     const status = renderAlertWithStatus(signal(), [{ id: 'u', signalId: 's1', kind: 'stopped', price: 41000, createdAt: new Date(0) }]);
     expectWithinLimits(status);
     expect((status.blocks[1] as AnyBlock).fields![0]!.text).toBe('Status: Stopped at 41000');
+    // A late alert keeps saying so once its status is marked.
+    const late = renderAlertWithStatus(signal(), [{ id: 'u', signalId: 's1', kind: 'stopped', price: 41000, createdAt: new Date(0) }], 15);
+    expect(late.blocks.at(-1)).toMatchObject({ type: 'context', elements: [{ text: 'Sent 15 min after publication' }] });
+    expect(status.blocks.at(-1)).not.toMatchObject({ elements: [{ text: expect.stringContaining('min after publication') }] });
     const upload = renderSnapshotUpload({ kind: 'snapshot', title: 't'.repeat(500), text: huge.repeat(10), disclaimer: 'Not advice.', chart: { png: new Uint8Array([1]), width: 1, height: 1, alt: 'a'.repeat(3_000) } });
     expectWithinLimits({ text: '', blocks: upload.blocks, unfurl_links: false, unfurl_media: false });
     expect(upload.altText.length).toBeLessThanOrEqual(1_000);

@@ -106,9 +106,9 @@ function rationaleBlocks(text: string, body: RationaleBody | undefined, disclaim
   return [...sections(body ? body.summary : text, LIMITS.blocks - tail.length), ...tail];
 }
 
-/** The alert again with a Status field first (its latest update): the parent's chat.update when an update lands in its thread. */
-export function renderAlertWithStatus(signal: Signal, updates: readonly SignalUpdate[]): SlackMessageBody {
-  return body(alertFallback(signal), alertBlocks(signal, undefined, signalStatus(updates)));
+/** The alert again (with its "Sent N min after publication" when it was late) with a Status field first (its latest update): the parent's chat.update when an update lands in its thread. */
+export function renderAlertWithStatus(signal: Signal, updates: readonly SignalUpdate[], delayedMinutes?: number): SlackMessageBody {
+  return body(alertFallback(signal), alertBlocks(signal, delayedMinutes, signalStatus(updates)));
 }
 
 /** What files.completeUploadExternal shares with a snapshot's chart: a header, the text, the disclaimer in small print. */

@@ -35,6 +35,16 @@ interface CachedSignal {
   ref: number;
 }
 
+/**
+ * How late an alert of `priority` sent at `at` is, in whole minutes, for its "sent N min later": only
+ * a delayed plan's alert says it (a real-time alert held by quiet hours or a limit does not).
+ */
+export function alertDelayedMinutes(priority: number, signal: Pick<Signal, 'createdAt'>, at: number): number | undefined {
+  const late = Math.floor((at - signal.createdAt.getTime()) / MINUTE_MS);
+  const delayed = priority >= DELIVERY_PRIORITY.delayed && priority < DELIVERY_PRIORITY.snapshot;
+  return delayed && late > 0 ? late : undefined;
+}
+
 /** The 'signal' content type. A fan-out to thousands of recipients loads its signal once (a small LRU cache). */
 export class SqliteSignalContent implements ContentBuilder<OutboundMessage> {
   private readonly cache = new Map<string, CachedSignal>();
@@ -56,9 +66,7 @@ export class SqliteSignalContent implements ContentBuilder<OutboundMessage> {
     const { signal, ref } = this.signal(delivery.contentId);
     switch (delivery.kind) {
       case 'alert': {
-        const late = Math.floor((now - signal.createdAt.getTime()) / MINUTE_MS);
-        const delayed = delivery.priority >= DELIVERY_PRIORITY.delayed && delivery.priority < DELIVERY_PRIORITY.snapshot;
-        return { kind: 'alert', signal, delayedMinutes: delayed && late > 0 ? late : undefined, ...protect(delivery) };
+        return { kind: 'alert', signal, delayedMinutes: alertDelayedMinutes(delivery.priority, signal, now), ...protect(delivery) };
       }
       case 'rationale': {
         const replyToMessageId = this.sentAlert(signal.id, ref, delivery.destinationId, now);

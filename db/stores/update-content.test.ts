@@ -142,6 +142,42 @@ describe('update deliveries follow the threading rule', () => {
     expect([first, second].map((m) => m.kind === 'update' && m.replyToMessageId)).toEqual(emulator.messages.map((m) => String(m.messageId)));
   });
 
+  it('tells how late a delayed plan\'s alert went, so the status edit says it again; a real-time alert says nothing', async () => {
+    const free = seedSubscribers(db, { count: 1, planId: 'free', now: NOON });
+    const pro = seedSubscribers(db, { count: 1, planId: 'pro', now: NOON });
+    publishing.candidates.refresh();
+    const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
+    await settle(15 * MINUTE);
+    publishSignalUpdate(publishing, signal.id, { kind: 'stopped', price: 95 });
+    const resolver = new SqliteContentResolver({ db });
+    const delivery = (destinationId: string, chatId: string, priority: number) => ({
+      id: 0, contentType: 'update', contentId: 'update#1', kind: 'update' as const, destinationId, accountId: null, platform: 'testchat' as const,
+      recipientKey: `testchat:${chatId}`, recipient: { platform: 'testchat' as const, chatId }, isGroup: false, priority, dueAt: clock.now(), attempts: 0,
+    });
+    const late = resolver.resolve(delivery(free.destinationIds[0]!, free.chatIds[0]!, 10), clock.now());
+    const onTime = resolver.resolve(delivery(pro.destinationIds[0]!, pro.chatIds[0]!, 0), clock.now());
+    expect(late).toMatchObject({ kind: 'update', alertDelayedMinutes: 15 });
+    expect(onTime.kind === 'update' && 'alertDelayedMinutes' in onTime).toBe(false);
+  });
+
+  it('gives an update built after a later one every update so far, so the status it marks is the latest', async () => {
+    const person = seedSubscribers(db, { count: 1, planId: 'pro', now: NOON });
+    publishing.candidates.refresh();
+    const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
+    await settle();
+    const resolver = new SqliteContentResolver({ db });
+    const delivery = (contentId: string) => ({
+      id: 0, contentType: 'update', contentId, kind: 'update' as const, destinationId: person.destinationIds[0]!, accountId: null, platform: 'testchat' as const,
+      recipientKey: `testchat:${person.chatIds[0]}`, recipient: { platform: 'testchat' as const, chatId: person.chatIds[0]! }, isGroup: false, priority: 0, dueAt: NOON, attempts: 0,
+    });
+    publishSignalUpdate(publishing, signal.id, { kind: 'target_hit', targetIndex: 1, price: 110 });
+    expect(resolver.resolve(delivery('update#1'), NOON)).toMatchObject({ update: { kind: 'target_hit' }, updates: [{ kind: 'target_hit' }] });
+    // The close is stored while the target hit's delivery waits for a retry: built again, it carries both (cached or not).
+    publishSignalUpdate(publishing, signal.id, { kind: 'closed', resultPct: 4.5 });
+    expect(resolver.resolve(delivery('update#1'), NOON)).toMatchObject({ update: { kind: 'target_hit' }, updates: [{ kind: 'target_hit' }, { kind: 'closed' }] });
+    expect(new SqliteContentResolver({ db }).resolve(delivery('update#1'), NOON)).toMatchObject({ updates: [{ kind: 'target_hit' }, { kind: 'closed' }] });
+  });
+
   it('refuses an update that does not exist with not_found', () => {
     const resolver = new SqliteContentResolver({ db });
     const base = {

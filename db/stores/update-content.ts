@@ -1,5 +1,5 @@
 // Builds update deliveries' messages from SQLite: the update, every update of its signal so far, threaded on the alert sent to that destination.
-import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import { ContentNotReadyError, ContentWithdrawnError } from '../../core/delivery/content';
 import type { ContentBuilder } from '../../core/delivery/content-registry';
@@ -8,6 +8,7 @@ import { SignalcastError } from '../../core/errors';
 import type { OutboundMessage, Signal, SignalUpdate } from '../../core/types';
 import type { Db } from '../client';
 import { signals, signalUpdates } from '../schema';
+import { alertDelayedMinutes } from './signal-content';
 import { toSignal, toUpdate } from './signal-store';
 
 /** An update as its messages need it, loaded once for a whole fan-out. */
@@ -15,7 +16,7 @@ interface CachedUpdate {
   signal: Signal;
   signalRef: number;
   update: SignalUpdate;
-  /** Every update of the signal up to this one, oldest first, this one included. */
+  /** Every update of the signal when last read, oldest first (this one and any stored after it). */
   updates: SignalUpdate[];
 }
 
@@ -23,6 +24,8 @@ interface AlertState {
   state: string;
   platform_message_id: string | null;
   due_at: number;
+  priority: number;
+  sent_at: number | null;
 }
 
 const SECOND_MS = 1_000;
@@ -38,18 +41,21 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
   private readonly cache = new Map<number, CachedUpdate>();
   private readonly cacheSize: number;
   private readonly alertStmt: Statement<[number, string], AlertState>;
+  private readonly countStmt: Statement<[string], number>;
 
   constructor(private readonly deps: { db: Db; cacheSize?: number | undefined }) {
     this.cacheSize = deps.cacheSize ?? 256;
     const sqlite = deps.db.$client;
     // One probe of deliveries_content_destination_kind_idx (content_ref, destination_ref, kind).
-    this.alertStmt = sqlite.prepare(`SELECT state, platform_message_id, due_at FROM deliveries
+    this.alertStmt = sqlite.prepare(`SELECT state, platform_message_id, due_at, priority, sent_at FROM deliveries
       WHERE content_ref = ? AND destination_ref = (SELECT ref FROM destinations WHERE id = ?) AND kind = 'alert' AND content_type = 'signal'`);
+    // One probe of signal_updates_signal_idx: has the signal had updates since its history was read?
+    this.countStmt = sqlite.prepare<[string], number>('SELECT count(*) FROM signal_updates WHERE signal_id = ?').pluck();
   }
 
   build(delivery: DueDelivery, now: number): OutboundMessage {
     if (delivery.kind !== 'update') throw new SignalcastError('not_found', `updates have no ${delivery.kind} content`);
-    const { signal, signalRef, update, updates } = this.load(delivery.contentId);
+    const { signal, signalRef, update, updates } = this.current(this.load(delivery.contentId));
     // Read fresh each time: the alert moves on while its updates wait.
     const alert = this.alertStmt.get(signalRef, delivery.destinationId);
     if (alert?.state === 'pending' || alert?.state === 'sending') {
@@ -58,11 +64,29 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     if (alert?.state !== 'sent') {
       throw new ContentWithdrawnError('alert_not_delivered', `the alert of signal ${signal.id} was not delivered to ${delivery.destinationId} (${alert?.state ?? 'never planned'})`);
     }
+    // The alert said how late it went (its send time is as near as the store has to its build's).
+    const late = alert.sent_at === null ? undefined : alertDelayedMinutes(alert.priority, signal, alert.sent_at);
     return {
       kind: 'update', signal, update, updates,
       ...(alert.platform_message_id ? { replyToMessageId: alert.platform_message_id } : {}),
+      ...(late ? { alertDelayedMinutes: late } : {}),
       ...(delivery.protectContent ? { protectContent: true } : {}),
     };
+  }
+
+  /**
+   * The cached update with its signal's history as it stands now: an update sent late (a retry, a
+   * delayed alert) after a later one must not mark the alert with an older status than that one did.
+   */
+  private current(cached: CachedUpdate): CachedUpdate {
+    if (this.countStmt.get(cached.signal.id) !== cached.updates.length) cached.updates = this.history(cached.signal.id);
+    return cached;
+  }
+
+  /** Every update of the signal, oldest first; updates from before refs existed (null ref) came first. */
+  private history(signalId: string): SignalUpdate[] {
+    return this.deps.db.select().from(signalUpdates).where(eq(signalUpdates.signalId, signalId))
+      .orderBy(sql`${signalUpdates.ref} IS NOT NULL`, asc(signalUpdates.ref), asc(signalUpdates.createdAt), asc(signalUpdates.id)).all().map(toUpdate);
   }
 
   private load(contentId: string): CachedUpdate {
@@ -79,11 +103,7 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     if (!row) throw new SignalcastError('not_found', `update ${contentId} does not exist`);
     const signalRow = db.select().from(signals).where(eq(signals.id, row.signalId)).get();
     if (!signalRow) throw new SignalcastError('not_found', `signal ${row.signalId} of update ${row.id} does not exist`);
-    // This one and those before it; updates from before refs existed (null ref) came first.
-    const history = db.select().from(signalUpdates)
-      .where(and(eq(signalUpdates.signalId, row.signalId), or(isNull(signalUpdates.ref), lte(signalUpdates.ref, ref))))
-      .orderBy(sql`${signalUpdates.ref} IS NOT NULL`, asc(signalUpdates.ref), asc(signalUpdates.createdAt), asc(signalUpdates.id)).all();
-    const loaded: CachedUpdate = { signal: toSignal(signalRow), signalRef: signalRow.ref, update: toUpdate(row), updates: history.map(toUpdate) };
+    const loaded: CachedUpdate = { signal: toSignal(signalRow), signalRef: signalRow.ref, update: toUpdate(row), updates: this.history(row.signalId) };
     this.cache.set(ref, loaded);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as number);
     return loaded;
