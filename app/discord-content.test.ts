@@ -189,9 +189,9 @@ describe('issue 11 content through the service on Discord', () => {
     await until(() => openai.calls.length === 1 && w.discord.messagesIn(vip).some((m) => aboutSymbol(m, 'ATOMUSDT'))
       && w.discord.messagesIn(dmChannel(w, ada)).some((m) => aboutSymbol(m, 'ATOMUSDT')), 'the alerts while the model hangs');
     expect(signalRationale(w.service.db, signal.id).state).toBe('wanted');
-    // Nor does an update of the signal.
-    expect((await postUpdate(publisher, signal.id, { kind: 'stopped', price: 9.1 })).status).toBe(202);
-    await until(() => w.discord.messagesIn(vip).some((m) => m.content.includes('Stopped at 9.1')), 'the stop while the model hangs');
+    // Nor does an update of the signal (a target hit: a stop would withdraw the rationale, signal_exited).
+    expect((await postUpdate(publisher, signal.id, { kind: 'target_hit', targetIndex: 1, price: 9.9 })).status).toBe(202);
+    await until(() => w.discord.messagesIn(vip).some((m) => m.content.includes('Target 1 hit at 9.9')), 'the target hit while the model hangs');
 
     // The client gives up after OPENAI_TIMEOUT_MS: the template follows, a reply to the alert, with its reason kept.
     const [alert] = await messagesAbout(w, vip, 'ATOMUSDT', 1);

@@ -146,4 +146,20 @@ describe('the rationale message (SqliteSignalContent)', () => {
       expect((caught as ContentWithdrawnError).reason).toBe('alert_not_delivered');
     }
   });
+
+  it('is withdrawn once the signal was stopped or closed: its reasoning does not follow the exit; a target hit does not withdraw it', async () => {
+    alertIn(0, 'sent');
+    const addUpdate = (id: string, kind: string) => db.$client.prepare('INSERT INTO signal_updates (id, signal_id, kind, created_at) VALUES (?, ?, ?, ?)').run(id, signalId, kind, T0 + 1);
+    addUpdate('upd_hit', 'target_hit');
+    expect(await resolver().resolve(due(people.destinationIds[0]!, 1), T0)).toMatchObject({ kind: 'rationale', replyToMessageId: 'm-7' });
+    addUpdate('upd_stop', 'stopped');
+    let caught: unknown;
+    try {
+      resolver().resolve(due(people.destinationIds[0]!, 1), T0);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ContentWithdrawnError);
+    expect((caught as ContentWithdrawnError).reason).toBe('signal_exited');
+  });
 });

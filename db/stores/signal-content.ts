@@ -51,11 +51,14 @@ export class SqliteSignalContent implements ContentBuilder<OutboundMessage> {
   private readonly cacheSize: number;
   private readonly rationaleStmt: Statement<[number], RationaleRow>;
   private readonly alertStmt: Statement<[number, string], AlertRow>;
+  private readonly exitedStmt: Statement<[string], number>;
 
   /** `disclaimer`: the line under every rationale (DISCLAIMER); none when null or absent. */
   constructor(private readonly deps: { db: Db; cacheSize?: number | undefined; disclaimer?: string | null | undefined }) {
     this.cacheSize = deps.cacheSize ?? 256;
     const sqlite = deps.db.$client;
+    // One probe of signal_updates_signal_idx.
+    this.exitedStmt = sqlite.prepare<[string], number>("SELECT 1 FROM signal_updates WHERE signal_id = ? AND kind IN ('stopped', 'closed') LIMIT 1").pluck(true);
     this.rationaleStmt = sqlite.prepare<[number], RationaleRow>('SELECT rationale_text AS text, rationale_json AS json FROM signals WHERE ref = ?');
     // One probe of deliveries_content_destination_kind_idx (content_ref, destination_ref, kind).
     this.alertStmt = sqlite.prepare<[number, string], AlertRow>(`SELECT state, platform_message_id AS platformMessageId, due_at AS dueAt FROM deliveries
@@ -70,6 +73,8 @@ export class SqliteSignalContent implements ContentBuilder<OutboundMessage> {
       }
       case 'rationale': {
         const replyToMessageId = this.sentAlert(signal.id, ref, delivery.destinationId, now);
+        // The signal was stopped or closed before its reasoning could go: "Why long …" after "Stopped at …" would mislead.
+        if (this.exitedStmt.get(signal.id) !== undefined) throw new ContentWithdrawnError('signal_exited', `signal ${signal.id} was stopped or closed before its rationale went out`);
         const { text, rationale } = this.rationale(signal.id, ref);
         const disclaimer = this.deps.disclaimer ? { disclaimer: this.deps.disclaimer } : {};
         return { kind: 'rationale', signal, text, ...(rationale ? { rationale } : {}), ...disclaimer, replyToMessageId, ...protect(delivery) };
