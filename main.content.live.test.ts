@@ -149,7 +149,7 @@ describe('rationales as an operator runs the service (OPENAI_API_KEY and OPENAI_
     expect(printed(service)).not.toContain(w.openai.apiKey);
   }, 60_000);
 
-  it('on SIGTERM while a model call hangs, exits 0 within SHUTDOWN_TIMEOUT_MS, the alert sent and the rationale still wanted', async () => {
+  it('on SIGTERM while a model call hangs, exits 0 within SHUTDOWN_TIMEOUT_MS with the rationale still wanted, and the next start writes it and sends it as a reply to the alert', async () => {
     // A model call that would take ten minutes before its timeout.
     const w = await world({ OPENAI_TIMEOUT_MS: '600000', OPENAI_MAX_RETRIES: '0' });
     w.openai.hang(undefined, { count: 1_000 });
@@ -167,6 +167,29 @@ describe('rationales as an operator runs the service (OPENAI_API_KEY and OPENAI_
     // Abandoned, not given up: the next start writes it.
     expect(rationaleOf(w.env, published.id)).toMatchObject({ state: 'wanted', source: null });
     expect(printed(service)).not.toContain(w.openai.apiKey);
+
+    // The model answers again: the next start writes the rationale and sends it as a reply to the alert sent before the stop.
+    w.openai.clearFaults();
+    const again = await live.startService(w.env);
+    const { alert, rationale } = await alertAndRationale(w, 'XRP_USDT');
+    expect(rationale.reply_to_message?.message_id).toBe(alert.message_id);
+    expect(rationaleOf(w.env, published.id)).toEqual({ state: 'written', source: 'model', reason: null });
+    expect(w.telegram.sentMessages(w.chat).filter((m) => textOf(m).includes('XRP_USDT') && m.reply_to_message === undefined)).toHaveLength(1);
+    expect(w.openai.calls.filter((c) => c.status === 200)).toHaveLength(1);
+    expect(await again.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  }, 60_000);
+
+  it('without OPENAI_API_KEY or OPENAI_BASE_URL warns once at start, starts no emulator, and sends the template (no_model) after the alert', async () => {
+    const w = await world();
+    const { OPENAI_API_KEY: _key, OPENAI_BASE_URL: _url, ...env } = w.env;
+    const service = await live.startService(env);
+    await service.waitFor((l) => String(l.msg).startsWith('Telegram bot @signalcast_bot started'));
+    expect(service.lines.filter((l) => String(l.msg).startsWith('rationales are on without a model'))).toHaveLength(1);
+    expect(service.lines.some((l) => /sandbox|emulator/i.test(String(l.msg)))).toBe(false);
+    const { id } = await publishAndDeliver(w, service, 'content-live-no-model', 'DOT_USDT');
+    expect(rationaleOf(w.env, id)).toEqual({ state: 'written', source: 'template', reason: 'no_model' });
+    expect(w.openai.calls).toHaveLength(0);
+    expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   }, 60_000);
 });
 
@@ -200,8 +223,10 @@ describe('the snapshot and the schedules by the signalcast command beside the ru
     const table = await runSignalcast(w.env, 'schedules', 'list');
     expect(table.stdout).toMatch(/^dead-letter-report\s+.*\bok\s+1\b/m);
 
-    // Still one photo: the second send planned nothing.
-    await new Promise((r) => setTimeout(r, 200));
+    // One snapshot row for the subscriber: the second send planned nothing.
+    const db = openDatabase(w.env.DATABASE_URL!, { migrate: false });
+    expect(db.$client.prepare("SELECT state, count(*) AS n FROM deliveries WHERE kind = 'snapshot' GROUP BY state").all()).toEqual([{ state: 'sent', n: 1 }]);
+    db.$client.close();
     expect(w.telegram.calls('sendPhoto')).toHaveLength(1);
     expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     for (const out of [printed(service), sent.stdout + sent.stderr, listed.stdout + listed.stderr]) expect(out).not.toContain(w.openai.apiKey);
@@ -213,8 +238,7 @@ describe('content settings that cannot work stop the start with exit 78 naming t
     const w = await world();
     const result = await live.runToExit({ ...w.env, SNAPSHOT_TIME: '25:00' });
     expect(result.code).toBe(78);
-    expect(result.stderr).toContain('SNAPSHOT_TIME');
-    expect(result.stderr).toContain('HH:MM');
+    expect(result.stderr).toContain('SNAPSHOT_TIME: expected a time of day as HH:MM (24-hour, e.g. 18:00) or off (got "25:00")');
     expect(w.telegram.requests).toHaveLength(0);
   });
 
@@ -222,7 +246,7 @@ describe('content settings that cannot work stop the start with exit 78 naming t
     const w = await world();
     const result = await live.runToExit({ ...w.env, RATIONALES: 'maybe' });
     expect(result.code).toBe(78);
-    expect(result.stderr).toContain('RATIONALES');
+    expect(result.stderr).toContain('RATIONALES: expected on or off (got "maybe")');
     expect(result.stderr + result.stdout).not.toContain(w.openai.apiKey);
     expect(w.openai.calls).toHaveLength(0);
   });
