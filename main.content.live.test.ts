@@ -57,13 +57,13 @@ async function world(openaiSettings: Record<string, string> = {}): Promise<World
 const publisher = (service: ServiceProcess): Publisher => ({ url: service.url, secret: SIGNING_SECRET, now: () => Date.now() });
 const textOf = (m: Message | undefined) => (m && 'text' in m ? m.text ?? '' : '');
 /** The alert about `symbol` in the chat and the rationale answering it, once both came. */
-async function alertAndRationale(w: World, symbol: string): Promise<{ alert: Message; rationale: Message }> {
+async function alertAndRationale(w: World, symbol: string, timeoutMs = 20_000): Promise<{ alert: Message; rationale: Message }> {
   return until(() => {
     const sent = w.telegram.sentMessages(w.chat);
     const alert = sent.find((m) => textOf(m).includes(symbol) && m.reply_to_message === undefined);
     const rationale = alert && sent.find((m) => m.reply_to_message?.message_id === alert.message_id);
     return alert && rationale ? { alert, rationale } : undefined;
-  }, `the alert about ${symbol} and its rationale`, { timeoutMs: 20_000 });
+  }, `the alert about ${symbol} and its rationale`, { timeoutMs });
 }
 
 /** How the service wrote the signal's rationale, read from its database (a second connection: WAL). */
@@ -100,6 +100,9 @@ describe('rationales as an operator runs the service (OPENAI_API_KEY and OPENAI_
 
     const { id, rationale } = await publishAndDeliver(w, service, 'content-live-1', 'ETH_USDT');
     expect(textOf(rationale)).toContain('Risks');
+    // DISCLAIMER (its default) in italics, last.
+    expect(textOf(rationale).endsWith('\n\nNot financial advice.')).toBe(true);
+    expect(rationale.entities?.at(-1)).toMatchObject({ type: 'italic', length: 'Not financial advice.'.length });
     expect(w.openai.calls).toHaveLength(1);
     expect(w.openai.calls[0]?.status).toBe(200);
     expect(rationaleOf(w.env, id)).toEqual({ state: 'written', source: 'model', reason: null });
@@ -135,6 +138,8 @@ describe('rationales as an operator runs the service (OPENAI_API_KEY and OPENAI_
     const published = await postSignal(publisher(service), 'content-live-hung', 'ADA_USDT');
     expect(published.status).toBe(202);
     await until(() => w.telegram.sentMessages(w.chat).find((m) => textOf(m).includes('ADA_USDT')), 'the alert about ADA_USDT while the model hangs', { timeoutMs: 5_000 });
+    // The alert did not wait for the model: its rationale is not written yet.
+    expect(rationaleOf(w.env, published.id).state).toBe('wanted');
     await until(() => back.calls.length > 0, 'the model called');
     // While the model hangs, the Stripe webhook is answered.
     const before = Date.now();
@@ -194,11 +199,15 @@ describe('rationales as an operator runs the service (OPENAI_API_KEY and OPENAI_
 });
 
 describe('the snapshot and the schedules by the signalcast command beside the running service', () => {
-  it('snapshot send plans the day\'s snapshot, the service sends it as a photo, a second send plans nothing new; schedules list shows the jobs and run dead-letter-report exits 0', async () => {
+  it('signal publish gets its alert and rationale; snapshot send plans the day\'s snapshot, the service sends it as a photo, a second send plans nothing new; schedules list shows the jobs and run dead-letter-report exits 0', async () => {
     const w = await world();
     const service = await live.startService(w.env);
     await service.waitFor((l) => String(l.msg).startsWith('Telegram bot @signalcast_bot started'));
     await publishAndDeliver(w, service, 'content-live-snap', 'BNB_USDT');
+    // A signal published by the command (another process): the service sends its alert, and its writer finds its rationale (it looks every 30 s).
+    const published = await runSignalcast(w.env, 'signal', 'publish', '--publisher-id', 'content-live-cli', '--symbol', 'LINK_USDT', '--market', 'crypto', '--side', 'long', '--conviction', '0.8', '--reason', 'Breakout on volume');
+    expect(published.stdout).toContain('1 deliveries planned, 0 skipped.');
+    expect(published.code).toBe(0);
 
     const sent = await runSignalcast(w.env, 'snapshot', 'send');
     expect(sent.stderr).toBe('');
@@ -206,6 +215,8 @@ describe('the snapshot and the schedules by the signalcast command beside the ru
     expect(sent.code).toBe(0);
     const photo = await until(() => w.telegram.sentMessages(w.chat).find((m) => 'photo' in m && m.photo !== undefined), 'the snapshot\'s photo', { timeoutMs: 20_000 });
     expect(photo.caption ?? '').toContain('BNB_USDT');
+    expect(photo.caption ?? '').toContain('LINK_USDT');
+    expect((photo.caption ?? '').endsWith('\n\nNot financial advice.')).toBe(true);
     expect(w.telegram.calls('sendPhoto')).toHaveLength(1);
 
     const again = await runSignalcast(w.env, 'snapshot', 'send');
@@ -228,9 +239,13 @@ describe('the snapshot and the schedules by the signalcast command beside the ru
     expect(db.$client.prepare("SELECT state, count(*) AS n FROM deliveries WHERE kind = 'snapshot' GROUP BY state").all()).toEqual([{ state: 'sent', n: 1 }]);
     db.$client.close();
     expect(w.telegram.calls('sendPhoto')).toHaveLength(1);
+
+    const cli = await alertAndRationale(w, 'LINK_USDT', 45_000);
+    expect(textOf(cli.rationale)).toContain('Risks');
+    expect(w.openai.calls).toHaveLength(2);
     expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     for (const out of [printed(service), sent.stdout + sent.stderr, listed.stdout + listed.stderr]) expect(out).not.toContain(w.openai.apiKey);
-  }, 90_000);
+  }, 120_000);
 });
 
 describe('content settings that cannot work stop the start with exit 78 naming them', () => {
