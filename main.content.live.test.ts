@@ -184,6 +184,26 @@ describe('rationales as an operator runs the service (OPENAI_API_KEY and OPENAI_
     expect(await again.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   }, 60_000);
 
+  it('on SIGTERM while the client waits out a 429\'s retry-after before its retry, exits 0 within SHUTDOWN_TIMEOUT_MS', async () => {
+    const w = await world({ OPENAI_MAX_RETRIES: '2' });
+    // OpenAI asks for a minute's wait; the openai client honours up to 60 s, not listening to the stop meanwhile.
+    w.openai.failNext(429, { retryAfter: 60, count: 10 });
+    const service = await live.startService(w.env);
+    await service.waitFor((l) => String(l.msg).startsWith('Telegram bot @signalcast_bot started'));
+    const published = await postSignal(publisher(service), 'content-live-429', 'AVAX_USDT');
+    expect(published.status).toBe(202);
+    await until(() => w.telegram.sentMessages(w.chat).find((m) => textOf(m).includes('AVAX_USDT')), 'the alert about AVAX_USDT', { timeoutMs: 5_000 });
+    await until(() => w.openai.calls.length > 0, 'the model called');
+
+    const before = Date.now();
+    expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(Date.now() - before).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+    expect(service.lines.some((l) => String(l.msg).startsWith('stopping: gave up waiting for the rationales being written'))).toBe(false);
+    expect(service.lines.at(-1)?.msg).toBe('stopped');
+    expect(rationaleOf(w.env, published.id)).toMatchObject({ state: 'wanted', source: null });
+    expect(w.openai.calls.map((c) => c.status)).toEqual([429]);
+  }, 60_000);
+
   it('without OPENAI_API_KEY or OPENAI_BASE_URL warns once at start, starts no emulator, and sends the template (no_model) after the alert', async () => {
     const w = await world();
     const { OPENAI_API_KEY: _key, OPENAI_BASE_URL: _url, ...env } = w.env;
