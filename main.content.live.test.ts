@@ -268,6 +268,33 @@ describe('the snapshot and the schedules by the signalcast command beside the ru
   }, 120_000);
 });
 
+/** HH:MM in `timeZone` of the first whole minute at least `leadMs` from now. */
+function minuteAhead(timeZone: string, leadMs: number): string {
+  const at = new Date(Math.ceil((Date.now() + leadMs) / 60_000) * 60_000);
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+}
+
+describe('the snapshot job as the service runs it', () => {
+  it('at SNAPSHOT_TIME in OPERATOR_TIME_ZONE the service sends the day\'s snapshot as a photo by itself, once, and schedules list shows the run', async () => {
+    // A zone half an hour off UTC: a time read as UTC or as the machine's would not come within the test.
+    const zone = 'Asia/Kolkata';
+    const w = await world();
+    const env = { ...w.env, OPERATOR_TIME_ZONE: zone, SNAPSHOT_TIME: minuteAhead(zone, 15_000) };
+    const service = await live.startService(env);
+    await service.waitFor((l) => String(l.msg).startsWith('Telegram bot @signalcast_bot started'));
+    await publishAndDeliver(w, service, 'content-live-scheduled', 'TRX_USDT');
+
+    const photo = await until(() => w.telegram.sentMessages(w.chat).find((m) => 'photo' in m && m.photo !== undefined), 'the scheduled snapshot\'s photo', { timeoutMs: 100_000, everyMs: 250 });
+    expect(photo.caption ?? '').toContain('TRX_USDT');
+    const listed = await runSignalcast(env, 'schedules', 'list', '--json');
+    const snapshot = (JSON.parse(listed.stdout) as { timeZone: string; jobs: { job: string; lastOutcome: string | null; runs: number }[] });
+    expect(snapshot.timeZone).toBe(zone);
+    expect(snapshot.jobs.find((j) => j.job === 'snapshot')).toMatchObject({ lastOutcome: 'ok', runs: 1 });
+    expect(w.telegram.calls('sendPhoto')).toHaveLength(1);
+    expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  }, 150_000);
+});
+
 describe('content settings that cannot work stop the start with exit 78 naming them', () => {
   it('SNAPSHOT_TIME=25:00', async () => {
     const w = await world();
