@@ -290,6 +290,9 @@ describe('the snapshot job as the service runs it', () => {
     const snapshot = (JSON.parse(listed.stdout) as { timeZone: string; jobs: { job: string; lastOutcome: string | null; runs: number }[] });
     expect(snapshot.timeZone).toBe(zone);
     expect(snapshot.jobs.find((j) => j.job === 'snapshot')).toMatchObject({ lastOutcome: 'ok', runs: 1 });
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/^signalcast_job_runs_total\{job="snapshot",outcome="ok"\} 1$/m);
+    expect(metrics).toMatch(/^signalcast_job_last_success\{job="snapshot"\} 1$/m);
     expect(w.telegram.calls('sendPhoto')).toHaveLength(1);
     expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   }, 150_000);
