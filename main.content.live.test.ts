@@ -219,7 +219,7 @@ describe('rationales as an operator runs the service (OPENAI_API_KEY and OPENAI_
 });
 
 describe('the snapshot and the schedules by the signalcast command beside the running service', () => {
-  it('signal publish gets its alert and rationale; snapshot send plans the day\'s snapshot, the service sends it as a photo, a second send plans nothing new; schedules list shows the jobs and run dead-letter-report exits 0', async () => {
+  it('signal publish gets its alert and rationale, signal update its reply; snapshot send plans the day\'s snapshot, the service sends it as a photo, a second send plans nothing new; schedules list shows the jobs and run dead-letter-report exits 0', async () => {
     const w = await world();
     const service = await live.startService(w.env);
     await service.waitFor((l) => String(l.msg).startsWith('Telegram bot @signalcast_bot started'));
@@ -263,6 +263,16 @@ describe('the snapshot and the schedules by the signalcast command beside the ru
     const cli = await alertAndRationale(w, 'LINK_USDT', 45_000);
     expect(textOf(cli.rationale)).toContain('Risks');
     expect(w.openai.calls).toHaveLength(2);
+
+    // Its update by the command: the service threads it on the alert too.
+    const updated = await runSignalcast(w.env, 'signal', 'update', 'content-live-cli', '--by-publisher-id', '--kind', 'closed', '--result-pct', '2.5', '--update-id', 'content-live-cli-close');
+    expect(updated.stdout).toMatch(/^Recorded closed \(\S+\) for sig_\S+: 1 deliveries planned/m);
+    expect(updated.code).toBe(0);
+    const update = await until(() => w.telegram.sentMessages(w.chat).find((m) => m.reply_to_message?.message_id === cli.alert.message_id && m.message_id !== cli.rationale.message_id),
+      'the update as a reply to the alert', { timeoutMs: 15_000 });
+    expect(textOf(update)).toMatch(/2\.5/);
+    const replayed = await runSignalcast(w.env, 'signal', 'update', 'content-live-cli', '--by-publisher-id', '--kind', 'closed', '--result-pct', '2.5', '--update-id', 'content-live-cli-close');
+    expect(replayed.stdout).toContain('Already recorded: update id "content-live-cli-close"');
     expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     for (const out of [printed(service), sent.stdout + sent.stderr, listed.stdout + listed.stderr]) expect(out).not.toContain(w.openai.apiKey);
   }, 120_000);
