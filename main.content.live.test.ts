@@ -125,6 +125,9 @@ describe('rationales as an operator runs the service (OPENAI_API_KEY and OPENAI_
     await service.waitFor((l) => String(l.msg).startsWith('Telegram bot @signalcast_bot started'));
 
     const refused = await publishAndDeliver(w, service, 'content-live-refused', 'SOL_USDT');
+    const hook = Date.now();
+    expect(await postStripeEvent(service.url, w.stripe.webhookSecret, 'evt_content_live_0')).toBe(200);
+    expect(Date.now() - hook).toBeLessThan(1_000);
     expect(rationaleOf(w.env, refused.id)).toEqual({ state: 'written', source: 'template', reason: 'unavailable' });
     expect(textOf(refused.rationale)).toContain('Risks');
 
