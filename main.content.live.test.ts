@@ -292,7 +292,7 @@ describe('the snapshot job as the service runs it', () => {
     // A zone half an hour off UTC: a time read as UTC or as the machine's would not come within the test.
     const zone = 'Asia/Kolkata';
     const w = await world();
-    const env = { ...w.env, OPERATOR_TIME_ZONE: zone, SNAPSHOT_TIME: minuteAhead(zone, 15_000) };
+    const env = { ...w.env, OPERATOR_TIME_ZONE: zone, SNAPSHOT_TIME: minuteAhead(zone, 25_000) };
     const service = await live.startService(env);
     await service.waitFor((l) => String(l.msg).startsWith('Telegram bot @signalcast_bot started'));
     await publishAndDeliver(w, service, 'content-live-scheduled', 'TRX_USDT');
