@@ -129,7 +129,7 @@ describe('signalcast start', () => {
     }
   });
 
-  it('in sandbox mode starts the Telegram, Discord, Slack and Stripe emulators on loopback, logs their URLs, the console has Discord and Slack sections, answers /healthz and stops on SIGTERM', async () => {
+  it('in sandbox mode starts the Telegram, Discord, Slack, Stripe and OpenAI emulators on loopback, logs their URLs, the console has Discord and Slack sections, answers /healthz and stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sc-main-db-'));
     const run = start({ DATABASE_URL: `file:${join(dir, 'signalcast.db')}` });
     const sandbox = await run.waitFor((l) => String(l.msg).startsWith('sandbox mode'));
@@ -138,7 +138,8 @@ describe('signalcast start', () => {
     expect(sandbox.stripe).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sandbox.slack).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sandbox.console).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(String(sandbox.msg)).toContain('(the Telegram, Discord, Slack and Stripe emulators run on loopback)');
+    expect(sandbox.openai).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    expect(String(sandbox.msg)).toContain('(the Telegram, Discord, Slack, Stripe and OpenAI emulators run on loopback)');
     expect(String(sandbox.msg)).toContain(`act as a subscriber at ${String(sandbox.console)}`);
     expect(String(sandbox.msg)).toContain('set TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN, SLACK_BOT_TOKEN or SLACK_CLIENT_ID to go live');
     expect(run.lines.some((l) => l.msg === `sandbox: Discord emulator at ${String(sandbox.discord)} (bot Signalcast; server "Signal Room" 900000000000000001 (#vip-signals for VIP))`)).toBe(true);

@@ -73,9 +73,9 @@ export async function startService(config: Config): Promise<void> {
       logger.info({ url, platforms, plans: plans.plans.map((p) => p.id), billing: service.billing ? 'stripe' : 'off' }, `Signalcast listening on ${url}`);
       if (config.sandbox) {
         const consoleUrl = sandbox?.consoleUrl ?? null;
-        const emulators = [sandbox?.telegram ? 'Telegram' : null, sandbox?.discord ? 'Discord' : null, sandbox?.slack ? 'Slack' : null, sandbox?.stripe ? 'Stripe' : null].filter((e) => e !== null);
+        const emulators = [sandbox?.telegram ? 'Telegram' : null, sandbox?.discord ? 'Discord' : null, sandbox?.slack ? 'Slack' : null, sandbox?.stripe ? 'Stripe' : null, sandbox?.openai ? 'OpenAI' : null].filter((e) => e !== null);
         const running = emulators.length > 1 ? `${emulators.slice(0, -1).join(', ')} and ${emulators.at(-1)} emulators run` : `${emulators[0] ?? 'no'} emulator runs`;
-        logger.info({ telegram: sandbox?.telegram?.apiRoot ?? null, discord: sandbox?.discord?.emulator.apiUrl ?? null, slack: sandbox?.slack?.emulator.url ?? null, stripe: sandbox?.stripe?.url ?? null, testchat: config.testchat.url ?? null, console: consoleUrl },
+        logger.info({ telegram: sandbox?.telegram?.apiRoot ?? null, discord: sandbox?.discord?.emulator.apiUrl ?? null, slack: sandbox?.slack?.emulator.url ?? null, stripe: sandbox?.stripe?.url ?? null, openai: sandbox?.openai?.baseURL ?? null, testchat: config.testchat.url ?? null, console: consoleUrl },
           `sandbox mode: no platform token is set, so no real chat app is contacted (the ${running} on loopback)${consoleUrl ? `; act as a subscriber at ${consoleUrl}` : ''}; set TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN, SLACK_BOT_TOKEN or SLACK_CLIENT_ID to go live`);
       }
       warnAboutSettings(config, logger);

@@ -5,6 +5,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../core/testing/until';
+import { openDatabase } from '../db/client';
+import { seedSubscribers } from '../db/testing/seed';
 
 const MAIN = resolve('main.ts');
 const TSX = createRequire(import.meta.url).resolve('tsx');
@@ -84,5 +87,44 @@ describe('npm start and the signalcast command in sandbox mode', () => {
     const stopped = await signalcast(cwd, 'access', 'reconcile');
     expect(stopped.code).toBe(78);
     expect(stopped.stderr).toContain('access reconcile: no sandbox is running (there is no data/sandbox.json): start the service first (npm start) or set TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN');
+  }, 90_000);
+
+  it('starts the OpenAI emulator too, names it in data/sandbox.json, and a demo signal published with an API key gets its rationale from it', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sc-sandbox-process-'));
+    // A pro (rationale) subscriber on Telegram in the folder's database before the first start; the sandbox's Telegram emulator knows them at start.
+    const db = openDatabase(`file:${join(cwd, 'data', 'signalcast.db')}`);
+    seedSubscribers(db, { count: 1, planId: 'pro', platform: 'telegram', userIds: ['8200001'] });
+    db.$client.close();
+    const service = startService(cwd);
+    const ready = await service.ready;
+    const file = join(cwd, 'data', 'sandbox.json');
+    const openai = (JSON.parse(readFileSync(file, 'utf8')) as { openai: { apiKey: string; baseUrl: string } | null }).openai;
+    expect(openai?.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    expect(openai?.apiKey).toMatch(/^sk-emu-/);
+    expect(ready.openai).toBe(openai?.baseUrl);
+    expect(String(ready.msg)).toContain('OpenAI emulators run on loopback');
+
+    // The newcomer's way: an API key from the command, a POST with it.
+    const key = /^ +(sc_[0-9A-Za-z_]+)$/m.exec((await signalcast(cwd, 'keys', 'create', 'demo')).stdout)?.[1];
+    expect(key).toBeDefined();
+    const body = JSON.stringify({ publisherId: 'sandbox-demo-1', symbol: 'BTCUSDT', market: 'crypto', side: 'long', conviction: 0.9, reasons: ['Breakout on volume'] });
+    const published = await fetch(`${String(ready.url)}/v1/signals`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+    expect(published.status).toBe(202);
+    const id = ((await published.json()) as { id: string }).id;
+
+    const check = openDatabase(`file:${join(cwd, 'data', 'signalcast.db')}`, { migrate: false });
+    try {
+      // The subscriber's: the demo places may get the alert too, on plans without rationales.
+      const sent = () => check.$client.prepare(`SELECT d.kind FROM deliveries d JOIN signals s ON s.ref = d.content_ref JOIN destinations t ON t.ref = d.destination_ref
+        WHERE d.content_type = 'signal' AND s.id = ? AND d.state = 'sent' AND t.address LIKE '%8200001%' ORDER BY d.kind`).pluck().all(id) as string[];
+      await until(() => sent().length === 2, 'the alert and the rationale sent', { timeoutMs: 20_000 });
+      expect(sent()).toEqual(['alert', 'rationale']);
+      expect(check.$client.prepare('SELECT rationale_state AS state, rationale_source AS source, rationale_reason AS reason, rationale_completion_tokens > 0 AS tokens FROM signals WHERE id = ?').get(id))
+        .toEqual({ state: 'written', source: 'model', reason: null, tokens: 1 });
+    } finally {
+      check.$client.close();
+    }
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
   }, 90_000);
 });

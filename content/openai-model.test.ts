@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../core/clock';
 import { rationaleText } from '../core/content/words';
 import { recordingLogger } from '../core/testing/logger';
+import { until } from '../core/testing/until';
 import type { Signal } from '../core/types';
 import { writeRationale } from '../core/rationale/writer';
 import { startOpenAIEmulator, type OpenAIEmulator } from '../sandbox/openai';
@@ -70,6 +71,18 @@ describe('the rationale writer on the openai client', () => {
     const w = await write({ maxRetries: 1 });
     expect(w).toMatchObject({ source: 'template', reason: 'rate_limited' });
     expect(emulator.calls).toHaveLength(2);
+  });
+
+  it('gives the call up at once when aborted while the client waits out a 429\'s retry-after (the service\'s stop never waits a minute for it)', async () => {
+    emulator.failNext(429, { retryAfter: 60, count: 3 });
+    const stop = new AbortController();
+    const writing = writeRationale(signal, { model: createOpenAIModel(settings({ maxRetries: 2 })), clock: systemClock, logger: recordingLogger(), signal: stop.signal });
+    await until(() => emulator.calls.length === 1, 'the first request');
+    // Now the client sleeps 60 s before its retry; the stop comes.
+    stop.abort();
+    // Settles at once: without the race it would wait the retry-after's 60 s, past the test's timeout.
+    expect(await writing).toMatchObject({ source: 'template', reason: 'timeout' });
+    expect(emulator.calls.map((c) => c.status)).toEqual([429]);
   });
 
   it('uses the template (unavailable) on a 500', async () => {

@@ -31,6 +31,27 @@ export function toModelError(err: unknown): RationaleModelError {
 }
 
 /**
+ * The call, given up the moment `signal` aborts: the client listens to the signal only while a
+ * request is under way, not while it waits out a 429's retry-after (up to a minute) before its
+ * retry, which would hold the service's stop that long. The call left behind ends by itself at that
+ * retry (its signal is aborted); its outcome is ignored.
+ */
+async function untilAborted<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
+  call.catch(() => undefined);
+  if (signal.aborted) throw new APIUserAbortError();
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new APIUserAbortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([call, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
  * Null without a key and without a base URL (no model: the template, reason no_model). A base URL
  * without a key is a local model: a placeholder key is sent.
  */
@@ -46,12 +67,12 @@ export function createOpenAIModel(settings: OpenAIModelSettings): RationaleModel
     async complete(prompt: RationalePrompt, options: { signal: AbortSignal }): Promise<ModelAnswer> {
       let completion;
       try {
-        completion = await client.chat.completions.create({
+        completion = await untilAborted(client.chat.completions.create({
           model: settings.model,
           messages: [{ role: 'system', content: prompt.system }, { role: 'user', content: prompt.user }],
           response_format: { type: 'json_schema', json_schema: { name: prompt.schemaName, schema: prompt.schema, strict: true } },
           max_completion_tokens: settings.maxTokens,
-        }, { signal: options.signal });
+        }, { signal: options.signal }), options.signal);
       } catch (err) {
         throw toModelError(err);
       }

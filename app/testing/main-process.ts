@@ -1,6 +1,6 @@
 // `main.ts start` as a child process for the tests that run the service as an operator does: spawn it bare, or until it ends by itself,
-// or as a service (`LiveRuns` stops them all after a test); the settings such a test starts from; a signed Stripe webhook to it.
-import { spawn } from 'node:child_process';
+// or as a service (`LiveRuns` stops them all after a test); the `signalcast` command beside it; the settings such a test starts from; a signed Stripe webhook to it.
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,15 @@ export function spawnMain(env: Record<string, string>) {
     await exited;
   };
   return { child, out, exited, kill };
+}
+
+/** `signalcast <args>` (main.ts as the CLI) as a child process in a fresh folder with only these settings: its exit code and what it wrote. */
+export function runSignalcast(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cwd = mkdtempSync(join(tmpdir(), 'sc-cli-'));
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, LOG_FORMAT: 'json', ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
 }
 
 /** What a live test starts, to stop after each test (`stopAll`): the services killed first, then the rest in reverse. */
