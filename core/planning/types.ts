@@ -7,6 +7,15 @@ import type { Band, PlatformName, Side } from '../types';
 /** Lower goes first: paid real-time, then delayed, then snapshots. */
 export const DELIVERY_PRIORITY = { paidRealtime: 0, delayed: 10, snapshot: 20 } as const;
 
+/**
+ * A rationale's priority: just below its alert's tier, so that every alert due as early goes before
+ * any rationale (a burst's later alerts never wait behind the earlier ones' reasoning). Updates keep
+ * their alert's priority: a stop is as urgent as the alert.
+ */
+export function rationalePriority(alertPriority: number): number {
+  return alertPriority + 1;
+}
+
 /** What planning needs to know about the signal. */
 export interface PlanningSignal {
   id: string;

@@ -129,6 +129,9 @@ describe('rationale and snapshot deliveries', () => {
     const refOf = (destinationId: string) => db.$client.prepare('SELECT ref FROM destinations WHERE id = ?').pluck().get(destinationId);
     const rows = rowsOf(out.signal.id).map((r) => [r.destinationRef, r.kind, r.state]);
     expect(rows.filter(([, kind]) => kind === 'rationale')).toEqual([[refOf(takesAll.destinationIds[0]!), 'rationale', 'waiting']]);
+    // Just below its alert's tier: every alert due as early goes before any rationale.
+    const priorities = db.select({ kind: deliveries.kind, priority: deliveries.priority }).from(deliveries).where(eq(deliveries.destinationRef, refOf(takesAll.destinationIds[0]!) as number)).all();
+    expect(priorities.sort((a, b) => a.priority - b.priority)).toEqual([{ kind: 'alert', priority: 0 }, { kind: 'rationale', priority: 1 }]);
     expect(rows.filter(([, kind]) => kind === 'alert').map(([ref]) => ref).sort())
       .toEqual([takesAll, alertsOnly, freePlan].map((s) => refOf(s.destinationIds[0]!)).sort());
     expect(out).toMatchObject({ planned: 3, skipped: 0 });

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { SignalcastError } from '../../core/errors';
+import { rationalePriority } from '../../core/planning/types';
 import type { OutboxWriter, PlannedDeliveries } from '../../core/publishing/ports';
 import { AlertWriter } from './alert-writer';
 import { writeSignalReach } from './signal-reach';
@@ -47,7 +48,7 @@ export class SqliteOutboxWriter implements OutboxWriter {
     let written = 0;
     for (const r of p.recipients) {
       written += this.otherStmt.run({
-        signalRef: p.signal.ref, kind: p.kind, state, destinationRef: refOf(r.destinationId), priority: r.priority, dueAt: r.dueAt, protect: r.protectContent ? 1 : 0, now: p.now,
+        signalRef: p.signal.ref, kind: p.kind, state, destinationRef: refOf(r.destinationId), priority: p.kind === 'rationale' ? rationalePriority(r.priority) : r.priority, dueAt: r.dueAt, protect: r.protectContent ? 1 : 0, now: p.now,
       }).changes;
     }
     if (p.kind === 'rationale' && written > 0) this.wantStmt.run(p.signal.ref);
