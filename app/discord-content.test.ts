@@ -1,31 +1,21 @@
 // Issue 11's content through the whole service on Discord: a paid member's DMs and the gated #vip-signals get the alert,
 // its rationale (written once by the real openai client against the OpenAI emulator) and an update as replies to it,
 // the alert's embed edited with its status, the daily snapshot with its chart uploaded as chart.png, and /track.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
 import { until } from '../core/testing/until';
-import { startOpenAIEmulator, type OpenAIEmulator } from '../sandbox/openai';
 import { postSignal, postUpdate, type Publisher } from './testing/publish-http';
 import { runDiscordCommand, startDiscordServiceWorld, subscribeAndPay, type DiscordServiceWorld } from './testing/discord-world';
 import { discordPosts, embedFields, PNG_SIGNATURE, rationaleOf, signalRationale } from './testing/content-checks';
+import { useOpenAIEmulator } from './testing/model-world';
 
 const SECRET = 'discord-content-signing-secret';
 const DISCLAIMER = 'Not financial advice. Past results do not promise future ones.';
 
 const running: (() => Promise<void>)[] = [];
-let openai: OpenAIEmulator;
-beforeAll(async () => {
-  openai = await startOpenAIEmulator();
-});
-afterAll(() => openai.stop());
-afterEach(async () => {
-  for (const stop of running.splice(0).reverse()) await stop();
-  openai.reset();
-});
+const model = useOpenAIEmulator(running);
 
-const modelSettings = (timeoutMs = 5_000) => ({
-  OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseURL, OPENAI_MAX_RETRIES: '0', OPENAI_TIMEOUT_MS: String(timeoutMs), DISCLAIMER,
-});
+const modelSettings = (timeoutMs = 5_000) => model.settings({ timeoutMs, disclaimer: DISCLAIMER });
 
 const dmChannel = (w: DiscordServiceWorld, userId: string) => w.discord.state.dmChannels.get(userId)?.id ?? '';
 const aboutSymbol = (m: APIMessage, symbol: string) => m.embeds.some((e) => `${e.title ?? ''}`.includes(symbol)) || m.content.includes(symbol);
@@ -77,7 +67,7 @@ describe('issue 11 content through the service on Discord', () => {
       ]);
     }
     // One model call for both destinations, its answer kept on the signal.
-    expect(openai.calls).toHaveLength(1);
+    expect(model.openai.calls).toHaveLength(1);
     expect(signalRationale(w.service.db, signal.id)).toMatchObject({ state: 'written', source: 'model', reason: null });
     const written = rationaleOf(w.service.db, signal.id);
     const dmRationale = w.discord.messagesIn(dmChannel(w, ada)).find((m) => m.embeds[0]?.title === 'Why LONG DOTUSDT');
@@ -115,7 +105,7 @@ describe('issue 11 content through the service on Discord', () => {
       expect(bytes?.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
       expect(bytes?.length).toBe(chart!.size);
     }
-    expect(openai.calls).toHaveLength(1);
+    expect(model.openai.calls).toHaveLength(1);
 
     // /track: a private answer with the figures of what was published; the target hit left the signal open, its close scores it.
     const open = await runDiscordCommand(w, ada, 'track');
@@ -181,12 +171,12 @@ describe('issue 11 content through the service on Discord', () => {
     const ada = await paidMember(w, 'bo');
     const vip = w.guild.channels['vip-signals']!;
     const publisher: Publisher = { url: w.url, secret: SECRET, now: () => w.clock.now() };
-    openai.hang();
+    model.openai.hang();
 
     const signal = await postSignal(publisher, 'discord-content-hang', 'ATOMUSDT');
     expect(signal.status).toBe(202);
     // Both alerts are out while the model has not answered.
-    await until(() => openai.calls.length === 1 && w.discord.messagesIn(vip).some((m) => aboutSymbol(m, 'ATOMUSDT'))
+    await until(() => model.openai.calls.length === 1 && w.discord.messagesIn(vip).some((m) => aboutSymbol(m, 'ATOMUSDT'))
       && w.discord.messagesIn(dmChannel(w, ada)).some((m) => aboutSymbol(m, 'ATOMUSDT')), 'the alerts while the model hangs');
     expect(signalRationale(w.service.db, signal.id).state).toBe('wanted');
     // Nor does an update of the signal (a target hit: a stop would withdraw the rationale, signal_exited).
@@ -203,6 +193,6 @@ describe('issue 11 content through the service on Discord', () => {
     expect(rationale.message_reference?.message_id).toBe(alert!.id);
     expect(rationale.embeds[0]?.footer?.text).toBe(DISCLAIMER);
     expect(signalRationale(w.service.db, signal.id)).toMatchObject({ state: 'written', source: 'template', reason: 'timeout' });
-    expect(openai.calls).toHaveLength(1);
+    expect(model.openai.calls).toHaveLength(1);
   });
 });

@@ -1,32 +1,23 @@
 // Rationales through the whole service on Telegram, written by the real openai client against the OpenAI emulator:
 // after the alert, as a reply to it, once per signal, only for plans that have them, again after a crash, counted in /metrics.
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
 import { until } from '../core/testing/until';
 import { recordingLogger } from '../core/testing/logger';
 import { seedSubscribers } from '../db/testing/seed';
 import { idleCron } from '../schedules/testing/idle-cron';
-import { startOpenAIEmulator, type OpenAIEmulator } from '../sandbox/openai';
 import { signBody } from '../server/signature';
 import { SqliteSignalService } from '../db/stores/signal-service';
 import { createService } from './service';
 import { startServiceWorld, WORLD_PLANS, type ServiceWorld } from './testing/service-world';
 import { worldConfig } from './testing/world-parts';
+import { useOpenAIEmulator } from './testing/model-world';
 
 const SECRET = 'rationale-signing-secret-value';
 const running: (() => Promise<void>)[] = [];
-let openai: OpenAIEmulator;
+const model = useOpenAIEmulator(running);
 
-beforeAll(async () => {
-  openai = await startOpenAIEmulator();
-});
-afterAll(() => openai.stop());
-afterEach(async () => {
-  for (const stop of running.splice(0).reverse()) await stop();
-  openai.reset();
-});
-
-const modelSettings = () => ({ OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseURL, OPENAI_MAX_RETRIES: '0', OPENAI_TIMEOUT_MS: '5000' });
+const modelSettings = () => model.settings();
 const startWorld = (settings: Record<string, string> = modelSettings()) => startServiceWorld(running, { signingSecret: SECRET, settings });
 
 /** Telegram DM subscribers on a plan (null: free), who have started the bot. */
@@ -77,7 +68,7 @@ describe('rationales through the service on Telegram', () => {
       expect(text(rationale)).toContain('Risks');
     }
     // One call, whatever the number of recipients, and its answer kept.
-    expect(openai.calls).toHaveLength(1);
+    expect(model.openai.calls).toHaveLength(1);
     expect(signalRow(w, id)).toMatchObject({ state: 'written', source: 'model', reason: null, model: 'gpt-4o-mini' });
     expect(signalRow(w, id).prompt).toBeGreaterThan(0);
     // The free plan has no rationales: its destination has an alert row only (and the alert is 15 minutes late).
@@ -88,19 +79,19 @@ describe('rationales through the service on Telegram', () => {
     w.service.rationales?.published(id);
     w.service.rationales?.published(id);
     await w.service.rationales?.idle();
-    expect(openai.calls).toHaveLength(1);
+    expect(model.openai.calls).toHaveLength(1);
   });
 
   it('asks the model once for a signal it is told of again while the model is still answering', async () => {
     const w = await startWorld();
     const [chat] = subscribers(w, 2, 'pro', 7_050);
-    openai.hang(300);
+    model.openai.hang(300);
     const id = await publish(w, 'rat-again');
-    await until(() => openai.calls.length === 1, 'the model asked');
+    await until(() => model.openai.calls.length === 1, 'the model asked');
     for (let i = 0; i < 5; i += 1) w.service.rationales?.published(id);
     await w.service.rationales?.idle();
     await bothIn(w, chat as number);
-    expect(openai.calls).toHaveLength(1);
+    expect(model.openai.calls).toHaveLength(1);
     expect(signalRow(w, id)).toMatchObject({ state: 'written', source: 'model' });
   });
 
@@ -109,7 +100,7 @@ describe('rationales through the service on Telegram', () => {
     const [chat] = subscribers(w, 1, 'pro', 7_200);
     await publish(w, 'rat-ok');
     await bothIn(w, chat as number);
-    openai.scriptNext(JSON.stringify({ summary: 'Sell BTC now: the top is in.', drivers: ['lower highs'], risks: ['a squeeze'] }));
+    model.openai.scriptNext(JSON.stringify({ summary: 'Sell BTC now: the top is in.', drivers: ['lower highs'], risks: ['a squeeze'] }));
     const id = await publish(w, 'rat-wrong');
     await messagesIn(w, chat as number, 4);
     expect(signalRow(w, id)).toMatchObject({ state: 'written', source: 'template', reason: 'contradiction', model: null });
@@ -126,14 +117,14 @@ describe('rationales through the service on Telegram', () => {
   it('writes the rationale at the next start when the service went down before it was written', async () => {
     const w = await startWorld();
     const [chat] = subscribers(w, 1, 'pro', 7_300);
-    openai.hang();
+    model.openai.hang();
     const id = await publish(w, 'rat-crash');
-    await until(() => w.tg.sentMessages(chat).length >= 1 && openai.calls.length >= 1, 'the alert sent and the model asked');
+    await until(() => w.tg.sentMessages(chat).length >= 1 && model.openai.calls.length >= 1, 'the alert sent and the model asked');
     await w.service.stop();
     expect(signalRow(w, id).state).toBe('wanted');
     expect(w.tg.sentMessages(chat)).toHaveLength(1);
 
-    openai.clearFaults();
+    model.openai.clearFaults();
     const config = worldConfig(w.stripe, SECRET, '0', {
       TELEGRAM_BOT_TOKEN: w.tg.token, TELEGRAM_API_ROOT: w.tg.apiRoot, TELEGRAM_RATE_OVERALL: '10000/1s', TELEGRAM_RATE_PER_CHAT: '10000/1s', TELEGRAM_RATE_PER_GROUP: '10000/1s',
     }, modelSettings());
@@ -143,7 +134,7 @@ describe('rationales through the service on Telegram', () => {
     const [alert, rationale] = await bothIn(w, chat as number);
     expect(rationale?.reply_to_message?.message_id).toBe(alert?.message_id);
     expect(signalRow(w, id)).toMatchObject({ state: 'written', source: 'model' });
-    expect(openai.calls).toHaveLength(2);
+    expect(model.openai.calls).toHaveLength(2);
   });
 
   it('writes the rationale of a signal another process published (signalcast signal publish) at its next look', async () => {
@@ -155,7 +146,7 @@ describe('rationales through the service on Telegram', () => {
     const [alert, rationale] = await messagesIn(w, chat as number, 2);
     expect(rationale?.reply_to_message?.message_id).toBe(alert?.message_id);
     expect(signalRow(w, out.signal.id)).toMatchObject({ state: 'written', source: 'model' });
-    expect(openai.calls).toHaveLength(1);
+    expect(model.openai.calls).toHaveLength(1);
   });
 
   it('without a model writes the template (no_model) and calls nothing', async () => {
@@ -165,6 +156,6 @@ describe('rationales through the service on Telegram', () => {
     const [, rationale] = await bothIn(w, chat as number);
     expect(text(rationale)).toContain('A move through the stop at 41000 ends the trade at a loss.');
     expect(signalRow(w, id)).toMatchObject({ source: 'template', reason: 'no_model' });
-    expect(openai.calls).toHaveLength(0);
+    expect(model.openai.calls).toHaveLength(0);
   });
 });

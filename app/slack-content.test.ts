@@ -2,32 +2,24 @@
 // (one model call, through the real openai client against the OpenAI emulator) and an update in the alert's thread, the
 // alert edited with its status, the daily snapshot's chart uploaded as filesUploadV2 does it, and /signals track; a
 // workspace installed without files:write gets the snapshot as text.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BOT_SCOPES } from '../bots/slack/scopes';
 import { until } from '../core/testing/until';
-import { startOpenAIEmulator, type OpenAIEmulator } from '../sandbox/openai';
 import type { SlackMessage } from '../sandbox/slack';
 import { imageSize } from '../sandbox/telegram/image-size';
 import { PNG_SIGNATURE, rationaleOf, signalRationale } from './testing/content-checks';
 import { postSignal, postUpdate, type Publisher } from './testing/publish-http';
 import { alertsIn, installByOAuth, linkButtons, payAt, readable, signals } from './testing/slack-journey';
 import { startSlackServiceWorld, type SlackServiceWorld } from './testing/slack-world';
+import { useOpenAIEmulator } from './testing/model-world';
 
 const SECRET = 'slack-content-signing-secret';
 const DISCLAIMER = 'Not financial advice. Past results do not promise future ones.';
 
 const running: (() => Promise<void>)[] = [];
-let openai: OpenAIEmulator;
-beforeAll(async () => {
-  openai = await startOpenAIEmulator();
-});
-afterAll(() => openai.stop());
-afterEach(async () => {
-  for (const stop of running.splice(0).reverse()) await stop();
-  openai.reset();
-});
+const model = useOpenAIEmulator(running);
 
-const settings = (retries = 0) => ({ OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseURL, OPENAI_MAX_RETRIES: String(retries), OPENAI_TIMEOUT_MS: '5000', DISCLAIMER });
+const settings = (retries = 0) => model.settings({ retries, disclaimer: DISCLAIMER });
 const channelRef = (w: SlackServiceWorld, name: string) => `<#${w.ws.channels[name]}|${name}>`;
 /** The replies in a message's thread, oldest first. A reply released while its alert is on its way waits a second of the service's clock, so each look moves it a second. */
 const threadOf = (w: SlackServiceWorld, channel: string, ts: string, count: number) => until(async () => {
@@ -72,7 +64,7 @@ describe('issue 11 content through the service on Slack', () => {
     // What the emulator received, in order: the alert, then the rationale with thread_ts = the alert's ts.
     const posts = w.slack.callsTo('chat.postMessage').filter((c) => c.ok && c.params.channel === alerts);
     expect(posts.map((c) => c.params.thread_ts ?? null)).toEqual([null, alert!.ts]);
-    expect(openai.calls).toHaveLength(1);
+    expect(model.openai.calls).toHaveLength(1);
     expect(signalRationale(w.service.db, signal.id)).toMatchObject({ state: 'written', source: 'model', reason: null });
 
     // A target hit: in the thread, then chat.update of the parent with a Status field.
@@ -99,7 +91,7 @@ describe('issue 11 content through the service on Slack', () => {
     const file = w.slack.state.files.get(snapshot.files![0]!.id);
     expect(file?.data?.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(imageSize(file!.data!)).toEqual({ width: 1200, height: 675 });
-    expect(openai.calls).toHaveLength(1);
+    expect(model.openai.calls).toHaveLength(1);
 
     // /signals track: the figures, privately; the close scores the signal.
     expect((await postUpdate(publisher, signal.id, { kind: 'closed', price: 6.6, resultPct: 5.5 })).status).toBe(202);
@@ -114,14 +106,14 @@ describe('issue 11 content through the service on Slack', () => {
     const w = await startSlackServiceWorld(running, { signingSecret: SECRET, settings: settings(1) });
     await paidWorkspace(w);
     const alerts = w.ws.channels.alerts!;
-    openai.failNext(429, { retryAfter: 0.2 });
+    model.openai.failNext(429, { retryAfter: 0.2 });
     const signal = await postSignal({ url: w.url, secret: SECRET, now: () => w.clock.now() }, 'slack-content-429', 'OPUSDT');
     expect(signal.status).toBe(202);
     const [alert] = await until(() => alertsIn(w, alerts, 'OPUSDT').length > 0 && alertsIn(w, alerts, 'OPUSDT'), 'the alert in #alerts');
     const [rationale] = await threadOf(w, alerts, alert!.ts, 1);
     expect(blocksOf(rationale!)[0]).toMatchObject({ type: 'section', text: { text: rationaleOf(w.service.db, signal.id).summary } });
     // The refused call and its retry, which the openai client made after the Retry-After; one rationale written, by the model.
-    expect(openai.calls.map((c) => [c.status, c.retryCount])).toEqual([[429, 0], [200, 1]]);
+    expect(model.openai.calls.map((c) => [c.status, c.retryCount])).toEqual([[429, 0], [200, 1]]);
     expect(signalRationale(w.service.db, signal.id)).toMatchObject({ state: 'written', source: 'model', reason: null });
     const posts = w.slack.callsTo('chat.postMessage').filter((c) => c.ok && c.params.channel === alerts);
     expect(posts.map((c) => c.params.thread_ts ?? null)).toEqual([null, alert!.ts]);
