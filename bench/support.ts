@@ -90,8 +90,9 @@ export interface SettledPublish {
  * is sent, dead or skipped (`done`), or until `timeoutMs` after the publish (not done).
  */
 export async function publishAndSettle(service: { url: string; cpuMs(): number | undefined }, outbox: Db, publisherId: string, timeoutMs: number, everyMs: number): Promise<SettledPublish> {
-  const answer = await publishAccepted(service.url, signalBody(publisherId, 'BTCUSDT'));
+  // CPU counted from before the POST: planning included.
   const cpuBefore = service.cpuMs();
+  const answer = await publishAccepted(service.url, signalBody(publisherId, 'BTCUSDT'));
   const planned = answer.body.planned ?? 0;
   const done = await until(() => {
     const states = countByState(outbox);

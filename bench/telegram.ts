@@ -16,7 +16,8 @@ export interface TelegramOptions {
   entry?: string[] | undefined;
 }
 
-export const TELEGRAM_DEFAULTS: TelegramOptions = { recipients: 10_000, ratePerSecond: 1000, inject429: 0, seed: 42, timeoutMs: 90_000 };
+/** 5% of sends answered 429, as the fan-out scenario: a real broadcast meets some. */
+export const TELEGRAM_DEFAULTS: TelegramOptions = { recipients: 10_000, ratePerSecond: 1000, inject429: 0.05, seed: 42, timeoutMs: 90_000 };
 
 /**
  * The service runs as a child process (`main.ts start` with TELEGRAM_BOT_TOKEN
@@ -43,8 +44,9 @@ export async function runTelegram(options: Partial<TelegramOptions> = {}): Promi
   const { service, emulators } = bench;
   const outbox = openOutbox(database.url);
   try {
-    const answer = await publishAccepted(service.url, signalBody('bench-telegram-1', 'BTC_USDT<&>'));
+    // CPU counted from before the POST: planning included, as a user pays for it.
     const cpuBefore = service.cpuMs();
+    const answer = await publishAccepted(service.url, signalBody('bench-telegram-1', 'BTC_USDT<&>'));
     const planned = answer.body.planned ?? 0;
     const done = await until(() => (countByState(outbox).sent ?? 0) >= planned, answer.sentAt + o.timeoutMs, 100);
     const cpuAfter = service.cpuMs();
@@ -65,6 +67,11 @@ export async function runTelegram(options: Partial<TelegramOptions> = {}): Promi
     const pct = (n: number) => round((n / o.ratePerSecond) * 100, 1);
     const limit429s = summary.stats.rateLimited;
     const serviceCpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : NaN;
+    const accepted = summary.stats.accepted;
+    const injected = summary.stats.injectedRateLimited;
+    // As in the fan-out: a 429'd send still takes its slot of the window, and a 429 near the end waits
+    // its retry_after, so the best first-to-last rate this run allows is about accepted / (requests / rate + 1 s).
+    const ceiling = injected > 0 ? accepted / ((accepted + injected) / o.ratePerSecond + 1) : o.ratePerSecond;
     return {
       scenario: 'telegram',
       title: `Telegram: 1 alert to ${o.recipients.toLocaleString('en-US')} subscribers by DM`,
@@ -72,7 +79,8 @@ export async function runTelegram(options: Partial<TelegramOptions> = {}): Promi
         + `both ${o.ratePerSecond}/1s overall (paid-broadcast style) and 1/1s per chat; `
         + (o.inject429 > 0 ? `${o.inject429 * 100}% of sends answered 429 retry_after 1 s (seed ${o.seed})` : 'no injected 429s'),
       figures: [
-        { name: 'rate, first to last send', value: round(rate, 0), unit: `msg/s (${pct(rate)}%)`, target: '>= 95%', ok: pct(rate) >= 95 },
+        { name: 'rate, first to last send', value: round(rate, 0), unit: `msg/s (${pct(rate)}% of the platform's rate)`, target: '>= 95% of best possible', ok: rate >= 0.95 * ceiling },
+        { name: 'best possible first-to-last rate', value: round(ceiling, 0), unit: `msg/s (${pct(ceiling)}%, for the 429s this run drew)` },
         { name: 'rate, middle 90% of sends', value: round(middle, 0), unit: `msg/s (${pct(middle)}%)` },
         { name: 'span first to last send', value: spanMs, unit: 'ms' },
         { name: 'publish to first send', value: first - answer.sentAt, unit: 'ms' },
@@ -82,15 +90,15 @@ export async function runTelegram(options: Partial<TelegramOptions> = {}): Promi
         { name: 'lost', value: lost, target: '0', ok: lost === 0 && done },
         { name: 'duplicates', value: duplicates, target: '0', ok: duplicates === 0 },
         { name: 'outbox after', value: JSON.stringify(states) },
-        { name: 'service CPU per send', value: round(serviceCpuMs / summary.requests, 3), unit: `ms (${round((serviceCpuMs / spanMs) * 100, 0)}% of a core)` },
+        { name: 'service CPU per accepted send (planning included)', value: round(serviceCpuMs / accepted, 3), unit: `ms (${round((serviceCpuMs / spanMs) * 100, 0)}% of a core)` },
         { name: 'send call, mean / share over 25 ms', value: `${latency.meanMs} ms / ${latency.over25msPct}%` },
         { name: 'emulator process CPU', value: round((summary.cpuMs / spanMs) * 100, 0), unit: '% of a core (incl. its start)' },
       ],
       data: {
         recipients: o.recipients, ratePerSecond: o.ratePerSecond, inject429: o.inject429, allSent: done, planned,
-        rate: round(rate, 1), ratePct: pct(rate), middleRate: round(middle, 1), middleRatePct: pct(middle), spanMs, publishToFirstSendMs: first - answer.sentAt,
+        rate: round(rate, 1), ratePct: pct(rate), ceilingRate: round(ceiling, 1), middleRate: round(middle, 1), middleRatePct: pct(middle), spanMs, publishToFirstSendMs: first - answer.sentAt,
         requests: summary.requests, accepted: summary.stats.accepted, limit429s, injected429: summary.stats.injectedRateLimited, violations: summary.stats.violations,
-        lost, duplicates, outbox: states, serviceCpuMs, serviceCpuPerSendMs: round(serviceCpuMs / summary.requests, 3), sendLatency: latency,
+        lost, duplicates, outbox: states, serviceCpuMs, serviceCpuPerSendMs: round(serviceCpuMs / accepted, 3), sendLatency: latency,
         emulatorCpuMs: round(summary.cpuMs, 0),
       },
       notes: planned > o.recipients ? [`${planned - o.recipients} of the ${planned} deliveries go to the built-in plans' Telegram channel(s), not to subscribers`] : [],
