@@ -88,7 +88,8 @@ export async function runFanout(options: Partial<FanoutOptions> = {}): Promise<S
         + `${o.inject429 * 100}% of sends answered 429 retry_after 1 s (seed ${o.seed})`,
       figures: [
         // Sustained: the steady rate, away from the start-up and from the tail of retries.
-        { name: 'rate sustained (middle 90% of sends)', value: round(middle, 0), unit: `msg/s (${pct(middle)}%)`, target: '>= 95%', ok: pct(middle) >= 95 },
+        // Shown beside the first-to-last rate, not judged: what a user waits for is the last send.
+        { name: 'rate sustained (middle 90% of sends)', value: round(middle, 0), unit: `msg/s (${pct(middle)}%)` },
         { name: 'rate, first to last send', value: round(rate, 0), unit: `msg/s (${pct(rate)}%)`, target: '>= 95% of best possible', ok: rate >= 0.95 * ceiling },
         { name: 'window use (accepted + 429s)', value: round(windowUse, 0), unit: `req/s (${pct(windowUse)}%)` },
         { name: 'best possible first-to-last rate', value: round(ceiling, 0), unit: `msg/s (${pct(ceiling)}%)` },
