@@ -53,9 +53,9 @@ async function scrapeLoop(url: string): Promise<{ p99: number; max: number } | u
 
 /** Nearest-rank percentile where null (never sent) counts as longer than anything: null when it lands there. */
 function censored(values: readonly (number | null)[], p: number): number | null {
-  const known = values.filter((v): v is number => v !== null);
+  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
   const rank = Math.min(values.length, Math.max(1, Math.ceil((p / 100) * values.length)));
-  return rank <= known.length ? percentile(known, (rank / known.length) * 100) : null;
+  return rank <= known.length ? (known[rank - 1] as number) : null;
 }
 
 async function runRate(o: LoadOptions, rate: number): Promise<RateRun> {
