@@ -20,6 +20,24 @@ function summarize(e: TelegramEmulator): SendSummary {
   return { requests: calls.length, acceptedAt, perChat: [...perChat], stats: e.stats, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
+/** The first accepted sendMessage naming each id on a line of its text (tags stripped), and every accepted arrival time (ascending). */
+function firstSends(e: TelegramEmulator, ids: readonly string[]): EmulatorReply {
+  const wanted = new Set(ids);
+  const firstAt = new Map<string, number>();
+  const accepted: number[] = [];
+  for (const call of e.calls('sendMessage')) {
+    if (call.status !== 200) continue;
+    accepted.push(call.at);
+    const text = (call.body as { text?: unknown } | undefined)?.text;
+    if (typeof text !== 'string') continue;
+    for (const line of text.split('\n')) {
+      const id = line.replace(/<[^>]*>/g, '').trim();
+      if (wanted.has(id) && (firstAt.get(id) ?? Infinity) > call.at) firstAt.set(id, call.at);
+    }
+  }
+  return { type: 'firstSends', firstAt: [...firstAt], accepted: accepted.sort((a, b) => a - b) };
+}
+
 async function handle(command: EmulatorCommand): Promise<EmulatorReply> {
   switch (command.type) {
     case 'start': {
@@ -54,6 +72,9 @@ async function handle(command: EmulatorCommand): Promise<EmulatorReply> {
     case 'summary':
       if (!telegram) throw new Error('the Telegram emulator is not started');
       return { type: 'summary', summary: summarize(telegram) };
+    case 'firstSends':
+      if (!telegram) throw new Error('the Telegram emulator is not started');
+      return firstSends(telegram, command.ids);
     case 'discordMembers':
       return { type: 'ids', ids: membersJoin(command.count) };
     case 'setWebhookUrl':

@@ -36,6 +36,8 @@ export type EmulatorCommand =
   | EmulatorsStart
   | { type: 'addTelegramUsers'; ids: number[] }
   | { type: 'summary' }
+  /** For each id, when the first accepted sendMessage whose text has a line equal to it arrived (ms since the epoch). */
+  | { type: 'firstSends'; ids: string[] }
   | { type: 'discordMembers'; count: number }
   | { type: 'setWebhookUrl'; url: string }
   | { type: 'pay'; sessions: [userId: string, sessionId: string][] }
@@ -52,6 +54,7 @@ export type EmulatorReply =
     }
   | { type: 'summary'; summary: SendSummary }
   | { type: 'ids'; ids: string[] }
+  | { type: 'firstSends'; firstAt: [id: string, at: number][]; accepted: number[] }
   | { type: 'timelines'; timelines: PaymentTimeline[] }
   | { type: 'discordSummary'; summary: DiscordSummary }
   | { type: 'done' };

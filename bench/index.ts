@@ -1,9 +1,10 @@
-// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE] [--discord-channels=N --discord-dms=N --discord-payments=N] [--slack-workspaces=N] [--rationale-subscribers=N]`: runs the scenarios one after another, prints a table and, last, one JSON line.
+// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE] [--discord-channels=N --discord-dms=N --discord-payments=N] [--slack-workspaces=N] [--rationale-subscribers=N] [--load-seconds=N --load-subscribers=N]`: runs the scenarios one after another, prints a table and, last, one JSON line.
 import { runDiscordFanout } from './discord';
 import { runDiscordRoles } from './discord-roles';
 import { runFanout } from './fanout';
 import { runLatency } from './latency';
 import { runLatencyFree } from './latency-free';
+import { runLoad } from './load';
 import { runRationale } from './rationale';
 import { renderJson, renderTable, type ScenarioResult, type TimedResult } from './report';
 import { runScale } from './scale';
@@ -27,6 +28,11 @@ const discordCounts = { channels: count('discord-channels', 500), dms: count('di
 const discordPayments = count('discord-payments', 200);
 // --slack-workspaces=N: the Slack run's workspaces (half of them with two channels): the issue's 200 when named, a tenth in a run of every scenario.
 const slackWorkspaces = count('slack-workspaces', 200);
+// --load-seconds=N --load-subscribers=N: the load scenario's publishing time per rate (30 s) and paid Telegram DM subscribers (10,000).
+const loadOptions = {
+  ...(flag('load-seconds') ? { seconds: Number(flag('load-seconds')) } : {}),
+  ...(flag('load-subscribers') ? { subscribers: Number(flag('load-subscribers')) } : {}),
+};
 // --rationale-subscribers=N: the Telegram DMs each of the rationale burst's 100 signals goes to (50 unless given).
 const rationaleSubscribers = Number(flag('rationale-subscribers') ?? 50);
 
@@ -36,6 +42,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   fanout: () => runFanout({ nodeArgs, entry }),
   latency: () => runLatency({ nodeArgs, entry }),
   'latency-free': () => runLatencyFree({ nodeArgs, entry }),
+  load: () => runLoad({ nodeArgs, entry, ...loadOptions }),
   rationale: () => runRationale({ nodeArgs, entry, subscribers: rationaleSubscribers }),
   scale: () => runScale({ nodeArgs, entry }),
   slack: () => runSlackFanout({ nodeArgs, entry, workspaces: slackWorkspaces }),

@@ -1,0 +1,182 @@
+// Load benchmark: open-loop publishes (5/s, then 20/s on a fresh service) to 10,000 paid Telegram DM subscribers, as a user would see them.
+import { performance } from 'node:perf_hooks';
+import type { Figure, ScenarioResult } from './report';
+import { serviceLabel, startBenchService } from './bench-service';
+import { countByState, openOutbox, percentile, publish, round, seedDatabase, signalBody, tempDatabase, type PublishAnswer } from './support';
+
+export interface LoadOptions {
+  nodeArgs?: string[] | undefined;
+  entry?: string[] | undefined;
+  subscribers: number;
+  /** Publishes per second, one fresh service and database each. */
+  rates: number[];
+  /** How long each rate publishes. */
+  seconds: number;
+  /** After the last 202, how long first sends are still watched for. */
+  watchMs: number;
+  ratePerSecond: number;
+}
+
+export const LOAD_DEFAULTS: LoadOptions = { subscribers: 10_000, rates: [5, 20], seconds: 30, watchMs: 15_000, ratePerSecond: 1000 };
+
+/** One rate's run: every figure, raw. */
+interface RateRun {
+  rate: number;
+  publishes: number;
+  accepted: number;
+  acceptedMs: { p50: number; p99: number; max: number };
+  /** 202 to first send per publish; null: none within the watch. */
+  firstSendMs: (number | null)[];
+  newestMs: number | null;
+  within15s: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  sendsPerSecond: number;
+  /** The bench's own lateness firing a publish after its due instant (max). */
+  fireLateMs: number;
+  outbox: Record<string, number>;
+  watchedMs: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** The event loop's delay since the previous scrape (prom-client resets its histogram on each collect), in ms. */
+async function scrapeLoop(url: string): Promise<{ p99: number; max: number } | undefined> {
+  try {
+    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+    const read = (name: string) => Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? NaN) * 1000;
+    return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Nearest-rank percentile where null (never sent) counts as longer than anything: null when it lands there. */
+function censored(values: readonly (number | null)[], p: number): number | null {
+  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const rank = Math.min(values.length, Math.max(1, Math.ceil((p / 100) * values.length)));
+  return rank <= known.length ? (known[rank - 1] as number) : null;
+}
+
+async function runRate(o: LoadOptions, rate: number): Promise<RateRun> {
+  const overall = { limit: o.ratePerSecond, windowMs: 1000 };
+  const database = tempDatabase(`load-${rate}`);
+  const chatIds = seedDatabase(database.url, o.subscribers, 'telegram');
+  const bench = await startBenchService({
+    databaseUrl: database.url,
+    nodeArgs: o.nodeArgs,
+    entry: o.entry,
+    env: { TELEGRAM_RATE_OVERALL: `${o.ratePerSecond}/1s`, TELEGRAM_RATE_PER_CHAT: '1/1s', INGEST_RATE_PER_MINUTE: '1000000', RATIONALES: 'off' },
+    emulators: { telegramLimits: { overall, paidBroadcast: overall, perChat: { limit: 1, windowMs: 1000 } } },
+    telegramUsers: chatIds.map(Number),
+  });
+  const { service, emulators } = bench;
+  const outbox = openOutbox(database.url);
+  try {
+    await scrapeLoop(service.url); // resets the histogram: what follows is the load
+    const count = Math.round(rate * o.seconds);
+    const start = performance.now() + 200;
+    const due = Array.from({ length: count }, (_, i) => start + (i * 1000) / rate);
+    const loop: { p99: number; max: number }[] = [];
+    let scraping = true;
+    const scraper = (async () => {
+      while (scraping) {
+        await sleep(1000);
+        const s = await scrapeLoop(service.url);
+        if (s) loop.push(s);
+      }
+    })();
+    let fireLateMs = 0;
+    const answers: Promise<PublishAnswer | undefined>[] = [];
+    for (let i = 0; i < count; i++) {
+      await sleep((due[i] as number) - performance.now());
+      fireLateMs = Math.max(fireLateMs, performance.now() - (due[i] as number));
+      answers.push(publish(service.url, signalBody(`bench-load-${rate}-${i}`, `LOAD${i}`)).catch(() => undefined));
+    }
+    const loadStartedAt = Date.now() - (performance.now() - start);
+    const results = await Promise.all(answers);
+    const loadEndedAt = Date.now();
+    const lastAnswerAt = Math.max(...results.map((a) => (a ? a.sentAt + a.ms : 0)));
+    await sleep(lastAnswerAt + o.watchMs - Date.now());
+    scraping = false;
+    await scraper;
+    const ok = results.filter((a): a is PublishAnswer => a?.status === 202 && typeof a.body.id === 'string');
+    const reply = await emulators.ask({ type: 'firstSends', ids: ok.map((a) => a.body.id as string) });
+    if (reply.type !== 'firstSends') throw new Error('unexpected answer from the emulators process');
+    const firstAt = new Map(reply.firstAt);
+    const gaps = ok.map((a) => {
+      const at = firstAt.get(a.body.id as string);
+      return at === undefined ? null : at - (a.sentAt + a.ms);
+    });
+    const newest = results.at(-1);
+    const newestIndex = newest ? ok.indexOf(newest as PublishAnswer) : -1;
+    const inLoad = reply.accepted.filter((at) => at >= loadStartedAt && at <= loadEndedAt).length;
+    const ms = ok.map((a) => a.ms);
+    return {
+      rate, publishes: count, accepted: ok.length,
+      acceptedMs: { p50: round(percentile(ms, 50), 1), p99: round(percentile(ms, 99), 1), max: round(Math.max(...ms), 1) },
+      firstSendMs: gaps.map((g) => (g === null ? null : round(g, 0))),
+      newestMs: newestIndex >= 0 ? (gaps[newestIndex] ?? null) : null,
+      within15s: gaps.filter((g) => g !== null && g <= 15_000).length,
+      loopP99Ms: round(Math.max(...loop.map((l) => l.p99)), 1),
+      loopMaxMs: round(Math.max(...loop.map((l) => l.max)), 1),
+      sendsPerSecond: round((inLoad / (loadEndedAt - loadStartedAt)) * 1000, 0),
+      fireLateMs: round(fireLateMs, 1),
+      outbox: countByState(outbox),
+      watchedMs: o.watchMs,
+    };
+  } finally {
+    outbox.$client.close();
+    await bench.stop();
+    database.remove();
+  }
+}
+
+const shown = (ms: number | null, watchMs: number) => (ms === null ? `> ${watchMs / 1000} s (none seen)` : `${ms} ms`);
+
+function figuresOf(r: RateRun): Figure[] {
+  const target = r.rate <= 5 ? 50 : 100;
+  const p50 = censored(r.firstSendMs, 50);
+  const p99 = censored(r.firstSendMs, 99);
+  return [
+    { name: `${r.rate}/s: POST to 202, p50`, value: r.acceptedMs.p50, unit: 'ms' },
+    { name: `${r.rate}/s: POST to 202, p99`, value: r.acceptedMs.p99, unit: 'ms', target: `< ${target} ms`, ok: r.acceptedMs.p99 < target },
+    { name: `${r.rate}/s: POST to 202, max`, value: r.acceptedMs.max, unit: 'ms' },
+    { name: `${r.rate}/s: 202 to first send, p50 / p99`, value: `${shown(p50, r.watchedMs)} / ${shown(p99, r.watchedMs)}` },
+    { name: `${r.rate}/s: newest alert, 202 to first send`, value: shown(r.newestMs, r.watchedMs), target: '< 1000 ms', ok: r.newestMs !== null && r.newestMs < 1000 },
+    { name: `${r.rate}/s: first send within 15 s`, value: `${r.within15s} of ${r.accepted}` },
+    { name: `${r.rate}/s: event-loop delay p99 / max`, value: `${r.loopP99Ms} / ${r.loopMaxMs}`, unit: 'ms' },
+    { name: `${r.rate}/s: sends/s during the load`, value: r.sendsPerSecond, unit: 'msg/s' },
+    { name: `${r.rate}/s: expired / superseded`, value: `${r.outbox.expired ?? 0} / ${r.outbox.superseded ?? 0}` },
+    { name: `${r.rate}/s: publishes answered 202`, value: `${r.accepted} of ${r.publishes}`, target: 'all', ok: r.accepted === r.publishes },
+  ];
+}
+
+/** Each rate on a fresh service and database; publishes fired at instants fixed in advance, whatever the answers. */
+export async function runLoad(options: Partial<LoadOptions> = {}): Promise<ScenarioResult> {
+  const o = { ...LOAD_DEFAULTS, ...options };
+  const runs: RateRun[] = [];
+  for (const rate of o.rates) runs.push(await runRate(o, rate));
+  return {
+    scenario: 'load',
+    title: `Load: open-loop publishes to ${o.subscribers.toLocaleString('en-US')} paid Telegram DM subscribers`,
+    setup: `${serviceLabel(o.entry)}; Telegram emulator ${o.ratePerSecond}/1s overall (paid broadcast), 1/1s per chat; RATIONALES=off; `
+      + `${o.rates.join(' then ')} publishes/s for ${o.seconds} s each on a fresh service and database, each POST fired at its due instant; `
+      + `first sends watched until ${o.watchMs / 1000} s after the last 202`,
+    figures: runs.flatMap(figuresOf),
+    data: {
+      subscribers: o.subscribers, seconds: o.seconds, watchMs: o.watchMs, ratePerSecond: o.ratePerSecond,
+      rates: Object.fromEntries(runs.map((r) => [String(r.rate), {
+        ...r,
+        firstSendP50Ms: censored(r.firstSendMs, 50), firstSendP99Ms: censored(r.firstSendMs, 99),
+        expired: r.outbox.expired ?? 0, superseded: r.outbox.superseded ?? 0,
+      }])),
+    },
+    notes: [
+      '202 to first send: from the complete 202 to the Telegram emulator accepting the first message that names the signal; "none seen" means not within the watch (counted as longer than any seen for p50 / p99)',
+      'event-loop delay: prom-client\'s nodejs_eventloop_lag_p99/max_seconds scraped every second (each scrape resets it); p99 shown is the highest 1-s p99',
+      'expired / superseded: read from the outbox; neither state exists yet (issue 12), so both are 0 today',
+      `sends/s during the load: emulator arrivals from the first due instant to the last 202, over that window; bench's latest fire after a due instant: ${runs.map((r) => `${r.rate}/s ${r.fireLateMs} ms`).join(', ')}`,
+    ],
+  };
+}
