@@ -58,12 +58,5 @@ export function parseTimeOrOff(v: string, ctx: z.RefinementCtx): { hour: number;
   return z.NEVER;
 }
 
-/** An IANA time zone this Node knows, such as Europe/London. */
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** An IANA time zone this Node knows, such as Europe/London (the check quiet hours use too). */
+export { isTimeZone } from './core/planning/quiet-hours';

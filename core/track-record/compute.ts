@@ -1,6 +1,6 @@
 // The track record's arithmetic (pure): a signal's result from its published updates, and the figures over each window.
 import { ValidationError } from '../errors';
-import { BANDS, type Band, type Side, type SignalUpdateKind } from '../types';
+import { BANDS, type Band, type SignalUpdateKind } from '../types';
 import {
   TRACK_WINDOWS, type SignalResult, type TrackFigures, type TrackRecord, type TrackWindow, type TrackWindowFigures,
 } from './types';
@@ -19,18 +19,10 @@ export function parseTrackWindow(value: unknown, field = 'window'): TrackWindow 
 /** The persona key of signals published without one. */
 export const NO_PERSONA = 'none';
 
-/** A signal as published: what its result needs. */
-export interface PublishedSignal {
-  signalId: string;
-  symbol: string;
-  side: Side;
-  band: Band;
-  conviction: number;
-  persona: string | null;
+/** A signal as published: what its result needs (its result's own fields, and its entry). */
+export type PublishedSignal = Pick<SignalResult, 'signalId' | 'symbol' | 'side' | 'band' | 'conviction' | 'persona' | 'publishedAt'> & {
   entry: number | null;
-  /** Milliseconds since the epoch. */
-  publishedAt: number;
-}
+};
 
 /** An update as published. */
 export interface PublishedUpdate {
