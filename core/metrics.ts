@@ -27,6 +27,10 @@ export interface Metrics {
   deliveriesPlanned(count: number, skipped: number): void;
   /** A rationale was written and stored. */
   rationaleWritten(written: RationaleMetric): void;
+  /** Deliveries not sent within their maximum age, marked expired. */
+  deliveriesExpired(platform: PlatformName, count: number): void;
+  /** Deliveries not sent because their signal was stopped or closed first, marked superseded. */
+  deliveriesSuperseded(platform: PlatformName, count: number): void;
   /** A scheduled job's run ended at `finishedAt` (ms since the epoch). */
   jobRun(job: string, outcome: JobOutcome, durationMs: number, finishedAt: number): void;
 }
@@ -38,4 +42,6 @@ export const noopMetrics: Metrics = {
   deliveriesPlanned: () => {},
   rationaleWritten: () => {},
   jobRun: () => {},
+  deliveriesExpired: () => {},
+  deliveriesSuperseded: () => {},
 };

@@ -82,7 +82,8 @@ export function recipientKey(r: Recipient): string {
 }
 
 /** The kinds of content a destination can receive. */
-export const CONTENT_KINDS = ['alert', 'rationale', 'update', 'snapshot', 'notice'] as const;
+/** 'digest': the alerts held during a person's quiet hours, as one message when they end (never a destination's own choice: it goes where alerts go). */
+export const CONTENT_KINDS = ['alert', 'rationale', 'update', 'snapshot', 'notice', 'digest'] as const;
 export type ContentKind = (typeof CONTENT_KINDS)[number];
 
 /** A link shown as a button where the platform has buttons, as a plain link elsewhere. */
@@ -143,4 +144,15 @@ export type OutboundMessage =
       protectContent?: boolean | undefined;
     }
   | { kind: 'snapshot'; title: string; text: string; chart?: ChartImage | undefined; disclaimer?: string | undefined }
-  | { kind: 'notice'; text: string; buttons?: LinkButton[] | undefined };
+  | { kind: 'notice'; text: string; buttons?: LinkButton[] | undefined }
+  /**
+   * The alerts held during the person's quiet hours, sent as one message when they end ("While quiet hours were on: 3 alerts"),
+   * oldest first, each with its updates so far (none: still open).
+   */
+  | { kind: 'digest'; items: DigestItem[]; protectContent?: boolean | undefined };
+
+/** One alert held during quiet hours: the signal and its updates so far, oldest first (a stop or close: no longer open). */
+export interface DigestItem {
+  signal: Signal;
+  updates: SignalUpdate[];
+}

@@ -145,6 +145,7 @@ describe('migrations from the first release', () => {
       'attempts', 'last_error', 'last_error_code', 'platform_message_id', 'claimed_at', 'sent_at', 'created_at', 'updated_at',
       // 0005: rows planned before it are sent unprotected, as they were planned.
       'protect_content',
+      'expires_at',
     ]);
     expect(all(db, 'SELECT DISTINCT protect_content FROM deliveries')).toEqual([{ protect_content: 0 }]);
     expect(all(db, `SELECT ${kept.join(', ')} FROM deliveries ORDER BY id`)).toEqual(before);
@@ -306,7 +307,7 @@ describe('migration 0003 (signal refs) from a database at 0002', () => {
 
     runMigrations(db);
 
-    expect(columnsOf(db, 'deliveries')).toEqual(['id', 'content_type', 'content_ref', ...kept.slice(2), 'protect_content']);
+    expect(columnsOf(db, 'deliveries')).toEqual(['id', 'content_type', 'content_ref', ...kept.slice(2), 'protect_content', 'expires_at']);
     expect(all(db, `SELECT ${kept.join(', ')} FROM deliveries ORDER BY id`)).toEqual(before);
     expect(all(db, 'SELECT id, content_ref FROM deliveries ORDER BY id')).toEqual([
       { id: 10, content_ref: 1 }, { id: 11, content_ref: 1 }, { id: 12, content_ref: 3 }, { id: 13, content_ref: 4 }, { id: 14, content_ref: 3 }, { id: 16, content_ref: 4 },

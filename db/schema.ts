@@ -44,7 +44,28 @@ export const signals = sqliteTable('signals', {
   rationaleReason: text('rationale_reason'),
   rationalePromptTokens: integer('rationale_prompt_tokens'),
   rationaleCompletionTokens: integer('rationale_completion_tokens'),
+  /** The publisher's maximum alert age for this signal (minutes from due time); null: the plans' own. */
+  maxAlertAgeMinutes: integer('max_alert_age_minutes'),
 }, (t) => [index('signals_created_at_idx').on(t.createdAt)]);
+
+/**
+ * A signal's planning, chunk by chunk after the 202 (core/publishing): resumable from \`cursor\` (the last
+ * destination ref planned) after a crash. 'planning' until every candidate is planned, then 'done';
+ * 'cancelled' when a stop or close came first (the rest is never planned).
+ */
+export const planningJobs = sqliteTable('planning_jobs', {
+  signalRef: integer('signal_ref').primaryKey(),
+  state: text('state', { enum: ['planning', 'done', 'cancelled'] }).notNull(),
+  cursor: integer('cursor').notNull().default(0),
+  /** Candidate destinations when published (what the 202 reported). */
+  candidates: integer('candidates').notNull(),
+  planned: integer('planned').notNull().default(0),
+  skipped: integer('skipped').notNull().default(0),
+  /** Why candidates got nothing, by reason, summed over the chunks (JSON object). */
+  excluded: text('excluded', { mode: 'json' }).$type<Record<string, number>>(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [index('planning_jobs_state_idx').on(t.state)]);
 
 export const signalUpdates = sqliteTable('signal_updates', {
   id: text('id').primaryKey(),
@@ -164,7 +185,11 @@ export const destinations = sqliteTable('destinations', {
   index('destinations_tenant_idx').on(t.platform, t.tenant).where(sql`tenant IS NOT NULL`),
 ]);
 
-export const DELIVERY_STATES = ['waiting', 'pending', 'sending', 'sent', 'dead', 'skipped'] as const;
+/**
+ * 'held': an alert kept for the quiet-hours digest (never claimed; settled with its digest row). 'expired': not sent
+ * within its maximum age (expires_at). 'superseded': its signal was stopped or closed before it went.
+ */
+export const DELIVERY_STATES = ['waiting', 'pending', 'held', 'sending', 'sent', 'dead', 'skipped', 'expired', 'superseded'] as const;
 
 export const deliveries = sqliteTable('deliveries', {
   // No AUTOINCREMENT: pruning (schedules/prune.ts) never deletes the newest row, so an id is never reused, and each insert saves a sqlite_sequence write.
@@ -199,6 +224,8 @@ export const deliveries = sqliteTable('deliveries', {
   updatedAt: integer('updated_at').notNull(),
   /** Sent so that it cannot be forwarded or saved (the plan's protectContent, decided at planning). */
   protectContent: integer('protect_content', { mode: 'boolean' }).notNull().default(false),
+  /** An alert not sent by then is marked 'expired' (its plan's or signal's maximum age from its due time); null: never. */
+  expiresAt: integer('expires_at'),
 }, (t) => [
   uniqueIndex('deliveries_content_destination_kind_idx').on(t.contentRef, t.destinationRef, t.kind),
   index('deliveries_due_idx').on(t.state, t.priority, t.dueAt),

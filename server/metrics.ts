@@ -35,6 +35,8 @@ export class PromMetrics implements Metrics {
   private readonly jobLastRun: Gauge<'job'>;
   private readonly jobLastDuration: Gauge<'job'>;
   private readonly jobLastOk: Gauge<'job'>;
+  private readonly expired: Counter<'platform'>;
+  private readonly superseded: Counter<'platform'>;
 
   constructor(options: PromMetricsOptions = {}) {
     const registers = [this.registry];
@@ -51,6 +53,8 @@ export class PromMetrics implements Metrics {
     this.jobLastRun = new Gauge({ name: 'signalcast_job_last_run_timestamp_seconds', help: 'When each scheduled job last finished a run', labelNames: ['job'], registers });
     this.jobLastDuration = new Gauge({ name: 'signalcast_job_last_duration_seconds', help: 'How long each scheduled job\'s last run took', labelNames: ['job'], registers });
     this.jobLastOk = new Gauge({ name: 'signalcast_job_last_success', help: '1 when the job\'s last run (not skipped) succeeded, 0 when it failed', labelNames: ['job'], registers });
+    this.expired = new Counter({ name: 'signalcast_deliveries_expired_total', help: 'Alerts not sent within their maximum age (marked expired), by platform', labelNames: ['platform'], registers });
+    this.superseded = new Counter({ name: 'signalcast_deliveries_superseded_total', help: 'Alerts not sent because their signal was stopped or closed first (marked superseded), by platform', labelNames: ['platform'], registers });
     const queueDepth = options.queueDepth;
     new Gauge({
       name: 'signalcast_queue_depth',
@@ -90,6 +94,14 @@ export class PromMetrics implements Metrics {
     if (w.promptTokens > 0) this.rationaleTokens.inc({ kind: 'prompt' }, w.promptTokens);
     if (w.completionTokens > 0) this.rationaleTokens.inc({ kind: 'completion' }, w.completionTokens);
     this.rationaleSeconds.observe({ source: w.source }, Math.max(0, w.latencyMs) / 1000);
+  }
+
+  deliveriesExpired(platform: PlatformName, count: number): void {
+    if (count > 0) this.expired.inc({ platform }, count);
+  }
+
+  deliveriesSuperseded(platform: PlatformName, count: number): void {
+    if (count > 0) this.superseded.inc({ platform }, count);
   }
 
   jobRun(job: string, outcome: JobOutcome, durationMs: number, finishedAt: number): void {

@@ -2,7 +2,7 @@
 import { escapeMarkdown } from 'discord.js';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 import type { LinkButton, OutboundMessage, RationaleBody, Signal, SignalUpdate } from '../../core/types';
-import { signalStatus, updateText } from '../../core/content/words';
+import { digestText, signalStatus, updateText } from '../../core/content/words';
 
 /** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 export const LIMITS = { content: 2000, title: 256, description: 4096, fieldValue: 1024, fields: 25, footer: 2048, total: 6000, buttonLabel: 80, buttonsPerRow: 5, rows: 5 } as const;
@@ -154,6 +154,8 @@ export function renderMessage(message: OutboundMessage): RESTPostAPIChannelMessa
         ...(message.chart ? { attachments: [{ id: 0, filename: CHART_FILE, description: clip(message.chart.alt, 1024) }] } : {}),
         ...quiet,
       };
+    case 'digest':
+      return { content: clip(md(digestText(message.items)), LIMITS.content), ...quiet };
     case 'notice':
       return { content: clip(md(message.text), LIMITS.content), components: linkRows(message.buttons ?? []), ...quiet };
   }

@@ -1,7 +1,7 @@
 // Slack's rendering of what the core sends: Block Kit with a text fallback (alerts, threaded rationales and updates, snapshots and their upload), within Slack's documented limits.
 import type { Block, KnownBlock, PlainTextElement } from '@slack/types';
 import type { LinkButton, OutboundMessage, RationaleBody, Signal, SignalUpdate } from '../../core/types';
-import { rationaleText, signalStatus, updateText } from '../../core/content/words';
+import { digestText, rationaleText, signalStatus, updateText } from '../../core/content/words';
 
 /**
  * Block Kit's limits (https://docs.slack.dev/reference/block-kit): 50 blocks a message, 3,000
@@ -161,6 +161,10 @@ export function renderMessage(message: OutboundMessage): SlackMessageBody {
       // Without a chart; with one, the platform uploads it and shares it with renderSnapshotUpload's blocks.
       const tail = disclaimerBlocks(message.disclaimer);
       return body(escapeText(`${message.title}\n${message.text}`), [{ type: 'header', text: plain(message.title, LIMITS.header) }, ...sections(message.text, LIMITS.blocks - 1 - tail.length), ...tail]);
+    }
+    case 'digest': {
+      const text = digestText(message.items);
+      return body(escapeText(text), sections(text, LIMITS.blocks));
     }
     case 'notice': {
       const links = linkActions(message.buttons ?? []);

@@ -3,7 +3,7 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Reply, ReplyButton } from '../../core/inbound/types';
 import { isActionButton } from '../../core/inbound/types';
 import type { OutboundMessage, RationaleBody, Signal, SignalUpdate } from '../../core/types';
-import { updateHeadline } from '../../core/content/words';
+import { digestText, updateHeadline } from '../../core/content/words';
 
 export const MAX_TEXT = 4096;
 export const MAX_CAPTION = 1024;
@@ -168,6 +168,8 @@ export function renderOutbound(message: OutboundMessage): TelegramOutbound {
       return { ...renderUpdate(message.signal, message.update), replyTo: replyToOf(message.replyToMessageId), protect: message.protectContent };
     case 'snapshot':
       return renderSnapshotOutbound(message);
+    case 'digest':
+      return { ...renderNotice(digestText(message.items)), protect: message.protectContent };
     case 'notice':
       return { ...renderNotice(message.text), keyboard: toInlineKeyboard(message.buttons ? message.buttons.map((b) => [b]) : undefined) };
   }

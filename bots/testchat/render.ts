@@ -1,7 +1,7 @@
 // Renders an OutboundMessage or a command's Reply as the plain text (and buttons) the test platform shows.
 import { isActionButton, type Reply } from '../../core/inbound/types';
 import type { OutboundMessage, Signal } from '../../core/types';
-import { updateText } from '../../core/content/words';
+import { digestText, updateText } from '../../core/content/words';
 
 /** A button in testchat's protocol. */
 export type WireButton = { label: string; url: string } | { label: string; data: string };
@@ -42,6 +42,8 @@ export function renderText(message: OutboundMessage): string {
       return `${updateText(message.signal, message.update)}\n#${message.signal.id}`;
     case 'snapshot':
       return [`${message.title}\n\n${message.text}`, ...(message.disclaimer ? [message.disclaimer] : [])].join('\n\n');
+    case 'digest':
+      return digestText(message.items);
     case 'notice':
       return [message.text, ...(message.buttons ?? []).map((b) => `${b.label}: ${b.url}`)].join('\n');
   }

@@ -1,5 +1,5 @@
 // Plain-text words for content every platform shows: an update's line, a rationale's text. Renderers dress them up.
-import type { RationaleBody, Signal, SignalUpdate } from '../types';
+import type { DigestItem, RationaleBody, Signal, SignalUpdate } from '../types';
 
 const signed = (pct: number) => `${pct > 0 ? '+' : ''}${pct.toFixed(2)}%`;
 
@@ -35,4 +35,21 @@ export function rationaleText(body: RationaleBody): string {
   if (body.drivers.length > 0) parts.push(['Drivers:', ...body.drivers.map((d) => `- ${d}`)].join('\n'));
   if (body.risks.length > 0) parts.push(['Risks:', ...body.risks.map((r) => `- ${r}`)].join('\n'));
   return parts.join('\n\n');
+}
+
+/** The first line of a quiet-hours digest: "While quiet hours were on: 3 alerts". */
+export function digestHeadline(count: number): string {
+  return `While quiet hours were on: ${count} ${count === 1 ? 'alert' : 'alerts'}`;
+}
+
+/** One held alert's line: "BTC_USDT long (A) at 43000, stop 41000: Open" (its status after its updates). */
+export function digestLine(item: DigestItem): string {
+  const s = item.signal;
+  const levels = [s.entry !== undefined ? `at ${s.entry}` : null, s.stop !== undefined ? `stop ${s.stop}` : null].filter((l) => l !== null);
+  return `${s.symbol} ${s.side} (${s.band})${levels.length > 0 ? ` ${levels.join(', ')}` : ''}: ${signalStatus(item.updates)}`;
+}
+
+/** A digest as plain text: the headline, then one line per alert, oldest first. */
+export function digestText(items: readonly DigestItem[]): string {
+  return [digestHeadline(items.length), ...items.map((i) => `- ${digestLine(i)}`)].join('\n');
 }

@@ -9,7 +9,7 @@ export type MaybePromise<T> = T | Promise<T>;
  * 'waiting': planned, but its content is not written yet (a rationale while the model writes it);
  * never claimed until its content's writer makes it 'pending'.
  */
-export type DeliveryState = 'waiting' | 'pending' | 'sending' | 'sent' | 'dead' | 'skipped';
+export type DeliveryState = 'waiting' | 'pending' | 'held' | 'sending' | 'sent' | 'dead' | 'skipped' | 'expired' | 'superseded';
 
 /** A due delivery with what is needed to send it: its destination's address and whether it is a group. */
 export interface DueDelivery {

@@ -1,5 +1,5 @@
 // The built-in plans, used when PLANS_FILE is not set; plans.example.yaml at the repo root says the same. They name no chat app and gate nothing.
-import type { PlansConfig } from './schema';
+import { DEFAULT_MAX_ALERT_AGE_MINUTES, type PlansConfig } from './schema';
 
 export const DEFAULT_PLANS: PlansConfig = {
   graceDays: 3,
@@ -14,6 +14,7 @@ export const DEFAULT_PLANS: PlansConfig = {
       interval: 'month',
       delayMinutes: 15,
       dailyCap: 3,
+      maxAlertAgeMinutes: DEFAULT_MAX_ALERT_AGE_MINUTES,
       rationale: false,
       snapshot: true,
       directMessages: true,
@@ -33,6 +34,7 @@ export const DEFAULT_PLANS: PlansConfig = {
       interval: 'month',
       delayMinutes: 0,
       dailyCap: null,
+      maxAlertAgeMinutes: DEFAULT_MAX_ALERT_AGE_MINUTES,
       rationale: true,
       snapshot: true,
       directMessages: true,
@@ -52,6 +54,7 @@ export const DEFAULT_PLANS: PlansConfig = {
       interval: 'month',
       delayMinutes: 0,
       dailyCap: null,
+      maxAlertAgeMinutes: DEFAULT_MAX_ALERT_AGE_MINUTES,
       rationale: true,
       snapshot: true,
       directMessages: true,
@@ -71,6 +74,7 @@ export const DEFAULT_PLANS: PlansConfig = {
       interval: 'month',
       delayMinutes: 0,
       dailyCap: null,
+      maxAlertAgeMinutes: DEFAULT_MAX_ALERT_AGE_MINUTES,
       rationale: true,
       snapshot: true,
       directMessages: true,

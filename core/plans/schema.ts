@@ -5,6 +5,9 @@ import { PLATFORM_NAME_PATTERN, type PlatformName } from '../types';
 
 const flag = z.boolean();
 
+/** A trading alert older than this is stale: the default maximum age of a plan's alerts, from their due time. */
+export const DEFAULT_MAX_ALERT_AGE_MINUTES = 15;
+
 export const planSchema = z.strictObject({
   /** Short, used in commands: `/subscribe pro`. */
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected a short lowercase id such as "pro" (a-z, 0-9, _ and -)'),
@@ -20,6 +23,11 @@ export const planSchema = z.strictObject({
   delayMinutes: z.number().int().min(0).max(10_080).default(0),
   /** Alerts per account per UTC day; null means no cap. */
   dailyCap: z.number().int().min(1).nullable().default(null),
+  /**
+   * An alert not sent within this many minutes of its due time (after the plan's delay) is not sent at all: it is marked
+   * expired. null: never expires. A signal may set a shorter one (maxAlertAgeMinutes at publish).
+   */
+  maxAlertAgeMinutes: z.number().int().min(1).max(10_080).nullable().default(DEFAULT_MAX_ALERT_AGE_MINUTES),
   rationale: flag.default(false),
   snapshot: flag.default(false),
   directMessages: flag.default(false),
@@ -53,6 +61,8 @@ export interface Plan {
   interval: 'month' | 'year';
   delayMinutes: number;
   dailyCap: number | null;
+  /** Minutes from due time after which an unsent alert expires; null: never. */
+  maxAlertAgeMinutes: number | null;
   rationale: boolean;
   snapshot: boolean;
   directMessages: boolean;

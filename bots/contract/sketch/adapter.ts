@@ -9,7 +9,7 @@ import type { EventHandler, InboundEvent, Reply } from '../../../core/inbound/ty
 import type { AccessSpec, AdapterContext, PlatformAdapter } from '../../../core/platform/adapter';
 import type { OutboundMessage, Recipient } from '../../../core/types';
 import { GuildchatError, type GuildchatEmulator, type GuildchatEvent, type GuildchatMessage } from './emulator';
-import { updateText } from '../../../core/content/words';
+import { digestText, updateText } from '../../../core/content/words';
 
 export const GUILDCHAT = 'guildchat';
 
@@ -47,6 +47,8 @@ function render(message: OutboundMessage): { text: string; buttons: GuildchatMes
       return { text: updateText(message.signal, message.update), buttons: [], threadOf: message.replyToMessageId };
     case 'snapshot':
       return { text: [message.title, message.text, ...(message.disclaimer ? [message.disclaimer] : [])].join('\n'), buttons: [] };
+    case 'digest':
+      return { text: digestText(message.items), buttons: [] };
     case 'notice':
       return { text: message.text, buttons: (message.buttons ?? []).map((b) => ({ label: b.label, url: b.url })) };
   }
