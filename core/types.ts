@@ -31,6 +31,8 @@ export interface SignalInput {
   stop?: number | undefined;
   targets?: number[] | undefined;
   horizon?: string | undefined;
+  /** Minutes after its due time past which an unsent alert of this signal expires, when shorter than its plan's (Plan.maxAlertAgeMinutes). */
+  maxAlertAgeMinutes?: number | undefined;
 }
 
 /** A stored signal. */

@@ -35,7 +35,16 @@ function quietDue(account: PlanningAccount, dueAt: number): number {
   return deferPastQuietHours(dueAt, { start: account.quietStart, end: account.quietEnd, timeZone: account.timeZone });
 }
 
-function entitled(c: Candidate, accountId: string | null, plan: Plan, paid: boolean, dueAt: number, capped: boolean, deferred: boolean): EntitledRecipient {
+/** The shorter of the plan's and the signal's maximum alert age, in minutes; null when neither sets one. */
+export function maxAlertAgeOf(plan: Plan, signal: PlanningSignal): number | null {
+  const ages = [plan.maxAlertAgeMinutes, signal.maxAlertAgeMinutes].filter((a): a is number => typeof a === 'number');
+  return ages.length === 0 ? null : Math.min(...ages);
+}
+
+function entitled(
+  c: Candidate, accountId: string | null, plan: Plan, paid: boolean, dueAt: number, capped: boolean, deferred: boolean, signal: PlanningSignal,
+): EntitledRecipient {
+  const age = capped || deferred ? null : maxAlertAgeOf(plan, signal);
   return {
     destinationId: c.destinationId,
     platform: c.platform,
@@ -49,6 +58,7 @@ function entitled(c: Candidate, accountId: string | null, plan: Plan, paid: bool
     state: capped ? 'skipped' : 'pending',
     skipReason: capped ? 'daily_cap' : null,
     deferred,
+    expiresAt: age === null ? null : dueAt + age * MINUTE_MS,
   } as EntitledRecipient;
 }
 
@@ -105,7 +115,7 @@ export class RecipientChecker {
           continue;
         }
         const capped = plan.dailyCap !== null && this.isOverCap(owner.id, plan.dailyCap);
-        recipients.push(entitled(c, owner.id, plan, isPaid(plan), now + plan.delayMinutes * MINUTE_MS, capped, false));
+        recipients.push(entitled(c, owner.id, plan, isPaid(plan), now + plan.delayMinutes * MINUTE_MS, capped, false, this.signal));
         if (capped) this.skipped++;
         else this.planned++;
         continue;
@@ -121,7 +131,7 @@ export class RecipientChecker {
           exclude(c.destinationId, null, filtered);
           continue;
         }
-        recipients.push(entitled(c, null, plan, isPaid(plan), now + plan.delayMinutes * MINUTE_MS, false, false));
+        recipients.push(entitled(c, null, plan, isPaid(plan), now + plan.delayMinutes * MINUTE_MS, false, false, this.signal));
         this.planned++;
         continue;
       }
@@ -140,7 +150,7 @@ export class RecipientChecker {
       const capped = plan.dailyCap !== null && this.isOverCap(account.id, plan.dailyCap);
       const due = now + plan.delayMinutes * MINUTE_MS;
       const dueAt = capped ? due : quietDue(account, due);
-      recipients.push(entitled(c, account.id, plan, isPaid(plan), dueAt, capped, dueAt !== due));
+      recipients.push(entitled(c, account.id, plan, isPaid(plan), dueAt, capped, dueAt !== due, this.signal));
       if (capped) this.skipped++;
       else this.planned++;
     }

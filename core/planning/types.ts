@@ -22,6 +22,8 @@ export interface PlanningSignal {
   symbol: string;
   side: Side;
   band: Band;
+  /** The signal's own maximum alert age in minutes (it shortens the plan's); absent: the plan's. */
+  maxAlertAgeMinutes?: number | undefined;
 }
 
 /** An account as planning sees it: its settings and every subscription it has. */
@@ -114,8 +116,13 @@ export type EntitledRecipient = {
   readonly protectContent: boolean;
   readonly state: 'pending' | 'skipped';
   readonly skipReason: PlannedSkipReason | null;
-  /** The due time was moved to the end of the account's quiet hours. */
+  /** The due time was moved to the end of the account's quiet hours (the alert is held for the quiet-hours digest). */
   readonly deferred: boolean;
+  /**
+   * Not sent by then, the alert expires: its due time plus the shorter of the plan's and the signal's maximum age.
+   * Null: never (neither sets one, or the row is skipped, or it is held for the quiet-hours digest).
+   */
+  readonly expiresAt: number | null;
 } & { readonly [checked]: true };
 
 /** A subscription the operator must look at (unknown status or plan): delivery went on at the kept plan. */

@@ -16,6 +16,8 @@ interface Shared {
   protect: number;
   /** Counted toward the account's daily cap: the row carries the account and the day. */
   counted: boolean;
+  /** When an unsent row expires (ms since the epoch); null: never. */
+  expiresAt: number | null;
 }
 
 interface Group extends Shared {
@@ -36,7 +38,7 @@ export interface AlertWrite {
 }
 
 const rowSql = (counted: boolean) =>
-  `('signal', @signalRef, 'alert', ?, ${counted ? '?' : 'NULL'}, @priority, @dueAt, ${counted ? '@utcDay' : 'NULL'}, @state, @skipReason, @protect, 0, @now, @now)`;
+  `('signal', @signalRef, 'alert', ?, ${counted ? '?' : 'NULL'}, @priority, @dueAt, ${counted ? '@utcDay' : 'NULL'}, @state, @skipReason, @protect, 0, @now, @now, @expiresAt)`;
 
 /**
  * Binding values is a good part of the cost of writing 10,000 rows, and nearly all rows of one
@@ -55,10 +57,10 @@ export class AlertWriter {
     for (const r of w.recipients) {
       const counted = r.state === 'pending' && r.accountId !== null && w.capped(r.planId);
       if (!last || !sameShared(last, r, counted)) {
-        const key = `${r.priority}|${r.dueAt}|${r.state}|${r.skipReason ?? ''}|${counted}|${r.protectContent}`;
+        const key = `${r.priority}|${r.dueAt}|${r.state}|${r.skipReason ?? ''}|${counted}|${r.protectContent}|${r.expiresAt ?? ''}`;
         last = groups.get(key);
         if (!last) {
-          last = { priority: r.priority, dueAt: r.dueAt, state: r.state, skipReason: r.skipReason, protect: r.protectContent ? 1 : 0, counted, values: [] };
+          last = { priority: r.priority, dueAt: r.dueAt, state: r.state, skipReason: r.skipReason, protect: r.protectContent ? 1 : 0, counted, expiresAt: r.expiresAt, values: [] };
           groups.set(key, last);
         }
       }
@@ -69,7 +71,7 @@ export class AlertWriter {
   }
 
   private writeGroup(g: Group, w: AlertWrite): void {
-    const named = { signalRef: w.signalRef, priority: g.priority, dueAt: g.dueAt, state: g.state, skipReason: g.skipReason, protect: g.protect, utcDay: w.utcDay, now: w.now };
+    const named = { signalRef: w.signalRef, priority: g.priority, dueAt: g.dueAt, state: g.state, skipReason: g.skipReason, protect: g.protect, utcDay: w.utcDay, now: w.now, expiresAt: g.expiresAt };
     const perRow = g.counted ? 2 : 1;
     const step = CHUNK * perRow;
     for (let i = 0; i < g.values.length; i += step) {
@@ -83,7 +85,7 @@ export class AlertWriter {
     let stmt = this.statements.get(key);
     if (!stmt) {
       stmt = this.sqlite.prepare(`INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
-        skip_reason, protect_content, attempts, created_at, updated_at) VALUES ${Array.from({ length: rows }, () => rowSql(counted)).join(', ')}`);
+        skip_reason, protect_content, attempts, created_at, updated_at, expires_at) VALUES ${Array.from({ length: rows }, () => rowSql(counted)).join(', ')}`);
       this.statements.set(key, stmt);
     }
     return stmt;
@@ -92,5 +94,5 @@ export class AlertWriter {
 
 function sameShared(g: Shared, r: EntitledRecipient, counted: boolean): boolean {
   return g.priority === r.priority && g.dueAt === r.dueAt && g.state === r.state && g.skipReason === r.skipReason && g.counted === counted
-    && g.protect === (r.protectContent ? 1 : 0);
+    && g.protect === (r.protectContent ? 1 : 0) && g.expiresAt === r.expiresAt;
 }
