@@ -65,6 +65,7 @@ const schema = z.object({
   DELIVERY_CONCURRENCY: int(1, 1000).default(64),
   SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(15_000),
   PLANNING_CACHE_SIZE: int(0, 10_000_000).default(50_000),
+  PLANNING_CHUNK_SIZE: int(1, 100_000).default(2_000),
   HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(5_000),
@@ -168,6 +169,8 @@ export interface Config {
   delivery: { maxAttempts: number; concurrency: number; shutdownTimeoutMs: number };
   /** The most planning candidates kept in memory; above it each publish reads them from the database. */
   planningCacheSize: number;
+  /** PLANNING_CHUNK_SIZE: candidates planned per transaction (the publish plans the first chunk, the planning runner the rest). */
+  planningChunkSize: number;
   /** HTTP timeouts and the connection cap. */
   http: HttpLimits;
   /** Settings that replace windows of the limits a platform's adapter declares (ChatPlatform.defaultLimits). */
@@ -319,6 +322,7 @@ function toConfig(e: Env): Config {
     accessReconcileEveryMinutes: e.ACCESS_RECONCILE_EVERY_MINUTES,
     delivery: { maxAttempts: e.DELIVERY_MAX_ATTEMPTS, concurrency: e.DELIVERY_CONCURRENCY, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     planningCacheSize: e.PLANNING_CACHE_SIZE,
+    planningChunkSize: e.PLANNING_CHUNK_SIZE,
     http: {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,

@@ -27,6 +27,9 @@ import { buildAdapters } from './adapters/build';
 import { ADAPTERS, type AdapterRow } from './adapters/table';
 import { createSnapshots, type Snapshots } from './snapshots';
 import { scheduleAdmin } from './schedules';
+import { resolveLimits } from '../core/delivery/default-limits';
+import { ratesFrom } from '../core/publishing/estimates';
+import type { DeliveryRates } from '../core/publishing/ports';
 
 /**
  * The stores the CLI commands use. The plans file is read only by the commands that need it, and
@@ -46,6 +49,12 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
   const gated = configured.filter((row) => row.gated).map((row) => row.name);
   // Jobs written here are carried out by the running service (it looks for new ones every 30 s).
   let queue: AccessQueue | undefined;
+  // The publish's estimates: the configured platforms' limits as the service's dispatcher has them (building an adapter contacts nothing).
+  let rates: DeliveryRates | undefined;
+  const getRates = (): DeliveryRates => {
+    const adapters = buildAdapters(configured, config, { logger, clock, access: { store: getQueue().store, notices: getQueue().notices }, installations: new SqliteInstallationStore({ db, clock, secrets: new SecretBox(config.secretsKey) }), publicUrl: config.publicUrl });
+    return ratesFrom(new Map([...adapters].map(([name, a]) => [name, resolveLimits(a.sender.defaultLimits, config.rateOverrides[name])])));
+  };
   const getQueue = () => (queue ??= createAccessQueue({ db, plans: getPlans(), clock, platforms: gated }));
   let access: AccessWiring | undefined;
   const getAccess = () => {
@@ -62,7 +71,11 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
     audit,
     apiKeys: new SqliteApiKeyStore({ db, clock }),
     get signals() {
-      return (signals ??= new SqliteSignalService({ db, clock, plans: getPlans(), bands: config.bands, rationales: config.rationales.enabled }));
+      // The rest of a large publish is planned by the running service (its planning runner finds the job).
+      return (signals ??= new SqliteSignalService({
+        db, clock, plans: getPlans(), bands: config.bands, rationales: config.rationales.enabled, chunkSize: config.planningChunkSize,
+        rates: { perSecond: (platform) => (rates ??= getRates()).perSecond(platform) },
+      }));
     },
     deliveries: new SqliteDeliveryStore({ db, clock, audit }),
     // Planned here, sent by the running service (its dispatcher finds due rows on its own).

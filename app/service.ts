@@ -44,6 +44,10 @@ import { startSchedules } from './schedules';
 import { createRationales } from './rationale';
 import type { RationaleService } from '../core/rationale/service';
 import type { PublishOutcome } from '../core/signals/ports';
+import { resolveLimits } from '../core/delivery/default-limits';
+import { ratesFrom } from '../core/publishing/estimates';
+import type { DeliveryRates } from '../core/publishing/ports';
+import type { PlannedChunk } from '../core/publishing/planning-runner';
 import { createSnapshots, type Snapshots } from './snapshots';
 
 export interface ServiceOptions {
@@ -120,9 +124,13 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const accounts = new SqliteAccountStore({ db, clock });
   const deliveries = new SqliteDeliveryStore({ db, clock, audit });
   const metrics = new PromMetrics({ queueDepth: () => deliveries.countByPlatformAndState() });
+  // Both known once the adapters and the dispatcher are built (below).
+  let rates: DeliveryRates = { perSecond: () => undefined };
+  let onPlannedChunk = (_chunk: PlannedChunk) => {};
   const signals = new SqliteSignalService({
     db, clock, plans, bands: config.bands, logger: logger.child({ component: 'signals' }), metrics, maxCachedCandidates: config.planningCacheSize,
-    rationales: config.rationales.enabled,
+    rationales: config.rationales.enabled, chunkSize: config.planningChunkSize,
+    rates: { perSecond: (platform) => rates.perSecond(platform) }, onPlannedChunk: (chunk) => onPlannedChunk(chunk),
   });
 
   // The gates' notices and memberships live in the access queue; which platforms it covers is known once the adapters are built.
@@ -145,6 +153,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     logger, clock, access: { store: queue.store, notices: queue.notices }, installations, publicUrl: config.publicUrl, plans,
   });
   const platforms = new Map([...adapters].map(([name, adapter]) => [name, adapter.sender]));
+  rates = ratesFrom(new Map([...platforms].map(([name, p]) => [name, resolveLimits(p.defaultLimits, config.rateOverrides[name])])));
   const gates = [...adapters.values()].flatMap((a) => (a.gate ? [a.gate] : []));
   gated.push(...gates.map((g) => g.platform));
 
@@ -163,8 +172,13 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   pokeDispatcher = () => dispatcher.poke();
   // The rationale is written after the 202, in the background; its deliveries wait for it, not the alerts.
   const rationales: RationaleService | null = createRationales({ config, db, clock, logger, metrics, onReleased: () => dispatcher.poke() });
+  onPlannedChunk = (chunk) => {
+    dispatcher.poke();
+    if (chunk.rationales) rationales?.published(chunk.signalId);
+  };
   const onPublished = (outcome: PublishOutcome) => {
     dispatcher.poke();
+    if (outcome.planning === 'in_progress') signals.planning.wake();
     if (!outcome.duplicate) rationales?.published(outcome.signal.id);
   };
   // The bots need their event handler at start; the handler needs billing and access, built below.
@@ -274,6 +288,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       keepWarm = setInterval(() => {
         try {
           signals.refreshCandidates();
+          // A job another process left (the CLI's publish) is planned here.
+          signals.planning.wake();
         } catch (err) {
           logger.warn({ err }, 'could not refresh the planning candidates; the next publish reads them');
         }
@@ -281,6 +297,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       await dispatcher.start();
       // After the dispatcher: the rationales a crash left unwritten are written, and released to it.
       rationales?.start();
+      // After the dispatcher: the planning a crash or stop left is resumed from its cursor.
+      signals.planning.start();
       access?.runner.start();
       started = true;
       const listened = await app.listen({ port: config.port, host: config.host }).catch((err: unknown) => {
@@ -343,6 +361,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         await step('the access jobs', () => access?.runner.stop());
         // Model calls under way are abandoned: their signals stay wanted and are written at the next start.
         await step('the rationales being written', () => rationales?.stop());
+        // The chunk in hand commits; the rest waits for the next start.
+        await step('the planning under way', () => signals.planning.stop());
         if (started) await step('the sends in flight', () => dispatcher.stop());
       } finally {
         await checkpointer?.stop({ timeoutMs: Math.max(1_000, deadline - Date.now()) });

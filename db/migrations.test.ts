@@ -314,7 +314,7 @@ describe('migration 0003 (signal refs) from a database at 0002', () => {
     ]);
     expect(all(db, 'SELECT d.id, s.id AS content_id FROM deliveries d JOIN signals s ON s.ref = d.content_ref ORDER BY d.id')).toEqual(contents);
     // The daily cap counts the same distinct signals.
-    expect(new Map(db.$client.prepare(USAGE_SQL).raw().all(DAY) as [string, number][]).get('acc_free')).toBe(2);
+    expect(new Map(db.$client.prepare(USAGE_SQL).raw().all(DAY, 0) as [string, number][]).get('acc_free')).toBe(2);
     // The unique index now holds the ref; new rows continue after the highest id.
     const insert = (contentRef: number) => db.$client.exec(`INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, priority, due_at, state, created_at, updated_at)
       VALUES ('signal', ${contentRef}, 'alert', 2, 0, ${T0}, 'pending', ${T0}, ${T0})`);
@@ -404,7 +404,7 @@ describe('migration 0004 (cap usage index) from a database at 0003', () => {
         { id: 2, state: 'skipped', cap_account_id: null, cap_day: null },
         { id: 3, state: 'skipped', cap_account_id: null, cap_day: null },
       ]);
-      expect(db.$client.prepare(USAGE_SQL).raw().all(DAY)).toEqual([['acc_free', 1]]);
+      expect(db.$client.prepare(USAGE_SQL).raw().all(DAY, 0)).toEqual([['acc_free', 1]]);
       expect(all(db, "SELECT name FROM sqlite_master WHERE name LIKE 'deliveries_cap%'")).toEqual([{ name: 'deliveries_cap_usage_idx' }]);
     } finally {
       rmSync(throughSignalRefs, { recursive: true, force: true });

@@ -6,9 +6,10 @@ import type { Metrics } from '../metrics';
 import type { Candidate, EntitledRecipient } from '../planning/types';
 import type { PlansConfig } from '../plans/schema';
 import type { BandThresholds } from '../signals/band';
-import type { SignalRef } from '../signals/ports';
+import type { PublishEstimates, SignalRef } from '../signals/ports';
 import type { CheckedSignalInput, CheckedSignalUpdate } from '../signals/validate';
-import type { Band, Signal, SignalUpdate } from '../types';
+import type { Band, PlatformName, Signal, SignalUpdate } from '../types';
+import type { PlanningJobStore } from './planning-jobs';
 
 /** A signal as the store holds it: the signal, the store's key for it, and the content written after it. */
 export interface StoredSignal {
@@ -41,8 +42,10 @@ export interface SignalStore {
   findByPublisherId(publisherId: string): StoredSignal | undefined;
   /** Stores a new signal (its publisher id must be new). */
   insert(signal: NewSignal): StoredSignal;
-  /** The planned and skipped counts its publish reported. */
-  plannedCounts(signalId: string): { planned: number; skipped: number };
+  /** The signal stored under this ref (the key its deliveries and its planning job point at), if any. */
+  findByRef(ref: number): StoredSignal | undefined;
+  /** What its publish answered (counts of the first chunk, candidates, estimates), from its audit event. */
+  publishedOutcome(signalId: string): { planned: number; skipped: number; candidates: number; estimates: PublishEstimates };
   /** Our id of the signal with this id or publisher id, if it exists. */
   findId(ref: SignalRef): string | undefined;
   /** The update stored under this publisher update id, if any. */
@@ -56,6 +59,16 @@ export interface CandidateBatch {
   refOf(destinationId: string): number | undefined;
 }
 
+/** Candidates after a cursor, in ascending ref order: one chunk of a signal's planning. */
+export interface CandidateChunk extends CandidateBatch {
+  /** How many candidates the chunk holds. */
+  size: number;
+  /** The highest ref in the chunk (the next cursor); the cursor given when the chunk is empty. */
+  lastRef: number;
+  /** Whether candidates with a higher ref remain. */
+  more: boolean;
+}
+
 /** Who a signal could reach, as committed now, and how much of each daily cap is used. */
 export interface CandidateSource {
   /**
@@ -63,8 +76,19 @@ export interface CandidateSource {
    * for the next, inside the publishing transaction.
    */
   batches(): Iterable<CandidateBatch>;
-  /** Distinct signals counted toward each account's daily cap on this UTC day ('YYYY-MM-DD'). */
-  usageOn(utcDay: string): ReadonlyMap<string, number>;
+  /**
+   * The candidates whose destination ref is above `cursor`, in ascending ref order, at most `limit`,
+   * as committed now. Use inside the transaction that writes their rows.
+   */
+  after(cursor: number, limit: number): CandidateChunk;
+  /** Candidates per platform as committed now (kept, and counted again only when a destination or account changed). */
+  countsByPlatform(): ReadonlyMap<PlatformName, number>;
+  /**
+   * Distinct signals counted toward each account's daily cap on this UTC day ('YYYY-MM-DD'); with
+   * `exceptSignalRef`, that signal's own rows are not counted (a signal planned in chunks must not
+   * count itself against an account whose destinations fall in two chunks).
+   */
+  usageOn(utcDay: string, exceptSignalRef?: number): ReadonlyMap<string, number>;
   /** Brings the candidates up to date now, so that the next publish has less to read. */
   refresh(): void;
 }
@@ -114,6 +138,12 @@ export interface Transaction {
   run<T>(fn: () => T): T;
 }
 
+/** Sends per second each platform may make overall, as configured (the adapters' limits with the operator's overrides). */
+export interface DeliveryRates {
+  /** Undefined: the platform is not running here; Infinity: it declares no limit. */
+  perSecond(platform: PlatformName): number | undefined;
+}
+
 /** What the publishing use cases need. */
 export interface PublishingDeps {
   store: SignalStore;
@@ -129,4 +159,10 @@ export interface PublishingDeps {
   bands: BandThresholds;
   /** Rationales on (RATIONALES): a recipient whose plan has them gets a rationale row, waiting for the writer. */
   rationales?: boolean | undefined;
+  /** The signals whose planning goes on after the 202. */
+  jobs: PlanningJobStore;
+  /** Candidates planned per chunk (the publish plans the first chunk; PlanningRunner the rest). */
+  chunkSize: number;
+  /** Each platform's configured rate, for the 202's estimates; absent: no estimates. */
+  rates?: DeliveryRates | undefined;
 }

@@ -154,7 +154,8 @@ function bind(store: PublishingDeps['store']): PublishingDeps['store'] {
   return {
     findByPublisherId: (id) => store.findByPublisherId(id),
     insert: (s) => store.insert(s),
-    plannedCounts: (id) => store.plannedCounts(id),
+    findByRef: (ref) => store.findByRef(ref),
+    publishedOutcome: (id) => store.publishedOutcome(id),
     findId: (ref) => store.findId(ref),
     findUpdate: (id) => store.findUpdate(id),
     insertUpdate: (u) => store.insertUpdate(u),

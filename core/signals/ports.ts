@@ -6,15 +6,26 @@ export interface PublishMeta {
   publishedBy: string;
 }
 
-/** What a publish did. The promise resolves only after the signal and its deliveries are committed. */
+/** Per platform: its candidate destinations and the seconds to reach them all at its configured overall rate. */
+export type PublishEstimates = Record<string, { candidates: number; seconds: number }>;
+
+/**
+ * What a publish did. The promise resolves only after the signal, its first chunk of deliveries and
+ * (when more remain) its planning job are committed: durably accepted, and will be delivered.
+ */
 export interface PublishOutcome {
   signal: Signal;
   /** The publisher id was seen before: this is the first result, and nothing was created. */
   duplicate: boolean;
-  /** Deliveries written as pending. */
+  /** Deliveries written as pending so far (a replay: the planning job's count now). */
   planned: number;
-  /** Deliveries written as skipped (over a daily cap). */
+  /** Deliveries written as skipped (over a daily cap) so far. */
   skipped: number;
+  /** Candidate destinations when published: what planning checks. */
+  candidates: number;
+  /** 'done': every candidate was planned before the answer; 'in_progress': the rest is planned in chunks. */
+  planning: 'done' | 'in_progress';
+  estimates: PublishEstimates;
 }
 
 /** A signal by our id (`sig_...`) or by the id its publisher gave it. */

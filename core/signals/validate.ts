@@ -48,6 +48,8 @@ export const signalInputSchema = z.strictObject({
   stop: optional(positive),
   targets: optional(listOf(positive, 0, 10)),
   horizon: optional(trimmed(32)),
+  /** Shortens the plans' maximum alert age for this signal (a scalp goes stale sooner). */
+  maxAlertAgeMinutes: optional(z.number().int('expected whole minutes').min(1, 'expected at least 1 minute').max(10_080, 'expected at most 10080 minutes (7 days)')),
 });
 
 export const signalUpdateInputSchema = z
@@ -96,7 +98,7 @@ export function parseSignalInput(input: unknown): CheckedSignalInput {
     side: s.side,
     conviction: s.conviction,
     reasons: s.reasons,
-    ...setFields({ persona: s.persona, entry: s.entry, stop: s.stop, targets: s.targets, horizon: s.horizon }),
+    ...setFields({ persona: s.persona, entry: s.entry, stop: s.stop, targets: s.targets, horizon: s.horizon, maxAlertAgeMinutes: s.maxAlertAgeMinutes }),
   } as CheckedSignalInput;
 }
 

@@ -26,7 +26,9 @@ const TAKES_ALERTS = `d.enabled = 1 AND instr(d.content_kinds, '"alert"') > 0`;
 
 const ALL_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d NOT INDEXED ${CANDIDATE_JOINS} WHERE ${TAKES_ALERTS} ORDER BY d.rowid`;
 const RANGE_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d ${CANDIDATE_JOINS} WHERE d.rowid > ? AND d.rowid <= ? AND ${TAKES_ALERTS} ORDER BY d.rowid`;
-const COUNT_SQL = `SELECT COUNT(*) FROM destinations d NOT INDEXED WHERE ${TAKES_ALERTS}`;
+const COUNT_SQL = `SELECT d.platform, COUNT(*) FROM destinations d NOT INDEXED WHERE ${TAKES_ALERTS} GROUP BY d.platform`;
+/** The refs of the limit-th and the next candidate above a cursor: the chunk's upper bound, and whether more remain. */
+const BOUND_SQL = `SELECT d.rowid FROM destinations d WHERE d.rowid > ? AND ${TAKES_ALERTS} ORDER BY d.rowid LIMIT 2 OFFSET ?`;
 const MAX_ROWID_SQL = 'SELECT COALESCE(MAX(rowid), 0) FROM destinations';
 const SOME_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d ${CANDIDATE_JOINS}
   WHERE d.id IN (SELECT value FROM json_each(?)) AND ${TAKES_ALERTS} ORDER BY d.rowid`;
@@ -66,6 +68,13 @@ export interface CandidateBatch {
   refOf(destinationId: string): number | undefined;
 }
 
+/** The candidates above a cursor, in ascending ref order (see CandidateCache.after). */
+export interface CandidateChunk extends CandidateBatch {
+  size: number;
+  lastRef: number;
+  more: boolean;
+}
+
 export interface CandidateCacheOptions {
   /**
    * The most candidates kept in memory (about 0.8 KB each). With more, nothing is kept and every
@@ -83,6 +92,24 @@ export interface CandidateCacheOptions {
 }
 
 const DEFAULTS = { maxCached: 50_000, batchSize: 5_000, maxPatch: 2_000, keepChangesMs: 3_600_000 };
+
+/** The index of the first candidate whose ref is above `cursor` (binary search). */
+function firstAbove(ordered: readonly CachedCandidate[], cursor: number): number {
+  let lo = 0;
+  let hi = ordered.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ordered[mid] as CachedCandidate).ref <= cursor) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function toChunk(slice: readonly CachedCandidate[], cursor: number, more: boolean): CandidateChunk {
+  const refs = new Map(slice.map((c) => [c.candidate.destinationId, c.ref]));
+  const last = slice[slice.length - 1];
+  return { candidates: slice.map((c) => c.candidate), refOf: (id) => refs.get(id), size: slice.length, lastRef: last ? last.ref : cursor, more };
+}
 
 function toAccount(id: string, settings: string | null): PlanningAccount & { subscriptions: SubscriptionState[] } {
   if (settings === null) {
@@ -149,7 +176,12 @@ export class CandidateCache {
   private readonly options: typeof DEFAULTS & { now: () => number };
   private readonly allStmt: Statement<[], CandidateRow>;
   private readonly rangeStmt: Statement<[number, number], CandidateRow>;
-  private readonly countStmt: Statement<[], number>;
+  private readonly countStmt: Statement<[], [string, number]>;
+  private readonly boundStmt: Statement<[number, number], number>;
+  /** The kept candidates in ascending ref order; null until asked for after a patch. */
+  private ordered: CachedCandidate[] | null = null;
+  /** Candidates per platform as of seenSeq; null: count the kept ones again. */
+  private counts: Map<PlatformName, number> | null = null;
   private readonly maxRowidStmt: Statement<[], number>;
   private readonly someStmt: Statement<[string], CandidateRow>;
   private readonly accountsOfStmt: Statement<[string], string>;
@@ -164,7 +196,8 @@ export class CandidateCache {
     this.options = { ...DEFAULTS, now: Date.now, ...options };
     this.allStmt = sqlite.prepare<[], CandidateRow>(ALL_SQL).raw(true);
     this.rangeStmt = sqlite.prepare<[number, number], CandidateRow>(RANGE_SQL).raw(true);
-    this.countStmt = sqlite.prepare<[], number>(COUNT_SQL).pluck(true);
+    this.countStmt = sqlite.prepare<[], [string, number]>(COUNT_SQL).raw(true);
+    this.boundStmt = sqlite.prepare<[number, number], number>(BOUND_SQL).pluck(true);
     this.maxRowidStmt = sqlite.prepare<[], number>(MAX_ROWID_SQL).pluck(true);
     this.someStmt = sqlite.prepare<[string], CandidateRow>(SOME_SQL).raw(true);
     this.accountsOfStmt = sqlite.prepare<[string], string>(ACCOUNTS_OF_SQL).pluck(true);
@@ -192,6 +225,36 @@ export class CandidateCache {
       const refs = new Map(batch.map((c) => [c.candidate.destinationId, c.ref]));
       yield { candidates: batch.map((c) => c.candidate), refOf: (id) => refs.get(id) };
     }
+  }
+
+  /**
+   * The candidates whose ref is above `cursor`, in ascending ref order, at most `limit`, as
+   * committed now: from memory when kept (sorted by ref once after a patch, since a Map keeps
+   * insertion order), else read by rowid range. Use inside the transaction that relies on them.
+   */
+  after(cursor: number, limit: number): CandidateChunk {
+    this.refresh();
+    if (!this.streaming) {
+      const ordered = (this.ordered ??= this.sortedKept());
+      const from = firstAbove(ordered, cursor);
+      const slice = ordered.slice(from, from + limit);
+      return toChunk(slice, cursor, from + limit < ordered.length);
+    }
+    const [bound, next] = this.boundStmt.all(cursor, Math.max(0, limit - 1));
+    const upper = bound ?? this.maxRowidStmt.get() ?? cursor;
+    return toChunk(readCandidates(this.rangeStmt.all(cursor, upper)), cursor, next !== undefined);
+  }
+
+  /** Candidates per platform as committed now; counted again only when the change log moved. */
+  countsByPlatform(): ReadonlyMap<PlatformName, number> {
+    this.refresh();
+    if (this.counts === null) {
+      const counts = new Map<PlatformName, number>();
+      if (this.streaming) for (const [platform, n] of this.countStmt.all()) counts.set(platform as PlatformName, n);
+      else for (const c of this.byId.values()) counts.set(c.platform, (counts.get(c.platform) ?? 0) + 1);
+      this.counts = counts;
+    }
+    return this.counts;
   }
 
   /** Every candidate as committed now (for tests and tools; publishing goes through batches). */
@@ -229,21 +292,36 @@ export class CandidateCache {
 
   private rebuild(lastSeq: number): void {
     this.seenSeq = lastSeq;
-    if ((this.countStmt.get() ?? 0) > this.options.maxCached) {
+    const counts = new Map(this.countStmt.all().map(([platform, n]) => [platform as PlatformName, n]));
+    this.counts = counts;
+    let total = 0;
+    for (const n of counts.values()) total += n;
+    if (total > this.options.maxCached) {
       this.stopKeeping();
       return;
     }
     this.streaming = false;
     this.byId.clear();
     this.refs.clear();
-    for (const { ref, candidate } of readCandidates(this.allStmt.iterate())) this.put(ref, candidate);
+    // Read in rowid order: the kept candidates are already sorted by ref.
+    const all = readCandidates(this.allStmt.iterate());
+    for (const { ref, candidate } of all) this.put(ref, candidate);
+    this.ordered = all;
     this.stats.rebuilds++;
+  }
+
+  /** The kept candidates sorted by ref. */
+  private sortedKept(): CachedCandidate[] {
+    const out: CachedCandidate[] = [];
+    for (const [id, candidate] of this.byId) out.push({ ref: this.refs.get(id) as number, candidate });
+    return out.sort((a, b) => a.ref - b.ref);
   }
 
   private stopKeeping(): void {
     this.streaming = true;
     this.byId.clear();
     this.refs.clear();
+    this.ordered = null;
   }
 
   private patch(changes: readonly ChangeRow[]): void {
@@ -273,6 +351,8 @@ export class CandidateCache {
       this.refs.delete(id);
     }
     this.stats.patched += destinationIds.size;
+    this.ordered = null;
+    this.counts = null;
   }
 
   private put(ref: number, candidate: Candidate): void {

@@ -1,7 +1,8 @@
 // The planner's candidate source on SQLite: the in-memory candidates (candidate-cache.ts) and each account's daily-cap usage.
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { CandidateBatch, CandidateSource } from '../../core/publishing/ports';
+import type { CandidateBatch, CandidateChunk, CandidateSource } from '../../core/publishing/ports';
+import type { PlatformName } from '../../core/types';
 import { CandidateCache } from './candidate-cache';
 
 /**
@@ -10,7 +11,7 @@ import { CandidateCache } from './candidate-cache';
  * query-plan test.
  */
 export const USAGE_SQL = `
-  SELECT cap_account_id, COUNT(DISTINCT content_ref) FROM deliveries WHERE cap_day = ? GROUP BY cap_account_id`;
+  SELECT cap_account_id, COUNT(DISTINCT content_ref) FROM deliveries WHERE cap_day = ? AND content_ref <> ? GROUP BY cap_account_id`;
 
 export interface CandidateSourceOptions {
   /** Milliseconds since the epoch, for pruning the change log. */
@@ -21,19 +22,28 @@ export interface CandidateSourceOptions {
 
 export class SqliteCandidateSource implements CandidateSource {
   private readonly cache: CandidateCache;
-  private readonly usageStmt: Statement<[string], [string, number]>;
+  private readonly usageStmt: Statement<[string, number], [string, number]>;
 
   constructor(sqlite: Database.Database, options: CandidateSourceOptions) {
     this.cache = new CandidateCache(sqlite, { now: options.now, ...(options.maxCached === undefined ? {} : { maxCached: options.maxCached }) });
-    this.usageStmt = sqlite.prepare<[string], [string, number]>(USAGE_SQL).raw(true);
+    this.usageStmt = sqlite.prepare<[string, number], [string, number]>(USAGE_SQL).raw(true);
   }
 
   batches(): Iterable<CandidateBatch> {
     return this.cache.batches();
   }
 
-  usageOn(utcDay: string): ReadonlyMap<string, number> {
-    return new Map(this.usageStmt.all(utcDay));
+  after(cursor: number, limit: number): CandidateChunk {
+    return this.cache.after(cursor, limit);
+  }
+
+  countsByPlatform(): ReadonlyMap<PlatformName, number> {
+    return this.cache.countsByPlatform();
+  }
+
+  /** Only counted rows carry cap_day; refs start at 1, so 0 excepts nothing. */
+  usageOn(utcDay: string, exceptSignalRef = 0): ReadonlyMap<string, number> {
+    return new Map(this.usageStmt.all(utcDay, exceptSignalRef));
   }
 
   refresh(): void {

@@ -128,9 +128,9 @@ describe('delivery query plans', () => {
 
   it('counts every account\'s day toward its cap from one range of the covering cap index alone', () => {
     const { explain } = recordStatements(db.$client);
-    const usage: Executed = { source: USAGE_SQL, args: ['2026-01-15'] };
+    const usage: Executed = { source: USAGE_SQL, args: ['2026-01-15', 0] };
     expect(explain(usage)).toMatch(/SEARCH deliveries USING COVERING INDEX deliveries_cap_usage_idx \(cap_day=\?\)/);
-    const counts = new Map(db.$client.prepare(USAGE_SQL).raw().all('2026-01-15') as [string, number][]);
+    const counts = new Map(db.$client.prepare(USAGE_SQL).raw().all('2026-01-15', 0) as [string, number][]);
     expect(counts.get(people.accountIds[0] as string)).toBe(1);
     expect(counts.has(people.accountIds[1] as string)).toBe(false);
   });

@@ -5,7 +5,7 @@ import type { Clock } from '../../core/clock';
 import { newId } from '../../core/ids';
 import type { NewSignal, NewSignalUpdate, SignalStore, StoredSignal } from '../../core/publishing/ports';
 import { setFields } from '../../core/signals/set-fields';
-import type { SignalRef } from '../../core/signals/ports';
+import type { PublishEstimates, SignalRef } from '../../core/signals/ports';
 import type { Signal, SignalUpdate } from '../../core/types';
 import type { Db } from '../client';
 import { signals, signalUpdates, type SignalRow, type SignalUpdateRow } from '../schema';
@@ -27,7 +27,7 @@ export function toSignal(row: SignalRow): Signal {
     band: row.band,
     reasons: row.reasons,
     createdAt: row.createdAt,
-    ...setFields({ persona: row.persona, entry: row.entry, stop: row.stop, targets: row.targets, horizon: row.horizon }),
+    ...setFields({ persona: row.persona, entry: row.entry, stop: row.stop, targets: row.targets, horizon: row.horizon, maxAlertAgeMinutes: row.maxAlertAgeMinutes }),
   };
 }
 
@@ -73,6 +73,7 @@ export class SqliteSignalStore implements SignalStore {
       stop: input.stop ?? null,
       targets: input.targets ?? null,
       horizon: input.horizon ?? null,
+      maxAlertAgeMinutes: input.maxAlertAgeMinutes ?? null,
       band: s.band,
       publishedBy: s.publishedBy,
       createdAt: new Date(s.createdAt),
@@ -80,13 +81,27 @@ export class SqliteSignalStore implements SignalStore {
     return toStored(row);
   }
 
-  /** The counts a publish reported, from its audit event (rows may have moved on since); else counted. */
-  plannedCounts(signalId: string): { planned: number; skipped: number } {
+  findByRef(ref: number): StoredSignal | undefined {
+    const row = this.deps.db.select().from(signals).where(eq(signals.ref, ref)).get();
+    return row ? toStored(row) : undefined;
+  }
+
+  /**
+   * What the publish answered, from its audit event (rows may have moved on since); a signal published before the event carried
+   * candidates and estimates: its rows counted, and no estimates.
+   */
+  publishedOutcome(signalId: string): { planned: number; skipped: number; candidates: number; estimates: PublishEstimates } {
     const event = this.audit.list({ subjectType: 'signal', subjectId: signalId, limit: 50 }).find((e) => e.action === 'signal.published');
     const data = event?.data;
-    if (data && typeof data.planned === 'number' && typeof data.skipped === 'number') return { planned: data.planned, skipped: data.skipped };
-    const [planned, skipped] = this.countsStmt.get(signalId) ?? [0, 0];
-    return { planned: planned ?? 0, skipped: skipped ?? 0 };
+    let counts: { planned: number; skipped: number };
+    if (data && typeof data.planned === 'number' && typeof data.skipped === 'number') counts = { planned: data.planned, skipped: data.skipped };
+    else {
+      const [planned, skipped] = this.countsStmt.get(signalId) ?? [0, 0];
+      counts = { planned: planned ?? 0, skipped: skipped ?? 0 };
+    }
+    const candidates = typeof data?.candidates === 'number' ? data.candidates : counts.planned + counts.skipped;
+    const estimates = data?.estimates && typeof data.estimates === 'object' ? (data.estimates as PublishEstimates) : {};
+    return { ...counts, candidates, estimates };
   }
 
   findId(ref: SignalRef): string | undefined {

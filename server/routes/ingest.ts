@@ -92,7 +92,9 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
         deps.logger.warn({ err, reqId: request.id, signalId: outcome.signal.id }, 'onPublished hook failed');
       }
     }
-    return reply.code(202).send({ id: outcome.signal.id, duplicate: outcome.duplicate, planned: outcome.planned, skipped: outcome.skipped });
+    const { signal, duplicate, planned, skipped, candidates, planning, estimates } = outcome;
+    // planned/skipped: so far; planning 'in_progress': the rest is planned in chunks after this answer.
+    return reply.code(202).send({ id: signal.id, duplicate, planned, skipped, candidates, planning, estimates });
   }));
 
   // An update body names no signal: only a v2 signature (bound to the path) is accepted for it.

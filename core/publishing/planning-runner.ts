@@ -1,0 +1,154 @@
+// PlanningRunner: plans what a publish left to its planning job, chunk after chunk, each in its own transaction, yielding to the event loop between them.
+import type { AuditLog } from '../audit';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import { warnOperator } from './operator-warnings';
+import { planChunk, type ChunkDeps, type ChunkResult } from './plan-chunk';
+import { addExcluded, type JobProgress, type PlanningJob, type PlanningJobStore } from './planning-jobs';
+import type { SignalStore, StoredSignal, Transaction } from './ports';
+
+export interface PlanningRunnerDeps extends ChunkDeps {
+  store: Pick<SignalStore, 'findByRef'>;
+  jobs: PlanningJobStore;
+  transaction: Transaction;
+  audit: AuditLog;
+  metrics: Metrics;
+  logger: Logger;
+  /** After each chunk's commit that wrote rows (the dispatcher's poke; the rationale writer's when rationale rows were written). */
+  onChunk?: ((done: PlannedChunk) => void) | undefined;
+  /** Between chunks (default: setImmediate, so that sends, requests and timers run in between). */
+  yieldNow?: (() => Promise<void>) | undefined;
+  /** A chunk that failed (a database fault) is tried again after this many ms (default 1,000). */
+  retryMs?: number | undefined;
+}
+
+/** One committed chunk. */
+export interface PlannedChunk {
+  signalId: string;
+  planned: number;
+  skipped: number;
+  /** Rationale rows were written: the rationale writer has work. */
+  rationales: boolean;
+  /** The job's planning is over ('done') or goes on. */
+  state: JobProgress['state'];
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs the planning jobs, newest first: a fresh signal's alerts matter most (the dispatcher sends
+ * the newest first too), and each job's first chunk was planned at its publish, so an older job
+ * waits at most for the newer ones' remainders (300,000 candidates plan in about a second). Each
+ * chunk re-reads its job inside its transaction, so a stop or close that cancelled it ends it, and
+ * a chunk never goes back below the committed cursor. At start every 'planning' job resumes from its
+ * cursor; at stop the chunk in hand finishes and nothing more is planned.
+ */
+export class PlanningRunner {
+  private running = false;
+  private active = false;
+  private wanted = false;
+  private loop: Promise<void> = Promise.resolve();
+  private retry: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly deps: PlanningRunnerDeps) {}
+
+  /** Resumes every job still planning (after a crash, or left by another process). */
+  start(): void {
+    this.running = true;
+    this.wake();
+  }
+
+  /** A publish left a job, or one may be waiting: plan on the next turn of the event loop. Never throws, never plans in the caller's turn. */
+  wake(): void {
+    if (!this.running) return;
+    this.wanted = true;
+    if (this.active) return;
+    this.active = true;
+    this.loop = this.run();
+  }
+
+  /** Finishes the chunk in hand; plans nothing more. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.retry);
+    await this.loop;
+  }
+
+  /**
+   * Plans one chunk of the newest job still planning, in one transaction; false when no job waits.
+   * Exposed for tests (a runner stopped after chunk k) and tools.
+   */
+  runChunk(): boolean {
+    const { jobs, transaction } = this.deps;
+    let done: { job: PlanningJob; stored: StoredSignal; chunk: ChunkResult; progress: JobProgress } | null = null;
+    const found = transaction.run(() => {
+      const job = jobs.nextPlanning();
+      if (!job) return false;
+      done = this.planNext(job);
+      return true;
+    });
+    if (done) this.afterCommit(done);
+    return found;
+  }
+
+  private async run(): Promise<void> {
+    const yieldNow = this.deps.yieldNow ?? nextTurn;
+    try {
+      await yieldNow();
+      while (this.running && this.wanted) {
+        this.wanted = false;
+        while (this.running && this.runChunk()) await yieldNow();
+      }
+    } catch (err) {
+      this.deps.logger.error({ err }, `planning failed; trying again in ${this.deps.retryMs ?? 1_000} ms`);
+      if (this.running) this.retry = setTimeout(() => this.wake(), this.deps.retryMs ?? 1_000);
+      this.retry?.unref?.();
+    } finally {
+      this.active = false;
+    }
+  }
+
+  /** Inside the chunk's transaction: the next chunk of this job, its progress and, at the last, the audit event. */
+  private planNext(job: PlanningJob) {
+    const { jobs, store, clock } = this.deps;
+    const now = clock.now();
+    const stored = store.findByRef(job.signalRef);
+    if (!stored) {
+      // The signal is gone (never, short of a hand edit): nothing to plan for it.
+      jobs.advance(job.signalRef, { ...job, state: 'cancelled' }, now);
+      return null;
+    }
+    const chunk = planChunk(this.deps, stored, job.cursor);
+    const progress: JobProgress = {
+      state: chunk.more ? 'planning' : 'done',
+      cursor: chunk.lastRef,
+      planned: job.planned + chunk.planned,
+      skipped: job.skipped + chunk.skipped,
+      excluded: addExcluded(job.excluded, chunk.excludedBy),
+    };
+    jobs.advance(job.signalRef, progress, now);
+    if (progress.state === 'done') {
+      this.deps.audit.record({
+        actor: 'planner', action: 'signal.planned', subjectType: 'signal', subjectId: stored.signal.id,
+        data: { candidates: job.candidates, planned: progress.planned, skipped: progress.skipped, excluded: progress.excluded },
+      });
+    }
+    return { job, stored, chunk, progress };
+  }
+
+  private afterCommit({ job, stored, chunk, progress }: { job: PlanningJob; stored: StoredSignal; chunk: ChunkResult; progress: JobProgress }): void {
+    const { metrics, logger } = this.deps;
+    const signalId = stored.signal.id;
+    metrics.deliveriesPlanned(chunk.planned, chunk.skipped);
+    warnOperator(logger, signalId, chunk.operatorAlerts);
+    if (progress.state === 'done') {
+      logger.info({ signalId, candidates: job.candidates, planned: progress.planned, skipped: progress.skipped, excluded: progress.excluded }, 'signal planned');
+    }
+    try {
+      this.deps.onChunk?.({ signalId, planned: chunk.planned, skipped: chunk.skipped, rationales: chunk.rationales, state: progress.state });
+    } catch (err) {
+      // The rows are committed: the dispatcher's next pass finds them.
+      logger.warn({ err, signalId }, 'the hook after a planned chunk failed');
+    }
+  }
+}
