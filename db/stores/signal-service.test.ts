@@ -198,21 +198,31 @@ describe('daily cap', () => {
     expect(await store.publish(signalInput(), { publishedBy: 'cli' })).toMatchObject({ planned: 1, skipped: 0 });
   });
 
-  it('plans thousands of subscribers read in several batches, one cap decision per account across them', async () => {
-    // More candidates than it keeps in memory: each publish reads them in batches of 5,000 destinations.
+  it('plans thousands of subscribers read in several batches and chunks, one cap decision per account across them', async () => {
+    // More candidates than it keeps in memory: each chunk reads its 2,000 from the database; the publish plans the first.
     const store = new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, maxCachedCandidates: 1_000 });
     const accounts = new SqliteAccountStore({ db, clock });
     const early = seedSubscribers(db, { count: 1 });
     const crowd = seedSubscribers(db, { count: 12_000, planId: 'pro' });
     const accountId = early.accountIds[0] as string;
+    // Its second destination comes after the crowd: in the last chunk, its first in the publish's.
     await accounts.addDestination({ kind: 'direct', recipient: { platform: 'telegram', chatId: '777' }, accountId, contentKinds: ['alert'] });
-    for (let i = 0; i < 2; i++) await store.publish(signalInput(), { publishedBy: 'cli' });
+    const publish = async (input: SignalInput) => {
+      const outcome = await store.publish(input, { publishedBy: 'cli' });
+      while (store.planning.runChunk());
+      return outcome;
+    };
+    for (let i = 0; i < 2; i++) await publish(signalInput());
 
-    // The third signal is under the cap for both destinations, though the first batch is written before the last is read.
-    const third = await store.publish(signalInput(), { publishedBy: 'cli' });
+    // The third signal is under the cap for both destinations, though its first chunk is written before its last is read.
+    const third = await publish(signalInput());
+    expect(third).toMatchObject({ candidates: 12_002, planning: 'in_progress', planned: 2_000 });
     expect(rowsOf(third.signal.id).filter((r) => r.accountId === accountId).map((r) => r.state)).toEqual(['pending', 'pending']);
-    const out = await store.publish(signalInput(), { publishedBy: 'cli' });
-    expect(out).toMatchObject({ planned: 12_000, skipped: 2 });
+    const input = signalInput();
+    await publish(input);
+    // A replay answers the job's counts, all chunks planned.
+    expect(await store.publish(input, { publishedBy: 'cli' })).toMatchObject({ duplicate: true, planned: 12_000, skipped: 2, candidates: 12_002, planning: 'done' });
+    const out = await store.publish(input, { publishedBy: 'cli' });
     const rows = rowsOf(out.signal.id);
     expect(new Set(rows.map((r) => r.destinationId)).size).toBe(12_002);
     expect(rows.filter((r) => r.accountId === accountId).map((r) => r.skipReason)).toEqual(['daily_cap', 'daily_cap']);
