@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedChannel, seedSubscribers } from '../db/testing/seed';
+import { FakeClock } from '../core/clock';
+import { DEFAULT_PLANS } from '../core/plans/default-plans';
+import { recordingLogger } from '../core/testing/logger';
+import { openMemoryDatabase } from '../db/client';
+import { SqliteSignalService } from '../db/stores/signal-service';
 import { createHarness, TEST_SECRET, validSignal, type Harness } from './testing/harness';
 
 let h: Harness;
@@ -17,7 +22,8 @@ describe('POST /v1/signals', () => {
     const res = await h.post('/v1/signals', validSignal());
     expect(res.statusCode).toBe(202);
     const body = res.json<{ id: string; duplicate: boolean; planned: number; skipped: number }>();
-    expect(body).toEqual({ id: expect.stringMatching(/^sig_/), duplicate: false, planned: 4, skipped: 0 });
+    // Four candidates, all planned before the answer; no platform rates given to this service: no estimates.
+    expect(body).toEqual({ id: expect.stringMatching(/^sig_/), duplicate: false, planned: 4, skipped: 0, candidates: 4, planning: 'done', estimates: {} });
     const row = h.db.$client.prepare('select * from signals where id = ?').get(body.id) as { publisher_id: string; published_by: string };
     expect(row.publisher_id).toBe('pub-1');
     expect(row.published_by).toMatch(/^api-key:key_/);
@@ -30,9 +36,55 @@ describe('POST /v1/signals', () => {
     const first = (await h.post('/v1/signals', validSignal())).json<{ id: string }>();
     const again = await h.post('/v1/signals', validSignal({ symbol: 'ETHUSDT' }));
     expect(again.statusCode).toBe(202);
-    expect(again.json()).toEqual({ id: first.id, duplicate: true, planned: 2, skipped: 0 });
+    expect(again.json()).toEqual({ id: first.id, duplicate: true, planned: 2, skipped: 0, candidates: 2, planning: 'done', estimates: {} });
     expect(count('signals')).toBe(1);
     expect(count('deliveries')).toBe(2);
+  });
+
+  it('answers 202 after the first chunk with the candidates, planning in progress and the estimate per platform; a replay answers the job\'s counts', async () => {
+    const db = openMemoryDatabase();
+    const clock = new FakeClock(Date.now());
+    const signals = new SqliteSignalService({
+      db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, chunkSize: 4, rates: { perSecond: (p) => (p === 'testchat' ? 2 : undefined) },
+    });
+    h = await createHarness({ db, signals });
+    seedSubscribers(h.db, { count: 9, planId: 'pro' });
+    seedSubscribers(h.db, { count: 1, planId: 'pro', platform: 'telegram' });
+    const res = await h.post('/v1/signals', validSignal());
+    expect(res.statusCode).toBe(202);
+    const body = res.json<{ id: string }>();
+    // Ten candidates, four planned before the answer; 9 testchat candidates at 2/s: 5 s. Telegram has no rate here (not running): no estimate.
+    expect(body).toEqual({ id: expect.stringMatching(/^sig_/), duplicate: false, planned: 4, skipped: 0, candidates: 10, planning: 'in_progress', estimates: { testchat: { candidates: 9, seconds: 5 } } });
+    expect(count('deliveries')).toBe(4);
+    expect(h.db.$client.prepare('select state, cursor, candidates, planned from planning_jobs').all()).toEqual([{ state: 'planning', cursor: 4, candidates: 10, planned: 4 }]);
+
+    expect((await h.post('/v1/signals', validSignal())).json()).toMatchObject({ id: body.id, duplicate: true, planned: 4, planning: 'in_progress' });
+    while (signals.planning.runChunk());
+    expect(count('deliveries')).toBe(10);
+    expect((await h.post('/v1/signals', validSignal())).json()).toEqual({
+      id: body.id, duplicate: true, planned: 10, skipped: 0, candidates: 10, planning: 'done', estimates: { testchat: { candidates: 9, seconds: 5 } },
+    });
+  });
+
+  it('warns the operator, once per platform, when reaching its candidates would take longer than the maximum alert age there', async () => {
+    const db = openMemoryDatabase();
+    const clock = new FakeClock(Date.now());
+    const logger = recordingLogger();
+    // 0.05 sends per second: 5 testchat candidates take 100 s, past the signal's own maximum age of 1 minute.
+    const signals = new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, logger, rates: { perSecond: () => 0.05 } });
+    h = await createHarness({ db, signals });
+    seedSubscribers(h.db, { count: 5, planId: 'pro' });
+    const slow = (await h.post('/v1/signals', validSignal({ maxAlertAgeMinutes: 1 }))).json<{ id: string }>();
+    const warnings = logger.records.filter((r) => r.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.obj).toEqual({ signalId: slow.id, platform: 'testchat', candidates: 5, estimateSeconds: 100, maxAlertAgeMinutes: 1 });
+    expect(warnings[0]?.msg).toBe(`signal ${slow.id}: reaching its 5 candidates on testchat takes about 100 s at the configured rate, longer than the maximum alert age of 1 min: `
+      + 'the alerts sent last would be stale and expire unsent. What helps: post to channels instead of direct messages (one send reaches everyone in it); '
+      + 'or raise TESTCHAT_RATE_OVERALL if the platform allows it');
+    // The plans' age (15 min by default) is 900 s: 100 s is within it, so no warning.
+    await h.post('/v1/signals', validSignal({ publisherId: 'pub-2' }));
+    expect(logger.records.filter((r) => r.level === 'warn')).toHaveLength(1);
+    expect(h.db.$client.prepare('select max_alert_age_minutes as age from signals order by ref').all()).toEqual([{ age: 1 }, { age: null }]);
   });
 
   it('calls onPublished after the commit, and not for a duplicate', async () => {

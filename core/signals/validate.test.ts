@@ -38,6 +38,15 @@ describe('parseSignalInput', () => {
     expect(parseSignalInput({ ...valid, persona: null, entry: null, targets: [] })).toEqual(valid);
   });
 
+  it('takes a maximum alert age in whole minutes from 1 to 10080, and names it when it is not', () => {
+    expect(parseSignalInput({ ...valid, maxAlertAgeMinutes: 5 })).toMatchObject({ maxAlertAgeMinutes: 5 });
+    expect(parseSignalInput({ ...valid, maxAlertAgeMinutes: null })).toEqual(valid);
+    expect(issuesOf(() => parseSignalInput({ ...valid, maxAlertAgeMinutes: 0 }))).toEqual({ maxAlertAgeMinutes: 'expected a number >= 1' });
+    expect(issuesOf(() => parseSignalInput({ ...valid, maxAlertAgeMinutes: 10_081 }))).toEqual({ maxAlertAgeMinutes: 'expected a number <= 10080' });
+    expect(issuesOf(() => parseSignalInput({ ...valid, maxAlertAgeMinutes: 2.5 }))).toEqual({ maxAlertAgeMinutes: expect.stringMatching(/whole number/) });
+    expect(issuesOf(() => parseSignalInput({ ...valid, maxAlertAgeMinutes: '5' }))).toEqual({ maxAlertAgeMinutes: expect.stringMatching(/number/) });
+  });
+
   it('names every bad field at once', () => {
     const issues = issuesOf(() => parseSignalInput({
       publisherId: '',

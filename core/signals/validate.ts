@@ -48,8 +48,8 @@ export const signalInputSchema = z.strictObject({
   stop: optional(positive),
   targets: optional(listOf(positive, 0, 10)),
   horizon: optional(trimmed(32)),
-  /** Shortens the plans' maximum alert age for this signal (a scalp goes stale sooner). */
-  maxAlertAgeMinutes: optional(z.number().int('expected whole minutes').min(1, 'expected at least 1 minute').max(10_080, 'expected at most 10080 minutes (7 days)')),
+  /** Whole minutes, 1 to 10080 (7 days): shortens the plans' maximum alert age for this signal (a scalp goes stale sooner). */
+  maxAlertAgeMinutes: optional(z.number().int().min(1).max(10_080)),
 });
 
 export const signalUpdateInputSchema = z
