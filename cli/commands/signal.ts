@@ -94,10 +94,11 @@ export async function signalPublish(deps: SignalDeps, flags: PublishFlags) {
     deps.io.out(`Already published: publisher id "${s.publisherId}" is signal ${s.id}; nothing new was created.`);
   } else {
     deps.io.out(`Published ${s.id} (publisher id "${s.publisherId}"): ${s.symbol} ${s.side}, conviction ${s.conviction} (band ${s.band}).`);
-    deps.io.out(`${outcome.candidates} candidate destinations; ${outcome.planned} deliveries planned, ${outcome.skipped} skipped${
-      outcome.planning === 'in_progress' ? ' so far: the running service plans the rest in chunks' : ''}.`);
+    deps.io.out(outcome.planning === 'done'
+      ? `${outcome.planned} deliveries planned, ${outcome.skipped} skipped.`
+      : `${outcome.planned} deliveries planned, ${outcome.skipped} skipped so far: the running service plans the rest of its ${outcome.candidates} candidates in chunks.`);
     for (const [platform, e] of Object.entries(outcome.estimates)) {
-      deps.io.out(`  ${platform}: ${e.candidates} candidates, about ${e.seconds} s to reach them all at the configured rate.`);
+      deps.io.out(`${platform}: ${e.candidates} candidates, about ${e.seconds} s to reach them all at the configured rate.`);
     }
   }
   return outcome;
