@@ -11,6 +11,8 @@ import { signBody } from '../../server/signature';
 import { until } from '../testing/until';
 
 const SUBSCRIBERS = 3_000;
+/** A publish large enough to be planned in many chunks after its 202. */
+const LARGE = 20_000;
 const CONCURRENCY = 32;
 const SECRET = 'crash-test-signing-secret';
 const TOKEN = 'crash-test-token';
@@ -65,6 +67,8 @@ describe('crash recovery of the real service', () => {
       TESTCHAT_RATE_OVERALL: '1000/1s',
       TESTCHAT_RATE_PER_CHAT: '1/1s',
       DELIVERY_CONCURRENCY: String(CONCURRENCY),
+      // Every candidate planned before the 202: this test kills mid fan-out, the next one mid-planning.
+      PLANNING_CHUNK_SIZE: String(2 * SUBSCRIBERS),
     };
     const services: ServiceProcess[] = [];
     cleanups.push(() => Promise.all(services.map((s) => s.stop('SIGKILL'))));
@@ -127,4 +131,62 @@ describe('crash recovery of the real service', () => {
     expect(emulator.messages.every((m) => m.text.includes(`#${published.id}`))).toBe(true);
     expect(first.stderr.join('') + second.stderr.join('')).toBe('');
   }, 60_000);
+
+  it('after a SIGKILL mid-planning of a large publish, a restart plans the rest from its cursor: one alert row per candidate, none lost, none twice', async () => {
+    const { url: testchatUrl, emulator } = await startTestchat({ token: TOKEN });
+    cleanups.push(() => emulator.stop());
+    const dir = mkdtempSync(join(tmpdir(), 'sc-crash-plan-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const databaseUrl = `file:${join(dir, 'signalcast.db')}`;
+    const seedDb = openDatabase(databaseUrl);
+    seedSubscribers(seedDb, { count: LARGE, planId: 'pro' });
+    seedDb.$client.close();
+
+    // Small chunks, so that planning lasts long enough for the kill to land in it.
+    const env = { DATABASE_URL: databaseUrl, INGEST_SIGNING_SECRET: SECRET, TESTCHAT_URL: testchatUrl, TESTCHAT_TOKEN: TOKEN, PLANNING_CHUNK_SIZE: '25' };
+    const services: ServiceProcess[] = [];
+    cleanups.push(() => Promise.all(services.map((s) => s.stop('SIGKILL'))));
+    const first = await spawnService({ env });
+    services.push(first);
+    const db = openDatabase(databaseUrl, { migrate: false });
+    cleanups.push(() => db.$client.close());
+    // The subscribers, and the channels of the built-in plans the service made at start.
+    const candidates = db.$client.prepare("SELECT count(*) FROM destinations WHERE enabled = 1 AND instr(content_kinds, '\"alert\"') > 0").pluck().get() as number;
+    const lastRef = db.$client.prepare('SELECT max(ref) FROM destinations').pluck().get() as number;
+    const body = JSON.stringify({ publisherId: 'crash-plan-1', symbol: 'BTCUSDT', market: 'crypto', side: 'long', conviction: 0.9, reasons: ['Breakout'] });
+    const res = await fetch(`${first.url}/v1/signals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signalcast-signature': signBody(SECRET, body, Date.now()) },
+      body,
+    });
+    expect(res.status).toBe(202);
+    const published = (await res.json()) as { id: string; planned: number; candidates: number; planning: string };
+    expect(published).toMatchObject({ planned: 25, candidates, planning: 'in_progress' });
+
+    const job = db.$client.prepare<[], { state: string; cursor: number; planned: number }>('SELECT state, cursor, planned FROM planning_jobs');
+    const rows = db.$client.prepare<[], { n: number; destinations: number }>(
+      "SELECT count(*) AS n, count(DISTINCT destination_ref) AS destinations FROM deliveries WHERE kind = 'alert'");
+    const subscriberRows = db.$client.prepare<[], { n: number; destinations: number }>(`SELECT count(*) AS n, count(DISTINCT d.destination_ref) AS destinations
+      FROM deliveries d JOIN destinations dest ON dest.ref = d.destination_ref WHERE d.kind = 'alert' AND dest.platform = 'testchat'`);
+    await until(() => (job.get()?.cursor ?? 0) >= LARGE / 10, 'a tenth of the candidates to be planned', { timeoutMs: 30_000, everyMs: 1 });
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    const atKill = job.get();
+    expect(atKill?.state).toBe('planning');
+    expect(atKill?.cursor).toBeLessThan(LARGE);
+    // What the dead process committed: the job's counts match its rows exactly.
+    expect(rows.get()).toEqual({ n: atKill?.planned, destinations: atKill?.planned });
+
+    const second = await spawnService({ env });
+    services.push(second);
+    await until(() => job.get()?.state === 'done', 'the restarted service to finish the planning', { timeoutMs: 30_000, everyMs: 5 });
+    const done = job.get();
+    expect(done).toMatchObject({ state: 'done', cursor: lastRef });
+    // Every subscriber exactly one alert row; every row counted once by the job, across both processes.
+    expect(subscriberRows.get()).toEqual({ n: LARGE, destinations: LARGE });
+    expect(rows.get()).toEqual({ n: done?.planned, destinations: done?.planned });
+    expect(second.lines.filter((l) => l.msg === 'signal planned').map((l) => [l.signalId, l.planned])).toEqual([[published.id, done?.planned]]);
+    expect((await second.stop('SIGTERM')).code).toBe(0);
+    expect(first.stderr.join('') + second.stderr.join('')).toBe('');
+  }, 90_000);
 });
