@@ -7,8 +7,6 @@ import { SqlitePlanningJobs } from '../../db/stores/planning-jobs';
 import { sqlitePublishing } from '../../db/stores/signal-service';
 import { seedSubscribers } from '../../db/testing/seed';
 import { FakeClock } from '../clock';
-import { silentLogger } from '../logger';
-import { noopMetrics } from '../metrics';
 import { DEFAULT_PLANS } from '../plans/default-plans';
 import { planChunk } from './plan-chunk';
 import { PlanningRunner } from './planning-runner';

@@ -25,10 +25,11 @@ const CANDIDATE_JOINS = `
 const TAKES_ALERTS = `d.enabled = 1 AND instr(d.content_kinds, '"alert"') > 0`;
 
 const ALL_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d NOT INDEXED ${CANDIDATE_JOINS} WHERE ${TAKES_ALERTS} ORDER BY d.rowid`;
-const RANGE_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d ${CANDIDATE_JOINS} WHERE d.rowid > ? AND d.rowid <= ? AND ${TAKES_ALERTS} ORDER BY d.rowid`;
+// NOT INDEXED: a range of the rowid, never the enabled index (which would read every enabled destination, then sort).
+const RANGE_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d NOT INDEXED ${CANDIDATE_JOINS} WHERE d.rowid > ? AND d.rowid <= ? AND ${TAKES_ALERTS} ORDER BY d.rowid`;
 const COUNT_SQL = `SELECT d.platform, COUNT(*) FROM destinations d NOT INDEXED WHERE ${TAKES_ALERTS} GROUP BY d.platform`;
 /** The refs of the limit-th and the next candidate above a cursor: the chunk's upper bound, and whether more remain. */
-const BOUND_SQL = `SELECT d.rowid FROM destinations d WHERE d.rowid > ? AND ${TAKES_ALERTS} ORDER BY d.rowid LIMIT 2 OFFSET ?`;
+const BOUND_SQL = `SELECT d.rowid FROM destinations d NOT INDEXED WHERE d.rowid > ? AND ${TAKES_ALERTS} ORDER BY d.rowid LIMIT 2 OFFSET ?`;
 const MAX_ROWID_SQL = 'SELECT COALESCE(MAX(rowid), 0) FROM destinations';
 const SOME_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d ${CANDIDATE_JOINS}
   WHERE d.id IN (SELECT value FROM json_each(?)) AND ${TAKES_ALERTS} ORDER BY d.rowid`;
