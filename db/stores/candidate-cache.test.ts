@@ -47,6 +47,48 @@ describe('CandidateCache', () => {
     expect(cache.stats.rebuilds).toBe(1);
   });
 
+  it('gives the candidates above a cursor in ascending ref order, kept or read, also after a patch moved one to the end of its map', () => {
+    const db = openMemoryDatabase();
+    const seeded = seedSubscribers(db, { count: 6, planId: 'pro' });
+    const kept = new CandidateCache(db.$client);
+    const read = new CandidateCache(db.$client, { maxCached: 0 });
+    const refs = db.$client.prepare('SELECT ref FROM destinations ORDER BY ref').pluck().all() as number[];
+    kept.refresh();
+    // Off and on again: the patch deletes it from the map and puts it back last.
+    const second = seeded.destinationIds[1] as string;
+    db.$client.prepare('UPDATE destinations SET enabled = 0 WHERE id = ?').run(second);
+    kept.refresh();
+    db.$client.prepare('UPDATE destinations SET enabled = 1 WHERE id = ?').run(second);
+    expect(kept.candidates().at(-1)?.destinationId).toBe(second);
+    for (const cache of [kept, read]) {
+      const first = cache.after(0, 4);
+      expect([...first.candidates].map((c) => first.refOf(c.destinationId))).toEqual(refs.slice(0, 4));
+      expect(first).toMatchObject({ size: 4, lastRef: refs[3], more: true });
+      const rest = cache.after(first.lastRef, 4);
+      expect([...rest.candidates].map((c) => c.destinationId)).toEqual(seeded.destinationIds.slice(4));
+      expect(rest).toMatchObject({ size: 2, lastRef: refs[5], more: false });
+      expect(cache.after(rest.lastRef, 4)).toMatchObject({ size: 0, lastRef: refs[5], more: false });
+    }
+    expect(kept.readsEachTime).toBe(false);
+    expect(read.readsEachTime).toBe(true);
+  });
+
+  it('counts candidates per platform, again only when a destination or account changed', () => {
+    const db = openMemoryDatabase();
+    seedSubscribers(db, { count: 3, planId: 'pro' });
+    seedSubscribers(db, { count: 2, planId: 'pro', platform: 'telegram' });
+    for (const cache of [new CandidateCache(db.$client), new CandidateCache(db.$client, { maxCached: 0 })]) {
+      const counts = cache.countsByPlatform();
+      expect(Object.fromEntries(counts)).toEqual({ testchat: 3, telegram: 2 });
+      expect(cache.countsByPlatform()).toBe(counts);
+    }
+    const cache = new CandidateCache(db.$client);
+    const before = cache.countsByPlatform();
+    seedSubscribers(db, { count: 1, planId: 'pro', platform: 'telegram' });
+    expect(Object.fromEntries(cache.countsByPlatform())).toEqual({ testchat: 3, telegram: 3 });
+    expect(cache.countsByPlatform()).not.toBe(before);
+  });
+
   it('carries a channel\'s own filters, only where it has some, and sees them change', () => {
     const db = openMemoryDatabase();
     const plain = seedChannel(db, { planId: 'vip' });
