@@ -40,7 +40,7 @@ describe('README', () => {
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', SIGNALCAST_SECRET: TEST_SECRET, SIGNALCAST_URL: url },
       })).stdout) as unknown;
       const published = await run(publish!);
-      expect(published).toEqual({ id: expect.stringMatching(/^sig_/), duplicate: false, planned: 0, skipped: 0 });
+      expect(published).toEqual({ id: expect.stringMatching(/^sig_/), duplicate: false, planned: 0, skipped: 0, candidates: 0, planning: 'done', estimates: {} });
       expect(h.db.$client.prepare('select publisher_id as p from signals').all()).toEqual([{ p: 'sig-2026-0002' }]);
       expect(await run(update!)).toEqual({ id: expect.stringMatching(/^upd_/), signalId: (published as { id: string }).id, duplicate: false, planned: 0 });
     } finally {
