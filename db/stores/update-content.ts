@@ -33,9 +33,10 @@ const SECOND_MS = 1_000;
 /**
  * The 'update' content type; an update's content id is "update#<ref>" (signal_updates.ref). Follows
  * the threading rule: the alert of the same signal at the same destination sent: a reply to it;
- * still pending or sending: not yet (ContentNotReadyError, until the alert's due time); skipped,
- * dead or never planned: withdrawn (ContentWithdrawnError 'alert_not_delivered'), so nobody gets an
- * update of an alert they did not receive, nor before it.
+ * still pending, held (for the quiet-hours digest) or sending: not yet (ContentNotReadyError, until
+ * the alert's due time); skipped, dead, expired, superseded or never planned: withdrawn
+ * (ContentWithdrawnError 'alert_not_delivered'), so nobody gets an update of an alert they did not
+ * receive, nor before it.
  */
 export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
   private readonly cache = new Map<number, CachedUpdate>();
@@ -58,7 +59,8 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     const { signal, signalRef, update, updates } = this.current(this.load(delivery.contentId));
     // Read fresh each time: the alert moves on while its updates wait.
     const alert = this.alertStmt.get(signalRef, delivery.destinationId);
-    if (alert?.state === 'pending' || alert?.state === 'sending') {
+    // Held for the quiet-hours digest: not yet, like pending (due at the window's end).
+    if (alert?.state === 'pending' || alert?.state === 'held' || alert?.state === 'sending') {
       throw new ContentNotReadyError(`the alert of signal ${signal.id} is not sent to ${delivery.destinationId} yet`, Math.max(SECOND_MS, alert.due_at - now));
     }
     if (alert?.state !== 'sent') {
