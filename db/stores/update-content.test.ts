@@ -91,7 +91,7 @@ describe('update deliveries follow the threading rule', () => {
     const person = seedSubscribers(db, { count: 1, planId: 'pro', now: NOON }).destinationIds[0]!;
     publishing.candidates.refresh();
     const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
-    publishSignalUpdate(publishing, signal.id, { kind: 'stopped', price: 95 });
+    publishSignalUpdate(publishing, signal.id, { kind: 'target_hit', targetIndex: 1, price: 110 });
     // The alert's first try failed and waits for its retry, while its update is due now.
     db.$client.prepare("UPDATE deliveries SET due_at = ? WHERE kind = 'alert'").run(NOON + 5 * MINUTE);
     await settle();
@@ -111,7 +111,7 @@ describe('update deliveries follow the threading rule', () => {
     const [dead, skipped] = seedSubscribers(db, { count: 2, planId: 'pro', now: NOON }).destinationIds as [string, string];
     publishing.candidates.refresh();
     const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
-    publishSignalUpdate(publishing, signal.id, { kind: 'closed', resultPct: 1 });
+    publishSignalUpdate(publishing, signal.id, { kind: 'target_hit', targetIndex: 1, price: 110 });
     // The alerts fail after the update was planned: one dead, one skipped (its workspace removed).
     const set = db.$client.prepare("UPDATE deliveries SET state = ? WHERE kind = 'alert' AND destination_ref = (SELECT ref FROM destinations WHERE id = ?)");
     set.run('dead', dead);
@@ -121,6 +121,39 @@ describe('update deliveries follow the threading rule', () => {
     expect(emulator.messages).toHaveLength(0);
     expect(rowOf('update', dead)).toMatchObject({ state: 'skipped', skip_reason: 'alert_not_delivered', attempts: 0 });
     expect(rowOf('update', skipped)).toMatchObject({ state: 'skipped', skip_reason: 'alert_not_delivered', attempts: 0 });
+  });
+
+  it('holds a target hit while its alert is held for the quiet-hours digest, without an attempt, and threads it once the alert went', async () => {
+    const person = seedSubscribers(db, { count: 1, planId: 'pro', now: NOON }).destinationIds[0]!;
+    publishing.candidates.refresh();
+    const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
+    // Kept for the digest at the quiet window's end, as the digest planning leaves it.
+    db.$client.prepare("UPDATE deliveries SET state = 'held', due_at = ?, expires_at = NULL WHERE kind = 'alert'").run(NOON + 60 * MINUTE);
+    publishSignalUpdate(publishing, signal.id, { kind: 'target_hit', targetIndex: 1, price: 110 });
+    await settle(MINUTE);
+    await settle(MINUTE);
+
+    expect(emulator.messages).toHaveLength(0);
+    expect(rowOf('alert', person)).toMatchObject({ state: 'held' });
+    expect(rowOf('update', person)).toMatchObject({ state: 'pending', attempts: 0 });
+    // The digest went and settled the alert with its message.
+    db.$client.prepare("UPDATE deliveries SET state = 'sent', platform_message_id = '77', sent_at = ? WHERE kind = 'alert'").run(NOON + 60 * MINUTE);
+    await settle(60 * MINUTE);
+    expect(emulator.messages.map((m) => m.replyTo)).toEqual(['77']);
+    expect(rowOf('update', person)).toMatchObject({ state: 'sent', attempts: 1 });
+  });
+
+  it('skips a target hit whose alert a later stop superseded: that recipient gets neither', async () => {
+    const person = seedSubscribers(db, { count: 1, planId: 'free', now: NOON }).destinationIds[0]!;
+    publishing.candidates.refresh();
+    const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
+    publishSignalUpdate(publishing, signal.id, { kind: 'target_hit', targetIndex: 1, price: 110 });
+    publishSignalUpdate(publishing, signal.id, { kind: 'stopped', price: 95 });
+    await settle(20 * MINUTE);
+
+    expect(emulator.messages).toHaveLength(0);
+    expect(rowOf('alert', person)).toMatchObject({ state: 'superseded', skip_reason: 'stopped:update#2' });
+    expect(rowOf('update', person)).toMatchObject({ state: 'skipped', skip_reason: 'alert_not_delivered', attempts: 0 });
   });
 
   it('loads an update and its signal once for a whole fan-out', async () => {
