@@ -79,6 +79,20 @@ describe('pruning old deliveries', () => {
     await expect(pruneDeliveries({ db, clock, retentionDays: 90, logger: recordingLogger() })).resolves.toMatchObject({ deliveries: 0, notices: 0 });
   });
 
+  it('deletes old expired and superseded rows, which are final, and keeps a held one', async () => {
+    const { db, clock, row } = world();
+    const stopped = insertSignal(db, { id: 'sig_stopped' });
+    closeSignal(db, stopped, 'stopped', clock.now() - 95 * DAY);
+    row('old superseded alert', { state: 'superseded', ageDays: 95, contentType: 'signal', kind: 'alert', contentRef: signalRef(db, stopped) });
+    row('old expired', { state: 'expired', ageDays: 95 });
+    row('old held', { state: 'held', ageDays: 95 });
+    row('newest', { state: 'sent', ageDays: 1 });
+
+    const result = await pruneDeliveries({ db, clock, retentionDays: 90, logger: recordingLogger() });
+    expect(result).toMatchObject({ deliveries: 2 });
+    expect(left(db, clock.now())).toEqual(['held snapshot 95d', 'sent snapshot 1d']);
+  });
+
   it('keeps the newest row (its id would be reused) and keeps everything when the retention is 0', async () => {
     const { db, clock, row } = world();
     row('old', { state: 'sent', ageDays: 400 });
