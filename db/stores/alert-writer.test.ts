@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkRecipients } from '../../core/planning/check';
 import type { Candidate, EntitledRecipient, PlanningAccount } from '../../core/planning/types';
-import { DEFAULT_PLANS } from '../../core/plans/default-plans';
 import { openMemoryDatabase } from '../client';
 import { seedChannel, seedSubscribers } from '../testing/seed';
 import { AlertWriter } from './alert-writer';
+import { MORNING, NIGHT, NIGHT_DAY, quietAccount, quietWorld } from './digest.fixtures';
 
 const NOW = Date.UTC(2026, 10, 22, 9, 0);
 const DAY = '2026-11-22';
@@ -46,31 +45,11 @@ describe('AlertWriter', () => {
 });
 
 describe('AlertWriter and the quiet-hours digest', () => {
-  const NIGHT = Date.UTC(2026, 10, 22, 23, 30);
-  const MORNING = Date.UTC(2026, 10, 23, 7, 0);
-  const NIGHT_DAY = '2026-11-22';
-  const quietAccount = (id: string, planId = 'pro'): PlanningAccount => ({
-    id, symbolFilter: null, minBand: null, sideFilter: null, directMessages: true, quietStart: '23:00', quietEnd: '07:00', timeZone: 'UTC', paused: false,
-    subscriptions: [{ id: `sub_${id}`, planId, status: 'active', currentPeriodEnd: NIGHT + 10 * 86_400_000, cancelAtPeriodEnd: false, trialEnd: null, pastDueSince: null, source: 'stripe' }],
-  });
-
   function world(count: number) {
-    const db = openMemoryDatabase();
-    const seeded = seedSubscribers(db, { count, now: NIGHT });
-    const refOf = new Map(db.$client.prepare('SELECT id, ref FROM destinations').raw().all() as [string, number][]);
-    const accounts = seeded.accountIds.map((id) => quietAccount(id));
-    const candidates: Candidate[] = seeded.destinationIds.map((destinationId, i) => ({
-      kind: 'direct', destinationId, platform: 'testchat', recipientKey: `testchat:${destinationId}`, account: accounts[i] as PlanningAccount,
-    }));
-    const writer = new AlertWriter(db.$client);
-    const publish = (signalRef: number, cands: Candidate[], now = NIGHT) => {
-      const check = checkRecipients({ id: `sig_${signalRef}`, symbol: 'BTC_USDT', side: 'long', band: 'A' }, cands, { plans: DEFAULT_PLANS, now, usageToday: () => 0 });
-      writer.write({ signalRef, recipients: check.recipients, now, utcDay: NIGHT_DAY, refOf: (id) => refOf.get(id) as number, capped: (planId) => planId === 'free' });
-      return check;
-    };
-    const rows = (where = '1 = 1') => db.$client.prepare(`SELECT content_type, content_ref, kind, destination_ref, state, due_at, priority, expires_at, cap_day, protect_content
+    const w = quietWorld(count);
+    const rows = (where = '1 = 1') => w.db.$client.prepare(`SELECT content_type, content_ref, kind, destination_ref, state, due_at, priority, expires_at, cap_day, protect_content
       FROM deliveries WHERE ${where} ORDER BY kind DESC, content_ref, destination_ref`).all() as Record<string, unknown>[];
-    return { db, seeded, refOf, accounts, candidates, publish, rows };
+    return { ...w, rows };
   }
 
   it('holds the alerts of direct destinations in quiet hours and writes their window\'s digest row once per destination', () => {
