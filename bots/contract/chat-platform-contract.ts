@@ -180,7 +180,14 @@ export function describeChatPlatformContract(name: string, setup: () => Promise<
       expect(text).toContain('ETHUSDT short (B): Target 1 hit at 2900');
       await h.pace?.();
       await h.platform.send(to, { kind: 'rationale', signal: signal({ id: 'sig_b' }), text: 'Sellers in control', replyToMessageId: digest.messageId });
-      expect(await h.threadOf(to, digest.messageId)).toEqual([expect.stringContaining('Sellers in control')]);
+      await h.pace?.();
+      // An update of an alert that went in the digest: a reply to it, and the digest is not edited into that one alert.
+      const second: SignalUpdate = { ...hit, id: 'u_digest_2', targetIndex: 2, price: 2800 };
+      await h.platform.send(to, { kind: 'update', signal: signal({ id: 'sig_b' }), update: second, updates: [hit, second], replyToMessageId: digest.messageId, replyToDigest: true });
+      expect(await h.threadOf(to, digest.messageId)).toEqual([expect.stringContaining('Sellers in control'), expect.stringContaining('Target 2 hit at 2800')]);
+      const [after] = await h.received(to);
+      expect(after).toMatch(/^While quiet hours were on: 2 alerts/);
+      expect(after).toContain('BTCUSDT long (B) at 43000: Open');
     });
 
     it('sends a notice with its link', async () => {

@@ -1,10 +1,16 @@
 // Test helpers for the quiet-hours digest: subscribers in quiet hours 23:00-07:00 UTC, planned through the real checker and AlertWriter.
+import { FakeClock } from '../../core/clock';
+import type { DueDelivery } from '../../core/delivery/ports';
 import { checkRecipients } from '../../core/planning/check';
 import type { Candidate, PlanningAccount, RecipientCheck } from '../../core/planning/types';
+import { parseSignalInput } from '../../core/signals/validate';
 import { DEFAULT_PLANS } from '../../core/plans/default-plans';
 import { openMemoryDatabase, type Db } from '../client';
 import { seedSubscribers, type SeededSubscribers } from '../testing/seed';
 import { AlertWriter } from './alert-writer';
+import { SqliteContentResolver } from './delivery-content';
+import { SqliteDeliveryStore } from './delivery-store';
+import { SqliteSignalStore } from './signal-store';
 
 /** 23:30 UTC: inside the quiet hours. */
 export const NIGHT = Date.UTC(2026, 10, 22, 23, 30);
@@ -49,4 +55,26 @@ export function quietWorld(count: number, db: Db = openMemoryDatabase()): QuietW
     return check;
   };
   return { db, seeded, refOf, accounts, candidates, publish, ref: (i) => refOf.get(seeded.destinationIds[i] as string) as number };
+}
+
+const HOUR = 3_600_000;
+
+/** Two quiet Pro subscribers; BTC, ETH and SOL published at night, one an hour, each held for both until 07:00. */
+export function quietNight() {
+  const w = quietWorld(2);
+  const signals = new SqliteSignalStore({ db: w.db, clock: new FakeClock(NIGHT) });
+  const publish = (symbol: string, at: number) => {
+    const stored = signals.insert({ input: parseSignalInput({ publisherId: `p-${symbol}`, symbol, market: 'crypto', side: 'long', conviction: 0.9, reasons: ['breakout'], entry: 100, stop: 95, targets: [110] }), band: 'A', publishedBy: 'cli', createdAt: at });
+    w.publish(stored.ref, w.candidates, at);
+    return stored;
+  };
+  const btc = publish('BTCUSDT', NIGHT);
+  const eth = publish('ETHUSDT', NIGHT + HOUR);
+  const sol = publish('SOLUSDT', NIGHT + 2 * HOUR);
+  const store = new SqliteDeliveryStore({ db: w.db, clock: new FakeClock(MORNING) });
+  const resolver = new SqliteContentResolver({ db: w.db });
+  /** The digest rows due at 07:00, as the dispatcher finds them. */
+  const due = () => store.findDue({ now: MORNING, platforms: ['testchat'], limit: 100 }).filter((d) => d.kind === 'digest');
+  const digestFor = (i: number) => due().find((d) => d.destinationId === w.seeded.destinationIds[i]) as DueDelivery;
+  return { ...w, signals, btc, eth, sol, store, resolver, due, digestFor };
 }
