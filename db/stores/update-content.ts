@@ -26,6 +26,8 @@ interface AlertState {
   due_at: number;
   priority: number;
   sent_at: number | null;
+  /** The message id of the quiet-hours digest of the alert's window at that destination (null: none, or not sent). */
+  digest_message_id: string | null;
 }
 
 const SECOND_MS = 1_000;
@@ -48,7 +50,10 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     this.cacheSize = deps.cacheSize ?? 256;
     const sqlite = deps.db.$client;
     // One probe of deliveries_content_destination_kind_idx (content_ref, destination_ref, kind).
-    this.alertStmt = sqlite.prepare(`SELECT state, platform_message_id, due_at, priority, sent_at FROM deliveries
+    // The digest, if any: one probe of the same index (its content_ref is the alert's due minute).
+    this.alertStmt = sqlite.prepare(`SELECT state, platform_message_id, due_at, priority, sent_at,
+        (SELECT g.platform_message_id FROM deliveries g WHERE g.content_ref = deliveries.due_at / 60000 AND g.destination_ref = deliveries.destination_ref
+          AND g.kind = 'digest') AS digest_message_id FROM deliveries
       WHERE content_ref = ? AND destination_ref = (SELECT ref FROM destinations WHERE id = ?) AND kind = 'alert' AND content_type = 'signal'`);
     // One probe of signal_updates_signal_idx: has the signal had updates since its history was read?
     this.countStmt = sqlite.prepare<[string], number>('SELECT count(*) FROM signal_updates WHERE signal_id = ?').pluck();
@@ -71,6 +76,8 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     return {
       kind: 'update', signal, update, updates,
       ...(alert.platform_message_id ? { replyToMessageId: alert.platform_message_id } : {}),
+      // Its alert went in a quiet-hours digest: the reply is threaded on the digest, whose text is no alert to mark.
+      ...(alert.platform_message_id && alert.platform_message_id === alert.digest_message_id ? { replyToDigest: true } : {}),
       ...(late ? { alertDelayedMinutes: late } : {}),
       ...(delivery.protectContent ? { protectContent: true } : {}),
     };
