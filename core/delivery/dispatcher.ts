@@ -7,17 +7,13 @@ import type { ChatPlatform } from './chat-platform';
 import type { ContentResolver } from './content';
 import { resolveLimits, type RateOverrides } from './default-limits';
 import { DueWalk } from './due-walk';
+import { ExpirySweep } from './expiry';
 import type { DeliveryResult, DeliveryStore, DueDelivery, DueOrder } from './ports';
 import { RateLimiter, type RateLimiterOptions, type SendKey } from './rate-limiter';
 import { ResultBuffer } from './result-buffer';
 import type { RetryPolicy } from './retry-policy';
 import { sendDelivery, type SendJob, type SenderDeps } from './sender';
 import { Wakeup } from './wake';
-
-/** Expiry sweeps at most this often... */
-const EXPIRY_INTERVAL_MS = 1_000;
-/** ...and change at most this many rows each, so a sweep never holds the loop long. */
-const EXPIRY_LIMIT = 5_000;
 
 export interface DispatcherOptions {
   store: DeliveryStore;
@@ -67,7 +63,7 @@ export class Dispatcher {
   private closed = false;
   private flushes = 0;
   private idleWaiters: (() => void)[] = [];
-  private nextExpiryAt = -Infinity;
+  private readonly expiry: ExpirySweep;
   /** Whose turn is next, newest or oldest: kept from tick to tick, so a tick with one free slot does not always start the newest. */
   private turn: DueOrder = 'newest';
   private readonly sender: SenderDeps;
@@ -79,6 +75,7 @@ export class Dispatcher {
     }
     this.lowWater = Math.floor(o.concurrency / 2);
     this.wake = new Wakeup(o.clock);
+    this.expiry = new ExpirySweep({ store: o.store, metrics: o.metrics, logger: o.logger });
     this.results = new ResultBuffer({
       store: o.store,
       logger: o.logger,
@@ -202,7 +199,7 @@ export class Dispatcher {
       else wakeAt = Math.min(wakeAt, now + wait);
     }
 
-    await this.expire(now);
+    await this.expiry.run(now);
     const jobs: SendJob[] = [];
     let exhausted = false;
     try {
@@ -280,25 +277,6 @@ export class Dispatcher {
       blocked(admission.waitMs);
     }
     return false;
-  }
-
-  /**
-   * At most once a second, before claiming: pending rows past their expires_at become 'expired'
-   * (bounded per run; findDue never returns one meanwhile), counted and logged by platform.
-   */
-  private async expire(now: number): Promise<void> {
-    if (now < this.nextExpiryAt) return;
-    this.nextExpiryAt = now + EXPIRY_INTERVAL_MS;
-    const expired = await this.o.store.expireDue(now, EXPIRY_LIMIT);
-    if (expired.length === 0) return;
-    const byPlatform: Partial<Record<PlatformName, number>> = {};
-    let total = 0;
-    for (const { platform, count } of expired) {
-      this.o.metrics.deliveriesExpired(platform, count);
-      byPlatform[platform] = count;
-      total += count;
-    }
-    this.o.logger.info({ expired: byPlatform, total }, 'alerts expired: not sent within their maximum age');
   }
 
   private launch(job: SendJob): void {
