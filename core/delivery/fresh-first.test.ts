@@ -139,6 +139,7 @@ describe('Dispatcher: expiry', () => {
     await h.settle();
     // Due and expired at the same instant, under a second after the last sweep: it is never claimed, and the next sweep takes it.
     const id = insertDelivery(h.db, { destinationId: people.destinationIds[0]!, contentId: h.signalId, dueAt: T0 + 500, expiresAt: T0 + 500 });
+    await h.settle();
     await h.advance(500);
     expect(h.stateOf(id)).toBe('pending');
     expect(h.emulator.messages).toHaveLength(0);
