@@ -58,7 +58,7 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     const { signal, signalRef, update, updates } = this.current(this.load(delivery.contentId));
     // Read fresh each time: the alert moves on while its updates wait.
     const alert = this.alertStmt.get(signalRef, delivery.destinationId);
-    if (alert?.state === 'pending' || alert?.state === 'sending') {
+    if (alert?.state === 'pending' || alert?.state === 'sending' || alert?.state === 'held') {
       throw new ContentNotReadyError(`the alert of signal ${signal.id} is not sent to ${delivery.destinationId} yet`, Math.max(SECOND_MS, alert.due_at - now));
     }
     if (alert?.state !== 'sent') {
