@@ -32,8 +32,9 @@ export interface PruneResult {
 
 /**
  * Which final rows of an id range may go (sent, skipped, dead, expired, superseded). Never a
- * waiting, pending, held or sending row. Never the alert row of a signal still open (no stopped or closed update yet): its updates thread on the alert's
- * message id. Never the row with the highest id: deliveries' ids (no AUTOINCREMENT) would be reused.
+ * waiting, pending, held or sending row. Never the alert row of a signal still open (no stopped or
+ * closed update yet): its updates thread on the alert's message id. Never the row with the highest
+ * id: deliveries' ids (no AUTOINCREMENT) would be reused.
  * `+state`: SQLite is to walk the id range, not every final row through the state index.
  */
 export const PRUNE_DELIVERIES_SQL = `DELETE FROM deliveries WHERE id > ? AND id <= ? AND +state IN ('sent', 'skipped', 'dead', 'expired', 'superseded') AND updated_at < ?
