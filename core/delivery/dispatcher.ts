@@ -234,9 +234,9 @@ export class Dispatcher {
    * Walks due rows in priority order and takes a limiter slot for each that may go now, until `slots`
    * are filled. Within a priority two walks take turns, one from the newest due row down and one from
    * the oldest up (a turn ends with a row taken, and the next tick goes on with the next turn), so half
-   * the sends start the freshest alerts while the other half drain the backlog; where they meet, every row of the priority was looked at and the next priority gets
-   * what is left. Platforms whose overall window is full drop out; blocked rows report their wait.
-   * True when no due row is left.
+   * the sends start the freshest alerts while the other half drain the backlog; where they meet, every
+   * row of the priority was looked at and the next priority gets what is left. Platforms whose overall
+   * window is full drop out; blocked rows report their wait. True when no due row is left.
    */
   private async select(now: number, slots: number, active: Set<PlatformName>, jobs: SendJob[], blocked: (waitMs: number) => void): Promise<boolean> {
     const platforms = () => [...active];
