@@ -42,7 +42,7 @@ describe('README', () => {
       const published = await run(publish!);
       expect(published).toEqual({ id: expect.stringMatching(/^sig_/), duplicate: false, planned: 0, skipped: 0, candidates: 0, planning: 'done', estimates: {} });
       expect(h.db.$client.prepare('select publisher_id as p from signals').all()).toEqual([{ p: 'sig-2026-0002' }]);
-      expect(await run(update!)).toEqual({ id: expect.stringMatching(/^upd_/), signalId: (published as { id: string }).id, duplicate: false, planned: 0 });
+      expect(await run(update!)).toEqual({ id: expect.stringMatching(/^upd_/), signalId: (published as { id: string }).id, duplicate: false, planned: 0, superseded: 0 });
     } finally {
       await h.app.close();
     }

@@ -26,7 +26,7 @@ function job(w: DiscordServiceWorld): Job {
 const hasVip = (w: DiscordServiceWorld, userId: string) => w.discord.memberRoles(w.guild.id, userId)?.includes(DEMO_GUILD.vipRole) ?? false;
 
 describe('a Discord outage while a payment arrives', () => {
-  it('answers every Stripe webhook within 1 s while Discord refuses connections and then hangs, keeps Telegram answering, and grants the role once Discord answers again', async () => {
+  it('answers every Stripe webhook within 1 s while Discord refuses connections and then hangs, keeps Telegram answering, grants the role once Discord answers again, and expires the alert it held too long', async () => {
     const { telegram, settings } = await startSideTelegram(running);
     // A Discord call that hangs counts as failed after 2 s (real time), so the test need not wait out discord.js's 15 s.
     const w = await startDiscordServiceWorld(running, {
@@ -92,14 +92,16 @@ describe('a Discord outage while a payment arrives', () => {
     // The try abandoned at its deadline did nothing when its hung call came back: one welcome, not two.
     await w.service.dispatcher.idle();
     expect(dmsTo(w, ada).map((m) => m.content)).toEqual([GRANTED_TEXT]);
-    // The alert held by the hang goes out to #vip-signals too, once.
-    // The alert itself, not its rationale (a reply to it).
+    // The alert held by the hang waited past its maximum age (15 minutes): it expires, is counted, and never goes out late.
     const alerts = () => w.discord.messagesIn(DEMO_GUILD.vipChannel).filter((m) => !m.message_reference && m.embeds.some((e) => e.title?.includes('SOLUSDT')));
+    const expired = () => w.service.db.$client.prepare(`SELECT count(*) FROM deliveries d JOIN destinations t ON t.ref = d.destination_ref
+      WHERE d.kind = 'alert' AND d.state = 'expired' AND t.platform = 'discord'`).pluck().get() as number;
     await until(async () => {
       await w.clock.advance(5_000);
-      return alerts().length > 0;
-    }, 'the alert in #vip-signals after the outage', { timeoutMs: 30_000 });
+      return expired() > 0;
+    }, 'the alert held past its maximum age expired', { timeoutMs: 15_000 });
     await w.service.dispatcher.idle();
-    expect(alerts()).toHaveLength(1);
+    expect(alerts()).toEqual([]);
+    expect((await w.service.app.inject('/metrics')).body).toContain(`signalcast_deliveries_expired_total{platform="discord"} ${expired()}`);
   });
 });

@@ -28,7 +28,7 @@ import { SqliteSignalService } from '../db/stores/signal-service';
 import { SqliteStripeEventStore } from '../db/stores/stripe-event-store';
 import { SqliteTrackRecord } from '../db/stores/track-record-store';
 import type { Cron, Schedules } from '../schedules';
-import { PromMetrics } from '../server/metrics';
+import { oldestAlertAges, PromMetrics } from '../server/metrics';
 import { createReadiness, databaseCheck } from '../server/readiness';
 import { fastifyRegistrar } from '../server/adapter-routes';
 import { buildServer } from '../server/server';
@@ -100,6 +100,9 @@ function toListenError(err: unknown, config: Config): unknown {
   return err;
 }
 
+/** The metrics scrape reads at most this many due rows per priority for the oldest pending alert. */
+const OLDEST_ALERT_SCAN = 1_000;
+
 /** How often the planner's in-memory candidates take in changes between publishes. */
 const CANDIDATE_REFRESH_MS = 2_000;
 
@@ -123,7 +126,13 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const audit = new SqliteAuditLog({ db, clock });
   const accounts = new SqliteAccountStore({ db, clock });
   const deliveries = new SqliteDeliveryStore({ db, clock, audit });
-  const metrics = new PromMetrics({ queueDepth: () => deliveries.countByPlatformAndState() });
+  const metrics = new PromMetrics({
+    queueDepth: () => deliveries.countByPlatformAndState(),
+    oldestPendingAlert: () => {
+      const now = clock.now();
+      return oldestAlertAges(deliveries.oldestPendingAlerts(now, OLDEST_ALERT_SCAN), [...platforms.keys()], now);
+    },
+  });
   // Both known once the adapters and the dispatcher are built (below).
   let rates: DeliveryRates = { perSecond: () => undefined };
   let onPlannedChunk = (_chunk: PlannedChunk) => {};

@@ -143,6 +143,8 @@ export type OutboundMessage =
       replyToMessageId?: string | undefined;
       /** How late the alert at this destination went out, as it said ("sent N min later"): the edit that marks its status says it again. */
       alertDelayedMinutes?: number | undefined;
+      /** `replyToMessageId` is a quiet-hours digest the alert went in: threaded on it, but never edited into the alert's status. */
+      replyToDigest?: boolean | undefined;
       protectContent?: boolean | undefined;
     }
   | { kind: 'snapshot'; title: string; text: string; chart?: ChartImage | undefined; disclaimer?: string | undefined }

@@ -232,6 +232,11 @@ export const deliveries = sqliteTable('deliveries', {
   // Partial: only capped plans' rows are counted, so paid fan-outs add nothing to this index.
   // Covering: one range of it gives every account's count of signals on a day.
   index('deliveries_cap_usage_idx').on(t.capDay, t.capAccountId, t.contentRef).where(sql`cap_day IS NOT NULL`),
+  // Partial: a quiet window's held alerts (and those superseded while held) at one destination, for its digest
+  // (db/stores/digest-content.ts) and the trigger that settles them with it (migration 0013; drizzle does not model
+  // triggers: deliveries_digest_settles_held, AFTER UPDATE OF state WHEN NEW.kind = 'digest'). Queries name the
+  // exact term `state IN ('held', 'superseded')` so SQLite can use it.
+  index('deliveries_quiet_idx').on(t.destinationRef, t.dueAt).where(sql`state IN ('held', 'superseded')`),
 ]);
 
 export const auditEvents = sqliteTable('audit_events', {

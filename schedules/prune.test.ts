@@ -45,7 +45,7 @@ function left(db: Db, now: number): string[] {
 }
 
 describe('pruning old deliveries', () => {
-  it('deletes exactly the final rows older than the retention, in batches, and never a waiting, pending or sending row', async () => {
+  it('deletes exactly the final rows older than the retention, in batches, and never a waiting, pending, held or sending row', async () => {
     const { db, clock, row, notice } = world();
     const open = insertSignal(db, { id: 'sig_open' });
     const closed = insertSignal(db, { id: 'sig_closed' });
@@ -56,6 +56,8 @@ describe('pruning old deliveries', () => {
     for (let i = 0; i < 5; i++) row('old sent snapshot', { state: 'sent', ageDays: 91 + i });
     row('old skipped', { state: 'skipped', ageDays: 120 });
     row('old dead', { state: 'dead', ageDays: 200 });
+    row('old expired', { state: 'expired', ageDays: 100 });
+    row('old superseded', { state: 'superseded', ageDays: 100 });
     row('old notice', { state: 'sent', ageDays: 100, contentType: 'notice', kind: 'notice', contentRef: oldNotice });
     row('closed alert', { state: 'sent', ageDays: 100, contentType: 'signal', kind: 'alert', contentRef: signalRef(db, closed) });
     row('open alert', { state: 'sent', ageDays: 100, contentType: 'signal', kind: 'alert', contentRef: signalRef(db, open) });
@@ -63,20 +65,35 @@ describe('pruning old deliveries', () => {
     row('old pending', { state: 'pending', ageDays: 100 });
     row('old waiting', { state: 'waiting', ageDays: 100, contentType: 'signal', kind: 'rationale', contentRef: signalRef(db, closed) });
     row('old sending', { state: 'sending', ageDays: 100 });
+    row('old held', { state: 'held', ageDays: 100 });
     row('kept notice', { state: 'pending', ageDays: 100, contentType: 'notice', kind: 'notice', contentRef: keptNotice });
     row('recent sent', { state: 'sent', ageDays: 89 });
     row('recent dead', { state: 'dead', ageDays: 10 });
 
     const result = await pruneDeliveries({ db, clock, retentionDays: 90, logger: recordingLogger(), batchSize: 2 });
-    expect(result).toEqual({ deliveries: 10, notices: 1, cutoff: clock.now() - 90 * DAY });
+    expect(result).toEqual({ deliveries: 12, notices: 1, cutoff: clock.now() - 90 * DAY });
     expect(left(db, clock.now())).toEqual([
       'sent alert 100d', // its signal is still open: its updates thread on it
-      'pending snapshot 100d', 'waiting rationale 100d', 'sending snapshot 100d', 'pending notice 100d',
+      'pending snapshot 100d', 'waiting rationale 100d', 'sending snapshot 100d', 'held snapshot 100d', 'pending notice 100d',
       'sent snapshot 89d', 'dead snapshot 10d',
     ]);
     expect(db.$client.prepare('SELECT ref FROM notices').all()).toEqual([{ ref: keptNotice }]);
     // A second run finds nothing more.
     await expect(pruneDeliveries({ db, clock, retentionDays: 90, logger: recordingLogger() })).resolves.toMatchObject({ deliveries: 0, notices: 0 });
+  });
+
+  it('deletes old expired and superseded rows, which are final, and keeps a held one', async () => {
+    const { db, clock, row } = world();
+    const stopped = insertSignal(db, { id: 'sig_stopped' });
+    closeSignal(db, stopped, 'stopped', clock.now() - 95 * DAY);
+    row('old superseded alert', { state: 'superseded', ageDays: 95, contentType: 'signal', kind: 'alert', contentRef: signalRef(db, stopped) });
+    row('old expired', { state: 'expired', ageDays: 95 });
+    row('old held', { state: 'held', ageDays: 95 });
+    row('newest', { state: 'sent', ageDays: 1 });
+
+    const result = await pruneDeliveries({ db, clock, retentionDays: 90, logger: recordingLogger() });
+    expect(result).toMatchObject({ deliveries: 2 });
+    expect(left(db, clock.now())).toEqual(['held snapshot 95d', 'sent snapshot 1d']);
   });
 
   it('keeps the newest row (its id would be reused) and keeps everything when the retention is 0', async () => {

@@ -31,12 +31,12 @@ export interface PruneResult {
 }
 
 /**
- * Which final rows of an id range may go. Never a waiting, pending or sending row. Never the alert
+ * Which final rows of an id range may go (sent, dead, skipped, expired, superseded). Never a waiting, pending, held or sending row. Never the alert
  * row of a signal still open (no stopped or closed update yet): its updates thread on the alert's
  * message id. Never the row with the highest id: deliveries' ids (no AUTOINCREMENT) would be reused.
  * `+state`: SQLite is to walk the id range, not every final row through the state index.
  */
-export const PRUNE_DELIVERIES_SQL = `DELETE FROM deliveries WHERE id > ? AND id <= ? AND +state IN ('sent', 'skipped', 'dead') AND updated_at < ?
+export const PRUNE_DELIVERIES_SQL = `DELETE FROM deliveries WHERE id > ? AND id <= ? AND +state IN ('sent', 'dead', 'skipped', 'expired', 'superseded') AND updated_at < ?
   AND id < (SELECT max(id) FROM deliveries)
   AND NOT (content_type = 'signal' AND kind = 'alert' AND NOT EXISTS (
     SELECT 1 FROM signals s JOIN signal_updates u ON u.signal_id = s.id

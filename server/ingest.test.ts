@@ -289,7 +289,7 @@ describe('POST /v1/signals/:id/updates', () => {
     const update = { kind: 'target_hit', targetIndex: 1, price: 67000, publisherUpdateId: 'u-1' };
     const first = await h.post(`/v1/signals/${id}/updates`, update);
     expect(first.statusCode).toBe(202);
-    expect(first.json()).toEqual({ id: expect.stringMatching(/^upd_/), signalId: id, duplicate: false, planned: 0 });
+    expect(first.json()).toEqual({ id: expect.stringMatching(/^upd_/), signalId: id, duplicate: false, planned: 0, superseded: 0 });
     const again = await h.post(`/v1/signals/${id}/updates`, update);
     expect(again.json()).toMatchObject({ id: first.json<{ id: string }>().id, duplicate: true });
     expect(count('signal_updates')).toBe(1);
@@ -323,7 +323,7 @@ describe('POST /v1/signals/by-publisher-id/:publisherId/updates', () => {
     const { id } = (await h.post('/v1/signals', validSignal({ publisherId: 'engine/2026 #7' }))).json<{ id: string }>();
     const res = await h.post(`/v1/signals/by-publisher-id/${encodeURIComponent('engine/2026 #7')}/updates`, { kind: 'closed', resultPct: 3.5, publisherUpdateId: 'u-7' });
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toEqual({ id: expect.stringMatching(/^upd_/), signalId: id, duplicate: false, planned: 0 });
+    expect(res.json()).toEqual({ id: expect.stringMatching(/^upd_/), signalId: id, duplicate: false, planned: 0, superseded: 0 });
     expect(h.db.$client.prepare('select signal_id as s, kind from signal_updates').all()).toEqual([{ s: id, kind: 'closed' }]);
   });
 

@@ -10,9 +10,17 @@ export interface QueueDepthRow {
   count: number;
 }
 
+/** How long a platform's oldest due, pending alert has waited since its due time. */
+export interface OldestPendingAlertRow {
+  platform: string;
+  seconds: number;
+}
+
 export interface PromMetricsOptions {
   /** Read at every scrape (for example the delivery store's countByPlatformAndState). */
   queueDepth?: () => QueueDepthRow[] | Promise<QueueDepthRow[]>;
+  /** Read at every scrape, a bounded read (see `oldestAlertAges`). */
+  oldestPendingAlert?: () => OldestPendingAlertRow[] | Promise<OldestPendingAlertRow[]>;
   /** Process metrics (CPU, memory, event loop); on by default. */
   defaultMetrics?: boolean;
 }
@@ -67,6 +75,18 @@ export class PromMetrics implements Metrics {
         for (const row of rows) this.set({ platform: row.platform, state: row.state }, row.count);
       },
     });
+    const oldestPendingAlert = options.oldestPendingAlert;
+    new Gauge({
+      name: 'signalcast_oldest_pending_alert_seconds',
+      help: 'Age (now - due time) of the oldest due, pending alert by platform, 0 when none, read at scrape time',
+      labelNames: ['platform'],
+      registers,
+      async collect() {
+        const rows = (await oldestPendingAlert?.()) ?? [];
+        this.reset();
+        for (const row of rows) this.set({ platform: row.platform }, row.seconds);
+      },
+    });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -116,4 +136,14 @@ export class PromMetrics implements Metrics {
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
+}
+
+/**
+ * The gauge's rows: every platform named gets one (0 when it has no due, pending alert), and so does
+ * any other platform with such an alert (its rows wait for an adapter that is not configured).
+ */
+export function oldestAlertAges(oldest: readonly { platform: string; dueAt: number }[], platforms: readonly string[], now: number): OldestPendingAlertRow[] {
+  const ages = new Map<string, number>(platforms.map((p) => [p, 0]));
+  for (const row of oldest) ages.set(row.platform, Math.max(0, now - row.dueAt) / 1000);
+  return [...ages].map(([platform, seconds]) => ({ platform, seconds }));
 }

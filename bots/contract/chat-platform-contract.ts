@@ -166,6 +166,30 @@ export function describeChatPlatformContract(name: string, setup: () => Promise<
       expect(images[0]!.equals(png)).toBe(true);
     });
 
+    it('sends a quiet-hours digest as one message listing each held alert with its status, and threads a reply on it', async () => {
+      const to = h.recipient('106');
+      const hit: SignalUpdate = { id: 'u_digest', signalId: 'sig_b', kind: 'target_hit', targetIndex: 1, price: 2900, createdAt: new Date(Date.UTC(2026, 0, 6)) };
+      const items = [
+        { signal: signal({ id: 'sig_a', symbol: 'BTCUSDT', side: 'long', entry: 43000 }), updates: [] },
+        { signal: signal({ id: 'sig_b' }), updates: [hit] },
+      ];
+      const digest = await h.platform.send(to, { kind: 'digest', items });
+      const [text] = await h.received(to);
+      expect(text).toMatch(/^While quiet hours were on: 2 alerts/);
+      expect(text).toContain('BTCUSDT long (B) at 43000: Open');
+      expect(text).toContain('ETHUSDT short (B): Target 1 hit at 2900');
+      await h.pace?.();
+      await h.platform.send(to, { kind: 'rationale', signal: signal({ id: 'sig_b' }), text: 'Sellers in control', replyToMessageId: digest.messageId });
+      await h.pace?.();
+      // An update of an alert that went in the digest: a reply to it, and the digest is not edited into that one alert.
+      const second: SignalUpdate = { ...hit, id: 'u_digest_2', targetIndex: 2, price: 2800 };
+      await h.platform.send(to, { kind: 'update', signal: signal({ id: 'sig_b' }), update: second, updates: [hit, second], replyToMessageId: digest.messageId, replyToDigest: true });
+      expect(await h.threadOf(to, digest.messageId)).toEqual([expect.stringContaining('Sellers in control'), expect.stringContaining('Target 2 hit at 2800')]);
+      const [after] = await h.received(to);
+      expect(after).toMatch(/^While quiet hours were on: 2 alerts/);
+      expect(after).toContain('BTCUSDT long (B) at 43000: Open');
+    });
+
     it('sends a notice with its link', async () => {
       const to = h.recipient('105');
       await h.platform.send(to, { kind: 'notice', text: 'Your access ends soon <renew>', buttons: [{ label: 'Renew', url: 'http://127.0.0.1:1/renew' }] });

@@ -82,7 +82,7 @@ export class DiscordPlatform implements ChatPlatform {
     return { route: 'messages', bucket: to.direct ? `dm:${to.chatId}` : to.chatId };
   }
 
-  /** Posts the message (a snapshot with its chart as a file); an update, once its reply went, also marks its alert's status. */
+  /** Posts the message (a snapshot with its chart as a file); an update, once its reply went, also marks its alert's status (not a digest's: `replyToDigest`). */
   async send(to: Recipient, message: OutboundMessage): Promise<SendResult> {
     const channelId = await this.channelOf(to);
     let sent: APIMessage;
@@ -92,7 +92,7 @@ export class DiscordPlatform implements ChatPlatform {
     } catch (err) {
       throw toDeliveryError(err);
     }
-    if (message.kind === 'update' && message.replyToMessageId) await this.markStatus(channelId, message.replyToMessageId, message);
+    if (message.kind === 'update' && message.replyToMessageId && !message.replyToDigest) await this.markStatus(channelId, message.replyToMessageId, message);
     return { messageId: sent.id };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Signal } from '../../core/types';
-import { ALERT_COLOURS, LIMITS, alertWithStatus, renderMessage } from './render';
+import type { Signal, SignalUpdate } from '../../core/types';
+import { ALERT_COLOURS, DIGEST_COLOUR, LIMITS, alertWithStatus, renderMessage } from './render';
 
 const signal = (fields: Partial<Signal> = {}): Signal => ({
   id: 'sig_1', publisherId: 'p1', symbol: 'BTC_USD', market: 'crypto', side: 'long', conviction: 0.82, band: 'A',
@@ -102,5 +102,28 @@ describe('Discord rendering', () => {
     }
     expect(snapshot.embeds![0]!.image).toEqual({ url: 'attachment://chart.png' });
     expect((snapshot.attachments![0] as { description: string }).description.length).toBeLessThanOrEqual(1024);
+  });
+
+  it('puts a quiet-hours digest in one embed: the headline as its title, a line per alert with its status, markdown escaped', () => {
+    const hit: SignalUpdate = { id: 'u1', signalId: 'sig_2', kind: 'target_hit', targetIndex: 1, price: 110, createdAt: new Date(0) };
+    const body = renderMessage({ kind: 'digest', items: [{ signal: signal(), updates: [] }, { signal: signal({ id: 'sig_2', symbol: 'ETHUSDT', side: 'short' }), updates: [hit] }] });
+    expect(body.allowed_mentions).toEqual({ parse: [] });
+    expect(body.content).toBeUndefined();
+    expect(body.embeds).toEqual([{
+      title: 'While quiet hours were on: 2 alerts',
+      description: '• BTC\\_USD long (A) at 100: Open\n• ETHUSDT short (A) at 100: Target 1 hit at 110',
+      color: DIGEST_COLOUR,
+    }]);
+  });
+
+  it('keeps a digest of many alerts within the embed\'s 4,096 characters, counting the rest in "… and N more"', () => {
+    const items = Array.from({ length: 300 }, (_, i) => ({ signal: signal({ symbol: `SYM_${i}_USDT` }), updates: [] }));
+    const [embed] = renderMessage({ kind: 'digest', items }).embeds ?? [];
+    const lines = embed!.description!.split('\n');
+    expect(embed!.description!.length).toBeLessThanOrEqual(LIMITS.description);
+    const shown = lines.filter((l) => l.startsWith('• ')).length;
+    expect(shown).toBeGreaterThan(50);
+    expect(lines.at(-1)).toBe(`*… and ${300 - shown} more*`);
+    expect(embed!.title).toBe('While quiet hours were on: 300 alerts');
   });
 });

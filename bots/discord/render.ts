@@ -1,8 +1,8 @@
 // Discord's rendering of what the core sends: embeds for alerts, rationales and snapshots (with their chart as a file), replies, markdown escaped, within Discord's documented limits.
 import { escapeMarkdown } from 'discord.js';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
-import type { LinkButton, OutboundMessage, RationaleBody, Signal, SignalUpdate } from '../../core/types';
-import { digestText, signalStatus, updateText } from '../../core/content/words';
+import type { DigestItem, LinkButton, OutboundMessage, RationaleBody, Signal, SignalUpdate } from '../../core/types';
+import { digestHeadline, digestMore, fitDigest, signalStatus, updateText } from '../../core/content/words';
 
 /** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 export const LIMITS = { content: 2000, title: 256, description: 4096, fieldValue: 1024, fields: 25, footer: 2048, total: 6000, buttonLabel: 80, buttonsPerRow: 5, rows: 5 } as const;
@@ -117,6 +117,22 @@ export function renderFiles(message: OutboundMessage): UploadFile[] {
   return message.kind === 'snapshot' && message.chart ? [{ name: CHART_FILE, data: Buffer.from(message.chart.png), contentType: 'image/png' }] : [];
 }
 
+/** A digest's colour: neutral, since it gathers signals of every side. */
+export const DIGEST_COLOUR = 0x5865f2;
+
+/**
+ * A quiet-hours digest as one embed: the headline as its title, one line per held alert with its status as the
+ * description, oldest first; past the description's 4,096 characters the rest is counted in "… and N more".
+ */
+export function digestEmbed(items: readonly DigestItem[]): APIEmbed {
+  const { lines, more } = fitDigest(items, { chars: LIMITS.description, lines: Number.POSITIVE_INFINITY, render: (l) => `• ${md(l)}` });
+  return {
+    title: clip(digestHeadline(items.length), LIMITS.title),
+    description: [...lines, ...(more > 0 ? [`*${digestMore(more)}*`] : [])].join('\n'),
+    color: DIGEST_COLOUR,
+  };
+}
+
 /** Link buttons, five to a row, at most five rows; labels clipped to Discord's 80 characters. */
 export function linkRows(buttons: readonly LinkButton[]): APIActionRowComponent<APIButtonComponent>[] {
   const rows: APIActionRowComponent<APIButtonComponent>[] = [];
@@ -155,7 +171,7 @@ export function renderMessage(message: OutboundMessage): RESTPostAPIChannelMessa
         ...quiet,
       };
     case 'digest':
-      return { content: clip(md(digestText(message.items)), LIMITS.content), ...quiet };
+      return { embeds: [digestEmbed(message.items)], ...quiet };
     case 'notice':
       return { content: clip(md(message.text), LIMITS.content), components: linkRows(message.buttons ?? []), ...quiet };
   }

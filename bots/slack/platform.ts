@@ -46,7 +46,7 @@ export class SlackPlatform implements ChatPlatform {
     } catch (err) {
       throw await this.failure(token, err);
     }
-    if (message.kind === 'update' && message.replyToMessageId) await this.markStatus(token, to, message.replyToMessageId, message);
+    if (message.kind === 'update' && message.replyToMessageId && !message.replyToDigest) await this.markStatus(token, to, message.replyToMessageId, message);
     return { messageId: ts };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Signal } from '../../core/types';
+import type { Signal, SignalUpdate } from '../../core/types';
 import { LIMITS, renderAlertWithStatus, renderMessage, renderSnapshotUpload } from './render';
 
 const signal = (fields: Partial<Signal> = {}): Signal => ({
@@ -95,5 +95,29 @@ describe('renderMessage (Slack)', () => {
     expectWithinLimits({ text: '', blocks: upload.blocks, unfurl_links: false, unfurl_media: false });
     expect(upload.altText.length).toBeLessThanOrEqual(1_000);
     expect(upload.blocks.at(-1)).toMatchObject({ type: 'context', elements: [{ text: 'Not advice.' }] });
+  });
+
+  it('renders a quiet-hours digest as a header and a section per alert with its status, with the plain list as the fallback text', () => {
+    const closed: SignalUpdate = { id: 'u1', signalId: 's2', kind: 'closed', resultPct: 2.5, createdAt: new Date(0) };
+    const body = renderMessage({ kind: 'digest', items: [{ signal: signal(), updates: [] }, { signal: signal({ id: 's2', symbol: 'ETH<USDT>' }), updates: [closed] }] });
+    expectWithinLimits(body);
+    expect((body.blocks as AnyBlock[]).map((b) => [b.type, b.text?.text])).toEqual([
+      ['header', 'While quiet hours were on: 2 alerts'],
+      ['section', 'BTCUSDT long (A) at 42000, stop 41000: Open'],
+      ['section', 'ETH<USDT> long (A) at 42000, stop 41000: Closed (+2.50%)'],
+    ]);
+    expect(body.text).toBe('While quiet hours were on: 2 alerts\n- BTCUSDT long (A) at 42000, stop 41000: Open\n- ETH&lt;USDT&gt; long (A) at 42000, stop 41000: Closed (+2.50%)');
+  });
+
+  it('keeps a digest of many alerts within 50 blocks, counting the rest in a closing "… and N more"', () => {
+    const items = Array.from({ length: 120 }, (_, i) => ({ signal: signal({ symbol: `SYM${i}USDT` }), updates: [] }));
+    const body = renderMessage({ kind: 'digest', items });
+    expectWithinLimits(body);
+    const blocks = body.blocks as AnyBlock[];
+    expect(blocks).toHaveLength(LIMITS.blocks);
+    expect(blocks.filter((b) => b.type === 'section')).toHaveLength(48);
+    expect(blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'plain_text', text: '… and 72 more', emoji: true }] });
+    // 49 alerts fit exactly: a header and 49 sections, nothing cut.
+    expect(renderMessage({ kind: 'digest', items: items.slice(0, 49) }).blocks.filter((b) => b.type === 'section')).toHaveLength(49);
   });
 });

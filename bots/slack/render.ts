@@ -1,7 +1,7 @@
 // Slack's rendering of what the core sends: Block Kit with a text fallback (alerts, threaded rationales and updates, snapshots and their upload), within Slack's documented limits.
 import type { Block, KnownBlock, PlainTextElement } from '@slack/types';
-import type { LinkButton, OutboundMessage, RationaleBody, Signal, SignalUpdate } from '../../core/types';
-import { digestText, rationaleText, signalStatus, updateText } from '../../core/content/words';
+import type { DigestItem, LinkButton, OutboundMessage, RationaleBody, Signal, SignalUpdate } from '../../core/types';
+import { digestHeadline, digestMore, digestText, fitDigest, rationaleText, signalStatus, updateText } from '../../core/content/words';
 
 /**
  * Block Kit's limits (https://docs.slack.dev/reference/block-kit): 50 blocks a message, 3,000
@@ -40,6 +40,19 @@ export function escapeText(text: string): string {
 const plain = (text: string, max: number): PlainTextElement => ({ type: 'plain_text', text: clip(text, max), emoji: true });
 
 const SIDE_MARK: Record<Signal['side'], string> = { long: '🟢', short: '🔴', close: '⚪' };
+
+/**
+ * A quiet-hours digest: the headline as a header, then a section per held alert with its status, oldest first;
+ * past Slack's 50 blocks the rest is counted in a closing context block, "… and N more".
+ */
+function digestBlocks(items: readonly DigestItem[]): KnownBlock[] {
+  const { lines, more } = fitDigest(items, { chars: Number.POSITIVE_INFINITY, lines: LIMITS.blocks - 1 });
+  return [
+    { type: 'header', text: plain(digestHeadline(items.length), LIMITS.header) },
+    ...lines.map((l): KnownBlock => ({ type: 'section', text: plain(l, LIMITS.sectionText) })),
+    ...(more > 0 ? [{ type: 'context', elements: [plain(digestMore(more), LIMITS.contextText)] } satisfies KnownBlock] : []),
+  ];
+}
 
 /** Long text as sections of at most 3,000 characters each, at most `room` of them. */
 function sections(text: string, room: number): KnownBlock[] {
@@ -162,10 +175,9 @@ export function renderMessage(message: OutboundMessage): SlackMessageBody {
       const tail = disclaimerBlocks(message.disclaimer);
       return body(escapeText(`${message.title}\n${message.text}`), [{ type: 'header', text: plain(message.title, LIMITS.header) }, ...sections(message.text, LIMITS.blocks - 1 - tail.length), ...tail]);
     }
-    case 'digest': {
-      const text = digestText(message.items);
-      return body(escapeText(text), sections(text, LIMITS.blocks));
-    }
+    case 'digest':
+      // The fallback text within Slack's 40,000 characters even after escaping (&amp; is five).
+      return body(escapeText(digestText(message.items, LIMITS.text / 5)), digestBlocks(message.items));
     case 'notice': {
       const links = linkActions(message.buttons ?? []);
       return body(escapeText(message.text), [...sections(message.text, LIMITS.blocks - links.length), ...links]);

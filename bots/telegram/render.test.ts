@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Signal } from '../../core/types';
+import type { Signal, SignalUpdate } from '../../core/types';
 import { parseHtml } from '../../sandbox/telegram/html';
-import { clip, escapeHtml, renderAlert, renderOutbound, toInlineKeyboard } from './render';
+import { clip, escapeHtml, MAX_TEXT, renderAlert, renderOutbound, toInlineKeyboard } from './render';
 
 const signal: Signal = {
   id: 'sig_1', publisherId: 'p1', symbol: 'BTC_USD<&>', market: 'crypto & <co>', side: 'long', conviction: 0.8234, band: 'A',
@@ -96,5 +96,26 @@ describe('Telegram rendering', () => {
     expect(long.followUp!.plain.length).toBeLessThanOrEqual(4096);
     expect(long.followUp!.plain.endsWith('\n\nNot advice.')).toBe(true);
     expect(parseHtml(long.followUp!.html).entities.map((e) => e.type)).toEqual(['bold', 'italic']);
+  });
+
+  it('renders a quiet-hours digest: the headline in bold, a line per alert with its status, publisher text escaped, protected as planned', () => {
+    const stop: SignalUpdate = { id: 'u1', signalId: 'sig_2', kind: 'stopped', price: 95, createdAt: new Date(0) };
+    const out = renderOutbound({ kind: 'digest', items: [{ signal, updates: [] }, { signal: { ...signal, id: 'sig_2', symbol: 'ETHUSDT', side: 'short', entry: undefined, stop: undefined }, updates: [stop] }], protectContent: true });
+    expect(out.html.split('\n')[0]).toBe('<b>While quiet hours were on: 2 alerts</b>');
+    expect(parseHtml(out.html).text).toBe(out.plain);
+    expect(out.plain.split('\n')).toEqual(['While quiet hours were on: 2 alerts', '• BTC_USD<&> long (A) at 100, stop 95: Open', '• ETHUSDT short (A): Stopped at 95']);
+    expect(out.protect).toBe(true);
+  });
+
+  it('keeps a digest of many alerts within 4,096 characters, counting the rest in "… and N more"', () => {
+    const items = Array.from({ length: 300 }, (_, i) => ({ signal: { ...signal, symbol: `SYM${i}USDT` }, updates: [] }));
+    const { html, plain } = renderOutbound({ kind: 'digest', items });
+    const lines = plain.split('\n');
+    expect(plain.length).toBeLessThanOrEqual(MAX_TEXT);
+    expect(lines[0]).toBe('While quiet hours were on: 300 alerts');
+    const shown = lines.filter((l) => l.startsWith('• ')).length;
+    expect(shown).toBeGreaterThan(50);
+    expect(lines.at(-1)).toBe(`… and ${300 - shown} more`);
+    expect(html.endsWith(`<i>… and ${300 - shown} more</i>`)).toBe(true);
   });
 });

@@ -2,8 +2,8 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Reply, ReplyButton } from '../../core/inbound/types';
 import { isActionButton } from '../../core/inbound/types';
-import type { OutboundMessage, RationaleBody, Signal, SignalUpdate } from '../../core/types';
-import { digestText, updateHeadline } from '../../core/content/words';
+import type { DigestItem, OutboundMessage, RationaleBody, Signal, SignalUpdate } from '../../core/types';
+import { digestHeadline, digestMore, fitDigest, updateHeadline } from '../../core/content/words';
 
 export const MAX_TEXT = 4096;
 export const MAX_CAPTION = 1024;
@@ -115,6 +115,16 @@ export function fitsCaption(title: string, text: string, disclaimer?: string): b
   return plainLength([[{ b: clip(title, 200) }], [], [text], ...disclaimerLines(disclaimer)]) - 1 <= MAX_CAPTION;
 }
 
+/**
+ * A quiet-hours digest: the headline in bold, then one line per held alert with its status, oldest first;
+ * past Telegram's 4,096 characters the rest is counted in "… and N more" (in italics).
+ */
+export function renderDigest(items: readonly DigestItem[]): Rendered {
+  const headline = digestHeadline(items.length);
+  const { lines, more } = fitDigest(items, { chars: MAX_TEXT - headline.length - 1, lines: Number.POSITIVE_INFINITY, render: (l) => `• ${l}` });
+  return render([[{ b: headline }], ...lines.map((l): Piece[] => [l]), ...(more > 0 ? [[{ i: digestMore(more) }]] : [])]);
+}
+
 export function renderNotice(text: string): Rendered {
   return render(clip(text, MAX_TEXT).split('\n').map((l) => [l]));
 }
@@ -169,7 +179,7 @@ export function renderOutbound(message: OutboundMessage): TelegramOutbound {
     case 'snapshot':
       return renderSnapshotOutbound(message);
     case 'digest':
-      return { ...renderNotice(digestText(message.items)), protect: message.protectContent };
+      return { ...renderDigest(message.items), protect: message.protectContent };
     case 'notice':
       return { ...renderNotice(message.text), keyboard: toInlineKeyboard(message.buttons ? message.buttons.map((b) => [b]) : undefined) };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Signal } from '../../core/types';
+import type { Signal, SignalUpdate } from '../../core/types';
 import { renderReply, renderText } from './render';
 
 const signal: Signal = {
@@ -39,5 +39,10 @@ describe('renderText', () => {
     expect(renderReply(reply, { buttons: true, maxLength: 4000 })).toEqual({ text: 'Plans', buttons: [[{ label: 'Pay', url: 'http://127.0.0.1/pay' }], [{ label: 'VIP', data: 'plan:vip' }]] });
     expect(renderReply(reply, { buttons: false, maxLength: 4000 })).toEqual({ text: 'Plans\nPay: http://127.0.0.1/pay\n- VIP' });
     expect(renderReply({ text: 'x'.repeat(10) }, { buttons: true, maxLength: 5 })).toEqual({ text: 'xxxx…' });
+  });
+
+  it('shows a quiet-hours digest as plain text: the headline, then a line per alert with its status', () => {
+    const hit: SignalUpdate = { id: 'u1', signalId: 'sig_1', kind: 'target_hit', targetIndex: 2, price: 120, createdAt: new Date(0) };
+    expect(renderText({ kind: 'digest', items: [{ signal, updates: [hit] }] })).toBe('While quiet hours were on: 1 alert\n- BTC_USDT long (A) at 100, stop 95: Target 2 hit at 120');
   });
 });

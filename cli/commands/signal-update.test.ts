@@ -17,14 +17,17 @@ function setup() {
 const updateRows = (s: ReturnType<typeof setup>) => s.db.$client.prepare("SELECT count(*) FROM deliveries WHERE kind = 'update' AND content_type = 'update'").pluck().get() as number;
 
 describe('signalcast signal update', () => {
-  it('records the update and plans it for everyone who got the alert, once per --update-id', async () => {
+  it('records a close once per --update-id, plans it for whoever got the alert and says how many unsent alerts it superseded', async () => {
     const s = setup();
     expect(await s.run(...PUBLISH)).toBe(0);
+    // One of the two alerts went out; the other is still pending.
+    s.db.$client.prepare("UPDATE deliveries SET state = 'sent' WHERE id = (SELECT min(id) FROM deliveries WHERE kind = 'alert')").run();
     expect(await s.run('signal', 'update', 'sig-42', '--by-publisher-id', '--kind', 'closed', '--result-pct', '3.5', '--price', '67000', '--update-id', 'u-1')).toBe(0);
-    expect(s.io.stdout.at(-1)).toMatch(/^Recorded closed \(upd_\w+\) for sig_\w+: 2 deliveries planned, one where its alert went\.$/);
+    expect(s.io.stdout.at(-1)).toMatch(/^Recorded closed \(upd_\w+\) for sig_\w+: 1 deliveries planned, one where its alert went\. 1 unsent alerts and rationales superseded: they will not be sent\.$/);
     expect(await s.run('signal', 'update', 'sig-42', '--by-publisher-id', '--kind', 'closed', '--result-pct', '3.5', '--update-id', 'u-1')).toBe(0);
-    expect(s.io.stdout.at(-1)).toMatch(/^Already recorded: update id "u-1" is update upd_\w+ of sig_\w+; nothing new was planned\.$/);
-    expect(updateRows(s)).toBe(2);
+    expect(s.io.stdout.at(-1)).toMatch(/^Already recorded: update id "u-1" is update upd_\w+ of sig_\w+; nothing new was planned or superseded\.$/);
+    expect(updateRows(s)).toBe(1);
+    expect(s.db.$client.prepare("SELECT state FROM deliveries WHERE kind = 'alert' ORDER BY id").pluck().all()).toEqual(['sent', 'superseded']);
     expect(s.db.$client.prepare('SELECT kind, result_pct, price, publisher_update_id FROM signal_updates').all())
       .toEqual([{ kind: 'closed', result_pct: 3.5, price: 67000, publisher_update_id: 'u-1' }]);
   });

@@ -48,9 +48,10 @@ export async function signalUpdate(deps: SignalUpdateDeps, signal: string, flags
   }
   const { update } = outcome;
   if (outcome.duplicate) {
-    deps.io.out(`Already recorded: update id "${update.publisherUpdateId ?? ''}" is update ${update.id} of ${update.signalId}; nothing new was planned.`);
+    deps.io.out(`Already recorded: update id "${update.publisherUpdateId ?? ''}" is update ${update.id} of ${update.signalId}; nothing new was planned or superseded.`);
   } else {
-    deps.io.out(`Recorded ${update.kind} (${update.id}) for ${update.signalId}: ${outcome.planned} deliveries planned, one where its alert went.`);
+    const superseded = update.kind === 'target_hit' ? '' : ` ${outcome.superseded} unsent alerts and rationales superseded: they will not be sent.`;
+    deps.io.out(`Recorded ${update.kind} (${update.id}) for ${update.signalId}: ${outcome.planned} deliveries planned, one where its alert went.${superseded}`);
   }
   return outcome;
 }

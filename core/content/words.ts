@@ -49,7 +49,38 @@ export function digestLine(item: DigestItem): string {
   return `${s.symbol} ${s.side} (${s.band})${levels.length > 0 ? ` ${levels.join(', ')}` : ''}: ${signalStatus(item.updates)}`;
 }
 
-/** A digest as plain text: the headline, then one line per alert, oldest first. */
-export function digestText(items: readonly DigestItem[]): string {
-  return [digestHeadline(items.length), ...items.map((i) => `- ${digestLine(i)}`)].join('\n');
+/** The last line of a digest that had to be cut: "… and 4 more". */
+export function digestMore(count: number): string {
+  return `… and ${count} more`;
+}
+
+/** What room a platform gives a digest's list: characters (as rendered, lines joined by newlines) and lines. */
+export interface DigestRoom {
+  chars: number;
+  lines: number;
+  /** How the platform renders one line (digestLine's text), to count it as sent; default: as it is. */
+  render?: (line: string) => string;
+}
+
+/**
+ * The digest's lines that fit the room, oldest first, and how many did not (`more`: the renderer then ends with
+ * digestMore(more), whose room is kept). Many held alerts make a long list: the message stays within its limits.
+ */
+export function fitDigest(items: readonly DigestItem[], room: DigestRoom): { lines: string[]; more: number } {
+  const render = room.render ?? ((l: string) => l);
+  const lines = items.map((i) => render(digestLine(i)));
+  const size = (n: number) => lines.slice(0, n).reduce((sum, l) => sum + l.length, 0) + Math.max(0, n - 1);
+  if (lines.length <= room.lines && size(lines.length) <= room.chars) return { lines, more: 0 };
+  // Room for the closing line at its longest (every item cut) and its newline.
+  const chars = room.chars - render(digestMore(items.length)).length - 1;
+  let n = 0;
+  while (n < lines.length && n < room.lines - 1 && size(n + 1) <= chars) n++;
+  return { lines: lines.slice(0, n), more: lines.length - n };
+}
+
+/** A digest as plain text: the headline, then one line per alert, oldest first ("… and N more" past `maxChars`). */
+export function digestText(items: readonly DigestItem[], maxChars = Number.POSITIVE_INFINITY): string {
+  const headline = digestHeadline(items.length);
+  const { lines, more } = fitDigest(items, { chars: maxChars - headline.length - 1, lines: Number.POSITIVE_INFINITY, render: (l) => `- ${l}` });
+  return [headline, ...lines, ...(more > 0 ? [digestMore(more)] : [])].join('\n');
 }

@@ -6,7 +6,9 @@ import type { PlatformName } from '../types';
 import type { ChatPlatform } from './chat-platform';
 import type { ContentResolver } from './content';
 import { resolveLimits, type RateOverrides } from './default-limits';
-import type { DeliveryResult, DeliveryStore, DueCursor, DueDelivery } from './ports';
+import { DueWalk } from './due-walk';
+import { ExpirySweep } from './expiry';
+import type { DeliveryResult, DeliveryStore, DueDelivery, DueOrder } from './ports';
 import { RateLimiter, type RateLimiterOptions, type SendKey } from './rate-limiter';
 import { ResultBuffer } from './result-buffer';
 import type { RetryPolicy } from './retry-policy';
@@ -61,6 +63,9 @@ export class Dispatcher {
   private closed = false;
   private flushes = 0;
   private idleWaiters: (() => void)[] = [];
+  private readonly expiry: ExpirySweep;
+  /** Whose turn is next, newest or oldest: kept from tick to tick, so a tick with one free slot does not always start the newest. */
+  private turn: DueOrder = 'newest';
   private readonly sender: SenderDeps;
 
   constructor(private readonly o: DispatcherOptions) {
@@ -70,6 +75,7 @@ export class Dispatcher {
     }
     this.lowWater = Math.floor(o.concurrency / 2);
     this.wake = new Wakeup(o.clock);
+    this.expiry = new ExpirySweep({ store: o.store, metrics: o.metrics, logger: o.logger });
     this.results = new ResultBuffer({
       store: o.store,
       logger: o.logger,
@@ -193,6 +199,7 @@ export class Dispatcher {
       else wakeAt = Math.min(wakeAt, now + wait);
     }
 
+    await this.expiry.run(now);
     const jobs: SendJob[] = [];
     let exhausted = false;
     try {
@@ -224,31 +231,50 @@ export class Dispatcher {
   }
 
   /**
-   * Walks due rows in priority order and takes a limiter slot for each that
-   * may go now, until `slots` are filled. Platforms whose overall window is
-   * full drop out; blocked rows report their wait. True when no due row is left.
+   * Walks due rows in priority order and takes a limiter slot for each that may go now, until `slots`
+   * are filled. Within a priority two walks take turns, one from the newest due row down and one from
+   * the oldest up (a turn ends with a row taken, and the next tick goes on with the next turn), so half
+   * the sends start the freshest alerts while the other half drain the backlog; where they meet, every
+   * row of the priority was looked at and the next priority gets what is left. Platforms whose overall
+   * window is full drop out; blocked rows report their wait. True when no due row is left.
    */
   private async select(now: number, slots: number, active: Set<PlatformName>, jobs: SendJob[], blocked: (waitMs: number) => void): Promise<boolean> {
-    let cursor: DueCursor | undefined;
+    const platforms = () => [...active];
+    const page = () => Math.ceil((slots - jobs.length) / 2) + 16;
+    const newest = new DueWalk(this.o.store, 'newest', now, platforms, page);
+    const oldest = new DueWalk(this.o.store, 'oldest', now, platforms, page);
+    const seen = new Set<number>();
+    let turn = this.turn === 'newest' ? newest : oldest;
     while (jobs.length < slots && active.size > 0) {
-      const page = slots - jobs.length + 16;
-      const rows = await this.o.store.findDue({ now, platforms: [...active], limit: page, after: cursor });
-      for (const row of rows) {
-        if (jobs.length >= slots) return false;
-        cursor = row;
-        if (!active.has(row.platform) || this.disabling.has(row.destinationId)) continue;
-        const limiter = this.limiters.get(row.platform) as RateLimiter;
-        const platform = this.o.platforms.get(row.platform) as ChatPlatform;
-        const send = sendKeyOf(row, platform);
-        const admission = limiter.tryAcquire(send, now);
-        if (admission.ok) {
-          jobs.push({ row, send, grant: admission.grant, limiter, platform });
-          continue;
-        }
-        if (admission.scope === 'global') active.delete(row.platform);
-        blocked(admission.waitMs);
+      const other = turn === newest ? oldest : newest;
+      const mine = await turn.peek();
+      const theirs = await other.peek();
+      if (!mine && !theirs) return true;
+      // Both walks stay on the first priority either has rows of: a lower one waits until it is done.
+      const priority = Math.min(mine?.priority ?? Infinity, theirs?.priority ?? Infinity);
+      const [walk, row] = mine && mine.priority === priority ? [turn, mine] : [other, theirs as DueDelivery];
+      if (seen.has(row.id)) {
+        newest.skipPriority(priority);
+        oldest.skipPriority(priority);
+        continue;
       }
-      if (rows.length < page) return true;
+      walk.take();
+      seen.add(row.id);
+      if (!active.has(row.platform) || this.disabling.has(row.destinationId)) continue;
+      const limiter = this.limiters.get(row.platform) as RateLimiter;
+      const platform = this.o.platforms.get(row.platform) as ChatPlatform;
+      const send = sendKeyOf(row, platform);
+      const admission = limiter.tryAcquire(send, now);
+      if (admission.ok) {
+        jobs.push({ row, send, grant: admission.grant, limiter, platform });
+        if (walk === turn) {
+          turn = other;
+          this.turn = other.order;
+        }
+        continue;
+      }
+      if (admission.scope === 'global') active.delete(row.platform);
+      blocked(admission.waitMs);
     }
     return false;
   }

@@ -37,12 +37,33 @@ export interface DueCursor {
   id: number;
 }
 
+/**
+ * The order due rows come in: priorities always ascending (paid real-time first); within one,
+ * 'oldest' is due_at then id ascending, 'newest' is due_at then id descending.
+ */
+export type DueOrder = 'oldest' | 'newest';
+
 export interface DueQuery {
   now: number;
   /** Only these platforms (those with an adapter and not paused). */
   platforms: readonly PlatformName[];
   limit: number;
+  /** Rows after this one in `order`. */
   after?: DueCursor | undefined;
+  /** Default 'oldest'. */
+  order?: DueOrder | undefined;
+}
+
+/** Pending rows of a platform marked 'expired' by one sweep. */
+export interface ExpiredCount {
+  platform: PlatformName;
+  count: number;
+}
+
+/** The due time of the oldest due, pending alert of a platform (as far as a bounded read sees). */
+export interface OldestPendingAlert {
+  platform: string;
+  dueAt: number;
 }
 
 /** The outcome of one send, written by `recordResults`. `at` is when it was known. */
@@ -117,8 +138,22 @@ export interface QueueCount {
  * platform accepted it.
  */
 export interface DeliveryStore {
-  /** Pending deliveries due by `now` whose destination is enabled, by priority, due time, id. Reads only. */
+  /**
+   * Pending deliveries due by `now`, not past their `expires_at`, whose destination is enabled, by
+   * priority, then due time and id in the query's order. Reads only.
+   */
   findDue(query: DueQuery): MaybePromise<DueDelivery[]>;
+  /**
+   * Marks pending rows due by `now` whose `expires_at` is at or before `now` 'expired' (cap fields
+   * cleared: they no longer count toward a daily cap), at most `limit` rows per call; returns how
+   * many per platform.
+   */
+  expireDue(now: number, limit: number): MaybePromise<ExpiredCount[]>;
+  /**
+   * Per platform, the due time of the oldest pending alert due by `now` and not expired, among the
+   * first `perPriority` due rows of each priority (a bounded read, for the metrics scrape).
+   */
+  oldestPendingAlerts(now: number, perPriority: number): MaybePromise<OldestPendingAlert[]>;
   /**
    * Marks these pending rows 'sending' and commits before anything is sent;
    * returns the ids it claimed. `results` waiting to be written go in the

@@ -2,7 +2,7 @@
 export { extraKindsOf, recipientsOfKind } from './content-kinds';
 export type {
   CandidateBatch, CandidateSource, NewSignal, NewSignalUpdate, OutboxWriter, PlannedDeliveries, PublishingDeps, SignalDeliveryKind, SignalStore,
-  StoredSignal, Transaction, UpdateOutbox,
+  StoredSignal, Transaction, UpdateOutbox, UpdatePlan,
 } from './ports';
 export { publishSignal } from './publish-signal';
 export { publishSignalUpdate, type UpdateDeps } from './publish-update';

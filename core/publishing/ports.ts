@@ -117,17 +117,27 @@ export interface OutboxWriter {
   write(planned: PlannedDeliveries): void;
 }
 
+/** What planning an update did: its deliveries planned, and the signal's rows it superseded, by platform. */
+export interface UpdatePlan {
+  planned: number;
+  /** Alert and rationale rows a stop or close superseded (never sent), by the platform of their destination. */
+  superseded: Readonly<Record<PlatformName, number>>;
+}
+
 /**
- * Plans an update's deliveries where its signal's alert went: one 'update' row per alert delivery
- * of the signal still pending, sending or sent, at the alert's priority, never due before the
- * alert. Stops and closes are critical (due at once, or with the alert); a target hit also waits
- * out the account's quiet hours in direct messages. Runs inside the caller's transaction.
+ * Plans an update's deliveries where its signal's alert went, never due before the alert, at the
+ * alert's priority. A `stopped` or `closed` first supersedes what has not gone: the signal's alerts
+ * pending or held and its rationales waiting or pending become 'superseded' (no longer counted
+ * toward a daily cap) and a planning job still 'planning' becomes 'cancelled'; then it is planned
+ * only where the alert is sending or sent, due at once. A `target_hit` supersedes nothing and is
+ * planned where the alert is pending, held, sending or sent, waiting out the account's quiet hours
+ * in direct messages. Runs inside the caller's transaction.
  */
 export interface UpdateOutbox {
-  /** Writes the rows of a newly stored update; returns how many were planned. */
-  plan(signalId: string, update: SignalUpdate, now: number): number;
-  /** How many deliveries the update was planned for (what a replay reports). */
-  plannedCount(updateId: string): number;
+  /** Supersedes (a stop or close) and writes the rows of a newly stored update. */
+  plan(signalId: string, update: SignalUpdate, now: number): UpdatePlan;
+  /** What the update did the first time (what a replay reports): deliveries planned, rows superseded. */
+  firstCounts(update: SignalUpdate): { planned: number; superseded: number };
 }
 
 /**

@@ -70,12 +70,13 @@ describe('publishSignalUpdate', () => {
 });
 
 describe('publishSignalUpdate plans deliveries where the alert went', () => {
-  it('plans one update for each alert pending, sending or sent, at its priority and protection, and none where the alert was skipped, dead or never planned', () => {
-    const pro = seedSubscribers(db, { count: 5, planId: 'pro', now: NOON });
+  it('plans a target hit for each alert pending, held, sending or sent, at its priority and protection, and none where the alert was skipped, dead or never planned', () => {
+    const pro = seedSubscribers(db, { count: 6, planId: 'pro', now: NOON });
     const channel = seedChannel(db, { planId: 'pro', now: NOON });
     deps.candidates.refresh();
     signalId = publishSignal(deps, SIGNAL, { publishedBy: 'cli' }).signal.id;
-    const [pending, sending, sent, skipped, dead] = pro.destinationIds as [string, string, string, string, string];
+    const [pending, sending, sent, skipped, dead, held] = pro.destinationIds as [string, string, string, string, string, string];
+    setAlertState(held, 'held');
     setAlertState(sending, 'sending');
     setAlertState(sent, 'sent');
     setAlertState(skipped, 'skipped');
@@ -85,28 +86,41 @@ describe('publishSignalUpdate plans deliveries where the alert went', () => {
 
     const outcome = publishSignalUpdate(deps, signalId, { kind: 'target_hit', targetIndex: 1, price: 101 });
 
-    expect(outcome.planned).toBe(4);
+    expect(outcome).toMatchObject({ planned: 5, superseded: 0 });
     const planned = rows('update');
-    expect(planned.map((r) => r.destination).sort()).toEqual([pending, sending, sent, channel.destinationId].sort());
+    expect(planned.map((r) => r.destination).sort()).toEqual([pending, held, sending, sent, channel.destinationId].sort());
     expect(planned.map((r) => r.destination)).not.toContain(latecomer);
     for (const r of planned) expect(r).toMatchObject({ state: 'pending', priority: 0, due_at: NOON + MINUTE, protect_content: 1 });
     expect(db.$client.prepare("SELECT DISTINCT content_type, content_ref FROM deliveries WHERE kind = 'update'").all()).toEqual([{ content_type: 'update', content_ref: 1 }]);
   });
 
-  it('never makes a delayed free-plan alert\'s update due before the alert; once the alert is out, at once', () => {
+  it('never makes a target hit of a delayed free-plan alert due before the alert; once the alert is out, a close at once', () => {
     const free = seedSubscribers(db, { count: 1, now: NOON }).destinationIds[0]!;
     deps.candidates.refresh();
     signalId = publishSignal(deps, SIGNAL, { publishedBy: 'cli' }).signal.id;
     expect(rows('alert')).toEqual([expect.objectContaining({ destination: free, priority: 10, due_at: NOON + 15 * MINUTE })]);
 
     clock.set(NOON + 2 * MINUTE);
-    publishSignalUpdate(deps, signalId, { kind: 'stopped', price: 95 });
+    publishSignalUpdate(deps, signalId, { kind: 'target_hit', targetIndex: 1, price: 105 });
     expect(rows('update')).toEqual([expect.objectContaining({ destination: free, priority: 10, due_at: NOON + 15 * MINUTE })]);
 
     setAlertState(free, 'sent');
     clock.set(NOON + 20 * MINUTE);
     publishSignalUpdate(deps, signalId, { kind: 'closed', resultPct: -5 });
     expect(rows('update').map((r) => r.due_at)).toEqual([NOON + 15 * MINUTE, NOON + 20 * MINUTE]);
+  });
+
+  it('supersedes a free-plan subscriber\'s delayed alert still pending when the signal is stopped: they get neither the alert nor the stop', () => {
+    const free = seedSubscribers(db, { count: 1, now: NOON }).destinationIds[0]!;
+    deps.candidates.refresh();
+    signalId = publishSignal(deps, SIGNAL, { publishedBy: 'cli' }).signal.id;
+    clock.set(NOON + 2 * MINUTE);
+
+    const outcome = publishSignalUpdate(deps, signalId, { kind: 'stopped', price: 95 });
+
+    expect(outcome).toMatchObject({ planned: 0, superseded: 1 });
+    expect(rows('alert')).toEqual([expect.objectContaining({ destination: free, state: 'superseded' })]);
+    expect(rows('update')).toEqual([]);
   });
 
   it('sends a stop inside the account\'s quiet hours at once, and holds a target hit until they end', () => {
@@ -136,21 +150,32 @@ describe('publishSignalUpdate plans deliveries where the alert went', () => {
     expect(byKind.sort()).toEqual([['channel', NOON], ['direct', NOON + 120 * MINUTE]]);
   });
 
-  it('counts the planned deliveries in the metrics, and a replay not again', () => {
-    const counted: number[] = [];
-    deps = { ...deps, metrics: { ...deps.metrics, deliveriesPlanned: (n) => void counted.push(n) } };
-    seedSubscribers(db, { count: 2, planId: 'pro', now: NOON });
+  it('counts the planned and superseded deliveries in the metrics, per platform, logs them, and a replay not again', () => {
+    const planned: number[] = [];
+    const superseded: [string, number][] = [];
+    const logged: unknown[] = [];
+    deps = {
+      ...deps,
+      metrics: { ...deps.metrics, deliveriesPlanned: (n) => void planned.push(n), deliveriesSuperseded: (platform, n) => void superseded.push([platform, n]) },
+      logger: { ...deps.logger, info: (fields: unknown, msg?: string) => void logged.push([msg, fields]) },
+    };
+    const [sent] = seedSubscribers(db, { count: 3, planId: 'pro', now: NOON }).destinationIds as [string];
+    seedSubscribers(db, { count: 1, planId: 'pro', platform: 'telegram', now: NOON });
     deps.candidates.refresh();
     signalId = publishSignal(deps, SIGNAL, { publishedBy: 'cli' }).signal.id;
+    setAlertState(sent, 'sent');
     publishSignalUpdate(deps, signalId, { kind: 'stopped', publisherUpdateId: 'u-1' });
     publishSignalUpdate(deps, signalId, { kind: 'stopped', publisherUpdateId: 'u-1' });
-    expect(counted).toEqual([2, 2]);
+    expect(planned).toEqual([4, 1]);
+    expect(superseded.sort()).toEqual([['telegram', 1], ['testchat', 2]]);
+    expect(logged).toContainEqual(['signal update published', expect.objectContaining({ kind: 'stopped', planned: 1, superseded: 3 })]);
   });
 
   it('plans nothing for a replayed publisher update id, and each new update once more', () => {
     seedSubscribers(db, { count: 3, planId: 'pro', now: NOON });
     deps.candidates.refresh();
     signalId = publishSignal(deps, SIGNAL, { publishedBy: 'cli' }).signal.id;
+    db.$client.prepare("UPDATE deliveries SET state = 'sent' WHERE kind = 'alert'").run();
     const first = publishSignalUpdate(deps, signalId, { kind: 'target_hit', targetIndex: 1, publisherUpdateId: 'u-1' });
     const replay = publishSignalUpdate(deps, { publisherId: 'p-1' }, { kind: 'target_hit', targetIndex: 1, publisherUpdateId: 'u-1' });
     expect([first.planned, replay.planned, replay.duplicate]).toEqual([3, 3, true]);
@@ -159,13 +184,15 @@ describe('publishSignalUpdate plans deliveries where the alert went', () => {
     expect(rows('update')).toHaveLength(6);
   });
 
-  it('stores nothing when planning fails: the update and its rows commit together', async () => {
-    seedSubscribers(db, { count: 2, planId: 'pro', now: NOON });
+  it('stores nothing when planning fails: the update, its rows and what it superseded commit together', async () => {
+    const [sent, pending] = seedSubscribers(db, { count: 2, planId: 'pro', now: NOON }).destinationIds as [string, string];
     deps.candidates.refresh();
     signalId = publishSignal(deps, SIGNAL, { publishedBy: 'cli' }).signal.id;
+    setAlertState(sent, 'sent');
     db.$client.exec("CREATE TRIGGER no_updates BEFORE INSERT ON deliveries WHEN NEW.kind = 'update' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
     expect(() => publishSignalUpdate(deps, signalId, { kind: 'stopped', publisherUpdateId: 'u-1' })).toThrow(/disk on fire/);
     expect(await db.$count(signalUpdates)).toBe(0);
     expect(rows('update')).toHaveLength(0);
+    expect(rows('alert').find((r) => r.destination === pending)).toMatchObject({ state: 'pending' });
   });
 });

@@ -35,8 +35,13 @@ export interface UpdateOutcome {
   update: SignalUpdate;
   /** The publisherUpdateId was seen before: this is the first update, and nothing was created. */
   duplicate: boolean;
-  /** Deliveries of the update planned (one per destination its signal's alert went or is going to; a replay: the first time's). */
+  /** Deliveries of the update planned (one per destination its signal's alert went, or for a target hit is going to; a replay: the first time's). */
   planned: number;
+  /**
+   * The signal's alerts and rationales a stop or close superseded: not sent, and never will be (a
+   * target hit: 0; a replay: the first time's).
+   */
+  superseded: number;
 }
 
 /**

@@ -1,7 +1,8 @@
-// Writes one signal's alert deliveries in bulk (for outbox-writer.ts): rows that share every field but the destination go in together, binding one value per row.
+// Writes one signal's alert deliveries in bulk (for outbox-writer.ts): rows that share every field but the destination go in together, binding one value per row; quiet-hours alerts are held for their window's digest (digest-rows.ts).
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { EntitledRecipient } from '../../core/planning/types';
+import { DigestRows } from './digest-rows';
 
 /** Rows per INSERT statement. */
 const CHUNK = 100;
@@ -18,6 +19,8 @@ interface Shared {
   counted: boolean;
   /** When an unsent row expires (ms since the epoch); null: never. */
   expiresAt: number | null;
+  /** Moved to the end of the account's quiet hours: held for that window's digest (direct destinations only). */
+  deferred: boolean;
 }
 
 interface Group extends Shared {
@@ -45,29 +48,65 @@ const rowSql = (counted: boolean) =>
  * signal share their priority, due time and state (a plan's delay, quiet hours and the daily cap
  * make the few groups): so each group's shared fields are bound once per statement, and each row
  * binds only its destination (and, when it counts toward a cap, its account).
+ *
+ * A pending alert deferred by quiet hours (only direct destinations are: `EntitledRecipient.deferred`)
+ * is written `held` for its window's digest, and the digest row is inserted once per destination and
+ * window; where that digest was already claimed or sent, the alert is written `pending` as it was.
+ * Nothing here assumes one transaction per signal: each call stands alone in its caller's transaction.
  */
 export class AlertWriter {
   private readonly statements = new Map<string, Statement>();
+  private readonly digests: DigestRows;
 
-  constructor(private readonly sqlite: Database.Database) {}
+  constructor(private readonly sqlite: Database.Database) {
+    this.digests = new DigestRows(sqlite);
+  }
 
   write(w: AlertWrite): void {
     const groups = new Map<string, Group>();
     let last: Group | undefined;
     for (const r of w.recipients) {
       const counted = r.state === 'pending' && r.accountId !== null && w.capped(r.planId);
-      if (!last || !sameShared(last, r, counted)) {
-        const key = `${r.priority}|${r.dueAt}|${r.state}|${r.skipReason ?? ''}|${counted}|${r.protectContent}|${r.expiresAt ?? ''}`;
+      const deferred = r.state === 'pending' && r.deferred;
+      if (!last || !sameShared(last, r, counted, deferred)) {
+        const key = `${r.priority}|${r.dueAt}|${r.state}|${r.skipReason ?? ''}|${counted}|${r.protectContent}|${r.expiresAt ?? ''}|${deferred}`;
         last = groups.get(key);
         if (!last) {
-          last = { priority: r.priority, dueAt: r.dueAt, state: r.state, skipReason: r.skipReason, protect: r.protectContent ? 1 : 0, counted, expiresAt: r.expiresAt, values: [] };
+          last = { priority: r.priority, dueAt: r.dueAt, state: r.state, skipReason: r.skipReason, protect: r.protectContent ? 1 : 0, counted, expiresAt: r.expiresAt, deferred, values: [] };
           groups.set(key, last);
         }
       }
       last.values.push(w.refOf(r.destinationId));
       if (counted) last.values.push(r.accountId as string);
     }
-    for (const g of groups.values()) this.writeGroup(g, w);
+    for (const g of groups.values()) {
+      if (g.deferred) this.writeDeferred(g, w);
+      else this.writeGroup(g, w);
+    }
+  }
+
+  /**
+   * The window's digest rows first (once each), then the alerts: held where the digest is still
+   * pending, pending (as without a digest) where it was already claimed or sent.
+   */
+  private writeDeferred(g: Group, w: AlertWrite): void {
+    const perRow = g.counted ? 2 : 1;
+    const refs: number[] = [];
+    for (let i = 0; i < g.values.length; i += perRow) refs.push(g.values[i] as number);
+    const window = { dueAt: g.dueAt, priority: g.priority, protect: g.protect, now: w.now };
+    this.digests.insert(window, refs);
+    const late = this.digests.notPending(window, refs);
+    if (late.size === 0) {
+      this.writeGroup({ ...g, state: 'held' }, w);
+      return;
+    }
+    const held: (number | string)[] = [];
+    const pending: (number | string)[] = [];
+    for (let i = 0; i < g.values.length; i += perRow) {
+      (late.has(g.values[i] as number) ? pending : held).push(...g.values.slice(i, i + perRow));
+    }
+    this.writeGroup({ ...g, state: 'held', values: held }, w);
+    this.writeGroup({ ...g, values: pending }, w);
   }
 
   private writeGroup(g: Group, w: AlertWrite): void {
@@ -92,7 +131,7 @@ export class AlertWriter {
   }
 }
 
-function sameShared(g: Shared, r: EntitledRecipient, counted: boolean): boolean {
+function sameShared(g: Shared, r: EntitledRecipient, counted: boolean, deferred: boolean): boolean {
   return g.priority === r.priority && g.dueAt === r.dueAt && g.state === r.state && g.skipReason === r.skipReason && g.counted === counted
-    && g.protect === (r.protectContent ? 1 : 0) && g.expiresAt === r.expiresAt;
+    && g.protect === (r.protectContent ? 1 : 0) && g.expiresAt === r.expiresAt && g.deferred === deferred;
 }

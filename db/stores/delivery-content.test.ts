@@ -65,6 +65,18 @@ describe('SqliteContentResolver', () => {
     expect(message).toMatchObject({ kind: 'rationale', text: 'Momentum and positioning agree.', replyToMessageId: '77' });
   });
 
+  it('waits with a rationale while its alert is held for the digest, and withdraws it where the alert expired or was superseded', () => {
+    const id = insertSignal(db, { rationaleText: 'Momentum and positioning agree.' });
+    const alert = insertDelivery(db, { destinationId: base.destinationId, contentId: id, dueAt: T0 + 3_600_000, state: 'held' });
+    const resolver = new SqliteContentResolver({ db });
+    const rationale = { ...base, contentId: id, kind: 'rationale' as const };
+    expect(() => resolver.resolve(rationale, T0)).toThrow(expect.objectContaining({ name: 'ContentNotReadyError', retryInMs: 3_600_000 }));
+    for (const state of ['expired', 'superseded']) {
+      db.$client.prepare('UPDATE deliveries SET state = ? WHERE id = ?').run(state, alert);
+      expect(() => resolver.resolve(rationale, T0)).toThrow(expect.objectContaining({ name: 'ContentWithdrawnError', reason: 'alert_not_delivered' }));
+    }
+  });
+
   it('refuses content that does not exist with not_found, and an unwritten rationale with conflict', () => {
     const resolver = new SqliteContentResolver({ db });
     expect(() => resolver.resolve({ ...base, contentId: 'sig_gone' }, T0)).toThrow(expect.objectContaining({ code: 'not_found' }));

@@ -6,7 +6,7 @@ import { openMemoryDatabase, type Db } from '../client';
 import { seedChannel, seedSubscribers } from '../testing/seed';
 import { SqliteContentResolver } from './delivery-content';
 import { SqliteDeliveryStore } from './delivery-store';
-import { insertDelivery, insertSignal } from './delivery-store.fixtures';
+import { getDelivery, insertDelivery, insertSignal } from './delivery-store.fixtures';
 import { USAGE_SQL } from './candidate-source';
 import { PLANNED_COUNTS_SQL } from './signal-store';
 
@@ -88,6 +88,50 @@ describe('delivery query plans', () => {
     expect(claim).toHaveLength(2);
     for (const e of claim) expect(explain(e)).toMatch(/SEARCH deliveries USING INTEGER PRIMARY KEY \(rowid=\?\)/);
     for (const e of executed) expect(explain(e)).not.toMatch(WALKS_DELIVERIES);
+  });
+
+  it('reads due rows newest first as the same index range walked backwards, with no sort', () => {
+    const { executed, explain } = recordStatements(db.$client);
+    const store = new SqliteDeliveryStore({ db, clock: new FakeClock(T0) });
+    const first = store.findDue({ now: T0 + 10, platforms: ['testchat', 'telegram'], limit: 2, order: 'newest' });
+    expect(first.map((d) => [d.priority, d.dueAt])).toEqual([[0, T0 + 2], [0, T0]]);
+    const last = first[1]!;
+    const rest = store.findDue({ now: T0 + 10, platforms: ['testchat'], limit: 5, order: 'newest', after: { priority: last.priority, dueAt: last.dueAt, id: last.id } });
+    expect(rest.map((d) => [d.priority, d.dueAt])).toEqual([[10, T0 + 3], [10, T0 + 1]]);
+
+    const due = executed.filter((e) => e.source.includes('dest.address'));
+    expect(due.length).toBeGreaterThanOrEqual(3);
+    for (const e of due) {
+      const plan = explain(e);
+      expect(plan, e.source).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND priority=\? AND due_at<\?\)/);
+      expect(plan).toMatch(/SEARCH dest USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(plan, e.source).not.toMatch(/TEMP B-TREE/);
+    }
+    for (const e of executed) expect(explain(e), e.source).not.toMatch(WALKS_DELIVERIES);
+  });
+
+  it('sweeps expired rows and reads the oldest pending alerts as ranges of the due index, changing rows by id', () => {
+    const expiring = insertDelivery(db, { destinationId: people.destinationIds[1]!, contentId: 'sig_expiring', priority: 0, dueAt: T0 - 1_000, expiresAt: T0 });
+    const { executed, explain } = recordStatements(db.$client);
+    const store = new SqliteDeliveryStore({ db, clock: new FakeClock(T0) });
+    expect(store.expireDue(T0 + 10, 100)).toEqual([{ platform: 'testchat', count: 1 }]);
+    expect(getDelivery(db, expiring).state).toBe('expired');
+    expect(store.oldestPendingAlerts(T0 + 10, 50)).toEqual([{ platform: 'testchat', dueAt: T0 }]);
+
+    const sweep = executed.filter((e) => e.source.includes('d.expires_at <= ?'));
+    expect(sweep.length).toBeGreaterThanOrEqual(2);
+    for (const e of sweep) expect(explain(e), e.source).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND priority=\? AND due_at<\?\)/);
+    const expire = executed.filter((e) => e.source.startsWith("UPDATE deliveries SET state = 'expired'"));
+    expect(expire).toHaveLength(1);
+    expect(explain(expire[0]!)).toMatch(/SEARCH deliveries USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    const oldest = executed.filter((e) => e.source.includes('min(f.due_at)'));
+    expect(oldest.length).toBeGreaterThanOrEqual(2);
+    for (const e of oldest) {
+      const plan = explain(e);
+      expect(plan, e.source).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND priority=\? AND due_at<\?\)/);
+      expect(plan).toMatch(/SEARCH dest USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    }
+    for (const e of executed) expect(explain(e), e.source).not.toMatch(WALKS_DELIVERIES);
   });
 
   it('records results, recovers, lists and retries dead letters without walking the table', () => {

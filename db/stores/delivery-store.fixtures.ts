@@ -44,6 +44,8 @@ export interface DeliveryFields {
   /** Both set: the row counts toward this account's daily cap on that UTC day. */
   capAccountId?: string | null;
   capDay?: string | null;
+  /** An alert not sent by then expires; default: never. */
+  expiresAt?: number | null;
 }
 
 /** Inserts a delivery row and returns its id. */
@@ -61,6 +63,7 @@ export function insertDelivery(db: Db, f: DeliveryFields): number {
     dueAt: f.dueAt,
     state: f.state ?? 'pending',
     attempts: f.attempts ?? 0,
+    expiresAt: f.expiresAt ?? null,
     createdAt: f.dueAt,
     updatedAt: f.dueAt,
   }).returning({ id: deliveries.id }).get();

@@ -10,6 +10,8 @@ import type {
   DeliveryStore,
   DueDelivery,
   DueQuery,
+  ExpiredCount,
+  OldestPendingAlert,
   QueueCount,
   RecoveredDelivery,
   RetryDeadResult,
@@ -52,6 +54,10 @@ const DUE_COLUMNS = `d.id, d.content_type, ${contentIdSql('d')} AS content_id, d
 // looks each destination up by its primary key, whatever the planner would guess from destinations' indexes.
 const WITH_DESTINATION = 'deliveries d CROSS JOIN destinations dest ON dest.ref = d.destination_ref';
 
+/** A due row worth claiming: not past its expires_at (bound to now), on one of these platforms, to an enabled destination. */
+const DUE_FILTER = (platforms: number) => `(d.expires_at IS NULL OR d.expires_at > ?)
+  AND dest.platform IN (${placeholders(platforms)}) AND dest.enabled = 1`;
+
 /**
  * The hot paths (find, claim, record) use prepared statements on the
  * better-sqlite3 handle: they run hundreds of times a second. Queries go one
@@ -72,26 +78,89 @@ export class SqliteDeliveryStore implements DeliveryStore {
     if (query.platforms.length === 0 || query.limit <= 0) return [];
     const out: DueDelivery[] = [];
     const after = query.after;
+    const newest = query.order === 'newest';
+    const n = query.platforms.length;
     for (const priority of this.pendingPriorities(after?.priority)) {
       const remaining = query.limit - out.length;
-      const rows = after && priority === after.priority
-        ? this.stmt(`due-after-${query.platforms.length}`, `SELECT ${DUE_COLUMNS}
+      let rows: unknown[];
+      if (after && priority === after.priority) {
+        // Past the cursor in the walk's direction; due_at bounded on the cursor's side keeps it one index range.
+        rows = newest
+          ? this.stmt(`due-newest-after-${n}`, `SELECT ${DUE_COLUMNS}
+              FROM ${WITH_DESTINATION}
+              WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ? AND (d.due_at < ? OR d.id < ?)
+                AND ${DUE_FILTER(n)}
+              ORDER BY d.due_at DESC, d.id DESC LIMIT ?`)
+            .all(priority, Math.min(query.now, after.dueAt), after.dueAt, after.id, query.now, ...query.platforms, remaining)
+          : this.stmt(`due-after-${n}`, `SELECT ${DUE_COLUMNS}
+              FROM ${WITH_DESTINATION}
+              WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ?
+                AND (d.due_at > ? OR (d.due_at = ? AND d.id > ?))
+                AND ${DUE_FILTER(n)}
+              ORDER BY d.due_at, d.id LIMIT ?`)
+            .all(priority, query.now, after.dueAt, after.dueAt, after.id, query.now, ...query.platforms, remaining);
+      } else {
+        rows = this.stmt(`due-${newest ? 'newest-' : ''}${n}`, `SELECT ${DUE_COLUMNS}
             FROM ${WITH_DESTINATION}
             WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ?
-              AND (d.due_at > ? OR (d.due_at = ? AND d.id > ?))
-              AND dest.platform IN (${placeholders(query.platforms.length)}) AND dest.enabled = 1
-            ORDER BY d.due_at, d.id LIMIT ?`)
-            .all(priority, query.now, after.dueAt, after.dueAt, after.id, ...query.platforms, remaining)
-        : this.stmt(`due-${query.platforms.length}`, `SELECT ${DUE_COLUMNS}
-            FROM ${WITH_DESTINATION}
-            WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ?
-              AND dest.platform IN (${placeholders(query.platforms.length)}) AND dest.enabled = 1
-            ORDER BY d.due_at, d.id LIMIT ?`)
-            .all(priority, query.now, ...query.platforms, remaining);
+              AND ${DUE_FILTER(n)}
+            ORDER BY ${newest ? 'd.due_at DESC, d.id DESC' : 'd.due_at, d.id'} LIMIT ?`)
+          .all(priority, query.now, query.now, ...query.platforms, remaining);
+      }
       for (const row of rows as DueRow[]) out.push(toDue(row));
       if (out.length >= query.limit) break;
     }
     return out;
+  }
+
+  /**
+   * Walks, per priority, the due pending rows (`state = 'pending' AND priority = ? AND due_at <= now`:
+   * a range of deliveries_due_idx) and reads each one's expires_at from its table row. A row can only
+   * have expired once due (expires_at is its due time plus an age), so rows not yet due are never read;
+   * but the due backlog is read whole when few of it expired: one primary-key lookup per due row, the
+   * rows the dispatcher is about to send anyway. At most `limit` rows change per call, in one
+   * transaction with their platforms read.
+   */
+  expireDue(now: number, limit: number): ExpiredCount[] {
+    if (limit <= 0) return [];
+    const find = this.stmt('expired-find', `SELECT d.id, dest.platform FROM ${WITH_DESTINATION}
+        WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ? AND d.expires_at <= ? LIMIT ?`);
+    const expire = this.stmt('expire', `UPDATE deliveries SET state = 'expired', cap_day = NULL, cap_account_id = NULL, claimed_at = NULL, updated_at = ?
+        WHERE id = ? AND state = 'pending'`);
+    return this.sqlite.transaction(() => {
+      const counts = new Map<PlatformName, number>();
+      let left = limit;
+      for (const priority of this.pendingPriorities(undefined)) {
+        const rows = find.all(priority, now, now, left) as { id: number; platform: PlatformName }[];
+        for (const row of rows) {
+          if (expire.run(now, row.id).changes === 1) counts.set(row.platform, (counts.get(row.platform) ?? 0) + 1);
+        }
+        left -= rows.length;
+        if (left <= 0) break;
+      }
+      return [...counts].map(([platform, count]) => ({ platform, count }));
+    })();
+  }
+
+  /**
+   * Per priority, the first `perPriority` due pending rows in due order (a range of deliveries_due_idx,
+   * whatever the backlog), of which the alerts not yet expired give each platform its oldest due time.
+   * A platform whose alerts all lie behind that many rows of other work in every priority is not seen.
+   */
+  oldestPendingAlerts(now: number, perPriority: number): OldestPendingAlert[] {
+    const first = this.stmt('oldest-alerts', `SELECT dest.platform AS platform, min(f.due_at) AS dueAt
+        FROM (SELECT d.due_at, d.kind, d.expires_at, d.destination_ref FROM deliveries d
+              WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ? ORDER BY d.due_at LIMIT ?) f
+        CROSS JOIN destinations dest ON dest.ref = f.destination_ref
+        WHERE f.kind = 'alert' AND (f.expires_at IS NULL OR f.expires_at > ?)
+        GROUP BY dest.platform`);
+    const oldest = new Map<string, number>();
+    for (const priority of this.pendingPriorities(undefined)) {
+      for (const row of first.all(priority, now, perPriority, now) as OldestPendingAlert[]) {
+        oldest.set(row.platform, Math.min(row.dueAt, oldest.get(row.platform) ?? Infinity));
+      }
+    }
+    return [...oldest].map(([platform, dueAt]) => ({ platform, dueAt }));
   }
 
   claim(ids: readonly number[], now: number, results: readonly DeliveryResult[] = []): number[] {

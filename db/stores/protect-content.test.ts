@@ -22,7 +22,9 @@ async function planned(plans: PlansConfig) {
   const publicRoom = seedChannel(db, { now: NOON });
   const signals = new SqliteSignalService({ db, clock, plans, bands: { aMin: 0.8, bMin: 0.6 } });
   await signals.publish({ publisherId: 'p-1', symbol: 'BTCUSDT', market: 'crypto', side: 'long', conviction: 0.9, reasons: ['breakout'] }, { publishedBy: 'cli' });
-  const due = new SqliteDeliveryStore({ db, clock, audit: new SqliteAuditLog({ db, clock }) }).findDue({ now: LATER, platforms: ['testchat'], limit: 100 });
+  const store = new SqliteDeliveryStore({ db, clock, audit: new SqliteAuditLog({ db, clock }) });
+  // Read when each is due: the real-time alerts now (15 minutes on they have expired), the free plan's 15 minutes later.
+  const due = [NOON, NOON + 15 * 60_000].flatMap((now) => store.findDue({ now, platforms: ['testchat'], limit: 100 }));
   const resolver = new SqliteContentResolver({ db });
   const protectedAt = (destinationId: string) => {
     const delivery = due.find((d) => d.destinationId === destinationId);

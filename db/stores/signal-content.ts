@@ -112,13 +112,14 @@ export class SqliteSignalContent implements ContentBuilder<OutboundMessage> {
 
   /**
    * The threading rule: the alert's platform message id once it was sent here; not ready while it
-   * is on its way (pending or sending); withdrawn when it was skipped, died or was never planned,
+   * is on its way (pending, sending, or held for the quiet-hours digest); withdrawn when it was
+   * skipped, died, expired, was superseded or was never planned,
    * so nobody gets the reasoning of an alert they did not receive, nor before it.
    */
   private sentAlert(signalId: string, ref: number, destinationId: string, now: number): string | undefined {
     const alert = this.alertStmt.get(ref, destinationId);
     if (alert?.state === 'sent') return alert.platformMessageId ?? undefined;
-    if (alert?.state === 'pending' || alert?.state === 'sending') {
+    if (alert?.state === 'pending' || alert?.state === 'sending' || alert?.state === 'held') {
       throw new ContentNotReadyError(`the alert of signal ${signalId} is not sent to ${destinationId} yet`, Math.max(1_000, alert.dueAt - now));
     }
     throw new ContentWithdrawnError('alert_not_delivered', `the alert of signal ${signalId} was not delivered to ${destinationId} (${alert?.state ?? 'never planned'})`);

@@ -91,7 +91,7 @@ describe('update deliveries follow the threading rule', () => {
     const person = seedSubscribers(db, { count: 1, planId: 'pro', now: NOON }).destinationIds[0]!;
     publishing.candidates.refresh();
     const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
-    publishSignalUpdate(publishing, signal.id, { kind: 'stopped', price: 95 });
+    publishSignalUpdate(publishing, signal.id, { kind: 'target_hit', targetIndex: 1, price: 110 });
     // The alert's first try failed and waits for its retry, while its update is due now.
     db.$client.prepare("UPDATE deliveries SET due_at = ? WHERE kind = 'alert'").run(NOON + 5 * MINUTE);
     await settle();
@@ -107,20 +107,67 @@ describe('update deliveries follow the threading rule', () => {
     expect(rowOf('update', person)).toMatchObject({ state: 'sent', attempts: 1 });
   });
 
-  it('skips the update of an alert that died or was skipped there, sending nothing', async () => {
-    const [dead, skipped] = seedSubscribers(db, { count: 2, planId: 'pro', now: NOON }).destinationIds as [string, string];
+  it('skips the update of an alert that died, was skipped or expired there, sending nothing', async () => {
+    const [dead, skipped, expired] = seedSubscribers(db, { count: 3, planId: 'pro', now: NOON }).destinationIds as [string, string, string];
     publishing.candidates.refresh();
     const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
-    publishSignalUpdate(publishing, signal.id, { kind: 'closed', resultPct: 1 });
+    publishSignalUpdate(publishing, signal.id, { kind: 'target_hit', targetIndex: 1, price: 110 });
     // The alerts fail after the update was planned: one dead, one skipped (its workspace removed).
     const set = db.$client.prepare("UPDATE deliveries SET state = ? WHERE kind = 'alert' AND destination_ref = (SELECT ref FROM destinations WHERE id = ?)");
     set.run('dead', dead);
     set.run('skipped', skipped);
+    set.run('expired', expired);
     await settle();
 
     expect(emulator.messages).toHaveLength(0);
     expect(rowOf('update', dead)).toMatchObject({ state: 'skipped', skip_reason: 'alert_not_delivered', attempts: 0 });
     expect(rowOf('update', skipped)).toMatchObject({ state: 'skipped', skip_reason: 'alert_not_delivered', attempts: 0 });
+    expect(rowOf('update', expired)).toMatchObject({ state: 'skipped', skip_reason: 'alert_not_delivered', attempts: 0 });
+  });
+
+  it('holds back the update of an alert held for the quiet-hours digest, without counting an attempt', async () => {
+    const person = seedSubscribers(db, { count: 1, planId: 'pro', now: NOON }).destinationIds[0]!;
+    publishing.candidates.refresh();
+    const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
+    publishSignalUpdate(publishing, signal.id, { kind: 'target_hit', targetIndex: 1, price: 110 });
+    db.$client.prepare("UPDATE deliveries SET state = 'held', due_at = ? WHERE kind = 'alert'").run(NOON + 60 * MINUTE);
+    await settle();
+
+    expect(emulator.messages).toHaveLength(0);
+    expect(rowOf('update', person)).toMatchObject({ state: 'pending', attempts: 0, due_at: NOON + 60 * MINUTE });
+  });
+
+  it('holds a target hit while its alert is held for the quiet-hours digest, without an attempt, and threads it once the alert went', async () => {
+    const person = seedSubscribers(db, { count: 1, planId: 'pro', now: NOON }).destinationIds[0]!;
+    publishing.candidates.refresh();
+    const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
+    // Kept for the digest at the quiet window's end, as the digest planning leaves it.
+    db.$client.prepare("UPDATE deliveries SET state = 'held', due_at = ?, expires_at = NULL WHERE kind = 'alert'").run(NOON + 60 * MINUTE);
+    publishSignalUpdate(publishing, signal.id, { kind: 'target_hit', targetIndex: 1, price: 110 });
+    await settle(MINUTE);
+    await settle(MINUTE);
+
+    expect(emulator.messages).toHaveLength(0);
+    expect(rowOf('alert', person)).toMatchObject({ state: 'held' });
+    expect(rowOf('update', person)).toMatchObject({ state: 'pending', attempts: 0 });
+    // The digest went and settled the alert with its message.
+    db.$client.prepare("UPDATE deliveries SET state = 'sent', platform_message_id = '77', sent_at = ? WHERE kind = 'alert'").run(NOON + 60 * MINUTE);
+    await settle(60 * MINUTE);
+    expect(emulator.messages.map((m) => m.replyTo)).toEqual(['77']);
+    expect(rowOf('update', person)).toMatchObject({ state: 'sent', attempts: 1 });
+  });
+
+  it('skips a target hit whose alert a later stop superseded: that recipient gets neither', async () => {
+    const person = seedSubscribers(db, { count: 1, planId: 'free', now: NOON }).destinationIds[0]!;
+    publishing.candidates.refresh();
+    const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
+    publishSignalUpdate(publishing, signal.id, { kind: 'target_hit', targetIndex: 1, price: 110 });
+    publishSignalUpdate(publishing, signal.id, { kind: 'stopped', price: 95 });
+    await settle(20 * MINUTE);
+
+    expect(emulator.messages).toHaveLength(0);
+    expect(rowOf('alert', person)).toMatchObject({ state: 'superseded', skip_reason: 'stopped:update#2' });
+    expect(rowOf('update', person)).toMatchObject({ state: 'skipped', skip_reason: 'alert_not_delivered', attempts: 0 });
   });
 
   it('loads an update and its signal once for a whole fan-out', async () => {
@@ -139,7 +186,8 @@ describe('update deliveries follow the threading rule', () => {
     const second = resolver.resolve(delivery(1), NOON);
     expect(second.kind === 'update' && second.signal).toBe(first.kind === 'update' && first.signal);
     // Each destination is threaded on its own alert.
-    expect([first, second].map((m) => m.kind === 'update' && m.replyToMessageId)).toEqual(emulator.messages.map((m) => String(m.messageId)));
+    const alertTo = (chatId: string) => String(emulator.messages.find((m) => m.chatId === chatId)?.messageId);
+    expect([first, second].map((m) => m.kind === 'update' && m.replyToMessageId)).toEqual(people.chatIds.map(alertTo));
   });
 
   it('tells how late a delayed plan\'s alert went, so the status edit says it again; a real-time alert says nothing', async () => {
@@ -147,6 +195,8 @@ describe('update deliveries follow the threading rule', () => {
     const pro = seedSubscribers(db, { count: 1, planId: 'pro', now: NOON });
     publishing.candidates.refresh();
     const { signal } = publishSignal(publishing, SIGNAL, { publishedBy: 'cli' });
+    // The real-time alert goes now (15 minutes on, it would have expired); the free plan's 15 minutes later.
+    await settle();
     await settle(15 * MINUTE);
     publishSignalUpdate(publishing, signal.id, { kind: 'stopped', price: 95 });
     const resolver = new SqliteContentResolver({ db });

@@ -26,6 +26,8 @@ interface AlertState {
   due_at: number;
   priority: number;
   sent_at: number | null;
+  /** The message id of the quiet-hours digest of the alert's window at that destination (null: none, or not sent). */
+  digest_message_id: string | null;
 }
 
 const SECOND_MS = 1_000;
@@ -33,9 +35,10 @@ const SECOND_MS = 1_000;
 /**
  * The 'update' content type; an update's content id is "update#<ref>" (signal_updates.ref). Follows
  * the threading rule: the alert of the same signal at the same destination sent: a reply to it;
- * still pending or sending: not yet (ContentNotReadyError, until the alert's due time); skipped,
- * dead or never planned: withdrawn (ContentWithdrawnError 'alert_not_delivered'), so nobody gets an
- * update of an alert they did not receive, nor before it.
+ * still pending, held (for the quiet-hours digest) or sending: not yet (ContentNotReadyError, until
+ * the alert's due time); skipped, dead, expired, superseded or never planned: withdrawn
+ * (ContentWithdrawnError 'alert_not_delivered'), so nobody gets an update of an alert they did not
+ * receive, nor before it.
  */
 export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
   private readonly cache = new Map<number, CachedUpdate>();
@@ -47,7 +50,10 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     this.cacheSize = deps.cacheSize ?? 256;
     const sqlite = deps.db.$client;
     // One probe of deliveries_content_destination_kind_idx (content_ref, destination_ref, kind).
-    this.alertStmt = sqlite.prepare(`SELECT state, platform_message_id, due_at, priority, sent_at FROM deliveries
+    // The digest, if any: one probe of the same index (its content_ref is the alert's due minute).
+    this.alertStmt = sqlite.prepare(`SELECT state, platform_message_id, due_at, priority, sent_at,
+        (SELECT g.platform_message_id FROM deliveries g WHERE g.content_ref = deliveries.due_at / 60000 AND g.destination_ref = deliveries.destination_ref
+          AND g.kind = 'digest') AS digest_message_id FROM deliveries
       WHERE content_ref = ? AND destination_ref = (SELECT ref FROM destinations WHERE id = ?) AND kind = 'alert' AND content_type = 'signal'`);
     // One probe of signal_updates_signal_idx: has the signal had updates since its history was read?
     this.countStmt = sqlite.prepare<[string], number>('SELECT count(*) FROM signal_updates WHERE signal_id = ?').pluck();
@@ -58,7 +64,8 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     const { signal, signalRef, update, updates } = this.current(this.load(delivery.contentId));
     // Read fresh each time: the alert moves on while its updates wait.
     const alert = this.alertStmt.get(signalRef, delivery.destinationId);
-    if (alert?.state === 'pending' || alert?.state === 'sending') {
+    // Held for the quiet-hours digest: not yet, like pending (due at the window's end).
+    if (alert?.state === 'pending' || alert?.state === 'held' || alert?.state === 'sending') {
       throw new ContentNotReadyError(`the alert of signal ${signal.id} is not sent to ${delivery.destinationId} yet`, Math.max(SECOND_MS, alert.due_at - now));
     }
     if (alert?.state !== 'sent') {
@@ -69,6 +76,8 @@ export class SqliteUpdateContent implements ContentBuilder<OutboundMessage> {
     return {
       kind: 'update', signal, update, updates,
       ...(alert.platform_message_id ? { replyToMessageId: alert.platform_message_id } : {}),
+      // Its alert went in a quiet-hours digest: the reply is threaded on the digest, whose text is no alert to mark.
+      ...(alert.platform_message_id && alert.platform_message_id === alert.digest_message_id ? { replyToDigest: true } : {}),
       ...(late ? { alertDelayedMinutes: late } : {}),
       ...(delivery.protectContent ? { protectContent: true } : {}),
     };

@@ -98,9 +98,9 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
   }));
 
   // An update body names no signal: only a v2 signature (bound to the path) is accepted for it.
-  /** Records the update (and plans its deliveries, in one commit), pokes the dispatcher, answers 202 with how many were planned. */
+  /** Records the update (superseding and planning, in one commit), pokes the dispatcher, answers 202 with how many were planned and superseded. */
   function updated(request: FastifyRequest, outcome: UpdateOutcome) {
-    const { update, duplicate, planned } = outcome;
+    const { update, duplicate, planned, superseded } = outcome;
     deps.metrics.ingest(duplicate ? 'duplicate' : 'accepted');
     if (!duplicate && planned > 0) {
       try {
@@ -110,7 +110,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
         deps.logger.warn({ err, reqId: request.id, signalId: update.signalId, updateId: update.id }, 'onUpdated hook failed');
       }
     }
-    return { id: update.id, signalId: update.signalId, duplicate, planned };
+    return { id: update.id, signalId: update.signalId, duplicate, planned, superseded };
   }
 
   app.post<{ Params: { id: string } }>('/v1/signals/:id/updates', (request, reply) => admitted(request, { allowV1: false }, async ({ caller, body }) => {
