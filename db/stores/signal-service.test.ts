@@ -250,6 +250,20 @@ describe('daily cap', () => {
   });
 });
 
+describe('planning in chunks', () => {
+  it('a stop that comes mid-planning supersedes what was planned and cancels the rest: the runner plans nothing more', async () => {
+    const chunked = new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, chunkSize: 3 });
+    seedSubscribers(db, { count: 10, planId: 'pro', now: NOON });
+    const out = await chunked.publish(signalInput(), { publishedBy: 'cli' });
+    expect(out).toMatchObject({ planned: 3, candidates: 10, planning: 'in_progress' });
+    expect(chunked.planning.runChunk()).toBe(true);
+    await chunked.addUpdate(out.signal.id, { kind: 'stopped', price: 60_000 }, { publishedBy: 'cli' });
+    expect(chunked.planning.runChunk()).toBe(false);
+    expect(rowsOf(out.signal.id).filter((r) => r.kind === 'alert').map((r) => r.state)).toEqual(Array(6).fill('superseded'));
+    expect(db.$client.prepare('SELECT state, cursor, planned FROM planning_jobs').all()).toEqual([{ state: 'cancelled', cursor: 6, planned: 6 }]);
+  });
+});
+
 describe('updates and reads', () => {
   it('records an update once per publisherUpdateId', async () => {
     const { signal } = await store.publish(signalInput(), { publishedBy: 'cli' });
