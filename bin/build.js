@@ -31,10 +31,13 @@ export function isStale() {
   return SOURCES.some((source) => newestIn(join(ROOT, source)) > built);
 }
 
-/** Builds dist/ from scratch: dist/main.js, its chunks, dist/migrations, dist/fonts. */
-export async function buildDist() {
-  rmSync(DIST, { recursive: true, force: true });
-  await build({
+/**
+ * Builds dist/ (or `outdir`) from scratch: main.js, its chunks, migrations/, fonts/. Resolves to esbuild's
+ * metafile: which sources went into which output, and what each output imports.
+ */
+export async function buildDist(outdir = DIST) {
+  rmSync(outdir, { recursive: true, force: true });
+  const result = await build({
     absWorkingDir: ROOT,
     entryPoints: { main: 'main.ts' },
     bundle: true,
@@ -43,18 +46,20 @@ export async function buildDist() {
     platform: 'node',
     target: 'node20',
     packages: 'external',
-    outdir: DIST,
+    outdir,
+    metafile: true,
     chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',
   });
   // Chunks live in dist/chunks/: give them the same assets, since import.meta.url there is one folder down.
-  for (const base of [DIST, join(DIST, 'chunks')]) {
+  for (const base of [outdir, join(outdir, 'chunks')]) {
     cpSync(join(ROOT, 'db', 'migrations'), join(base, 'migrations'), { recursive: true });
     cpSync(join(ROOT, 'content', 'chart', 'fonts'), join(base, 'fonts'), { recursive: true });
   }
-  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  if (outdir === DIST) writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  return result.metafile;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
