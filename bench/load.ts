@@ -177,7 +177,7 @@ export async function runLoad(options: Partial<LoadOptions> = {}): Promise<Scena
     },
     notes: [
       '202 to first send: from the complete 202 to the Telegram emulator accepting the first message that names the signal; "none seen" means not within the watch (counted as longer than any seen for p50 / p99)',
-      'event-loop delay: prom-client\'s nodejs_eventloop_lag_p99/max_seconds scraped every second (each scrape resets it); p99 shown is the highest 1-s p99',
+      'event-loop delay: signalcast_event_loop_delay_p99/max_seconds (a 10 ms heartbeat on the real clock, server/event-loop-delay.ts) scraped every second (each scrape starts a new window); p99 shown is the highest 1-s p99',
       'expired / superseded: the rows in those states in the outbox at the end, and signalcast_deliveries_expired_total / _superseded_total from /metrics (the service\'s own count); the load publishes no stop or close, so superseded stays 0 unless another part supersedes',
       `sends/s during the load: emulator arrivals from the first due instant to the last 202, over that window; bench's latest fire after a due instant: ${runs.map((r) => `${r.rate}/s ${r.fireLateMs} ms`).join(', ')}`,
     ],

@@ -127,8 +127,8 @@ function figuresOf(r: SizeRun, runs: readonly SizeRun[]): Figure[] {
 /**
  * Each size on a fresh service process (`main.ts start`, or the compiled build) over a database of
  * that many pro subscribers: one signed publish, then the outbox is polled until the signal's
- * planning is done; the event loop's delay is prom-client's histogram (reset just before the POST,
- * read once planning is done); peak RSS is VmHWM after a few seconds of sending.
+ * planning is done; the event loop's delay is the service's heartbeat window (started by a scrape
+ * just before the POST, read once planning is done); peak RSS is VmHWM after a few seconds of sending.
  */
 export async function runScale(options: Partial<ScaleOptions> = {}): Promise<ScenarioResult> {
   const o = { ...SCALE_DEFAULTS, ...options };
@@ -143,7 +143,7 @@ export async function runScale(options: Partial<ScaleOptions> = {}): Promise<Sce
     data: { sizes: Object.fromEntries(runs.map((r) => [String(r.subscribers), r])), targets: TARGETS },
     notes: [
       'all planned: from just before the POST until no planning job of the signal is left planning (or, with none, the 202: everything was planned in the publish); its alert rows are counted then',
-      'event-loop delay: prom-client\'s nodejs_eventloop_lag_p99/max_seconds (perf_hooks.monitorEventLoopDelay, 10 ms resolution), reset by a scrape just before the POST and read once planning is done',
+      'event-loop delay: signalcast_event_loop_delay_p99/max_seconds (a 10 ms heartbeat on the real clock, server/event-loop-delay.ts), its window started by a scrape just before the POST and read once planning is done',
       'peak RSS is the service process\'s VmHWM since it started: loading, the start\'s full access reconcile, the publish and a few seconds of sending',
     ],
   };

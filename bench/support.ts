@@ -148,12 +148,12 @@ export function sendLatency(metricsText: string, platform: string): { count: num
   return { count, meanMs: round((sum / count) * 1000, 2), over25msPct: round(((count - within25) / count) * 100, 1) };
 }
 
-/** The event loop's delay since the previous scrape (prom-client resets its histogram on each collect), in ms. */
+/** The event loop's delay since the previous scrape (each scrape starts a new window: server/event-loop-delay.ts), in ms. */
 export async function scrapeLoop(url: string): Promise<{ p99: number; max: number } | undefined> {
   const text = await scrapeMetrics(url);
   if (text === undefined) return undefined;
   const read = (name: string) => Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? NaN) * 1000;
-  return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
+  return { p99: read('signalcast_event_loop_delay_p99_seconds'), max: read('signalcast_event_loop_delay_max_seconds') };
 }
 
 /** The service's /metrics text; undefined when it does not answer within 30 s. */
