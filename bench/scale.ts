@@ -117,10 +117,6 @@ function figuresOf(r: SizeRun, runs: readonly SizeRun[]): Figure[] {
       ...(r.subscribers === 100_000 ? { target: `peak < ${TARGETS.peakMiB} MiB`, ok: r.peakRssMiB !== null && r.peakRssMiB < TARGETS.peakMiB } : {}),
     },
   ];
-  const estimates = r.answer.estimates as Record<string, { candidates: number; seconds: number }> | undefined;
-  if (estimates) {
-    figures.push({ name: `${k(r.subscribers)}: 202 says`, value: `planning ${String(r.answer.planning)}, ${String(r.answer.candidates)} candidates; to reach them all: ${Object.entries(estimates).map(([p, e]) => `${p} ${e.seconds} s`).join(', ')}` });
-  }
   return figures;
 }
 
@@ -142,6 +138,8 @@ export async function runScale(options: Partial<ScaleOptions> = {}): Promise<Sce
     figures: runs.flatMap((r) => figuresOf(r, runs)),
     data: { sizes: Object.fromEntries(runs.map((r) => [String(r.subscribers), r])), targets: TARGETS },
     notes: [
+      ...runs.filter((r) => r.answer.estimates).map((r) => `${k(r.subscribers)}: the 202 said planning ${String(r.answer.planning)}, ${String(r.answer.candidates)} candidates; `
+        + `estimated to reach them all: ${Object.entries(r.answer.estimates as Record<string, { seconds: number }>).map(([p, e]) => `${p} ${e.seconds} s`).join(', ')}`),
       'all planned: from just before the POST until no planning job of the signal is left planning (or, with none, the 202: everything was planned in the publish); its alert rows are counted then',
       'event-loop delay: signalcast_event_loop_delay_p99/max_seconds (a 10 ms heartbeat on the real clock, server/event-loop-delay.ts), its window started by a scrape just before the POST and read once planning is done',
       'peak RSS is the service process\'s VmHWM since it started: loading, the start\'s full access reconcile, the publish and a few seconds of sending',
