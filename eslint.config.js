@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const platformSdks = ['grammy', 'grammy/*', 'discord.js', '@slack/*', 'whatsapp-web.js', 'stripe', 'openai', 'fastify', 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'db/migrations/**', 'dist/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'db/migrations/**', 'dist/**', '.build-test-*/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

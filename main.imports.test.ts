@@ -1,8 +1,21 @@
-// What production loads: main.ts's static imports, followed through every file they reach, never load the sandbox's emulators.
-import { existsSync, readFileSync } from 'node:fs';
+// What production loads: main.ts's static imports, followed through every file they reach, never load the sandbox's emulators;
+// the compiled build (bin/build.js) keeps them in a chunk of their own, needs no TypeScript loader, and starts.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: bin/build.js is plain JavaScript without types.
+import { buildDist as untypedBuild } from './bin/build.js';
+import { appliedMigrationCount, openDatabase } from './db/client';
+
+interface Metafile {
+  outputs: Record<string, { entryPoint?: string; inputs: Record<string, unknown>; imports: { path: string; kind: string; external?: boolean }[] }>;
+}
+const buildDist = untypedBuild as (outdir: string) => Promise<Metafile>;
+const run = promisify(execFile);
 
 interface Imports {
   /** Specifiers loaded when the file loads (type-only imports are erased, so they are left out). */
@@ -77,4 +90,57 @@ describe('production code and the sandbox', () => {
     expect(graph).toContain('app/sandbox-needs.ts');
     expect(importsOf('app/sandbox-needs.ts').loaded.filter((s) => s.includes('sandbox'))).toEqual([]);
   });
+});
+
+describe('the compiled build (npm run build, what the image and npm start run)', () => {
+  // Beside dist/ in the project (ignored as dist/ is), so that the bundle finds node_modules and ../package.json as dist/main.js does.
+  const out = mkdtempSync(resolve('.build-test-'));
+  // The commands run elsewhere: no .env, their own database.
+  const dir = mkdtempSync(join(tmpdir(), 'sc-build-'));
+  let meta: Metafile;
+  beforeAll(async () => {
+    meta = await buildDist(out);
+  }, 60_000);
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  /** The outputs main.js loads when it loads (itself and the chunks it imports statically, followed). */
+  const loadedOutputs = (): string[] => {
+    const main = Object.keys(meta.outputs).find((file) => meta.outputs[file]?.entryPoint === 'main.ts') as string;
+    const seen = new Set<string>();
+    const queue = [main];
+    for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const i of meta.outputs[file]?.imports ?? []) if (i.kind === 'import-statement' && !i.external) queue.push(i.path);
+    }
+    return [...seen];
+  };
+
+  it('loads no sandbox emulator and no TypeScript loader at start: the sandbox is a chunk read only by import()', () => {
+    const loaded = loadedOutputs();
+    const sources = loaded.flatMap((file) => Object.keys(meta.outputs[file]?.inputs ?? {}));
+    expect(sources).toEqual(expect.arrayContaining(['app/service.ts', 'cli/program.ts', 'db/client.ts']));
+    expect(sources.filter((file) => file.startsWith('sandbox/'))).toEqual(['sandbox/state-file.ts']);
+    const packages = loaded.flatMap((file) => (meta.outputs[file]?.imports ?? []).filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path));
+    expect(packages).toContain('better-sqlite3');
+    expect(packages.filter((p) => p === 'tsx' || p.startsWith('tsx/'))).toEqual([]);
+    const sandboxChunk = Object.keys(meta.outputs).find((file) => Object.keys(meta.outputs[file]?.inputs ?? {}).includes('sandbox/index.ts'));
+    expect(sandboxChunk).toBeDefined();
+    expect(loaded).not.toContain(sandboxChunk);
+  });
+
+  it('runs with plain node: --help answers, and migrate finds its migrations beside the bundle', async () => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, DATABASE_URL: `file:${join(dir, 'data', 'x.db')}` };
+    const help = await run(process.execPath, [join(out, 'main.js'), '--help'], { cwd: dir, env, timeout: 20_000 });
+    expect(help.stdout).toContain('Usage: signalcast');
+    const migrated = await run(process.execPath, [join(out, 'main.js'), 'migrate'], { cwd: dir, env, timeout: 20_000 });
+    expect(`${migrated.stdout}${migrated.stderr}`).not.toMatch(/error/i);
+    const db = openDatabase(env.DATABASE_URL, { migrate: false });
+    const journal = JSON.parse(readFileSync('db/migrations/meta/_journal.json', 'utf8')) as { entries: unknown[] };
+    expect(appliedMigrationCount(db)).toBe(journal.entries.length);
+    db.$client.close();
+  }, 40_000);
 });

@@ -1,4 +1,5 @@
-// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE] [--discord-channels=N --discord-dms=N --discord-payments=N] [--slack-workspaces=N] [--rationale-subscribers=N] [--load-seconds=N --load-subscribers=N]`: runs the scenarios one after another, prints a table and, last, one JSON line.
+// `npm run bench [-- scenario ...] [--profile-dir=DIR] [--service-entry=FILE|tsx] [--scale-subscribers=N,N,...] [--discord-channels=N --discord-dms=N --discord-payments=N] [--slack-workspaces=N] [--rationale-subscribers=N] [--load-seconds=N --load-subscribers=N]`: runs the scenarios one after another, prints a table and, last, one JSON line.
+import { join, resolve } from 'node:path';
 import { runDiscordFanout } from './discord';
 import { runDiscordRoles } from './discord-roles';
 import { runFanout } from './fanout';
@@ -17,9 +18,10 @@ const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=
 // --profile-dir=DIR writes a V8 CPU profile of each service child process there (open it in Chrome DevTools).
 const profileDir = flag('profile-dir');
 const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : undefined;
-// --service-entry=FILE runs a compiled build's entry (node FILE start) instead of tsx main.ts.
+// The service runs as production runs it: the compiled build (dist/main.js, built first when missing or stale).
+// --service-entry=tsx runs main.ts through tsx instead; --service-entry=FILE another build's entry (node FILE start).
 const serviceEntry = flag('service-entry');
-const entry = serviceEntry ? [serviceEntry] : undefined;
+const entry = serviceEntry === 'tsx' ? undefined : [resolve(serviceEntry ?? await compiledEntry())];
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 // --discord-channels=N, --discord-dms=N, --discord-payments=N: the Discord runs' sizes. Named on the
 // command line they run the issue's 500, 5,000 and 200 (about 10 minutes); in a run of every scenario, a tenth.
@@ -35,6 +37,19 @@ const loadOptions = {
 };
 // --rationale-subscribers=N: the Telegram DMs each of the rationale burst's 100 signals goes to (50 unless given).
 const rationaleSubscribers = Number(flag('rationale-subscribers') ?? 50);
+// --scale-subscribers=N,N,...: the scale scenario's sizes (10,000, 100,000 and 300,000 unless given).
+const scaleSizes = flag('scale-subscribers')?.split(',').map(Number);
+
+/** dist/main.js, built first when missing or older than the sources (bin/build.js). */
+async function compiledEntry(): Promise<string> {
+  // @ts-expect-error: bin/build.js is plain JavaScript without types.
+  const { buildDist, isStale, DIST } = (await import('../bin/build.js')) as { buildDist(): Promise<void>; isStale(): boolean; DIST: string };
+  if (isStale()) {
+    process.stderr.write('building dist/ for the service processes...\n');
+    await buildDist();
+  }
+  return join(DIST, 'main.js');
+}
 
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   discord: () => runDiscordFanout({ nodeArgs, entry, ...discordCounts }),
@@ -44,7 +59,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   'latency-free': () => runLatencyFree({ nodeArgs, entry }),
   load: () => runLoad({ nodeArgs, entry, ...loadOptions }),
   rationale: () => runRationale({ nodeArgs, entry, subscribers: rationaleSubscribers }),
-  scale: () => runScale({ nodeArgs, entry }),
+  scale: () => runScale({ nodeArgs, entry, ...(scaleSizes ? { sizes: scaleSizes } : {}) }),
   slack: () => runSlackFanout({ nodeArgs, entry, workspaces: slackWorkspaces }),
   snapshot: () => runSnapshotBench(),
   telegram: () => runTelegram({ nodeArgs, entry }),

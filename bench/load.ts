@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Figure, ScenarioResult } from './report';
 import { serviceLabel, startBenchService } from './bench-service';
-import { countByState, openOutbox, percentile, publish, round, seedDatabase, signalBody, tempDatabase, type PublishAnswer } from './support';
+import { counterTotal, countByState, openOutbox, percentile, publish, round, scrapeLoop, scrapeMetrics, seedDatabase, signalBody, tempDatabase, type PublishAnswer } from './support';
 
 export interface LoadOptions {
   nodeArgs?: string[] | undefined;
@@ -35,21 +35,17 @@ interface RateRun {
   /** The bench's own lateness firing a publish after its due instant (max). */
   fireLateMs: number;
   outbox: Record<string, number>;
+  /** signalcast_deliveries_expired_total and _superseded_total at the end (null: /metrics did not answer). */
+  metricsExpired: number | null;
+  metricsSuperseded: number | null;
+  /** The newest publish's 202: the estimated seconds to reach all its candidates, per platform (issue 12). */
+  newestEstimate: Record<string, { candidates: number; seconds: number }> | null;
+  /** How many 202s said planning goes on after them. */
+  planningInProgress: number;
   watchedMs: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
-/** The event loop's delay since the previous scrape (prom-client resets its histogram on each collect), in ms. */
-async function scrapeLoop(url: string): Promise<{ p99: number; max: number } | undefined> {
-  try {
-    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
-    const read = (name: string) => Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? NaN) * 1000;
-    return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
-  } catch {
-    return undefined;
-  }
-}
 
 /** Nearest-rank percentile where null (never sent) counts as longer than anything: null when it lands there. */
 function censored(values: readonly (number | null)[], p: number): number | null {
@@ -112,6 +108,7 @@ async function runRate(o: LoadOptions, rate: number): Promise<RateRun> {
     const newestIndex = newest ? ok.indexOf(newest as PublishAnswer) : -1;
     const inLoad = reply.accepted.filter((at) => at >= loadStartedAt && at <= loadEndedAt).length;
     const ms = ok.map((a) => a.ms);
+    const metrics = await scrapeMetrics(service.url);
     return {
       rate, publishes: count, accepted: ok.length,
       acceptedMs: { p50: round(percentile(ms, 50), 1), p99: round(percentile(ms, 99), 1), max: round(Math.max(...ms), 1) },
@@ -123,6 +120,10 @@ async function runRate(o: LoadOptions, rate: number): Promise<RateRun> {
       sendsPerSecond: round((inLoad / (loadEndedAt - loadStartedAt)) * 1000, 0),
       fireLateMs: round(fireLateMs, 1),
       outbox: countByState(outbox),
+      metricsExpired: metrics === undefined ? null : counterTotal(metrics, 'signalcast_deliveries_expired_total'),
+      metricsSuperseded: metrics === undefined ? null : counterTotal(metrics, 'signalcast_deliveries_superseded_total'),
+      newestEstimate: (newest?.body.estimates as RateRun['newestEstimate'] | undefined) ?? null,
+      planningInProgress: ok.filter((a) => a.body.planning === 'in_progress').length,
       watchedMs: o.watchMs,
     };
   } finally {
@@ -144,10 +145,12 @@ function figuresOf(r: RateRun): Figure[] {
     { name: `${r.rate}/s: POST to 202, max`, value: r.acceptedMs.max, unit: 'ms' },
     { name: `${r.rate}/s: 202 to first send, p50 / p99`, value: `${shown(p50, r.watchedMs)} / ${shown(p99, r.watchedMs)}` },
     { name: `${r.rate}/s: newest alert, 202 to first send`, value: shown(r.newestMs, r.watchedMs), target: '< 1000 ms', ok: r.newestMs !== null && r.newestMs < 1000 },
+    ...(r.newestEstimate ? [{ name: `${r.rate}/s: newest alert, the 202's estimate to reach all`, value: Object.entries(r.newestEstimate).map(([p, e]) => `${p} ${e.seconds} s for ${e.candidates}`).join(', ') }] : []),
     { name: `${r.rate}/s: first send within 15 s`, value: `${r.within15s} of ${r.accepted}` },
     { name: `${r.rate}/s: event-loop delay p99 / max`, value: `${r.loopP99Ms} / ${r.loopMaxMs}`, unit: 'ms' },
     { name: `${r.rate}/s: sends/s during the load`, value: r.sendsPerSecond, unit: 'msg/s' },
-    { name: `${r.rate}/s: expired / superseded`, value: `${r.outbox.expired ?? 0} / ${r.outbox.superseded ?? 0}` },
+    { name: `${r.rate}/s: expired / superseded (outbox)`, value: `${r.outbox.expired ?? 0} / ${r.outbox.superseded ?? 0}` },
+    { name: `${r.rate}/s: expired / superseded (/metrics counters)`, value: `${r.metricsExpired ?? 'n/a'} / ${r.metricsSuperseded ?? 'n/a'}` },
     { name: `${r.rate}/s: publishes answered 202`, value: `${r.accepted} of ${r.publishes}`, target: 'all', ok: r.accepted === r.publishes },
   ];
 }
@@ -174,8 +177,8 @@ export async function runLoad(options: Partial<LoadOptions> = {}): Promise<Scena
     },
     notes: [
       '202 to first send: from the complete 202 to the Telegram emulator accepting the first message that names the signal; "none seen" means not within the watch (counted as longer than any seen for p50 / p99)',
-      'event-loop delay: prom-client\'s nodejs_eventloop_lag_p99/max_seconds scraped every second (each scrape resets it); p99 shown is the highest 1-s p99',
-      'expired / superseded: read from the outbox; neither state exists yet (issue 12), so both are 0 today',
+      'event-loop delay: signalcast_event_loop_delay_p99/max_seconds (a 10 ms heartbeat on the real clock, server/event-loop-delay.ts) scraped every second (each scrape starts a new window); p99 shown is the highest 1-s p99',
+      'expired / superseded: the rows in those states in the outbox at the end, and signalcast_deliveries_expired_total / _superseded_total from /metrics (the service\'s own count); the load publishes no stop or close, so superseded stays 0 unless another part supersedes',
       `sends/s during the load: emulator arrivals from the first due instant to the last 202, over that window; bench's latest fire after a due instant: ${runs.map((r) => `${r.rate}/s ${r.fireLateMs} ms`).join(', ')}`,
     ],
   };

@@ -50,7 +50,11 @@ export function signalBody(publisherId: string, symbol = 'BTCUSDT'): string {
 
 export interface PublishAnswer {
   status: number;
-  body: { id?: string; planned?: number; skipped?: number; duplicate?: boolean; error?: unknown };
+  body: {
+    id?: string; planned?: number; skipped?: number; duplicate?: boolean; error?: unknown;
+    /** Issue 12's fields: candidates when published, whether planning goes on after the 202, seconds to reach them per platform. */
+    candidates?: number; planning?: 'done' | 'in_progress'; estimates?: Record<string, { candidates: number; seconds: number }>;
+  };
   /** From just before the request to the complete answer, in ms (fractional). */
   ms: number;
   /** Date.now() just before the request went out. */
@@ -142,4 +146,27 @@ export function sendLatency(metricsText: string, platform: string): { count: num
   const sum = value('sum');
   const within25 = value('bucket', '0.025');
   return { count, meanMs: round((sum / count) * 1000, 2), over25msPct: round(((count - within25) / count) * 100, 1) };
+}
+
+/** The event loop's delay since the previous scrape (each scrape starts a new window: server/event-loop-delay.ts), in ms. */
+export async function scrapeLoop(url: string): Promise<{ p99: number; max: number } | undefined> {
+  const text = await scrapeMetrics(url);
+  if (text === undefined) return undefined;
+  const read = (name: string) => Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? NaN) * 1000;
+  return { p99: read('signalcast_event_loop_delay_p99_seconds'), max: read('signalcast_event_loop_delay_max_seconds') };
+}
+
+/** The service's /metrics text; undefined when it does not answer within 30 s. */
+export async function scrapeMetrics(url: string): Promise<string | undefined> {
+  try {
+    return await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+  } catch {
+    return undefined;
+  }
+}
+
+/** A counter's total over all its label sets, from the Prometheus text (0 when absent). */
+export function counterTotal(metricsText: string, name: string): number {
+  return metricsText.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop() ?? 0), 0);
 }

@@ -181,6 +181,8 @@ describe('migrations from the first release', () => {
       { name: 'deliveries_cap_usage_idx', unique: 0, partial: 1, columns: 'cap_day,cap_account_id,content_ref' },
       { name: 'deliveries_content_destination_kind_idx', unique: 1, partial: 0, columns: 'content_ref,destination_ref,kind' },
       { name: 'deliveries_due_idx', unique: 0, partial: 0, columns: 'state,priority,due_at' },
+      // 0014: pending rows that can expire, for the expiry sweep.
+      { name: 'deliveries_expiry_idx', unique: 0, partial: 1, columns: 'expires_at' },
       // 0013: a quiet window's held (and superseded) alerts at one destination, for its digest.
       { name: 'deliveries_quiet_idx', unique: 0, partial: 1, columns: 'destination_ref,due_at' },
     ]);

@@ -236,6 +236,9 @@ export const deliveries = sqliteTable('deliveries', {
   // (db/stores/digest-content.ts) and the trigger that settles them with it (migration 0013; drizzle does not model
   // triggers: deliveries_digest_settles_held, AFTER UPDATE OF state WHEN NEW.kind = 'digest'). Queries name the
   // exact term `state IN ('held', 'superseded')` so SQLite can use it.
+  // Partial: only pending rows that can expire, in expiry order, so the expiry sweep reads exactly the rows it expires
+  // (a backlog not yet stale costs it nothing) and a sent row leaves the index.
+  index('deliveries_expiry_idx').on(t.expiresAt).where(sql`state = 'pending' AND expires_at IS NOT NULL`),
   index('deliveries_quiet_idx').on(t.destinationRef, t.dueAt).where(sql`state IN ('held', 'superseded')`),
 ]);
 

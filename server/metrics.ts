@@ -1,5 +1,6 @@
 // Prometheus metrics (prom-client): the core's Metrics interface, plus queue depth read at scrape time.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { EventLoopDelay } from './event-loop-delay';
 import type { DeliveryOutcome, IngestOutcome, JobOutcome, Metrics, RationaleMetric } from '../core/metrics';
 import type { PlatformName } from '../core/types';
 
@@ -87,7 +88,10 @@ export class PromMetrics implements Metrics {
         for (const row of rows) this.set({ platform: row.platform }, row.seconds);
       },
     });
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    if (options.defaultMetrics ?? true) {
+      collectDefaultMetrics({ register: this.registry });
+      loopDelayGauges(registers, new EventLoopDelay().start());
+    }
   }
 
   deliveryAttempt(platform: PlatformName, outcome: DeliveryOutcome, latencyMs: number): void {
@@ -146,4 +150,28 @@ export function oldestAlertAges(oldest: readonly { platform: string; dueAt: numb
   const ages = new Map<string, number>(platforms.map((p) => [p, 0]));
   for (const row of oldest) ages.set(row.platform, Math.max(0, now - row.dueAt) / 1000);
   return [...ages].map(([platform, seconds]) => ({ platform, seconds }));
+}
+
+/** The event loop's worst delay and p99 since the previous scrape (server/event-loop-delay.ts: no stall missed). */
+function loopDelayGauges(registers: Registry[], delay: EventLoopDelay): void {
+  // Registered first, so its collect (which takes the window for both) runs before p99 is read.
+  let p99Ms = 0;
+  new Gauge({
+    name: 'signalcast_event_loop_delay_max_seconds',
+    help: 'The event loop\'s longest stall since the previous scrape (10 ms heartbeat on the real clock)',
+    registers,
+    collect() {
+      const window = delay.take();
+      p99Ms = window.p99Ms;
+      this.set(window.maxMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'signalcast_event_loop_delay_p99_seconds',
+    help: 'The 99th percentile of the event loop\'s delay since the previous scrape (10 ms heartbeat)',
+    registers,
+    collect() {
+      this.set(p99Ms / 1000);
+    },
+  });
 }

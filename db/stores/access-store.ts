@@ -1,12 +1,12 @@
 // Access in SQLite (drizzle): tracked memberships, personal invite links, and the accounts behind identities (the AccessStore port).
 import { and, eq, gt, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { AccessAccount, AccessStore, InviteLinkRecord, InviteLinkState, MembershipRecord, MembershipState, NewInviteLink } from '../../core/access/store';
+import type { Subscription } from '../../core/accounts/types';
 import type { Clock } from '../../core/clock';
 import { newId } from '../../core/ids';
 import type { PlatformName } from '../../core/types';
 import type { Db } from '../client';
-import { accessMemberships, identities, inviteLinks, subscriptions, type AccessMembershipRow, type InviteLinkRow } from '../schema';
-import { toSubscription } from './account-store';
+import { accessMemberships, identities, inviteLinks, type AccessMembershipRow, type InviteLinkRow } from '../schema';
 
 function toMembership(row: AccessMembershipRow): MembershipRecord {
   return {
@@ -32,6 +32,9 @@ function toInviteLink(row: InviteLinkRow): InviteLinkRecord {
     updatedAt: row.updatedAt.getTime(),
   };
 }
+
+/** Accounts read per statement when listing them (bound as one JSON array, so no parameter cap applies). */
+const ACCOUNTS_PER_READ = 2_000;
 
 export class SqliteAccessStore implements AccessStore {
   constructor(private readonly deps: { db: Db; clock: Clock }) {}
@@ -167,16 +170,49 @@ export class SqliteAccessStore implements AccessStore {
   private accountsOf(accountIds: string[]): AccessAccount[] {
     if (accountIds.length === 0) return [];
     const byAccount = new Map<string, AccessAccount>(accountIds.map((accountId) => [accountId, { accountId, identities: [], subscriptions: [] }]));
-    // SQLite caps the number of bound parameters: ask in chunks.
-    for (let i = 0; i < accountIds.length; i += 500) {
-      const chunk = accountIds.slice(i, i + 500);
-      for (const row of this.db.select().from(identities).where(inArray(identities.accountId, chunk)).orderBy(identities.createdAt, identities.id).all()) {
-        byAccount.get(row.accountId)?.identities.push({ platform: row.platform as PlatformName, platformUserId: row.platformUserId, ...(row.tenant ? { tenant: row.tenant } : {}) });
+    // Two statements prepared once, the ids bound as one JSON array, rows read as arrays: a full
+    // reconcile of 100,000 accounts builds no SQL per chunk and no row objects beside the accounts.
+    this.accountReads ??= prepareAccountReads(this.db);
+    const { identitiesOf, subscriptionsOf } = this.accountReads;
+    for (let i = 0; i < accountIds.length; i += ACCOUNTS_PER_READ) {
+      const ids = JSON.stringify(accountIds.slice(i, i + ACCOUNTS_PER_READ));
+      for (const [accountId, platform, platformUserId, tenant] of identitiesOf.all(ids)) {
+        byAccount.get(accountId)?.identities.push({ platform: platform as PlatformName, platformUserId, ...(tenant ? { tenant } : {}) });
       }
-      for (const row of this.db.select().from(subscriptions).where(inArray(subscriptions.accountId, chunk)).all()) {
-        byAccount.get(row.accountId)?.subscriptions.push(toSubscription(row));
-      }
+      for (const row of subscriptionsOf.all(ids)) byAccount.get(row[1])?.subscriptions.push(subscriptionOf(row));
     }
     return [...byAccount.values()];
   }
+
+  private accountReads: ReturnType<typeof prepareAccountReads> | undefined;
 }
+
+type IdentityTuple = [accountId: string, platform: string, platformUserId: string, tenant: string | null];
+type SubscriptionTuple = [
+  id: string, accountId: string, stripeSubscriptionId: string | null, planId: string, status: string, currentPeriodEnd: number | null,
+  cancelAtPeriodEnd: number, trialEnd: number | null, pastDueSince: number | null, source: 'stripe' | 'grant', createdAt: number,
+  updatedAt: number, accessRevokedAt: number | null, accessRevokedReason: string | null,
+];
+
+function prepareAccountReads(db: Db) {
+  const ids = '(SELECT value FROM json_each(?))';
+  return {
+    identitiesOf: db.$client.prepare<[string], IdentityTuple>(`SELECT account_id, platform, platform_user_id, tenant FROM identities
+      WHERE account_id IN ${ids} ORDER BY created_at, id`).raw(true),
+    subscriptionsOf: db.$client.prepare<[string], SubscriptionTuple>(`SELECT id, account_id, stripe_subscription_id, plan_id, status,
+      current_period_end, cancel_at_period_end, trial_end, past_due_since, source, created_at, updated_at, access_revoked_at, access_revoked_reason
+      FROM subscriptions WHERE account_id IN ${ids}`).raw(true),
+  };
+}
+
+const dateOf = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+/** A subscriptions row read as an array, as drizzle's select would map it. */
+function subscriptionOf(r: SubscriptionTuple): Subscription {
+  return {
+    id: r[0], accountId: r[1], stripeSubscriptionId: r[2], planId: r[3], status: r[4], currentPeriodEnd: dateOf(r[5]),
+    cancelAtPeriodEnd: r[6] === 1, trialEnd: dateOf(r[7]), pastDueSince: dateOf(r[8]), source: r[9],
+    createdAt: new Date(r[10]), updatedAt: new Date(r[11]), accessRevokedAt: dateOf(r[12]), accessRevokedReason: r[13],
+  };
+}
+

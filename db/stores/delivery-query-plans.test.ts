@@ -110,7 +110,7 @@ describe('delivery query plans', () => {
     for (const e of executed) expect(explain(e), e.source).not.toMatch(WALKS_DELIVERIES);
   });
 
-  it('sweeps expired rows and reads the oldest pending alerts as ranges of the due index, changing rows by id', () => {
+  it('sweeps expired rows as a range of the expiry index, reads the oldest pending alerts as ranges of the due index, and changes rows by id', () => {
     const expiring = insertDelivery(db, { destinationId: people.destinationIds[1]!, contentId: 'sig_expiring', priority: 0, dueAt: T0 - 1_000, expiresAt: T0 });
     const { executed, explain } = recordStatements(db.$client);
     const store = new SqliteDeliveryStore({ db, clock: new FakeClock(T0) });
@@ -119,8 +119,11 @@ describe('delivery query plans', () => {
     expect(store.oldestPendingAlerts(T0 + 10, 50)).toEqual([{ platform: 'testchat', dueAt: T0 }]);
 
     const sweep = executed.filter((e) => e.source.includes('d.expires_at <= ?'));
-    expect(sweep.length).toBeGreaterThanOrEqual(2);
-    for (const e of sweep) expect(explain(e), e.source).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND priority=\? AND due_at<\?\)/);
+    expect(sweep).toHaveLength(1);
+    for (const e of sweep) {
+      expect(explain(e), e.source).toMatch(/SEARCH d USING INDEX deliveries_expiry_idx \(expires_at>\? AND expires_at<\?\)/);
+      expect(explain(e), e.source).not.toMatch(/TEMP B-TREE/);
+    }
     const expire = executed.filter((e) => e.source.startsWith("UPDATE deliveries SET state = 'expired'"));
     expect(expire).toHaveLength(1);
     expect(explain(expire[0]!)).toMatch(/SEARCH deliveries USING INTEGER PRIMARY KEY \(rowid=\?\)/);

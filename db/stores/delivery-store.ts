@@ -114,29 +114,23 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   /**
-   * Walks, per priority, the due pending rows (`state = 'pending' AND priority = ? AND due_at <= now`:
-   * a range of deliveries_due_idx) and reads each one's expires_at from its table row. A row can only
-   * have expired once due (expires_at is its due time plus an age), so rows not yet due are never read;
-   * but the due backlog is read whole when few of it expired: one primary-key lookup per due row, the
-   * rows the dispatcher is about to send anyway. At most `limit` rows change per call, in one
-   * transaction with their platforms read.
+   * The pending rows past their expires_at, oldest expiry first: a range of the partial index
+   * deliveries_expiry_idx (only pending rows that can expire are in it), so the sweep reads exactly the
+   * rows it expires, whatever the backlog. At most `limit` rows change per call, in one transaction with
+   * their platforms read.
    */
   expireDue(now: number, limit: number): ExpiredCount[] {
     if (limit <= 0) return [];
-    const find = this.stmt('expired-find', `SELECT d.id, dest.platform FROM ${WITH_DESTINATION}
-        WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ? AND d.expires_at <= ? LIMIT ?`);
+    // INDEXED BY: without statistics SQLite would pick the due index's state range (every pending row).
+    const find = this.stmt('expired-find', `SELECT d.id, dest.platform FROM deliveries d INDEXED BY deliveries_expiry_idx
+        CROSS JOIN destinations dest ON dest.ref = d.destination_ref
+        WHERE d.state = 'pending' AND d.expires_at IS NOT NULL AND d.expires_at <= ? ORDER BY d.expires_at LIMIT ?`);
     const expire = this.stmt('expire', `UPDATE deliveries SET state = 'expired', cap_day = NULL, cap_account_id = NULL, claimed_at = NULL, updated_at = ?
         WHERE id = ? AND state = 'pending'`);
     return this.sqlite.transaction(() => {
       const counts = new Map<PlatformName, number>();
-      let left = limit;
-      for (const priority of this.pendingPriorities(undefined)) {
-        const rows = find.all(priority, now, now, left) as { id: number; platform: PlatformName }[];
-        for (const row of rows) {
-          if (expire.run(now, row.id).changes === 1) counts.set(row.platform, (counts.get(row.platform) ?? 0) + 1);
-        }
-        left -= rows.length;
-        if (left <= 0) break;
+      for (const row of find.all(now, limit) as { id: number; platform: PlatformName }[]) {
+        if (expire.run(now, row.id).changes === 1) counts.set(row.platform, (counts.get(row.platform) ?? 0) + 1);
       }
       return [...counts].map(([platform, count]) => ({ platform, count }));
     })();

@@ -1,0 +1,1 @@
+CREATE INDEX `deliveries_expiry_idx` ON `deliveries` (`expires_at`) WHERE state = 'pending' AND expires_at IS NOT NULL;
