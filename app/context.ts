@@ -111,7 +111,7 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
               // A repaired subscription moves access too, as the webhook would have: its access job commits with it.
               writer: getQueue().writer,
               followUp: getQueue().followUp,
-              }).reconcile(options);
+            }).reconcile(options);
           },
         }
       : undefined,
