@@ -9,7 +9,9 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: bin/build.js is plain JavaScript without types.
 import { buildDist as untypedBuild } from './bin/build.js';
+import { spawnService } from './bench/service-process';
 import { appliedMigrationCount, openDatabase } from './db/client';
+import { startTelegramEmulator } from './sandbox/telegram';
 
 interface Metafile {
   outputs: Record<string, { entryPoint?: string; inputs: Record<string, unknown>; imports: { path: string; kind: string; external?: boolean }[] }>;
@@ -143,4 +145,42 @@ describe('the compiled build (npm run build, what the image and npm start run)',
     expect(appliedMigrationCount(db)).toBe(journal.entries.length);
     db.$client.close();
   }, 40_000);
+
+  /** The packages a module list names (node_modules/<name> or node_modules/@scope/<name>), once each. */
+  const packagesIn = (modules: string[]): string[] =>
+    [...new Set(modules.flatMap((m) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(decodeURIComponent(m))?.[1] ?? []))].sort();
+
+  it('started for Telegram alone, loads grammy, never discord.js, @slack/bolt, @slack/web-api, stripe, openai or the chart renderer', async () => {
+    const telegram = await startTelegramEmulator();
+    const loads = join(dir, 'loads.txt');
+    try {
+      // Every module the process loads, ESM and CommonJS, written to `loads` (app/testing/record-loads.mjs).
+      const service = await spawnService({
+        nodeArgs: ['--import', resolve('app/testing/record-loads.mjs')],
+        entry: [join(out, 'main.js')],
+        cwd: dir,
+        env: {
+          SIGNALCAST_LOADS_FILE: loads, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
+          DATABASE_URL: `file:${join(dir, 'data', 'telegram.db')}`, INGEST_SIGNING_SECRET: 's'.repeat(32), RATIONALES: 'on',
+        },
+      });
+      expect(service.lines.find((l) => l.msg?.startsWith('Signalcast listening'))).toMatchObject({ platforms: ['telegram'], billing: 'off' });
+      await service.stop('SIGTERM');
+    } finally {
+      await telegram.stop();
+    }
+    const packages = packagesIn(readFileSync(loads, 'utf8').split('\n'));
+    // The list is complete enough to mean something: the packages of the Telegram chunk and of the service are in it.
+    expect(packages).toEqual(expect.arrayContaining(['grammy', 'fastify', 'better-sqlite3', 'pino']));
+    expect(packages.filter((p) => ['discord.js', '@discordjs/rest', '@slack/bolt', '@slack/web-api', 'stripe', 'openai', '@resvg/resvg-js'].includes(p))).toEqual([]);
+  }, 60_000);
+
+  it('keeps each chat SDK, stripe and openai out of what main.js loads at start: they are imported only from chunks read by import()', () => {
+    const loaded = loadedOutputs();
+    const packages = loaded.flatMap((file) => (meta.outputs[file]?.imports ?? []).filter((i) => i.external).map((i) => i.path));
+    expect(packages.filter((p) => /^(grammy|@grammyjs\/|discord\.js|@slack\/|stripe|openai|@resvg\/)/.test(p))).toEqual([]);
+    // Each is still in the build, in a chunk of its own reached by a dynamic import.
+    const lazily = Object.keys(meta.outputs).filter((file) => !loaded.includes(file)).flatMap((file) => meta.outputs[file]?.imports.filter((i) => i.external).map((i) => i.path) ?? []);
+    expect(lazily).toEqual(expect.arrayContaining(['grammy', 'discord.js', '@slack/bolt', '@slack/web-api', 'stripe', 'openai']));
+  });
 });

@@ -5,7 +5,7 @@ import { planLoadOptions } from './app/adapters/plan-catalog';
 import { sandboxNeeds } from './app/sandbox-needs';
 import { sandboxPlans } from './app/adapters/demo-channel';
 import { createCliContext } from './app/sandbox-cli';
-import { createService, type Service } from './app/service';
+import { prepareService, type Service } from './app/service';
 import { runCli, type CliDeps } from './cli/program';
 import type { CliIo } from './cli/io';
 import { loadConfig, type Config } from './config';
@@ -62,7 +62,8 @@ export async function startService(config: Config): Promise<void> {
   // A failure outside every route, job and send: log it and keep serving (see STYLE.md, error boundaries).
   const onUnhandled = (err: unknown) => logger.error({ err }, 'unhandled rejection');
   try {
-    service = createService({ config: sandbox?.config ?? config, logger, plans });
+    // Only the configured platforms' SDKs, and stripe and openai only when set, are imported (app/libraries.ts).
+    service = await prepareService({ config: sandbox?.config ?? config, logger, plans });
     process.on('unhandledRejection', onUnhandled);
     const stopping = shutdownSignal(logger);
     // A signal during the start (Telegram answering slowly) stops at once.

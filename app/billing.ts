@@ -1,8 +1,13 @@
 // Billing for the running service: Stripe when STRIPE_SECRET_KEY is set, else a stand-in that says payments are off.
+// billing/ (and with it the stripe package) is imported only when STRIPE_SECRET_KEY is set (loadLibraries, app/libraries.ts).
 import type { Billing } from '../core/billing/ports';
 import { SignalcastError } from '../core/errors';
-import { createBillingService, createStripeClient, type BillingService, type BillingServiceDeps } from '../billing';
+import type { BillingService, BillingServiceDeps } from '../billing';
 import type { Config } from '../config';
+import { lazy } from './lazy';
+
+/** billing/ on the stripe client: loaded when STRIPE_SECRET_KEY is set. */
+export const stripeBilling = lazy('billing (stripe)', () => import('../billing'));
 
 /** The answer every billing call gets when Stripe is not configured. */
 export const PAYMENTS_OFF_MESSAGE = 'payments are not configured (STRIPE_SECRET_KEY)';
@@ -22,6 +27,7 @@ export type BillingWiring = Omit<BillingServiceDeps, 'stripe' | 'webhookSecret'>
  */
 export function createBilling(settings: Config['stripe'], wiring: BillingWiring): BillingService | null {
   if (!settings.secretKey) return null;
+  const { createBillingService, createStripeClient } = stripeBilling.get();
   const stripe = createStripeClient({ secretKey: settings.secretKey, apiBase: settings.apiBase });
   return createBillingService({ ...wiring, stripe, webhookSecret: settings.webhookSecret });
 }

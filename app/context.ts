@@ -1,5 +1,4 @@
 // The CLI's stores on an open database, with access (when a platform with gated access is configured) and billing (when Stripe is).
-import { createBillingService, createStripeClient } from '../billing';
 import type { CliContext } from '../cli/program';
 import { secretValues, type Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
@@ -25,6 +24,8 @@ import { sandboxPlans } from './adapters/demo-channel';
 import { createAccess, createAccessQueue, type AccessQueue, type AccessWiring } from './access';
 import { buildAdapters } from './adapters/build';
 import { ADAPTERS, type AdapterRow } from './adapters/table';
+import { stripeBilling } from './billing';
+import { loadAdapters } from './libraries';
 import { createSnapshots, type Snapshots } from './snapshots';
 import { scheduleAdmin } from './schedules';
 import { resolveLimits } from '../core/delivery/default-limits';
@@ -85,7 +86,10 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
     platforms: rows.map((row) => row.name),
     workspaces: new SqliteWorkspaceDirectory({ db, plans: getPlans, clock }),
     trackRecord: new SqliteTrackRecord({ db }),
-    access: gated.length > 0 ? { reconcile: (options) => getAccess().reconciler.reconcile({ actor: 'cli', ...options }) } : null,
+    // The configured platforms' adapters (and SDKs) are imported by the first command that reconciles.
+    access: gated.length > 0
+      ? { reconcile: async (options) => (await loadAdapters(configured, config), getAccess().reconciler.reconcile({ actor: 'cli', ...options })) }
+      : null,
     accessJobs: gated.length > 0 ? new SqliteAccessJobStore({ db }) : null,
     /** The jobs the service registers with these settings; built when a command asks, with this context's access and billing. */
     get schedules() {
@@ -103,21 +107,25 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
     },
     billing: secretKey
       ? {
-          reconcile: (options) => createBillingService({
-            stripe: createStripeClient({ secretKey, apiBase }),
-            webhookSecret,
-            accounts: new SqliteAccountStore({ db, clock }),
-            events: new SqliteStripeEventStore({ db, clock }),
-            referrals: new SqliteReferralStore({ db, clock }),
-            audit,
-            plans: getPlans(),
-            clock,
-            logger,
-            publicUrl: config.publicUrl ?? `http://127.0.0.1:${config.port}`,
-            // A repaired subscription moves access too, as the webhook would have: its access job commits with it.
-            writer: getQueue().writer,
-            followUp: getQueue().followUp,
-          }).reconcile(options),
+          // billing/ and the stripe package are imported here, by the one command that needs them.
+          reconcile: async (options) => {
+            const { createBillingService, createStripeClient } = await stripeBilling.load();
+            return createBillingService({
+              stripe: createStripeClient({ secretKey, apiBase }),
+              webhookSecret,
+              accounts: new SqliteAccountStore({ db, clock }),
+              events: new SqliteStripeEventStore({ db, clock }),
+              referrals: new SqliteReferralStore({ db, clock }),
+              audit,
+              plans: getPlans(),
+              clock,
+              logger,
+              publicUrl: config.publicUrl ?? `http://127.0.0.1:${config.port}`,
+              // A repaired subscription moves access too, as the webhook would have: its access job commits with it.
+              writer: getQueue().writer,
+              followUp: getQueue().followUp,
+            }).reconcile(options);
+          },
         }
       : undefined,
   };

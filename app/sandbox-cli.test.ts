@@ -16,7 +16,7 @@ import { DEMO_GUILD } from '../sandbox/discord';
 import { idleCron } from '../schedules/testing/idle-cron';
 import { recordingLogger } from '../core/testing/logger';
 import { until } from '../core/testing/until';
-import { createService } from './service';
+import { prepareService } from './service';
 import { createCliContext } from './sandbox-cli';
 
 const running: Sandbox[] = [];
@@ -162,7 +162,7 @@ describe('a restarted sandbox', () => {
     // First run: Ada subscribes to VIP, pays on the Stripe emulator's checkout, and joins the channel.
     const first = await startSandbox({ config, plans: DEFAULT_PLANS, logger, useDataFolder: true, telegramLimits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
     running.push(first);
-    const service = createService({ config: first.config, logger, plans: first.plans, cron: idleCron });
+    const service = await prepareService({ config: first.config, logger, plans: first.plans, cron: idleCron });
     try {
       first.attach(await service.start());
       const tg = first.telegram!;

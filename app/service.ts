@@ -49,6 +49,7 @@ import { ratesFrom } from '../core/publishing/estimates';
 import type { DeliveryRates } from '../core/publishing/ports';
 import type { PlannedChunk } from '../core/publishing/planning-runner';
 import { createSnapshots, type Snapshots } from './snapshots';
+import { loadLibraries } from './libraries';
 
 export interface ServiceOptions {
   config: Config;
@@ -106,7 +107,19 @@ const OLDEST_ALERT_SCAN = 1_000;
 /** How often the planner's in-memory candidates take in changes between publishes. */
 const CANDIDATE_REFRESH_MS = 2_000;
 
-/** Builds every part; nothing is contacted and nothing listens until `start()`. */
+/**
+ * Imports the libraries these settings need (the configured platforms' SDKs, stripe, openai; app/libraries.ts), then builds
+ * the service as `createService` does. main.ts starts it this way: nothing a setting does not call for is ever loaded.
+ */
+export async function prepareService(options: ServiceOptions): Promise<Service> {
+  await loadLibraries(options.config, options.adapters ?? ADAPTERS);
+  return createService(options);
+}
+
+/**
+ * Builds every part; nothing is contacted and nothing listens until `start()`. The libraries the settings call for must be
+ * loaded first (`prepareService` does it; else a configured platform's adapter throws internal, naming what is not loaded).
+ */
 export function createService(options: ServiceOptions): Service {
   const { config } = options;
   const clock = options.clock ?? systemClock;

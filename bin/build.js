@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build`: bundles main.ts into dist/ as plain JavaScript (esbuild), so production runs `node dist/main.js`
-// without a TypeScript loader. Packages stay in node_modules; the sandbox and the chat SDKs loaded with import()
-// become chunks of their own, read only when a start needs them. The files the code finds beside itself
+// without a TypeScript loader. Packages stay in node_modules; the sandbox, each platform's adapter, billing (stripe) and
+// the rationale model (openai), all loaded with import() (app/libraries.ts), become chunks of their own, read only when a
+// start's settings call for them. The files the code finds beside itself
 // (migrations, the chart's fonts) are copied next to the bundle, where import.meta.url points.
 /* global process, console */
 import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

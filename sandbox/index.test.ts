@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import cron from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createService } from '../app/service';
+import { prepareService } from '../app/service';
 import { createStripeClient } from '../billing/client';
 import { DISCORD_DEMO_ROLE } from '../bots/discord/plan-access';
 import { loadConfig } from '../config';
@@ -123,7 +123,7 @@ describe('the Discord emulator in sandbox mode', () => {
     expect(sandbox.plans.plans.find((p) => p.id === 'vip')?.access).toContainEqual(DISCORD_DEMO_ROLE);
 
     // The service on these settings logs discord.js in through the emulator's gateway and answers there.
-    const service = createService({ config: sandbox.config, logger: silentLogger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
+    const service = await prepareService({ config: sandbox.config, logger: silentLogger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
     stops.push(async () => {
       await service.stop();
       service.db.$client.close();
@@ -174,7 +174,7 @@ describe('the Stripe emulator in sandbox mode', () => {
     expect(sandbox.config.sandboxStripePort).toBe(port);
     expect(sandbox.config.stripe.apiBase).toBe(`http://127.0.0.1:${port}`);
 
-    const service = createService({ config: sandbox.config, logger: silentLogger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
+    const service = await prepareService({ config: sandbox.config, logger: silentLogger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
     stops.push(async () => {
       await service.stop();
       service.db.$client.close();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createService } from '../app/service';
+import { prepareService } from '../app/service';
 import { loadConfig } from '../config';
 import { DEFAULT_PLANS } from '../core/plans';
 import { silentLogger } from '../core/logger';
@@ -68,7 +68,7 @@ describe('the sandbox\'s Slack', () => {
     expect(filled?.config).toMatchObject({ slack: { clientId: first.slack!.emulator.app.clientId, apiUrl: first.slack!.emulator.apiUrl }, secretsKey: first.config.secretsKey });
 
     // Install through the service's /slack/install and "Allow", as the console does.
-    const service = createService({ config: first.config, logger, plans: first.plans, cron: idleCron });
+    const service = await prepareService({ config: first.config, logger, plans: first.plans, cron: idleCron });
     try {
       first.attach(await service.start());
       const res = await fetch(`${first.consoleUrl}slack/install`, { method: 'POST', redirect: 'manual' });

@@ -12,6 +12,10 @@ import { createAccessQueue } from '../access';
 import { buildAdapters } from './build';
 import { ADAPTERS } from './table';
 import { SLACK_WORKSPACE_LICENCE } from '../../bots/slack/plan-access';
+import { loadAllLibraries } from '../testing/all-libraries';
+
+// The table's factories need their adapter modules imported (app/libraries.ts loads the configured ones): here, all of them.
+await loadAllLibraries();
 
 /** The adapters the table builds from these settings. */
 function adaptersFor(env: Record<string, string>) {

@@ -1,11 +1,10 @@
 // The adapter table: every chat platform this build has, as one row (platform → settings → factory).
 // Adding a platform is one folder in bots/ and one row here; nothing else in app/ names a platform.
-import { createDiscordAdapter } from '../../bots/discord/adapter';
+// A row's settings, access spec and plan fields load with the table; its factory, and with it the platform's SDK, only when
+// `load()` is awaited (loadLibraries, app/libraries.ts: for the configured platforms), so a Telegram-only service never loads discord.js.
 import { DISCORD_DEMO_ROLE, DISCORD_ROLE_IDS, discordAccess } from '../../bots/discord/plan-access';
 import { createTestchatAdapter } from '../../bots/testchat';
-import { createSlackAdapter } from '../../bots/slack/adapter';
 import { SLACK_ENTERPRISE, SLACK_WORKSPACE_LICENCE, slackAccess } from '../../bots/slack/plan-access';
-import { createTelegramAdapter } from '../../bots/telegram/adapter';
 import type { Config } from '../../config';
 import { TELEGRAM_CHAT_IDS, TELEGRAM_DEMO_CHANNEL, telegramAccess } from '../../bots/telegram/plan-access';
 import type { AccessResource } from '../../core/access/ports';
@@ -13,6 +12,7 @@ import type { DeprecatedPlanField } from '../../core/plans';
 import { testchatAccess } from '../../bots/testchat/plan-access';
 import type { AccessSpec, AdapterContext, PlatformAdapter } from '../../core/platform/adapter';
 import type { PlatformName } from '../../core/types';
+import { lazy } from '../lazy';
 
 /** One platform: its name and label, its settings when configured (null when not), and its factory. */
 export interface AdapterRow<S = unknown> {
@@ -33,7 +33,14 @@ export interface AdapterRow<S = unknown> {
   settings(config: Config): S | null;
   /** Builds the adapter; contacts nothing. Throws config_invalid naming the setting when the settings are unusable. */
   create(settings: S, ctx: AdapterContext): PlatformAdapter;
+  /** Imports what `create` needs (the platform's SDK), awaited before composing; absent when `create` needs nothing imported. */
+  load?: (() => Promise<unknown>) | undefined;
 }
+
+// Each platform's adapter module, imported only when that platform is configured.
+const telegram = lazy('the Telegram adapter (grammy)', () => import('../../bots/telegram/adapter'));
+const discord = lazy('the Discord adapter (discord.js)', () => import('../../bots/discord/adapter'));
+const slack = lazy('the Slack adapter (@slack/bolt)', () => import('../../bots/slack/adapter'));
 
 /** A row with its settings type checked against its factory. */
 export function adapterRow<S>(row: AdapterRow<S>): AdapterRow {
@@ -49,7 +56,8 @@ export const ADAPTERS: readonly AdapterRow[] = [
     deprecatedPlanFields: [TELEGRAM_CHAT_IDS],
     sandboxDemo: TELEGRAM_DEMO_CHANNEL,
     settings: ({ telegram }) => (telegram.token ? { ...telegram, token: telegram.token } : null),
-    create: (settings, ctx) => createTelegramAdapter(settings, ctx),
+    create: (settings, ctx) => telegram.get().createTelegramAdapter(settings, ctx),
+    load: telegram.load,
   }),
   adapterRow({
     name: 'discord',
@@ -59,7 +67,8 @@ export const ADAPTERS: readonly AdapterRow[] = [
     deprecatedPlanFields: [DISCORD_ROLE_IDS],
     sandboxDemo: DISCORD_DEMO_ROLE,
     settings: ({ discord }) => (discord.token ? { ...discord, token: discord.token } : null),
-    create: (settings, ctx) => createDiscordAdapter(settings, ctx),
+    create: (settings, ctx) => discord.get().createDiscordAdapter(settings, ctx),
+    load: discord.load,
   }),
   adapterRow({
     name: 'slack',
@@ -74,7 +83,8 @@ export const ADAPTERS: readonly AdapterRow[] = [
     settings: ({ slack }) => (slack.signingSecret && (slack.botToken || slack.clientId)
       ? { ...slack, signingSecret: slack.signingSecret }
       : null),
-    create: (settings, ctx) => createSlackAdapter(settings, ctx),
+    create: (settings, ctx) => slack.get().createSlackAdapter(settings, ctx),
+    load: slack.load,
   }),
   adapterRow({
     name: 'testchat',

@@ -8,9 +8,13 @@ import { createPlanChannels, stripePlanPrices } from '../../sandbox';
 import type { DiscordEmulator, GuildView } from '../../sandbox/discord';
 import { startStripeEmulator, type StripeEmulator } from '../../sandbox/stripe';
 import { startTelegramEmulator, type TelegramEmulator } from '../../sandbox/telegram';
+import { loadAllLibraries } from './all-libraries';
 import { createService, type Service } from '../service';
 import { startDemoDiscord } from './discord-world';
 import { WORLD_OPERATOR, WORLD_PLANS } from './service-world';
+
+// The worlds below compose the service synchronously: every library it may load is imported first.
+await loadAllLibraries();
 
 export interface TwoAppWorld {
   clock: JumpingClock;

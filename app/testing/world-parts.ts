@@ -8,7 +8,11 @@ import { openMemoryDatabase } from '../../db/client';
 import { idleCron } from '../../schedules/testing/idle-cron';
 import { stripePlanPrices } from '../../sandbox';
 import { startStripeEmulator, type StripeEmulator } from '../../sandbox/stripe';
+import { loadAllLibraries } from './all-libraries';
 import { createService, type Service, type ServiceOptions } from '../service';
+
+// The worlds below compose the service synchronously: every library it may load is imported first.
+await loadAllLibraries();
 
 /** What a platform's world holds besides the platform: the test's clock, the Stripe emulator, and the service with its log. */
 export interface WorldParts {

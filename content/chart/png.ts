@@ -1,6 +1,7 @@
 // Renders the chart's SVG to PNG with @resvg/resvg-js, using only the bundled fonts (nothing is looked up on the system or downloaded).
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Resvg } from '@resvg/resvg-js';
+import type { Resvg as ResvgClass } from '@resvg/resvg-js';
 import type { Logger } from '../../core/logger';
 import type { ChartData } from '../../core/snapshot/types';
 import type { ChartImage } from '../../core/types';
@@ -9,9 +10,13 @@ import { CHART_FONT, CHART_SIZE, chartAlt, chartSvg } from './svg';
 /** The bundled fonts: DejaVu Sans, regular and bold. */
 export const CHART_FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => fileURLToPath(new URL(`./fonts/${f}`, import.meta.url)));
 
+// The native renderer is required at the first chart, not when this file loads: a service that draws none never loads it.
+let Resvg: typeof ResvgClass | undefined;
+const renderer = (): typeof ResvgClass => (Resvg ??= (createRequire(import.meta.url)('@resvg/resvg-js') as { Resvg: typeof ResvgClass }).Resvg);
+
 /** The SVG as PNG bytes at its own size. */
 export function svgToPng(svg: string): Uint8Array {
-  const resvg = new Resvg(svg, {
+  const resvg = new (renderer())(svg, {
     fitTo: { mode: 'original' },
     font: { loadSystemFonts: false, fontFiles: CHART_FONT_FILES, defaultFontFamily: CHART_FONT, sansSerifFamily: CHART_FONT },
   });

@@ -1,6 +1,6 @@
 // End to end through the console: the service in sandbox mode, a person who only uses the console's forms and the Stripe checkout page.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createService } from '../../app/service';
+import { prepareService } from '../../app/service';
 import { loadConfig } from '../../config';
 import { DEFAULT_PLANS } from '../../core/plans';
 import { openMemoryDatabase } from '../../db/client';
@@ -35,7 +35,7 @@ describe('the sandbox console, end to end', () => {
     });
     const sandbox = await startSandbox({ config, plans: DEFAULT_PLANS, logger, telegramLimits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
     running.push(() => sandbox.stop());
-    const service = createService({ config: sandbox.config, logger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
+    const service = await prepareService({ config: sandbox.config, logger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
     running.push(async () => {
       await service.stop();
       service.db.$client.close();

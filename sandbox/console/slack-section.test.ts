@@ -2,7 +2,7 @@
 // emulator: the install through /slack/install and "Allow", /signals as the owner and as a member,
 // the checkout link, the paid licence's alert in #alerts, and the uninstall.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createService } from '../../app/service';
+import { prepareService } from '../../app/service';
 import { loadConfig } from '../../config';
 import { DEFAULT_PLANS } from '../../core/plans';
 import { recordingLogger } from '../../core/testing/logger';
@@ -25,7 +25,7 @@ beforeEach(async () => {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', INGEST_SIGNING_SECRET: SECRET, LOG_LEVEL: 'silent' });
   sandbox = await startSandbox({ config, plans: DEFAULT_PLANS, logger });
   running.push(() => sandbox.stop());
-  const service = createService({ config: sandbox.config, logger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
+  const service = await prepareService({ config: sandbox.config, logger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
   running.push(async () => {
     await service.stop();
     service.db.$client.close();

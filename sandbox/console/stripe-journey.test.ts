@@ -1,7 +1,7 @@
 // End to end in the sandbox: a subscriber joins the VIP channel, then the console's Stripe buttons take them through
 // past_due (kept), unpaid (removed), paying again (back in) and a refund (removed), as a newcomer would watch it.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createService } from '../../app/service';
+import { prepareService } from '../../app/service';
 import { loadConfig } from '../../config';
 import { DEFAULT_PLANS } from '../../core/plans';
 import { until } from '../../core/testing/until';
@@ -32,7 +32,7 @@ describe('the console\'s Stripe buttons in the running sandbox', () => {
     });
     const sandbox = await startSandbox({ config, plans: DEFAULT_PLANS, logger, telegramLimits: { overall: WIDE, perChat: WIDE, perGroup: WIDE } });
     running.push(() => sandbox.stop());
-    const service = createService({ config: sandbox.config, logger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
+    const service = await prepareService({ config: sandbox.config, logger, db: openMemoryDatabase(), plans: sandbox.plans, cron: idleCron });
     running.push(async () => {
       await service.stop();
       service.db.$client.close();

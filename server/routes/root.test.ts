@@ -1,7 +1,7 @@
 // GET / leads to the sandbox console in sandbox mode and stays a 404 elsewhere.
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createService, type Service } from '../../app/service';
+import { prepareService, type Service } from '../../app/service';
 import { loadConfig } from '../../config';
 import { silentLogger } from '../../core/logger';
 import { DEFAULT_PLANS } from '../../core/plans';
@@ -16,15 +16,15 @@ afterEach(async () => {
   }
 });
 
-function service(env: Record<string, string>): Service {
-  const s = createService({ config: loadConfig({ HOST: '127.0.0.1', PORT: '8080', LOG_LEVEL: 'silent', ...env }), logger: silentLogger, db: openMemoryDatabase(), plans: DEFAULT_PLANS });
+async function service(env: Record<string, string>): Promise<Service> {
+  const s = await prepareService({ config: loadConfig({ HOST: '127.0.0.1', PORT: '8080', LOG_LEVEL: 'silent', ...env }), logger: silentLogger, db: openMemoryDatabase(), plans: DEFAULT_PLANS });
   services.push(s);
   return s;
 }
 
 describe('GET /', () => {
   it('in sandbox mode redirects to the console on the name the browser used, with a link in the page', async () => {
-    const s = service({ CONSOLE_PORT: '9091' });
+    const s = await service({ CONSOLE_PORT: '9091' });
     const res = await s.app.inject({ url: '/', headers: { host: 'localhost:8080' } });
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toBe('http://localhost:9091/');
@@ -36,7 +36,7 @@ describe('GET /', () => {
   });
 
   it('outside sandbox mode stays a 404', async () => {
-    const s = service({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', STRIPE_SECRET_KEY: 'sk_test_abc' });
+    const s = await service({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', STRIPE_SECRET_KEY: 'sk_test_abc' });
     const res = await s.app.inject({ url: '/', headers: { host: 'localhost:8080' } });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ error: { code: 'not_found' } });

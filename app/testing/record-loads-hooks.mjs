@@ -1,0 +1,14 @@
+// The module hooks of record-loads.mjs: each URL import resolves, appended to the file it was given.
+import { appendFileSync } from 'node:fs';
+
+let file;
+
+export function initialize(data) {
+  file = data.file;
+}
+
+export async function resolve(specifier, context, nextResolve) {
+  const resolved = await nextResolve(specifier, context);
+  appendFileSync(file, `${resolved.url}\n`);
+  return resolved;
+}
