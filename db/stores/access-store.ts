@@ -1,6 +1,6 @@
 // Access in SQLite (drizzle): tracked memberships, personal invite links, and the accounts behind identities (the AccessStore port).
 import { and, eq, gt, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
-import type { AccessAccount, AccessStore, InviteLinkRecord, InviteLinkState, MembershipRecord, MembershipState, NewInviteLink } from '../../core/access/store';
+import type { AccessAccount, AccessStore, IdentityRef, InviteLinkRecord, InviteLinkState, MembershipRecord, MembershipState, NewInviteLink, StrangerPage } from '../../core/access/store';
 import type { Subscription } from '../../core/accounts/types';
 import type { Clock } from '../../core/clock';
 import { newId } from '../../core/ids';
@@ -104,21 +104,29 @@ export class SqliteAccessStore implements AccessStore {
     return toInviteLink(row);
   }
 
-  async listActiveInviteLinks(filter: { now: number; platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]> {
+  async listActiveInviteLinks(filter: { now: number; platform?: PlatformName; platformUserId?: string; platformUserIds?: string[]; resourceKey?: string }): Promise<InviteLinkRecord[]> {
     const where: (SQL | undefined)[] = [
       eq(inviteLinks.state, 'active'),
       or(isNull(inviteLinks.expiresAt), gt(inviteLinks.expiresAt, new Date(filter.now))),
     ];
     if (filter.platform) where.push(eq(inviteLinks.platform, filter.platform));
     if (filter.platformUserId) where.push(eq(inviteLinks.platformUserId, filter.platformUserId));
+    if (filter.platformUserIds) {
+      if (filter.platformUserIds.length === 0) return [];
+      where.push(inArray(inviteLinks.platformUserId, filter.platformUserIds));
+    }
     if (filter.resourceKey) where.push(eq(inviteLinks.resourceKey, filter.resourceKey));
     return this.db.select().from(inviteLinks).where(and(...where)).orderBy(inviteLinks.createdAt, inviteLinks.id).all().map(toInviteLink);
   }
 
-  async listUnrevokedInviteLinks(filter: { platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]> {
+  async listUnrevokedInviteLinks(filter: { platform?: PlatformName; platformUserId?: string; platformUserIds?: string[]; resourceKey?: string }): Promise<InviteLinkRecord[]> {
     const where: SQL[] = [inArray(inviteLinks.state, ['active', 'used'])];
     if (filter.platform) where.push(eq(inviteLinks.platform, filter.platform));
     if (filter.platformUserId) where.push(eq(inviteLinks.platformUserId, filter.platformUserId));
+    if (filter.platformUserIds) {
+      if (filter.platformUserIds.length === 0) return [];
+      where.push(inArray(inviteLinks.platformUserId, filter.platformUserIds));
+    }
     if (filter.resourceKey) where.push(eq(inviteLinks.resourceKey, filter.resourceKey));
     return this.db.select().from(inviteLinks).where(and(...where)).orderBy(inviteLinks.createdAt, inviteLinks.id).all().map(toInviteLink);
   }
@@ -152,13 +160,27 @@ export class SqliteAccessStore implements AccessStore {
     return account ?? null;
   }
 
-  async listAccessAccounts(filter: { platforms: PlatformName[]; accountId?: string }): Promise<AccessAccount[]> {
-    if (filter.platforms.length === 0) return [];
+  async listAccessAccounts(filter: { platforms: PlatformName[]; accountId?: string; after?: string; limit?: number }): Promise<AccessAccount[]> {
+    if (filter.platforms.length === 0 || filter.limit === 0) return [];
     const where: SQL[] = [inArray(identities.platform, filter.platforms)];
     if (filter.accountId) where.push(eq(identities.accountId, filter.accountId));
-    const ids = this.db.selectDistinct({ accountId: identities.accountId }).from(identities).where(and(...where))
-      .orderBy(identities.accountId).all().map((r) => r.accountId);
+    // A page is a keyset read on (account_id, platform), the unique index: it walks `limit` accounts, whatever the total.
+    if (filter.after !== undefined) where.push(gt(identities.accountId, filter.after));
+    const query = this.db.selectDistinct({ accountId: identities.accountId }).from(identities).where(and(...where)).orderBy(identities.accountId);
+    const ids = (filter.limit === undefined ? query : query.limit(filter.limit)).all().map((r) => r.accountId);
     return this.accountsOf(ids);
+  }
+
+  async listStrangerPage(filter: { platforms: PlatformName[]; after: IdentityRef | null; limit: number }): Promise<StrangerPage> {
+    if (filter.platforms.length === 0 || filter.limit <= 0) return { strangers: [], next: null };
+    this.strangerRead ??= prepareStrangerRead(this.db);
+    const after = filter.after ?? { platform: '', platformUserId: '' };
+    const rows = this.strangerRead.all({ platform: after.platform, user: after.platformUserId, limit: filter.limit });
+    const gated = new Set<string>(filter.platforms);
+    const strangers = rows.filter(([platform, , owned]) => owned === 0 && gated.has(platform))
+      .map(([platform, platformUserId]): IdentityRef => ({ platform: platform as PlatformName, platformUserId }));
+    const last = rows.at(-1);
+    return { strangers, next: rows.length < filter.limit || !last ? null : { platform: last[0] as PlatformName, platformUserId: last[1] } };
   }
 
   /** The account with its identities and subscriptions, read at once (for use inside a transaction). */
@@ -185,6 +207,30 @@ export class SqliteAccessStore implements AccessStore {
   }
 
   private accountReads: ReturnType<typeof prepareAccountReads> | undefined;
+  private strangerRead: ReturnType<typeof prepareStrangerRead> | undefined;
+}
+
+type PersonTuple = [platform: string, platformUserId: string, owned: 0 | 1];
+
+/**
+ * The next `limit` people (platform, user id) after a cursor that a membership row or an active or
+ * used invite link names, each with whether an identity claims them. Each side is a keyset walk of
+ * its (platform, platform_user_id) index, `limit` people at most: the first `limit` of their union
+ * are exact, and one page costs the same whatever the tables hold.
+ */
+export const STRANGER_PAGE_SQL = `WITH people AS (
+    SELECT platform, platform_user_id FROM (SELECT DISTINCT platform, platform_user_id FROM access_memberships
+      WHERE (platform, platform_user_id) > (@platform, @user) ORDER BY platform, platform_user_id LIMIT @limit)
+    UNION
+    SELECT platform, platform_user_id FROM (SELECT DISTINCT platform, platform_user_id FROM invite_links
+      WHERE (platform, platform_user_id) > (@platform, @user) AND state IN ('active', 'used') ORDER BY platform, platform_user_id LIMIT @limit)
+    ORDER BY platform, platform_user_id LIMIT @limit)
+  SELECT p.platform, p.platform_user_id,
+    EXISTS (SELECT 1 FROM identities i WHERE i.platform = p.platform AND i.platform_user_id = p.platform_user_id) AS owned
+  FROM people p ORDER BY p.platform, p.platform_user_id`;
+
+function prepareStrangerRead(db: Db) {
+  return db.$client.prepare<[{ platform: string; user: string; limit: number }], PersonTuple>(STRANGER_PAGE_SQL).raw(true);
 }
 
 type IdentityTuple = [accountId: string, platform: string, platformUserId: string, tenant: string | null];
