@@ -1,4 +1,5 @@
 // Access in SQLite (drizzle): tracked memberships, personal invite links, and the accounts behind identities (the AccessStore port).
+import type Database from 'better-sqlite3';
 import { and, eq, gt, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { AccessAccount, AccessStore, IdentityRef, InviteLinkRecord, InviteLinkState, MembershipRecord, MembershipState, NewInviteLink, StrangerPage } from '../../core/access/store';
 import type { Subscription } from '../../core/accounts/types';
@@ -162,13 +163,18 @@ export class SqliteAccessStore implements AccessStore {
 
   async listAccessAccounts(filter: { platforms: PlatformName[]; accountId?: string; after?: string; limit?: number }): Promise<AccessAccount[]> {
     if (filter.platforms.length === 0 || filter.limit === 0) return [];
+    if (filter.accountId === undefined && (filter.limit !== undefined || filter.after !== undefined)) {
+      // One page: a keyset walk of the (account_id, platform) index, `limit` accounts, whatever the total.
+      this.accountPage ??= this.db.$client.prepare<[{ after: string; platforms: string; limit: number }], [string]>(ACCOUNT_PAGE_SQL).raw(true);
+      const rows = this.accountPage.all({ after: filter.after ?? '', platforms: JSON.stringify(filter.platforms), limit: filter.limit ?? -1 });
+      return this.accountsOf(rows.map(([accountId]) => accountId));
+    }
     const where: SQL[] = [inArray(identities.platform, filter.platforms)];
     if (filter.accountId) where.push(eq(identities.accountId, filter.accountId));
-    // A page is a keyset read on (account_id, platform), the unique index: it walks `limit` accounts, whatever the total.
     if (filter.after !== undefined) where.push(gt(identities.accountId, filter.after));
-    const query = this.db.selectDistinct({ accountId: identities.accountId }).from(identities).where(and(...where)).orderBy(identities.accountId);
-    const ids = (filter.limit === undefined ? query : query.limit(filter.limit)).all().map((r) => r.accountId);
-    return this.accountsOf(ids);
+    const ids = this.db.selectDistinct({ accountId: identities.accountId }).from(identities).where(and(...where))
+      .orderBy(identities.accountId).all().map((r) => r.accountId);
+    return this.accountsOf(filter.limit === undefined ? ids : ids.slice(0, filter.limit));
   }
 
   async listStrangerPage(filter: { platforms: PlatformName[]; after: IdentityRef | null; limit: number }): Promise<StrangerPage> {
@@ -208,7 +214,17 @@ export class SqliteAccessStore implements AccessStore {
 
   private accountReads: ReturnType<typeof prepareAccountReads> | undefined;
   private strangerRead: ReturnType<typeof prepareStrangerRead> | undefined;
+  private accountPage: Database.Statement<[{ after: string; platforms: string; limit: number }], [string]> | undefined;
 }
+
+/**
+ * A page of accounts with an identity on the given platforms, after a cursor: the platform test is
+ * kept off the index choice (`+platform`) so that SQLite walks (account_id, platform) in order and
+ * stops at the limit, rather than reading every identity of the platforms and sorting them.
+ */
+export const ACCOUNT_PAGE_SQL = `SELECT DISTINCT account_id FROM identities
+  WHERE account_id > @after AND +platform IN (SELECT value FROM json_each(@platforms))
+  ORDER BY account_id LIMIT @limit`;
 
 type PersonTuple = [platform: string, platformUserId: string, owned: 0 | 1];
 
