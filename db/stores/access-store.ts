@@ -2,11 +2,11 @@
 import type Database from 'better-sqlite3';
 import { and, eq, gt, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { AccessAccount, AccessStore, IdentityRef, InviteLinkRecord, InviteLinkState, MembershipRecord, MembershipState, NewInviteLink, StrangerPage } from '../../core/access/store';
-import type { Subscription } from '../../core/accounts/types';
 import type { Clock } from '../../core/clock';
 import { newId } from '../../core/ids';
 import type { PlatformName } from '../../core/types';
 import type { Db } from '../client';
+import { ACCOUNT_PAGE_SQL, prepareAccountReads, prepareStrangerRead, subscriptionOf } from './access-reads';
 import { accessMemberships, identities, inviteLinks, type AccessMembershipRow, type InviteLinkRow } from '../schema';
 
 function toMembership(row: AccessMembershipRow): MembershipRecord {
@@ -216,65 +216,3 @@ export class SqliteAccessStore implements AccessStore {
   private strangerRead: ReturnType<typeof prepareStrangerRead> | undefined;
   private accountPage: Database.Statement<[{ after: string; platforms: string; limit: number }], [string]> | undefined;
 }
-
-/**
- * A page of accounts with an identity on the given platforms, after a cursor: the platform test is
- * kept off the index choice (`+platform`) so that SQLite walks (account_id, platform) in order and
- * stops at the limit, rather than reading every identity of the platforms and sorting them.
- */
-export const ACCOUNT_PAGE_SQL = `SELECT DISTINCT account_id FROM identities
-  WHERE account_id > @after AND +platform IN (SELECT value FROM json_each(@platforms))
-  ORDER BY account_id LIMIT @limit`;
-
-type PersonTuple = [platform: string, platformUserId: string, owned: 0 | 1];
-
-/**
- * The next `limit` people (platform, user id) after a cursor that a membership row or an active or
- * used invite link names, each with whether an identity claims them. Each side is a keyset walk of
- * its (platform, platform_user_id) index, `limit` people at most: the first `limit` of their union
- * are exact, and one page costs the same whatever the tables hold.
- */
-export const STRANGER_PAGE_SQL = `WITH people AS (
-    SELECT platform, platform_user_id FROM (SELECT DISTINCT platform, platform_user_id FROM access_memberships
-      WHERE (platform, platform_user_id) > (@platform, @user) ORDER BY platform, platform_user_id LIMIT @limit)
-    UNION
-    SELECT platform, platform_user_id FROM (SELECT DISTINCT platform, platform_user_id FROM invite_links
-      WHERE (platform, platform_user_id) > (@platform, @user) AND state IN ('active', 'used') ORDER BY platform, platform_user_id LIMIT @limit)
-    ORDER BY platform, platform_user_id LIMIT @limit)
-  SELECT p.platform, p.platform_user_id,
-    EXISTS (SELECT 1 FROM identities i WHERE i.platform = p.platform AND i.platform_user_id = p.platform_user_id) AS owned
-  FROM people p ORDER BY p.platform, p.platform_user_id`;
-
-function prepareStrangerRead(db: Db) {
-  return db.$client.prepare<[{ platform: string; user: string; limit: number }], PersonTuple>(STRANGER_PAGE_SQL).raw(true);
-}
-
-type IdentityTuple = [accountId: string, platform: string, platformUserId: string, tenant: string | null];
-type SubscriptionTuple = [
-  id: string, accountId: string, stripeSubscriptionId: string | null, planId: string, status: string, currentPeriodEnd: number | null,
-  cancelAtPeriodEnd: number, trialEnd: number | null, pastDueSince: number | null, source: 'stripe' | 'grant', createdAt: number,
-  updatedAt: number, accessRevokedAt: number | null, accessRevokedReason: string | null,
-];
-
-function prepareAccountReads(db: Db) {
-  const ids = '(SELECT value FROM json_each(?))';
-  return {
-    identitiesOf: db.$client.prepare<[string], IdentityTuple>(`SELECT account_id, platform, platform_user_id, tenant FROM identities
-      WHERE account_id IN ${ids} ORDER BY created_at, id`).raw(true),
-    subscriptionsOf: db.$client.prepare<[string], SubscriptionTuple>(`SELECT id, account_id, stripe_subscription_id, plan_id, status,
-      current_period_end, cancel_at_period_end, trial_end, past_due_since, source, created_at, updated_at, access_revoked_at, access_revoked_reason
-      FROM subscriptions WHERE account_id IN ${ids}`).raw(true),
-  };
-}
-
-const dateOf = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
-
-/** A subscriptions row read as an array, as drizzle's select would map it. */
-function subscriptionOf(r: SubscriptionTuple): Subscription {
-  return {
-    id: r[0], accountId: r[1], stripeSubscriptionId: r[2], planId: r[3], status: r[4], currentPeriodEnd: dateOf(r[5]),
-    cancelAtPeriodEnd: r[6] === 1, trialEnd: dateOf(r[7]), pastDueSince: dateOf(r[8]), source: r[9],
-    createdAt: new Date(r[10]), updatedAt: new Date(r[11]), accessRevokedAt: dateOf(r[12]), accessRevokedReason: r[13],
-  };
-}
-
