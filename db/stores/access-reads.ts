@@ -1,4 +1,5 @@
 // The access store's raw reads: accounts with identities and subscriptions by id, and the keyset pages of a full reconcile.
+import type { MembershipState } from '../../core/access/store';
 import type { Subscription } from '../../core/accounts/types';
 import type { Db } from '../client';
 
@@ -10,6 +11,19 @@ import type { Db } from '../client';
 export const ACCOUNT_PAGE_SQL = `SELECT DISTINCT account_id FROM identities
   WHERE account_id > @after AND +platform IN (SELECT value FROM json_each(@platforms))
   ORDER BY account_id LIMIT @limit`;
+
+export type MembershipTuple = [platform: string, resourceKey: string, platformUserId: string, state: MembershipState, updatedAt: number];
+
+/**
+ * The membership rows of some people on one platform (ids and states bound as JSON arrays; states
+ * null: any), in (resource, user) order: the (platform, user) index is named, so that SQLite probes
+ * it per person instead of walking the platform's rows in resource order to skip the sort.
+ */
+export const MEMBERSHIPS_OF_SQL = `SELECT platform, resource_key, platform_user_id, state, updated_at
+  FROM access_memberships INDEXED BY access_memberships_user_idx
+  WHERE platform = @platform AND platform_user_id IN (SELECT value FROM json_each(@ids))
+    AND (@states IS NULL OR state IN (SELECT value FROM json_each(@states)))
+  ORDER BY resource_key, platform_user_id`;
 
 export type PersonTuple = [platform: string, platformUserId: string, owned: 0 | 1];
 

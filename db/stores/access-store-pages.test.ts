@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/clock';
 import type { IdentityRef } from '../../core/access/store';
 import { openMemoryDatabase } from '../client';
-import { ACCOUNT_PAGE_SQL, STRANGER_PAGE_SQL } from './access-reads';
+import { ACCOUNT_PAGE_SQL, MEMBERSHIPS_OF_SQL, STRANGER_PAGE_SQL } from './access-reads';
 import { SqliteAccessStore } from './access-store';
 import { SqliteAccountStore } from './account-store';
 
@@ -98,5 +98,22 @@ describe('the access store page reads', () => {
     expect(strangerPage).toMatch(/SEARCH i USING COVERING INDEX identities_platform_user_idx \(platform=\? AND platform_user_id=\?\)/);
     expect(strangerPage).not.toMatch(/SCAN (access_memberships|invite_links|identities|i)\b/);
     expect(STRANGER_PAGE_SQL.match(/LIMIT @limit/g)).toHaveLength(3);
+
+    // A page's tracked rows: one probe of the (platform, user) index per person, not the platform's rows in resource order.
+    const memberships = plan(db, MEMBERSHIPS_OF_SQL, { platform: 'telegram', ids: '["10","20"]', states: '["member"]' });
+    expect(memberships).toMatch(/SEARCH access_memberships USING INDEX access_memberships_user_idx \(platform=\? AND platform_user_id=\?\)/);
+  });
+
+  it('reads the tracked rows of a page of people on a platform, in any or only the given states', async () => {
+    const { store } = setup();
+    for (const [userId, resourceKey, state] of [['10', OTHER, 'member'], ['10', CHAT, 'left'], ['20', CHAT, 'held'], ['30', CHAT, 'member']] as const) {
+      await store.setMembership({ platform: 'telegram', resourceKey, platformUserId: userId, state });
+    }
+    await store.setMembership({ platform: 'discord', resourceKey: 'discord:role:1:2', platformUserId: '10', state: 'member' });
+    const rows = async (states?: ('member' | 'held' | 'left')[]) => (await store.listMemberships({ platform: 'telegram', platformUserIds: ['10', '20'], ...(states ? { states } : {}) }))
+      .map((m) => [m.platformUserId, m.resourceKey, m.state]);
+    expect(await rows()).toEqual([['10', CHAT, 'left'], ['20', CHAT, 'held'], ['10', OTHER, 'member']]);
+    expect(await rows(['member', 'held'])).toEqual([['20', CHAT, 'held'], ['10', OTHER, 'member']]);
+    expect((await store.listMemberships({ platform: 'telegram', platformUserIds: ['10'] }))[0]).toEqual({ platform: 'telegram', resourceKey: CHAT, platformUserId: '10', state: 'left', updatedAt: expect.any(Number) as number });
   });
 });

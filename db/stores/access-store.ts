@@ -6,7 +6,7 @@ import type { Clock } from '../../core/clock';
 import { newId } from '../../core/ids';
 import type { PlatformName } from '../../core/types';
 import type { Db } from '../client';
-import { ACCOUNT_PAGE_SQL, prepareAccountReads, prepareStrangerRead, subscriptionOf } from './access-reads';
+import { ACCOUNT_PAGE_SQL, MEMBERSHIPS_OF_SQL, prepareAccountReads, prepareStrangerRead, subscriptionOf, type MembershipTuple } from './access-reads';
 import { accessMemberships, identities, inviteLinks, type AccessMembershipRow, type InviteLinkRow } from '../schema';
 
 function toMembership(row: AccessMembershipRow): MembershipRecord {
@@ -83,6 +83,12 @@ export class SqliteAccessStore implements AccessStore {
     if (filter.states) {
       if (filter.states.length === 0) return [];
       where.push(inArray(accessMemberships.state, filter.states));
+    }
+    if (filter.platform && filter.platformUserIds && !filter.resourceKey) {
+      // A page of people: probes of the (platform, user) index, never a walk of the platform's rows.
+      this.membershipsOf ??= this.db.$client.prepare<[{ platform: string; ids: string; states: string | null }], MembershipTuple>(MEMBERSHIPS_OF_SQL).raw(true);
+      const rows = this.membershipsOf.all({ platform: filter.platform, ids: JSON.stringify(filter.platformUserIds), states: filter.states ? JSON.stringify(filter.states) : null });
+      return rows.map(([platform, resourceKey, platformUserId, state, updatedAt]) => ({ platform: platform as PlatformName, resourceKey, platformUserId, state, updatedAt }));
     }
     return this.db.select().from(accessMemberships).where(and(...where))
       .orderBy(accessMemberships.resourceKey, accessMemberships.platformUserId).all().map(toMembership);
@@ -214,5 +220,6 @@ export class SqliteAccessStore implements AccessStore {
 
   private accountReads: ReturnType<typeof prepareAccountReads> | undefined;
   private strangerRead: ReturnType<typeof prepareStrangerRead> | undefined;
+  private membershipsOf: Database.Statement<[{ platform: string; ids: string; states: string | null }], MembershipTuple> | undefined;
   private accountPage: Database.Statement<[{ after: string; platforms: string; limit: number }], [string]> | undefined;
 }
