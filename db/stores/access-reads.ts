@@ -1,5 +1,6 @@
 // The access store's raw reads: accounts with identities and subscriptions by id, and the keyset pages of a full reconcile.
-import type { MembershipState } from '../../core/access/store';
+import type { InviteLinkRecord, InviteLinkState, MembershipState } from '../../core/access/store';
+import type { PlatformName } from '../../core/types';
 import type { Subscription } from '../../core/accounts/types';
 import type { Db } from '../client';
 
@@ -24,6 +25,22 @@ export const MEMBERSHIPS_OF_SQL = `SELECT platform, resource_key, platform_user_
   WHERE platform = @platform AND platform_user_id IN (SELECT value FROM json_each(@ids))
     AND (@states IS NULL OR state IN (SELECT value FROM json_each(@states)))
   ORDER BY resource_key, platform_user_id`;
+
+export type LinkTuple = [id: string, platform: string, resourceKey: string, link: string, accountId: string | null, platformUserId: string,
+  state: InviteLinkState, expiresAt: number | null, createdAt: number, updatedAt: number];
+export type LinksOfParams = { platform: string; ids: string; states: string; now: number | null };
+
+/** The invite links of some people on one platform in the given states (and, with `now`, not expired then), by probes of the (platform, user, state) index. */
+export const LINKS_OF_SQL = `SELECT id, platform, resource_key, link, account_id, platform_user_id, state, expires_at, created_at, updated_at
+  FROM invite_links INDEXED BY invite_links_user_idx
+  WHERE platform = @platform AND platform_user_id IN (SELECT value FROM json_each(@ids)) AND state IN (SELECT value FROM json_each(@states))
+    AND (@now IS NULL OR expires_at IS NULL OR expires_at > @now)
+  ORDER BY created_at, id`;
+
+/** A link row read as an array, as the store's records give it. */
+export function linkOf(r: LinkTuple): InviteLinkRecord {
+  return { id: r[0], platform: r[1] as PlatformName, resourceKey: r[2], link: r[3], accountId: r[4], platformUserId: r[5], state: r[6], expiresAt: r[7], createdAt: r[8], updatedAt: r[9] };
+}
 
 export type PersonTuple = [platform: string, platformUserId: string, owned: 0 | 1];
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/clock';
 import type { IdentityRef } from '../../core/access/store';
 import { openMemoryDatabase } from '../client';
-import { ACCOUNT_PAGE_SQL, MEMBERSHIPS_OF_SQL, STRANGER_PAGE_SQL } from './access-reads';
+import { ACCOUNT_PAGE_SQL, LINKS_OF_SQL, MEMBERSHIPS_OF_SQL, STRANGER_PAGE_SQL } from './access-reads';
 import { SqliteAccessStore } from './access-store';
 import { SqliteAccountStore } from './account-store';
 
@@ -102,6 +102,28 @@ describe('the access store page reads', () => {
     // A page's tracked rows: one probe of the (platform, user) index per person, not the platform's rows in resource order.
     const memberships = plan(db, MEMBERSHIPS_OF_SQL, { platform: 'telegram', ids: '["10","20"]', states: '["member"]' });
     expect(memberships).toMatch(/SEARCH access_memberships USING INDEX access_memberships_user_idx \(platform=\? AND platform_user_id=\?\)/);
+    const links = plan(db, LINKS_OF_SQL, { platform: 'telegram', ids: '["10"]', states: '["active"]', now: 5 });
+    expect(links).toMatch(/SEARCH invite_links USING INDEX invite_links_user_idx \(platform=\? AND platform_user_id=\? AND state=\?\)/);
+  });
+
+  it('reads the invite links of a page of people on a platform: active and unexpired, or not yet confirmed revoked', async () => {
+    const { store, clock } = setup();
+    const now = clock.now();
+    const add = async (userId: string, name: string, expiresAt: number | null, state?: 'used' | 'revoked') => {
+      const link = await store.addInviteLink({ platform: 'telegram', resourceKey: CHAT, link: `https://t.me/+${name}`, accountId: null, platformUserId: userId, expiresAt });
+      if (state) await store.setInviteLinkState(link.link, state);
+      return link;
+    };
+    const a = await add('10', 'a', now + 1000);
+    await add('10', 'b', now - 1, 'used');
+    await add('20', 'c', null, 'revoked');
+    await add('20', 'd', now - 1);
+    await add('30', 'e', null);
+    const names = (links: { link: string }[]) => links.map((l) => l.link.slice(-1));
+    expect(names(await store.listActiveInviteLinks({ now, platform: 'telegram', platformUserIds: ['10', '20'] }))).toEqual(['a']);
+    expect(names(await store.listUnrevokedInviteLinks({ platform: 'telegram', platformUserIds: ['10', '20'] }))).toEqual(['a', 'b', 'd']);
+    expect(await store.listActiveInviteLinks({ now, platform: 'discord', platformUserIds: ['10'] })).toEqual([]);
+    expect((await store.listActiveInviteLinks({ now, platform: 'telegram', platformUserIds: ['10'] }))[0]).toEqual(a);
   });
 
   it('reads the tracked rows of a page of people on a platform, in any or only the given states', async () => {

@@ -6,7 +6,7 @@ import type { Clock } from '../../core/clock';
 import { newId } from '../../core/ids';
 import type { PlatformName } from '../../core/types';
 import type { Db } from '../client';
-import { ACCOUNT_PAGE_SQL, MEMBERSHIPS_OF_SQL, prepareAccountReads, prepareStrangerRead, subscriptionOf, type MembershipTuple } from './access-reads';
+import { ACCOUNT_PAGE_SQL, MEMBERSHIPS_OF_SQL, prepareAccountReads, prepareStrangerRead, subscriptionOf, LINKS_OF_SQL, linkOf, type LinkTuple, type LinksOfParams, type MembershipTuple } from './access-reads';
 import { accessMemberships, identities, inviteLinks, type AccessMembershipRow, type InviteLinkRow } from '../schema';
 
 function toMembership(row: AccessMembershipRow): MembershipRecord {
@@ -120,10 +120,17 @@ export class SqliteAccessStore implements AccessStore {
     if (filter.platformUserId) where.push(eq(inviteLinks.platformUserId, filter.platformUserId));
     if (filter.platformUserIds) {
       if (filter.platformUserIds.length === 0) return [];
+      if (filter.platform && !filter.platformUserId && !filter.resourceKey) return this.linksOf(filter.platform, filter.platformUserIds, ['active'], filter.now);
       where.push(inArray(inviteLinks.platformUserId, filter.platformUserIds));
     }
     if (filter.resourceKey) where.push(eq(inviteLinks.resourceKey, filter.resourceKey));
     return this.db.select().from(inviteLinks).where(and(...where)).orderBy(inviteLinks.createdAt, inviteLinks.id).all().map(toInviteLink);
+  }
+
+  /** A page of people's links on one platform: one prepared statement, the ids bound as one JSON array. */
+  private linksOf(platform: PlatformName, ids: string[], states: InviteLinkState[], now: number | null): InviteLinkRecord[] {
+    this.linkReads ??= this.db.$client.prepare<[LinksOfParams], LinkTuple>(LINKS_OF_SQL).raw(true);
+    return this.linkReads.all({ platform, ids: JSON.stringify(ids), states: JSON.stringify(states), now }).map(linkOf);
   }
 
   async listUnrevokedInviteLinks(filter: { platform?: PlatformName; platformUserId?: string; platformUserIds?: string[]; resourceKey?: string }): Promise<InviteLinkRecord[]> {
@@ -132,6 +139,7 @@ export class SqliteAccessStore implements AccessStore {
     if (filter.platformUserId) where.push(eq(inviteLinks.platformUserId, filter.platformUserId));
     if (filter.platformUserIds) {
       if (filter.platformUserIds.length === 0) return [];
+      if (filter.platform && !filter.platformUserId && !filter.resourceKey) return this.linksOf(filter.platform, filter.platformUserIds, ['active', 'used'], null);
       where.push(inArray(inviteLinks.platformUserId, filter.platformUserIds));
     }
     if (filter.resourceKey) where.push(eq(inviteLinks.resourceKey, filter.resourceKey));
@@ -220,6 +228,7 @@ export class SqliteAccessStore implements AccessStore {
 
   private accountReads: ReturnType<typeof prepareAccountReads> | undefined;
   private strangerRead: ReturnType<typeof prepareStrangerRead> | undefined;
+  private linkReads: Database.Statement<[LinksOfParams], LinkTuple> | undefined;
   private membershipsOf: Database.Statement<[{ platform: string; ids: string; states: string | null }], MembershipTuple> | undefined;
   private accountPage: Database.Statement<[{ after: string; platforms: string; limit: number }], [string]> | undefined;
 }
