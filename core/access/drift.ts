@@ -28,14 +28,14 @@ const holding = (state: MembershipState | undefined) => state !== undefined && H
 
 /**
  * For each managed resource whose gate can list its holders, compares the list with that
- * resource's tracked rows (read one resource at a time): someone holding it who is not tracked as
+ * resource's tracked rows (read a page of `pageSize` at a time): someone holding it who is not tracked as
  * holding becomes 'held' (not through us: the plan then adopts them if entitled, or reports or
  * removes them); someone tracked as holding who does not becomes 'left' (the plan grants again if
  * entitled). Writes the changes unless `dryRun`; in a dry run the caller lays them over what it reads
  * (driftOverlay).
  */
 export async function syncHolders(
-  deps: { store: AccessStore; gates: ReadonlyMap<PlatformName, AccessGate>; now: number; logger?: Logger | undefined },
+  deps: { store: AccessStore; gates: ReadonlyMap<PlatformName, AccessGate>; now: number; pageSize: number; logger?: Logger | undefined },
   managed: ReadonlyMap<string, AccessResource>,
   options: { dryRun: boolean },
 ): Promise<HolderSyncResult> {
@@ -56,15 +56,25 @@ export async function syncHolders(
       continue;
     }
     const holders = new Set(listed.holders);
-    const tracked = new Map<string, MembershipRecord>();
-    for (const m of await deps.store.listMemberships({ platform: resource.platform, resourceKey: key, states: TRACKED_STATES })) tracked.set(m.platformUserId, m);
+    // The resource's tracked rows, a page at a time (keyset on the user id), with a turn for the event loop between pages.
+    const holdingTracked = new Set<string>();
+    const requested = new Set<string>();
     const found: DriftChange[] = [];
-    for (const m of tracked.values()) {
-      if (holding(m.state) && !holders.has(m.platformUserId)) found.push({ platform: m.platform, platformUserId: m.platformUserId, resourceKey: key, from: m.state, to: 'left' });
+    let after: string | undefined;
+    for (;;) {
+      const page = await deps.store.listMemberships({ platform: resource.platform, resourceKey: key, states: TRACKED_STATES, limit: deps.pageSize, ...(after === undefined ? {} : { afterUserId: after }) });
+      for (const m of page) {
+        if (!holding(m.state)) {
+          if (holders.has(m.platformUserId)) requested.add(m.platformUserId);
+        } else if (holders.has(m.platformUserId)) holdingTracked.add(m.platformUserId);
+        else found.push({ platform: m.platform, platformUserId: m.platformUserId, resourceKey: key, from: m.state, to: 'left' });
+      }
+      if (page.length < deps.pageSize) break;
+      after = page.at(-1)!.platformUserId;
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     for (const userId of holders) {
-      const state = tracked.get(userId)?.state;
-      if (!holding(state)) found.push({ platform: resource.platform, platformUserId: userId, resourceKey: key, from: state ?? null, to: 'held' });
+      if (!holdingTracked.has(userId)) found.push({ platform: resource.platform, platformUserId: userId, resourceKey: key, from: requested.has(userId) ? 'requested' : null, to: 'held' });
     }
     if (!options.dryRun) for (const c of found) await deps.store.setMembership({ platform: c.platform, resourceKey: c.resourceKey, platformUserId: c.platformUserId, state: c.to });
     changes.push(...found);

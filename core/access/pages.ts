@@ -3,8 +3,12 @@ import type { PlatformName } from '../types';
 import type { driftOverlay } from './drift';
 import type { AccessAccount, AccessStore, IdentityRef, InviteLinkRecord, MembershipRecord, MembershipState } from './store';
 
-/** Accounts (or strangers) planned and acted on at a time in a full reconcile. */
-export const ACCESS_RECONCILE_PAGE_SIZE = 1_000;
+/**
+ * Accounts (or strangers, or tracked rows in the drift step) read, planned and acted on at a time in
+ * a full reconcile. Measured at 100,000 accounts: pages of 250 take about 2 ms each and keep the heap
+ * flat; pages of 1,000 took about 12 ms and let V8 grow the heap by some 100 MiB of garbage.
+ */
+export const ACCESS_RECONCILE_PAGE_SIZE = 250;
 
 /** The tracked states the plan looks at. */
 const PLANNED_STATES: MembershipState[] = ['member', 'held', 'requested'];

@@ -11,6 +11,8 @@ import { MemoryAccessGate, recordingNoticeSink } from './testing/memory-gate';
 const ENTITLED_MISSING = ['u01', 'u02', 'u03', 'u04'];
 const LAPSED_MEMBERS = ['u05', 'u06', 'u07'];
 const ENTITLED_MEMBERS = ['u08', 'u09'];
+/** Tracked as a member, but the role was taken away by hand: drift makes it 'left', and the plan grants it again. */
+const TAKEN_BY_HAND = 'u09';
 const ENTITLED_BY_HAND = 'u10';
 const STRANGER_MEMBER = 's1';
 const STRANGER_BY_HAND = 's2';
@@ -43,6 +45,7 @@ describe('a full access reconcile in pages (memory gate that lists holders, real
       ids.set(u, await account(u, 'active'));
       await member(u);
     }
+    gate.setHolding(w.resource, TAKEN_BY_HAND, false);
     ids.set(ENTITLED_BY_HAND, await account(ENTITLED_BY_HAND, 'active'));
     gate.setHolding(w.resource, ENTITLED_BY_HAND, true);
     await member(STRANGER_MEMBER);
@@ -71,19 +74,19 @@ describe('a full access reconcile in pages (memory gate that lists holders, real
     failed: report.failed,
   });
 
-  it('grants every entitled account, revokes every lapsed member and both strangers, and adopts the one given it by hand, across four pages', async () => {
+  it('grants every entitled account (again where it was taken by hand), revokes every lapsed member and both strangers, and adopts the one given it by hand, across four pages', async () => {
     const { gate, ids, reads, reconciler } = await world();
     const report = await reconciler(3).reconcile();
 
     expect(reads).toEqual([3, 3, 3, 1]);
     expect(summary(report)).toEqual({
       actions: [
-        ...ENTITLED_MISSING.map((u) => ['grant', u, 'entitled (active, plan vip)', 'granted']),
+        ...[...ENTITLED_MISSING, TAKEN_BY_HAND].map((u) => ['grant', u, 'entitled (active, plan vip)', 'granted']),
         ['revoke', STRANGER_MEMBER, 'no account', 'revoked'],
         ['revoke', STRANGER_BY_HAND, 'no account; given by hand', 'revoked'],
         ...LAPSED_MEMBERS.map((u) => ['revoke', u, 'not entitled (canceled, plan free)', 'revoked']),
       ].sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
-      drift: [[STRANGER_BY_HAND, null, 'held'], [ENTITLED_BY_HAND, null, 'held']],
+      drift: [[STRANGER_BY_HAND, null, 'held'], [TAKEN_BY_HAND, 'member', 'left'], [ENTITLED_BY_HAND, null, 'held']],
       unmanaged: [],
       waiting: 0,
       failed: 0,
@@ -93,7 +96,7 @@ describe('a full access reconcile in pages (memory gate that lists holders, real
     const state = async (u: string) => (await w.store.getMembership('discord', w.resourceKey, u))?.state;
     expect(await Promise.all([...ENTITLED_MISSING, ...ENTITLED_MEMBERS, ENTITLED_BY_HAND].map(state))).toEqual(Array(7).fill('member'));
     expect(await Promise.all([...LAPSED_MEMBERS, STRANGER_MEMBER, STRANGER_BY_HAND].map(state))).toEqual(Array(5).fill('removed'));
-    expect(w.accessAudit().filter(([a]) => a === 'access.granted').map(([, subject]) => subject).sort()).toEqual(ENTITLED_MISSING.map((u) => ids.get(u)).sort());
+    expect(w.accessAudit().filter(([a]) => a === 'access.granted').map(([, subject]) => subject).sort()).toEqual([...ENTITLED_MISSING, TAKEN_BY_HAND].map((u) => ids.get(u)).sort());
 
     // Repaired: the next run, in pages again, has nothing to do.
     expect(summary(await reconciler(3).reconcile())).toEqual({ actions: [], drift: [], unmanaged: [], waiting: 0, failed: 0 });
@@ -107,7 +110,8 @@ describe('a full access reconcile in pages (memory gate that lists holders, real
     const paged = await reconciler(3).reconcile({ dryRun: true });
     const whole = await reconciler(1_000).reconcile({ dryRun: true });
     expect(summary(paged)).toEqual(summary(whole));
-    expect(summary(paged).actions).toHaveLength(9);
+    expect(summary(paged).actions).toHaveLength(10);
+    expect(summary(paged).drift).toHaveLength(3);
     expect(summary(paged).actions.find((a) => a[1] === STRANGER_BY_HAND)).toEqual(['revoke', STRANGER_BY_HAND, 'no account; given by hand', null]);
     expect(gate.calls).toHaveLength(calls);
     expect(await w.store.listMemberships()).toEqual(rows);

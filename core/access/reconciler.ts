@@ -23,7 +23,7 @@ export interface AccessReconcilerDeps {
   logger?: Logger | undefined;
   /** Where refusals only an operator can fix (a role above the bot's) are told, once; one is made when absent. */
   alarms?: AccessAlarms | undefined;
-  /** Accounts (and strangers) planned and acted on at a time in a full run (default ACCESS_RECONCILE_PAGE_SIZE, 1,000). */
+  /** Accounts (and strangers) planned and acted on at a time in a full run (default ACCESS_RECONCILE_PAGE_SIZE, 250). */
   pageSize?: number | undefined;
 }
 
@@ -120,8 +120,9 @@ export class AccessReconciler implements AccessReconcile {
     } else {
       // A full run first asks the platforms that can say who holds what (drift: roles given or taken by hand, missed events),
       // then plans and acts a page of accounts at a time, then a page of strangers at a time: memory stays that of one page.
-      drift = (await syncHolders({ store, gates: this.gates, now, logger: this.deps.logger }, managed, { dryRun })).changes;
-      const pages = fullRunPages({ store, platforms, now, pageSize: this.deps.pageSize ?? ACCESS_RECONCILE_PAGE_SIZE, overlay: driftOverlay(drift, now), gated: (p) => this.gates.has(p) });
+      const pageSize = this.deps.pageSize ?? ACCESS_RECONCILE_PAGE_SIZE;
+      drift = (await syncHolders({ store, gates: this.gates, now, pageSize, logger: this.deps.logger }, managed, { dryRun })).changes;
+      const pages = fullRunPages({ store, platforms, now, pageSize, overlay: driftOverlay(drift, now), gated: (p) => this.gates.has(p) });
       for await (const page of pages) {
         if (options.signal?.aborted) totals.aborted = true;
         if (totals.aborted) break;

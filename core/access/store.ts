@@ -75,8 +75,12 @@ export interface AccessStore {
   getMembership(platform: PlatformName, resourceKey: string, platformUserId: string): Promise<MembershipRecord | null>;
   /** Everyone tracked as in the resource (state 'member'). */
   listMembers(platform: PlatformName, resourceKey: string): Promise<MembershipRecord[]>;
-  /** Rows matching every filter given; no filter: all rows. */
-  listMemberships(filter?: { platform?: PlatformName; resourceKey?: string; platformUserIds?: string[]; states?: MembershipState[] }): Promise<MembershipRecord[]>;
+  /**
+   * Rows matching every filter given, in (resource, user id) order; no filter: all rows. `afterUserId`
+   * and `limit` read one page of one resource's rows (with `platform` and `resourceKey`): the next
+   * `limit` rows whose user id sorts after `afterUserId`.
+   */
+  listMemberships(filter?: { platform?: PlatformName; resourceKey?: string; platformUserIds?: string[]; states?: MembershipState[]; afterUserId?: string; limit?: number }): Promise<MembershipRecord[]>;
 
   addInviteLink(link: NewInviteLink): Promise<InviteLinkRecord>;
   /** Links still usable at `now`: state 'active' and not past expiresAt. */

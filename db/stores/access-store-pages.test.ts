@@ -106,6 +106,14 @@ describe('the access store page reads', () => {
     expect(links).toMatch(/SEARCH invite_links USING INDEX invite_links_user_idx \(platform=\? AND platform_user_id=\? AND state=\?\)/);
   });
 
+  it("reads one resource's tracked rows a page at a time in user id order", async () => {
+    const { store } = setup();
+    for (const userId of ['5', '1', '4', '2', '3']) await store.setMembership({ platform: 'telegram', resourceKey: CHAT, platformUserId: userId, state: userId === '4' ? 'left' : 'member' });
+    await store.setMembership({ platform: 'telegram', resourceKey: OTHER, platformUserId: '0', state: 'member' });
+    const page = async (afterUserId?: string) => (await store.listMemberships({ platform: 'telegram', resourceKey: CHAT, states: ['member'], limit: 2, ...(afterUserId ? { afterUserId } : {}) })).map((m) => m.platformUserId);
+    expect([await page(), await page('2'), await page('5')]).toEqual([['1', '2'], ['3', '5'], []]);
+  });
+
   it('reads the invite links of a page of people on a platform: active and unexpired, or not yet confirmed revoked', async () => {
     const { store, clock } = setup();
     const now = clock.now();

@@ -72,7 +72,7 @@ export class SqliteAccessStore implements AccessStore {
     return this.listMemberships({ platform, resourceKey, states: ['member'] });
   }
 
-  async listMemberships(filter: { platform?: PlatformName; resourceKey?: string; platformUserIds?: string[]; states?: MembershipState[] } = {}): Promise<MembershipRecord[]> {
+  async listMemberships(filter: { platform?: PlatformName; resourceKey?: string; platformUserIds?: string[]; states?: MembershipState[]; afterUserId?: string; limit?: number } = {}): Promise<MembershipRecord[]> {
     const where: SQL[] = [];
     if (filter.platform) where.push(eq(accessMemberships.platform, filter.platform));
     if (filter.resourceKey) where.push(eq(accessMemberships.resourceKey, filter.resourceKey));
@@ -90,8 +90,9 @@ export class SqliteAccessStore implements AccessStore {
       const rows = this.membershipsOf.all({ platform: filter.platform, ids: JSON.stringify(filter.platformUserIds), states: filter.states ? JSON.stringify(filter.states) : null });
       return rows.map(([platform, resourceKey, platformUserId, state, updatedAt]) => ({ platform: platform as PlatformName, resourceKey, platformUserId, state, updatedAt }));
     }
-    return this.db.select().from(accessMemberships).where(and(...where))
-      .orderBy(accessMemberships.resourceKey, accessMemberships.platformUserId).all().map(toMembership);
+    if (filter.afterUserId !== undefined) where.push(gt(accessMemberships.platformUserId, filter.afterUserId));
+    const query = this.db.select().from(accessMemberships).where(and(...where)).orderBy(accessMemberships.resourceKey, accessMemberships.platformUserId);
+    return (filter.limit === undefined ? query : query.limit(filter.limit)).all().map(toMembership);
   }
 
   async addInviteLink(link: NewInviteLink): Promise<InviteLinkRecord> {
