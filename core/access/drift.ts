@@ -91,7 +91,9 @@ export function driftOverlay(changes: readonly DriftChange[], now: number) {
   const byPerson = new Map<string, DriftChange[]>();
   for (const c of changes) {
     const key = `${c.platform}|${c.platformUserId}`;
-    byPerson.set(key, [...(byPerson.get(key) ?? []), c]);
+    const list = byPerson.get(key) ?? [];
+    list.push(c);
+    byPerson.set(key, list);
   }
   const asRow = (c: DriftChange): MembershipRecord => ({ platform: c.platform, resourceKey: c.resourceKey, platformUserId: c.platformUserId, state: c.to, updatedAt: now });
   return {

@@ -26,7 +26,11 @@ export interface AccessPage {
 /** The tracked memberships and links of these people, read per platform. */
 export async function trackedOf(store: AccessStore, people: readonly IdentityRef[], now: number): Promise<Omit<AccessPage, 'accounts' | 'strangers'>> {
   const byPlatform = new Map<PlatformName, string[]>();
-  for (const p of people) byPlatform.set(p.platform, [...(byPlatform.get(p.platform) ?? []), p.platformUserId]);
+  for (const p of people) {
+    const ids = byPlatform.get(p.platform) ?? [];
+    ids.push(p.platformUserId);
+    byPlatform.set(p.platform, ids);
+  }
   const out: Omit<AccessPage, 'accounts' | 'strangers'> = { memberships: [], activeLinks: [], liveLinks: [] };
   for (const [platform, platformUserIds] of byPlatform) {
     out.memberships.push(...await store.listMemberships({ platform, platformUserIds, states: PLANNED_STATES }));
