@@ -44,7 +44,7 @@ export interface ReconcileOptions {
   actor?: string | undefined;
   /** What set it off, for the audit trail (default 'reconcile'). */
   trigger?: string | undefined;
-  /** Aborted (a job's deadline passed, the service stops): no further action is started, and the next run need not wait for this one. */
+  /** Aborted (a job's deadline passed, the service stops): no further action or page is started, and the next run need not wait for this one. */
   signal?: AbortSignal | undefined;
 }
 
@@ -81,8 +81,10 @@ export interface AccessReconcile {
  * acts through the platforms' gates: grant where missing (no new link while an unused one is out),
  * revoke where not entitled, withdraw used links the platform has not confirmed revoked. A full
  * run first brings tracked memberships in line with what platforms that list holders say
- * (syncHolders); holders given it by hand are adopted, reported or removed (planAccessActions). Runs one
- * at a time, so a billing hook and a scheduled run never race into two links for one person.
+ * (syncHolders); holders given it by hand are adopted, reported or removed (planAccessActions). A
+ * full run then plans and acts a page of accounts at a time, then a page of strangers (fullRunPages),
+ * so its memory is one page's whatever the number of accounts. Runs one at a time, so a billing hook
+ * and a scheduled run never race into two links for one person.
  */
 export class AccessReconciler implements AccessReconcile {
   private readonly gates: ReadonlyMap<PlatformName, AccessGate>;
