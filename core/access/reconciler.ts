@@ -8,10 +8,11 @@ import type { PlatformName } from '../types';
 import { planAccessActions, type AccessAction, type UnmanagedHolder } from './actions';
 import { AccessAlarms } from './alarms';
 import { managedResources, type DesiredGrant } from './desired';
-import { syncHolders, type DriftChange } from './drift';
+import { driftOverlay, syncHolders, type DriftChange } from './drift';
 import { applyOutcome, callGate, gatesByPlatform, type AccessGates } from './gates';
 import type { AccessCallOptions, AccessGate, AccessHolder, AccessOutcome, AccessResource } from './ports';
-import type { AccessStore, InviteLinkRecord, MembershipRecord } from './store';
+import { ACCESS_RECONCILE_PAGE_SIZE, fullRunPages, trackedOf, type AccessPage } from './pages';
+import type { AccessStore } from './store';
 
 export interface AccessReconcilerDeps {
   store: AccessStore;
@@ -22,6 +23,16 @@ export interface AccessReconcilerDeps {
   logger?: Logger | undefined;
   /** Where refusals only an operator can fix (a role above the bot's) are told, once; one is made when absent. */
   alarms?: AccessAlarms | undefined;
+  /** Accounts (and strangers) planned and acted on at a time in a full run (default ACCESS_RECONCILE_PAGE_SIZE, 250). */
+  pageSize?: number | undefined;
+}
+
+/** What a run has done so far, page by page. */
+interface Totals {
+  actions: AccessActionResult[];
+  waiting: DesiredGrant[];
+  unmanaged: UnmanagedHolder[];
+  aborted: boolean;
 }
 
 export interface ReconcileOptions {
@@ -33,7 +44,7 @@ export interface ReconcileOptions {
   actor?: string | undefined;
   /** What set it off, for the audit trail (default 'reconcile'). */
   trigger?: string | undefined;
-  /** Aborted (a job's deadline passed, the service stops): no further action is started, and the next run need not wait for this one. */
+  /** Aborted (a job's deadline passed, the service stops): no further action or page is started, and the next run need not wait for this one. */
   signal?: AbortSignal | undefined;
 }
 
@@ -70,8 +81,10 @@ export interface AccessReconcile {
  * acts through the platforms' gates: grant where missing (no new link while an unused one is out),
  * revoke where not entitled, withdraw used links the platform has not confirmed revoked. A full
  * run first brings tracked memberships in line with what platforms that list holders say
- * (syncHolders); holders given it by hand are adopted, reported or removed (planAccessActions). Runs one
- * at a time, so a billing hook and a scheduled run never race into two links for one person.
+ * (syncHolders); holders given it by hand are adopted, reported or removed (planAccessActions). A
+ * full run then plans and acts a page of accounts at a time, then a page of strangers (fullRunPages),
+ * so its memory is one page's whatever the number of accounts. Runs one at a time, so a billing hook
+ * and a scheduled run never race into two links for one person.
  */
 export class AccessReconciler implements AccessReconcile {
   private readonly gates: ReadonlyMap<PlatformName, AccessGate>;
@@ -93,66 +106,65 @@ export class AccessReconciler implements AccessReconcile {
   }
 
   private async run(options: ReconcileOptions): Promise<ReconcileReport> {
-    const { store, plans, clock } = this.deps;
+    const { store, clock } = this.deps;
     const dryRun = options.dryRun ?? false;
     const platforms = [...this.gates.keys()];
     const now = clock.now();
     const expiredLinks = dryRun ? 0 : await store.expireInviteLinks(now);
+    const managed = managedResources(this.deps.plans, platforms);
+    const totals: Totals = { actions: [], waiting: [], unmanaged: [], aborted: false };
+    let drift: DriftChange[] = [];
 
-    const managed = managedResources(plans, platforms);
-    const accounts = await store.listAccessAccounts({ platforms, ...(options.accountId ? { accountId: options.accountId } : {}) });
-    const tracked = options.accountId
-      ? await this.trackedFor(accounts.flatMap((a) => a.identities).filter((i) => this.gates.has(i.platform)), now)
-      : {
-          memberships: await store.listMemberships({ states: ['member', 'held', 'requested'] }),
-          activeLinks: await store.listActiveInviteLinks({ now }),
-          liveLinks: await store.listUnrevokedInviteLinks({}),
-        };
-    const { activeLinks, liveLinks } = tracked;
-    // A full run first asks the platforms that can say who holds what (drift: roles given or taken by hand, missed events).
-    const synced = options.accountId ? null : await syncHolders({ store, gates: this.gates, now, logger: this.deps.logger }, managed, tracked.memberships, { dryRun });
-    const memberships = synced?.memberships ?? tracked.memberships;
-
-    const plan = planAccessActions({
-      accounts: accounts.map((account) => ({ account, entitlement: entitlementOf(plans, account.subscriptions, now) })),
-      memberships,
-      activeLinks,
-      liveLinks,
-      managed,
-      platforms,
-      includeStrangers: !options.accountId,
-      strangers: (platform) => this.gates.get(platform)?.strangers ?? 'remove',
-    });
-    // Entitled people who hold it by hand are ours to manage from now on (a lapse removes it).
-    if (!dryRun) for (const g of plan.adopt) await store.setMembership({ platform: g.holder.platform, resourceKey: g.resourceKey, platformUserId: g.holder.platformUserId, state: 'member' });
-
-    // revoke_link actions name a link by id; the URL goes only to the gate.
-    const linkUrls = new Map(liveLinks.map((l) => [l.id, l.link]));
-    const results: AccessActionResult[] = [];
-    let aborted = false;
-    for (const action of plan.actions) {
-      if (options.signal?.aborted) {
-        aborted = true;
-        break;
+    if (options.accountId) {
+      const accounts = await store.listAccessAccounts({ platforms, accountId: options.accountId });
+      const tracked = await trackedOf(store, accounts.flatMap((a) => a.identities).filter((i) => this.gates.has(i.platform)), now);
+      await this.planAndAct({ accounts, strangers: false, ...tracked }, { managed, platforms, now, dryRun }, options, totals);
+    } else {
+      // A full run first asks the platforms that can say who holds what (drift: roles given or taken by hand, missed events),
+      // then plans and acts a page of accounts at a time, then a page of strangers at a time: memory stays that of one page.
+      const pageSize = this.deps.pageSize ?? ACCESS_RECONCILE_PAGE_SIZE;
+      drift = (await syncHolders({ store, gates: this.gates, now, pageSize, logger: this.deps.logger }, managed, { dryRun })).changes;
+      const pages = fullRunPages({ store, platforms, now, pageSize, overlay: driftOverlay(drift, now), gated: (p) => this.gates.has(p) });
+      for await (const page of pages) {
+        if (options.signal?.aborted) totals.aborted = true;
+        if (totals.aborted) break;
+        await this.planAndAct(page, { managed, platforms, now, dryRun }, options, totals);
       }
-      results.push({ ...action, outcome: dryRun ? null : await this.act(action, options, linkUrls) });
     }
-    const failed = results.filter((r) => r.outcome?.result === 'failed').length;
-    const drift = synced?.changes ?? [];
-    this.deps.logger?.info({ scope: options.accountId ?? 'all', dryRun, actions: results.length, failed, waiting: plan.waiting.length, drift: drift.length, unmanaged: plan.unmanaged.length, expiredLinks, aborted }, 'access reconciled');
-    return { dryRun, scope: options.accountId ?? 'all', actions: results, waiting: plan.waiting, drift, unmanaged: plan.unmanaged, expiredLinks, failed, aborted };
+
+    const { actions, waiting, unmanaged, aborted } = totals;
+    const failed = actions.filter((r) => r.outcome?.result === 'failed').length;
+    this.deps.logger?.info({ scope: options.accountId ?? 'all', dryRun, actions: actions.length, failed, waiting: waiting.length, drift: drift.length, unmanaged: unmanaged.length, expiredLinks, aborted }, 'access reconciled');
+    return { dryRun, scope: options.accountId ?? 'all', actions, waiting, drift, unmanaged, expiredLinks, failed, aborted };
   }
 
-  private async trackedFor(identities: { platform: PlatformName; platformUserId: string }[], now: number): Promise<{ memberships: MembershipRecord[]; activeLinks: InviteLinkRecord[]; liveLinks: InviteLinkRecord[] }> {
-    const memberships: MembershipRecord[] = [];
-    const activeLinks: InviteLinkRecord[] = [];
-    const liveLinks: InviteLinkRecord[] = [];
-    for (const id of identities) {
-      memberships.push(...await this.deps.store.listMemberships({ platform: id.platform, platformUserIds: [id.platformUserId], states: ['member', 'held', 'requested'] }));
-      activeLinks.push(...await this.deps.store.listActiveInviteLinks({ now, platform: id.platform, platformUserId: id.platformUserId }));
-      liveLinks.push(...await this.deps.store.listUnrevokedInviteLinks({ platform: id.platform, platformUserId: id.platformUserId }));
+  /** Plans one page (or one account), adopts, and runs its actions, adding them to the run's totals. */
+  private async planAndAct(page: AccessPage, ctx: { managed: ReadonlyMap<string, AccessResource>; platforms: PlatformName[]; now: number; dryRun: boolean }, options: ReconcileOptions, totals: Totals): Promise<void> {
+    const { store, plans } = this.deps;
+    const plan = planAccessActions({
+      accounts: page.accounts.map((account) => ({ account, entitlement: entitlementOf(plans, account.subscriptions, ctx.now) })),
+      memberships: page.memberships,
+      activeLinks: page.activeLinks,
+      liveLinks: page.liveLinks,
+      managed: ctx.managed,
+      platforms: ctx.platforms,
+      includeStrangers: page.strangers,
+      strangers: (platform) => this.gates.get(platform)?.strangers ?? 'remove',
+    });
+    totals.waiting.push(...plan.waiting);
+    totals.unmanaged.push(...plan.unmanaged);
+    // Entitled people who hold it by hand are ours to manage from now on (a lapse removes it).
+    if (!ctx.dryRun) for (const g of plan.adopt) await store.setMembership({ platform: g.holder.platform, resourceKey: g.resourceKey, platformUserId: g.holder.platformUserId, state: 'member' });
+
+    // revoke_link actions name a link by id; the URL goes only to the gate.
+    const linkUrls = new Map(page.liveLinks.map((l) => [l.id, l.link]));
+    for (const action of plan.actions) {
+      if (options.signal?.aborted) {
+        totals.aborted = true;
+        return;
+      }
+      totals.actions.push({ ...action, outcome: ctx.dryRun ? null : await this.act(action, options, linkUrls) });
     }
-    return { memberships, activeLinks, liveLinks };
   }
 
   private async act(action: AccessAction, options: ReconcileOptions, linkUrls: ReadonlyMap<string, string>): Promise<AccessOutcome> {

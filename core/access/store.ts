@@ -75,17 +75,21 @@ export interface AccessStore {
   getMembership(platform: PlatformName, resourceKey: string, platformUserId: string): Promise<MembershipRecord | null>;
   /** Everyone tracked as in the resource (state 'member'). */
   listMembers(platform: PlatformName, resourceKey: string): Promise<MembershipRecord[]>;
-  /** Rows matching every filter given; no filter: all rows. */
-  listMemberships(filter?: { platform?: PlatformName; resourceKey?: string; platformUserIds?: string[]; states?: MembershipState[] }): Promise<MembershipRecord[]>;
+  /**
+   * Rows matching every filter given, in (resource, user id) order; no filter: all rows. `afterUserId`
+   * and `limit` read one page of one resource's rows (with `platform` and `resourceKey`): the next
+   * `limit` rows whose user id sorts after `afterUserId`.
+   */
+  listMemberships(filter?: { platform?: PlatformName; resourceKey?: string; platformUserIds?: string[]; states?: MembershipState[]; afterUserId?: string; limit?: number }): Promise<MembershipRecord[]>;
 
   addInviteLink(link: NewInviteLink): Promise<InviteLinkRecord>;
   /** Links still usable at `now`: state 'active' and not past expiresAt. */
-  listActiveInviteLinks(filter: { now: number; platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]>;
+  listActiveInviteLinks(filter: { now: number; platform?: PlatformName; platformUserId?: string; platformUserIds?: string[]; resourceKey?: string }): Promise<InviteLinkRecord[]>;
   /**
    * Links not confirmed revoked on the platform: 'active' or 'used' (a used link that could not be
    * revoked may still admit someone), whatever their expiry. A lapse revokes each of these.
    */
-  listUnrevokedInviteLinks(filter: { platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]>;
+  listUnrevokedInviteLinks(filter: { platform?: PlatformName; platformUserId?: string; platformUserIds?: string[]; resourceKey?: string }): Promise<InviteLinkRecord[]>;
   /** Records that the platform confirmed the link dead: 'revoked' (we revoked it) or 'expired' (it said the link is gone), from any state. */
   confirmInviteLinkGone(link: string, state: 'revoked' | 'expired'): Promise<void>;
   /** The personal link with this exact URL, whatever its state (whose it is); null when we never made it. */
@@ -97,6 +101,22 @@ export interface AccessStore {
 
   /** The account a platform identity belongs to, with all its identities and subscriptions. */
   findAccessAccount(platform: PlatformName, platformUserId: string): Promise<AccessAccount | null>;
-  /** Accounts with at least one identity on `platforms` (only `accountId`, when given). */
-  listAccessAccounts(filter: { platforms: PlatformName[]; accountId?: string }): Promise<AccessAccount[]>;
+  /**
+   * Accounts with at least one identity on `platforms`, in account id order (only `accountId`, when
+   * given). `after` and `limit` read one page: the next `limit` accounts whose id sorts after `after`.
+   */
+  listAccessAccounts(filter: { platforms: PlatformName[]; accountId?: string; after?: string; limit?: number }): Promise<AccessAccount[]>;
+  /**
+   * One page of the people tracked rows name (a membership row, an active or used invite link), in
+   * (platform, user id) order after `after` (null: from the start), `limit` people at most: those
+   * on `platforms` who belong to no account (strangers), and where the next page starts (null: none
+   * left). A page may hold no stranger and still have a next one.
+   */
+  listStrangerPage(filter: { platforms: PlatformName[]; after: IdentityRef | null; limit: number }): Promise<StrangerPage>;
+}
+
+/** See AccessStore.listStrangerPage. */
+export interface StrangerPage {
+  strangers: IdentityRef[];
+  next: IdentityRef | null;
 }

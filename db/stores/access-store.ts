@@ -1,11 +1,12 @@
 // Access in SQLite (drizzle): tracked memberships, personal invite links, and the accounts behind identities (the AccessStore port).
+import type Database from 'better-sqlite3';
 import { and, eq, gt, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
-import type { AccessAccount, AccessStore, InviteLinkRecord, InviteLinkState, MembershipRecord, MembershipState, NewInviteLink } from '../../core/access/store';
-import type { Subscription } from '../../core/accounts/types';
+import type { AccessAccount, AccessStore, IdentityRef, InviteLinkRecord, InviteLinkState, MembershipRecord, MembershipState, NewInviteLink, StrangerPage } from '../../core/access/store';
 import type { Clock } from '../../core/clock';
 import { newId } from '../../core/ids';
 import type { PlatformName } from '../../core/types';
 import type { Db } from '../client';
+import { ACCOUNT_PAGE_SQL, MEMBERSHIPS_OF_SQL, prepareAccountReads, prepareStrangerRead, subscriptionOf, LINKS_OF_SQL, linkOf, type LinkTuple, type LinksOfParams, type MembershipTuple } from './access-reads';
 import { accessMemberships, identities, inviteLinks, type AccessMembershipRow, type InviteLinkRow } from '../schema';
 
 function toMembership(row: AccessMembershipRow): MembershipRecord {
@@ -71,7 +72,7 @@ export class SqliteAccessStore implements AccessStore {
     return this.listMemberships({ platform, resourceKey, states: ['member'] });
   }
 
-  async listMemberships(filter: { platform?: PlatformName; resourceKey?: string; platformUserIds?: string[]; states?: MembershipState[] } = {}): Promise<MembershipRecord[]> {
+  async listMemberships(filter: { platform?: PlatformName; resourceKey?: string; platformUserIds?: string[]; states?: MembershipState[]; afterUserId?: string; limit?: number } = {}): Promise<MembershipRecord[]> {
     const where: SQL[] = [];
     if (filter.platform) where.push(eq(accessMemberships.platform, filter.platform));
     if (filter.resourceKey) where.push(eq(accessMemberships.resourceKey, filter.resourceKey));
@@ -83,8 +84,15 @@ export class SqliteAccessStore implements AccessStore {
       if (filter.states.length === 0) return [];
       where.push(inArray(accessMemberships.state, filter.states));
     }
-    return this.db.select().from(accessMemberships).where(and(...where))
-      .orderBy(accessMemberships.resourceKey, accessMemberships.platformUserId).all().map(toMembership);
+    if (filter.platform && filter.platformUserIds && !filter.resourceKey) {
+      // A page of people: probes of the (platform, user) index, never a walk of the platform's rows.
+      this.membershipsOf ??= this.db.$client.prepare<[{ platform: string; ids: string; states: string | null }], MembershipTuple>(MEMBERSHIPS_OF_SQL).raw(true);
+      const rows = this.membershipsOf.all({ platform: filter.platform, ids: JSON.stringify(filter.platformUserIds), states: filter.states ? JSON.stringify(filter.states) : null });
+      return rows.map(([platform, resourceKey, platformUserId, state, updatedAt]) => ({ platform: platform as PlatformName, resourceKey, platformUserId, state, updatedAt }));
+    }
+    if (filter.afterUserId !== undefined) where.push(gt(accessMemberships.platformUserId, filter.afterUserId));
+    const query = this.db.select().from(accessMemberships).where(and(...where)).orderBy(accessMemberships.resourceKey, accessMemberships.platformUserId);
+    return (filter.limit === undefined ? query : query.limit(filter.limit)).all().map(toMembership);
   }
 
   async addInviteLink(link: NewInviteLink): Promise<InviteLinkRecord> {
@@ -104,21 +112,37 @@ export class SqliteAccessStore implements AccessStore {
     return toInviteLink(row);
   }
 
-  async listActiveInviteLinks(filter: { now: number; platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]> {
+  async listActiveInviteLinks(filter: { now: number; platform?: PlatformName; platformUserId?: string; platformUserIds?: string[]; resourceKey?: string }): Promise<InviteLinkRecord[]> {
     const where: (SQL | undefined)[] = [
       eq(inviteLinks.state, 'active'),
       or(isNull(inviteLinks.expiresAt), gt(inviteLinks.expiresAt, new Date(filter.now))),
     ];
     if (filter.platform) where.push(eq(inviteLinks.platform, filter.platform));
     if (filter.platformUserId) where.push(eq(inviteLinks.platformUserId, filter.platformUserId));
+    if (filter.platformUserIds) {
+      if (filter.platformUserIds.length === 0) return [];
+      if (filter.platform && !filter.platformUserId && !filter.resourceKey) return this.linksOf(filter.platform, filter.platformUserIds, ['active'], filter.now);
+      where.push(inArray(inviteLinks.platformUserId, filter.platformUserIds));
+    }
     if (filter.resourceKey) where.push(eq(inviteLinks.resourceKey, filter.resourceKey));
     return this.db.select().from(inviteLinks).where(and(...where)).orderBy(inviteLinks.createdAt, inviteLinks.id).all().map(toInviteLink);
   }
 
-  async listUnrevokedInviteLinks(filter: { platform?: PlatformName; platformUserId?: string; resourceKey?: string }): Promise<InviteLinkRecord[]> {
+  /** A page of people's links on one platform: one prepared statement, the ids bound as one JSON array. */
+  private linksOf(platform: PlatformName, ids: string[], states: InviteLinkState[], now: number | null): InviteLinkRecord[] {
+    this.linkReads ??= this.db.$client.prepare<[LinksOfParams], LinkTuple>(LINKS_OF_SQL).raw(true);
+    return this.linkReads.all({ platform, ids: JSON.stringify(ids), states: JSON.stringify(states), now }).map(linkOf);
+  }
+
+  async listUnrevokedInviteLinks(filter: { platform?: PlatformName; platformUserId?: string; platformUserIds?: string[]; resourceKey?: string }): Promise<InviteLinkRecord[]> {
     const where: SQL[] = [inArray(inviteLinks.state, ['active', 'used'])];
     if (filter.platform) where.push(eq(inviteLinks.platform, filter.platform));
     if (filter.platformUserId) where.push(eq(inviteLinks.platformUserId, filter.platformUserId));
+    if (filter.platformUserIds) {
+      if (filter.platformUserIds.length === 0) return [];
+      if (filter.platform && !filter.platformUserId && !filter.resourceKey) return this.linksOf(filter.platform, filter.platformUserIds, ['active', 'used'], null);
+      where.push(inArray(inviteLinks.platformUserId, filter.platformUserIds));
+    }
     if (filter.resourceKey) where.push(eq(inviteLinks.resourceKey, filter.resourceKey));
     return this.db.select().from(inviteLinks).where(and(...where)).orderBy(inviteLinks.createdAt, inviteLinks.id).all().map(toInviteLink);
   }
@@ -152,13 +176,32 @@ export class SqliteAccessStore implements AccessStore {
     return account ?? null;
   }
 
-  async listAccessAccounts(filter: { platforms: PlatformName[]; accountId?: string }): Promise<AccessAccount[]> {
-    if (filter.platforms.length === 0) return [];
+  async listAccessAccounts(filter: { platforms: PlatformName[]; accountId?: string; after?: string; limit?: number }): Promise<AccessAccount[]> {
+    if (filter.platforms.length === 0 || filter.limit === 0) return [];
+    if (filter.accountId === undefined && (filter.limit !== undefined || filter.after !== undefined)) {
+      // One page: a keyset walk of the (account_id, platform) index, `limit` accounts, whatever the total.
+      this.accountPage ??= this.db.$client.prepare<[{ after: string; platforms: string; limit: number }], [string]>(ACCOUNT_PAGE_SQL).raw(true);
+      const rows = this.accountPage.all({ after: filter.after ?? '', platforms: JSON.stringify(filter.platforms), limit: filter.limit ?? -1 });
+      return this.accountsOf(rows.map(([accountId]) => accountId));
+    }
     const where: SQL[] = [inArray(identities.platform, filter.platforms)];
     if (filter.accountId) where.push(eq(identities.accountId, filter.accountId));
+    if (filter.after !== undefined) where.push(gt(identities.accountId, filter.after));
     const ids = this.db.selectDistinct({ accountId: identities.accountId }).from(identities).where(and(...where))
       .orderBy(identities.accountId).all().map((r) => r.accountId);
-    return this.accountsOf(ids);
+    return this.accountsOf(filter.limit === undefined ? ids : ids.slice(0, filter.limit));
+  }
+
+  async listStrangerPage(filter: { platforms: PlatformName[]; after: IdentityRef | null; limit: number }): Promise<StrangerPage> {
+    if (filter.platforms.length === 0 || filter.limit <= 0) return { strangers: [], next: null };
+    this.strangerRead ??= prepareStrangerRead(this.db);
+    const after = filter.after ?? { platform: '', platformUserId: '' };
+    const rows = this.strangerRead.all({ platform: after.platform, user: after.platformUserId, limit: filter.limit });
+    const gated = new Set<string>(filter.platforms);
+    const strangers = rows.filter(([platform, , owned]) => owned === 0 && gated.has(platform))
+      .map(([platform, platformUserId]): IdentityRef => ({ platform: platform as PlatformName, platformUserId }));
+    const last = rows.at(-1);
+    return { strangers, next: rows.length < filter.limit || !last ? null : { platform: last[0] as PlatformName, platformUserId: last[1] } };
   }
 
   /** The account with its identities and subscriptions, read at once (for use inside a transaction). */
@@ -185,34 +228,8 @@ export class SqliteAccessStore implements AccessStore {
   }
 
   private accountReads: ReturnType<typeof prepareAccountReads> | undefined;
+  private strangerRead: ReturnType<typeof prepareStrangerRead> | undefined;
+  private linkReads: Database.Statement<[LinksOfParams], LinkTuple> | undefined;
+  private membershipsOf: Database.Statement<[{ platform: string; ids: string; states: string | null }], MembershipTuple> | undefined;
+  private accountPage: Database.Statement<[{ after: string; platforms: string; limit: number }], [string]> | undefined;
 }
-
-type IdentityTuple = [accountId: string, platform: string, platformUserId: string, tenant: string | null];
-type SubscriptionTuple = [
-  id: string, accountId: string, stripeSubscriptionId: string | null, planId: string, status: string, currentPeriodEnd: number | null,
-  cancelAtPeriodEnd: number, trialEnd: number | null, pastDueSince: number | null, source: 'stripe' | 'grant', createdAt: number,
-  updatedAt: number, accessRevokedAt: number | null, accessRevokedReason: string | null,
-];
-
-function prepareAccountReads(db: Db) {
-  const ids = '(SELECT value FROM json_each(?))';
-  return {
-    identitiesOf: db.$client.prepare<[string], IdentityTuple>(`SELECT account_id, platform, platform_user_id, tenant FROM identities
-      WHERE account_id IN ${ids} ORDER BY created_at, id`).raw(true),
-    subscriptionsOf: db.$client.prepare<[string], SubscriptionTuple>(`SELECT id, account_id, stripe_subscription_id, plan_id, status,
-      current_period_end, cancel_at_period_end, trial_end, past_due_since, source, created_at, updated_at, access_revoked_at, access_revoked_reason
-      FROM subscriptions WHERE account_id IN ${ids}`).raw(true),
-  };
-}
-
-const dateOf = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
-
-/** A subscriptions row read as an array, as drizzle's select would map it. */
-function subscriptionOf(r: SubscriptionTuple): Subscription {
-  return {
-    id: r[0], accountId: r[1], stripeSubscriptionId: r[2], planId: r[3], status: r[4], currentPeriodEnd: dateOf(r[5]),
-    cancelAtPeriodEnd: r[6] === 1, trialEnd: dateOf(r[7]), pastDueSince: dateOf(r[8]), source: r[9],
-    createdAt: new Date(r[10]), updatedAt: new Date(r[11]), accessRevokedAt: dateOf(r[12]), accessRevokedReason: r[13],
-  };
-}
-
