@@ -1,6 +1,7 @@
 // The process logger (pino): pretty in a terminal, JSON otherwise, and never a token, key or secret.
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
-import { PinoPretty } from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type { PinoPretty as PinoPrettyFactory } from 'pino-pretty';
 import type { Config } from './config';
 import { createScrubber } from './core/scrub';
 
@@ -53,11 +54,19 @@ function replaceRepeatedBindings(child: PinoLogger): void {
   if (rebuilt.length + 1 < chindings.length) holder[pino.symbols.chindingsSym] = `,${rebuilt}`;
 }
 
+/**
+ * pino-pretty, loaded only for pretty output (a terminal, LOG_FORMAT=pretty): a service logging JSON (the image) never
+ * carries it. It is CommonJS, so a synchronous require keeps createLogger synchronous.
+ */
+function prettyStream(): typeof PinoPrettyFactory {
+  return (createRequire(import.meta.url)('pino-pretty') as { PinoPretty: typeof PinoPrettyFactory }).PinoPretty;
+}
+
 export function createLogger(options: LoggingOptions): PinoLogger {
   const isTty = options.isTty ?? Boolean(process.stdout.isTTY);
   const scrub = createScrubber(options.secrets ?? []);
   const destination = usesPretty(options.format, isTty)
-    ? PinoPretty({
+    ? prettyStream()({
       destination: options.destination ?? 1,
       sync: true,
       colorize: isTty && !options.destination,
