@@ -8,6 +8,7 @@ import type {
   DeliveryResult,
   DeliveryState,
   DeliveryStore,
+  DueCursor,
   DueDelivery,
   DueQuery,
   ExpiredCount,
@@ -84,21 +85,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       const remaining = query.limit - out.length;
       let rows: unknown[];
       if (after && priority === after.priority) {
-        // Past the cursor in the walk's direction; due_at bounded on the cursor's side keeps it one index range.
-        rows = newest
-          ? this.stmt(`due-newest-after-${n}`, `SELECT ${DUE_COLUMNS}
-              FROM ${WITH_DESTINATION}
-              WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ? AND (d.due_at < ? OR d.id < ?)
-                AND ${DUE_FILTER(n)}
-              ORDER BY d.due_at DESC, d.id DESC LIMIT ?`)
-            .all(priority, Math.min(query.now, after.dueAt), after.dueAt, after.id, query.now, ...query.platforms, remaining)
-          : this.stmt(`due-after-${n}`, `SELECT ${DUE_COLUMNS}
-              FROM ${WITH_DESTINATION}
-              WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ?
-                AND (d.due_at > ? OR (d.due_at = ? AND d.id > ?))
-                AND ${DUE_FILTER(n)}
-              ORDER BY d.due_at, d.id LIMIT ?`)
-            .all(priority, query.now, after.dueAt, after.dueAt, after.id, query.now, ...query.platforms, remaining);
+        rows = this.pastCursor(priority, after, newest, query.now, query.platforms, remaining);
       } else {
         rows = this.stmt(`due-${newest ? 'newest-' : ''}${n}`, `SELECT ${DUE_COLUMNS}
             FROM ${WITH_DESTINATION}
@@ -111,6 +98,40 @@ export class SqliteDeliveryStore implements DeliveryStore {
       if (out.length >= query.limit) break;
     }
     return out;
+  }
+
+  /**
+   * The due rows past the cursor in the walk's direction, in two seeks so that neither walks the rows
+   * behind the cursor (a fan-out's rows share one due_at, and a row-value or OR condition on
+   * (due_at, id) is no index bound: each page would re-read every row written since the walk began):
+   * first the cursor's own due_at past its id (`due_at = ? AND rowid < ?`, the index's last column),
+   * then the due_at values beyond it.
+   */
+  private pastCursor(priority: number, after: DueCursor, newest: boolean, now: number, platforms: readonly PlatformName[], limit: number): unknown[] {
+    const n = platforms.length;
+    const rows: unknown[] = [];
+    if (after.dueAt <= now) {
+      rows.push(...this.stmt(`due-${newest ? 'newest-' : ''}same-${n}`, `SELECT ${DUE_COLUMNS}
+          FROM ${WITH_DESTINATION}
+          WHERE d.state = 'pending' AND d.priority = ? AND d.due_at = ? AND d.id ${newest ? '<' : '>'} ?
+            AND ${DUE_FILTER(n)}
+          ORDER BY d.id${newest ? ' DESC' : ''} LIMIT ?`)
+        .all(priority, after.dueAt, after.id, now, ...platforms, limit));
+    }
+    if (rows.length >= limit) return rows;
+    const beyond = newest
+      ? this.stmt(`due-newest-beyond-${n}`, `SELECT ${DUE_COLUMNS}
+          FROM ${WITH_DESTINATION}
+          WHERE d.state = 'pending' AND d.priority = ? AND d.due_at < ? AND ${DUE_FILTER(n)}
+          ORDER BY d.due_at DESC, d.id DESC LIMIT ?`)
+        .all(priority, Math.min(after.dueAt, now + 1), now, ...platforms, limit - rows.length)
+      : this.stmt(`due-beyond-${n}`, `SELECT ${DUE_COLUMNS}
+          FROM ${WITH_DESTINATION}
+          WHERE d.state = 'pending' AND d.priority = ? AND d.due_at > ? AND d.due_at <= ? AND ${DUE_FILTER(n)}
+          ORDER BY d.due_at, d.id LIMIT ?`)
+        .all(priority, after.dueAt, now, now, ...platforms, limit - rows.length);
+    rows.push(...beyond);
+    return rows;
   }
 
   /**
