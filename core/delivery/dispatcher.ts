@@ -240,7 +240,11 @@ export class Dispatcher {
    */
   private async select(now: number, slots: number, active: Set<PlatformName>, jobs: SendJob[], blocked: (waitMs: number) => void): Promise<boolean> {
     const platforms = () => [...active];
-    const page = () => Math.ceil((slots - jobs.length) / 2) + 16;
+    // A page is what could go now, not what the slots would hold: with the overall window the limit (a finished send
+    // wakes a tick that may start one), reading a concurrency's worth of rows each tick would cost more than sending.
+    let capacity = 0;
+    for (const name of active) capacity += (this.limiters.get(name) as RateLimiter).platformCapacity(now);
+    const page = () => Math.min(Math.ceil((slots - jobs.length) / 2) + 16, capacity - jobs.length + 4);
     const newest = new DueWalk(this.o.store, 'newest', now, platforms, page);
     const oldest = new DueWalk(this.o.store, 'oldest', now, platforms, page);
     const seen = new Set<number>();

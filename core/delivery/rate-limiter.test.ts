@@ -297,3 +297,27 @@ describe('RateLimiter', () => {
     expect(limiter.trackedScopes).toEqual({ tenants: 1, routes: 1 });
   });
 });
+
+describe('the platform capacity', () => {
+  it('counts the sends the overall window admits now: none in flight or still in the window, all once the window passed', () => {
+    const limiter = new RateLimiter({ overall: { limit: 5, windowMs: 1_000 } }, { marginRatio: 0, minMarginMs: 0 });
+    expect(limiter.platformCapacity(0)).toBe(5);
+    for (let i = 0; i < 3; i++) expect(send(limiter, `c${i}`, false, 10 * i)).toBe(true);
+    const inFlight = limiter.tryAcquire(k('c9'), 30);
+    expect(inFlight.ok).toBe(true);
+    expect(limiter.platformCapacity(30)).toBe(1);
+    // The first send (stamped 0) leaves the window at 1,000; the others at 1,010 and 1,020.
+    expect(limiter.platformCapacity(1_000)).toBe(2);
+    expect(limiter.platformCapacity(1_020)).toBe(4);
+    expect(limiter.platformCapacity(5_000)).toBe(4);
+  });
+
+  it('is unbounded without an overall window and zero under a platform-wide penalty', () => {
+    const free = new RateLimiter({ perChat: { limit: 1, windowMs: 1_000 } });
+    expect(free.platformCapacity(0)).toBe(Infinity);
+    const limiter = new RateLimiter({ overall: { limit: 5, windowMs: 1_000 }, retryAfterScopes: ['global'] });
+    limiter.penalize('global', k('c1'), 2_000);
+    expect(limiter.platformCapacity(1_000)).toBe(0);
+    expect(limiter.platformCapacity(2_000)).toBe(5);
+  });
+});

@@ -90,6 +90,12 @@ export class RateLimiter {
     return Math.max(0, this.platformPenaltyUntil - now, this.overall ? this.waitOf(this.overall, now, requests) : 0);
   }
 
+  /** How many sends the platform as a whole may start now (its overall window); Infinity without one, 0 under a penalty. */
+  platformCapacity(now: number): number {
+    if (this.platformPenaltyUntil > now) return 0;
+    return this.overall ? this.overall.available(now) : Infinity;
+  }
+
   /** What a send at `now` would get, without taking a slot. */
   check(send: SendKey, now: number): { ok: true } | Blocked {
     const requests = send.requests ?? 1;

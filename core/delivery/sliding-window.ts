@@ -39,6 +39,21 @@ export class SlidingWindow {
     return opensAt > now ? opensAt - now : 0;
   }
 
+  /** How many single sends may start now: the slots neither in flight nor held by a finished send still in the window. */
+  available(now: number): number {
+    const free = this.limit - this.inFlight;
+    if (free <= 0) return 0;
+    // Finished stamps are kept in order: find how many of the newest are still in the window (binary search).
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.nthNewest(mid) + this.spanMs > now) lo = mid;
+      else hi = mid - 1;
+    }
+    return Math.max(0, free - lo);
+  }
+
   /** Holds `count` slots (default 1) for a send that makes that many requests. */
   admit(count = 1): void {
     this.inFlight += count;
