@@ -229,6 +229,7 @@ describe('the snapshot and the schedules by the signalcast command beside the ru
     await publishAndDeliver(w, service, 'content-live-snap', 'BNB_USDT');
     // A signal published by the command (another process): the service sends its alert, and its writer finds its rationale (it looks every 30 s).
     const published = await runSignalcast(w.env, 'signal', 'publish', '--publisher-id', 'content-live-cli', '--symbol', 'LINK_USDT', '--market', 'crypto', '--side', 'long', '--conviction', '0.8', '--reason', 'Breakout on volume');
+    expect(published.stderr).toBe('');
     expect(published.stdout).toContain('1 deliveries planned, 0 skipped.');
     expect(published.code).toBe(0);
 

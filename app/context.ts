@@ -1,4 +1,5 @@
 // The CLI's stores on an open database, with access (when a platform with gated access is configured) and billing (when Stripe is).
+import type { PublishMeta, SignalRef } from '../core/signals/ports';
 import type { CliContext } from '../cli/program';
 import { secretValues, type Config } from '../config';
 import { systemClock, type Clock } from '../core/clock';
@@ -73,10 +74,15 @@ export function createContext(config: Config, db: Db, clock: Clock = systemClock
     apiKeys: new SqliteApiKeyStore({ db, clock }),
     get signals() {
       // The rest of a large publish is planned by the running service (its planning runner finds the job).
-      return (signals ??= new SqliteSignalService({
+      const service = (signals ??= new SqliteSignalService({
         db, clock, plans: getPlans(), bands: config.bands, rationales: config.rationales.enabled, chunkSize: config.planningChunkSize,
         rates: { perSecond: (platform) => (rates ??= getRates()).perSecond(platform) },
       }));
+      // A publish's estimates read the configured platforms' limits from their adapters: their modules are imported first.
+      return {
+        publish: async (input: unknown, meta: PublishMeta) => (await loadAdapters(configured, config), service.publish(input, meta)),
+        addUpdate: (signal: SignalRef, input: unknown, meta?: PublishMeta) => service.addUpdate(signal, input, meta),
+      };
     },
     deliveries: new SqliteDeliveryStore({ db, clock, audit }),
     // Planned here, sent by the running service (its dispatcher finds due rows on its own).

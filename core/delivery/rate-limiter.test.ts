@@ -300,7 +300,7 @@ describe('RateLimiter', () => {
 
 describe('the platform capacity', () => {
   it('counts the sends the overall window admits now: none in flight or still in the window, all once the window passed', () => {
-    const limiter = new RateLimiter({ overall: { limit: 5, windowMs: 1_000 } }, { marginRatio: 0, minMarginMs: 0 });
+    const limiter = new RateLimiter({ overall: { limit: 5, windowMs: 1_000 }, retryAfterScopes: ['global'] }, { marginRatio: 0, minMarginMs: 0 });
     expect(limiter.platformCapacity(0)).toBe(5);
     for (let i = 0; i < 3; i++) expect(send(limiter, `c${i}`, false, 10 * i)).toBe(true);
     const inFlight = limiter.tryAcquire(k('c9'), 30);
@@ -313,7 +313,7 @@ describe('the platform capacity', () => {
   });
 
   it('is unbounded without an overall window and zero under a platform-wide penalty', () => {
-    const free = new RateLimiter({ perChat: { limit: 1, windowMs: 1_000 } });
+    const free = new RateLimiter({ perChat: { limit: 1, windowMs: 1_000 }, retryAfterScopes: ['chat'] });
     expect(free.platformCapacity(0)).toBe(Infinity);
     const limiter = new RateLimiter({ overall: { limit: 5, windowMs: 1_000 }, retryAfterScopes: ['global'] });
     limiter.penalize('global', k('c1'), 2_000);
