@@ -15,6 +15,7 @@ import type { Logger } from '../core/logger';
 import type { PlatformName } from '../core/types';
 import { accessNotGiven, loadPlans, type PlansConfig } from '../core/plans';
 import { startCheckpointer, type Checkpointer } from '../db/checkpointer';
+import { startQueueDepthReader, type QueueDepthReader } from '../db/queue-depth-reader';
 import { openDatabase, toSqlitePath, type Db } from '../db/client';
 import { SqliteAccountStore } from '../db/stores/account-store';
 import { SqliteApiKeyStore } from '../db/stores/api-key-store';
@@ -139,8 +140,10 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const audit = new SqliteAuditLog({ db, clock });
   const accounts = new SqliteAccountStore({ db, clock });
   const deliveries = new SqliteDeliveryStore({ db, clock, audit });
+  // The service's own database file is counted on a worker thread (started with the service): a scrape never stalls it.
+  let depthReader: QueueDepthReader | undefined;
   const metrics = new PromMetrics({
-    queueDepth: () => deliveries.countByPlatformAndState(),
+    queueDepth: () => (depthReader ? depthReader.read() : deliveries.countByPlatformAndState()),
     oldestPendingAlert: () => {
       const now = clock.now();
       return oldestAlertAges(deliveries.oldestPendingAlerts(now, OLDEST_ALERT_SCAN), [...platforms.keys()], now);
@@ -304,7 +307,10 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       await ensurePlanChannels({ accounts, plans, platforms: [...adapters.keys()], logger });
       // The service's own database file is checkpointed from a worker thread, off the publish path.
       const path = toSqlitePath(config.databaseUrl);
-      if (ownsDb && path !== ':memory:') checkpointer = startCheckpointer({ path, connection: db.$client, logger: logger.child({ component: 'checkpoint' }) });
+      if (ownsDb && path !== ':memory:') {
+        checkpointer = startCheckpointer({ path, connection: db.$client, logger: logger.child({ component: 'checkpoint' }) });
+        depthReader = startQueueDepthReader({ path, logger: logger.child({ component: 'queue-depth' }) });
+      }
       // Read the candidates before the first publish, and keep patching them between publishes.
       signals.refreshCandidates();
       keepWarm = setInterval(() => {
@@ -387,6 +393,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         await step('the planning under way', () => signals.planning.stop());
         if (started) await step('the sends in flight', () => dispatcher.stop());
       } finally {
+        await depthReader?.stop();
         await checkpointer?.stop({ timeoutMs: Math.max(1_000, deadline - Date.now()) });
         if (ownsDb) db.$client.close();
       }
