@@ -91,9 +91,14 @@ export function startQueueDepthReader(options: QueueDepthReaderOptions): QueueDe
     },
     async stop() {
       if (!alive) return;
+      // Unref'd, the worker would leave nothing keeping the event loop alive while its exit is awaited: Node would end
+      // the process (exit code 13, an unsettled top-level await) before the service says it stopped.
+      worker.ref();
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage('stop');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+      clearTimeout(timer);
       if (alive) await worker.terminate();
     },
   };
