@@ -140,7 +140,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const audit = new SqliteAuditLog({ db, clock });
   const accounts = new SqliteAccountStore({ db, clock });
   const deliveries = new SqliteDeliveryStore({ db, clock, audit });
-  // The service's own database file is counted on a worker thread (started with the service): a scrape never stalls it.
+  // Started with the service on its own database file (a worker thread): a scrape never stalls it.
   let depthReader: QueueDepthReader | undefined;
   const metrics = new PromMetrics({
     queueDepth: () => (depthReader ? depthReader.read() : deliveries.countByPlatformAndState()),
@@ -305,12 +305,10 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     },
     async start() {
       await ensurePlanChannels({ accounts, plans, platforms: [...adapters.keys()], logger });
-      // The service's own database file is checkpointed from a worker thread, off the publish path.
+      // The service's own database file is checkpointed, and its outbox counted, from worker threads, off the event loop.
       const path = toSqlitePath(config.databaseUrl);
-      if (ownsDb && path !== ':memory:') {
-        checkpointer = startCheckpointer({ path, connection: db.$client, logger: logger.child({ component: 'checkpoint' }) });
-        depthReader = startQueueDepthReader({ path, logger: logger.child({ component: 'queue-depth' }) });
-      }
+      if (ownsDb && path !== ':memory:') checkpointer = startCheckpointer({ path, connection: db.$client, logger: logger.child({ component: 'checkpoint' }) });
+      if (ownsDb && path !== ':memory:') depthReader = startQueueDepthReader({ path, logger: logger.child({ component: 'queue-depth' }) });
       // Read the candidates before the first publish, and keep patching them between publishes.
       signals.refreshCandidates();
       keepWarm = setInterval(() => {
