@@ -1,4 +1,5 @@
 // Discord's access gate: a plan's role in a server, given while entitled and taken away (or the member kicked) when not.
+import { Agent } from 'undici';
 import { REST } from 'discord.js';
 import { Routes, type APIGuildMember } from 'discord-api-types/v10';
 import type { NoticeSink } from '../../core/access/notices';
@@ -13,7 +14,8 @@ import type { DiscordRestOptions } from './platform';
  * and a job's deadline bounds them), server errors retried twice.
  */
 export function accessRest(options: DiscordRestOptions): REST {
-  return new REST({ ...(options.apiUrl ? { api: options.apiUrl } : {}), timeout: options.timeoutMs ?? 15_000, retries: 2 }).setToken(options.token);
+  // Its own undici dispatcher, as the sending client's (bots/discord/platform.ts): never another library's process-wide one.
+  return new REST({ ...(options.apiUrl ? { api: options.apiUrl } : {}), timeout: options.timeoutMs ?? 15_000, retries: 2, agent: new Agent() }).setToken(options.token);
 }
 
 const removalOf = (resource: AccessResource) => (resource.options?.removal === 'kick' ? 'kick' : 'remove-role');

@@ -1,4 +1,5 @@
 // Discord's ChatPlatform over discord.js's REST client: channel messages and DMs, replies, files, edits; 429s handed to the dispatcher, not waited out.
+import { Agent } from 'undici';
 import { REST, RESTEvents } from 'discord.js';
 import { Routes, type APIChannel, type APIMessage } from 'discord-api-types/v10';
 import type { ChatPlatform, PlatformLimits, RouteRef, SendResult } from '../../core/delivery/chat-platform';
@@ -29,6 +30,9 @@ export function sendingRest(options: DiscordRestOptions): REST {
     rejectOnRateLimit: () => true,
     // The dispatcher adds its own margin to a retry_after; discord.js's 50 ms would count twice.
     offset: 0,
+    // Its own undici dispatcher: without one it takes the process-wide one, which another library's undici (bolt's 7.x)
+    // may have installed, and that one cannot read a 6.x FormData body (a chart's upload failed "action is not a function").
+    agent: new Agent(),
   }).setToken(options.token);
 }
 
