@@ -80,6 +80,7 @@ describe('POST /v1/signals', () => {
     expect(warnings[0]?.obj).toEqual({ signalId: slow.id, platform: 'testchat', candidates: 5, estimateSeconds: 100, maxAlertAgeMinutes: 1 });
     expect(warnings[0]?.msg).toBe(`signal ${slow.id}: reaching its 5 candidates on testchat takes about 100 s at the configured rate, longer than the maximum alert age of 1 min: `
       + 'the alerts sent last would be stale and expire unsent. What helps: post to channels instead of direct messages (one send reaches everyone in it); '
+      + 'use the chat app\'s faster paid sending where it has one (Telegram\'s paid broadcasts, allow_paid_broadcast, up to 1,000 messages/s); '
       + 'or raise TESTCHAT_RATE_OVERALL if the platform allows it');
     // The plans' age (15 min by default) is 900 s: 100 s is within it, so no warning.
     await h.post('/v1/signals', validSignal({ publisherId: 'pub-2' }));

@@ -5,14 +5,6 @@ import type { PlansConfig } from '../plans/schema';
 import type { PublishEstimates } from '../signals/ports';
 import type { Signal } from '../types';
 
-/** The setting that raises each platform's overall rate (config.ts; README). */
-const RATE_SETTING: Record<string, string> = {
-  telegram: 'TELEGRAM_RATE_OVERALL',
-  discord: 'DISCORD_RATE_OVERALL',
-  slack: 'SLACK_RATE_OVERALL',
-  testchat: 'TESTCHAT_RATE_OVERALL',
-};
-
 /**
  * The maximum alert age that applies on a platform: the smallest among the plans offered there
  * and the signal's own; null when none sets one (they never expire).
@@ -24,11 +16,11 @@ export function maxAgeOn(platform: string, plans: PlansConfig, signal: Pick<Sign
   return ages.length === 0 ? null : Math.min(...ages);
 }
 
-/** What helps on a platform, in words. */
+/** What helps on a platform, in words; the setting that raises its overall rate is <PLATFORM>_RATE_OVERALL for every chat app (config.ts). */
 function remedy(platform: string): string {
-  const rate = `raise ${RATE_SETTING[platform] ?? `${platform.toUpperCase()}_RATE_OVERALL`} if the platform allows it`;
-  const paid = platform === 'telegram' ? '; on Telegram, paid broadcasts (allow_paid_broadcast) go up to 1,000 messages/s' : '';
-  return `post to channels instead of direct messages (one send reaches everyone in it)${paid}; or ${rate}`;
+  return 'post to channels instead of direct messages (one send reaches everyone in it); '
+    + 'use the chat app\'s faster paid sending where it has one (Telegram\'s paid broadcasts, allow_paid_broadcast, up to 1,000 messages/s); '
+    + `or raise ${platform.toUpperCase()}_RATE_OVERALL if the platform allows it`;
 }
 
 /**
