@@ -146,6 +146,8 @@ describe('migrations from the first release', () => {
       // 0005: rows planned before it are sent unprotected, as they were planned.
       'protect_content',
       'expires_at',
+      // 0015: every row takes its destination's platform.
+      'platform',
     ]);
     expect(all(db, 'SELECT DISTINCT protect_content FROM deliveries')).toEqual([{ protect_content: 0 }]);
     expect(all(db, `SELECT ${kept.join(', ')} FROM deliveries ORDER BY id`)).toEqual(before);
@@ -158,10 +160,12 @@ describe('migrations from the first release', () => {
       { id: 20, destination: 'dst_a', destination_ref: 3, cap_account_id: null, cap_day: null },
       { id: 21, destination: 'dst_m', destination_ref: 4, cap_account_id: null, cap_day: null },
     ]);
-    // New rows continue after the highest id.
+    expect(all(db, `SELECT d.id FROM deliveries d JOIN destinations dest ON dest.ref = d.destination_ref
+      WHERE d.platform IS NOT dest.platform`)).toEqual([]);
+    // New rows continue after the highest id; one inserted without its platform takes its destination's.
     db.$client.exec(`INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, priority, due_at, state, created_at, updated_at)
       VALUES ('signal', 1, 'alert', 3, 0, ${T0}, 'pending', ${T0}, ${T0})`);
-    expect(all(db, 'SELECT id FROM deliveries WHERE content_ref = 1 AND destination_ref = 3')).toEqual([{ id: 22 }]);
+    expect(all(db, 'SELECT id, platform FROM deliveries WHERE content_ref = 1 AND destination_ref = 3')).toEqual([{ id: 22, platform: 'telegram' }]);
   });
 
   it('end with the schema db/schema.ts describes, its foreign keys and indexes whole', async () => {
@@ -180,7 +184,8 @@ describe('migrations from the first release', () => {
     expect(indexes).toEqual([
       { name: 'deliveries_cap_usage_idx', unique: 0, partial: 1, columns: 'cap_day,cap_account_id,content_ref' },
       { name: 'deliveries_content_destination_kind_idx', unique: 1, partial: 0, columns: 'content_ref,destination_ref,kind' },
-      { name: 'deliveries_due_idx', unique: 0, partial: 0, columns: 'state,priority,due_at' },
+      // 0015: each platform's due rows are one range of it.
+      { name: 'deliveries_due_idx', unique: 0, partial: 0, columns: 'state,platform,priority,due_at' },
       // 0014: pending rows that can expire, for the expiry sweep.
       { name: 'deliveries_expiry_idx', unique: 0, partial: 1, columns: 'expires_at' },
       // 0013: a quiet window's held (and superseded) alerts at one destination, for its digest.
@@ -311,7 +316,7 @@ describe('migration 0003 (signal refs) from a database at 0002', () => {
 
     runMigrations(db);
 
-    expect(columnsOf(db, 'deliveries')).toEqual(['id', 'content_type', 'content_ref', ...kept.slice(2), 'protect_content', 'expires_at']);
+    expect(columnsOf(db, 'deliveries')).toEqual(['id', 'content_type', 'content_ref', ...kept.slice(2), 'protect_content', 'expires_at', 'platform']);
     expect(all(db, `SELECT ${kept.join(', ')} FROM deliveries ORDER BY id`)).toEqual(before);
     expect(all(db, 'SELECT id, content_ref FROM deliveries ORDER BY id')).toEqual([
       { id: 10, content_ref: 1 }, { id: 11, content_ref: 1 }, { id: 12, content_ref: 3 }, { id: 13, content_ref: 4 }, { id: 14, content_ref: 3 }, { id: 16, content_ref: 4 },
@@ -336,9 +341,11 @@ describe('migration 0003 (signal refs) from a database at 0002', () => {
     runMigrations(db);
 
     expect(schemaOf(db)).toEqual(schemaOf(await openFromSchemaFile()));
-    // The planning triggers as they were; 0013 adds the digest's, which settles the alerts it held.
-    expect(triggersOf(db).filter((t) => t.name !== 'deliveries_digest_settles_held')).toEqual(triggers);
-    expect(triggersOf(db).map((t) => t.name)).toContain('deliveries_digest_settles_held');
+    // The planning triggers as they were; 0013 adds the digest's, which settles the alerts it held, and 0015 the one
+    // that gives a row inserted without its platform its destination's.
+    const added = ['deliveries_digest_settles_held', 'deliveries_platform_filled'];
+    expect(triggersOf(db).filter((t) => !added.includes(t.name))).toEqual(triggers);
+    expect(triggersOf(db).map((t) => t.name)).toEqual(expect.arrayContaining(added));
     expect(all(db, 'PRAGMA foreign_key_check')).toEqual([]);
     expect(all(db, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     // content_ref names a row of the table its content_type names (only signals today): no foreign key can say that.

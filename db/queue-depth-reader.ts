@@ -8,8 +8,7 @@ import type { Logger } from '../core/logger';
  * Every delivery is read: with a backlog of millions this takes seconds, which on the service's own
  * thread would stall every send and every webhook for as long, at every scrape.
  */
-export const QUEUE_DEPTH_SQL = `SELECT dest.platform AS platform, d.state AS state, count(*) AS count
-  FROM deliveries d CROSS JOIN destinations dest ON dest.ref = d.destination_ref GROUP BY dest.platform, d.state`;
+export const QUEUE_DEPTH_SQL = `SELECT platform, state, count(*) AS count FROM deliveries GROUP BY platform, state`;
 
 // CommonJS, run with eval: a worker needs no loader for it. A read-only connection in WAL mode reads
 // a committed snapshot beside the service's writer and never blocks it.

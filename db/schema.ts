@@ -202,7 +202,7 @@ export const deliveries = sqliteTable('deliveries', {
    */
   contentRef: integer('content_ref').notNull(),
   kind: text('kind', { enum: CONTENT_KINDS }).notNull(),
-  /** destinations.ref; the platform, recipient key and account are read from the destination. */
+  /** destinations.ref; the recipient key and account are read from the destination. */
   destinationRef: integer('destination_ref').notNull().references(() => destinations.ref),
   /** The account whose daily cap counts this row; set exactly when capDay is. */
   capAccountId: text('cap_account_id'),
@@ -226,9 +226,16 @@ export const deliveries = sqliteTable('deliveries', {
   protectContent: integer('protect_content', { mode: 'boolean' }).notNull().default(false),
   /** An alert not sent by then is marked 'expired' (its plan's or signal's maximum age from its due time); null: never. */
   expiresAt: integer('expires_at'),
+  /**
+   * The destination's platform, copied at insert (a destination never changes platform), so that the
+   * dispatcher walks each platform's due rows alone: a platform whose window is full, or a huge backlog
+   * of one, costs the others' walks nothing. Writers set it; a trigger (migration 0015, not modelled by
+   * drizzle: deliveries_platform_filled) fills it from the destination when an insert leaves it null.
+   */
+  platform: text('platform'),
 }, (t) => [
   uniqueIndex('deliveries_content_destination_kind_idx').on(t.contentRef, t.destinationRef, t.kind),
-  index('deliveries_due_idx').on(t.state, t.priority, t.dueAt),
+  index('deliveries_due_idx').on(t.state, t.platform, t.priority, t.dueAt),
   // Partial: only capped plans' rows are counted, so paid fan-outs add nothing to this index.
   // Covering: one range of it gives every account's count of signals on a day.
   index('deliveries_cap_usage_idx').on(t.capDay, t.capAccountId, t.contentRef).where(sql`cap_day IS NOT NULL`),

@@ -21,6 +21,7 @@ interface Shared {
   expiresAt: number | null;
   /** Moved to the end of the account's quiet hours: held for that window's digest (direct destinations only). */
   deferred: boolean;
+  platform: string;
 }
 
 interface Group extends Shared {
@@ -41,7 +42,7 @@ export interface AlertWrite {
 }
 
 const rowSql = (counted: boolean) =>
-  `('signal', @signalRef, 'alert', ?, ${counted ? '?' : 'NULL'}, @priority, @dueAt, ${counted ? '@utcDay' : 'NULL'}, @state, @skipReason, @protect, 0, @now, @now, @expiresAt)`;
+  `('signal', @signalRef, 'alert', ?, ${counted ? '?' : 'NULL'}, @priority, @dueAt, ${counted ? '@utcDay' : 'NULL'}, @state, @skipReason, @protect, 0, @now, @now, @expiresAt, @platform)`;
 
 /**
  * Binding values is a good part of the cost of writing 10,000 rows, and nearly all rows of one
@@ -69,10 +70,13 @@ export class AlertWriter {
       const counted = r.state === 'pending' && r.accountId !== null && w.capped(r.planId);
       const deferred = r.state === 'pending' && r.deferred;
       if (!last || !sameShared(last, r, counted, deferred)) {
-        const key = `${r.priority}|${r.dueAt}|${r.state}|${r.skipReason ?? ''}|${counted}|${r.protectContent}|${r.expiresAt ?? ''}|${deferred}`;
+        const key = `${r.platform}|${r.priority}|${r.dueAt}|${r.state}|${r.skipReason ?? ''}|${counted}|${r.protectContent}|${r.expiresAt ?? ''}|${deferred}`;
         last = groups.get(key);
         if (!last) {
-          last = { priority: r.priority, dueAt: r.dueAt, state: r.state, skipReason: r.skipReason, protect: r.protectContent ? 1 : 0, counted, expiresAt: r.expiresAt, deferred, values: [] };
+          last = {
+            priority: r.priority, dueAt: r.dueAt, state: r.state, skipReason: r.skipReason, protect: r.protectContent ? 1 : 0, counted, expiresAt: r.expiresAt, deferred,
+            platform: r.platform, values: [],
+          };
           groups.set(key, last);
         }
       }
@@ -93,7 +97,7 @@ export class AlertWriter {
     const perRow = g.counted ? 2 : 1;
     const refs: number[] = [];
     for (let i = 0; i < g.values.length; i += perRow) refs.push(g.values[i] as number);
-    const window = { dueAt: g.dueAt, priority: g.priority, protect: g.protect, now: w.now };
+    const window = { dueAt: g.dueAt, priority: g.priority, protect: g.protect, now: w.now, platform: g.platform };
     this.digests.insert(window, refs);
     const late = this.digests.notPending(window, refs);
     if (late.size === 0) {
@@ -110,7 +114,10 @@ export class AlertWriter {
   }
 
   private writeGroup(g: Group, w: AlertWrite): void {
-    const named = { signalRef: w.signalRef, priority: g.priority, dueAt: g.dueAt, state: g.state, skipReason: g.skipReason, protect: g.protect, utcDay: w.utcDay, now: w.now, expiresAt: g.expiresAt };
+    const named = {
+      signalRef: w.signalRef, priority: g.priority, dueAt: g.dueAt, state: g.state, skipReason: g.skipReason, protect: g.protect, utcDay: w.utcDay, now: w.now,
+      expiresAt: g.expiresAt, platform: g.platform,
+    };
     const perRow = g.counted ? 2 : 1;
     const step = CHUNK * perRow;
     for (let i = 0; i < g.values.length; i += step) {
@@ -124,7 +131,7 @@ export class AlertWriter {
     let stmt = this.statements.get(key);
     if (!stmt) {
       stmt = this.sqlite.prepare(`INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
-        skip_reason, protect_content, attempts, created_at, updated_at, expires_at) VALUES ${Array.from({ length: rows }, () => rowSql(counted)).join(', ')}`);
+        skip_reason, protect_content, attempts, created_at, updated_at, expires_at, platform) VALUES ${Array.from({ length: rows }, () => rowSql(counted)).join(', ')}`);
       this.statements.set(key, stmt);
     }
     return stmt;
@@ -132,6 +139,6 @@ export class AlertWriter {
 }
 
 function sameShared(g: Shared, r: EntitledRecipient, counted: boolean, deferred: boolean): boolean {
-  return g.priority === r.priority && g.dueAt === r.dueAt && g.state === r.state && g.skipReason === r.skipReason && g.counted === counted
+  return g.platform === r.platform && g.priority === r.priority && g.dueAt === r.dueAt && g.state === r.state && g.skipReason === r.skipReason && g.counted === counted
     && g.protect === (r.protectContent ? 1 : 0) && g.expiresAt === r.expiresAt && g.deferred === deferred;
 }

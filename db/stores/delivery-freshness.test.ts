@@ -89,8 +89,9 @@ describe('SqliteDeliveryStore: fresh alerts', () => {
     insertDelivery(db, { destinationId: telegram.destinationIds[0]!, dueAt: T0 - 5_000 });
     const oldest = Object.fromEntries(store.oldestPendingAlerts(T0, 10).map((r) => [r.platform, r.dueAt]));
     expect(oldest).toEqual({ testchat: T0 - 120_000, telegram: T0 - 5_000 });
-    // Bounded: with one row read per priority, the alerts behind the first due row of each are not seen.
-    expect(store.oldestPendingAlerts(T0, 1)).toEqual([{ platform: 'testchat', dueAt: T0 - 120_000 }]);
+    // Bounded: with one row read per platform and priority, the alerts behind the first due row of each are not seen;
+    // another platform's rows never hide a platform's alert.
+    expect(store.oldestPendingAlerts(T0, 1)).toEqual([{ platform: 'telegram', dueAt: T0 - 5_000 }, { platform: 'testchat', dueAt: T0 - 120_000 }]);
     expect(store.oldestPendingAlerts(T0 - 1_000_000, 10)).toEqual([]);
   });
 });

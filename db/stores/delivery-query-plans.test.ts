@@ -62,7 +62,7 @@ describe('delivery query plans', () => {
     insertDelivery(db, { destinationId: people.destinationIds[0]!, contentId: 'sig_old', dueAt: T0, state: 'dead', capAccountId: people.accountIds[0]!, capDay: '2026-01-15' });
   });
 
-  it('reads due rows as a range of the due index, the destination by its ref, and claims by id', () => {
+  it('reads due rows as one platform\'s range of the due index, the destination by its ref, and claims by id', () => {
     const { executed, explain } = recordStatements(db.$client);
     const store = new SqliteDeliveryStore({ db, clock: new FakeClock(T0) });
     const first = store.findDue({ now: T0 + 10, platforms: ['testchat', 'telegram'], limit: 2 });
@@ -76,14 +76,14 @@ describe('delivery query plans', () => {
     expect(due).not.toHaveLength(0);
     for (const e of due) {
       const plan = explain(e);
-      expect(plan, e.source).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND priority=\? AND (due_at<\?|due_at>\? AND due_at<\?|due_at=\? AND rowid>\?)\)/);
+      expect(plan, e.source).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND platform=\? AND priority=\? AND (due_at<\?|due_at>\? AND due_at<\?|due_at=\? AND rowid>\?)\)/);
       expect(plan).toMatch(/SEARCH dest USING INTEGER PRIMARY KEY \(rowid=\?\)/);
       expect(plan).toMatch(SIGNAL_BY_REF);
     }
     expect(first.map((d) => d.contentId)).toEqual([signalId, signalId]);
     const next = executed.filter((e) => e.source.includes('due_at > ?') && !e.source.includes('dest.address'));
     expect(next).not.toHaveLength(0);
-    for (const e of next) expect(explain(e)).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND priority=\? AND due_at>\?\)/);
+    for (const e of next) expect(explain(e)).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND platform=\? AND priority=\? AND due_at>\?\)/);
     const claim = executed.filter((e) => e.source.startsWith("UPDATE deliveries SET state = 'sending'"));
     expect(claim).toHaveLength(2);
     for (const e of claim) expect(explain(e)).toMatch(/SEARCH deliveries USING INTEGER PRIMARY KEY \(rowid=\?\)/);
@@ -104,14 +104,14 @@ describe('delivery query plans', () => {
     for (const e of due) {
       const plan = explain(e);
       // Past a cursor: its own due_at by rowid, then the due_at values beyond: both seeks, never the rows behind it.
-      expect(plan, e.source).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND priority=\? AND (due_at<\?|due_at=\? AND rowid<\?)\)/);
+      expect(plan, e.source).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND platform=\? AND priority=\? AND (due_at<\?|due_at=\? AND rowid<\?)\)/);
       expect(plan).toMatch(/SEARCH dest USING INTEGER PRIMARY KEY \(rowid=\?\)/);
       expect(plan, e.source).not.toMatch(/TEMP B-TREE/);
     }
     for (const e of executed) expect(explain(e), e.source).not.toMatch(WALKS_DELIVERIES);
   });
 
-  it('sweeps expired rows as a range of the expiry index, reads the oldest pending alerts as ranges of the due index, and changes rows by id', () => {
+  it('sweeps expired rows as a range of the expiry index, reads the oldest pending alerts as each platform\'s ranges of the due index, and changes rows by id', () => {
     const expiring = insertDelivery(db, { destinationId: people.destinationIds[1]!, contentId: 'sig_expiring', priority: 0, dueAt: T0 - 1_000, expiresAt: T0 });
     const { executed, explain } = recordStatements(db.$client);
     const store = new SqliteDeliveryStore({ db, clock: new FakeClock(T0) });
@@ -132,8 +132,7 @@ describe('delivery query plans', () => {
     expect(oldest.length).toBeGreaterThanOrEqual(2);
     for (const e of oldest) {
       const plan = explain(e);
-      expect(plan, e.source).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND priority=\? AND due_at<\?\)/);
-      expect(plan).toMatch(/SEARCH dest USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(plan, e.source).toMatch(/SEARCH d USING INDEX deliveries_due_idx \(state=\? AND platform=\? AND priority=\? AND due_at<\?\)/);
     }
     for (const e of executed) expect(explain(e), e.source).not.toMatch(WALKS_DELIVERIES);
   });

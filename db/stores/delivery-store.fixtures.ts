@@ -50,13 +50,15 @@ export interface DeliveryFields {
 
 /** Inserts a delivery row and returns its id. */
 export function insertDelivery(db: Db, f: DeliveryFields): number {
-  const ref = db.select({ ref: destinations.ref }).from(destinations).where(eq(destinations.id, f.destinationId)).get()?.ref;
-  if (ref === undefined) throw new Error(`no destination ${f.destinationId}`);
+  const destination = db.select({ ref: destinations.ref, platform: destinations.platform }).from(destinations).where(eq(destinations.id, f.destinationId)).get();
+  if (destination === undefined) throw new Error(`no destination ${f.destinationId}`);
+  const { ref, platform } = destination;
   const row = db.insert(deliveries).values({
     contentType: f.contentType ?? 'signal',
     contentRef: signalRef(db, f.contentId ?? `sig_missing_${++counter}`),
     kind: f.kind ?? 'alert',
     destinationRef: ref,
+    platform,
     capAccountId: f.capAccountId ?? null,
     capDay: f.capDay ?? null,
     priority: f.priority ?? 0,

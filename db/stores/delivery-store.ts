@@ -47,7 +47,7 @@ interface DueRow {
 const contentIdSql = (alias: string) => `coalesce((SELECT s.id FROM signals s WHERE ${alias}.content_type = 'signal' AND s.ref = ${alias}.content_ref), `
   + `${alias}.content_type || '#' || ${alias}.content_ref)`;
 
-// The platform, recipient key and account are the destination's: a delivery row carries only its ref.
+// The recipient key and account are the destination's: a delivery row carries its ref (and its platform).
 const DUE_COLUMNS = `d.id, d.content_type, ${contentIdSql('d')} AS content_id, d.kind, dest.id AS destination_id, dest.account_id, dest.platform,
   dest.recipient_key, d.priority, d.due_at, d.attempts, dest.address, dest.is_group, d.protect_content`;
 
@@ -55,15 +55,15 @@ const DUE_COLUMNS = `d.id, d.content_type, ${contentIdSql('d')} AS content_id, d
 // looks each destination up by its primary key, whatever the planner would guess from destinations' indexes.
 const WITH_DESTINATION = 'deliveries d CROSS JOIN destinations dest ON dest.ref = d.destination_ref';
 
-/** A due row worth claiming: not past its expires_at (bound to now), on one of these platforms, to an enabled destination. */
-const DUE_FILTER = (platforms: number) => `(d.expires_at IS NULL OR d.expires_at > ?)
-  AND dest.platform IN (${placeholders(platforms)}) AND dest.enabled = 1`;
+/** A due row worth claiming: not past its expires_at (bound to now), to an enabled destination. */
+const DUE_FILTER = '(d.expires_at IS NULL OR d.expires_at > ?) AND dest.enabled = 1';
 
 /**
- * The hot paths (find, claim, record) use prepared statements on the
- * better-sqlite3 handle: they run hundreds of times a second. Queries go one
- * priority at a time so that each is a range scan of deliveries_due_idx
- * (state, priority, due_at) and never walks rows that are not yet due.
+ * The hot paths (find, claim, record) use prepared statements on the better-sqlite3 handle: they run
+ * hundreds of times a second. Queries go one platform and one priority at a time, so that each is a
+ * range of deliveries_due_idx (state, platform, priority, due_at) holding only rows it may return: a
+ * platform left out (its window full, its adapter paused) or a huge backlog of one platform is never
+ * stepped over, and rows that are not yet due are never walked.
  */
 export class SqliteDeliveryStore implements DeliveryStore {
   private readonly sqlite: Database.Database;
@@ -75,61 +75,63 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.audit = deps.audit ?? new SqliteAuditLog({ db: deps.db, clock: deps.clock });
   }
 
+  /**
+   * Per priority, each platform's next rows in the walk's order, merged into that order: the page is
+   * what one query over every platform would return, read without touching another platform's rows.
+   */
   findDue(query: DueQuery): DueDelivery[] {
     if (query.platforms.length === 0 || query.limit <= 0) return [];
     const out: DueDelivery[] = [];
     const after = query.after;
     const newest = query.order === 'newest';
-    const n = query.platforms.length;
-    for (const priority of this.pendingPriorities(after?.priority)) {
+    for (const priority of this.pendingPriorities(query.platforms, after?.priority)) {
       const remaining = query.limit - out.length;
-      let rows: unknown[];
-      if (after && priority === after.priority) {
-        rows = this.pastCursor(priority, after, newest, query.now, query.platforms, remaining);
-      } else {
-        rows = this.stmt(`due-${newest ? 'newest-' : ''}${n}`, `SELECT ${DUE_COLUMNS}
-            FROM ${WITH_DESTINATION}
-            WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ?
-              AND ${DUE_FILTER(n)}
-            ORDER BY ${newest ? 'd.due_at DESC, d.id DESC' : 'd.due_at, d.id'} LIMIT ?`)
-          .all(priority, query.now, query.now, ...query.platforms, remaining);
+      const merged: DueDelivery[] = [];
+      for (const platform of query.platforms) {
+        const rows = after && priority === after.priority
+          ? this.pastCursor(platform, priority, after, newest, query.now, remaining)
+          : this.stmt(`due-${newest ? 'newest' : 'oldest'}`, `SELECT ${DUE_COLUMNS}
+              FROM ${WITH_DESTINATION}
+              WHERE d.state = 'pending' AND d.platform = ? AND d.priority = ? AND d.due_at <= ? AND ${DUE_FILTER}
+              ORDER BY ${newest ? 'd.due_at DESC, d.id DESC' : 'd.due_at, d.id'} LIMIT ?`)
+            .all(platform, priority, query.now, query.now, remaining);
+        for (const row of rows as DueRow[]) merged.push(toDue(row));
       }
-      for (const row of rows as DueRow[]) out.push(toDue(row));
+      if (query.platforms.length > 1) merged.sort(newest ? (a, b) => b.dueAt - a.dueAt || b.id - a.id : (a, b) => a.dueAt - b.dueAt || a.id - b.id);
+      for (const row of merged.slice(0, remaining)) out.push(row);
       if (out.length >= query.limit) break;
     }
     return out;
   }
 
   /**
-   * The due rows past the cursor in the walk's direction, in two seeks so that neither walks the rows
-   * behind the cursor (a fan-out's rows share one due_at, and a row-value or OR condition on
+   * One platform's due rows past the cursor in the walk's direction, in two seeks so that neither walks
+   * the rows behind the cursor (a fan-out's rows share one due_at, and a row-value or OR condition on
    * (due_at, id) is no index bound: each page would re-read every row written since the walk began):
    * first the cursor's own due_at past its id (`due_at = ? AND rowid < ?`, the index's last column),
    * then the due_at values beyond it.
    */
-  private pastCursor(priority: number, after: DueCursor, newest: boolean, now: number, platforms: readonly PlatformName[], limit: number): unknown[] {
-    const n = platforms.length;
+  private pastCursor(platform: PlatformName, priority: number, after: DueCursor, newest: boolean, now: number, limit: number): unknown[] {
     const rows: unknown[] = [];
     if (after.dueAt <= now) {
-      rows.push(...this.stmt(`due-${newest ? 'newest-' : ''}same-${n}`, `SELECT ${DUE_COLUMNS}
+      rows.push(...this.stmt(`due-${newest ? 'newest' : 'oldest'}-same`, `SELECT ${DUE_COLUMNS}
           FROM ${WITH_DESTINATION}
-          WHERE d.state = 'pending' AND d.priority = ? AND d.due_at = ? AND d.id ${newest ? '<' : '>'} ?
-            AND ${DUE_FILTER(n)}
+          WHERE d.state = 'pending' AND d.platform = ? AND d.priority = ? AND d.due_at = ? AND d.id ${newest ? '<' : '>'} ? AND ${DUE_FILTER}
           ORDER BY d.id${newest ? ' DESC' : ''} LIMIT ?`)
-        .all(priority, after.dueAt, after.id, now, ...platforms, limit));
+        .all(platform, priority, after.dueAt, after.id, now, limit));
     }
     if (rows.length >= limit) return rows;
     const beyond = newest
-      ? this.stmt(`due-newest-beyond-${n}`, `SELECT ${DUE_COLUMNS}
+      ? this.stmt('due-newest-beyond', `SELECT ${DUE_COLUMNS}
           FROM ${WITH_DESTINATION}
-          WHERE d.state = 'pending' AND d.priority = ? AND d.due_at < ? AND ${DUE_FILTER(n)}
+          WHERE d.state = 'pending' AND d.platform = ? AND d.priority = ? AND d.due_at < ? AND ${DUE_FILTER}
           ORDER BY d.due_at DESC, d.id DESC LIMIT ?`)
-        .all(priority, Math.min(after.dueAt, now + 1), now, ...platforms, limit - rows.length)
-      : this.stmt(`due-beyond-${n}`, `SELECT ${DUE_COLUMNS}
+        .all(platform, priority, Math.min(after.dueAt, now + 1), now, limit - rows.length)
+      : this.stmt('due-oldest-beyond', `SELECT ${DUE_COLUMNS}
           FROM ${WITH_DESTINATION}
-          WHERE d.state = 'pending' AND d.priority = ? AND d.due_at > ? AND d.due_at <= ? AND ${DUE_FILTER(n)}
+          WHERE d.state = 'pending' AND d.platform = ? AND d.priority = ? AND d.due_at > ? AND d.due_at <= ? AND ${DUE_FILTER}
           ORDER BY d.due_at, d.id LIMIT ?`)
-        .all(priority, after.dueAt, now, now, ...platforms, limit - rows.length);
+        .all(platform, priority, after.dueAt, now, now, limit - rows.length);
     rows.push(...beyond);
     return rows;
   }
@@ -137,14 +139,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
   /**
    * The pending rows past their expires_at, oldest expiry first: a range of the partial index
    * deliveries_expiry_idx (only pending rows that can expire are in it), so the sweep reads exactly the
-   * rows it expires, whatever the backlog. At most `limit` rows change per call, in one transaction with
-   * their platforms read.
+   * rows it expires, whatever the backlog. At most `limit` rows change per call, in one transaction.
    */
   expireDue(now: number, limit: number): ExpiredCount[] {
     if (limit <= 0) return [];
     // INDEXED BY: without statistics SQLite would pick the due index's state range (every pending row).
-    const find = this.stmt('expired-find', `SELECT d.id, dest.platform FROM deliveries d INDEXED BY deliveries_expiry_idx
-        CROSS JOIN destinations dest ON dest.ref = d.destination_ref
+    const find = this.stmt('expired-find', `SELECT d.id, d.platform FROM deliveries d INDEXED BY deliveries_expiry_idx
         WHERE d.state = 'pending' AND d.expires_at IS NOT NULL AND d.expires_at <= ? ORDER BY d.expires_at LIMIT ?`);
     const expire = this.stmt('expire', `UPDATE deliveries SET state = 'expired', cap_day = NULL, cap_account_id = NULL, claimed_at = NULL, updated_at = ?
         WHERE id = ? AND state = 'pending'`);
@@ -158,24 +158,25 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   /**
-   * Per priority, the first `perPriority` due pending rows in due order (a range of deliveries_due_idx,
-   * whatever the backlog), of which the alerts not yet expired give each platform its oldest due time.
-   * A platform whose alerts all lie behind that many rows of other work in every priority is not seen.
+   * Per platform and priority, the first `perPriority` due pending rows in due order (a range of
+   * deliveries_due_idx, whatever the backlog), of which the alerts not yet expired give the platform its
+   * oldest due time. A platform whose alerts all lie behind that many rows of its own other work is not seen.
    */
   oldestPendingAlerts(now: number, perPriority: number): OldestPendingAlert[] {
-    const first = this.stmt('oldest-alerts', `SELECT dest.platform AS platform, min(f.due_at) AS dueAt
-        FROM (SELECT d.due_at, d.kind, d.expires_at, d.destination_ref FROM deliveries d
-              WHERE d.state = 'pending' AND d.priority = ? AND d.due_at <= ? ORDER BY d.due_at LIMIT ?) f
-        CROSS JOIN destinations dest ON dest.ref = f.destination_ref
-        WHERE f.kind = 'alert' AND (f.expires_at IS NULL OR f.expires_at > ?)
-        GROUP BY dest.platform`);
-    const oldest = new Map<string, number>();
-    for (const priority of this.pendingPriorities(undefined)) {
-      for (const row of first.all(priority, now, perPriority, now) as OldestPendingAlert[]) {
-        oldest.set(row.platform, Math.min(row.dueAt, oldest.get(row.platform) ?? Infinity));
+    const first = this.stmt('oldest-alerts', `SELECT min(f.due_at) AS dueAt
+        FROM (SELECT d.due_at, d.kind, d.expires_at FROM deliveries d
+              WHERE d.state = 'pending' AND d.platform = ? AND d.priority = ? AND d.due_at <= ? ORDER BY d.due_at LIMIT ?) f
+        WHERE f.kind = 'alert' AND (f.expires_at IS NULL OR f.expires_at > ?)`);
+    const out: OldestPendingAlert[] = [];
+    for (const platform of this.pendingPlatforms()) {
+      let oldest = Infinity;
+      for (const priority of this.pendingPriorities([platform], undefined)) {
+        const row = first.get(platform, priority, now, perPriority, now) as { dueAt: number | null };
+        if (row.dueAt !== null) oldest = Math.min(oldest, row.dueAt);
       }
+      if (oldest !== Infinity) out.push({ platform, dueAt: oldest });
     }
-    return [...oldest].map(([platform, dueAt]) => ({ platform, dueAt }));
+    return out;
   }
 
   claim(ids: readonly number[], now: number, results: readonly DeliveryResult[] = []): number[] {
@@ -187,15 +188,16 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   nextDueAt(platforms: readonly PlatformName[], after: number): number | undefined {
-    if (platforms.length === 0) return undefined;
-    const first = this.stmt(`next-${platforms.length}`, `SELECT d.due_at AS due_at
+    const first = this.stmt('next', `SELECT d.due_at AS due_at
       FROM ${WITH_DESTINATION}
-      WHERE d.state = 'pending' AND d.priority = ? AND d.due_at > ? AND dest.platform IN (${placeholders(platforms.length)}) AND dest.enabled = 1
+      WHERE d.state = 'pending' AND d.platform = ? AND d.priority = ? AND d.due_at > ? AND dest.enabled = 1
       ORDER BY d.due_at LIMIT 1`);
     let best: number | undefined;
-    for (const priority of this.pendingPriorities(undefined)) {
-      const row = first.get(priority, after, ...platforms) as { due_at: number } | undefined;
-      if (row && (best === undefined || row.due_at < best)) best = row.due_at;
+    for (const platform of platforms) {
+      for (const priority of this.pendingPriorities([platform], undefined)) {
+        const row = first.get(platform, priority, after) as { due_at: number } | undefined;
+        if (row && (best === undefined || row.due_at < best)) best = row.due_at;
+      }
     }
     return best;
   }
@@ -344,14 +346,27 @@ export class SqliteDeliveryStore implements DeliveryStore {
     });
   }
 
-  /** The distinct priorities of pending rows, ascending, from `from` on: one index probe each. */
-  private pendingPriorities(from: number | undefined): number[] {
-    const rows = this.stmt('priorities', `WITH RECURSIVE p(v) AS (
-        SELECT (SELECT min(priority) FROM deliveries WHERE state = 'pending' AND priority >= ?)
+  /** The distinct priorities of these platforms' pending rows, ascending, from `from` on: one index probe each. */
+  private pendingPriorities(platforms: readonly PlatformName[], from: number | undefined): number[] {
+    const stmt = this.stmt('priorities', `WITH RECURSIVE p(v) AS (
+        SELECT (SELECT min(priority) FROM deliveries WHERE state = 'pending' AND platform = @platform AND priority >= @from)
         UNION ALL
-        SELECT (SELECT min(priority) FROM deliveries WHERE state = 'pending' AND priority > p.v) FROM p WHERE p.v IS NOT NULL
-      ) SELECT v FROM p WHERE v IS NOT NULL`).all(from ?? -2_147_483_648) as { v: number }[];
-    return rows.map((r) => r.v);
+        SELECT (SELECT min(priority) FROM deliveries WHERE state = 'pending' AND platform = @platform AND priority > p.v) FROM p WHERE p.v IS NOT NULL
+      ) SELECT v FROM p WHERE v IS NOT NULL`).pluck(true);
+    const priorities = new Set<number>();
+    for (const platform of platforms) {
+      for (const v of stmt.all({ platform, from: from ?? -2_147_483_648 }) as number[]) priorities.add(v);
+    }
+    return [...priorities].sort((a, b) => a - b);
+  }
+
+  /** The distinct platforms of pending rows: one index probe each. */
+  private pendingPlatforms(): PlatformName[] {
+    return this.stmt('platforms', `WITH RECURSIVE p(v) AS (
+        SELECT (SELECT min(platform) FROM deliveries WHERE state = 'pending')
+        UNION ALL
+        SELECT (SELECT min(platform) FROM deliveries WHERE state = 'pending' AND platform > p.v) FROM p WHERE p.v IS NOT NULL
+      ) SELECT v FROM p WHERE v IS NOT NULL`).pluck(true).all() as PlatformName[];
   }
 
   private stmt(key: string, source: string): Database.Statement {
@@ -362,10 +377,6 @@ export class SqliteDeliveryStore implements DeliveryStore {
     }
     return s;
   }
-}
-
-function placeholders(n: number): string {
-  return Array.from({ length: n }, () => '?').join(', ');
 }
 
 function toDue(row: DueRow): DueDelivery {

@@ -10,9 +10,10 @@ export function digestRefOf(dueAt: number): number {
   return Math.floor(dueAt / 60_000);
 }
 
-/** What every digest row of one window shares: due at its end, at the held alert's priority and protection. */
+/** What every digest row of one window shares: due at its end, at the held alert's priority and protection, on one platform. */
 export interface DigestWindow {
   dueAt: number;
+  platform: string;
   priority: number;
   /** 0 or 1, as SQLite stores it. */
   protect: number;
@@ -31,7 +32,7 @@ export class DigestRows {
   constructor(private readonly sqlite: Database.Database) {}
 
   insert(window: DigestWindow, destinationRefs: readonly number[]): void {
-    const named = { ref: digestRefOf(window.dueAt), dueAt: window.dueAt, priority: window.priority, protect: window.protect, now: window.now };
+    const named = { ref: digestRefOf(window.dueAt), dueAt: window.dueAt, priority: window.priority, protect: window.protect, now: window.now, platform: window.platform };
     for (let i = 0; i < destinationRefs.length; i += CHUNK) {
       const slice = destinationRefs.slice(i, i + CHUNK);
       this.insertStatement(slice.length).run(named, slice);
@@ -52,9 +53,9 @@ export class DigestRows {
   private insertStatement(rows: number): Statement {
     let stmt = this.inserts.get(rows);
     if (!stmt) {
-      const row = `('digest', @ref, 'digest', ?, NULL, @priority, @dueAt, NULL, 'pending', NULL, @protect, 0, @now, @now, NULL)`;
+      const row = `('digest', @ref, 'digest', ?, NULL, @priority, @dueAt, NULL, 'pending', NULL, @protect, 0, @now, @now, NULL, @platform)`;
       stmt = this.sqlite.prepare(`INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
-        skip_reason, protect_content, attempts, created_at, updated_at, expires_at) VALUES ${Array.from({ length: rows }, () => row).join(', ')}
+        skip_reason, protect_content, attempts, created_at, updated_at, expires_at, platform) VALUES ${Array.from({ length: rows }, () => row).join(', ')}
         ON CONFLICT DO NOTHING`);
       this.inserts.set(rows, stmt);
     }

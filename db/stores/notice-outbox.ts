@@ -46,7 +46,7 @@ export class SqliteNoticeOutbox implements NoticeOutbox {
       }).returning({ ref: notices.ref }).get();
       const skipped = !destination.enabled;
       const { id } = tx.insert(deliveries).values({
-        contentType: 'notice', contentRef: ref, kind: 'notice', destinationRef: destination.ref, priority: DELIVERY_PRIORITY.paidRealtime,
+        contentType: 'notice', contentRef: ref, kind: 'notice', destinationRef: destination.ref, platform: recipient.platform, priority: DELIVERY_PRIORITY.paidRealtime,
         dueAt: now, state: skipped ? 'skipped' : 'pending', skipReason: skipped ? 'destination_disabled' : null, createdAt: now, updatedAt: now,
       }).returning({ id: deliveries.id }).get();
       if (skipped) return { queued: false, detail: `their direct messages are off (${destination.reason ?? 'destination disabled'})` };

@@ -14,10 +14,10 @@ import { writeSignalReach } from './signal-reach';
  * after it was written, is pending at once (nothing would release it).
  */
 const OTHER_KIND_SQL = `INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
-    skip_reason, protect_content, attempts, created_at, updated_at)
+    skip_reason, protect_content, attempts, created_at, updated_at, platform)
   SELECT 'signal', @signalRef, @kind, ref, NULL, @priority, @dueAt, NULL,
     CASE WHEN @state = 'waiting' AND (SELECT rationale_state FROM signals WHERE ref = @signalRef) = 'written' THEN 'pending' ELSE @state END,
-    NULL, @protect, 0, @now, @now
+    NULL, @protect, 0, @now, @now, platform
   FROM destinations WHERE ref = @destinationRef AND instr(content_kinds, '"' || @kind || '"') > 0
   ON CONFLICT DO NOTHING`;
 

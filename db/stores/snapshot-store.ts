@@ -17,8 +17,8 @@ const INSERT_SNAPSHOT_SQL = `INSERT INTO snapshots (day, title, text, png, png_w
 
 /** One row per destination still enabled and taking snapshots; the unique (content_ref, destination_ref, kind) index makes it once. */
 const INSERT_DELIVERY_SQL = `INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
-    skip_reason, protect_content, attempts, created_at, updated_at)
-  SELECT 'snapshot', @snapshotRef, 'snapshot', ref, NULL, ${DELIVERY_PRIORITY.snapshot}, @dueAt, NULL, 'pending', NULL, 0, 0, @now, @now
+    skip_reason, protect_content, attempts, created_at, updated_at, platform)
+  SELECT 'snapshot', @snapshotRef, 'snapshot', ref, NULL, ${DELIVERY_PRIORITY.snapshot}, @dueAt, NULL, 'pending', NULL, 0, 0, @now, @now, platform
   FROM destinations WHERE ref = @destinationRef AND enabled = 1 AND instr(content_kinds, '"snapshot"') > 0
   ON CONFLICT DO NOTHING`;
 

@@ -35,8 +35,7 @@ const alertsSql = (states: string) => `SELECT d.destination_ref, d.priority, d.d
 const UNSENT = `d.content_ref = @signalRef AND d.content_type = 'signal'
   AND ((d.kind = 'alert' AND d.state IN ('pending', 'held')) OR (d.kind = 'rationale' AND d.state IN ('waiting', 'pending')))`;
 
-const UNSENT_BY_PLATFORM_SQL = `SELECT dest.platform, count(*) AS n FROM deliveries d JOIN destinations dest ON dest.ref = d.destination_ref
-  WHERE ${UNSENT} GROUP BY dest.platform`;
+const UNSENT_BY_PLATFORM_SQL = `SELECT d.platform, count(*) AS n FROM deliveries d WHERE ${UNSENT} GROUP BY d.platform`;
 
 /** Final, and no longer counted toward a daily cap; skip_reason names the update ("stopped:update#12"). */
 const SUPERSEDE_SQL = `UPDATE deliveries AS d SET state = 'superseded', skip_reason = @reason, cap_day = NULL, cap_account_id = NULL,
@@ -51,8 +50,9 @@ const SUPERSEDED_COUNT_SQL = `SELECT count(*) FROM deliveries
 
 /** Once per update and destination (the unique content_ref, destination_ref, kind). Never counted toward a daily cap. */
 const INSERT_SQL = `INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
-    skip_reason, protect_content, attempts, created_at, updated_at)
-  VALUES ('update', @updateRef, 'update', @destinationRef, NULL, @priority, @dueAt, NULL, 'pending', NULL, @protect, 0, @now, @now)
+    skip_reason, protect_content, attempts, created_at, updated_at, platform)
+  VALUES ('update', @updateRef, 'update', @destinationRef, NULL, @priority, @dueAt, NULL, 'pending', NULL, @protect, 0, @now, @now,
+    (SELECT platform FROM destinations WHERE ref = @destinationRef))
   ON CONFLICT DO NOTHING`;
 
 const COUNT_SQL = `SELECT count(*) FROM deliveries
