@@ -344,7 +344,7 @@ describe('migration 0003 (signal refs) from a database at 0002', () => {
     // The planning triggers as they were; 0013 adds the digest's, which settles the alerts it held, and 0015 the one
     // that gives a row inserted without its platform its destination's.
     const added = ['deliveries_digest_settles_held', 'deliveries_platform_filled'];
-    expect(triggersOf(db).filter((t) => !added.includes(t.name))).toEqual(triggers);
+    expect(triggersOf(db).filter((t) => !added.includes(String(t.name)))).toEqual(triggers);
     expect(triggersOf(db).map((t) => t.name)).toEqual(expect.arrayContaining(added));
     expect(all(db, 'PRAGMA foreign_key_check')).toEqual([]);
     expect(all(db, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);

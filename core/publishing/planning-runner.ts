@@ -81,12 +81,13 @@ export class PlanningRunner {
   runChunk(): boolean {
     const { jobs, transaction } = this.deps;
     let done: { job: PlanningJob; stored: StoredSignal; chunk: ChunkResult; progress: JobProgress } | null = null;
+    // Replayable: a chunk lost with its commit (a power cut) is planned again from the job's cursor.
     const found = transaction.run(() => {
       const job = jobs.nextPlanning();
       if (!job) return false;
       done = this.planNext(job);
       return true;
-    });
+    }, { replayable: true });
     if (done) this.afterCommit(done);
     return found;
   }

@@ -144,8 +144,17 @@ export interface UpdateOutbox {
  * Runs a synchronous function in one transaction: all its writes commit together or none do.
  * A passing database fault surfaces as DatabaseUnavailableError (503 at the edge).
  */
+export interface TransactionOptions {
+  /**
+   * What the transaction writes is redone from state already durable if its commit is lost (a planning
+   * chunk: its job's cursor was committed before it, and the chunk is idempotent), so the commit need
+   * not wait for the disk: it survives the process being killed, though not the machine losing power.
+   */
+  replayable?: boolean;
+}
+
 export interface Transaction {
-  run<T>(fn: () => T): T;
+  run<T>(fn: () => T, options?: TransactionOptions): T;
 }
 
 /** Sends per second each platform may make overall, as configured (the adapters' limits with the operator's overrides). */
