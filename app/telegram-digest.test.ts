@@ -4,6 +4,7 @@ import type { Message } from 'grammy/types';
 import { until } from '../core/testing/until';
 import { postSignal, postUpdate, type Publisher } from './testing/publish-http';
 import { startServiceWorld, WORLD_OPERATOR, type ServiceWorld } from './testing/service-world';
+import { says, settled, textOf } from './testing/telegram-talk';
 
 const SECRET = 'digest-signing-secret-value';
 const ADA = 4343;
@@ -16,24 +17,11 @@ afterEach(async () => {
   for (const stop of running.splice(0).reverse()) await stop();
 });
 
-const textOf = (m: Message) => ('text' in m ? m.text : m.caption) ?? '';
 const replyIdOf = (m: Message | undefined) => (m && 'reply_to_message' in m ? m.reply_to_message?.message_id : undefined);
 const publisher = (w: ServiceWorld): Publisher => ({ url: w.url, secret: SECRET, now: () => w.clock.now() });
 /** What Ada got since `from` about the night's signals (alerts, the digest, updates; not their rationales, "Why …"). */
 const aboutTheNight = (w: ServiceWorld, from: number) => w.tg.sentMessages(ADA).slice(from)
   .filter((m) => SYMBOLS.some((s) => textOf(m).includes(s)) && !textOf(m).startsWith('Why '));
-
-async function says(w: ServiceWorld, user: number, text: string, username?: string): Promise<string> {
-  const before = w.tg.sentMessages(user).length;
-  w.tg.userSends(user, text, { profile: { firstName: username ?? 'Someone', ...(username ? { username } : {}) } });
-  const [answer] = await until(() => w.tg.sentMessages(user).length > before && w.tg.sentMessages(user).slice(before), `an answer to ${text}`);
-  return textOf(answer!);
-}
-
-async function settled(w: ServiceWorld): Promise<void> {
-  w.service.dispatcher.poke();
-  await w.service.dispatcher.idle();
-}
 
 describe('the quiet-hours digest on Telegram', () => {
   it('holds three alerts published at night and sends them at 07:00 as one message, on which a later target hit is a reply', async () => {

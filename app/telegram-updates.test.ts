@@ -4,6 +4,7 @@ import type { Message } from 'grammy/types';
 import { until } from '../core/testing/until';
 import { postSignal, postUpdate, type Publisher } from './testing/publish-http';
 import { startServiceWorld, WORLD_OPERATOR, type ServiceWorld } from './testing/service-world';
+import { says, settled, textOf } from './testing/telegram-talk';
 
 const SECRET = 'updates-signing-secret-value';
 const ADA = 4242;
@@ -16,7 +17,6 @@ afterEach(async () => {
   for (const stop of running.splice(0).reverse()) await stop();
 });
 
-const textOf = (m: Message) => ('text' in m ? m.text : m.caption) ?? '';
 /** What the bot sent the user about the symbol (alerts and their updates), oldest first. */
 /** What a person got about a symbol: its alert and updates (its rationale, "Why long …", has its own tests). */
 const about = (w: ServiceWorld, user: number, symbol: string) => w.tg.sentMessages(user).filter((m) => textOf(m).includes(symbol) && !textOf(m).startsWith('Why '));
@@ -25,20 +25,6 @@ const replyIdOf = (m: Message | undefined) => (m && 'reply_to_message' in m ? m.
 const alertsIn = (w: ServiceWorld, signalId: string, state: string) => w.service.db.$client.prepare(`SELECT count(*) FROM deliveries
   WHERE kind = 'alert' AND state = ? AND content_ref = (SELECT ref FROM signals WHERE id = ?)`).pluck().get(state, signalId) as number;
 const publisher = (w: ServiceWorld): Publisher => ({ url: w.url, secret: SECRET, now: () => w.clock.now() });
-
-/** The person writes to the bot; resolves with its first answer. */
-async function says(w: ServiceWorld, user: number, text: string, username?: string): Promise<string> {
-  const before = w.tg.sentMessages(user).length;
-  w.tg.userSends(user, text, { profile: { firstName: username ?? 'Someone', ...(username ? { username } : {}) } });
-  const [answer] = await until(() => w.tg.sentMessages(user).length > before && w.tg.sentMessages(user).slice(before), `an answer to ${text}`);
-  return textOf(answer!);
-}
-
-/** Lets the dispatcher send everything due now. */
-async function settled(w: ServiceWorld): Promise<void> {
-  w.service.dispatcher.poke();
-  await w.service.dispatcher.idle();
-}
 
 async function worldWithAdaOnPro(): Promise<ServiceWorld> {
   const w = await startServiceWorld(running, { signingSecret: SECRET });
