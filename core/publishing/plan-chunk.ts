@@ -30,13 +30,19 @@ function cappedPlansOf(plans: PlansConfig): ReadonlySet<string> {
 export type ChunkDeps = Pick<PublishingDeps, 'candidates' | 'outbox' | 'plans' | 'rationales' | 'clock' | 'chunkSize'>;
 
 /**
- * Plans the candidates above `cursor` (at most chunkSize, ascending refs) as of the signal's
+ * The most candidates the publish itself plans before its 202: a few milliseconds, so the answer
+ * never waits for a whole chunk (PlanningRunner plans the rest, newest job first, right after).
+ */
+export const FIRST_CHUNK_SIZE = 500;
+
+/**
+ * Plans the candidates above `cursor` (at most `limit`, ascending refs) as of the signal's
  * publish time, so every chunk decides as the first did (due times, quiet hours, entitlements, the
  * UTC day of the cap). The daily cap counts other signals only: this signal's rows from earlier
  * chunks never push an account over. Rows are written once per (signal, destination, kind): a chunk
  * run twice writes nothing the second time.
  */
-export function planChunk(deps: ChunkDeps, stored: StoredSignal, cursor: number): ChunkResult {
+export function planChunk(deps: ChunkDeps, stored: StoredSignal, cursor: number, limit = deps.chunkSize): ChunkResult {
   const { candidates, outbox, plans } = deps;
   const publishedAt = stored.signal.createdAt.getTime();
   const now = deps.clock.now();
@@ -50,7 +56,7 @@ export function planChunk(deps: ChunkDeps, stored: StoredSignal, cursor: number)
   });
   const cappedPlans = cappedPlansOf(plans);
   const capped = (planId: string) => cappedPlans.has(planId);
-  const chunk = candidates.after(cursor, deps.chunkSize);
+  const chunk = candidates.after(cursor, limit);
   const { recipients } = checker.check(chunk.candidates);
   outbox.write({ signal: stored, kind: 'alert', recipients, batch: chunk, capped, now, utcDay });
   let rationales = false;

@@ -180,7 +180,7 @@ export interface PublishingDeps {
   rationales?: boolean | undefined;
   /** The signals whose planning goes on after the 202. */
   jobs: PlanningJobStore;
-  /** Candidates planned per chunk (the publish plans the first chunk; PlanningRunner the rest). */
+  /** Candidates planned per chunk by PlanningRunner (the publish plans a first chunk of at most FIRST_CHUNK_SIZE). */
   chunkSize: number;
   /** Each platform's configured rate, for the 202's estimates; absent: no estimates. */
   rates?: DeliveryRates | undefined;

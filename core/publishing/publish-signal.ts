@@ -6,7 +6,7 @@ import type { OperatorAlert } from '../planning/types';
 import { warnSlowPlatforms } from './age-warnings';
 import { estimatesOf, totalOf } from './estimates';
 import { warnOperator } from './operator-warnings';
-import { planChunk, type ChunkResult } from './plan-chunk';
+import { FIRST_CHUNK_SIZE, planChunk, type ChunkResult } from './plan-chunk';
 import { addExcluded } from './planning-jobs';
 import type { PublishingDeps, StoredSignal } from './ports';
 
@@ -15,7 +15,7 @@ import type { PublishingDeps, StoredSignal } from './ports';
  * ValidationError naming every bad field, and nothing is written. Then, in one transaction:
  * returns the first outcome for a publisher id seen before (with its planning job's counts now), or
  * stores the signal, plans the first chunk of candidates (ascending destination refs, at most
- * chunkSize), writes the 'signal.published' audit event and, when candidates remain, a planning job
+ * FIRST_CHUNK_SIZE or chunkSize if smaller), writes the 'signal.published' audit event and, when candidates remain, a planning job
  * at the last ref planned, which PlanningRunner finishes after the answer. Returns after the commit;
  * metrics and logs follow a new signal only.
  */
@@ -58,7 +58,7 @@ function storeAndPlan(deps: PublishingDeps, checked: CheckedSignalInput, meta: P
   const counts = candidates.countsByPlatform();
   const total = totalOf(counts);
   const estimates = estimatesOf(counts, deps.rates);
-  const chunk = planChunk(deps, stored, 0);
+  const chunk = planChunk(deps, stored, 0, Math.min(deps.chunkSize, FIRST_CHUNK_SIZE));
   const excluded = addExcluded({}, chunk.excludedBy);
   const { signal } = stored;
   deps.audit.record({

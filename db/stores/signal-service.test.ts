@@ -199,7 +199,7 @@ describe('daily cap', () => {
   });
 
   it('plans thousands of subscribers read in several batches and chunks, one cap decision per account across them', async () => {
-    // More candidates than it keeps in memory: each chunk reads its 2,000 from the database; the publish plans the first.
+    // More candidates than it keeps in memory: each chunk reads its 2,000 from the database; the publish plans the first 500.
     const store = new SqliteSignalService({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, maxCachedCandidates: 1_000 });
     const accounts = new SqliteAccountStore({ db, clock });
     const early = seedSubscribers(db, { count: 1 });
@@ -216,7 +216,7 @@ describe('daily cap', () => {
 
     // The third signal is under the cap for both destinations, though its first chunk is written before its last is read.
     const third = await publish(signalInput());
-    expect(third).toMatchObject({ candidates: 12_002, planning: 'in_progress', planned: 2_000 });
+    expect(third).toMatchObject({ candidates: 12_002, planning: 'in_progress', planned: 500 });
     expect(rowsOf(third.signal.id).filter((r) => r.accountId === accountId).map((r) => r.state)).toEqual(['pending', 'pending']);
     const input = signalInput();
     await publish(input);
