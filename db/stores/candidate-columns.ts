@@ -1,0 +1,326 @@
+// The kept candidates as columns: typed arrays, interned small strings and byte buffers of ids, ~200 bytes a candidate instead of ~800 as objects.
+import type { CachedAccount, CachedCandidate, CandidateRow } from './candidate-rows';
+import { toAccount, toCandidate } from './candidate-rows';
+
+type Typed = Float64Array | Int32Array | Uint16Array | Uint8Array;
+
+/** `a`, or a copy at least `size` long (doubling). */
+function grown<T extends Typed>(a: T, size: number): T {
+  if (size <= a.length) return a;
+  const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
+  next.set(a);
+  return next;
+}
+
+const trimmed = <T extends Typed>(a: T, size: number): T => (a.length === size ? a : (a.slice(0, size) as T));
+const time = (v: number | null): number => (v === null ? Number.NaN : v);
+const untime = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+/** Strings back to back in one buffer (UTF-8); where each ends is kept by the caller. */
+class TextColumn {
+  private bytes = Buffer.allocUnsafe(4_096);
+  used = 0;
+
+  add(s: string): void {
+    const need = this.used + s.length * 3;
+    if (need > this.bytes.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, this.bytes.length * 2));
+      this.bytes.copy(next, 0, 0, this.used);
+      this.bytes = next;
+    }
+    this.used += this.bytes.write(s, this.used, 'utf8');
+  }
+
+  read(from: number, to: number): string {
+    return this.bytes.toString('utf8', from, to);
+  }
+
+  /** FNV-1a of the bytes from..to. */
+  hash(from: number, to: number): number {
+    let h = 0x811c9dc5;
+    for (let i = from; i < to; i++) h = Math.imul(h ^ (this.bytes[i] as number), 0x01000193);
+    return h | 0;
+  }
+
+  equals(from: number, to: number, other: Buffer): boolean {
+    return to - from === other.length && this.bytes.compare(other, 0, other.length, from, to) === 0;
+  }
+
+  trim(): void {
+    this.bytes = Buffer.from(this.bytes.subarray(0, this.used));
+  }
+}
+
+/** Small strings (platforms, plan ids, statuses) as small integers; 0 is null. */
+class Interned {
+  private readonly values: (string | null)[] = [null];
+  private readonly index = new Map<string, number>();
+
+  of(s: string | null): number {
+    if (s === null) return 0;
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.values.length;
+      if (i > 0xffff) throw new Error('too many distinct platforms, plan ids and statuses to keep as columns');
+      this.values.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+
+  value(i: number): string | null {
+    return this.values[i] ?? null;
+  }
+}
+
+/**
+ * Candidates in ascending ref, appended from candidate rows in rowid order (`add`, page by page),
+ * then `finish`ed. An account shared by several destinations is stored once; `at` materializes a
+ * range with one account object per account within it.
+ */
+export class CandidateColumns {
+  length = 0;
+  private accounts = 0;
+  private subs = 0;
+  private readonly interned = new Interned();
+  // Per candidate.
+  private refs = new Float64Array(1_024);
+  private platform = new Uint16Array(1_024);
+  private plan = new Uint16Array(1_024);
+  private direct = new Uint8Array(1_024);
+  private account = new Int32Array(1_024);
+  /** Candidate i's id is text[start[i], mid[i]), its recipient key text[mid[i], start[i + 1]). */
+  private start = new Int32Array(1_025);
+  private mid = new Int32Array(1_024);
+  private readonly text = new TextColumn();
+  private readonly filters = new Map<number, string>();
+  // Per account: its id, its subscriptions subFrom[a]..subFrom[a + 1], its settings when not the defaults.
+  private accountStart = new Int32Array(1_025);
+  private subFrom = new Int32Array(1_025);
+  private readonly accountText = new TextColumn();
+  private readonly settings = new Map<number, string>();
+  // Per subscription.
+  private subStart = new Int32Array(1_025);
+  private readonly subText = new TextColumn();
+  private subPlan = new Uint16Array(1_024);
+  private subStatus = new Uint16Array(1_024);
+  /** Bit 0: cancel at period end; bit 1: a grant. */
+  private subFlags = new Uint8Array(1_024);
+  private periodEnd = new Float64Array(1_024);
+  private trialEnd = new Float64Array(1_024);
+  private pastDueSince = new Float64Array(1_024);
+  private revokedAt = new Float64Array(1_024);
+  /** Open addressing by the id's hash: candidate index + 1, 0 empty. */
+  private slots = new Int32Array(2_048);
+  private hashes = new Int32Array(1_024);
+  /** While building: each account's index. */
+  private accountIndex: Map<string, number> | null = new Map();
+  private lastId: string | null = null;
+  private freshAccount = -1;
+
+  /** Appends rows (a destination's rows adjacent, destinations in ascending ref, after those added before). */
+  add(rows: Iterable<CandidateRow>): void {
+    const accountIndex = this.accountIndex;
+    if (accountIndex === null) throw new Error('the candidate columns are finished');
+    for (const r of rows) {
+      if (r[0] !== this.lastId) {
+        this.lastId = r[0];
+        let a = -1;
+        this.freshAccount = -1;
+        if (r[5] !== null) {
+          a = accountIndex.get(r[5]) ?? -1;
+          if (a < 0) a = this.freshAccount = this.addAccount(r[5], r[6], accountIndex);
+        }
+        this.addCandidate(r, a);
+      }
+      if (this.freshAccount >= 0 && r[7] !== null) this.addSubscription(r);
+    }
+  }
+
+  /** Done adding: the arrays shrink to fit and the build's index is dropped. */
+  finish(): this {
+    const n = this.length;
+    this.refs = trimmed(this.refs, n);
+    this.platform = trimmed(this.platform, n);
+    this.plan = trimmed(this.plan, n);
+    this.direct = trimmed(this.direct, n);
+    this.account = trimmed(this.account, n);
+    this.start = trimmed(this.start, n + 1);
+    this.mid = trimmed(this.mid, n);
+    this.hashes = trimmed(this.hashes, n);
+    this.accountStart = trimmed(this.accountStart, this.accounts + 1);
+    this.subFrom = trimmed(this.subFrom, this.accounts + 1);
+    this.subStart = trimmed(this.subStart, this.subs + 1);
+    for (const name of ['subPlan', 'subStatus', 'subFlags', 'periodEnd', 'trialEnd', 'pastDueSince', 'revokedAt'] as const) {
+      (this as unknown as Record<string, Typed>)[name] = trimmed(this[name], this.subs);
+    }
+    this.text.trim();
+    this.accountText.trim();
+    this.subText.trim();
+    this.accountIndex = null;
+    return this;
+  }
+
+  refAt(i: number): number {
+    return this.refs[i] as number;
+  }
+
+  platformAt(i: number): string {
+    return this.interned.value(this.platform[i] as number) as string;
+  }
+
+  /** The index of the first candidate whose ref is above `cursor` (binary search). */
+  firstAbove(cursor: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.refs[mid] as number) <= cursor) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The index of the candidate with this ref, or -1. */
+  indexOfRef(ref: number): number {
+    const i = this.firstAbove(ref - 1);
+    return i < this.length && this.refs[i] === ref ? i : -1;
+  }
+
+  /** The ref of the destination with this id, if kept. */
+  refOf(destinationId: string): number | undefined {
+    const key = Buffer.from(destinationId, 'utf8');
+    const mask = this.slots.length - 1;
+    for (let s = hashBytes(key) & mask; ; s = (s + 1) & mask) {
+      const slot = this.slots[s] as number;
+      if (slot === 0) return undefined;
+      const i = slot - 1;
+      if (this.text.equals(this.start[i] as number, this.mid[i] as number, key)) return this.refs[i] as number;
+    }
+  }
+
+  /** The candidate at index i, its account taken from (or put in) `accounts`, one object per account. */
+  at(i: number, accounts: Map<number, CachedAccount>): CachedCandidate {
+    const a = this.account[i] as number;
+    let account: CachedAccount | null = null;
+    if (a >= 0) {
+      account = accounts.get(a) ?? null;
+      if (account === null) {
+        account = this.accountAt(a);
+        accounts.set(a, account);
+      }
+    }
+    const from = this.start[i] as number;
+    const mid = this.mid[i] as number;
+    const candidate = toCandidate(this.direct[i] === 1, this.text.read(from, mid), this.platformAt(i), this.text.read(mid, this.start[i + 1] as number),
+      this.interned.value(this.plan[i] as number), account, this.filters.get(i) ?? null);
+    return { ref: this.refs[i] as number, candidate };
+  }
+
+  private accountAt(a: number): CachedAccount {
+    const account = toAccount(this.accountText.read(this.accountStart[a] as number, this.accountStart[a + 1] as number), this.settings.get(a) ?? null);
+    for (let s = this.subFrom[a] as number; s < (this.subFrom[a + 1] as number); s++) {
+      const flags = this.subFlags[s] as number;
+      account.subscriptions.push({
+        id: this.subText.read(this.subStart[s] as number, this.subStart[s + 1] as number),
+        planId: this.interned.value(this.subPlan[s] as number) as string,
+        status: this.interned.value(this.subStatus[s] as number) as string,
+        currentPeriodEnd: untime(this.periodEnd[s] as number),
+        cancelAtPeriodEnd: (flags & 1) === 1,
+        trialEnd: untime(this.trialEnd[s] as number),
+        pastDueSince: untime(this.pastDueSince[s] as number),
+        source: (flags & 2) === 2 ? 'grant' : 'stripe',
+        accessRevokedAt: untime(this.revokedAt[s] as number),
+      });
+    }
+    return account;
+  }
+
+  private addCandidate(r: CandidateRow, a: number): void {
+    const i = this.length++;
+    if (i >= this.refs.length) {
+      const size = i + 1;
+      this.refs = grown(this.refs, size);
+      this.platform = grown(this.platform, size);
+      this.plan = grown(this.plan, size);
+      this.direct = grown(this.direct, size);
+      this.account = grown(this.account, size);
+      this.start = grown(this.start, size + 1);
+      this.mid = grown(this.mid, size);
+      this.hashes = grown(this.hashes, size);
+    }
+    this.refs[i] = r[15];
+    this.platform[i] = this.interned.of(r[2]);
+    this.plan[i] = this.interned.of(r[4]);
+    this.direct[i] = r[1];
+    this.account[i] = a;
+    const from = this.text.used;
+    this.text.add(r[0]);
+    const mid = (this.mid[i] = this.text.used);
+    this.text.add(r[3]);
+    this.start[i + 1] = this.text.used;
+    this.start[i] = from;
+    if (r[17] !== null) this.filters.set(i, r[17]);
+    this.hashes[i] = this.text.hash(from, mid);
+    this.index(i);
+  }
+
+  private index(i: number): void {
+    if ((i + 1) * 2 > this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let j = 0; j < i; j++) this.place(j);
+    }
+    this.place(i);
+  }
+
+  private place(i: number): void {
+    const mask = this.slots.length - 1;
+    let s = (this.hashes[i] as number) & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = i + 1;
+  }
+
+  private addAccount(id: string, settings: string | null, accountIndex: Map<string, number>): number {
+    const a = this.accounts++;
+    this.accountStart = grown(this.accountStart, a + 2);
+    this.subFrom = grown(this.subFrom, a + 2);
+    this.accountText.add(id);
+    this.accountStart[a + 1] = this.accountText.used;
+    this.subFrom[a] = this.subs;
+    this.subFrom[a + 1] = this.subs;
+    if (settings !== null) this.settings.set(a, settings);
+    accountIndex.set(id, a);
+    return a;
+  }
+
+  private addSubscription(r: CandidateRow): void {
+    const s = this.subs++;
+    if (s >= this.subPlan.length) {
+      const size = s + 1;
+      this.subPlan = grown(this.subPlan, size);
+      this.subStatus = grown(this.subStatus, size);
+      this.subFlags = grown(this.subFlags, size);
+      this.periodEnd = grown(this.periodEnd, size);
+      this.trialEnd = grown(this.trialEnd, size);
+      this.pastDueSince = grown(this.pastDueSince, size);
+      this.revokedAt = grown(this.revokedAt, size);
+    }
+    this.subStart = grown(this.subStart, s + 2);
+    this.subText.add(r[7] as string);
+    this.subStart[s + 1] = this.subText.used;
+    this.subPlan[s] = this.interned.of(r[8]);
+    this.subStatus[s] = this.interned.of(r[9]);
+    this.subFlags[s] = (r[11] === 1 ? 1 : 0) | (r[14] === 1 ? 2 : 0);
+    this.periodEnd[s] = time(r[10]);
+    this.trialEnd[s] = time(r[12]);
+    this.pastDueSince[s] = time(r[13]);
+    this.revokedAt[s] = time(r[16]);
+    this.subFrom[this.accounts] = this.subs;
+  }
+}
+
+function hashBytes(bytes: Buffer): number {
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
+  return h | 0;
+}
