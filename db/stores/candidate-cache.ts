@@ -265,6 +265,8 @@ export class CandidateCache {
       .catch((err: unknown) => {
         this.buildError = err;
         if (this.build === build) this.build = null;
+        // Streaming stays correct; the next refresh tries again.
+        if (this.kept === null) this.seenSeq = -1;
       })
       .finally(() => {
         if (this.building === building) this.building = null;
