@@ -1,77 +1,7 @@
 // The kept candidates as columns: typed arrays, interned small strings and byte buffers of ids, ~200 bytes a candidate instead of ~800 as objects.
 import type { CachedAccount, CachedCandidate, CandidateRow } from './candidate-rows';
 import { toAccount, toCandidate } from './candidate-rows';
-
-type Typed = Float64Array | Int32Array | Uint16Array | Uint8Array;
-
-/** `a`, or a copy at least `size` long (doubling). */
-function grown<T extends Typed>(a: T, size: number): T {
-  if (size <= a.length) return a;
-  const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
-  next.set(a);
-  return next;
-}
-
-const trimmed = <T extends Typed>(a: T, size: number): T => (a.length === size ? a : (a.slice(0, size) as T));
-const time = (v: number | null): number => (v === null ? Number.NaN : v);
-const untime = (v: number): number | null => (Number.isNaN(v) ? null : v);
-
-/** Strings back to back in one buffer (UTF-8); where each ends is kept by the caller. */
-class TextColumn {
-  private bytes = Buffer.allocUnsafe(4_096);
-  used = 0;
-
-  add(s: string): void {
-    const need = this.used + s.length * 3;
-    if (need > this.bytes.length) {
-      const next = Buffer.allocUnsafe(Math.max(need, this.bytes.length * 2));
-      this.bytes.copy(next, 0, 0, this.used);
-      this.bytes = next;
-    }
-    this.used += this.bytes.write(s, this.used, 'utf8');
-  }
-
-  read(from: number, to: number): string {
-    return this.bytes.toString('utf8', from, to);
-  }
-
-  /** FNV-1a of the bytes from..to. */
-  hash(from: number, to: number): number {
-    let h = 0x811c9dc5;
-    for (let i = from; i < to; i++) h = Math.imul(h ^ (this.bytes[i] as number), 0x01000193);
-    return h | 0;
-  }
-
-  equals(from: number, to: number, other: Buffer): boolean {
-    return to - from === other.length && this.bytes.compare(other, 0, other.length, from, to) === 0;
-  }
-
-  trim(): void {
-    this.bytes = Buffer.from(this.bytes.subarray(0, this.used));
-  }
-}
-
-/** Small strings (platforms, plan ids, statuses) as small integers; 0 is null. */
-class Interned {
-  private readonly values: (string | null)[] = [null];
-  private readonly index = new Map<string, number>();
-
-  of(s: string | null): number {
-    if (s === null) return 0;
-    let i = this.index.get(s);
-    if (i === undefined) {
-      i = this.values.length;
-      if (i > 0xffff) throw new Error('too many distinct platforms, plan ids and statuses to keep as columns');
-      this.values.push(s);
-      this.index.set(s, i);
-    }
-    return i;
-  }
-
-  value(i: number): string | null {
-    return this.values[i] ?? null;
-  }
-}
+import { grown, hashBytes, Interned, TextColumn, trimmed, untime, time, type Typed } from './column-parts';
 
 /**
  * Candidates in ascending ref, appended from candidate rows in rowid order (`add`, page by page),
@@ -317,10 +247,4 @@ export class CandidateColumns {
     this.revokedAt[s] = time(r[16]);
     this.subFrom[this.accounts] = this.subs;
   }
-}
-
-function hashBytes(bytes: Buffer): number {
-  let h = 0x811c9dc5;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
-  return h | 0;
 }
