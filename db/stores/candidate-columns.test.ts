@@ -46,6 +46,17 @@ describe('CandidateCache as columns', () => {
     expect(Object.fromEntries(cache.countsByPlatform())).toEqual({ testchat: 8, telegram: 2, discord: 1 });
   });
 
+  it('keeps thousands of candidates exactly, past the size its arrays start at, and finds each by id', () => {
+    const db = openMemoryDatabase();
+    const seeded = seedSubscribers(db, { count: 5_000, planId: 'pro' });
+    const cache = new CandidateCache(db.$client);
+    expect(cache.candidates()).toEqual(streamed(db));
+    // A deleted destination is found by id in the columns to be taken out.
+    db.$client.prepare('DELETE FROM destinations WHERE id IN (?, ?)').run(seeded.destinationIds[4_321], seeded.destinationIds[17]);
+    expect(cache.candidates()).toEqual(streamed(db));
+    expect(cache.size).toBe(4_998);
+  });
+
   it('pages through everything in ref order with a correct "more", also across destinations added, changed and removed after the build', () => {
     const db = openMemoryDatabase();
     const { subscribers } = seedMix(db);

@@ -175,10 +175,10 @@ export class CandidateColumns {
       this.plan = grown(this.plan, size);
       this.direct = grown(this.direct, size);
       this.account = grown(this.account, size);
-      this.start = grown(this.start, size + 1);
       this.mid = grown(this.mid, size);
       this.hashes = grown(this.hashes, size);
     }
+    this.start = grown(this.start, i + 2);
     this.refs[i] = r[15];
     this.platform[i] = this.interned.of(r[2]);
     this.plan[i] = this.interned.of(r[4]);
