@@ -46,14 +46,19 @@ export class CandidateBuild {
     if (this.stopped || !this.sqlite.open) return { kind: 'stopped' };
     const [fromSeq] = this.lastSeqStmt.get() ?? [0];
     const last = this.maxRowidStmt.get() ?? 0;
-    const columns = new CandidateColumns();
+    const columns = new CandidateColumns(Math.min(last, this.options.maxCached) + 1);
     for (let from = 0; from < last; from += this.options.pageSize) {
       columns.add(this.rangeStmt.all(from, from + this.options.pageSize));
       if (columns.length > this.options.maxCached) return { kind: 'too_many' };
       await this.nextPage();
       if (this.stopped || !this.sqlite.open) return { kind: 'stopped' };
     }
-    return { kind: 'built', columns: columns.finish(), fromSeq };
+    // Shrinking the arrays to fit is a copy each: one per turn.
+    for (const _ of columns.finishing()) {
+      await this.nextPage();
+      if (this.stopped || !this.sqlite.open) return { kind: 'stopped' };
+    }
+    return { kind: 'built', columns, fromSeq };
   }
 
   /** Yields, and again while a transaction is open on the connection (a page must read only what is committed). */

@@ -229,10 +229,11 @@ export class CandidateCache {
     }
     this.build?.stop();
     this.build = null;
-    if (this.total() > this.options.maxCached) return this.stopKeeping(true);
+    const total = this.total();
+    if (total > this.options.maxCached) return this.stopKeeping(true);
     this.tooMany = false;
     // Read in rowid order: the columns are sorted by ref.
-    const columns = new CandidateColumns();
+    const columns = new CandidateColumns(total);
     columns.add(this.allStmt.iterate());
     this.kept = new KeptCandidates(columns.finish());
     this.stats.rebuilds++;

@@ -14,39 +14,66 @@ export class CandidateColumns {
   private subs = 0;
   private readonly interned = new Interned();
   // Per candidate.
-  private refs = new Float64Array(1_024);
-  private platform = new Uint16Array(1_024);
-  private plan = new Uint16Array(1_024);
-  private direct = new Uint8Array(1_024);
-  private account = new Int32Array(1_024);
+  private refs: Float64Array;
+  private platform: Uint16Array;
+  private plan: Uint16Array;
+  private direct: Uint8Array;
+  private account: Int32Array;
   /** Candidate i's id is text[start[i], mid[i]), its recipient key text[mid[i], start[i + 1]). */
-  private start = new Int32Array(1_025);
-  private mid = new Int32Array(1_024);
+  private start: Int32Array;
+  private mid: Int32Array;
   private readonly text = new TextColumn();
   private readonly filters = new Map<number, string>();
   // Per account: its id, its subscriptions subFrom[a]..subFrom[a + 1], its settings when not the defaults.
-  private accountStart = new Int32Array(1_025);
-  private subFrom = new Int32Array(1_025);
+  private accountStart: Int32Array;
+  private subFrom: Int32Array;
   private readonly accountText = new TextColumn();
   private readonly settings = new Map<number, string>();
   // Per subscription.
-  private subStart = new Int32Array(1_025);
+  private subStart: Int32Array;
   private readonly subText = new TextColumn();
-  private subPlan = new Uint16Array(1_024);
-  private subStatus = new Uint16Array(1_024);
+  private subPlan: Uint16Array;
+  private subStatus: Uint16Array;
   /** Bit 0: cancel at period end; bit 1: a grant. */
-  private subFlags = new Uint8Array(1_024);
-  private periodEnd = new Float64Array(1_024);
-  private trialEnd = new Float64Array(1_024);
-  private pastDueSince = new Float64Array(1_024);
-  private revokedAt = new Float64Array(1_024);
+  private subFlags: Uint8Array;
+  private periodEnd: Float64Array;
+  private trialEnd: Float64Array;
+  private pastDueSince: Float64Array;
+  private revokedAt: Float64Array;
   /** Open addressing by the id's hash: candidate index + 1, 0 empty. */
-  private slots = new Int32Array(2_048);
-  private hashes = new Int32Array(1_024);
+  private slots: Int32Array;
+  private hashes: Int32Array;
   /** While building: each account's index. */
   private accountIndex: Map<string, number> | null = new Map();
   private lastId: string | null = null;
   private freshAccount = -1;
+
+  /** Platforms and their candidates, counted once finished. */
+  private platformCounts = new Map<string, number>();
+
+  /** `expected`: about how many candidates (and subscriptions) will be added; the arrays start that large. */
+  constructor(expected = 1_024) {
+    const e = Math.max(16, expected);
+    this.refs = new Float64Array(e);
+    this.platform = new Uint16Array(e);
+    this.plan = new Uint16Array(e);
+    this.direct = new Uint8Array(e);
+    this.account = new Int32Array(e);
+    this.start = new Int32Array(e + 1);
+    this.mid = new Int32Array(e);
+    this.accountStart = new Int32Array(e + 1);
+    this.subFrom = new Int32Array(e + 1);
+    this.subStart = new Int32Array(e + 1);
+    this.subPlan = new Uint16Array(e);
+    this.subStatus = new Uint16Array(e);
+    this.subFlags = new Uint8Array(e);
+    this.periodEnd = new Float64Array(e);
+    this.trialEnd = new Float64Array(e);
+    this.pastDueSince = new Float64Array(e);
+    this.revokedAt = new Float64Array(e);
+    this.slots = new Int32Array(2 ** Math.ceil(Math.log2(e * 2)));
+    this.hashes = new Int32Array(e);
+  }
 
   /** Appends rows (a destination's rows adjacent, destinations in ascending ref, after those added before). */
   add(rows: Iterable<CandidateRow>): void {
@@ -69,26 +96,44 @@ export class CandidateColumns {
 
   /** Done adding: the arrays shrink to fit and the build's index is dropped. */
   finish(): this {
+    for (const _ of this.finishing());
+    return this;
+  }
+
+  /** `finish` in steps of one copy each (a background build yields between them). */
+  *finishing(): Generator<void> {
     const n = this.length;
-    this.refs = trimmed(this.refs, n);
-    this.platform = trimmed(this.platform, n);
-    this.plan = trimmed(this.plan, n);
-    this.direct = trimmed(this.direct, n);
-    this.account = trimmed(this.account, n);
+    const candidateColumns = ['refs', 'platform', 'plan', 'direct', 'account', 'mid', 'hashes'] as const;
+    const subColumns = ['subPlan', 'subStatus', 'subFlags', 'periodEnd', 'trialEnd', 'pastDueSince', 'revokedAt'] as const;
+    const columns = this as unknown as Record<string, Typed>;
+    for (const name of candidateColumns) {
+      columns[name] = trimmed(this[name], n);
+      yield;
+    }
     this.start = trimmed(this.start, n + 1);
-    this.mid = trimmed(this.mid, n);
-    this.hashes = trimmed(this.hashes, n);
     this.accountStart = trimmed(this.accountStart, this.accounts + 1);
     this.subFrom = trimmed(this.subFrom, this.accounts + 1);
     this.subStart = trimmed(this.subStart, this.subs + 1);
-    for (const name of ['subPlan', 'subStatus', 'subFlags', 'periodEnd', 'trialEnd', 'pastDueSince', 'revokedAt'] as const) {
-      (this as unknown as Record<string, Typed>)[name] = trimmed(this[name], this.subs);
+    yield;
+    for (const name of subColumns) {
+      columns[name] = trimmed(this[name], this.subs);
+      yield;
     }
-    this.text.trim();
-    this.accountText.trim();
-    this.subText.trim();
+    for (const text of [this.text, this.accountText, this.subText]) {
+      text.trim();
+      yield;
+    }
+    const counts = new Int32Array(0x10000);
+    for (let i = 0; i < n; i++) counts[this.platform[i] as number] = (counts[this.platform[i] as number] as number) + 1;
+    counts.forEach((count, p) => {
+      if (count > 0) this.platformCounts.set(this.interned.value(p) as string, count);
+    });
     this.accountIndex = null;
-    return this;
+  }
+
+  /** Candidates per platform (once finished). */
+  get counts(): ReadonlyMap<string, number> {
+    return this.platformCounts;
   }
 
   refAt(i: number): number {

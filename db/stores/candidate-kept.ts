@@ -98,7 +98,7 @@ export class KeptCandidates {
   countsByPlatform(): Map<PlatformName, number> {
     const counts = new Map<PlatformName, number>();
     const add = (platform: string, n: number) => counts.set(platform as PlatformName, (counts.get(platform as PlatformName) ?? 0) + n);
-    for (let i = 0; i < this.columns.length; i++) add(this.columns.platformAt(i), 1);
+    for (const [platform, n] of this.columns.counts) add(platform, n);
     for (const [ref, c] of this.overlay) {
       const i = this.columns.indexOfRef(ref);
       if (i >= 0) add(this.columns.platformAt(i), -1);
