@@ -1,7 +1,7 @@
 // The kept candidates as columns: typed arrays, interned small strings and byte buffers of ids, ~200 bytes a candidate instead of ~800 as objects.
 import type { CachedAccount, CachedCandidate, CandidateRow } from './candidate-rows';
 import { toAccount, toCandidate } from './candidate-rows';
-import { grown, hashBytes, Interned, TextColumn, trimmed, untime, time, type Typed } from './column-parts';
+import { grown, HashIndex, hashBytes, Interned, TextColumn, trimmed, untime, time, type Typed } from './column-parts';
 
 /**
  * Candidates in ascending ref, appended from candidate rows in rowid order (`add`, page by page),
@@ -40,11 +40,12 @@ export class CandidateColumns {
   private trialEnd: Float64Array;
   private pastDueSince: Float64Array;
   private revokedAt: Float64Array;
-  /** Open addressing by the id's hash: candidate index + 1, 0 empty. */
-  private slots: Int32Array;
-  private hashes: Int32Array;
-  /** While building: each account's index. */
-  private accountIndex: Map<string, number> | null = new Map();
+  /** Candidates by their id's hash. */
+  private readonly byId: HashIndex;
+  /** While building: accounts by their id's hash. */
+  private accountIndex: HashIndex | null;
+  /** An id encoded for a lookup. */
+  private scratch = Buffer.allocUnsafe(256);
   private lastId: string | null = null;
   private freshAccount = -1;
 
@@ -71,8 +72,8 @@ export class CandidateColumns {
     this.trialEnd = new Float64Array(e);
     this.pastDueSince = new Float64Array(e);
     this.revokedAt = new Float64Array(e);
-    this.slots = new Int32Array(2 ** Math.ceil(Math.log2(e * 2)));
-    this.hashes = new Int32Array(e);
+    this.byId = new HashIndex(e);
+    this.accountIndex = new HashIndex(e);
   }
 
   /** Appends rows (a destination's rows adjacent, destinations in ascending ref, after those added before). */
@@ -85,8 +86,13 @@ export class CandidateColumns {
         let a = -1;
         this.freshAccount = -1;
         if (r[5] !== null) {
-          a = accountIndex.get(r[5]) ?? -1;
-          if (a < 0) a = this.freshAccount = this.addAccount(r[5], r[6], accountIndex);
+          const length = this.encode(r[5]);
+          const hash = hashBytes(this.scratch, 0, length);
+          a = accountIndex.find(hash, (e) => this.accountText.equals(this.accountStart[e] as number, this.accountStart[e + 1] as number, this.scratch, length));
+          if (a < 0) {
+            a = this.freshAccount = this.addAccount(r[5], r[6]);
+            accountIndex.add(hash);
+          }
         }
         this.addCandidate(r, a);
       }
@@ -103,7 +109,7 @@ export class CandidateColumns {
   /** `finish` in steps of one copy each (a background build yields between them). */
   *finishing(): Generator<void> {
     const n = this.length;
-    const candidateColumns = ['refs', 'platform', 'plan', 'direct', 'account', 'mid', 'hashes'] as const;
+    const candidateColumns = ['refs', 'platform', 'plan', 'direct', 'account', 'mid'] as const;
     const subColumns = ['subPlan', 'subStatus', 'subFlags', 'periodEnd', 'trialEnd', 'pastDueSince', 'revokedAt'] as const;
     const columns = this as unknown as Record<string, Typed>;
     for (const name of candidateColumns) {
@@ -128,6 +134,7 @@ export class CandidateColumns {
     counts.forEach((count, p) => {
       if (count > 0) this.platformCounts.set(this.interned.value(p) as string, count);
     });
+    this.byId.trim();
     this.accountIndex = null;
   }
 
@@ -164,14 +171,15 @@ export class CandidateColumns {
 
   /** The ref of the destination with this id, if kept. */
   refOf(destinationId: string): number | undefined {
-    const key = Buffer.from(destinationId, 'utf8');
-    const mask = this.slots.length - 1;
-    for (let s = hashBytes(key) & mask; ; s = (s + 1) & mask) {
-      const slot = this.slots[s] as number;
-      if (slot === 0) return undefined;
-      const i = slot - 1;
-      if (this.text.equals(this.start[i] as number, this.mid[i] as number, key)) return this.refs[i] as number;
-    }
+    const length = this.encode(destinationId);
+    const i = this.byId.find(hashBytes(this.scratch, 0, length), (e) => this.text.equals(this.start[e] as number, this.mid[e] as number, this.scratch, length));
+    return i < 0 ? undefined : (this.refs[i] as number);
+  }
+
+  /** Writes an id into the scratch buffer (grown as needed) and gives its length in bytes. */
+  private encode(id: string): number {
+    if (id.length * 3 > this.scratch.length) this.scratch = Buffer.allocUnsafe(id.length * 3);
+    return this.scratch.write(id, 0, 'utf8');
   }
 
   /** The candidate at index i, its account taken from (or put in) `accounts`, one object per account. */
@@ -221,7 +229,6 @@ export class CandidateColumns {
       this.direct = grown(this.direct, size);
       this.account = grown(this.account, size);
       this.mid = grown(this.mid, size);
-      this.hashes = grown(this.hashes, size);
     }
     this.start = grown(this.start, i + 2);
     this.refs[i] = r[15];
@@ -236,26 +243,10 @@ export class CandidateColumns {
     this.start[i + 1] = this.text.used;
     this.start[i] = from;
     if (r[17] !== null) this.filters.set(i, r[17]);
-    this.hashes[i] = this.text.hash(from, mid);
-    this.index(i);
+    this.byId.add(this.text.hash(from, mid));
   }
 
-  private index(i: number): void {
-    if ((i + 1) * 2 > this.slots.length) {
-      this.slots = new Int32Array(this.slots.length * 2);
-      for (let j = 0; j < i; j++) this.place(j);
-    }
-    this.place(i);
-  }
-
-  private place(i: number): void {
-    const mask = this.slots.length - 1;
-    let s = (this.hashes[i] as number) & mask;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = i + 1;
-  }
-
-  private addAccount(id: string, settings: string | null, accountIndex: Map<string, number>): number {
+  private addAccount(id: string, settings: string | null): number {
     const a = this.accounts++;
     this.accountStart = grown(this.accountStart, a + 2);
     this.subFrom = grown(this.subFrom, a + 2);
@@ -264,7 +255,6 @@ export class CandidateColumns {
     this.subFrom[a] = this.subs;
     this.subFrom[a + 1] = this.subs;
     if (settings !== null) this.settings.set(a, settings);
-    accountIndex.set(id, a);
     return a;
   }
 

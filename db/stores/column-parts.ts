@@ -40,8 +40,8 @@ export class TextColumn {
     return h | 0;
   }
 
-  equals(from: number, to: number, other: Buffer): boolean {
-    return to - from === other.length && this.bytes.compare(other, 0, other.length, from, to) === 0;
+  equals(from: number, to: number, other: Uint8Array, otherLength = other.length): boolean {
+    return to - from === otherLength && this.bytes.compare(other, 0, otherLength, from, to) === 0;
   }
 
   trim(): void {
@@ -72,8 +72,56 @@ export class Interned {
 }
 
 /** FNV-1a of some bytes (as TextColumn.hash). */
-export function hashBytes(bytes: Buffer): number {
+export function hashBytes(bytes: Uint8Array, from = 0, to = bytes.length): number {
   let h = 0x811c9dc5;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
   return h | 0;
+}
+
+/** Entries (0, 1, 2, …) found by a hash: open addressing in typed arrays, no JS objects per entry. */
+export class HashIndex {
+  /** Entry + 1; 0 is empty. */
+  private slots: Int32Array;
+  private hashes: Int32Array;
+  private size = 0;
+
+  constructor(expected: number) {
+    this.slots = new Int32Array(2 ** Math.ceil(Math.log2(Math.max(16, expected * 2))));
+    this.hashes = new Int32Array(Math.max(16, expected));
+  }
+
+  /** Adds the next entry (entries are numbered in the order they are added). */
+  add(hash: number): void {
+    const entry = this.size++;
+    this.hashes = grown(this.hashes, this.size);
+    this.hashes[entry] = hash;
+    if (this.size * 2 > this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let e = 0; e < this.size; e++) this.place(e);
+    } else {
+      this.place(entry);
+    }
+  }
+
+  /** The entry with this hash that `matches`, or -1. */
+  find(hash: number, matches: (entry: number) => boolean): number {
+    const mask = this.slots.length - 1;
+    for (let s = hash & mask; ; s = (s + 1) & mask) {
+      const slot = this.slots[s] as number;
+      if (slot === 0) return -1;
+      if (this.hashes[slot - 1] === hash && matches(slot - 1)) return slot - 1;
+    }
+  }
+
+  /** Shrinks the hashes to the entries. */
+  trim(): void {
+    this.hashes = trimmed(this.hashes, this.size);
+  }
+
+  private place(entry: number): void {
+    const mask = this.slots.length - 1;
+    let s = (this.hashes[entry] as number) & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = entry + 1;
+  }
 }
