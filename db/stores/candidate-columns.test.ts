@@ -96,6 +96,17 @@ describe('CandidateCache as columns', () => {
     expect(direct(expected, b).account?.paused).toBe(true);
   });
 
+  it('follows a destination whose id changed, under its new id at the same ref', () => {
+    const db = openMemoryDatabase();
+    const seeded = seedSubscribers(db, { count: 3, planId: 'pro' });
+    const cache = new CandidateCache(db.$client);
+    cache.refresh();
+    db.$client.prepare(`UPDATE destinations SET id = 'dst_renamed' WHERE id = ?`).run(seeded.destinationIds[1]);
+    const after = cache.candidates();
+    expect(after.map((c) => c.destinationId)).toEqual([seeded.destinationIds[0], 'dst_renamed', seeded.destinationIds[2]]);
+    expect(after).toEqual(streamed(db));
+  });
+
   it('builds the columns again once the destinations re-read since pass maxOverlay, with nothing lost', () => {
     const db = openMemoryDatabase();
     const seeded = seedSubscribers(db, { count: 6, planId: 'pro' });

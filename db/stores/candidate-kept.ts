@@ -55,7 +55,8 @@ export class KeptCandidates {
   /** Takes a destination out (disabled, deleted, no longer taking alerts). */
   remove(destinationId: string): void {
     const ref = this.refOf(destinationId);
-    if (ref === undefined) return;
+    // Unknown, or its ref now holds another id (a destination whose id changed, re-read under the new one).
+    if (ref === undefined || (this.overlay.get(ref)?.destinationId ?? destinationId) !== destinationId) return;
     this.overlayRefs.delete(destinationId);
     if (this.columns.indexOfRef(ref) >= 0) {
       if (!this.overlay.has(ref)) this.sorted = null;
@@ -76,20 +77,19 @@ export class KeptCandidates {
     while (i < columns.length || j < sorted.length) {
       const columnRef = i < columns.length ? columns.refAt(i) : Infinity;
       const overlayRef = j < sorted.length ? (sorted[j] as number) : Infinity;
-      let next: CachedCandidate | null;
       if (overlayRef <= columnRef) {
         // The overlay's candidate replaces (or removes) the column's of the same ref.
         if (overlayRef === columnRef) i++;
         j++;
         const candidate = this.overlay.get(overlayRef) ?? null;
-        next = candidate === null ? null : { ref: overlayRef, candidate };
+        if (candidate === null) continue;
+        if (slice.length === limit) return { slice, more: true };
+        slice.push({ ref: overlayRef, candidate });
       } else {
-        next = slice.length < limit ? columns.at(i, accounts) : { ref: columnRef, candidate: null as unknown as Candidate };
+        if (slice.length === limit) return { slice, more: true };
+        slice.push(columns.at(i, accounts));
         i++;
       }
-      if (next === null) continue;
-      if (slice.length === limit) return { slice, more: true };
-      slice.push(next);
     }
     return { slice, more: false };
   }
