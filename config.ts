@@ -64,7 +64,7 @@ const schema = z.object({
   DELIVERY_MAX_ATTEMPTS: int(1, 100).default(8),
   DELIVERY_CONCURRENCY: int(1, 1000).default(64),
   SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(15_000),
-  PLANNING_CACHE_SIZE: int(0, 10_000_000).default(50_000),
+  PLANNING_CACHE_SIZE: int(0, 10_000_000).default(1_000_000),
   PLANNING_CHUNK_SIZE: int(1, 100_000).default(2_000),
   HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(30_000),

@@ -154,6 +154,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   let onPlannedChunk = (_chunk: PlannedChunk) => {};
   const signals = new SqliteSignalService({
     db, clock, plans, bands: config.bands, logger: logger.child({ component: 'signals' }), metrics, maxCachedCandidates: config.planningCacheSize,
+    // A large (re)build of the kept candidates reads a page, then lets sends and publishes run.
+    candidateBuild: { yieldNow: () => new Promise((resolve) => setImmediate(resolve)) },
     rationales: config.rationales.enabled, chunkSize: config.planningChunkSize,
     rates: { perSecond: (platform) => rates.perSecond(platform) }, onPlannedChunk: (chunk) => onPlannedChunk(chunk),
   });
@@ -309,7 +311,7 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       const path = toSqlitePath(config.databaseUrl);
       if (ownsDb && path !== ':memory:') checkpointer = startCheckpointer({ path, connection: db.$client, logger: logger.child({ component: 'checkpoint' }) });
       if (ownsDb && path !== ':memory:') depthReader = startQueueDepthReader({ path, logger: logger.child({ component: 'queue-depth' }) });
-      // Read the candidates before the first publish, and keep patching them between publishes.
+      // Build the kept candidates before the first publish (in the background when many), and keep patching them between publishes.
       signals.refreshCandidates();
       keepWarm = setInterval(() => {
         try {
@@ -391,6 +393,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         await step('the planning under way', () => signals.planning.stop());
         if (started) await step('the sends in flight', () => dispatcher.stop());
       } finally {
+        // A build of the candidates under way reads no further page.
+        signals.closeCandidates();
         await depthReader?.stop();
         await checkpointer?.stop({ timeoutMs: Math.max(1_000, deadline - Date.now()) });
         if (ownsDb) db.$client.close();

@@ -1,67 +1,17 @@
-// The planner's candidates, kept in memory and brought up to date from the planning_changes log before each use.
+// The planner's candidates, kept as columns and brought up to date from the planning_changes log before each use.
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { SubscriptionState } from '../../core/entitlement';
-import type { ChannelFilters } from '../../core/accounts/types';
-import type { Candidate, ChannelCandidate, PlanningAccount } from '../../core/planning/types';
-import type { Band, PlatformName, Side } from '../../core/types';
+import type { Candidate } from '../../core/planning/types';
+import type { PlatformName } from '../../core/types';
+import { CandidateBuild, type BuildResult } from './candidate-build';
+import { CandidateColumns } from './candidate-columns';
+import { KeptCandidates } from './candidate-kept';
+import {
+  ACCOUNTS_OF_SQL, ALL_SQL, BOUND_SQL, CHANGES_SQL, COUNT_SQL, DESTINATIONS_OF_SQL, LAST_SEQ_SQL, MAX_ROWID_SQL, PRUNE_SQL, RANGE_SQL, SOME_SQL,
+  readCandidates, type CachedCandidate, type CandidateRow, type ChangeRow,
+} from './candidate-rows';
 
-// Enabled destinations taking alerts, with the account (through the identity when there is one,
-// since /link may have moved it; for a channel, the account that owns it, if any) and each of its subscriptions, one row per subscription, so that
-// the rows of one destination are adjacent. Reading values out is most of the cost of a rebuild,
-// so default account settings fold into one NULL and flags come as integers; a channel's own filters come last (NULL for most).
-const CANDIDATE_COLUMNS = `
-  d.id, d.kind = 'direct', d.platform, d.recipient_key, d.plan_id, a.id,
-  CASE WHEN a.symbol_filter IS NULL AND a.min_band IS NULL AND a.side_filter IS NULL AND a.direct_messages = 1
-            AND a.paused = 0 AND (a.quiet_start IS NULL OR a.quiet_end IS NULL) THEN NULL
-       ELSE json_array(json(a.symbol_filter), a.min_band, json(a.side_filter), a.direct_messages, a.quiet_start, a.quiet_end, a.time_zone, a.paused)
-  END,
-  s.id, s.plan_id, s.status, s.current_period_end, s.cancel_at_period_end, s.trial_end, s.past_due_since, s.source = 'grant',
-  d.rowid, s.access_revoked_at, d.filters`;
-const CANDIDATE_JOINS = `
-  LEFT JOIN identities i ON i.id = d.identity_id
-  LEFT JOIN accounts a ON a.id = COALESCE(i.account_id, d.account_id)
-  LEFT JOIN subscriptions s ON s.account_id = a.id`;
-const TAKES_ALERTS = `d.enabled = 1 AND instr(d.content_kinds, '"alert"') > 0`;
-
-const ALL_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d NOT INDEXED ${CANDIDATE_JOINS} WHERE ${TAKES_ALERTS} ORDER BY d.rowid`;
-// NOT INDEXED: a range of the rowid, never the enabled index (which would read every enabled destination, then sort).
-const RANGE_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d NOT INDEXED ${CANDIDATE_JOINS} WHERE d.rowid > ? AND d.rowid <= ? AND ${TAKES_ALERTS} ORDER BY d.rowid`;
-const COUNT_SQL = `SELECT d.platform, COUNT(*) FROM destinations d NOT INDEXED WHERE ${TAKES_ALERTS} GROUP BY d.platform`;
-/** The refs of the limit-th and the next candidate above a cursor: the chunk's upper bound, and whether more remain. */
-const BOUND_SQL = `SELECT d.rowid FROM destinations d NOT INDEXED WHERE d.rowid > ? AND ${TAKES_ALERTS} ORDER BY d.rowid LIMIT 2 OFFSET ?`;
-const MAX_ROWID_SQL = 'SELECT COALESCE(MAX(rowid), 0) FROM destinations';
-const SOME_SQL = `SELECT ${CANDIDATE_COLUMNS} FROM destinations d ${CANDIDATE_JOINS}
-  WHERE d.id IN (SELECT value FROM json_each(?)) AND ${TAKES_ALERTS} ORDER BY d.rowid`;
-/** The accounts the given destinations belong to now. */
-const ACCOUNTS_OF_SQL = `SELECT DISTINCT COALESCE(i.account_id, d.account_id) FROM destinations d LEFT JOIN identities i ON i.id = d.identity_id
-  WHERE d.id IN (SELECT value FROM json_each(?)) AND COALESCE(i.account_id, d.account_id) IS NOT NULL`;
-/** Every destination of the given accounts, directly or through an identity. */
-const DESTINATIONS_OF_SQL = `
-  SELECT d.id FROM destinations d WHERE d.account_id IN (SELECT value FROM json_each(@ids))
-  UNION
-  SELECT d.id FROM identities i JOIN destinations d ON d.identity_id = i.id WHERE i.account_id IN (SELECT value FROM json_each(@ids))`;
-const CHANGES_SQL = 'SELECT seq, destination_id, account_id FROM planning_changes WHERE seq > ? ORDER BY seq LIMIT ?';
-// Two subqueries, so that each is one step down the primary key (MIN and MAX together would scan the table).
-const LAST_SEQ_SQL = 'SELECT COALESCE((SELECT MAX(seq) FROM planning_changes), 0), COALESCE((SELECT MIN(seq) FROM planning_changes), 1)';
-// Keeps the newest row, so that MIN(seq) always tells a reader whether rows it has not seen were pruned.
-const PRUNE_SQL = `DELETE FROM planning_changes WHERE at < ? AND seq < (SELECT MAX(seq) FROM planning_changes)`;
-
-type CandidateRow = [
-  destinationId: string, direct: 0 | 1, platform: string, recipientKey: string, planId: string | null, accountId: string | null, settings: string | null,
-  subId: string | null, subPlanId: string | null, status: string | null, periodEnd: number | null, cancelAtPeriodEnd: 0 | 1 | null,
-  trialEnd: number | null, pastDueSince: number | null, grant: 0 | 1 | null, ref: number, accessRevokedAt: number | null,
-  filters: string | null,
-];
-
-type SettingsTuple = [string[] | null, Band | null, Side[] | null, 0 | 1, string | null, string | null, string, 0 | 1];
-type ChangeRow = [seq: number, destinationId: string | null, accountId: string | null];
-
-/** A candidate and the destination's integer key, which delivery rows refer to. */
-export interface CachedCandidate {
-  ref: number;
-  candidate: Candidate;
-}
+export type { CachedCandidate } from './candidate-rows';
 
 /** Some of the candidates, and the integer key of each. */
 export interface CandidateBatch {
@@ -78,7 +28,7 @@ export interface CandidateChunk extends CandidateBatch {
 
 export interface CandidateCacheOptions {
   /**
-   * The most candidates kept in memory (about 0.8 KB each). With more, nothing is kept and every
+   * The most candidates kept in memory (as columns, about 200 bytes each). With more, nothing is kept and every
    * use reads them from the database in batches of `batchSize` destinations: slower, but memory stays flat.
    */
   maxCached?: number;
@@ -90,21 +40,21 @@ export interface CandidateCacheOptions {
   keepChangesMs?: number;
   /** Milliseconds since the epoch, for pruning. */
   now?: () => number;
+  /**
+   * Builds off the caller's stack: a (re)build of more than `syncBuildMax` destinations reads them
+   * in pages of `buildPageSize`, yielding between pages, while every use reads from the database
+   * (correct at once). Without it every build is one synchronous read.
+   */
+  background?: { yieldNow: () => Promise<void> } | undefined;
+  /** Destinations (by the highest rowid) read in one go even with `background` (about 5 ms a thousand). */
+  syncBuildMax?: number;
+  /** Destination rowids per page of a background build: one page is one synchronous read. */
+  buildPageSize?: number;
+  /** Destinations re-read since the build past which the columns are built again. */
+  maxOverlay?: number;
 }
 
-const DEFAULTS = { maxCached: 50_000, batchSize: 5_000, maxPatch: 2_000, keepChangesMs: 3_600_000 };
-
-/** The index of the first candidate whose ref is above `cursor` (binary search). */
-function firstAbove(ordered: readonly CachedCandidate[], cursor: number): number {
-  let lo = 0;
-  let hi = ordered.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((ordered[mid] as CachedCandidate).ref <= cursor) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const DEFAULTS = { maxCached: 1_000_000, batchSize: 5_000, maxPatch: 2_000, keepChangesMs: 3_600_000, syncBuildMax: 5_000, buildPageSize: 1_000, maxOverlay: 20_000 };
 
 function toChunk(slice: readonly CachedCandidate[], cursor: number, more: boolean): CandidateChunk {
   const refs = new Map(slice.map((c) => [c.candidate.destinationId, c.ref]));
@@ -112,76 +62,30 @@ function toChunk(slice: readonly CachedCandidate[], cursor: number, more: boolea
   return { candidates: slice.map((c) => c.candidate), refOf: (id) => refs.get(id), size: slice.length, lastRef: last ? last.ref : cursor, more };
 }
 
-function toAccount(id: string, settings: string | null): PlanningAccount & { subscriptions: SubscriptionState[] } {
-  if (settings === null) {
-    return { id, symbolFilter: null, minBand: null, sideFilter: null, directMessages: true, quietStart: null, quietEnd: null, timeZone: 'UTC', paused: false, subscriptions: [] };
-  }
-  const [symbolFilter, minBand, sideFilter, directMessages, quietStart, quietEnd, timeZone, paused] = JSON.parse(settings) as SettingsTuple;
-  return { id, symbolFilter, minBand, sideFilter, directMessages: directMessages === 1, quietStart, quietEnd, timeZone, paused: paused === 1, subscriptions: [] };
-}
-
 /**
- * Reads candidate rows (the rows of one destination adjacent, one per subscription); one account
- * object per account, shared by its direct destinations and the channels it owns.
- */
-function readCandidates(rows: Iterable<CandidateRow>): CachedCandidate[] {
-  const out: CachedCandidate[] = [];
-  const accounts = new Map<string, PlanningAccount & { subscriptions: SubscriptionState[] }>();
-  let lastId: string | null = null;
-  let account: (PlanningAccount & { subscriptions: SubscriptionState[] }) | null = null;
-  let fresh = false;
-  for (const r of rows) {
-    if (r[0] !== lastId) {
-      lastId = r[0];
-      account = r[5] === null ? null : (accounts.get(r[5]) ?? null);
-      fresh = account === null && r[5] !== null;
-      if (fresh && r[5] !== null) {
-        account = toAccount(r[5], r[6]);
-        accounts.set(r[5], account);
-      }
-      if (r[1] === 1) {
-        out.push({ ref: r[15], candidate: { kind: 'direct', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], account } });
-      } else {
-        const candidate: ChannelCandidate = { kind: 'channel', destinationId: r[0], platform: r[2] as PlatformName, recipientKey: r[3], planId: r[4] };
-        if (account !== null) candidate.owner = account;
-        // Only a channel with filters carries them: the others cost planning nothing more.
-        if (r[17] !== null) candidate.filters = JSON.parse(r[17]) as ChannelFilters;
-        out.push({ ref: r[15], candidate });
-      }
-    }
-    // An account seen before (a second destination of it) already has its subscriptions.
-    if (fresh && account !== null && r[7] !== null) {
-      account.subscriptions.push({
-        id: r[7], planId: r[8] as string, status: r[9] as string, currentPeriodEnd: r[10], cancelAtPeriodEnd: r[11] === 1,
-        trialEnd: r[12], pastDueSince: r[13], source: r[14] === 1 ? 'grant' : 'stripe', accessRevokedAt: r[16],
-      });
-    }
-  }
-  return out;
-}
-
-/**
- * The candidates of every signal, in memory. Triggers on destinations, identities, accounts and
+ * The candidates of every signal, in memory as columns. Triggers on destinations, identities, accounts and
  * subscriptions log what changed in planning_changes (from any process); before each use the cache
- * re-reads the destinations and accounts named there since its last look, or rebuilds when many
+ * re-reads the destinations and accounts named there since its last look into an overlay, or rebuilds when many
  * changed or the log was pruned past it. Read inside the publishing transaction, it is exactly
- * what is committed. Above `maxCached` candidates it keeps nothing and reads them in batches.
+ * what is committed. Above `maxCached` candidates, and while a background build runs, it reads them in batches.
  */
 export class CandidateCache {
-  private readonly byId = new Map<string, Candidate>();
-  private readonly refs = new Map<string, number>();
+  private kept: KeptCandidates | null = null;
   private seenSeq = -1;
-  /** Too many candidates to keep: each use reads them from the database. */
-  private streaming = false;
+  /** The last look found more candidates than maxCached. */
+  private tooMany = false;
+  private build: CandidateBuild | null = null;
+  /** The build under way and its adoption; null when none. */
+  private building: Promise<void> | null = null;
+  private buildError: unknown = null;
+  private closed = false;
   private lastPrune = 0;
-  private readonly options: typeof DEFAULTS & { now: () => number };
+  private readonly options: typeof DEFAULTS & Pick<CandidateCacheOptions, 'background'> & { now: () => number };
   private readonly allStmt: Statement<[], CandidateRow>;
   private readonly rangeStmt: Statement<[number, number], CandidateRow>;
   private readonly countStmt: Statement<[], [string, number]>;
   private readonly boundStmt: Statement<[number, number], number>;
-  /** The kept candidates in ascending ref order; null until asked for after a patch. */
-  private ordered: CachedCandidate[] | null = null;
-  /** Candidates per platform as of seenSeq; null: count the kept ones again. */
+  /** Candidates per platform as of seenSeq; null: count again. */
   private counts: Map<PlatformName, number> | null = null;
   private readonly maxRowidStmt: Statement<[], number>;
   private readonly someStmt: Statement<[string], CandidateRow>;
@@ -209,37 +113,40 @@ export class CandidateCache {
   }
 
   /**
-   * The candidates as committed now, in destination order: one batch when they are kept in memory,
-   * else batches read one after another. Use inside the transaction that relies on them, and use
+   * The candidates as committed now, in ascending ref: batches of `batchSize`, from memory when
+   * kept, else read one after another. Use inside the transaction that relies on them, and use
    * each batch before asking for the next.
    */
   *batches(): Generator<CandidateBatch> {
     this.refresh();
-    if (!this.streaming) {
-      yield { candidates: this.byId.values(), refOf: (id) => this.refs.get(id) };
+    const kept = this.kept;
+    if (kept !== null) {
+      let cursor = 0;
+      for (let more = true; more; ) {
+        const page = kept.after(cursor, this.options.batchSize);
+        yield toChunk(page.slice, cursor, page.more);
+        more = page.more;
+        cursor = page.slice.at(-1)?.ref ?? cursor;
+      }
       return;
     }
     const last = this.maxRowidStmt.get() ?? 0;
     for (let from = 0; from < last; from += this.options.batchSize) {
       // Read whole: better-sqlite3 runs nothing else while an iterator is open, and the caller runs statements.
-      const batch = readCandidates(this.rangeStmt.all(from, from + this.options.batchSize));
-      const refs = new Map(batch.map((c) => [c.candidate.destinationId, c.ref]));
-      yield { candidates: batch.map((c) => c.candidate), refOf: (id) => refs.get(id) };
+      yield toChunk(readCandidates(this.rangeStmt.all(from, from + this.options.batchSize)), from, true);
     }
   }
 
   /**
    * The candidates whose ref is above `cursor`, in ascending ref order, at most `limit`, as
-   * committed now: from memory when kept (sorted by ref once after a patch, since a Map keeps
-   * insertion order), else read by rowid range. Use inside the transaction that relies on them.
+   * committed now: from memory when kept (the columns merged with what was re-read since), else read by rowid range.
+   * Use inside the transaction that relies on them.
    */
   after(cursor: number, limit: number): CandidateChunk {
     this.refresh();
-    if (!this.streaming) {
-      const ordered = (this.ordered ??= this.sortedKept());
-      const from = firstAbove(ordered, cursor);
-      const slice = ordered.slice(from, from + limit);
-      return toChunk(slice, cursor, from + limit < ordered.length);
+    if (this.kept !== null) {
+      const { slice, more } = this.kept.after(cursor, limit);
+      return toChunk(slice, cursor, more);
     }
     const [bound, next] = this.boundStmt.all(cursor, Math.max(0, limit - 1));
     const upper = bound ?? this.maxRowidStmt.get() ?? cursor;
@@ -250,115 +157,165 @@ export class CandidateCache {
   countsByPlatform(): ReadonlyMap<PlatformName, number> {
     this.refresh();
     if (this.counts === null) {
-      const counts = new Map<PlatformName, number>();
-      if (this.streaming) for (const [platform, n] of this.countStmt.all()) counts.set(platform as PlatformName, n);
-      else for (const c of this.byId.values()) counts.set(c.platform, (counts.get(c.platform) ?? 0) + 1);
-      this.counts = counts;
+      if (this.kept !== null) this.counts = this.kept.countsByPlatform();
+      else this.counts = new Map(this.countStmt.all().map(([platform, n]) => [platform as PlatformName, n]));
     }
     return this.counts;
   }
 
-  /** Every candidate as committed now (for tests and tools; publishing goes through batches). */
+  /** Every candidate as committed now (for tests and tools; publishing goes through `after`). */
   candidates(): Candidate[] {
     const out: Candidate[] = [];
     for (const batch of this.batches()) for (const c of batch.candidates) out.push(c);
     return out;
   }
 
-  /** How many candidates the cache holds (0 when they are too many to keep). */
+  /** How many candidates the cache holds (0 when it reads them each time). */
   get size(): number {
-    return this.byId.size;
+    return this.kept?.size ?? 0;
   }
 
-  /** Whether the candidates are too many to keep, and each use reads them. */
+  /** Whether each use reads the candidates (too many to keep, or a background build under way). */
   get readsEachTime(): boolean {
-    return this.streaming;
+    return this.kept === null;
   }
 
-  /** Applies the logged changes since the last look, or rebuilds. */
+  /** Applies the logged changes since the last look, or rebuilds (in the background when given one and large). */
   refresh(): void {
     const [lastSeq, firstSeq] = this.lastSeqStmt.get() ?? [0, 1];
-    if (this.streaming) {
-      // Whether they fit again is worth a count only when something changed.
-      if (lastSeq !== this.seenSeq) this.rebuild(lastSeq);
-    } else if (this.seenSeq < 0 || firstSeq > this.seenSeq + 1 || lastSeq - this.seenSeq > this.options.maxPatch) {
+    if (this.kept === null) {
+      if (lastSeq !== this.seenSeq) {
+        // Streaming while a build runs (it patches in what changed since it began), else: do they fit again?
+        if (this.build === null && !this.closed) this.rebuild(lastSeq);
+        else this.seenSeq = lastSeq;
+        this.counts = null;
+      }
+    } else if (firstSeq > this.seenSeq + 1 || lastSeq - this.seenSeq > this.options.maxPatch) {
       this.rebuild(lastSeq);
     } else if (lastSeq > this.seenSeq) {
-      this.patch(this.changesStmt.all(this.seenSeq, this.options.maxPatch + 1));
+      this.patch(this.kept, this.changesStmt.all(this.seenSeq, this.options.maxPatch + 1));
       this.seenSeq = lastSeq;
-      if (this.byId.size > this.options.maxCached) this.stopKeeping();
+      if (this.kept.size > this.options.maxCached) this.stopKeeping(true);
+      else if (this.kept.overlaySize > this.options.maxOverlay) this.fold(lastSeq, this.kept.size);
     }
     this.pruneNow();
   }
 
+  /** Resolves once no build is under way (for tests, tools and the benchmark); rejects with a build's failure. */
+  async ready(): Promise<void> {
+    while (this.building !== null) await this.building;
+    const err = this.buildError;
+    this.buildError = null;
+    if (err !== null) throw err;
+  }
+
+  /** Stops a background build before its next page and starts none again: call before the database closes. */
+  close(): void {
+    this.closed = true;
+    this.build?.stop();
+    this.build = null;
+  }
+
   private rebuild(lastSeq: number): void {
     this.seenSeq = lastSeq;
+    this.counts = null;
+    const background = this.options.background;
+    if (background && !this.closed && (this.maxRowidStmt.get() ?? 0) > this.options.syncBuildMax) {
+      // Whether they fit again is one count; the build itself reads them page by page.
+      if (this.tooMany && this.total() > this.options.maxCached) return this.stopKeeping(true);
+      this.stopKeeping(false);
+      this.startBuild(background.yieldNow);
+      return;
+    }
+    this.build?.stop();
+    this.build = null;
+    const total = this.total();
+    if (total > this.options.maxCached) return this.stopKeeping(true);
+    this.tooMany = false;
+    // Read in rowid order: the columns are sorted by ref.
+    const columns = new CandidateColumns(total);
+    columns.add(this.allStmt.iterate());
+    this.kept = new KeptCandidates(columns.finish());
+    this.stats.rebuilds++;
+  }
+
+  /** Counts the committed candidates per platform (kept as the counts) and gives their total. */
+  private total(): number {
     const counts = new Map(this.countStmt.all().map(([platform, n]) => [platform as PlatformName, n]));
     this.counts = counts;
     let total = 0;
     for (const n of counts.values()) total += n;
-    if (total > this.options.maxCached) {
-      this.stopKeeping();
-      return;
+    return total;
+  }
+
+  /** The overlay is past its bound: build the columns again, in the background when large (kept and patched meanwhile). */
+  private fold(lastSeq: number, size: number): void {
+    const background = this.options.background;
+    if (background && !this.closed && size > this.options.syncBuildMax) {
+      if (this.build === null) this.startBuild(background.yieldNow);
+    } else {
+      this.rebuild(lastSeq);
     }
-    this.streaming = false;
-    this.byId.clear();
-    this.refs.clear();
-    // Read in rowid order: the kept candidates are already sorted by ref.
-    const all = readCandidates(this.allStmt.iterate());
-    for (const { ref, candidate } of all) this.put(ref, candidate);
-    this.ordered = all;
+  }
+
+  private startBuild(yieldNow: () => Promise<void>): void {
+    const build = new CandidateBuild(this.sqlite, { yieldNow, pageSize: this.options.buildPageSize, maxCached: this.options.maxCached });
+    this.build = build;
+    const building: Promise<void> = build.done
+      .then((result) => this.adopt(build, result))
+      .catch((err: unknown) => {
+        this.buildError = err;
+        if (this.build === build) this.build = null;
+        // Streaming stays correct; the next refresh tries again.
+        if (this.kept === null) this.seenSeq = -1;
+      })
+      .finally(() => {
+        if (this.building === building) this.building = null;
+      });
+    this.building = building;
+  }
+
+  /** A finished build becomes the kept candidates, patched with what changed while it read. */
+  private adopt(build: CandidateBuild, result: BuildResult): void {
+    if (this.build !== build) return;
+    this.build = null;
+    if (this.closed || result.kind === 'stopped') return;
+    if (result.kind === 'too_many') {
+      this.tooMany = true;
+      return this.stopKeeping(true);
+    }
+    this.tooMany = false;
+    this.kept = new KeptCandidates(result.columns);
+    this.seenSeq = result.fromSeq;
+    this.counts = null;
     this.stats.rebuilds++;
+    // One read transaction: the patch's statements see one committed state.
+    this.sqlite.transaction(() => this.refresh())();
   }
 
-  /** The kept candidates sorted by ref. */
-  private sortedKept(): CachedCandidate[] {
-    const out: CachedCandidate[] = [];
-    for (const [id, candidate] of this.byId) out.push({ ref: this.refs.get(id) as number, candidate });
-    return out.sort((a, b) => a.ref - b.ref);
+  private stopKeeping(tooMany: boolean): void {
+    this.tooMany = tooMany;
+    this.kept = null;
   }
 
-  private stopKeeping(): void {
-    this.streaming = true;
-    this.byId.clear();
-    this.refs.clear();
-    this.ordered = null;
-  }
-
-  private patch(changes: readonly ChangeRow[]): void {
+  private patch(kept: KeptCandidates, changes: readonly ChangeRow[]): void {
     const destinationIds = new Set<string>();
     const accountIds = new Set<string>();
     for (const [, destinationId, accountId] of changes) {
       if (destinationId !== null) destinationIds.add(destinationId);
       if (accountId !== null) accountIds.add(accountId);
     }
-    // A changed destination brings its account (or owner), before and after, so one account stays one object.
-    for (const id of destinationIds) {
-      const cached = this.byId.get(id);
-      const account = cached?.kind === 'direct' ? cached.account : cached?.owner;
-      if (account) accountIds.add(account.id);
-    }
+    // A changed destination brings every destination of its account (or owner), so that one account stays one object.
     for (const id of this.accountsOfStmt.all(JSON.stringify([...destinationIds]))) accountIds.add(id);
     for (const id of this.destinationsOfStmt.all({ ids: JSON.stringify([...accountIds]) })) destinationIds.add(id);
-    // Re-read in place (a Map keeps a key's position), then drop those no longer candidates.
     const still = new Set<string>();
-    for (const { ref, candidate } of readCandidates(this.someStmt.iterate(JSON.stringify([...destinationIds])))) {
-      this.put(ref, candidate);
+    for (const { ref, candidate } of readCandidates(this.someStmt.all(JSON.stringify([...destinationIds])))) {
+      kept.put(ref, candidate);
       still.add(candidate.destinationId);
     }
-    for (const id of destinationIds) {
-      if (still.has(id)) continue;
-      this.byId.delete(id);
-      this.refs.delete(id);
-    }
+    for (const id of destinationIds) if (!still.has(id)) kept.remove(id);
     this.stats.patched += destinationIds.size;
-    this.ordered = null;
     this.counts = null;
-  }
-
-  private put(ref: number, candidate: Candidate): void {
-    this.byId.set(candidate.destinationId, candidate);
-    this.refs.set(candidate.destinationId, ref);
   }
 
   private pruneNow(): void {

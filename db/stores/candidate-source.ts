@@ -1,4 +1,4 @@
-// The planner's candidate source on SQLite: the in-memory candidates (candidate-cache.ts) and each account's daily-cap usage.
+// The planner's candidate source on SQLite: the kept candidates (candidate-cache.ts) and each account's daily-cap usage.
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { CandidateBatch, CandidateChunk, CandidateSource } from '../../core/publishing/ports';
@@ -18,6 +18,8 @@ export interface CandidateSourceOptions {
   now: () => number;
   /** The most candidates kept in memory (CandidateCache's maxCached). */
   maxCached?: number | undefined;
+  /** Large (re)builds of the cache in the background, yielding between pages (CandidateCache's background). */
+  background?: { yieldNow: () => Promise<void> } | undefined;
 }
 
 export class SqliteCandidateSource implements CandidateSource {
@@ -25,7 +27,9 @@ export class SqliteCandidateSource implements CandidateSource {
   private readonly usageStmt: Statement<[string, number], [string, number]>;
 
   constructor(sqlite: Database.Database, options: CandidateSourceOptions) {
-    this.cache = new CandidateCache(sqlite, { now: options.now, ...(options.maxCached === undefined ? {} : { maxCached: options.maxCached }) });
+    this.cache = new CandidateCache(sqlite, {
+      now: options.now, background: options.background, ...(options.maxCached === undefined ? {} : { maxCached: options.maxCached }),
+    });
     this.usageStmt = sqlite.prepare<[string, number], [string, number]>(USAGE_SQL).raw(true);
   }
 
@@ -48,5 +52,15 @@ export class SqliteCandidateSource implements CandidateSource {
 
   refresh(): void {
     this.cache.refresh();
+  }
+
+  /** Resolves once no background build of the cache is under way. */
+  ready(): Promise<void> {
+    return this.cache.ready();
+  }
+
+  /** Stops a background build before its next page; call before the database closes. */
+  close(): void {
+    this.cache.close();
   }
 }

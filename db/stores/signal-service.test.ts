@@ -244,6 +244,32 @@ describe('daily cap', () => {
     expect(shape(kept.signal.id)).toHaveLength(61);
   });
 
+  it('plans the same rows while its candidates build in the background as once they are kept', async () => {
+    const background = new SqliteSignalService({
+      db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, candidateBuild: { yieldNow: () => new Promise((r) => setImmediate(r)) },
+    });
+    seedSubscribers(db, { count: 5_100, planId: 'pro' });
+    seedSubscribers(db, { count: 40, settings: { quietStart: '11:00', quietEnd: '13:00', timeZone: 'UTC' } });
+    const shape = (signalId: string) => rowsOf(signalId).map((r) => [r.destinationId, r.state, r.priority, r.dueAt, r.skipReason]);
+    const publish = async (service: SqliteSignalService) => {
+      const outcome = await service.publish(signalInput(), { publishedBy: 'cli' });
+      while (service.planning.runChunk());
+      return outcome;
+    };
+
+    // Above syncBuildMax: the refresh starts the build and the first publish reads its candidates from the database.
+    background.refreshCandidates();
+    const during = await publish(background);
+    await background.candidatesReady();
+    const kept = await publish(background);
+    const reference = await publish(store);
+    expect(during).toMatchObject({ candidates: 5_140 });
+    expect(shape(during.signal.id)).toHaveLength(5_140);
+    expect(shape(kept.signal.id)).toEqual(shape(reference.signal.id));
+    expect(shape(during.signal.id)).toEqual(shape(reference.signal.id));
+    background.closeCandidates();
+  });
+
   it('leaves paid plans without a cap alone', async () => {
     seedSubscribers(db, { count: 1, planId: 'pro' });
     for (let i = 0; i < 5; i++) expect((await store.publish(signalInput(), { publishedBy: 'cli' })).planned).toBe(1);

@@ -28,6 +28,8 @@ export interface SignalServiceDeps {
   metrics?: Metrics;
   /** The most candidates kept in memory (CandidateCache's maxCached). */
   maxCachedCandidates?: number;
+  /** Large (re)builds of the kept candidates off the caller's stack, yielding between pages; absent: one synchronous read. */
+  candidateBuild?: { yieldNow: () => Promise<void> };
   /** Rationales on (RATIONALES): plans with rationales get waiting rationale rows. Off unless given. */
   rationales?: boolean;
   /** Candidates planned per chunk (PLANNING_CHUNK_SIZE); default DEFAULT_PLANNING_CHUNK_SIZE. */
@@ -42,13 +44,13 @@ export interface SignalServiceDeps {
 export const DEFAULT_PLANNING_CHUNK_SIZE = 2_000;
 
 /** The publishing use cases' ports on SQLite, one set per process (the candidates are kept in memory). */
-export function sqlitePublishing(deps: SignalServiceDeps): PublishingDeps & { store: SqliteSignalStore } {
+export function sqlitePublishing(deps: SignalServiceDeps): PublishingDeps & { store: SqliteSignalStore; candidates: SqliteCandidateSource } {
   const { db, clock } = deps;
   const sqlite = db.$client;
   const now = () => clock.now();
   return {
     store: new SqliteSignalStore({ db, clock }),
-    candidates: new SqliteCandidateSource(sqlite, { now, maxCached: deps.maxCachedCandidates }),
+    candidates: new SqliteCandidateSource(sqlite, { now, maxCached: deps.maxCachedCandidates, background: deps.candidateBuild }),
     outbox: new SqliteOutboxWriter(sqlite),
     updates: new SqliteUpdateOutbox(sqlite),
     transaction: new SqliteTransaction(sqlite, now),
@@ -71,7 +73,7 @@ export function sqlitePublishing(deps: SignalServiceDeps): PublishingDeps & { st
  * candidates in memory.
  */
 export class SqliteSignalService implements SignalService {
-  private readonly publishing: PublishingDeps & { store: SqliteSignalStore };
+  private readonly publishing: ReturnType<typeof sqlitePublishing>;
   private readonly store: SqliteSignalStore;
   /** Plans what publishes left to their planning jobs; started and stopped by the service (app/service.ts). */
   readonly planning: PlanningRunner;
@@ -82,9 +84,19 @@ export class SqliteSignalService implements SignalService {
     this.planning = new PlanningRunner({ ...this.publishing, onChunk: deps.onPlannedChunk });
   }
 
-  /** Brings the in-memory candidates up to date now, so that the next publish has less to read. */
+  /** Brings the kept candidates up to date now (or starts their build), so that the next publish has less to read. */
   refreshCandidates(): void {
     this.publishing.candidates.refresh();
+  }
+
+  /** Resolves once no background build of the candidates is under way (for tests and the benchmark). */
+  candidatesReady(): Promise<void> {
+    return this.publishing.candidates.ready();
+  }
+
+  /** Stops a background build of the candidates before its next page: before the database closes. */
+  closeCandidates(): void {
+    this.publishing.candidates.close();
   }
 
   async publish(input: unknown, meta: PublishMeta): Promise<PublishOutcome> {
