@@ -312,7 +312,12 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       if (ownsDb && path !== ':memory:') checkpointer = startCheckpointer({ path, connection: db.$client, logger: logger.child({ component: 'checkpoint' }) });
       if (ownsDb && path !== ':memory:') depthReader = startQueueDepthReader({ path, logger: logger.child({ component: 'queue-depth' }) });
       // Build the kept candidates before the first publish (in the background when many), and keep patching them between publishes.
+      const keeping = Date.now();
       signals.refreshCandidates();
+      void signals.candidatesReady().then(
+        () => logger.info({ kept: signals.keptCandidates, ms: Date.now() - keeping }, 'planning candidates ready'),
+        (err: unknown) => logger.warn({ err }, 'could not keep the planning candidates in memory; publishes read them from the database until the next try'),
+      );
       keepWarm = setInterval(() => {
         try {
           signals.refreshCandidates();

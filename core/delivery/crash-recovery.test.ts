@@ -34,6 +34,8 @@ function outbox(databaseUrl: string) {
     /** By state; only the test platform's rows, or every row with platform '%'. */
     counts: (platform = 'testchat'): Record<string, number> => Object.fromEntries(countBy.all(platform).map((r) => [r.state, r.n])),
     sendingKeys: (): string[] => sending.all().map((r) => r.recipient_key),
+    /** The one planning job's state and count. */
+    job: () => db.$client.prepare('SELECT state, planned FROM planning_jobs').get() as { state: string; planned: number } | undefined,
   };
 }
 
@@ -67,7 +69,7 @@ describe('crash recovery of the real service', () => {
       TESTCHAT_RATE_OVERALL: '1000/1s',
       TESTCHAT_RATE_PER_CHAT: '1/1s',
       DELIVERY_CONCURRENCY: String(CONCURRENCY),
-      // Every candidate planned before the 202: this test kills mid fan-out, the next one mid-planning.
+      // The rest in one chunk right after the 202's first 500: this test kills mid fan-out, the next one mid-planning.
       PLANNING_CHUNK_SIZE: String(2 * SUBSCRIBERS),
     };
     const services: ServiceProcess[] = [];
@@ -83,10 +85,12 @@ describe('crash recovery of the real service', () => {
     });
     expect(res.status).toBe(202);
     const published = (await res.json()) as { id: string; planned: number };
+    expect(published.planned).toBe(500);
     const db = outbox(databaseUrl);
     // One delivery per subscriber, plus one per channel of the built-in plans (the sandbox's Telegram channel).
+    await until(() => db.job()?.state === 'done', 'the planning to finish', { timeoutMs: 30_000, everyMs: 2 });
     expect(total(db.counts())).toBe(SUBSCRIBERS);
-    expect(published.planned).toBe(total(db.counts('%')));
+    expect(db.job()?.planned).toBe(total(db.counts('%')));
 
     // Mid-way, the platform goes on accepting sends but stops answering: every slot fills with a
     // send the platform has taken and the service has not heard back about. Then the kill.
@@ -116,9 +120,10 @@ describe('crash recovery of the real service', () => {
       .sort();
     expect(recovered).toEqual(sendingAtKill);
 
-    await until(() => db.counts('%').sent === published.planned, 'every delivery to be sent after the restart', { timeoutMs: 30_000, everyMs: 5 });
+    const planned = db.job()?.planned;
+    await until(() => db.counts('%').sent === planned, 'every delivery to be sent after the restart', { timeoutMs: 30_000, everyMs: 5 });
     expect((await second.stop('SIGTERM')).code).toBe(0);
-    expect(db.counts('%')).toEqual({ sent: published.planned });
+    expect(db.counts('%')).toEqual({ sent: planned });
 
     // What the platform actually received: everyone at least once, twice only those in flight at the kill.
     const counts = chatCounts(emulator);
@@ -153,6 +158,8 @@ describe('crash recovery of the real service', () => {
     // The subscribers, and the channels of the built-in plans the service made at start.
     const candidates = db.$client.prepare("SELECT count(*) FROM destinations WHERE enabled = 1 AND instr(content_kinds, '\"alert\"') > 0").pluck().get() as number;
     const lastRef = db.$client.prepare('SELECT max(ref) FROM destinations').pluck().get() as number;
+    // The candidates are kept in memory from start, built in the background page by page.
+    expect(await first.waitFor((l) => l.msg === 'planning candidates ready', 30_000)).toMatchObject({ kept: candidates });
     const body = JSON.stringify({ publisherId: 'crash-plan-1', symbol: 'BTCUSDT', market: 'crypto', side: 'long', conviction: 0.9, reasons: ['Breakout'] });
     const res = await fetch(`${first.url}/v1/signals`, {
       method: 'POST',

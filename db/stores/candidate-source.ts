@@ -59,6 +59,11 @@ export class SqliteCandidateSource implements CandidateSource {
     return this.cache.ready();
   }
 
+  /** How many candidates are kept in memory (0 while each use reads them from the database). */
+  get kept(): number {
+    return this.cache.size;
+  }
+
   /** Stops a background build before its next page; call before the database closes. */
   close(): void {
     this.cache.close();

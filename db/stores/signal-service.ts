@@ -94,6 +94,11 @@ export class SqliteSignalService implements SignalService {
     return this.publishing.candidates.ready();
   }
 
+  /** How many candidates are kept in memory (0 while publishes read them from the database). */
+  get keptCandidates(): number {
+    return this.publishing.candidates.kept;
+  }
+
   /** Stops a background build of the candidates before its next page: before the database closes. */
   closeCandidates(): void {
     this.publishing.candidates.close();
