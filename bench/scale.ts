@@ -43,6 +43,8 @@ interface SizeRun {
   seedMs: number;
   /** From listening to the start's full access reconcile logged done (the publish waits for it). */
   startReconcileMs: number | null;
+  /** The background build of the kept candidates at start, as the service logged it (the publish waits for it). */
+  candidatesReadyMs: number | null;
 }
 
 /** Whether the signal's planning is over: its planning job is done (or it never had one: planned inside the publish). */
@@ -73,6 +75,9 @@ async function runSize(o: ScaleOptions, subscribers: number): Promise<SizeRun> {
     const listening = performance.now();
     const reconciled = await service.waitFor((l) => l.msg === 'access reconciled' && l.scope === 'all', o.planTimeoutMs).then(() => true, () => false);
     const startReconcileMs = reconciled ? round(performance.now() - listening, 0) : null;
+    // And for the candidates kept in memory, built in the background from start ('planning candidates ready' gives its time).
+    const ready = await service.waitFor((l) => l.msg === 'planning candidates ready', o.planTimeoutMs).catch(() => null);
+    const candidatesReadyMs = typeof ready?.ms === 'number' ? ready.ms : null;
     const rssStart = mib(service.memory()?.rss);
     await scrapeLoop(service.url); // resets the event-loop histogram: what follows is the publish and its planning
     const started = performance.now();
@@ -88,7 +93,7 @@ async function runSize(o: ScaleOptions, subscribers: number): Promise<SizeRun> {
       subscribers, acceptMs: round(answer.ms, 1), planAllMs: planAllMs === null ? null : round(planAllMs, 0), planned,
       usPerSubscriber: planAllMs === null ? null : round((planAllMs * 1000) / subscribers, 2), answer: fields,
       loopMaxMs: loop ? round(loop.max, 1) : null, loopP99Ms: loop ? round(loop.p99, 1) : null,
-      rssStartMiB: rssStart, peakRssMiB: mib(service.memory()?.peakRss), seedMs: round(seedMs, 0), startReconcileMs,
+      rssStartMiB: rssStart, peakRssMiB: mib(service.memory()?.peakRss), seedMs: round(seedMs, 0), startReconcileMs, candidatesReadyMs,
     };
   } finally {
     outbox.$client.close();
@@ -106,6 +111,7 @@ function figuresOf(r: SizeRun, runs: readonly SizeRun[]): Figure[] {
   const judged = r.subscribers >= 300_000;
   const figures: Figure[] = [
     { name: `${k(r.subscribers)}: start's access reconcile (before the publish)`, value: r.startReconcileMs ?? 'not logged', unit: r.startReconcileMs === null ? '' : 'ms' },
+    { name: `${k(r.subscribers)}: start's build of the kept candidates`, value: r.candidatesReadyMs ?? 'not logged', unit: r.candidatesReadyMs === null ? '' : 'ms' },
     { name: `${k(r.subscribers)}: POST to 202`, value: r.acceptMs, unit: 'ms' },
     {
       name: `${k(r.subscribers)}: all planned (POST to done)`, value: r.planAllMs ?? `> ${120} s`, unit: r.planAllMs === null ? '' : 'ms',
@@ -148,7 +154,7 @@ export async function runScale(options: Partial<ScaleOptions> = {}): Promise<Sce
     notes: [
       ...runs.filter((r) => r.answer.estimates).map((r) => `${k(r.subscribers)}: the 202 said planning ${String(r.answer.planning)}, ${String(r.answer.candidates)} candidates; `
         + `estimated to reach them all: ${Object.entries(r.answer.estimates as Record<string, { seconds: number }>).map(([p, e]) => `${p} ${e.seconds} s`).join(', ')}`),
-      'the publish waits for the start\'s full access reconcile (logged "access reconciled"), which pages through every account in the background; its time from listening is reported',
+      'the publish waits for the start\'s full access reconcile (logged "access reconciled") and the build of the kept candidates (logged "planning candidates ready"), both paging through every subscriber in the background; their times are reported',
       'all planned: from just before the POST until no planning job of the signal is left planning (or, with none, the 202: everything was planned in the publish); its alert rows are counted then',
       'event-loop delay: signalcast_event_loop_delay_p99/max_seconds (a 10 ms heartbeat on the real clock, server/event-loop-delay.ts), its window started by a scrape just before the POST and read once planning is done',
       'peak RSS is the service process\'s VmHWM since it started: loading, the start\'s full access reconcile, the publish and a few seconds of sending',
