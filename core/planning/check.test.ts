@@ -265,3 +265,18 @@ describe('EntitledRecipient', () => {
     expect(forged.destinationId).toBe('d');
   });
 });
+
+describe('the maximum alert age', () => {
+  const vip = (maxAlertAgeMinutes: number | null): PlansConfig =>
+    ({ ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'vip' ? { ...p, maxAlertAgeMinutes } : p)) });
+
+  it('expires an alert at its due time plus the shorter of the plan\'s and the signal\'s maximum age, or never when neither sets one', () => {
+    expect(only([channel('vip-room', 'vip')], context({}, vip(15)))).toMatchObject({ dueAt: NOW, expiresAt: NOW + 15 * MIN });
+    expect(only([channel('vip-room', 'vip')], context({}, vip(15)), { ...signal, maxAlertAgeMinutes: 5 })).toMatchObject({ expiresAt: NOW + 5 * MIN });
+    expect(only([channel('vip-room', 'vip')], context({}, vip(null)), { ...signal, maxAlertAgeMinutes: 7 })).toMatchObject({ expiresAt: NOW + 7 * MIN });
+    expect(only([channel('vip-room', 'vip')], context({}, vip(null)))).toMatchObject({ expiresAt: null });
+    // A delayed plan's age runs from its due time.
+    const free = only([channel('public', null)], context({}, { ...DEFAULT_PLANS, plans: DEFAULT_PLANS.plans.map((p) => (p.id === 'free' ? { ...p, maxAlertAgeMinutes: 30 } : p)) }));
+    expect(free).toMatchObject({ dueAt: NOW + 15 * MIN, expiresAt: NOW + 45 * MIN });
+  });
+});

@@ -37,8 +37,11 @@ function quietDue(account: PlanningAccount, dueAt: number): number {
 
 /** The shorter of the plan's and the signal's maximum alert age, in minutes; null when neither sets one. */
 export function maxAlertAgeOf(plan: Plan, signal: PlanningSignal): number | null {
-  const ages = [plan.maxAlertAgeMinutes, signal.maxAlertAgeMinutes].filter((a): a is number => typeof a === 'number');
-  return ages.length === 0 ? null : Math.min(...ages);
+  // Once per recipient: no array, no spread.
+  const ofPlan = plan.maxAlertAgeMinutes;
+  const ofSignal = signal.maxAlertAgeMinutes;
+  if (typeof ofPlan !== 'number') return typeof ofSignal === 'number' ? ofSignal : null;
+  return typeof ofSignal === 'number' ? Math.min(ofPlan, ofSignal) : ofPlan;
 }
 
 function entitled(
