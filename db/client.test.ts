@@ -2,14 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, toSqlitePath } from './client';
+import { openDatabase, PAGE_CACHE_KIB, toSqlitePath } from './client';
 
 describe('openDatabase', () => {
-  it('creates the file, applies the migrations and runs in WAL with synchronous=FULL', () => {
+  it('creates the file, applies the migrations and runs in WAL with synchronous=FULL and a page cache of PAGE_CACHE_KIB', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sc-db-'));
     const db = openDatabase(`file:${join(dir, 'nested', 'sc.db')}`);
     expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.$client.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.$client.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
     const tables = db.$client.prepare("select name from sqlite_master where type='table'").all() as { name: string }[];
     expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['signals', 'deliveries', 'accounts', 'api_keys', 'stripe_events']));
     db.$client.close();

