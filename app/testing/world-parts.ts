@@ -66,12 +66,18 @@ export interface WorldServiceOptions {
   accessJobs?: ServiceOptions['accessJobs'] | undefined;
 }
 
-/** The service built (not started) on a fresh in-memory database with no cron; its stop, which closes the database, is pushed on `running`. */
+/**
+ * The service built (not started) on a fresh in-memory database with no cron; its stop, which closes the database, is pushed on `running`.
+ * At that stop it fails the test if any delivery row lacks its platform: the dispatcher walks one platform at a time, so
+ * such a row would never be sent, and every writer of the outbox that the test ran is checked.
+ */
 export function buildWorldService(running: (() => Promise<void>)[], options: WorldServiceOptions): Service {
   const service = createService({ ...options, db: openMemoryDatabase(), cron: idleCron });
   running.push(async () => {
     await service.stop();
+    const kinds = service.db.$client.prepare('SELECT DISTINCT kind FROM deliveries WHERE platform IS NULL').pluck().all();
     service.db.$client.close();
+    if (kinds.length > 0) throw new Error(`delivery rows written without their platform (kinds: ${kinds.join(', ')})`);
   });
   return service;
 }

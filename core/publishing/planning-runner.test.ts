@@ -8,8 +8,8 @@ import { sqlitePublishing } from '../../db/stores/signal-service';
 import { seedSubscribers } from '../../db/testing/seed';
 import { FakeClock } from '../clock';
 import { DEFAULT_PLANS } from '../plans/default-plans';
-import { planChunk } from './plan-chunk';
-import { PlanningRunner } from './planning-runner';
+import { FIRST_CHUNK_SIZE, planChunk } from './plan-chunk';
+import { CHUNK_TARGET_MS, MIN_CHUNK_SIZE, PlanningRunner } from './planning-runner';
 import type { PublishingDeps } from './ports';
 import { publishSignal } from './publish-signal';
 
@@ -164,6 +164,37 @@ describe('chunked planning', () => {
     p.runner.start();
     await until(() => p.jobs.get(ref)?.state === 'done');
     expect(p.alertRows(ref)).toHaveLength(42);
+  });
+
+  it('sizes each chunk to take about CHUNK_TARGET_MS at the last one\'s pace: smaller at once after a slow one, at most twice as large after a fast one', () => {
+    const db = openDatabase(url);
+    open.push(db);
+    const max = 1_000;
+    const deps: PublishingDeps = { ...sqlitePublishing({ db, clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 } }), chunkSize: max };
+    seedSubscribers(db, { count: 3_000, planId: 'pro', now: NOON });
+    // Each chunk takes what the script says, whatever it really took (the clock is read at a chunk's start and end).
+    const took = [4 * CHUNK_TARGET_MS, CHUNK_TARGET_MS / 10, CHUNK_TARGET_MS / 10, CHUNK_TARGET_MS, 100 * CHUNK_TARGET_MS, CHUNK_TARGET_MS];
+    let now = 0;
+    let reads = 0;
+    const runner = new PlanningRunner({ ...deps, elapsedMs: () => (reads++ % 2 === 1 ? (now += took.shift() ?? CHUNK_TARGET_MS) : now) });
+    const sizes = [runner.nextChunkSize];
+    publishSignal(deps, signal(), { publishedBy: 'cli' });
+    const planned = () => db.$client.prepare("SELECT count(*) FROM deliveries WHERE kind = 'alert'").pluck().get() as number;
+    let before = planned();
+    const chunkSizes: number[] = [];
+    while (runner.runChunk()) {
+      chunkSizes.push(planned() - before);
+      before = planned();
+      sizes.push(runner.nextChunkSize);
+    }
+    // Starts at the publish's first chunk; a chunk 4x too slow gives a quarter; fast ones double (up to chunkSize); one at
+    // the target keeps its size; a very slow one gives the least.
+    expect(sizes.slice(0, 6)).toEqual([FIRST_CHUNK_SIZE, FIRST_CHUNK_SIZE / 4, FIRST_CHUNK_SIZE / 2, FIRST_CHUNK_SIZE, FIRST_CHUNK_SIZE, MIN_CHUNK_SIZE]);
+    expect(chunkSizes.slice(0, 5)).toEqual(sizes.slice(0, 5));
+    // Every candidate planned once, whatever the sizes (the built-in plans' channels too).
+    expect(planned()).toBeGreaterThanOrEqual(3_000);
+    expect(db.$client.prepare("SELECT count(DISTINCT destination_ref) FROM deliveries WHERE kind = 'alert'").pluck().get()).toBe(planned());
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(max);
   });
 });
 

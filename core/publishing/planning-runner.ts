@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { warnOperator } from './operator-warnings';
-import { planChunk, type ChunkDeps, type ChunkResult } from './plan-chunk';
+import { FIRST_CHUNK_SIZE, planChunk, type ChunkDeps, type ChunkResult } from './plan-chunk';
 import { addExcluded, type JobProgress, type PlanningJob, type PlanningJobStore } from './planning-jobs';
 import type { SignalStore, StoredSignal, Transaction } from './ports';
 
@@ -20,7 +20,17 @@ export interface PlanningRunnerDeps extends ChunkDeps {
   yieldNow?: (() => Promise<void>) | undefined;
   /** A chunk that failed (a database fault) is tried again after this many ms (default 1,000). */
   retryMs?: number | undefined;
+  /** A monotonic clock in ms, to time each chunk (default performance.now). */
+  elapsedMs?: (() => number) | undefined;
 }
+
+/**
+ * How long a chunk should take, its commit included: short enough that a publish, a send or a
+ * webhook waiting behind it is barely held, long enough that a chunk's fixed costs are small.
+ */
+export const CHUNK_TARGET_MS = 10;
+/** The fewest candidates a chunk plans, however slow the last one was. */
+export const MIN_CHUNK_SIZE = 100;
 
 /** One committed chunk. */
 export interface PlannedChunk {
@@ -49,8 +59,17 @@ export class PlanningRunner {
   private wanted = false;
   private loop: Promise<void> = Promise.resolve();
   private retry: ReturnType<typeof setTimeout> | undefined;
+  /** Candidates the next chunk plans (at most chunkSize), sized from how long the last full one took. */
+  private size: number;
 
-  constructor(private readonly deps: PlanningRunnerDeps) {}
+  constructor(private readonly deps: PlanningRunnerDeps) {
+    this.size = Math.min(FIRST_CHUNK_SIZE, deps.chunkSize);
+  }
+
+  /** Candidates the next chunk plans (exposed for tests and tools). */
+  get nextChunkSize(): number {
+    return this.size;
+  }
 
   /** Resumes every job still planning (after a crash, or left by another process). */
   start(): void {
@@ -80,6 +99,8 @@ export class PlanningRunner {
    */
   runChunk(): boolean {
     const { jobs, transaction } = this.deps;
+    const elapsed = this.deps.elapsedMs ?? (() => performance.now());
+    const started = elapsed();
     let done: { job: PlanningJob; stored: StoredSignal; chunk: ChunkResult; progress: JobProgress } | null = null;
     // Replayable: a chunk lost with its commit (a power cut) is planned again from the job's cursor.
     const found = transaction.run(() => {
@@ -88,8 +109,23 @@ export class PlanningRunner {
       done = this.planNext(job);
       return true;
     }, { replayable: true });
-    if (done) this.afterCommit(done);
+    if (done) {
+      this.resize((done as { chunk: ChunkResult }).chunk.size, elapsed() - started);
+      this.afterCommit(done);
+    }
     return found;
+  }
+
+  /**
+   * Sizes the next chunk to take about CHUNK_TARGET_MS at the pace the last one went (code not yet
+   * compiled, a busy machine and a cold cache all show in it): smaller at once after a slow chunk,
+   * at most twice as large after a fast one, within MIN_CHUNK_SIZE and chunkSize. A chunk cut short by
+   * the end of its job says nothing about the pace.
+   */
+  private resize(planned: number, ms: number): void {
+    if (planned < this.size) return;
+    const paced = ms > 0 ? Math.round((this.size * CHUNK_TARGET_MS) / ms) : Infinity;
+    this.size = Math.max(Math.min(MIN_CHUNK_SIZE, this.deps.chunkSize), Math.min(paced, this.size * 2, this.deps.chunkSize));
   }
 
   private async run(): Promise<void> {
@@ -119,7 +155,7 @@ export class PlanningRunner {
       jobs.advance(job.signalRef, { ...job, state: 'cancelled' }, now);
       return null;
     }
-    const chunk = planChunk(this.deps, stored, job.cursor);
+    const chunk = planChunk(this.deps, stored, job.cursor, this.size);
     const progress: JobProgress = {
       state: chunk.more ? 'planning' : 'done',
       cursor: chunk.lastRef,

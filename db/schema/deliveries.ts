@@ -48,8 +48,8 @@ export const deliveries = sqliteTable('deliveries', {
   /**
    * The destination's platform, copied at insert (a destination never changes platform), so that the
    * dispatcher walks each platform's due rows alone: a platform whose window is full, or a huge backlog
-   * of one, costs the others' walks nothing. Writers set it; a trigger (migration 0015, not modelled by
-   * drizzle: deliveries_platform_filled) fills it from the destination when an insert leaves it null.
+   * of one, costs the others' walks nothing. Every writer sets it (migration 0015 filled the rows before
+   * it); a row without one is never found due. No trigger fills it: one costs a fifth of a bulk insert.
    */
   platform: text('platform'),
 }, (t) => [
