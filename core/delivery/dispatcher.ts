@@ -6,10 +6,10 @@ import type { PlatformName } from '../types';
 import type { ChatPlatform } from './chat-platform';
 import type { ContentResolver } from './content';
 import { resolveLimits, type RateOverrides } from './default-limits';
-import { DueWalk } from './due-walk';
+import { selectDue } from './due-selection';
 import { ExpirySweep } from './expiry';
-import type { DeliveryResult, DeliveryStore, DueDelivery, DueOrder } from './ports';
-import { RateLimiter, type RateLimiterOptions, type SendKey } from './rate-limiter';
+import type { DeliveryResult, DeliveryStore, DueOrder } from './ports';
+import { RateLimiter, type RateLimiterOptions } from './rate-limiter';
 import { ResultBuffer } from './result-buffer';
 import type { RetryPolicy } from './retry-policy';
 import { sendDelivery, type SendJob, type SenderDeps } from './sender';
@@ -203,7 +203,10 @@ export class Dispatcher {
     const jobs: SendJob[] = [];
     let exhausted = false;
     try {
-      exhausted = await this.select(now, slots, active, jobs, (waitMs) => (wakeAt = Math.min(wakeAt, now + waitMs)));
+      const selection = { store, limiters: this.limiters, platforms: this.o.platforms, disabling: this.disabling };
+      const picked = await selectDue(selection, { now, slots, active, turn: this.turn }, jobs, (waitMs) => (wakeAt = Math.min(wakeAt, now + waitMs)));
+      exhausted = picked.exhausted;
+      this.turn = picked.turn;
       if (jobs.length > 0) {
         const ids = jobs.map((j) => j.row.id);
         const claimed = new Set(await this.results.commitWith((batch) => store.claim(ids, now, batch)));
@@ -228,59 +231,6 @@ export class Dispatcher {
       wakeAt = Math.min(wakeAt, now + 1);
     }
     return Math.max(1, wakeAt - clock.now());
-  }
-
-  /**
-   * Walks due rows in priority order and takes a limiter slot for each that may go now, until `slots`
-   * are filled. Within a priority two walks take turns, one from the newest due row down and one from
-   * the oldest up (a turn ends with a row taken, and the next tick goes on with the next turn), so half
-   * the sends start the freshest alerts while the other half drain the backlog; where they meet, every
-   * row of the priority was looked at and the next priority gets what is left. Platforms whose overall
-   * window is full drop out; blocked rows report their wait. True when no due row is left.
-   */
-  private async select(now: number, slots: number, active: Set<PlatformName>, jobs: SendJob[], blocked: (waitMs: number) => void): Promise<boolean> {
-    const platforms = () => [...active];
-    // A page is what could go now, not what the slots would hold: with the overall window the limit (a finished send
-    // wakes a tick that may start one), reading a concurrency's worth of rows each tick would cost more than sending.
-    let capacity = 0;
-    for (const name of active) capacity += (this.limiters.get(name) as RateLimiter).platformCapacity(now);
-    const page = () => Math.min(Math.ceil((slots - jobs.length) / 2) + 16, capacity - jobs.length + 4);
-    const newest = new DueWalk(this.o.store, 'newest', now, platforms, page);
-    const oldest = new DueWalk(this.o.store, 'oldest', now, platforms, page);
-    const seen = new Set<number>();
-    let turn = this.turn === 'newest' ? newest : oldest;
-    while (jobs.length < slots && active.size > 0) {
-      const other = turn === newest ? oldest : newest;
-      const mine = await turn.peek();
-      const theirs = await other.peek();
-      if (!mine && !theirs) return true;
-      // Both walks stay on the first priority either has rows of: a lower one waits until it is done.
-      const priority = Math.min(mine?.priority ?? Infinity, theirs?.priority ?? Infinity);
-      const [walk, row] = mine && mine.priority === priority ? [turn, mine] : [other, theirs as DueDelivery];
-      if (seen.has(row.id)) {
-        newest.skipPriority(priority);
-        oldest.skipPriority(priority);
-        continue;
-      }
-      walk.take();
-      seen.add(row.id);
-      if (!active.has(row.platform) || this.disabling.has(row.destinationId)) continue;
-      const limiter = this.limiters.get(row.platform) as RateLimiter;
-      const platform = this.o.platforms.get(row.platform) as ChatPlatform;
-      const send = sendKeyOf(row, platform);
-      const admission = limiter.tryAcquire(send, now);
-      if (admission.ok) {
-        jobs.push({ row, send, grant: admission.grant, limiter, platform });
-        if (walk === turn) {
-          turn = other;
-          this.turn = other.order;
-        }
-        continue;
-      }
-      if (admission.scope === 'global') active.delete(row.platform);
-      blocked(admission.waitMs);
-    }
-    return false;
   }
 
   private launch(job: SendJob): void {
@@ -328,16 +278,4 @@ export class Dispatcher {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
-}
-
-/** Who a delivery's send concerns in the limiter: its chat, its tenant (when the recipient has one) and its route bucket. */
-function sendKeyOf(row: DueDelivery, platform: ChatPlatform): SendKey {
-  const tenant = row.recipient.tenant;
-  return {
-    chat: row.recipientKey,
-    isGroup: row.isGroup,
-    tenant: tenant === undefined || tenant === '' ? undefined : tenant,
-    route: platform.routeOf?.(row.recipient),
-    requests: platform.requestsFor?.(row.recipient, row.kind),
-  };
 }
