@@ -22,16 +22,16 @@ export class CandidateColumns {
   /** Candidate i's id is text[start[i], mid[i]), its recipient key text[mid[i], start[i + 1]). */
   private start: Int32Array;
   private mid: Int32Array;
-  private readonly text = new TextColumn();
+  private readonly text: TextColumn;
   private readonly filters = new Map<number, string>();
   // Per account: its id, its subscriptions subFrom[a]..subFrom[a + 1], its settings when not the defaults.
   private accountStart: Int32Array;
   private subFrom: Int32Array;
-  private readonly accountText = new TextColumn();
+  private readonly accountText: TextColumn;
   private readonly settings = new Map<number, string>();
   // Per subscription.
   private subStart: Int32Array;
-  private readonly subText = new TextColumn();
+  private readonly subText: TextColumn;
   private subPlan: Uint16Array;
   private subStatus: Uint16Array;
   /** Bit 0: cancel at period end; bit 1: a grant. */
@@ -55,6 +55,11 @@ export class CandidateColumns {
   /** `expected`: about how many candidates (and subscriptions) will be added; the arrays start that large. */
   constructor(expected = 1_024) {
     const e = Math.max(16, expected);
+    // Sized for typical ids and keys up front, so that a build does not copy its text as it grows (each copy briefly
+    // holds both); pages never written are never resident.
+    this.text = new TextColumn(e * 48);
+    this.accountText = new TextColumn(e * 32);
+    this.subText = new TextColumn(e * 32);
     this.refs = new Float64Array(e);
     this.platform = new Uint16Array(e);
     this.plan = new Uint16Array(e);

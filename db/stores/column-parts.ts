@@ -16,8 +16,12 @@ export const untime = (v: number): number | null => (Number.isNaN(v) ? null : v)
 
 /** Strings back to back in one buffer (UTF-8); where each ends is kept by the caller. */
 export class TextColumn {
-  private bytes = Buffer.allocUnsafe(4_096);
+  private bytes: Buffer;
   used = 0;
+
+  constructor(initialBytes = 4_096) {
+    this.bytes = Buffer.allocUnsafe(Math.max(64, initialBytes));
+  }
 
   add(s: string): void {
     const need = this.used + s.length * 3;
