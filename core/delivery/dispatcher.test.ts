@@ -4,6 +4,7 @@ import { auditEvents, deliveries, destinations } from '../../db/schema';
 import { getDelivery, insertDelivery, insertSignal } from '../../db/stores/delivery-store.fixtures';
 import { seedChannel, seedSubscribers } from '../../db/testing/seed';
 import { recipientKey, type Recipient } from '../types';
+import { LAUNCH_BATCH } from './dispatcher';
 import { harness, loosePerChat, T0, TESTCHAT_LIMITS } from './dispatcher.harness';
 
 describe('Dispatcher', () => {
@@ -24,6 +25,23 @@ describe('Dispatcher', () => {
     expect(h.emulator.stats()).toMatchObject({ accepted: 45, violations: 0, duplicates: 0 });
     for (const id of ids) expect(getDelivery(h.db, id)).toMatchObject({ state: 'sent', attempts: 1, platformMessageId: expect.any(String) });
     expect(h.emulator.messages[0]!.text).toContain('LONG BTCUSDT');
+  });
+
+  it('starts at most LAUNCH_BATCH sends per tick and the rest a turn of the loop later, so no tick holds the loop for a whole concurrency', async () => {
+    const h = await harness({ dispatcher: { concurrency: 64 } });
+    const people = seedSubscribers(h.db, { count: 30, now: T0 });
+    people.destinationIds.forEach((destinationId) => insertDelivery(h.db, { destinationId, contentId: h.signalId, dueAt: T0 }));
+    const claims: number[] = [];
+    const claim = h.store.claim.bind(h.store);
+    h.store.claim = (ids, now, results) => {
+      claims.push(ids.length);
+      return claim(ids, now, results);
+    };
+    await h.dispatcher.start();
+    await h.settle();
+    // 30 due and the window allows 30 now: two batches, no sleep between them (the clock did not move).
+    expect(claims).toEqual([LAUNCH_BATCH, 30 - LAUNCH_BATCH]);
+    expect(h.emulator.messages).toHaveLength(30);
   });
 
   it('sends paid real-time alerts first, then delayed ones, then snapshots', async () => {

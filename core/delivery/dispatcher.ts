@@ -15,6 +15,9 @@ import type { RetryPolicy } from './retry-policy';
 import { sendDelivery, type SendJob, type SenderDeps } from './sender';
 import { Wakeup } from './wake';
 
+/** The most sends one tick starts (see tick). */
+export const LAUNCH_BATCH = 16;
+
 export interface DispatcherOptions {
   store: DeliveryStore;
   /** The platforms with an adapter; deliveries for any other platform stay pending. */
@@ -66,6 +69,8 @@ export class Dispatcher {
   private readonly expiry: ExpirySweep;
   /** Whose turn is next, newest or oldest: kept from tick to tick, so a tick with one free slot does not always start the newest. */
   private turn: DueOrder = 'newest';
+  /** The last tick started LAUNCH_BATCH sends with slots to spare. */
+  private batchCut = false;
   private readonly sender: SenderDeps;
 
   constructor(private readonly o: DispatcherOptions) {
@@ -170,8 +175,10 @@ export class Dispatcher {
         sleepMs = 1_000;
       }
       if (this.stopping) break;
-      if (this.flushes !== flushesBefore) {
-        // A batch written during the tick may have rescheduled rows the tick did not see: look again.
+      if (this.flushes !== flushesBefore || this.batchCut) {
+        // A batch written during the tick may have rescheduled rows the tick did not see, or the tick started its most
+        // and slots are left: look again once the loop has had its turn (requests, answers, planning).
+        this.batchCut = false;
         await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
@@ -187,9 +194,13 @@ export class Dispatcher {
     const { clock, store } = this.o;
     const idleRecheckMs = this.o.idleRecheckMs ?? 5_000;
     const now = clock.now();
-    const slots = this.o.concurrency - this.inFlight.size;
-    this.waitingForSlots = slots <= 0;
-    if (slots <= 0) return idleRecheckMs;
+    this.batchCut = false;
+    const free = this.o.concurrency - this.inFlight.size;
+    this.waitingForSlots = free <= 0;
+    if (free <= 0) return idleRecheckMs;
+    // Starting a send (its content read, its request built) costs about half a millisecond of the loop: a tick that
+    // started a whole concurrency's worth would hold a publish or a webhook for tens of ms.
+    const slots = Math.min(free, LAUNCH_BATCH);
 
     let wakeAt = now + idleRecheckMs;
     const active = new Set<PlatformName>();
@@ -207,6 +218,8 @@ export class Dispatcher {
       const picked = await selectDue(selection, { now, slots, active, turn: this.turn }, jobs, (waitMs) => (wakeAt = Math.min(wakeAt, now + waitMs)));
       exhausted = picked.exhausted;
       this.turn = picked.turn;
+      // The batch filled with slots to spare: the next tick comes after a turn of the loop, not after a sleep.
+      this.batchCut = jobs.length === slots && slots < free;
       if (jobs.length > 0) {
         const ids = jobs.map((j) => j.row.id);
         const claimed = new Set(await this.results.commitWith((batch) => store.claim(ids, now, batch)));
