@@ -14,9 +14,8 @@ import { limitGate } from '../core/access/limited-gate';
 import type { Logger } from '../core/logger';
 import type { PlatformName } from '../core/types';
 import { accessNotGiven, loadPlans, type PlansConfig } from '../core/plans';
-import { startCheckpointer, type Checkpointer } from '../db/checkpointer';
-import { startQueueDepthReader, type QueueDepthReader } from '../db/queue-depth-reader';
-import { openDatabase, toSqlitePath, type Db } from '../db/client';
+import { openDatabase, type Db } from '../db/client';
+import { startDatabaseUpkeep, type DatabaseUpkeep } from './database-upkeep';
 import { SqliteAccountStore } from '../db/stores/account-store';
 import { SqliteApiKeyStore } from '../db/stores/api-key-store';
 import { SqliteAuditLog } from '../db/stores/audit-store';
@@ -105,9 +104,6 @@ function toListenError(err: unknown, config: Config): unknown {
 /** The metrics scrape reads at most this many due rows per priority for the oldest pending alert. */
 const OLDEST_ALERT_SCAN = 1_000;
 
-/** How often the planner's in-memory candidates take in changes between publishes. */
-const CANDIDATE_REFRESH_MS = 2_000;
-
 /**
  * Imports the libraries these settings need (the configured platforms' SDKs, stripe, openai; app/libraries.ts), then builds
  * the service as `createService` does. main.ts starts it this way: nothing a setting does not call for is ever loaded.
@@ -141,9 +137,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   const accounts = new SqliteAccountStore({ db, clock });
   const deliveries = new SqliteDeliveryStore({ db, clock, audit });
   // Started with the service on its own database file (a worker thread): a scrape never stalls it.
-  let depthReader: QueueDepthReader | undefined;
+  let upkeep: DatabaseUpkeep | undefined;
   const metrics = new PromMetrics({
-    queueDepth: () => (depthReader ? depthReader.read() : deliveries.countByPlatformAndState()),
+    queueDepth: () => upkeep?.queueDepth() ?? deliveries.countByPlatformAndState(),
     oldestPendingAlert: () => {
       const now = clock.now();
       return oldestAlertAges(deliveries.oldestPendingAlerts(now, OLDEST_ALERT_SCAN), [...platforms.keys()], now);
@@ -297,8 +293,6 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
   // Ends the start's full access reconcile at a stop: no further platform call starts.
   const startReconcile = new AbortController();
   let startReconciled: Promise<unknown> = Promise.resolve();
-  let keepWarm: NodeJS.Timeout | undefined;
-  let checkpointer: Checkpointer | undefined;
 
   return {
     app, db, plans, dispatcher, adapters, billing, access, capabilities, rationales, snapshots,
@@ -307,26 +301,8 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
     },
     async start() {
       await ensurePlanChannels({ accounts, plans, platforms: [...adapters.keys()], logger });
-      // The service's own database file is checkpointed, and its outbox counted, from worker threads, off the event loop.
-      const path = toSqlitePath(config.databaseUrl);
-      if (ownsDb && path !== ':memory:') checkpointer = startCheckpointer({ path, connection: db.$client, logger: logger.child({ component: 'checkpoint' }) });
-      if (ownsDb && path !== ':memory:') depthReader = startQueueDepthReader({ path, logger: logger.child({ component: 'queue-depth' }) });
-      // Build the kept candidates before the first publish (in the background when many), and keep patching them between publishes.
-      const keeping = Date.now();
-      signals.refreshCandidates();
-      void signals.candidatesReady().then(
-        () => logger.info({ kept: signals.keptCandidates, ms: Date.now() - keeping }, 'planning candidates ready'),
-        (err: unknown) => logger.warn({ err }, 'could not keep the planning candidates in memory; publishes read them from the database until the next try'),
-      );
-      keepWarm = setInterval(() => {
-        try {
-          signals.refreshCandidates();
-          // A job another process left (the CLI's publish) is planned here.
-          signals.planning.wake();
-        } catch (err) {
-          logger.warn({ err }, 'could not refresh the planning candidates; the next publish reads them');
-        }
-      }, CANDIDATE_REFRESH_MS).unref();
+      // Checkpoints and the outbox's count on worker threads; the kept candidates built, then patched between publishes.
+      upkeep = startDatabaseUpkeep({ db, databaseUrl: config.databaseUrl, ownsDb, signals, logger });
       await dispatcher.start();
       // After the dispatcher: the rationales a crash left unwritten are written, and released to it.
       rationales?.start();
@@ -382,7 +358,6 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
       try {
         stopping = true;
         readiness.markShuttingDown();
-        clearInterval(keepWarm);
         await step('the schedules', () => schedules?.stop());
         // Aborted: it starts nothing more; a platform call under way is given 2 s, as the access jobs are.
         startReconcile.abort();
@@ -398,10 +373,9 @@ function compose(options: ServiceOptions & { clock: Clock; plans: PlansConfig; d
         await step('the planning under way', () => signals.planning.stop());
         if (started) await step('the sends in flight', () => dispatcher.stop());
       } finally {
-        // A build of the candidates under way reads no further page.
+        // A build of the candidates under way reads no further page (also one a publish began before start).
         signals.closeCandidates();
-        await depthReader?.stop();
-        await checkpointer?.stop({ timeoutMs: Math.max(1_000, deadline - Date.now()) });
+        await upkeep?.stop(Math.max(1_000, deadline - Date.now()));
         if (ownsDb) db.$client.close();
       }
     },
