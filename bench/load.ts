@@ -133,7 +133,7 @@ async function runRate(o: LoadOptions, rate: number): Promise<RateRun> {
   }
 }
 
-const shown = (ms: number | null, watchMs: number) => (ms === null ? `> ${watchMs / 1000} s (none seen)` : `${ms} ms`);
+const shown = (ms: number | null, watchMs: number) => (ms === null ? `> ${watchMs / 1000} s (none seen)` : `${Math.round(ms * 10) / 10} ms`);
 
 function figuresOf(r: RateRun): Figure[] {
   const target = r.rate <= 5 ? 50 : 100;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { entitlementOf } from '../../core/entitlement';
+import { DEFAULT_PLANS } from '../../core/plans/default-plans';
+import { SqliteSignalService } from '../../db/stores/signal-service';
 import { seedSubscribers } from '../../db/testing/seed';
 import { commandWorld, only, OPERATOR_ID, type CommandWorld } from './commands.fixtures';
 
@@ -95,6 +97,18 @@ describe('operator commands', () => {
     });
     expect(only(await w.send(OPERATOR_ID, '/publish BTC_USD<&> LONG 0.82 Breakout', { messageId: '5' })).text).toMatch(/^Already published as sig_/);
     expect(published).toHaveLength(1);
+  });
+
+  it('/publish of more candidates than one chunk says how many remain to plan and how long reaching them takes', async () => {
+    const w = commandWorld();
+    // Chunks of 2 and 2 sends a second on the test chat: 2 planned before the reply, 5 candidates, 3 s to reach them.
+    w.deps.signals = new SqliteSignalService({ db: w.db, clock: w.clock, plans: DEFAULT_PLANS, bands: { aMin: 0.8, bMin: 0.6 }, chunkSize: 2, rates: { perSecond: () => 2 } });
+    seedSubscribers(w.db, { count: 5, planId: 'pro', now: w.clock.now() });
+    const reply = only(await w.send(OPERATOR_ID, '/publish BTCUSDT long 0.82 Breakout', { messageId: '6' }));
+    const id = (w.db.$client.prepare('SELECT id FROM signals').pluck().get() as string);
+    expect(reply.text).toBe(`Published long BTCUSDT (conviction 0.82, band A) as ${id}: 2 deliveries planned so far, of 5 candidates; `
+      + 'the rest are planned in the background. Reaching them all at the configured rates: Test chat about 3 s for 5.');
+    expect(w.db.$client.prepare("SELECT state, cursor FROM planning_jobs").get()).toMatchObject({ state: 'planning' });
   });
 
   it('/publish names every bad field and publishes nothing', async () => {

@@ -2,7 +2,8 @@
 import { ValidationError } from '../../core/errors';
 import { newId } from '../../core/ids';
 import type { Reply } from '../../core/inbound/types';
-import { recipientKey } from '../../core/types';
+import type { PublishOutcome } from '../../core/signals/ports';
+import { recipientKey, type PlatformName } from '../../core/types';
 import { chatActor } from './contact';
 import type { CommandCall } from './deps';
 
@@ -41,7 +42,19 @@ export async function publish(call: CommandCall): Promise<Reply[]> {
   const { signal } = outcome;
   if (outcome.duplicate) return [{ text: `Already published as ${signal.id}; nothing new was sent.` }];
   deps.onPublished?.(outcome);
-  return [{
-    text: `Published ${signal.side} ${signal.symbol} (conviction ${signal.conviction.toFixed(2)}, band ${signal.band}) as ${signal.id}: ${outcome.planned} deliveries planned${outcome.skipped ? `, ${outcome.skipped} over a daily cap` : ''}.`,
-  }];
+  const head = `Published ${signal.side} ${signal.symbol} (conviction ${signal.conviction.toFixed(2)}, band ${signal.band}) as ${signal.id}`;
+  return [{ text: `${head}: ${plannedText(outcome, (p) => deps.appLabels?.[p] ?? p)}` }];
+}
+
+/**
+ * The deliveries planned, and for a publish larger than one chunk (planning: in_progress), how many
+ * candidates remain to be planned in the background and how long each platform takes to reach them all
+ * at its configured rate, as the API's 202 and the CLI say.
+ */
+function plannedText(outcome: PublishOutcome, labelOf: (platform: PlatformName) => string): string {
+  const capped = outcome.skipped ? `, ${outcome.skipped} over a daily cap` : '';
+  if (outcome.planning === 'done') return `${outcome.planned} deliveries planned${capped}.`;
+  const reach = Object.entries(outcome.estimates).map(([p, e]) => `${labelOf(p)} about ${e.seconds} s for ${e.candidates}`);
+  return `${outcome.planned} deliveries planned so far${capped}, of ${outcome.candidates} candidates; the rest are planned in the background.`
+    + (reach.length > 0 ? ` Reaching them all at the configured rates: ${reach.join(', ')}.` : '');
 }
