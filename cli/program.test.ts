@@ -180,6 +180,24 @@ describe('signalcast deliveries', () => {
     ]);
   });
 
+  it('retrying a dead quiet-hours digest holds its alerts again and says so', async () => {
+    const s = setup();
+    withDead(s, 1);
+    await s.run('signal', 'publish', ...publishFlags);
+    const alert = rows(s.db, 'select id, destination_ref, platform from deliveries')[0] as { id: number; destination_ref: number; platform: string };
+    // Held for the 07:00 window and dead with its digest, as migration 0013's trigger leaves them.
+    const window = Math.floor(Date.parse('2026-12-08T07:00:00Z') / 60_000);
+    s.db.$client.prepare("update deliveries set state = 'dead', due_at = ? where id = ?").run(window * 60_000, alert.id);
+    const digest = Number(s.db.$client.prepare(`insert into deliveries (content_type, content_ref, kind, destination_ref, priority, due_at, state, attempts, created_at, updated_at, platform)
+      values ('digest', ?, 'digest', ?, 0, ?, 'dead', 5, 0, 0, ?)`).run(window, alert.destination_ref, window * 60_000, alert.platform).lastInsertRowid);
+    s.io.stdout.length = 0;
+
+    expect(await s.run('deliveries', 'retry', String(digest), String(alert.id))).toBe(0);
+
+    expect(s.io.stdout).toEqual(['1 delivery queued again, due now.', '1 alert goes in its retried quiet-hours digest again, not one by one.']);
+    expect(rows(s.db, 'select kind, state from deliveries order by id')).toEqual([{ kind: 'alert', state: 'held' }, { kind: 'digest', state: 'pending' }]);
+  });
+
   it('queues every dead delivery with --all, and filters the list by platform', async () => {
     const s = setup();
     withDead(s, 2);

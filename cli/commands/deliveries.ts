@@ -59,11 +59,17 @@ export async function deliveriesRetry(deps: DeliveriesDeps, ids: string[], optio
   const result = await deps.deliveries.retryDead(options.all ? 'all' : parsed, deps.clock.now());
   const count = result.retried;
   deps.io.out(`${count} ${count === 1 ? 'delivery' : 'deliveries'} queued again, due now.`);
+  if (result.heldAgain > 0) {
+    const n = result.heldAgain;
+    deps.io.out(`${n} ${n === 1 ? 'alert goes' : 'alerts go'} in ${n === 1 ? 'its' : 'their'} retried quiet-hours digest again, not one by one.`);
+  }
   if (result.disabledDestination > 0) {
     deps.io.out(`${result.disabledDestination} of them go to a disabled destination and wait until it is enabled again.`);
   }
-  if (!options.all && count < parsed.length) {
-    deps.io.out(`${parsed.length - count} of the ids given were not dead deliveries and were left alone.`);
+  // Alerts held again count as handled: given with their digest, they were not left alone.
+  const leftAlone = parsed.length - count - result.heldAgain;
+  if (!options.all && leftAlone > 0) {
+    deps.io.out(`${leftAlone} of the ids given were not dead deliveries and were left alone.`);
   }
   return result;
 }

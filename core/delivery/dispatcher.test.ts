@@ -223,7 +223,7 @@ describe('Dispatcher', () => {
     expect(h.store.listDead({ limit: 10 }).map((d) => d.id)).toEqual([id]);
     expect(h.outcomes.filter((o) => o === 'dead')).toHaveLength(1);
 
-    expect(h.store.retryDead('all', h.clock.now())).toEqual({ retried: 1, disabledDestination: 0 });
+    expect(h.store.retryDead('all', h.clock.now())).toEqual({ retried: 1, disabledDestination: 0, heldAgain: 0 });
     await h.settle();
     expect(getDelivery(h.db, id)).toMatchObject({ state: 'sent', attempts: 1 });
     expect(h.emulator.messages).toHaveLength(1);

@@ -124,6 +124,8 @@ export interface RetryDeadResult {
   retried: number;
   /** Of those, how many belong to a disabled destination: they wait until it is enabled again. */
   disabledDestination: number;
+  /** Alerts held again for a retried quiet-hours digest: they go in it, not one by one (not counted in retried). */
+  heldAgain: number;
 }
 
 export interface QueueCount {

@@ -200,10 +200,10 @@ describe('SqliteDeliveryStore', () => {
     expect(store.listDead({ limit: 1 })).toHaveLength(1);
 
     clock.set(T0 + 5_000);
-    expect(store.retryDead([ids[0]!], clock.now())).toEqual({ retried: 1, disabledDestination: 0 });
+    expect(store.retryDead([ids[0]!], clock.now())).toEqual({ retried: 1, disabledDestination: 0, heldAgain: 0 });
     expect(getDelivery(db, ids[0]!)).toMatchObject({ state: 'pending', attempts: 0, dueAt: T0 + 5_000 });
-    expect(store.retryDead('all', clock.now())).toEqual({ retried: 2, disabledDestination: 1 });
-    expect(store.retryDead('all', clock.now())).toEqual({ retried: 0, disabledDestination: 0 });
+    expect(store.retryDead('all', clock.now())).toEqual({ retried: 2, disabledDestination: 1, heldAgain: 0 });
+    expect(store.retryDead('all', clock.now())).toEqual({ retried: 0, disabledDestination: 0, heldAgain: 0 });
     expect(store.listDead({ limit: 10 })).toEqual([]);
   });
 

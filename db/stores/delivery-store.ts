@@ -128,13 +128,20 @@ export class SqliteDeliveryStore implements DeliveryStore {
   retryDead(ids: readonly number[] | 'all', now: number): RetryDeadResult {
     const chosen = ids === 'all' ? sql`1` : sql`d.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
     return this.deps.db.transaction((tx) => {
+      // A dead quiet-hours digest took its window's held alerts with it (migration 0013's trigger). Retried, it holds
+      // them again, so they go in it and not one by one; retrying them with it (--all) holds them too. First, so the
+      // retry below no longer sees them dead.
+      const heldAgain = tx.run(sql`UPDATE deliveries AS a SET state = 'held', updated_at = ${now}
+        FROM (SELECT d.destination_ref, d.platform, d.content_ref FROM deliveries AS d WHERE d.state = 'dead' AND d.kind = 'digest' AND ${chosen}) AS g
+        WHERE a.state = 'dead' AND a.kind = 'alert' AND a.platform = g.platform AND a.destination_ref = g.destination_ref
+          AND a.due_at >= g.content_ref * 60000 AND a.due_at < (g.content_ref + 1) * 60000`).changes;
       const counts = tx.get<{ retried: number; disabled: number }>(sql`
         SELECT count(*) AS retried, coalesce(sum(CASE WHEN dest.enabled = 1 THEN 0 ELSE 1 END), 0) AS disabled
         FROM ${sql.raw(WITH_DESTINATION)}
         WHERE d.state = 'dead' AND ${chosen}`);
       tx.run(sql`UPDATE deliveries AS d SET state = 'pending', attempts = 0, due_at = ${now}, claimed_at = NULL, updated_at = ${now}
         WHERE d.state = 'dead' AND ${chosen}`);
-      return { retried: counts.retried, disabledDestination: counts.disabled };
+      return { retried: counts.retried, disabledDestination: counts.disabled, heldAgain };
     });
   }
 

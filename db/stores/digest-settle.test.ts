@@ -60,6 +60,25 @@ describe('a digest settles the alerts it held', () => {
     expect(after.filter((r) => r.destination_ref === w.ref(2))).toEqual(before.filter((r) => r.destination_ref === w.ref(2)));
   });
 
+  it.each([['the digest alone', 'digest'], ['everything dead (--all)', 'all']] as const)(
+    'a dead digest retried (%s) holds its window\'s alerts again, and sent, it takes them with it', (_, which) => {
+      const w = world();
+      w.claimDigest(1);
+      const digest = w.digestOf(1).id;
+      w.store.recordResults([{ type: 'dead', id: digest, at: MORNING + 2, attempts: 5, error: 'the chat is gone', errorCode: '400' }]);
+      const alertsAt = (i: number) => w.all().filter((r) => r.kind === 'alert' && r.destination_ref === w.ref(i)).map((r) => [r.state, r.platform_message_id]);
+      const othersBefore = others(w.all(), w.ref(1));
+
+      expect(w.store.retryDead(which === 'all' ? 'all' : [digest], MORNING + 60_000)).toEqual({ retried: 1, disabledDestination: 0, heldAgain: 2 });
+
+      expect(w.digestOf(1).state).toBe('pending');
+      expect(alertsAt(1)).toEqual([['held', null], ['held', null]]);
+      expect(others(w.all(), w.ref(1))).toEqual(othersBefore);
+      w.claimDigest(1);
+      w.store.recordResults([{ type: 'sent', id: digest, at: MORNING + 60_500, platformMessageId: 'msg-9' }]);
+      expect(alertsAt(1)).toEqual([['sent', 'msg-9'], ['sent', 'msg-9']]);
+    });
+
   it('leaves alone the rows of another window, a pending alert of the same window and an alert no longer held', () => {
     const w = world();
     const sqlite = w.db.$client;
