@@ -1,8 +1,8 @@
 // Writes one signal's alert deliveries in bulk (for outbox-writer.ts): rows that share every field but the destination go in together, binding one value per row; quiet-hours alerts are held for their window's digest (digest-rows.ts).
 import type Database from 'better-sqlite3';
-import type { Statement } from 'better-sqlite3';
 import type { EntitledRecipient } from '../../core/planning/types';
 import { DigestRows } from './digest-rows';
+import { StatementCache } from './statement-cache';
 
 /** Rows per INSERT statement. */
 const CHUNK = 100;
@@ -56,10 +56,11 @@ const rowSql = (counted: boolean) =>
  * Nothing here assumes one transaction per signal: each call stands alone in its caller's transaction.
  */
 export class AlertWriter {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
   private readonly digests: DigestRows;
 
-  constructor(private readonly sqlite: Database.Database) {
+  constructor(sqlite: Database.Database) {
+    this.statements = new StatementCache(sqlite);
     this.digests = new DigestRows(sqlite);
   }
 
@@ -126,15 +127,11 @@ export class AlertWriter {
     }
   }
 
-  private statement(counted: boolean, rows: number): Statement {
+  private statement(counted: boolean, rows: number) {
     const key = `${counted ? 'c' : 'n'}${rows}`;
-    let stmt = this.statements.get(key);
-    if (!stmt) {
-      stmt = this.sqlite.prepare(`INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
+    // The source is built only the first time: get() takes it lazily.
+    return this.statements.get(key, () => `INSERT INTO deliveries (content_type, content_ref, kind, destination_ref, cap_account_id, priority, due_at, cap_day, state,
         skip_reason, protect_content, attempts, created_at, updated_at, expires_at, platform) VALUES ${Array.from({ length: rows }, () => rowSql(counted)).join(', ')}`);
-      this.statements.set(key, stmt);
-    }
-    return stmt;
   }
 }
 
